@@ -1,0 +1,2 @@
+"""Citizen initiatives (burgerinitiatieven): started and supported by
+residents, triaged and decided by the municipality."""

@@ -1,0 +1,1 @@
+"""Neighbourhoods (wijken): the shared geography every other app hangs on."""

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def portal(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from portal.models import Notification
+
+        unread = Notification.objects.visible_to(user).unread().count()
+    return {
+        "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
+        "unread_notifications": unread,
+    }

@@ -1,0 +1,75 @@
+"""Accessible form rendering for the whole portal, and the kernel's own forms."""
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import EmailFrequency
+
+# NL Design System (Utrecht) classes per widget type, so every form looks the same
+# without each form repeating widget attributes.
+_WIDGET_CLASSES = {
+    "textarea": "utrecht-textarea",
+    "select": "utrecht-select utrecht-select--html-select",
+    "selectmultiple": "utrecht-select utrecht-select--html-select",
+    "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
+    "radioselect": "",
+    "checkboxselectmultiple": "",
+    "clearablefile": "utrecht-file-input",
+    "file": "utrecht-file-input",
+}
+
+
+class PortalBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        css = _WIDGET_CLASSES.get(self.widget_type, "utrecht-textbox utrecht-textbox--html-input")
+        if css:
+            if self.errors:
+                css += (
+                    " utrecht-textbox--invalid" if "textbox" in css else " utrecht-select--invalid"
+                )
+            existing = widget.attrs.get("class", "")
+            attrs["class"] = f"{existing} {css}".strip()
+        return attrs
+
+    @property
+    def is_checkbox(self) -> bool:
+        return self.widget_type == "checkbox"
+
+
+class PortalFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = PortalBoundField
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One row per notification kind: how to email it and whether to show it here."""
+
+    def __init__(self, *args, kinds, preferences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        for kind in kinds:
+            preference = preferences[kind.key]
+            self.fields[f"{kind.key}__email"] = forms.ChoiceField(
+                label=_("Email for: %(kind)s") % {"kind": kind.label},
+                choices=EmailFrequency.choices,
+                initial=preference.email,
+            )
+            self.fields[f"{kind.key}__in_app"] = forms.BooleanField(
+                label=_("Show on my notifications page: %(kind)s") % {"kind": kind.label},
+                required=False,
+                initial=preference.in_app,
+            )
+
+    def cleaned_preferences(self) -> dict[str, tuple[str, bool]]:
+        return {
+            kind.key: (
+                self.cleaned_data[f"{kind.key}__email"],
+                self.cleaned_data[f"{kind.key}__in_app"],
+            )
+            for kind in self.kinds
+        }

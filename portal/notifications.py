@@ -1,0 +1,181 @@
+"""The notifications kernel: every app tells people things through ``notify``.
+
+An app registers its kinds once (in its ``AppConfig.ready``), then calls ``notify`` in
+its actions. The person's preference for that kind decides whether it shows on the
+portal and whether it is emailed at once, in the daily digest, or not at all.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import IntegrityError, models, transaction
+from django.utils.functional import Promise
+
+from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference, User
+
+__all__ = [
+    "EmailFrequency",
+    "NotificationKind",
+    "kinds",
+    "notify",
+    "preference_for",
+    "read_unsubscribe_token",
+    "register_kind",
+    "unsubscribe_token",
+]
+
+DIGEST = "digest"
+_UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: str | Promise
+    default_email: str = EmailFrequency.IMMEDIATELY
+    default_in_app: bool = True
+
+
+_KINDS: dict[str, NotificationKind] = {}
+
+
+def register_kind(
+    key: str,
+    label: str | Promise,
+    *,
+    default_email: str = EmailFrequency.IMMEDIATELY,
+    default_in_app: bool = True,
+) -> NotificationKind:
+    kind = NotificationKind(key, label, default_email, default_in_app)
+    existing = _KINDS.get(key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Notification kind {key!r} is registered twice, differently.")
+    _KINDS[key] = kind
+    return kind
+
+
+def kinds() -> list[NotificationKind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.key)
+
+
+def get_kind(key: str) -> NotificationKind:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {key!r}: register it first.") from None
+
+
+@dataclass(frozen=True)
+class Preference:
+    email: str
+    in_app: bool
+
+
+def preference_for(user: User, kind: str) -> Preference:
+    registered = get_kind(kind)
+    row = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    if row is None:
+        return Preference(registered.default_email, registered.default_in_app)
+    return Preference(row.email, row.in_app)
+
+
+def preferences_of(user: User) -> dict[str, Preference]:
+    """All kinds with this person's choice or the default, in one query."""
+    rows = {row.kind: row for row in NotificationPreference.objects.filter(user=user)}
+    result = {}
+    for kind in kinds():
+        row = rows.get(kind.key)
+        result[kind.key] = (
+            Preference(row.email, row.in_app)
+            if row
+            else Preference(kind.default_email, kind.default_in_app)
+        )
+    return result
+
+
+_EMAIL_STATE_FOR = {
+    EmailFrequency.IMMEDIATELY: EmailState.PENDING,
+    EmailFrequency.DAILY: EmailState.IN_DIGEST,
+    EmailFrequency.NEVER: EmailState.NOT_EMAILED,
+}
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    message: str,
+    dedupe_key: str,
+    url: str = "",
+    subject: models.Model | None = None,
+) -> Notification | None:
+    """Tell ``recipient`` something once. Returns the new notification, or ``None`` when
+    it was told already (same dedupe key) or wants neither email nor in-app notice.
+
+    An immediate email is sent by a task after the surrounding transaction commits."""
+    if not recipient.is_active:
+        return None
+    preference = preference_for(recipient, kind)
+    email_state = _EMAIL_STATE_FOR[EmailFrequency(preference.email)]
+    if not preference.in_app and email_state == EmailState.NOT_EMAILED:
+        return None
+    subject_fields = {}
+    if subject is not None:
+        subject_fields = {
+            "subject_type": ContentType.objects.get_for_model(subject),
+            "subject_id": subject.pk,
+        }
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                message=message[:500],
+                url=url,
+                dedupe_key=dedupe_key,
+                in_app=preference.in_app,
+                email_state=email_state,
+                **subject_fields,
+            )
+    except IntegrityError:
+        if Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    if email_state == EmailState.PENDING:
+        from portal.tasks import send_notification_email
+
+        send_notification_email.delay_on_commit(notification.pk)
+    return notification
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    """A signed token that turns off email for one kind (or the digest) for one person."""
+    return signing.dumps({"u": user.pk, "k": kind}, salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    kind = data.get("k")
+    if kind != DIGEST and kind not in _KINDS:
+        return None
+    return data["u"], kind
+
+
+def unsubscribe(user: User, kind: str) -> None:
+    """Stop emails of one kind; for the digest token, stop every kind sent by digest."""
+    if kind == DIGEST:
+        for key, preference in preferences_of(user).items():
+            if preference.email == EmailFrequency.DAILY:
+                NotificationPreference.objects.update_or_create(
+                    user=user, kind=key, defaults={"email": EmailFrequency.NEVER}
+                )
+        return
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"email": EmailFrequency.NEVER}
+    )

@@ -1,0 +1,121 @@
+"""Background work of the notifications kernel. Tasks take ids and are idempotent:
+they claim their work with a conditional UPDATE before sending, so a retry or a
+redelivered message never sends the same email twice."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from portal import notifications
+from portal.emails import absolute_url, build_email
+from portal.models import EmailState, Notification, User
+
+logger = logging.getLogger(__name__)
+
+_RETRYABLE = (smtplib.SMTPException, OSError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=_RETRYABLE,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_notification_email(self, notification_id: int) -> bool:
+    """Email one notification right away. Returns whether this run sent it."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, email_state=EmailState.PENDING
+    ).update(email_state=EmailState.SENT, emailed_at=timezone.now())
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    try:
+        with override(recipient.language):
+            message = build_email(
+                recipient=recipient,
+                subject=notification.message[:120],
+                template="notification",
+                context={
+                    "notification": notification,
+                    "link": absolute_url(notification.url) if notification.url else "",
+                },
+                unsubscribe_token=notifications.unsubscribe_token(recipient, notification.kind),
+            )
+        message.send()
+    except Exception:
+        # Give the claim back so the retry can send it; log ids only, no personal data.
+        Notification.objects.filter(pk=notification_id).update(
+            email_state=EmailState.PENDING, emailed_at=None
+        )
+        logger.warning("Notification email %s failed; will retry", notification_id)
+        raise
+    return True
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Fan out one digest task per person with notifications waiting for the digest."""
+    user_ids = (
+        Notification.objects.filter(email_state=EmailState.IN_DIGEST)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    count = 0
+    for user_id in user_ids.iterator():
+        send_digest.delay(user_id)
+        count += 1
+    return count
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=_RETRYABLE,
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=6,
+)
+def send_digest(self, user_id: int) -> int:
+    """Email one person everything waiting for their digest. Returns how many items."""
+    with transaction.atomic():
+        waiting = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient_id=user_id, email_state=EmailState.IN_DIGEST)
+            .order_by("created_at", "id")
+        )
+        ids = list(waiting.values_list("id", flat=True)[:200])
+        if not ids:
+            return 0
+        Notification.objects.filter(id__in=ids, email_state=EmailState.IN_DIGEST).update(
+            email_state=EmailState.SENT, emailed_at=timezone.now()
+        )
+    recipient = User.objects.get(pk=user_id)
+    items = list(Notification.objects.filter(id__in=ids).order_by("created_at", "id"))
+    try:
+        with override(recipient.language):
+            message = build_email(
+                recipient=recipient,
+                subject=_("Your daily overview"),
+                template="digest",
+                context={
+                    "items": [(item, absolute_url(item.url) if item.url else "") for item in items]
+                },
+                unsubscribe_token=notifications.unsubscribe_token(recipient, notifications.DIGEST),
+            )
+        message.send()
+    except Exception:
+        Notification.objects.filter(id__in=ids).update(
+            email_state=EmailState.IN_DIGEST, emailed_at=None
+        )
+        logger.warning("Digest for user %s failed; will retry", user_id)
+        raise
+    return len(ids)

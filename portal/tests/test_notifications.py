@@ -1,0 +1,190 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from portal import notifications
+from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
+from portal.tasks import send_daily_digests, send_notification_email
+from portal.tests.factories import NotificationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _prefer(user, email, in_app=True, kind="announcement"):
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"email": email, "in_app": in_app}
+    )
+
+
+def test_immediate_notification_is_emailed_once_with_html_text_and_unsubscribe(
+    resident, django_capture_on_commit_callbacks
+):
+    _prefer(resident, EmailFrequency.IMMEDIATELY)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notifications.notify(
+            recipient=resident,
+            kind="announcement",
+            message="De wijkschouw is verplaatst",
+            url="/wijken/",
+            dedupe_key="schouw:1",
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [resident.email]
+    assert "De wijkschouw is verplaatst" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "http://testserver/wijken/" in html
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http://testserver/afmelden/")
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.SENT
+    # Running the task again (a retry or a redelivery) sends nothing more.
+    assert send_notification_email(notification.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_same_dedupe_key_notifies_once(resident):
+    first = notifications.notify(
+        recipient=resident, kind="announcement", message="Eén keer", dedupe_key="k"
+    )
+    second = notifications.notify(
+        recipient=resident, kind="announcement", message="Eén keer", dedupe_key="k"
+    )
+    assert first is not None
+    assert second is None
+    assert Notification.objects.filter(recipient=resident).count() == 1
+
+
+def test_never_and_hidden_creates_nothing(resident):
+    _prefer(resident, EmailFrequency.NEVER, in_app=False)
+    assert (
+        notifications.notify(recipient=resident, kind="announcement", message="x", dedupe_key="x")
+        is None
+    )
+    assert not Notification.objects.exists()
+
+
+def test_unknown_kind_is_refused(resident):
+    with pytest.raises(ValueError, match="Unknown notification kind"):
+        notifications.notify(recipient=resident, kind="onbekend", message="x", dedupe_key="x")
+
+
+def test_daily_digest_bundles_waiting_notifications_once(resident, other_resident):
+    _prefer(resident, EmailFrequency.DAILY)
+    for number in range(3):
+        notifications.notify(
+            recipient=resident,
+            kind="announcement",
+            message=f"Bericht {number}",
+            dedupe_key=f"d{number}",
+        )
+    _prefer(other_resident, EmailFrequency.NEVER)
+    notifications.notify(
+        recipient=other_resident, kind="announcement", message="Stil", dedupe_key="s"
+    )
+    assert mail.outbox == []
+    assert send_daily_digests() == 1
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert all(f"Bericht {number}" in body for number in range(3))
+    assert "Stil" not in body
+    assert send_daily_digests() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_unsubscribe_link_asks_first_then_stops_that_kind(client, resident):
+    token = notifications.unsubscribe_token(resident, "announcement")
+    url = reverse("portal:unsubscribe", args=[token])
+    assert client.get(url).status_code == 200
+    assert notifications.preference_for(resident, "announcement").email == EmailFrequency.DAILY
+    response = client.post(url, HTTP_CONTENT_TYPE="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert notifications.preference_for(resident, "announcement").email == EmailFrequency.NEVER
+
+
+def test_tampered_unsubscribe_token_is_404(client, resident):
+    token = notifications.unsubscribe_token(resident, "announcement")
+    assert client.post(reverse("portal:unsubscribe", args=[token + "x"])).status_code == 404
+    assert client.get(reverse("portal:unsubscribe", args=["rommel"])).status_code == 404
+
+
+def test_resident_sees_only_own_notifications_and_marks_read(client, resident, other_resident):
+    mine = NotificationFactory(recipient=resident, message="Voor Anna")
+    theirs = NotificationFactory(recipient=other_resident, message="Voor Bram")
+    client.force_login(resident)
+    page = client.get(reverse("portal:notifications")).content.decode()
+    assert "Voor Anna" in page
+    assert "Voor Bram" not in page
+    assert client.post(reverse("portal:notification_read", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    response = client.post(reverse("portal:notification_read", args=[mine.pk]))
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_mark_read_with_htmx_returns_only_the_item(client, resident):
+    mine = NotificationFactory(recipient=resident)
+    client.force_login(resident)
+    response = client.post(
+        reverse("portal:notification_read", args=[mine.pk]), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.strip().startswith("<li")
+    assert "<html" not in html
+
+
+def test_mark_all_read(client, resident):
+    NotificationFactory.create_batch(3, recipient=resident)
+    client.force_login(resident)
+    client.post(reverse("portal:notifications_read"))
+    assert not Notification.objects.filter(recipient=resident, read_at__isnull=True).exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("portal:notifications"))
+    assert response.status_code == 302
+    assert response.url.startswith("/account/login/")
+    assert client.post(reverse("portal:notifications_read")).status_code == 302
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_notification_list_query_count_is_constant(
+    client, resident, django_assert_num_queries, rows
+):
+    NotificationFactory.create_batch(rows, recipient=resident)
+    client.force_login(resident)
+    # session, user, unread badge, count for paging, the page of notifications
+    with django_assert_num_queries(5):
+        assert client.get(reverse("portal:notifications")).status_code == 200
+
+
+def test_preferences_saved(client, resident):
+    client.force_login(resident)
+    response = client.post(
+        reverse("portal:notification_preferences"),
+        {"announcement__email": "immediately", "announcement__in_app": "on"},
+    )
+    assert response.status_code == 302
+    assert notifications.preference_for(resident, "announcement").email == "immediately"
+
+
+def test_preferences_bad_input_shows_error_and_saves_nothing(client, resident):
+    client.force_login(resident)
+    response = client.post(
+        reverse("portal:notification_preferences"), {"announcement__email": "elk-uur"}
+    )
+    assert response.status_code == 400
+    assert 'id="id_announcement__email_error"' in response.content.decode()
+    assert not NotificationPreference.objects.filter(user=resident).exists()
+
+
+def test_inactive_user_is_not_notified(db):
+    user = UserFactory(is_active=False)
+    assert (
+        notifications.notify(recipient=user, kind="announcement", message="x", dedupe_key="x")
+        is None
+    )

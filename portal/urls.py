@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+portal_patterns = [
+    path("meldingen/", views.notification_list, name="notifications"),
+    path("meldingen/<int:pk>/gelezen/", views.notification_mark_read, name="notification_read"),
+    path("meldingen/alles-gelezen/", views.notification_mark_all_read, name="notifications_read"),
+    path(
+        "meldingen/instellingen/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("pagina/<slug:slug>/", views.portal_page, name="page"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("taal/", views.switch_language, name="set_language"),
+    path("account/", include("allauth.urls")),
+    path(f"{settings.PORTAL_ADMIN_PATH}/", admin.site.urls),
+    path("", include((portal_patterns, "portal"))),
+    path("wijken/", include("neighbourhoods.urls")),
+]

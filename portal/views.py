@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+from django.views.i18n import set_language
+
+from neighbourhoods.models import Neighbourhood
+from portal import notifications
+from portal.forms import NotificationPreferencesForm
+from portal.models import Notification, NotificationPreference, PortalPage, User
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    neighbourhoods = Neighbourhood.objects.for_listing()
+    return render(request, "portal/home.html", {"neighbourhoods": neighbourhoods})
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembered on the account so emails follow it."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
+@require_safe
+def portal_page(request: HttpRequest, slug: str) -> HttpResponse:
+    page = get_object_or_404(PortalPage, slug=slug)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    paragraphs = [p.strip() for p in page.body_for(language).split("\n\n") if p.strip()]
+    return render(
+        request,
+        "portal/page.html",
+        {"page": page, "title": page.title_for(language), "paragraphs": paragraphs},
+    )
+
+
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and docker-compose: the web process and its database answer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(Notification.objects.visible_to(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    template = "portal/notifications.html"
+    if request.htmx:
+        template += "#notification-list"
+    return render(request, template, {"page": page})
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    Notification.objects.filter(pk=notification.pk).mark_read()
+    if request.htmx:
+        notification.refresh_from_db()
+        return render(
+            request, "portal/notifications.html#notification-item", {"notification": notification}
+        )
+    messages.success(request, _("The notification is marked as read."))
+    return redirect("portal:notifications")
+
+
+@login_required
+@require_POST
+def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = Notification.objects.visible_to(request.user).mark_read()
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("portal:notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    kinds = notifications.kinds()
+    form = NotificationPreferencesForm(
+        request.POST or None, kinds=kinds, preferences=notifications.preferences_of(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        for kind, (email, in_app) in form.cleaned_preferences().items():
+            NotificationPreference.objects.update_or_create(
+                user=request.user, kind=kind, defaults={"email": email, "in_app": in_app}
+            )
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("portal:notification_preferences")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/notification_preferences.html", {"form": form}, status=status)
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client posts without a session or token.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation (link scanners must not unsubscribe anyone); POST,
+    from the page's button or from the mail client's one-click, applies it."""
+    parsed = notifications.read_unsubscribe_token(token)
+    if parsed is None:
+        raise Http404
+    user_id, kind = parsed
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Http404
+    label = (
+        _("the daily digest")
+        if kind == notifications.DIGEST
+        else notifications.get_kind(kind).label
+    )
+    if request.method == "POST":
+        notifications.unsubscribe(user, kind)
+        return render(request, "portal/unsubscribed.html", {"label": label})
+    return render(request, "portal/unsubscribe.html", {"label": label, "token": token})

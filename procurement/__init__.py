@@ -1,0 +1,1 @@
+"""The supplier database (leveranciersdatabank) and the tender calendar (aanbestedingskalender)."""

@@ -1,0 +1,4 @@
+"""The supplier database (leveranciersdatabank) and the tender calendar (aanbestedingskalender).
+
+The models arrive with this app's own issue; the app is installed from the start so
+that the layout, settings and migrations graph do not change shape later."""

@@ -1,0 +1,1 @@
+"""The resident survey (burgerpeiling), the resident panel and indicators against targets."""

@@ -1,0 +1,4 @@
+"""The resident survey (burgerpeiling), the resident panel and indicators against targets.
+
+The models arrive with this app's own issue; the app is installed from the start so
+that the layout, settings and migrations graph do not change shape later."""
