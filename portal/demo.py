@@ -82,7 +82,7 @@ def _totp(user: User) -> tuple[str, str]:
 
 
 def seed(demo: DemoContext) -> None:
-    resident_group = Group.objects.get(name=Role.RESIDENT.value)
+    resident_group, _ = Group.objects.get_or_create(name=Role.RESIDENT.value)
     for local, name in RESIDENTS:
         user = _user(f"{local}@{DEMO_DOMAIN}", name)
         user.groups.add(resident_group)
@@ -91,7 +91,7 @@ def seed(demo: DemoContext) -> None:
 
     for role, local, name in STAFF:
         user = _user(f"{local}@{DEMO_DOMAIN}", name, staff=True)
-        user.groups.add(Group.objects.get(name=role.value))
+        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
         demo.staff.setdefault(role, user)
         demo.extra.setdefault("area_managers", [])
         if role == Role.AREA_MANAGER:

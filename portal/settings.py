@@ -21,7 +21,8 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value; unset and empty both mean the default."""
+    return (os.environ.get(name) or default).strip()
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -24,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         self.save()
         EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
-        self.groups.add(Group.objects.get(name=Role.RESIDENT.value))
+        self.groups.add(Group.objects.get_or_create(name=Role.RESIDENT.value)[0])
 
 
 class StaffFactory(UserFactory):
