@@ -8,8 +8,7 @@ import smtplib
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy
 
 from portal import notifications
 from portal.emails import absolute_url, build_email
@@ -36,28 +35,45 @@ def send_notification_email(self, notification_id: int) -> bool:
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    recipient = notification.recipient
-    try:
-        with override(recipient.language):
-            message = build_email(
-                recipient=recipient,
-                subject=notification.message[:120],
-                template="notification",
-                context={
-                    "notification": notification,
-                    "link": absolute_url(notification.url) if notification.url else "",
-                },
-                unsubscribe_token=notifications.unsubscribe_token(recipient, notification.kind),
-            )
-        message.send()
-    except Exception:
-        # Give the claim back so the retry can send it; log ids only, no personal data.
-        Notification.objects.filter(pk=notification_id).update(
-            email_state=EmailState.PENDING, emailed_at=None
-        )
-        logger.warning("Notification email %s failed; will retry", notification_id)
-        raise
+    _send_claimed(
+        [notification_id],
+        release_to=EmailState.PENDING,
+        recipient=notification.recipient,
+        subject=notification.message[:120],
+        template="notification",
+        context={
+            "notification": notification,
+            "link": absolute_url(notification.url) if notification.url else "",
+        },
+        unsubscribe_kind=notification.kind,
+    )
     return True
+
+
+def _send_claimed(
+    ids: list[int],
+    *,
+    release_to: str,
+    recipient: User,
+    subject,
+    template: str,
+    context: dict,
+    unsubscribe_kind: str,
+) -> None:
+    """Send an email for notifications this run has claimed; if sending fails, give the
+    claim back so the retry sends it (and log ids only: no personal data)."""
+    try:
+        build_email(
+            recipient=recipient,
+            subject=subject,
+            template=template,
+            context=context,
+            unsubscribe_token=notifications.unsubscribe_token(recipient, unsubscribe_kind),
+        ).send()
+    except Exception:
+        Notification.objects.filter(id__in=ids).update(email_state=release_to, emailed_at=None)
+        logger.warning("Email for notifications %s failed; will retry", ids)
+        raise
 
 
 @shared_task
@@ -98,24 +114,14 @@ def send_digest(self, user_id: int) -> int:
         Notification.objects.filter(id__in=ids, email_state=EmailState.IN_DIGEST).update(
             email_state=EmailState.SENT, emailed_at=timezone.now()
         )
-    recipient = User.objects.get(pk=user_id)
     items = list(Notification.objects.filter(id__in=ids).order_by("created_at", "id"))
-    try:
-        with override(recipient.language):
-            message = build_email(
-                recipient=recipient,
-                subject=_("Your daily overview"),
-                template="digest",
-                context={
-                    "items": [(item, absolute_url(item.url) if item.url else "") for item in items]
-                },
-                unsubscribe_token=notifications.unsubscribe_token(recipient, notifications.DIGEST),
-            )
-        message.send()
-    except Exception:
-        Notification.objects.filter(id__in=ids).update(
-            email_state=EmailState.IN_DIGEST, emailed_at=None
-        )
-        logger.warning("Digest for user %s failed; will retry", user_id)
-        raise
+    _send_claimed(
+        ids,
+        release_to=EmailState.IN_DIGEST,
+        recipient=User.objects.get(pk=user_id),
+        subject=gettext_lazy("Your daily overview"),
+        template="digest",
+        context={"items": [(item, absolute_url(item.url) if item.url else "") for item in items]},
+        unsubscribe_kind=notifications.DIGEST,
+    )
     return len(ids)

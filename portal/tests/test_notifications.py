@@ -188,3 +188,24 @@ def test_inactive_user_is_not_notified(db):
         notifications.notify(recipient=user, kind="announcement", message="x", dedupe_key="x")
         is None
     )
+
+
+def test_failed_smtp_gives_the_claim_back_for_a_retry(resident, monkeypatch):
+    import smtplib
+
+    from django.core.mail import EmailMultiAlternatives
+
+    _prefer(resident, EmailFrequency.NEVER)
+    notification = NotificationFactory(recipient=resident, email_state=EmailState.PENDING)
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server away")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    result = send_notification_email.apply(args=(notification.pk,))
+    assert result.failed()
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.PENDING
+    monkeypatch.undo()
+    assert send_notification_email(notification.pk) is True
+    assert len(mail.outbox) == 1
