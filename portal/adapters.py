@@ -1,5 +1,4 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib.auth.models import Group
 from django.utils import translation
 
 from portal.models import Role
@@ -14,6 +13,5 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = "en" if language.startswith("en") else "nl"
         if commit:
             user.save()
-            group, _created = Group.objects.get_or_create(name=Role.RESIDENT.value)
-            user.groups.add(group)
+            user.groups.add(Role.RESIDENT.group())
         return user

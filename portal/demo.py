@@ -12,7 +12,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
-from django.contrib.auth.models import Group
 
 from portal import notifications
 from portal.models import Role, User
@@ -82,7 +81,7 @@ def _totp(user: User) -> tuple[str, str]:
 
 
 def seed(demo: DemoContext) -> None:
-    resident_group, _ = Group.objects.get_or_create(name=Role.RESIDENT.value)
+    resident_group = Role.RESIDENT.group()
     for local, name in RESIDENTS:
         user = _user(f"{local}@{DEMO_DOMAIN}", name)
         user.groups.add(resident_group)
@@ -91,7 +90,7 @@ def seed(demo: DemoContext) -> None:
 
     for role, local, name in STAFF:
         user = _user(f"{local}@{DEMO_DOMAIN}", name, staff=True)
-        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        user.groups.add(role.group())
         demo.staff.setdefault(role, user)
         demo.extra.setdefault("area_managers", [])
         if role == Role.AREA_MANAGER:

@@ -1,7 +1,12 @@
 """The shared kernel's records: people who use the portal and what we tell them."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    Group,
+    PermissionsMixin,
+)
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -18,6 +23,12 @@ class Role(models.TextChoices):
     AREA_MANAGER = "Area manager", _("Area manager")
     RESEARCHER = "Researcher", _("Researcher")
     PROCUREMENT_OFFICER = "Procurement officer", _("Procurement officer")
+
+    def group(self) -> Group:
+        """The auth group of this role (created by a data migration; recreated if a
+        flushed test database or an over-eager admin removed it)."""
+        group, _created = Group.objects.get_or_create(name=self.value)
+        return group
 
 
 class UserManager(BaseUserManager["User"]):
@@ -93,9 +104,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self) -> str:
         """The name shown next to public contributions; never the email address."""
         return self.display_name or str(_("Resident"))
-
-    def has_role(self, role: Role) -> bool:
-        return self.groups.filter(name=role.value).exists()
 
 
 class EmailFrequency(models.TextChoices):

@@ -1,6 +1,5 @@
 import factory
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 
 from portal.models import Notification, Role, User
 
@@ -24,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         self.save()
         EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
-        self.groups.add(Group.objects.get_or_create(name=Role.RESIDENT.value)[0])
+        self.groups.add(Role.RESIDENT.group())
 
 
 class StaffFactory(UserFactory):

@@ -1,9 +1,16 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PAGES = ["/", "/account/login/", "/account/signup/", "/bestaat-niet/", "/wijken/"]
+PAGES = [
+    "/",
+    "/account/login/",
+    "/account/signup/",
+    "/bestaat-niet/",
+    "/wijken/",
+    "/pagina/privacy/",
+]
 
 
 def _choose_language(page: Page, live_server, language: str) -> None:
@@ -17,7 +24,8 @@ def _choose_language(page: Page, live_server, language: str) -> None:
 def test_pages_have_no_axe_violations(page: Page, live_server, assert_accessible, language):
     _choose_language(page, live_server, language)
     for path in PAGES:
-        page.goto(live_server.url + path)
+        response = page.goto(live_server.url + path)
+        assert response.status == (404 if path == "/bestaat-niet/" else 200), path
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert_accessible(page)
 
