@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,11 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from portal import notifications
+
+        post_migrate.connect(_create_defaults, sender=self)
 
         notifications.register_kind(
             "announcement",
@@ -19,8 +24,22 @@ class PortalConfig(AppConfig):
         )
 
 
+def _create_defaults(apps=global_apps, **kwargs) -> None:
+    """After migrate or flush: put back roles and statements if they are missing. Uses
+    the migrated state's models when migrate passes them (flush does not), so migrating
+    the portal backwards skips it."""
+    from portal.defaults import create_defaults
+
+    try:
+        group_model = apps.get_model("auth", "Group")
+        page_model = apps.get_model("portal", "PortalPage")
+    except LookupError:
+        return
+    create_defaults(group_model, page_model)
+
+
 class PortalAdminConfig(admin_apps.AdminConfig):
-    default = False
     """The Django admin, behind allauth login and mandatory TOTP for staff."""
 
+    default = False
     default_site = "portal.admin_site.PortalAdminSite"

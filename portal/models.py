@@ -25,8 +25,8 @@ class Role(models.TextChoices):
     PROCUREMENT_OFFICER = "Procurement officer", _("Procurement officer")
 
     def group(self) -> Group:
-        """The auth group of this role (created by a data migration; recreated if a
-        flushed test database or an over-eager admin removed it)."""
+        """The auth group of this role (see ``portal.defaults``); recreated if someone
+        deleted it in the admin, so sign-up never fails on a missing group."""
         group, _created = Group.objects.get_or_create(name=self.value)
         return group
 

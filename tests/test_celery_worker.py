@@ -1,40 +1,37 @@
 """A real Celery worker against the machine's Redis (TEST_REDIS_URL)."""
 
 import os
-import threading
 
 import pytest
+from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from portal import notifications
-from portal.celery import app
+from portal.celery import app as portal_app
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
 from portal.tasks import send_notification_email
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _forget_connections() -> None:
-    """The app caches its result backend and broker pool; the configuration changed."""
-    app._backend_cache = None
-    app._local = threading.local()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def redis_worker():
-    saved = {key: app.conf[key] for key in ("broker_url", "result_backend")}
-    app.conf.update(broker_url=REDIS, result_backend=REDIS)
-    _forget_connections()
-    app.connection_for_write().default_channel.client.flushdb()
+    """A Celery app of its own, on Redis, made current for the test so that the
+    portal's shared tasks (and notify()'s enqueueing) go through it to a real worker.
+    A separate app avoids reconfiguring the portal app after it cached its connections."""
+    worker_app = Celery("portal-test-worker", set_as_current=False)
+    worker_app.config_from_object("django.conf:settings", namespace="CELERY")
+    worker_app.conf.update(broker_url=REDIS, result_backend=REDIS, task_always_eager=False)
+    worker_app.set_current()
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
+        with worker_app.connection_for_write() as connection:
+            connection.default_channel.client.flushdb()
+        with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield worker_app
     finally:
-        app.conf.update(saved)
-        _forget_connections()
+        portal_app.set_current()
+        worker_app.close()
 
 
 @pytest.mark.redis

@@ -144,3 +144,13 @@ def test_email_is_case_insensitively_unique(db):
     UserFactory(email="dubbel@example.nl")
     with pytest.raises(IntegrityError):
         User.objects.create(email="DUBBEL@example.nl")
+
+
+def test_flush_puts_back_roles_and_statements():
+    from django.contrib.auth.models import Group
+
+    from portal.models import PortalPage, Role
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) == set(Role.values)
+    assert set(PortalPage.objects.values_list("slug", flat=True)) == set(PortalPage.Slug.values)

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from portal.models import User
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "Fietsenstalling-2026"
 

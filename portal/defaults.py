@@ -1,0 +1,59 @@
+"""What every installation has from its first migration on: the roles as auth groups
+and first versions of the privacy and accessibility statements (staff edit them in the
+admin afterwards). Used by the data migration and again after every ``migrate`` or
+``flush`` (post_migrate), so a wiped table fills itself again; existing rows are never
+overwritten."""
+
+from portal.models import Role
+
+PAGES = [
+    {
+        "slug": "privacy",
+        "title_nl": "Privacyverklaring",
+        "title_en": "Privacy statement",
+        "body_nl": (
+            "De gemeente verwerkt op dit portaal alleen de persoonsgegevens die nodig zijn "
+            "om mee te doen: uw e-mailadres om in te loggen en u te informeren, en wat u zelf "
+            "invult bij een initiatief, een reactie of een inschrijving.\n\n"
+            "Antwoorden op anonieme enquêtes zijn niet aan u te koppelen. We gebruiken geen "
+            "volgcookies en laden niets van andere websites.\n\n"
+            "U kunt uw gegevens inzien, downloaden en laten verwijderen via uw account. "
+            "Vragen? Neem contact op met de functionaris gegevensbescherming van de gemeente."
+        ),
+        "body_en": (
+            "On this portal the municipality processes only the personal data needed to take "
+            "part: your email address to sign in and keep you informed, and what you enter "
+            "yourself in an initiative, a comment or a registration.\n\n"
+            "Answers to anonymous surveys cannot be linked to you. We use no tracking cookies "
+            "and load nothing from other websites.\n\n"
+            "You can view, download and delete your data through your account. Questions? "
+            "Contact the municipality's data protection officer."
+        ),
+    },
+    {
+        "slug": "toegankelijkheid",
+        "title_nl": "Toegankelijkheidsverklaring",
+        "title_en": "Accessibility statement",
+        "body_nl": (
+            "De gemeente wil dat iedereen dit portaal kan gebruiken. Het portaal is gebouwd "
+            "volgens de WCAG 2.1 op niveau AA en wordt bij elke wijziging automatisch getest "
+            "met axe-core.\n\n"
+            "Loopt u toch tegen een probleem aan? Laat het ons weten, dan lossen we het op of "
+            "helpen we u op een andere manier."
+        ),
+        "body_en": (
+            "The municipality wants everyone to be able to use this portal. It is built to "
+            "WCAG 2.1 level AA and is tested automatically with axe-core on every change.\n\n"
+            "Still run into a problem? Let us know and we will fix it or help you another way."
+        ),
+    },
+]
+
+
+def create_defaults(group_model, page_model) -> None:
+    """Create what is missing; takes the model classes so migrations can pass their
+    historical models."""
+    for role in Role:
+        group_model.objects.get_or_create(name=role.value)
+    for page in PAGES:
+        page_model.objects.get_or_create(slug=page["slug"], defaults=page)
