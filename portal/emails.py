@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 
 from portal.models import User
 
@@ -19,7 +20,7 @@ def absolute_url(path: str) -> str:
 def build_email(
     *,
     recipient: User,
-    subject: str,
+    subject: str | Promise,
     template: str,
     context: dict,
     unsubscribe_token: str | None = None,

@@ -7,17 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import EmailFrequency
 
-# NL Design System (Utrecht) classes per widget type, so every form looks the same
-# without each form repeating widget attributes.
+# NL Design System (Utrecht) component per widget type, so every form looks the same
+# without each form repeating widget attributes: (classes, modifier when invalid).
+_TEXTBOX = ("utrecht-textbox utrecht-textbox--html-input", "utrecht-textbox--invalid")
+_SELECT = ("utrecht-select utrecht-select--html-select", "utrecht-select--invalid")
 _WIDGET_CLASSES = {
-    "textarea": "utrecht-textarea",
-    "select": "utrecht-select utrecht-select--html-select",
-    "selectmultiple": "utrecht-select utrecht-select--html-select",
-    "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
-    "radioselect": "",
-    "checkboxselectmultiple": "",
-    "clearablefile": "utrecht-file-input",
-    "file": "utrecht-file-input",
+    "textarea": ("utrecht-textarea utrecht-textarea--html-textarea", "utrecht-textarea--invalid"),
+    "select": _SELECT,
+    "selectmultiple": _SELECT,
+    "checkbox": ("utrecht-checkbox utrecht-checkbox--html-input", "utrecht-checkbox--invalid"),
+    "clearablefile": ("utrecht-file-input", ""),
+    "file": ("utrecht-file-input", ""),
+    # Radio and checkbox groups render their own inputs inside a fieldset.
+    "radioselect": ("", ""),
+    "checkboxselectmultiple": ("", ""),
 }
 
 
@@ -25,14 +28,11 @@ class PortalBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        css = _WIDGET_CLASSES.get(self.widget_type, "utrecht-textbox utrecht-textbox--html-input")
+        css, invalid = _WIDGET_CLASSES.get(self.widget_type, _TEXTBOX)
         if css:
-            if self.errors:
-                css += (
-                    " utrecht-textbox--invalid" if "textbox" in css else " utrecht-select--invalid"
-                )
-            existing = widget.attrs.get("class", "")
-            attrs["class"] = f"{existing} {css}".strip()
+            if self.errors and invalid:
+                css = f"{css} {invalid}"
+            attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         return attrs
 
     @property

@@ -8,6 +8,7 @@ import smtplib
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from portal import notifications
@@ -55,7 +56,7 @@ def _send_claimed(
     *,
     release_to: str,
     recipient: User,
-    subject,
+    subject: str | Promise,
     template: str,
     context: dict,
     unsubscribe_kind: str,

@@ -97,7 +97,9 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     kinds = notifications.kinds()
     form = NotificationPreferencesForm(
-        request.POST or None, kinds=kinds, preferences=notifications.preferences_of(request.user)
+        request.POST if request.method == "POST" else None,
+        kinds=kinds,
+        preferences=notifications.preferences_of(request.user),
     )
     if request.method == "POST" and form.is_valid():
         for kind, (email, in_app) in form.cleaned_preferences().items():

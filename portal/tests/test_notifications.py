@@ -209,3 +209,13 @@ def test_failed_smtp_gives_the_claim_back_for_a_retry(resident, monkeypatch):
     monkeypatch.undo()
     assert send_notification_email(notification.pk) is True
     assert len(mail.outbox) == 1
+
+
+def test_preferences_empty_post_names_the_missing_field(client, resident):
+    client.force_login(resident)
+    response = client.post(reverse("portal:notification_preferences"), {})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_announcement__email_error"' in html
+    assert "utrecht-select--invalid" in html
+    assert not NotificationPreference.objects.filter(user=resident).exists()

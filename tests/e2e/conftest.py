@@ -48,3 +48,17 @@ def pytest_collection_modifyitems(items):
 def _short_timeouts(page):
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a factory user in through the real login form (Dutch labels)."""
+    from portal.tests.factories import PASSWORD
+
+    def _sign_in(page, user) -> None:
+        page.goto(live_server.url + "/account/login/")
+        page.get_by_label("E-mailadres").fill(user.email)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+
+    return _sign_in
