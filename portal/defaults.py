@@ -13,11 +13,11 @@ PAGES = [
         "title_en": "Privacy statement",
         "body_nl": (
             "De gemeente verwerkt op dit portaal alleen de persoonsgegevens die nodig zijn "
-            "om mee te doen: uw e-mailadres om in te loggen en u te informeren, en wat u zelf "
+            "om mee te doen: je e-mailadres om aan te melden en je te informeren, en wat je zelf "
             "invult bij een initiatief, een reactie of een inschrijving.\n\n"
-            "Antwoorden op anonieme enquêtes zijn niet aan u te koppelen. We gebruiken geen "
+            "Antwoorden op anonieme enquêtes zijn niet aan jou te koppelen. We gebruiken geen "
             "volgcookies en laden niets van andere websites.\n\n"
-            "U kunt uw gegevens inzien, downloaden en laten verwijderen via uw account. "
+            "Je kunt je gegevens inzien, downloaden en laten verwijderen via je account. "
             "Vragen? Neem contact op met de functionaris gegevensbescherming van de gemeente."
         ),
         "body_en": (
@@ -38,8 +38,8 @@ PAGES = [
             "De gemeente wil dat iedereen dit portaal kan gebruiken. Het portaal is gebouwd "
             "volgens de WCAG 2.1 op niveau AA en wordt bij elke wijziging automatisch getest "
             "met axe-core.\n\n"
-            "Loopt u toch tegen een probleem aan? Laat het ons weten, dan lossen we het op of "
-            "helpen we u op een andere manier."
+            "Loop je toch tegen een probleem aan? Laat het ons weten, dan lossen we het op of "
+            "helpen we je op een andere manier."
         ),
         "body_en": (
             "The municipality wants everyone to be able to use this portal. It is built to "

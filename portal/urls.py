@@ -13,7 +13,7 @@ portal_patterns = [
         views.notification_preferences,
         name="notification_preferences",
     ),
-    path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("uitschrijven/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("pagina/<slug:slug>/", views.portal_page, name="page"),
 ]
 

@@ -36,7 +36,7 @@ def test_immediate_notification_is_emailed_once_with_html_text_and_unsubscribe(
     assert mimetype == "text/html"
     assert "http://testserver/wijken/" in html
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message.extra_headers["List-Unsubscribe"].startswith("<http://testserver/afmelden/")
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http://testserver/uitschrijven/")
     notification.refresh_from_db()
     assert notification.email_state == EmailState.SENT
     # Running the task again (a retry or a redelivery) sends nothing more.

@@ -33,11 +33,11 @@ def test_sign_up_verify_log_in_and_out(page: Page, live_server, assert_accessibl
     page.get_by_label("E-mail").fill("nieuwe.inwoner@example.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Uitloggen").click()
-    expect(page.get_by_role("link", name="Inloggen")).to_be_visible()
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("link", name="Aanmelden")).to_be_visible()
 
 
 def test_sign_up_errors_are_shown_beside_fields(page: Page, live_server, assert_accessible):
