@@ -1,5 +1,5 @@
 # The two commands of the README:  make run  and  make test.
-.PHONY: run setup test test-default test-postgres lint check messages bench-clean
+.PHONY: run setup test test-default test-postgres lint check messages
 
 PY := .venv/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal

@@ -14,17 +14,6 @@ from django.utils.functional import Promise
 
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference, User
 
-__all__ = [
-    "EmailFrequency",
-    "NotificationKind",
-    "kinds",
-    "notify",
-    "preference_for",
-    "read_unsubscribe_token",
-    "register_kind",
-    "unsubscribe_token",
-]
-
 DIGEST = "digest"
 _UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"
 

@@ -198,7 +198,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_MUNICIPALITY_NAME}] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Links in allauth emails use the scheme of the portal's public address.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = PORTAL_BASE_URL.split("://", 1)[0]
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 # allauth's rate limits stay at their defaults (login failures, sign-up, password
 # reset, email confirmation, ...): ACCOUNT_RATE_LIMITS is deliberately not overridden.
@@ -211,7 +212,6 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
-LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -302,6 +302,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE_HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
+LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
