@@ -144,11 +144,21 @@ def test_mark_all_read(client, resident):
     assert not Notification.objects.filter(recipient=resident, read_at__isnull=True).exists()
 
 
-def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("portal:notifications"))
-    assert response.status_code == 302
-    assert response.url.startswith("/account/login/")
-    assert client.post(reverse("portal:notifications_read")).status_code == 302
+def test_anonymous_is_sent_to_login(client, resident):
+    mine = NotificationFactory(recipient=resident)
+    for method, url in [
+        ("get", reverse("portal:notifications")),
+        ("post", reverse("portal:notifications_read")),
+        ("post", reverse("portal:notification_read", args=[mine.pk])),
+        ("get", reverse("portal:notification_preferences")),
+        ("post", reverse("portal:notification_preferences")),
+    ]:
+        response = getattr(client, method)(url, {"announcement__email": "never"})
+        assert response.status_code == 302, url
+        assert response.url.startswith("/account/login/"), url
+    mine.refresh_from_db()
+    assert mine.read_at is None
+    assert not NotificationPreference.objects.exists()
 
 
 @pytest.mark.parametrize("rows", [1, 20])
