@@ -7,6 +7,19 @@ from portal.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories set a password for every user; the production hasher's deliberate
+    slowness would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads land in the test's own directory, never in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _isolated_state(request):
     """Each test starts with an empty cache (rate limits) and, unless it runs a real
     worker, with tasks executed in-process after commit."""

@@ -40,3 +40,35 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     message = factory.Sequence(lambda n: f"Mededeling {n}")
     url = "/"
     dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+def give_totp(user) -> None:
+    """Set up an authenticator app for a staff member, as allauth would."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+
+
+def totp_code(user) -> str:
+    """The code the staff member's authenticator app shows right now."""
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in_staff(client, user) -> None:
+    """Password, then the TOTP code: the only way into the back office."""
+    from django.urls import reverse
+
+    if not user.authenticator_set.exists():
+        give_totp(user)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.url == reverse("mfa_authenticate"), response
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(user)})
+    assert response.status_code == 302, response
