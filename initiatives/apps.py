@@ -1,7 +1,91 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
+
+# Staff roles that work on initiatives, and the permissions they get by default.
+_STAFF_PERMISSIONS = {
+    "Initiative broker": [
+        "view_initiative",
+        "change_initiative",
+        "add_internalnote",
+        "view_internalnote",
+        "view_statuschange",
+        "view_comment",
+        "change_comment",
+        "moderate_comment",
+        "view_commentreport",
+        "view_theme",
+        "change_theme",
+        "view_marketpitch",
+        "delete_marketpitch",
+    ],
+    "Area manager": [
+        "view_initiative",
+        "change_initiative",
+        "add_internalnote",
+        "view_internalnote",
+        "view_statuschange",
+        "view_comment",
+        "view_commentreport",
+        "view_theme",
+        "view_marketpitch",
+    ],
+}
+
+# A fresh installation starts with these themes (only when there are none at all).
+DEFAULT_THEMES = [
+    ("groen", "Groen en natuur", "Greenery and nature"),
+    ("spelen-en-sport", "Spelen en sport", "Play and sport"),
+    ("cultuur-en-ontmoeting", "Cultuur en ontmoeting", "Culture and meeting"),
+    ("verkeer-en-veiligheid", "Verkeer en veiligheid", "Traffic and safety"),
+    ("duurzaamheid", "Duurzaamheid", "Sustainability"),
+    ("zorg-en-welzijn", "Zorg en welzijn", "Care and wellbeing"),
+]
 
 
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Citizen initiatives")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from initiatives import actions
+        from portal.notifications import EmailFrequency, register_kind
+
+        post_migrate.connect(_create_defaults, sender=self)
+        register_kind(actions.UPDATE, _("News about initiatives you follow"))
+        register_kind(
+            actions.COMMENTS,
+            _("New comments on your initiatives"),
+            default_email=EmailFrequency.DAILY,
+        )
+        register_kind(actions.HIDDEN, _("Moderation of your comments"))
+        register_kind(actions.STAFF, _("Initiatives to handle (staff)"))
+        register_kind(actions.MODERATION, _("Comments waiting for moderation (staff)"))
+
+
+def _create_defaults(apps=global_apps, **kwargs) -> None:
+    """After migrate or flush: the six kinds of support, first themes and the staff
+    roles' permissions (create_permissions has run for this app by then)."""
+    try:
+        support_kind = apps.get_model("initiatives", "SupportKind")
+        theme_model = apps.get_model("initiatives", "Theme")
+        group_model = apps.get_model("auth", "Group")
+        permission_model = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    from initiatives.models import SupportKind
+
+    for code in SupportKind.Code.values:
+        support_kind.objects.get_or_create(code=code)
+    if not theme_model.objects.exists():
+        for slug, name_nl, name_en in DEFAULT_THEMES:
+            theme_model.objects.create(slug=slug, name_nl=name_nl, name_en=name_en)
+    for group_name, codenames in _STAFF_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=group_name)
+        permissions = permission_model.objects.filter(
+            content_type__app_label="initiatives", codename__in=codenames
+        )
+        group.permissions.add(*permissions)

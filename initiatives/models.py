@@ -1,5 +1,711 @@
-"""Citizen initiatives (burgerinitiatieven): started and supported by
-residents, triaged and decided by the municipality.
+"""Citizen initiatives (burgerinitiatieven) and everything residents and staff do with
+them: support, comments, follows, the public timeline and the staff's own notes."""
 
-The models arrive with this app's own issue; the app is installed from the start so
-that the layout, settings and migrations graph do not change shape later."""
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import workdays
+from portal.validators import validate_plain_text
+
+DEFAULT_RESPONSE_DAYS = 10
+MAX_AMOUNT = 1_000_000
+# The Netherlands, generously: a location outside this box is a typo, not an initiative.
+LATITUDE_RANGE = (50.5, 53.8)
+LONGITUDE_RANGE = (3.0, 7.5)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    NEEDS_INFO = "needs_info", _("Needs information")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REALISED = "realised", _("Realised")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The workflow (DESIGN.md). Staff move an initiative through review to a decision and
+# on to realisation; the initiator submits, answers questions and may withdraw.
+STAFF_TRANSITIONS: dict[str, set[str]] = {
+    Status.SUBMITTED: {Status.IN_REVIEW},
+    Status.IN_REVIEW: {Status.NEEDS_INFO, Status.ACCEPTED, Status.REJECTED},
+    Status.NEEDS_INFO: {Status.IN_REVIEW},
+    Status.ACCEPTED: {Status.IN_PROGRESS},
+    Status.IN_PROGRESS: {Status.REALISED},
+}
+INITIATOR_TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.WITHDRAWN},
+    Status.IN_REVIEW: {Status.WITHDRAWN},
+    Status.NEEDS_INFO: {Status.IN_REVIEW, Status.WITHDRAWN},
+}
+DECISIONS = {Status.ACCEPTED, Status.REJECTED}
+# Waiting for the municipality's answer: the response deadline runs.
+AWAITING_RESPONSE = {Status.SUBMITTED, Status.IN_REVIEW}
+# A staff answer that stops the response clock: a question or a decision.
+RESPONSES = {Status.NEEDS_INFO, Status.ACCEPTED, Status.REJECTED}
+EDITABLE = {Status.DRAFT, Status.NEEDS_INFO}
+OPEN_FOR_SUPPORT = {
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.NEEDS_INFO,
+    Status.ACCEPTED,
+    Status.IN_PROGRESS,
+}
+
+
+class WorkflowError(Exception):
+    """A status change the workflow does not allow, or one without its message."""
+
+
+class Theme(models.Model):
+    """A policy theme (thema) such as greenery or culture. Its team answers the
+    initiatives of the theme within its own response term; the lead gets escalations."""
+
+    name_nl = models.CharField(_("name (Dutch)"), max_length=80, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    response_days = models.PositiveSmallIntegerField(
+        _("response term in working days"),
+        default=DEFAULT_RESPONSE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    team_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_themes",
+        limit_choices_to={"is_staff": True},
+        help_text=_("Receives the overdue initiatives of this theme."),
+    )
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name_nl"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response_days__gte=1, response_days__lte=60),
+                name="theme_response_days_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if get_language() == "en" else self.name_nl
+
+
+class SupportKind(models.Model):
+    """A kind of help an initiative asks the municipality for. The six rows are fixed
+    (created after every migrate); their labels come from the code so they translate."""
+
+    class Code(models.TextChoices):
+        MONEY = "money", _("Money")
+        PERMIT = "permit", _("Permit")
+        SPACE = "space", _("Space or a location")
+        ADVICE = "advice", _("Advice")
+        NETWORK = "network", _("Network and contacts")
+        MATERIALS = "materials", _("Materials")
+
+    code = models.CharField(max_length=16, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("kind of support")
+        verbose_name_plural = _("kinds of support")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        return self.Code(self.code).label
+
+
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def public(self) -> "InitiativeQuerySet":
+        return self.exclude(status=Status.DRAFT)
+
+    def of(self, user) -> "InitiativeQuerySet":
+        """Initiatives this person started or helps run as co-initiator."""
+        if not user.is_authenticated:
+            return self.none()
+        co = Initiative.co_initiators.through.objects.filter(user=user).values("initiative")
+        return self.filter(Q(initiator=user) | Q(pk__in=co))
+
+    def visible_to(self, user) -> "InitiativeQuerySet":
+        """Public initiatives, plus one's own drafts. Staff see drafts only in the admin."""
+        if not user.is_authenticated:
+            return self.public()
+        co = Initiative.co_initiators.through.objects.filter(user=user).values("initiative")
+        return self.filter(~Q(status=Status.DRAFT) | Q(initiator=user) | Q(pk__in=co))
+
+    def for_listing(self) -> "InitiativeQuerySet":
+        return self.select_related("neighbourhood", "theme").prefetch_related("support_kinds")
+
+    def for_detail(self) -> "InitiativeQuerySet":
+        return self.select_related(
+            "neighbourhood__area_manager", "theme", "initiator", "assignee"
+        ).prefetch_related(
+            "support_kinds",
+            "attachments",
+            "co_initiators",
+            models.Prefetch(
+                "status_changes", queryset=StatusChange.objects.select_related("actor")
+            ),
+        )
+
+    def search(self, text: str) -> "InitiativeQuerySet":
+        """Full text in PostgreSQL (Dutch stemming); every word somewhere, elsewhere."""
+        text = text.strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            vector = SearchVector("title", weight="A", config="dutch") + SearchVector(
+                "summary", "description", "address", weight="B", config="dutch"
+            )
+            query = SearchQuery(text, config="dutch", search_type="websearch")
+            return self.annotate(search=vector).filter(search=query)
+        result = self
+        for word in text.split()[:10]:
+            result = result.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+                | Q(address__icontains=word)
+            )
+        return result
+
+    def similar_to(self, title: str) -> "InitiativeQuerySet":
+        """Initiatives whose title shares a meaningful word with ``title``: shown while
+        a resident types, so the same idea is not started twice."""
+        words = [word for word in title.split() if len(word) > 3][:6]
+        if not words:
+            return self.none()
+        if connection.vendor == "postgresql":
+            query = SearchQuery(" or ".join(words), config="dutch", search_type="websearch")
+            matches = self.annotate(search=SearchVector("title", config="dutch")).filter(
+                search=query
+            )
+        else:
+            condition = Q()
+            for word in words:
+                condition |= Q(title__icontains=word)
+            matches = self.filter(condition)
+        return (
+            matches.exclude(status=Status.WITHDRAWN)
+            .select_related("neighbourhood")
+            .order_by("-supporter_count", "-pk")
+        )
+
+    def overdue(self, today: date | None = None) -> "InitiativeQuerySet":
+        today = today or timezone.localdate()
+        return self.filter(
+            status__in=AWAITING_RESPONSE, responded_at__isnull=True, response_due__lt=today
+        )
+
+    def sorted_by(self, sort: str) -> "InitiativeQuerySet":
+        if sort == "supported":
+            return self.order_by("-supporter_count", "-submitted_at", "-pk")
+        if sort == "decided":
+            return self.order_by(F("decided_at").desc(nulls_last=True), "-pk")
+        return self.order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+
+
+class Initiative(models.Model):
+    """A citizen initiative (burgerinitiatief): a resident's plan for the neighbourhood
+    that asks the municipality for support. The municipality answers within the theme's
+    response term and decides in public; every status change is on the timeline."""
+
+    title = models.CharField(_("title"), max_length=120, validators=[validate_plain_text])
+    summary = models.CharField(
+        _("short summary"),
+        max_length=300,
+        validators=[validate_plain_text],
+        help_text=_("One or two sentences, shown in the list."),
+    )
+    description = models.TextField(
+        _("description"),
+        max_length=5000,
+        validators=[validate_plain_text],
+        help_text=_("What do you want to do, for whom, and what is needed?"),
+    )
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood",
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+    )
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    address = models.CharField(
+        _("address or place"),
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("For example: Parkweg 12, or: the playground behind the school."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(LONGITUDE_RANGE[0]),
+            MaxValueValidator(LONGITUDE_RANGE[1]),
+        ],
+    )
+    support_kinds = models.ManyToManyField(
+        SupportKind, verbose_name=_("support asked"), blank=True, related_name="initiatives"
+    )
+    amount_requested = models.PositiveIntegerField(
+        _("amount asked in euros"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AMOUNT)],
+    )
+    initiator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("initiator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="initiatives",
+    )
+    co_initiators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("co-initiators"),
+        blank=True,
+        related_name="co_initiatives",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_initiatives",
+        limit_choices_to={"is_staff": True},
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
+    response_due = models.DateField(_("answer due"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    supporter_count = models.PositiveIntegerField(_("supporters"), default=0)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-submitted_at", "-pk"]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="initiative_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False),
+                name="initiative_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="initiative_location_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True)
+                | Q(amount_requested__gte=0, amount_requested__lte=MAX_AMOUNT),
+                name="initiative_amount_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "response_due"], name="initiative_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:detail", args=[self.pk])
+
+    # --- who may do what -----------------------------------------------------------
+
+    def is_run_by(self, user) -> bool:
+        """The initiator or a co-initiator (uses the prefetched co-initiators if any)."""
+        if not user.is_authenticated:
+            return False
+        if self.initiator_id == user.pk:
+            return True
+        return any(co.pk == user.pk for co in self.co_initiators.all())
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != Status.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return Status.WITHDRAWN in INITIATOR_TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_open_for_support(self) -> bool:
+        return self.status in OPEN_FOR_SUPPORT
+
+    @property
+    def is_open_for_comments(self) -> bool:
+        return self.status not in {Status.DRAFT, Status.WITHDRAWN}
+
+    def staff_next_statuses(self) -> list[str]:
+        return sorted(STAFF_TRANSITIONS.get(self.status, set()), key=Status.values.index)
+
+    # --- the response deadline -------------------------------------------------------
+
+    @property
+    def is_awaiting_response(self) -> bool:
+        return self.status in AWAITING_RESPONSE and self.responded_at is None
+
+    def working_days_left(self, today: date | None = None) -> int | None:
+        """Working days until the answer is due; negative when overdue."""
+        if not self.is_awaiting_response or self.response_due is None:
+            return None
+        return workdays.working_days_between(today or timezone.localdate(), self.response_due)
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        left = self.working_days_left(today)
+        return left is not None and (today or timezone.localdate()) > self.response_due
+
+    def days_waited(self, now=None) -> int | None:
+        """Calendar days between submission and the municipality's first answer (or
+        today, while it is still waiting)."""
+        if self.submitted_at is None:
+            return None
+        end = self.responded_at or now or timezone.now()
+        return max(0, (timezone.localdate(end) - timezone.localdate(self.submitted_at)).days)
+
+    def contact_person(self):
+        """Who residents can turn to: the assigned civil servant, else the area manager."""
+        return self.assignee or self.neighbourhood.area_manager
+
+    # --- the workflow ---------------------------------------------------------------
+
+    def change_status(self, *, to: str, by, message: str, as_staff: bool) -> "StatusChange":
+        """Move along the workflow and record the public timeline entry. Callers hold a
+        row lock (``select_for_update``) so two clicks never both apply."""
+        allowed = (STAFF_TRANSITIONS if as_staff else INITIATOR_TRANSITIONS).get(self.status, set())
+        if to not in allowed:
+            raise WorkflowError(
+                _("An initiative cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": Status(self.status).label, "to": Status(to).label}
+            )
+        message = (message or "").strip()
+        if as_staff and not message:
+            raise WorkflowError(_("Write a public message for the initiator and followers."))
+        if to in DECISIONS and len(message) < 20:
+            raise WorkflowError(_("A decision needs a public rationale of at least 20 characters."))
+        now = timezone.now()
+        previous = self.status
+        self.status = to
+        fields = ["status", "updated_at"]
+        if to == Status.SUBMITTED:
+            self.submitted_at = now
+            self.response_due = workdays.add_working_days(
+                timezone.localdate(now), self.theme.response_days
+            )
+            fields += ["submitted_at", "response_due"]
+        if as_staff and to in RESPONSES and self.responded_at is None:
+            self.responded_at = now
+            fields.append("responded_at")
+        if to in DECISIONS:
+            self.decided_at = now
+            fields.append("decided_at")
+        self.save(update_fields=fields)
+        return StatusChange.objects.create(
+            initiative=self,
+            actor=by,
+            by_staff=as_staff,
+            from_status=previous,
+            to_status=to,
+            message=message,
+            created_at=now,
+        )
+
+
+class StatusChange(models.Model):
+    """One step on the public timeline: who moved the initiative, from what to what,
+    and the message that goes with it (for a decision: the rationale)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    by_staff = models.BooleanField(_("by the municipality"), default=False)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    message = models.TextField(_("public message"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def is_decision(self) -> bool:
+        return self.to_status in DECISIONS
+
+
+class InternalNote(models.Model):
+    """A note among civil servants about an initiative. Never shown on the portal."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="internal_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Support(models.Model):
+    """A resident's support (steunbetuiging) for an initiative; once per resident."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "user"], name="support_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.initiative_id}"
+
+
+class Follow(models.Model):
+    """Someone who wants to hear about an initiative's public changes."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "user"], name="follow_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.initiative_id}"
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def awaiting_moderation(self) -> "CommentQuerySet":
+        return self.filter(hidden_at__isnull=True, reports__resolved_at__isnull=True).distinct()
+
+
+class Comment(models.Model):
+    """A resident's public reaction to an initiative, or a reply to one (one level
+    deep). Moderators hide a comment with a reason its author can read."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    text = models.TextField(_("comment"), max_length=2000, validators=[validate_plain_text])
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="comment_hidden_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class CommentReport(models.Model):
+    """A resident's report that a comment breaks the house rules; waits for a moderator."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(
+        _("what is wrong with it?"), max_length=300, validators=[validate_plain_text]
+    )
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reported comment")
+        verbose_name_plural = _("reported comments")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.reason[:60]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Never the uploader's file name on disk: it may carry personal data or tricks.
+    return f"initiatives/{instance.initiative_id}/{instance.token}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """An image or document of an initiative. Images are re-encoded on upload (no
+    metadata, no active content); documents must be real PDFs. Served by a view that
+    checks who may see the initiative."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        DOCUMENT = "document", _("Document")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    token = models.CharField(max_length=32, unique=True)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=40)
+    original_name = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["kind", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:attachment", args=[self.token])
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+
+class CoInitiatorInvitation(models.Model):
+    """An invitation, by email, to help run an initiative. Whoever accepts it while
+    signed in with that address becomes a co-initiator."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("co-initiator invitation")
+        verbose_name_plural = _("co-initiator invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "email"], name="invitation_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class MarketPitch(models.Model):
+    """An initiative signed up to pitch at an initiative market (initiatievenmarkt)."""
+
+    event = models.ForeignKey(
+        "neighbourhoods.Event", on_delete=models.CASCADE, related_name="pitches"
+    )
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="pitches")
+    signed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pitch at a market")
+        verbose_name_plural = _("pitches at markets")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "initiative"], name="pitch_once_per_market")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} @ {self.event}"

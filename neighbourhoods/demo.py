@@ -41,3 +41,50 @@ def seed(demo) -> None:
             resident.home_neighbourhood = created[index % len(created)]
             resident.save(update_fields=["home_neighbourhood"])
     demo.extra["neighbourhoods"] = created
+    seed_events(demo)
+
+
+def seed_events(demo) -> None:
+    """An upcoming initiative market, a neighbourhood meeting and a safari."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from neighbourhoods.models import Event
+
+    neighbourhoods = demo.extra["neighbourhoods"]
+    base = timezone.localtime().replace(hour=19, minute=30, second=0, microsecond=0)
+    events = [
+        ("Initiatievenmarkt Eemdal", Event.Kind.MARKET, None, "Stadhuis, Raadzaal", 21, 180),
+        (
+            "Wijkavond De Weiden",
+            Event.Kind.MEETING,
+            neighbourhoods[2],
+            "Wijkcentrum De Ster",
+            9,
+            120,
+        ),
+        (
+            "Wijksafari Havenkwartier",
+            Event.Kind.SAFARI,
+            neighbourhoods[1],
+            "Start: Havenplein",
+            30,
+            150,
+        ),
+    ]
+    for title, kind, neighbourhood, location, days, minutes in events:
+        starts = base + timedelta(days=days)
+        event, _created = Event.objects.get_or_create(
+            title=title,
+            defaults={
+                "kind": kind,
+                "neighbourhood": neighbourhood,
+                "location": location,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(minutes=minutes),
+                "capacity": 80 if kind == Event.Kind.MARKET else None,
+                "description": "Kom langs, praat mee en ontmoet je buren.",
+            },
+        )
+        demo.extra.setdefault("events", []).append(event)

@@ -92,3 +92,99 @@ class Neighbourhood(models.Model):
     @property
     def boundary_json(self) -> str:
         return json.dumps(self.boundary) if self.boundary else ""
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def upcoming(self) -> "EventQuerySet":
+        from django.utils import timezone
+
+        return self.filter(ends_at__gte=timezone.now()).order_by("starts_at")
+
+    def markets(self) -> "EventQuerySet":
+        return self.filter(kind=Event.Kind.MARKET)
+
+
+class Event(models.Model):
+    """A gathering the municipality organises: a neighbourhood meeting, a wijksafari,
+    an excursion or an initiative market (initiatievenmarkt) where initiators pitch their
+    plans. Residents say they will come (RSVP)."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Neighbourhood meeting")
+        SAFARI = "safari", _("Neighbourhood safari")
+        EXCURSION = "excursion", _("Excursion")
+        MARKET = "market", _("Initiative market")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Leave empty for an event for the whole municipality."),
+    )
+    location = models.CharField(_("location"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["meeting", "safari", "excursion", "market"]),
+                name="event_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("neighbourhoods:event", args=[self.pk])
+
+    @property
+    def is_market(self) -> bool:
+        return self.kind == self.Kind.MARKET
+
+    @property
+    def is_past(self) -> bool:
+        from django.utils import timezone
+
+        return self.ends_at < timezone.now()
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The event cannot end before it starts.")})
+
+
+class EventRSVP(models.Model):
+    """A resident's 'I will come' to an event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_rsvps"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="rsvp_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.event_id}"

@@ -12,4 +12,10 @@ def portal(request: HttpRequest) -> dict:
     return {
         "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         "unread_notifications": unread,
+        "map_config": {
+            "tiles": settings.PORTAL_MAP_TILE_URL,
+            "attribution": settings.PORTAL_MAP_ATTRIBUTION,
+            "lat": settings.PORTAL_MAP_CENTER[0],
+            "lng": settings.PORTAL_MAP_CENTER[1],
+        },
     }

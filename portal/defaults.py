@@ -16,7 +16,8 @@ PAGES = [
             "om mee te doen: je e-mailadres om aan te melden en je te informeren, en wat je zelf "
             "invult bij een initiatief, een reactie of een inschrijving.\n\n"
             "Antwoorden op anonieme enquêtes zijn niet aan jou te koppelen. We gebruiken geen "
-            "volgcookies en laden niets van andere websites.\n\n"
+            "volgcookies. Alleen de kaartbeelden komen van een andere website: PDOK, de "
+            "kaartdienst van de overheid; die ziet je IP-adres, niet wie je bent.\n\n"
             "Je kunt je gegevens inzien, downloaden en laten verwijderen via je account. "
             "Vragen? Neem contact op met de functionaris gegevensbescherming van de gemeente."
         ),
@@ -24,8 +25,9 @@ PAGES = [
             "On this portal the municipality processes only the personal data needed to take "
             "part: your email address to sign in and keep you informed, and what you enter "
             "yourself in an initiative, a comment or a registration.\n\n"
-            "Answers to anonymous surveys cannot be linked to you. We use no tracking cookies "
-            "and load nothing from other websites.\n\n"
+            "Answers to anonymous surveys cannot be linked to you. We use no tracking cookies. "
+            "Only the map images come from another website: PDOK, the government's map "
+            "service; it sees your IP address, not who you are.\n\n"
             "You can view, download and delete your data through your account. Questions? "
             "Contact the municipality's data protection officer."
         ),

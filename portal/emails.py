@@ -1,6 +1,8 @@
 """Emails the portal sends itself: HTML and text parts, in the recipient's language,
 with a one-click unsubscribe (RFC 8058) where the email is optional."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -11,6 +13,15 @@ from django.utils.functional import Promise
 from portal.models import User
 
 
+@dataclass(frozen=True)
+class EmailRecipient:
+    """Someone we email who may have no account yet (an invited co-initiator)."""
+
+    email: str
+    language: str = settings.LANGUAGE_CODE
+    public_name: str = ""
+
+
 def absolute_url(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
@@ -19,7 +30,7 @@ def absolute_url(path: str) -> str:
 
 def build_email(
     *,
-    recipient: User,
+    recipient: User | EmailRecipient,
     subject: str | Promise,
     template: str,
     context: dict,

@@ -76,6 +76,19 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 PORTAL_MUNICIPALITY_NAME = env_str("PORTAL_MUNICIPALITY_NAME", "Gemeente Eemdal")
 PORTAL_ADMIN_PATH = env_str("PORTAL_ADMIN_PATH", "beheer").strip("/")
+# Map tiles for Leaflet; default the Dutch government's base map (PDOK BRT-Achtergrondkaart).
+PORTAL_MAP_TILE_URL = env_str(
+    "PORTAL_MAP_TILE_URL",
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+)
+PORTAL_MAP_ATTRIBUTION = env_str("PORTAL_MAP_ATTRIBUTION", "Kaartgegevens © Kadaster (PDOK)")
+# Where maps open: "latitude,longitude", the middle of the municipality.
+try:
+    PORTAL_MAP_CENTER = [float(p) for p in env_list("PORTAL_MAP_CENTER", "52.1561,5.3878")]
+except ValueError:
+    PORTAL_MAP_CENTER = []
+if len(PORTAL_MAP_CENTER) != 2:
+    raise ImproperlyConfigured("PORTAL_MAP_CENTER must be 'latitude,longitude' in degrees.")
 if not PORTAL_ADMIN_PATH:
     raise ImproperlyConfigured("PORTAL_ADMIN_PATH must not be empty.")
 
@@ -225,6 +238,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # git; collectstatic copies the few files we serve, so nothing loads from a CDN.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
+    ("vendor/leaflet", BASE_DIR / "node_modules/leaflet/dist"),
     ("nlds/utrecht", BASE_DIR / "node_modules/@utrecht/component-library-css/dist"),
     (
         "nlds/voorbeeld",
@@ -287,6 +301,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    "remind-about-initiative-deadlines": {
+        "task": "initiatives.tasks.remind_about_deadlines",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+    "summarise-moderation-queue": {
+        "task": "initiatives.tasks.summarise_moderation_queue",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # --- Security headers -------------------------------------------------------
@@ -310,11 +332,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url: str) -> str:
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", _origin(PORTAL_MAP_TILE_URL)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -25,4 +25,5 @@ urlpatterns = [
     path(f"{settings.PORTAL_ADMIN_PATH}/", admin.site.urls),
     path("", include((portal_patterns, "portal"))),
     path("wijken/", include("neighbourhoods.urls")),
+    path("initiatieven/", include("initiatives.urls")),
 ]

@@ -174,10 +174,10 @@ def test_notification_list_query_count_is_constant(
 
 def test_preferences_saved(client, resident):
     client.force_login(resident)
-    response = client.post(
-        reverse("portal:notification_preferences"),
-        {"announcement__email": "immediately", "announcement__in_app": "on"},
-    )
+    # The whole form, as the browser sends it: every registered kind has its row.
+    data = {f"{kind.key}__email": "never" for kind in notifications.kinds()}
+    data.update({"announcement__email": "immediately", "announcement__in_app": "on"})
+    response = client.post(reverse("portal:notification_preferences"), data)
     assert response.status_code == 302
     assert notifications.preference_for(resident, "announcement").email == "immediately"
 

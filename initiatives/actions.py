@@ -1,0 +1,432 @@
+"""What residents and civil servants do with initiatives. Each action runs in one
+transaction and tells the people concerned through the notifications kernel."""
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from initiatives.models import (
+    Attachment,
+    CoInitiatorInvitation,
+    Comment,
+    CommentReport,
+    Follow,
+    Initiative,
+    MarketPitch,
+    Status,
+    StatusChange,
+    Support,
+    WorkflowError,
+)
+from initiatives.uploads import ProcessedUpload
+from neighbourhoods.models import Event
+from portal import workdays
+from portal.models import Role, User
+from portal.notifications import notify
+
+# Notification kinds (registered in InitiativesConfig.ready).
+UPDATE = "initiative_update"
+COMMENTS = "initiative_comment"
+STAFF = "initiative_staff"
+MODERATION = "comment_moderation"
+HIDDEN = "comment_hidden"
+
+REMIND_WORKING_DAYS_BEFORE = 2
+MAX_ATTACHMENTS = 6
+
+
+def _tell(
+    recipients: Iterable[User],
+    *,
+    kind: str,
+    key: str,
+    message: Callable[[], str],
+    url: str,
+    subject=None,
+    skip: User | None = None,
+) -> None:
+    """Notify each person once, in their own language."""
+    seen = set()
+    for person in recipients:
+        if person is None or person.pk in seen or (skip is not None and person.pk == skip.pk):
+            continue
+        seen.add(person.pk)
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            text = message()
+        notify(recipient=person, kind=kind, message=text, url=url, dedupe_key=key, subject=subject)
+
+
+def _initiators(initiative: Initiative) -> list[User]:
+    return [initiative.initiator, *initiative.co_initiators.all()]
+
+
+def _followers(initiative: Initiative) -> list[User]:
+    return [follow.user for follow in initiative.follows.select_related("user")]
+
+
+def _locked(initiative: Initiative) -> Initiative:
+    return Initiative.objects.select_for_update().select_related("theme").get(pk=initiative.pk)
+
+
+def add_attachments(
+    *, initiative: Initiative, uploads: Iterable[ProcessedUpload]
+) -> list[Attachment]:
+    """Store checked uploads (see ``initiatives.uploads``) with the initiative."""
+    created = []
+    for upload in uploads:
+        attachment = Attachment(
+            initiative=initiative,
+            kind=upload.kind,
+            token=upload.token,
+            extension=upload.extension,
+            content_type=upload.content_type,
+            original_name=upload.original_name,
+            size=upload.size,
+        )
+        attachment.file.save(f"{upload.token}.{upload.extension}", upload.content, save=False)
+        attachment.save()
+        created.append(attachment)
+    return created
+
+
+@transaction.atomic
+def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
+    """The initiator hands the draft to the municipality; the answer term starts."""
+    initiative = _locked(initiative)
+    change = initiative.change_status(to=Status.SUBMITTED, by=by, message="", as_staff=False)
+    Follow.objects.get_or_create(initiative=initiative, user=by)
+    area_manager = initiative.neighbourhood.area_manager
+    _tell(
+        [area_manager],
+        kind=STAFF,
+        key=f"initiative:{initiative.pk}:submitted",
+        message=lambda: _("New initiative to handle: %(title)s") % {"title": initiative.title},
+        url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+        subject=initiative,
+    )
+    return change
+
+
+@transaction.atomic
+def change_initiative_status(
+    *, initiative: Initiative, to: str, by: User, message: str
+) -> StatusChange:
+    """A civil servant moves the initiative along the workflow with a public message;
+    the initiators and followers hear of it."""
+    initiative = _locked(initiative)
+    change = initiative.change_status(to=to, by=by, message=message, as_staff=True)
+    status_label = Status(to).label
+    _tell(
+        [*_initiators(initiative), *_followers(initiative)],
+        kind=UPDATE,
+        key=f"initiative:{initiative.pk}:status:{change.pk}",
+        message=lambda: (
+            _("“%(title)s” is now: %(status)s. %(message)s")
+            % {"title": initiative.title, "status": status_label, "message": change.message}
+        ),
+        url=initiative.get_absolute_url(),
+        subject=initiative,
+        skip=by,
+    )
+    return change
+
+
+@transaction.atomic
+def answer_question(*, initiative: Initiative, by: User, message: str) -> StatusChange:
+    """The initiator answers the municipality's question; the initiative goes back to
+    review and the assignee hears of it."""
+    if not message.strip():
+        raise WorkflowError(_("Write your answer."))
+    initiative = _locked(initiative)
+    change = initiative.change_status(to=Status.IN_REVIEW, by=by, message=message, as_staff=False)
+    _tell(
+        [initiative.assignee, *_followers(initiative)],
+        kind=UPDATE,
+        key=f"initiative:{initiative.pk}:status:{change.pk}",
+        message=lambda: (
+            _("The initiators of “%(title)s” answered the question.") % {"title": initiative.title}
+        ),
+        url=initiative.get_absolute_url(),
+        subject=initiative,
+        skip=by,
+    )
+    return change
+
+
+@transaction.atomic
+def withdraw_initiative(*, initiative: Initiative, by: User, message: str) -> StatusChange:
+    """The initiators stop before a decision. Supporters and followers hear of it."""
+    initiative = _locked(initiative)
+    change = initiative.change_status(to=Status.WITHDRAWN, by=by, message=message, as_staff=False)
+    _tell(
+        [initiative.assignee, *_initiators(initiative), *_followers(initiative)],
+        kind=UPDATE,
+        key=f"initiative:{initiative.pk}:status:{change.pk}",
+        message=lambda: (
+            _("“%(title)s” was withdrawn by its initiators.") % {"title": initiative.title}
+        ),
+        url=initiative.get_absolute_url(),
+        subject=initiative,
+        skip=by,
+    )
+    return change
+
+
+def support_initiative(*, initiative: Initiative, user: User) -> bool:
+    """Add the resident's support; returns False when they supported it already. The
+    unique constraint decides under concurrency; the counter moves in the same
+    transaction."""
+    if not initiative.is_open_for_support:
+        raise WorkflowError(_("This initiative cannot be supported now."))
+    try:
+        with transaction.atomic():
+            Support.objects.create(initiative=initiative, user=user)
+            Initiative.objects.filter(pk=initiative.pk).update(
+                supporter_count=F("supporter_count") + 1
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def withdraw_support(*, initiative: Initiative, user: User) -> bool:
+    deleted, _rows = Support.objects.filter(initiative=initiative, user=user).delete()
+    if deleted:
+        Initiative.objects.filter(pk=initiative.pk, supporter_count__gt=0).update(
+            supporter_count=F("supporter_count") - 1
+        )
+    return bool(deleted)
+
+
+def follow_initiative(*, initiative: Initiative, user: User) -> None:
+    Follow.objects.get_or_create(initiative=initiative, user=user)
+
+
+def unfollow_initiative(*, initiative: Initiative, user: User) -> None:
+    Follow.objects.filter(initiative=initiative, user=user).delete()
+
+
+@transaction.atomic
+def post_comment(
+    *, initiative: Initiative, author: User, text: str, parent: Comment | None = None
+) -> Comment:
+    """A public comment, or a reply to a top-level comment (replies stay one level)."""
+    if not initiative.is_open_for_comments:
+        raise WorkflowError(_("This initiative is closed for comments."))
+    if parent is not None:
+        if parent.initiative_id != initiative.pk or parent.is_hidden:
+            raise WorkflowError(_("You cannot reply to this comment."))
+        parent = parent.parent or parent
+    comment = Comment.objects.create(initiative=initiative, author=author, text=text, parent=parent)
+    recipients = _initiators(initiative)
+    if parent is not None:
+        recipients.append(parent.author)
+    _tell(
+        recipients,
+        kind=COMMENTS,
+        key=f"comment:{comment.pk}",
+        message=lambda: (
+            _("%(name)s commented on “%(title)s”.")
+            % {"name": author.public_name, "title": initiative.title}
+        ),
+        url=f"{initiative.get_absolute_url()}#comment-{comment.pk}",
+        subject=initiative,
+        skip=author,
+    )
+    return comment
+
+
+def report_comment(*, comment: Comment, reporter: User, reason: str) -> bool:
+    """Returns False when this person reported the comment already."""
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def hide_comment(*, comment: Comment, by: User, reason: str) -> None:
+    """A moderator hides a comment. The author sees the reason; the reports are done."""
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("Give the reason the author will see."))
+    now = timezone.now()
+    Comment.objects.filter(pk=comment.pk).update(hidden_at=now, hidden_reason=reason, hidden_by=by)
+    comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+    initiative = comment.initiative
+    _tell(
+        [comment.author],
+        kind=HIDDEN,
+        key=f"comment:{comment.pk}:hidden",
+        message=lambda: (
+            _("Your comment on “%(title)s” was hidden. Reason: %(reason)s")
+            % {"title": initiative.title, "reason": reason}
+        ),
+        url=f"{initiative.get_absolute_url()}#comment-{comment.pk}",
+        subject=initiative,
+    )
+
+
+def dismiss_reports(*, comment: Comment) -> int:
+    """A moderator finds the comment acceptable: it stays, the reports are done."""
+    return comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+
+
+@transaction.atomic
+def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by: User) -> int:
+    """Make a civil servant responsible for answering; they hear of it unless they
+    took it themselves."""
+    count = 0
+    for initiative in initiatives:
+        Initiative.objects.filter(pk=initiative.pk).update(assignee=assignee)
+        count += 1
+        _tell(
+            [assignee],
+            kind=STAFF,
+            key=f"initiative:{initiative.pk}:assigned:{assignee.pk}:{timezone.now():%Y%m%d%H%M%S}",
+            message=lambda initiative=initiative: (
+                _("%(name)s assigned “%(title)s” to you.")
+                % {"name": by.public_name, "title": initiative.title}
+            ),
+            url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+            subject=initiative,
+            skip=by,
+        )
+    return count
+
+
+@transaction.atomic
+def invite_co_initiator(
+    *, initiative: Initiative, email: str, by: User
+) -> CoInitiatorInvitation | None:
+    """Invite someone by email; returns None when they were invited already."""
+    from initiatives.tasks import send_co_initiator_invitation
+
+    email = email.strip().lower()
+    invitation, created = CoInitiatorInvitation.objects.get_or_create(
+        initiative=initiative, email=email, defaults={"invited_by": by}
+    )
+    if not created:
+        return None
+    send_co_initiator_invitation.delay_on_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: CoInitiatorInvitation, user: User) -> None:
+    """The invited person, signed in with the invited address, joins the initiative."""
+    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+        raise WorkflowError(_("Sign in with the email address this invitation was sent to."))
+    updated = CoInitiatorInvitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True
+    ).update(accepted_at=timezone.now())
+    if updated and user.pk != invitation.initiative.initiator_id:
+        invitation.initiative.co_initiators.add(user)
+        Follow.objects.get_or_create(initiative=invitation.initiative, user=user)
+
+
+def sign_up_for_market(*, initiative: Initiative, event: Event, by: User) -> bool:
+    """An initiator signs the initiative up to pitch at an upcoming market."""
+    if not event.is_market or event.ends_at < timezone.now():
+        raise WorkflowError(_("You can only sign up for an upcoming initiative market."))
+    if not initiative.is_public or initiative.status in {Status.REJECTED, Status.WITHDRAWN}:
+        raise WorkflowError(_("Only a submitted initiative can pitch at a market."))
+    try:
+        with transaction.atomic():
+            MarketPitch.objects.create(event=event, initiative=initiative, signed_up_by=by)
+    except IntegrityError:
+        return False
+    return True
+
+
+def remind_about_deadlines(*, today: date | None = None) -> int:
+    """Daily: the assignee hears of answers due in two working days; overdue initiatives
+    go to the theme's team lead (or the area manager). At most once per person per day
+    per initiative, however often this runs (the dedupe key holds the date)."""
+    today = today or timezone.localdate()
+    due_soon = workdays.add_working_days(today, REMIND_WORKING_DAYS_BEFORE)
+    sent = 0
+    soon = Initiative.objects.filter(
+        status__in=[Status.SUBMITTED, Status.IN_REVIEW],
+        responded_at__isnull=True,
+        response_due__gt=today,
+        response_due__lte=due_soon,
+        assignee__isnull=False,
+    ).select_related("assignee")
+    for initiative in soon:
+        _tell(
+            [initiative.assignee],
+            kind=STAFF,
+            key=f"initiative:{initiative.pk}:due-soon:{today.isoformat()}",
+            message=lambda initiative=initiative: (
+                _("The answer to “%(title)s” is due on %(date)s.")
+                % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
+            ),
+            url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+            subject=initiative,
+        )
+        sent += 1
+    overdue = Initiative.objects.overdue(today).select_related(
+        "theme__team_lead", "neighbourhood__area_manager", "assignee"
+    )
+    for initiative in overdue:
+        lead = initiative.theme.team_lead or initiative.neighbourhood.area_manager
+        _tell(
+            [lead, initiative.assignee],
+            kind=STAFF,
+            key=f"initiative:{initiative.pk}:overdue:{today.isoformat()}",
+            message=lambda initiative=initiative: (
+                _("Overdue: the answer to “%(title)s” was due on %(date)s.")
+                % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
+            ),
+            url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+            subject=initiative,
+        )
+        sent += 1
+    return sent
+
+
+def moderators() -> list[User]:
+    """Active staff who may moderate comments (directly, through a group, or superuser)."""
+    from django.db.models import Q
+
+    perm = Q(user_permissions__codename="moderate_comment") | Q(
+        groups__permissions__codename="moderate_comment"
+    )
+    return list(
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(perm | Q(is_superuser=True) | Q(groups__name=Role.INITIATIVE_BROKER.value))
+        .distinct()
+    )
+
+
+def summarise_moderation_queue(*, today: date | None = None) -> int:
+    """Daily: moderators hear how many reported comments wait. Nothing waits, no message."""
+    today = today or timezone.localdate()
+    waiting = Comment.objects.awaiting_moderation().count()
+    if not waiting:
+        return 0
+    people = moderators()
+    _tell(
+        people,
+        kind=MODERATION,
+        key=f"moderation-summary:{today.isoformat()}",
+        message=lambda: (
+            translation.ngettext(
+                "%(count)d reported comment waits for moderation.",
+                "%(count)d reported comments wait for moderation.",
+                waiting,
+            )
+            % {"count": waiting}
+        ),
+        url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/comment/?moderation=waiting",
+    )
+    return len(people)

@@ -1,0 +1,465 @@
+"""The civil servants' side: the triage queue, the workflow, notes and moderation."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from initiatives import actions
+from initiatives.models import (
+    DECISIONS,
+    STAFF_TRANSITIONS,
+    Comment,
+    CommentReport,
+    Initiative,
+    InternalNote,
+    MarketPitch,
+    Status,
+    StatusChange,
+    Theme,
+    WorkflowError,
+)
+from portal import workdays
+from portal.models import User
+
+EMPTY = "\N{EN DASH}"
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("response deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("soon", _("Due within 2 working days"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "soon":
+            return queryset.filter(
+                status__in=[Status.SUBMITTED, Status.IN_REVIEW],
+                responded_at__isnull=True,
+                response_due__gte=today,
+                response_due__lte=workdays.add_working_days(today, 2),
+            )
+        return queryset
+
+
+class InitiativeAdminForm(forms.ModelForm):
+    """The change page carries the workflow: the next status and its public message."""
+
+    new_status = forms.ChoiceField(label=_("Next status"), required=False)
+    public_message = forms.CharField(
+        label=_("Public message"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        help_text=_(
+            "Shown on the public timeline and sent to the initiators and followers. "
+            "For a decision (accepted or rejected): the rationale, at least 20 characters."
+        ),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ["assignee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status if self.instance.pk else Status.DRAFT
+        choices = sorted(STAFF_TRANSITIONS.get(current, set()), key=Status.values.index)
+        self.fields["new_status"].choices = [
+            ("", _("Keep: %(status)s") % {"status": Status(current).label}),
+            *[(value, Status(value).label) for value in choices],
+        ]
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = User.objects.filter(is_staff=True, is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        new_status, message = cleaned.get("new_status"), (cleaned.get("public_message") or "")
+        if new_status:
+            if not message.strip():
+                self.add_error("public_message", _("Write the public message for this step."))
+            elif new_status in DECISIONS and len(message.strip()) < 20:
+                self.add_error(
+                    "public_message",
+                    _("A decision needs a public rationale of at least 20 characters."),
+                )
+        elif message.strip():
+            self.add_error("new_status", _("Choose the next status this message belongs to."))
+        return cleaned
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "by_staff", "message"]
+    readonly_fields = fields
+    verbose_name_plural = _("history (public timeline)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class InternalNoteInline(admin.StackedInline):
+    model = InternalNote
+    extra = 1
+    can_delete = False
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    verbose_name_plural = _("internal notes (staff only, never shown on the portal)")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("initiatives.view_internalnote")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name"),
+        label=_("Colleague"),
+    )
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    form = InitiativeAdminForm
+    list_display = [
+        "title",
+        "status",
+        "neighbourhood",
+        "theme",
+        "assignee",
+        "submitted_at",
+        "response_due",
+        "deadline",
+        "supporter_count",
+    ]
+    list_filter = [
+        "status",
+        DeadlineFilter,
+        "neighbourhood",
+        "theme",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["neighbourhood", "theme", "assignee"]
+    search_fields = ["title", "summary"]
+    ordering = ["response_due", "-submitted_at"]
+    date_hierarchy = "submitted_at"
+    actions = ["assign_to_me", "assign_to_colleague", "move_to_review"]
+    inlines = [StatusChangeInline, InternalNoteInline]
+    readonly_fields = [
+        "status",
+        "title",
+        "summary",
+        "description",
+        "neighbourhood",
+        "theme",
+        "address",
+        "latitude",
+        "longitude",
+        "support_asked",
+        "amount_requested",
+        "initiator_name",
+        "submitted_at",
+        "response_due",
+        "deadline",
+        "responded_at",
+        "decided_at",
+        "supporter_count",
+        "public_link",
+    ]
+    fieldsets = [
+        (
+            _("Workflow"),
+            {
+                "fields": [
+                    "status",
+                    "deadline",
+                    "assignee",
+                    "new_status",
+                    "public_message",
+                ]
+            },
+        ),
+        (
+            _("The initiative"),
+            {
+                "fields": [
+                    "public_link",
+                    "title",
+                    "summary",
+                    "description",
+                    "neighbourhood",
+                    "theme",
+                    "address",
+                    ("latitude", "longitude"),
+                    "support_asked",
+                    "amount_requested",
+                    "initiator_name",
+                    "supporter_count",
+                ]
+            },
+        ),
+        (
+            _("Dates"),
+            {"fields": ["submitted_at", "response_due", "responded_at", "decided_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Drafts are the resident's own until submitted.
+        return super().get_queryset(request).public().prefetch_related("support_kinds")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("days left"), ordering="response_due")
+    def deadline(self, obj: Initiative) -> str:
+        left = obj.working_days_left()
+        if left is None:
+            return EMPTY
+        if left < 0:
+            return format_html(
+                '<strong class="portal-overdue">{}</strong>',
+                gettext("Overdue by %(days)d working days") % {"days": -left},
+            )
+        if left == 0:
+            return format_html("<strong>{}</strong>", gettext("Due today"))
+        return gettext("%(days)d working days") % {"days": left}
+
+    @admin.display(description=_("support asked"))
+    def support_asked(self, obj: Initiative) -> str:
+        return ", ".join(str(kind.label) for kind in obj.support_kinds.all()) or EMPTY
+
+    @admin.display(description=_("initiator"))
+    def initiator_name(self, obj: Initiative) -> str:
+        return obj.initiator.public_name if obj.initiator else EMPTY
+
+    @admin.display(description=_("on the portal"))
+    def public_link(self, obj: Initiative) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            gettext("Open the public page"),
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "assignee" in form.changed_data:
+            if obj.assignee is None:
+                Initiative.objects.filter(pk=obj.pk).update(assignee=None)
+            else:
+                actions.assign_initiatives(
+                    initiatives=[obj], assignee=obj.assignee, by=request.user
+                )
+        new_status = form.cleaned_data.get("new_status")
+        if new_status:
+            try:
+                actions.change_initiative_status(
+                    initiative=obj,
+                    to=new_status,
+                    by=request.user,
+                    message=form.cleaned_data["public_message"],
+                )
+            except WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for note in formset.save(commit=False):
+            if isinstance(note, InternalNote) and note.pk is None:
+                note.author = request.user
+            note.save()
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset) -> None:
+        count = actions.assign_initiatives(
+            initiatives=queryset, assignee=request.user, by=request.user
+        )
+        self.message_user(
+            request, gettext("%(count)d initiatives assigned to you.") % {"count": count}
+        )
+
+    @admin.action(description=_("Assign to a colleague…"), permissions=["change"])
+    def assign_to_colleague(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = actions.assign_initiatives(
+                initiatives=queryset, assignee=form.cleaned_data["assignee"], by=request.user
+            )
+            self.message_user(
+                request,
+                gettext("%(count)d initiatives assigned to %(name)s.")
+                % {"count": count, "name": form.cleaned_data["assignee"].public_name},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/initiatives/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Assign to a colleague"),
+                "form": form,
+                "queryset": queryset,
+                "action": "assign_to_colleague",
+                "opts": self.model._meta,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Move to review"), permissions=["change"])
+    def move_to_review(self, request, queryset) -> None:
+        moved = 0
+        for initiative in queryset.filter(status=Status.SUBMITTED):
+            actions.change_initiative_status(
+                initiative=initiative,
+                to=Status.IN_REVIEW,
+                by=request.user,
+                message=gettext("The municipality is reviewing this initiative."),
+            )
+            moved += 1
+        skipped = queryset.count() - moved
+        self.message_user(
+            request,
+            gettext("%(moved)d moved to review; %(skipped)d skipped (not submitted).")
+            % {"moved": moved, "skipped": skipped},
+        )
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    title = _("moderation")
+    parameter_name = "moderation"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Reported, waiting")), ("hidden", _("Hidden"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(pk__in=Comment.objects.awaiting_moderation().values("pk"))
+        if self.value() == "hidden":
+            return queryset.filter(hidden_at__isnull=False)
+        return queryset
+
+
+class CommentReportInline(admin.TabularInline):
+    model = CommentReport
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "reason", "resolved_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason the author will see"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: filter on “Reported, waiting”, then hide or dismiss."""
+
+    list_display = ["excerpt", "initiative", "author", "created_at", "open_reports", "hidden_at"]
+    list_filter = [ModerationFilter]
+    list_select_related = ["initiative", "author"]
+    search_fields = ["text"]
+    fields = ["initiative", "author", "parent", "text", "created_at", "hidden_at", "hidden_reason"]
+    readonly_fields = fields
+    inlines = [CommentReportInline]
+    actions = ["hide_comments", "dismiss_reports"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True))
+            )
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, obj: Comment) -> str:
+        return obj.text[:80]
+
+    @admin.display(description=_("open reports"), ordering="open_report_count")
+    def open_reports(self, obj: Comment) -> int:
+        return obj.open_report_count
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm("initiatives.moderate_comment")
+
+    @admin.action(description=_("Hide with a reason…"), permissions=["moderate"])
+    def hide_comments(self, request, queryset):
+        form = HideForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for comment in queryset.filter(hidden_at__isnull=True).select_related("initiative"):
+                actions.hide_comment(
+                    comment=comment, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(request, gettext("The comments are hidden."))
+            return None
+        return TemplateResponse(
+            request,
+            "admin/initiatives/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Hide comments"),
+                "form": form,
+                "queryset": queryset,
+                "action": "hide_comments",
+                "opts": self.model._meta,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Keep: dismiss the reports"), permissions=["moderate"])
+    def dismiss_reports(self, request, queryset) -> None:
+        for comment in queryset:
+            actions.dismiss_reports(comment=comment)
+        self.message_user(request, gettext("The reports are dismissed."))
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name_nl", "name_en", "response_days", "team_lead"]
+    list_select_related = ["team_lead"]
+    prepopulated_fields = {"slug": ["name_nl"]}
+
+
+@admin.register(MarketPitch)
+class MarketPitchAdmin(admin.ModelAdmin):
+    list_display = ["initiative", "event", "created_at"]
+    list_filter = ["event"]
+    list_select_related = ["initiative", "event"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,64 @@
+"""Background work for initiatives. Thin and idempotent: the daily runs dedupe through
+the notifications kernel (the key holds the date); the invitation is claimed first."""
+
+from celery import shared_task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from initiatives import actions
+from initiatives.models import CoInitiatorInvitation
+from portal.emails import EmailRecipient, absolute_url, build_email
+
+_RETRYABLE = (OSError,)
+
+
+@shared_task
+def remind_about_deadlines() -> int:
+    return actions.remind_about_deadlines()
+
+
+@shared_task
+def summarise_moderation_queue() -> int:
+    return actions.summarise_moderation_queue()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=_RETRYABLE,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_co_initiator_invitation(self, invitation_id: int) -> bool:
+    """Email the invitation once: ``sent_at`` is claimed before sending and given back
+    if the mail server fails, so the retry sends it."""
+    from initiatives.views import invitation_token
+
+    claimed = CoInitiatorInvitation.objects.filter(
+        pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True
+    ).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    invitation = CoInitiatorInvitation.objects.select_related("initiative", "invited_by").get(
+        pk=invitation_id
+    )
+    inviter = invitation.invited_by
+    try:
+        build_email(
+            recipient=EmailRecipient(email=invitation.email, language=inviter.language),
+            subject=gettext_lazy("Invitation to help run an initiative"),
+            template="co_initiator_invitation",
+            context={
+                "invitation": invitation,
+                "inviter_name": inviter.public_name,
+                "accept_url": absolute_url(
+                    reverse("initiatives:invitation", args=[invitation_token(invitation)])
+                ),
+            },
+        ).send()
+    except Exception:
+        CoInitiatorInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True

@@ -1,0 +1,474 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from initiatives import actions
+from initiatives.forms import (
+    AnswerForm,
+    CommentForm,
+    InitiativeFilterForm,
+    InitiativeForm,
+    MarketSignupForm,
+    ReportForm,
+    WithdrawForm,
+)
+from initiatives.models import (
+    Attachment,
+    CoInitiatorInvitation,
+    Comment,
+    Follow,
+    Initiative,
+    Status,
+    Support,
+    WorkflowError,
+)
+from neighbourhoods.models import Event
+
+PAGE_SIZE = 20
+INVITATION_SALT = "initiatives.co-initiator-invitation"
+
+
+def get_initiative_for(request: HttpRequest, pk: int, *, queryset=None) -> Initiative:
+    """The one way views fetch an initiative: 404 for what this person may not see
+    (someone else's draft looks exactly like a missing page)."""
+    queryset = queryset if queryset is not None else Initiative.objects.all()
+    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
+
+
+def get_own_initiative(request: HttpRequest, pk: int) -> Initiative:
+    """For edits: only the initiators; others get 404, not a hint that it exists."""
+    initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
+    if not initiative.is_run_by(request.user):
+        raise Http404
+    return initiative
+
+
+def _map_points(initiatives) -> list[dict]:
+    return [
+        {
+            "title": initiative.title,
+            "url": initiative.get_absolute_url(),
+            "status": initiative.get_status_display(),
+            "lat": float(initiative.latitude),
+            "lng": float(initiative.longitude),
+        }
+        for initiative in initiatives
+        if initiative.latitude is not None
+    ]
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    form = InitiativeFilterForm(request.GET or None)
+    if form.is_bound:
+        initiatives = form.filter(Initiative.objects.public().for_listing())
+    else:
+        initiatives = Initiative.objects.public().for_listing().sorted_by("newest")
+    page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    view = "map" if request.GET.get("view") == "map" else "list"
+    query.pop("view", None)
+    context = {
+        "form": form,
+        "page": page,
+        "view": view,
+        "query": query.urlencode(),
+        "map_points": _map_points(page.object_list) if view == "map" else [],
+    }
+    template = "initiatives/list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_safe
+def similar_initiatives(request: HttpRequest) -> HttpResponse:
+    """While a resident types a title: initiatives that may be the same idea."""
+    similar = Initiative.objects.public().similar_to(request.GET.get("title", "")[:120])[:5]
+    return render(request, "initiatives/form.html#similar", {"similar": similar})
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
+    return render(request, "initiatives/detail.html", _detail_context(request, initiative))
+
+
+def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> dict:
+    user = request.user
+    comments = (
+        initiative.comments.filter(parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            _replies_prefetch(),
+        )
+    )
+    supported = following = False
+    runs = initiative.is_run_by(user)
+    if user.is_authenticated:
+        supported = Support.objects.filter(initiative=initiative, user=user).exists()
+        following = Follow.objects.filter(initiative=initiative, user=user).exists()
+    pitches = list(initiative.pitches.select_related("event").order_by("event__starts_at"))
+    markets = None
+    if (
+        runs
+        and initiative.is_public
+        and initiative.status
+        not in {
+            Status.REJECTED,
+            Status.WITHDRAWN,
+        }
+    ):
+        markets = Event.objects.markets().upcoming().exclude(pitches__initiative=initiative)
+    return {
+        "initiative": initiative,
+        "runs": runs,
+        "supported": supported,
+        "following": following,
+        "comments": comments,
+        "pitches": pitches,
+        "market_form": MarketSignupForm(markets=markets) if markets is not None else None,
+        "comment_form": extra.pop("comment_form", None) or CommentForm(),
+        "answer_form": extra.pop("answer_form", None) or AnswerForm(),
+        "map_points": _map_points([initiative]),
+        **extra,
+    }
+
+
+def _replies_prefetch():
+    from django.db.models import Prefetch
+
+    return Prefetch("replies", queryset=Comment.objects.select_related("author"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_own_initiative(request, pk)
+    if not initiative.is_editable:
+        messages.error(request, _("This initiative cannot be changed any more."))
+        return redirect(initiative)
+    return _edit(request, initiative)
+
+
+def _edit(request: HttpRequest, initiative: Initiative | None) -> HttpResponse:
+    attachments = list(initiative.attachments.all()) if initiative else []
+    initial = {}
+    if initiative is None and request.user.home_neighbourhood_id:
+        initial["neighbourhood"] = request.user.home_neighbourhood_id
+    form = InitiativeForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=initiative,
+        initial=initial,
+        attachment_count=len(attachments),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            if initiative is None:
+                saved.initiator = request.user
+            saved.save()
+            form.save_m2m()
+            remove = set(request.POST.getlist("remove_attachment"))
+            for attachment in attachments:
+                if attachment.token in remove:
+                    attachment.file.delete(save=False)
+                    attachment.delete()
+            actions.add_attachments(
+                initiative=saved,
+                uploads=[*form.cleaned_data["images"], *form.cleaned_data["documents"]],
+            )
+            for email in form.cleaned_data["co_initiator_emails"]:
+                if email != request.user.email.lower():
+                    actions.invite_co_initiator(initiative=saved, email=email, by=request.user)
+        if saved.status == Status.DRAFT:
+            messages.success(request, _("Your draft is saved. Check it, then submit it."))
+            return redirect("initiatives:preview", saved.pk)
+        messages.success(request, _("Your changes are saved."))
+        return redirect(saved)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "initiatives/form.html",
+        {
+            "form": form,
+            "initiative": initiative,
+            "attachments": attachments,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def initiative_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_own_initiative(request, pk)
+    if initiative.status != Status.DRAFT:
+        return redirect(initiative)
+    return render(
+        request,
+        "initiatives/preview.html",
+        {"initiative": initiative, "map_points": _map_points([initiative])},
+    )
+
+
+@login_required
+@require_POST
+def initiative_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_own_initiative(request, pk)
+    try:
+        actions.submit_initiative(initiative=initiative, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(initiative)
+    initiative.refresh_from_db()
+    messages.success(
+        request,
+        _("Your initiative is submitted. The municipality answers by %(date)s.")
+        % {"date": initiative.response_due.strftime("%d-%m-%Y")},
+    )
+    return redirect(initiative)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_own_initiative(request, pk)
+    if not initiative.can_be_withdrawn:
+        messages.error(request, _("This initiative can no longer be withdrawn."))
+        return redirect(initiative)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.withdraw_initiative(
+            initiative=initiative, by=request.user, message=form.cleaned_data["message"]
+        )
+        messages.success(request, _("Your initiative is withdrawn."))
+        return redirect(initiative)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "initiatives/withdraw.html",
+        {"initiative": initiative, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def initiative_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_own_initiative(request, pk)
+    form = AnswerForm(request.POST)
+    if initiative.status != Status.NEEDS_INFO:
+        messages.error(request, _("The municipality has no open question for you."))
+        return redirect(initiative)
+    if form.is_valid():
+        actions.answer_question(
+            initiative=initiative, by=request.user, message=form.cleaned_data["message"]
+        )
+        messages.success(request, _("Your answer is sent to the municipality."))
+        return redirect(initiative)
+    return render(
+        request,
+        "initiatives/detail.html",
+        _detail_context(request, initiative, answer_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def initiative_support(request: HttpRequest, pk: int) -> HttpResponse:
+    """Support, or take support back (``withdraw=1``). With htmx only the support
+    region is swapped; without JavaScript the page reloads."""
+    initiative = get_initiative_for(request, pk)
+    if request.POST.get("withdraw"):
+        actions.withdraw_support(initiative=initiative, user=request.user)
+        notice = _("Your support is taken back.")
+    else:
+        try:
+            added = actions.support_initiative(initiative=initiative, user=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(initiative)
+        notice = _("Thank you for your support!") if added else _("You support this already.")
+    initiative.refresh_from_db(fields=["supporter_count"])
+    if request.htmx:
+        return render(
+            request,
+            "initiatives/detail.html#support",
+            {
+                "initiative": initiative,
+                "supported": Support.objects.filter(
+                    initiative=initiative, user=request.user
+                ).exists(),
+                "support_notice": notice,
+            },
+        )
+    messages.success(request, notice)
+    return redirect(initiative)
+
+
+@login_required
+@require_POST
+def initiative_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative_for(request, pk)
+    if request.POST.get("unfollow"):
+        actions.unfollow_initiative(initiative=initiative, user=request.user)
+        messages.success(request, _("You no longer follow this initiative."))
+    else:
+        actions.follow_initiative(initiative=initiative, user=request.user)
+        messages.success(request, _("You follow this initiative. We will tell you what changes."))
+    return redirect(initiative)
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Comment.objects.filter(
+                pk=form.cleaned_data["parent"], initiative=initiative
+            ).first()
+            if parent is None:
+                form.add_error(None, _("The comment you reply to no longer exists."))
+        if not form.errors:
+            try:
+                comment = actions.post_comment(
+                    initiative=initiative,
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    parent=parent,
+                )
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect(initiative)
+            messages.success(request, _("Your comment is placed."))
+            return redirect(f"{initiative.get_absolute_url()}#comment-{comment.pk}")
+    return render(
+        request,
+        "initiatives/detail.html",
+        _detail_context(request, initiative, comment_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.select_related("initiative", "author").filter(
+            initiative__in=Initiative.objects.visible_to(request.user), hidden_at__isnull=True
+        ),
+        pk=pk,
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.report_comment(
+            comment=comment, reporter=request.user, reason=form.cleaned_data["reason"]
+        ):
+            messages.success(request, _("Thank you. A moderator will look at this comment."))
+        else:
+            messages.info(request, _("You reported this comment already."))
+        return redirect(f"{comment.initiative.get_absolute_url()}#comment-{comment.pk}")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "initiatives/report.html", {"comment": comment, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def market_signup(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_own_initiative(request, pk)
+    form = MarketSignupForm(request.POST, markets=Event.objects.markets().upcoming())
+    if form.is_valid():
+        try:
+            added = actions.sign_up_for_market(
+                initiative=initiative, event=form.cleaned_data["event"], by=request.user
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            if added:
+                messages.success(request, _("Your initiative is on the market's programme."))
+            else:
+                messages.info(request, _("Your initiative was signed up for this market already."))
+    else:
+        messages.error(request, _("Choose an upcoming initiative market."))
+    return redirect(initiative)
+
+
+@require_safe
+def attachment(request: HttpRequest, token: str) -> FileResponse:
+    """Serve a file only to who may see its initiative; images inline, PDFs as
+    downloads, never sniffed into anything else."""
+    item = get_object_or_404(
+        Attachment.objects.filter(initiative__in=Initiative.objects.visible_to(request.user)),
+        token=token,
+    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not item.is_image,
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def invitation_token(invitation: CoInitiatorInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=60 * 60 * 24 * 30)
+    except signing.BadSignature:
+        raise Http404 from None
+    invitation = get_object_or_404(
+        CoInitiatorInvitation.objects.select_related("initiative", "invited_by"), pk=invitation_id
+    )
+    initiative = invitation.initiative
+    if request.method == "POST":
+        try:
+            actions.accept_invitation(invitation=invitation, user=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(reverse("initiatives:invitation", args=[token]))
+        messages.success(request, _("You are now a co-initiator of this initiative."))
+        return redirect(initiative)
+    return render(
+        request,
+        "initiatives/invitation.html",
+        {"invitation": invitation, "initiative": initiative, "token": token},
+    )

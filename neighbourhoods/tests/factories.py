@@ -1,0 +1,25 @@
+import factory
+from django.utils import timezone
+
+from neighbourhoods.models import Event, Neighbourhood
+
+
+class NeighbourhoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Neighbourhood
+
+    name = factory.Sequence(lambda n: f"Wijk {n}")
+    slug = factory.Sequence(lambda n: f"wijk-{n}")
+    cbs_code = factory.Sequence(lambda n: f"WK{n % 1_000_000:06d}")
+    population = 5000
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    kind = Event.Kind.MARKET
+    title = factory.Sequence(lambda n: f"Initiatievenmarkt {n}")
+    location = "Stadhuis"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timezone.timedelta(hours=3))
