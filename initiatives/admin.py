@@ -30,6 +30,24 @@ from portal.models import User
 EMPTY = "\N{EN DASH}"
 
 
+def action_form(model_admin, request, queryset, form, action: str, title: str):
+    """The page between choosing a bulk action and applying it, for actions that need
+    one more answer (to whom, why)."""
+    return TemplateResponse(
+        request,
+        "admin/initiatives/action_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "opts": model_admin.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
 class DeadlineFilter(admin.SimpleListFilter):
     title = _("response deadline")
     parameter_name = "deadline"
@@ -308,18 +326,8 @@ class InitiativeAdmin(admin.ModelAdmin):
                 % {"count": count, "name": form.cleaned_data["assignee"].public_name},
             )
             return None
-        return TemplateResponse(
-            request,
-            "admin/initiatives/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": gettext("Assign to a colleague"),
-                "form": form,
-                "queryset": queryset,
-                "action": "assign_to_colleague",
-                "opts": self.model._meta,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
+        return action_form(
+            self, request, queryset, form, "assign_to_colleague", gettext("Assign to a colleague")
         )
 
     @admin.action(description=_("Move to review"), permissions=["change"])
@@ -424,19 +432,7 @@ class CommentAdmin(admin.ModelAdmin):
                 )
             self.message_user(request, gettext("The comments are hidden."))
             return None
-        return TemplateResponse(
-            request,
-            "admin/initiatives/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": gettext("Hide comments"),
-                "form": form,
-                "queryset": queryset,
-                "action": "hide_comments",
-                "opts": self.model._meta,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
-        )
+        return action_form(self, request, queryset, form, "hide_comments", gettext("Hide comments"))
 
     @admin.action(description=_("Keep: dismiss the reports"), permissions=["moderate"])
     def dismiss_reports(self, request, queryset) -> None:

@@ -2,33 +2,31 @@ from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
 
-# Staff roles that work on initiatives, and the permissions they get by default.
+# Staff roles that work on initiatives, and the permissions they get by default:
+# area managers follow and answer initiatives; brokers also moderate, keep the themes and
+# organise initiative markets.
+_ANSWERING = [
+    ("initiatives", "view_initiative"),
+    ("initiatives", "change_initiative"),
+    ("initiatives", "add_internalnote"),
+    ("initiatives", "view_internalnote"),
+    ("initiatives", "view_statuschange"),
+    ("initiatives", "view_comment"),
+    ("initiatives", "view_commentreport"),
+    ("initiatives", "view_theme"),
+    ("initiatives", "view_marketpitch"),
+    ("neighbourhoods", "view_event"),
+]
 _STAFF_PERMISSIONS = {
+    "Area manager": _ANSWERING,
     "Initiative broker": [
-        "view_initiative",
-        "change_initiative",
-        "add_internalnote",
-        "view_internalnote",
-        "view_statuschange",
-        "view_comment",
-        "change_comment",
-        "moderate_comment",
-        "view_commentreport",
-        "view_theme",
-        "change_theme",
-        "view_marketpitch",
-        "delete_marketpitch",
-    ],
-    "Area manager": [
-        "view_initiative",
-        "change_initiative",
-        "add_internalnote",
-        "view_internalnote",
-        "view_statuschange",
-        "view_comment",
-        "view_commentreport",
-        "view_theme",
-        "view_marketpitch",
+        *_ANSWERING,
+        ("initiatives", "change_comment"),
+        ("initiatives", "moderate_comment"),
+        ("initiatives", "change_theme"),
+        ("initiatives", "delete_marketpitch"),
+        ("neighbourhoods", "add_event"),
+        ("neighbourhoods", "change_event"),
     ],
 }
 
@@ -83,9 +81,11 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     if not theme_model.objects.exists():
         for slug, name_nl, name_en in DEFAULT_THEMES:
             theme_model.objects.create(slug=slug, name_nl=name_nl, name_en=name_en)
-    for group_name, codenames in _STAFF_PERMISSIONS.items():
+    for group_name, permissions in _STAFF_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=group_name)
-        permissions = permission_model.objects.filter(
-            content_type__app_label="initiatives", codename__in=codenames
-        )
-        group.permissions.add(*permissions)
+        for app_label, codename in permissions:
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                group.permissions.add(permission)

@@ -513,44 +513,39 @@ class InternalNote(models.Model):
         return self.text[:60]
 
 
-class Support(models.Model):
+class _ResidentOnInitiative(models.Model):
+    """One resident's single mark on one initiative (support, follow)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="%(class)ss")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "user"], name="%(class)s_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.initiative_id}"
+
+
+class Support(_ResidentOnInitiative):
     """A resident's support (steunbetuiging) for an initiative; once per resident."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
+    class Meta(_ResidentOnInitiative.Meta):
         verbose_name = _("support")
         verbose_name_plural = _("supports")
-        constraints = [
-            models.UniqueConstraint(fields=["initiative", "user"], name="support_once_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.initiative_id}"
 
 
-class Follow(models.Model):
+class Follow(_ResidentOnInitiative):
     """Someone who wants to hear about an initiative's public changes."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
+    class Meta(_ResidentOnInitiative.Meta):
         verbose_name = _("follower")
         verbose_name_plural = _("followers")
-        constraints = [
-            models.UniqueConstraint(fields=["initiative", "user"], name="follow_once_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.initiative_id}"
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy
 from initiatives import actions
 from initiatives.models import CoInitiatorInvitation
 from portal.emails import EmailRecipient, absolute_url, build_email
-
-_RETRYABLE = (OSError,)
+from portal.tasks import EMAIL_TASK_OPTIONS
 
 
 @shared_task
@@ -23,14 +22,7 @@ def summarise_moderation_queue() -> int:
     return actions.summarise_moderation_queue()
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=_RETRYABLE,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
+@shared_task(**EMAIL_TASK_OPTIONS)
 def send_co_initiator_invitation(self, invitation_id: int) -> bool:
     """Email the invitation once: ``sent_at`` is claimed before sending and given back
     if the mail server fails, so the retry sends it."""

@@ -19,15 +19,19 @@ logger = logging.getLogger(__name__)
 
 _RETRYABLE = (smtplib.SMTPException, OSError)
 
+# For every task that sends one email it has claimed first: safe to redeliver (acks
+# late) and retried with backoff while the mail server is away.
+EMAIL_TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": _RETRYABLE,
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "max_retries": 8,
+}
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=_RETRYABLE,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
+
+@shared_task(**EMAIL_TASK_OPTIONS)
 def send_notification_email(self, notification_id: int) -> bool:
     """Email one notification right away. Returns whether this run sent it."""
     claimed = Notification.objects.filter(

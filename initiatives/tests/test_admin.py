@@ -199,3 +199,41 @@ def test_area_manager_cannot_moderate(client):
     )
     comment.refresh_from_db()
     assert not comment.is_hidden
+
+
+def test_broker_creates_an_initiative_market(client, broker):
+    response = client.post(
+        "/beheer/neighbourhoods/event/add/",
+        {
+            "kind": "market",
+            "title": "Initiatievenmarkt voorjaar",
+            "location": "Stadhuis",
+            "starts_at_0": "2027-03-10",
+            "starts_at_1": "19:30",
+            "ends_at_0": "2027-03-10",
+            "ends_at_1": "22:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    from neighbourhoods.models import Event
+
+    assert Event.objects.get().is_market
+
+
+def test_market_that_ends_before_it_starts_is_refused(client, broker):
+    from neighbourhoods.models import Event
+
+    response = client.post(
+        "/beheer/neighbourhoods/event/add/",
+        {
+            "kind": "market",
+            "title": "Omgekeerd",
+            "location": "Stadhuis",
+            "starts_at_0": "2027-03-10",
+            "starts_at_1": "22:00",
+            "ends_at_0": "2027-03-10",
+            "ends_at_1": "19:00",
+        },
+    )
+    assert response.status_code == 200
+    assert not Event.objects.exists()

@@ -363,3 +363,85 @@ def test_attachment_is_served_safely(client, resident, neighbourhood, theme):
     response = client.get(document.get_absolute_url())
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("message", ["x" * 1001, "<script>alert(1)</script>"])
+def test_withdraw_with_bad_message_is_refused(client, message):
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    client.force_login(initiative.initiator)
+    response = client.post(
+        reverse("initiatives:withdraw", args=[initiative.pk]), {"message": message}
+    )
+    assert response.status_code == 400
+    assert 'id="id_message_error"' in response.content.decode()
+    initiative.refresh_from_db()
+    assert initiative.status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("reason", ["", "r" * 301, "<iframe src=x>"])
+def test_report_with_bad_reason_is_refused(client, resident, reason):
+    comment = CommentFactory()
+    client.force_login(resident)
+    response = client.post(reverse("initiatives:report", args=[comment.pk]), {"reason": reason})
+    assert response.status_code == 400
+    assert 'id="id_reason_error"' in response.content.decode()
+    assert not comment.reports.exists()
+
+
+@pytest.mark.parametrize("event", ["", "999999", "abc"])
+def test_market_signup_with_bad_event_saves_nothing(client, event):
+    from initiatives.models import MarketPitch
+
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    client.force_login(initiative.initiator)
+    response = client.post(
+        reverse("initiatives:market_signup", args=[initiative.pk]), {"event": event}
+    )
+    assert response.status_code == 302
+    assert not MarketPitch.objects.exists()
+
+
+def test_edit_of_submitted_initiative_is_refused(client):
+    initiative = InitiativeFactory(status=Status.SUBMITTED, title="Origineel")
+    client.force_login(initiative.initiator)
+    response = client.post(reverse("initiatives:edit", args=[initiative.pk]), {"title": "Nieuw"})
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.title == "Origineel"
+
+
+def test_initiator_edits_when_information_is_needed_and_removes_a_file(
+    client, neighbourhood, theme
+):
+    initiative = InitiativeFactory(
+        status=Status.NEEDS_INFO, neighbourhood=neighbourhood, theme=theme
+    )
+    client.force_login(initiative.initiator)
+    client.post(
+        reverse("initiatives:edit", args=[initiative.pk]),
+        form_data(neighbourhood, theme, title="Aangevuld plan", documents=[make_pdf()]),
+    )
+    initiative.refresh_from_db()
+    assert initiative.title == "Aangevuld plan"
+    token = initiative.attachments.get().token
+    client.post(
+        reverse("initiatives:edit", args=[initiative.pk]),
+        form_data(neighbourhood, theme, title="Aangevuld plan", remove_attachment=[token]),
+    )
+    assert not initiative.attachments.exists()
+    assert initiative.status_changes.count() == 0  # editing is not answering
+
+
+def test_seventh_file_is_refused(client, neighbourhood, theme, resident):
+    client.force_login(resident)
+    response = client.post(
+        reverse("initiatives:create"),
+        form_data(
+            neighbourhood,
+            theme,
+            images=[make_image(f"foto{n}.jpg") for n in range(4)],
+            documents=[make_pdf("a.pdf"), make_pdf("b.pdf"), make_pdf("c.pdf")],
+        ),
+    )
+    assert response.status_code == 400
+    assert not Initiative.objects.exists()

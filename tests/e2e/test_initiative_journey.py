@@ -199,3 +199,15 @@ def test_initiative_pages_have_no_accessibility_violations(
         page.goto(live_server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert_accessible(page)
+
+
+def test_similar_initiatives_appear_while_typing_the_title(page: Page, live_server, sign_in):
+    from initiatives.tests.factories import InitiativeFactory
+
+    InitiativeFactory(status=Status.IN_REVIEW, title="Moestuin achter de bibliotheek")
+    sign_in(page, UserFactory())
+    page.goto(live_server.url + "/initiatieven/nieuw/")
+    with page.expect_request("**/vergelijkbaar/**") as request:
+        page.get_by_label("Titel").press_sequentially("Een moestuin")
+    assert request.value.headers.get("hx-request") == "true"
+    expect(page.locator("#similar")).to_contain_text("Moestuin achter de bibliotheek")
