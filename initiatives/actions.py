@@ -1,7 +1,7 @@
 """What residents and civil servants do with initiatives. Each action runs in one
 transaction and tells the people concerned through the notifications kernel."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from initiatives.uploads import ProcessedUpload
 from neighbourhoods.models import Event
 from portal import workdays
 from portal.models import Role, User
-from portal.notifications import notify
+from portal.notifications import notify_each
 
 # Notification kinds (registered in InitiativesConfig.ready).
 UPDATE = "initiative_update"
@@ -38,27 +38,6 @@ HIDDEN = "comment_hidden"
 
 REMIND_WORKING_DAYS_BEFORE = 2
 MAX_ATTACHMENTS = 6
-
-
-def _tell(
-    recipients: Iterable[User],
-    *,
-    kind: str,
-    key: str,
-    message: Callable[[], str],
-    url: str,
-    subject=None,
-    skip: User | None = None,
-) -> None:
-    """Notify each person once, in their own language."""
-    seen = set()
-    for person in recipients:
-        if person is None or person.pk in seen or (skip is not None and person.pk == skip.pk):
-            continue
-        seen.add(person.pk)
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            text = message()
-        notify(recipient=person, kind=kind, message=text, url=url, dedupe_key=key, subject=subject)
 
 
 def _initiators(initiative: Initiative) -> list[User]:
@@ -101,10 +80,10 @@ def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
     change = initiative.change_status(to=Status.SUBMITTED, by=by, message="", as_staff=False)
     Follow.objects.get_or_create(initiative=initiative, user=by)
     area_manager = initiative.neighbourhood.area_manager
-    _tell(
+    notify_each(
         [area_manager],
         kind=STAFF,
-        key=f"initiative:{initiative.pk}:submitted",
+        dedupe_key=f"initiative:{initiative.pk}:submitted",
         message=lambda: _("New initiative to handle: %(title)s") % {"title": initiative.title},
         url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
         subject=initiative,
@@ -121,10 +100,10 @@ def change_initiative_status(
     initiative = _locked(initiative)
     change = initiative.change_status(to=to, by=by, message=message, as_staff=True)
     status_label = Status(to).label
-    _tell(
+    notify_each(
         [*_initiators(initiative), *_followers(initiative)],
         kind=UPDATE,
-        key=f"initiative:{initiative.pk}:status:{change.pk}",
+        dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
             _("“%(title)s” is now: %(status)s. %(message)s")
             % {"title": initiative.title, "status": status_label, "message": change.message}
@@ -144,10 +123,10 @@ def answer_question(*, initiative: Initiative, by: User, message: str) -> Status
         raise WorkflowError(_("Write your answer."))
     initiative = _locked(initiative)
     change = initiative.change_status(to=Status.IN_REVIEW, by=by, message=message, as_staff=False)
-    _tell(
+    notify_each(
         [initiative.assignee, *_followers(initiative)],
         kind=UPDATE,
-        key=f"initiative:{initiative.pk}:status:{change.pk}",
+        dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
             _("The initiators of “%(title)s” answered the question.") % {"title": initiative.title}
         ),
@@ -163,10 +142,10 @@ def withdraw_initiative(*, initiative: Initiative, by: User, message: str) -> St
     """The initiators stop before a decision. Supporters and followers hear of it."""
     initiative = _locked(initiative)
     change = initiative.change_status(to=Status.WITHDRAWN, by=by, message=message, as_staff=False)
-    _tell(
+    notify_each(
         [initiative.assignee, *_initiators(initiative), *_followers(initiative)],
         kind=UPDATE,
-        key=f"initiative:{initiative.pk}:status:{change.pk}",
+        dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
             _("“%(title)s” was withdrawn by its initiators.") % {"title": initiative.title}
         ),
@@ -227,10 +206,10 @@ def post_comment(
     recipients = _initiators(initiative)
     if parent is not None:
         recipients.append(parent.author)
-    _tell(
+    notify_each(
         recipients,
         kind=COMMENTS,
-        key=f"comment:{comment.pk}",
+        dedupe_key=f"comment:{comment.pk}",
         message=lambda: (
             _("%(name)s commented on “%(title)s”.")
             % {"name": author.public_name, "title": initiative.title}
@@ -262,10 +241,10 @@ def hide_comment(*, comment: Comment, by: User, reason: str) -> None:
     Comment.objects.filter(pk=comment.pk).update(hidden_at=now, hidden_reason=reason, hidden_by=by)
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
     initiative = comment.initiative
-    _tell(
+    notify_each(
         [comment.author],
         kind=HIDDEN,
-        key=f"comment:{comment.pk}:hidden",
+        dedupe_key=f"comment:{comment.pk}:hidden",
         message=lambda: (
             _("Your comment on “%(title)s” was hidden. Reason: %(reason)s")
             % {"title": initiative.title, "reason": reason}
@@ -288,10 +267,10 @@ def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by:
     for initiative in initiatives:
         Initiative.objects.filter(pk=initiative.pk).update(assignee=assignee)
         count += 1
-        _tell(
+        notify_each(
             [assignee],
             kind=STAFF,
-            key=f"initiative:{initiative.pk}:assigned:{assignee.pk}:{timezone.now():%Y%m%d%H%M%S}",
+            dedupe_key=f"initiative:{initiative.pk}:assigned:{assignee.pk}:{timezone.now():%Y%m%d%H%M%S}",
             message=lambda initiative=initiative: (
                 _("%(name)s assigned “%(title)s” to you.")
                 % {"name": by.public_name, "title": initiative.title}
@@ -362,10 +341,10 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
         assignee__isnull=False,
     ).select_related("assignee")
     for initiative in soon:
-        _tell(
+        notify_each(
             [initiative.assignee],
             kind=STAFF,
-            key=f"initiative:{initiative.pk}:due-soon:{today.isoformat()}",
+            dedupe_key=f"initiative:{initiative.pk}:due-soon:{today.isoformat()}",
             message=lambda initiative=initiative: (
                 _("The answer to “%(title)s” is due on %(date)s.")
                 % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
@@ -379,10 +358,10 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
     )
     for initiative in overdue:
         lead = initiative.theme.team_lead or initiative.neighbourhood.area_manager
-        _tell(
+        notify_each(
             [lead, initiative.assignee],
             kind=STAFF,
-            key=f"initiative:{initiative.pk}:overdue:{today.isoformat()}",
+            dedupe_key=f"initiative:{initiative.pk}:overdue:{today.isoformat()}",
             message=lambda initiative=initiative: (
                 _("Overdue: the answer to “%(title)s” was due on %(date)s.")
                 % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
@@ -415,10 +394,10 @@ def summarise_moderation_queue(*, today: date | None = None) -> int:
     if not waiting:
         return 0
     people = moderators()
-    _tell(
+    notify_each(
         people,
         kind=MODERATION,
-        key=f"moderation-summary:{today.isoformat()}",
+        dedupe_key=f"moderation-summary:{today.isoformat()}",
         message=lambda: (
             translation.ngettext(
                 "%(count)d reported comment waits for moderation.",

@@ -2,9 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Q
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -25,27 +23,10 @@ from initiatives.models import (
     WorkflowError,
 )
 from portal import workdays
+from portal.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
 from portal.models import User
 
 EMPTY = "\N{EN DASH}"
-
-
-def action_form(model_admin, request, queryset, form, action: str, title: str):
-    """The page between choosing a bulk action and applying it, for actions that need
-    one more answer (to whom, why)."""
-    return TemplateResponse(
-        request,
-        "admin/initiatives/action_form.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "queryset": queryset,
-            "action": action,
-            "opts": model_admin.model._meta,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        },
-    )
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -69,19 +50,19 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class InitiativeAdminForm(forms.ModelForm):
+class InitiativeAdminForm(WorkflowAdminForm):
     """The change page carries the workflow: the next status and its public message."""
 
-    new_status = forms.ChoiceField(label=_("Next status"), required=False)
-    public_message = forms.CharField(
-        label=_("Public message"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=3000,
-        help_text=_(
-            "Shown on the public timeline and sent to the initiators and followers. "
-            "For a decision (accepted or rejected): the rationale, at least 20 characters."
-        ),
+    statuses = Status
+    transitions = STAFF_TRANSITIONS
+    # Every staff step needs a message; a decision needs a real rationale.
+    message_minimum = {
+        **{status: 1 for status in Status.values},
+        **{status: 20 for status in DECISIONS},
+    }
+    message_help = _(
+        "Shown on the public timeline and sent to the initiators and followers. "
+        "For a decision (accepted or rejected): the rationale, at least 20 characters."
     )
 
     class Meta:
@@ -90,44 +71,15 @@ class InitiativeAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = self.instance.status if self.instance.pk else Status.DRAFT
-        choices = sorted(STAFF_TRANSITIONS.get(current, set()), key=Status.values.index)
-        self.fields["new_status"].choices = [
-            ("", _("Keep: %(status)s") % {"status": Status(current).label}),
-            *[(value, Status(value).label) for value in choices],
-        ]
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = User.objects.filter(is_staff=True, is_active=True)
 
-    def clean(self):
-        cleaned = super().clean()
-        new_status, message = cleaned.get("new_status"), (cleaned.get("public_message") or "")
-        if new_status:
-            if not message.strip():
-                self.add_error("public_message", _("Write the public message for this step."))
-            elif new_status in DECISIONS and len(message.strip()) < 20:
-                self.add_error(
-                    "public_message",
-                    _("A decision needs a public rationale of at least 20 characters."),
-                )
-        elif message.strip():
-            self.add_error("new_status", _("Choose the next status this message belongs to."))
-        return cleaned
 
-
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "by_staff", "message"]
     readonly_fields = fields
     verbose_name_plural = _("history (public timeline)")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class InternalNoteInline(admin.StackedInline):
@@ -327,7 +279,12 @@ class InitiativeAdmin(admin.ModelAdmin):
             )
             return None
         return action_form(
-            self, request, queryset, form, "assign_to_colleague", gettext("Assign to a colleague")
+            self,
+            request,
+            queryset,
+            form,
+            action="assign_to_colleague",
+            title=gettext("Assign to a colleague"),
         )
 
     @admin.action(description=_("Move to review"), permissions=["change"])
@@ -364,15 +321,10 @@ class ModerationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommentReportInline(admin.TabularInline):
+class CommentReportInline(ReadOnlyInline):
     model = CommentReport
-    extra = 0
-    can_delete = False
     fields = ["created_at", "reason", "resolved_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class HideForm(forms.Form):
@@ -432,7 +384,9 @@ class CommentAdmin(admin.ModelAdmin):
                 )
             self.message_user(request, gettext("The comments are hidden."))
             return None
-        return action_form(self, request, queryset, form, "hide_comments", gettext("Hide comments"))
+        return action_form(
+            self, request, queryset, form, action="hide_comments", title=gettext("Hide comments")
+        )
 
     @admin.action(description=_("Keep: dismiss the reports"), permissions=["moderate"])
     def dismiss_reports(self, request, queryset) -> None:

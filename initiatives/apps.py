@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Staff roles that work on initiatives, and the permissions they get by default:
 # area managers follow and answer initiatives; brokers also moderate, keep the themes and
-# organise initiative markets.
+# take pitches off initiative markets.
 _ANSWERING = [
     ("initiatives", "view_initiative"),
     ("initiatives", "change_initiative"),
@@ -15,7 +15,6 @@ _ANSWERING = [
     ("initiatives", "view_commentreport"),
     ("initiatives", "view_theme"),
     ("initiatives", "view_marketpitch"),
-    ("neighbourhoods", "view_event"),
 ]
 _STAFF_PERMISSIONS = {
     "Area manager": _ANSWERING,
@@ -25,8 +24,6 @@ _STAFF_PERMISSIONS = {
         ("initiatives", "moderate_comment"),
         ("initiatives", "change_theme"),
         ("initiatives", "delete_marketpitch"),
-        ("neighbourhoods", "add_event"),
-        ("neighbourhoods", "change_event"),
     ],
 }
 
@@ -70,22 +67,14 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     try:
         support_kind = apps.get_model("initiatives", "SupportKind")
         theme_model = apps.get_model("initiatives", "Theme")
-        group_model = apps.get_model("auth", "Group")
-        permission_model = apps.get_model("auth", "Permission")
     except LookupError:
         return
     from initiatives.models import SupportKind
+    from portal.defaults import grant_permissions
 
     for code in SupportKind.Code.values:
         support_kind.objects.get_or_create(code=code)
     if not theme_model.objects.exists():
         for slug, name_nl, name_en in DEFAULT_THEMES:
             theme_model.objects.create(slug=slug, name_nl=name_nl, name_en=name_en)
-    for group_name, permissions in _STAFF_PERMISSIONS.items():
-        group, _created = group_model.objects.get_or_create(name=group_name)
-        for app_label, codename in permissions:
-            permission = permission_model.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is not None:
-                group.permissions.add(permission)
+    grant_permissions(apps, _STAFF_PERMISSIONS)

@@ -225,6 +225,22 @@ def seed(demo) -> None:
                     reporter=residents[(index + 3) % len(residents)],
                     reason="Dit lijkt reclame voor een app.",
                 )
+        if status in {Status.ACCEPTED, Status.IN_PROGRESS, Status.REALISED}:
+            _link_to_programme(initiative)
         markets = [event for event in demo.extra.get("events", []) if event.is_market]
         if markets and status in {Status.ACCEPTED, Status.IN_REVIEW}:
             actions.sign_up_for_market(initiative=initiative, event=markets[0], by=initiator)
+
+
+def _link_to_programme(initiative: Initiative) -> None:
+    """An accepted initiative becomes part of its neighbourhood's programme: the project
+    shows where it came from."""
+    from neighbourhoods.models import ProgrammeProject
+
+    project = (
+        ProgrammeProject.objects.filter(programme__neighbourhood=initiative.neighbourhood)
+        .order_by("pk")
+        .first()
+    )
+    if project is not None:
+        project.initiatives.add(initiative)

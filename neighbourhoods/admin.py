@@ -1,26 +1,333 @@
-from django.contrib import admin
+"""The area managers' back office: agenda triage, the yearly programme, events."""
+
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from neighbourhoods.models import Event, Neighbourhood
+from neighbourhoods import actions
+from neighbourhoods.models import (
+    AGENDA_TRANSITIONS,
+    AgendaItem,
+    AgendaItemChange,
+    AgendaStatus,
+    Event,
+    EventRSVP,
+    Neighbourhood,
+    Programme,
+    ProgrammeProject,
+)
+from portal.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
 
 
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(admin.ModelAdmin):
-    list_display = ["name", "cbs_code", "population", "area_manager"]
+    list_display = ["name", "cbs_code", "population", "area_manager", "vote_budget"]
     list_select_related = ["area_manager"]
     search_fields = ["name", "cbs_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["area_manager"]
 
 
+class MyAreaFilter(admin.SimpleListFilter):
+    """Area managers start with their own neighbourhoods; one click shows all."""
+
+    title = _("area")
+    parameter_name = "area"
+    lookup = "neighbourhood__area_manager"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("My neighbourhoods")), ("all", _("All neighbourhoods"))]
+
+    def value(self):
+        value = super().value()
+        if value is None and self.request_manages_an_area:
+            return "mine"
+        return value
+
+    def __init__(self, request, params, model, model_admin):
+        self.request_manages_an_area = request.user.managed_neighbourhoods.exists()
+        self.user = request.user
+        super().__init__(request, params, model, model_admin)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(**{self.lookup: self.user})
+        return queryset
+
+
+class ProgrammeAreaFilter(MyAreaFilter):
+    lookup = "neighbourhood__area_manager"
+
+
+class AgendaItemAdminForm(WorkflowAdminForm):
+    statuses = AgendaStatus
+    transitions = AGENDA_TRANSITIONS
+    message_minimum = {AgendaStatus.DECLINED: 10}
+    message_help = _(
+        "The municipality's public answer, shown with the item and sent to the proposer, the "
+        "voters and the followers. Declining needs the reason (at least 10 characters)."
+    )
+
+    project = forms.ModelChoiceField(
+        queryset=ProgrammeProject.objects.none(),
+        required=False,
+        label=_("Programme project"),
+        help_text=_("Required when the item moves into the programme."),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = ProgrammeProject.objects.filter(
+            programme__neighbourhood=self.instance.neighbourhood_id
+        ).select_related("programme")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_status") == AgendaStatus.IN_PROGRAMME and not cleaned.get("project"):
+            self.add_error("project", _("Choose the project this item becomes part of."))
+        return cleaned
+
+
+class AgendaItemChangeInline(ReadOnlyInline):
+    model = AgendaItemChange
+    fields = ["created_at", "from_status", "to_status", "actor", "message"]
+    readonly_fields = fields
+    verbose_name_plural = _("history (public)")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason residents will read"),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    """The area agenda's triage: put on the agenda, decline with a reason, move into the
+    programme, mark done."""
+
+    form = AgendaItemAdminForm
+    list_display = ["title", "neighbourhood", "status", "vote_count", "origin", "created_at"]
+    list_filter = [MyAreaFilter, "status", "origin", "neighbourhood"]
+    list_select_related = ["neighbourhood"]
+    search_fields = ["title", "description"]
+    ordering = ["status", "-vote_count"]
+    inlines = [AgendaItemChangeInline]
+    actions = ["put_on_agenda", "decline"]
+    readonly_fields = [
+        "neighbourhood",
+        "title",
+        "description",
+        "location",
+        "origin",
+        "initiative",
+        "proposer_name",
+        "status",
+        "answer",
+        "vote_count",
+        "created_at",
+    ]
+    fieldsets = [
+        (_("Answer"), {"fields": ["status", "new_status", "public_message", "project"]}),
+        (
+            _("The item"),
+            {
+                "fields": [
+                    "neighbourhood",
+                    "title",
+                    "description",
+                    "location",
+                    "origin",
+                    "initiative",
+                    "proposer_name",
+                    "vote_count",
+                    "answer",
+                    "created_at",
+                ]
+            },
+        ),
+    ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # staff add items from the council, a survey or themselves
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "neighbourhood",
+                            "title",
+                            "description",
+                            "location",
+                            "origin",
+                            "initiative",
+                        ]
+                    },
+                )
+            ]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    @admin.display(description=_("proposed by"))
+    def proposer_name(self, obj: AgendaItem) -> str:
+        return obj.proposed_by.public_name if obj.proposed_by else gettext("the municipality")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        new_status = form.cleaned_data.get("new_status")
+        if new_status:
+            try:
+                actions.change_agenda_status(
+                    item=obj,
+                    to=new_status,
+                    by=request.user,
+                    message=form.cleaned_data["public_message"],
+                    project=form.cleaned_data.get("project"),
+                )
+            except actions.AgendaError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+    @admin.action(description=_("Put on the agenda"), permissions=["change"])
+    def put_on_agenda(self, request, queryset) -> None:
+        moved = 0
+        for item in queryset.filter(status=AgendaStatus.PROPOSED):
+            actions.change_agenda_status(
+                item=item,
+                to=AgendaStatus.ON_AGENDA,
+                by=request.user,
+                message=gettext("This item is on the agenda of the neighbourhood."),
+            )
+            moved += 1
+        self.message_user(request, gettext("%(count)d items put on the agenda.") % {"count": moved})
+
+    @admin.action(description=_("Decline with a reason…"), permissions=["change"])
+    def decline(self, request, queryset):
+        form = DeclineForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            declined = 0
+            for item in queryset:
+                try:
+                    actions.change_agenda_status(
+                        item=item,
+                        to=AgendaStatus.DECLINED,
+                        by=request.user,
+                        message=form.cleaned_data["reason"],
+                    )
+                    declined += 1
+                except actions.AgendaError:
+                    pass
+            self.message_user(request, gettext("%(count)d items declined.") % {"count": declined})
+            return None
+        return action_form(
+            self, request, queryset, form, action="decline", title=gettext("Decline agenda items")
+        )
+
+
+class ProgrammeProjectInline(admin.StackedInline):
+    model = ProgrammeProject
+    extra = 1
+    fields = [
+        "title",
+        "description",
+        ("budget", "spent", "status"),
+        "agenda_items",
+        "initiatives",
+        "survey_finding",
+    ]
+    autocomplete_fields = ["agenda_items", "initiatives"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    """The yearly neighbourhood programme. Only the area's own manager (or whoever has
+    the right to publish any programme) may change and publish it."""
+
+    list_display = ["neighbourhood", "year", "budget", "published_at"]
+    list_filter = [ProgrammeAreaFilter, "year", "neighbourhood"]
+    list_select_related = ["neighbourhood"]
+    inlines = [ProgrammeProjectInline]
+    readonly_fields = ["published_at"]
+    actions = ["publish"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return actions.may_publish(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_published
+
+    @admin.action(description=_("Publish"), permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        for programme in queryset.select_related("neighbourhood"):
+            try:
+                published = actions.publish_programme(programme=programme, by=request.user)
+            except actions.AgendaError as error:
+                self.message_user(request, f"{programme}: {error}", messages.ERROR)
+                continue
+            if published:
+                self.message_user(
+                    request, gettext("%(programme)s is published.") % {"programme": programme}
+                )
+
+
+class EventRSVPInline(ReadOnlyInline):
+    model = EventRSVP
+    fields = ["attendee", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("who is coming")
+
+    @admin.display(description=_("name"))
+    def attendee(self, obj: EventRSVP) -> str:
+        return obj.user.public_name
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "neighbourhood", "starts_at", "location", "rsvp_count"]
-    list_filter = ["kind", "neighbourhood"]
+    list_display = [
+        "title",
+        "kind",
+        "neighbourhood",
+        "starts_at",
+        "location",
+        "rsvp_count",
+        "cancelled",
+    ]
+    list_filter = ["kind", "neighbourhood", "cancelled"]
     list_select_related = ["neighbourhood"]
     search_fields = ["title", "location"]
     date_hierarchy = "starts_at"
+    inlines = [EventRSVPInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rsvp_total=Count("rsvps"))
@@ -28,3 +335,8 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("coming"), ordering="rsvp_total")
     def rsvp_count(self, obj: Event) -> int:
         return obj.rsvp_total
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            actions.announce_event(event=obj)

@@ -42,6 +42,7 @@ def seed(demo) -> None:
             resident.save(update_fields=["home_neighbourhood"])
     demo.extra["neighbourhoods"] = created
     seed_events(demo)
+    seed_agendas(demo)
 
 
 def seed_events(demo) -> None:
@@ -88,3 +89,91 @@ def seed_events(demo) -> None:
             },
         )
         demo.extra.setdefault("events", []).append(event)
+
+
+# title, why, final status, votes; per neighbourhood (cycled).
+AGENDA = [
+    ("Meer bankjes in het park", "Ouderen kunnen nergens even uitrusten.", "in_programme", 5),
+    ("Veilige oversteek bij de school", "Kinderen steken over tussen de auto's.", "on_agenda", 4),
+    ("Hondenpoep-bakken", "De stoepen liggen vol.", "declined", 1),
+    ("Buurthuis langer open", "Jongeren hebben 's avonds geen plek.", "proposed", 3),
+    ("Bomen in de Stationsstraat", "De straat is heet en grijs in de zomer.", "done", 2),
+]
+DECLINE_REASON = (
+    "Afvalbakken voor hondenpoep plaatsen we alleen op hondenlosloopterreinen; "
+    "we vragen handhaving om vaker te controleren."
+)
+
+
+def seed_agendas(demo) -> None:
+    """Agenda items with votes and answers, a published programme per neighbourhood
+    (one still in draft), follows and RSVPs, so the monitor has something to show."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from neighbourhoods import actions
+    from neighbourhoods.models import AgendaItem, Programme, ProgrammeProject
+
+    year = timezone.localdate().year
+    residents = demo.residents
+    for index, neighbourhood in enumerate(demo.extra["neighbourhoods"]):
+        for resident in residents:
+            if resident.home_neighbourhood_id == neighbourhood.pk:
+                actions.follow_neighbourhood(neighbourhood=neighbourhood, user=resident)
+        programme, _created = Programme.objects.get_or_create(
+            neighbourhood=neighbourhood,
+            year=year,
+            defaults={
+                "budget": Decimal(120_000 + index * 15_000),
+                "introduction": f"Wat we in {year} samen met bewoners doen in "
+                f"{neighbourhood.name}.",
+            },
+        )
+        project, _created = ProgrammeProject.objects.get_or_create(
+            programme=programme,
+            title=f"Groen en ontmoeten in {neighbourhood.name}",
+            defaults={
+                "budget": Decimal(40_000 + index * 5_000),
+                "spent": Decimal(10_000 + index * 4_000),
+                "status": ProgrammeProject.Status.IN_PROGRESS,
+                "survey_finding": "Bewoners missen plekken om elkaar te ontmoeten.",
+            },
+        )
+        ProgrammeProject.objects.get_or_create(
+            programme=programme,
+            title="Verkeersveiligheid rond scholen",
+            defaults={"budget": Decimal(25_000), "status": ProgrammeProject.Status.PLANNED},
+        )
+        manager = neighbourhood.area_manager
+        for number, (title, why, status, votes) in enumerate(AGENDA):
+            if (index + number) % 5 == 4 or AgendaItem.objects.filter(
+                neighbourhood=neighbourhood, title=title
+            ).exists():
+                continue
+            proposer = residents[(index + number) % len(residents)]
+            item = actions.propose_agenda_item(
+                neighbourhood=neighbourhood, by=proposer, title=title, description=why
+            )
+            for voter in residents[:votes]:
+                actions.vote_for_item(item=item, user=voter)
+            path = {
+                "on_agenda": ["on_agenda"],
+                "declined": ["declined"],
+                "in_programme": ["on_agenda", "in_programme"],
+                "done": ["on_agenda", "in_programme", "done"],
+            }.get(status, [])
+            for step in path:
+                actions.change_agenda_status(
+                    item=item,
+                    to=step,
+                    by=manager,
+                    message=DECLINE_REASON if step == "declined" else "",
+                    project=project if step == "in_programme" else None,
+                )
+        if index != 5 and programme.published_at is None and manager is not None:
+            programme.published_at = timezone.now()
+            programme.save(update_fields=["published_at"])
+    for event in demo.extra.get("events", []):
+        for resident in residents[:4]:
+            actions.rsvp_event(event=event, user=resident)

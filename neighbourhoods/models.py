@@ -2,10 +2,14 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.validators import validate_plain_text
 
 CBS_CODE_VALIDATOR = RegexValidator(
     r"^(WK|BU)\d{6}(\d{2})?$",
@@ -60,6 +64,12 @@ class Neighbourhood(models.Model):
         validators=[validate_boundary],
         help_text=_("GeoJSON Polygon or MultiPolygon in WGS 84."),
     )
+    vote_budget = models.PositiveSmallIntegerField(
+        _("priority votes per resident per year"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many agenda items one resident may give priority each year."),
+    )
     area_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("area manager"),
@@ -96,8 +106,6 @@ class Neighbourhood(models.Model):
 
 class EventQuerySet(models.QuerySet["Event"]):
     def upcoming(self) -> "EventQuerySet":
-        from django.utils import timezone
-
         return self.filter(ends_at__gte=timezone.now()).order_by("starts_at")
 
     def markets(self) -> "EventQuerySet":
@@ -133,6 +141,11 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(
         _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
+    # iCalendar SEQUENCE: goes up whenever the time or place changes, so calendars update.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled = models.BooleanField(
+        _("cancelled"), default=False, help_text=_("Shown as cancelled; calendars remove it.")
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -154,6 +167,27 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        """A change of time, place or cancellation is a new version for calendars."""
+        if self.pk is not None:
+            before = (
+                Event.objects.filter(pk=self.pk)
+                .values("title", "starts_at", "ends_at", "location", "cancelled")
+                .first()
+            )
+            now = {
+                "title": self.title,
+                "starts_at": self.starts_at,
+                "ends_at": self.ends_at,
+                "location": self.location,
+                "cancelled": self.cancelled,
+            }
+            if before is not None and before != now:
+                self.sequence += 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("neighbourhoods:event", args=[self.pk])
 
@@ -163,8 +197,6 @@ class Event(models.Model):
 
     @property
     def is_past(self) -> bool:
-        from django.utils import timezone
-
         return self.ends_at < timezone.now()
 
     def clean(self) -> None:
@@ -188,3 +220,308 @@ class EventRSVP(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.event_id}"
+
+
+class NeighbourhoodFollow(models.Model):
+    """A resident who wants to hear about a neighbourhood: new agenda items, the
+    programme, events."""
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="follows"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="neighbourhood_follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("neighbourhood follower")
+        verbose_name_plural = _("neighbourhood followers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighbourhood", "user"], name="neighbourhood_follow_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.neighbourhood_id}"
+
+
+class AgendaStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ON_AGENDA = "on_agenda", _("On the agenda")
+    IN_PROGRAMME = "in_programme", _("In the programme")
+    DONE = "done", pgettext_lazy("status", "Done")
+    DECLINED = "declined", _("Declined")
+
+
+# Which step the area manager may take from where (DESIGN.md: proposed → on agenda →
+# in programme → done, or declined with a reason).
+AGENDA_TRANSITIONS: dict[str, set[str]] = {
+    AgendaStatus.PROPOSED: {AgendaStatus.ON_AGENDA, AgendaStatus.DECLINED},
+    AgendaStatus.ON_AGENDA: {AgendaStatus.IN_PROGRAMME, AgendaStatus.DECLINED},
+    AgendaStatus.IN_PROGRAMME: {AgendaStatus.DONE},
+}
+OPEN_FOR_VOTES = {AgendaStatus.PROPOSED, AgendaStatus.ON_AGENDA}
+
+
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def by_priority(self) -> "AgendaItemQuerySet":
+        return self.order_by("-vote_count", "-created_at", "-pk")
+
+    def for_listing(self) -> "AgendaItemQuerySet":
+        return self.select_related("neighbourhood", "proposed_by").by_priority()
+
+
+class AgendaItem(models.Model):
+    """A task or wish on the neighbourhood's agenda (gebiedsagenda): proposed by a
+    resident or put there from an initiative, a survey, the council or the municipality.
+    Residents give priority votes; the area manager answers and may move it into the
+    programme. Its history shows what became of it."""
+
+    class Origin(models.TextChoices):
+        RESIDENT = "resident", _("A resident")
+        INITIATIVE = "initiative", _("An initiative")
+        SURVEY = "survey", _("The resident survey")
+        COUNCIL = "council", _("The municipal council")
+        MUNICIPALITY = "municipality", _("The municipality")
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    title = models.CharField(_("what"), max_length=120, validators=[validate_plain_text])
+    description = models.TextField(
+        _("why"),
+        max_length=3000,
+        validators=[validate_plain_text],
+        help_text=_("Why does the neighbourhood need this? Who benefits?"),
+    )
+    location = models.CharField(
+        _("where"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
+    origin = models.CharField(
+        _("origin"), max_length=16, choices=Origin.choices, default=Origin.RESIDENT
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("from initiative"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AgendaStatus.choices,
+        default=AgendaStatus.PROPOSED,
+        db_index=True,
+    )
+    answer = models.TextField(
+        _("the municipality's answer"), blank=True, validators=[validate_plain_text]
+    )
+    vote_count = models.PositiveIntegerField(_("priority votes"), default=0)
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["-vote_count", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=AgendaStatus.values), name="agenda_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=AgendaStatus.DECLINED) | ~models.Q(answer=""),
+                name="agenda_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("neighbourhoods:agenda_item", args=[self.neighbourhood.slug, self.pk])
+
+    @property
+    def is_open_for_votes(self) -> bool:
+        return self.status in OPEN_FOR_VOTES
+
+    def next_statuses(self) -> list[str]:
+        return sorted(AGENDA_TRANSITIONS.get(self.status, set()), key=AgendaStatus.values.index)
+
+
+class AgendaItemChange(models.Model):
+    """One step in an agenda item's path, with the municipality's public message."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=AgendaStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=AgendaStatus.choices)
+    message = models.TextField(_("public message"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agenda item change")
+        verbose_name_plural = _("agenda item changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class AgendaVote(models.Model):
+    """A resident's priority vote. Each resident has a budget of votes per neighbourhood
+    per year; each vote takes a numbered slot of that budget, and the database refuses a
+    second vote in the same slot, so racing requests can never exceed the budget."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_votes"
+    )
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    slot = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("priority vote")
+        verbose_name_plural = _("priority votes")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="agenda_vote_once_per_item"),
+            models.UniqueConstraint(
+                fields=["user", "neighbourhood", "year", "slot"],
+                name="agenda_vote_budget_slot",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(slot__gte=1, slot__lte=10), name="agenda_vote_slot_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.item_id}"
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def published(self) -> "ProgrammeQuerySet":
+        return self.filter(published_at__isnull=False)
+
+
+class Programme(models.Model):
+    """The neighbourhood programme (gebiedsprogramma / wijkprogramma) of one year: the
+    projects the municipality will carry out, each with its budget, and where each came
+    from. Residents see it once the area manager publishes it."""
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    introduction = models.TextField(_("introduction"), blank=True, max_length=3000)
+    budget = models.DecimalField(
+        _("budget in euros"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("neighbourhood programme")
+        verbose_name_plural = _("neighbourhood programmes")
+        ordering = ["-year", "neighbourhood__name"]
+        permissions = [("publish_any_programme", _("Can publish the programme of any area"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighbourhood", "year"], name="programme_once_per_year"
+            ),
+            models.CheckConstraint(condition=models.Q(budget__gte=0), name="programme_budget"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.neighbourhood} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("neighbourhoods:programme", args=[self.neighbourhood.slug, self.year])
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ProgrammeProject(models.Model):
+    """A project in a neighbourhood programme, with its budget, spending, status and the
+    agenda items, initiatives and survey findings it comes from."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", pgettext_lazy("status", "Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=3000)
+    budget = models.DecimalField(
+        _("budget in euros"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    spent = models.DecimalField(
+        _("spent in euros"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    agenda_items = models.ManyToManyField(
+        AgendaItem, verbose_name=_("from agenda items"), blank=True, related_name="projects"
+    )
+    initiatives = models.ManyToManyField(
+        "initiatives.Initiative",
+        verbose_name=_("from initiatives"),
+        blank=True,
+        related_name="programme_projects",
+    )
+    survey_finding = models.CharField(
+        _("from the resident survey"),
+        max_length=300,
+        blank=True,
+        help_text=_("The survey result this project answers, e.g. 'Too few places to meet'."),
+    )
+
+    class Meta:
+        verbose_name = _("programme project")
+        verbose_name_plural = _("programme projects")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget__gte=0, spent__gte=0), name="project_amounts_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

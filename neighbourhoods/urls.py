@@ -6,8 +6,18 @@ app_name = "neighbourhoods"
 
 urlpatterns = [
     path("", views.neighbourhood_list, name="list"),
+    path("monitor.csv", views.monitor_csv, name="monitor_csv"),
     path("activiteiten/", views.event_list, name="events"),
     path("activiteiten/<int:pk>/", views.event_detail, name="event"),
     path("activiteiten/<int:pk>/aanmelden/", views.event_rsvp, name="event_rsvp"),
+    path("activiteiten/<int:pk>/agenda.ics", views.event_ics, name="event_ics"),
     path("<slug:slug>/", views.neighbourhood_detail, name="detail"),
+    path("<slug:slug>/volgen/", views.neighbourhood_follow, name="follow"),
+    path("<slug:slug>/agenda/", views.agenda, name="agenda"),
+    path("<slug:slug>/agenda/nieuw/", views.agenda_propose, name="agenda_propose"),
+    path("<slug:slug>/agenda/<int:pk>/", views.agenda_item, name="agenda_item"),
+    path("<slug:slug>/agenda/<int:pk>/bewerken/", views.agenda_edit, name="agenda_edit"),
+    path("<slug:slug>/agenda/<int:pk>/stem/", views.agenda_vote, name="agenda_vote"),
+    path("<slug:slug>/programma/<int:year>/", views.programme_detail, name="programme"),
+    path("<slug:slug>/monitor/", views.monitor_view, name="monitor"),
 ]

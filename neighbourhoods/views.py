@@ -1,28 +1,300 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from neighbourhoods.models import Event, EventRSVP, Neighbourhood
+from neighbourhoods import actions, calendar, monitor
+from neighbourhoods.forms import AgendaItemForm
+from neighbourhoods.models import (
+    AgendaItem,
+    AgendaStatus,
+    AgendaVote,
+    Event,
+    EventRSVP,
+    Neighbourhood,
+    NeighbourhoodFollow,
+    Programme,
+    ProgrammeProject,
+)
+
+VOTE_MESSAGES = {
+    actions.VoteResult.ADDED: (messages.SUCCESS, gettext_lazy("Your priority vote is counted.")),
+    actions.VoteResult.ALREADY: (messages.INFO, gettext_lazy("You gave this item a vote already.")),
+    actions.VoteResult.NO_VOTES_LEFT: (
+        messages.ERROR,
+        gettext_lazy("You have used all your votes for this neighbourhood this year."),
+    ),
+    actions.VoteResult.CLOSED: (messages.ERROR, gettext_lazy("This item no longer takes votes.")),
+}
+
+
+def _neighbourhood(slug: str) -> Neighbourhood:
+    return get_object_or_404(Neighbourhood.objects.for_listing(), slug=slug)
 
 
 @require_safe
 def neighbourhood_list(request: HttpRequest) -> HttpResponse:
+    neighbourhoods = list(Neighbourhood.objects.for_listing())
+    shapes = [
+        {"name": n.name, "url": n.get_absolute_url(), "boundary": n.boundary}
+        for n in neighbourhoods
+        if n.boundary
+    ]
     return render(
         request,
         "neighbourhoods/list.html",
-        {"neighbourhoods": Neighbourhood.objects.for_listing()},
+        {"neighbourhoods": neighbourhoods, "map_shapes": shapes},
     )
 
 
 @require_safe
 def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    neighbourhood = get_object_or_404(Neighbourhood.objects.for_listing(), slug=slug)
-    return render(request, "neighbourhoods/detail.html", {"neighbourhood": neighbourhood})
+    from initiatives.models import Initiative
+
+    neighbourhood = _neighbourhood(slug)
+    year = timezone.localdate().year
+    programme = (
+        Programme.objects.published()
+        .filter(neighbourhood=neighbourhood, year=year)
+        .prefetch_related("projects")
+        .first()
+    )
+    following = (
+        request.user.is_authenticated
+        and NeighbourhoodFollow.objects.filter(
+            neighbourhood=neighbourhood, user=request.user
+        ).exists()
+    )
+    return render(
+        request,
+        "neighbourhoods/detail.html",
+        {
+            "neighbourhood": neighbourhood,
+            "agenda": neighbourhood.agenda_items.exclude(status=AgendaStatus.DECLINED)
+            .by_priority()
+            .select_related("proposed_by")[:5],
+            "programme": programme,
+            "events": Event.objects.upcoming()
+            .filter(neighbourhood=neighbourhood)
+            .annotate(rsvp_total=Count("rsvps"))[:5],
+            "initiatives": Initiative.objects.public()
+            .filter(neighbourhood=neighbourhood)
+            .for_listing()
+            .sorted_by("newest")[:5],
+            "following": following,
+            "year": year,
+            "map_shapes": [
+                {
+                    "name": neighbourhood.name,
+                    "url": neighbourhood.get_absolute_url(),
+                    "boundary": neighbourhood.boundary,
+                }
+            ]
+            if neighbourhood.boundary
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def neighbourhood_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    neighbourhood = _neighbourhood(slug)
+    if request.POST.get("unfollow"):
+        actions.unfollow_neighbourhood(neighbourhood=neighbourhood, user=request.user)
+        messages.success(request, _("You no longer follow this neighbourhood."))
+    else:
+        actions.follow_neighbourhood(neighbourhood=neighbourhood, user=request.user)
+        messages.success(
+            request, _("You follow this neighbourhood: new agenda items, the programme and events.")
+        )
+    return redirect(neighbourhood)
+
+
+def _votes(request: HttpRequest, neighbourhood: Neighbourhood) -> tuple[set[int], int]:
+    """The items this person voted for, and how many votes they have left this year."""
+    if not request.user.is_authenticated:
+        return set(), neighbourhood.vote_budget
+    year = timezone.localdate().year
+    voted = list(
+        AgendaVote.objects.filter(
+            user=request.user, neighbourhood=neighbourhood, year=year
+        ).values_list("item_id", flat=True)
+    )
+    return set(voted), max(neighbourhood.vote_budget - len(voted), 0)
+
+
+@require_safe
+def agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    neighbourhood = _neighbourhood(slug)
+    voted, votes_left = _votes(request, neighbourhood)
+    return render(
+        request,
+        "neighbourhoods/agenda.html",
+        {
+            "neighbourhood": neighbourhood,
+            "items": neighbourhood.agenda_items.for_listing(),
+            "voted": voted,
+            "votes_left": votes_left,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_propose(request: HttpRequest, slug: str) -> HttpResponse:
+    neighbourhood = _neighbourhood(slug)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = actions.propose_agenda_item(
+            neighbourhood=neighbourhood, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Your proposal is on the agenda page. Others can vote now."))
+        return redirect(item)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "neighbourhoods/agenda_form.html",
+        {"neighbourhood": neighbourhood, "form": form},
+        status=status,
+    )
+
+
+def _agenda_item(slug: str, pk: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related("neighbourhood__area_manager", "proposed_by"),
+        neighbourhood__slug=slug,
+        pk=pk,
+    )
+
+
+@require_safe
+def agenda_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = _agenda_item(slug, pk)
+    voted, votes_left = _votes(request, item.neighbourhood)
+    projects = ProgrammeProject.objects.filter(
+        agenda_items=item, programme__published_at__isnull=False
+    ).select_related("programme__neighbourhood")
+    return render(
+        request,
+        "neighbourhoods/agenda_item.html",
+        {
+            "neighbourhood": item.neighbourhood,
+            "item": item,
+            "changes": item.changes.all(),
+            "projects": projects,
+            "voted": item.pk in voted,
+            "votes_left": votes_left,
+            "is_own": request.user.is_authenticated and item.proposed_by_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The proposer may improve the text while nobody has answered it yet."""
+    item = _agenda_item(slug, pk)
+    if item.proposed_by_id != request.user.pk:
+        raise Http404
+    if item.status != AgendaStatus.PROPOSED:
+        messages.error(request, _("The area manager has answered; the item can no longer change."))
+        return redirect(item)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your changes are saved."))
+        return redirect(item)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "neighbourhoods/agenda_form.html",
+        {"neighbourhood": item.neighbourhood, "form": form, "item": item},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = _agenda_item(slug, pk)
+    if request.POST.get("withdraw"):
+        if actions.withdraw_vote(item=item, user=request.user):
+            messages.success(
+                request, _("Your vote is taken back; you can give it to another item.")
+            )
+    else:
+        level, text = VOTE_MESSAGES[actions.vote_for_item(item=item, user=request.user)]
+        messages.add_message(request, level, text)
+    target = request.POST.get("next")
+    if target == "agenda":
+        return redirect("neighbourhoods:agenda", slug)
+    return redirect(item)
+
+
+@require_safe
+def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    from initiatives.models import Initiative
+
+    projects = ProgrammeProject.objects.prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("neighbourhood")),
+        Prefetch("initiatives", queryset=Initiative.objects.public()),
+    )
+    programme = get_object_or_404(
+        Programme.objects.published()
+        .select_related("neighbourhood")
+        .prefetch_related(Prefetch("projects", queryset=projects)),
+        neighbourhood__slug=slug,
+        year=year,
+    )
+    planned = sum(project.budget for project in programme.projects.all())
+    spent = sum(project.spent for project in programme.projects.all())
+    return render(
+        request,
+        "neighbourhoods/programme.html",
+        {
+            "neighbourhood": programme.neighbourhood,
+            "programme": programme,
+            "planned": planned,
+            "spent": spent,
+            "spent_share": round(spent * 100 / planned) if planned else 0,
+        },
+    )
+
+
+@require_safe
+def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
+    year = timezone.localdate().year
+    rows, city = monitor.city_figures(year)
+    figures = next((row for row in rows if row.neighbourhood.slug == slug), None)
+    if figures is None:
+        raise Http404
+    return render(
+        request,
+        "neighbourhoods/monitor.html",
+        {
+            "neighbourhood": figures.neighbourhood,
+            "figures": figures,
+            "city": city,
+            "year": year,
+            "initiative_bars": monitor.initiative_bars(figures),
+            "agenda_bars": monitor.agenda_bars(figures),
+        },
+    )
+
+
+@require_safe
+def monitor_csv(request: HttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    rows, city = monitor.city_figures(year)
+    response = HttpResponse(monitor.as_csv(rows, city, year), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="wijkmonitor-{year}.csv"'
+    return response
 
 
 def _events():
@@ -51,28 +323,34 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "neighbourhoods/event.html", {"event": event, "coming": coming})
 
 
+RSVP_MESSAGES = {
+    actions.RSVPResult.ADDED: (
+        messages.SUCCESS,
+        gettext_lazy("You are on the list. See you there!"),
+    ),
+    actions.RSVPResult.ALREADY: (messages.INFO, gettext_lazy("You were on the list already.")),
+    actions.RSVPResult.FULL: (messages.ERROR, gettext_lazy("This event is full.")),
+    actions.RSVPResult.CLOSED: (messages.ERROR, gettext_lazy("This event is no longer open.")),
+}
+
+
 @login_required
 @require_POST
 def event_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
-    """Say you will come, or that you no longer will (``cancel=1``). Full events
-    refuse new RSVPs; the count is checked under a lock on the event."""
-    with transaction.atomic():
-        event = get_object_or_404(Event.objects.select_for_update(), pk=pk)
-        if request.POST.get("cancel"):
-            EventRSVP.objects.filter(event=event, user=request.user).delete()
-            messages.success(request, _("You are no longer on the list for this event."))
-            return redirect(event)
-        if event.is_past:
-            messages.error(request, _("This event has already taken place."))
-            return redirect(event)
-        if event.capacity is not None and event.rsvps.count() >= event.capacity:
-            messages.error(request, _("This event is full."))
-            return redirect(event)
-        try:
-            with transaction.atomic():
-                EventRSVP.objects.create(event=event, user=request.user)
-        except IntegrityError:
-            messages.info(request, _("You were on the list already."))
-        else:
-            messages.success(request, _("You are on the list. See you there!"))
+    """Say you will come, or that you no longer will (``cancel=1``)."""
+    event = get_object_or_404(Event, pk=pk)
+    if request.POST.get("cancel"):
+        actions.cancel_rsvp(event=event, user=request.user)
+        messages.success(request, _("You are no longer on the list for this event."))
+    else:
+        level, text = RSVP_MESSAGES[actions.rsvp_event(event=event, user=request.user)]
+        messages.add_message(request, level, text)
     return redirect(event)
+
+
+@require_safe
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.select_related("neighbourhood"), pk=pk)
+    response = HttpResponse(calendar.event_calendar(event), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="activiteit-{event.pk}.ics"'
+    return response

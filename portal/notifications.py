@@ -5,11 +5,14 @@ its actions. The person's preference for that kind decides whether it shows on t
 portal and whether it is emailed at once, in the daily digest, or not at all.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import IntegrityError, models, transaction
+from django.utils import translation
 from django.utils.functional import Promise
 
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference, User
@@ -168,3 +171,34 @@ def unsubscribe(user: User, kind: str) -> None:
     NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"email": EmailFrequency.NEVER}
     )
+
+
+def notify_each(
+    recipients: Iterable[User | None],
+    *,
+    kind: str,
+    dedupe_key: str,
+    message: Callable[[], str],
+    url: str = "",
+    subject: models.Model | None = None,
+    skip: User | None = None,
+) -> int:
+    """Notify several people once each, in their own language: ``message`` is called
+    with each recipient's language active. ``None`` entries and ``skip`` (usually the
+    person who acted) are left out. Returns how many people were considered."""
+    seen: set[int] = set()
+    for person in recipients:
+        if person is None or person.pk in seen or (skip is not None and person.pk == skip.pk):
+            continue
+        seen.add(person.pk)
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            text = str(message())
+        notify(
+            recipient=person,
+            kind=kind,
+            message=text,
+            url=url,
+            dedupe_key=dedupe_key,
+            subject=subject,
+        )
+    return len(seen)

@@ -305,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.remind_about_deadlines",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    "remind-event-attendees": {
+        "task": "neighbourhoods.tasks.remind_event_attendees",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "summarise-moderation-queue": {
         "task": "initiatives.tasks.summarise_moderation_queue",
         "schedule": crontab(hour=7, minute=15),

@@ -212,6 +212,8 @@ def test_broker_creates_an_initiative_market(client, broker):
             "starts_at_1": "19:30",
             "ends_at_0": "2027-03-10",
             "ends_at_1": "22:00",
+            "rsvps-TOTAL_FORMS": "0",
+            "rsvps-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -233,6 +235,8 @@ def test_market_that_ends_before_it_starts_is_refused(client, broker):
             "starts_at_1": "22:00",
             "ends_at_0": "2027-03-10",
             "ends_at_1": "19:00",
+            "rsvps-TOTAL_FORMS": "0",
+            "rsvps-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

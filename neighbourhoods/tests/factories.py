@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from neighbourhoods.models import Event, Neighbourhood
+from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
 
 
 class NeighbourhoodFactory(factory.django.DjangoModelFactory):
@@ -23,3 +23,31 @@ class EventFactory(factory.django.DjangoModelFactory):
     location = "Stadhuis"
     starts_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=14))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timezone.timedelta(hours=3))
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    title = factory.Sequence(lambda n: f"Agendapunt {n}")
+    description = "Dit is nodig voor de buurt."
+    proposed_by = factory.SubFactory("portal.tests.factories.UserFactory")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    budget = 100_000
+
+
+class ProgrammeProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeProject
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    budget = 20_000

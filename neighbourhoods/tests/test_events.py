@@ -78,3 +78,72 @@ def test_non_market_event_cannot_take_pitches(client):
     client.force_login(initiative.initiator)
     client.post(reverse("initiatives:market_signup", args=[initiative.pk]), {"event": meeting.pk})
     assert not MarketPitch.objects.exists()
+
+
+def test_event_downloads_as_icalendar_with_a_stable_uid_and_sequence(client):
+    import icalendar
+
+    event = EventFactory(title="Wijkavond", location="Buurthuis")
+    url = reverse("neighbourhoods:event_ics", args=[event.pk])
+    first = icalendar.Calendar.from_ical(client.get(url).content)
+    entry = first.walk("VEVENT")[0]
+    assert str(entry["SUMMARY"]) == "Wijkavond"
+    assert str(entry["LOCATION"]) == "Buurthuis"
+    assert entry["DTSTART"].dt == event.starts_at.replace(microsecond=0)
+    uid = str(entry["UID"])
+    assert int(entry["SEQUENCE"]) == 0
+
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event.save()
+    event.cancelled = True
+    event.save()
+    again = icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
+    assert str(again["UID"]) == uid
+    assert int(again["SEQUENCE"]) == 2
+    assert str(again["STATUS"]) == "CANCELLED"
+
+
+def test_saving_without_changes_keeps_the_sequence():
+    event = EventFactory()
+    event.save()
+    event.refresh_from_db()
+    assert event.sequence == 0
+
+
+def test_attendees_are_reminded_the_day_before_once(resident):
+    from neighbourhoods import actions
+    from portal.models import Notification
+
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    event = EventFactory(starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=2))
+    later = EventFactory(
+        starts_at=tomorrow + timedelta(days=3), ends_at=tomorrow + timedelta(days=3, hours=1)
+    )
+    actions.rsvp_event(event=event, user=resident)
+    actions.rsvp_event(event=later, user=resident)
+    actions.remind_event_attendees()
+    actions.remind_event_attendees()
+    reminders = Notification.objects.filter(recipient=resident, kind=actions.EVENT_REMINDER)
+    assert reminders.count() == 1
+    assert event.title in reminders.get().message
+
+
+def test_new_event_is_announced_to_followers(client):
+    from neighbourhoods import actions
+    from portal.models import Notification
+
+    event = EventFactory(kind="meeting")
+    follower = UserFactory()
+    from neighbourhoods.tests.factories import NeighbourhoodFactory
+
+    actions.follow_neighbourhood(neighbourhood=NeighbourhoodFactory(), user=follower)
+    actions.announce_event(event=event)  # city-wide: followers of any neighbourhood
+    assert Notification.objects.filter(recipient=follower, kind=actions.NEWS).exists()
+
+
+def test_cancelled_event_takes_no_rsvp(client, resident):
+    event = EventFactory(cancelled=True)
+    client.force_login(resident)
+    rsvp(client, event)
+    assert not EventRSVP.objects.exists()

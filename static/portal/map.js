@@ -39,6 +39,24 @@
     else if (bounds.length === 1) { map.setView(bounds[0], 16); }
   }
 
+  function showShapes(element) {
+    var source = document.getElementById("map-shapes");
+    var shapes = source ? JSON.parse(source.textContent) : [];
+    var map = baseMap(element, 12);
+    var group = L.featureGroup().addTo(map);
+    shapes.forEach(function (shape) {
+      var layer = L.geoJSON(shape.boundary, {
+        style: { color: "#5a2d82", weight: 2, fillOpacity: 0.15 }
+      });
+      layer.bindTooltip(shape.name, { sticky: true });
+      if (shapes.length > 1) {
+        layer.on("click", function () { window.location.href = shape.url; });
+      }
+      layer.addTo(group);
+    });
+    if (shapes.length) { map.fitBounds(group.getBounds(), { padding: [10, 10] }); }
+  }
+
   function picker(element) {
     var latitude = document.getElementById("id_latitude");
     var longitude = document.getElementById("id_longitude");
@@ -76,5 +94,6 @@
   document.querySelectorAll("[data-map]").forEach(function (element) {
     if (element.dataset.map === "points") { showPoints(element); }
     if (element.dataset.map === "picker") { picker(element); }
+    if (element.dataset.map === "shapes") { showShapes(element); }
   });
 })();

@@ -1,0 +1,294 @@
+"""What residents and area managers do in a neighbourhood: the agenda and its priority
+votes, the programme, following, events. Each action tells the people concerned through
+the notifications kernel."""
+
+import enum
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import (
+    AGENDA_TRANSITIONS,
+    AgendaItem,
+    AgendaItemChange,
+    AgendaStatus,
+    AgendaVote,
+    Event,
+    EventRSVP,
+    Neighbourhood,
+    NeighbourhoodFollow,
+    Programme,
+    ProgrammeProject,
+)
+from portal.models import User
+from portal.notifications import notify_each
+
+# Notification kinds (registered in NeighbourhoodsConfig.ready).
+NEWS = "neighbourhood_news"
+AGENDA = "agenda_update"
+EVENT_REMINDER = "event_reminder"
+
+
+class AgendaError(Exception):
+    """A step the agenda's rules do not allow."""
+
+
+def _followers(neighbourhood: Neighbourhood | None) -> list[User]:
+    """Followers of one neighbourhood; for a city-wide subject, of any neighbourhood."""
+    follows = NeighbourhoodFollow.objects.select_related("user")
+    if neighbourhood is not None:
+        follows = follows.filter(neighbourhood=neighbourhood)
+    return [follow.user for follow in follows]
+
+
+def follow_neighbourhood(*, neighbourhood: Neighbourhood, user: User) -> None:
+    NeighbourhoodFollow.objects.get_or_create(neighbourhood=neighbourhood, user=user)
+
+
+def unfollow_neighbourhood(*, neighbourhood: Neighbourhood, user: User) -> None:
+    NeighbourhoodFollow.objects.filter(neighbourhood=neighbourhood, user=user).delete()
+
+
+@transaction.atomic
+def propose_agenda_item(
+    *, neighbourhood: Neighbourhood, by: User, title: str, description: str, location: str = ""
+) -> AgendaItem:
+    """A resident puts a task or wish forward for the neighbourhood's agenda."""
+    item = AgendaItem.objects.create(
+        neighbourhood=neighbourhood,
+        proposed_by=by,
+        title=title,
+        description=description,
+        location=location,
+        origin=AgendaItem.Origin.RESIDENT,
+    )
+    notify_each(
+        [neighbourhood.area_manager, *_followers(neighbourhood)],
+        kind=NEWS,
+        dedupe_key=f"agenda:{item.pk}:proposed",
+        message=lambda: (
+            _("New on the agenda of %(neighbourhood)s: %(title)s")
+            % {"neighbourhood": neighbourhood.name, "title": item.title}
+        ),
+        url=item.get_absolute_url(),
+        subject=item,
+        skip=by,
+    )
+    return item
+
+
+class VoteResult(enum.Enum):
+    ADDED = "added"
+    ALREADY = "already"
+    NO_VOTES_LEFT = "no_votes_left"
+    CLOSED = "closed"
+
+
+def votes_used(*, user: User, neighbourhood: Neighbourhood, year: int) -> int:
+    return AgendaVote.objects.filter(user=user, neighbourhood=neighbourhood, year=year).count()
+
+
+def vote_for_item(*, item: AgendaItem, user: User, today: date | None = None) -> VoteResult:
+    """Give the item one of the resident's priority votes for this year. Each vote takes
+    the lowest free numbered slot of the budget; the database refuses a taken slot or a
+    second vote on the item, so concurrent requests cannot exceed the budget."""
+    if not item.is_open_for_votes:
+        return VoteResult.CLOSED
+    year = (today or timezone.localdate()).year
+    neighbourhood = item.neighbourhood
+    for _attempt in range(neighbourhood.vote_budget + 1):
+        if AgendaVote.objects.filter(item=item, user=user).exists():
+            return VoteResult.ALREADY
+        taken = set(
+            AgendaVote.objects.filter(
+                user=user, neighbourhood=neighbourhood, year=year
+            ).values_list("slot", flat=True)
+        )
+        free = [slot for slot in range(1, neighbourhood.vote_budget + 1) if slot not in taken]
+        if not free:
+            return VoteResult.NO_VOTES_LEFT
+        try:
+            with transaction.atomic():
+                AgendaVote.objects.create(
+                    item=item, user=user, neighbourhood=neighbourhood, year=year, slot=free[0]
+                )
+                AgendaItem.objects.filter(pk=item.pk).update(vote_count=F("vote_count") + 1)
+        except IntegrityError:
+            continue  # someone (this resident, in another tab) took the slot: look again
+        return VoteResult.ADDED
+    return VoteResult.NO_VOTES_LEFT
+
+
+@transaction.atomic
+def withdraw_vote(*, item: AgendaItem, user: User) -> bool:
+    """Take a vote back while the item is still open; the slot is free again."""
+    if not item.is_open_for_votes:
+        return False
+    deleted, _rows = AgendaVote.objects.filter(item=item, user=user).delete()
+    if deleted:
+        AgendaItem.objects.filter(pk=item.pk, vote_count__gt=0).update(
+            vote_count=F("vote_count") - 1
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
+def change_agenda_status(
+    *,
+    item: AgendaItem,
+    to: str,
+    by: User,
+    message: str,
+    project: ProgrammeProject | None = None,
+) -> AgendaItemChange:
+    """The area manager answers an agenda item: on the agenda, declined (with the
+    reason), into the programme (with the project), done. The proposer, the voters and
+    the neighbourhood's followers hear of it."""
+    item = AgendaItem.objects.select_for_update().select_related("neighbourhood").get(pk=item.pk)
+    if to not in AGENDA_TRANSITIONS.get(item.status, set()):
+        raise AgendaError(
+            _("An agenda item cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": AgendaStatus(item.status).label, "to": AgendaStatus(to).label}
+        )
+    message = message.strip()
+    if to == AgendaStatus.DECLINED and not message:
+        raise AgendaError(_("Give the reason for declining; residents will read it."))
+    if to == AgendaStatus.IN_PROGRAMME:
+        if project is None or project.programme.neighbourhood_id != item.neighbourhood_id:
+            raise AgendaError(_("Choose a project of this neighbourhood's programme."))
+        project.agenda_items.add(item)
+    previous = item.status
+    item.status = to
+    if message:
+        item.answer = message
+    item.save(update_fields=["status", "answer", "updated_at"])
+    change = AgendaItemChange.objects.create(
+        item=item, actor=by, from_status=previous, to_status=to, message=message
+    )
+    voters = User.objects.filter(agenda_votes__item=item)
+    label = AgendaStatus(to).label
+    notify_each(
+        [item.proposed_by, *voters, *_followers(item.neighbourhood)],
+        kind=AGENDA,
+        dedupe_key=f"agenda:{item.pk}:change:{change.pk}",
+        message=lambda: (
+            _("Agenda item “%(title)s” is now: %(status)s. %(message)s")
+            % {"title": item.title, "status": label, "message": message}
+        ),
+        url=item.get_absolute_url(),
+        subject=item,
+        skip=by,
+    )
+    return change
+
+
+def may_publish(user: User, programme: Programme) -> bool:
+    """The area's own manager publishes its programme; others need the explicit right."""
+    return user.has_perm("neighbourhoods.publish_any_programme") or (
+        programme.neighbourhood.area_manager_id == user.pk
+        and user.has_perm("neighbourhoods.change_programme")
+    )
+
+
+@transaction.atomic
+def publish_programme(*, programme: Programme, by: User) -> bool:
+    """Make the programme public and tell the neighbourhood's followers. Returns False
+    when it was published already."""
+    if not may_publish(by, programme):
+        raise AgendaError(_("You may only publish the programme of your own area."))
+    updated = Programme.objects.filter(pk=programme.pk, published_at__isnull=True).update(
+        published_at=timezone.now()
+    )
+    if not updated:
+        return False
+    notify_each(
+        _followers(programme.neighbourhood),
+        kind=NEWS,
+        dedupe_key=f"programme:{programme.pk}:published",
+        message=lambda: (
+            _("The programme %(year)s of %(neighbourhood)s is published.")
+            % {"year": programme.year, "neighbourhood": programme.neighbourhood.name}
+        ),
+        url=programme.get_absolute_url(),
+        subject=programme,
+    )
+    return True
+
+
+def announce_event(*, event: Event) -> int:
+    """Tell followers about a new event (of their neighbourhood, or city-wide)."""
+    return notify_each(
+        _followers(event.neighbourhood),
+        kind=NEWS,
+        dedupe_key=f"event:{event.pk}:announced",
+        message=lambda: (
+            _("New event: %(title)s on %(date)s")
+            % {
+                "title": event.title,
+                "date": timezone.localtime(event.starts_at).strftime("%d-%m-%Y %H:%M"),
+            }
+        ),
+        url=event.get_absolute_url(),
+        subject=event,
+    )
+
+
+class RSVPResult(enum.Enum):
+    ADDED = "added"
+    ALREADY = "already"
+    FULL = "full"
+    CLOSED = "closed"
+
+
+@transaction.atomic
+def rsvp_event(*, event: Event, user: User) -> RSVPResult:
+    """Say you will come. The event row is locked while places are counted, so a full
+    event never takes one more."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_past or event.cancelled:
+        return RSVPResult.CLOSED
+    if EventRSVP.objects.filter(event=event, user=user).exists():
+        return RSVPResult.ALREADY
+    if event.capacity is not None and event.rsvps.count() >= event.capacity:
+        return RSVPResult.FULL
+    EventRSVP.objects.create(event=event, user=user)
+    return RSVPResult.ADDED
+
+
+def cancel_rsvp(*, event: Event, user: User) -> bool:
+    deleted, _rows = EventRSVP.objects.filter(event=event, user=user).delete()
+    return bool(deleted)
+
+
+def remind_event_attendees(*, today: date | None = None) -> int:
+    """Daily: everyone who said they will come to an event tomorrow gets a reminder,
+    once (the dedupe key is per event)."""
+    today = today or timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    events = (
+        Event.objects.filter(cancelled=False, starts_at__date=tomorrow)
+        .annotate(coming=Count("rsvps"))
+        .filter(coming__gt=0)
+    )
+    sent = 0
+    for event in events:
+        attendees = [rsvp.user for rsvp in event.rsvps.select_related("user")]
+        sent += notify_each(
+            attendees,
+            kind=EVENT_REMINDER,
+            dedupe_key=f"event:{event.pk}:reminder",
+            message=lambda event=event: (
+                _("Tomorrow: %(title)s, %(time)s at %(location)s")
+                % {
+                    "title": event.title,
+                    "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
+                    "location": event.location,
+                }
+            ),
+            url=event.get_absolute_url(),
+            subject=event,
+        )
+    return sent

@@ -1,0 +1,244 @@
+"""The neighbourhood monitor (wijkmonitor): how each neighbourhood is doing, beside the
+city as a whole. All neighbourhoods are computed together in a fixed number of grouped
+queries, so a page costs the same however much data there is.
+
+Other apps add figures by registering a provider (``register_provider``): a function
+that takes the neighbourhoods and the year and returns, per neighbourhood id, a list of
+``Indicator``. The surveys app adds its indicator scores this way.
+"""
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
+
+
+@dataclass
+class Indicator:
+    """A score from elsewhere (e.g. a survey question), with its uncertainty. ``value``
+    is None when the group is too small to show."""
+
+    label: str
+    value: float | None
+    n: int
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass
+class Figures:
+    neighbourhood: Neighbourhood | None  # None: the city
+    population: int
+    initiatives_by_status: dict[str, int]
+    agenda_by_status: dict[str, int]
+    answer_days: list[int] = field(default_factory=list)
+    budget_planned: Decimal = Decimal(0)
+    budget_spent: Decimal = Decimal(0)
+    indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def initiatives(self) -> int:
+        return sum(self.initiatives_by_status.values())
+
+    @property
+    def initiatives_per_1000(self) -> float:
+        return round(self.initiatives * 1000 / self.population, 1) if self.population else 0.0
+
+    @property
+    def median_answer_days(self) -> float | None:
+        return statistics.median(self.answer_days) if self.answer_days else None
+
+    @property
+    def agenda_items(self) -> int:
+        return sum(self.agenda_by_status.values())
+
+    @property
+    def spent_share(self) -> int:
+        if not self.budget_planned:
+            return 0
+        return round(self.budget_spent * 100 / self.budget_planned)
+
+    @property
+    def budget_per_resident(self) -> Decimal:
+        if not self.population:
+            return Decimal(0)
+        return (self.budget_planned / self.population).quantize(Decimal("0.01"))
+
+
+Provider = Callable[[list[Neighbourhood], int], dict[int, list[Indicator]]]
+_PROVIDERS: list[Provider] = []
+
+
+def register_provider(provider: Provider) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
+    """Figures for every neighbourhood, and for the city as a whole."""
+    from initiatives.models import Initiative
+
+    year = year or timezone.localdate().year
+    neighbourhoods = list(Neighbourhood.objects.order_by("name"))
+    initiatives: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Initiative.objects.public()
+        .values("neighbourhood_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        initiatives[row["neighbourhood_id"]][row["status"]] = row["count"]
+    answer_days: dict[int, list[int]] = defaultdict(list)
+    for neighbourhood_id, submitted, responded in Initiative.objects.filter(
+        submitted_at__isnull=False, responded_at__isnull=False
+    ).values_list("neighbourhood_id", "submitted_at", "responded_at"):
+        days = (timezone.localdate(responded) - timezone.localdate(submitted)).days
+        answer_days[neighbourhood_id].append(max(days, 0))
+    agenda: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        AgendaItem.objects.values("neighbourhood_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        agenda[row["neighbourhood_id"]][row["status"]] = row["count"]
+    budgets = {
+        row["programme__neighbourhood_id"]: row
+        for row in ProgrammeProject.objects.filter(
+            programme__year=year, programme__published_at__isnull=False
+        )
+        .exclude(status=ProgrammeProject.Status.CANCELLED)
+        .values("programme__neighbourhood_id")
+        .annotate(planned=Sum("budget"), spent=Sum("spent"))
+        .order_by()
+    }
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for provider in _PROVIDERS:
+        for neighbourhood_id, rows in provider(neighbourhoods, year).items():
+            indicators[neighbourhood_id].extend(rows)
+
+    rows = []
+    for neighbourhood in neighbourhoods:
+        budget = budgets.get(neighbourhood.pk, {})
+        rows.append(
+            Figures(
+                neighbourhood=neighbourhood,
+                population=neighbourhood.population,
+                initiatives_by_status=initiatives[neighbourhood.pk],
+                agenda_by_status=agenda[neighbourhood.pk],
+                answer_days=answer_days[neighbourhood.pk],
+                budget_planned=budget.get("planned") or Decimal(0),
+                budget_spent=budget.get("spent") or Decimal(0),
+                indicators=indicators[neighbourhood.pk],
+            )
+        )
+    city = Figures(
+        neighbourhood=None,
+        population=sum(row.population for row in rows),
+        initiatives_by_status=_sum_counts(row.initiatives_by_status for row in rows),
+        agenda_by_status=_sum_counts(row.agenda_by_status for row in rows),
+        answer_days=[days for row in rows for days in row.answer_days],
+        budget_planned=sum((row.budget_planned for row in rows), Decimal(0)),
+        budget_spent=sum((row.budget_spent for row in rows), Decimal(0)),
+    )
+    return rows, city
+
+
+def _sum_counts(dicts) -> dict[str, int]:
+    total: dict[str, int] = defaultdict(int)
+    for counts in dicts:
+        for key, value in counts.items():
+            total[key] += value
+    return dict(total)
+
+
+# Geometry of the server-drawn bar charts, in SVG viewBox units.
+CHART_LABEL_WIDTH = 230
+CHART_BAR_SPACE = 320
+CHART_ROW_HEIGHT = 28
+
+
+def bars(counts: dict[str, int], choices) -> dict:
+    """A bar chart and its table: one row per choice, in the choices' order."""
+    largest = max(counts.values(), default=0) or 1
+    rows = []
+    for index, (value, label) in enumerate(choices):
+        count = counts.get(value, 0)
+        length = count * CHART_BAR_SPACE // largest
+        rows.append(
+            {
+                "label": label,
+                "value": count,
+                "y": index * CHART_ROW_HEIGHT,
+                "text_y": index * CHART_ROW_HEIGHT + 18,
+                "length": length,
+                "value_x": CHART_LABEL_WIDTH + length + 8,
+            }
+        )
+    return {
+        "rows": rows,
+        "height": len(rows) * CHART_ROW_HEIGHT,
+        "bar_x": CHART_LABEL_WIDTH,
+        "label_x": CHART_LABEL_WIDTH - 8,
+        "width": CHART_LABEL_WIDTH + CHART_BAR_SPACE + 50,
+    }
+
+
+def agenda_bars(figures: Figures) -> list[dict]:
+    return bars(figures.agenda_by_status, AgendaStatus.choices)
+
+
+def initiative_bars(figures: Figures) -> list[dict]:
+    from initiatives.models import Status
+
+    return bars(figures.initiatives_by_status, [c for c in Status.choices if c[0] != Status.DRAFT])
+
+
+def as_csv(rows: list[Figures], city: Figures, year: int) -> str:
+    """The monitor figures of all neighbourhoods and the city, one row each."""
+    from initiatives.models import Status
+
+    statuses = [value for value in Status.values if value != Status.DRAFT]
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(
+        [
+            "neighbourhood",
+            "cbs_code",
+            "population",
+            "initiatives",
+            "initiatives_per_1000",
+            *[f"initiatives_{status}" for status in statuses],
+            "median_days_to_answer",
+            "agenda_items",
+            *[f"agenda_{status}" for status in AgendaStatus.values],
+            f"programme_{year}_budget_eur",
+            f"programme_{year}_spent_eur",
+        ]
+    )
+    for row in [*rows, city]:
+        median = row.median_answer_days
+        writer.writerow(
+            [
+                row.neighbourhood.name if row.neighbourhood else _("Whole municipality"),
+                row.neighbourhood.cbs_code if row.neighbourhood else "",
+                row.population,
+                row.initiatives,
+                row.initiatives_per_1000,
+                *[row.initiatives_by_status.get(status, 0) for status in statuses],
+                "" if median is None else median,
+                row.agenda_items,
+                *[row.agenda_by_status.get(status, 0) for status in AgendaStatus.values],
+                row.budget_planned,
+                row.budget_spent,
+            ]
+        )
+    return output.getvalue()

@@ -1,0 +1,88 @@
+"""Pieces the apps' back offices share: a change form that moves a record along its
+workflow with a public message, and the page a bulk action shows when it needs one more
+answer (to whom, why)."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowAdminForm(forms.ModelForm):
+    """Adds "next status" (only the allowed steps) and "public message". Subclasses say
+    which statuses exist, which steps are allowed, and which steps need how long a
+    message; the action that applies the step lives in the app's ``actions.py``."""
+
+    statuses: type  # a TextChoices
+    transitions: dict[str, set[str]]
+    # Minimum length of the public message per target status; 1 means "required".
+    message_minimum: dict[str, int] = {}
+    message_help = ""
+
+    new_status = forms.ChoiceField(label=_("Next status"), required=False)
+    public_message = forms.CharField(
+        label=_("Public message"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status
+        allowed = sorted(self.transitions.get(current, set()), key=self.statuses.values.index)
+        self.fields["new_status"].choices = [
+            ("", _("Keep: %(status)s") % {"status": self.statuses(current).label}),
+            *[(value, self.statuses(value).label) for value in allowed],
+        ]
+        self.fields["public_message"].help_text = self.message_help
+
+    def clean(self):
+        cleaned = super().clean()
+        new_status = cleaned.get("new_status")
+        message = (cleaned.get("public_message") or "").strip()
+        if new_status:
+            minimum = self.message_minimum.get(new_status, 0)
+            if minimum and not message:
+                self.add_error("public_message", _("Write the public message for this step."))
+            elif len(message) < minimum:
+                self.add_error(
+                    "public_message",
+                    _("This step needs a public message of at least %(count)d characters.")
+                    % {"count": minimum},
+                )
+        elif message:
+            self.add_error("new_status", _("Choose the next status this message belongs to."))
+        return cleaned
+
+
+def action_form(model_admin, request, queryset, form, *, action: str, title: str):
+    """Render the in-between page of a bulk action; the action applies itself when the
+    page posts back with ``apply`` and a valid form."""
+    return TemplateResponse(
+        request,
+        "admin/action_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "opts": model_admin.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A record's history or sign-ups, shown on its change page and never edited there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
