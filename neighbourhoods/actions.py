@@ -218,6 +218,25 @@ def publish_programme(*, programme: Programme, by: User) -> bool:
     return True
 
 
+def tell_programme_changed(*, programme: Programme, today: date | None = None) -> int:
+    """After the area manager changes a published programme (a project added, its status
+    or budget changed), followers hear of it; at most once a day per programme."""
+    if not programme.is_published:
+        return 0
+    today = today or timezone.localdate()
+    return notify_each(
+        _followers(programme.neighbourhood),
+        kind=NEWS,
+        dedupe_key=f"programme:{programme.pk}:changed:{today.isoformat()}",
+        message=lambda: (
+            _("The programme %(year)s of %(neighbourhood)s has changed.")
+            % {"year": programme.year, "neighbourhood": programme.neighbourhood.name}
+        ),
+        url=programme.get_absolute_url(),
+        subject=programme,
+    )
+
+
 def announce_event(*, event: Event) -> int:
     """Tell followers about a new event (of their neighbourhood, or city-wide)."""
     return notify_each(

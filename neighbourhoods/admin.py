@@ -287,6 +287,11 @@ class ProgrammeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return obj is None or not obj.is_published
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            actions.tell_programme_changed(programme=form.instance)
+
     @admin.action(description=_("Publish"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         for programme in queryset.select_related("neighbourhood"):

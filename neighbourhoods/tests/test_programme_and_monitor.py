@@ -218,3 +218,52 @@ def test_neighbourhood_pages_query_count_is_the_same_for_1_and_100(client, page)
     fill(neighbourhood, 99)
     NeighbourhoodFactory.create_batch(5)
     assert count_queries(client, urls[page]) == one
+
+
+def programme_form(programme, **extra) -> dict:
+    return {
+        "neighbourhood": programme.neighbourhood.pk,
+        "year": programme.year,
+        "budget": "50000",
+        "introduction": "",
+        "projects-TOTAL_FORMS": "1",
+        "projects-INITIAL_FORMS": "0",
+        "projects-0-title": "Nieuw plein",
+        "projects-0-budget": "20000",
+        "projects-0-spent": "0",
+        "projects-0-status": "planned",
+        **extra,
+    }
+
+
+def test_changing_a_published_programme_tells_followers_once_a_day(client):
+    manager = area_manager()
+    programme = ProgrammeFactory(
+        neighbourhood=NeighbourhoodFactory(area_manager=manager), published_at=timezone.now()
+    )
+    follower = UserFactory()
+    actions.follow_neighbourhood(neighbourhood=programme.neighbourhood, user=follower)
+    sign_in_staff(client, manager)
+    url = f"/beheer/neighbourhoods/programme/{programme.pk}/change/"
+    assert client.post(url, programme_form(programme)).status_code == 302
+    assert programme.projects.get().title == "Nieuw plein"
+    client.post(url, programme_form(programme, budget="60000", **{"projects-TOTAL_FORMS": "0"}))
+    changed = Notification.objects.filter(recipient=follower, kind=actions.NEWS)
+    assert changed.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("budget", "-5"), ("projects-0-budget", "-1"), ("year", "1800"), ("projects-0-title", "")],
+)
+def test_bad_programme_input_is_refused_and_nothing_saved(client, field, value):
+    manager = area_manager()
+    programme = ProgrammeFactory(neighbourhood=NeighbourhoodFactory(area_manager=manager))
+    sign_in_staff(client, manager)
+    url = f"/beheer/neighbourhoods/programme/{programme.pk}/change/"
+    response = client.post(url, programme_form(programme, **{field: value}))
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.budget == 100_000
+    assert not programme.projects.exists()
