@@ -1,5 +1,5 @@
 # The two commands of the README:  make run  and  make test.
-.PHONY: run setup test test-default test-postgres lint check messages
+.PHONY: run setup test test-default test-postgres lint check messages bench
 
 PY := .venv/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
@@ -38,3 +38,17 @@ test-postgres:
 messages: setup
 	DEBUG=true $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+# Benchmarks (not tests): figures printed, nothing asserted. Needs PostgreSQL; uses its own
+# database portal_bench so the test and demo databases are untouched.
+BENCH_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL= CELERY_BROKER_URL= \
+	DEBUG=false SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=localhost SECURE_HTTPS=false \
+	STATIC_MANIFEST=false EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+
+bench: setup
+	scripts/services
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='portal_bench'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE portal_bench"
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py seed_demo --allow-production --quiet-logins
+	$(BENCH_ENV) $(PY) manage.py bench_surveys

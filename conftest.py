@@ -1,9 +1,16 @@
 """Fixtures shared by every app's tests and the cross-app tests."""
 
+import os
+
 import pytest
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+from django.apps import apps
 from django.core.cache import cache
 
 from portal.celery import app as celery_app
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +51,24 @@ def other_resident(db):
     from portal.tests.factories import UserFactory
 
     return UserFactory(display_name="Bram")
+
+
+@pytest.fixture
+def redis_worker():
+    """A Celery app of its own, on Redis, made current for the test so that the
+    portal's shared tasks (and notify()'s enqueueing) go through it to a real worker.
+    A separate app avoids reconfiguring the portal app after it cached its connections."""
+    worker_app = Celery("portal-test-worker", set_as_current=False)
+    worker_app.config_from_object("django.conf:settings", namespace="CELERY")
+    # Every app's tasks, so the worker knows all shared tasks (not only those imported yet).
+    worker_app.autodiscover_tasks(lambda: [c.name for c in apps.get_app_configs()], force=True)
+    worker_app.conf.update(broker_url=REDIS, result_backend=REDIS, task_always_eager=False)
+    worker_app.set_current()
+    try:
+        with worker_app.connection_for_write() as connection:
+            connection.default_channel.client.flushdb()
+        with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield worker_app
+    finally:
+        celery_app.set_current()
+        worker_app.close()

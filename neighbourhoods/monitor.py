@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
+from portal.charts import bar_chart
 
 
 @dataclass
@@ -160,36 +161,9 @@ def _sum_counts(dicts) -> dict[str, int]:
     return dict(total)
 
 
-# Geometry of the server-drawn bar charts, in SVG viewBox units.
-CHART_LABEL_WIDTH = 230
-CHART_BAR_SPACE = 320
-CHART_ROW_HEIGHT = 28
-
-
 def bars(counts: dict[str, int], choices) -> dict:
     """A bar chart and its table: one row per choice, in the choices' order."""
-    largest = max(counts.values(), default=0) or 1
-    rows = []
-    for index, (value, label) in enumerate(choices):
-        count = counts.get(value, 0)
-        length = count * CHART_BAR_SPACE // largest
-        rows.append(
-            {
-                "label": label,
-                "value": count,
-                "y": index * CHART_ROW_HEIGHT,
-                "text_y": index * CHART_ROW_HEIGHT + 18,
-                "length": length,
-                "value_x": CHART_LABEL_WIDTH + length + 8,
-            }
-        )
-    return {
-        "rows": rows,
-        "height": len(rows) * CHART_ROW_HEIGHT,
-        "bar_x": CHART_LABEL_WIDTH,
-        "label_x": CHART_LABEL_WIDTH - 8,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_SPACE + 50,
-    }
+    return bar_chart([(label, counts.get(value, 0)) for value, label in choices])
 
 
 def agenda_bars(figures: Figures) -> list[dict]:

@@ -230,6 +230,13 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
+# --- Surveys ----------------------------------------------------------------
+
+# Breakdowns hide groups with fewer answers than this (privacy and reliability).
+SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 10)
+# A panel member gets at most this many invitations per calendar year.
+PANEL_INVITATIONS_PER_YEAR = env_int("PANEL_INVITATIONS_PER_YEAR", 4)
+
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "/static/"
@@ -308,6 +315,14 @@ CELERY_BEAT_SCHEDULE = {
     "remind-event-attendees": {
         "task": "neighbourhoods.tasks.remind_event_attendees",
         "schedule": crontab(hour=9, minute=0),
+    },
+    "send-survey-reminders": {
+        "task": "surveys.tasks.send_due_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    "close-due-surveys": {
+        "task": "surveys.tasks.close_due_surveys",
+        "schedule": crontab(minute="*/15"),
     },
     "summarise-moderation-queue": {
         "task": "initiatives.tasks.summarise_moderation_queue",

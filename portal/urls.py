@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("wijken/", include("neighbourhoods.urls")),
     path("initiatieven/", include("initiatives.urls")),
+    path("enquetes/", include("surveys.urls")),
 ]

@@ -1,37 +1,18 @@
 """A real Celery worker against the machine's Redis (TEST_REDIS_URL)."""
 
 import os
+import time
+from datetime import timedelta
 
 import pytest
-from celery import Celery
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.utils import timezone
 
 from portal import notifications
-from portal.celery import app as portal_app
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
 from portal.tasks import send_notification_email
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_worker():
-    """A Celery app of its own, on Redis, made current for the test so that the
-    portal's shared tasks (and notify()'s enqueueing) go through it to a real worker.
-    A separate app avoids reconfiguring the portal app after it cached its connections."""
-    worker_app = Celery("portal-test-worker", set_as_current=False)
-    worker_app.config_from_object("django.conf:settings", namespace="CELERY")
-    worker_app.conf.update(broker_url=REDIS, result_backend=REDIS, task_always_eager=False)
-    worker_app.set_current()
-    try:
-        with worker_app.connection_for_write() as connection:
-            connection.default_channel.client.flushdb()
-        with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield worker_app
-    finally:
-        portal_app.set_current()
-        worker_app.close()
 
 
 @pytest.mark.redis
@@ -79,3 +60,39 @@ def test_real_worker_sends_daily_digest_once(redis_worker, resident):
     assert sorted(result.get(timeout=30) for result in results) == [0, 2]
     assert len(mail.outbox) == 1
     assert not Notification.objects.filter(email_state=EmailState.IN_DIGEST).exists()
+
+
+def _wait_until(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_sends_survey_invitations_and_reminders_once(redis_worker):
+    from surveys import actions
+    from surveys.models import SendRun
+    from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
+
+    mail.outbox = []
+    members = PanelMemberFactory.create_batch(3)
+    survey = SurveyFactory(reminder_days="5", max_reminders=1)
+    QuestionFactory(survey=survey)
+    actions.invite_whole_panel(survey=survey)
+    run = actions.start_sending(survey=survey)  # autocommit: the batches go out at once
+    _wait_until(lambda: SendRun.objects.get(pk=run.pk).sent >= 3)
+    assert SendRun.objects.get(pk=run.pk).sent == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in members)
+
+    # Days later one of them has answered. The daily job runs twice in a row, before the
+    # worker got to the first batch: the others still get exactly one reminder each.
+    survey.invitations.update(sent_at=timezone.now() - timedelta(days=6))
+    survey.invitations.filter(member=members[0]).update(completed=True)
+    mail.outbox = []
+    actions.start_reminders(survey=survey)
+    actions.start_reminders(survey=survey)
+    _wait_until(lambda: len(mail.outbox) >= 2)
+    time.sleep(1)  # room for a wrongly duplicated email to arrive
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in members[1:])
+    assert set(survey.invitations.values_list("reminders_sent", flat=True)) == {0, 1}

@@ -1,0 +1,221 @@
+"""What residents and researchers do with the panel and surveys. Sending happens in
+Celery tasks in batches (``surveys/tasks.py``); these functions decide who and what."""
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from neighbourhoods.models import Neighbourhood
+from portal.models import User
+from surveys.models import Invitation, PanelMember, SendRun, Survey
+
+LEAVE_SALT = "surveys.panel.leave"
+BATCH_SIZE = 500
+# The national burgerpeiling protocol publishes only with at least this many responses.
+PUBLISH_MINIMUM_RESIDENT_SURVEY = 475
+
+
+class SurveyError(Exception):
+    """A step the survey's state does not allow."""
+
+
+def join_panel(*, user: User, neighbourhood: Neighbourhood, age_band: str) -> PanelMember:
+    """A resident joins the panel with consent, or updates their group."""
+    member, _created = PanelMember.objects.update_or_create(
+        user=user,
+        defaults={"neighbourhood": neighbourhood, "age_band": age_band},
+    )
+    return member
+
+
+@transaction.atomic
+def leave_panel(*, user: User) -> bool:
+    """Delete the panel membership. Invitations keep only their coarse group (for
+    response rates) and lose every link to the person; answers were anonymous anyway."""
+    member = PanelMember.objects.filter(user=user).first()
+    if member is None:
+        return False
+    member.invitations.update(member=None, email="")
+    member.delete()
+    return True
+
+
+def leave_token(user: User) -> str:
+    return signing.dumps(user.pk, salt=LEAVE_SALT)
+
+
+def read_leave_token(token: str) -> User | None:
+    try:
+        user_id = signing.loads(token, salt=LEAVE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def eligible_members(survey: Survey, year: int | None = None):
+    """Panel members not yet invited to this survey and under the yearly invitation cap."""
+    year = year or timezone.localdate().year
+    return (
+        PanelMember.objects.filter(user__is_active=True)
+        .exclude(invitations__survey=survey)
+        .annotate(this_year=Count("invitations", filter=Q(invitations__created_at__year=year)))
+        .filter(this_year__lt=settings.PANEL_INVITATIONS_PER_YEAR)
+    )
+
+
+def draw_sample(
+    *,
+    survey: Survey,
+    size: int,
+    stratify_neighbourhood: bool = False,
+    stratify_age: bool = False,
+    seed: int | None = None,
+) -> int:
+    """Invite a random sample of eligible panel members. Stratified: each group
+    (neighbourhood and/or age band) gets its proportional share of the sample, rounded
+    by largest remainder so the shares add up to ``size``. Returns how many were drawn."""
+    if survey.closed_at is not None:
+        raise SurveyError("closed")
+    rng = random.Random(seed)  # noqa: S311  sampling, not secrets; a seed makes it repeatable
+    pool = list(eligible_members(survey).values("pk", "neighbourhood_id", "age_band"))
+    size = min(size, len(pool))
+    if size <= 0:
+        return 0
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for member in pool:
+        key = (
+            member["neighbourhood_id"] if stratify_neighbourhood else None,
+            member["age_band"] if stratify_age else None,
+        )
+        groups[key].append(member)
+    quotas = {key: size * len(members) / len(pool) for key, members in groups.items()}
+    counts = {key: int(quota) for key, quota in quotas.items()}
+    leftover = size - sum(counts.values())
+    for key in sorted(quotas, key=lambda k: quotas[k] - counts[k], reverse=True)[:leftover]:
+        counts[key] += 1
+    chosen = []
+    for key, members in groups.items():
+        chosen.extend(rng.sample(members, counts[key]))
+    return _invite([(m["pk"], m["neighbourhood_id"], m["age_band"]) for m in chosen], survey)
+
+
+def invite_whole_panel(*, survey: Survey) -> int:
+    members = eligible_members(survey).values_list("pk", "neighbourhood_id", "age_band")
+    return _invite(list(members), survey)
+
+
+def invite_emails(*, survey: Survey, emails: list[str]) -> int:
+    """Invitations for an uploaded list of addresses (no panel membership)."""
+    existing = set(survey.invitations.exclude(email="").values_list("email", flat=True))
+    created = 0
+    for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
+        if email in existing:
+            continue
+        invitation = Invitation.objects.create(
+            survey=survey, email=email, token_hash=f"pending-{email}-{survey.pk}"
+        )
+        _finish_token(invitation)
+        created += 1
+    return created
+
+
+def _finish_token(invitation: Invitation) -> None:
+    invitation.set_token_hash()
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=invitation.token_hash)
+
+
+@transaction.atomic
+def _invite(members: list[tuple], survey: Survey) -> int:
+    created = 0
+    for member_id, neighbourhood_id, age_band in members:
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    survey=survey,
+                    member_id=member_id,
+                    neighbourhood_id=neighbourhood_id,
+                    age_band=age_band,
+                    token_hash=f"pending-{member_id}-{survey.pk}",
+                )
+        except IntegrityError:
+            continue  # invited already
+        _finish_token(invitation)
+        created += 1
+    return created
+
+
+def start_sending(*, survey: Survey) -> SendRun:
+    """Queue every unsent invitation in batches; the run counts progress."""
+    from surveys.tasks import send_invitation_batch
+
+    if not survey.is_open:
+        raise SurveyError("not open")
+    ids = list(survey.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    run = SendRun.objects.create(survey=survey, kind=SendRun.Kind.INVITATIONS, total=len(ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        send_invitation_batch.delay_on_commit(run.pk, ids[start : start + BATCH_SIZE])
+    return run
+
+
+def due_reminders(survey: Survey, today: date | None = None) -> list[int]:
+    """Invitations due for their next reminder: sent, not completed, fewer reminders
+    than the schedule, and the schedule's day for the next one has come."""
+    today = today or timezone.localdate()
+    schedule = survey.reminder_schedule()
+    due = []
+    for number, days in enumerate(schedule):
+        sent_before = timezone.make_aware(
+            timezone.datetime.combine(today - timedelta(days=days), timezone.datetime.max.time())
+        )
+        due.extend(
+            survey.invitations.filter(
+                completed=False,
+                reminders_sent=number,
+                sent_at__isnull=False,
+                sent_at__lte=sent_before,
+            ).values_list("pk", flat=True)
+        )
+    return due
+
+
+def start_reminders(*, survey: Survey, today: date | None = None) -> SendRun | None:
+    from surveys.tasks import send_reminder_batch
+
+    if not survey.is_open:
+        return None
+    ids = due_reminders(survey, today)
+    if not ids:
+        return None
+    run = SendRun.objects.create(survey=survey, kind=SendRun.Kind.REMINDERS, total=len(ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        send_reminder_batch.delay_on_commit(run.pk, ids[start : start + BATCH_SIZE])
+    return run
+
+
+def close_survey(*, survey: Survey) -> bool:
+    return bool(
+        Survey.objects.filter(pk=survey.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    )
+
+
+def close_due_surveys() -> int:
+    return Survey.objects.filter(closed_at__isnull=True, closes_at__lte=timezone.now()).update(
+        closed_at=timezone.now()
+    )
+
+
+def publish_results(*, survey: Survey) -> bool:
+    """Results are public only after the survey has closed."""
+    if survey.closed_at is None:
+        raise SurveyError("open")
+    return bool(
+        Survey.objects.filter(pk=survey.pk, results_published_at__isnull=True).update(
+            results_published_at=timezone.now()
+        )
+    )

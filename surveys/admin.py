@@ -1,0 +1,383 @@
+"""The researchers' back office: build a survey, draw a sample, send, follow the
+response, close and publish; indicators with their targets."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_tools import action_form
+from surveys import actions
+from surveys.models import (
+    Answer,
+    Choice,
+    Indicator,
+    IndicatorYear,
+    PanelMember,
+    Question,
+    Response,
+    Survey,
+)
+from surveys.results import response_rates
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = [
+        "order",
+        "page",
+        "code",
+        "kind",
+        "text",
+        "required",
+        "show_if_question",
+        "show_if_value",
+        "choices_link",
+    ]
+    readonly_fields = ["choices_link"]
+
+    @admin.display(description=_("choices"))
+    def choices_link(self, obj: Question) -> str:
+        if not obj.pk or obj.kind not in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:surveys_question_change", args=[obj.pk]),
+            gettext("Edit the %(count)d choices") % {"count": obj.choices.count()},
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "show_if_question":
+            survey_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Question.objects.filter(survey_id=survey_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SampleForm(forms.Form):
+    size = forms.IntegerField(label=_("How many panel members"), min_value=1, max_value=100_000)
+    stratify_neighbourhood = forms.BooleanField(
+        label=_("In proportion per neighbourhood"), required=False
+    )
+    stratify_age = forms.BooleanField(label=_("In proportion per age group"), required=False)
+
+
+class EmailListForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Email addresses, one per line"), widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+    def clean_emails(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
+        field = forms.EmailField()
+        for line in lines:
+            try:
+                field.clean(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(email)s” is not a valid email address."), params={"email": line}
+                ) from None
+        return lines
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "audience", "opens_at", "closes_at", "state", "responses"]
+    list_filter = ["kind", "audience"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [QuestionInline]
+    readonly_fields = ["overview", "closed_at", "results_published_at"]
+    actions = [
+        "draw_sample",
+        "invite_panel",
+        "invite_list",
+        "send_invitations",
+        "send_reminders",
+        "close",
+        "publish",
+        "export_answers",
+    ]
+    fieldsets = [
+        (_("Progress"), {"fields": ["overview"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "intro",
+                    "audience",
+                    "anonymous",
+                    "one_page",
+                    ("opens_at", "closes_at"),
+                    ("reminder_days", "max_reminders"),
+                    "weighted",
+                    "previous",
+                    ("closed_at", "results_published_at"),
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(response_total=Count("responses"))
+
+    @admin.display(description=_("responses"), ordering="response_total")
+    def responses(self, obj: Survey) -> int:
+        return obj.response_total
+
+    @admin.display(description=_("state"))
+    def state(self, obj: Survey) -> str:
+        if obj.is_published:
+            return gettext("Results published")
+        if obj.closed_at:
+            return gettext("Closed")
+        return gettext("Open") if obj.is_open else gettext("Not open")
+
+    @admin.display(description=_("overview"))
+    def overview(self, obj: Survey) -> str:
+        if not obj.pk:
+            return self.get_empty_value_display()
+        rates = response_rates(obj)
+        completed = Response.objects.filter(survey=obj).count()
+        runs = format_html_join(
+            "",
+            "<li>{}: {} / {}</li>",
+            ((run.get_kind_display(), run.sent, run.total) for run in obj.send_runs.all()[:5]),
+        )
+        groups = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}%</td></tr>",
+            ((g["group"], g["sent"], g["completed"], g["rate"]) for g in rates["groups"]),
+        )
+        warning = ""
+        if obj.kind == Survey.Kind.RESIDENT and completed < actions.PUBLISH_MINIMUM_RESIDENT_SURVEY:
+            warning = format_html(
+                '<p class="errornote">{}</p>',
+                gettext(
+                    "Only %(count)d completed responses: the burgerpeiling protocol asks for at "
+                    "least 475 before publishing."
+                )
+                % {"count": completed},
+            )
+        return format_html(
+            "{}<p>{}</p><ul>{}</ul><p>{}</p>"
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>"
+            '<p><a href="{}">{}</a> · <a href="{}">{}</a></p>',
+            warning,
+            gettext(
+                "Invitations sent %(sent)d, opened %(opened)d, started %(started)d, "
+                "completed %(completed)d. Responses: %(responses)d."
+            )
+            % {
+                **{k: rates[k] or 0 for k in ["sent", "opened", "started", "completed"]},
+                "responses": completed,
+            },
+            runs,
+            gettext("Reload this page to follow the sending."),
+            gettext("Group"),
+            gettext("Sent"),
+            gettext("Completed"),
+            gettext("Response rate"),
+            groups,
+            reverse("surveys:start", args=[obj.slug]) + "?voorbeeld=1",
+            gettext("Preview as a resident"),
+            obj.get_results_url(),
+            gettext("Results"),
+        )
+
+    @admin.action(description=_("Draw a sample of the panel…"), permissions=["change"])
+    def draw_sample(self, request, queryset):
+        form = SampleForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for survey in queryset:
+                count = actions.draw_sample(survey=survey, **form.cleaned_data)
+                self.message_user(
+                    request,
+                    gettext("%(survey)s: %(count)d members invited.")
+                    % {"survey": survey, "count": count},
+                )
+            return None
+        return action_form(
+            self, request, queryset, form, action="draw_sample", title=gettext("Draw a sample")
+        )
+
+    @admin.action(description=_("Invite the whole panel"), permissions=["change"])
+    def invite_panel(self, request, queryset) -> None:
+        for survey in queryset:
+            count = actions.invite_whole_panel(survey=survey)
+            self.message_user(
+                request,
+                gettext("%(survey)s: %(count)d members invited.")
+                % {"survey": survey, "count": count},
+            )
+
+    @admin.action(description=_("Invite a list of email addresses…"), permissions=["change"])
+    def invite_list(self, request, queryset):
+        form = EmailListForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for survey in queryset:
+                count = actions.invite_emails(survey=survey, emails=form.cleaned_data["emails"])
+                self.message_user(
+                    request,
+                    gettext("%(survey)s: %(count)d addresses invited.")
+                    % {"survey": survey, "count": count},
+                )
+            return None
+        return action_form(
+            self, request, queryset, form, action="invite_list", title=gettext("Invite a list")
+        )
+
+    @admin.action(description=_("Send the invitations"), permissions=["change"])
+    def send_invitations(self, request, queryset) -> None:
+        for survey in queryset:
+            try:
+                run = actions.start_sending(survey=survey)
+            except actions.SurveyError:
+                self.message_user(
+                    request, gettext("%(survey)s is not open.") % {"survey": survey}, messages.ERROR
+                )
+                continue
+            self.message_user(
+                request,
+                gettext("%(survey)s: sending %(count)d invitations.")
+                % {"survey": survey, "count": run.total},
+            )
+
+    @admin.action(description=_("Send the reminders that are due"), permissions=["change"])
+    def send_reminders(self, request, queryset) -> None:
+        for survey in queryset:
+            run = actions.start_reminders(survey=survey)
+            count = run.total if run else 0
+            self.message_user(
+                request,
+                gettext("%(survey)s: sending %(count)d reminders.")
+                % {"survey": survey, "count": count},
+            )
+
+    @admin.action(description=_("Close"), permissions=["change"])
+    def close(self, request, queryset) -> None:
+        for survey in queryset:
+            actions.close_survey(survey=survey)
+        self.message_user(request, gettext("The surveys are closed."))
+
+    @admin.action(description=_("Publish the results"), permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        for survey in queryset:
+            try:
+                actions.publish_results(survey=survey)
+            except actions.SurveyError:
+                self.message_user(
+                    request,
+                    gettext("Close %(survey)s before publishing its results.") % {"survey": survey},
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request, gettext("The results of %(survey)s are published.") % {"survey": survey}
+            )
+
+    @admin.action(description=_("Download the anonymised answers (CSV)"), permissions=["view"])
+    def export_answers(self, request, queryset):
+        survey = queryset.first()
+        questions = list(survey.questions.all())
+        response = StreamingHttpResponse(_answer_rows(survey, questions), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{survey.slug}-antwoorden.csv"'
+        return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _answer_rows(survey: Survey, questions: list[Question]):
+    """One row per response, streamed: month of submission (not the day), coarse
+    neighbourhood and age band, then one column per question."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(
+        ["month", "neighbourhood", "age_band", *[q.code or q.pk for q in questions]]
+    )
+    answers = (
+        Answer.objects.filter(response__survey=survey)
+        .select_related("choice", "response__neighbourhood")
+        .order_by("response_id")
+        .iterator(chunk_size=5000)
+    )
+    current, row, meta = None, {}, None
+    for answer in answers:
+        if answer.response_id != current:
+            if current is not None:
+                yield writer.writerow([*meta, *[row.get(q.pk, "") for q in questions]])
+            current, row = answer.response_id, {}
+            response = answer.response
+            meta = [
+                response.submitted_on.strftime("%Y-%m"),
+                response.neighbourhood.name if response.neighbourhood else "",
+                response.age_band,
+            ]
+        value = (
+            answer.choice.value
+            if answer.choice_id
+            else (answer.value_number if answer.value_number is not None else answer.value_text)
+        )
+        row[answer.question_id] = (
+            f"{row[answer.question_id]};{value}" if answer.question_id in row else value
+        )
+    if current is not None:
+        yield writer.writerow([*meta, *[row.get(q.pk, "") for q in questions]])
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 2
+    prepopulated_fields = {"value": ["label"]}
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "survey", "kind", "page", "order"]
+    list_filter = ["survey", "kind"]
+    search_fields = ["text", "code"]
+    list_select_related = ["survey"]
+    inlines = [ChoiceInline]
+    fields = ["survey", "text", "kind", "code", "page", "order", "required", "help_text"]
+
+
+class IndicatorYearInline(admin.TabularInline):
+    model = IndicatorYear
+    extra = 1
+    autocomplete_fields = ["question"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [IndicatorYearInline]
+
+
+@admin.register(PanelMember)
+class PanelMemberAdmin(admin.ModelAdmin):
+    """Counts and groups only: researchers need no names or addresses of members."""
+
+    list_display = ["neighbourhood", "age_band", "consent_at"]
+    list_filter = ["neighbourhood", "age_band"]
+    list_select_related = ["neighbourhood"]
+    fields = ["neighbourhood", "age_band", "consent_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,214 @@
+"""Answering a survey: one form per page, answers kept in a draft so a resident can
+stop and resume, skip logic, and the submission that turns the draft into an anonymous
+response.
+
+How anonymity holds at submission: the invitation is marked completed in one
+transaction, the response is written in another (so they share no transaction id), the
+response gets a random UUID and only the date, and the draft (the only thing that knew
+both the token and the answers) is deleted. If writing the response fails, the
+invitation's claim is given back so the resident can try again.
+"""
+
+import secrets
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from neighbourhoods.models import Neighbourhood
+from portal.validators import validate_plain_text
+from surveys.models import (
+    AgeBand,
+    Answer,
+    Invitation,
+    Question,
+    Response,
+    ResponseDraft,
+    Survey,
+)
+
+ABOUT_YOU_PAGE = "about"
+
+
+class AlreadySubmitted(Exception):
+    """This invitation's questionnaire was submitted already."""
+
+
+def _visible(question: Question, answers: dict) -> bool:
+    """Skip logic: shown unless it depends on an earlier answer that is different."""
+    if question.show_if_question_id is None:
+        return True
+    given = answers.get(str(question.show_if_question_id))
+    if isinstance(given, list):
+        return question.show_if_value in given
+    return given is not None and str(given) == question.show_if_value
+
+
+def questions_on_page(survey: Survey, page: int, answers: dict) -> list[Question]:
+    questions = list(survey.questions.all())
+    if not survey.one_page:
+        questions = [q for q in questions if q.page == page]
+    return [q for q in questions if _visible(q, answers)]
+
+
+def _field_for(question: Question) -> forms.Field:
+    common = {
+        "label": question.text,
+        "required": question.required,
+        "help_text": question.help_text,
+    }
+    if question.kind in Question.SCALES:
+        low, high = Question.SCALES[question.kind]
+        choices = [(str(value), str(value)) for value in range(low, high + 1)]
+        if question.kind == Question.Kind.LIKERT:
+            labels = {
+                1: _("1 (strongly disagree)"),
+                3: _("3 (neutral)"),
+                5: _("5 (strongly agree)"),
+            }
+            choices = [(str(v), labels.get(v, str(v))) for v in range(low, high + 1)]
+        return forms.TypedChoiceField(
+            choices=choices, coerce=int, widget=forms.RadioSelect, **common
+        )
+    if question.kind == Question.Kind.YESNO:
+        return forms.TypedChoiceField(
+            choices=[("1", _("Yes")), ("0", _("No"))],
+            coerce=int,
+            widget=forms.RadioSelect,
+            **common,
+        )
+    if question.kind == Question.Kind.SINGLE:
+        return forms.ChoiceField(
+            choices=[(c.value, c.label) for c in question.choices.all()],
+            widget=forms.RadioSelect,
+            **common,
+        )
+    if question.kind == Question.Kind.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=[(c.value, c.label) for c in question.choices.all()],
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        validators=[validate_plain_text],
+        **common,
+    )
+
+
+class PageForm(forms.Form):
+    """The questions of one page; field names are the question ids."""
+
+    def __init__(self, *args, questions: list[Question], about_you: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[str(question.pk)] = _field_for(question)
+        if about_you:
+            self.fields["neighbourhood"] = forms.ModelChoiceField(
+                queryset=Neighbourhood.objects.order_by("name"),
+                required=False,
+                label=_("Which neighbourhood do you live in?"),
+                help_text=_("Only used for results per neighbourhood."),
+                empty_label=_("I'd rather not say"),
+            )
+            self.fields["age_band"] = forms.ChoiceField(
+                choices=[("", _("I'd rather not say")), *AgeBand.choices],
+                required=False,
+                label=_("How old are you?"),
+            )
+
+    def answers(self) -> dict:
+        """Cleaned answers as JSON-safe values, for the draft."""
+        result = {}
+        for name, value in self.cleaned_data.items():
+            if name == "neighbourhood":
+                result[name] = value.pk if value else None
+            elif value not in (None, "", []):
+                result[name] = value
+        return result
+
+
+def first_page_with_missing_answer(survey: Survey, answers: dict) -> int | None:
+    """Where a required, visible question is still unanswered (someone may post the last
+    page directly, or skip logic may have shown a new question)."""
+    for question in survey.questions.all():
+        missing = answers.get(str(question.pk)) in (None, "", [])
+        if question.required and missing and _visible(question, answers):
+            return 1 if survey.one_page else question.page
+    return None
+
+
+def draft_for(survey: Survey, key: str) -> ResponseDraft:
+    key_hash = Invitation.hash_token(key)
+    try:
+        with transaction.atomic():
+            draft, _created = ResponseDraft.objects.get_or_create(survey=survey, key_hash=key_hash)
+    except IntegrityError:  # the same resident in two tabs at once
+        draft = ResponseDraft.objects.get(key_hash=key_hash)
+    return draft
+
+
+def new_session_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def submit(
+    *,
+    survey: Survey,
+    draft: ResponseDraft,
+    invitation: Invitation | None,
+    respondent=None,
+) -> Response:
+    """Turn the draft into a response. Raises AlreadySubmitted when this invitation was
+    used already (also when two submissions race: the conditional UPDATE lets one win)."""
+    if invitation is not None:
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(pk=invitation.pk, completed=False).update(
+                completed=True, started=True
+            )
+        if not claimed:
+            # A second tab may have saved answers meanwhile: they must not stay behind
+            # next to the token.
+            ResponseDraft.objects.filter(key_hash=draft.key_hash).delete()
+            raise AlreadySubmitted
+    answers = draft.answers
+    neighbourhood_id = answers.get("neighbourhood")
+    age_band = answers.get("age_band", "")
+    if invitation is not None:
+        neighbourhood_id, age_band = invitation.neighbourhood_id, invitation.age_band
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey,
+                neighbourhood_id=neighbourhood_id,
+                age_band=age_band or "",
+                submitted_on=timezone.localdate(),
+                respondent=None if survey.anonymous else respondent,
+            )
+            Answer.objects.bulk_create(_answer_rows(survey, response, answers))
+            ResponseDraft.objects.filter(pk=draft.pk).delete()
+    except Exception:
+        if invitation is not None:
+            Invitation.objects.filter(pk=invitation.pk).update(completed=False)
+        raise
+    return response
+
+
+def _answer_rows(survey: Survey, response: Response, answers: dict) -> list[Answer]:
+    rows = []
+    for question in survey.questions.prefetch_related("choices"):
+        value = answers.get(str(question.pk))
+        if value in (None, "", []) or not _visible(question, answers):
+            continue
+        if question.kind in Question.SCALES or question.kind == Question.Kind.YESNO:
+            rows.append(Answer(response=response, question=question, value_number=int(value)))
+        elif question.kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
+            chosen = value if isinstance(value, list) else [value]
+            for choice in question.choices.all():
+                if choice.value in chosen:
+                    rows.append(Answer(response=response, question=question, choice=choice))
+        else:
+            rows.append(Answer(response=response, question=question, value_text=str(value)))
+    return rows

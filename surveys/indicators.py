@@ -1,0 +1,104 @@
+"""Indicators as the budget shows them: per year the target (streefcijfer) and the
+realised value (realisatie) with its interval, computed from that year's survey."""
+
+from django.utils.translation import gettext as _
+
+from surveys.models import Indicator
+from surveys.results import _estimate, _numeric_aggregates
+from surveys.statistics import differs_from_target
+
+
+def realised_values(years) -> dict[int, object]:
+    """Estimates per IndicatorYear id, from the linked questions, in two queries."""
+    from neighbourhoods.models import Neighbourhood
+
+    questions = [row.question for row in years if row.question_id]
+    if not questions:
+        return {}
+    population = dict(Neighbourhood.objects.values_list("pk", "population"))
+    overall = _numeric_aggregates(questions, by_neighbourhood=False)
+    weighted = any(q.survey.weighted for q in questions)
+    strata = _numeric_aggregates(questions, by_neighbourhood=True) if weighted else {}
+    return {
+        row.pk: _estimate(
+            row.question_id, overall, strata, population, row.question.survey.weighted
+        )
+        for row in years
+        if row.question_id
+    }
+
+
+def indicator_table(indicator: Indicator) -> dict:
+    years = list(indicator.years.all())
+    estimates = realised_values(years)
+    rows = []
+    for row in years:
+        estimate = estimates.get(row.pk)
+        realised = (
+            estimate.mean
+            if estimate
+            else (float(row.manual_value) if row.manual_value is not None else None)
+        )
+        target = float(row.target) if row.target is not None else None
+        verdict = ""
+        if estimate and target is not None:
+            verdict = (
+                _("measurably different from the target")
+                if differs_from_target(estimate, target)
+                else _("no measurable difference from the target")
+            )
+        rows.append(
+            {
+                "year": row.year,
+                "target": target,
+                "realised": realised,
+                "estimate": estimate,
+                "verdict": verdict,
+                "source": row.question.survey if row.question_id else None,
+            }
+        )
+    top = max([r["realised"] or 0 for r in rows] + [r["target"] or 0 for r in rows] + [1])
+    scale = 10 if top <= 10 else top
+    for index, row in enumerate(rows):
+        row["x"] = 40 + index * 90
+        row["realised_height"] = round((row["realised"] or 0) * 150 / scale)
+        row["bar_y"] = 170 - row["realised_height"]
+        row["target_y"] = 170 - round((row["target"] or 0) * 150 / scale)
+    return {"rows": rows, "chart_width": 60 + len(rows) * 90}
+
+
+def neighbourhood_scores(neighbourhoods, year: int) -> dict:
+    """For the neighbourhood monitor: each indicator's score of ``year`` per
+    neighbourhood, with n and interval; hidden below the minimum group size."""
+    from neighbourhoods.monitor import Indicator as MonitorIndicator
+    from surveys.models import IndicatorYear
+    from surveys.results import min_group_size
+    from surveys.statistics import mean_interval
+
+    years = list(
+        IndicatorYear.objects.filter(year=year, question__isnull=False).select_related(
+            "indicator", "question"
+        )
+    )
+    if not years:
+        return {}
+    strata = _numeric_aggregates([row.question for row in years], by_neighbourhood=True)
+    minimum = min_group_size()
+    scores: dict[int, list] = {}
+    for neighbourhood in neighbourhoods:
+        rows = []
+        for row in years:
+            aggregate = strata.get((row.question_id, neighbourhood.pk))
+            n = aggregate.n if aggregate else 0
+            estimate = mean_interval(aggregate) if aggregate and n >= minimum else None
+            rows.append(
+                MonitorIndicator(
+                    label=row.indicator.name,
+                    value=estimate.mean if estimate else None,
+                    n=n,
+                    ci_low=estimate.low if estimate else None,
+                    ci_high=estimate.high if estimate else None,
+                )
+            )
+        scores[neighbourhood.pk] = rows
+    return scores

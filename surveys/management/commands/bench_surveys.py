@@ -1,0 +1,152 @@
+"""Benchmark (not a test): how long the results page of a large survey takes, and how
+long sending invitations takes. Run with ``make bench`` against PostgreSQL; it creates
+its own survey and removes it afterwards."""
+
+import random
+import statistics
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from neighbourhoods.models import Neighbourhood
+from surveys import actions
+from surveys.models import Invitation, Question, Survey
+
+
+class Command(BaseCommand):
+    help = "Time the results page on a large survey and the sending of invitations."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--responses", type=int, default=50_000)
+        parser.add_argument("--questions", type=int, default=20)
+        parser.add_argument("--invitations", type=int, default=10_000)
+        parser.add_argument("--repeat", type=int, default=5)
+
+    def handle(self, *args, responses, questions, invitations, repeat, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Run the benchmark on PostgreSQL (make bench).")
+        neighbourhoods = list(Neighbourhood.objects.values_list("pk", flat=True))
+        if not neighbourhoods:
+            raise CommandError("No neighbourhoods: run seed_demo first (make bench does).")
+        slug = f"bench-{uuid.uuid4().hex[:8]}"
+        survey = self._survey(slug, questions)
+        try:
+            started = time.perf_counter()
+            self._answers(survey, responses, neighbourhoods)
+            self.stdout.write(
+                f"setup: {responses:,} responses x {questions} questions "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            self._time_results(survey, repeat)
+            self._time_sending(survey, invitations)
+        finally:
+            Survey.objects.filter(slug=slug).delete()
+
+    def _survey(self, slug: str, count: int) -> Survey:
+        now = timezone.now()
+        survey = Survey.objects.create(
+            title="Benchmark",
+            slug=slug,
+            kind=Survey.Kind.RESIDENT,
+            audience=Survey.Audience.LIST,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            weighted=True,
+            results_published_at=now,
+        )
+        Question.objects.bulk_create(
+            Question(
+                survey=survey,
+                order=n,
+                page=1 + n // 5,
+                code=f"q{n}",
+                kind=Question.Kind.RATING if n % 2 == 0 else Question.Kind.LIKERT,
+                text=f"Vraag {n}",
+            )
+            for n in range(count)
+        )
+        return survey
+
+    def _answers(self, survey: Survey, count: int, neighbourhoods: list[int]) -> None:
+        rng = random.Random(1)  # noqa: S311  benchmark data
+        questions = list(survey.questions.values_list("pk", "kind"))
+        today = timezone.localdate()
+        ids = [uuid.uuid4() for _ in range(count)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.copy(
+                "COPY surveys_response (id, survey_id, neighbourhood_id, age_band, submitted_on)"
+                " FROM STDIN"
+            ) as copy:
+                for response_id in ids:
+                    copy.write_row(
+                        (response_id, survey.pk, rng.choice(neighbourhoods), "45-64", today)
+                    )
+            with cursor.copy(
+                "COPY surveys_answer (response_id, question_id, value_number, value_text)"
+                " FROM STDIN"
+            ) as copy:
+                for response_id in ids:
+                    for question_id, kind in questions:
+                        high = 10 if kind == Question.Kind.RATING else 5
+                        copy.write_row((response_id, question_id, rng.randint(1, high), ""))
+            cursor.execute("ANALYZE surveys_answer")
+            cursor.execute("ANALYZE surveys_response")
+
+    def _time_results(self, survey: Survey, repeat: int) -> None:
+        """Uncached: the survey is still open, so every request aggregates the answers
+        anew. Cached: after closing, the results are computed once and kept."""
+        self._time_page(survey, repeat, "results page, computed")
+        actions.close_survey(survey=survey)
+        survey.refresh_from_db()
+        self._time_page(survey, repeat, "results page, closed survey (cached)")
+        Survey.objects.filter(pk=survey.pk).update(closed_at=None)  # open again to send
+        survey.refresh_from_db()
+
+    def _time_page(self, survey: Survey, repeat: int, label: str) -> None:
+        client = Client()
+        url = survey.get_results_url()
+        timings = []
+        for _ in range(repeat + 1):
+            started = time.perf_counter()
+            response = client.get(url, HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"results page answered {response.status_code}")
+        warm = timings[1:]
+        self.stdout.write(
+            f"{label}: median {statistics.median(warm):.0f} ms, "
+            f"min {min(warm):.0f} ms, max {max(warm):.0f} ms over {len(warm)} runs "
+            f"(first: {timings[0]:.0f} ms)"
+        )
+
+    def _time_sending(self, survey: Survey, count: int) -> None:
+        Invitation.objects.bulk_create(
+            Invitation(
+                survey=survey, email=f"bench{n}@example.invalid", token_hash=f"b{survey.pk}-{n}"
+            )
+            for n in range(count)
+        )
+        for invitation in survey.invitations.all().only("pk", "survey_id"):
+            invitation.set_token_hash()
+            Invitation.objects.filter(pk=invitation.pk).update(token_hash=invitation.token_hash)
+        from django.core import mail
+
+        from portal.celery import app
+
+        app.conf.task_always_eager = True  # one process: this measures the work, not a queue
+        mail.outbox = []
+        started = time.perf_counter()
+        actions.start_sending(survey=survey)  # autocommit: the batches run at once
+        elapsed = time.perf_counter() - started
+        sent = survey.invitations.filter(sent_at__isnull=False).count()
+        self.stdout.write(
+            f"sending: {sent:,} invitations in {elapsed:.1f} s "
+            f"({sent / elapsed:,.0f} per second in one process; email backend: "
+            f"{settings.MAILERS['default']['BACKEND'].rsplit('.', 2)[-2]})"
+        )

@@ -1,0 +1,265 @@
+"""A survey's results, computed with a fixed number of grouped SQL queries whatever the
+number of responses: numeric aggregates per question (and per neighbourhood), choice
+counts per question, and the comparison with last time and with the indicator targets."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, FloatField, Q, Sum
+from django.db.models.functions import Cast
+from django.utils.translation import get_language
+
+from neighbourhoods.models import Neighbourhood
+from portal.charts import bar_chart
+from surveys.models import Answer, IndicatorYear, Question, Response, Survey
+from surveys.statistics import (
+    Aggregate,
+    Estimate,
+    differs_between,
+    differs_from_target,
+    mean_interval,
+    weighted_mean_interval,
+)
+
+
+def min_group_size() -> int:
+    return settings.SURVEY_MIN_GROUP_SIZE
+
+
+@dataclass
+class GroupResult:
+    label: str
+    n: int
+    estimate: Estimate | None  # None: suppressed (fewer than the minimum) or no answers
+    suppressed: bool
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    n: int
+    estimate: Estimate | None = None
+    distribution: list[dict] = field(default_factory=list)
+    by_neighbourhood: list[GroupResult] = field(default_factory=list)
+    previous: Estimate | None = None
+    changed_since_previous: bool | None = None
+    target: float | None = None
+    differs_from_target: bool | None = None
+    chart: dict | None = None
+
+
+def _numeric_aggregates(questions: list[Question], *, by_neighbourhood: bool):
+    value = Cast("value_number", FloatField())
+    rows = (
+        Answer.objects.filter(question__in=questions, value_number__isnull=False)
+        .values("question_id", *(["response__neighbourhood_id"] if by_neighbourhood else []))
+        .annotate(n=Count("id"), total=Sum(value), squares=Sum(value * value))
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:
+        key = (
+            (row["question_id"], row["response__neighbourhood_id"])
+            if by_neighbourhood
+            else row["question_id"]
+        )
+        result[key] = Aggregate(row["n"], row["total"] or 0.0, row["squares"] or 0.0)
+    return result
+
+
+def _cells(questions: list[Question]):
+    """One grouped scan of the answers: counts per question, neighbourhood and value (or
+    choice). Every aggregate the page needs follows from these few hundred rows: n, Σy
+    and Σy² per question and per neighbourhood, and the distributions."""
+    overall: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    strata: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    counts: dict[int, int] = defaultdict(int)
+    choice_counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Answer.objects.filter(question__in=questions)
+        .values("question_id", "response__neighbourhood_id", "value_number", "choice_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        question_id, n = row["question_id"], row["n"]
+        value, choice = row["value_number"], row["choice_id"]
+        counts[question_id] += n
+        if choice is not None:
+            choice_counts[question_id][choice] += n
+        elif value is not None:
+            choice_counts[question_id][value] += n
+            for target in (
+                overall[question_id],
+                strata[(question_id, row["response__neighbourhood_id"])],
+            ):
+                target[0] += n
+                target[1] += value * n
+                target[2] += value * value * n
+    # A multiple-choice question has a row per ticked option: count people, not ticks.
+    multiple = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE]
+    if multiple:
+        for row in (
+            Answer.objects.filter(question__in=multiple)
+            .values("question_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        ):
+            counts[row["question_id"]] = row["n"]
+    return (
+        {key: Aggregate(*values) for key, values in overall.items()},
+        {key: Aggregate(*values) for key, values in strata.items()},
+        counts,
+        choice_counts,
+    )
+
+
+def _estimate(question_id, overall, strata, population, weighted: bool) -> Estimate | None:
+    if weighted:
+        per_stratum = {
+            neighbourhood: aggregate
+            for (qid, neighbourhood), aggregate in strata.items()
+            if qid == question_id and neighbourhood is not None
+        }
+        return weighted_mean_interval(per_stratum, population)
+    aggregate = overall.get(question_id)
+    return mean_interval(aggregate) if aggregate else None
+
+
+def survey_results(survey: Survey) -> dict:
+    """Everything the results page and its CSV show. A closed survey's answers no longer
+    change, so its results are computed once and kept in the cache (keyed by when it
+    closed, so reopening and closing again computes them anew)."""
+    if survey.closed_at is None:
+        return _compute(survey)
+    key = f"survey-results:{survey.pk}:{survey.closed_at.timestamp()}:{get_language()}"
+    return cache.get_or_set(key, lambda: _compute(survey), timeout=24 * 3600)
+
+
+def _compute(survey: Survey) -> dict:
+    questions = list(survey.questions.prefetch_related("choices"))
+    numeric = [q for q in questions if q.is_numeric]
+    neighbourhoods = {n.pk: n for n in Neighbourhood.objects.order_by("name")}
+    population = {pk: n.population for pk, n in neighbourhoods.items()}
+    overall, strata, counts, choice_counts = _cells(questions)
+    previous = _previous_estimates(survey, numeric)
+    targets = {
+        row.question_id: float(row.target)
+        for row in IndicatorYear.objects.filter(question__in=numeric, target__isnull=False)
+    }
+    minimum = min_group_size()
+    results = []
+    for question in questions:
+        result = QuestionResult(question=question, n=counts.get(question.pk, 0))
+        if question.is_numeric:
+            result.estimate = _estimate(question.pk, overall, strata, population, survey.weighted)
+            for pk, neighbourhood in neighbourhoods.items():
+                aggregate = strata.get((question.pk, pk))
+                n = aggregate.n if aggregate else 0
+                suppressed = n < minimum
+                result.by_neighbourhood.append(
+                    GroupResult(
+                        neighbourhood.name,
+                        n,
+                        None if suppressed else mean_interval(aggregate),
+                        suppressed,
+                    )
+                )
+            prior = previous.get(question.code) if question.code else None
+            if prior and result.estimate:
+                result.previous = prior
+                result.changed_since_previous = differs_between(result.estimate, prior)
+            if question.pk in targets and result.estimate:
+                result.target = targets[question.pk]
+                result.differs_from_target = differs_from_target(result.estimate, result.target)
+        result.distribution = _distribution(question, choice_counts.get(question.pk, {}))
+        if result.distribution:
+            result.chart = bar_chart([(row["label"], row["value"]) for row in result.distribution])
+        results.append(result)
+    completed = Response.objects.filter(survey=survey).count()
+    return {
+        "questions": results,
+        "completed": completed,
+        "minimum": minimum,
+        "weighted": survey.weighted,
+    }
+
+
+def _previous_estimates(survey: Survey, numeric: list[Question]) -> dict[str, Estimate]:
+    if survey.previous_id is None:
+        return {}
+    codes = [q.code for q in numeric if q.code]
+    old = {
+        q.pk: q.code for q in Question.objects.filter(survey_id=survey.previous_id, code__in=codes)
+    }
+    if not old:
+        return {}
+    previous_survey = survey.previous
+    old_questions = list(Question.objects.filter(pk__in=old))
+    population = dict(Neighbourhood.objects.values_list("pk", "population"))
+    overall = _numeric_aggregates(old_questions, by_neighbourhood=False)
+    strata = (
+        _numeric_aggregates(old_questions, by_neighbourhood=True)
+        if previous_survey.weighted
+        else {}
+    )
+    estimates = {}
+    for pk, code in old.items():
+        estimate = _estimate(pk, overall, strata, population, previous_survey.weighted)
+        if estimate:
+            estimates[code] = estimate
+    return estimates
+
+
+def _distribution(question: Question, counts: dict) -> list[dict]:
+    """Rows for a bar chart and its table, in a fixed order of answer options."""
+    if question.kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
+        options = [(choice.pk, choice.label) for choice in question.choices.all()]
+    elif question.kind == Question.Kind.YESNO:
+        from django.utils.translation import gettext
+
+        options = [(1, gettext("Yes")), (0, gettext("No"))]
+    elif question.kind in Question.SCALES:
+        low, high = Question.SCALES[question.kind]
+        options = [(value, str(value)) for value in range(low, high + 1)]
+    else:
+        return []
+    total = sum(counts.get(key, 0) for key, _label in options) or 1
+    return [
+        {
+            "label": label,
+            "value": counts.get(key, 0),
+            "percent": round(counts.get(key, 0) * 100 / total),
+        }
+        for key, label in options
+    ]
+
+
+def response_rates(survey: Survey) -> dict:
+    """Sent, opened, started and completed invitations, in total and per neighbourhood
+    and age band (from the invitation side only)."""
+    base = survey.invitations.exclude(sent_at__isnull=True)
+    totals = base.aggregate(
+        sent=Count("id"),
+        opened=Count("id", filter=Q(opened=True)),
+        started=Count("id", filter=Q(started=True)),
+        completed=Count("id", filter=Q(completed=True)),
+    )
+    groups = []
+    for field_name in ["neighbourhood__name", "age_band"]:
+        for row in (
+            base.values(field_name)
+            .annotate(sent=Count("id"), completed=Count("id", filter=Q(completed=True)))
+            .order_by(field_name)
+        ):
+            groups.append(
+                {
+                    "group": row[field_name] or "\N{EN DASH}",
+                    "sent": row["sent"],
+                    "completed": row["completed"],
+                    "rate": round(row["completed"] * 100 / row["sent"]) if row["sent"] else 0,
+                }
+            )
+    return {**totals, "groups": groups}

@@ -1,0 +1,109 @@
+"""Sending survey invitations and reminders in batches, and closing surveys on time.
+Each invitation is claimed with a conditional UPDATE before its email goes out, so a
+retried or redelivered batch never emails anyone twice; a failed email gives its claim
+back. Nobody who completed the survey is reminded."""
+
+from celery import shared_task
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from portal.emails import EmailRecipient, absolute_url, build_email
+from portal.tasks import EMAIL_TASK_OPTIONS
+from surveys import actions
+from surveys.models import Invitation, SendRun, Survey
+
+
+def _email(invitation: Invitation, *, reminder: bool) -> None:
+    member = invitation.member
+    language = member.user.language if member else "nl"
+    leave_url = ""
+    if member is not None:
+        leave_url = absolute_url(
+            reverse("surveys:panel_leave", args=[actions.leave_token(member.user)])
+        )
+    build_email(
+        recipient=EmailRecipient(email=invitation.recipient_email, language=language),
+        subject=gettext_lazy("Reminder: your opinion counts")
+        if reminder
+        else gettext_lazy("Invitation: tell us what you think"),
+        template="survey_invitation",
+        context={
+            "survey": invitation.survey,
+            "reminder": reminder,
+            "link": absolute_url(invitation.get_absolute_url()),
+            "leave_url": leave_url,
+        },
+    ).send()
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)
+def send_invitation_batch(self, run_id: int, invitation_ids: list[int]) -> int:
+    sent = 0
+    for invitation_id in invitation_ids:
+        claimed = Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        invitation = Invitation.objects.select_related("survey", "member__user").get(
+            pk=invitation_id
+        )
+        if not invitation.recipient_email:
+            continue  # left the panel in the meantime
+        try:
+            _email(invitation, reminder=False)
+        except Exception:
+            Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+            SendRun.objects.filter(pk=run_id).update(sent=F("sent") + sent)
+            raise
+        sent += 1
+    SendRun.objects.filter(pk=run_id).update(sent=F("sent") + sent)
+    return sent
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)
+def send_reminder_batch(self, run_id: int, invitation_ids: list[int]) -> int:
+    sent = 0
+    today = timezone.localdate()
+    for invitation in Invitation.objects.filter(pk__in=invitation_ids).select_related(
+        "survey", "member__user"
+    ):
+        schedule = invitation.survey.reminder_schedule()
+        number = invitation.reminders_sent
+        if invitation.completed or number >= len(schedule) or invitation.sent_at is None:
+            continue
+        if (today - timezone.localdate(invitation.sent_at)).days < schedule[number]:
+            continue
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, reminders_sent=number, completed=False
+        ).update(reminders_sent=number + 1)
+        if not claimed or not invitation.recipient_email:
+            continue
+        try:
+            _email(invitation, reminder=True)
+        except Exception:
+            Invitation.objects.filter(pk=invitation.pk, reminders_sent=number + 1).update(
+                reminders_sent=number
+            )
+            SendRun.objects.filter(pk=run_id).update(sent=F("sent") + sent)
+            raise
+        sent += 1
+    SendRun.objects.filter(pk=run_id).update(sent=F("sent") + sent)
+    return sent
+
+
+@shared_task
+def send_due_reminders() -> int:
+    """Daily: queue the reminders that are due for every open survey."""
+    runs = 0
+    for survey in Survey.objects.open_now():
+        if actions.start_reminders(survey=survey) is not None:
+            runs += 1
+    return runs
+
+
+@shared_task
+def close_due_surveys() -> int:
+    return actions.close_due_surveys()

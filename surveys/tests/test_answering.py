@@ -1,0 +1,265 @@
+"""Answering: by invitation or open link, page by page, resume, once per token, skip
+logic, bad input; and anonymity you can check in the database."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from surveys import actions
+from surveys.models import Answer, Invitation, Question, Response, ResponseDraft, Survey
+from surveys.tests.factories import (
+    ChoiceFactory,
+    PanelMemberFactory,
+    QuestionFactory,
+    SurveyFactory,
+)
+from tests.concurrency import run_together
+
+pytestmark = pytest.mark.django_db
+
+
+def two_page_survey(**kwargs) -> Survey:
+    survey = SurveyFactory(**kwargs)
+    rating = QuestionFactory(survey=survey, page=1, text="Cijfer voor de buurt")
+    QuestionFactory(survey=survey, page=1, kind=Question.Kind.YESNO, text="Woont u hier al lang?")
+    single = QuestionFactory(survey=survey, page=2, kind=Question.Kind.SINGLE, text="Wat eerst?")
+    ChoiceFactory(question=single, value="groen", label="Groen")
+    ChoiceFactory(question=single, value="verkeer", label="Verkeer")
+    QuestionFactory(
+        survey=survey,
+        page=2,
+        kind=Question.Kind.TEXT,
+        text="Waarom zo laag?",
+        required=False,
+        show_if_question=rating,
+        show_if_value="3",
+    )
+    return survey
+
+
+def invited(survey: Survey) -> tuple[Invitation, str]:
+    member = PanelMemberFactory()
+    actions.invite_whole_panel(survey=survey)
+    invitation = Invitation.objects.get(survey=survey, member=member)
+    return invitation, invitation.token()
+
+
+def page_url(survey: Survey, page: int) -> str:
+    return reverse("surveys:page", args=[survey.slug, page])
+
+
+def field(survey: Survey, text: str) -> str:
+    return str(survey.questions.get(text=text).pk)
+
+
+def test_invited_resident_answers_over_two_sessions_and_only_once(client, django_user_model):
+    survey = two_page_survey()
+    invitation, token = invited(survey)
+    client.get(reverse("surveys:invitation", args=[token]))
+    response = client.post(
+        page_url(survey, 1),
+        {field(survey, "Cijfer voor de buurt"): "8", field(survey, "Woont u hier al lang?"): "1"},
+    )
+    assert response.url == page_url(survey, 2)
+    invitation.refresh_from_db()
+    assert (invitation.opened, invitation.started, invitation.completed) == (True, True, False)
+
+    # A new browser session resumes through the invitation link, on page 2.
+    from django.test import Client
+
+    later = Client()
+    start = later.get(reverse("surveys:invitation", args=[token]))
+    assert page_url(survey, 2) in start.content.decode()
+    response = later.post(page_url(survey, 2), {field(survey, "Wat eerst?"): "groen"})
+    assert response.url == reverse("surveys:thanks", args=[survey.slug])
+    answer = Response.objects.get()
+    assert answer.answers.get(question__text="Cijfer voor de buurt").value_number == 8
+    assert answer.answers.get(question__text="Wat eerst?").choice.value == "groen"
+    assert not ResponseDraft.objects.exists()
+
+    # The link cannot be used again.
+    again = later.get(reverse("surveys:invitation", args=[token]))
+    assert "al beantwoord" in again.content.decode() or "already answered" in again.content.decode()
+    later.post(page_url(survey, 2), {field(survey, "Wat eerst?"): "verkeer"})
+    assert Response.objects.count() == 1
+
+
+def test_skip_logic_shows_the_follow_up_only_for_the_right_answer(client):
+    survey = two_page_survey()
+    _invitation, token = invited(survey)
+    client.get(reverse("surveys:invitation", args=[token]))
+    client.post(
+        page_url(survey, 1),
+        {field(survey, "Cijfer voor de buurt"): "3", field(survey, "Woont u hier al lang?"): "0"},
+    )
+    assert "Waarom zo laag?" in client.get(page_url(survey, 2)).content.decode()
+    client.post(
+        page_url(survey, 1),
+        {field(survey, "Cijfer voor de buurt"): "9", field(survey, "Woont u hier al lang?"): "0"},
+    )
+    assert "Waarom zo laag?" not in client.get(page_url(survey, 2)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", "verplicht"), ("11", "geldige"), ("0", "geldige"), ("zeven", "geldige")],
+)
+def test_bad_answers_are_refused_beside_the_question(client, value, expected):
+    survey = two_page_survey()
+    _invitation, token = invited(survey)
+    client.get(reverse("surveys:invitation", args=[token]))
+    rating = field(survey, "Cijfer voor de buurt")
+    response = client.post(page_url(survey, 1), {rating: value})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert f'id="id_{rating}_error"' in content
+    assert expected in content.lower()
+    assert not ResponseDraft.objects.exclude(answers={}).exists()
+
+
+def test_posting_the_last_page_first_does_not_skip_required_questions(client):
+    survey = two_page_survey()
+    _invitation, token = invited(survey)
+    client.get(reverse("surveys:invitation", args=[token]))
+    response = client.post(page_url(survey, 2), {field(survey, "Wat eerst?"): "groen"})
+    assert response.url == page_url(survey, 1)
+    assert not Response.objects.exists()
+
+
+def test_forged_token_and_unknown_page_are_404(client):
+    survey = two_page_survey()
+    invited(survey)
+    assert client.get(reverse("surveys:invitation", args=["nep" * 20])).status_code == 404
+    client.get(reverse("surveys:start", args=[survey.slug]))
+    assert client.get(page_url(survey, 9)).status_code in {302, 404}
+
+
+def test_invitation_only_survey_refuses_the_open_link(client):
+    survey = two_page_survey()
+    response = client.get(reverse("surveys:start", args=[survey.slug]))
+    assert "uitnodiging" in response.content.decode().lower()
+    assert client.get(page_url(survey, 1)).status_code == 302
+    assert not ResponseDraft.objects.exists()
+
+
+def test_closed_survey_takes_no_answers(client):
+    survey = two_page_survey()
+    _invitation, token = invited(survey)
+    client.get(reverse("surveys:invitation", args=[token]))
+    actions.close_survey(survey=survey)
+    rating = field(survey, "Cijfer voor de buurt")
+    response = client.post(page_url(survey, 1), {rating: "7"})
+    assert response.status_code == 200
+    assert "gesloten" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_open_link_survey_asks_coarse_group_and_allows_answers(client):
+    survey = SurveyFactory(audience=Survey.Audience.OPEN, one_page=True)
+    question = QuestionFactory(survey=survey)
+    client.get(reverse("surveys:start", args=[survey.slug]))
+    response = client.post(page_url(survey, 1), {str(question.pk): "6", "age_band": "65+"})
+    assert response.status_code == 302
+    saved = Response.objects.get()
+    assert (saved.age_band, saved.neighbourhood) == ("65+", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_submits_once_under_concurrent_requests():
+    from django.test import Client
+
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    _invitation, token = invited(survey)
+    clients = []
+    for _number in range(10):
+        client = Client()
+        client.get(reverse("surveys:invitation", args=[token]))
+        clients.append(client)
+    url = page_url(survey, 1)
+    statuses = run_together(
+        [lambda c=c: c.post(url, {str(question.pk): "7"}).status_code for c in clients]
+    )
+    assert len(statuses) == 10
+    assert 500 not in statuses
+    assert Response.objects.count() == 1
+    assert Answer.objects.count() == 1
+
+
+def test_anonymous_response_cannot_be_joined_to_a_person(client):
+    """Given the whole database, nothing ties a response to its invitation or person."""
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    invitation, token = invited(survey)
+    client.force_login(invitation.member.user)  # even a signed-in resident stays anonymous
+    client.get(reverse("surveys:invitation", args=[token]))
+    client.post(page_url(survey, 1), {str(question.pk): "9"})
+    response = Response.objects.get()
+    invitation.refresh_from_db()
+    assert invitation.completed
+
+    # The response table has no column that refers to people, invitations or tokens.
+    columns = {f.column for f in Response._meta.concrete_fields}
+    assert columns == {
+        "id",
+        "survey_id",
+        "neighbourhood_id",
+        "age_band",
+        "submitted_on",
+        "respondent_id",
+    }
+    assert response.respondent_id is None
+    assert response.submitted_on == timezone.localdate()  # a date, no time of day
+    assert len(str(response.pk)) == 36  # a random UUID, no sequence to line up
+    # The invitation keeps no time of completion to compare with.
+    assert not {f.name for f in Invitation._meta.concrete_fields} & {
+        "completed_at",
+        "submitted_at",
+        "updated_at",
+        "response",
+    }
+    # Nothing of the token or the draft survives.
+    assert not ResponseDraft.objects.exists()
+    values = [str(v) for v in Response.objects.values_list(flat=False)[0]]
+    assert invitation.token_hash not in values
+    assert str(invitation.member.user_id) not in [str(response.respondent_id)]
+    if connection.vendor == "postgresql":
+        # Written in separate transactions: no shared transaction id to join on.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text FROM surveys_response")
+            response_xid = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT xmin::text FROM surveys_invitation WHERE id = %s", [invitation.pk]
+            )
+            assert cursor.fetchone()[0] != response_xid
+
+
+def test_non_anonymous_survey_keeps_the_respondent(client, resident):
+    survey = SurveyFactory(audience=Survey.Audience.OPEN, anonymous=False, one_page=True)
+    question = QuestionFactory(survey=survey)
+    client.force_login(resident)
+    client.get(reverse("surveys:start", args=[survey.slug]))
+    client.post(page_url(survey, 1), {str(question.pk): "6"})
+    assert Response.objects.get().respondent == resident
+
+
+def test_researcher_preview_saves_nothing(client):
+    from portal.models import Role
+    from portal.tests.factories import StaffFactory
+
+    researcher = StaffFactory()
+    researcher.groups.add(Role.RESEARCHER.group())
+    client.force_login(researcher)
+    survey = SurveyFactory(
+        opens_at=timezone.now() + timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=9),
+        one_page=True,
+    )
+    question = QuestionFactory(survey=survey)
+    client.get(reverse("surveys:start", args=[survey.slug]) + "?voorbeeld=1")
+    response = client.post(page_url(survey, 1), {str(question.pk): "6"})
+    assert response.status_code == 302
+    assert not Response.objects.exists()

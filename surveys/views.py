@@ -1,0 +1,315 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from surveys import actions, answering
+from surveys.forms import PanelForm
+from surveys.indicators import indicator_table
+from surveys.models import Indicator, IndicatorYear, Invitation, PanelMember, Survey
+from surveys.results import survey_results
+
+SESSION_KEYS = "survey_keys"
+
+
+def _survey(slug: str) -> Survey:
+    return get_object_or_404(Survey.objects.prefetch_related("questions__choices"), slug=slug)
+
+
+def _can_preview(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and request.user.has_perm("surveys.change_survey")
+
+
+class Access:
+    """How this visitor reaches this survey: an invitation token, an open-link session
+    key, or a researcher's preview (which never saves a response)."""
+
+    def __init__(self, key: str, invitation: Invitation | None, preview: bool):
+        self.key = key
+        self.invitation = invitation
+        self.preview = preview
+
+
+def _access(request: HttpRequest, survey: Survey) -> Access | None:
+    stored = request.session.get(SESSION_KEYS, {}).get(survey.slug)
+    if not stored:
+        return None
+    mode, key = stored.split(":", 1)
+    if mode == "token":
+        invitation = Invitation.objects.filter(
+            survey=survey, token_hash=Invitation.hash_token(key)
+        ).first()
+        return Access(key, invitation, False) if invitation else None
+    return Access(key, None, mode == "preview")
+
+
+def _remember(request: HttpRequest, survey: Survey, value: str) -> None:
+    keys = dict(request.session.get(SESSION_KEYS, {}))
+    keys[survey.slug] = value
+    request.session[SESSION_KEYS] = keys
+
+
+@require_safe
+def survey_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "surveys/list.html",
+        {
+            "open_surveys": Survey.objects.open_now().filter(audience=Survey.Audience.OPEN),
+            "published": Survey.objects.published().order_by("-results_published_at")[:20],
+            "indicators": Indicator.objects.all(),
+        },
+    )
+
+
+@require_safe
+def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The open link, or a researcher's preview (``?voorbeeld=1``)."""
+    survey = _survey(slug)
+    if request.GET.get("voorbeeld") and _can_preview(request):
+        _remember(request, survey, f"preview:{answering.new_session_key()}")
+        return redirect("surveys:page", slug, survey.pages()[0])
+    access = _access(request, survey)
+    if access is None:
+        if survey.audience != Survey.Audience.OPEN:
+            return render(request, "surveys/closed.html", {"survey": survey, "reason": "invite"})
+        _remember(request, survey, f"open:{answering.new_session_key()}")
+        access = _access(request, survey)
+    if not survey.is_open and not access.preview:
+        return render(request, "surveys/closed.html", {"survey": survey, "reason": "closed"})
+    return render(request, "surveys/start.html", {"survey": survey, "access": access})
+
+
+@require_safe
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = (
+        Invitation.objects.select_related("survey")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    survey = found.survey
+    if found.completed:
+        return render(request, "surveys/closed.html", {"survey": survey, "reason": "done"})
+    if not survey.is_open:
+        return render(request, "surveys/closed.html", {"survey": survey, "reason": "closed"})
+    Invitation.objects.filter(pk=found.pk, opened=False).update(opened=True)
+    _remember(request, survey, f"token:{token}")
+    draft = answering.draft_for(survey, token)
+    return render(
+        request,
+        "surveys/start.html",
+        {"survey": survey, "access": Access(token, found, False), "resume_page": draft.page},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
+    survey = _survey(slug)
+    access = _access(request, survey)
+    if access is None:
+        return redirect("surveys:start", slug)
+    if access.invitation is not None and access.invitation.completed:
+        return render(request, "surveys/closed.html", {"survey": survey, "reason": "done"})
+    if not survey.is_open and not access.preview:
+        return render(request, "surveys/closed.html", {"survey": survey, "reason": "closed"})
+    pages = survey.pages()
+    if page not in pages:
+        raise Http404
+    draft = answering.draft_for(survey, access.key)
+    is_last = page == pages[-1]
+    about_you = is_last and access.invitation is None
+    questions = answering.questions_on_page(survey, page, draft.answers)
+    form = answering.PageForm(
+        request.POST or None,
+        questions=questions,
+        about_you=about_you,
+        initial=draft.answers,
+    )
+    if request.method == "POST" and form.is_valid():
+        answers = {k: v for k, v in draft.answers.items() if k not in form.fields}
+        answers.update(form.answers())
+        draft.answers = answers
+        draft.page = page if is_last else pages[pages.index(page) + 1]  # where to resume
+        draft.save()
+        if access.invitation is not None:
+            Invitation.objects.filter(pk=access.invitation.pk, started=False).update(started=True)
+        if not is_last:
+            return redirect("surveys:page", slug, pages[pages.index(page) + 1])
+        missing = answering.first_page_with_missing_answer(survey, answers)
+        if missing is not None:
+            messages.error(request, _("Some required questions are not answered yet."))
+            return redirect("surveys:page", slug, missing)
+        if access.preview:
+            draft.delete()
+            messages.info(request, _("Preview: nothing was saved."))
+            return redirect("surveys:thanks", slug)
+        try:
+            answering.submit(
+                survey=survey,
+                draft=draft,
+                invitation=access.invitation,
+                respondent=request.user if request.user.is_authenticated else None,
+            )
+        except answering.AlreadySubmitted:
+            return render(request, "surveys/closed.html", {"survey": survey, "reason": "done"})
+        keys = dict(request.session.get(SESSION_KEYS, {}))
+        keys.pop(slug, None)
+        request.session[SESSION_KEYS] = keys
+        return redirect("surveys:thanks", slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "surveys/page.html",
+        {
+            "survey": survey,
+            "form": form,
+            "page": page,
+            "page_number": pages.index(page) + 1,
+            "page_count": len(pages),
+            "is_last": is_last,
+            "previous_page": pages[pages.index(page) - 1] if page != pages[0] else None,
+            "access": access,
+        },
+        status=status,
+    )
+
+
+@require_safe
+def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "surveys/thanks.html", {"survey": _survey(slug)})
+
+
+def _published_or_preview(request: HttpRequest, slug: str) -> Survey:
+    survey = _survey(slug)
+    if not survey.is_published and not _can_preview(request):
+        raise Http404
+    return survey
+
+
+@require_safe
+def survey_results_view(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _published_or_preview(request, slug)
+    return render(
+        request,
+        "surveys/results.html",
+        {"survey": survey, **survey_results(survey)},
+    )
+
+
+@require_safe
+def survey_results_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published figures per question (not individual answers)."""
+    survey = _published_or_preview(request, slug)
+    results = survey_results(survey)
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(["question", "code", "n", "mean", "ci_low", "ci_high", "option", "count"])
+    for result in results["questions"]:
+        estimate = result.estimate
+        base = [result.question.text, result.question.code, result.n]
+        numbers = (
+            [round(estimate.mean, 3), round(estimate.low, 3), round(estimate.high, 3)]
+            if estimate
+            else ["", "", ""]
+        )
+        writer.writerow([*base, *numbers, "", ""])
+        for row in result.distribution:
+            writer.writerow([*base, "", "", "", row["label"], row["value"]])
+    response = HttpResponse(output.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-resultaten.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel(request: HttpRequest) -> HttpResponse:
+    member = PanelMember.objects.filter(user=request.user).select_related("neighbourhood").first()
+    form = PanelForm(
+        request.POST or None,
+        initial={
+            "neighbourhood": member.neighbourhood_id
+            if member
+            else request.user.home_neighbourhood_id,
+            "age_band": member.age_band if member else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.join_panel(
+            user=request.user,
+            neighbourhood=form.cleaned_data["neighbourhood"],
+            age_band=form.cleaned_data["age_band"],
+        )
+        messages.success(
+            request,
+            _("Your details are saved.") if member else _("Welcome to the resident panel!"),
+        )
+        return redirect("surveys:panel")
+    invitations = []
+    if member is not None:
+        invitations = (
+            member.invitations.select_related("survey")
+            .filter(sent_at__isnull=False)
+            .order_by("-sent_at")
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "surveys/panel.html",
+        {
+            "member": member,
+            "form": form,
+            "invitations": invitations,
+            "leave_token": actions.leave_token(request.user),
+        },
+        status=status,
+    )
+
+
+@csrf_exempt  # the one-click link from an email may be posted without a session
+@require_http_methods(["GET", "POST"])
+def panel_leave(request: HttpRequest, token: str) -> HttpResponse:
+    user = actions.read_leave_token(token)
+    if user is None:
+        raise Http404
+    if request.method == "POST":
+        actions.leave_panel(user=user)
+        return render(request, "surveys/panel_left.html")
+    return render(
+        request,
+        "surveys/panel_leave.html",
+        {"token": token, "is_member": PanelMember.objects.filter(user=user).exists()},
+    )
+
+
+@require_safe
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/indicators.html", {"indicators": Indicator.objects.all()})
+
+
+@require_safe
+def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = get_object_or_404(
+        Indicator.objects.prefetch_related(
+            Prefetch("years", queryset=IndicatorYear.objects.select_related("question__survey"))
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "surveys/indicator.html",
+        {"indicator": indicator, **indicator_table(indicator)},
+    )
+
+
+def survey_url_for_admin(survey: Survey) -> str:
+    return reverse("surveys:start", args=[survey.slug]) + "?voorbeeld=1"
