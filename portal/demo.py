@@ -6,12 +6,14 @@ Every seeder is idempotent: running it twice changes nothing the second time.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
+from django.contrib.auth.hashers import make_password
 
 from portal import notifications
 from portal.models import Role, User
@@ -55,13 +57,19 @@ STAFF = [
 ]
 
 
+@cache
+def _demo_password_hash() -> str:
+    """Hashing is slow on purpose; the demo accounts share one password, so hash it once."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, display_name: str, *, staff: bool = False, superuser: bool = False) -> User:
     user, created = User.objects.get_or_create(
         email=email,
         defaults={"display_name": display_name, "is_staff": staff, "is_superuser": superuser},
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
