@@ -237,6 +237,26 @@ SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 10)
 # A panel member gets at most this many invitations per calendar year.
 PANEL_INVITATIONS_PER_YEAR = env_int("PANEL_INVITATIONS_PER_YEAR", 4)
 
+# --- Procurement ------------------------------------------------------------
+
+# Postcode ranges that count as "local" for suppliers, e.g. "3800-3829,3840-3849".
+def _postcode_ranges(value: str) -> list[tuple[int, int]]:
+    ranges = []
+    for part in env_list("PROCUREMENT_LOCAL_POSTCODES", value):
+        low, _sep, high = part.partition("-")
+        try:
+            ranges.append((int(low), int(high or low)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PROCUREMENT_LOCAL_POSTCODES: {part!r} is not a postcode range like 3800-3829."
+            ) from None
+    return ranges
+
+
+PROCUREMENT_LOCAL_POSTCODES = _postcode_ranges("3800-3829")
+# The OCDS prefix (ocid) the municipality registered with the Open Contracting Partnership.
+OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-eemdal")
+
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "/static/"
@@ -323,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-surveys": {
         "task": "surveys.tasks.close_due_surveys",
         "schedule": crontab(minute="*/15"),
+    },
+    "remind-expiring-certificates": {
+        "task": "procurement.tasks.remind_expiring_certificates",
+        "schedule": crontab(hour=8, minute=0),
     },
     "summarise-moderation-queue": {
         "task": "initiatives.tasks.summarise_moderation_queue",

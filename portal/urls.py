@@ -27,4 +27,5 @@ urlpatterns = [
     path("wijken/", include("neighbourhoods.urls")),
     path("initiatieven/", include("initiatives.urls")),
     path("enquetes/", include("surveys.urls")),
+    path("inkoop/", include("procurement.urls")),
 ]

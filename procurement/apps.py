@@ -1,7 +1,92 @@
+import json
+from datetime import date
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
+
+CPV_FILE = Path(__file__).parent / "data" / "cpv2008_en.json"
+
+# Thresholds in force from 1 January 2026 (EU thresholds 2026-2027, excl. VAT) and the
+# municipality's own inkoopbeleid below them. Procurement officers keep them in the admin.
+DEFAULT_THRESHOLDS = [
+    ("works", "enkelvoudig", 0, "Inkoopbeleid gemeente"),
+    ("works", "meervoudig", 150_000, "Inkoopbeleid gemeente"),
+    ("works", "nationaal", 1_500_000, "Inkoopbeleid gemeente"),
+    ("works", "europees", 5_404_000, "EU-drempel 2026-2027"),
+    ("goods", "enkelvoudig", 0, "Inkoopbeleid gemeente"),
+    ("goods", "meervoudig", 50_000, "Inkoopbeleid gemeente"),
+    ("goods", "europees", 216_000, "EU-drempel 2026-2027"),
+    ("services", "enkelvoudig", 0, "Inkoopbeleid gemeente"),
+    ("services", "meervoudig", 50_000, "Inkoopbeleid gemeente"),
+    ("services", "europees", 216_000, "EU-drempel 2026-2027"),
+    ("social", "enkelvoudig", 0, "Inkoopbeleid gemeente"),
+    ("social", "meervoudig", 100_000, "Inkoopbeleid gemeente"),
+    ("social", "europees", 750_000, "EU-drempel 2026-2027"),
+]
+
+_OFFICER = [
+    ("procurement", f"{verb}_{model}")
+    for model in ["supplier", "tender", "tenderinvitation", "threshold", "certificate"]
+    for verb in ["add", "change", "view"]
+] + [
+    ("procurement", "view_interest"),
+    ("procurement", "view_tenderchange"),
+    ("procurement", "view_cpvcode"),
+]
 
 
 class ProcurementConfig(AppConfig):
     name = "procurement"
-    verbose_name = _("Suppliers and tenders")
+    verbose_name = _("Procurement")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from portal.notifications import register_kind
+        from procurement import actions
+
+        post_migrate.connect(_create_defaults, sender=self)
+        register_kind(actions.TENDER_NEWS, _("Tenders in your field"))
+        register_kind(actions.CERTIFICATES, _("Certificates about to expire"))
+
+
+def _create_defaults(apps=global_apps, **kwargs) -> None:
+    """After migrate or flush: the CPV 2008 table, default thresholds and the officers'
+    permissions, where missing."""
+    from portal.defaults import grant_permissions
+
+    try:
+        cpv_model = apps.get_model("procurement", "CpvCode")
+        threshold_model = apps.get_model("procurement", "Threshold")
+    except LookupError:
+        return
+    if not cpv_model.objects.exists():
+        from procurement.models import CpvCode
+
+        rows = json.loads(CPV_FILE.read_text(encoding="utf-8"))
+        cpv_model.objects.bulk_create(
+            [
+                cpv_model(
+                    code=full[:8],
+                    check_digit=full[9:],
+                    label=label,
+                    prefix=CpvCode.prefix_of(full[:8]),
+                )
+                for full, label in rows.items()
+            ],
+            batch_size=2000,
+        )
+    if not threshold_model.objects.exists():
+        threshold_model.objects.bulk_create(
+            threshold_model(
+                category=category,
+                procedure=procedure,
+                minimum_value=value,
+                valid_from=date(2026, 1, 1),
+                source=source,
+            )
+            for category, procedure, value, source in DEFAULT_THRESHOLDS
+        )
+    grant_permissions(apps, {"Procurement officer": _OFFICER})

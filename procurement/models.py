@@ -1,4 +1,465 @@
-"""The supplier database (leveranciersdatabank) and the tender calendar (aanbestedingskalender).
+"""The supplier database (leveranciersdatabank) and the tender calendar
+(aanbestedingskalender): who can deliver what, what the municipality plans to buy, and
+who was invited to the private procedures."""
 
-The models arrive with this app's own issue; the app is installed from the start so
-that the layout, settings and migrations graph do not change shape later."""
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.nl import btw, postcode
+
+from portal.validators import validate_plain_text
+
+KVK_VALIDATOR = RegexValidator(r"^\d{8}$", _("A KvK number has 8 digits."))
+ESTABLISHMENT_VALIDATOR = RegexValidator(
+    r"^\d{12}$", _("An establishment number (vestigingsnummer) has 12 digits.")
+)
+
+
+def validate_vat(value: str) -> None:
+    """Dutch BTW-id: both the old (11-test) and the new (mod 97) form, via python-stdnum."""
+    if value and not btw.is_valid(value):
+        raise ValidationError(_("Enter a valid Dutch VAT number, such as NL123456789B01."))
+
+
+def validate_postcode(value: str) -> None:
+    if value and not postcode.is_valid(value):
+        raise ValidationError(_("Enter a Dutch postcode, such as 3811 AB."))
+
+
+class CpvCode(models.Model):
+    """A code of the Common Procurement Vocabulary (CPV 2008). The check digit comes from
+    the official table; the tree follows the code's significant digits."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    check_digit = models.CharField(max_length=1)
+    label = models.CharField(_("label"), max_length=300)
+    # "45" for 45000000, "4521" for 45210000: the prefix a subtree search uses.
+    prefix = models.CharField(max_length=8, db_index=True)
+
+    class Meta:
+        verbose_name = _("CPV code")
+        verbose_name_plural = _("CPV codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.full_code} {self.label}"
+
+    @property
+    def full_code(self) -> str:
+        return f"{self.code}-{self.check_digit}"
+
+    @staticmethod
+    def prefix_of(code: str) -> str:
+        """The significant part: divisions have 2 digits, then one digit per level."""
+        stripped = code.rstrip("0")
+        return stripped if len(stripped) >= 2 else code[:2]
+
+
+class Supplier(models.Model):
+    """A company in the supplier database. Pending until a procurement officer verifies
+    it; only verified suppliers appear in the officers' search and shortlists."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        VERIFIED = "verified", _("Verified")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class Turnover(models.TextChoices):
+        UP_TO_2M = "2m", _("Up to € 2 million")
+        UP_TO_10M = "10m", _("€ 2 to 10 million")
+        UP_TO_50M = "50m", _("€ 10 to 50 million")
+        MORE = "more", _("More than € 50 million")
+
+    class Size(models.TextChoices):
+        MICRO = "micro", _("Micro")
+        SMALL = "small", _("Small")
+        MEDIUM = "medium", _("Medium-sized")
+        LARGE = "large", _("Large")
+
+    class Area(models.TextChoices):
+        MUNICIPALITY = "municipality", _("This municipality")
+        REGION = "region", _("The region")
+        PROVINCE = "province", _("The province")
+        COUNTRY = "country", _("The whole country")
+
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        unique=True,
+        validators=[KVK_VALIDATOR],
+        error_messages={
+            "unique": _(
+                "This KvK number is registered already. Ask that company's team to invite you."
+            )
+        },
+    )
+    establishment_number = models.CharField(
+        _("establishment number"), max_length=12, blank=True, validators=[ESTABLISHMENT_VALIDATOR]
+    )
+    name = models.CharField(_("company name"), max_length=160, validators=[validate_plain_text])
+    vat_number = models.CharField(
+        _("VAT number (BTW-id)"), max_length=14, validators=[validate_vat]
+    )
+    street = models.CharField(_("street and number"), max_length=160)
+    postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
+    city = models.CharField(_("city"), max_length=80)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120)
+    contact_email = models.EmailField(_("contact email"))
+    staff_count = models.PositiveIntegerField(
+        _("number of staff (FTE)"), validators=[MaxValueValidator(1_000_000)]
+    )
+    turnover = models.CharField(_("annual turnover"), max_length=8, choices=Turnover.choices)
+    size = models.CharField(_("size"), max_length=8, choices=Size.choices, editable=False)
+    is_local = models.BooleanField(_("local"), default=False, editable=False)
+    social_enterprise = models.BooleanField(_("social enterprise"), default=False)
+    service_area = models.CharField(
+        _("where do you work?"), max_length=16, choices=Area.choices, default=Area.REGION
+    )
+    wants_invitations = models.BooleanField(
+        _("I want to be invited for private tenders"), default=True
+    )
+    cpv_codes = models.ManyToManyField(
+        CpvCode, verbose_name=_("what we deliver (CPV)"), blank=True, related_name="suppliers"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    feed_token = models.CharField(max_length=32, unique=True, default=secrets.token_hex)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kvk_number__regex=r"^[0-9]{8}$"), name="supplier_kvk_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "verified", "suspended"]),
+                name="supplier_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kvk_number})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.postcode = postcode.compact(self.postcode) if self.postcode else ""
+        if len(self.postcode) == 6:
+            self.postcode = f"{self.postcode[:4]} {self.postcode[4:]}"
+        self.vat_number = f"NL{btw.compact(self.vat_number)}" if self.vat_number else ""
+        self.size = size_class(self.staff_count, self.turnover)
+        self.is_local = is_local_postcode(self.postcode)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_sme(self) -> bool:
+        return self.size != self.Size.LARGE
+
+
+def size_class(staff: int, turnover: str) -> str:
+    """EU recommendation 2003/361: micro < 10 staff and ≤ € 2M; small < 50 and ≤ € 10M;
+    medium < 250 and ≤ € 50M; otherwise large. (The balance-sheet alternative is not
+    asked; turnover is the usual criterion.)"""
+    order = ["2m", "10m", "50m", "more"]
+    level = order.index(turnover) if turnover in order else 3
+    if staff < 10 and level <= 0:
+        return Supplier.Size.MICRO
+    if staff < 50 and level <= 1:
+        return Supplier.Size.SMALL
+    if staff < 250 and level <= 2:
+        return Supplier.Size.MEDIUM
+    return Supplier.Size.LARGE
+
+
+def is_local_postcode(value: str) -> bool:
+    """Within the municipality's postcode ranges (PROCUREMENT_LOCAL_POSTCODES)."""
+    if not value:
+        return False
+    number = int(value[:4])
+    return any(low <= number <= high for low, high in settings.PROCUREMENT_LOCAL_POSTCODES)
+
+
+class SupplierMember(models.Model):
+    """A person who manages a supplier's profile. One user manages one supplier."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_membership"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.supplier_id}"
+
+
+class TeamInvitation(models.Model):
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="team_invitations"
+    )
+    email = models.EmailField(_("email address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "email"], name="team_invitation_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Certificate(models.Model):
+    class Kind(models.TextChoices):
+        PSO = "pso", _("PSO (social enterprise performance ladder)")
+        CO2 = "co2", _("CO2-Prestatieladder")
+        ISO9001 = "iso9001", _("ISO 9001")
+        ISO14001 = "iso14001", _("ISO 14001")
+        VCA = "vca", _("VCA (safety)")
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="certificates")
+    kind = models.CharField(_("certificate"), max_length=16, choices=Kind.choices)
+    level = models.CharField(_("level or note"), max_length=60, blank=True)
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def expired(self) -> bool:
+        return self.valid_until < timezone.localdate()
+
+
+class TenderQuerySet(models.QuerySet["Tender"]):
+    def public(self) -> "TenderQuerySet":
+        return self.exclude(status=Tender.Status.DRAFT)
+
+    def for_listing(self) -> "TenderQuerySet":
+        return self.prefetch_related("cpv_codes")
+
+    def matching(self, supplier: Supplier) -> "TenderQuerySet":
+        """Tenders with a CPV code in a supplier's codes' subtrees (or above them)."""
+        prefixes = list(supplier.cpv_codes.values_list("prefix", flat=True))
+        if not prefixes:
+            return self.none()
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(cpv_codes__code__startswith=prefix)
+        return self.filter(condition).distinct()
+
+
+class Tender(models.Model):
+    """An entry of the tender calendar (aanbestedingskalender): a purchase the
+    municipality plans, with its procedure, value band and milestones. Every change is
+    kept and raises the version calendars and OCDS see."""
+
+    class Category(models.TextChoices):
+        WORKS = "works", _("Works")
+        GOODS = "goods", _("Goods")
+        SERVICES = "services", _("Services")
+        SOCIAL = "social", _("Social and other specific services")
+
+    class Procedure(models.TextChoices):
+        SINGLE = "enkelvoudig", _("Single private (enkelvoudig onderhands)")
+        MULTIPLE = "meervoudig", _("Multiple private (meervoudig onderhands)")
+        NATIONAL = "nationaal", _("National open tender")
+        EUROPEAN = "europees", _("European tender")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft (not on the calendar)")
+        PLANNED = "planned", _("Planned")
+        PUBLISHED = "published", _("Published")
+        AWARDED = "awarded", _("Awarded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    department = models.CharField(_("department"), max_length=120)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    procedure = models.CharField(_("procedure"), max_length=16, choices=Procedure.choices)
+    value_low = models.PositiveBigIntegerField(_("estimated value from (€, excl. VAT)"))
+    value_high = models.PositiveBigIntegerField(_("estimated value up to (€, excl. VAT)"))
+    expected_publication = models.DateField(_("expected publication"))
+    submission_deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)
+    contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    cpv_codes = models.ManyToManyField(CpvCode, verbose_name=_("CPV codes"), related_name="tenders")
+    social_return_percent = models.PositiveSmallIntegerField(
+        _("social return (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    mvi_criteria = models.TextField(
+        _("sustainability and social criteria (MVI)"), blank=True, max_length=3000
+    )
+    contact_name = models.CharField(_("contact"), max_length=120)
+    contact_email = models.EmailField(_("contact email"))
+    tenderned_url = models.URLField(_("TenderNed link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    shortlist_reason = models.TextField(
+        _("why fewer than 3 or more than 5 invited"), blank=True, max_length=1000
+    )
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
+        ordering = ["expected_publication", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_high__gte=models.F("value_low")), name="tender_value_band"
+            ),
+            models.CheckConstraint(
+                condition=Q(social_return_percent__lte=100), name="tender_social_return_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:tender", args=[self.pk])
+
+    def clean(self) -> None:
+        low, high = self.value_low, self.value_high
+        if low is not None and high is not None and high < low:
+            raise ValidationError(
+                {"value_high": _("The upper value cannot be below the lower value.")}
+            )
+
+    @property
+    def quarter(self) -> str:
+        return f"{self.expected_publication.year}-Q{(self.expected_publication.month - 1) // 3 + 1}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class TenderChange(models.Model):
+    """Who changed a calendar entry, when, and what."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    summary = models.TextField(_("what changed"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tender change")
+        verbose_name_plural = _("tender changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary[:60]
+
+
+class Interest(models.Model):
+    """A supplier says it wants to take part in a tender."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="interests")
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="interests")
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=[validate_plain_text])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [models.UniqueConstraint(fields=["tender", "supplier"], name="interest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} → {self.tender_id}"
+
+
+class TenderInvitation(models.Model):
+    """A supplier on the invitation list of a private procedure, with the reason it was
+    chosen; emailed once."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="invitations")
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="tender_invitations"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tender invitation")
+        verbose_name_plural = _("tender invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "supplier"], name="tender_invitation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} → {self.tender_id}"
+
+
+class Threshold(models.Model):
+    """From which estimated value (excl. VAT) a procedure applies, per category, valid
+    from a date. The municipality keeps its own thresholds (inkoopbeleid) beside the EU's."""
+
+    category = models.CharField(_("category"), max_length=16, choices=Tender.Category.choices)
+    procedure = models.CharField(_("procedure"), max_length=16, choices=Tender.Procedure.choices)
+    minimum_value = models.PositiveBigIntegerField(_("from value (€, excl. VAT)"))
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("threshold")
+        verbose_name_plural = _("thresholds")
+        ordering = ["category", "-valid_from", "minimum_value"]
+
+    def __str__(self) -> str:
+        procedure = self.get_procedure_display()
+        return f"{self.get_category_display()}: {procedure} from € {self.minimum_value:,}"
+
+
+def advised_procedure(category: str, value: int, on: date | None = None) -> str | None:
+    """The procedure the thresholds in force on ``on`` suggest: the one with the highest
+    minimum value not above ``value``."""
+    on = on or timezone.localdate()
+    rows = Threshold.objects.filter(category=category, valid_from__lte=on).order_by("-valid_from")
+    latest: dict[str, Threshold] = {}
+    for row in rows:
+        latest.setdefault(row.procedure, row)
+    applicable = [row for row in latest.values() if row.minimum_value <= value]
+    if not applicable:
+        return None
+    return max(applicable, key=lambda row: row.minimum_value).procedure
+
+
+MIN_SHORTLIST = 3
+MAX_SHORTLIST = 5

@@ -1,0 +1,279 @@
+"""What suppliers and procurement officers do: registering, interest, the calendar's
+changes and who hears of them, the fair shortlist for private procedures."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import User
+from portal.notifications import notify_each
+from procurement.models import (
+    MAX_SHORTLIST,
+    MIN_SHORTLIST,
+    Certificate,
+    CpvCode,
+    Interest,
+    Supplier,
+    SupplierMember,
+    TeamInvitation,
+    Tender,
+    TenderChange,
+    TenderInvitation,
+)
+
+TENDER_NEWS = "tender_news"
+CERTIFICATES = "certificate_expiry"
+CERTIFICATE_WARNING_DAYS = 30
+
+
+class ProcurementError(Exception):
+    """A step the rules do not allow; the message says why."""
+
+
+class DuplicateKvK(ProcurementError):
+    """This KvK number is registered already."""
+
+
+@transaction.atomic
+def register_supplier(*, user: User, supplier: Supplier, cpv_codes) -> Supplier:
+    """The person registering becomes the first team member. The KvK number's unique
+    constraint decides when two people register the same company at once."""
+    if SupplierMember.objects.filter(user=user).exists():
+        raise ProcurementError(_("You already manage a supplier."))
+    try:
+        with transaction.atomic():
+            supplier.save()
+    except IntegrityError:
+        raise DuplicateKvK(
+            _("This KvK number is registered already. Ask that company's team to invite you.")
+        ) from None
+    supplier.cpv_codes.set(cpv_codes)
+    SupplierMember.objects.create(supplier=supplier, user=user)
+    return supplier
+
+
+def supplier_of(user: User) -> Supplier | None:
+    if not user.is_authenticated:
+        return None
+    membership = SupplierMember.objects.filter(user=user).select_related("supplier").first()
+    return membership.supplier if membership else None
+
+
+def invite_colleague(*, supplier: Supplier, email: str, by: User) -> TeamInvitation | None:
+    from procurement.tasks import send_team_invitation
+
+    invitation, created = TeamInvitation.objects.get_or_create(
+        supplier=supplier, email=email.strip().lower(), defaults={"invited_by": by}
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: send_team_invitation.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def accept_team_invitation(*, invitation: TeamInvitation, user: User) -> None:
+    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+        raise ProcurementError(_("Sign in with the email address this invitation was sent to."))
+    if SupplierMember.objects.filter(user=user).exists():
+        raise ProcurementError(_("You already manage a supplier."))
+    updated = TeamInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
+    if updated:
+        SupplierMember.objects.create(supplier=invitation.supplier, user=user)
+
+
+def express_interest(*, tender: Tender, supplier: Supplier, note: str) -> bool:
+    if tender.status not in {Tender.Status.PLANNED, Tender.Status.PUBLISHED}:
+        raise ProcurementError(_("This tender no longer takes expressions of interest."))
+    try:
+        with transaction.atomic():
+            Interest.objects.create(tender=tender, supplier=supplier, note=note)
+    except IntegrityError:
+        return False
+    return True
+
+
+def withdraw_interest(*, tender: Tender, supplier: Supplier) -> bool:
+    deleted, _rows = Interest.objects.filter(tender=tender, supplier=supplier).delete()
+    return bool(deleted)
+
+
+def _ancestor_prefixes(prefix: str) -> list[str]:
+    return [prefix[:length] for length in range(2, len(prefix) + 1)]
+
+
+def matching_suppliers(tender: Tender):
+    """Suppliers (not suspended) whose CPV codes meet the tender's up or down the CPV tree:
+    a supplier of "45" (construction) matches a tender for "4521", and the other way round."""
+    condition = Q()
+    for code in tender.cpv_codes.all():
+        condition |= Q(cpv_codes__prefix__in=_ancestor_prefixes(code.prefix))
+        condition |= Q(cpv_codes__prefix__startswith=code.prefix)
+    if not condition:
+        return Supplier.objects.none()
+    return Supplier.objects.exclude(status=Supplier.Status.SUSPENDED).filter(condition).distinct()
+
+
+def _members(suppliers) -> list[User]:
+    return [
+        member.user
+        for member in SupplierMember.objects.filter(supplier__in=suppliers).select_related("user")
+    ]
+
+
+@transaction.atomic
+def record_tender_change(
+    *, tender: Tender, by: User | None, summary: str, newly_public: bool = False
+) -> TenderChange:
+    """Keep who changed what, raise the calendar version (iCalendar SEQUENCE), and tell
+    the suppliers whose CPV codes match when the entry is on the public calendar."""
+    Tender.objects.filter(pk=tender.pk).update(sequence=F("sequence") + 1)
+    tender.refresh_from_db(fields=["sequence", "status"])
+    change = TenderChange.objects.create(tender=tender, actor=by, summary=summary)
+    if tender.is_public:
+        notify_each(
+            _members(matching_suppliers(tender)),
+            kind=TENDER_NEWS,
+            dedupe_key=f"tender:{tender.pk}:change:{change.pk}",
+            message=lambda: (
+                (
+                    _("New on the tender calendar: %(title)s")
+                    if newly_public
+                    else _("Tender changed: %(title)s (%(status)s)")
+                )
+                % {"title": tender.title, "status": tender.get_status_display()}
+            ),
+            url=tender.get_absolute_url(),
+            subject=tender,
+        )
+    return change
+
+
+@dataclass
+class Candidate:
+    supplier: Supplier
+    interested: bool
+    invited_last_year: int
+    reason: str
+
+
+def suggest_shortlist(*, tender: Tender, size: int = MAX_SHORTLIST, seed: int | None = None):
+    """A fair shortlist for a private procedure: verified suppliers that want invitations
+    and match the CPV codes. Interested suppliers first, then those invited least in the
+    last 12 months (so the work rotates), local SMEs before others; ties drawn at random."""
+    since = timezone.now() - timedelta(days=365)
+    rng = random.Random(seed)  # noqa: S311  fair tie-breaking, not a secret
+    suppliers = (
+        matching_suppliers(tender)
+        .filter(status=Supplier.Status.VERIFIED, wants_invitations=True)
+        .annotate(
+            invited_last_year=Count(
+                "tender_invitations",
+                filter=Q(tender_invitations__created_at__gte=since),
+                distinct=True,
+            ),
+            interested=Exists(Interest.objects.filter(tender=tender, supplier=OuterRef("pk"))),
+        )
+    )
+    ranked = sorted(
+        suppliers,
+        key=lambda s: (
+            not s.interested,
+            s.invited_last_year,
+            not (s.is_local and s.is_sme),
+            not s.is_local,
+            rng.random(),
+        ),
+    )
+    candidates = []
+    for supplier in ranked[:size]:
+        reasons = [_("matches the CPV codes")]
+        if supplier.interested:
+            reasons.append(_("said it is interested"))
+        if supplier.is_local and supplier.is_sme:
+            reasons.append(_("local SME"))
+        reasons.append(
+            _("invited %(count)d times in the last 12 months")
+            % {"count": supplier.invited_last_year}
+        )
+        candidates.append(
+            Candidate(supplier, supplier.interested, supplier.invited_last_year, "; ".join(reasons))
+        )
+    return candidates
+
+
+@transaction.atomic
+def save_invitation_list(
+    *, tender: Tender, entries: list[tuple[Supplier, str]], by: User, list_reason: str = ""
+) -> list[TenderInvitation]:
+    """Record who is invited and why, then email them (Celery). Fewer than 3 or more
+    than 5 needs a reason; every supplier needs its own."""
+    if tender.procedure != Tender.Procedure.MULTIPLE:
+        raise ProcurementError(_("Invitation lists are for multiple private procedures."))
+    if not MIN_SHORTLIST <= len(entries) <= MAX_SHORTLIST and not list_reason.strip():
+        raise ProcurementError(_("Invite 3 to 5 suppliers, or give the reason for another number."))
+    if any(not reason.strip() for _supplier, reason in entries):
+        raise ProcurementError(_("Give the reason each supplier was chosen."))
+    if list_reason.strip():
+        Tender.objects.filter(pk=tender.pk).update(shortlist_reason=list_reason.strip())
+    created = []
+    for supplier, reason in entries:
+        invitation, new = TenderInvitation.objects.get_or_create(
+            tender=tender, supplier=supplier, defaults={"reason": reason, "created_by": by}
+        )
+        if new:
+            created.append(invitation)
+    from procurement.tasks import send_tender_invitations
+
+    send_tender_invitations.delay_on_commit(tender.pk)
+    return created
+
+
+def remind_expiring_certificates(*, today: date | None = None) -> int:
+    """Daily: a supplier's team hears, once per certificate and expiry date, that a
+    certificate expires within 30 days."""
+    today = today or timezone.localdate()
+    soon = Certificate.objects.filter(
+        valid_until__gte=today, valid_until__lte=today + timedelta(days=CERTIFICATE_WARNING_DAYS)
+    ).select_related("supplier")
+    told = 0
+    for certificate in soon:
+        told += notify_each(
+            _members([certificate.supplier]),
+            kind=CERTIFICATES,
+            dedupe_key=f"certificate:{certificate.pk}:{certificate.valid_until.isoformat()}",
+            message=lambda certificate=certificate: (
+                _(
+                    "Your certificate %(kind)s expires on %(date)s. "
+                    "Upload the new one in your profile."
+                )
+                % {
+                    "kind": certificate.get_kind_display(),
+                    "date": certificate.valid_until.strftime("%d-%m-%Y"),
+                }
+            ),
+            url="/inkoop/leverancier/",
+            subject=certificate.supplier,
+        )
+    return told
+
+
+def cpv_search(text: str, limit: int = 30):
+    """CPV codes by code (with or without check digit) or by words in the label."""
+    text = text.strip()
+    if not text:
+        return CpvCode.objects.none()
+    digits = text.replace("-", "")
+    if digits.isdigit():
+        return CpvCode.objects.filter(code__startswith=digits[:8])[:limit]
+    condition = Q()
+    for word in text.split()[:5]:
+        condition &= Q(label__icontains=word)
+    return CpvCode.objects.filter(condition)[:limit]

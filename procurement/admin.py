@@ -1,0 +1,297 @@
+"""The procurement officers' back office: verify suppliers, search them, keep the tender
+calendar, and build fair invitation lists for private procedures."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_tools import ReadOnlyInline, action_form
+from procurement import actions
+from procurement.models import (
+    Certificate,
+    CpvCode,
+    Interest,
+    Supplier,
+    Tender,
+    TenderChange,
+    TenderInvitation,
+    Threshold,
+    advised_procedure,
+)
+
+
+class CpvSubtreeFilter(admin.SimpleListFilter):
+    """?cpv=4521 finds suppliers with a code in that subtree (or a broader code above)."""
+
+    title = _("CPV code (with subtree)")
+    parameter_name = "cpv"
+
+    def lookups(self, request, model_admin):
+        return [
+            (code.prefix, f"{code.code} {code.label[:40]}")
+            for code in CpvCode.objects.filter(prefix__regex=r"^[0-9]{2}$")
+        ]
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").replace("-", "")
+        if not value.isdigit():
+            return queryset
+        prefix = CpvCode.prefix_of(value[:8].ljust(8, "0"))
+        ancestors = [prefix[:n] for n in range(2, len(prefix) + 1)]
+        return queryset.filter(
+            Q(cpv_codes__prefix__startswith=prefix) | Q(cpv_codes__prefix__in=ancestors)
+        ).distinct()
+
+
+class CertificateFilter(admin.SimpleListFilter):
+    title = _("valid certificate")
+    parameter_name = "certificate"
+
+    def lookups(self, request, model_admin):
+        return Certificate.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                certificates__kind=self.value(),
+                certificates__valid_until__gte=timezone.localdate(),
+            ).distinct()
+        return queryset
+
+
+class CertificateInline(admin.TabularInline):
+    model = Certificate
+    extra = 0
+
+
+@admin.register(Supplier)
+class SupplierAdmin(admin.ModelAdmin):
+    list_display = ["name", "kvk_number", "status", "size", "is_local", "wants_invitations", "city"]
+    list_filter = [
+        "status",
+        CpvSubtreeFilter,
+        "size",
+        "is_local",
+        "social_enterprise",
+        "wants_invitations",
+        "service_area",
+        CertificateFilter,
+    ]
+    search_fields = ["name", "kvk_number", "city"]
+    readonly_fields = ["size", "is_local", "verified_at", "created_at"]
+    autocomplete_fields = ["cpv_codes"]
+    inlines = [CertificateInline]
+    actions = ["verify", "suspend", "export_csv"]
+    exclude = ["feed_token"]
+
+    @admin.action(description=_("Verify"), permissions=["change"])
+    def verify(self, request, queryset) -> None:
+        count = queryset.exclude(status=Supplier.Status.VERIFIED).update(
+            status=Supplier.Status.VERIFIED, verified_at=timezone.now()
+        )
+        self.message_user(request, gettext("%(count)d suppliers verified.") % {"count": count})
+
+    @admin.action(description=_("Suspend"), permissions=["change"])
+    def suspend(self, request, queryset) -> None:
+        count = queryset.update(status=Supplier.Status.SUSPENDED)
+        self.message_user(request, gettext("%(count)d suppliers suspended.") % {"count": count})
+
+    @admin.action(description=_("Export as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="leveranciers.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "kvk",
+                "name",
+                "status",
+                "size",
+                "local",
+                "social_enterprise",
+                "wants_invitations",
+                "city",
+                "contact_email",
+                "cpv",
+            ]
+        )
+        for supplier in queryset.prefetch_related("cpv_codes"):
+            writer.writerow(
+                [
+                    supplier.kvk_number,
+                    supplier.name,
+                    supplier.status,
+                    supplier.size,
+                    supplier.is_local,
+                    supplier.social_enterprise,
+                    supplier.wants_invitations,
+                    supplier.city,
+                    supplier.contact_email,
+                    " ".join(code.full_code for code in supplier.cpv_codes.all()),
+                ]
+            )
+        return response
+
+
+@admin.register(CpvCode)
+class CpvCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "check_digit", "label"]
+    search_fields = ["code", "label"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TenderChangeInline(ReadOnlyInline):
+    model = TenderChange
+    fields = ["created_at", "actor", "summary"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+
+class InterestInline(ReadOnlyInline):
+    model = Interest
+    fields = ["supplier", "note", "created_at"]
+    readonly_fields = fields
+
+
+class TenderInvitationInline(ReadOnlyInline):
+    model = TenderInvitation
+    fields = ["supplier", "reason", "created_by", "sent_at"]
+    readonly_fields = fields
+
+
+class ShortlistForm(forms.Form):
+    """One row per suggested supplier: include it, and why."""
+
+    list_reason = forms.CharField(
+        label=_("Reason for fewer than 3 or more than 5 (only then)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        for candidate in candidates:
+            pk = candidate.supplier.pk
+            self.fields[f"include_{pk}"] = forms.BooleanField(
+                label=str(candidate.supplier), required=False, initial=True
+            )
+            self.fields[f"reason_{pk}"] = forms.CharField(
+                label=gettext("Reason for %(name)s") % {"name": candidate.supplier.name},
+                initial=candidate.reason,
+                required=False,
+                max_length=300,
+            )
+
+    def entries(self):
+        return [
+            (c.supplier, self.cleaned_data[f"reason_{c.supplier.pk}"])
+            for c in self.candidates
+            if self.cleaned_data.get(f"include_{c.supplier.pk}")
+        ]
+
+
+@admin.register(Tender)
+class TenderAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "status",
+        "category",
+        "procedure",
+        "expected_publication",
+        "department",
+    ]
+    list_filter = ["status", "category", "procedure", "department"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["cpv_codes"]
+    readonly_fields = ["procedure_advice", "sequence"]
+    inlines = [InterestInline, TenderInvitationInline, TenderChangeInline]
+    actions = ["build_invitation_list"]
+
+    @admin.display(description=_("procedure the thresholds suggest"))
+    def procedure_advice(self, obj: Tender) -> str:
+        if not obj.pk:
+            return gettext("Save first; the advice follows from category and value.")
+        advice = advised_procedure(obj.category, obj.value_high)
+        if advice is None:
+            return self.get_empty_value_display()
+        label = Tender.Procedure(advice).label
+        if advice != obj.procedure:
+            return gettext("%(advice)s (differs from the chosen procedure)") % {"advice": label}
+        return label
+
+    def save_model(self, request, obj, form, change) -> None:
+        before_status = form.initial.get("status") if change else None
+        super().save_model(request, obj, form, change)
+        request.tender_change = (before_status, form.changed_data, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        before_status, changed, was_change = request.tender_change
+        if not was_change:
+            summary = gettext("created (status: %(status)s)") % {
+                "status": form.instance.get_status_display()
+            }
+        elif changed:
+            summary = gettext("changed: %(fields)s") % {
+                "fields": ", ".join(
+                    str(form.fields[name].label) for name in changed if name in form.fields
+                )
+            }
+        else:
+            return
+        newly_public = form.instance.is_public and (
+            not was_change or before_status == Tender.Status.DRAFT
+        )
+        actions.record_tender_change(
+            tender=form.instance, by=request.user, summary=summary, newly_public=newly_public
+        )
+
+    @admin.action(description=_("Build the invitation list…"), permissions=["change"])
+    def build_invitation_list(self, request, queryset):
+        tender = queryset.first()
+        candidates = actions.suggest_shortlist(tender=tender)
+        form = ShortlistForm(
+            request.POST if "apply" in request.POST else None, candidates=candidates
+        )
+        if form.is_valid():
+            try:
+                actions.save_invitation_list(
+                    tender=tender,
+                    entries=form.entries(),
+                    by=request.user,
+                    list_reason=form.cleaned_data["list_reason"],
+                )
+            except actions.ProcurementError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, gettext("The invitations are being sent."))
+                return None
+        return action_form(
+            self,
+            request,
+            queryset.filter(pk=tender.pk),
+            form,
+            action="build_invitation_list",
+            title=gettext("Invitation list for %(title)s") % {"title": tender.title},
+        )
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(admin.ModelAdmin):
+    list_display = ["category", "procedure", "minimum_value", "valid_from", "source"]
+    list_filter = ["category", "valid_from"]

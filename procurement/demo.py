@@ -1,0 +1,187 @@
+"""Demo suppliers (local SMEs, one pending) with a login for the first, and a tender
+calendar with planned, published, awarded and cancelled entries."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from portal.demo import DemoLogin
+from procurement import actions
+from procurement.models import CpvCode, Supplier, SupplierMember, Tender
+
+SUPPLIERS = [
+    # kvk, name, vat, postcode, city, staff, turnover, cpv codes, status
+    (
+        "90000001",
+        "Groenwerk Eemdal B.V.",
+        "NL004495445B01",
+        "3811 AB",
+        "Eemdal",
+        12,
+        "2m",
+        ["77310000", "45112700"],
+        "verified",
+    ),
+    (
+        "90000002",
+        "Bouwbedrijf De Kade",
+        "NL000099998B57",
+        "3812 CD",
+        "Eemdal",
+        45,
+        "10m",
+        ["45000000"],
+        "verified",
+    ),
+    (
+        "90000003",
+        "Schoonmaak Samen (sociale onderneming)",
+        "NL004495445B01",
+        "3813 EF",
+        "Eemdal",
+        30,
+        "2m",
+        ["90910000"],
+        "verified",
+    ),
+    (
+        "90000004",
+        "Digitaal Advies Utrecht",
+        "NL000099998B57",
+        "3511 AA",
+        "Utrecht",
+        8,
+        "2m",
+        ["72000000"],
+        "pending",
+    ),
+]
+
+TENDERS = [
+    (
+        "Onderhoud openbaar groen 2027-2030",
+        "services",
+        "europees",
+        400_000,
+        650_000,
+        60,
+        ["77310000"],
+        "planned",
+        "Beheer openbare ruimte",
+    ),
+    (
+        "Herinrichting Havenplein",
+        "works",
+        "meervoudig",
+        180_000,
+        250_000,
+        30,
+        ["45233000"],
+        "published",
+        "Projecten",
+    ),
+    (
+        "Schoonmaak gemeentelijke gebouwen",
+        "services",
+        "nationaal",
+        150_000,
+        200_000,
+        120,
+        ["90910000"],
+        "planned",
+        "Facilitair",
+    ),
+    (
+        "Vervanging speeltoestellen",
+        "goods",
+        "meervoudig",
+        60_000,
+        90_000,
+        -60,
+        ["37535200"],
+        "awarded",
+        "Beheer openbare ruimte",
+    ),
+    (
+        "Verkenning datawarehouse",
+        "services",
+        "enkelvoudig",
+        20_000,
+        40_000,
+        20,
+        ["72000000"],
+        "cancelled",
+        "Informatievoorziening",
+    ),
+]
+
+
+def seed(demo) -> None:
+    codes = {code.code: code for code in CpvCode.objects.all()}
+    user = demo.residents[-1] if demo.residents else None
+    for index, (kvk, name, vat, postcode, city, staff, turnover, cpv, status) in enumerate(
+        SUPPLIERS
+    ):
+        supplier, created = Supplier.objects.get_or_create(
+            kvk_number=kvk,
+            defaults={
+                "name": name,
+                "vat_number": vat,
+                "street": "Havenstraat 1",
+                "postcode": postcode,
+                "city": city,
+                "contact_name": "Contactpersoon",
+                "contact_email": f"info{index}@leverancier.example",
+                "staff_count": staff,
+                "turnover": turnover,
+                "social_enterprise": "sociale" in name,
+                "status": status,
+                "verified_at": timezone.now() if status == "verified" else None,
+            },
+        )
+        if created:
+            supplier.cpv_codes.set([codes[code] for code in cpv if code in codes])
+    if user is not None and not SupplierMember.objects.filter(user=user).exists():
+        SupplierMember.objects.create(
+            supplier=Supplier.objects.get(kvk_number="90000001"), user=user
+        )
+        demo.logins.append(DemoLogin(user.email, "Supplier team member (Groenwerk Eemdal)"))
+    officer = next(iter(u for r, u in demo.staff.items() if r.value == "Procurement officer"), None)
+    today = timezone.localdate()
+    for title, category, procedure, low, high, days, cpv, status, department in TENDERS:
+        if Tender.objects.filter(title=title).exists():
+            continue
+        publication = today + timedelta(days=days)
+        tender = Tender.objects.create(
+            title=title,
+            description=f"{title}. De gemeente zoekt een betrouwbare partner.",
+            department=department,
+            category=category,
+            procedure=procedure,
+            value_low=low,
+            value_high=high,
+            expected_publication=publication,
+            submission_deadline=timezone.make_aware(
+                timezone.datetime.combine(
+                    publication + timedelta(days=35), timezone.datetime.min.time()
+                )
+            )
+            + timedelta(hours=12),
+            contract_start=publication + timedelta(days=90),
+            social_return_percent=5 if high > 100_000 else 0,
+            mvi_criteria="CO2-reductie en inzet van mensen met afstand tot de arbeidsmarkt.",
+            contact_name="Inkoper Noor",
+            contact_email="inkoop@eemdal.example",
+            status=status,
+        )
+        tender.cpv_codes.set([codes[code] for code in cpv if code in codes])
+        actions.record_tender_change(
+            tender=tender, by=officer, summary="aangemaakt", newly_public=True
+        )
+    published = Tender.objects.filter(title="Herinrichting Havenplein").first()
+    if published is not None:
+        actions.express_interest(
+            tender=published,
+            supplier=Supplier.objects.get(kvk_number="90000002"),
+            note="Wij hebben ervaring met pleinen in de binnenstad.",
+        )

@@ -1,0 +1,83 @@
+"""Emails of the supplier database, each claimed before sending (sent once)."""
+
+from celery import shared_task
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from portal.emails import EmailRecipient, absolute_url, build_email
+from portal.tasks import EMAIL_TASK_OPTIONS
+from procurement import actions
+from procurement.models import SupplierMember, TeamInvitation, TenderInvitation
+
+TEAM_SALT = "procurement.team-invitation"
+
+
+def team_token(invitation: TeamInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=TEAM_SALT)
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)
+def send_team_invitation(self, invitation_id: int) -> bool:
+    claimed = (
+        TeamInvitation.objects.filter(pk=invitation_id, accepted_at__isnull=True)
+        .select_related("supplier", "invited_by")
+        .first()
+    )
+    if claimed is None:
+        return False
+    build_email(
+        recipient=EmailRecipient(email=claimed.email, language=claimed.invited_by.language),
+        subject=gettext_lazy("Join your company's team on the supplier database"),
+        template="team_invitation",
+        context={
+            "invitation": claimed,
+            "accept_url": absolute_url(
+                reverse("procurement:team_accept", args=[team_token(claimed)])
+            ),
+        },
+    ).send()
+    return True
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)
+def send_tender_invitations(self, tender_id: int) -> int:
+    """Email every not yet emailed supplier on the tender's invitation list."""
+    sent = 0
+    for invitation in TenderInvitation.objects.filter(
+        tender_id=tender_id, sent_at__isnull=True
+    ).select_related("tender", "supplier"):
+        claimed = TenderInvitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        recipients = [invitation.supplier.contact_email] + [
+            member.user.email
+            for member in SupplierMember.objects.filter(
+                supplier=invitation.supplier
+            ).select_related("user")
+        ]
+        try:
+            for email in dict.fromkeys(recipients):
+                build_email(
+                    recipient=EmailRecipient(email=email),
+                    subject=gettext_lazy("Invitation to tender: %(title)s")
+                    % {"title": invitation.tender.title},
+                    template="tender_invitation",
+                    context={
+                        "invitation": invitation,
+                        "link": absolute_url(invitation.tender.get_absolute_url()),
+                    },
+                ).send()
+        except Exception:
+            TenderInvitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+            raise
+        sent += 1
+    return sent
+
+
+@shared_task
+def remind_expiring_certificates() -> int:
+    return actions.remind_expiring_certificates()

@@ -1,0 +1,63 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from procurement.models import CpvCode, Supplier, SupplierMember, Tender
+
+
+def cpv(code: str) -> CpvCode:
+    return CpvCode.objects.get(code=code)
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supplier
+        skip_postgeneration_save = True
+
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n}")
+    name = factory.Sequence(lambda n: f"Leverancier {n} B.V.")
+    vat_number = "NL004495445B01"
+    street = "Havenstraat 1"
+    postcode = "3811 AB"
+    city = "Eemdal"
+    contact_name = "Contact"
+    contact_email = factory.Sequence(lambda n: f"info{n}@leverancier.example")
+    staff_count = 5
+    turnover = "2m"
+    status = Supplier.Status.VERIFIED
+
+    @factory.post_generation
+    def codes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.cpv_codes.set([cpv(code) for code in extracted])
+
+
+class SupplierMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplierMember
+
+    supplier = factory.SubFactory(SupplierFactory)
+    user = factory.SubFactory("portal.tests.factories.UserFactory")
+
+
+class TenderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tender
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Aanbesteding {n}")
+    department = "Beheer openbare ruimte"
+    category = Tender.Category.SERVICES
+    procedure = Tender.Procedure.MULTIPLE
+    value_low = 60_000
+    value_high = 90_000
+    expected_publication = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    contact_name = "Inkoper"
+    contact_email = "inkoop@gemeente.example"
+    status = Tender.Status.PLANNED
+
+    @factory.post_generation
+    def codes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.cpv_codes.set([cpv(code) for code in extracted])

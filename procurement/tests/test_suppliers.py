@@ -1,0 +1,231 @@
+"""Registering and keeping a supplier profile: validation, duplicates, who sees what."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.tests.factories import UserFactory
+from procurement.models import (
+    CpvCode,
+    Supplier,
+    SupplierMember,
+    is_local_postcode,
+    size_class,
+    validate_postcode,
+    validate_vat,
+)
+from procurement.tests.factories import SupplierFactory, SupplierMemberFactory, TenderFactory
+from tests.concurrency import run_together
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "kvk_number": "69599084",
+        "establishment_number": "000038509504",
+        "name": "Groenwerk Eemdal B.V.",
+        "vat_number": "NL004495445B01",
+        "street": "Havenstraat 1",
+        "postcode": "3811ab",
+        "city": "Eemdal",
+        "website": "https://groenwerk.example",
+        "contact_name": "Kees",
+        "contact_email": "kees@groenwerk.example",
+        "staff_count": "12",
+        "turnover": "2m",
+        "service_area": "region",
+        "wants_invitations": "on",
+        "divisions": [str(CpvCode.objects.get(code="77000000").pk)],
+        "certificates-TOTAL_FORMS": "1",
+        "certificates-INITIAL_FORMS": "0",
+        "certificates-0-kind": "vca",
+        "certificates-0-level": "VCA*",
+        "certificates-0-valid_until": "2027-06-30",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("vat", ["NL004495445B01", "NL000099998B57", "nl 0044.95.445.b01"])
+def test_valid_vat_numbers_both_forms(vat):
+    validate_vat(vat)
+
+
+@pytest.mark.parametrize(
+    "vat", ["NL004495446B01", "NL123456789B01", "DE123456789", "NL004495445B00"]
+)
+def test_invalid_vat_numbers(vat):
+    with pytest.raises(ValidationError):
+        validate_vat(vat)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("3811 AB", True), ("3811AB", True), ("0811 AB", False), ("3811 SS", False), ("38111", False)],
+)
+def test_postcodes(value, valid):
+    if valid:
+        validate_postcode(value)
+    else:
+        with pytest.raises(ValidationError):
+            validate_postcode(value)
+
+
+@pytest.mark.parametrize(
+    ("staff", "turnover", "size"),
+    [
+        (5, "2m", "micro"),
+        (9, "10m", "small"),
+        (40, "10m", "small"),
+        (49, "50m", "medium"),
+        (200, "50m", "medium"),
+        (250, "2m", "large"),
+        (10, "more", "large"),
+    ],
+)
+def test_eu_size_class(staff, turnover, size):
+    assert size_class(staff, turnover) == size
+
+
+def test_local_postcode_ranges(settings):
+    settings.PROCUREMENT_LOCAL_POSTCODES = [(3800, 3829)]
+    assert is_local_postcode("3811 AB")
+    assert not is_local_postcode("3511 AA")
+
+
+def test_supplier_registers_and_becomes_first_team_member(client, resident):
+    client.force_login(resident)
+    response = client.post(reverse("procurement:register"), form_data())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    supplier = Supplier.objects.get()
+    assert supplier.postcode == "3811 AB"
+    assert supplier.vat_number == "NL004495445B01"
+    assert (supplier.size, supplier.status) == ("small", "pending")
+    assert supplier.is_local
+    assert list(supplier.members.values_list("user", flat=True)) == [resident.pk]
+    assert supplier.certificates.get().kind == "vca"
+    assert list(supplier.cpv_codes.values_list("code", flat=True)) == ["77000000"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("kvk_number", "1234567"),
+        ("kvk_number", "1234567a"),
+        ("establishment_number", "12345"),
+        ("vat_number", "NL123456789B01"),
+        ("postcode", "ABCD 12"),
+        ("staff_count", "-1"),
+        ("contact_email", "geen-adres"),
+        ("name", "<script>alert(1)</script>"),
+        ("divisions", []),
+    ],
+)
+def test_bad_registration_input_is_refused_and_nothing_saved(client, resident, field, value):
+    client.force_login(resident)
+    response = client.post(reverse("procurement:register"), form_data(**{field: value}))
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not Supplier.objects.exists()
+    assert not SupplierMember.objects.exists()
+
+
+def test_expired_certificate_date_must_be_a_date(client, resident):
+    client.force_login(resident)
+    response = client.post(
+        reverse("procurement:register"), form_data(**{"certificates-0-valid_until": "morgen"})
+    )
+    assert response.status_code == 400
+    assert not Supplier.objects.exists()
+
+
+def test_kvk_number_registers_once(client, resident, other_resident):
+    SupplierFactory(kvk_number="69599084")
+    client.force_login(other_resident)
+    response = client.post(reverse("procurement:register"), form_data())
+    assert response.status_code == 400
+    assert "team" in response.content.decode()
+    assert Supplier.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kvk_number_registers_once_under_concurrent_requests():
+    users = UserFactory.create_batch(6)
+    url = reverse("procurement:register")
+
+    def post(user):
+        client = Client()
+        client.force_login(user)
+        return lambda: client.post(url, form_data()).status_code
+
+    statuses = run_together([post(user) for user in users])
+    assert sorted(statuses) == [302] + [400] * 5
+    assert Supplier.objects.count() == 1
+    assert SupplierMember.objects.count() == 1
+
+
+def test_supplier_sees_and_changes_only_its_own_profile(client):
+    mine = SupplierMemberFactory()
+    other = SupplierFactory(name="Concurrent B.V.")
+    client.force_login(mine.user)
+    page = client.get(reverse("procurement:profile")).content.decode()
+    assert mine.supplier.name in page
+    assert "Concurrent B.V." not in page
+    # Posting someone else's KvK number does not move the profile (the field is fixed).
+    client.post(
+        reverse("procurement:profile"), form_data(kvk_number=other.kvk_number, name="Nieuw")
+    )
+    mine.supplier.refresh_from_db()
+    other.refresh_from_db()
+    assert other.name == "Concurrent B.V."
+    assert mine.supplier.kvk_number != other.kvk_number
+
+
+def test_supplier_cannot_register_a_second_company(client):
+    member = SupplierMemberFactory()
+    client.force_login(member.user)
+    assert client.get(reverse("procurement:register")).url == reverse("procurement:profile")
+
+
+def test_anonymous_visitors_see_only_the_public_calendar(client):
+    public = TenderFactory(title="Openbaar")
+    draft = TenderFactory(title="Nog geheim", status="draft")
+    assert "Openbaar" in client.get(reverse("procurement:calendar")).content.decode()
+    assert "Nog geheim" not in client.get(reverse("procurement:calendar")).content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(public.get_absolute_url()).status_code == 200
+    assert client.get(reverse("procurement:profile")).status_code == 302
+    response = client.post(reverse("procurement:interest", args=[public.pk]), {"note": "x"})
+    assert response.status_code == 302
+    assert not public.interests.exists()
+
+
+def test_cpv_search_by_code_and_word(client):
+    assert (
+        "45233000"
+        in client.get(reverse("procurement:cpv_search"), {"cpv_q": "4523300"}).content.decode()
+    )
+    content = client.get(
+        reverse("procurement:cpv_search"), {"cpv_q": "cleaning services"}
+    ).content.decode()
+    assert "90910000" in content
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_calendar_and_tender_query_counts_are_constant(client):
+    tender = TenderFactory(codes=["45000000", "45233000"])
+    list_one = count_queries(client, reverse("procurement:calendar"))
+    detail_one = count_queries(client, tender.get_absolute_url())
+    for _number in range(20):
+        TenderFactory(codes=["77310000", "45000000"])
+    assert count_queries(client, reverse("procurement:calendar")) == list_one
+    assert count_queries(client, tender.get_absolute_url()) == detail_one

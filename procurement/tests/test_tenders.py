@@ -1,0 +1,273 @@
+"""The calendar: CPV matching, who hears of changes, fair shortlists, open data."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+from jsonschema import Draft4Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from portal.models import Notification, Role
+from portal.tests.factories import StaffFactory, sign_in_staff
+from procurement import actions, tasks
+from procurement.models import Certificate, Supplier, Tender, TenderInvitation, advised_procedure
+from procurement.tests.factories import SupplierFactory, SupplierMemberFactory, TenderFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+
+def test_cpv_subtree_matching_works_both_ways():
+    construction = SupplierFactory(codes=["45000000"])  # a whole division
+    roads = SupplierFactory(codes=["45233000"])  # one specific kind of work
+    gardens = SupplierFactory(codes=["77310000"])
+    specific = TenderFactory(codes=["45233000"])
+    broad = TenderFactory(codes=["45000000"])
+    assert set(actions.matching_suppliers(specific)) == {construction, roads}
+    assert set(actions.matching_suppliers(broad)) == {construction, roads}
+    assert gardens not in actions.matching_suppliers(broad)
+
+
+def test_calendar_filter_by_cpv_includes_the_subtree(client):
+    TenderFactory(title="Wegen", codes=["45233000"])
+    TenderFactory(title="Groen", codes=["77310000"])
+    content = client.get(reverse("procurement:calendar"), {"cpv": "45000000"}).content.decode()
+    assert "Wegen" in content
+    assert "Groen" not in content
+
+
+def test_matching_suppliers_hear_of_a_new_tender_and_its_changes():
+    member = SupplierMemberFactory(supplier__codes=["45000000"])
+    other = SupplierMemberFactory(supplier__codes=["77310000"])
+    tender = TenderFactory(codes=["45233000"])
+    actions.record_tender_change(tender=tender, by=None, summary="created", newly_public=True)
+    actions.record_tender_change(tender=tender, by=None, summary="deadline moved")
+    told = Notification.objects.filter(recipient=member.user, kind=actions.TENDER_NEWS)
+    assert told.count() == 2
+    assert not Notification.objects.filter(recipient=other.user).exists()
+    tender.refresh_from_db()
+    assert tender.sequence == 2
+
+
+def test_draft_tenders_tell_nobody():
+    member = SupplierMemberFactory(supplier__codes=["45000000"])
+    tender = TenderFactory(codes=["45233000"], status="draft")
+    actions.record_tender_change(tender=tender, by=None, summary="created")
+    assert not Notification.objects.filter(recipient=member.user).exists()
+
+
+def test_shortlist_rotates_and_favours_interest_and_local_smes():
+    tender = TenderFactory(codes=["77310000"])
+    local = [SupplierFactory(codes=["77310000"], postcode="3811 AB") for _ in range(4)]
+    far = SupplierFactory(codes=["77310000"], postcode="3511 AA", staff_count=500, turnover="more")
+    SupplierFactory(codes=["77310000"], status="pending")
+    SupplierFactory(codes=["77310000"], wants_invitations=False)
+    interested = SupplierFactory(codes=["77310000"], postcode="3511 AA")
+    actions.express_interest(tender=tender, supplier=interested, note="")
+    first = [c.supplier for c in actions.suggest_shortlist(tender=tender, size=3, seed=1)]
+    assert first[0] == interested
+    assert far not in first
+    assert set(first[1:]) <= set(local)
+    # Those invited now go to the back of the queue next time.
+    for supplier in first:
+        TenderInvitation.objects.create(tender=tender, supplier=supplier, reason="test")
+    next_tender = TenderFactory(codes=["77310000"])
+    second = [c.supplier for c in actions.suggest_shortlist(tender=next_tender, size=3, seed=2)]
+    assert not set(second[:2]) & set(first)
+    # Over repeated rounds every local SME is invited about equally often.
+    for round_number in range(6):
+        round_tender = TenderFactory(codes=["77310000"])
+        for candidate in actions.suggest_shortlist(tender=round_tender, size=2, seed=round_number):
+            TenderInvitation.objects.create(
+                tender=round_tender, supplier=candidate.supplier, reason="t"
+            )
+    counts = [TenderInvitation.objects.filter(supplier=s).count() for s in local]
+    assert max(counts) - min(counts) <= 1
+
+
+def test_invitation_list_needs_3_to_5_or_a_reason_and_emails_once(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    officer = StaffFactory()
+    tender = TenderFactory(codes=["77310000"])
+    suppliers = SupplierFactory.create_batch(3, codes=["77310000"])
+    with pytest.raises(actions.ProcurementError):
+        actions.save_invitation_list(
+            tender=tender, entries=[(s, "past") for s in suppliers[:2]], by=officer
+        )
+    with pytest.raises(actions.ProcurementError):
+        actions.save_invitation_list(
+            tender=tender, entries=[(s, "") for s in suppliers], by=officer
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.save_invitation_list(
+            tender=tender, entries=[(s, "lokaal mkb") for s in suppliers], by=officer
+        )
+    assert len(mailoutbox) == 3
+    assert tasks.send_tender_invitations(tender.pk) == 0  # never twice
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.save_invitation_list(
+            tender=TenderFactory(codes=["77310000"]),
+            entries=[(suppliers[0], "enige specialist")],
+            by=officer,
+            list_reason="Er is maar één gecertificeerde partij in de regio.",
+        )
+    assert len(mailoutbox) == 4
+
+
+def test_procedure_advice_follows_the_dated_thresholds():
+    assert advised_procedure("services", 30_000) == "enkelvoudig"
+    assert advised_procedure("services", 100_000) == "meervoudig"
+    assert advised_procedure("services", 216_000) == "europees"
+    assert advised_procedure("works", 5_403_999) == "nationaal"
+    assert advised_procedure("works", 5_404_000) == "europees"
+    assert advised_procedure("social", 750_000) == "europees"
+
+
+def test_ocds_package_is_valid_against_the_schema(client):
+    supplier = SupplierFactory(codes=["77310000"], kvk_number="69599084")
+    planned = TenderFactory(codes=["77310000"], title="Groenonderhoud")
+    published = TenderFactory(
+        codes=["45233000"],
+        status="published",
+        procedure="europees",
+        submission_deadline=timezone.now() + timedelta(days=40),
+        contract_start=timezone.localdate() + timedelta(days=90),
+        tenderned_url="https://www.tenderned.nl/aankondigingen/overzicht/1",
+    )
+    TenderFactory(status="draft", title="Geheim")
+    TenderInvitation.objects.create(tender=planned, supplier=supplier, reason="lokaal")
+    package = json.loads(client.get(reverse("procurement:ocds")).content)
+    release_schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text())
+    package_schema = json.loads((SCHEMA_DIR / "release-package-schema.json").read_text())
+    # The package refers to the release schema by its id URL: resolve it locally.
+    registry = Registry().with_resource(
+        release_schema["id"], Resource.from_contents(release_schema, default_specification=DRAFT4)
+    )
+    validator = Draft4Validator(package_schema, registry=registry)
+    errors = sorted(validator.iter_errors(package), key=str)
+    assert not errors, errors[:3]
+    releases = {r["tender"]["title"]: r for r in package["releases"]}
+    assert "Geheim" not in releases
+    groen = releases["Groenonderhoud"]
+    assert groen["tag"] == ["planning"]
+    assert groen["tender"]["procurementMethod"] == "limited"
+    assert groen["tender"]["procurementMethodDetails"] == "Meervoudig onderhands"
+    assert groen["tender"]["items"][0]["classification"]["id"] == "77310000-6"
+    assert {"id": "NL-KVK-69599084"}.items() <= groen["parties"][1].items()
+    assert releases[published.title]["tender"]["value"]["currency"] == "EUR"
+
+
+def test_icalendar_has_stable_uids_sequence_and_cancelled_status(client):
+    tender = TenderFactory(
+        submission_deadline=timezone.now() + timedelta(days=40),
+        contract_start=timezone.localdate() + timedelta(days=90),
+    )
+
+    def events():
+        body = client.get(reverse("procurement:calendar_ics")).content
+        return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+
+    first = events()
+    assert len(first) == 3  # publication, deadline, contract start
+    actions.record_tender_change(tender=tender, by=None, summary="uitgesteld")
+    Tender.objects.filter(pk=tender.pk).update(status="cancelled")
+    second = events()
+    assert set(second) == set(first)
+    assert all(int(e["SEQUENCE"]) == 1 for e in second.values())
+    assert all(str(e["STATUS"]) == "CANCELLED" for e in second.values())
+
+
+def test_personal_feed_has_only_matching_tenders_and_needs_the_token(client):
+    supplier = SupplierFactory(codes=["77000000"])
+    TenderFactory(title="Groen", codes=["77310000"])
+    TenderFactory(title="Wegen", codes=["45233000"])
+    body = client.get(reverse("procurement:supplier_ics", args=[supplier.feed_token])).content
+    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")]
+    assert any("Groen" in s for s in summaries)
+    assert not any("Wegen" in s for s in summaries)
+    assert client.get(reverse("procurement:supplier_ics", args=["raden"])).status_code == 404
+
+
+def test_supplier_says_interested_once_and_withdraws(client):
+    member = SupplierMemberFactory()
+    tender = TenderFactory()
+    client.force_login(member.user)
+    url = reverse("procurement:interest", args=[tender.pk])
+    client.post(url, {"note": "Wij doen dit graag."})
+    client.post(url, {"note": "Nog een keer."})
+    assert tender.interests.get().note == "Wij doen dit graag."
+    client.post(url, {"withdraw": "1"})
+    assert not tender.interests.exists()
+
+
+def test_interest_note_too_long_is_refused(client):
+    member = SupplierMemberFactory()
+    tender = TenderFactory()
+    client.force_login(member.user)
+    response = client.post(reverse("procurement:interest", args=[tender.pk]), {"note": "x" * 501})
+    assert response.status_code == 400
+    assert 'id="id_note_error"' in response.content.decode()
+    assert not tender.interests.exists()
+
+
+def test_certificate_expiry_is_told_once(resident):
+    member = SupplierMemberFactory(user=resident)
+    Certificate.objects.create(
+        supplier=member.supplier, kind="vca", valid_until=timezone.localdate() + timedelta(days=20)
+    )
+    Certificate.objects.create(
+        supplier=member.supplier,
+        kind="iso9001",
+        valid_until=timezone.localdate() + timedelta(days=90),
+    )
+    actions.remind_expiring_certificates()
+    actions.remind_expiring_certificates()
+    reminders = Notification.objects.filter(recipient=resident, kind=actions.CERTIFICATES)
+    assert reminders.count() == 1
+    assert "VCA" in reminders.get().message
+
+
+@pytest.fixture
+def officer(client):
+    user = StaffFactory()
+    user.groups.add(Role.PROCUREMENT_OFFICER.group())
+    sign_in_staff(client, user)
+    return user
+
+
+def test_officer_verifies_and_searches_by_cpv_subtree(client, officer):
+    pending = SupplierFactory(status="pending", codes=["45233000"], name="Wegenbouw")
+    SupplierFactory(codes=["77310000"], name="Hoveniers")
+    client.post(
+        "/beheer/procurement/supplier/",
+        {"action": "verify", ACTION_CHECKBOX_NAME: [str(pending.pk)]},
+    )
+    pending.refresh_from_db()
+    assert pending.status == Supplier.Status.VERIFIED
+    content = client.get("/beheer/procurement/supplier/", {"cpv": "45"}).content.decode()
+    assert "Wegenbouw" in content
+    assert "Hoveniers" not in content
+
+
+def test_officer_builds_the_invitation_list_in_the_admin(
+    client, officer, django_capture_on_commit_callbacks, mailoutbox
+):
+    tender = TenderFactory(codes=["77310000"])
+    suppliers = SupplierFactory.create_batch(4, codes=["77310000"])
+    data = {"action": "build_invitation_list", ACTION_CHECKBOX_NAME: [str(tender.pk)]}
+    page = client.post("/beheer/procurement/tender/", data)
+    assert page.status_code == 200
+    fields = {f"include_{s.pk}": "on" for s in suppliers[:3]}
+    fields.update({f"reason_{s.pk}": "lokaal mkb, wil uitgenodigd worden" for s in suppliers})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/beheer/procurement/tender/", {**data, **fields, "apply": "1"})
+    assert tender.invitations.count() == 3
+    assert len(mailoutbox) >= 3

@@ -1,0 +1,307 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from procurement import actions
+from procurement.calendar import tender_calendar
+from procurement.forms import (
+    CertificateFormSet,
+    InterestForm,
+    SupplierForm,
+    TeamInviteForm,
+    TenderFilterForm,
+)
+from procurement.models import Interest, Supplier, TeamInvitation, Tender
+from procurement.ocds import release_package
+from procurement.tasks import TEAM_SALT
+
+
+def _public_tenders():
+    return Tender.objects.public().for_listing()
+
+
+@require_safe
+def calendar(request: HttpRequest) -> HttpResponse:
+    form = TenderFilterForm(request.GET or None)
+    tenders = form.filter(_public_tenders()) if form.is_bound else _public_tenders()
+    page = Paginator(tenders.order_by("expected_publication", "pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "procurement/calendar.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "supplier": actions.supplier_of(request.user),
+        },
+    )
+
+
+@require_safe
+def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tender = get_object_or_404(_public_tenders(), pk=pk)
+    supplier = actions.supplier_of(request.user)
+    interest = (
+        Interest.objects.filter(tender=tender, supplier=supplier).first() if supplier else None
+    )
+    return render(
+        request,
+        "procurement/tender.html",
+        {
+            "tender": tender,
+            "supplier": supplier,
+            "interest": interest,
+            "interest_form": InterestForm(),
+            "changes": tender.changes.all()[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def tender_interest(request: HttpRequest, pk: int) -> HttpResponse:
+    tender = get_object_or_404(_public_tenders(), pk=pk)
+    supplier = actions.supplier_of(request.user)
+    if supplier is None:
+        messages.error(request, _("Register your company first to say you are interested."))
+        return redirect("procurement:register")
+    if request.POST.get("withdraw"):
+        actions.withdraw_interest(tender=tender, supplier=supplier)
+        messages.success(request, _("Your interest is withdrawn."))
+        return redirect(tender)
+    form = InterestForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "procurement/tender.html",
+            {"tender": tender, "supplier": supplier, "interest": None, "interest_form": form},
+            status=400,
+        )
+    try:
+        added = actions.express_interest(
+            tender=tender, supplier=supplier, note=form.cleaned_data["note"]
+        )
+    except actions.ProcurementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The procurement officer knows you are interested.")
+            if added
+            else _("You said so already."),
+        )
+    return redirect(tender)
+
+
+def _calendar_response(tenders, name: str, filename: str) -> HttpResponse:
+    response = HttpResponse(tender_calendar(tenders, name), content_type="text/calendar")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    return _calendar_response(_public_tenders(), _("Tender calendar"), "aanbestedingskalender.ics")
+
+
+@require_safe
+def supplier_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """A supplier's own feed: only tenders matching its CPV codes. The token in the URL
+    is the secret; it can be renewed in the profile."""
+    supplier = get_object_or_404(Supplier, feed_token=token)
+    tenders = _public_tenders().filter(pk__in=_matching_tender_ids(supplier))
+    return _calendar_response(tenders, supplier.name, "mijn-aanbestedingen.ics")
+
+
+def _matching_tender_ids(supplier: Supplier) -> list[int]:
+    from django.db.models import Q
+
+    condition = Q()
+    for prefix in supplier.cpv_codes.values_list("prefix", flat=True):
+        condition |= Q(cpv_codes__prefix__startswith=prefix)
+        condition |= Q(cpv_codes__prefix__in=[prefix[:n] for n in range(2, len(prefix) + 1)])
+    if not condition:
+        return []
+    return list(Tender.objects.filter(condition).values_list("pk", flat=True).distinct())
+
+
+@require_safe
+def ocds(request: HttpRequest) -> JsonResponse:
+    tenders = _public_tenders().prefetch_related("invitations__supplier").order_by("pk")
+    return JsonResponse(release_package(tenders), json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def calendar_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="aanbestedingskalender.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "title",
+            "department",
+            "category",
+            "procedure",
+            "value_low_eur",
+            "value_high_eur",
+            "expected_publication",
+            "submission_deadline",
+            "cpv",
+            "status",
+            "social_return_percent",
+        ]
+    )
+    for tender in _public_tenders().order_by("expected_publication", "pk"):
+        writer.writerow(
+            [
+                tender.pk,
+                tender.title,
+                tender.department,
+                tender.category,
+                tender.procedure,
+                tender.value_low,
+                tender.value_high,
+                tender.expected_publication,
+                tender.submission_deadline or "",
+                " ".join(c.full_code for c in tender.cpv_codes.all()),
+                tender.status,
+                tender.social_return_percent,
+            ]
+        )
+    return response
+
+
+@require_safe
+def cpv_search(request: HttpRequest) -> HttpResponse:
+    """htmx: matching CPV codes as checkboxes for the profile form."""
+    return render(
+        request,
+        "procurement/profile.html#cpv-results",
+        {"results": actions.cpv_search(request.GET.get("cpv_q", "")[:100])},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if actions.supplier_of(request.user) is not None:
+        return redirect("procurement:profile")
+    form = SupplierForm(request.POST or None)
+    formset = CertificateFormSet(request.POST or None, prefix="certificates")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                supplier = actions.register_supplier(
+                    user=request.user,
+                    supplier=form.save(commit=False),
+                    cpv_codes=form.cleaned_data["all_cpv_codes"],
+                )
+                formset.instance = supplier
+                formset.save()
+        except actions.DuplicateKvK as error:
+            form.add_error("kvk_number", str(error))
+        except actions.ProcurementError as error:
+            messages.error(request, str(error))
+            return redirect("procurement:calendar")
+        else:
+            messages.success(
+                request,
+                _("Your company is registered. A procurement officer verifies it soon."),
+            )
+            return redirect("procurement:profile")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "procurement/profile.html",
+        {"form": form, "formset": formset, "registering": True},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    supplier = actions.supplier_of(request.user)
+    if supplier is None:
+        return redirect("procurement:register")
+    form = SupplierForm(request.POST or None, instance=supplier)
+    formset = CertificateFormSet(request.POST or None, instance=supplier, prefix="certificates")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            supplier.cpv_codes.set(form.cleaned_data["all_cpv_codes"])
+            formset.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("procurement:profile")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "procurement/profile.html",
+        {
+            "form": form,
+            "formset": formset,
+            "supplier": supplier,
+            "team": supplier.members.select_related("user"),
+            "invite_form": TeamInviteForm(),
+            "interests": supplier.interests.select_related("tender"),
+            "invitations": supplier.tender_invitations.select_related("tender").exclude(
+                sent_at=None
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def team_invite(request: HttpRequest) -> HttpResponse:
+    supplier = actions.supplier_of(request.user)
+    if supplier is None:
+        raise Http404
+    form = TeamInviteForm(request.POST)
+    if form.is_valid():
+        actions.invite_colleague(
+            supplier=supplier, email=form.cleaned_data["email"], by=request.user
+        )
+        messages.success(request, _("Your colleague gets an invitation by email."))
+    else:
+        messages.error(request, _("Enter a valid email address."))
+    return redirect("procurement:profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation_id = signing.loads(token, salt=TEAM_SALT, max_age=60 * 60 * 24 * 30)
+    except signing.BadSignature:
+        raise Http404 from None
+    invitation = get_object_or_404(
+        TeamInvitation.objects.select_related("supplier"), pk=invitation_id
+    )
+    if request.method == "POST":
+        try:
+            actions.accept_team_invitation(invitation=invitation, user=request.user)
+        except actions.ProcurementError as error:
+            messages.error(request, str(error))
+            return redirect("procurement:team_accept", token)
+        messages.success(
+            request, _("You are now on the team of %(name)s.") % {"name": invitation.supplier.name}
+        )
+        return redirect("procurement:profile")
+    return render(
+        request, "procurement/team_accept.html", {"invitation": invitation, "token": token}
+    )

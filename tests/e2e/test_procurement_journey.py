@@ -1,0 +1,142 @@
+"""Suppliers and the tender calendar end to end in Chromium: a supplier registers with KvK
+and BTW and picks CPV codes, an officer verifies it, a matching tender appears and the
+supplier is emailed and says it is interested; the officer builds a shortlist and sends
+the invitations."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from portal.models import Role
+from portal.tests.factories import StaffFactory, UserFactory, give_totp
+from procurement.models import Supplier, TenderInvitation
+from procurement.tests.factories import SupplierFactory, TenderFactory
+from tests.e2e.test_initiative_journey import sign_in_staff_in_browser
+from tests.e2e.test_survey_journey import admin_action
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_supplier_registers_is_verified_and_follows_a_matching_tender(
+    page: Page, browser, live_server, sign_in, assert_accessible
+):
+    officer = StaffFactory(display_name="Noor")
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    give_totp(officer)
+    owner = UserFactory(display_name="Kees")
+
+    sign_in(page, owner)
+    page.goto(live_server.url + "/inkoop/leverancier/aanmelden/")
+    page.get_by_label("KvK-nummer").fill("69599084")
+    page.get_by_label("Bedrijfsnaam").fill("Groenwerk Eemdal B.V.")
+    page.get_by_label("Btw-id").fill("NL004495445B01")
+    page.get_by_label("Straat en huisnummer").fill("Havenstraat 1")
+    page.get_by_label("Postcode").fill("3811AB")
+    page.get_by_label("Plaats").fill("Eemdal")
+    page.get_by_label("Contactpersoon").fill("Kees")
+    page.get_by_label("E-mailadres contact").fill("kees@groenwerk.example")
+    page.get_by_label("Aantal medewerkers (fte)").fill("12")
+    page.get_by_label("Jaaromzet").select_option("2m")
+    with page.expect_request("**/inkoop/cpv/**") as request:
+        page.get_by_label("Zoek een CPV-code of een woord").press_sequentially("parks")
+    assert request.value.headers.get("hx-request") == "true"
+    page.get_by_label(re.compile("77313000-7")).check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Aanmelden", exact=True).click()
+    expect(page.locator(".portal-messages")).to_contain_text("Je bedrijf is aangemeld")
+    supplier = Supplier.objects.get()
+    assert supplier.status == "pending"
+    assert list(supplier.cpv_codes.values_list("code", flat=True)) == ["77313000"]
+    assert_accessible(page)
+
+    staff_context = browser.new_context()
+    staff = staff_context.new_page()
+    sign_in_staff_in_browser(staff, live_server, officer)
+    staff.goto(live_server.url + "/beheer/procurement/supplier/")
+    admin_action(staff, "Groenwerk Eemdal", "verify")
+    supplier.refresh_from_db()
+    assert supplier.status == "verified"
+
+    # A matching tender appears on the calendar.
+    staff.goto(live_server.url + "/beheer/procurement/tender/add/")
+    for field, value in {
+        "title": "Onderhoud parken 2027",
+        "department": "Beheer openbare ruimte",
+        "value_low": "60000",
+        "value_high": "90000",
+        "expected_publication": "2027-02-01",
+        "contact_name": "Noor",
+        "contact_email": "inkoop@eemdal.example",
+    }.items():
+        staff.locator(f"#id_{field}").fill(value)
+    staff.locator("#id_category").select_option("services")
+    staff.locator("#id_procedure").select_option("meervoudig")
+    staff.locator("#id_status").select_option("planned")
+    from procurement.models import CpvCode
+
+    parks = CpvCode.objects.get(code="77313000")
+    staff.evaluate(
+        "([id, text]) => { const s = document.querySelector('#id_cpv_codes');"
+        " s.add(new Option(text, id, true, true)); }",
+        [str(parks.pk), parks.label],
+    )
+    staff.locator("input[name=_save]").click()
+    expect(staff.locator(".messagelist")).to_be_visible()
+    staff_context.close()
+    email = next(m for m in mail.outbox if m.to == [owner.email])
+    assert "Onderhoud parken 2027" in email.body
+
+    page.goto(live_server.url + "/inkoop/")
+    page.get_by_role("link", name="Onderhoud parken 2027").click()
+    page.get_by_label("Een korte toelichting voor de inkoper").fill(
+        "Wij onderhouden al drie parken."
+    )
+    page.get_by_role("button", name="Ik heb interesse").click()
+    expect(page.locator(".portal-messages")).to_contain_text(
+        "De inkoper weet dat je interesse hebt"
+    )
+    assert_accessible(page)
+
+
+def test_officer_builds_a_shortlist_and_sends_invitations(page: Page, live_server):
+    officer = StaffFactory()
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    give_totp(officer)
+    tender = TenderFactory(title="Groenonderhoud wijkparken", codes=["77310000"])
+    suppliers = [SupplierFactory(codes=["77310000"], name=f"Hovenier {n}") for n in range(4)]
+    sign_in_staff_in_browser(page, live_server, officer)
+    page.goto(live_server.url + "/beheer/procurement/tender/")
+    page.get_by_role("checkbox", name=re.compile("Groenonderhoud wijkparken")).check()
+    page.locator("select[name=action]").select_option("build_invitation_list")
+    page.locator("button[name=index], input[name=index]").first.click()
+    for supplier in suppliers[3:]:
+        page.locator(f"#id_include_{supplier.pk}").uncheck()
+    page.locator("input[name=apply]").click()
+    expect(page.locator(".messagelist")).to_contain_text("worden verstuurd")
+    assert TenderInvitation.objects.filter(tender=tender).count() == 3
+    assert TenderInvitation.objects.filter(tender=tender, sent_at__isnull=False).count() == 3
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_procurement_pages_have_no_accessibility_violations(
+    page: Page, live_server, sign_in, assert_accessible, language
+):
+    from procurement.tests.factories import SupplierMemberFactory
+
+    tender = TenderFactory(codes=["45233000"], mvi_criteria="CO2-arm werken")
+    member = SupplierMemberFactory(supplier__codes=["45000000"])
+    sign_in(page, member.user)
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+    for path in ["/inkoop/", tender.get_absolute_url(), "/inkoop/leverancier/"]:
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        assert_accessible(page)
+    page.context.clear_cookies()
+    sign_in(page, UserFactory())
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+    page.goto(live_server.url + "/inkoop/leverancier/aanmelden/")
+    assert_accessible(page)
