@@ -239,6 +239,7 @@ PANEL_INVITATIONS_PER_YEAR = env_int("PANEL_INVITATIONS_PER_YEAR", 4)
 
 # --- Procurement ------------------------------------------------------------
 
+
 # Postcode ranges that count as "local" for suppliers, e.g. "3800-3829,3840-3849".
 def _postcode_ranges(value: str) -> list[tuple[int, int]]:
     ranges = []
