@@ -63,6 +63,11 @@ class CpvCode(models.Model):
         return stripped if len(stripped) >= 2 else code[:2]
 
 
+def new_feed_token() -> str:
+    """The secret in a supplier's personal calendar feed URL (32 hex characters)."""
+    return secrets.token_hex(16)
+
+
 class Supplier(models.Model):
     """A company in the supplier database. Pending until a procurement officer verifies
     it; only verified suppliers appear in the officers' search and shortlists."""
@@ -134,7 +139,7 @@ class Supplier(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
-    feed_token = models.CharField(max_length=32, unique=True, default=secrets.token_hex)
+    feed_token = models.CharField(max_length=32, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

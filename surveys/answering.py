@@ -35,6 +35,17 @@ class AlreadySubmitted(Exception):
     """This invitation's questionnaire was submitted already."""
 
 
+def save_draft(draft: ResponseDraft, *, answers: dict, page: int) -> None:
+    """Store a page's answers. Updates only: if another tab submitted (and so deleted the
+    draft) in the meantime, nothing is written back next to the token."""
+    updated = ResponseDraft.objects.filter(pk=draft.pk).update(
+        answers=answers, page=page, updated_at=timezone.now()
+    )
+    if not updated:
+        raise AlreadySubmitted
+    draft.answers, draft.page = answers, page
+
+
 def _visible(question: Question, answers: dict) -> bool:
     """Skip logic: shown unless it depends on an earlier answer that is different."""
     if question.show_if_question_id is None:

@@ -138,9 +138,11 @@ def survey_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         answers = {k: v for k, v in draft.answers.items() if k not in form.fields}
         answers.update(form.answers())
-        draft.answers = answers
-        draft.page = page if is_last else pages[pages.index(page) + 1]  # where to resume
-        draft.save()
+        resume = page if is_last else pages[pages.index(page) + 1]
+        try:
+            answering.save_draft(draft, answers=answers, page=resume)
+        except answering.AlreadySubmitted:
+            return render(request, "surveys/closed.html", {"survey": survey, "reason": "done"})
         if access.invitation is not None:
             Invitation.objects.filter(pk=access.invitation.pk, started=False).update(started=True)
         if not is_last:
