@@ -4,6 +4,7 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from portal.demo import DEMO_PASSWORD, DemoContext
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
                 "Pass --allow-production only for a demo or test environment."
             )
         demo = DemoContext()
-        with transaction.atomic():
+        # Demo people live at example domains: their emails are dropped, not printed.
+        dropped = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        with override_settings(MAILERS=dropped), transaction.atomic():
             for app in DEMO_APPS:
                 if find_spec(f"{app}.demo") is not None:
                     import_module(f"{app}.demo").seed(demo)
