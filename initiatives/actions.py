@@ -37,7 +37,6 @@ MODERATION = "comment_moderation"
 HIDDEN = "comment_hidden"
 
 REMIND_WORKING_DAYS_BEFORE = 2
-MAX_ATTACHMENTS = 6
 
 
 def _initiators(initiative: Initiative) -> list[User]:

@@ -26,8 +26,6 @@ from portal import workdays
 from portal.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
 from portal.models import User
 
-EMPTY = "\N{EN DASH}"
-
 
 class DeadlineFilter(admin.SimpleListFilter):
     title = _("response deadline")
@@ -204,7 +202,7 @@ class InitiativeAdmin(admin.ModelAdmin):
     def deadline(self, obj: Initiative) -> str:
         left = obj.working_days_left()
         if left is None:
-            return EMPTY
+            return self.get_empty_value_display()
         if left < 0:
             return format_html(
                 '<strong class="portal-overdue">{}</strong>',
@@ -216,11 +214,14 @@ class InitiativeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("support asked"))
     def support_asked(self, obj: Initiative) -> str:
-        return ", ".join(str(kind.label) for kind in obj.support_kinds.all()) or EMPTY
+        return (
+            ", ".join(str(kind.label) for kind in obj.support_kinds.all())
+            or self.get_empty_value_display()
+        )
 
     @admin.display(description=_("initiator"))
     def initiator_name(self, obj: Initiative) -> str:
-        return obj.initiator.public_name if obj.initiator else EMPTY
+        return obj.initiator.public_name if obj.initiator else self.get_empty_value_display()
 
     @admin.display(description=_("on the portal"))
     def public_link(self, obj: Initiative) -> str:

@@ -141,12 +141,8 @@ def seed(demo) -> None:
     broker = demo.staff.get(Role.INITIATIVE_BROKER)
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     kinds = {kind.code: kind for kind in SupportKind.objects.all()}
-    for theme in themes.values():
-        if theme.team_lead is None and demo.superuser is not None:
-            theme.team_lead = (
-                demo.extra["area_managers"][0] if demo.extra["area_managers"] else None
-            )
-            theme.save(update_fields=["team_lead"])
+    lead = next(iter(demo.extra.get("area_managers", [])), None)
+    Theme.objects.filter(team_lead__isnull=True).update(team_lead=lead)
     for index, (title, summary, theme_slug, status, support, amount, offset) in enumerate(
         INITIATIVES
     ):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import (
+    MAX_ATTACHMENTS,
     Comment,
     CommentReport,
     Initiative,
@@ -118,8 +119,11 @@ class InitiativeForm(forms.ModelForm):
         if (latitude is None) != (longitude is None):
             self.add_error(None, _("The location on the map is incomplete; choose it again."))
         uploads = len(cleaned.get("images") or []) + len(cleaned.get("documents") or [])
-        if uploads + self.attachment_count > 6:
-            self.add_error("images", _("An initiative can have at most 6 files."))
+        if uploads + self.attachment_count > MAX_ATTACHMENTS:
+            self.add_error(
+                "images",
+                _("An initiative can have at most %(count)d files.") % {"count": MAX_ATTACHMENTS},
+            )
         return cleaned
 
 

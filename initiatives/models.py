@@ -17,6 +17,7 @@ from portal.validators import validate_plain_text
 
 DEFAULT_RESPONSE_DAYS = 10
 MAX_AMOUNT = 1_000_000
+MAX_ATTACHMENTS = 6
 # The Netherlands, generously: a location outside this box is a typo, not an initiative.
 LATITUDE_RANGE = (50.5, 53.8)
 LONGITUDE_RANGE = (3.0, 7.5)
@@ -388,9 +389,6 @@ class Initiative(models.Model):
     def is_open_for_comments(self) -> bool:
         return self.status not in {Status.DRAFT, Status.WITHDRAWN}
 
-    def staff_next_statuses(self) -> list[str]:
-        return sorted(STAFF_TRANSITIONS.get(self.status, set()), key=Status.values.index)
-
     # --- the response deadline -------------------------------------------------------
 
     @property
@@ -404,8 +402,11 @@ class Initiative(models.Model):
         return workdays.working_days_between(today or timezone.localdate(), self.response_due)
 
     def is_overdue(self, today: date | None = None) -> bool:
-        left = self.working_days_left(today)
-        return left is not None and (today or timezone.localdate()) > self.response_due
+        return (
+            self.is_awaiting_response
+            and self.response_due is not None
+            and (today or timezone.localdate()) > self.response_due
+        )
 
     def days_waited(self, now=None) -> int | None:
         """Calendar days between submission and the municipality's first answer (or

@@ -87,10 +87,6 @@ class VoteResult(enum.Enum):
     CLOSED = "closed"
 
 
-def votes_used(*, user: User, neighbourhood: Neighbourhood, year: int) -> int:
-    return AgendaVote.objects.filter(user=user, neighbourhood=neighbourhood, year=year).count()
-
-
 def vote_for_item(*, item: AgendaItem, user: User, today: date | None = None) -> VoteResult:
     """Give the item one of the resident's priority votes for this year. Each vote takes
     the lowest free numbered slot of the budget; the database refuses a taken slot or a

@@ -65,10 +65,6 @@ class MyAreaFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgrammeAreaFilter(MyAreaFilter):
-    lookup = "neighbourhood__area_manager"
-
-
 class AgendaItemAdminForm(WorkflowAdminForm):
     statuses = AgendaStatus
     transitions = AGENDA_TRANSITIONS
@@ -272,7 +268,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     the right to publish any programme) may change and publish it."""
 
     list_display = ["neighbourhood", "year", "budget", "published_at"]
-    list_filter = [ProgrammeAreaFilter, "year", "neighbourhood"]
+    list_filter = [MyAreaFilter, "year", "neighbourhood"]
     list_select_related = ["neighbourhood"]
     inlines = [ProgrammeProjectInline]
     readonly_fields = ["published_at"]

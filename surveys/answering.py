@@ -28,8 +28,6 @@ from surveys.models import (
     Survey,
 )
 
-ABOUT_YOU_PAGE = "about"
-
 
 class AlreadySubmitted(Exception):
     """This invitation's questionnaire was submitted already."""

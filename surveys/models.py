@@ -269,10 +269,6 @@ class PanelMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} ({self.neighbourhood_id}, {self.age_band})"
 
-    def invitations_this_year(self, year: int | None = None) -> int:
-        year = year or timezone.localdate().year
-        return self.invitations.filter(created_at__year=year).count()
-
 
 def _token_key() -> bytes:
     return hashlib.sha256(f"surveys.invitation:{settings.SECRET_KEY}".encode()).digest()
@@ -486,7 +482,3 @@ class SendRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.sent}/{self.total}"
-
-    @property
-    def done(self) -> bool:
-        return self.sent >= self.total

@@ -4,6 +4,7 @@ retried or redelivered batch never emails anyone twice; a failed email gives its
 back. Nobody who completed the survey is reminded."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from surveys.models import Invitation, SendRun, Survey
 
 def _email(invitation: Invitation, *, reminder: bool) -> None:
     member = invitation.member
-    language = member.user.language if member else "nl"
+    language = member.user.language if member else settings.LANGUAGE_CODE
     leave_url = ""
     if member is not None:
         leave_url = absolute_url(

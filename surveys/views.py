@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -311,7 +310,3 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "surveys/indicator.html",
         {"indicator": indicator, **indicator_table(indicator)},
     )
-
-
-def survey_url_for_admin(survey: Survey) -> str:
-    return reverse("surveys:start", args=[survey.slug]) + "?voorbeeld=1"
