@@ -24,6 +24,7 @@ from procurement.models import (
     Tender,
     TenderChange,
     TenderInvitation,
+    cpv_overlap,
 )
 
 TENDER_NEWS = "tender_news"
@@ -105,20 +106,14 @@ def withdraw_interest(*, tender: Tender, supplier: Supplier) -> bool:
     return bool(deleted)
 
 
-def _ancestor_prefixes(prefix: str) -> list[str]:
-    return [prefix[:length] for length in range(2, len(prefix) + 1)]
-
-
 def matching_suppliers(tender: Tender):
-    """Suppliers (not suspended) whose CPV codes meet the tender's up or down the CPV tree:
-    a supplier of "45" (construction) matches a tender for "4521", and the other way round."""
-    condition = Q()
-    for code in tender.cpv_codes.all():
-        condition |= Q(cpv_codes__prefix__in=_ancestor_prefixes(code.prefix))
-        condition |= Q(cpv_codes__prefix__startswith=code.prefix)
-    if not condition:
-        return Supplier.objects.none()
-    return Supplier.objects.exclude(status=Supplier.Status.SUSPENDED).filter(condition).distinct()
+    """Suppliers (not suspended) whose CPV codes meet the tender's, up or down the tree."""
+    prefixes = [code.prefix for code in tender.cpv_codes.all()]
+    return (
+        Supplier.objects.exclude(status=Supplier.Status.SUSPENDED)
+        .filter(cpv_overlap("cpv_codes", prefixes))
+        .distinct()
+    )
 
 
 def _members(suppliers) -> list[User]:

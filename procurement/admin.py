@@ -5,7 +5,6 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +22,7 @@ from procurement.models import (
     TenderInvitation,
     Threshold,
     advised_procedure,
+    cpv_overlap,
 )
 
 
@@ -39,14 +39,10 @@ class CpvSubtreeFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        value = (self.value() or "").replace("-", "")
-        if not value.isdigit():
+        prefix = CpvCode.prefix_of_input(self.value() or "")
+        if prefix is None:
             return queryset
-        prefix = CpvCode.prefix_of(value[:8].ljust(8, "0"))
-        ancestors = [prefix[:n] for n in range(2, len(prefix) + 1)]
-        return queryset.filter(
-            Q(cpv_codes__prefix__startswith=prefix) | Q(cpv_codes__prefix__in=ancestors)
-        ).distinct()
+        return queryset.filter(cpv_overlap("cpv_codes", [prefix])).distinct()
 
 
 class CertificateFilter(admin.SimpleListFilter):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from portal.demo import DemoLogin
+from portal.models import Role
 from procurement import actions
 from procurement.models import CpvCode, Supplier, SupplierMember, Tender
 
@@ -146,7 +147,7 @@ def seed(demo) -> None:
             supplier=Supplier.objects.get(kvk_number="90000001"), user=user
         )
         demo.logins.append(DemoLogin(user.email, "Supplier team member (Groenwerk Eemdal)"))
-    officer = next(iter(u for r, u in demo.staff.items() if r.value == "Procurement officer"), None)
+    officer = demo.staff.get(Role.PROCUREMENT_OFFICER)
     today = timezone.localdate()
     for title, category, procedure, low, high, days, cpv, status, department in TENDERS:
         if Tender.objects.filter(title=title).exists():

@@ -1,6 +1,5 @@
 from django import forms
 from django.forms import inlineformset_factory
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.validators import validate_plain_text
@@ -133,8 +132,7 @@ class TenderFilterForm(forms.Form):
             if data[field]:
                 queryset = queryset.filter(**{field: data[field]})
         if data["cpv"]:
-            digits = data["cpv"].replace("-", "")[:8]
-            prefix = CpvCode.prefix_of(digits.ljust(8, "0")) if digits.isdigit() else ""
+            prefix = CpvCode.prefix_of_input(data["cpv"])
             queryset = (
                 queryset.filter(cpv_codes__prefix__startswith=prefix).distinct()
                 if prefix
@@ -150,6 +148,3 @@ class TenderFilterForm(forms.Form):
         if data["department"]:
             queryset = queryset.filter(department__icontains=data["department"])
         return queryset
-
-
-CPV_SEARCH_URL = reverse_lazy("procurement:cpv_search")

@@ -62,6 +62,24 @@ class CpvCode(models.Model):
         stripped = code.rstrip("0")
         return stripped if len(stripped) >= 2 else code[:2]
 
+    @classmethod
+    def prefix_of_input(cls, text: str) -> str | None:
+        """The prefix of a code someone typed ("4521", "45210000-2"), or None."""
+        digits = text.replace("-", "").strip()[:8]
+        return cls.prefix_of(digits.ljust(8, "0")) if digits.isdigit() else None
+
+
+def cpv_overlap(field: str, prefixes) -> Q:
+    """Rows whose CPV codes (through ``field``) lie in the subtree of one of ``prefixes``
+    or above it: the tree read both ways, so a supplier of "45" (construction) meets a
+    tender for "4521" and the other way round. Empty when there are no prefixes."""
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        ancestors = [prefix[:length] for length in range(2, len(prefix) + 1)]
+        condition |= Q(**{f"{field}__prefix__startswith": prefix})
+        condition |= Q(**{f"{field}__prefix__in": ancestors})
+    return condition
+
 
 def new_feed_token() -> str:
     """The secret in a supplier's personal calendar feed URL (32 hex characters)."""
@@ -269,14 +287,9 @@ class TenderQuerySet(models.QuerySet["Tender"]):
         return self.prefetch_related("cpv_codes")
 
     def matching(self, supplier: Supplier) -> "TenderQuerySet":
-        """Tenders with a CPV code in a supplier's codes' subtrees (or above them)."""
-        prefixes = list(supplier.cpv_codes.values_list("prefix", flat=True))
-        if not prefixes:
-            return self.none()
-        condition = Q()
-        for prefix in prefixes:
-            condition |= Q(cpv_codes__code__startswith=prefix)
-        return self.filter(condition).distinct()
+        """Tenders whose CPV codes meet the supplier's, up or down the tree."""
+        prefixes = supplier.cpv_codes.values_list("prefix", flat=True)
+        return self.filter(pk__in=Tender.objects.filter(cpv_overlap("cpv_codes", prefixes)))
 
 
 class Tender(models.Model):

@@ -121,20 +121,8 @@ def supplier_ics(request: HttpRequest, token: str) -> HttpResponse:
     """A supplier's own feed: only tenders matching its CPV codes. The token in the URL
     is the secret; it can be renewed in the profile."""
     supplier = get_object_or_404(Supplier, feed_token=token)
-    tenders = _public_tenders().filter(pk__in=_matching_tender_ids(supplier))
+    tenders = _public_tenders().matching(supplier)
     return _calendar_response(tenders, supplier.name, "mijn-aanbestedingen.ics")
-
-
-def _matching_tender_ids(supplier: Supplier) -> list[int]:
-    from django.db.models import Q
-
-    condition = Q()
-    for prefix in supplier.cpv_codes.values_list("prefix", flat=True):
-        condition |= Q(cpv_codes__prefix__startswith=prefix)
-        condition |= Q(cpv_codes__prefix__in=[prefix[:n] for n in range(2, len(prefix) + 1)])
-    if not condition:
-        return []
-    return list(Tender.objects.filter(condition).values_list("pk", flat=True).distinct())
 
 
 @require_safe
