@@ -4,25 +4,21 @@ realised value (realisatie) with its interval, computed from that year's survey.
 from django.utils.translation import gettext as _
 
 from surveys.models import Indicator
-from surveys.results import _estimate, _numeric_aggregates
+from surveys.results import aggregate_answers, estimate_for
 from surveys.statistics import differs_from_target
 
 
 def realised_values(years) -> dict[int, object]:
-    """Estimates per IndicatorYear id, from the linked questions, in two queries."""
+    """Estimates per IndicatorYear id, from the linked questions, in one scan."""
     from neighbourhoods.models import Neighbourhood
 
     questions = [row.question for row in years if row.question_id]
     if not questions:
         return {}
     population = dict(Neighbourhood.objects.values_list("pk", "population"))
-    overall = _numeric_aggregates(questions, by_neighbourhood=False)
-    weighted = any(q.survey.weighted for q in questions)
-    strata = _numeric_aggregates(questions, by_neighbourhood=True) if weighted else {}
+    aggregates = aggregate_answers(questions)
     return {
-        row.pk: _estimate(
-            row.question_id, overall, strata, population, row.question.survey.weighted
-        )
+        row.pk: estimate_for(row.question_id, aggregates, population, row.question.survey.weighted)
         for row in years
         if row.question_id
     }
@@ -82,7 +78,7 @@ def neighbourhood_scores(neighbourhoods, year: int) -> dict:
     )
     if not years:
         return {}
-    strata = _numeric_aggregates([row.question for row in years], by_neighbourhood=True)
+    strata = aggregate_answers([row.question for row in years]).strata
     minimum = min_group_size()
     scores: dict[int, list] = {}
     for neighbourhood in neighbourhoods:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, FloatField, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from django.utils.translation import get_language
 
 from neighbourhoods.models import Neighbourhood
@@ -50,29 +49,20 @@ class QuestionResult:
     chart: dict | None = None
 
 
-def _numeric_aggregates(questions: list[Question], *, by_neighbourhood: bool):
-    value = Cast("value_number", FloatField())
-    rows = (
-        Answer.objects.filter(question__in=questions, value_number__isnull=False)
-        .values("question_id", *(["response__neighbourhood_id"] if by_neighbourhood else []))
-        .annotate(n=Count("id"), total=Sum(value), squares=Sum(value * value))
-        .order_by()
-    )
-    result: dict = {}
-    for row in rows:
-        key = (
-            (row["question_id"], row["response__neighbourhood_id"])
-            if by_neighbourhood
-            else row["question_id"]
-        )
-        result[key] = Aggregate(row["n"], row["total"] or 0.0, row["squares"] or 0.0)
-    return result
+@dataclass
+class AnswerAggregates:
+    """What one grouped scan of the answers yields (see ``aggregate_answers``)."""
+
+    overall: dict[int, Aggregate]  # question id -> n, Σy, Σy²
+    strata: dict[tuple, Aggregate]  # (question id, neighbourhood id) -> n, Σy, Σy²
+    counts: dict[int, int]  # question id -> people who answered
+    choice_counts: dict[int, dict]  # question id -> {choice id or value: answers}
 
 
-def _cells(questions: list[Question]):
+def aggregate_answers(questions: list[Question]) -> AnswerAggregates:
     """One grouped scan of the answers: counts per question, neighbourhood and value (or
-    choice). Every aggregate the page needs follows from these few hundred rows: n, Σy
-    and Σy² per question and per neighbourhood, and the distributions."""
+    choice). Every figure follows from these few hundred rows: n, Σy and Σy² per question
+    and per neighbourhood, and the distributions."""
     overall: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     strata: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     counts: dict[int, int] = defaultdict(int)
@@ -108,23 +98,26 @@ def _cells(questions: list[Question]):
             .order_by()
         ):
             counts[row["question_id"]] = row["n"]
-    return (
-        {key: Aggregate(*values) for key, values in overall.items()},
-        {key: Aggregate(*values) for key, values in strata.items()},
-        counts,
-        choice_counts,
+    return AnswerAggregates(
+        overall={key: Aggregate(*values) for key, values in overall.items()},
+        strata={key: Aggregate(*values) for key, values in strata.items()},
+        counts=counts,
+        choice_counts=choice_counts,
     )
 
 
-def _estimate(question_id, overall, strata, population, weighted: bool) -> Estimate | None:
+def estimate_for(
+    question_id: int, aggregates: AnswerAggregates, population: dict, weighted: bool
+) -> Estimate | None:
+    """The question's mean and interval, post-stratified when the survey says so."""
     if weighted:
         per_stratum = {
             neighbourhood: aggregate
-            for (qid, neighbourhood), aggregate in strata.items()
+            for (qid, neighbourhood), aggregate in aggregates.strata.items()
             if qid == question_id and neighbourhood is not None
         }
         return weighted_mean_interval(per_stratum, population)
-    aggregate = overall.get(question_id)
+    aggregate = aggregates.overall.get(question_id)
     return mean_interval(aggregate) if aggregate else None
 
 
@@ -143,8 +136,8 @@ def _compute(survey: Survey) -> dict:
     numeric = [q for q in questions if q.is_numeric]
     neighbourhoods = {n.pk: n for n in Neighbourhood.objects.order_by("name")}
     population = {pk: n.population for pk, n in neighbourhoods.items()}
-    overall, strata, counts, choice_counts = _cells(questions)
-    previous = _previous_estimates(survey, numeric)
+    aggregates = aggregate_answers(questions)
+    previous = _previous_estimates(survey, numeric, population)
     targets = {
         row.question_id: float(row.target)
         for row in IndicatorYear.objects.filter(question__in=numeric, target__isnull=False)
@@ -152,11 +145,11 @@ def _compute(survey: Survey) -> dict:
     minimum = min_group_size()
     results = []
     for question in questions:
-        result = QuestionResult(question=question, n=counts.get(question.pk, 0))
+        result = QuestionResult(question=question, n=aggregates.counts.get(question.pk, 0))
         if question.is_numeric:
-            result.estimate = _estimate(question.pk, overall, strata, population, survey.weighted)
+            result.estimate = estimate_for(question.pk, aggregates, population, survey.weighted)
             for pk, neighbourhood in neighbourhoods.items():
-                aggregate = strata.get((question.pk, pk))
+                aggregate = aggregates.strata.get((question.pk, pk))
                 n = aggregate.n if aggregate else 0
                 suppressed = n < minimum
                 result.by_neighbourhood.append(
@@ -174,7 +167,7 @@ def _compute(survey: Survey) -> dict:
             if question.pk in targets and result.estimate:
                 result.target = targets[question.pk]
                 result.differs_from_target = differs_from_target(result.estimate, result.target)
-        result.distribution = _distribution(question, choice_counts.get(question.pk, {}))
+        result.distribution = _distribution(question, aggregates.choice_counts.get(question.pk, {}))
         if result.distribution:
             result.chart = bar_chart([(row["label"], row["value"]) for row in result.distribution])
         results.append(result)
@@ -187,29 +180,26 @@ def _compute(survey: Survey) -> dict:
     }
 
 
-def _previous_estimates(survey: Survey, numeric: list[Question]) -> dict[str, Estimate]:
-    if survey.previous_id is None:
-        return {}
+def _previous_estimates(
+    survey: Survey, numeric: list[Question], population: dict
+) -> dict[str, Estimate]:
+    """Last time's estimate per question code, for the comparison."""
     codes = [q.code for q in numeric if q.code]
-    old = {
-        q.pk: q.code for q in Question.objects.filter(survey_id=survey.previous_id, code__in=codes)
-    }
+    if survey.previous_id is None or not codes:
+        return {}
+    old = list(
+        Question.objects.filter(survey_id=survey.previous_id, code__in=codes).select_related(
+            "survey"
+        )
+    )
     if not old:
         return {}
-    previous_survey = survey.previous
-    old_questions = list(Question.objects.filter(pk__in=old))
-    population = dict(Neighbourhood.objects.values_list("pk", "population"))
-    overall = _numeric_aggregates(old_questions, by_neighbourhood=False)
-    strata = (
-        _numeric_aggregates(old_questions, by_neighbourhood=True)
-        if previous_survey.weighted
-        else {}
-    )
+    aggregates = aggregate_answers(old)
     estimates = {}
-    for pk, code in old.items():
-        estimate = _estimate(pk, overall, strata, population, previous_survey.weighted)
+    for question in old:
+        estimate = estimate_for(question.pk, aggregates, population, question.survey.weighted)
         if estimate:
-            estimates[code] = estimate
+            estimates[question.code] = estimate
     return estimates
 
 
