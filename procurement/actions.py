@@ -73,7 +73,7 @@ def invite_colleague(*, supplier: Supplier, email: str, by: User) -> TeamInvitat
     )
     if not created:
         return None
-    transaction.on_commit(lambda: send_team_invitation.delay(invitation.pk))
+    send_team_invitation.delay_on_commit(invitation.pk)
     return invitation
 
 

@@ -20,24 +20,33 @@ def team_token(invitation: TeamInvitation) -> str:
 
 @shared_task(**EMAIL_TASK_OPTIONS)
 def send_team_invitation(self, invitation_id: int) -> bool:
-    claimed = (
-        TeamInvitation.objects.filter(pk=invitation_id, accepted_at__isnull=True)
-        .select_related("supplier", "invited_by")
-        .first()
-    )
-    if claimed is None:
+    """Claimed by ``sent_at`` first, so a retry or redelivery never emails twice; the
+    claim is given back if the mail server fails."""
+    claimed = TeamInvitation.objects.filter(
+        pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True
+    ).update(sent_at=timezone.now())
+    if not claimed:
         return False
-    build_email(
-        recipient=EmailRecipient(email=claimed.email, language=claimed.invited_by.language),
-        subject=gettext_lazy("Join your company's team on the supplier database"),
-        template="team_invitation",
-        context={
-            "invitation": claimed,
-            "accept_url": absolute_url(
-                reverse("procurement:team_accept", args=[team_token(claimed)])
+    invitation = TeamInvitation.objects.select_related("supplier", "invited_by").get(
+        pk=invitation_id
+    )
+    try:
+        build_email(
+            recipient=EmailRecipient(
+                email=invitation.email, language=invitation.invited_by.language
             ),
-        },
-    ).send()
+            subject=gettext_lazy("Join your company's team on the supplier database"),
+            template="team_invitation",
+            context={
+                "invitation": invitation,
+                "accept_url": absolute_url(
+                    reverse("procurement:team_accept", args=[team_token(invitation)])
+                ),
+            },
+        ).send()
+    except Exception:
+        TeamInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
     return True
 
 

@@ -229,3 +229,46 @@ def test_calendar_and_tender_query_counts_are_constant(client):
         TenderFactory(codes=["77310000", "45000000"])
     assert count_queries(client, reverse("procurement:calendar")) == list_one
     assert count_queries(client, tender.get_absolute_url()) == detail_one
+
+
+def test_colleague_is_invited_once_and_joins_with_the_invited_address(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from procurement import tasks
+    from procurement.models import TeamInvitation
+
+    member = SupplierMemberFactory()
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("procurement:team_invite"), {"email": "Collega@Groenwerk.example"})
+        client.post(reverse("procurement:team_invite"), {"email": "collega@groenwerk.example"})
+    assert len(mailoutbox) == 1
+    invitation = TeamInvitation.objects.get()
+    assert tasks.send_team_invitation(invitation.pk) is False  # a retry sends nothing
+    path = mailoutbox[0].body.split("http://testserver", 1)[1].split()[0]
+
+    stranger = UserFactory(email="iemand@example.nl")
+    client.force_login(stranger)
+    client.post(path)
+    assert not SupplierMember.objects.filter(user=stranger).exists()
+
+    colleague = UserFactory(email="collega@groenwerk.example")
+    client.force_login(colleague)
+    assert client.get(path).status_code == 200
+    client.post(path)
+    assert SupplierMember.objects.get(user=colleague).supplier == member.supplier
+
+
+def test_bad_colleague_address_and_forged_link(client):
+    member = SupplierMemberFactory()
+    client.force_login(member.user)
+    client.post(reverse("procurement:team_invite"), {"email": "geen-adres"})
+    from procurement.models import TeamInvitation
+
+    assert not TeamInvitation.objects.exists()
+    assert client.get(reverse("procurement:team_accept", args=["nep"])).status_code == 404
+
+
+def test_resident_without_supplier_cannot_invite(client, resident):
+    client.force_login(resident)
+    assert client.post(reverse("procurement:team_invite"), {"email": "a@b.nl"}).status_code == 404
