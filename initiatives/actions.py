@@ -4,9 +4,9 @@ transaction and tells the people concerned through the notifications kernel."""
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,11 @@ MODERATION = "comment_moderation"
 HIDDEN = "comment_hidden"
 
 REMIND_WORKING_DAYS_BEFORE = 2
+
+
+def _admin_url(initiative: Initiative) -> str:
+    """Where staff handle the initiative (notifications to civil servants link here)."""
+    return reverse("admin:initiatives_initiative_change", args=[initiative.pk])
 
 
 def _initiators(initiative: Initiative) -> list[User]:
@@ -84,7 +89,7 @@ def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
         kind=STAFF,
         dedupe_key=f"initiative:{initiative.pk}:submitted",
         message=lambda: _("New initiative to handle: %(title)s") % {"title": initiative.title},
-        url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+        url=_admin_url(initiative),
         subject=initiative,
     )
     return change
@@ -262,10 +267,9 @@ def dismiss_reports(*, comment: Comment) -> int:
 def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by: User) -> int:
     """Make a civil servant responsible for answering; they hear of it unless they
     took it themselves."""
-    count = 0
+    initiatives = list(initiatives)
+    Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).update(assignee=assignee)
     for initiative in initiatives:
-        Initiative.objects.filter(pk=initiative.pk).update(assignee=assignee)
-        count += 1
         notify_each(
             [assignee],
             kind=STAFF,
@@ -274,11 +278,11 @@ def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by:
                 _("%(name)s assigned “%(title)s” to you.")
                 % {"name": by.public_name, "title": initiative.title}
             ),
-            url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+            url=_admin_url(initiative),
             subject=initiative,
             skip=by,
         )
-    return count
+    return len(initiatives)
 
 
 @transaction.atomic
@@ -348,7 +352,7 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
                 _("The answer to “%(title)s” is due on %(date)s.")
                 % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
             ),
-            url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+            url=_admin_url(initiative),
             subject=initiative,
         )
         sent += 1
@@ -365,7 +369,7 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
                 _("Overdue: the answer to “%(title)s” was due on %(date)s.")
                 % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
             ),
-            url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/initiative/{initiative.pk}/change/",
+            url=_admin_url(initiative),
             subject=initiative,
         )
         sent += 1
@@ -405,6 +409,6 @@ def summarise_moderation_queue(*, today: date | None = None) -> int:
             )
             % {"count": waiting}
         ),
-        url=f"/{settings.PORTAL_ADMIN_PATH}/initiatives/comment/?moderation=waiting",
+        url=reverse("admin:initiatives_comment_changelist") + "?moderation=waiting",
     )
     return len(people)

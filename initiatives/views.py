@@ -99,7 +99,6 @@ def similar_initiatives(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
     return render(request, "initiatives/detail.html", _detail_context(request, initiative))
