@@ -4,8 +4,13 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from portal.models import EmailFrequency
+
+# Django 6.1's empty choice of a model field's select; its Dutch catalogue lacks the
+# string, so ours (LOCALE_PATHS, looked up first) carries it.
+gettext_noop("- Select an option -")
 
 # NL Design System (Utrecht) component per widget type, so every form looks the same
 # without each form repeating widget attributes: (classes, modifier when invalid).

@@ -19,7 +19,10 @@ class SupplierForm(forms.ModelForm):
         queryset=CpvCode.objects.filter(prefix__regex=r"^[0-9]{2}$"),
         required=False,
         label=_("Fields of work (CPV divisions)"),
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+        help_text=_(
+            "Choose at least one field of work here, or a precise code below. "
+            "Hold Ctrl (or Cmd) to choose more than one."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     cpv_codes = CpvCodeField(
