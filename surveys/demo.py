@@ -212,6 +212,7 @@ def seed(demo) -> None:
             show_if_value="4",
         )
         actions.invite_whole_panel(survey=poll)
+        actions.start_sending(survey=poll)  # the demo's emails are dropped, not delivered
     Survey.objects.get_or_create(
         slug="feedback-balie",
         defaults={
