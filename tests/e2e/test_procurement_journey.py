@@ -140,3 +140,35 @@ def test_procurement_pages_have_no_accessibility_violations(
         page.get_by_role("button", name="English").click()
     page.goto(live_server.url + "/inkoop/leverancier/aanmelden/")
     assert_accessible(page)
+
+
+def test_registration_works_without_javascript(browser, live_server, sign_in):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, UserFactory())
+    page.goto(live_server.url + "/inkoop/leverancier/aanmelden/")
+    page.get_by_label("KvK-nummer").fill("69599084")
+    page.get_by_role("button", name="Aanmelden", exact=True).click()
+    # Server-side errors beside the fields, the typed KvK number kept.
+    expect(page.locator(".portal-error-summary")).to_be_visible()
+    expect(page.get_by_label("KvK-nummer")).to_have_value("69599084")
+    for label, value in {
+        "Bedrijfsnaam": "Groenwerk Eemdal B.V.",
+        "Btw-id": "NL000099998B57",
+        "Straat en huisnummer": "Havenstraat 1",
+        "Postcode": "3811 AB",
+        "Plaats": "Eemdal",
+        "Contactpersoon": "Kees",
+        "E-mailadres contact": "kees@groenwerk.example",
+        "Aantal medewerkers (fte)": "3",
+    }.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Jaaromzet").select_option("2m")
+    from procurement.models import CpvCode
+
+    division = CpvCode.objects.get(code="77000000")
+    page.get_by_label("Werkvelden (CPV-afdelingen)").select_option(str(division.pk))
+    page.get_by_role("button", name="Aanmelden", exact=True).click()
+    expect(page.locator(".portal-messages")).to_contain_text("Je bedrijf is aangemeld")
+    assert Supplier.objects.get().size == "micro"
+    context.close()
