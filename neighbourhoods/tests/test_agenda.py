@@ -189,3 +189,12 @@ def test_agenda_sorts_by_priority(client, resident):
     content = client.get(reverse("neighbourhoods:agenda", args=[neighbourhood.slug])).content
     content = content.decode()
     assert content.index("Veel") < content.index("Weinig")
+
+
+def test_a_vote_on_an_answered_item_is_not_offered_back(client, resident):
+    item = AgendaItemFactory()
+    actions.vote_for_item(item=item, user=resident)
+    AgendaItem.objects.filter(pk=item.pk).update(status=AgendaStatus.DONE)
+    client.force_login(resident)
+    content = client.get(reverse("neighbourhoods:agenda", args=[item.neighbourhood.slug]))
+    assert "Mijn stem intrekken" not in content.content.decode()
