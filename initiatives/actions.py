@@ -412,3 +412,37 @@ def summarise_moderation_queue(*, today: date | None = None) -> int:
         url=reverse("admin:initiatives_comment_changelist") + "?moderation=waiting",
     )
     return len(people)
+
+
+@transaction.atomic
+def withdraw_all_open(*, user: User) -> int:
+    """When a resident closes their account and asks to take back what is still open:
+    drafts they started disappear, and initiatives awaiting a decision are withdrawn
+    with a public message (supporters and followers hear of it)."""
+    mine = Initiative.objects.filter(initiator=user)
+    count, _rows = mine.filter(status=Status.DRAFT).delete()
+    for initiative in mine.exclude(status=Status.DRAFT):
+        if initiative.can_be_withdrawn:
+            withdraw_initiative(
+                initiative=initiative,
+                by=user,
+                message=_("The initiator closed their account and withdrew the initiative."),
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def forget_resident(*, user: User) -> None:
+    """Before an account is erased: its supports stop counting, and drafts nobody else
+    can reach any more are deleted. Public contributions stay, without the name."""
+    for initiative_id in Support.objects.filter(user=user).values_list("initiative", flat=True):
+        Initiative.objects.filter(pk=initiative_id, supporter_count__gt=0).update(
+            supporter_count=F("supporter_count") - 1
+        )
+    Support.objects.filter(user=user).delete()
+    Initiative.objects.filter(
+        initiator=user, status=Status.DRAFT, co_initiators__isnull=True
+    ).delete()
+    Initiative.co_initiators.through.objects.filter(user=user).delete()
+    CoInitiatorInvitation.objects.filter(email__iexact=user.email).delete()

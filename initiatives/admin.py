@@ -24,6 +24,7 @@ from initiatives.models import (
 )
 from portal import workdays
 from portal.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
+from portal.audit import AuditedAdmin
 from portal.models import User
 
 
@@ -103,7 +104,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(AuditedAdmin):
     form = InitiativeAdminForm
     list_display = [
         "title",
@@ -337,7 +338,7 @@ class HideForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(AuditedAdmin):
     """The moderation queue: filter on “Reported, waiting”, then hide or dismiss."""
 
     list_display = ["excerpt", "initiative", "author", "created_at", "open_reports", "hidden_at"]

@@ -19,6 +19,7 @@ from neighbourhoods.models import (
     ProgrammeProject,
 )
 from portal.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
+from portal.audit import AuditedAdmin
 
 
 @admin.register(Neighbourhood)
@@ -115,7 +116,7 @@ class DeclineForm(forms.Form):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(AuditedAdmin):
     """The area agenda's triage: put on the agenda, decline with a reason, move into the
     programme, mark done."""
 

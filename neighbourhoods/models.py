@@ -40,7 +40,43 @@ def validate_boundary(value) -> None:
         raise ValidationError(_("The boundary's coordinates are not valid GeoJSON.")) from None
 
 
+def postcode_areas(text: str) -> set[int]:
+    """The PC4 numbers in "3811-3813, 3817"; ValueError when it does not read."""
+    numbers: set[int] = set()
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        low, _dash, high = part.partition("-")
+        first, last = int(low), int(high or low)
+        if not (1000 <= first <= last <= 9999) or last - first > 500:
+            raise ValueError(part)
+        numbers.update(range(first, last + 1))
+    return numbers
+
+
+def validate_postcode_areas(value: str) -> None:
+    try:
+        postcode_areas(value)
+    except ValueError as error:
+        raise ValidationError(
+            _("“%(part)s” is not a four-digit postcode or a range like 3811-3813."),
+            params={"part": str(error)[:20]},
+            code="postcode_areas",
+        ) from None
+
+
 class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
+    def with_postcode(self, postcode: str) -> list["Neighbourhood"]:
+        """The neighbourhoods a Dutch postcode (1234 AB or 1234) falls in; one PC4 area
+        may cross a neighbourhood boundary, so there can be more than one."""
+        digits = postcode.strip()[:4]
+        if not digits.isdigit():
+            return []
+        wanted = int(digits)
+        return [
+            neighbourhood
+            for neighbourhood in self.exclude(postcodes="")
+            if wanted in postcode_areas(neighbourhood.postcodes)
+        ]
+
     def for_listing(self) -> "NeighbourhoodQuerySet":
         return self.select_related("area_manager").order_by("name")
 
@@ -69,6 +105,16 @@ class Neighbourhood(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("How many agenda items one resident may give priority each year."),
+    )
+    postcodes = models.CharField(
+        _("postcode areas"),
+        max_length=500,
+        blank=True,
+        validators=[validate_postcode_areas],
+        help_text=_(
+            "The four-digit postcodes (PC4) in this neighbourhood, separated by commas; "
+            "a range with a dash, e.g. 3811-3813, 3817. Used by “find your neighbourhood”."
+        ),
     )
     area_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,6 +16,11 @@ class PortalConfig(AppConfig):
         from portal import notifications
 
         post_migrate.connect(_create_defaults, sender=self)
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.privacy import forget_retention_warning
+
+        user_logged_in.connect(forget_retention_warning, dispatch_uid="forget_retention_warning")
 
         notifications.register_kind(
             "announcement",
@@ -28,7 +33,7 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     """After migrate or flush: put back roles and statements if they are missing. Uses
     the migrated state's models when migrate passes them (flush does not), so migrating
     the portal backwards skips it."""
-    from portal.defaults import create_defaults
+    from portal.defaults import create_defaults, grant_permissions
 
     try:
         group_model = apps.get_model("auth", "Group")
@@ -36,6 +41,15 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     except LookupError:
         return
     create_defaults(group_model, page_model)
+    grant_permissions(
+        apps,
+        {
+            "Privacy officer": [
+                ("portal", "view_auditentry"),
+                ("portal", "view_user"),
+            ]
+        },
+    )
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -78,3 +78,35 @@ class NotificationPreferencesForm(forms.Form):
             )
             for kind in self.kinds
         }
+
+
+class DeleteAccountForm(forms.Form):
+    """The resident confirms, with their password, that their account goes for good."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you."),
+    )
+    withdraw_open_initiatives = forms.BooleanField(
+        label=_("Also withdraw my drafts and my initiatives that still await a decision"),
+        required=False,
+        help_text=_(
+            "Without this, initiatives you submitted stay public under “a former resident”."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone"),
+        error_messages={"required": _("Tick this box to confirm.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password

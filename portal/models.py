@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     AREA_MANAGER = "Area manager", _("Area manager")
     RESEARCHER = "Researcher", _("Researcher")
     PROCUREMENT_OFFICER = "Procurement officer", _("Procurement officer")
+    PRIVACY_OFFICER = "Privacy officer", _("Privacy officer")
 
     def group(self) -> Group:
         """The auth group of this role (see ``portal.defaults``); recreated if someone
@@ -79,6 +80,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    retention_warned_at = models.DateTimeField(
+        _("warned of removal for inactivity"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the retention task warned this inactive account; cleared on login."),
+    )
 
     objects = UserManager()
 
@@ -239,3 +246,45 @@ class PortalPage(models.Model):
 
     def body_for(self, language: str) -> str:
         return self.body_en if language == "en" else self.body_nl
+
+
+class AuditEntry(models.Model):
+    """One thing a civil servant did with a resident's or supplier's data: looked at it,
+    changed it, deleted it, exported it or erased an account on request. Written by the
+    back office, read by the privacy officer (functionaris gegevensbescherming), and
+    never edited. The summary names fields and actions, never the data itself."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("viewed")
+        ADDED = "added", _("added")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+        BULK_ACTION = "bulk_action", _("bulk action")
+        EXPORTED = "exported", _("exported personal data")
+        ERASED = "erased", _("erased an account")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("civil servant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Kept when the civil servant's own account is later removed.
+    actor_label = models.CharField(_("civil servant (at the time)"), max_length=254)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.CharField(_("record number"), max_length=64)
+    summary = models.CharField(_("what"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.target_type_id}:{self.target_id}"

@@ -234,6 +234,11 @@ USE_TZ = True
 
 # Breakdowns hide groups with fewer answers than this (privacy and reliability).
 SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 10)
+
+# Retention: accounts unused this many days are warned, and erased this many days later
+# unless they sign in (portal.tasks.apply_retention, daily).
+PORTAL_RETENTION_INACTIVE_DAYS = env_int("PORTAL_RETENTION_INACTIVE_DAYS", 730)
+PORTAL_RETENTION_GRACE_DAYS = env_int("PORTAL_RETENTION_GRACE_DAYS", 30)
 # A panel member gets at most this many invitations per calendar year.
 PANEL_INVITATIONS_PER_YEAR = env_int("PANEL_INVITATIONS_PER_YEAR", 4)
 
@@ -348,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-expiring-certificates": {
         "task": "procurement.tasks.remind_expiring_certificates",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "apply-retention": {
+        "task": "portal.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
     "summarise-moderation-queue": {
         "task": "initiatives.tasks.summarise_moderation_queue",

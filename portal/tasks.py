@@ -6,7 +6,9 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -130,3 +132,42 @@ def send_digest(self, user_id: int) -> int:
         unsubscribe_kind=notifications.DIGEST,
     )
     return len(ids)
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)
+def send_retention_warning(self, user_id: int) -> bool:
+    """Warn an inactive account that it will be removed. The account is claimed (its
+    warning time set) before sending and released if sending fails, so the warning
+    goes exactly once and an account is never removed unwarned."""
+    claimed_at = timezone.now()
+    claimed = User.objects.filter(pk=user_id, retention_warned_at__isnull=True).update(
+        retention_warned_at=claimed_at
+    )
+    if not claimed:
+        return False
+    user = User.objects.get(pk=user_id)
+    try:
+        build_email(
+            recipient=user,
+            subject=gettext_lazy("Your account will be removed unless you sign in"),
+            template="retention_warning",
+            context={
+                "grace_days": settings.PORTAL_RETENTION_GRACE_DAYS,
+                "login_url": absolute_url(reverse("account_login")),
+            },
+        ).send()
+    except Exception:
+        User.objects.filter(pk=user_id, retention_warned_at=claimed_at).update(
+            retention_warned_at=None
+        )
+        logger.warning("Retention warning for account %s failed; will retry", user_id)
+        raise
+    return True
+
+
+@shared_task
+def apply_retention() -> dict:
+    from portal import privacy
+
+    warned, erased = privacy.apply_retention()
+    return {"warned": warned, "erased": erased}

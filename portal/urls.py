@@ -15,6 +15,10 @@ portal_patterns = [
     ),
     path("uitschrijven/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("pagina/<slug:slug>/", views.portal_page, name="page"),
+    path("mijn/", views.my_page_view, name="my_page"),
+    path("mijn/gegevens/", views.my_data, name="my_data"),
+    path("mijn/gegevens.json", views.my_data_download, name="my_data_download"),
+    path("mijn/account-verwijderen/", views.delete_account, name="delete_account"),
 ]
 
 urlpatterns = [

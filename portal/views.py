@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -14,8 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 from django.views.i18n import set_language
 
 from neighbourhoods.models import Neighbourhood
-from portal import notifications
-from portal.forms import NotificationPreferencesForm
+from portal import my_page, notifications, privacy
+from portal.forms import DeleteAccountForm, NotificationPreferencesForm
 from portal.models import Notification, NotificationPreference, PortalPage, User
 
 
@@ -133,3 +134,52 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         notifications.unsubscribe(user, kind)
         return render(request, "portal/unsubscribed.html", {"label": label})
     return render(request, "portal/unsubscribe.html", {"label": label, "token": token})
+
+
+@login_required
+@require_safe
+def my_page_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/my_page.html", my_page.overview(request.user))
+
+
+@login_required
+@require_safe
+@never_cache
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The readable version of the export: every table we keep something of yours in."""
+    return render(
+        request, "portal/my_data.html", {"export": privacy.export_personal_data(request.user)}
+    )
+
+
+@login_required
+@require_safe
+@never_cache
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(
+        privacy.export_personal_data(request.user),
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+    response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_staff or user.is_superuser:
+        # Staff accounts end with the job, through the municipality's own procedure.
+        return render(request, "portal/delete_account_staff.html", status=403)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        privacy.erase_person(
+            user=user,
+            withdraw_open_initiatives=form.cleaned_data["withdraw_open_initiatives"],
+        )
+        logout(request)
+        messages.success(request, _("Your account and your personal data are deleted."))
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/delete_account.html", {"form": form}, status=status)

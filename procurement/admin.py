@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import ReadOnlyInline, action_form
+from portal.audit import AuditedAdmin
 from procurement import actions
 from procurement.models import (
     Certificate,
@@ -67,7 +68,7 @@ class CertificateInline(admin.TabularInline):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(AuditedAdmin):
     list_display = ["name", "kvk_number", "status", "size", "is_local", "wants_invitations", "city"]
     list_filter = [
         "status",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import action_form
+from portal.audit import AuditedAdmin
 from surveys import actions
 from surveys.models import (
     Answer,
@@ -367,7 +368,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(PanelMember)
-class PanelMemberAdmin(admin.ModelAdmin):
+class PanelMemberAdmin(AuditedAdmin):
     """Counts and groups only: researchers need no names or addresses of members."""
 
     list_display = ["neighbourhood", "age_band", "consent_at"]

@@ -15,3 +15,11 @@ def button_variant(tags) -> str:
     if tags & _SECONDARY_TAGS:
         return "secondary-action"
     return "primary-action"
+
+
+@register.filter
+def join_if_list(value) -> str:
+    """A list from the personal-data export as one readable cell."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return value
