@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import workdays
+from portal.search import text_search
 from portal.validators import validate_plain_text
 
 DEFAULT_RESPONSE_DAYS = 10
@@ -175,24 +176,12 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
 
     def search(self, text: str) -> "InitiativeQuerySet":
         """Full text in PostgreSQL (Dutch stemming); every word somewhere, elsewhere."""
-        text = text.strip()
-        if not text:
-            return self
-        if connection.vendor == "postgresql":
-            vector = SearchVector("title", weight="A", config="dutch") + SearchVector(
-                "summary", "description", "address", weight="B", config="dutch"
-            )
-            query = SearchQuery(text, config="dutch", search_type="websearch")
-            return self.annotate(search=vector).filter(search=query)
-        result = self
-        for word in text.split()[:10]:
-            result = result.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
-                | Q(address__icontains=word)
-            )
-        return result
+        return text_search(
+            self,
+            text,
+            primary=["title"],
+            secondary=["summary", "description", "address"],
+        )
 
     def similar_to(self, title: str) -> "InitiativeQuerySet":
         """Initiatives whose title shares a meaningful word with ``title``: shown while

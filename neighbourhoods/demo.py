@@ -2,14 +2,15 @@
 
 from neighbourhoods.models import Neighbourhood
 
-# name, slug, population; boundaries are simple blocks on a 3 x 2 grid near Amersfoort.
+# name, slug, population, postcode areas; boundaries are simple blocks on a 3 x 2 grid
+# near Amersfoort. PC4 area 3816 crosses the boundary of De Weiden and Molenbuurt.
 NEIGHBOURHOODS = [
-    ("Binnenstad", "binnenstad", 11_840),
-    ("Havenkwartier", "havenkwartier", 8_215),
-    ("De Weiden", "de-weiden", 14_502),
-    ("Molenbuurt", "molenbuurt", 6_930),
-    ("Bosrand", "bosrand", 9_377),
-    ("Nieuw-Oost", "nieuw-oost", 12_064),
+    ("Binnenstad", "binnenstad", 11_840, "3811-3812"),
+    ("Havenkwartier", "havenkwartier", 8_215, "3813"),
+    ("De Weiden", "de-weiden", 14_502, "3814-3816"),
+    ("Molenbuurt", "molenbuurt", 6_930, "3816-3817"),
+    ("Bosrand", "bosrand", 9_377, "3818"),
+    ("Nieuw-Oost", "nieuw-oost", 12_064, "3819, 3821-3822"),
 ]
 
 
@@ -24,13 +25,14 @@ def _block(index: int) -> dict:
 def seed(demo) -> None:
     managers = demo.extra.get("area_managers", [])
     created = []
-    for index, (name, slug, population) in enumerate(NEIGHBOURHOODS):
+    for index, (name, slug, population, postcodes) in enumerate(NEIGHBOURHOODS):
         neighbourhood, _ = Neighbourhood.objects.get_or_create(
             slug=slug,
             defaults={
                 "name": name,
                 "cbs_code": f"WK9999{index + 1:02d}",
                 "population": population,
+                "postcodes": postcodes,
                 "boundary": _block(index),
                 "area_manager": managers[index % len(managers)] if managers else None,
             },

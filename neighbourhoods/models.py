@@ -44,8 +44,8 @@ def postcode_areas(text: str) -> set[int]:
     """The PC4 numbers in "3811-3813, 3817"; ValueError when it does not read."""
     numbers: set[int] = set()
     for part in filter(None, (piece.strip() for piece in text.split(","))):
-        low, _dash, high = part.partition("-")
-        first, last = int(low), int(high or low)
+        low, dash, high = part.partition("-")
+        first, last = int(low), int(high if dash else low)
         if not (1000 <= first <= last <= 9999) or last - first > 500:
             raise ValueError(part)
         numbers.update(range(first, last + 1))

@@ -6,6 +6,7 @@ app_name = "neighbourhoods"
 
 urlpatterns = [
     path("", views.neighbourhood_list, name="list"),
+    path("zoeken/", views.find_neighbourhood, name="find"),
     path("monitor.csv", views.monitor_csv, name="monitor_csv"),
     path("activiteiten/", views.event_list, name="events"),
     path("activiteiten/<int:pk>/", views.event_detail, name="event"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from neighbourhoods import actions, calendar, monitor
-from neighbourhoods.forms import AgendaItemForm
+from neighbourhoods.forms import AgendaItemForm, PostcodeForm
 from neighbourhoods.models import (
     AgendaItem,
     AgendaStatus,
@@ -354,3 +354,22 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(calendar.event_calendar(event), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="activiteit-{event.pk}.ics"'
     return response
+
+
+@require_safe
+def find_neighbourhood(request: HttpRequest) -> HttpResponse:
+    """“Find your neighbourhood” by postcode: straight there when the postcode lies in
+    one neighbourhood, a choice when its area crosses a boundary."""
+    form = PostcodeForm(request.GET or None)
+    matches: list[Neighbourhood] = []
+    if form.is_valid():
+        matches = Neighbourhood.objects.with_postcode(form.cleaned_data["postcode"])
+        if len(matches) == 1:
+            return redirect(matches[0])
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "neighbourhoods/find.html",
+        {"form": form, "matches": matches, "neighbourhoods": Neighbourhood.objects.all()},
+        status=status,
+    )

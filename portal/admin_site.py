@@ -36,6 +36,14 @@ def staff_mfa_satisfied(request: HttpRequest) -> bool:
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Back office")
     index_title = _("Triage and management")
+    index_template = "admin/portal_index.html"
+
+    def index(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        from portal.attention import queues_for
+
+        return super().index(
+            request, {**(extra_context or {}), "attention": queues_for(request.user)}
+        )
 
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)

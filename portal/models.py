@@ -11,6 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -240,6 +241,9 @@ class PortalPage(models.Model):
 
     def __str__(self) -> str:
         return self.get_slug_display()
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:page", args=[self.slug])
 
     def title_for(self, language: str) -> str:
         return self.title_en if language == "en" else self.title_nl

@@ -14,16 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django.views.i18n import set_language
 
-from neighbourhoods.models import Neighbourhood
-from portal import my_page, notifications, privacy
-from portal.forms import DeleteAccountForm, NotificationPreferencesForm
+from portal import dashboard, my_page, notifications, privacy, search
+from portal import home as home_page
+from portal.forms import DeleteAccountForm, NotificationPreferencesForm, PeriodForm
 from portal.models import Notification, NotificationPreference, PortalPage, User
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    neighbourhoods = Neighbourhood.objects.for_listing()
-    return render(request, "portal/home.html", {"neighbourhoods": neighbourhoods})
+    return render(request, "portal/home.html", home_page.happening_now())
 
 
 @require_POST
@@ -183,3 +182,56 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/delete_account.html", {"form": form}, status=status)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def search_view(request: HttpRequest) -> HttpResponse:
+    """The portal-wide search. With htmx the results region updates as one types;
+    without JavaScript the form submits and the same page comes back."""
+    text = request.GET.get("q", "").strip()[:200]
+    groups = search.search_everything(text)
+    template = "portal/search.html"
+    if request.htmx:
+        template += "#search-results"
+    return render(request, template, {"q": text, "groups": groups})
+
+
+def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Dashboard, int]:
+    default = dashboard.Period.last_twelve_months()
+    form = PeriodForm(
+        request.GET if "start" in request.GET or "end" in request.GET else None,
+        initial={"start": default.start, "end": default.end},
+    )
+    period, status = default, 200
+    if form.is_bound:
+        if form.is_valid():
+            period = dashboard.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+        else:
+            status = 400
+    return form, dashboard.build(period), status
+
+
+@require_safe
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    form, figures, status = _dashboard_for(request)
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"form": form, "dashboard": figures, "query": request.GET.urlencode()},
+        status=status,
+    )
+
+
+@require_safe
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    _form, figures, status = _dashboard_for(request)
+    if status != 200:
+        return HttpResponse(
+            _("The period is not valid."), status=400, content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(figures.csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="dashboard-{figures.period.start}-{figures.period.end}.csv"'
+    )
+    return response

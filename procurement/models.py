@@ -107,6 +107,9 @@ class Supplier(models.Model):
         MEDIUM = "medium", _("Medium-sized")
         LARGE = "large", _("Large")
 
+    # Small and medium-sized enterprises (MKB) in the EU's sense.
+    SME_SIZES = (Size.MICRO, Size.SMALL, Size.MEDIUM)
+
     class Area(models.TextChoices):
         MUNICIPALITY = "municipality", _("This municipality")
         REGION = "region", _("The region")
@@ -188,7 +191,7 @@ class Supplier(models.Model):
 
     @property
     def is_sme(self) -> bool:
-        return self.size != self.Size.LARGE
+        return self.size in self.SME_SIZES
 
 
 def size_class(staff: int, turnover: str) -> str:

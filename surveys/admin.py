@@ -87,10 +87,25 @@ class EmailListForm(forms.Form):
         return lines
 
 
+class SurveyStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("running", _("Running now")), ("closed", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "running":
+            return queryset.open_now()
+        if self.value() == "closed":
+            return queryset.filter(closed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "audience", "opens_at", "closes_at", "state", "responses"]
-    list_filter = ["kind", "audience"]
+    list_filter = [SurveyStateFilter, "kind", "audience"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]

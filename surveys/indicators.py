@@ -24,35 +24,61 @@ def realised_values(years) -> dict[int, object]:
     }
 
 
+def _year_row(row, estimate) -> dict:
+    """One indicator year: target, realised value with its interval, and the verdict."""
+    realised = (
+        estimate.mean
+        if estimate
+        else (float(row.manual_value) if row.manual_value is not None else None)
+    )
+    target = float(row.target) if row.target is not None else None
+    verdict = ""
+    if estimate and target is not None:
+        verdict = (
+            _("measurably different from the target")
+            if differs_from_target(estimate, target)
+            else _("no measurable difference from the target")
+        )
+    return {
+        "year": row.year,
+        "target": target,
+        "realised": realised,
+        "estimate": estimate,
+        "verdict": verdict,
+        "source": row.question.survey if row.question_id else None,
+    }
+
+
+def indicator_rows_for_years(years) -> list[dict]:
+    """For the city dashboard: every indicator's target and realisation in ``years``."""
+    from surveys.models import IndicatorYear
+
+    rows = list(
+        IndicatorYear.objects.filter(year__in=list(years))
+        .select_related("indicator", "question__survey")
+        .order_by("indicator__name", "year")
+    )
+    estimates = realised_values(rows)
+    result = []
+    for row in rows:
+        estimate = estimates.get(row.pk)
+        values = _year_row(row, estimate)
+        values.update(
+            name=row.indicator.name,
+            slug=row.indicator.slug,
+            url=row.indicator.get_absolute_url(),
+            ci_low=round(estimate.low, 2) if estimate else None,
+            ci_high=round(estimate.high, 2) if estimate else None,
+            n=estimate.n if estimate else None,
+        )
+        result.append(values)
+    return result
+
+
 def indicator_table(indicator: Indicator) -> dict:
     years = list(indicator.years.all())
     estimates = realised_values(years)
-    rows = []
-    for row in years:
-        estimate = estimates.get(row.pk)
-        realised = (
-            estimate.mean
-            if estimate
-            else (float(row.manual_value) if row.manual_value is not None else None)
-        )
-        target = float(row.target) if row.target is not None else None
-        verdict = ""
-        if estimate and target is not None:
-            verdict = (
-                _("measurably different from the target")
-                if differs_from_target(estimate, target)
-                else _("no measurable difference from the target")
-            )
-        rows.append(
-            {
-                "year": row.year,
-                "target": target,
-                "realised": realised,
-                "estimate": estimate,
-                "verdict": verdict,
-                "source": row.question.survey if row.question_id else None,
-            }
-        )
+    rows = [_year_row(row, estimates.get(row.pk)) for row in years]
     top = max([r["realised"] or 0 for r in rows] + [r["target"] or 0 for r in rows] + [1])
     scale = 10 if top <= 10 else top
     for index, row in enumerate(rows):

@@ -1,0 +1,177 @@
+"""One search box for the whole portal: initiatives, agenda items, programme projects,
+events, tenders, published survey results and the municipality's own pages.
+
+PostgreSQL searches full text with Dutch stemming ("speeltuinen" finds "speeltuin"),
+ranked by weight; SQLite, the embedded default, finds every word somewhere in the
+fields. Each kind is one query, so a search costs the same whatever the data size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+MAX_WORDS = 10
+PER_KIND = 8
+
+
+def text_search(
+    queryset: QuerySet, text: str, *, primary: list[str], secondary: list[str]
+) -> QuerySet:
+    """Rows of ``queryset`` that match ``text``. Words in ``primary`` fields (titles)
+    weigh more than words in ``secondary`` fields. Ranked best first in PostgreSQL."""
+    text = " ".join(text.split()[:MAX_WORDS])
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        vector = SearchVector(*primary, weight="A", config="dutch")
+        if secondary:
+            vector += SearchVector(*secondary, weight="B", config="dutch")
+        query = SearchQuery(text, config="dutch", search_type="websearch")
+        return (
+            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-rank", "-pk")
+        )
+    for word in text.split():
+        condition = Q()
+        for field in [*primary, *secondary]:
+            condition |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+@dataclass(frozen=True)
+class Hit:
+    title: str
+    url: str
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    find: Callable[[str], list[Hit]]
+
+
+def _initiatives(text: str) -> list[Hit]:
+    from initiatives.models import Initiative
+
+    rows = Initiative.objects.public().search(text).select_related("neighbourhood")[:PER_KIND]
+    return [
+        Hit(row.title, row.get_absolute_url(), f"{row.neighbourhood} · {row.get_status_display()}")
+        for row in rows
+    ]
+
+
+def _agenda_items(text: str) -> list[Hit]:
+    from neighbourhoods.models import AgendaItem
+
+    rows = text_search(
+        AgendaItem.objects.select_related("neighbourhood"),
+        text,
+        primary=["title"],
+        secondary=["description", "answer", "location"],
+    )[:PER_KIND]
+    return [
+        Hit(row.title, row.get_absolute_url(), f"{row.neighbourhood} · {row.get_status_display()}")
+        for row in rows
+    ]
+
+
+def _projects(text: str) -> list[Hit]:
+    from neighbourhoods.models import ProgrammeProject
+
+    rows = text_search(
+        ProgrammeProject.objects.filter(programme__published_at__isnull=False).select_related(
+            "programme__neighbourhood"
+        ),
+        text,
+        primary=["title"],
+        secondary=["description"],
+    )[:PER_KIND]
+    return [
+        Hit(
+            row.title,
+            row.programme.get_absolute_url(),
+            f"{row.programme.neighbourhood} · {row.programme.year}",
+        )
+        for row in rows
+    ]
+
+
+def _events(text: str) -> list[Hit]:
+    from neighbourhoods.models import Event
+
+    rows = text_search(
+        Event.objects.select_related("neighbourhood"),
+        text,
+        primary=["title"],
+        secondary=["description", "location"],
+    )[:PER_KIND]
+    return [
+        Hit(row.title, row.get_absolute_url(), f"{row.starts_at:%d-%m-%Y} · {row.location}")
+        for row in rows
+    ]
+
+
+def _tenders(text: str) -> list[Hit]:
+    from procurement.models import Tender
+
+    rows = text_search(
+        Tender.objects.public(), text, primary=["title"], secondary=["description", "department"]
+    )[:PER_KIND]
+    return [Hit(row.title, row.get_absolute_url(), row.get_status_display()) for row in rows]
+
+
+def _survey_results(text: str) -> list[Hit]:
+    from surveys.models import Survey
+
+    rows = text_search(Survey.objects.published(), text, primary=["title"], secondary=["intro"])[
+        :PER_KIND
+    ]
+    return [Hit(row.title, row.get_results_url(), row.get_kind_display()) for row in rows]
+
+
+def _pages(text: str) -> list[Hit]:
+    from portal.models import PortalPage
+
+    english = translation.get_language() == "en"
+    suffix = "en" if english else "nl"
+    rows = text_search(
+        PortalPage.objects.all(), text, primary=[f"title_{suffix}"], secondary=[f"body_{suffix}"]
+    )[:PER_KIND]
+    return [Hit(row.title_for(suffix), row.get_absolute_url()) for row in rows]
+
+
+KINDS = [
+    Kind("initiatives", _("Initiatives"), _initiatives),
+    Kind("agenda", _("Neighbourhood agenda items"), _agenda_items),
+    Kind("projects", _("Programme projects"), _projects),
+    Kind("events", _("Events"), _events),
+    Kind("tenders", _("Tenders"), _tenders),
+    Kind("results", _("Survey results"), _survey_results),
+    Kind("pages", _("Pages"), _pages),
+]
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: Kind
+    hits: list[Hit]
+
+
+def search_everything(text: str) -> list[Group]:
+    """Hits grouped by kind, leaving out kinds without hits."""
+    text = text.strip()[:200]
+    if not text:
+        return []
+    groups = [Group(kind, kind.find(text)) for kind in KINDS]
+    return [group for group in groups if group.hits]
