@@ -51,4 +51,5 @@ bench: setup
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE portal_bench"
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py seed_demo --allow-production --quiet-logins
+	$(BENCH_ENV) $(PY) manage.py bench_portal
 	$(BENCH_ENV) $(PY) manage.py bench_surveys

@@ -176,12 +176,7 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
 
     def search(self, text: str) -> "InitiativeQuerySet":
         """Full text in PostgreSQL (Dutch stemming); every word somewhere, elsewhere."""
-        return text_search(
-            self,
-            text,
-            primary=["title"],
-            secondary=["summary", "description", "address"],
-        )
+        return text_search(self, text)
 
     def similar_to(self, title: str) -> "InitiativeQuerySet":
         """Initiatives whose title shares a meaningful word with ``title``: shown while
@@ -340,7 +335,13 @@ class Initiative(models.Model):
                 name="initiative_amount_range",
             ),
         ]
-        indexes = [models.Index(fields=["status", "response_due"], name="initiative_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "response_due"], name="initiative_due_idx"),
+            # The home page's newest and recently decided, the dashboard's periods.
+            models.Index(fields=["submitted_at"], name="initiative_submitted_idx"),
+            models.Index(fields=["decided_at"], name="initiative_decided_idx"),
+            models.Index(fields=["responded_at"], name="initiative_responded_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

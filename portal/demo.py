@@ -54,6 +54,7 @@ STAFF = [
     (Role.AREA_MANAGER, "gebiedsmanager2", "Gebiedsmanager Aylin"),
     (Role.RESEARCHER, "onderzoeker", "Onderzoeker Pieter"),
     (Role.PROCUREMENT_OFFICER, "inkoper", "Inkoper Noor"),
+    (Role.PRIVACY_OFFICER, "privacy", "Functionaris gegevensbescherming Sanne"),
 ]
 
 

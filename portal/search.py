@@ -11,34 +11,89 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 MAX_WORDS = 10
 PER_KIND = 8
+# Newest first. "NULLS LAST" (the key is never null) keeps PostgreSQL from walking the
+# primary key backwards and testing every row against the words, which is fast for
+# common words and takes seconds for a word nobody used; this way it reads the matches
+# from the full-text index and sorts only those.
+NEWEST = F("pk").desc(nulls_last=True)
+
+# What is searched in each table: (title-like fields, other text fields). The query and
+# the table's GIN index (``search_index``) are both built from this one entry.
+SEARCHED_FIELDS: dict[str, tuple[list[str], list[str]]] = {
+    "initiatives.Initiative": (["title"], ["summary", "description", "address"]),
+    "neighbourhoods.AgendaItem": (["title"], ["description", "answer", "location"]),
+    "neighbourhoods.ProgrammeProject": (["title"], ["description"]),
+    "neighbourhoods.Event": (["title"], ["description", "location"]),
+    "procurement.Tender": (["title"], ["description", "department"]),
+    "surveys.Survey": (["title"], ["intro"]),
+}
+
+
+def search_vector(primary: list[str], secondary: list[str]) -> SearchVector:
+    """The weighted Dutch document of a row. The GIN index of each searched table is
+    built on exactly this expression (``search_index``), so PostgreSQL can use it."""
+    vector = SearchVector(*primary, weight="A", config="dutch")
+    if secondary:
+        vector += SearchVector(*secondary, weight="B", config="dutch")
+    return vector
+
+
+def search_index(label: str, name: str):
+    """The GIN index ``text_search`` uses on table ``label`` (PostgreSQL only)."""
+    from django.contrib.postgres.indexes import GinIndex
+
+    return GinIndex(search_vector(*SEARCHED_FIELDS[label]), name=name)
+
+
+def add_search_index(label: str, name: str):
+    """A migration operation that adds the table's full-text index on PostgreSQL and
+    does nothing on SQLite (which searches with LIKE)."""
+    from django.db import migrations
+
+    app_label, model_name = label.split(".")
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(
+                apps.get_model(app_label, model_name), search_index(label, name)
+            )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(
+                apps.get_model(app_label, model_name), search_index(label, name)
+            )
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
 
 
 def text_search(
-    queryset: QuerySet, text: str, *, primary: list[str], secondary: list[str]
+    queryset: QuerySet,
+    text: str,
+    *,
+    primary: list[str] | None = None,
+    secondary: list[str] | None = None,
 ) -> QuerySet:
-    """Rows of ``queryset`` that match ``text``. Words in ``primary`` fields (titles)
-    weigh more than words in ``secondary`` fields. Ranked best first in PostgreSQL."""
+    """Rows of ``queryset`` that match ``text``, newest first. In PostgreSQL the Dutch
+    full text (through the table's GIN index); elsewhere every word somewhere in the
+    fields."""
     text = " ".join(text.split()[:MAX_WORDS])
     if not text:
         return queryset
+    if primary is None:
+        primary, secondary = SEARCHED_FIELDS[queryset.model._meta.label]
+    secondary = secondary or []
     if connection.vendor == "postgresql":
-        vector = SearchVector(*primary, weight="A", config="dutch")
-        if secondary:
-            vector += SearchVector(*secondary, weight="B", config="dutch")
         query = SearchQuery(text, config="dutch", search_type="websearch")
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(search=query)
-            .order_by("-rank", "-pk")
-        )
+        return queryset.annotate(search=search_vector(primary, secondary)).filter(search=query)
     for word in text.split():
         condition = Q()
         for field in [*primary, *secondary]:
@@ -64,7 +119,12 @@ class Kind:
 def _initiatives(text: str) -> list[Hit]:
     from initiatives.models import Initiative
 
-    rows = Initiative.objects.public().search(text).select_related("neighbourhood")[:PER_KIND]
+    rows = (
+        Initiative.objects.public()
+        .search(text)
+        .select_related("neighbourhood")
+        .order_by(NEWEST)[:PER_KIND]
+    )
     return [
         Hit(row.title, row.get_absolute_url(), f"{row.neighbourhood} · {row.get_status_display()}")
         for row in rows
@@ -74,12 +134,9 @@ def _initiatives(text: str) -> list[Hit]:
 def _agenda_items(text: str) -> list[Hit]:
     from neighbourhoods.models import AgendaItem
 
-    rows = text_search(
-        AgendaItem.objects.select_related("neighbourhood"),
-        text,
-        primary=["title"],
-        secondary=["description", "answer", "location"],
-    )[:PER_KIND]
+    rows = text_search(AgendaItem.objects.select_related("neighbourhood"), text).order_by("-pk")[
+        :PER_KIND
+    ]
     return [
         Hit(row.title, row.get_absolute_url(), f"{row.neighbourhood} · {row.get_status_display()}")
         for row in rows
@@ -94,9 +151,7 @@ def _projects(text: str) -> list[Hit]:
             "programme__neighbourhood"
         ),
         text,
-        primary=["title"],
-        secondary=["description"],
-    )[:PER_KIND]
+    ).order_by(NEWEST)[:PER_KIND]
     return [
         Hit(
             row.title,
@@ -110,12 +165,9 @@ def _projects(text: str) -> list[Hit]:
 def _events(text: str) -> list[Hit]:
     from neighbourhoods.models import Event
 
-    rows = text_search(
-        Event.objects.select_related("neighbourhood"),
-        text,
-        primary=["title"],
-        secondary=["description", "location"],
-    )[:PER_KIND]
+    rows = text_search(Event.objects.select_related("neighbourhood"), text).order_by("-pk")[
+        :PER_KIND
+    ]
     return [
         Hit(row.title, row.get_absolute_url(), f"{row.starts_at:%d-%m-%Y} · {row.location}")
         for row in rows
@@ -125,18 +177,14 @@ def _events(text: str) -> list[Hit]:
 def _tenders(text: str) -> list[Hit]:
     from procurement.models import Tender
 
-    rows = text_search(
-        Tender.objects.public(), text, primary=["title"], secondary=["description", "department"]
-    )[:PER_KIND]
+    rows = text_search(Tender.objects.public(), text).order_by(NEWEST)[:PER_KIND]
     return [Hit(row.title, row.get_absolute_url(), row.get_status_display()) for row in rows]
 
 
 def _survey_results(text: str) -> list[Hit]:
     from surveys.models import Survey
 
-    rows = text_search(Survey.objects.published(), text, primary=["title"], secondary=["intro"])[
-        :PER_KIND
-    ]
+    rows = text_search(Survey.objects.published(), text).order_by(NEWEST)[:PER_KIND]
     return [Hit(row.title, row.get_results_url(), row.get_kind_display()) for row in rows]
 
 
@@ -147,7 +195,7 @@ def _pages(text: str) -> list[Hit]:
     suffix = "en" if english else "nl"
     rows = text_search(
         PortalPage.objects.all(), text, primary=[f"title_{suffix}"], secondary=[f"body_{suffix}"]
-    )[:PER_KIND]
+    ).order_by("pk")[:PER_KIND]
     return [Hit(row.title_for(suffix), row.get_absolute_url()) for row in rows]
 
 

@@ -235,6 +235,9 @@ USE_TZ = True
 # Breakdowns hide groups with fewer answers than this (privacy and reliability).
 SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 10)
 
+# How old the city dashboard's figures may be (seconds); 0 computes them on every visit.
+PORTAL_DASHBOARD_CACHE_SECONDS = env_int("PORTAL_DASHBOARD_CACHE_SECONDS", 600)
+
 # Retention: accounts unused this many days are warned, and erased this many days later
 # unless they sign in (portal.tasks.apply_retention, daily).
 PORTAL_RETENTION_INACTIVE_DAYS = env_int("PORTAL_RETENTION_INACTIVE_DAYS", 730)

@@ -209,7 +209,7 @@ def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Dashboar
             period = dashboard.Period(form.cleaned_data["start"], form.cleaned_data["end"])
         else:
             status = 400
-    return form, dashboard.build(period), status
+    return form, dashboard.build_cached(period), status
 
 
 @require_safe

@@ -289,11 +289,22 @@ def test_dashboard_csv_holds_every_figure(client):
     assert expected <= keys
 
 
-def test_dashboard_query_count_is_the_same_for_1_and_many(client):
+def test_dashboard_query_count_is_the_same_for_1_and_many(client, settings):
+    settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0  # count the computation itself
     make_world(1)
     one = count_queries(client, reverse("portal:dashboard"))
     make_world(8)
     assert count_queries(client, reverse("portal:dashboard")) == one
+
+
+def test_dashboard_figures_are_kept_for_a_while_and_say_when(client, settings):
+    settings.PORTAL_DASHBOARD_CACHE_SECONDS = 600
+    make_world(2)
+    first = count_queries(client, reverse("portal:dashboard"))
+    again = count_queries(client, reverse("portal:dashboard"))
+    assert again < first
+    assert again <= 2  # the session and the user at most; no figure is counted again
+    assert "Cijfers van" in client.get(reverse("portal:dashboard")).content.decode()
 
 
 # --- my page -------------------------------------------------------------------------
@@ -447,3 +458,23 @@ def test_programmes_endpoint_leaves_out_unpublished(client):
     ProgrammeFactory(published_at=None)
     data = client.get(reverse("portal:api_programmes")).json()
     assert data["count"] == Programme.objects.published().count() == 0
+
+
+def test_home_page_weight_stays_under_150_kb_compressed(client):
+    """HTML, CSS and JavaScript of the home page together, gzipped, images excluded."""
+    import gzip
+    import re
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    make_world(5)
+    html = client.get(reverse("home")).content
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    assert len(assets) >= 3, "the stylesheets and scripts were found"
+    total = len(gzip.compress(html))
+    for asset in assets:
+        path = finders.find(asset.decode().removeprefix(settings.STATIC_URL))
+        with open(path, "rb") as handle:
+            total += len(gzip.compress(handle.read()))
+    assert total < 150_000, f"{total} bytes"

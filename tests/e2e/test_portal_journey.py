@@ -4,6 +4,7 @@ it; a resident downloads their data and deletes their account, after which their
 initiative shows "a former resident" and their login fails."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -60,7 +61,9 @@ def test_visitor_finds_their_neighbourhood_from_the_home_page(
     page.goto(live_server.url + "/")
     page.get_by_label("Je postcode").fill("3816")
     page.get_by_role("button", name="Zoeken", exact=True).last.click()
-    expect(page.get_by_role("heading", name="Je postcode ligt in meer dan één wijk")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Je postcode ligt in meer dan één wijk")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Molenbuurt").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Molenbuurt")
@@ -105,7 +108,10 @@ def test_resident_downloads_their_data_and_deletes_their_account(
     haven, _other = _some_of_everything()
     resident = UserFactory(email="merel.vink@example.nl", display_name="Merel Vink")
     mine = InitiativeFactory(
-        title="Bankjes langs de kade", status=Status.SUBMITTED, initiator=resident, neighbourhood=haven
+        title="Bankjes langs de kade",
+        status=Status.SUBMITTED,
+        initiator=resident,
+        neighbourhood=haven,
     )
     sign_in(page, resident)
     page.get_by_role("link", name="Mijn pagina").click()
@@ -115,7 +121,7 @@ def test_resident_downloads_their_data_and_deletes_their_account(
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download als JSON").click()
-    export = json.loads(open(download.value.path(), encoding="utf-8").read())
+    export = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     tables = {section["table"] for section in export["sections"]}
     assert {"portal.User", "initiatives.Initiative"} <= tables
     assert "merel.vink@example.nl" in json.dumps(export)
