@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     RESEARCHER = "Researcher", _("Researcher")
     PROCUREMENT_OFFICER = "Procurement officer", _("Procurement officer")
     PRIVACY_OFFICER = "Privacy officer", _("Privacy officer")
+    COUNCIL_MEMBER = "Council member", _("Council member")
 
     def group(self) -> Group:
         """The auth group of this role (see ``portal.defaults``); recreated if someone

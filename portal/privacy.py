@@ -28,6 +28,7 @@ DECLARING_MODULES = (
     "initiatives.privacy",
     "surveys.privacy",
     "procurement.privacy",
+    "participation.privacy",
 )
 
 

@@ -34,6 +34,8 @@ SEARCHED_FIELDS: dict[str, tuple[list[str], list[str]]] = {
     "neighbourhoods.Event": (["title"], ["description", "location"]),
     "procurement.Tender": (["title"], ["description", "department"]),
     "surveys.Survey": (["title"], ["intro"]),
+    "participation.Decision": (["title"], ["summary", "reasoning"]),
+    "participation.Process": (["title"], ["summary", "description"]),
 }
 
 
@@ -85,6 +87,8 @@ def text_search(
     """Rows of ``queryset`` that match ``text``, newest first. In PostgreSQL the Dutch
     full text (through the table's GIN index); elsewhere every word somewhere in the
     fields."""
+    # Control characters (a NUL byte breaks PostgreSQL's parser) are never meant.
+    text = "".join(char if char.isprintable() else " " for char in text)
     text = " ".join(text.split()[:MAX_WORDS])
     if not text:
         return queryset

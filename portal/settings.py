@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "initiatives",
     "surveys",
     "procurement",
+    "participation",
 ]
 
 MIDDLEWARE = [

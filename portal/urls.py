@@ -57,4 +57,5 @@ urlpatterns = [
     path("initiatieven/", include("initiatives.urls")),
     path("enquetes/", include("surveys.urls")),
     path("inkoop/", include("procurement.urls")),
+    path("participatie/", include("participation.urls")),
 ]

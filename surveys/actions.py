@@ -210,12 +210,27 @@ def close_due_surveys() -> int:
     )
 
 
+_ON_RESULTS_PUBLISHED: list = []
+
+
+def on_results_published(callback) -> None:
+    """Another app wants to act when a survey's results go public (the participation
+    app answers the council question behind a panel poll); surveys never imports it."""
+    if callback not in _ON_RESULTS_PUBLISHED:
+        _ON_RESULTS_PUBLISHED.append(callback)
+
+
+@transaction.atomic
 def publish_results(*, survey: Survey) -> bool:
     """Results are public only after the survey has closed."""
     if survey.closed_at is None:
         raise SurveyError("open")
-    return bool(
+    published = bool(
         Survey.objects.filter(pk=survey.pk, results_published_at__isnull=True).update(
             results_published_at=timezone.now()
         )
     )
+    if published:
+        for callback in _ON_RESULTS_PUBLISHED:
+            callback(survey)
+    return published

@@ -7,6 +7,21 @@ from surveys.models import Indicator
 from surveys.results import aggregate_answers, estimate_for
 from surveys.statistics import differs_from_target
 
+_COUNTS: dict[str, tuple] = {}
+
+
+def register_count(key: str, label, per_year) -> None:
+    """An indicator that is a yearly count kept by another app (e.g. how often the
+    council asked the panel a question): ``per_year()`` returns {year: count}."""
+    _COUNTS[key] = (label, per_year)
+
+
+def yearly_counts() -> list[dict]:
+    return [
+        {"key": key, "label": label, "years": list(per_year().items())}
+        for key, (label, per_year) in _COUNTS.items()
+    ]
+
 
 def realised_values(years) -> dict[int, object]:
     """Estimates per IndicatorYear id, from the linked questions, in one scan."""

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from surveys import actions, answering
 from surveys.forms import PanelForm
-from surveys.indicators import indicator_table
+from surveys.indicators import indicator_table, yearly_counts
 from surveys.models import Indicator, IndicatorYear, Invitation, PanelMember, Survey
 from surveys.results import survey_results
 
@@ -294,7 +294,11 @@ def panel_leave(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/indicators.html", {"indicators": Indicator.objects.all()})
+    return render(
+        request,
+        "surveys/indicators.html",
+        {"indicators": Indicator.objects.all(), "counts": yearly_counts()},
+    )
 
 
 @require_safe

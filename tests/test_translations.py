@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["portal", "neighbourhoods", "initiatives", "surveys", "procurement", "templates"]
+SOURCES = [
+    "portal",
+    "neighbourhoods",
+    "initiatives",
+    "surveys",
+    "procurement",
+    "participation",
+    "templates",
+]
 LANGUAGES = ["nl", "en"]
 
 
@@ -66,3 +74,8 @@ def test_catalogues_hold_every_string_in_the_code(tmp_path):
     fresh = set(parse_po(tmp_path / "locale/nl/LC_MESSAGES/django.po"))
     committed = set(parse_po(ROOT / "locale/nl/LC_MESSAGES/django.po"))
     assert fresh - committed == set(), "run `make messages` and translate the new strings"
+
+
+def test_every_app_is_checked():
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert apps <= set(SOURCES), "add the new app to SOURCES"

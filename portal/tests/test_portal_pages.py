@@ -75,10 +75,10 @@ def make_world(count: int, person=None):
         project = ProgrammeProjectFactory(programme=programme, title=f"Speeltuin {number}")
         project.agenda_items.add(item)
         project.initiatives.add(initiative)
-        EventFactory(neighbourhood=neighbourhood, title=f"Speeltuinfeest {number}")
-        TenderFactory(title=f"Speeltuintoestellen {number}", status=Tender.Status.PLANNED)
+        EventFactory(neighbourhood=neighbourhood, title=f"Feest in de speeltuin {number}")
+        TenderFactory(title=f"Toestellen voor de speeltuin {number}", status=Tender.Status.PLANNED)
         SurveyFactory(
-            title=f"Speeltuinpeiling {number}",
+            title=f"Peiling over de speeltuin {number}",
             audience=Survey.Audience.OPEN,
             results_published_at=now,
         )
@@ -100,9 +100,9 @@ def test_home_shows_what_is_happening_now_and_no_drafts(client):
     InitiativeFactory(title="Geheim concept", status=Status.DRAFT)
     page = client.get(reverse("home")).content.decode()
     assert "Speeltuin aan de haven 1" in page
-    assert "Speeltuinfeest" in page
-    assert "Speeltuintoestellen" in page
-    assert "Speeltuinpeiling" in page
+    assert "Feest in de speeltuin" in page
+    assert "Toestellen voor de speeltuin" in page
+    assert "Peiling over de speeltuin" in page
     assert "Speeltuin opknappen" in page
     assert "Geheim concept" not in page
 

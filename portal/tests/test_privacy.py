@@ -41,6 +41,14 @@ from neighbourhoods.tests.factories import (
     EventFactory,
     NeighbourhoodFactory,
 )
+from participation.models import (
+    CouncilQuestion,
+    DecisionFollow,
+    ProcessFollow,
+    TeamLogEntry,
+    TeamMembership,
+)
+from participation.tests.factories import ProcessFactory, TaskTeamFactory
 from portal import privacy
 from portal.audit import Action, record
 from portal.models import AuditEntry, Notification, NotificationPreference, User
@@ -167,6 +175,13 @@ def person(db, tmp_path):
         action_flag=ADDITION,
     )
     record(actor=user, action=Action.VIEWED, target=other)
+    process = ProcessFactory()
+    ProcessFollow.objects.create(process=process, user=user)
+    team = TaskTeamFactory()
+    TeamMembership.objects.create(team=team, user=user, motivation="Ik help mee")
+    TeamLogEntry.objects.create(team=team, author=user, text="Voortgang")
+    CouncilQuestion.objects.create(asked_by=user, question="Vraag aan het panel?", context="Omdat")
+    DecisionFollow.objects.create(user=user, neighbourhood=neighbourhood)
     return user
 
 

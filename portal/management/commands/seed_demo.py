@@ -9,7 +9,7 @@ from django.test.utils import override_settings
 from portal.demo import DEMO_PASSWORD, DemoContext
 
 # Dependency order: later apps may use what earlier ones created.
-DEMO_APPS = ["portal", "neighbourhoods", "initiatives", "surveys", "procurement"]
+DEMO_APPS = ["portal", "neighbourhoods", "initiatives", "surveys", "procurement", "participation"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,81 @@
+from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.utils.translation import gettext_lazy as _
+
+_AREA_MANAGER = [
+    ("participation", permission)
+    for model in ("process", "phase", "stakeholder", "taskteam", "teammembership", "teamlogentry")
+    for permission in (f"view_{model}", f"add_{model}", f"change_{model}")
+] + [("participation", "view_processfollow")]
+_RESEARCHER = [
+    ("participation", "view_councilquestion"),
+    ("participation", "change_councilquestion"),
+]
+# The board's secretariat publishes decisions; here the area managers and researchers may
+# prepare them too, administrators grant "publish" to whom the municipality chooses.
+_DECISIONS = [
+    ("participation", "view_decision"),
+    ("participation", "add_decision"),
+    ("participation", "change_decision"),
+    ("participation", "view_topic"),
+]
+
+
+class ParticipationConfig(AppConfig):
+    name = "participation"
+    verbose_name = _("Participation")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from participation import actions
+        from portal.notifications import EmailFrequency, register_kind
+        from surveys.actions import on_results_published
+        from surveys.indicators import register_count
+
+        post_migrate.connect(_create_defaults, sender=self)
+        register_kind(actions.PROCESS, _("News about participation processes you follow"))
+        register_kind(actions.TEAM, _("Your task teams"))
+        register_kind(actions.COUNCIL, _("Your questions to the resident panel (council)"))
+        register_kind(
+            actions.DECISIONS,
+            _("Decisions of the board on topics and neighbourhoods you follow"),
+            default_email=EmailFrequency.DAILY,
+        )
+        register_kind(actions.STAFF, _("Applications and council questions to handle (staff)"))
+        on_results_published(actions.answer_from_results)
+        register_count(
+            "council_questions",
+            _("Times the council asked the resident panel a question"),
+            actions.council_questions_per_year,
+        )
+
+
+DEFAULT_TOPICS = [
+    ("wonen", "Wonen", "Housing"),
+    ("groen", "Groen en openbare ruimte", "Green and public space"),
+    ("verkeer", "Verkeer en parkeren", "Traffic and parking"),
+    ("zorg", "Zorg en welzijn", "Care and wellbeing"),
+    ("economie", "Werk en economie", "Work and economy"),
+    ("bestuur", "Bestuur en financiën", "Governance and finance"),
+]
+
+
+def _create_defaults(apps=global_apps, **kwargs) -> None:
+    from portal.defaults import grant_permissions
+
+    try:
+        topic_model = apps.get_model("participation", "Topic")
+    except LookupError:
+        return
+    if not topic_model.objects.exists():
+        for slug, name_nl, name_en in DEFAULT_TOPICS:
+            topic_model.objects.create(slug=slug, name_nl=name_nl, name_en=name_en)
+    grant_permissions(
+        apps,
+        {
+            "Area manager": [*_AREA_MANAGER, *_DECISIONS],
+            "Researcher": [*_RESEARCHER, *_DECISIONS],
+        },
+    )
