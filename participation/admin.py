@@ -28,13 +28,13 @@ from portal.audit import AuditedAdmin
 
 class PhaseInline(admin.StackedInline):
     model = Phase
-    extra = 0
+    extra = 1
     fields = [("order", "name"), ("starts_on", "ends_on"), "level", "level_reason", "heard", "done"]
 
 
 class StakeholderInline(admin.TabularInline):
     model = Stakeholder
-    extra = 0
+    extra = 1
     fields = ["name", "interests", "influence", "involvement", "level", "internal_note"]
 
 

@@ -30,6 +30,8 @@ from participation.models import (
 )
 
 PAGE_SIZE = 20
+# The follow form shares its field names with the filter form on the same page.
+FOLLOW_PREFIX = "follow"
 
 
 # --- processes -----------------------------------------------------------------------
@@ -297,7 +299,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "follows": follows,
-            "follow_form": DecisionFollowForm(),
+            "follow_form": DecisionFollowForm(prefix=FOLLOW_PREFIX),
             "topics": Topic.objects.all(),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
@@ -316,7 +318,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_follow(request: HttpRequest) -> HttpResponse:
-    form = DecisionFollowForm(request.POST)
+    form = DecisionFollowForm(request.POST, prefix=FOLLOW_PREFIX)
     if not form.is_valid():
         messages.error(request, _("Choose a topic or a neighbourhood to follow."))
         return redirect("participation:decisions")

@@ -1,5 +1,6 @@
 """One search box for the whole portal: initiatives, agenda items, programme projects,
-events, tenders, published survey results and the municipality's own pages.
+events, tenders, published survey results, participation processes, the board's
+decisions and the municipality's own pages.
 
 PostgreSQL searches full text with Dutch stemming ("speeltuinen" finds "speeltuin"),
 ranked by weight; SQLite, the embedded default, finds every word somewhere in the
@@ -192,6 +193,20 @@ def _survey_results(text: str) -> list[Hit]:
     return [Hit(row.title, row.get_results_url(), row.get_kind_display()) for row in rows]
 
 
+def _processes(text: str) -> list[Hit]:
+    from participation.models import Process
+
+    rows = text_search(Process.objects.published(), text).order_by(NEWEST)[:PER_KIND]
+    return [Hit(row.title, row.get_absolute_url(), row.get_kind_display()) for row in rows]
+
+
+def _decisions(text: str) -> list[Hit]:
+    from participation.models import Decision
+
+    rows = text_search(Decision.objects.published(), text).order_by(NEWEST)[:PER_KIND]
+    return [Hit(row.title, row.get_absolute_url(), f"{row.decided_on:%d-%m-%Y}") for row in rows]
+
+
 def _pages(text: str) -> list[Hit]:
     from portal.models import PortalPage
 
@@ -210,6 +225,8 @@ KINDS = [
     Kind("events", _("Events"), _events),
     Kind("tenders", _("Tenders"), _tenders),
     Kind("results", _("Survey results"), _survey_results),
+    Kind("processes", _("Participation processes"), _processes),
+    Kind("decisions", _("Decisions of the board"), _decisions),
     Kind("pages", _("Pages"), _pages),
 ]
 

@@ -182,7 +182,7 @@ def test_feeds_validate_and_hold_only_published_decisions(client, name, version)
 def test_follower_of_a_topic_gets_the_decision_in_the_daily_digest(client, resident):
     topic = TopicFactory(slug="groen-digest")
     client.force_login(resident)
-    client.post(reverse("participation:decision_follow"), {"topic": "groen-digest"})
+    client.post(reverse("participation:decision_follow"), {"follow-topic": "groen-digest"})
     assert DecisionFollow.objects.filter(user=resident, topic=topic).exists()
     decision = DecisionFactory(title="Bomen op de kade", topic=topic, published_at=None)
     actions.publish_decision(decision=decision)
@@ -205,7 +205,9 @@ def test_neighbourhood_follower_is_told_too(resident):
     assert not Notification.objects.filter(recipient=other).exists()
 
 
-@pytest.mark.parametrize("data", [{}, {"topic": "x"}, {"topic": "a", "neighbourhood": "b"}])
+@pytest.mark.parametrize(
+    "data", [{}, {"follow-topic": "x"}, {"follow-topic": "a", "follow-neighbourhood": "b"}]
+)
 def test_follow_needs_exactly_one_topic_or_neighbourhood(client, resident, data):
     TopicFactory(slug="a")
     NeighbourhoodFactory(slug="b")
@@ -217,7 +219,7 @@ def test_follow_needs_exactly_one_topic_or_neighbourhood(client, resident, data)
 
 def test_anonymous_visitor_cannot_follow(client):
     TopicFactory(slug="a")
-    response = client.post(reverse("participation:decision_follow"), {"topic": "a"})
+    response = client.post(reverse("participation:decision_follow"), {"follow-topic": "a"})
     assert response.status_code == 302
     assert not DecisionFollow.objects.exists()
 
