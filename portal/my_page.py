@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from initiatives.models import Follow, Initiative, Support
 from neighbourhoods.models import AgendaVote, Neighbourhood, NeighbourhoodFollow
+from participation.models import ProcessFollow, TeamMembership
 from portal.models import Notification
 from procurement.actions import supplier_of
 from surveys.models import Invitation
@@ -65,6 +66,16 @@ def overview(user) -> dict:
             .order_by("-created_at")[:LIST_SIZE]
         ),
         "followed_neighbourhoods": followed_neighbourhoods,
+        "followed_processes": list(
+            ProcessFollow.objects.filter(user=user, process__published_at__isnull=False)
+            .select_related("process")
+            .order_by("-created_at")[:LIST_SIZE]
+        ),
+        "teams": list(
+            TeamMembership.objects.filter(user=user)
+            .select_related("team")
+            .order_by("-created_at")[:LIST_SIZE]
+        ),
         "votes_left": votes_left(user, followed_neighbourhoods),
         "invitations": list(
             Invitation.objects.filter(
