@@ -51,5 +51,8 @@ bench: setup
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE portal_bench"
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py seed_demo --allow-production --quiet-logins
+	scripts/bench-tools
+	$(BENCH_ENV) $(PY) manage.py bench_load --write docs/benchmarks.md
 	$(BENCH_ENV) $(PY) manage.py bench_portal
+	$(BENCH_ENV) $(PY) manage.py bench_email
 	$(BENCH_ENV) $(PY) manage.py bench_surveys

@@ -236,6 +236,9 @@ USE_TZ = True
 # Breakdowns hide groups with fewer answers than this (privacy and reliability).
 SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 10)
 
+# Only for `make bench`: the baseline page (the base layout, no queries) at /_bench/.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+
 # How old the city dashboard's figures may be (seconds); 0 computes them on every visit.
 PORTAL_DASHBOARD_CACHE_SECONDS = env_int("PORTAL_DASHBOARD_CACHE_SECONDS", 600)
 

@@ -59,3 +59,6 @@ urlpatterns = [
     path("inkoop/", include("procurement.urls")),
     path("participatie/", include("participation.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("_bench/baseline/", views.bench_baseline))

@@ -235,3 +235,9 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="dashboard-{figures.period.start}-{figures.period.end}.csv"'
     )
     return response
+
+
+@require_safe
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: the base layout, no queries (only with BENCHMARK_VIEWS)."""
+    return render(request, "base.html")

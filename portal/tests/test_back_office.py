@@ -117,3 +117,15 @@ def test_residents_and_other_staff_cannot_read_the_audit_log(client):
     broker.groups.add(Role.INITIATIVE_BROKER.group())
     sign_in_staff(client, broker)
     assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 403
+
+
+def test_every_back_office_list_and_add_page_opens(client, superuser):
+    from django.contrib import admin
+
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        listing = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert listing.status_code == 200, opts.label
+        if model_admin.has_add_permission(listing.wsgi_request):
+            add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+            assert add.status_code == 200, opts.label

@@ -1,0 +1,127 @@
+"""Benchmark (not a test): 10,000 notification emails through a real Celery worker
+(Redis broker) to a local SMTP sink (aiosmtpd on 127.0.0.1), each exactly once.
+
+Needs the city dataset's 20,000 made-up residents (``bench_load`` or ``bench_portal``
+creates them). Uses Redis database 13, never the machine's other databases.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from portal.bench_dataset import PREFIX
+
+BROKER = "redis://127.0.0.1:6379/13"
+
+
+class Sink:
+    """An SMTP server that only counts who got what."""
+
+    def __init__(self):
+        self.recipients: Counter = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.recipients.update(envelope.rcpt_tos)
+        return "250 OK"
+
+
+class Command(BaseCommand):
+    help = "Send 10,000 notification emails through a real worker to a local SMTP sink."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--emails", type=int, default=10_000)
+        parser.add_argument("--concurrency", type=int, default=8)
+
+    def handle(self, *args, emails, concurrency, **options):
+        from aiosmtpd.controller import Controller
+
+        from portal.celery import app
+        from portal.models import EmailState, Notification, User
+        from portal.tasks import send_notification_email
+
+        if connection.vendor != "postgresql":
+            raise CommandError("Run the benchmark on PostgreSQL (make bench).")
+        users = list(User.objects.filter(email__endswith=f"@{PREFIX}.invalid")[:emails])
+        if len(users) < emails:
+            raise CommandError("Too few benchmark residents: run bench_load first.")
+        sink = Sink()
+        controller = Controller(sink, hostname="127.0.0.1", port=0)
+        controller.start()
+        port = controller.server.sockets[0].getsockname()[1]
+        worker = subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--pool",
+                "threads",
+            ],
+            env={
+                **os.environ,
+                "CELERY_BROKER_URL": BROKER,
+                "REDIS_URL": BROKER,
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(port),
+            },
+        )
+        try:
+            app.conf.update(broker_url=BROKER, task_always_eager=False)
+            with app.connection_for_write() as conn:
+                conn.default_channel.client.flushdb()
+            stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+            notifications = Notification.objects.bulk_create(
+                Notification(
+                    recipient=user,
+                    kind="announcement",
+                    message="Benchmark: de gemeente zegt hallo.",
+                    dedupe_key=f"bench-email:{stamp}:{user.pk}",
+                    email_state=EmailState.PENDING,
+                )
+                for user in users
+            )
+            time.sleep(3)  # the worker is up
+            started = time.perf_counter()
+            for notification in notifications:
+                send_notification_email.delay(notification.pk)
+            queued = time.perf_counter() - started
+            deadline = time.monotonic() + 300
+            while sum(sink.recipients.values()) < emails and time.monotonic() < deadline:
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - started
+            time.sleep(2)  # anything sent twice would arrive now
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+            controller.stop()
+        delivered = sum(sink.recipients.values())
+        twice = [email for email, count in sink.recipients.items() if count > 1]
+        sent_state = Notification.objects.filter(
+            pk__in=[n.pk for n in notifications], email_state=EmailState.SENT
+        ).count()
+        self.stdout.write(
+            f"notification emails: {delivered:,} of {emails:,} delivered to the SMTP sink in "
+            f"{elapsed:.1f} s ({delivered / elapsed:.0f}/s; queueing took {queued:.1f} s), "
+            f"{len(twice)} recipients got one twice, {sent_state:,} marked sent "
+            f"(worker: {concurrency} threads)"
+        )
+        Notification.objects.filter(dedupe_key__startswith=f"bench-email:{stamp}:").delete()

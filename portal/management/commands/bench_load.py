@@ -1,0 +1,292 @@
+"""Benchmark (not a test): the key pages under load, served by gunicorn with production
+settings, measured by wrk from a second process, on the city-scale dataset.
+
+Prints one table: page, queries per request, p50, p95, requests/s, and each page's
+requests/s as a share of the baseline (a plain view rendering the base layout without
+queries) measured in the same run; then the workers' memory after warm-up and after the
+run. Loopback only; every wrk run is bounded in time.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from portal.bench_dataset import MARK, PREFIX, build_city
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), summary.errors.status))
+end
+"""
+
+
+@dataclass
+class Row:
+    label: str
+    queries: int
+    p50_ms: float
+    p95_ms: float
+    rps: float
+    non_2xx: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _rss_kb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+class Command(BaseCommand):
+    help = "Load the key pages with wrk against gunicorn (2 workers) on the city dataset."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--initiatives", type=int, default=100_000)
+        parser.add_argument("--duration", type=int, default=8, help="seconds per page")
+        parser.add_argument("--connections", type=int, default=4)
+        parser.add_argument("--write", help="also write the table to this Markdown file")
+
+    def handle(self, *args, initiatives, duration, connections, write, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Run the benchmark on PostgreSQL (make bench).")
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is missing: scripts/bench-tools installs it.")
+        build_city(self.stdout, initiatives=initiatives)
+        cookie = self._officer_cookie()
+        pages = self._pages()
+        queries = {
+            label: self._queries(path, cookie if officer else "") for label, path, officer in pages
+        }
+        port = _free_port()
+        server = self._start_gunicorn(port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _label, path, officer in pages:  # warm every worker's caches first
+                self._wrk(base + path, cookie if officer else "", 2, connections)
+            workers = _children(server.pid)
+            warm_memory = {pid: _rss_kb(pid) for pid in workers}
+            rows = []
+            for label, path, officer in pages:
+                requests, micros, p50, p95, non_2xx = self._wrk(
+                    base + path, cookie if officer else "", duration, connections
+                )
+                rows.append(
+                    Row(
+                        label,
+                        queries[label],
+                        p50 / 1000,
+                        p95 / 1000,
+                        requests / (micros / 1e6),
+                        non_2xx,
+                    )
+                )
+            end_memory = {pid: _rss_kb(pid) for pid in workers if Path(f"/proc/{pid}").exists()}
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        table = self._table(rows, warm_memory, end_memory, duration, connections)
+        self.stdout.write(table)
+        if write:
+            self._write(Path(write), table, initiatives, duration, connections)
+
+    def _pages(self) -> list[tuple[str, str, bool]]:
+        from initiatives.models import Initiative
+        from neighbourhoods.models import Neighbourhood
+        from surveys.models import Indicator, Survey
+
+        initiative = (
+            Initiative.objects.filter(title__startswith=MARK).order_by("-supporter_count").first()
+        )
+        neighbourhood = Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").first()
+        survey = Survey.objects.filter(slug__startswith=f"{PREFIX}-").first()
+        indicator = Indicator.objects.first()
+        pages = [
+            ("baseline (base layout, no queries)", "/_bench/baseline/", False),
+            ("home", "/", False),
+            ("initiatives, unfiltered", "/initiatieven/", False),
+            (
+                "initiatives, filtered",
+                f"/initiatieven/?neighbourhood={neighbourhood.slug}&status=accepted",
+                False,
+            ),
+            ("initiatives, searched", "/initiatieven/?q=speeltuin", False),
+            ("initiatives, deep page (2,000)", "/initiatieven/?page=2000", False),
+            ("initiative detail", initiative.get_absolute_url(), False),
+            ("neighbourhood page", neighbourhood.get_absolute_url(), False),
+            ("neighbourhood monitor", f"/wijken/{neighbourhood.slug}/monitor/", False),
+            ("survey results (50k answers, kept)", survey.get_results_url(), False),
+            ("tender calendar", "/inkoop/", False),
+            (
+                "supplier search (officer, CPV 45)",
+                "/beheer/procurement/supplier/?cpv=45&size__exact=small",
+                True,
+            ),
+            ("portal search", "/zoeken/?q=speeltuin", False),
+            ("city dashboard (kept)", "/cijfers/", False),
+        ]
+        if indicator:
+            pages.insert(10, ("indicator page", indicator.get_absolute_url(), False))
+        return pages
+
+    def _officer_cookie(self) -> str:
+        """A signed-in procurement officer whose session used TOTP, as the admin wants."""
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from portal.models import Role, User
+
+        officer, _created = User.objects.get_or_create(
+            email=f"inkoper@{PREFIX}.invalid",
+            defaults={"is_staff": True, "display_name": "Inkoper"},
+        )
+        officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+        session = SessionStore()
+        session[SESSION_KEY] = str(officer.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = officer.get_session_auth_hash()
+        session["account_authentication_methods_user"] = str(officer.pk)
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": time.time(), "email": officer.email},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ]
+        session.create()
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.get_or_create(
+            user=officer, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
+        )
+        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+    def _queries(self, path: str, cookie: str) -> int:
+        client = Client(HTTP_HOST="localhost")
+        headers = {"HTTP_COOKIE": cookie} if cookie else {}
+        client.get(path, **headers)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, **headers)
+        if response.status_code != 200:
+            raise CommandError(f"{path} answered {response.status_code}")
+        return len(captured)
+
+    def _start_gunicorn(self, port: int) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "BENCHMARK_VIEWS": "true",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_CONN_MAX_AGE": "600",
+        }
+        server = subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "portal.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--graceful-timeout",
+                "10",
+            ],
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
+                    return server
+            except OSError:
+                time.sleep(0.3)
+        server.kill()
+        raise CommandError("gunicorn did not start")
+
+    def _wrk(self, url: str, cookie: str, seconds: int, connections: int):
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_REPORT)
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script.name,
+            "-H",
+            "Host: localhost",
+        ]
+        if cookie:
+            command += ["-H", f"Cookie: {cookie}"]
+        output = subprocess.run(  # noqa: S603 (our own fixed command line, loopback URL)
+            [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True
+        ).stdout
+        Path(script.name).unlink()
+        match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+)", output)
+        if not match:
+            raise CommandError(f"wrk said: {output}")
+        return tuple(int(value) for value in match.groups())
+
+    def _table(self, rows, warm_memory, end_memory, duration, connections) -> str:
+        baseline = rows[0].rps or 1
+        lines = [
+            "| page | queries | p50 ms | p95 ms | requests/s | share of baseline | non-2xx |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in rows:
+            lines.append(
+                f"| {row.label} | {row.queries} | {row.p50_ms:.1f} | {row.p95_ms:.1f} | "
+                f"{row.rps:.0f} | {row.rps * 100 / baseline:.0f}% | {row.non_2xx} |"
+            )
+        lines.append("")
+        for pid, warm in warm_memory.items():
+            end = end_memory.get(pid)
+            growth = f"{(end - warm) * 100 / warm:+.1f}%" if end else "gone"
+            lines.append(
+                f"worker {pid}: {warm / 1024:.0f} MB after warm-up, "
+                f"{(end or 0) / 1024:.0f} MB after the run ({growth})"
+            )
+        lines.append(
+            f"(wrk: 2 threads, {connections} connections, {duration} s per page; "
+            f"gunicorn: 2 workers; {timezone.now():%Y-%m-%d %H:%M})"
+        )
+        return "\n".join(lines)
+
+    def _write(self, path: Path, table: str, initiatives: int, duration: int, connections: int):
+        cpus = os.cpu_count()
+        machine = Path("/proc/cpuinfo").read_text()
+        model = re.search(r"model name\s*:\s*(.+)", machine)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            "# Benchmarks\n\n"
+            f"Machine: {cpus} CPUs ({model.group(1) if model else 'unknown'}), PostgreSQL "
+            f"on the same machine. Command: `make bench` (this table: "
+            f"`manage.py bench_load --initiatives {initiatives} --duration {duration} "
+            f"--connections {connections}`).\n\n" + table + "\n"
+        )
