@@ -43,7 +43,7 @@ messages: setup
 # database portal_bench so the test and demo databases are untouched.
 BENCH_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL= CELERY_BROKER_URL= \
 	DEBUG=false SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=localhost SECURE_HTTPS=false \
-	STATIC_MANIFEST=false EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+	STATIC_MANIFEST=false EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend BENCHMARK_VIEWS=true
 
 bench: setup
 	scripts/services

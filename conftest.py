@@ -21,6 +21,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_figures(settings):
+    """The dashboard and the monitor keep their figures for minutes in production; tests
+    see every change at once (the test of that keeping turns it back on)."""
+    settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploads land in the test's own directory, never in the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -211,7 +211,9 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
             return self.order_by("-supporter_count", "-submitted_at", "-pk")
         if sort == "decided":
             return self.order_by(F("decided_at").desc(nulls_last=True), "-pk")
-        return self.order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+        # Public initiatives always have a submission date (a check constraint), so this
+        # plain descending order walks the (submitted_at, id) index backwards.
+        return self.order_by("-submitted_at", "-pk")
 
 
 class Initiative(models.Model):
@@ -338,7 +340,7 @@ class Initiative(models.Model):
         indexes = [
             models.Index(fields=["status", "response_due"], name="initiative_due_idx"),
             # The home page's newest and recently decided, the dashboard's periods.
-            models.Index(fields=["submitted_at"], name="initiative_submitted_idx"),
+            models.Index(fields=["submitted_at", "id"], name="initiative_submitted_idx"),
             models.Index(fields=["decided_at"], name="initiative_decided_idx"),
             models.Index(fields=["responded_at"], name="initiative_responded_idx"),
         ]

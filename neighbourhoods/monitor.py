@@ -8,6 +8,7 @@ that takes the neighbourhoods and the year and returns, per neighbourhood id, a 
 """
 
 import csv
+import datetime
 import io
 import statistics
 from collections import defaultdict
@@ -15,11 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
+from portal.aggregates import LocalDaysBetween, Percentile
 from portal.charts import bar_chart
 
 
@@ -41,7 +47,7 @@ class Figures:
     population: int
     initiatives_by_status: dict[str, int]
     agenda_by_status: dict[str, int]
-    answer_days: list[int] = field(default_factory=list)
+    median_answer_days: float | None = None
     budget_planned: Decimal = Decimal(0)
     budget_spent: Decimal = Decimal(0)
     indicators: list[Indicator] = field(default_factory=list)
@@ -53,10 +59,6 @@ class Figures:
     @property
     def initiatives_per_1000(self) -> float:
         return round(self.initiatives * 1000 / self.population, 1) if self.population else 0.0
-
-    @property
-    def median_answer_days(self) -> float | None:
-        return statistics.median(self.answer_days) if self.answer_days else None
 
     @property
     def agenda_items(self) -> int:
@@ -84,6 +86,21 @@ def register_provider(provider: Provider) -> None:
         _PROVIDERS.append(provider)
 
 
+def city_figures_kept(year: int) -> tuple[list[Figures], Figures, datetime.datetime]:
+    """The monitor's figures as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago,
+    like the city dashboard: they scan every initiative, and a few minutes' delay is
+    fine for a monitor."""
+
+    def compute():
+        return (*city_figures(year), timezone.now())
+
+    seconds = settings.PORTAL_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"monitor:{year}:{get_language()}"
+    return cache.get_or_set(key, compute, timeout=seconds)
+
+
 def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
     """Figures for every neighbourhood, and for the city as a whole."""
     from initiatives.models import Initiative
@@ -98,12 +115,7 @@ def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
         .order_by()
     ):
         initiatives[row["neighbourhood_id"]][row["status"]] = row["count"]
-    answer_days: dict[int, list[int]] = defaultdict(list)
-    for neighbourhood_id, submitted, responded in Initiative.objects.filter(
-        submitted_at__isnull=False, responded_at__isnull=False
-    ).values_list("neighbourhood_id", "submitted_at", "responded_at"):
-        days = (timezone.localdate(responded) - timezone.localdate(submitted)).days
-        answer_days[neighbourhood_id].append(max(days, 0))
+    medians, city_median = _answer_day_medians()
     agenda: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
         AgendaItem.objects.values("neighbourhood_id", "status")
@@ -135,7 +147,7 @@ def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
                 population=neighbourhood.population,
                 initiatives_by_status=initiatives[neighbourhood.pk],
                 agenda_by_status=agenda[neighbourhood.pk],
-                answer_days=answer_days[neighbourhood.pk],
+                median_answer_days=medians.get(neighbourhood.pk),
                 budget_planned=budget.get("planned") or Decimal(0),
                 budget_spent=budget.get("spent") or Decimal(0),
                 indicators=indicators[neighbourhood.pk],
@@ -146,11 +158,41 @@ def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
         population=sum(row.population for row in rows),
         initiatives_by_status=_sum_counts(row.initiatives_by_status for row in rows),
         agenda_by_status=_sum_counts(row.agenda_by_status for row in rows),
-        answer_days=[days for row in rows for days in row.answer_days],
+        median_answer_days=city_median,
         budget_planned=sum((row.budget_planned for row in rows), Decimal(0)),
         budget_spent=sum((row.budget_spent for row in rows), Decimal(0)),
     )
     return rows, city
+
+
+def _answer_day_medians() -> tuple[dict[int, float], float | None]:
+    """Median calendar days from submission to the first answer, per neighbourhood and
+    for the city. PostgreSQL computes them (percentile_cont); SQLite, with little data,
+    in Python."""
+    from initiatives.models import Initiative
+
+    answered = Initiative.objects.filter(submitted_at__isnull=False, responded_at__isnull=False)
+    if connection.vendor == "postgresql":
+        days = LocalDaysBetween("submitted_at", "responded_at")
+        per_neighbourhood = {
+            row["neighbourhood_id"]: row["median"]
+            for row in answered.values("neighbourhood_id")
+            .annotate(median=Percentile(days, 0.5))
+            .order_by()
+        }
+        city = answered.aggregate(median=Percentile(days, 0.5))["median"]
+        return per_neighbourhood, city
+    days_by_area: dict[int, list[int]] = defaultdict(list)
+    for neighbourhood_id, submitted, responded in answered.values_list(
+        "neighbourhood_id", "submitted_at", "responded_at"
+    ):
+        days = (timezone.localdate(responded) - timezone.localdate(submitted)).days
+        days_by_area[neighbourhood_id].append(max(days, 0))
+    every = [days for values in days_by_area.values() for days in values]
+    return (
+        {area: statistics.median(values) for area, values in days_by_area.items()},
+        statistics.median(every) if every else None,
+    )
 
 
 def _sum_counts(dicts) -> dict[str, int]:

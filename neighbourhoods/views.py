@@ -270,7 +270,7 @@ def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse
 @require_safe
 def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
     year = timezone.localdate().year
-    rows, city = monitor.city_figures(year)
+    rows, city, computed_at = monitor.city_figures_kept(year)
     figures = next((row for row in rows if row.neighbourhood.slug == slug), None)
     if figures is None:
         raise Http404
@@ -282,6 +282,7 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
             "figures": figures,
             "city": city,
             "year": year,
+            "computed_at": computed_at,
             "initiative_bars": monitor.initiative_bars(figures),
             "agenda_bars": monitor.agenda_bars(figures),
         },
@@ -291,7 +292,7 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def monitor_csv(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    rows, city = monitor.city_figures(year)
+    rows, city, _computed_at = monitor.city_figures_kept(year)
     response = HttpResponse(monitor.as_csv(rows, city, year), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="wijkmonitor-{year}.csv"'
     return response

@@ -16,12 +16,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Count,
     DurationField,
-    ExpressionWrapper,
     F,
-    FloatField,
     Q,
     Sum,
 )
@@ -30,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.aggregates import EpochDays, Percentile
 from portal.charts import bar_chart
 
 
@@ -125,27 +123,6 @@ class Dashboard:
         return out.getvalue()
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's percentile_cont over an expression."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-class _EpochDays(ExpressionWrapper):
-    """A duration in days (PostgreSQL)."""
-
-    template = "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
-
-    def as_sql(self, compiler, connection):
-        sql, params = compiler.compile(self.expression)
-        return f"(EXTRACT(EPOCH FROM ({sql})) / 86400.0)", params
-
-
 def answer_times(period: Period) -> AnswerTimes:
     """Calendar days from submission to the municipality's first answer, for answers
     given in the period; and how many came within the answer term."""
@@ -157,7 +134,7 @@ def answer_times(period: Period) -> AnswerTimes:
     )
     on_time = Q(responded_at__date__lte=F("response_due"))
     if connection.vendor == "postgresql":
-        days = _EpochDays(F("responded_at") - F("submitted_at"), output_field=DurationField())
+        days = EpochDays(F("responded_at") - F("submitted_at"), output_field=DurationField())
         row = answered.aggregate(
             n=Count("pk"),
             median=Percentile(days, 0.5),

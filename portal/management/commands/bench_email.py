@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from portal.bench_dataset import PREFIX
+from portal.management.commands.bench_load import _free_port
 
 BROKER = "redis://127.0.0.1:6379/13"
 
@@ -54,9 +55,9 @@ class Command(BaseCommand):
         if len(users) < emails:
             raise CommandError("Too few benchmark residents: run bench_load first.")
         sink = Sink()
-        controller = Controller(sink, hostname="127.0.0.1", port=0)
+        port = _free_port()
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
         controller.start()
-        port = controller.server.sockets[0].getsockname()[1]
         worker = subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
             [
                 sys.executable,
