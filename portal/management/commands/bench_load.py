@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from portal.bench_dataset import MARK, PREFIX, build_city
 
+START = "<!-- bench_load: written by manage.py bench_load -->"
+END = "<!-- /bench_load -->"
 WRK_REPORT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
@@ -279,14 +281,19 @@ class Command(BaseCommand):
         return "\n".join(lines)
 
     def _write(self, path: Path, table: str, initiatives: int, duration: int, connections: int):
+        """Replace the load table between its markers; the rest of the file is prose."""
         cpus = os.cpu_count()
-        machine = Path("/proc/cpuinfo").read_text()
-        model = re.search(r"model name\s*:\s*(.+)", machine)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            "# Benchmarks\n\n"
-            f"Machine: {cpus} CPUs ({model.group(1) if model else 'unknown'}), PostgreSQL "
-            f"on the same machine. Command: `make bench` (this table: "
+        model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        block = (
+            f"{START}\nMachine: {cpus} CPUs ({model.group(1) if model else 'unknown'}), "
+            f"PostgreSQL and wrk on the same machine. Command: `make bench` (this table: "
             f"`manage.py bench_load --initiatives {initiatives} --duration {duration} "
-            f"--connections {connections}`).\n\n" + table + "\n"
+            f"--connections {connections}`).\n\n{table}\n{END}"
         )
+        text = path.read_text() if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+        if START not in text:
+            text += f"\n{START}\n{END}\n"
+        before, rest = text.split(START, 1)
+        _old, after = rest.split(END, 1)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(before + block + after)
