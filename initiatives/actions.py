@@ -436,10 +436,9 @@ def withdraw_all_open(*, user: User) -> int:
 def forget_resident(*, user: User) -> None:
     """Before an account is erased: its supports stop counting, and drafts nobody else
     can reach any more are deleted. Public contributions stay, without the name."""
-    for initiative_id in Support.objects.filter(user=user).values_list("initiative", flat=True):
-        Initiative.objects.filter(pk=initiative_id, supporter_count__gt=0).update(
-            supporter_count=F("supporter_count") - 1
-        )
+    Initiative.objects.filter(
+        pk__in=Support.objects.filter(user=user).values("initiative"), supporter_count__gt=0
+    ).update(supporter_count=F("supporter_count") - 1)
     Support.objects.filter(user=user).delete()
     Initiative.objects.filter(
         initiator=user, status=Status.DRAFT, co_initiators__isnull=True

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import workdays
+from portal.models import in_language
 from portal.search import text_search
 from portal.validators import validate_plain_text
 
@@ -109,9 +110,7 @@ class Theme(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if get_language() == "en" else self.name_nl
+        return in_language(self.name_nl, self.name_en)
 
 
 class SupportKind(models.Model):

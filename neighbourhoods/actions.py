@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
+    OPEN_FOR_VOTES,
     AgendaItem,
     AgendaItemChange,
     AgendaStatus,
@@ -313,9 +314,9 @@ def remind_event_attendees(*, today: date | None = None) -> int:
 def forget_votes(*, user: User) -> None:
     """Before an account is erased: votes on items still open stop counting; the tally of
     items already answered stays as it was published."""
-    for vote in AgendaVote.objects.filter(user=user).select_related("item"):
-        if vote.item.is_open_for_votes:
-            AgendaItem.objects.filter(pk=vote.item_id, vote_count__gt=0).update(
-                vote_count=F("vote_count") - 1
-            )
+    AgendaItem.objects.filter(
+        pk__in=AgendaVote.objects.filter(user=user).values("item"),
+        status__in=OPEN_FOR_VOTES,
+        vote_count__gt=0,
+    ).update(vote_count=F("vote_count") - 1)
     AgendaVote.objects.filter(user=user).delete()

@@ -16,17 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
-from portal.aggregates import LocalDaysBetween, Percentile
-from portal.charts import bar_chart
+from portal.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
+from portal.charts import bar_chart, labelled_counts
 
 
 @dataclass
@@ -91,14 +88,7 @@ def city_figures_kept(year: int) -> tuple[list[Figures], Figures, datetime.datet
     like the city dashboard: they scan every initiative, and a few minutes' delay is
     fine for a monitor."""
 
-    def compute():
-        return (*city_figures(year), timezone.now())
-
-    seconds = settings.PORTAL_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    key = f"monitor:{year}:{get_language()}"
-    return cache.get_or_set(key, compute, timeout=seconds)
+    return kept(f"monitor:{year}", lambda: (*city_figures(year), timezone.now()))
 
 
 def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
@@ -186,8 +176,7 @@ def _answer_day_medians() -> tuple[dict[int, float], float | None]:
     for neighbourhood_id, submitted, responded in answered.values_list(
         "neighbourhood_id", "submitted_at", "responded_at"
     ):
-        days = (timezone.localdate(responded) - timezone.localdate(submitted)).days
-        days_by_area[neighbourhood_id].append(max(days, 0))
+        days_by_area[neighbourhood_id].append(local_days_between(submitted, responded))
     every = [days for values in days_by_area.values() for days in values]
     return (
         {area: statistics.median(values) for area, values in days_by_area.items()},
@@ -205,7 +194,7 @@ def _sum_counts(dicts) -> dict[str, int]:
 
 def bars(counts: dict[str, int], choices) -> dict:
     """A bar chart and its table: one row per choice, in the choices' order."""
-    return bar_chart([(label, counts.get(value, 0)) for value, label in choices])
+    return bar_chart(labelled_counts(counts, choices))
 
 
 def agenda_bars(figures: Figures) -> list[dict]:

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -292,13 +293,14 @@ def answer_from_results(survey) -> bool:
 
 def council_questions_per_year() -> dict[int, int]:
     """For the indicator page: how often the council asked the panel a question."""
-    counts: dict[int, int] = {}
-    for created in CouncilQuestion.objects.exclude(
-        status=CouncilQuestion.Status.DECLINED
-    ).values_list("created_at", flat=True):
-        year = timezone.localtime(created).year
-        counts[year] = counts.get(year, 0) + 1
-    return dict(sorted(counts.items()))
+    rows = (
+        CouncilQuestion.objects.exclude(status=CouncilQuestion.Status.DECLINED)
+        .annotate(year=ExtractYear("created_at"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    return dict(rows)
 
 
 # --- decisions ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The decisions list as RSS 2.0 and Atom 1.0 (Django's syndication framework), with the
 same filters as the page: ?topic=, ?neighbourhood=, ?q=."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,6 @@ class DecisionsFeed(Feed):
         return request
 
     def title(self, request) -> str:
-        from django.conf import settings
-
         return _("Decisions of the board of %(name)s") % {"name": settings.PORTAL_MUNICIPALITY_NAME}
 
     def link(self, request) -> str:

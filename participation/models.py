@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
+from portal.models import in_language
 from portal.validators import validate_plain_text
 
 
@@ -451,9 +452,7 @@ class Topic(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if get_language() == "en" else self.name_nl
+        return in_language(self.name_nl, self.name_en)
 
 
 class DecisionQuerySet(models.QuerySet["Decision"]):

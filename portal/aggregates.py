@@ -1,8 +1,24 @@
-"""Database aggregates the figures pages share (PostgreSQL; SQLite computes the same
-figures in Python, see the callers)."""
+"""What the figures pages (city dashboard, neighbourhood monitor) share: database
+aggregates for PostgreSQL with their Python twins for SQLite, and keeping computed
+figures for a while."""
+
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Aggregate, ExpressionWrapper, FloatField, Func, IntegerField
+from django.core.cache import cache
+from django.db.models import Aggregate, FloatField, Func, IntegerField
+from django.utils import timezone
+from django.utils.translation import get_language
+
+
+def kept(key: str, compute: Callable):
+    """``compute()``, as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (per
+    language). The figures scan many records; a few minutes' delay is right for a
+    report, and the pages say as of when."""
+    seconds = settings.PORTAL_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    return cache.get_or_set(f"{key}:{get_language()}", compute, timeout=seconds)
 
 
 class Percentile(Aggregate):
@@ -14,14 +30,6 @@ class Percentile(Aggregate):
 
     def __init__(self, expression, fraction: float, **extra):
         super().__init__(expression, fraction=float(fraction), **extra)
-
-
-class EpochDays(ExpressionWrapper):
-    """A duration in (fractional) days."""
-
-    def as_sql(self, compiler, connection):
-        sql, params = compiler.compile(self.expression)
-        return f"(EXTRACT(EPOCH FROM ({sql})) / 86400.0)", params
 
 
 class LocalDaysBetween(Func):
@@ -36,3 +44,8 @@ class LocalDaysBetween(Func):
         zone = settings.TIME_ZONE
         sql = f"GREATEST(0, (({end}) AT TIME ZONE %s)::date - (({start}) AT TIME ZONE %s)::date)"
         return sql, (*end_params, zone, *start_params, zone)
+
+
+def local_days_between(start, end) -> int:
+    """``LocalDaysBetween`` in Python, for SQLite."""
+    return max((timezone.localdate(end) - timezone.localdate(start)).days, 0)

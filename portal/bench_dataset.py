@@ -41,6 +41,49 @@ def _copy(table: str, columns: list[str], rows) -> int:
     return count
 
 
+def add_questions(survey, count: int) -> None:
+    """Rating and agree/disagree questions in turn, five to a page."""
+    from surveys.models import Question
+
+    Question.objects.bulk_create(
+        Question(
+            survey=survey,
+            order=n,
+            page=1 + n // 5,
+            code=f"q{n}",
+            kind=Question.Kind.RATING if n % 2 == 0 else Question.Kind.LIKERT,
+            text=f"Vraag {n}",
+        )
+        for n in range(count)
+    )
+
+
+def add_responses(survey, count: int, neighbourhoods: list[int], rng: random.Random) -> None:
+    """``count`` anonymous responses answering every question of ``survey`` (COPY)."""
+    from surveys.models import AgeBand, Question
+
+    questions = list(survey.questions.values_list("pk", "kind"))
+    today = timezone.localdate()
+    ids = [uuid.uuid4() for _ in range(count)]
+    _copy(
+        "surveys_response",
+        ["id", "survey_id", "neighbourhood_id", "age_band", "submitted_on"],
+        (
+            (rid, survey.pk, rng.choice(neighbourhoods), rng.choice(AgeBand.values), today)
+            for rid in ids
+        ),
+    )
+    _copy(
+        "surveys_answer",
+        ["response_id", "question_id", "value_number", "value_text"],
+        (
+            (rid, qid, rng.randint(1, 10 if kind == Question.Kind.RATING else 5), "")
+            for rid in ids
+            for qid, kind in questions
+        ),
+    )
+
+
 class CityDataset:
     def __init__(self, out, *, initiatives: int = 100_000):
         self.out = out
@@ -339,7 +382,7 @@ class CityDataset:
         return f"{supports:,} supports, {comments:,} comments"
 
     def surveys(self) -> str:
-        from surveys.models import AgeBand, Question, Survey
+        from surveys.models import Survey
 
         if Survey.objects.filter(slug__startswith=f"{PREFIX}-").exists():
             return ""
@@ -359,42 +402,8 @@ class CityDataset:
                 closed_at=now - timedelta(days=400 * (index + 1) - 30),
                 results_published_at=now - timedelta(days=400 * (index + 1) - 31),
             )
-            Question.objects.bulk_create(
-                Question(
-                    survey=survey,
-                    order=n,
-                    page=1 + n // 5,
-                    code=f"q{n}",
-                    kind=Question.Kind.RATING if n % 2 == 0 else Question.Kind.LIKERT,
-                    text=f"Vraag {n}",
-                )
-                for n in range(20)
-            )
-            questions = list(survey.questions.values_list("pk", "kind"))
-            ids = [uuid.uuid4() for _ in range(responses)]
-            _copy(
-                "surveys_response",
-                ["id", "survey_id", "neighbourhood_id", "age_band", "submitted_on"],
-                (
-                    (
-                        rid,
-                        survey.pk,
-                        rng.choice(neighbourhoods),
-                        rng.choice(AgeBand.values),
-                        now.date(),
-                    )
-                    for rid in ids
-                ),
-            )
-            _copy(
-                "surveys_answer",
-                ["response_id", "question_id", "value_number", "value_text"],
-                (
-                    (rid, qid, rng.randint(1, 10 if kind == Question.Kind.RATING else 5), "")
-                    for rid in ids
-                    for qid, kind in questions
-                ),
-            )
+            add_questions(survey, 20)
+            add_responses(survey, responses, neighbourhoods, rng)
             total += responses
         return f"3 surveys, {total:,} responses x 20 questions"
 

@@ -31,3 +31,8 @@ def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict:
         "label_x": LABEL_WIDTH - 8,
         "width": LABEL_WIDTH + BAR_SPACE + 60,
     }
+
+
+def labelled_counts(counts: dict, choices) -> list[tuple[str, int]]:
+    """(label, count) rows for every choice, in the choices' order, zeros included."""
+    return [(str(label), counts.get(value, 0)) for value, label in choices]

@@ -12,23 +12,19 @@ import io
 import statistics
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
-    DurationField,
     F,
     Q,
     Sum,
 )
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal.aggregates import EpochDays, Percentile
-from portal.charts import bar_chart
+from portal.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
+from portal.charts import bar_chart, labelled_counts
 
 
 @dataclass(frozen=True)
@@ -134,7 +130,7 @@ def answer_times(period: Period) -> AnswerTimes:
     )
     on_time = Q(responded_at__date__lte=F("response_due"))
     if connection.vendor == "postgresql":
-        days = EpochDays(F("responded_at") - F("submitted_at"), output_field=DurationField())
+        days = LocalDaysBetween("submitted_at", "responded_at")
         row = answered.aggregate(
             n=Count("pk"),
             median=Percentile(days, 0.5),
@@ -149,7 +145,7 @@ def answer_times(period: Period) -> AnswerTimes:
         )
     # SQLite, the embedded default with little data: the same figures in Python.
     durations = [
-        (responded - submitted).total_seconds() / 86400
+        local_days_between(submitted, responded)
         for submitted, responded in answered.values_list("submitted_at", "responded_at")
     ]
     on_time_count = answered.filter(on_time).count()
@@ -166,19 +162,11 @@ def answer_times(period: Period) -> AnswerTimes:
     )
 
 
-def _labelled(counts: dict, choices) -> list[tuple[str, float]]:
-    return [(str(label), counts.get(value, 0)) for value, label in choices]
-
-
 def build_cached(period: Period) -> Dashboard:
     """The dashboard as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (the page
     says when). Its grouped counts scan a year of records; a report a few minutes old is
     right for steering, and it keeps the page fast for everyone who opens it."""
-    seconds = settings.PORTAL_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return build(period)
-    key = f"dashboard:{period.start}:{period.end}:{get_language()}"
-    return cache.get_or_set(key, lambda: build(period), timeout=seconds)
+    return kept(f"dashboard:{period.start}:{period.end}", lambda: build(period))
 
 
 def build(period: Period) -> Dashboard:
@@ -249,13 +237,13 @@ def build(period: Period) -> Dashboard:
         Figure(
             "agenda_by_status",
             _("Agenda items proposed, by status now"),
-            _labelled(agenda, AgendaStatus.choices),
+            labelled_counts(agenda, AgendaStatus.choices),
             _("Status"),
         ),
         Figure(
             "projects_by_status",
             _("Programme projects, by status"),
-            _labelled(project_status, ProgrammeProject.Status.choices),
+            labelled_counts(project_status, ProgrammeProject.Status.choices),
             _("Status"),
         ),
         Figure(

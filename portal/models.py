@@ -13,7 +13,13 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def in_language(dutch: str, english: str) -> str:
+    """The Dutch or English text of a record kept in both, as this visitor reads."""
+    return english if get_language() == "en" else dutch
 
 
 class Role(models.TextChoices):

@@ -10,13 +10,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from neighbourhoods.models import Neighbourhood
+from portal.bench_dataset import add_questions, add_responses
 from surveys import actions
-from surveys.models import Invitation, Question, Survey
+from surveys.models import Invitation, Survey
 
 
 class Command(BaseCommand):
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         survey = self._survey(slug, questions)
         try:
             started = time.perf_counter()
-            self._answers(survey, responses, neighbourhoods)
+            rng = random.Random(1)  # noqa: S311  benchmark data
+            add_responses(survey, responses, neighbourhoods, rng)
             self.stdout.write(
                 f"setup: {responses:,} responses x {questions} questions "
                 f"in {time.perf_counter() - started:.1f} s"
@@ -60,43 +62,8 @@ class Command(BaseCommand):
             weighted=True,
             results_published_at=now,
         )
-        Question.objects.bulk_create(
-            Question(
-                survey=survey,
-                order=n,
-                page=1 + n // 5,
-                code=f"q{n}",
-                kind=Question.Kind.RATING if n % 2 == 0 else Question.Kind.LIKERT,
-                text=f"Vraag {n}",
-            )
-            for n in range(count)
-        )
+        add_questions(survey, count)
         return survey
-
-    def _answers(self, survey: Survey, count: int, neighbourhoods: list[int]) -> None:
-        rng = random.Random(1)  # noqa: S311  benchmark data
-        questions = list(survey.questions.values_list("pk", "kind"))
-        today = timezone.localdate()
-        ids = [uuid.uuid4() for _ in range(count)]
-        with transaction.atomic(), connection.cursor() as cursor:
-            with cursor.copy(
-                "COPY surveys_response (id, survey_id, neighbourhood_id, age_band, submitted_on)"
-                " FROM STDIN"
-            ) as copy:
-                for response_id in ids:
-                    copy.write_row(
-                        (response_id, survey.pk, rng.choice(neighbourhoods), "45-64", today)
-                    )
-            with cursor.copy(
-                "COPY surveys_answer (response_id, question_id, value_number, value_text)"
-                " FROM STDIN"
-            ) as copy:
-                for response_id in ids:
-                    for question_id, kind in questions:
-                        high = 10 if kind == Question.Kind.RATING else 5
-                        copy.write_row((response_id, question_id, rng.randint(1, high), ""))
-            cursor.execute("ANALYZE surveys_answer")
-            cursor.execute("ANALYZE surveys_response")
 
     def _time_results(self, survey: Survey, repeat: int) -> None:
         """Uncached: the survey is still open, so every request aggregates the answers
