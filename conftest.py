@@ -22,9 +22,11 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_figures(settings):
-    """The dashboard and the monitor keep their figures for minutes in production; tests
-    see every change at once (the test of that keeping turns it back on)."""
+    """The dashboard and the monitor keep their figures for minutes, and public pages are
+    kept for visitors, in production; tests see every change at once (the tests of that
+    keeping turn it back on)."""
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,7 @@ from initiatives.models import (
     WorkflowError,
 )
 from neighbourhoods.models import Event
+from portal.visitor_cache import shared_with_visitors
 
 PAGE_SIZE = 20
 INVITATION_SALT = "initiatives.co-initiator-invitation"
@@ -67,6 +68,7 @@ def _map_points(initiatives) -> list[dict]:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@shared_with_visitors
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form = InitiativeFilterForm(request.GET or None)
     if form.is_bound:
@@ -92,6 +94,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def similar_initiatives(request: HttpRequest) -> HttpResponse:
     """While a resident types a title: initiatives that may be the same idea."""
     similar = Initiative.objects.public().similar_to(request.GET.get("title", "")[:120])[:5]
@@ -99,6 +102,7 @@ def similar_initiatives(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
     return render(request, "initiatives/detail.html", _detail_context(request, initiative))

@@ -21,6 +21,7 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
+from portal.visitor_cache import shared_with_visitors
 
 VOTE_MESSAGES = {
     actions.VoteResult.ADDED: (messages.SUCCESS, gettext_lazy("Your priority vote is counted.")),
@@ -38,6 +39,7 @@ def _neighbourhood(slug: str) -> Neighbourhood:
 
 
 @require_safe
+@shared_with_visitors
 def neighbourhood_list(request: HttpRequest) -> HttpResponse:
     neighbourhoods = list(Neighbourhood.objects.for_listing())
     shapes = [
@@ -53,6 +55,7 @@ def neighbourhood_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
     from initiatives.models import Initiative
 
@@ -130,6 +133,7 @@ def _votes(request: HttpRequest, neighbourhood: Neighbourhood) -> tuple[set[int]
 
 
 @require_safe
+@shared_with_visitors
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     neighbourhood = _neighbourhood(slug)
     voted, votes_left = _votes(request, neighbourhood)
@@ -174,6 +178,7 @@ def _agenda_item(slug: str, pk: int) -> AgendaItem:
 
 
 @require_safe
+@shared_with_visitors
 def agenda_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _agenda_item(slug, pk)
     voted, votes_left = _votes(request, item.neighbourhood)
@@ -238,6 +243,7 @@ def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     from initiatives.models import Initiative
 
@@ -268,6 +274,7 @@ def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse
 
 
 @require_safe
+@shared_with_visitors
 def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
     year = timezone.localdate().year
     rows, city, computed_at = monitor.city_figures_kept(year)
@@ -290,6 +297,7 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def monitor_csv(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     rows, city, _computed_at = monitor.city_figures_kept(year)
@@ -303,11 +311,13 @@ def _events():
 
 
 @require_safe
+@shared_with_visitors
 def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "neighbourhoods/events.html", {"events": _events().upcoming()})
 
 
 @require_safe
+@shared_with_visitors
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from initiatives.models import Initiative, MarketPitch
 
@@ -350,6 +360,7 @@ def event_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("neighbourhood"), pk=pk)
     response = HttpResponse(calendar.event_calendar(event), content_type="text/calendar")
@@ -358,6 +369,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def find_neighbourhood(request: HttpRequest) -> HttpResponse:
     """“Find your neighbourhood” by postcode: straight there when the postcode lies in
     one neighbourhood, a choice when its area crosses a boundary."""

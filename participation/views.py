@@ -28,6 +28,7 @@ from participation.models import (
     TeamMembership,
     Topic,
 )
+from portal.visitor_cache import shared_with_visitors
 
 PAGE_SIZE = 20
 # The follow form shares its field names with the filter form on the same page.
@@ -38,6 +39,7 @@ FOLLOW_PREFIX = "follow"
 
 
 @require_safe
+@shared_with_visitors
 def process_list(request: HttpRequest) -> HttpResponse:
     processes = Process.objects.published().for_listing()
     neighbourhood = None
@@ -74,6 +76,7 @@ def _published_process(slug: str) -> Process:
 
 
 @require_safe
+@shared_with_visitors
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     process = _published_process(slug)
     following = (
@@ -130,6 +133,7 @@ def _team(pk: int) -> TaskTeam:
 
 
 @require_safe
+@shared_with_visitors
 def team_list(request: HttpRequest) -> HttpResponse:
     teams = TaskTeam.objects.select_related(
         "agenda_item__neighbourhood", "project__programme__neighbourhood"
@@ -158,6 +162,7 @@ def _team_page(request, team, *, application_form=None, log_form=None, status=20
 
 
 @require_safe
+@shared_with_visitors
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _team_page(request, _team(pk))
 
@@ -198,6 +203,7 @@ def team_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def council_list(request: HttpRequest) -> HttpResponse:
     answered = CouncilQuestion.objects.published().select_related("survey").order_by("-answered_at")
     mine = []
@@ -239,6 +245,7 @@ def _council_question_for(request: HttpRequest, pk: int) -> CouncilQuestion:
 
 
 @require_http_methods(["GET", "POST"])
+@shared_with_visitors
 def council_question(request: HttpRequest, pk: int) -> HttpResponse:
     asked = _council_question_for(request, pk)
     is_owner = request.user.is_authenticated and asked.asked_by_id == request.user.pk
@@ -279,6 +286,7 @@ def filtered_decisions(request: HttpRequest):
 
 
 @require_safe
+@shared_with_visitors
 def decision_list(request: HttpRequest) -> HttpResponse:
     form, decisions = filtered_decisions(request)
     page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -307,6 +315,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(
         Decision.objects.published().for_listing().prefetch_related("documents", "processes"),

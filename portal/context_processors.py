@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from portal import visitor_cache
+
 
 def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -9,7 +11,7 @@ def portal(request: HttpRequest) -> dict:
         from portal.models import Notification
 
         unread = Notification.objects.visible_to(user).unread().count()
-    return {
+    context = {
         "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         "unread_notifications": unread,
         "map_config": {
@@ -19,3 +21,8 @@ def portal(request: HttpRequest) -> dict:
             "lng": settings.PORTAL_MAP_CENTER[1],
         },
     }
+    if getattr(request, "visitor_page", False):
+        # A page kept for every visitor carries a placeholder; each visitor's own token
+        # replaces it when the page is sent (portal.visitor_cache).
+        context["csrf_token"] = visitor_cache.CSRF_PLACEHOLDER
+    return context

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from initiatives.models import Initiative
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
 from portal.emails import absolute_url
+from portal.visitor_cache import shared_with_visitors
 from surveys.indicators import indicator_rows_for_years
 from surveys.models import IndicatorYear, Survey
 from surveys.results import survey_results
@@ -165,6 +166,7 @@ def _survey(row: Survey) -> dict:
 
 
 @require_safe
+@shared_with_visitors
 def initiatives(request: HttpRequest) -> JsonResponse:
     queryset = (
         Initiative.objects.public()
@@ -175,11 +177,13 @@ def initiatives(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+@shared_with_visitors
 def agenda_items(request: HttpRequest) -> JsonResponse:
     return _paged(request, AgendaItem.objects.select_related("neighbourhood"), _agenda_item)
 
 
 @require_safe
+@shared_with_visitors
 def programmes(request: HttpRequest) -> JsonResponse:
     queryset = (
         Programme.objects.published()
@@ -197,16 +201,19 @@ def programmes(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+@shared_with_visitors
 def events(request: HttpRequest) -> JsonResponse:
     return _paged(request, Event.objects.select_related("neighbourhood"), _event)
 
 
 @require_safe
+@shared_with_visitors
 def surveys(request: HttpRequest) -> JsonResponse:
     return _paged(request, Survey.objects.published(), _survey)
 
 
 @require_safe
+@shared_with_visitors
 def survey_result(request: HttpRequest, slug: str) -> JsonResponse:
     survey = get_object_or_404(Survey.objects.published(), slug=slug)
     results = survey_results(survey)
@@ -232,6 +239,7 @@ def survey_result(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_safe
+@shared_with_visitors
 def indicators(request: HttpRequest) -> JsonResponse:
     years = sorted(set(IndicatorYear.objects.values_list("year", flat=True)))
     grouped: dict[str, dict] = {}
@@ -259,6 +267,7 @@ def indicators(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+@shared_with_visitors
 def neighbourhoods_geojson(request: HttpRequest) -> JsonResponse:
     features = [
         {
@@ -281,6 +290,7 @@ def neighbourhoods_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+@shared_with_visitors
 def initiatives_geojson(request: HttpRequest) -> JsonResponse:
     queryset = (
         Initiative.objects.public()
@@ -328,6 +338,7 @@ ENDPOINTS = [
 
 
 @require_safe
+@shared_with_visitors
 def open_data_page(request: HttpRequest):
     return render(
         request,

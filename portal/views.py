@@ -18,9 +18,11 @@ from portal import dashboard, my_page, notifications, privacy, search
 from portal import home as home_page
 from portal.forms import DeleteAccountForm, NotificationPreferencesForm, PeriodForm
 from portal.models import Notification, NotificationPreference, PortalPage, User
+from portal.visitor_cache import shared_with_visitors
 
 
 @require_safe
+@shared_with_visitors
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", home_page.happening_now())
 
@@ -36,6 +38,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def portal_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(PortalPage, slug=slug)
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -186,6 +189,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@shared_with_visitors
 def search_view(request: HttpRequest) -> HttpResponse:
     """The portal-wide search. With htmx the results region updates as one types;
     without JavaScript the form submits and the same page comes back."""
@@ -213,6 +217,7 @@ def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Dashboar
 
 
 @require_safe
+@shared_with_visitors
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, figures, status = _dashboard_for(request)
     return render(
@@ -224,6 +229,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     _form, figures, status = _dashboard_for(request)
     if status != 200:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.visitor_cache import shared_with_visitors
 from procurement import actions
 from procurement.calendar import tender_calendar
 from procurement.forms import (
@@ -29,6 +30,7 @@ def _public_tenders():
 
 
 @require_safe
+@shared_with_visitors
 def calendar(request: HttpRequest) -> HttpResponse:
     form = TenderFilterForm(request.GET or None)
     tenders = form.filter(_public_tenders()) if form.is_bound else _public_tenders()
@@ -50,6 +52,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tender = get_object_or_404(_public_tenders(), pk=pk)
     supplier = actions.supplier_of(request.user)
@@ -112,6 +115,7 @@ def _calendar_response(tenders, name: str, filename: str) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     return _calendar_response(_public_tenders(), _("Tender calendar"), "aanbestedingskalender.ics")
 
@@ -126,12 +130,14 @@ def supplier_ics(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def ocds(request: HttpRequest) -> JsonResponse:
     tenders = _public_tenders().prefetch_related("invitations__supplier").order_by("pk")
     return JsonResponse(release_package(tenders), json_dumps_params={"ensure_ascii": False})
 
 
 @require_safe
+@shared_with_visitors
 def calendar_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="aanbestedingskalender.csv"'
@@ -173,6 +179,7 @@ def calendar_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def cpv_search(request: HttpRequest) -> HttpResponse:
     """htmx: matching CPV codes as checkboxes for the profile form."""
     return render(

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.visitor_cache import shared_with_visitors
 from surveys import actions, answering
 from surveys.forms import PanelForm
 from surveys.indicators import indicator_table, yearly_counts
 from surveys.models import Indicator, IndicatorYear, Invitation, PanelMember, Survey
-from surveys.results import survey_results
+from surveys.results import results_key, survey_results
 
 SESSION_KEYS = "survey_keys"
 
@@ -57,6 +58,7 @@ def _remember(request: HttpRequest, survey: Survey, value: str) -> None:
 
 
 @require_safe
+@shared_with_visitors
 def survey_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -198,16 +200,18 @@ def _published_or_preview(request: HttpRequest, slug: str) -> Survey:
 
 
 @require_safe
+@shared_with_visitors
 def survey_results_view(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _published_or_preview(request, slug)
     return render(
         request,
         "surveys/results.html",
-        {"survey": survey, **survey_results(survey)},
+        {"survey": survey, "results_key": results_key(survey), **survey_results(survey)},
     )
 
 
 @require_safe
+@shared_with_visitors
 def survey_results_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The published figures per question (not individual answers)."""
     survey = _published_or_preview(request, slug)
@@ -293,6 +297,7 @@ def panel_leave(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -302,6 +307,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_with_visitors
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(
         Indicator.objects.prefetch_related(

@@ -20,11 +20,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from portal.bench_dataset import MARK, PREFIX, build_city
 
 START = "<!-- bench_load: written by manage.py bench_load -->"
 END = "<!-- /bench_load -->"
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 WRK_REPORT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
@@ -43,7 +45,7 @@ end
 @dataclass
 class Row:
     label: str
-    queries: int
+    queries: str
     p50_ms: float
     p95_ms: float
     rps: float
@@ -81,44 +83,53 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("wrk is missing: scripts/bench-tools installs it.")
         build_city(self.stdout, initiatives=initiatives)
-        cookie = self._officer_cookie()
+        cookies = {
+            "visitor": "",
+            "officer": self._session_cookie("officer"),
+            "resident": self._session_cookie("resident"),
+        }
         pages = self._pages()
-        queries = {
-            label: self._queries(path, cookie if officer else "") for label, path, officer in pages
+        queries = {(label, who): self._queries(path, cookies[who]) for label, path, who in pages}
+        residents = [(label, path, "resident") for label, path, who in pages if who == "visitor"]
+        queries |= {
+            (label, who): self._queries(path, cookies[who]) for label, path, who in residents
         }
         port = _free_port()
         server = self._start_gunicorn(port)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _label, path, officer in pages:  # warm every worker's caches first
-                self._wrk(base + path, cookie if officer else "", 2, connections)
+            for _label, path, who in pages + residents:  # warm every worker's caches first
+                self._wrk(base + path, cookies[who], 2, connections)
             workers = _children(server.pid)
             warm_memory = {pid: _rss_kb(pid) for pid in workers}
-            rows = []
-            for label, path, officer in pages:
-                requests, micros, p50, p95, non_2xx = self._wrk(
-                    base + path, cookie if officer else "", duration, connections
-                )
-                rows.append(
-                    Row(
-                        label,
-                        queries[label],
-                        p50 / 1000,
-                        p95 / 1000,
-                        requests / (micros / 1e6),
-                        non_2xx,
+            tables = []
+            for run in (pages, residents):
+                rows = []
+                for label, path, who in run:
+                    requests, micros, p50, p95, non_2xx = self._wrk(
+                        base + path, cookies[who], duration, connections
                     )
-                )
+                    rows.append(
+                        Row(
+                            label,
+                            queries[label, who],
+                            p50 / 1000,
+                            p95 / 1000,
+                            requests / (micros / 1e6),
+                            non_2xx,
+                        )
+                    )
+                tables.append(rows)
             end_memory = {pid: _rss_kb(pid) for pid in workers if Path(f"/proc/{pid}").exists()}
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-        table = self._table(rows, warm_memory, end_memory, duration, connections)
+        table = self._table(tables, warm_memory, end_memory, duration, connections)
         self.stdout.write(table)
         if write:
             self._write(Path(write), table, initiatives, duration, connections)
 
-    def _pages(self) -> list[tuple[str, str, bool]]:
+    def _pages(self) -> list[tuple[str, str, str]]:
         from initiatives.models import Initiative
         from neighbourhoods.models import Neighbourhood
         from surveys.models import Indicator, Survey
@@ -130,70 +141,77 @@ class Command(BaseCommand):
         survey = Survey.objects.filter(slug__startswith=f"{PREFIX}-").first()
         indicator = Indicator.objects.first()
         pages = [
-            ("baseline (base layout, no queries)", "/_bench/baseline/", False),
-            ("home", "/", False),
-            ("initiatives, unfiltered", "/initiatieven/", False),
+            ("baseline (base layout, no queries)", "/_bench/baseline/", "visitor"),
+            ("home", "/", "visitor"),
+            ("initiatives, unfiltered", "/initiatieven/", "visitor"),
             (
                 "initiatives, filtered",
                 f"/initiatieven/?neighbourhood={neighbourhood.slug}&status=accepted",
-                False,
+                "visitor",
             ),
-            ("initiatives, searched", "/initiatieven/?q=speeltuin", False),
-            ("initiatives, deep page (2,000)", "/initiatieven/?page=2000", False),
-            ("initiative detail", initiative.get_absolute_url(), False),
-            ("neighbourhood page", neighbourhood.get_absolute_url(), False),
-            ("neighbourhood monitor", f"/wijken/{neighbourhood.slug}/monitor/", False),
-            ("survey results (50k answers, kept)", survey.get_results_url(), False),
-            ("tender calendar", "/inkoop/", False),
+            ("initiatives, searched", "/initiatieven/?q=speeltuin", "visitor"),
+            ("initiatives, deep page (2,000)", "/initiatieven/?page=2000", "visitor"),
+            ("initiative detail", initiative.get_absolute_url(), "visitor"),
+            ("neighbourhood page", neighbourhood.get_absolute_url(), "visitor"),
+            ("neighbourhood monitor", f"/wijken/{neighbourhood.slug}/monitor/", "visitor"),
+            ("survey results (50k answers)", survey.get_results_url(), "visitor"),
+            ("tender calendar", "/inkoop/", "visitor"),
             (
                 "supplier search (officer, CPV 45)",
                 "/beheer/procurement/supplier/?cpv=45&size__exact=small",
-                True,
+                "officer",
             ),
-            ("portal search", "/zoeken/?q=speeltuin", False),
-            ("city dashboard (kept)", "/cijfers/", False),
+            ("portal search", "/zoeken/?q=speeltuin", "visitor"),
+            ("city dashboard", "/cijfers/", "visitor"),
         ]
         if indicator:
-            pages.insert(10, ("indicator page", indicator.get_absolute_url(), False))
+            pages.insert(10, ("indicator page", indicator.get_absolute_url(), "visitor"))
         return pages
 
-    def _officer_cookie(self) -> str:
-        """A signed-in procurement officer whose session used TOTP, as the admin wants."""
+    def _session_cookie(self, who: str) -> str:
+        """A signed-in session: a resident, or a procurement officer whose session used
+        TOTP, as the back office wants."""
+        from allauth.mfa.models import Authenticator
         from django.contrib.sessions.backends.db import SessionStore
 
         from portal.models import Role, User
 
-        officer, _created = User.objects.get_or_create(
-            email=f"inkoper@{PREFIX}.invalid",
-            defaults={"is_staff": True, "display_name": "Inkoper"},
+        officer = who == "officer"
+        user, _created = User.objects.get_or_create(
+            email=f"{'inkoper' if officer else 'inwoner'}@{PREFIX}.invalid",
+            defaults={"is_staff": officer, "display_name": who.capitalize()},
         )
-        officer.groups.add(Role.PROCUREMENT_OFFICER.group())
         session = SessionStore()
-        session[SESSION_KEY] = str(officer.pk)
+        session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = officer.get_session_auth_hash()
-        session["account_authentication_methods_user"] = str(officer.pk)
-        session["account_authentication_methods"] = [
-            {"method": "password", "at": time.time(), "email": officer.email},
-            {"method": "mfa", "at": time.time(), "type": "totp"},
-        ]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session["account_authentication_methods_user"] = str(user.pk)
+        methods = [{"method": "password", "at": time.time(), "email": user.email}]
+        if officer:
+            user.groups.add(Role.PROCUREMENT_OFFICER.group())
+            Authenticator.objects.get_or_create(
+                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
+            )
+            methods.append({"method": "mfa", "at": time.time(), "type": "totp"})
+        session["account_authentication_methods"] = methods
         session.create()
-        from allauth.mfa.models import Authenticator
-
-        Authenticator.objects.get_or_create(
-            user=officer, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
-        )
         return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
-    def _queries(self, path: str, cookie: str) -> int:
-        client = Client(HTTP_HOST="localhost")
+    def _queries(self, path: str, cookie: str) -> str:
+        """Queries per request: when the page is rendered, and (for visitors) when it is
+        served from the kept pages."""
         headers = {"HTTP_COOKIE": cookie} if cookie else {}
-        client.get(path, **headers)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path, **headers)
-        if response.status_code != 200:
-            raise CommandError(f"{path} answered {response.status_code}")
-        return len(captured)
+        counts = []
+        for seconds in (0, 60) if not cookie else (0,):
+            with override_settings(PORTAL_VISITOR_CACHE_SECONDS=seconds):
+                client = Client(HTTP_HOST="localhost")
+                client.get(path, **headers)
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(path, **headers)
+            if response.status_code != 200:
+                raise CommandError(f"{path} answered {response.status_code}")
+            counts.append(len(captured))
+        return " / ".join(str(count) for count in reversed(counts))
 
     def _start_gunicorn(self, port: int) -> subprocess.Popen:
         env = {
@@ -201,7 +219,10 @@ class Command(BaseCommand):
             "BENCHMARK_VIEWS": "true",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_CONN_MAX_AGE": "600",
+            # Production runs with Redis: the cache shared by the workers.
+            "REDIS_URL": BENCH_REDIS,
         }
+        redis.Redis.from_url(BENCH_REDIS).flushdb()
         server = subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
             [
                 sys.executable,
@@ -255,18 +276,23 @@ class Command(BaseCommand):
             raise CommandError(f"wrk said: {output}")
         return tuple(int(value) for value in match.groups())
 
-    def _table(self, rows, warm_memory, end_memory, duration, connections) -> str:
-        baseline = rows[0].rps or 1
+    def _table(self, tables, warm_memory, end_memory, duration, connections) -> str:
+        visitors, residents = tables
         lines = [
+            "Visitors (not signed in; the officer signed in):",
+            "",
+            "| page | queries kept / rendered | p50 ms | p95 ms | requests/s | "
+            "share of baseline | non-2xx |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *self._rows(visitors),
+            "",
+            "Signed-in resident (every page rendered for them):",
+            "",
             "| page | queries | p50 ms | p95 ms | requests/s | share of baseline | non-2xx |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *self._rows(residents),
+            "",
         ]
-        for row in rows:
-            lines.append(
-                f"| {row.label} | {row.queries} | {row.p50_ms:.1f} | {row.p95_ms:.1f} | "
-                f"{row.rps:.0f} | {row.rps * 100 / baseline:.0f}% | {row.non_2xx} |"
-            )
-        lines.append("")
         for pid, warm in warm_memory.items():
             end = end_memory.get(pid)
             growth = f"{(end - warm) * 100 / warm:+.1f}%" if end else "gone"
@@ -276,9 +302,17 @@ class Command(BaseCommand):
             )
         lines.append(
             f"(wrk: 2 threads, {connections} connections, {duration} s per page; "
-            f"gunicorn: 2 workers; {timezone.now():%Y-%m-%d %H:%M})"
+            f"gunicorn: 2 workers, Redis cache; {timezone.now():%Y-%m-%d %H:%M})"
         )
         return "\n".join(lines)
+
+    def _rows(self, rows: list[Row]) -> list[str]:
+        baseline = rows[0].rps or 1
+        return [
+            f"| {row.label} | {row.queries} | {row.p50_ms:.1f} | {row.p95_ms:.1f} | "
+            f"{row.rps:.0f} | {row.rps * 100 / baseline:.0f}% | {row.non_2xx} |"
+            for row in rows
+        ]
 
     def _write(self, path: Path, table: str, initiatives: int, duration: int, connections: int):
         """Replace the load table between its markers; the rest of the file is prose."""

@@ -1,0 +1,161 @@
+"""Public pages kept for visitors who are not signed in (portal.visitor_cache): served
+again without the database, never stale after a change, never shared with anyone
+signed in, and with each visitor's own form token."""
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from initiatives.models import Status
+from initiatives.tests.factories import InitiativeFactory
+from portal import visitor_cache
+from portal.tests.factories import NotificationFactory
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ANY_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+@pytest.fixture
+def kept(settings):
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def initiative(db):
+    return InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
+
+
+def test_a_visitor_gets_the_kept_page_without_queries(kept, initiative, django_assert_num_queries):
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    first = Client().get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+    assert second.status_code == 200
+    assert "Bankjes aan het water" in second.text
+    assert ANY_TOKEN.sub("", first.text) == ANY_TOKEN.sub("", second.text)
+
+
+def test_nothing_is_kept_when_switched_off(settings, initiative, django_assert_max_num_queries):
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 0
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    Client().get(url)
+    with django_assert_max_num_queries(20) as captured:
+        Client().get(url)
+    assert len(captured) > 0
+
+
+def test_each_visitor_gets_an_own_token_that_works(kept, initiative):
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    Client().get(url)  # keeps the page
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    token = TOKEN.search(page.text).group(1)
+    assert visitor_cache.CSRF_PLACEHOLDER not in page.text
+    assert re.search(r'"X-CSRFToken": "[A-Za-z0-9]{64}"', page.text)  # htmx's header too
+    switched = visitor.post(
+        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+    # A stranger's token from the kept page is no use for someone with another cookie.
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get(url)
+    refused = stranger.post(
+        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": "x" * 64}
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_shows_at_once(kept):
+    initiative = InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    assert "Bankjes aan het water" in Client().get(url).text
+    initiative.title = "Picknicktafels aan het water"
+    initiative.save()
+    assert "Picknicktafels aan het water" in Client().get(url).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_update_through_a_write_request_shows_at_once(kept, client):
+    """Counters and back-office actions change rows with UPDATE, which sends no model
+    signal: the completed write request renews the pages."""
+    from initiatives.models import Initiative
+
+    initiative = InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    assert "Bankjes aan het water" in Client().get(url).text
+    Initiative.objects.filter(pk=initiative.pk).update(title="Zonder signaal")
+    assert "Bankjes aan het water" in Client().get(url).text  # kept: nothing said it changed
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    assert "Zonder signaal" in Client().get(url).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quiet_tables_leave_the_kept_pages_alone(kept, resident):
+    visitor_cache.bump()
+    before = visitor_cache.cache.get(visitor_cache.GENERATION_KEY)
+    NotificationFactory(recipient=resident)
+    assert visitor_cache.cache.get(visitor_cache.GENERATION_KEY) == before
+    InitiativeFactory(status=Status.SUBMITTED)
+    assert visitor_cache.cache.get(visitor_cache.GENERATION_KEY) != before
+
+
+def test_signed_in_residents_never_get_the_visitors_page(kept, initiative, client, resident):
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    Client().get(url)
+    client.force_login(resident)
+    page = client.get(url)
+    assert "Sign out" in page.text or "Uitloggen" in page.text or "Afmelden" in page.text
+    assert reverse("portal:my_page") in page.text
+
+
+def test_a_flash_message_is_shown_not_swallowed(kept, client, resident):
+    Client().get(reverse("home"))  # the visitors' home page is kept
+    client.force_login(resident)
+    client.post(reverse("account_logout"))
+    page = client.get(reverse("home"))
+    messages = list(page.context["messages"])
+    assert [m.level for m in messages] == [constants.SUCCESS]
+    assert messages[0].message in page.text
+
+
+def test_languages_are_kept_apart(kept, initiative, settings):
+    url = reverse("initiatives:list")
+    dutch = Client().get(url)
+    english_visitor = Client()
+    english_visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = english_visitor.get(url)
+    assert dutch.headers["Content-Language"] == "nl"
+    assert english.headers["Content-Language"] == "en"
+    assert '<html lang="en"' in english.text
+    assert '<html lang="nl"' in Client().get(url).text
+
+
+def test_pages_that_are_not_found_are_not_kept(kept, db, django_assert_max_num_queries):
+    url = reverse("initiatives:detail", args=[999_999])
+    assert Client().get(url).status_code == 404
+    with django_assert_max_num_queries(10) as captured:
+        assert Client().get(url).status_code == 404
+    assert len(captured) > 0
+
+
+def test_an_unreachable_cache_renders_pages_and_accepts_writes(kept, initiative):
+    """Redis down: pages come from the database, and a save still succeeds."""
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    with override_settings(CACHES=unreachable):
+        assert "Bankjes aan het water" in Client().get(url).text
+        visitor_cache.bump()
+        initiative.title = "Nog steeds opgeslagen"
+        initiative.save()
+    initiative.refresh_from_db()
+    assert initiative.title == "Nog steeds opgeslagen"

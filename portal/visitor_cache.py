@@ -1,0 +1,195 @@
+"""Public pages as a visitor without an account sees them, kept in the shared cache.
+
+Most of the portal's traffic is residents reading: the home page, the initiatives, a
+neighbourhood, survey results, the tender calendar. For a visitor who is not signed in
+those pages are the same for everyone with the same address and language, so the
+rendered page is kept and served again without touching the database.
+
+Correctness rests on one number, the *generation* of the public content:
+
+- every committed save or delete of a model that can appear on a public page, and
+  every completed write request (POST and the like, which covers the back office's
+  bulk updates), moves the generation on; a kept page is served only if it was
+  rendered in the current generation;
+- pages that depend on the clock (a survey closing, an event passing) are kept at most
+  ``PORTAL_VISITOR_CACHE_SECONDS`` (60 by default when Redis is configured);
+- signed-in users, requests carrying a flash message and anything but a 200 without
+  cookies are never kept;
+- the form token (CSRF) is never shared: the page is rendered with a placeholder and
+  every visitor gets their own token in its place.
+
+Without Redis (``make run``) nothing is kept: per-process caches cannot share the
+generation between processes. When the cache is unreachable pages are rendered as if
+nothing were kept, and writes still succeed.
+"""
+
+import contextlib
+import functools
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "visitor-page:generation"
+CSRF_PLACEHOLDER = "visitor-page-csrf-token-placeholder"
+# The portal's own apps; third-party tables (sessions, allauth, OTP devices) never show
+# on a public page.
+PUBLIC_APPS = {"portal", "initiatives", "neighbourhoods", "surveys", "procurement", "participation"}
+# Tables written often that no public page shows: bumping on them would only empty the
+# cache (an email sent, a sign-in, a half-answered survey).
+QUIET_MODELS = {
+    "portal.user",
+    "portal.notification",
+    "portal.notificationpreference",
+    "portal.auditentry",
+    "initiatives.internalnote",
+    "initiatives.coinitiatorinvitation",
+    "surveys.responsedraft",
+    "surveys.invitation",
+    "surveys.sendrun",
+    "procurement.teaminvitation",
+    "procurement.tenderinvitation",
+}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+DROPPED_HEADERS = {"content-length", "set-cookie"}
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def _seconds() -> int:
+    return settings.PORTAL_VISITOR_CACHE_SECONDS
+
+
+def _fresh_generation() -> int:
+    """A new starting point that differs from every earlier one, also after the cache
+    lost the key (a restart, an eviction)."""
+    return time.time_ns() // 1000
+
+
+def bump() -> None:
+    """Public content changed: every kept page is out of date from now on."""
+    if not _seconds():
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet, or evicted
+        cache.set(GENERATION_KEY, _fresh_generation(), None)
+    except CACHE_ERRORS:
+        logger.warning("visitor cache unreachable; kept pages expire by their age")
+
+
+def bump_after_commit() -> None:
+    """Bump once the change is visible to other requests, never before: a page rendered
+    between the bump and the commit would otherwise be kept with the old content."""
+    transaction.on_commit(bump)
+
+
+def _on_model_change(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures being loaded
+    meta = sender._meta
+    if meta.app_label in PUBLIC_APPS and meta.label_lower not in QUIET_MODELS:
+        bump_after_commit()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_model_change, dispatch_uid=f"visitor_cache_{signal}")
+
+
+class WritesBumpMiddleware:
+    """A completed write request moves the generation on, whatever it changed: bulk
+    updates in actions and the back office send no model signals."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method in UNSAFE_METHODS:
+            bump()
+        return response
+
+
+def _page_key(request: HttpRequest) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    partial = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
+    return f"visitor-page:{request.LANGUAGE_CODE}:{partial}:{path}"
+
+
+def _shareable(request: HttpRequest) -> bool:
+    return (
+        bool(_seconds())
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
+    )
+
+
+def _keepable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _with_own_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in response.content:
+        response.content = response.content.replace(placeholder, get_token(request).encode())
+    return response
+
+
+def _from_kept(request: HttpRequest, kept: tuple) -> HttpResponse:
+    _generation, content, headers = kept
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return _with_own_token(request, response)
+
+
+def shared_with_visitors(view):
+    """Serve the view's page from the cache to visitors who are not signed in."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _shareable(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+        except CACHE_ERRORS:
+            return view(request, *args, **kwargs)
+        generation = found.get(GENERATION_KEY)
+        kept = found.get(key)
+        if kept is not None and generation is not None and kept[0] == generation:
+            return _from_kept(request, kept)
+        if generation is None:
+            generation = _fresh_generation()
+            try:
+                if not cache.add(GENERATION_KEY, generation, None):
+                    generation = cache.get(GENERATION_KEY)
+            except CACHE_ERRORS:
+                return view(request, *args, **kwargs)
+        request.visitor_page = True  # the context processor renders the token placeholder
+        response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True) is False:
+            response.render()
+        if _keepable(response):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in DROPPED_HEADERS]
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(key, (generation, response.content, headers), _seconds())
+        return _with_own_token(request, response)
+
+    return wrapper
