@@ -70,14 +70,16 @@ class CpvCode(models.Model):
 
 
 def cpv_overlap(field: str, prefixes) -> Q:
-    """Rows whose CPV codes (through ``field``) lie in the subtree of one of ``prefixes``
-    or above it: the tree read both ways, so a supplier of "45" (construction) meets a
-    tender for "4521" and the other way round. Empty when there are no prefixes."""
+    """Rows whose CPV codes (through ``field``, or CPV codes themselves when it is empty)
+    lie in the subtree of one of ``prefixes`` or above it: the tree read both ways, so a
+    supplier of "45" (construction) meets a tender for "4521" and the other way round.
+    Empty when there are no prefixes."""
+    lookup = f"{field}__prefix" if field else "prefix"
     condition = Q(pk__in=[])
     for prefix in prefixes:
         ancestors = [prefix[:length] for length in range(2, len(prefix) + 1)]
-        condition |= Q(**{f"{field}__prefix__startswith": prefix})
-        condition |= Q(**{f"{field}__prefix__in": ancestors})
+        condition |= Q(**{f"{lookup}__startswith": prefix})
+        condition |= Q(**{f"{lookup}__in": ancestors})
     return condition
 
 
@@ -167,6 +169,11 @@ class Supplier(models.Model):
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
         ordering = ["name"]
+        indexes = [
+            # The officers' search filters by size and lists by name; the id rides along
+            # so counting the matches meets the CPV interests from the index alone.
+            models.Index(fields=["size", "name"], include=["id"], name="supplier_size_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kvk_number__regex=r"^[0-9]{8}$"), name="supplier_kvk_format"
