@@ -158,6 +158,7 @@ class NotificationPreference(models.Model):
 class EmailState(models.TextChoices):
     NOT_EMAILED = "none", _("Not emailed")
     PENDING = "pending", _("To be sent")
+    SENDING = "sending", _("Being sent")
     IN_DIGEST = "digest", _("Waiting for the daily digest")
     SENT = "sent", _("Sent")
 

@@ -5,6 +5,7 @@ its actions. The person's preference for that kind decides whether it shows on t
 portal and whether it is emailed at once, in the daily digest, or not at all.
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference, User
+
+logger = logging.getLogger(__name__)
 
 DIGEST = "digest"
 _UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"
@@ -108,7 +111,34 @@ def notify(
     An immediate email is sent by a task after the surrounding transaction commits."""
     if not recipient.is_active:
         return None
-    preference = preference_for(recipient, kind)
+    notification = _unsaved(
+        recipient, preference_for(recipient, kind), kind, message, dedupe_key, url, subject
+    )
+    if notification is None:
+        return None
+    try:
+        with transaction.atomic():
+            notification.save(force_insert=True)
+    except IntegrityError:
+        if Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    if notification.email_state == EmailState.PENDING:
+        send_emails_after_commit()
+    return notification
+
+
+def _unsaved(
+    recipient: User,
+    preference: Preference,
+    kind: str,
+    message: str,
+    dedupe_key: str,
+    url: str,
+    subject: models.Model | None,
+) -> Notification | None:
+    """The notification as this person's preference wants it, or None if they want
+    neither an email nor an in-app notice of this kind."""
     email_state = _EMAIL_STATE_FOR[EmailFrequency(preference.email)]
     if not preference.in_app and email_state == EmailState.NOT_EMAILED:
         return None
@@ -118,27 +148,37 @@ def notify(
             "subject_type": ContentType.objects.get_for_model(subject),
             "subject_id": subject.pk,
         }
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                message=message[:500],
-                url=url,
-                dedupe_key=dedupe_key,
-                in_app=preference.in_app,
-                email_state=email_state,
-                **subject_fields,
-            )
-    except IntegrityError:
-        if Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
-            return None
-        raise
-    if email_state == EmailState.PENDING:
-        from portal.tasks import send_notification_email
+    return Notification(
+        recipient=recipient,
+        kind=kind,
+        message=message[:500],
+        url=url,
+        dedupe_key=dedupe_key,
+        in_app=preference.in_app,
+        email_state=email_state,
+        **subject_fields,
+    )
 
-        send_notification_email.delay_on_commit(notification.pk)
-    return notification
+
+def send_emails_after_commit() -> None:
+    """Once the notifications are committed, start sending the outbox: once per
+    transaction however many were added. If the task queue is unreachable the emails
+    wait in the outbox, and the relay (every minute) sends them when it is back."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is _start_sending for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_start_sending)
+
+
+def _start_sending() -> None:
+    from portal.tasks import send_pending_emails
+
+    try:
+        send_pending_emails.delay()
+    except Exception:  # the broker is down: the outbox keeps them for the relay
+        logger.warning("Task queue unreachable; emails wait in the outbox")
 
 
 def unsubscribe_token(user: User, kind: str) -> str:
@@ -185,20 +225,38 @@ def notify_each(
 ) -> int:
     """Notify several people once each, in their own language: ``message`` is called
     with each recipient's language active. ``None`` entries and ``skip`` (usually the
-    person who acted) are left out. Returns how many people were considered."""
-    seen: set[int] = set()
+    person who acted) are left out. Returns how many people were considered.
+
+    A mailing to thousands costs a few queries: the preferences are read at once, the
+    notifications inserted together (people told already are skipped by the dedupe
+    key), and the emails start once, after the commit."""
+    people: dict[int, User] = {}
     for person in recipients:
-        if person is None or person.pk in seen or (skip is not None and person.pk == skip.pk):
+        if person is None or (skip is not None and person.pk == skip.pk):
             continue
-        seen.add(person.pk)
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            text = str(message())
-        notify(
-            recipient=person,
-            kind=kind,
-            message=text,
-            url=url,
-            dedupe_key=dedupe_key,
-            subject=subject,
+        people.setdefault(person.pk, person)
+    registered = get_kind(kind)
+    chosen = {
+        row.user_id: Preference(row.email, row.in_app)
+        for row in NotificationPreference.objects.filter(user__in=list(people), kind=kind)
+    }
+    default = Preference(registered.default_email, registered.default_in_app)
+    texts: dict[str, str] = {}
+    batch = []
+    for person in people.values():
+        if not person.is_active:
+            continue
+        language = person.language or settings.LANGUAGE_CODE
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = str(message())
+        notification = _unsaved(
+            person, chosen.get(person.pk, default), kind, texts[language], dedupe_key, url, subject
         )
-    return len(seen)
+        if notification is not None:
+            batch.append(notification)
+    with transaction.atomic():
+        Notification.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
+        if any(notification.email_state == EmailState.PENDING for notification in batch):
+            send_emails_after_commit()
+    return len(people)

@@ -4,9 +4,11 @@ redelivered message never sends the same email twice."""
 
 import logging
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import mailers
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,27 +36,83 @@ EMAIL_TASK_OPTIONS = {
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
-def send_notification_email(self, notification_id: int) -> bool:
-    """Email one notification right away. Returns whether this run sent it."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, email_state=EmailState.PENDING
-    ).update(email_state=EmailState.SENT, emailed_at=timezone.now())
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    _send_claimed(
-        [notification_id],
-        release_to=EmailState.PENDING,
-        recipient=notification.recipient,
-        subject=notification.message[:120],
-        template="notification",
-        context={
-            "notification": notification,
-            "link": absolute_url(notification.url) if notification.url else "",
-        },
-        unsubscribe_kind=notification.kind,
-    )
-    return True
+def send_pending_emails(self) -> int:
+    """Send the immediate emails waiting in the outbox (notifications in the state
+    "to be sent"), one batch over one connection to the mail server. Returns how many
+    this run sent.
+
+    The batch is claimed first ("being sent"), each email is marked sent as soon as the
+    mail server accepted it, and a full batch hands the rest to another run at once, so
+    idle workers share a large mailing. When sending fails, the unsent part of the batch
+    goes back to the outbox and the task retries with backoff. Claims of a worker that
+    died are released by :func:`relay_outbox` once they are older than the lease."""
+    batch = _claim_pending(settings.PORTAL_EMAIL_BATCH)
+    if not batch:
+        return 0
+    if len(batch) == settings.PORTAL_EMAIL_BATCH:
+        send_pending_emails.delay()  # more waiting: let another worker take the next batch
+    sent = 0
+    mailer = mailers.default
+    try:
+        mailer.open()
+        for notification in batch:
+            message = build_email(
+                recipient=notification.recipient,
+                subject=notification.message[:120],
+                template="notification",
+                context={
+                    "notification": notification,
+                    "link": absolute_url(notification.url) if notification.url else "",
+                },
+                unsubscribe_token=notifications.unsubscribe_token(
+                    notification.recipient, notification.kind
+                ),
+            )
+            mailer.send_messages([message])
+            Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
+                email_state=EmailState.SENT, emailed_at=timezone.now()
+            )
+            sent += 1
+    except Exception:
+        unsent = [notification.pk for notification in batch[sent:]]
+        Notification.objects.filter(pk__in=unsent, email_state=EmailState.SENDING).update(
+            email_state=EmailState.PENDING, emailed_at=None
+        )
+        logger.warning("Sending %d emails failed after %d; will retry", len(unsent), sent)
+        raise
+    finally:
+        mailer.close()
+    return sent
+
+
+def _claim_pending(size: int) -> list[Notification]:
+    """Take up to ``size`` waiting emails for this run; rows another run holds are
+    skipped, not waited for."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(email_state=EmailState.PENDING)
+            .order_by("id")
+            .values_list("id", flat=True)[:size]
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            email_state=EmailState.SENDING, emailed_at=timezone.now()
+        )
+    return list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("id"))
+
+
+@shared_task
+def relay_outbox() -> int:
+    """Every minute: give back claims older than the lease (a worker died mid-batch)
+    and start sending whatever waits, also what was saved while the task queue was
+    unreachable. Returns how many claims were given back."""
+    lease = timezone.now() - timedelta(seconds=settings.PORTAL_EMAIL_CLAIM_LEASE_SECONDS)
+    released = Notification.objects.filter(
+        email_state=EmailState.SENDING, emailed_at__lt=lease
+    ).update(email_state=EmailState.PENDING, emailed_at=None)
+    if Notification.objects.filter(email_state=EmailState.PENDING).exists():
+        send_pending_emails.delay()
+    return released
 
 
 def _send_claimed(

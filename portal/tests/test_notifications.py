@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from portal import notifications
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
-from portal.tasks import send_daily_digests, send_notification_email
+from portal.tasks import relay_outbox, send_daily_digests, send_pending_emails
 from portal.tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_immediate_notification_is_emailed_once_with_html_text_and_unsubscribe(
     notification.refresh_from_db()
     assert notification.email_state == EmailState.SENT
     # Running the task again (a retry or a redelivery) sends nothing more.
-    assert send_notification_email(notification.pk) is False
+    assert send_pending_emails() == 0
     assert len(mail.outbox) == 1
 
 
@@ -200,25 +200,122 @@ def test_inactive_user_is_not_notified(db):
     )
 
 
-def test_failed_smtp_gives_the_claim_back_for_a_retry(resident, monkeypatch):
+def test_failed_smtp_gives_the_claim_back_for_a_retry(resident, other_resident, monkeypatch):
+    """The mail server refuses halfway through a batch: what it accepted stays sent, the
+    rest goes back to the outbox, and the retry sends only that."""
     import smtplib
 
-    from django.core.mail import EmailMultiAlternatives
+    from django.core.mail.backends.locmem import EmailBackend
 
-    _prefer(resident, EmailFrequency.NEVER)
-    notification = NotificationFactory(recipient=resident, email_state=EmailState.PENDING)
+    first, second = (
+        NotificationFactory(recipient=person, email_state=EmailState.PENDING)
+        for person in (resident, other_resident)
+    )
+    accepted = []
+    real_send = EmailBackend.send_messages
 
-    def refuse(self, *args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("mail server away")
+    def refuse_the_second(self, messages):
+        if accepted:
+            raise smtplib.SMTPServerDisconnected("mail server away")
+        accepted.extend(messages)
+        return real_send(self, messages)
 
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
-    result = send_notification_email.apply(args=(notification.pk,))
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_the_second)
+    result = send_pending_emails.apply()
     assert result.failed()
-    notification.refresh_from_db()
-    assert notification.email_state == EmailState.PENDING
+    assert [m.to for m in mail.outbox] == [[resident.email]]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.email_state, second.email_state) == (EmailState.SENT, EmailState.PENDING)
     monkeypatch.undo()
-    assert send_notification_email(notification.pk) is True
-    assert len(mail.outbox) == 1
+    assert send_pending_emails() == 1
+    assert [m.to for m in mail.outbox] == [[resident.email], [other_resident.email]]
+
+
+def test_a_large_mailing_goes_in_batches_over_one_connection(settings, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    settings.PORTAL_EMAIL_BATCH = 10
+    people = UserFactory.create_batch(25)
+    for person in people:
+        NotificationFactory(recipient=person, email_state=EmailState.PENDING)
+    opened = []
+    real_open = EmailBackend.open
+
+    def counting_open(self):
+        opened.append(self)
+        return real_open(self)
+
+    monkeypatch.setattr(EmailBackend, "open", counting_open)
+    assert send_pending_emails() == 10  # and hands the rest on, run by the eager queue
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert len(opened) == 3  # one connection per batch of ten
+    assert not Notification.objects.exclude(email_state=EmailState.SENT).exists()
+
+
+def test_the_relay_gives_back_claims_of_a_worker_that_died(settings, resident):
+    """A batch claimed longer ago than the lease was never finished: it is sent again;
+    a fresh claim (a worker still busy with it) is left alone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stale = NotificationFactory(
+        recipient=resident,
+        email_state=EmailState.SENDING,
+        emailed_at=timezone.now()
+        - timedelta(seconds=settings.PORTAL_EMAIL_CLAIM_LEASE_SECONDS + 1),
+    )
+    busy = NotificationFactory(
+        recipient=resident, email_state=EmailState.SENDING, emailed_at=timezone.now()
+    )
+    assert relay_outbox() == 1
+    stale.refresh_from_db()
+    busy.refresh_from_db()
+    assert stale.email_state == EmailState.SENT
+    assert busy.email_state == EmailState.SENDING
+    assert [m.to for m in mail.outbox] == [[resident.email]]
+
+
+def test_notifications_saved_while_the_queue_is_down_wait_for_the_relay(
+    resident, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The task queue refuses: the notification is saved all the same, and the relay
+    sends it once the queue is back."""
+    from kombu.exceptions import OperationalError
+
+    _prefer(resident, EmailFrequency.IMMEDIATELY)
+
+    def queue_down(*args, **kwargs):
+        raise OperationalError("broker unreachable")
+
+    monkeypatch.setattr(send_pending_emails, "delay", queue_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notifications.notify(
+            recipient=resident, kind="announcement", message="Hallo", dedupe_key="down"
+        )
+    assert notification.email_state == EmailState.PENDING
+    assert mail.outbox == []
+    monkeypatch.undo()
+    relay_outbox()
+    assert [m.to for m in mail.outbox] == [[resident.email]]
+    assert send_pending_emails() == 0
+
+
+def test_many_notifications_in_one_transaction_start_sending_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    started = []
+    monkeypatch.setattr(send_pending_emails, "delay", lambda: started.append(1))
+    people = UserFactory.create_batch(5)
+    for person in people:
+        _prefer(person, EmailFrequency.IMMEDIATELY)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_each(
+            people, kind="announcement", dedupe_key="once", message=lambda: "Hallo"
+        )
+    assert started == [1]
+    assert Notification.objects.filter(email_state=EmailState.PENDING).count() == 5
 
 
 def test_preferences_empty_post_names_the_missing_field(client, resident):
