@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from neighbourhoods.models import Neighbourhood
 from portal.models import User
+from portal.visitor_cache import bump_after_commit
 from surveys.models import Invitation, PanelMember, SendRun, Survey
 
 LEAVE_SALT = "surveys.panel.leave"
@@ -199,15 +200,35 @@ def start_reminders(*, survey: Survey, today: date | None = None) -> SendRun | N
 
 
 def close_survey(*, survey: Survey) -> bool:
-    return bool(
+    closed = bool(
         Survey.objects.filter(pk=survey.pk, closed_at__isnull=True).update(closed_at=timezone.now())
     )
+    if closed:
+        _compute_results_after_commit([survey.pk])
+    return closed
 
 
 def close_due_surveys() -> int:
-    return Survey.objects.filter(closed_at__isnull=True, closes_at__lte=timezone.now()).update(
+    due = list(
+        Survey.objects.filter(closed_at__isnull=True, closes_at__lte=timezone.now()).values_list(
+            "pk", flat=True
+        )
+    )
+    closed = Survey.objects.filter(pk__in=due, closed_at__isnull=True).update(
         closed_at=timezone.now()
     )
+    _compute_results_after_commit(due)
+    bump_after_commit()  # surveys listed as open on public pages are now closed
+    return closed
+
+
+def _compute_results_after_commit(survey_ids: list[int]) -> None:
+    """The answers are final: compute the results now, not when the first visitor
+    asks for them."""
+    from surveys.tasks import precompute_results
+
+    for survey_id in survey_ids:
+        precompute_results.delay_on_commit(survey_id)
 
 
 _ON_RESULTS_PUBLISHED: list = []

@@ -18,13 +18,31 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Resident surveys")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from neighbourhoods import monitor
         from surveys.indicators import neighbourhood_scores
 
         post_migrate.connect(_create_defaults, sender=self)
         monitor.register_provider(neighbourhood_scores)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _answers_changed,
+                sender=self.get_model("Response"),
+                dispatch_uid=f"survey_results_{signal}",
+            )
+
+
+def _answers_changed(sender, instance, **kwargs) -> None:
+    """A closed survey's responses changed (one removed by the researchers; answers
+    only ever go with their response): its kept results are recomputed."""
+    from surveys import results
+    from surveys.tasks import precompute_results
+
+    survey = instance.survey
+    if survey.closed_at is not None:
+        results.forget(survey)
+        precompute_results.delay_on_commit(survey.pk)
 
 
 def _create_defaults(apps=global_apps, **kwargs) -> None:

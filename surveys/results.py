@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.translation import get_language
 
 from neighbourhoods.models import Neighbourhood
@@ -121,14 +123,42 @@ def estimate_for(
     return mean_interval(aggregate) if aggregate else None
 
 
-def survey_results(survey: Survey) -> dict:
-    """Everything the results page and its CSV show. A closed survey's answers no longer
-    change, so its results are computed once and kept in the cache (keyed by when it
-    closed, so reopening and closing again computes them anew)."""
+def results_key(survey: Survey, language: str | None = None) -> str | None:
+    """Where a closed survey's results are kept (None while it is open): keyed by when
+    it closed, so reopening and closing again computes them anew."""
     if survey.closed_at is None:
+        return None
+    return f"survey-results:{survey.pk}:{survey.closed_at.timestamp()}:{language or get_language()}"
+
+
+def survey_results(survey: Survey) -> dict:
+    """Everything the results page and its CSV show. A closed survey's results are
+    computed when it closes (:func:`precompute`) and kept until its answers change."""
+    key = results_key(survey)
+    if key is None:
         return _compute(survey)
-    key = f"survey-results:{survey.pk}:{survey.closed_at.timestamp()}:{get_language()}"
-    return cache.get_or_set(key, lambda: _compute(survey), timeout=24 * 3600)
+    return cache.get_or_set(key, lambda: _compute(survey), timeout=None)
+
+
+def precompute(survey: Survey) -> None:
+    """Compute a closed survey's results in every language, so no visitor waits."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            cache.set(results_key(survey, language), _compute(survey), timeout=None)
+
+
+def forget(survey: Survey) -> None:
+    """The answers of a closed survey changed (a response removed): the kept results
+    and their rendered page are recomputed."""
+    if survey.closed_at is None:
+        return
+    cache.delete_many([results_key(survey, language) for language, _name in settings.LANGUAGES])
+    cache.delete_many(
+        [
+            make_template_fragment_key("survey-results", [results_key(survey, language)])
+            for language, _name in settings.LANGUAGES
+        ]
+    )
 
 
 def _compute(survey: Survey) -> dict:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.emails import EmailRecipient, absolute_url, build_email
 from portal.tasks import EMAIL_TASK_OPTIONS
-from surveys import actions
+from surveys import actions, results
 from surveys.models import Invitation, SendRun, Survey
 
 
@@ -108,3 +108,13 @@ def send_due_reminders() -> int:
 @shared_task
 def close_due_surveys() -> int:
     return actions.close_due_surveys()
+
+
+@shared_task
+def precompute_results(survey_id: int) -> bool:
+    """Compute a closed survey's results in every language (see surveys.results)."""
+    survey = Survey.objects.filter(pk=survey_id, closed_at__isnull=False).first()
+    if survey is None:
+        return False
+    results.precompute(survey)
+    return True

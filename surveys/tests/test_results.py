@@ -176,3 +176,42 @@ def test_survey_and_panel_pages_query_counts_are_constant(client, resident):
     member.invitations.update(sent_at=timezone.now())
     for name, count in few.items():
         assert count_queries(client, reverse(name)) == count, name
+
+
+def test_closing_a_survey_computes_its_results_in_every_language(
+    client, django_capture_on_commit_callbacks
+):
+    """Nobody waits for the figures of a large survey: they are ready when it closes."""
+    from surveys import actions
+    from surveys.results import results_key
+
+    now = timezone.now()
+    survey = SurveyFactory(opens_at=now - timedelta(days=9), closes_at=now + timedelta(days=1))
+    question = QuestionFactory(survey=survey)
+    answer(question, [6, 8])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.close_survey(survey=survey)
+    survey.refresh_from_db()
+    for language in ("nl", "en"):
+        assert cache.get(results_key(survey, language))["completed"] == 2
+    actions.publish_results(survey=survey)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("surveys:results", args=[survey.slug]))
+    assert page.context["completed"] == 2
+    assert not [q for q in queries if "surveys_answer" in q["sql"]]
+
+
+def test_removing_a_response_recomputes_the_kept_results(
+    client, django_capture_on_commit_callbacks
+):
+    survey = published()
+    question = QuestionFactory(survey=survey)
+    answer(question, [7, 7, 10])
+    url = reverse("surveys:results", args=[survey.slug])
+    assert "8,0" in client.get(url).text  # mean of 7, 7 and 10, now kept
+    with django_capture_on_commit_callbacks(execute=True):
+        Response.objects.filter(answers__value_number=10).delete()
+    page = client.get(url)
+    assert page.context["completed"] == 2
+    assert "7,0" in page.text
+    assert "8,0" not in page.text
