@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +30,8 @@ from initiatives.models import (
     WorkflowError,
 )
 from neighbourhoods.models import Event
-from portal.visitor_cache import shared_with_visitors
+from portal.paging import CityScalePaginator
+from portal.public_cache import shared_with_visitors
 
 PAGE_SIZE = 20
 INVITATION_SALT = "initiatives.co-initiator-invitation"
@@ -75,7 +75,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         initiatives = form.filter(Initiative.objects.public().for_listing())
     else:
         initiatives = Initiative.objects.public().for_listing().sorted_by("newest")
-    page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CityScalePaginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     view = "map" if request.GET.get("view") == "map" else "list"

@@ -21,7 +21,7 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
-from portal.visitor_cache import shared_with_visitors
+from portal.public_cache import shared_with_visitors
 
 VOTE_MESSAGES = {
     actions.VoteResult.ADDED: (messages.SUCCESS, gettext_lazy("Your priority vote is counted.")),

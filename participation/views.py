@@ -28,7 +28,7 @@ from participation.models import (
     TeamMembership,
     Topic,
 )
-from portal.visitor_cache import shared_with_visitors
+from portal.public_cache import shared_with_visitors
 
 PAGE_SIZE = 20
 # The follow form shares its field names with the filter form on the same page.

@@ -13,10 +13,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal import notifications, visitor_cache
+        from portal import notifications, public_cache
 
         post_migrate.connect(_create_defaults, sender=self)
-        visitor_cache.connect_signals()
+        public_cache.connect_signals()
         from django.contrib.auth.signals import user_logged_in
 
         from portal.privacy import forget_retention_warning

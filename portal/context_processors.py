@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from portal import visitor_cache
+from portal import public_cache
 
 
 def portal(request: HttpRequest) -> dict:
@@ -23,6 +23,6 @@ def portal(request: HttpRequest) -> dict:
     }
     if getattr(request, "visitor_page", False):
         # A page kept for every visitor carries a placeholder; each visitor's own token
-        # replaces it when the page is sent (portal.visitor_cache).
-        context["csrf_token"] = visitor_cache.CSRF_PLACEHOLDER
+        # replaces it when the page is sent (portal.public_cache).
+        context["csrf_token"] = public_cache.CSRF_PLACEHOLDER
     return context

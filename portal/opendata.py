@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from initiatives.models import Initiative
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
 from portal.emails import absolute_url
-from portal.visitor_cache import shared_with_visitors
+from portal.public_cache import shared_with_visitors
 from surveys.indicators import indicator_rows_for_years
 from surveys.models import IndicatorYear, Survey
 from surveys.results import survey_results

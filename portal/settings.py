@@ -115,7 +115,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.visitor_cache.WritesBumpMiddleware",
+    "portal.public_cache.WritesBumpMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -247,7 +247,7 @@ BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 # How old the city dashboard's figures may be (seconds); 0 computes them on every visit.
 PORTAL_DASHBOARD_CACHE_SECONDS = env_int("PORTAL_DASHBOARD_CACHE_SECONDS", 600)
 
-# How long public pages are kept for visitors who are not signed in (portal.visitor_cache;
+# How long public pages are kept for visitors who are not signed in (portal.public_cache;
 # any change to public content renews them at once, this bounds clock-driven changes).
 # Only with Redis: a per-process cache cannot tell other processes what changed.
 PORTAL_VISITOR_CACHE_SECONDS = env_int("PORTAL_VISITOR_CACHE_SECONDS", 60 if REDIS_URL else 0)

@@ -18,7 +18,7 @@ from portal import dashboard, my_page, notifications, privacy, search
 from portal import home as home_page
 from portal.forms import DeleteAccountForm, NotificationPreferencesForm, PeriodForm
 from portal.models import Notification, NotificationPreference, PortalPage, User
-from portal.visitor_cache import shared_with_visitors
+from portal.public_cache import shared_with_visitors
 
 
 @require_safe

@@ -24,7 +24,6 @@ from procurement.models import (
     TenderInvitation,
     Threshold,
     advised_procedure,
-    cpv_overlap,
 )
 
 
@@ -49,12 +48,7 @@ class CpvSubtreeFilter(admin.SimpleListFilter):
         prefix = CpvCode.prefix_of_input(self.value() or "")
         if prefix is None:
             return queryset
-        # The codes first (a division has at most a few hundred), so the planner knows
-        # how many there are; then the suppliers through the (code, supplier) index,
-        # with no join over every interest and no DISTINCT.
-        codes = list(CpvCode.objects.filter(cpv_overlap("", [prefix])).values_list("pk", flat=True))
-        interests = Supplier.cpv_codes.through.objects.filter(cpvcode_id__in=codes)
-        return queryset.filter(pk__in=interests.values("supplier_id"))
+        return queryset.in_cpv_subtree(prefix)
 
 
 class CertificateFilter(admin.SimpleListFilter):

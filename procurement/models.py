@@ -88,6 +88,17 @@ def new_feed_token() -> str:
     return secrets.token_hex(16)
 
 
+class SupplierQuerySet(models.QuerySet["Supplier"]):
+    def in_cpv_subtree(self, prefix: str) -> "SupplierQuerySet":
+        """Suppliers of a code in the subtree of ``prefix``, or of a broader code above
+        it. The codes come first (a division has at most a few hundred), so the planner
+        knows how many there are; then the suppliers through the (code, supplier) index,
+        with no join over every interest and no DISTINCT."""
+        codes = list(CpvCode.objects.filter(cpv_overlap("", [prefix])).values_list("pk", flat=True))
+        interests = Supplier.cpv_codes.through.objects.filter(cpvcode_id__in=codes)
+        return self.filter(pk__in=interests.values("supplier_id"))
+
+
 class Supplier(models.Model):
     """A company in the supplier database. Pending until a procurement officer verifies
     it; only verified suppliers appear in the officers' search and shortlists."""
@@ -164,6 +175,8 @@ class Supplier(models.Model):
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     feed_token = models.CharField(max_length=32, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SupplierQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supplier")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from neighbourhoods.models import Neighbourhood
 from portal.models import User
-from portal.visitor_cache import bump_after_commit
+from portal.public_cache import bump_after_commit
 from surveys.models import Invitation, PanelMember, SendRun, Survey
 
 LEAVE_SALT = "surveys.panel.leave"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.visitor_cache import shared_with_visitors
+from portal.public_cache import shared_with_visitors
 from surveys import actions, answering
 from surveys.forms import PanelForm
 from surveys.indicators import indicator_table, yearly_counts

@@ -78,3 +78,32 @@ class Command(BaseCommand):
                 f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
                 f"{_percentile(timings, 0.95):>8.1f}"
             )
+        self._supplier_search(repeat)
+
+    def _supplier_search(self, repeat: int) -> None:
+        """The officers' supplier search itself (what the back office's list runs): the
+        number of matches and the first page of 50 by name."""
+        searches = [
+            ("suppliers: CPV 45 subtree, small", "45", {"size": Supplier.Size.SMALL}),
+            (
+                "suppliers: CPV 4521, small, region",
+                "4521",
+                {"size": Supplier.Size.SMALL, "service_area": Supplier.Area.REGION},
+            ),
+            ("suppliers: CPV 7231 subtree", "7231", {}),
+        ]
+        for label, prefix, filters in searches:
+            timings = []
+            for run in range(repeat + 3):
+                with CaptureQueriesContext(connection) as queries:
+                    begin = time.perf_counter()
+                    found = Supplier.objects.in_cpv_subtree(prefix).filter(**filters)
+                    total = found.count()
+                    first = list(found.order_by("name", "-pk")[:50])
+                    elapsed = (time.perf_counter() - begin) * 1000
+                if run >= 3:
+                    timings.append(elapsed)
+            self.stdout.write(
+                f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
+                f"{_percentile(timings, 0.95):>8.1f}  ({total:,} found, {len(first)} shown)"
+            )

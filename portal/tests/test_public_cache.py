@@ -1,4 +1,4 @@
-"""Public pages kept for visitors who are not signed in (portal.visitor_cache): served
+"""Public pages kept for visitors who are not signed in (portal.public_cache): served
 again without the database, never stale after a change, never shared with anyone
 signed in, and with each visitor's own form token."""
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
-from portal import visitor_cache
+from portal import public_cache
 from portal.tests.factories import NotificationFactory
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -54,7 +54,7 @@ def test_each_visitor_gets_an_own_token_that_works(kept, initiative):
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(url)
     token = TOKEN.search(page.text).group(1)
-    assert visitor_cache.CSRF_PLACEHOLDER not in page.text
+    assert public_cache.CSRF_PLACEHOLDER not in page.text
     assert re.search(r'"X-CSRFToken": "[A-Za-z0-9]{64}"', page.text)  # htmx's header too
     switched = visitor.post(
         reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
@@ -96,12 +96,12 @@ def test_a_bulk_update_through_a_write_request_shows_at_once(kept, client):
 
 @pytest.mark.django_db(transaction=True)
 def test_quiet_tables_leave_the_kept_pages_alone(kept, resident):
-    visitor_cache.bump()
-    before = visitor_cache.cache.get(visitor_cache.GENERATION_KEY)
+    public_cache.bump()
+    before = public_cache.cache.get(public_cache.GENERATION_KEY)
     NotificationFactory(recipient=resident)
-    assert visitor_cache.cache.get(visitor_cache.GENERATION_KEY) == before
+    assert public_cache.cache.get(public_cache.GENERATION_KEY) == before
     InitiativeFactory(status=Status.SUBMITTED)
-    assert visitor_cache.cache.get(visitor_cache.GENERATION_KEY) != before
+    assert public_cache.cache.get(public_cache.GENERATION_KEY) != before
 
 
 def test_signed_in_residents_never_get_the_visitors_page(kept, initiative, client, resident):
@@ -154,7 +154,7 @@ def test_an_unreachable_cache_renders_pages_and_accepts_writes(kept, initiative)
     url = reverse("initiatives:detail", args=[initiative.pk])
     with override_settings(CACHES=unreachable):
         assert "Bankjes aan het water" in Client().get(url).text
-        visitor_cache.bump()
+        public_cache.bump()
         initiative.title = "Nog steeds opgeslagen"
         initiative.save()
     initiative.refresh_from_db()

@@ -1,4 +1,7 @@
-"""Public pages as a visitor without an account sees them, kept in the shared cache.
+"""What the public sees, kept in the shared cache while it is unchanged.
+
+Public pages as a visitor without an account sees them, and costly figures behind
+public lists (how many initiatives there are), are kept in the shared cache.
 
 Most of the portal's traffic is residents reading: the home page, the initiatives, a
 neighbourhood, survey results, the tender calendar. For a visitor who is not signed in
@@ -103,7 +106,7 @@ def _on_model_change(sender, **kwargs) -> None:
 
 def connect_signals() -> None:
     for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_model_change, dispatch_uid=f"visitor_cache_{signal}")
+        signal.connect(_on_model_change, dispatch_uid=f"public_cache_{signal}")
 
 
 class WritesBumpMiddleware:
@@ -118,6 +121,38 @@ class WritesBumpMiddleware:
         if request.method in UNSAFE_METHODS:
             bump()
         return response
+
+
+def _current(key: str) -> tuple[int, object]:
+    """The current generation, and what is kept under ``key`` for it (None when nothing
+    is, or only something older). Raises the cache's errors."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:  # first use, or the cache lost it: start a new generation
+        cache.add(GENERATION_KEY, _fresh_generation(), None)
+        return cache.get(GENERATION_KEY), None
+    kept = found.get(key)
+    return generation, kept[1] if kept is not None and kept[0] == generation else None
+
+
+def _keep(key: str, generation: int, value) -> None:
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.set(key, (generation, value), _seconds())
+
+
+def kept_while_unchanged(key: str, compute):
+    """``compute()``, kept while public content is unchanged (and at most the kept
+    pages' lifetime)."""
+    if not _seconds():
+        return compute()
+    try:
+        generation, value = _current(key)
+    except CACHE_ERRORS:
+        return compute()
+    if value is None:
+        value = compute()
+        _keep(key, generation, value)
+    return value
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -152,7 +187,7 @@ def _with_own_token(request: HttpRequest, response: HttpResponse) -> HttpRespons
 
 
 def _from_kept(request: HttpRequest, kept: tuple) -> HttpResponse:
-    _generation, content, headers = kept
+    content, headers = kept
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
@@ -168,28 +203,18 @@ def shared_with_visitors(view):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            generation, kept = _current(key)
         except CACHE_ERRORS:
             return view(request, *args, **kwargs)
-        generation = found.get(GENERATION_KEY)
-        kept = found.get(key)
-        if kept is not None and generation is not None and kept[0] == generation:
+        if kept is not None:
             return _from_kept(request, kept)
-        if generation is None:
-            generation = _fresh_generation()
-            try:
-                if not cache.add(GENERATION_KEY, generation, None):
-                    generation = cache.get(GENERATION_KEY)
-            except CACHE_ERRORS:
-                return view(request, *args, **kwargs)
         request.visitor_page = True  # the context processor renders the token placeholder
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
             response.render()
         if _keepable(response):
             headers = [(k, v) for k, v in response.items() if k.lower() not in DROPPED_HEADERS]
-            with contextlib.suppress(*CACHE_ERRORS):
-                cache.set(key, (generation, response.content, headers), _seconds())
+            _keep(key, generation, (response.content, headers))
         return _with_own_token(request, response)
 
     return wrapper
