@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django.views.i18n import set_language
 
-from portal import dashboard, my_page, notifications, privacy, search
+from portal import dashboard, my_page, notifications, privacy, public_cache, search
 from portal import home as home_page
 from portal.forms import DeleteAccountForm, NotificationPreferencesForm, PeriodForm
 from portal.models import Notification, NotificationPreference, PortalPage, User
@@ -24,7 +24,9 @@ from portal.public_cache import shared_with_visitors
 @require_safe
 @shared_with_visitors
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", home_page.happening_now())
+    # The same for everyone, signed in or not: kept while public content is unchanged.
+    happening = public_cache.kept_while_unchanged("home", home_page.happening_now)
+    return render(request, "portal/home.html", happening)
 
 
 @require_POST

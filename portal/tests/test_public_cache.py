@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.contrib.messages import constants
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from initiatives.models import Status
@@ -159,3 +161,16 @@ def test_an_unreachable_cache_renders_pages_and_accepts_writes(kept, initiative)
         initiative.save()
     initiative.refresh_from_db()
     assert initiative.title == "Nog steeds opgeslagen"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_home_lists_are_kept_for_signed_in_residents_too(kept, client, resident):
+    client.force_login(resident)
+    InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
+    assert "Bankjes aan het water" in client.get(reverse("home")).text
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(reverse("home"))
+    assert not [q for q in again if "initiatives_initiative" in q["sql"]]
+    assert reverse("portal:my_page") in page.text  # still their own page around the lists
+    InitiativeFactory(status=Status.SUBMITTED, title="Picknicktafels")
+    assert "Picknicktafels" in client.get(reverse("home")).text
