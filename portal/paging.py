@@ -9,7 +9,8 @@ from portal import public_cache
 
 
 class CityScalePaginator(Paginator):
-    """Paging through tens of thousands of public rows. The total is kept while public
+    """Paging through tens of thousands of rows (public lists, the officers' supplier
+    search). The total is kept while public
     content is unchanged (counting 100,000 initiatives on every visit is the costliest
     part of a list), and a page finds its rows' ids first, a walk over an index alone
     that stays cheap at page 2,000, before fetching just those rows with everything

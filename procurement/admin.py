@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import ReadOnlyInline, action_form
 from portal.audit import AuditedAdmin
+from portal.paging import CityScalePaginator
 from procurement import actions
 from procurement.models import (
     Certificate,
@@ -86,9 +87,11 @@ class SupplierAdmin(AuditedAdmin):
         CertificateFilter,
     ]
     search_fields = ["name", "kvk_number", "city"]
-    # Fifty a page, and no second count of all 50,000 suppliers on every filtered search.
+    # Fifty a page, no second count of all 50,000 suppliers on every filtered search, and
+    # the number found kept while nothing changes (paging through a search counts once).
     list_per_page = 50
     show_full_result_count = False
+    paginator = CityScalePaginator
     readonly_fields = ["size", "is_local", "verified_at", "created_at"]
     autocomplete_fields = ["cpv_codes"]
     inlines = [CertificateInline]

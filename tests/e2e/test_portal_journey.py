@@ -181,3 +181,26 @@ def test_portal_pages_have_no_axe_violations(
         assert response.status in {200, 400}, path
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert_accessible(page)
+
+
+def test_kept_pages_serve_visitors_forms_that_work_and_show_changes_at_once(
+    page: Page, browser, live_server, settings, assert_accessible
+):
+    """Public pages kept for visitors (portal.public_cache), in Chromium: a second visitor
+    gets the kept list, the language switch on it (a form with its own token) works, and
+    a new initiative shows on the next visit."""
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 60
+    _some_of_everything()
+    first_visitor = browser.new_page()
+    first_visitor.goto(live_server.url + "/initiatieven/")  # rendered and kept
+    first_visitor.close()
+
+    page.goto(live_server.url + "/initiatieven/")
+    expect(page.get_by_role("link", name="Speeltuin op het Havenplein")).to_be_visible()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Citizen initiatives")
+    assert_accessible(page)
+
+    InitiativeFactory(title="Bankjes langs de haven", status=Status.SUBMITTED)
+    page.reload()
+    expect(page.get_by_role("link", name="Bankjes langs de haven")).to_be_visible()
