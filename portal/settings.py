@@ -350,6 +350,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # older than the lease (longer than any task may run) belongs to a worker that died.
 PORTAL_EMAIL_BATCH = env_int("PORTAL_EMAIL_BATCH", 100)
 PORTAL_EMAIL_CLAIM_LEASE_SECONDS = env_int("PORTAL_EMAIL_CLAIM_LEASE_SECONDS", 600)
+# While the mail server refuses, retries wait this long, doubling each time (at most 1 h).
+PORTAL_EMAIL_RETRY_BACKOFF_SECONDS = env_int("PORTAL_EMAIL_RETRY_BACKOFF_SECONDS", 30)
 
 CELERY_BEAT_SCHEDULE = {
     "relay-email-outbox": {

@@ -29,7 +29,7 @@ EMAIL_TASK_OPTIONS = {
     "bind": True,
     "acks_late": True,
     "autoretry_for": _RETRYABLE,
-    "retry_backoff": 30,
+    "retry_backoff": settings.PORTAL_EMAIL_RETRY_BACKOFF_SECONDS,
     "retry_backoff_max": 3600,
     "max_retries": 8,
 }
