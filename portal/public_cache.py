@@ -156,9 +156,13 @@ def kept_while_unchanged(key: str, compute):
 
 
 def _page_key(request: HttpRequest) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    """One kept page per address as the visitor asked for it (scheme and host included,
+    so absolute links never point at another of the allowed hosts), language and htmx
+    target."""
+    address = request.build_absolute_uri()
     partial = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
-    return f"visitor-page:{request.LANGUAGE_CODE}:{partial}:{path}"
+    digest = hashlib.sha256(f"{address}|{partial}".encode()).hexdigest()
+    return f"visitor-page:{request.LANGUAGE_CODE}:{digest}"
 
 
 def _shareable(request: HttpRequest) -> bool:

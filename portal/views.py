@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -196,7 +198,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
     """The portal-wide search. With htmx the results region updates as one types;
     without JavaScript the form submits and the same page comes back."""
     text = request.GET.get("q", "").strip()[:200]
-    groups = search.search_everything(text)
+    # The same hits for everyone: kept while public content is unchanged.
+    key = f"search:{translation.get_language()}:{hashlib.sha256(text.encode()).hexdigest()}"
+    groups = public_cache.kept_while_unchanged(key, lambda: search.search_everything(text))
     template = "portal/search.html"
     if request.htmx:
         template += "#search-results"

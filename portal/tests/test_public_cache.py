@@ -174,3 +174,29 @@ def test_the_home_lists_are_kept_for_signed_in_residents_too(kept, client, resid
     assert reverse("portal:my_page") in page.text  # still their own page around the lists
     InitiativeFactory(status=Status.SUBMITTED, title="Picknicktafels")
     assert "Picknicktafels" in client.get(reverse("home")).text
+
+
+def test_each_allowed_host_gets_its_own_kept_page(kept, initiative, settings):
+    """Pages may carry absolute links: one host's kept page is never sent for another."""
+    settings.ALLOWED_HOSTS = ["portal.example.nl", "www.portal.example.nl"]
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    Client(HTTP_HOST="www.portal.example.nl").get(url)
+    with CaptureQueriesContext(connection) as other_host:
+        Client(HTTP_HOST="portal.example.nl").get(url)
+    with CaptureQueriesContext(connection) as same_host:
+        Client(HTTP_HOST="www.portal.example.nl").get(url)
+    assert len(other_host) > 0
+    assert len(same_host) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_hits_are_kept_for_everyone_until_public_content_changes(kept, client, resident):
+    client.force_login(resident)
+    InitiativeFactory(status=Status.SUBMITTED, title="Speeltuin aan de haven")
+    url = reverse("portal:search") + "?q=speeltuin"
+    assert "Speeltuin aan de haven" in client.get(url).text
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert not [q for q in again if "initiatives_initiative" in q["sql"]]
+    InitiativeFactory(status=Status.SUBMITTED, title="Speeltuin bij de molen")
+    assert "Speeltuin bij de molen" in client.get(url).text
