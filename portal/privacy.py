@@ -131,6 +131,7 @@ def erase_person(*, user, withdraw_open_initiatives: bool = False, by=None) -> N
     other surveys the link is cut. Staff run the same for a request received by letter
     (``by`` is then the civil servant, and the audit log records it).
     """
+    from portal import public_cache
     from portal.audit import record  # the audit log also reads the registry's models
 
     if withdraw_open_initiatives:
@@ -143,6 +144,8 @@ def erase_person(*, user, withdraw_open_initiatives: bool = False, by=None) -> N
     if by is not None:
         record(actor=by, action="erased", target=user, summary="account erased on request")
     user.delete()
+    # Their name may be on kept public pages; contributions were re-credited by UPDATE.
+    public_cache.bump_after_commit()
 
 
 # --- retention: accounts nobody uses any more -------------------------------------------

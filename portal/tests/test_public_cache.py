@@ -200,3 +200,18 @@ def test_search_hits_are_kept_for_everyone_until_public_content_changes(kept, cl
     assert not [q for q in again if "initiatives_initiative" in q["sql"]]
     InitiativeFactory(status=Status.SUBMITTED, title="Speeltuin bij de molen")
     assert "Speeltuin bij de molen" in client.get(url).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_erased_resident_leaves_no_name_on_kept_pages(kept):
+    """Erasure by the retention job runs without a request: it renews the pages itself."""
+    from initiatives.tests.factories import CommentFactory
+    from portal import privacy
+    from portal.tests.factories import UserFactory
+
+    author = UserFactory(display_name="Zoë Zonneveld")
+    comment = CommentFactory(author=author)
+    url = reverse("initiatives:detail", args=[comment.initiative.pk])
+    assert "Zoë Zonneveld" in Client().get(url).text
+    privacy.erase_person(user=author)
+    assert "Zoë Zonneveld" not in Client().get(url).text
