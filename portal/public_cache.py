@@ -18,8 +18,9 @@ Correctness rests on one number, the *generation* of the public content:
   ``PORTAL_VISITOR_CACHE_SECONDS`` (60 by default when Redis is configured);
 - signed-in users, requests carrying a flash message and anything but a 200 without
   cookies are never kept;
-- the form token (CSRF) is never shared: the page is rendered with a placeholder and
-  every visitor gets their own token in its place.
+- the form token (CSRF) is never shared, nor the script nonce of the Content-Security-
+  Policy: the page is kept with placeholders, and each response gets its own in their
+  place.
 
 Without Redis (``make run``) nothing is kept: per-process caches cannot share the
 generation between processes. When the cache is unreachable pages are rendered as if
@@ -38,6 +39,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from redis.exceptions import RedisError
 
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "visitor-page:generation"
 CSRF_PLACEHOLDER = "visitor-page-csrf-token-placeholder"
+NONCE_PLACEHOLDER = "visitor-page-csp-nonce-placeholder"
 # The portal's own apps; third-party tables (sessions, allauth, OTP devices) never show
 # on a public page.
 PUBLIC_APPS = {"portal", "initiatives", "neighbourhoods", "surveys", "procurement", "participation"}
@@ -184,9 +187,15 @@ def _keepable(response: HttpResponse) -> bool:
 
 
 def _with_own_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder in response.content:
-        response.content = response.content.replace(placeholder, get_token(request).encode())
+    """Put this visitor's own form token and this response's script nonce (which the
+    Content-Security-Policy header then names) where the kept page has placeholders."""
+    content = response.content
+    csrf, nonce = CSRF_PLACEHOLDER.encode(), NONCE_PLACEHOLDER.encode()
+    if csrf in content:
+        content = content.replace(csrf, get_token(request).encode())
+    if nonce in content:
+        content = content.replace(nonce, str(get_nonce(request)).encode())
+    response.content = content
     return response
 
 

@@ -17,7 +17,7 @@ from portal import public_cache
 from portal.tests.factories import NotificationFactory
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ANY_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+ANY_TOKEN = re.compile(r'[A-Za-z0-9]{64}|nonce="[^"]+"')  # per response: token and nonce
 
 
 @pytest.fixture
@@ -215,3 +215,18 @@ def test_an_erased_resident_leaves_no_name_on_kept_pages(kept):
     assert "Zoë Zonneveld" in Client().get(url).text
     privacy.erase_person(user=author)
     assert "Zoë Zonneveld" not in Client().get(url).text
+
+
+def test_each_response_names_its_own_script_nonce(kept, initiative):
+    """The Content-Security-Policy nonce is per response, kept page or not: the script
+    tags carry the nonce the header names, never the first visitor's."""
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    nonces = []
+    for _visitor in range(2):
+        page = Client().get(url)
+        named = re.search(r"'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
+        used = set(re.findall(r'<script[^>]* nonce="([^"]+)"', page.text))
+        assert used == {named}
+        nonces.append(named)
+    assert nonces[0] != nonces[1]
+    assert public_cache.NONCE_PLACEHOLDER not in page.text
