@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference, User
+from portal.transactions import once_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -164,12 +165,7 @@ def send_emails_after_commit() -> None:
     """Once the notifications are committed, start sending the outbox: once per
     transaction however many were added. If the task queue is unreachable the emails
     wait in the outbox, and the relay (every minute) sends them when it is back."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        callback is _start_sending for _sids, callback, _robust in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_start_sending)
+    once_after_commit(_start_sending)
 
 
 def _start_sending() -> None:

@@ -36,12 +36,13 @@ import time
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from redis.exceptions import RedisError
+
+from portal.transactions import once_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +96,9 @@ def bump() -> None:
 
 def bump_after_commit() -> None:
     """Bump once the change is visible to other requests, never before: a page rendered
-    between the bump and the commit would otherwise be kept with the old content."""
-    transaction.on_commit(bump)
+    between the bump and the commit would otherwise be kept with the old content. A
+    transaction that changes many rows bumps once."""
+    once_after_commit(bump)
 
 
 def _on_model_change(sender, **kwargs) -> None:

@@ -147,18 +147,21 @@ def precompute(survey: Survey) -> None:
             cache.set(results_key(survey, language), _compute(survey), timeout=None)
 
 
+def rendered_keys(survey: Survey) -> list[str]:
+    """Where the results page's rendered figures are kept, per language."""
+    return [
+        make_template_fragment_key("survey-results", [results_key(survey, language)])
+        for language, _name in settings.LANGUAGES
+    ]
+
+
 def forget(survey: Survey) -> None:
     """The answers of a closed survey changed (a response removed): the kept results
     and their rendered page are recomputed."""
     if survey.closed_at is None:
         return
-    cache.delete_many([results_key(survey, language) for language, _name in settings.LANGUAGES])
-    cache.delete_many(
-        [
-            make_template_fragment_key("survey-results", [results_key(survey, language)])
-            for language, _name in settings.LANGUAGES
-        ]
-    )
+    languages = [language for language, _name in settings.LANGUAGES]
+    cache.delete_many([results_key(survey, code) for code in languages] + rendered_keys(survey))
 
 
 def _compute(survey: Survey) -> dict:

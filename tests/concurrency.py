@@ -1,7 +1,9 @@
 """Fire requests at the same moment from real threads, each with its own database
-connection, to try what the database constraints promise."""
+connection, to try what the database constraints promise; and wait for what other
+processes (a real worker, a mail server) do."""
 
 import threading
+import time
 from collections.abc import Callable
 
 from django.db import connection
@@ -35,3 +37,13 @@ def signed_in_post(user, url: str) -> Callable[[], int]:
     client = Client()
     client.force_login(user)
     return lambda: client.post(url).status_code
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Poll ``condition`` until it holds or the time is up; returns whether it held."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal import notifications
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
 from portal.tasks import send_pending_emails
+from tests.concurrency import wait_until
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -31,7 +32,7 @@ def test_real_worker_delivers_notification_email_exactly_once_when_run_twice(
         message="Het wijkfeest gaat door",
         dedupe_key="wijkfeest",
     )
-    _wait_until(lambda: len(mail.outbox) >= 1)
+    wait_until(lambda: len(mail.outbox) >= 1)
     # A redelivery and a manual retry of the same task.
     again = [send_pending_emails.apply_async(ignore_result=False) for _ in range(2)]
     assert [result.get(timeout=30) for result in again] == [0, 0]
@@ -60,12 +61,6 @@ def test_real_worker_sends_daily_digest_once(redis_worker, resident):
     assert not Notification.objects.filter(email_state=EmailState.IN_DIGEST).exists()
 
 
-def _wait_until(condition, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_survey_invitations_and_reminders_once(redis_worker):
@@ -79,7 +74,7 @@ def test_real_worker_sends_survey_invitations_and_reminders_once(redis_worker):
     QuestionFactory(survey=survey)
     actions.invite_whole_panel(survey=survey)
     run = actions.start_sending(survey=survey)  # autocommit: the batches go out at once
-    _wait_until(lambda: SendRun.objects.get(pk=run.pk).sent >= 3)
+    wait_until(lambda: SendRun.objects.get(pk=run.pk).sent >= 3)
     assert SendRun.objects.get(pk=run.pk).sent == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in members)
 
@@ -90,7 +85,7 @@ def test_real_worker_sends_survey_invitations_and_reminders_once(redis_worker):
     mail.outbox = []
     actions.start_reminders(survey=survey)
     actions.start_reminders(survey=survey)
-    _wait_until(lambda: len(mail.outbox) >= 2)
+    wait_until(lambda: len(mail.outbox) >= 2)
     time.sleep(1)  # room for a wrongly duplicated email to arrive
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in members[1:])
     assert set(survey.invitations.values_list("reminders_sent", flat=True)) == {0, 1}

@@ -26,6 +26,7 @@ from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
 from portal.tests.factories import NotificationFactory, UserFactory
+from tests.concurrency import wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -36,15 +37,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_until(condition, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 class ThrowawayRedis:
@@ -76,7 +68,7 @@ class ThrowawayRedis:
             ],
             stdout=subprocess.DEVNULL,
         )
-        assert _wait_until(self._answers, 10), "throwaway Redis did not start"
+        assert wait_until(self._answers, 10), "throwaway Redis did not start"
 
     def _answers(self) -> bool:
         try:
@@ -286,7 +278,7 @@ def test_redis_down_while_a_resident_comments_loses_no_email_and_sends_none_twic
     from portal.tasks import relay_outbox
 
     relay_outbox.delay()  # what Celery beat does every minute
-    assert _wait_until(lambda: sink.accepted[initiator.email] >= 1)
+    assert wait_until(lambda: sink.accepted[initiator.email] >= 1)
     time.sleep(1.5)  # room for a wrong second email
     assert sink.accepted == Counter({initiator.email: 1})
     waiting.refresh_from_db()
@@ -309,7 +301,7 @@ def test_a_worker_killed_mid_task_leaves_the_email_to_be_sent_exactly_once(
 
     send_pending_emails.delay()
     assert sink.greeted.wait(30), "the worker never reached the mail server"
-    assert _wait_until(
+    assert wait_until(
         lambda: Notification.objects.filter(email_state=EmailState.SENDING).count() == 3
     )
     first.kill()
@@ -319,7 +311,7 @@ def test_a_worker_killed_mid_task_leaves_the_email_to_be_sent_exactly_once(
     second.start()
     time.sleep(2.5)  # the lease (2 s in this test) runs out
     relay_outbox.delay()
-    assert _wait_until(lambda: sum(sink.accepted.values()) >= 3)
+    assert wait_until(lambda: sum(sink.accepted.values()) >= 3)
     time.sleep(1.5)
     assert sink.accepted == Counter({person.email: 1 for person in people})
     assert not Notification.objects.exclude(email_state=EmailState.SENT).exists()
@@ -337,7 +329,7 @@ def test_a_mail_server_refusing_for_a_while_gets_every_email_once_it_accepts(
     from portal.tasks import send_pending_emails
 
     send_pending_emails.delay()
-    assert _wait_until(lambda: sum(sink.accepted.values()) >= 2, seconds=60)
+    assert wait_until(lambda: sum(sink.accepted.values()) >= 2, seconds=60)
     time.sleep(1.5)
     assert sink.refused == 3  # retried with backoff until the server accepted
     assert sink.accepted == Counter({person.email: 1 for person in people})

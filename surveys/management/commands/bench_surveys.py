@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -79,10 +78,7 @@ class Command(BaseCommand):
             f"{(time.perf_counter() - started) * 1000:.0f} ms"
         )
         survey.refresh_from_db()
-        fragments = [
-            make_template_fragment_key("survey-results", [results.results_key(survey, code)])
-            for code, _name in settings.LANGUAGES
-        ]
+        fragments = results.rendered_keys(survey)
         self._time_page(
             survey,
             repeat,
