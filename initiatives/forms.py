@@ -13,6 +13,7 @@ from initiatives.models import (
 )
 from initiatives.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
+from portal.abuse import SpamGuardedForm
 from portal.validators import validate_plain_text
 
 
@@ -28,7 +29,7 @@ class ThemeChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(SpamGuardedForm, forms.ModelForm):
     """What a resident writes; the map (if JavaScript runs) fills latitude/longitude."""
 
     support_kinds = SupportKindChoiceField(
@@ -147,7 +148,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(SpamGuardedForm, forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:

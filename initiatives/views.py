@@ -30,6 +30,7 @@ from initiatives.models import (
     WorkflowError,
 )
 from neighbourhoods.models import Event
+from portal.abuse import rate_limited
 from portal.paging import CityScalePaginator
 from portal.public_cache import shared_with_visitors
 
@@ -157,12 +158,14 @@ def _replies_prefetch():
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("initiative_write")
 def initiative_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("initiative_write")
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_own_initiative(request, pk)
     if not initiative.is_editable:
@@ -235,6 +238,7 @@ def initiative_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("initiative_submit")
 def initiative_submit(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_own_initiative(request, pk)
     try:
@@ -299,6 +303,7 @@ def initiative_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
+@rate_limited("support")
 def initiative_support(request: HttpRequest, pk: int) -> HttpResponse:
     """Support, or take support back (``withdraw=1``). With htmx only the support
     region is swapped; without JavaScript the page reloads."""
@@ -345,6 +350,7 @@ def initiative_follow(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("comment")
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
     form = CommentForm(request.POST)
@@ -379,6 +385,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("report")
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("initiative", "author").filter(

@@ -282,7 +282,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
         return actions.may_publish(request.user, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return obj is None or not obj.is_published
+        """Only who holds the delete permission, and never a published programme."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_published)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -4,9 +4,10 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode
 
 from neighbourhoods.models import AgendaItem
+from portal.abuse import SpamGuardedForm
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(SpamGuardedForm, forms.ModelForm):
     """What a resident proposes for the neighbourhood's agenda."""
 
     class Meta:

@@ -21,6 +21,7 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
+from portal.abuse import rate_limited
 from portal.public_cache import shared_with_visitors
 
 VOTE_MESSAGES = {
@@ -151,6 +152,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("agenda_propose")
 def agenda_propose(request: HttpRequest, slug: str) -> HttpResponse:
     neighbourhood = _neighbourhood(slug)
     form = AgendaItemForm(request.POST or None)
@@ -202,6 +204,7 @@ def agenda_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("agenda_propose")
 def agenda_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The proposer may improve the text while nobody has answered it yet."""
     item = _agenda_item(slug, pk)
@@ -226,6 +229,7 @@ def agenda_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("agenda_vote")
 def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _agenda_item(slug, pk)
     if request.POST.get("withdraw"):
@@ -347,6 +351,7 @@ RSVP_MESSAGES = {
 
 @login_required
 @require_POST
+@rate_limited("event_rsvp")
 def event_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     """Say you will come, or that you no longer will (``cancel=1``)."""
     event = get_object_or_404(Event, pk=pk)

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Neighbourhood
 from participation.models import CouncilQuestion, TeamLogEntry, TeamMembership, Topic
+from portal.abuse import SpamGuardedForm
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SpamGuardedForm, forms.ModelForm):
     class Meta:
         model = TeamMembership
         fields = ["motivation"]
@@ -22,7 +23,7 @@ class LogEntryForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class CouncilQuestionForm(forms.ModelForm):
+class CouncilQuestionForm(SpamGuardedForm, forms.ModelForm):
     class Meta:
         model = CouncilQuestion
         fields = ["question", "context"]

@@ -28,6 +28,7 @@ from participation.models import (
     TeamMembership,
     Topic,
 )
+from portal.abuse import rate_limited
 from portal.public_cache import shared_with_visitors
 
 PAGE_SIZE = 20
@@ -169,6 +170,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("team_apply")
 def team_apply(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team(pk)
     form = ApplicationForm(request.POST)
@@ -222,6 +224,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("council_question")
 def council_ask(request: HttpRequest) -> HttpResponse:
     if not actions.is_council_member(request.user):
         raise PermissionDenied

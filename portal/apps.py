@@ -13,7 +13,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal import notifications, public_cache
+        from portal import abuse, notifications, public_cache  # noqa: F401 (abuse: checks)
 
         post_migrate.connect(_create_defaults, sender=self)
         public_cache.connect_signals()

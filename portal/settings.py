@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -223,6 +224,36 @@ ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 # allauth's rate limits stay at their defaults (login failures, sign-up, password
 # reset, email confirmation, ...): ACCOUNT_RATE_LIMITS is deliberately not overridden.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# --- Abuse guards (portal/abuse.py) -------------------------------------------
+
+# How often one person (or one address, for visitors) may do each action: "count/period"
+# with period s, m, h or d. Generous for people, tight for scripts.
+PORTAL_RATE_LIMITS = {
+    "initiative_write": "20/h",  # creating and editing initiatives (drafts included)
+    "initiative_submit": "5/h",
+    "support": "30/m",
+    "comment": "10/m",
+    "report": "10/h",
+    "agenda_propose": "10/h",
+    "agenda_vote": "30/m",
+    "survey_answer": "60/m",  # each page of a survey counts
+    "panel_join": "10/h",
+    "supplier_register": "10/h",
+    "council_question": "5/h",
+    "team_apply": "10/h",
+    "event_rsvp": "20/m",
+}
+# django_ratelimit is not an installed app: its cache checks predate Django's own
+# RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache
+# broken; portal.abuse has a deploy check that warns when production runs without Redis.
+RATELIMIT_VIEW = "portal.abuse.too_many_requests"
+# Behind a reverse proxy, the header that carries the visitor's address as Django sees
+# it (for example HTTP_X_REAL_IP); the proxy must set it, never pass a client's own.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER
+if CLIENT_IP_HEADER != "REMOTE_ADDR":
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER.removeprefix("HTTP_").replace("_", "-")
 MFA_TOTP_ISSUER = PORTAL_MUNICIPALITY_NAME
 
 # --- Internationalisation ---------------------------------------------------

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from portal.abuse import SpamGuardedForm
 from portal.validators import validate_plain_text
 from procurement.models import Certificate, CpvCode, Interest, Supplier, Tender
 
@@ -11,7 +12,7 @@ class CpvCodeField(forms.ModelMultipleChoiceField):
         return f"{obj.full_code} {obj.label}"
 
 
-class SupplierForm(forms.ModelForm):
+class SupplierForm(SpamGuardedForm, forms.ModelForm):
     """The company's profile. CPV: whole divisions from a plain list (works without
     JavaScript), or precise codes found with the search (htmx)."""
 

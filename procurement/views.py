@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.abuse import rate_limited
 from portal.public_cache import shared_with_visitors
 from procurement import actions
 from procurement.calendar import tender_calendar
@@ -191,6 +192,7 @@ def cpv_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("supplier_register")
 def register(request: HttpRequest) -> HttpResponse:
     if actions.supplier_of(request.user) is not None:
         return redirect("procurement:profile")

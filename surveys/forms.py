@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Neighbourhood
+from portal.abuse import SpamGuardedForm
 from surveys.models import AgeBand
 
 
-class PanelForm(forms.Form):
+class PanelForm(SpamGuardedForm, forms.Form):
     """Joining the resident panel: only what breakdowns need, and consent."""
 
     neighbourhood = forms.ModelChoiceField(

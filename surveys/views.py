@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.abuse import rate_limited
 from portal.public_cache import shared_with_visitors
 from surveys import actions, answering
 from surveys.forms import PanelForm
@@ -114,6 +115,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("survey_answer")
 def survey_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
     survey = _survey(slug)
     access = _access(request, survey)
@@ -237,6 +239,7 @@ def survey_results_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("panel_join")
 def panel(request: HttpRequest) -> HttpResponse:
     member = PanelMember.objects.filter(user=request.user).select_related("neighbourhood").first()
     form = PanelForm(

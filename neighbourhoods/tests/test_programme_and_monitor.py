@@ -282,3 +282,16 @@ def test_monitor_figures_are_kept_for_a_while(client, settings):
     assert response.context["figures"].initiatives == 0, "kept figures, as the page says"
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0
     assert client.get(url).context["figures"].initiatives == 1
+
+
+def test_staff_without_the_delete_permission_cannot_delete_a_draft_programme(client):
+    """Found by the authorisation matrix: deleting an unpublished programme once asked
+    only whether it was published, not whether the colleague may delete at all."""
+    researcher = StaffFactory()
+    researcher.groups.add(Role.RESEARCHER.group())
+    sign_in_staff(client, researcher)
+    programme = ProgrammeFactory()
+    url = f"/beheer/neighbourhoods/programme/{programme.pk}/delete/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Programme.objects.filter(pk=programme.pk).exists()

@@ -120,10 +120,26 @@ def test_deploy_check_passes_with_production_settings():
             "SECRET_KEY": "prod-like-secret-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
             "ALLOWED_HOSTS": "portal.example.nl",
             "SECURE_HSTS_PRELOAD": "true",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
         }
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_rate_limits_are_not_shared_between_workers():
+    """Production without Redis would count each worker's rate limits apart."""
+    result = _run_settings(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "prod-like-secret-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
+            "ALLOWED_HOSTS": "portal.example.nl",
+            "SECURE_HSTS_PRELOAD": "true",
+            "REDIS_URL": "",
+        }
+    )
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
 
 
 def test_seed_demo_is_idempotent_and_refuses_production(settings):

@@ -1,0 +1,714 @@
+"""Who may open what: every URL pattern of the portal (the back office included), asked
+by every kind of person, on things that belong to resident A.
+
+The people: a visitor who is not signed in, residents A and B, suppliers A and B (each a
+resident on the team of their own company), a council member, one colleague per staff
+role (signed in with password and authenticator app) and an administrator. Each request
+runs in a savepoint that is rolled back, so an allowed POST changes nothing for the next
+one; forms are posted empty, views that only take POST are posted to.
+
+The expected outcome of every cell comes from ``PORTAL`` (the portal's own pages, one
+rule per URL name) and ``BACK_OFFICE`` (what each staff role may do with each model in
+the Django admin). A URL in neither fails the test: a new page must say who may open it.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from http.cookies import SimpleCookie
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from portal.models import Role
+from portal.tests.factories import NotificationFactory, StaffFactory, UserFactory, sign_in_staff
+
+pytestmark = pytest.mark.django_db
+
+# --- outcomes -------------------------------------------------------------------------
+
+OK = "ok"  # the view served this person: a page, a file, a form error, a redirect onward
+LOGIN = "login"  # sent to sign in first
+DENIED = "denied"  # 403 or 404: not theirs, or not for them
+ADMIN_LOGIN = "admin login"  # sent to the back office's sign-in (not staff)
+
+
+def outcome(response, *, admin_login: str) -> str:
+    assert response.status_code < 500, f"server error {response.status_code}"
+    if response.status_code in (403, 404):
+        return DENIED
+    if response.status_code in (301, 302, 303):
+        target = response["Location"]
+        if target.startswith(admin_login):
+            return ADMIN_LOGIN
+        if target.startswith(reverse("account_login")):
+            return LOGIN
+    return OK
+
+
+# --- the people -----------------------------------------------------------------------
+
+STAFF_ROLES = [role for role in Role if role not in (Role.RESIDENT, Role.COUNCIL_MEMBER)]
+PEOPLE = [
+    "anonymous",
+    "resident_a",
+    "resident_b",
+    "supplier_a",
+    "supplier_b",
+    "council_member",
+    *[role.value for role in STAFF_ROLES],
+    "superuser",
+]
+STAFF = {role.value for role in STAFF_ROLES} | {"superuser"}
+
+
+# --- rules for the portal's own pages ------------------------------------------------
+
+
+def everyone(person: str) -> str:
+    return OK
+
+
+def signed_in(person: str) -> str:
+    return LOGIN if person == "anonymous" else OK
+
+
+def only(*allowed: str) -> Callable[[str], str]:
+    """Signed-in people other than ``allowed`` get a 403 or 404."""
+
+    def rule(person: str) -> str:
+        if person == "anonymous":
+            return LOGIN
+        return OK if person in allowed else DENIED
+
+    return rule
+
+
+def visible_to(*allowed: str) -> Callable[[str], str]:
+    """No sign-in asked; who is not ``allowed`` (the visitor included) gets a 404."""
+
+    def rule(person: str) -> str:
+        return OK if person in allowed else DENIED
+
+    return rule
+
+
+def residents_only(person: str) -> str:
+    """Staff accounts are managed in the back office, not by their holders."""
+    if person == "anonymous":
+        return LOGIN
+    return DENIED if person in STAFF else OK
+
+
+def sign_in_step(person: str) -> str:
+    """A step of signing in: a visitor who has not begun is sent to the start."""
+    return LOGIN if person == "anonymous" else OK
+
+
+def with_authenticator(person: str) -> str:
+    """Only who has an authenticator app (here: the staff, who must) can turn it off."""
+    if person == "anonymous":
+        return LOGIN
+    return OK if person in STAFF else DENIED
+
+
+def nobody(person: str) -> str:
+    """Nobody in the world has recovery codes yet: 404 for all who are signed in."""
+    return LOGIN if person == "anonymous" else DENIED
+
+
+owner = only("resident_a")
+suppliers = only("supplier_a", "supplier_b")
+
+# URL name -> rule. Objects in the URL belong to resident A (or supplier A); tokens are
+# A's own: a link from an email works for whoever holds it, as such links do.
+PORTAL: dict[str, Callable[[str], str]] = {
+    "home": everyone,
+    "health": everyone,
+    "set_language": everyone,
+    # Accounts (allauth): sign-in pages for visitors, account pages for the signed-in.
+    "account_login": everyone,
+    "account_logout": everyone,
+    "account_inactive": everyone,
+    "account_signup": everyone,
+    "account_reauthenticate": signed_in,
+    "account_email": signed_in,
+    "account_email_verification_sent": everyone,
+    "account_change_password": signed_in,
+    "account_set_password": signed_in,
+    "account_reset_password": everyone,
+    "account_confirm_login_code": sign_in_step,
+    "account_confirm_email": everyone,
+    "account_reset_password_from_key_done": everyone,
+    "account_reset_password_from_key": everyone,
+    "account_reset_password_done": everyone,
+    "mfa_index": signed_in,
+    "mfa_authenticate": sign_in_step,
+    "mfa_reauthenticate": signed_in,
+    "mfa_activate_totp": signed_in,
+    "mfa_deactivate_totp": with_authenticator,
+    "mfa_view_recovery_codes": nobody,
+    "mfa_generate_recovery_codes": signed_in,
+    "mfa_download_recovery_codes": nobody,
+    # The portal's kernel.
+    "portal:notifications": signed_in,
+    "portal:notification_read": owner,
+    "portal:notifications_read": signed_in,
+    "portal:notification_preferences": signed_in,
+    "portal:unsubscribe": everyone,
+    "portal:page": everyone,
+    "portal:search": everyone,
+    "portal:dashboard": everyone,
+    "portal:dashboard_csv": everyone,
+    "portal:open_data": everyone,
+    "portal:api_initiatives": everyone,
+    "portal:api_agenda_items": everyone,
+    "portal:api_programmes": everyone,
+    "portal:api_events": everyone,
+    "portal:api_surveys": everyone,
+    "portal:api_survey_results": everyone,
+    "portal:api_indicators": everyone,
+    "portal:api_neighbourhoods_geojson": everyone,
+    "portal:api_initiatives_geojson": everyone,
+    "portal:my_page": signed_in,
+    "portal:my_data": signed_in,
+    "portal:my_data_download": signed_in,
+    "portal:delete_account": residents_only,
+    # Neighbourhoods.
+    "neighbourhoods:list": everyone,
+    "neighbourhoods:find": everyone,
+    "neighbourhoods:monitor_csv": everyone,
+    "neighbourhoods:events": everyone,
+    "neighbourhoods:event": everyone,
+    "neighbourhoods:event_rsvp": signed_in,
+    "neighbourhoods:event_ics": everyone,
+    "neighbourhoods:detail": everyone,
+    "neighbourhoods:follow": signed_in,
+    "neighbourhoods:agenda": everyone,
+    "neighbourhoods:agenda_propose": signed_in,
+    "neighbourhoods:agenda_item": everyone,
+    "neighbourhoods:agenda_edit": owner,
+    "neighbourhoods:agenda_vote": signed_in,
+    # A programme not yet published: nobody sees it on the portal (staff use the admin).
+    "neighbourhoods:programme": visible_to(),
+    "neighbourhoods:monitor": everyone,
+    # Initiatives: the public one is A's submitted initiative; edit, preview and submit
+    # are on A's draft.
+    "initiatives:list": everyone,
+    "initiatives:create": signed_in,
+    "initiatives:similar": everyone,
+    "initiatives:detail": everyone,
+    "initiatives:edit": owner,
+    "initiatives:preview": owner,
+    "initiatives:submit": owner,
+    "initiatives:withdraw": owner,
+    "initiatives:answer": owner,
+    "initiatives:support": signed_in,
+    "initiatives:follow": signed_in,
+    "initiatives:comment": signed_in,
+    "initiatives:market_signup": owner,
+    "initiatives:report": signed_in,
+    # A file of A's draft: only A sees it until the initiative is public.
+    "initiatives:attachment": visible_to("resident_a"),
+    # The invitation is for resident B's address; anyone signed in reaches the page,
+    # which tells others it is not for them.
+    "initiatives:invitation": signed_in,
+    # Surveys.
+    "surveys:list": everyone,
+    "surveys:panel": signed_in,
+    "surveys:panel_leave": everyone,
+    "surveys:invitation": everyone,
+    "surveys:indicators": everyone,
+    "surveys:indicator": everyone,
+    "surveys:start": everyone,
+    "surveys:page": everyone,
+    "surveys:thanks": everyone,
+    "surveys:results": everyone,
+    "surveys:results_csv": everyone,
+    # Procurement.
+    "procurement:calendar": everyone,
+    "procurement:calendar_ics": everyone,
+    "procurement:calendar_csv": everyone,
+    "procurement:ocds": everyone,
+    "procurement:supplier_ics": everyone,
+    "procurement:tender": everyone,
+    # Any supplier may say it is interested; who has no company is sent to register one.
+    "procurement:interest": signed_in,
+    "procurement:cpv_search": everyone,
+    "procurement:profile": signed_in,
+    "procurement:register": signed_in,
+    "procurement:team_invite": suppliers,
+    "procurement:team_accept": signed_in,
+    # Participation.
+    "participation:processes": everyone,
+    "participation:teams": everyone,
+    "participation:team": everyone,
+    "participation:team_apply": signed_in,
+    # The team's progress log is written by its leads (A leads the team).
+    "participation:team_log": owner,
+    "participation:council": everyone,
+    "participation:council_ask": only("council_member"),
+    # A question not yet answered: only the council member who asked it sees it.
+    "participation:council_question": visible_to("council_member"),
+    "participation:decisions": everyone,
+    "participation:decision_follow": signed_in,
+    "participation:decisions_rss": everyone,
+    "participation:decisions_atom": everyone,
+    "participation:decision": everyone,
+    "participation:process": everyone,
+    "participation:process_follow": signed_in,
+}
+
+# What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
+# The administrator may do everything; residents, suppliers and council members nothing.
+# Deleting is rare on purpose: initiatives, suppliers and surveys are withdrawn, archived
+# or closed, so their history stays.
+BACK_OFFICE: dict[str, dict[str, str]] = {
+    "Area manager": {
+        "initiatives.comment": "v",
+        "initiatives.initiative": "cv",
+        "initiatives.marketpitch": "v",
+        "initiatives.theme": "v",
+        "neighbourhoods.agendaitem": "acv",
+        "neighbourhoods.event": "acv",
+        "neighbourhoods.neighbourhood": "v",
+        "neighbourhoods.programme": "acv",
+        "participation.decision": "acv",
+        "participation.process": "acv",
+        "participation.taskteam": "acv",
+        "participation.teammembership": "acv",
+        "participation.topic": "v",
+    },
+    "Initiative broker": {
+        "initiatives.comment": "cv",
+        "initiatives.initiative": "cv",
+        "initiatives.marketpitch": "dv",
+        "initiatives.theme": "cv",
+        "neighbourhoods.event": "acv",
+    },
+    "Privacy officer": {"portal.auditentry": "v", "portal.user": "v"},
+    "Procurement officer": {
+        "procurement.cpvcode": "v",
+        "procurement.supplier": "acv",
+        "procurement.tender": "acv",
+        "procurement.threshold": "acv",
+    },
+    "Researcher": {
+        "participation.councilquestion": "cv",
+        "participation.decision": "acv",
+        "participation.topic": "v",
+        "surveys.indicator": "acv",
+        "surveys.panelmember": "v",
+        "surveys.question": "acdv",
+        "surveys.survey": "acv",
+    },
+}
+
+
+# --- the world: resident A's things, and the people ----------------------------------
+
+
+@dataclass
+class World:
+    people: dict
+    objects: dict
+
+
+def _build_world() -> World:
+    from initiatives import actions as initiative_actions
+    from initiatives.models import Attachment, Status
+    from initiatives.tests.factories import CommentFactory, InitiativeFactory
+    from initiatives.views import invitation_token
+    from neighbourhoods.tests.factories import (
+        AgendaItemFactory,
+        EventFactory,
+        NeighbourhoodFactory,
+        ProgrammeFactory,
+    )
+    from participation.models import CouncilQuestion, TeamMembership
+    from participation.tests.factories import (
+        DecisionFactory,
+        MembershipFactory,
+        ProcessFactory,
+        TaskTeamFactory,
+    )
+    from portal.models import PortalPage
+    from portal.notifications import unsubscribe_token
+    from procurement import actions as procurement_actions
+    from procurement.tasks import team_token
+    from procurement.tests.factories import SupplierMemberFactory, TenderFactory
+    from surveys import actions as survey_actions
+    from surveys.models import Indicator, Invitation, Survey
+    from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
+
+    a = UserFactory(display_name="Anna")
+    b = UserFactory(display_name="Bram")
+    council = UserFactory(display_name="Raadslid")
+    council.groups.add(Role.COUNCIL_MEMBER.group())
+    supplier_a = SupplierMemberFactory().user
+    supplier_b = SupplierMemberFactory().user
+    people = {
+        "anonymous": None,
+        "resident_a": a,
+        "resident_b": b,
+        "supplier_a": supplier_a,
+        "supplier_b": supplier_b,
+        "council_member": council,
+    }
+    for role in STAFF_ROLES:
+        colleague = StaffFactory()
+        colleague.groups.add(role.group())
+        people[role.value] = colleague
+    people["superuser"] = StaffFactory(is_superuser=True)
+
+    neighbourhood = NeighbourhoodFactory()
+    public = InitiativeFactory(initiator=a, neighbourhood=neighbourhood, status=Status.SUBMITTED)
+    draft = InitiativeFactory(initiator=a, neighbourhood=neighbourhood)
+    attachment = Attachment.objects.create(
+        initiative=draft,
+        kind=Attachment.Kind.DOCUMENT,
+        token="a" * 32,
+        extension="pdf",
+        content_type="application/pdf",
+        original_name="plan.pdf",
+        size=9,
+        file=ContentFile(b"%PDF-1.4\n", name="plan.pdf"),
+    )
+    invitation = initiative_actions.invite_co_initiator(initiative=draft, email=b.email, by=a)
+    PanelMemberFactory(user=a)
+    panel_survey = SurveyFactory()
+    survey_actions.invite_whole_panel(survey=panel_survey)
+    open_survey = SurveyFactory(audience=Survey.Audience.OPEN)
+    QuestionFactory(survey=open_survey, page=1)
+    from initiatives.models import MarketPitch
+    from portal import audit
+    from portal.models import NotificationPreference
+
+    NotificationPreference.objects.create(user=a, kind="announcement", email="never")
+    audit.record(actor=people["superuser"], action="viewed", target=a)
+    MarketPitch.objects.create(event=EventFactory(), initiative=draft, signed_up_by=a)
+    supplier = supplier_a.supplier_membership.supplier
+    team = TaskTeamFactory()
+    MembershipFactory(
+        team=team,
+        user=a,
+        status=TeamMembership.Status.ACCEPTED,
+        role=TeamMembership.Role.RESIDENT_LEAD,
+    )
+    objects = {
+        "neighbourhood": neighbourhood,
+        "public": public,
+        "draft": draft,
+        "comment": CommentFactory(initiative=public, author=a),
+        "attachment": attachment,
+        "invitation_token": invitation_token(invitation),
+        "item": AgendaItemFactory(neighbourhood=neighbourhood, proposed_by=a),
+        "event": EventFactory(neighbourhood=neighbourhood),
+        "programme": ProgrammeFactory(neighbourhood=neighbourhood),
+        "notification": NotificationFactory(recipient=a),
+        "unsubscribe": unsubscribe_token(a, "announcement"),
+        "survey": open_survey,
+        "survey_invitation": Invitation.objects.get(survey=panel_survey).token(),
+        "panel_leave": survey_actions.leave_token(a),
+        "closed": SurveyFactory(
+            opens_at=timezone.now() - timedelta(days=30),
+            closes_at=timezone.now() - timedelta(days=1),
+            results_published_at=timezone.now(),
+        ),
+        "indicator": Indicator.objects.create(slug="tevredenheid", name="Tevredenheid"),
+        "supplier": supplier,
+        "tender": TenderFactory(),
+        "team_token": team_token(
+            procurement_actions.invite_colleague(
+                supplier=supplier, email="collega@bedrijf.example.nl", by=supplier_a
+            )
+        ),
+        "process": ProcessFactory(),
+        "team": team,
+        "question": CouncilQuestion.objects.create(
+            asked_by=council, question="Hoe staat het met het groen in de wijk?"
+        ),
+        "decision": DecisionFactory(),
+        "page": PortalPage.objects.order_by("pk").first(),
+    }
+    return World(people=people, objects=objects)
+
+
+def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
+    """The URL's parameters, filled in with resident A's things."""
+    o = objects
+    by_name = {
+        "portal:notification_read": {"pk": o["notification"].pk},
+        "portal:unsubscribe": {"token": o["unsubscribe"]},
+        "portal:page": {"slug": o["page"].slug},
+        "portal:api_survey_results": {"slug": o["closed"].slug},
+        "neighbourhoods:event": {"pk": o["event"].pk},
+        "neighbourhoods:event_rsvp": {"pk": o["event"].pk},
+        "neighbourhoods:event_ics": {"pk": o["event"].pk},
+        "neighbourhoods:programme": {"slug": o["neighbourhood"].slug, "year": o["programme"].year},
+        "initiatives:edit": {"pk": o["draft"].pk},
+        "initiatives:preview": {"pk": o["draft"].pk},
+        "initiatives:submit": {"pk": o["draft"].pk},
+        "initiatives:report": {"pk": o["comment"].pk},
+        "initiatives:attachment": {"token": o["attachment"].token},
+        "initiatives:invitation": {"token": o["invitation_token"]},
+        "surveys:panel_leave": {"token": o["panel_leave"]},
+        "surveys:invitation": {"token": o["survey_invitation"]},
+        "surveys:indicator": {"slug": o["indicator"].slug},
+        "surveys:results": {"slug": o["closed"].slug},
+        "surveys:results_csv": {"slug": o["closed"].slug},
+        "surveys:page": {"slug": o["survey"].slug, "page": 1},
+        "procurement:supplier_ics": {"token": o["supplier"].feed_token},
+        "procurement:tender": {"pk": o["tender"].pk},
+        "procurement:interest": {"pk": o["tender"].pk},
+        "procurement:team_accept": {"token": o["team_token"]},
+        "participation:team": {"pk": o["team"].pk},
+        "participation:team_apply": {"pk": o["team"].pk},
+        "participation:team_log": {"pk": o["team"].pk},
+        "participation:council_question": {"pk": o["question"].pk},
+        "participation:decision": {"pk": o["decision"].pk},
+        "participation:process": {"slug": o["process"].slug},
+        "participation:process_follow": {"slug": o["process"].slug},
+        "account_confirm_email": {"key": "not-a-real-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
+    }
+    if name in by_name:
+        return by_name[name]
+    kwargs = {}
+    if "<slug:slug>" in pattern:
+        in_neighbourhood = name.startswith("neighbourhoods:")
+        kwargs["slug"] = (o["neighbourhood"] if in_neighbourhood else o["survey"]).slug
+    if "<int:pk>" in pattern:
+        if name.startswith("neighbourhoods:agenda"):
+            kwargs["pk"] = o["item"].pk
+        elif name.startswith("initiatives:"):
+            kwargs["pk"] = o["public"].pk
+        else:
+            kwargs["pk"] = None
+    return kwargs
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    """(pattern, name) of every URL pattern, namespaces included."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            yield from _patterns(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), (namespace + entry.name) if entry.name else ""
+
+
+# --- the back office ------------------------------------------------------------------
+
+# What the admin refuses everyone, the administrator included: records that only the
+# portal itself creates (notifications, the audit trail, comments, initiatives, panel
+# sign-ups, memberships, council questions, CPV codes from the EU list) and deletions
+# that would erase history.
+ADMIN_NEVER = {
+    "portal.notification": "a",
+    "portal.auditentry": "ad",
+    "neighbourhoods.agendaitem": "d",
+    "initiatives.initiative": "ad",
+    "initiatives.comment": "ad",
+    "initiatives.marketpitch": "a",
+    "surveys.panelmember": "a",
+    "procurement.cpvcode": "ad",
+    "participation.teammembership": "a",
+    "participation.councilquestion": "a",
+}
+ADMIN_ACTIONS = {"changelist": "vc", "change": "vc", "history": "vc", "add": "a", "delete": "d"}
+ADMIN_MODEL_URL = re.compile(r"^admin:(?P<app>\w+?)_(?P<model>\w+)_(?P<action>\w+)$")
+
+
+def back_office(name: str, person: str) -> str:
+    """Expected outcome of an admin URL: residents and visitors are sent to the back
+    office's sign-in; staff get what their role grants (``BACK_OFFICE``)."""
+    if name == "admin:logout":
+        return OK
+    if name == "admin:login":
+        # The back office signs in through the portal's own sign-in (allauth, then the
+        # authenticator app); someone signed in who is not staff is refused.
+        return LOGIN if person == "anonymous" else OK if person in STAFF else DENIED
+    if person not in STAFF:
+        return ADMIN_LOGIN
+    grants = BACK_OFFICE.get(person, {})
+    if name in {
+        "admin:index",
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:jsi18n",
+        "admin:view_on_site",
+    }:
+        return OK
+    if name in {"admin:autocomplete", "admin:catch_all"}:
+        return DENIED  # asked without a field to complete / for a page that does not exist
+    if name.startswith("admin:app_list:"):
+        app = name.removeprefix("admin:app_list:")
+        may_open = person == "superuser" or any(m.startswith(f"{app}.") for m in grants)
+        return OK if may_open else DENIED
+    if name.startswith("admin:redirect:"):
+        return OK  # a redirect to the change page, which checks (see *_change)
+    if name == "admin:auth_user_password_change":
+        return OK if person == "superuser" or "c" in grants.get("portal.user", "") else DENIED
+    match = ADMIN_MODEL_URL.match(name)
+    assert match, f"{name} is not in the back office's matrix"
+    model = f"{match['app']}.{match['model']}"
+    may = "vacd" if person == "superuser" else grants.get(model, "")
+    may = "".join(letter for letter in may if letter not in ADMIN_NEVER.get(model, ""))
+    needed = ADMIN_ACTIONS[match["action"]]
+    return OK if any(letter in may for letter in needed) else DENIED
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+def _admin_requests(pattern: str, name: str, world: World):
+    """(matrix name, method, url) for a back-office pattern."""
+    admin = reverse("admin:index")
+    if name == "admin:app_list":
+        for app in ADMIN_APPS:
+            yield f"admin:app_list:{app}", "get", reverse(name, kwargs={"app_label": app})
+        return
+    if name == "admin:view_on_site":
+        initiative = world.objects["public"]
+        content_type = ContentType.objects.get_for_model(initiative)
+        yield name, "get", reverse(name, args=[content_type.pk, initiative.pk])
+        return
+    if name == "admin:logout":
+        yield name, "post", reverse(name)
+        return
+    if not name:
+        if pattern.endswith("(?P<url>.*)$"):
+            yield "admin:catch_all", "get", f"{admin}onbekend"
+            return
+        app, model = pattern.removeprefix(admin.lstrip("/")).split("/")[:2]
+        instance = _instance_of(app, model)
+        yield f"admin:redirect:{app}.{model}", "get", f"{admin}{app}/{model}/{instance}/"
+        return
+    if name == "admin:auth_user_password_change":
+        yield name, "get", reverse(name, args=[world.people["resident_a"].pk])
+        return
+    match = ADMIN_MODEL_URL.match(name)
+    if match and match["action"] in ADMIN_ACTIONS:
+        app, model = match["app"], match["model"]
+        if match["action"] in ("changelist", "add"):
+            yield name, "get", reverse(name)
+        else:
+            yield name, "get", reverse(name, args=[_instance_of(app, model)])
+        return
+    yield name, "get", reverse(name)
+
+
+def _instance_of(app: str, model: str) -> str:
+    content_type = ContentType.objects.get_by_natural_key(app, model)
+    instance = content_type.model_class()._default_manager.order_by("pk").first()
+    return str(instance.pk) if instance else "0"
+
+
+ADMIN_APPS = [
+    "auth",
+    "account",
+    "mfa",
+    "portal",
+    "neighbourhoods",
+    "initiatives",
+    "surveys",
+    "procurement",
+    "participation",
+]
+
+
+def _portal_requests(pattern: str, name: str, world: World):
+    kwargs = _kwargs_for(name, pattern, world.objects)
+    assert None not in kwargs.values(), f"no object for {name} ({pattern})"
+    url = reverse(name, kwargs=kwargs)
+    yield name, "get", url
+
+
+def _sign_in(client: Client, person: str, user) -> None:
+    if user is None:
+        return
+    if user.is_staff:
+        sign_in_staff(client, user)
+    else:
+        client.force_login(user)
+
+
+@pytest.fixture
+def generous_limits(settings):
+    """The matrix asks every page once per person; rate limits have their own tests."""
+    settings.PORTAL_RATE_LIMITS = {action: "1000/m" for action in settings.PORTAL_RATE_LIMITS}
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_every_url_answers_each_person_as_the_matrix_says(person, generous_limits):
+    world = _build_world()
+    client = Client()
+    _sign_in(client, person, world.people[person])
+    cookies = SimpleCookie(client.cookies.output(header="", sep="\n"))
+    admin = reverse("admin:index").lstrip("/")
+    admin_login = reverse("admin:login")
+    unexpected, unlisted = [], []
+    for pattern, name in _patterns():
+        if pattern.startswith(admin):
+            requests = list(_admin_requests(pattern, name, world))
+            rule = back_office
+        elif name not in PORTAL:
+            unlisted.append(name or pattern)
+            continue
+        else:
+            requests = list(_portal_requests(pattern, name, world))
+            rule = PORTAL[name]
+        for cell, method, url in requests:
+            expected = rule(cell, person) if rule is back_office else rule(person)
+            with transaction.atomic():
+                response = getattr(client, method)(url)
+                if method == "get" and response.status_code == 405:
+                    response = client.post(url)
+                got = outcome(response, admin_login=admin_login)
+                transaction.set_rollback(True)
+            client.cookies = SimpleCookie(cookies.output(header="", sep="\n"))
+            if got != expected:
+                unexpected.append(f"{cell} {url}: expected {expected}, got {got}")
+    assert not unlisted, f"URLs without a row in the matrix: {unlisted}"
+    assert not unexpected, "\n".join([f"{person}:", *unexpected])
+
+
+def test_matrix_has_no_rows_for_urls_that_no_longer_exist():
+    names = {name for _pattern, name in _patterns()}
+    assert set(PORTAL) <= names, set(PORTAL) - names
+    for role, grants in BACK_OFFICE.items():
+        for model in grants:
+            app, model_name = model.split(".")
+            assert ContentType.objects.filter(app_label=app, model=model_name).exists(), (
+                role,
+                model,
+            )
+
+
+def test_back_office_grants_are_what_the_roles_get():
+    """The matrix's back-office policy and the roles' permissions in the database agree
+    on every model the admin shows."""
+    from django.contrib import admin
+
+    letters = {"view": "v", "add": "a", "change": "c", "delete": "d"}
+    for role in STAFF_ROLES:
+        granted = {}
+        for permission in Permission.objects.filter(group__name=role.value).select_related(
+            "content_type"
+        ):
+            action, _sep, _model = permission.codename.partition("_")
+            model_class = permission.content_type.model_class()
+            if model_class in admin.site._registry and action in letters:
+                key = f"{permission.content_type.app_label}.{permission.content_type.model}"
+                granted[key] = "".join(sorted(granted.get(key, "") + letters[action]))
+        expected = {model: "".join(sorted(may)) for model, may in BACK_OFFICE[role.value].items()}
+        assert granted == expected, role
