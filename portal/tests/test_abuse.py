@@ -90,8 +90,7 @@ def test_initiative_submission_is_limited(client, resident, tight_limits):
     drafts = [InitiativeFactory(initiator=resident) for _n in range(3)]
     client.force_login(resident)
     statuses = [
-        client.post(reverse("initiatives:submit", args=[draft.pk])).status_code
-        for draft in drafts
+        client.post(reverse("initiatives:submit", args=[draft.pk])).status_code for draft in drafts
     ]
     assert statuses == [302, 302, 429]
     assert Initiative.objects.filter(status=Status.DRAFT).count() == 1
