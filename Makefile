@@ -1,5 +1,5 @@
 # The two commands of the README:  make run  and  make test.
-.PHONY: run setup test test-default test-postgres lint check messages bench
+.PHONY: run setup test test-default test-postgres lint check scan messages bench
 
 PY := .venv/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
@@ -34,6 +34,10 @@ test-default:
 
 test-postgres:
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) TEST_REDIS_URL=$(REDIS_TEST_URL) scripts/pytest
+
+# bandit on our code (high severity fails) and pip-audit on every locked package.
+scan: setup
+	scripts/scan
 
 messages: setup
 	DEBUG=true $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
