@@ -72,7 +72,14 @@ def process_image(upload) -> ProcessedUpload:
             else:
                 image.convert("RGB").save(output, format="JPEG", quality=85, optimize=True)
                 extension, content_type = "jpg", "image/jpeg"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow's own guard, for images far beyond ours, fires while opening the file.
+        raise ValidationError(
+            _("%(name)s has too many pixels."),
+            code="too_large",
+            params={"name": _clean_name(upload.name)},
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("%(name)s is not a JPEG, PNG or WebP image."),
             code="invalid_image",

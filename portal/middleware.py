@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class PortalLanguageMiddleware:
@@ -23,4 +24,37 @@ class PortalLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         translation.deactivate()
+        return response
+
+
+class RefuseNullCharactersMiddleware:
+    """A NUL character in an address's query is never a person's doing, and PostgreSQL
+    refuses it in text (a server error wherever a view filtered on the raw value). Such
+    requests get a plain 400. Forms refuse NUL in posted fields on their own, with an
+    error beside the field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the query string.")
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in person sees may hold their personal data: no shared cache (a
+    proxy, a library's computer) may keep it. Pages for visitors keep their own rules."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -62,3 +62,5 @@ urlpatterns = [
 
 if settings.BENCHMARK_VIEWS:
     urlpatterns.append(path("_bench/baseline/", views.bench_baseline))
+
+handler500 = "portal.views.server_error"

@@ -1,4 +1,5 @@
 import hashlib
+import sys
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,8 +7,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -52,6 +55,18 @@ def portal_page(request: HttpRequest, slug: str) -> HttpResponse:
         "portal/page.html",
         {"page": page, "title": page.title_for(language), "paragraphs": paragraphs},
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The answer to an error nobody caught (``handler500``). When the database cannot be
+    reached (restarting, failing over), that is not the visitor's request going wrong: a
+    503 that says to try again in a minute. Both pages render without the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 @require_safe

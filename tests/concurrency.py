@@ -2,6 +2,7 @@
 connection, to try what the database constraints promise; and wait for what other
 processes (a real worker, a mail server) do."""
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -47,3 +48,10 @@ def wait_until(condition: Callable[[], bool], seconds: float = 30) -> bool:
             return True
         time.sleep(0.1)
     return condition()
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

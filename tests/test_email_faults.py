@@ -26,24 +26,18 @@ from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
 from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
 from portal.tests.factories import NotificationFactory, UserFactory
-from tests.concurrency import wait_until
+from tests.concurrency import free_port, wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class ThrowawayRedis:
     """A redis-server of the test's own, without persistence, that can be stopped."""
 
     def __init__(self):
-        self.port = _free_port()
+        self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="portal-fault-redis-")
         self.process = None
 
@@ -218,7 +212,7 @@ def smtp():
     controllers = []
 
     def serve(sink: Sink) -> int:
-        port = _free_port()
+        port = free_port()
         controller = Controller(sink, hostname="127.0.0.1", port=port)
         controller.start()
         controllers.append(controller)

@@ -170,3 +170,45 @@ def test_flush_puts_back_roles_and_statements():
     call_command("flush", interactive=False, verbosity=0)
     assert set(Group.objects.values_list("name", flat=True)) == set(Role.values)
     assert set(PortalPage.objects.values_list("slug", flat=True)) == set(PortalPage.Slug.values)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/initiatieven/vergelijkbaar/?title=a%00b",
+        "/inkoop/cpv/?cpv_q=%00",
+        "/participatie/?wijk=x%00",
+        "/zoeken/?q%00=x",
+    ],
+)
+def test_nul_character_in_the_query_is_a_clean_400(client, url):
+    """Found by the hostile-input tests: on PostgreSQL these were server errors."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "utrecht-heading-1" in response.content.decode()
+
+
+def test_database_outage_is_a_503_page_that_needs_no_database(rf, django_assert_num_queries):
+    from django.db.utils import OperationalError
+
+    from portal.views import server_error
+
+    try:
+        raise OperationalError("connection to server failed")
+    except OperationalError:
+        with django_assert_num_queries(0):
+            response = server_error(rf.get("/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Tijdelijk niet beschikbaar" in response.content.decode()
+
+
+def test_other_server_errors_are_the_500_page(rf):
+    from portal.views import server_error
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.content.decode()

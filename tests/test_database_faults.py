@@ -1,0 +1,264 @@
+"""PostgreSQL restarted under load, on the loopback and bounded in time.
+
+A throwaway PostgreSQL cluster of the test's own (initdb in a temporary directory, its
+own port; never the machine's shared server) holds a migrated portal. gunicorn serves it
+with production settings and persistent connections. Threads read initiative pages and
+post comments as residents while the cluster is restarted. Then:
+
+- every answer was a page: 200, a redirect after a saved comment, or the 503 page that
+  says to try again (never another server error, never a dropped connection);
+- every comment the portal confirmed is in the database, and nothing was saved that
+  was not sent;
+- after the restart the same gunicorn, never restarted itself, serves reads and saves
+  comments again: its workers' connections are health-checked and renewed.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from tests.concurrency import free_port, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+RESIDENTS = 40
+THREADS = 4
+LOAD_SECONDS = 12.0
+RESTART_AFTER = 3.0
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root; CI and this machine run tests as root."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+class ThrowawayPostgres:
+    def __init__(self):
+        self.directory = Path(tempfile.mkdtemp(prefix="portal-pg-"))
+        self.data = self.directory / "data"
+        self.port = free_port()
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        subprocess.run(  # noqa: S603 (fixed command)
+            _as_postgres(
+                [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def pg_ctl(self, *args: str) -> None:
+        subprocess.run(  # noqa: S603 (fixed command)
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.directory / "log"),
+                    "-o",
+                    f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+                    "-w",
+                    *args,
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def remove(self) -> None:
+        subprocess.run(  # noqa: S603 (fixed command)
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres():
+    server = ThrowawayPostgres()
+    try:
+        server.pg_ctl("start")
+        with psycopg.connect(f"{server.url}/postgres", autocommit=True) as connection:
+            connection.execute("CREATE DATABASE portal")
+        yield server
+    finally:
+        server.remove()
+
+
+SETUP = f"""
+from django.test import Client
+from initiatives.models import Status
+from initiatives.tests.factories import InitiativeFactory
+from portal.tests.factories import UserFactory
+initiative = InitiativeFactory(status=Status.SUBMITTED)
+print(initiative.pk)
+for number in range({RESIDENTS}):
+    client = Client()
+    client.force_login(UserFactory())
+    print(client.cookies["sessionid"].value)
+"""
+
+
+def test_portal_recovers_from_a_postgres_restart_under_load(postgres, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{postgres.url}/portal",
+        "DATABASE_CONN_MAX_AGE": "600",
+        "DEBUG": "false",
+        "SECRET_KEY": "fault-test-only-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_HTTPS": "false",
+        "STATIC_MANIFEST": "false",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "LOG_LEVEL": "CRITICAL",
+    }
+    python = sys.executable
+    subprocess.run(  # noqa: S603 (manage.py)
+        [python, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    lines = subprocess.run(  # noqa: S603 (manage.py)
+        [python, "manage.py", "shell", "-v0", "-c", SETUP],
+        cwd=ROOT,
+        env={**env, "DEBUG": "true"},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout.split()
+    initiative, sessions = int(lines[0]), lines[1:]
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (gunicorn on the loopback)
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: _answers(f"{base}/health/"), seconds=30)
+        results, restarted_at = _load(base, initiative, sessions, postgres)
+        after_restart = [r for r in results if r["at"] > restarted_at]
+
+        statuses = {r["status"] for r in results}
+        assert statuses <= {200, 302, 503}, sorted(statuses)
+        assert all(r["clean"] for r in results if r["status"] == 503)
+        assert any(r["kind"] == "post" and r["status"] == 302 for r in after_restart)
+        assert any(r["kind"] == "get" and r["status"] == 200 for r in after_restart)
+        assert server.poll() is None  # the same gunicorn, never restarted
+
+        with psycopg.connect(f"{postgres.url}/portal") as connection:
+            saved = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT text FROM initiatives_comment WHERE initiative_id = %s",
+                    [initiative],
+                )
+            }
+        confirmed = {r["text"] for r in results if r["kind"] == "post" and r["status"] == 302}
+        sent = {r["text"] for r in results if r["kind"] == "post"}
+        assert confirmed <= saved  # nothing confirmed was lost
+        assert saved <= sent  # nothing appeared that was not sent
+        print(
+            f"\n{len(results)} requests, {len(confirmed)} comments saved, "
+            f"{sum(r['status'] == 503 for r in results)} answered 503 during the restart"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _load(base: str, initiative: int, sessions: list[str], postgres: ThrowawayPostgres):
+    """Reads and comments from THREADS threads for LOAD_SECONDS; the cluster restarts
+    RESTART_AFTER seconds in. Returns every request's outcome and the restart's end."""
+    results: list[dict] = []
+    lock = threading.Lock()
+    start = time.monotonic()
+    stop_at = start + LOAD_SECONDS
+    page = f"{base}/initiatieven/{initiative}/"
+
+    def worker(number: int) -> None:
+        count = 0
+        while time.monotonic() < stop_at and count < 2000:
+            count += 1
+            session = requests.Session()
+            session.cookies.set("sessionid", sessions[(number + count * THREADS) % len(sessions)])
+            for kind in ("get", "post"):
+                text = f"Reactie {number}-{count}"
+                try:
+                    if kind == "get":
+                        response = session.get(page, timeout=20)
+                    else:
+                        response = session.post(
+                            f"{page}reageren/",
+                            data={"text": text},
+                            headers={"X-CSRFToken": session.cookies.get("csrftoken", "")},
+                            allow_redirects=False,
+                            timeout=20,
+                        )
+                    status = response.status_code
+                    clean = "Tijdelijk niet beschikbaar" in response.text
+                except requests.RequestException:
+                    status, clean = 0, False  # a dropped connection: never allowed
+                with lock:
+                    results.append(
+                        {
+                            "kind": kind,
+                            "text": text,
+                            "status": status,
+                            "clean": clean,
+                            "at": time.monotonic(),
+                        }
+                    )
+                if status != 200 and kind == "get":
+                    break  # no form token to post with
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    time.sleep(RESTART_AFTER)
+    postgres.pg_ctl("-m", "fast", "restart")
+    restarted_at = time.monotonic()
+    for thread in threads:
+        thread.join(timeout=LOAD_SECONDS + 60)
+    return results, restarted_at
