@@ -1,0 +1,227 @@
+"""Load: 200 simulated residents at once for a minute, on the loopback.
+
+gunicorn (production settings, two workers as in the Dockerfile, with 8 threads each) serves a
+portal with the demo data on PostgreSQL, in a throwaway database of the test's own on
+the machine's server. locust (its own process: it patches the network stack) runs the
+mixed scenario of ``tests/load/locustfile.py``: browse, search, support, comment, answer
+the open survey, register a company. Then:
+
+- no answer is a server error or a dropped connection;
+- every write the portal confirmed is in the database: supports, comments, survey
+  answers, companies.
+
+The p95 per kind of request is printed (figures, not asserted: timing belongs in the
+benchmark). ``LOAD_USERS`` and ``LOAD_SECONDS`` change the size (200 users, 60 s)."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from tests.concurrency import free_port, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = os.environ.get("BACKUP_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+USERS = int(os.environ.get("LOAD_USERS", "200"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+
+SETUP = f"""
+import json
+from datetime import timedelta
+from django.test import Client
+from django.utils import timezone
+from initiatives.models import Initiative
+from neighbourhoods.models import Neighbourhood
+from portal.models import User
+from procurement.models import CpvCode
+from surveys.models import Question, Survey
+from surveys.tests.factories import QuestionFactory, SurveyFactory
+
+survey = SurveyFactory(
+    slug="belasting", audience=Survey.Audience.OPEN, anonymous=True,
+    opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=20),
+)
+question = QuestionFactory(survey=survey, page=1, kind=Question.Kind.RATING)
+people = []
+for number in range({USERS}):
+    user = User.objects.create_user(
+        f"belasting{{number}}@example.nl", display_name=f"Bewoner {{number}}"
+    )
+    client = Client()
+    client.force_login(user)
+    people.append({{"id": user.pk, "session": client.cookies["sessionid"].value}})
+print(json.dumps({{
+    "people": people,
+    "initiatives": [
+        i.pk for i in Initiative.objects.public()[:200] if i.is_open_for_comments
+    ][:30],
+    "neighbourhoods": list(Neighbourhood.objects.values_list("slug", flat=True)[:10]),
+    "survey_start": f"/enquetes/{{survey.slug}}/",
+    "survey_page": f"/enquetes/{{survey.slug}}/pagina/1/",
+    "survey": survey.pk,
+    "question": str(question.pk),
+    "division": str(CpvCode.objects.get(code="45000000").pk),
+}}))
+"""
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+@pytest.fixture
+def database():
+    name = f"portal_load_{uuid.uuid4().hex[:10]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{SERVER}/{name}"
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_two_hundred_residents_for_a_minute_no_server_error_no_lost_write(database, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DEBUG": "false",
+        "SECRET_KEY": "load-test-only-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_HTTPS": "false",
+        "STATIC_MANIFEST": "false",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "LOG_LEVEL": "WARNING",
+    }
+    python = sys.executable
+
+    def manage(*args: str, **extra) -> str:
+        return subprocess.run(  # noqa: S603 (manage.py)
+            [python, "manage.py", *args],
+            cwd=ROOT,
+            env={**env, **extra},
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        ).stdout
+
+    manage("migrate", "--noinput", "-v0")
+    manage("seed_demo", DEBUG="true")
+    world = json.loads(manage("shell", "-v0", "-c", SETUP, DEBUG="true").strip().splitlines()[-1])
+    people = tmp_path / "people.json"
+    people.write_text(json.dumps(world))
+    results = tmp_path / "results.json"
+
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (gunicorn on the loopback)
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "8",
+            "--timeout",
+            "60",
+            # No keep-alive, as with the Dockerfile's sync workers: a client reusing a
+            # connection the server just closed would count as a failure of the portal.
+            "--keep-alive",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_until(lambda: _answers(f"{base}/health/"), seconds=30)
+        subprocess.run(  # noqa: S603 (locust on the loopback, bounded in time)
+            [
+                python,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "tests" / "load" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(USERS),
+                "--spawn-rate",
+                "50",
+                "--run-time",
+                f"{SECONDS}s",
+                "--stop-timeout",
+                "10",
+                "--host",
+                base,
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={**env, "LOAD_PEOPLE": str(people), "LOAD_RESULTS": str(results)},
+            capture_output=True,
+            timeout=SECONDS + 120,
+            check=False,
+        )
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    outcome = json.loads(results.read_text())
+    requests_made, writes = outcome["requests"], outcome["writes"]
+    assert len(requests_made) > USERS  # the load ran
+    errors = [r for r in requests_made if r["status"] == 0 or r["status"] >= 500]
+    assert not errors, [(e["name"], e["status"], e.get("error")) for e in errors[:10]]
+
+    with psycopg.connect(database) as connection:
+        comments = {row[0] for row in connection.execute("SELECT text FROM initiatives_comment")}
+        supports = set(connection.execute("SELECT user_id, initiative_id FROM initiatives_support"))
+        answers = connection.execute(
+            "SELECT count(*) FROM surveys_response WHERE survey_id = %s", [world["survey"]]
+        ).fetchone()[0]
+        companies = {
+            row[0] for row in connection.execute("SELECT kvk_number FROM procurement_supplier")
+        }
+    kinds = defaultdict(list)
+    for write in writes:
+        kinds[write["kind"]].append(write)
+    # The scenario wrote each kind of thing, so the checks below are not empty.
+    assert set(kinds) == {"comment", "support", "survey", "supplier"}, set(kinds)
+    assert {w["text"] for w in kinds["comment"]} <= comments
+    assert {(w["user"], w["on"]) for w in kinds["support"]} <= supports
+    assert answers == len(kinds["survey"])
+    assert {w["kvk"] for w in kinds["supplier"]} <= companies
+
+    print(f"\n{USERS} users, {SECONDS} s, {len(requests_made)} requests, no 5xx")
+    by_name = defaultdict(list)
+    for r in requests_made:
+        by_name[r["name"]].append(r["ms"])
+    for name, times in sorted(by_name.items()):
+        p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+        median = statistics.median(times)
+        print(f"  {name:20} {len(times):6} requests  p50 {median:6.0f} ms  p95 {p95:6.0f} ms")
+    print(f"  confirmed writes: { {kind: len(items) for kind, items in kinds.items()} }")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
