@@ -14,10 +14,11 @@ from initiatives.models import (
 from initiatives.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
 from portal.abuse import SpamGuardedForm
+from portal.forms import BoundedModelMultipleChoiceField
 from portal.validators import validate_plain_text
 
 
-class SupportKindChoiceField(forms.ModelMultipleChoiceField):
+class SupportKindChoiceField(BoundedModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: SupportKind) -> str:

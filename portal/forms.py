@@ -1,6 +1,7 @@
 """Accessible form rendering for the whole portal, and the kernel's own forms."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,27 @@ class PortalBoundField(BoundField):
     @property
     def is_checkbox(self) -> bool:
         return self.widget_type == "checkbox"
+
+
+# The largest id the database can hold (64-bit); a bigger "id" from a form is no choice.
+_LARGEST_ID = 2**63 - 1
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses ids beyond the database's integer range
+    as invalid choices, before they reach the database (SQLite cannot even bind them:
+    found by the hostile-input tests)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            text = str(pk).strip()
+            if text.lstrip("+-").isdigit() and abs(int(text)) > _LARGEST_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)
 
 
 class PortalFormRenderer(TemplatesSetting):

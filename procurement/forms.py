@@ -3,11 +3,12 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from portal.abuse import SpamGuardedForm
+from portal.forms import BoundedModelMultipleChoiceField
 from portal.validators import validate_plain_text
 from procurement.models import Certificate, CpvCode, Interest, Supplier, Tender
 
 
-class CpvCodeField(forms.ModelMultipleChoiceField):
+class CpvCodeField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: CpvCode) -> str:
         return f"{obj.full_code} {obj.label}"
 

@@ -47,3 +47,23 @@ def test_no_csp_violations_on_home(page: Page, live_server):
     page.goto(live_server.url + "/")
     page.wait_for_load_state("networkidle")
     assert not [error for error in errors if "Content Security Policy" in error]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("template", ["500.html", "503.html"])
+def test_error_pages_without_database_have_no_axe_violations(
+    page: Page, live_server, assert_accessible, language, template
+):
+    """The pages for a server error and for a database outage render without the
+    database (no request context); served here as the portal would send them."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        body = render_to_string(template)
+    url = f"{live_server.url}/storing/"
+    page.route(url, lambda route: route.fulfill(status=int(template[:3]), body=body))
+    page.goto(url)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
