@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
 
 _GROUP_PREFIX = "portal."
+MAIN_CONTENT = "#main > .portal-main__content"  # base.html's content area
 
 
 def _rate(group: str, request: HttpRequest) -> str:
@@ -64,14 +65,15 @@ def check_rate_limits_are_shared(app_configs, **kwargs) -> list[checks.CheckMess
 
 def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The answer to a request over its rate limit (``RATELIMIT_VIEW``): a page that says
-    what happened and when to try again. For htmx, the explanation replaces the main
-    content (the page's htmx configuration lets a 429 be swapped)."""
+    what happened and when to try again. For htmx, the explanation replaces the page's
+    content area (base.html's htmx configuration lets a 429 be swapped)."""
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "60"
     if getattr(request, "htmx", False):
-        response["HX-Retarget"] = "#main"
-        response["HX-Reswap"] = "innerHTML"
-        response["HX-Reselect"] = "#rate-limit"
+        # The page's content area is replaced by this page's, layout and all.
+        response["HX-Retarget"] = MAIN_CONTENT
+        response["HX-Reswap"] = "outerHTML show:window:top"
+        response["HX-Reselect"] = MAIN_CONTENT
     return response
 
 

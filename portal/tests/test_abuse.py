@@ -66,8 +66,7 @@ def test_support_over_the_limit_refused_and_htmx_gets_the_explanation(
         reverse("initiatives:support", args=[initiatives[2].pk]), HTTP_HX_REQUEST="true"
     )
     assert _is_rate_limit_page(refused)
-    assert refused["HX-Retarget"] == "#main"
-    assert refused["HX-Reselect"] == "#rate-limit"
+    assert refused["HX-Retarget"] == refused["HX-Reselect"] == "#main > .portal-main__content"
     assert 'id="rate-limit"' in refused.content.decode()
     assert Support.objects.filter(user=resident).count() == 2
 
