@@ -151,3 +151,30 @@ def test_anonymous_admin_visit_goes_to_portal_login(client):
     follow = client.get(response.url)
     assert follow.status_code == 302
     assert follow.url.startswith(LOGIN)
+
+
+def test_sign_up_is_rate_limited_per_address(client):
+    """allauth's limit (20 a minute from one address), answered with our 429 page."""
+    statuses = [
+        client.post(
+            "/account/signup/",
+            {"email": f"nieuw{n}@example.nl", "password1": "x", "password2": "y"},
+        ).status_code
+        for n in range(21)
+    ]
+    assert 429 not in statuses[:20]
+    assert statuses[20] == 429
+
+
+def test_password_reset_is_rate_limited_per_address_and_account(client):
+    user = UserFactory()
+    statuses = [
+        client.post("/account/password/reset/", {"email": user.email}).status_code
+        for _n in range(6)
+    ]
+    assert statuses[:5] == [302] * 5
+    assert statuses[5] == 429
+    assert len(mail.outbox) == 5
+    assert "Te veel verzoeken" in client.post(
+        "/account/password/reset/", {"email": user.email}
+    ).content.decode()
