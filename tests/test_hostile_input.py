@@ -117,16 +117,24 @@ def _fields(form_class) -> Callable[[dict], list[str]]:
 
 def _endpoints() -> list[Endpoint]:
     from initiatives.forms import (
+        AnswerForm,
         CommentForm,
         InitiativeFilterForm,
         InitiativeForm,
+        MarketSignupForm,
         ReportForm,
         WithdrawForm,
     )
     from neighbourhoods.forms import AgendaItemForm, PostcodeForm
-    from participation.forms import ApplicationForm, CouncilQuestionForm, DecisionFilterForm
+    from participation.forms import (
+        ApplicationForm,
+        CouncilQuestionForm,
+        DecisionFilterForm,
+        DecisionFollowForm,
+        LogEntryForm,
+    )
     from portal.forms import DeleteAccountForm, PeriodForm
-    from procurement.forms import SupplierForm, TenderFilterForm
+    from procurement.forms import InterestForm, SupplierForm, TeamInviteForm, TenderFilterForm
     from surveys.forms import PanelForm
 
     certificates = [
@@ -234,6 +242,69 @@ def _endpoints() -> list[Endpoint]:
             person="anonymous",
             writes=["portal.User"],
         ),
+        Endpoint(
+            "answer to the municipality",
+            lambda w: reverse("initiatives:answer", args=[w["needs_info"].pk]),
+            _fields(AnswerForm),
+        ),
+        Endpoint(
+            "market sign-up",
+            lambda w: reverse("initiatives:market_signup", args=[w["own_public"].pk]),
+            _fields(MarketSignupForm),
+            writes=["initiatives.MarketPitch"],
+        ),
+        Endpoint(
+            "event RSVP",
+            lambda w: reverse("neighbourhoods:event_rsvp", args=[w["event"].pk]),
+            lambda w: ["cancel", "guests"],
+        ),
+        Endpoint(
+            "team progress note",
+            lambda w: reverse("participation:team_log", args=[w["team"].pk]),
+            _fields(LogEntryForm),
+            writes=["participation.TeamLogEntry"],
+        ),
+        Endpoint(
+            "follow decisions",
+            lambda w: reverse("participation:decision_follow"),
+            lambda w: [f"follow-{name}" for name in DecisionFollowForm.base_fields] + ["unfollow"],
+        ),
+        Endpoint(
+            "tender interest",
+            lambda w: reverse("procurement:interest", args=[w["tender"].pk]),
+            _fields(InterestForm),
+            writes=["procurement.Interest"],
+        ),
+        Endpoint(
+            "team invitation",
+            lambda w: reverse("procurement:team_invite"),
+            _fields(TeamInviteForm),
+            writes=["procurement.TeamInvitation"],
+        ),
+        Endpoint(
+            "language switch",
+            lambda w: reverse("set_language"),
+            lambda w: ["language", "next"],
+            person="anonymous",
+        ),
+        Endpoint(
+            "unsubscribe link",
+            lambda w: reverse("portal:unsubscribe", args=[w["unsubscribe"]]),
+            lambda w: ["kind", "confirm"],
+            person="anonymous",
+        ),
+        Endpoint(
+            "sign-in",
+            lambda w: reverse("account_login"),
+            lambda w: ["login", "password", "remember"],
+            person="anonymous",
+        ),
+        Endpoint(
+            "password reset",
+            lambda w: reverse("account_reset_password"),
+            lambda w: ["email"],
+            person="anonymous",
+        ),
         # Searches, filters and the open data: GET with hostile parameters.
         Endpoint("search", lambda w: reverse("portal:search"), lambda w: ["q"], "get"),
         Endpoint(
@@ -306,13 +377,17 @@ def _world() -> dict:
 
     from initiatives.models import Status
     from initiatives.tests.factories import CommentFactory, InitiativeFactory
-    from neighbourhoods.tests.factories import AgendaItemFactory, NeighbourhoodFactory
-    from participation.tests.factories import TaskTeamFactory
+    from neighbourhoods.tests.factories import AgendaItemFactory, EventFactory, NeighbourhoodFactory
+    from participation.models import TeamMembership
+    from participation.tests.factories import MembershipFactory, TaskTeamFactory
     from portal.models import Role
+    from portal.notifications import unsubscribe_token
+    from procurement.tests.factories import SupplierMemberFactory, TenderFactory
     from surveys.models import Question, Survey
     from surveys.tests.factories import ChoiceFactory, QuestionFactory, SurveyFactory
 
     resident = UserFactory()
+    SupplierMemberFactory(user=resident)
     council_member = UserFactory()
     council_member.groups.add(Role.COUNCIL_MEMBER.group())
     neighbourhood = NeighbourhoodFactory()
@@ -322,15 +397,26 @@ def _world() -> dict:
     QuestionFactory(survey=survey, page=1, kind=Question.Kind.TEXT, required=False)
     single = QuestionFactory(survey=survey, page=1, kind=Question.Kind.SINGLE)
     ChoiceFactory(question=single, value="ja", label="Ja")
+    team = TaskTeamFactory()
+    MembershipFactory(
+        team=team,
+        user=resident,
+        status=TeamMembership.Status.ACCEPTED,
+        role=TeamMembership.Role.RESIDENT_LEAD,
+    )
     return {
         "people": {"resident": resident, "council_member": council_member, "anonymous": None},
+        "needs_info": InitiativeFactory(status=Status.NEEDS_INFO, initiator=resident),
+        "event": EventFactory(neighbourhood=neighbourhood),
+        "tender": TenderFactory(),
+        "unsubscribe": unsubscribe_token(resident, "announcement"),
         "neighbourhood": neighbourhood,
         "public": public,
         "own_public": InitiativeFactory(status=Status.SUBMITTED, initiator=resident),
         "draft": InitiativeFactory(initiator=resident),
         "comment": CommentFactory(initiative=public),
         "item": AgendaItemFactory(neighbourhood=neighbourhood),
-        "team": TaskTeamFactory(),
+        "team": team,
         "survey": survey,
         "closed": SurveyFactory(
             opens_at=timezone.now() - timedelta(days=30),
