@@ -175,6 +175,7 @@ def test_password_reset_is_rate_limited_per_address_and_account(client):
     assert statuses[:5] == [302] * 5
     assert statuses[5] == 429
     assert len(mail.outbox) == 5
-    assert "Te veel verzoeken" in client.post(
-        "/account/password/reset/", {"email": user.email}
-    ).content.decode()
+    assert (
+        "Te veel verzoeken"
+        in client.post("/account/password/reset/", {"email": user.email}).content.decode()
+    )
