@@ -10,19 +10,12 @@ import hashlib
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SERVER = os.environ.get("BACKUP_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
+from tests.loopback import POSTGRES, ROOT, admin_sql, throwaway_database
 
 
 def _fingerprint(url: str) -> dict[str, tuple[int, str]]:
@@ -61,16 +54,12 @@ def _run(command: list[str], env: dict) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def portal_database():
-    name = f"portal_backup_{uuid.uuid4().hex[:10]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    try:
+    with throwaway_database("portal_backup") as name:
         yield name
-    finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_backup_drop_restore_gives_back_every_row_and_file(portal_database, tmp_path):
-    url = f"{SERVER}/{portal_database}"
+    url = f"{POSTGRES}/{portal_database}"
     media = tmp_path / "media"
     env = {
         **os.environ,
@@ -96,8 +85,8 @@ def test_backup_drop_restore_gives_back_every_row_and_file(portal_database, tmp_
     dump, tarball = _run(["scripts/backup", str(backup)], env).stdout.split()
 
     # Disaster: the database and the files are gone.
-    _admin(f'DROP DATABASE "{portal_database}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{portal_database}"')
+    admin_sql(f'DROP DATABASE "{portal_database}" WITH (FORCE)')
+    admin_sql(f'CREATE DATABASE "{portal_database}"')
     for path in sorted(media.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
     assert _fingerprint(url) == {}
@@ -123,7 +112,7 @@ def test_backup_drop_restore_gives_back_every_row_and_file(portal_database, tmp_
 
 
 def test_restore_refuses_a_backup_that_does_not_match_its_manifest(portal_database, tmp_path):
-    url = f"{SERVER}/{portal_database}"
+    url = f"{POSTGRES}/{portal_database}"
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(tmp_path / "media")}
     backup = tmp_path / "backup"
     dump, tarball = _run(["scripts/backup", str(backup)], env).stdout.split()

@@ -26,9 +26,9 @@ import psycopg
 import pytest
 import requests
 
-from tests.concurrency import free_port, wait_until
+from tests.concurrency import free_port
+from tests.loopback import ROOT, gunicorn, production_env
 
-ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 RESIDENTS = 40
 THREADS = 4
@@ -115,21 +115,12 @@ for number in range({RESIDENTS}):
 
 
 def test_portal_recovers_from_a_postgres_restart_under_load(postgres, tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{postgres.url}/portal",
-        "DATABASE_CONN_MAX_AGE": "600",
-        "DEBUG": "false",
-        "SECRET_KEY": "fault-test-only-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_HTTPS": "false",
-        "STATIC_MANIFEST": "false",
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": "",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "LOG_LEVEL": "CRITICAL",
-    }
+    env = production_env(
+        f"{postgres.url}/portal",
+        tmp_path / "media",
+        DATABASE_CONN_MAX_AGE="600",
+        LOG_LEVEL="CRITICAL",
+    )
     python = sys.executable
     subprocess.run(  # noqa: S603 (manage.py)
         [python, "manage.py", "migrate", "--noinput", "-v0"],
@@ -148,28 +139,7 @@ def test_portal_recovers_from_a_postgres_restart_under_load(postgres, tmp_path):
         timeout=300,
     ).stdout.split()
     initiative, sessions = int(lines[0]), lines[1:]
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 (gunicorn on the loopback)
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_until(lambda: _answers(f"{base}/health/"), seconds=30)
+    with gunicorn(env, "--workers", "2", "--timeout", "30") as (base, server):
         results, restarted_at = _load(base, initiative, sessions, postgres)
         after_restart = [r for r in results if r["at"] > restarted_at]
 
@@ -196,16 +166,6 @@ def test_portal_recovers_from_a_postgres_restart_under_load(postgres, tmp_path):
             f"\n{len(results)} requests, {len(confirmed)} comments saved, "
             f"{sum(r['status'] == 503 for r in results)} answered 503 during the restart"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def _load(base: str, initiative: int, sessions: list[str], postgres: ThrowawayPostgres):

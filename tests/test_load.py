@@ -18,18 +18,13 @@ import os
 import statistics
 import subprocess
 import sys
-import uuid
 from collections import defaultdict
-from pathlib import Path
 
 import psycopg
 import pytest
-import requests
 
-from tests.concurrency import free_port, wait_until
+from tests.loopback import POSTGRES, ROOT, gunicorn, production_env, throwaway_database
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("BACKUP_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 USERS = int(os.environ.get("LOAD_USERS", "200"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 
@@ -73,36 +68,14 @@ print(json.dumps({{
 """
 
 
-def _admin(sql: str) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
-
-
 @pytest.fixture
 def database():
-    name = f"portal_load_{uuid.uuid4().hex[:10]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("portal_load") as name:
+        yield f"{POSTGRES}/{name}"
 
 
 def test_two_hundred_residents_for_a_minute_no_server_error_no_lost_write(database, tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DEBUG": "false",
-        "SECRET_KEY": "load-test-only-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_HTTPS": "false",
-        "STATIC_MANIFEST": "false",
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": "",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(database, tmp_path / "media", LOG_LEVEL="WARNING")
     python = sys.executable
 
     def manage(*args: str, **extra) -> str:
@@ -123,34 +96,10 @@ def test_two_hundred_residents_for_a_minute_no_server_error_no_lost_write(databa
     people.write_text(json.dumps(world))
     results = tmp_path / "results.json"
 
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 (gunicorn on the loopback)
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "8",
-            "--timeout",
-            "60",
-            # No keep-alive, as with the Dockerfile's sync workers: a client reusing a
-            # connection the server just closed would count as a failure of the portal.
-            "--keep-alive",
-            "0",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        assert wait_until(lambda: _answers(f"{base}/health/"), seconds=30)
+    # No keep-alive, as with the Dockerfile's sync workers: a client reusing a connection
+    # the server just closed would count as a failure of the portal.
+    options = ("--workers", "2", "--threads", "8", "--timeout", "60", "--keep-alive", "0")
+    with gunicorn(env, *options) as (base, server):
         subprocess.run(  # noqa: S603 (locust on the loopback, bounded in time)
             [
                 python,
@@ -180,9 +129,6 @@ def test_two_hundred_residents_for_a_minute_no_server_error_no_lost_write(databa
             check=False,
         )
         assert server.poll() is None
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     outcome = json.loads(results.read_text())
     requests_made, writes = outcome["requests"], outcome["writes"]
@@ -218,10 +164,3 @@ def test_two_hundred_residents_for_a_minute_no_server_error_no_lost_write(databa
         median = statistics.median(times)
         print(f"  {name:20} {len(times):6} requests  p50 {median:6.0f} ms  p95 {p95:6.0f} ms")
     print(f"  confirmed writes: { {kind: len(items) for kind, items in kinds.items()} }")
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
