@@ -14,7 +14,7 @@ from initiatives.models import (
 from initiatives.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
 from portal.abuse import SpamGuardedForm
-from portal.forms import BoundedModelMultipleChoiceField
+from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm
 from portal.validators import validate_plain_text
 
 
@@ -180,7 +180,7 @@ SORTS = [
 ]
 
 
-class InitiativeFilterForm(forms.Form):
+class InitiativeFilterForm(KeptFilterForm):
     """The list's filters; every combination is a plain GET URL."""
 
     all_optional = True  # no "(optional)" after every filter label

@@ -1,9 +1,12 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,7 +35,7 @@ from initiatives.models import (
 from neighbourhoods.models import Event
 from portal.abuse import rate_limited
 from portal.paging import CityScalePaginator
-from portal.public_cache import shared_with_visitors
+from portal.public_cache import kept_while_unchanged, shared_with_visitors
 
 PAGE_SIZE = 20
 INVITATION_SALT = "initiatives.co-initiator-invitation"
@@ -72,26 +75,34 @@ def _map_points(initiatives) -> list[dict]:
 @shared_with_visitors
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form = InitiativeFilterForm(request.GET or None)
-    if form.is_bound:
-        initiatives = form.filter(Initiative.objects.public().for_listing())
-    else:
-        initiatives = Initiative.objects.public().for_listing().sorted_by("newest")
-    page = CityScalePaginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     view = "map" if request.GET.get("view") == "map" else "list"
     query.pop("view", None)
-    context = {
-        "form": form,
-        "page": page,
-        "view": view,
-        "query": query.urlencode(),
-        "map_points": _map_points(page.object_list) if view == "map" else [],
-    }
-    template = "initiatives/list.html"
+
+    def render_results() -> str:
+        if form.is_bound:
+            initiatives = form.filter(Initiative.objects.public().for_listing())
+        else:
+            initiatives = Initiative.objects.public().for_listing().sorted_by("newest")
+        page = CityScalePaginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "page": page,
+            "view": view,
+            "query": query.urlencode(),
+            "map_points": _map_points(page.object_list) if view == "map" else [],
+        }
+        return render_to_string("initiatives/list.html#results", context, request=request)
+
+    # The results are the same for everyone who asks the same, signed in or not.
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    results = kept_while_unchanged(
+        f"initiative-results:{request.LANGUAGE_CODE}:{digest}", render_results
+    )
     if request.htmx:
-        template += "#results"
-    return render(request, template, context)
+        return HttpResponse(results)
+    context = {"form": form, "view": view, "query": query.urlencode(), "results": results}
+    return render(request, "initiatives/list.html", context)
 
 
 @require_safe

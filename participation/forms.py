@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from neighbourhoods.models import Neighbourhood
 from participation.models import CouncilQuestion, TeamLogEntry, TeamMembership, Topic
 from portal.abuse import SpamGuardedForm
+from portal.forms import KeptFilterForm
 
 
 class ApplicationForm(SpamGuardedForm, forms.ModelForm):
@@ -45,7 +46,7 @@ class CouncilQuestionForm(SpamGuardedForm, forms.ModelForm):
         return question
 
 
-class DecisionFilterForm(forms.Form):
+class DecisionFilterForm(KeptFilterForm):
     all_optional = True
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)

@@ -2,19 +2,27 @@
 calendar, and build fair invitation lists for private procedures."""
 
 import csv
+import hashlib
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal import public_cache
 from portal.admin_tools import ReadOnlyInline, action_form
 from portal.audit import AuditedAdmin
 from portal.paging import CityScalePaginator
 from procurement import actions
+from procurement.forms import SupplierSearchForm
 from procurement.models import (
     Certificate,
     CpvCode,
@@ -97,6 +105,65 @@ class SupplierAdmin(AuditedAdmin):
     inlines = [CertificateInline]
     actions = ["verify", "suspend", "export_csv"]
     exclude = ["feed_token"]
+    change_list_template = "admin/procurement/supplier/change_list.html"
+    search_per_page = 50
+
+    def get_urls(self):
+        search = self.admin_site.admin_view(self.search_view)
+        return [
+            path("zoeken/", search, name="procurement_supplier_search"),
+            *super().get_urls(),
+        ]
+
+    def search_view(self, request: HttpRequest) -> TemplateResponse:
+        """Leveranciers zoeken: the officers' quick search of the supplier database for a
+        tender (who delivers this, how large, from where), a plain page that answers at
+        once. The list with its bulk actions stays the place to verify and edit.
+
+        What it shows holds no personal data (company facts only) and is the same for
+        every officer, so a search's page body is kept while nothing in the database
+        changes; who may see it is checked on every request."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = SupplierSearchForm(request.GET)
+        if form.is_valid():
+            # Certificates count as valid until the day they expire: the day is in the key.
+            asked = (sorted(request.GET.lists()), str(timezone.localdate()))
+            digest = hashlib.sha256(repr(asked).encode()).hexdigest()
+            body = public_cache.kept_while_unchanged(
+                f"supplier-search:{request.LANGUAGE_CODE}:{digest}",
+                lambda: self._search_body(request, form),
+            )
+        else:
+            body = self._search_body(request, form)
+        context = {
+            **self.admin_site.each_context_without_navigation(request),
+            "opts": self.model._meta,
+            "title": gettext("Find suppliers"),
+            "body": body,
+        }
+        return TemplateResponse(request, "admin/procurement/supplier/search.html", context)
+
+    def _search_body(self, request: HttpRequest, form: SupplierSearchForm) -> str:
+        page = None
+        if form.is_valid():
+            valid = Certificate.objects.filter(valid_until__gte=timezone.localdate())
+            suppliers = (
+                form.filter(Supplier.objects.all())
+                .prefetch_related(
+                    Prefetch("certificates", queryset=valid, to_attr="valid_certificates")
+                )
+                .order_by("name", "pk")
+            )
+            paginator = CityScalePaginator(suppliers, self.search_per_page)
+            page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render_to_string(
+            "admin/procurement/supplier/search.html#body",
+            {"form": form, "page": page, "query": query.urlencode(), "opts": self.model._meta},
+            request=request,
+        )
 
     @admin.action(description=_("Verify"), permissions=["change"])
     def verify(self, request, queryset) -> None:

@@ -1,9 +1,10 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.abuse import SpamGuardedForm
-from portal.forms import BoundedModelMultipleChoiceField
+from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm
 from portal.validators import validate_plain_text
 from procurement.models import Certificate, CpvCode, Interest, Supplier, Tender
 
@@ -100,7 +101,7 @@ class TeamInviteForm(forms.Form):
     email = forms.EmailField(label=_("Your colleague's email address"))
 
 
-class TenderFilterForm(forms.Form):
+class TenderFilterForm(KeptFilterForm):
     category = forms.ChoiceField(
         choices=[("", _("All categories")), *Tender.Category.choices],
         required=False,
@@ -152,4 +153,101 @@ class TenderFilterForm(forms.Form):
             )
         if data["department"]:
             queryset = queryset.filter(department__icontains=data["department"])
+        return queryset
+
+
+class SupplierSearchForm(forms.Form):
+    """The procurement officers' search of the supplier database: who delivers this (a
+    CPV code and everything below it), how large, from where, with which certificates.
+    Every field may stay empty; without a status only verified suppliers are found."""
+
+    ANY_STATUS = "any"
+
+    q = forms.CharField(
+        required=False,
+        max_length=80,
+        label=_("Name or KvK number"),
+        validators=[validate_plain_text],
+    )
+    cpv = forms.RegexField(
+        regex=r"^\s*\d{2,8}(-\d)?\s*$",
+        required=False,
+        max_length=12,
+        label=_("CPV code (and below)"),
+        help_text=_("Two to eight digits, e.g. 45 (construction work) or 4521."),
+        error_messages={"invalid": _("Enter two to eight digits of a CPV code, e.g. 4521.")},
+    )
+    size = forms.ChoiceField(
+        choices=[
+            ("", _("All sizes")),
+            ("sme", _("SME (micro, small or medium)")),
+            *Supplier.Size.choices,
+        ],
+        required=False,
+        label=_("Size"),
+    )
+    service_area = forms.ChoiceField(
+        choices=[("", _("Anywhere")), *Supplier.Area.choices],
+        required=False,
+        label=_("Works in"),
+    )
+    certificate = forms.ChoiceField(
+        choices=[("", _("No matter")), *Certificate.Kind.choices],
+        required=False,
+        label=_("Valid certificate"),
+    )
+    status = forms.ChoiceField(
+        # Verified first: what a search without a status finds, and what the page shows.
+        choices=[
+            (Supplier.Status.VERIFIED, Supplier.Status.VERIFIED.label),
+            (Supplier.Status.PENDING, Supplier.Status.PENDING.label),
+            (Supplier.Status.SUSPENDED, Supplier.Status.SUSPENDED.label),
+            (ANY_STATUS, _("Any status")),
+        ],
+        required=False,
+        label=_("Status"),
+    )
+    local = forms.BooleanField(required=False, label=_("Only local suppliers"))
+    social_enterprise = forms.BooleanField(required=False, label=_("Only social enterprises"))
+    wants_invitations = forms.BooleanField(
+        required=False, label=_("Only suppliers who want invitations")
+    )
+
+    all_optional = True
+
+    def clean_status(self) -> str:
+        return self.cleaned_data["status"] or Supplier.Status.VERIFIED
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        if data["status"] != self.ANY_STATUS:
+            queryset = queryset.filter(status=data["status"])
+        if data["cpv"]:
+            queryset = queryset.in_cpv_subtree(CpvCode.prefix_of_input(data["cpv"].split("-")[0]))
+        if data["size"] == "sme":
+            queryset = queryset.filter(size__in=Supplier.SME_SIZES)
+        elif data["size"]:
+            queryset = queryset.filter(size=data["size"])
+        if data["service_area"]:
+            queryset = queryset.filter(service_area=data["service_area"])
+        if data["certificate"]:
+            queryset = queryset.filter(
+                pk__in=Certificate.objects.filter(
+                    kind=data["certificate"], valid_until__gte=timezone.localdate()
+                ).values("supplier_id")
+            )
+        for flag, field in [
+            ("local", "is_local"),
+            ("social_enterprise", "social_enterprise"),
+            ("wants_invitations", "wants_invitations"),
+        ]:
+            if data[flag]:
+                queryset = queryset.filter(**{field: True})
+        query = data["q"].strip()
+        if query.isdigit() and len(query) == 8:
+            queryset = queryset.filter(kvk_number=query)
+        elif query:
+            queryset = queryset.filter(name__icontains=query)
         return queryset

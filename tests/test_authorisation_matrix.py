@@ -524,7 +524,15 @@ ADMIN_NEVER = {
     "participation.teammembership": "a",
     "participation.councilquestion": "a",
 }
-ADMIN_ACTIONS = {"changelist": "vc", "change": "vc", "history": "vc", "add": "a", "delete": "d"}
+# "search" is the officers' supplier search: whoever may view the model.
+ADMIN_ACTIONS = {
+    "changelist": "vc",
+    "change": "vc",
+    "history": "vc",
+    "add": "a",
+    "delete": "d",
+    "search": "vc",
+}
 ADMIN_MODEL_URL = re.compile(r"^admin:(?P<app>\w+?)_(?P<model>\w+)_(?P<action>\w+)$")
 
 
@@ -599,7 +607,7 @@ def _admin_requests(pattern: str, name: str, world: World):
     match = ADMIN_MODEL_URL.match(name)
     if match and match["action"] in ADMIN_ACTIONS:
         app, model = match["app"], match["model"]
-        if match["action"] in ("changelist", "add"):
+        if match["action"] in ("changelist", "add", "search"):
             yield name, "get", reverse(name)
         else:
             yield name, "get", reverse(name, args=[_instance_of(app, model)])

@@ -230,3 +230,41 @@ def test_each_response_names_its_own_script_nonce(kept, initiative):
         nonces.append(named)
     assert nonces[0] != nonces[1]
     assert public_cache.NONCE_PLACEHOLDER not in page.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_filter_form_is_rendered_once_until_its_choices_change(kept):
+    from initiatives.forms import InitiativeFilterForm
+    from neighbourhoods.tests.factories import NeighbourhoodFactory
+
+    NeighbourhoodFactory(name="Havenkwartier")
+    first = str(InitiativeFilterForm({"q": "bankje"}))
+    with CaptureQueriesContext(connection) as captured:
+        again = str(InitiativeFilterForm({"q": "bankje"}))
+    assert again == first
+    assert len(captured) == 0
+    assert 'value="bankje"' in again
+    # Another question is another rendering.
+    assert 'value="speeltuin"' in str(InitiativeFilterForm({"q": "speeltuin"}))
+    NeighbourhoodFactory(name="Zuiderpark")
+    assert "Zuiderpark" in str(InitiativeFilterForm({"q": "bankje"}))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_residents_share_the_list_results_and_see_changes_at_once(kept, resident):
+    InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
+    signed_in = Client()
+    signed_in.force_login(resident)
+    url = reverse("initiatives:list")
+    assert "Bankjes aan het water" in signed_in.get(url).text
+    with CaptureQueriesContext(connection) as rendered:
+        Client().get(url, {"sort": "newest"})
+    with CaptureQueriesContext(connection) as shared:
+        signed_in.get(url, {"sort": "newest"})
+    # The results came from what the visitor's request kept: no initiative was read.
+    assert any("initiatives_initiative" in query["sql"] for query in rendered.captured_queries)
+    assert not any("initiatives_initiative" in query["sql"] for query in shared.captured_queries)
+    InitiativeFactory(status=Status.SUBMITTED, title="Picknicktafels in het park")
+    page = signed_in.get(url).text
+    assert "Picknicktafels in het park" in page
+    assert "Mijn pagina" in page  # still their own page around the shared results

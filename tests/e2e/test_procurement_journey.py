@@ -172,3 +172,50 @@ def test_registration_works_without_javascript(browser, live_server, sign_in):
     expect(page.locator(".portal-messages")).to_contain_text("Je bedrijf is aangemeld")
     assert Supplier.objects.get().size == "micro"
     context.close()
+
+
+def test_officer_finds_local_suppliers_for_a_tender(page: Page, live_server, assert_accessible):
+    officer = StaffFactory()
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    give_totp(officer)
+    SupplierFactory(name="Wegenbouw Eemdal", codes=["45233000"], postcode="3811 AB")
+    SupplierFactory(name="Wegenbouw Elders", codes=["45233000"], postcode="1011 AB")
+    SupplierFactory(name="Hoveniers Eemdal", codes=["77310000"], postcode="3811 AB")
+    sign_in_staff_in_browser(page, live_server, officer)
+    page.goto(live_server.url + "/beheer/procurement/supplier/")
+    page.get_by_role("link", name="Leveranciers zoeken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leveranciers zoeken")
+    assert_accessible(page)
+
+    # A wrong CPV code: the error stands beside the field, nothing is searched.
+    page.get_by_label("CPV-code (en onderliggend)").fill("wegen")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.locator("#id_cpv_error")).to_contain_text("twee tot acht cijfers")
+    expect(page.locator("#supplier-results")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_label("CPV-code (en onderliggend)").fill("4523")
+    page.get_by_label("Grootte").select_option("sme")
+    page.get_by_label("Alleen lokale leveranciers").check()
+    page.get_by_role("button", name="Zoeken").click()
+    results = page.locator("#supplier-results")
+    expect(results).to_contain_text("1 leverancier gevonden")
+    expect(results).to_contain_text("Wegenbouw Eemdal")
+    expect(results).not_to_contain_text("Wegenbouw Elders")
+    expect(results).not_to_contain_text("Hoveniers Eemdal")
+    # The filters stay as chosen, so the officer can refine the search.
+    expect(page.get_by_label("CPV-code (en onderliggend)")).to_have_value("4523")
+    expect(page.get_by_label("Alleen lokale leveranciers")).to_be_checked()
+    expect(page.get_by_label("Status")).to_have_value("verified")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Wegenbouw Eemdal").click()
+    expect(page.locator("#id_name")).to_have_value("Wegenbouw Eemdal")
+
+    # In English too.
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="English").click()
+    page.goto(live_server.url + "/beheer/procurement/supplier/zoeken/?cpv=45")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#supplier-results")).to_contain_text("2 suppliers found")
+    assert_accessible(page)

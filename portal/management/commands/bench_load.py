@@ -76,8 +76,12 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=8, help="seconds per page")
         parser.add_argument("--connections", type=int, default=4)
         parser.add_argument("--write", help="also write the table to this Markdown file")
+        parser.add_argument(
+            "--only",
+            help="load only the pages whose label contains this (the baseline always runs)",
+        )
 
-    def handle(self, *args, initiatives, duration, connections, write, **options):
+    def handle(self, *args, initiatives, duration, connections, write, only, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Run the benchmark on PostgreSQL (make bench).")
         if not shutil.which("wrk"):
@@ -89,10 +93,17 @@ class Command(BaseCommand):
             "resident": self._session_cookie("resident"),
         }
         pages = self._pages()
-        queries = {(label, who): self._queries(path, cookies[who]) for label, path, who in pages}
+        if only:
+            pages = [pages[0], *(page for page in pages[1:] if only in page[0])]
+        # Visitors' pages and the officers' search results are kept while nothing changes.
+        queries = {
+            (label, who): self._queries(path, cookies[who], kept=who != "resident")
+            for label, path, who in pages
+        }
         residents = [(label, path, "resident") for label, path, who in pages if who == "visitor"]
         queries |= {
-            (label, who): self._queries(path, cookies[who]) for label, path, who in residents
+            (label, who): self._queries(path, cookies[who], kept=False)
+            for label, path, who in residents
         }
         port = _free_port()
         server = self._start_gunicorn(port)
@@ -157,7 +168,12 @@ class Command(BaseCommand):
             ("survey results (50k answers)", survey.get_results_url(), "visitor"),
             ("tender calendar", "/inkoop/", "visitor"),
             (
-                "supplier search (officer, CPV 45)",
+                "supplier search (officer, CPV 45, small)",
+                "/beheer/procurement/supplier/zoeken/?cpv=45&size=small",
+                "officer",
+            ),
+            (
+                "supplier list in the back office (officer, CPV 45, small)",
                 "/beheer/procurement/supplier/?cpv=45&size__exact=small",
                 "officer",
             ),
@@ -197,12 +213,12 @@ class Command(BaseCommand):
         session.create()
         return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
-    def _queries(self, path: str, cookie: str) -> str:
-        """Queries per request: when the page is rendered, and (for visitors) when it is
-        served from the kept pages."""
+    def _queries(self, path: str, cookie: str, *, kept: bool) -> str:
+        """Queries per request: when the page is rendered, and (for what is kept) when it
+        is served from the cache."""
         headers = {"HTTP_COOKIE": cookie} if cookie else {}
         counts = []
-        for seconds in (0, 60) if not cookie else (0,):
+        for seconds in (0, 60) if kept else (0,):
             with override_settings(PORTAL_VISITOR_CACHE_SECONDS=seconds):
                 client = Client(HTTP_HOST="localhost")
                 client.get(path, **headers)
