@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -222,7 +223,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"q": text, "groups": groups})
 
 
-def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Dashboard, int]:
+def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Period, int]:
     default = dashboard.Period.last_twelve_months()
     form = PeriodForm(
         request.GET if "start" in request.GET or "end" in request.GET else None,
@@ -234,13 +235,15 @@ def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Dashboar
             period = dashboard.Period(form.cleaned_data["start"], form.cleaned_data["end"])
         else:
             status = 400
-    return form, dashboard.build_cached(period), status
+    return form, period, status
 
 
 @require_safe
 @shared_with_visitors
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    form, figures, status = _dashboard_for(request)
+    form, period, status = _dashboard_for(request)
+    # Read only when the page's kept rendering is out of date.
+    figures = SimpleLazyObject(lambda: dashboard.build_cached(period))
     return render(
         request,
         "portal/dashboard.html",
@@ -252,11 +255,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 @shared_with_visitors
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
-    _form, figures, status = _dashboard_for(request)
+    _form, period, status = _dashboard_for(request)
     if status != 200:
         return HttpResponse(
             _("The period is not valid."), status=400, content_type="text/plain; charset=utf-8"
         )
+    figures = dashboard.build_cached(period)
     response = HttpResponse(figures.csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="dashboard-{figures.period.start}-{figures.period.end}.csv"'

@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.abuse import rate_limited
-from portal.public_cache import shared_with_visitors
+from portal.public_cache import kept_while_unchanged, shared_with_visitors
 from surveys import actions, answering
 from surveys.forms import PanelForm
 from surveys.indicators import indicator_table, yearly_counts
@@ -205,10 +206,12 @@ def _published_or_preview(request: HttpRequest, slug: str) -> Survey:
 @shared_with_visitors
 def survey_results_view(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _published_or_preview(request, slug)
+    # Read only when the page's kept rendering is out of date (the results are large).
+    results = SimpleLazyObject(lambda: survey_results(survey))
     return render(
         request,
         "surveys/results.html",
-        {"survey": survey, "results_key": results_key(survey), **survey_results(survey)},
+        {"survey": survey, "results_key": results_key(survey), "results": results},
     )
 
 
@@ -318,8 +321,10 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    return render(
-        request,
-        "surveys/indicator.html",
-        {"indicator": indicator, **indicator_table(indicator)},
+    # Realised values come from every answer of the years' surveys: computed once while
+    # public content is unchanged.
+    table = kept_while_unchanged(
+        f"indicator-table:{indicator.pk}:{request.LANGUAGE_CODE}",
+        lambda: indicator_table(indicator),
     )
+    return render(request, "surveys/indicator.html", {"indicator": indicator, **table})

@@ -1,4 +1,9 @@
+import hashlib
+
 from django import template
+from django.utils import translation
+
+from portal import public_cache
 
 register = template.Library()
 
@@ -23,3 +28,40 @@ def join_if_list(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
     return value
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        asked = (
+            self.name.resolve(context),
+            request.get_host(),
+            request.get_full_path(),
+            translation.get_language(),
+            [str(value.resolve(context)) for value in self.vary_on],
+        )
+        key = "kept-part:" + hashlib.sha256(repr(asked).encode()).hexdigest()
+        return public_cache.kept_while_unchanged(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kept(parser, token):
+    """``{% kept "name" [vary_on ...] %}…{% endkept %}``: a part of a page that is the same
+    for everyone who asks for this address in this language, signed in or not, rendered
+    once while public content is unchanged (``portal.public_cache``). Only for parts that
+    hold nothing personal, no form that posts (its token) and no script (its nonce)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% kept %} needs a name.")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )

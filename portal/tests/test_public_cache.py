@@ -268,3 +268,91 @@ def test_signed_in_residents_share_the_list_results_and_see_changes_at_once(kept
     page = signed_in.get(url).text
     assert "Picknicktafels in het park" in page
     assert "Mijn pagina" in page  # still their own page around the shared results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_parts_are_shared_but_what_is_personal_is_not(kept, resident):
+    """The tender calendar's list is kept for everyone; whether the reader has a company
+    profile is theirs alone."""
+    from procurement.tests.factories import SupplierMemberFactory, TenderFactory
+
+    TenderFactory(title="Onderhoud parken 2027")
+    member = SupplierMemberFactory()
+    supplier_page = Client()
+    supplier_page.force_login(member.user)
+    resident_page = Client()
+    resident_page.force_login(resident)
+    url = reverse("procurement:calendar")
+    first = supplier_page.get(url).text
+    assert "Onderhoud parken 2027" in first
+    profile_link = f'href="{reverse("procurement:profile")}"'
+    assert profile_link in first
+    with CaptureQueriesContext(connection) as captured:
+        second = resident_page.get(url).text
+    assert "Onderhoud parken 2027" in second
+    # Only the count of the page's paginator; the tenders themselves were not read.
+    assert not any('"procurement_tender"."title"' in q["sql"] for q in captured.captured_queries)
+    assert profile_link not in second
+    assert reverse("procurement:register") in second
+    TenderFactory(title="Schoonmaak stadhuis")
+    assert "Schoonmaak stadhuis" in resident_page.get(url).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_is_rendered_once_for_everyone_in_each_language(kept, resident, client):
+    signed_in = Client()
+    signed_in.force_login(resident)
+    url = reverse("portal:dashboard")
+    Client().get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = signed_in.get(url)
+    assert page.status_code == 200
+    assert "Mijn pagina" in page.text
+    assert not any("initiatives_initiative" in query["sql"] for query in captured.captured_queries)
+    english = Client()
+    english.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "The city in figures" in english.get(url).text
+    # A period that is not valid is answered with its error, not with a kept page.
+    refused = signed_in.get(url, {"start": "gisteren"})
+    assert refused.status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_initiative_page_keeps_its_facts_but_not_who_supports_it(kept, resident, other_resident):
+    from initiatives.models import Support
+
+    initiative = InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
+    Support.objects.create(initiative=initiative, user=resident)
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    supporter, stranger = Client(), Client()
+    supporter.force_login(resident)
+    stranger.force_login(other_resident)
+    assert "Je steunt dit initiatief." in supporter.get(url).text
+    page = stranger.get(url).text
+    assert "Bankjes aan het water" in page
+    assert "Je steunt dit initiatief." not in page
+    initiative.title = "Picknicktafels aan het water"
+    initiative.save()
+    assert "Picknicktafels aan het water" in stranger.get(url).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_neighbourhood_page_keeps_its_overview_but_not_who_follows_it(
+    kept, resident, other_resident
+):
+    from neighbourhoods.models import NeighbourhoodFollow
+    from neighbourhoods.tests.factories import NeighbourhoodFactory
+
+    neighbourhood = NeighbourhoodFactory(name="Havenkwartier")
+    InitiativeFactory(status=Status.SUBMITTED, title="Bankjes", neighbourhood=neighbourhood)
+    NeighbourhoodFollow.objects.create(neighbourhood=neighbourhood, user=resident)
+    follower, stranger = Client(), Client()
+    follower.force_login(resident)
+    stranger.force_login(other_resident)
+    url = neighbourhood.get_absolute_url()
+    assert "Je volgt deze wijk." in follower.get(url).text
+    page = stranger.get(url).text
+    assert "Bankjes" in page
+    assert "Je volgt deze wijk." not in page
+    InitiativeFactory(status=Status.SUBMITTED, title="Speeltuin", neighbourhood=neighbourhood)
+    assert "Speeltuin" in stranger.get(url).text

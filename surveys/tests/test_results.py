@@ -197,7 +197,7 @@ def test_closing_a_survey_computes_its_results_in_every_language(
     actions.publish_results(survey=survey)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("surveys:results", args=[survey.slug]))
-    assert page.context["completed"] == 2
+    assert page.context["results"]["completed"] == 2
     assert not [q for q in queries if "surveys_answer" in q["sql"]]
 
 
@@ -212,6 +212,6 @@ def test_removing_a_response_recomputes_the_kept_results(
     with django_capture_on_commit_callbacks(execute=True):
         Response.objects.filter(answers__value_number=10).delete()
     page = client.get(url)
-    assert page.context["completed"] == 2
+    assert page.context["results"]["completed"] == 2
     assert "7,0" in page.text
     assert "8,0" not in page.text
