@@ -162,16 +162,11 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.select_related("neighbourhood", "theme").prefetch_related("support_kinds")
 
     def for_detail(self) -> "InitiativeQuerySet":
-        return self.select_related(
-            "neighbourhood__area_manager", "theme", "initiator", "assignee"
-        ).prefetch_related(
-            "support_kinds",
-            "attachments",
-            "co_initiators",
-            models.Prefetch(
-                "status_changes", queryset=StatusChange.objects.select_related("actor")
-            ),
-        )
+        """The row and what every part of its page needs. Its kinds of support,
+        attachments, co-initiators and timeline (``Initiative.timeline``) are read by
+        the parts that show them, one query each, and not at all while those parts are
+        kept (``{% kept %}``)."""
+        return self.select_related("neighbourhood__area_manager", "theme", "initiator", "assignee")
 
     def search(self, text: str) -> "InitiativeQuerySet":
         """Full text in PostgreSQL (Dutch stemming); every word somewhere, elsewhere."""
@@ -357,6 +352,10 @@ class Initiative(models.Model):
         return reverse("initiatives:detail", args=[self.pk])
 
     # --- who may do what -----------------------------------------------------------
+
+    def timeline(self) -> models.QuerySet["StatusChange"]:
+        """The public timeline: every status change, oldest first, with who made it."""
+        return self.status_changes.select_related("actor")
 
     def is_run_by(self, user) -> bool:
         """The initiator or a co-initiator (uses the prefetched co-initiators if any)."""
