@@ -14,7 +14,7 @@ from initiatives.models import (
 from initiatives.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
 from portal.abuse import SpamGuardedForm
-from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm
+from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
 from portal.validators import validate_plain_text
 
 
@@ -200,15 +200,13 @@ class InitiativeFilterForm(KeptFilterForm):
         label=_("Theme"),
         empty_label=_("All themes"),
     )
-    status = forms.ChoiceField(
-        choices=[("", _("All statuses")), *[c for c in Status.choices if c[0] != Status.DRAFT]],
-        required=False,
+    status = filter_choice(
         label=_("Status"),
+        anything=_("All statuses"),
+        choices=[c for c in Status.choices if c[0] != Status.DRAFT],
     )
-    support = forms.ChoiceField(
-        choices=[("", _("Any support")), *SupportKind.Code.choices],
-        required=False,
-        label=_("Support asked"),
+    support = filter_choice(
+        label=_("Support asked"), anything=_("Any support"), choices=SupportKind.Code.choices
     )
     sort = forms.ChoiceField(choices=SORTS, required=False, label=_("Sort by"))
 

@@ -90,6 +90,7 @@ class CityDataset:
         self.size = initiatives
 
     def build(self) -> None:
+        built = False
         for part in [
             self.neighbourhoods,
             self.initiatives,
@@ -107,6 +108,14 @@ class CityDataset:
                 self.out.write(
                     f"  {part.__name__}: {made} in {time.perf_counter() - started:.1f} s"
                 )
+                built = True
+        if built:
+            # A city's database has been vacuumed many times over; rows just copied in
+            # have not, and index-only scans need the visibility map that VACUUM sets.
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
+            self.out.write(f"  vacuum: {time.perf_counter() - started:.1f} s")
 
     # --- parts ------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from portal import public_cache
 
@@ -10,7 +11,8 @@ def portal(request: HttpRequest) -> dict:
     if user is not None and user.is_authenticated:
         from portal.models import Notification
 
-        unread = Notification.objects.visible_to(user).unread().count()
+        # Counted only where the page shows it (the portal's header, not the back office).
+        unread = SimpleLazyObject(lambda: Notification.objects.visible_to(user).unread().count())
     context = {
         "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         "unread_notifications": unread,

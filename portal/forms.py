@@ -125,6 +125,11 @@ class PortalFormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
+def filter_choice(*, label, anything, choices) -> forms.ChoiceField:
+    """A list filter's select: ``anything`` (no filter) first, then the choices."""
+    return forms.ChoiceField(choices=[("", anything), *choices], required=False, label=label)
+
+
 class KeptFilterForm(forms.Form):
     """A list's filters (a GET form that shows the same to everyone who asks the same):
     its rendering is kept while public content is unchanged, per language and per what

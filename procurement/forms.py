@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.abuse import SpamGuardedForm
-from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm
+from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
 from portal.validators import validate_plain_text
 from procurement.models import Certificate, CpvCode, Interest, Supplier, Tender
 
@@ -102,20 +102,16 @@ class TeamInviteForm(forms.Form):
 
 
 class TenderFilterForm(KeptFilterForm):
-    category = forms.ChoiceField(
-        choices=[("", _("All categories")), *Tender.Category.choices],
-        required=False,
-        label=_("Category"),
+    category = filter_choice(
+        label=_("Category"), anything=_("All categories"), choices=Tender.Category.choices
     )
-    procedure = forms.ChoiceField(
-        choices=[("", _("All procedures")), *Tender.Procedure.choices],
-        required=False,
-        label=_("Procedure"),
+    procedure = filter_choice(
+        label=_("Procedure"), anything=_("All procedures"), choices=Tender.Procedure.choices
     )
-    status = forms.ChoiceField(
-        choices=[("", _("All statuses")), *[c for c in Tender.Status.choices if c[0] != "draft"]],
-        required=False,
+    status = filter_choice(
         label=_("Status"),
+        anything=_("All statuses"),
+        choices=[c for c in Tender.Status.choices if c[0] != "draft"],
     )
     cpv = forms.CharField(
         required=False,
@@ -177,24 +173,16 @@ class SupplierSearchForm(forms.Form):
         help_text=_("Two to eight digits, e.g. 45 (construction work) or 4521."),
         error_messages={"invalid": _("Enter two to eight digits of a CPV code, e.g. 4521.")},
     )
-    size = forms.ChoiceField(
-        choices=[
-            ("", _("All sizes")),
-            ("sme", _("SME (micro, small or medium)")),
-            *Supplier.Size.choices,
-        ],
-        required=False,
+    size = filter_choice(
         label=_("Size"),
+        anything=_("All sizes"),
+        choices=[("sme", _("SME (micro, small or medium)")), *Supplier.Size.choices],
     )
-    service_area = forms.ChoiceField(
-        choices=[("", _("Anywhere")), *Supplier.Area.choices],
-        required=False,
-        label=_("Works in"),
+    service_area = filter_choice(
+        label=_("Works in"), anything=_("Anywhere"), choices=Supplier.Area.choices
     )
-    certificate = forms.ChoiceField(
-        choices=[("", _("No matter")), *Certificate.Kind.choices],
-        required=False,
-        label=_("Valid certificate"),
+    certificate = filter_choice(
+        label=_("Valid certificate"), anything=_("No matter"), choices=Certificate.Kind.choices
     )
     status = forms.ChoiceField(
         # Verified first: what a search without a status finds, and what the page shows.

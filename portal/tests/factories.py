@@ -67,6 +67,14 @@ def totp_code(user) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
+def signed_in_colleague(client, role):
+    """A colleague in ``role`` (portal.models.Role), signed in to the back office."""
+    user = StaffFactory()
+    user.groups.add(role.group())
+    sign_in_staff(client, user)
+    return user
+
+
 def sign_in_staff(client, user) -> None:
     """Password, then the TOTP code: the only way into the back office."""
     from django.urls import reverse

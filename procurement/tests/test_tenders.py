@@ -13,8 +13,8 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from portal.models import Notification, Role
-from portal.tests.factories import StaffFactory, sign_in_staff
+from portal.models import Notification
+from portal.tests.factories import StaffFactory
 from procurement import actions, tasks
 from procurement.models import Certificate, Supplier, Tender, TenderInvitation, advised_procedure
 from procurement.tests.factories import SupplierFactory, SupplierMemberFactory, TenderFactory
@@ -233,14 +233,6 @@ def test_certificate_expiry_is_told_once(resident):
     reminders = Notification.objects.filter(recipient=resident, kind=actions.CERTIFICATES)
     assert reminders.count() == 1
     assert "VCA" in reminders.get().message
-
-
-@pytest.fixture
-def officer(client):
-    user = StaffFactory()
-    user.groups.add(Role.PROCUREMENT_OFFICER.group())
-    sign_in_staff(client, user)
-    return user
 
 
 def test_officer_verifies_and_searches_by_cpv_subtree(client, officer):

@@ -7,7 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils import timezone
 
 from portal.models import Role
-from portal.tests.factories import StaffFactory, sign_in_staff
+from portal.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
 from surveys.models import Answer, Response, Survey
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
@@ -18,10 +18,7 @@ CHANGELIST = "/beheer/surveys/survey/"
 
 @pytest.fixture
 def researcher(client):
-    user = StaffFactory()
-    user.groups.add(Role.RESEARCHER.group())
-    sign_in_staff(client, user)
-    return user
+    return signed_in_colleague(client, Role.RESEARCHER)
 
 
 def act(client, action, survey, **data):

@@ -9,6 +9,7 @@ Needs the city dataset's 20,000 made-up residents (``bench_load`` or ``bench_por
 creates them). Uses Redis database 13, never the machine's other databases.
 """
 
+import logging
 import os
 import subprocess
 import sys
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         users = list(User.objects.filter(email__endswith=f"@{PREFIX}.invalid")[:emails])
         if len(users) < emails:
             raise CommandError("Too few benchmark residents: run bench_load first.")
+        # aiosmtpd logs every command it receives: five lines an email, in this process.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         sink = Sink()
         port = _free_port()
         controller = Controller(sink, hostname="127.0.0.1", port=port)

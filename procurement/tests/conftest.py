@@ -1,0 +1,10 @@
+import pytest
+
+from portal.models import Role
+from portal.tests.factories import signed_in_colleague
+
+
+@pytest.fixture
+def officer(client):
+    """A procurement officer (inkoper), signed in to the back office."""
+    return signed_in_colleague(client, Role.PROCUREMENT_OFFICER)
