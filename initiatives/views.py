@@ -1,5 +1,3 @@
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -35,7 +33,7 @@ from initiatives.models import (
 from neighbourhoods.models import Event
 from portal.abuse import rate_limited
 from portal.paging import CityScalePaginator
-from portal.public_cache import kept_while_unchanged, shared_with_visitors
+from portal.public_cache import kept_while_unchanged, key_for, shared_with_visitors
 
 PAGE_SIZE = 20
 INVITATION_SALT = "initiatives.co-initiator-invitation"
@@ -95,9 +93,9 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         return render_to_string("initiatives/list.html#results", context, request=request)
 
     # The results are the same for everyone who asks the same, signed in or not.
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     results = kept_while_unchanged(
-        f"initiative-results:{request.LANGUAGE_CODE}:{digest}", render_results
+        key_for("initiative-results", request.LANGUAGE_CODE, request.get_full_path()),
+        render_results,
     )
     if request.htmx:
         return HttpResponse(results)

@@ -1,7 +1,5 @@
 """Accessible form rendering for the whole portal, and the kernel's own forms."""
 
-import hashlib
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
@@ -148,8 +146,10 @@ class KeptFilterForm(forms.Form):
             sorted(self.data.lists() if hasattr(self.data, "lists") else self.data.items()),
             get_language(),
         )
-        key = "filter-form:" + hashlib.sha256(repr(asked).encode()).hexdigest()
-        return public_cache.kept_while_unchanged(key, lambda: super(KeptFilterForm, self).render())
+        return public_cache.kept_while_unchanged(
+            public_cache.key_for("filter-form", *asked),
+            lambda: super(KeptFilterForm, self).render(),
+        )
 
     # Django binds these to its own render() when the class is made.
     __str__ = render

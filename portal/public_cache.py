@@ -145,6 +145,11 @@ def _keep(key: str, generation: int, value) -> None:
         cache.set(key, (generation, value), _seconds())
 
 
+def key_for(kind: str, *asked) -> str:
+    """The cache key of a kept thing of ``kind``: a digest of everything it depends on."""
+    return f"{kind}:" + hashlib.sha256(repr(asked).encode()).hexdigest()
+
+
 def kept_while_unchanged(key: str, compute):
     """``compute()``, kept while public content is unchanged (and at most the kept
     pages' lifetime)."""

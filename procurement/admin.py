@@ -2,7 +2,6 @@
 calendar, and build fair invitation lists for private procedures."""
 
 import csv
-import hashlib
 
 from django import forms
 from django.contrib import admin, messages
@@ -128,10 +127,9 @@ class SupplierAdmin(AuditedAdmin):
         form = SupplierSearchForm(request.GET)
         if form.is_valid():
             # Certificates count as valid until the day they expire: the day is in the key.
-            asked = (sorted(request.GET.lists()), str(timezone.localdate()))
-            digest = hashlib.sha256(repr(asked).encode()).hexdigest()
+            asked = (request.LANGUAGE_CODE, sorted(request.GET.lists()), timezone.localdate())
             body = public_cache.kept_while_unchanged(
-                f"supplier-search:{request.LANGUAGE_CODE}:{digest}",
+                public_cache.key_for("supplier-search", *asked),
                 lambda: self._search_body(request, form),
             )
         else:

@@ -1,5 +1,3 @@
-import hashlib
-
 from django import template
 from django.utils import translation
 
@@ -47,8 +45,9 @@ class KeptNode(template.Node):
             translation.get_language(),
             [str(value.resolve(context)) for value in self.vary_on],
         )
-        key = "kept-part:" + hashlib.sha256(repr(asked).encode()).hexdigest()
-        return public_cache.kept_while_unchanged(key, lambda: self.nodelist.render(context))
+        return public_cache.kept_while_unchanged(
+            public_cache.key_for("kept-part", *asked), lambda: self.nodelist.render(context)
+        )
 
 
 @register.tag
