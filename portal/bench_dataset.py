@@ -278,7 +278,7 @@ class CityDataset:
         return f"{len(events):,} events and as many tenders"
 
     def suppliers(self) -> str:
-        from procurement.models import CpvCode, Supplier
+        from procurement.models import CpvCode, Supplier, SupplierCpvPrefix
 
         if Supplier.objects.filter(name__startswith=MARK).exists():
             return ""
@@ -312,6 +312,7 @@ class CityDataset:
             ["supplier_id", "cpvcode_id"],
             ((supplier, code) for supplier in suppliers for code in rng.sample(codes, 3)),
         )
+        SupplierCpvPrefix.rebuild()  # what the signal does for suppliers saved one by one
         return f"{count:,} suppliers with {links:,} CPV interests"
 
     def residents_and_panel(self) -> str:

@@ -24,7 +24,6 @@ from procurement.models import (
     Tender,
     TenderChange,
     TenderInvitation,
-    cpv_overlap,
 )
 
 TENDER_NEWS = "tender_news"
@@ -109,11 +108,7 @@ def withdraw_interest(*, tender: Tender, supplier: Supplier) -> bool:
 def matching_suppliers(tender: Tender):
     """Suppliers (not suspended) whose CPV codes meet the tender's, up or down the tree."""
     prefixes = [code.prefix for code in tender.cpv_codes.all()]
-    return (
-        Supplier.objects.exclude(status=Supplier.Status.SUSPENDED)
-        .filter(cpv_overlap("cpv_codes", prefixes))
-        .distinct()
-    )
+    return Supplier.objects.exclude(status=Supplier.Status.SUSPENDED).in_cpv_subtree(*prefixes)
 
 
 def _members(suppliers) -> list[User]:

@@ -42,14 +42,37 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import m2m_changed, post_migrate
 
         from portal.notifications import register_kind
         from procurement import actions
 
         post_migrate.connect(_create_defaults, sender=self)
+        m2m_changed.connect(
+            _supplier_cpv_codes_changed,
+            sender=self.get_model("Supplier").cpv_codes.through,
+            dispatch_uid="supplier_cpv_prefixes",
+        )
         register_kind(actions.TENDER_NEWS, _("Tenders in your field"))
         register_kind(actions.CERTIFICATES, _("Certificates about to expire"))
+
+
+def _supplier_cpv_codes_changed(instance, action, reverse, pk_set, **kwargs) -> None:
+    """Keep the supplier search's CPV prefixes in step with the codes a supplier chose,
+    whichever side the codes were changed from (``supplier.cpv_codes`` or, rarely,
+    ``code.suppliers``)."""
+    from procurement.models import SupplierCpvPrefix
+
+    if action == "pre_clear" and reverse:
+        # Which suppliers lose this code is only known before the clear.
+        instance._suppliers_before_clear = list(instance.suppliers.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if not reverse:
+            SupplierCpvPrefix.rebuild([instance.pk])
+        elif action == "post_clear":
+            SupplierCpvPrefix.rebuild(getattr(instance, "_suppliers_before_clear", []))
+        else:
+            SupplierCpvPrefix.rebuild(pk_set or [])
 
 
 def _create_defaults(apps=global_apps, **kwargs) -> None:

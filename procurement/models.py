@@ -8,7 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -89,14 +89,17 @@ def new_feed_token() -> str:
 
 
 class SupplierQuerySet(models.QuerySet["Supplier"]):
-    def in_cpv_subtree(self, prefix: str) -> "SupplierQuerySet":
-        """Suppliers of a code in the subtree of ``prefix``, or of a broader code above
-        it. The codes come first (a division has at most a few hundred), so the planner
-        knows how many there are; then the suppliers through the (code, supplier) index,
-        with no join over every interest and no DISTINCT."""
-        codes = list(CpvCode.objects.filter(cpv_overlap("", [prefix])).values_list("pk", flat=True))
-        interests = Supplier.cpv_codes.through.objects.filter(cpvcode_id__in=codes)
-        return self.filter(pk__in=interests.values("supplier_id"))
+    def in_cpv_subtree(self, *prefixes: str) -> "SupplierQuerySet":
+        """Suppliers of a code in the subtree of one of ``prefixes``, or who chose a
+        broader code above it (the tree read both ways, as :func:`cpv_overlap`), read from
+        the suppliers' CPV prefixes (:class:`SupplierCpvPrefix`): one range of one index
+        per prefix, however many codes lie below it."""
+        condition = Q(pk__in=[])
+        for prefix in prefixes:
+            ancestors = [prefix[:length] for length in range(2, len(prefix))]
+            condition |= Q(prefix=prefix) | Q(prefix__in=ancestors, chosen=True)
+        rows = SupplierCpvPrefix.objects.filter(condition)
+        return self.filter(pk__in=rows.values("supplier_id"))
 
 
 class Supplier(models.Model):
@@ -183,9 +186,11 @@ class Supplier(models.Model):
         verbose_name_plural = _("suppliers")
         ordering = ["name"]
         indexes = [
-            # The officers' search filters by size and lists by name; the id rides along
-            # so counting the matches meets the CPV interests from the index alone.
-            models.Index(fields=["size", "name"], include=["id"], name="supplier_size_name"),
+            # The officers' search filters by status and size and lists by name; the id
+            # rides along so counting the matches meets the CPV prefixes from the index alone.
+            models.Index(
+                fields=["status", "size", "name"], include=["id"], name="supplier_status_size_name"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -212,6 +217,63 @@ class Supplier(models.Model):
     @property
     def is_sme(self) -> bool:
         return self.size in self.SME_SIZES
+
+
+class SupplierCpvPrefix(models.Model):
+    """The supplier search's index of what a supplier delivers: one row for every CPV
+    prefix above or at a code the supplier chose, from the division ("45") down to the
+    code itself ("4521", ``chosen``). A search for "45" and everything below it is then
+    one range of one index instead of hundreds of codes. Rebuilt for a supplier whenever
+    its CPV codes change (``procurement.apps``), never edited by hand."""
+
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    prefix = models.CharField(max_length=8)
+    chosen = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "prefix"], name="supplier_cpv_prefix_once")
+        ]
+        indexes = [
+            models.Index(fields=["prefix", "chosen", "supplier"], name="supplier_cpv_prefix_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}: {self.prefix}"
+
+    # Every prefix of every chosen code: substr() and a join with the lengths 2..8 work
+    # alike on PostgreSQL and SQLite.
+    REBUILD_SQL = """
+        INSERT INTO procurement_suppliercpvprefix (supplier_id, prefix, chosen)
+        SELECT interest.supplier_id, substr(code.prefix, 1, lengths.n),
+               MAX(CASE WHEN lengths.n = length(code.prefix) THEN 1 ELSE 0 END) = 1
+        FROM procurement_supplier_cpv_codes interest
+        JOIN procurement_cpvcode code ON code.id = interest.cpvcode_id
+        JOIN (SELECT 2 AS n UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
+              UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) lengths
+          ON lengths.n <= length(code.prefix)
+        {where}
+        GROUP BY interest.supplier_id, substr(code.prefix, 1, lengths.n)
+    """
+
+    @classmethod
+    def rebuild(cls, supplier_ids=None) -> None:
+        """Derive the rows of these suppliers (all suppliers when None) from their CPV
+        codes again, in one transaction."""
+        rows = cls.objects.all()
+        where, params = "", []
+        if supplier_ids is not None:
+            supplier_ids = [int(pk) for pk in supplier_ids]
+            if not supplier_ids:
+                return
+            rows = rows.filter(supplier_id__in=supplier_ids)
+            where = f"WHERE interest.supplier_id IN ({', '.join(['%s'] * len(supplier_ids))})"
+            params = supplier_ids
+        with transaction.atomic(), connection.cursor() as cursor:
+            rows.delete()
+            cursor.execute(cls.REBUILD_SQL.format(where=where), params)
 
 
 def size_class(staff: int, turnover: str) -> str:
