@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from portal import notifications
-from portal.emails import absolute_url, build_email
+from portal.emails import SharedBodies, absolute_url, build_email
 from portal.models import EmailState, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ def send_pending_emails(self) -> int:
         send_pending_emails.delay()  # more waiting: let another worker take the next batch
     sent = 0
     mailer = mailers.default
+    # A mailing (one announcement to many) is rendered once a language in each batch.
+    shared = SharedBodies()
     try:
         mailer.open()
         for notification in batch:
@@ -67,6 +69,7 @@ def send_pending_emails(self) -> int:
                 unsubscribe_token=notifications.unsubscribe_token(
                     notification.recipient, notification.kind
                 ),
+                shared=(shared, (notification.kind, notification.message, notification.url)),
             )
             mailer.send_messages([message])
             Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(

@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 **os.environ,
                 "CELERY_BROKER_URL": BROKER,
                 "REDIS_URL": BROKER,
-                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_BACKEND": "portal.emails.SMTPBackend",
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(port),
             },
