@@ -189,6 +189,8 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
         }
     }
+    # Signed-in requests read their session from Redis; the database stays the record.
+    SESSION_ENGINE = "portal.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 import redis
@@ -183,7 +184,6 @@ class Command(BaseCommand):
         """A signed-in session: a resident, or a procurement officer whose session used
         TOTP, as the back office wants."""
         from allauth.mfa.models import Authenticator
-        from django.contrib.sessions.backends.db import SessionStore
 
         from portal.models import Role, User
 
@@ -192,7 +192,7 @@ class Command(BaseCommand):
             email=f"{'inkoper' if officer else 'inwoner'}@{PREFIX}.invalid",
             defaults={"is_staff": officer, "display_name": who.capitalize()},
         )
-        session = SessionStore()
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
