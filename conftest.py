@@ -23,10 +23,11 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _fresh_figures(settings):
     """The dashboard and the monitor keep their figures for minutes, and public pages are
-    kept for visitors, in production; tests see every change at once (the tests of that
-    keeping turn it back on)."""
+    kept for visitors, and colleagues' permissions, in production; tests see every change
+    at once (the tests of that keeping turn it back on)."""
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0
     settings.PORTAL_VISITOR_CACHE_SECONDS = 0
+    settings.PORTAL_PERMISSION_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +47,36 @@ def _isolated_state(request):
     yield
     celery_app.conf.task_always_eager = previous
     cache.clear()
+
+
+def _redis_cache(location: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "portal-test",
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The shared cache on the machine's Redis (TEST_REDIS_URL), as production has it."""
+    settings.CACHES = _redis_cache(REDIS)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """A shared cache whose Redis does not answer (nothing listens on its port)."""
+    from tests.concurrency import free_port
+
+    reachable = settings.CACHES
+    settings.CACHES = _redis_cache(f"redis://127.0.0.1:{free_port()}/0")
+    yield
+    settings.CACHES = reachable  # before the suite's own clean-up empties the cache
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal import abuse, notifications, public_cache  # noqa: F401 (abuse: checks)
+        from portal import abuse, backends, notifications, public_cache  # noqa: F401 (abuse)
 
         post_migrate.connect(_create_defaults, sender=self)
         public_cache.connect_signals()
+        backends.connect_signals()
         from django.contrib.auth.signals import user_logged_in
 
         from portal.privacy import forget_retention_warning

@@ -10,39 +10,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import REDIS
 from portal.sessions import SessionStore
-from tests.concurrency import free_port
 
 pytestmark = pytest.mark.django_db
 
 
-def cache_settings(location: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": "portal-test-sessions",
-        }
-    }
+@pytest.fixture
+def redis_sessions(settings, redis_cache):
+    settings.SESSION_ENGINE = "portal.sessions"
 
 
 @pytest.fixture
-def redis_sessions(settings):
-    settings.CACHES = cache_settings(REDIS)
+def unreachable_redis(settings, unreachable_cache):
     settings.SESSION_ENGINE = "portal.sessions"
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
-
-
-@pytest.fixture
-def unreachable_redis(settings):
-    reachable = settings.CACHES
-    settings.CACHES = cache_settings(f"redis://127.0.0.1:{free_port()}/0")
-    settings.SESSION_ENGINE = "portal.sessions"
-    yield
-    settings.CACHES = reachable  # the suite's own clean-up empties the cache
 
 
 def session_queries(captured) -> list[str]:

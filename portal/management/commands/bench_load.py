@@ -215,7 +215,11 @@ class Command(BaseCommand):
         headers = {"HTTP_COOKIE": cookie} if cookie else {}
         counts = []
         for seconds in (0, 60):
-            with override_settings(PORTAL_VISITOR_CACHE_SECONDS=seconds):
+            with override_settings(
+                PORTAL_VISITOR_CACHE_SECONDS=seconds,
+                SESSION_ENGINE="portal.sessions",
+                PORTAL_PERMISSION_CACHE_SECONDS=3600,
+            ):
                 client = Client(HTTP_HOST="localhost")
                 client.get(path, **headers)
                 with CaptureQueriesContext(connection) as captured:
