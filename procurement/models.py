@@ -91,15 +91,15 @@ def new_feed_token() -> str:
 class SupplierQuerySet(models.QuerySet["Supplier"]):
     def in_cpv_subtree(self, *prefixes: str) -> "SupplierQuerySet":
         """Suppliers of a code in the subtree of one of ``prefixes``, or who chose a
-        broader code above it (the tree read both ways, as :func:`cpv_overlap`), read from
-        the suppliers' CPV prefixes (:class:`SupplierCpvPrefix`): one range of one index
-        per prefix, however many codes lie below it."""
-        condition = Q(pk__in=[])
-        for prefix in prefixes:
-            ancestors = [prefix[:length] for length in range(2, len(prefix))]
-            condition |= Q(prefix=prefix) | Q(prefix__in=ancestors, chosen=True)
-        rows = SupplierCpvPrefix.objects.filter(condition)
-        return self.filter(pk__in=rows.values("supplier_id"))
+        broader code above it (the tree read both ways, as :func:`cpv_overlap`). The
+        subtree is one range of the suppliers' CPV prefixes (:class:`SupplierCpvPrefix`),
+        however many codes lie below; the few broader codes are looked up as codes."""
+        if not prefixes:
+            return self.none()
+        below = SupplierCpvPrefix.objects.filter(prefix__in=prefixes).values("supplier_id")
+        ancestors = {prefix[:length] for prefix in prefixes for length in range(2, len(prefix))}
+        above = Supplier.cpv_codes.through.objects.filter(cpvcode__prefix__in=ancestors)
+        return self.filter(pk__in=below.union(above.values("supplier_id")))
 
 
 class Supplier(models.Model):
@@ -221,24 +221,21 @@ class Supplier(models.Model):
 
 class SupplierCpvPrefix(models.Model):
     """The supplier search's index of what a supplier delivers: one row for every CPV
-    prefix above or at a code the supplier chose, from the division ("45") down to the
-    code itself ("4521", ``chosen``). A search for "45" and everything below it is then
-    one range of one index instead of hundreds of codes. Rebuilt for a supplier whenever
-    its CPV codes change (``procurement.apps``), never edited by hand."""
+    prefix at or above a code the supplier chose, from the division ("45") down to the
+    code itself ("4521"). A search for "45" and everything below it is then one range of
+    one index instead of hundreds of codes. Rebuilt for a supplier whenever its CPV
+    codes change (``procurement.apps``), never edited by hand."""
 
     supplier = models.ForeignKey(
         Supplier, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     prefix = models.CharField(max_length=8)
-    chosen = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["supplier", "prefix"], name="supplier_cpv_prefix_once")
         ]
-        indexes = [
-            models.Index(fields=["prefix", "chosen", "supplier"], name="supplier_cpv_prefix_lookup")
-        ]
+        indexes = [models.Index(fields=["prefix", "supplier"], name="supplier_cpv_prefix_lookup")]
 
     def __str__(self) -> str:
         return f"{self.supplier_id}: {self.prefix}"
@@ -246,16 +243,14 @@ class SupplierCpvPrefix(models.Model):
     # Every prefix of every chosen code: substr() and a join with the lengths 2..8 work
     # alike on PostgreSQL and SQLite.
     REBUILD_SQL = """
-        INSERT INTO procurement_suppliercpvprefix (supplier_id, prefix, chosen)
-        SELECT interest.supplier_id, substr(code.prefix, 1, lengths.n),
-               MAX(CASE WHEN lengths.n = length(code.prefix) THEN 1 ELSE 0 END) = 1
+        INSERT INTO procurement_suppliercpvprefix (supplier_id, prefix)
+        SELECT DISTINCT interest.supplier_id, substr(code.prefix, 1, lengths.n)
         FROM procurement_supplier_cpv_codes interest
         JOIN procurement_cpvcode code ON code.id = interest.cpvcode_id
         JOIN (SELECT 2 AS n UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
               UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) lengths
           ON lengths.n <= length(code.prefix)
         {where}
-        GROUP BY interest.supplier_id, substr(code.prefix, 1, lengths.n)
     """
 
     @classmethod

@@ -7,15 +7,13 @@ from django.db import migrations, models
 
 
 FILL = """
-    INSERT INTO procurement_suppliercpvprefix (supplier_id, prefix, chosen)
-    SELECT interest.supplier_id, substr(code.prefix, 1, lengths.n),
-           MAX(CASE WHEN lengths.n = length(code.prefix) THEN 1 ELSE 0 END) = 1
+    INSERT INTO procurement_suppliercpvprefix (supplier_id, prefix)
+    SELECT DISTINCT interest.supplier_id, substr(code.prefix, 1, lengths.n)
     FROM procurement_supplier_cpv_codes interest
     JOIN procurement_cpvcode code ON code.id = interest.cpvcode_id
     JOIN (SELECT 2 AS n UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
           UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) lengths
       ON lengths.n <= length(code.prefix)
-    GROUP BY interest.supplier_id, substr(code.prefix, 1, lengths.n)
 """
 
 
@@ -31,7 +29,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('prefix', models.CharField(max_length=8)),
-                ('chosen', models.BooleanField(default=False)),
             ],
         ),
         migrations.RemoveIndex(
@@ -49,7 +46,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='suppliercpvprefix',
-            index=models.Index(fields=['prefix', 'chosen', 'supplier'], name='supplier_cpv_prefix_lookup'),
+            index=models.Index(fields=['prefix', 'supplier'], name='supplier_cpv_prefix_lookup'),
         ),
         migrations.AddConstraint(
             model_name='suppliercpvprefix',
