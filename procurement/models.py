@@ -191,6 +191,12 @@ class Supplier(models.Model):
             models.Index(
                 fields=["status", "size", "name"], include=["id"], name="supplier_status_size_name"
             ),
+            # ... and, asked where they work too, meets the prefixes without reading the table.
+            models.Index(
+                fields=["status", "size", "service_area", "name"],
+                include=["id"],
+                name="supplier_status_size_area",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

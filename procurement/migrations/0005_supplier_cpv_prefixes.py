@@ -1,6 +1,6 @@
 """The supplier search's CPV prefixes (SupplierCpvPrefix), filled from the codes the
-suppliers chose so far; and the suppliers' index by status, size and name, which the
-search's default (verified suppliers only) can use."""
+suppliers chose so far; and the suppliers' indexes by status, size (and where they
+work) and name, which the search's default (verified suppliers only) can use."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -38,6 +38,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='supplier',
             index=models.Index(fields=['status', 'size', 'name'], include=('id',), name='supplier_status_size_name'),
+        ),
+        migrations.AddIndex(
+            model_name='supplier',
+            index=models.Index(fields=['status', 'size', 'service_area', 'name'], include=('id',), name='supplier_status_size_area'),
         ),
         migrations.AddField(
             model_name='suppliercpvprefix',
