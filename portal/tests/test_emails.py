@@ -24,7 +24,9 @@ def parsed(message) -> email.message.EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)
 
 
-def notification_email(recipient=RECIPIENT, subject="Het wijkfeest gaat door", **extra):
+def notification_email(
+    recipient=RECIPIENT, subject="Het wijkfeest gaat door", link_code="signed-code", **extra
+):
     class Note:
         message = subject
         url = "/initiatieven/"
@@ -34,7 +36,7 @@ def notification_email(recipient=RECIPIENT, subject="Het wijkfeest gaat door", *
         subject=subject,
         template="notification",
         context={"notification": Note, "link": "https://portaal.example/initiatieven/"},
-        unsubscribe_token="dGVzdA:1abc:signature",
+        unsubscribe_token=link_code,
         **extra,
     )
 
@@ -112,21 +114,8 @@ def test_shared_bodies_are_rendered_once_a_language_and_carry_each_persons_own_l
     ]
     for person in people:
         token = f"token-of-{person.email}"
-        alone = build_email(
-            recipient=person,
-            subject="Hallo",
-            template="notification",
-            context={"notification": {"message": "Hallo"}, "link": ""},
-            unsubscribe_token=token,
-        )
-        together = build_email(
-            recipient=person,
-            subject="Hallo",
-            template="notification",
-            context={"notification": {"message": "Hallo"}, "link": ""},
-            unsubscribe_token=token,
-            shared=(shared, "hallo"),
-        )
+        alone = notification_email(recipient=person, link_code=token)
+        together = notification_email(recipient=person, link_code=token, shared=(shared, "feest"))
         assert together.body == alone.body
         assert together.alternatives == alone.alternatives
         assert token in together.body
