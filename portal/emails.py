@@ -4,6 +4,7 @@ with a one-click unsubscribe (RFC 8058) where the email is optional."""
 import email.policy
 import functools
 import re
+import secrets
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from email.charset import QP, Charset
@@ -48,10 +49,11 @@ class SharedBodies:
     (the only personal part of such an email; its templates use nothing else of the
     person but the language)."""
 
-    LINK = "PORTALUNSUBSCRIBELINK"  # survives rendering and escaping unchanged
-
     def __init__(self) -> None:
         self._rendered: dict[Hashable, tuple[str, str]] = {}
+        # Where the link goes: letters, digits and hyphens survive rendering and escaping
+        # unchanged, and nobody can write it into a notification's text beforehand.
+        self.link = f"portal-unsubscribe-link-{secrets.token_hex(8)}"
 
     def bodies(
         self, key: Hashable, unsubscribe_url: str, render: Callable[[str], tuple[str, str]]
@@ -59,11 +61,11 @@ class SharedBodies:
         """The text and HTML body for one person; ``render(link)`` renders both with
         ``link`` as the unsubscribe link, once per ``key``."""
         if key not in self._rendered:
-            self._rendered[key] = render(self.LINK if unsubscribe_url else "")
+            self._rendered[key] = render(self.link if unsubscribe_url else "")
         text, html = self._rendered[key]
         return (
-            text.replace(self.LINK, unsubscribe_url),
-            html.replace(self.LINK, escape(unsubscribe_url)),
+            text.replace(self.link, unsubscribe_url),
+            html.replace(self.link, escape(unsubscribe_url)),
         )
 
 
@@ -170,7 +172,8 @@ class PortalEmail(EmailMultiAlternatives):
             or len(self.alternatives) != 1
             or self.alternatives[0].mimetype != "text/html"
             or not all(value.isascii() for value in header_values)
-            or {name.lower() for name in self.extra_headers} & {"from", "to", "date", "bcc"}
+            or {name.lower() for name in self.extra_headers}
+            & {"from", "to", "date", "message-id", "bcc"}
         ):
             return super().message(policy=policy)
         # Line breaks are refused, as Django refuses them, so no header can be injected.

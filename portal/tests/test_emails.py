@@ -101,6 +101,9 @@ def test_what_falls_outside_the_portals_shape_goes_djangos_way():
         recipient=EmailRecipient(email="bewoner@bücher.example", language="nl")
     )
     assert parsed(international)["To"] == "bewoner@xn--bcher-kva.example"
+    own_id = notification_email()
+    own_id.extra_headers["Message-ID"] = "<mailing-1@gemeente.example>"
+    assert parsed(own_id).get_all("Message-ID") == ["<mailing-1@gemeente.example>"]
     with_file = notification_email()
     with_file.attach("verslag.txt", "Verslag van de avond", "text/plain")
     assert [part.get_filename() for part in parsed(with_file).iter_attachments()] == ["verslag.txt"]
@@ -119,7 +122,7 @@ def test_shared_bodies_are_rendered_once_a_language_and_carry_each_persons_own_l
         assert together.body == alone.body
         assert together.alternatives == alone.alternatives
         assert token in together.body
-        assert SharedBodies.LINK not in together.body + together.alternatives[0].content
+        assert shared.link not in together.body + together.alternatives[0].content
     assert len(shared._rendered) == 2  # Dutch and English
 
 
