@@ -17,9 +17,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from portal.backends import kept_for_colleague
+
 
 def staff_has_totp(user) -> bool:
-    return is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
+    """Asked on every back-office request; kept like the colleague's permissions."""
+    return kept_for_colleague(
+        user, "totp", lambda: is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
+    )
 
 
 def session_used_mfa(request: HttpRequest) -> bool:

@@ -23,7 +23,8 @@ class RolePermissionBackend(ModelBackend):
     """Django's permission check, asking the database once for what a person may do
     through their roles (groups) and on their own; Django asks twice. The back office
     checks permissions on every request, so with Redis the answer is kept there too,
-    until any role, permission or membership changes (:func:`roles_changed`)."""
+    until any role, permission, membership or authenticator changes
+    (:func:`roles_changed`)."""
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -46,29 +47,35 @@ def _permissions_from_database(user) -> set[str]:
 
 
 def kept_permissions(user) -> set[str]:
-    """The person's permissions, from Redis when they were read in the current
-    generation of roles and permissions, else from the database (and kept). Only with
-    Redis: a per-process cache cannot hear of a change made in another process."""
+    """The person's permissions (see :func:`kept_for_colleague`)."""
+    return kept_for_colleague(user, "permissions", lambda: _permissions_from_database(user))
+
+
+def kept_for_colleague(user, what: str, compute):
+    """What the back office asks about a colleague on every request (their permissions,
+    whether they have an authenticator app): from Redis when it was computed in the
+    current generation of roles, permissions and authenticators, else ``compute()``d
+    (and kept). Only with Redis: a per-process cache cannot hear of a change made in
+    another process."""
     seconds = settings.PORTAL_PERMISSION_CACHE_SECONDS
     if not seconds:
-        return _permissions_from_database(user)
-    key = f"permissions:{user.pk}:{int(user.is_superuser)}"
+        return compute()
+    key = f"colleague:{user.pk}:{int(user.is_superuser)}:{what}"
     try:
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:
-            generation = time.time_ns() // 1000
-            cache.add(GENERATION_KEY, generation, None)
+            cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
             generation = cache.get(GENERATION_KEY)
         kept = found.get(key)
         if kept is not None and kept[0] == generation:
             return kept[1]
-        permissions = _permissions_from_database(user)
-        cache.set(key, (generation, permissions), seconds)
-        return permissions
+        value = compute()
+        cache.set(key, (generation, value), seconds)
+        return value
     except CACHE_ERRORS:
         logger.warning("permission cache unreachable; asking the database")
-        return _permissions_from_database(user)
+        return compute()
 
 
 def _new_generation() -> None:
@@ -81,7 +88,8 @@ def _new_generation() -> None:
 
 
 def roles_changed(sender, action: str | None = None, **kwargs) -> None:
-    """A role, a permission or who holds them changed: every kept answer is out of date
+    """A role, a permission, who holds them or an authenticator app changed: every kept
+    answer is out of date
     once the change is committed (not before, or a request in between could keep the
     old answer as new). For memberships, after the rows changed (``post_*``)."""
     if action is not None and not action.startswith("post_"):
@@ -91,10 +99,12 @@ def roles_changed(sender, action: str | None = None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    from allauth.mfa.models import Authenticator
+
     from portal.models import User
 
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(roles_changed, sender=through, dispatch_uid=f"roles_{through}")
-    for model in (Group, Permission):
+    for model in (Group, Permission, Authenticator):
         for signal in (post_save, post_delete):
             signal.connect(roles_changed, sender=model, dispatch_uid=f"roles_{signal}_{model}")

@@ -287,8 +287,9 @@ PORTAL_DASHBOARD_CACHE_SECONDS = env_int("PORTAL_DASHBOARD_CACHE_SECONDS", 600)
 # Only with Redis: a per-process cache cannot tell other processes what changed.
 PORTAL_VISITOR_CACHE_SECONDS = env_int("PORTAL_VISITOR_CACHE_SECONDS", 60 if REDIS_URL else 0)
 
-# How long a colleague's permissions are kept in Redis (portal.backends; any change to
-# roles or permissions renews them at once). Only with Redis, as above.
+# How long a colleague's permissions (and whether they have an authenticator app) are kept
+# in Redis (portal.backends; any change to roles, permissions or authenticators renews
+# them at once). Only with Redis, as above.
 PORTAL_PERMISSION_CACHE_SECONDS = env_int(
     "PORTAL_PERMISSION_CACHE_SECONDS", 3600 if REDIS_URL else 0
 )

@@ -2,15 +2,17 @@
 answer is kept until roles or permissions change, and never outlives such a change."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from portal.admin_site import staff_has_totp
 from portal.backends import GENERATION_KEY, RolePermissionBackend
 from portal.models import Role
-from portal.tests.factories import StaffFactory, UserFactory
+from portal.tests.factories import StaffFactory, UserFactory, give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,15 @@ def test_without_redis_permissions_come_from_the_database(settings, unreachable_
     user.groups.add(Role.PROCUREMENT_OFFICER.group())
     assert fresh(user).has_perm("procurement.view_supplier")
     assert not fresh(user).has_perm("portal.delete_auditentry")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_the_authenticator_app_closes_the_back_office_at_once(kept_permissions):
+    user = StaffFactory()
+    give_totp(user)
+    assert staff_has_totp(fresh(user))
+    with CaptureQueriesContext(connection) as captured:
+        assert staff_has_totp(fresh(user))
+    assert not [query for query in captured if "mfa_authenticator" in query["sql"]]
+    Authenticator.objects.filter(user=user).delete()
+    assert not staff_has_totp(fresh(user))
