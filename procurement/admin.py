@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -145,16 +144,7 @@ class SupplierAdmin(AuditedAdmin):
     def _search_body(self, request: HttpRequest, form: SupplierSearchForm) -> str:
         page = None
         if form.is_valid():
-            valid = Certificate.objects.filter(valid_until__gte=timezone.localdate())
-            suppliers = (
-                form.filter(Supplier.objects.all())
-                .prefetch_related(
-                    Prefetch("certificates", queryset=valid, to_attr="valid_certificates")
-                )
-                .order_by("name", "pk")
-            )
-            paginator = CityScalePaginator(suppliers, self.search_per_page)
-            page = paginator.get_page(request.GET.get("page"))
+            page = form.results(request.GET.get("page"), self.search_per_page)
         query = request.GET.copy()
         query.pop("page", None)
         return render_to_string(

@@ -1,10 +1,13 @@
 from django import forms
+from django.core.paginator import Page
+from django.db.models import Prefetch
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.abuse import SpamGuardedForm
 from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
+from portal.paging import CityScalePaginator
 from portal.validators import validate_plain_text
 from procurement.models import Certificate, CpvCode, Interest, Supplier, Tender
 
@@ -239,3 +242,16 @@ class SupplierSearchForm(forms.Form):
         elif query:
             queryset = queryset.filter(name__icontains=query)
         return queryset
+
+    def results(self, page_number, per_page: int = 50) -> Page:
+        """One page of the suppliers found (valid form only), by name, each with the
+        certificates still valid today: what the officers' search shows."""
+        valid = Certificate.objects.filter(valid_until__gte=timezone.localdate())
+        suppliers = (
+            self.filter(Supplier.objects.all())
+            .prefetch_related(
+                Prefetch("certificates", queryset=valid, to_attr="valid_certificates")
+            )
+            .order_by("name", "pk")
+        )
+        return CityScalePaginator(suppliers, per_page).get_page(page_number)
