@@ -9,14 +9,13 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from redis.exceptions import RedisError
 
+from portal.public_cache import CACHE_ERRORS
 from portal.transactions import once_after_commit
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "permissions:generation"
-CACHE_ERRORS = (RedisError, OSError)
 
 
 class RolePermissionBackend(ModelBackend):

@@ -3,11 +3,10 @@
 import logging
 
 from django.contrib.sessions.backends import cached_db
-from redis.exceptions import RedisError
+
+from portal.public_cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
-
-CACHE_ERRORS = (RedisError, OSError)
 
 
 class SessionStore(cached_db.SessionStore):
