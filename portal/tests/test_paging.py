@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Initiative, Status
 from initiatives.tests.factories import InitiativeFactory
-from portal.paging import CityScalePaginator
+from portal.paging import CityScalePaginator, KeyedList
 
 
 @pytest.fixture
@@ -55,3 +55,20 @@ def test_the_total_is_kept_until_public_content_changes(settings, django_assert_
         assert CityScalePaginator(_newest(), 5).count == 3
     InitiativeFactory(status=Status.SUBMITTED)  # committed: the total is counted again
     assert CityScalePaginator(_newest(), 5).count == 4
+
+
+def test_a_keyed_list_shows_its_rows_in_the_keys_order(initiatives):
+    """The rows may come back in any order, and one deleted between the two queries is
+    left out rather than failing the page."""
+    keys = _newest().values_list("pk", "title")
+    expected = [pk for pk, _title in keys[:6]]
+
+    def fetch(ids):
+        Initiative.objects.filter(pk=ids[2]).delete()  # someone else, just now
+        return Initiative.objects.filter(pk__in=ids).order_by("?")
+
+    rows = KeyedList(keys, fetch)
+    assert [row.pk for row in rows[0:6]] == expected[:2] + expected[3:]
+    assert rows.count() == len(rows) == 21
+    with pytest.raises(TypeError):
+        rows[0]
