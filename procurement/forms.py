@@ -1,15 +1,22 @@
 from django import forms
-from django.core.paginator import Page
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.abuse import SpamGuardedForm
 from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
-from portal.paging import CityScalePaginator
+from portal.paging import KeyedList
 from portal.validators import validate_plain_text
-from procurement.models import Certificate, CpvCode, Interest, Supplier, Tender
+from procurement.models import (
+    Certificate,
+    CpvCode,
+    Interest,
+    Supplier,
+    SupplierCpvPrefix,
+    Tender,
+)
 
 
 class CpvCodeField(BoundedModelMultipleChoiceField):
@@ -209,49 +216,68 @@ class SupplierSearchForm(forms.Form):
     def clean_status(self) -> str:
         return self.cleaned_data["status"] or Supplier.Status.VERIFIED
 
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset.none()
+    def _criteria(self, ids: str) -> Q:
+        """Everything asked except the CPV code, for a table that holds the supplier's
+        searched facts under their own names and its id as ``ids``: the suppliers
+        ("pk") or their CPV index (``SupplierCpvPrefix``, "supplier_id")."""
         data = self.cleaned_data
+        criteria = Q()
         if data["status"] != self.ANY_STATUS:
-            queryset = queryset.filter(status=data["status"])
-        if data["cpv"]:
-            queryset = queryset.in_cpv_subtree(CpvCode.prefix_of_input(data["cpv"].split("-")[0]))
+            criteria &= Q(status=data["status"])
         if data["size"] == "sme":
-            queryset = queryset.filter(size__in=Supplier.SME_SIZES)
+            criteria &= Q(size__in=Supplier.SME_SIZES)
         elif data["size"]:
-            queryset = queryset.filter(size=data["size"])
+            criteria &= Q(size=data["size"])
         if data["service_area"]:
-            queryset = queryset.filter(service_area=data["service_area"])
+            criteria &= Q(service_area=data["service_area"])
         if data["certificate"]:
-            queryset = queryset.filter(
-                pk__in=Certificate.objects.filter(
-                    kind=data["certificate"], valid_until__gte=timezone.localdate()
-                ).values("supplier_id")
+            valid = Certificate.objects.filter(
+                kind=data["certificate"], valid_until__gte=timezone.localdate()
             )
+            criteria &= Q(**{f"{ids}__in": valid.values("supplier_id")})
         for flag, field in [
             ("local", "is_local"),
             ("social_enterprise", "social_enterprise"),
             ("wants_invitations", "wants_invitations"),
         ]:
             if data[flag]:
-                queryset = queryset.filter(**{field: True})
+                criteria &= Q(**{field: True})
         query = data["q"].strip()
         if query.isdigit() and len(query) == 8:
-            queryset = queryset.filter(kvk_number=query)
+            registered = Supplier.objects.filter(kvk_number=query).values("pk")
+            criteria &= Q(**{f"{ids}__in": registered})
         elif query:
-            queryset = queryset.filter(name__icontains=query)
-        return queryset
+            criteria &= Q(name__icontains=query)
+        return criteria
+
+    def found(self):
+        """The suppliers found as (id, name) rows in name order. With a
+        CPV code they are read from the CPV index alone: the code's subtree, and those
+        who chose a broader code above it. Nothing when the form is not valid."""
+        if not self.is_valid():
+            return Supplier.objects.none().values_list("pk", "name")
+        prefix = None
+        if self.cleaned_data["cpv"]:
+            prefix = CpvCode.prefix_of_input(self.cleaned_data["cpv"].split("-")[0])
+        if not prefix:
+            suppliers = Supplier.objects.filter(self._criteria("pk"))
+            return suppliers.values_list("pk", "name").order_by("name", "pk")
+        rows = SupplierCpvPrefix.objects.filter(self._criteria("supplier_id"))
+        found = rows.filter(prefix=prefix).values_list("supplier_id", "name")
+        broader = [prefix[:length] for length in range(2, len(prefix))]
+        if broader:
+            above = rows.filter(prefix__in=broader, chosen=True)
+            found = found.union(above.values_list("supplier_id", "name"))
+        return found.order_by("name", "supplier_id")
 
     def results(self, page_number, per_page: int = 50) -> Page:
-        """One page of the suppliers found (valid form only), by name, each with the
+        """One page of the suppliers found, by name, each with the
         certificates still valid today: what the officers' search shows."""
         valid = Certificate.objects.filter(valid_until__gte=timezone.localdate())
-        suppliers = (
-            self.filter(Supplier.objects.all())
-            .prefetch_related(
+
+        def suppliers(ids):
+            return Supplier.objects.filter(pk__in=ids).prefetch_related(
                 Prefetch("certificates", queryset=valid, to_attr="valid_certificates")
             )
-            .order_by("name", "pk")
-        )
-        return CityScalePaginator(suppliers, per_page).get_page(page_number)
+
+        return Paginator(KeyedList(self.found(), suppliers), per_page).get_page(page_number)

@@ -93,13 +93,13 @@ class SupplierQuerySet(models.QuerySet["Supplier"]):
         """Suppliers of a code in the subtree of one of ``prefixes``, or who chose a
         broader code above it (the tree read both ways, as :func:`cpv_overlap`). The
         subtree is one range of the suppliers' CPV prefixes (:class:`SupplierCpvPrefix`),
-        however many codes lie below; the few broader codes are looked up as codes."""
+        however many codes lie below; the few broader levels are looked up as chosen."""
         if not prefixes:
             return self.none()
-        below = SupplierCpvPrefix.objects.filter(prefix__in=prefixes).values("supplier_id")
+        below = SupplierCpvPrefix.objects.filter(prefix__in=prefixes)
         ancestors = {prefix[:length] for prefix in prefixes for length in range(2, len(prefix))}
-        above = Supplier.cpv_codes.through.objects.filter(cpvcode__prefix__in=ancestors)
-        return self.filter(pk__in=below.union(above.values("supplier_id")))
+        above = SupplierCpvPrefix.objects.filter(prefix__in=ancestors, chosen=True)
+        return self.filter(pk__in=below.values("supplier_id").union(above.values("supplier_id")))
 
 
 class Supplier(models.Model):
@@ -186,12 +186,14 @@ class Supplier(models.Model):
         verbose_name_plural = _("suppliers")
         ordering = ["name"]
         indexes = [
-            # The officers' search filters by status and size and lists by name; the id
-            # rides along so counting the matches meets the CPV prefixes from the index alone.
+            # The officers' search without a CPV code (with one it reads SupplierCpvPrefix):
+            # by status and name, the search page as it opens; by status and size, and
+            # where they work, in name order. A name is found through a trigram index
+            # (PostgreSQL only, migration 0007).
+            models.Index(fields=["status", "name", "id"], name="supplier_status_name"),
             models.Index(
                 fields=["status", "size", "name"], include=["id"], name="supplier_status_size_name"
             ),
-            # ... and, asked where they work too, meets the prefixes without reading the table.
             models.Index(
                 fields=["status", "size", "service_area", "name"],
                 include=["id"],
@@ -229,34 +231,104 @@ class SupplierCpvPrefix(models.Model):
     """The supplier search's index of what a supplier delivers: one row for every CPV
     prefix at or above a code the supplier chose, from the division ("45") down to the
     code itself ("4521"). A search for "45" and everything below it is then one range of
-    one index instead of hundreds of codes. Rebuilt for a supplier whenever its CPV
-    codes change (``procurement.apps``), never edited by hand."""
+    one index instead of hundreds of codes.
+
+    Each row carries a copy of what the officers filter and sort on (name, status, size,
+    where the supplier works, the flags), so a search by code, size and region reads
+    this table's index alone, in name order, without meeting the suppliers' table.
+    The rows are rebuilt for a supplier whenever its CPV codes change
+    (``procurement.apps``); the copies follow every change of the supplier itself through
+    a database trigger (migration 0006), whichever way the supplier is updated. Never
+    edited by hand."""
+
+    # What is copied from the supplier, in this order, by REBUILD_SQL and the trigger.
+    COPIED = (
+        "name",
+        "status",
+        "size",
+        "service_area",
+        "is_local",
+        "social_enterprise",
+        "wants_invitations",
+    )
 
     supplier = models.ForeignKey(
         Supplier, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     prefix = models.CharField(max_length=8)
+    # The supplier chose a code at exactly this level (not only one below it): a search
+    # for a narrower code finds those who deliver everything in this broader one.
+    chosen = models.BooleanField(default=False)
+    name = models.CharField(max_length=160)
+    status = models.CharField(max_length=16)
+    size = models.CharField(max_length=8)
+    service_area = models.CharField(max_length=16)
+    is_local = models.BooleanField(default=False)
+    social_enterprise = models.BooleanField(default=False)
+    wants_invitations = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["supplier", "prefix"], name="supplier_cpv_prefix_once")
         ]
-        indexes = [models.Index(fields=["prefix", "supplier"], name="supplier_cpv_prefix_lookup")]
+        indexes = [
+            # One code and status, in name order; everything else the search asks is read
+            # from the index entries, so a count or a page never visits the table.
+            models.Index(
+                fields=["prefix", "status", "name", "supplier"],
+                include=[
+                    "chosen",
+                    "size",
+                    "service_area",
+                    "is_local",
+                    "social_enterprise",
+                    "wants_invitations",
+                ],
+                name="supplier_cpv_prefix_search",
+            ),
+            # Those who chose a broader code, asked for beside a narrower code's subtree:
+            # a few rows among the many below a division.
+            models.Index(
+                fields=["prefix", "status", "name", "supplier"],
+                include=[
+                    "size",
+                    "service_area",
+                    "is_local",
+                    "social_enterprise",
+                    "wants_invitations",
+                ],
+                condition=Q(chosen=True),
+                name="supplier_cpv_prefix_chosen",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier_id}: {self.prefix}"
 
-    # Every prefix of every chosen code: substr() and a join with the lengths 2..8 work
-    # alike on PostgreSQL and SQLite.
+    # Every prefix of every chosen code, marked when a code was chosen at that level, with
+    # the supplier's searched facts: substr(), a join with the lengths 2..8 and positional
+    # GROUP BY work alike on PostgreSQL and SQLite.
     REBUILD_SQL = """
-        INSERT INTO procurement_suppliercpvprefix (supplier_id, prefix)
-        SELECT DISTINCT interest.supplier_id, substr(code.prefix, 1, lengths.n)
-        FROM procurement_supplier_cpv_codes interest
-        JOIN procurement_cpvcode code ON code.id = interest.cpvcode_id
-        JOIN (SELECT 2 AS n UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
-              UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) lengths
-          ON lengths.n <= length(code.prefix)
-        {where}
+        INSERT INTO procurement_suppliercpvprefix
+            (supplier_id, prefix, chosen, name, status, size, service_area, is_local,
+             social_enterprise, wants_invitations)
+        SELECT supplier.id, levels.prefix, levels.chosen, supplier.name, supplier.status,
+               supplier.size, supplier.service_area, supplier.is_local,
+               supplier.social_enterprise, supplier.wants_invitations
+        FROM (
+            SELECT interest.supplier_id AS supplier_id,
+                   substr(code.prefix, 1, lengths.n) AS prefix,
+                   MAX(CASE WHEN lengths.n = length(code.prefix) THEN 1 ELSE 0 END) = 1
+                       AS chosen
+            FROM procurement_supplier_cpv_codes interest
+            JOIN procurement_cpvcode code ON code.id = interest.cpvcode_id
+            JOIN (SELECT 2 AS n UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
+                  UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) lengths
+              ON lengths.n <= length(code.prefix)
+            {where}
+            GROUP BY 1, 2
+        ) levels
+        JOIN procurement_supplier supplier ON supplier.id = levels.supplier_id
     """
 
     @classmethod
