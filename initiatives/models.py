@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -161,12 +161,25 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def for_listing(self) -> "InitiativeQuerySet":
         return self.select_related("neighbourhood", "theme").prefetch_related("support_kinds")
 
-    def for_detail(self) -> "InitiativeQuerySet":
-        """The row and what every part of its page needs. Its kinds of support,
-        attachments, co-initiators and timeline (``Initiative.timeline``) are read by
-        the parts that show them, one query each, and not at all while those parts are
-        kept (``{% kept %}``)."""
-        return self.select_related("neighbourhood__area_manager", "theme", "initiator", "assignee")
+    def for_detail(self, viewer) -> "InitiativeQuerySet":
+        """The row and what every part of its page needs, with what ties ``viewer`` to it
+        in the same query: ``viewer_runs`` (initiator or co-initiator),
+        ``viewer_supports`` and ``viewer_follows``, all False for a visitor. Its kinds of
+        support, attachments, co-initiators and timeline (``Initiative.timeline``) are
+        read by the parts that show them, one query each, and not at all while those
+        parts are kept (``{% kept %}``)."""
+        rows = self.select_related("neighbourhood__area_manager", "theme", "initiator", "assignee")
+        if not viewer.is_authenticated:
+            no = Value(False)
+            return rows.annotate(viewer_runs=no, viewer_supports=no, viewer_follows=no)
+        co = Initiative.co_initiators.through.objects.filter(initiative=OuterRef("pk"), user=viewer)
+        return rows.annotate(
+            viewer_runs=ExpressionWrapper(
+                Q(initiator=viewer) | Exists(co), output_field=models.BooleanField()
+            ),
+            viewer_supports=Exists(Support.objects.filter(initiative=OuterRef("pk"), user=viewer)),
+            viewer_follows=Exists(Follow.objects.filter(initiative=OuterRef("pk"), user=viewer)),
+        )
 
     def search(self, text: str) -> "InitiativeQuerySet":
         """Full text in PostgreSQL (Dutch stemming); every word somewhere, elsewhere."""

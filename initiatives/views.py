@@ -24,7 +24,6 @@ from initiatives.models import (
     Attachment,
     CoInitiatorInvitation,
     Comment,
-    Follow,
     Initiative,
     Status,
     Support,
@@ -48,8 +47,10 @@ def get_initiative_for(request: HttpRequest, pk: int, *, queryset=None) -> Initi
 
 def get_own_initiative(request: HttpRequest, pk: int) -> Initiative:
     """For edits: only the initiators; others get 404, not a hint that it exists."""
-    initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
-    if not initiative.is_run_by(request.user):
+    initiative = get_initiative_for(
+        request, pk, queryset=Initiative.objects.for_detail(request.user)
+    )
+    if not initiative.viewer_runs:
         raise Http404
     return initiative
 
@@ -114,12 +115,13 @@ def similar_initiatives(request: HttpRequest) -> HttpResponse:
 @require_safe
 @shared_with_visitors
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
+    initiative = get_initiative_for(
+        request, pk, queryset=Initiative.objects.for_detail(request.user)
+    )
     return render(request, "initiatives/detail.html", _detail_context(request, initiative))
 
 
 def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> dict:
-    user = request.user
     comments = (
         initiative.comments.filter(parent__isnull=True)
         .select_related("author")
@@ -127,12 +129,7 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
             _replies_prefetch(),
         )
     )
-    supported = following = False
-    runs = initiative.is_run_by(user)
-    if user.is_authenticated:
-        supported = Support.objects.filter(initiative=initiative, user=user).exists()
-        following = Follow.objects.filter(initiative=initiative, user=user).exists()
-    pitches = list(initiative.pitches.select_related("event").order_by("event__starts_at"))
+    runs = initiative.viewer_runs  # read with the row (Initiative.objects.for_detail)
     markets = None
     if (
         runs
@@ -147,10 +144,11 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
     return {
         "initiative": initiative,
         "runs": runs,
-        "supported": supported,
-        "following": following,
+        "supported": initiative.viewer_supports,
+        "following": initiative.viewer_follows,
         "comments": comments,
-        "pitches": pitches,
+        # Read only when its part of the page is rendered, not while it is kept.
+        "pitches": initiative.pitches.select_related("event").order_by("event__starts_at"),
         "market_form": MarketSignupForm(markets=markets) if markets is not None else None,
         "comment_form": extra.pop("comment_form", None) or CommentForm(),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
@@ -361,7 +359,9 @@ def initiative_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @rate_limited("comment")
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative_for(request, pk, queryset=Initiative.objects.for_detail())
+    initiative = get_initiative_for(
+        request, pk, queryset=Initiative.objects.for_detail(request.user)
+    )
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None

@@ -445,3 +445,30 @@ def test_seventh_file_is_refused(client, neighbourhood, theme, resident):
     )
     assert response.status_code == 400
     assert not Initiative.objects.exists()
+
+
+def test_the_detail_page_shows_each_person_their_own_ties_only(client):
+    """Running, supporting and following are read with the initiative for the person
+    asking: a co-initiator may manage it, a supporter and a follower see so, and
+    another resident or a visitor sees none of that."""
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    co, fan, other = UserFactory(), UserFactory(), UserFactory()
+    initiative.co_initiators.add(co)
+    actions.support_initiative(initiative=initiative, user=fan)
+    actions.follow_initiative(initiative=initiative, user=fan)
+    url = initiative.get_absolute_url()
+    edit = reverse("initiatives:edit", args=[initiative.pk])
+    ties = ["Jouw initiatief", "Je steunt dit initiatief.", "Je volgt dit initiatief."]
+
+    def page_for(person) -> str:
+        client.logout()
+        if person:
+            client.force_login(person)
+        return client.get(url).content.decode()
+
+    assert [tie in page_for(co) for tie in ties] == [True, False, False]
+    assert client.get(edit).status_code == 302  # theirs, though no longer editable once sent
+    assert [tie in page_for(fan) for tie in ties] == [False, True, True]
+    assert client.get(edit).status_code == 404
+    for stranger in (other, None):
+        assert not any(tie in page_for(stranger) for tie in ties)

@@ -147,3 +147,21 @@ def test_cancelled_event_takes_no_rsvp(client, resident):
     client.force_login(resident)
     rsvp(client, event)
     assert not EventRSVP.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_initiatives_kept_pitches_show_a_new_sign_up_at_once(client, settings):
+    """The pitches part of an initiative's page is kept for everyone while nothing
+    changes, and renewed by the sign-up itself."""
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 60
+    market = EventFactory(title="Initiatievenmarkt Haven")
+    initiative = InitiativeFactory(status=Status.IN_REVIEW)
+    heading = "Pitches op initiatievenmarkten"
+    assert heading not in client.get(initiative.get_absolute_url()).content.decode()
+    client.force_login(initiative.initiator)
+    assert heading not in client.get(initiative.get_absolute_url()).content.decode()
+    client.post(reverse("initiatives:market_signup", args=[initiative.pk]), {"event": market.pk})
+    client.logout()
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    assert heading in page
+    assert page.count("Initiatievenmarkt Haven") == 1
