@@ -238,8 +238,9 @@ class SupplierCpvPrefix(models.Model):
     this table's index alone, in name order, without meeting the suppliers' table.
     The rows are rebuilt for a supplier whenever its CPV codes change
     (``procurement.apps``); the copies follow every change of the supplier itself through
-    a database trigger (migration 0006), whichever way the supplier is updated. Never
-    edited by hand."""
+    a database trigger (migration 0006), whichever way the supplier is updated. A later
+    migration that makes SQLite rebuild the suppliers' table drops the trigger and must
+    create it again; the copies' test fails until it does. Never edited by hand."""
 
     # What is copied from the supplier, in this order, by REBUILD_SQL and the trigger.
     COPIED = (

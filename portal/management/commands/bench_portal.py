@@ -94,6 +94,8 @@ class Command(BaseCommand):
             ),
             ("suppliers: CPV 7231 subtree", {"cpv": "7231"}),
             ("suppliers: SME, local, CPV 45", {"cpv": "45", "size": "sme", "local": "on"}),
+            ("suppliers: the page as it opens", {}),
+            ("suppliers: name contains 'bouw'", {"q": "bouw"}),
         ]
         for label, criteria in searches:
             timings = []
