@@ -14,7 +14,12 @@ from initiatives.models import (
 from initiatives.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
 from portal.abuse import SpamGuardedForm
-from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
+from portal.forms import (
+    BoundedModelMultipleChoiceField,
+    EmptyRenderedOnce,
+    KeptFilterForm,
+    filter_choice,
+)
 from portal.validators import validate_plain_text
 
 
@@ -129,7 +134,7 @@ class InitiativeForm(SpamGuardedForm, forms.ModelForm):
         return cleaned
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(EmptyRenderedOnce):
     message = forms.CharField(
         label=_("Your answer to the municipality"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -149,7 +154,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class CommentForm(SpamGuardedForm, forms.ModelForm):
+class CommentForm(EmptyRenderedOnce, SpamGuardedForm, forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:

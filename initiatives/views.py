@@ -38,18 +38,25 @@ PAGE_SIZE = 20
 INVITATION_SALT = "initiatives.co-initiator-invitation"
 
 
-def get_initiative_for(request: HttpRequest, pk: int, *, queryset=None) -> Initiative:
-    """The one way views fetch an initiative: 404 for what this person may not see
-    (someone else's draft looks exactly like a missing page)."""
-    queryset = queryset if queryset is not None else Initiative.objects.all()
-    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
+def get_initiative_for(request: HttpRequest, pk: int) -> Initiative:
+    """How views fetch an initiative: 404 for what this person may not see (someone
+    else's draft looks exactly like a missing page). Its page: :func:`get_initiative_page`."""
+    return get_object_or_404(Initiative.objects.visible_to(request.user), pk=pk)
+
+
+def get_initiative_page(request: HttpRequest, pk: int) -> Initiative:
+    """An initiative with what its page shows and its ties to the person asking
+    (``Initiative.objects.for_detail``), 404 as :func:`get_initiative_for`: who may see
+    it (public, or run by them) is read from those ties, not asked of the database twice."""
+    initiative = get_object_or_404(Initiative.objects.for_detail(request.user), pk=pk)
+    if not initiative.is_public and not initiative.viewer_runs:
+        raise Http404
+    return initiative
 
 
 def get_own_initiative(request: HttpRequest, pk: int) -> Initiative:
     """For edits: only the initiators; others get 404, not a hint that it exists."""
-    initiative = get_initiative_for(
-        request, pk, queryset=Initiative.objects.for_detail(request.user)
-    )
+    initiative = get_initiative_page(request, pk)
     if not initiative.viewer_runs:
         raise Http404
     return initiative
@@ -115,9 +122,7 @@ def similar_initiatives(request: HttpRequest) -> HttpResponse:
 @require_safe
 @shared_with_visitors
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative_for(
-        request, pk, queryset=Initiative.objects.for_detail(request.user)
-    )
+    initiative = get_initiative_page(request, pk)
     return render(request, "initiatives/detail.html", _detail_context(request, initiative))
 
 
@@ -359,9 +364,7 @@ def initiative_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @rate_limited("comment")
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative_for(
-        request, pk, queryset=Initiative.objects.for_detail(request.user)
-    )
+    initiative = get_initiative_page(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None

@@ -1,6 +1,7 @@
 """Accessible form rendering for the whole portal, and the kernel's own forms."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -150,6 +151,32 @@ class KeptFilterForm(forms.Form):
             public_cache.key_for("filter-form", *asked),
             lambda: super(KeptFilterForm, self).render(),
         )
+
+    # Django binds these to its own render() when the class is made.
+    __str__ = render
+    __html__ = render
+
+
+class EmptyRenderedOnce(forms.Form):
+    """A form that, made empty (no data, initial values or instance), renders the same
+    for everyone: no choices from the database, nothing per person. That rendering is
+    made once per process and language and reused; a form with anything in it (what
+    someone typed, their errors) is rendered anew. Not while DEBUG, so template edits
+    show at once."""
+
+    _empty_renderings: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._made_empty = not args and not kwargs
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if not self._made_empty or template_name or context or renderer or settings.DEBUG:
+            return super().render(template_name, context, renderer)
+        key = (type(self), get_language())
+        if key not in self._empty_renderings:
+            self._empty_renderings[key] = super().render()
+        return self._empty_renderings[key]
 
     # Django binds these to its own render() when the class is made.
     __str__ = render

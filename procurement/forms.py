@@ -251,9 +251,9 @@ class SupplierSearchForm(forms.Form):
         return criteria
 
     def found(self):
-        """The suppliers found as (id, name) rows in name order. With a
-        CPV code they are read from the CPV index alone: the code's subtree, and those
-        who chose a broader code above it. Nothing when the form is not valid."""
+        """The suppliers found, as (id, name) rows in name order; none when the form is
+        not valid. With a CPV code they are read from the CPV index alone: the code's
+        subtree, and those who chose a broader code above it."""
         if not self.is_valid():
             return Supplier.objects.none().values_list("pk", "name")
         prefix = None
@@ -271,8 +271,8 @@ class SupplierSearchForm(forms.Form):
         return found.order_by("name", "supplier_id")
 
     def results(self, page_number, per_page: int = 50) -> Page:
-        """One page of the suppliers found, by name, each with the
-        certificates still valid today: what the officers' search shows."""
+        """One page of the suppliers found, by name, each with the certificates still
+        valid today: what the officers' search shows."""
         valid = Certificate.objects.filter(valid_until__gte=timezone.localdate())
 
         def suppliers(ids):

@@ -472,3 +472,16 @@ def test_the_detail_page_shows_each_person_their_own_ties_only(client):
     assert client.get(edit).status_code == 404
     for stranger in (other, None):
         assert not any(tie in page_for(stranger) for tie in ties)
+
+
+def test_a_draft_page_opens_for_its_initiators_only(client):
+    draft = InitiativeFactory()  # a draft
+    co, other = UserFactory(), UserFactory()
+    draft.co_initiators.add(co)
+    for person, status in [(draft.initiator, 200), (co, 200), (other, 404), (None, 404)]:
+        client.logout()
+        if person:
+            client.force_login(person)
+        assert client.get(draft.get_absolute_url()).status_code == status, person
+        edit = client.get(reverse("initiatives:edit", args=[draft.pk]))
+        assert edit.status_code == (200 if status == 200 else 404 if person else 302)

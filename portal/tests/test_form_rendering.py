@@ -1,8 +1,9 @@
-"""Selects are rendered in Python, exactly as Django's own templates render them."""
+"""Forms render fast and exactly as Django would: selects in Python, empty forms once."""
 
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from portal.forms import SELECT_TEMPLATE, PortalFormRenderer
@@ -52,3 +53,27 @@ def test_a_whole_form_renders_the_same():
     expected = str(SupplierSearchForm(form.data, renderer=DjangoTemplates()))
     assert str(form) == expected
     assert 'value="sme" selected' in expected
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_empty_form_rendered_once_is_what_django_renders_each_time(language):
+    from django.forms import BaseForm
+
+    from initiatives.forms import AnswerForm, CommentForm
+
+    with translation.override(language):
+        for form_class in (CommentForm, AnswerForm):
+            once, again = str(form_class()), str(form_class())
+            assert once == again == BaseForm.render(form_class())
+
+
+def test_a_form_with_anything_in_it_is_rendered_anew():
+    from initiatives.forms import CommentForm
+
+    str(CommentForm())  # the empty rendering is kept
+    typed = str(CommentForm({"text": "Mijn eigen tekst"}))
+    assert "Mijn eigen tekst" in typed
+    assert "Mijn eigen tekst" not in str(CommentForm())
+    errors = str(CommentForm({"text": ""}))
+    assert "utrecht-form-field--invalid" in errors or "errorlist" in errors
+    assert str(CommentForm(initial={"text": "Voorstel"})).count("Voorstel") == 1
