@@ -189,7 +189,9 @@ class Supplier(models.Model):
             # The officers' search without a CPV code (with one it reads SupplierCpvPrefix):
             # by status and name, the search page as it opens; by status and size, and
             # where they work, in name order. A name is found through a trigram index
-            # (PostgreSQL only, migration 0007).
+            # (PostgreSQL only, migration 0007). The status alone counts the verified
+            # suppliers from a narrow index instead of reading the table.
+            models.Index(fields=["status"], name="supplier_status"),
             models.Index(fields=["status", "name", "id"], name="supplier_status_name"),
             models.Index(
                 fields=["status", "size", "name"], include=["id"], name="supplier_status_size_name"

@@ -1,7 +1,7 @@
-"""The officers' supplier search without a CPV code: verified suppliers in name order
-from an index (the page as it opens), and a name found anywhere in it through a trigram
-index on PostgreSQL (``name__icontains`` is ``UPPER(name) LIKE``); SQLite reads the
-table."""
+"""The officers' supplier search without a CPV code: verified suppliers counted from a
+narrow index and listed in name order from another (the page as it opens), and a name
+found anywhere in it through a trigram index on PostgreSQL (``name__icontains`` is
+``UPPER(name) LIKE``); SQLite reads the table."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
@@ -26,6 +26,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="supplier",
+            index=models.Index(fields=["status"], name="supplier_status"),
+        ),
         migrations.AddIndex(
             model_name="supplier",
             index=models.Index(fields=["status", "name", "id"], name="supplier_status_name"),
