@@ -126,21 +126,14 @@ class Migration(migrations.Migration):
         _copy("status", models.CharField(default="", max_length=16)),
         _copy("size", models.CharField(default="", max_length=8)),
         _copy("service_area", models.CharField(default="", max_length=16)),
-        migrations.AddField(
-            model_name="suppliercpvprefix",
-            name="is_local",
-            field=models.BooleanField(default=False),
-        ),
-        migrations.AddField(
-            model_name="suppliercpvprefix",
-            name="social_enterprise",
-            field=models.BooleanField(default=False),
-        ),
-        migrations.AddField(
-            model_name="suppliercpvprefix",
-            name="wants_invitations",
-            field=models.BooleanField(default=False),
-        ),
+        *[
+            migrations.AddField(
+                model_name="suppliercpvprefix",
+                name=flag,
+                field=models.BooleanField(default=False),
+            )
+            for flag in ["is_local", "social_enterprise", "wants_invitations"]
+        ],
         migrations.RemoveIndex(
             model_name="suppliercpvprefix",
             name="supplier_cpv_prefix_lookup",
