@@ -255,7 +255,7 @@ class SupplierCpvPrefix(models.Model):
     migration that makes SQLite rebuild the suppliers' table drops the trigger and must
     create it again; the copies' test fails until it does. Never edited by hand."""
 
-    # What is copied from the supplier, in this order, by REBUILD_SQL and the trigger.
+    # What REBUILD_SQL and the trigger copy from the supplier.
     COPIED = ("name", "status", *FILTERED_IN_INDEX_ENTRIES)
 
     supplier = models.ForeignKey(
