@@ -425,6 +425,19 @@ class Initiative(models.Model):
         end = self.responded_at or now or timezone.now()
         return max(0, (timezone.localdate(end) - timezone.localdate(self.submitted_at)).days)
 
+    def comment_threads(self) -> list["Comment"]:
+        """The comments as the page shows them: top-level comments oldest first, each
+        with its replies in ``thread`` (replies stay one level deep), read in one query."""
+        comments = list(self.comments.select_related("author"))
+        replies: dict[int, list[Comment]] = {}
+        for comment in comments:
+            if comment.parent_id:
+                replies.setdefault(comment.parent_id, []).append(comment)
+        threads = [comment for comment in comments if not comment.parent_id]
+        for comment in threads:
+            comment.thread = replies.get(comment.pk, [])
+        return threads
+
     def contact_person(self):
         """Who residents can turn to: the assigned civil servant, else the area manager."""
         return self.assignee or self.neighbourhood.area_manager

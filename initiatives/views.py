@@ -127,13 +127,6 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> dict:
-    comments = (
-        initiative.comments.filter(parent__isnull=True)
-        .select_related("author")
-        .prefetch_related(
-            _replies_prefetch(),
-        )
-    )
     runs = initiative.viewer_runs  # read with the row (Initiative.objects.for_detail)
     markets = None
     if (
@@ -151,7 +144,7 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
         "runs": runs,
         "supported": initiative.viewer_supports,
         "following": initiative.viewer_follows,
-        "comments": comments,
+        "comments": initiative.comment_threads(),
         # Read only when its part of the page is rendered, not while it is kept.
         "pitches": initiative.pitches.select_related("event").order_by("event__starts_at"),
         "market_form": MarketSignupForm(markets=markets) if markets is not None else None,
@@ -160,12 +153,6 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
         "map_points": _map_points([initiative]),
         **extra,
     }
-
-
-def _replies_prefetch():
-    from django.db.models import Prefetch
-
-    return Prefetch("replies", queryset=Comment.objects.select_related("author"))
 
 
 @login_required

@@ -485,3 +485,21 @@ def test_a_draft_page_opens_for_its_initiators_only(client):
         assert client.get(draft.get_absolute_url()).status_code == status, person
         edit = client.get(reverse("initiatives:edit", args=[draft.pk]))
         assert edit.status_code == (200 if status == 200 else 404 if person else 302)
+
+
+def test_comments_show_as_threads_in_the_order_they_were_placed(client, django_assert_num_queries):
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    first = CommentFactory(initiative=initiative, text="Eerste")
+    second = CommentFactory(initiative=initiative, text="Tweede")
+    CommentFactory(initiative=initiative, parent=second, text="Antwoord op tweede")
+    CommentFactory(initiative=initiative, parent=first, text="Antwoord op eerste")
+    CommentFactory(text="Elders")  # another initiative's
+    with django_assert_num_queries(1):
+        threads = initiative.comment_threads()
+        texts = [(top.text, [reply.text for reply in top.thread]) for top in threads]
+    assert texts == [("Eerste", ["Antwoord op eerste"]), ("Tweede", ["Antwoord op tweede"])]
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    order = ["Eerste", "Antwoord op eerste", "Tweede", "Antwoord op tweede"]
+    assert [page.index(text) for text in order] == sorted(page.index(text) for text in order)
+    assert page.count("portal-comments--replies") == 2
+    assert "Elders" not in page
