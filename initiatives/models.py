@@ -164,14 +164,18 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def for_detail(self, viewer) -> "InitiativeQuerySet":
         """The row and what every part of its page needs, with what ties ``viewer`` to it
         in the same query: ``viewer_runs`` (initiator or co-initiator),
-        ``viewer_supports`` and ``viewer_follows``, all False for a visitor. Its kinds of
+        ``viewer_supports``, ``viewer_follows`` and ``viewer_comment_hidden`` (a comment of
+        theirs was hidden, so the comments show them its reason), all False for a visitor.
+        Its kinds of
         support, attachments, co-initiators and timeline (``Initiative.timeline``) are
         read by the parts that show them, one query each, and not at all while those
         parts are kept (``{% kept %}``)."""
         rows = self.select_related("neighbourhood__area_manager", "theme", "initiator", "assignee")
         if not viewer.is_authenticated:
             no = Value(False)
-            return rows.annotate(viewer_runs=no, viewer_supports=no, viewer_follows=no)
+            return rows.annotate(
+                viewer_runs=no, viewer_supports=no, viewer_follows=no, viewer_comment_hidden=no
+            )
         co = Initiative.co_initiators.through.objects.filter(initiative=OuterRef("pk"), user=viewer)
         return rows.annotate(
             viewer_runs=ExpressionWrapper(
@@ -179,6 +183,11 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
             ),
             viewer_supports=Exists(Support.objects.filter(initiative=OuterRef("pk"), user=viewer)),
             viewer_follows=Exists(Follow.objects.filter(initiative=OuterRef("pk"), user=viewer)),
+            viewer_comment_hidden=Exists(
+                Comment.objects.filter(
+                    initiative=OuterRef("pk"), author=viewer, hidden_at__isnull=False
+                )
+            ),
         )
 
     def search(self, text: str) -> "InitiativeQuerySet":

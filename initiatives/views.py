@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -144,7 +145,8 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
         "runs": runs,
         "supported": initiative.viewer_supports,
         "following": initiative.viewer_follows,
-        "comments": initiative.comment_threads(),
+        # Read only when the comments are rendered, not while their part is kept.
+        "comments": SimpleLazyObject(initiative.comment_threads),
         # Read only when its part of the page is rendered, not while it is kept.
         "pitches": initiative.pitches.select_related("event").order_by("event__starts_at"),
         "market_form": MarketSignupForm(markets=markets) if markets is not None else None,

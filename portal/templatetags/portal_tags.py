@@ -1,5 +1,6 @@
 from django import template
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from portal import public_cache
 
@@ -45,9 +46,23 @@ class KeptNode(template.Node):
             translation.get_language(),
             [str(value.resolve(context)) for value in self.vary_on],
         )
-        return public_cache.kept_while_unchanged(
-            public_cache.key_for("kept-part", *asked), lambda: self.nodelist.render(context)
+        token = context.get("csrf_token")
+        if token is None:
+            return public_cache.kept_while_unchanged(
+                public_cache.key_for("kept-part", *asked), lambda: self.nodelist.render(context)
+            )
+
+        def rendered() -> str:
+            # A form's token is kept as a placeholder: every response gets its own.
+            with context.push(csrf_token=public_cache.CSRF_PLACEHOLDER):
+                return self.nodelist.render(context)
+
+        html = public_cache.kept_while_unchanged(
+            public_cache.key_for("kept-part", *asked), rendered
         )
+        if public_cache.CSRF_PLACEHOLDER in html:
+            html = mark_safe(html.replace(public_cache.CSRF_PLACEHOLDER, str(token)))
+        return html
 
 
 @register.tag
@@ -55,7 +70,8 @@ def kept(parser, token):
     """``{% kept "name" [vary_on ...] %}…{% endkept %}``: a part of a page that is the same
     for everyone who asks for this address in this language, signed in or not, rendered
     once while public content is unchanged (``portal.public_cache``). Only for parts that
-    hold nothing personal, no form that posts (its token) and no script (its nonce)."""
+    hold nothing personal and no script (its nonce). A form that posts may be inside: its
+    token is kept as a placeholder, and every response gets its own."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% kept %} needs a name.")

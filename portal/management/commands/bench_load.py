@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -144,6 +145,13 @@ class Command(BaseCommand):
         initiative = (
             Initiative.objects.filter(title__startswith=MARK).order_by("-supporter_count").first()
         )
+        # The busiest conversation: what a popular initiative's page looks like.
+        discussed = (
+            Initiative.objects.filter(title__startswith=MARK)
+            .annotate(comment_count=Count("comments"))
+            .order_by("-comment_count", "pk")
+            .first()
+        )
         neighbourhood = Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").first()
         survey = Survey.objects.filter(slug__startswith=f"{PREFIX}-").first()
         indicator = Indicator.objects.first()
@@ -159,6 +167,11 @@ class Command(BaseCommand):
             ("initiatives, searched", "/initiatieven/?q=speeltuin", "visitor"),
             ("initiatives, deep page (2,000)", "/initiatieven/?page=2000", "visitor"),
             ("initiative detail", initiative.get_absolute_url(), "visitor"),
+            (
+                f"initiative detail, {discussed.comment_count} comments",
+                discussed.get_absolute_url(),
+                "visitor",
+            ),
             ("neighbourhood page", neighbourhood.get_absolute_url(), "visitor"),
             ("neighbourhood monitor", f"/wijken/{neighbourhood.slug}/monitor/", "visitor"),
             ("survey results (50k answers)", survey.get_results_url(), "visitor"),
@@ -177,7 +190,8 @@ class Command(BaseCommand):
             ("city dashboard", "/cijfers/", "visitor"),
         ]
         if indicator:
-            pages.insert(10, ("indicator page", indicator.get_absolute_url(), "visitor"))
+            before = [label for label, *_rest in pages].index("tender calendar")
+            pages.insert(before, ("indicator page", indicator.get_absolute_url(), "visitor"))
         return pages
 
     def _session_cookie(self, who: str) -> str:
