@@ -162,15 +162,14 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.select_related("neighbourhood", "theme").prefetch_related("support_kinds")
 
     def for_detail(self, viewer) -> "InitiativeQuerySet":
-        """The row and what every part of its page needs, with what ties ``viewer`` to it
-        in the same query: ``viewer_runs`` (initiator or co-initiator),
-        ``viewer_supports``, ``viewer_follows`` and ``viewer_comment_hidden`` (a comment of
-        theirs was hidden, so the comments show them its reason), all False for a visitor.
-        Its kinds of
-        support, attachments, co-initiators and timeline (``Initiative.timeline``) are
-        read by the parts that show them, one query each, and not at all while those
-        parts are kept (``{% kept %}``)."""
-        rows = self.select_related("neighbourhood__area_manager", "theme", "initiator", "assignee")
+        """The row for its page, with what ties ``viewer`` to it in the same query:
+        ``viewer_runs`` (initiator or co-initiator), ``viewer_supports``,
+        ``viewer_follows`` and ``viewer_comment_hidden`` (a comment of theirs was hidden,
+        so the comments show them its reason), all False for a visitor. Everything else
+        the page shows (its neighbourhood, theme, initiators, contact person, kinds of
+        support, attachments, timeline, comments) is in parts kept for everyone
+        (``{% kept %}``) and read only when such a part is rendered."""
+        rows = self
         if not viewer.is_authenticated:
             no = Value(False)
             return rows.annotate(

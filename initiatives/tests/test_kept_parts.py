@@ -1,6 +1,7 @@
-"""An initiative's comments are kept for everyone signed in (and, apart, for visitors)
-while nothing changes: each person still gets their own form token in the reply forms,
-a hidden comment's reason reaches its author only, and a new comment shows at once."""
+"""The parts of an initiative's page that are the same for everyone are kept while
+nothing changes, for residents as for visitors: each person still gets their own form
+token in the comments' reply forms, a hidden comment's reason reaches its author only,
+and a new comment or another contact person shows at once."""
 
 import re
 
@@ -74,3 +75,13 @@ def test_visitors_and_residents_keep_their_own_version(discussed):
         visitor = Client().get(url).text
         assert "Mooi plan voor het plein" in visitor
         assert "Melden" not in visitor
+
+
+def test_a_new_contact_person_shows_at_once(discussed):
+    url = discussed.get_absolute_url()
+    resident = signed_in(UserFactory())
+    assert "de initiatiefmakelaar van de gemeente" in resident.get(url).text
+    discussed.assignee = UserFactory(is_staff=True, display_name="Fatima de Vries")
+    discussed.save()
+    assert "Fatima de Vries" in resident.get(url).text
+    assert "Fatima de Vries" in Client().get(url).text
