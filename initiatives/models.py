@@ -140,6 +140,12 @@ class SupportKind(models.Model):
         return self.Code(self.code).label
 
 
+def _run_by(user) -> Q:
+    """Initiatives this signed-in person started or helps run as co-initiator."""
+    co = Initiative.co_initiators.through.objects.filter(user=user).values("initiative")
+    return Q(initiator=user) | Q(pk__in=co)
+
+
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def public(self) -> "InitiativeQuerySet":
         return self.exclude(status=Status.DRAFT)
@@ -148,15 +154,13 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         """Initiatives this person started or helps run as co-initiator."""
         if not user.is_authenticated:
             return self.none()
-        co = Initiative.co_initiators.through.objects.filter(user=user).values("initiative")
-        return self.filter(Q(initiator=user) | Q(pk__in=co))
+        return self.filter(_run_by(user))
 
     def visible_to(self, user) -> "InitiativeQuerySet":
         """Public initiatives, plus one's own drafts. Staff see drafts only in the admin."""
         if not user.is_authenticated:
             return self.public()
-        co = Initiative.co_initiators.through.objects.filter(user=user).values("initiative")
-        return self.filter(~Q(status=Status.DRAFT) | Q(initiator=user) | Q(pk__in=co))
+        return self.filter(~Q(status=Status.DRAFT) | _run_by(user))
 
     def for_listing(self) -> "InitiativeQuerySet":
         return self.select_related("neighbourhood", "theme").prefetch_related("support_kinds")
@@ -169,17 +173,13 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         the page shows (its neighbourhood, theme, initiators, contact person, kinds of
         support, attachments, timeline, comments) is in parts kept for everyone
         (``{% kept %}``) and read only when such a part is rendered."""
-        rows = self
         if not viewer.is_authenticated:
             no = Value(False)
-            return rows.annotate(
+            return self.annotate(
                 viewer_runs=no, viewer_supports=no, viewer_follows=no, viewer_comment_hidden=no
             )
-        co = Initiative.co_initiators.through.objects.filter(initiative=OuterRef("pk"), user=viewer)
-        return rows.annotate(
-            viewer_runs=ExpressionWrapper(
-                Q(initiator=viewer) | Exists(co), output_field=models.BooleanField()
-            ),
+        return self.annotate(
+            viewer_runs=ExpressionWrapper(_run_by(viewer), output_field=models.BooleanField()),
             viewer_supports=Exists(Support.objects.filter(initiative=OuterRef("pk"), user=viewer)),
             viewer_follows=Exists(Follow.objects.filter(initiative=OuterRef("pk"), user=viewer)),
             viewer_comment_hidden=Exists(
@@ -377,14 +377,6 @@ class Initiative(models.Model):
     def timeline(self) -> models.QuerySet["StatusChange"]:
         """The public timeline: every status change, oldest first, with who made it."""
         return self.status_changes.select_related("actor")
-
-    def is_run_by(self, user) -> bool:
-        """The initiator or a co-initiator (uses the prefetched co-initiators if any)."""
-        if not user.is_authenticated:
-            return False
-        if self.initiator_id == user.pk:
-            return True
-        return any(co.pk == user.pk for co in self.co_initiators.all())
 
     @property
     def is_public(self) -> bool:

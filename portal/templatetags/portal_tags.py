@@ -47,12 +47,10 @@ class KeptNode(template.Node):
             [str(value.resolve(context)) for value in self.vary_on],
         )
         token = context.get("csrf_token")
-        if token is None:
-            return public_cache.kept_while_unchanged(
-                public_cache.key_for("kept-part", *asked), lambda: self.nodelist.render(context)
-            )
 
         def rendered() -> str:
+            if token is None:
+                return self.nodelist.render(context)
             # A form's token is kept as a placeholder: every response gets its own.
             with context.push(csrf_token=public_cache.CSRF_PLACEHOLDER):
                 return self.nodelist.render(context)
@@ -60,7 +58,7 @@ class KeptNode(template.Node):
         html = public_cache.kept_while_unchanged(
             public_cache.key_for("kept-part", *asked), rendered
         )
-        if public_cache.CSRF_PLACEHOLDER in html:
+        if token is not None and public_cache.CSRF_PLACEHOLDER in html:
             html = mark_safe(html.replace(public_cache.CSRF_PLACEHOLDER, str(token)))
         return html
 
