@@ -1,5 +1,5 @@
 # The two commands of the README:  make run  and  make test.
-.PHONY: run setup test test-default test-postgres lint check scan messages bench
+.PHONY: run setup test test-all test-default test-postgres lint check scan messages bench
 
 PY := .venv/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
@@ -22,18 +22,33 @@ check: setup
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
-# The whole suite on the default settings (SQLite, eager tasks), then again on
-# PostgreSQL and Redis with real Celery workers. Browser tests run in both.
+EMBEDDED := REDIS_URL= CELERY_BROKER_URL= DATABASE_URL= TEST_REDIS_URL=$(REDIS_TEST_URL)
+POSTGRES := DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) TEST_REDIS_URL=$(REDIS_TEST_URL)
+# Tests that run one at a time: real Celery workers share Redis's queues, and the load and
+# fault tests measure a server that parallel tests would slow down.
+SERIAL := redis or load or faults or backup
+FAST := not (e2e or postgres or $(SERIAL))
+
+# The fast tier (the README's test command): unit, view, query-count, authorisation and a
+# reduced hypothesis run, on the embedded defaults (SQLite, tasks in-process), in parallel.
 test: setup
+	scripts/services
+	HOSTILE_EXAMPLES=5 $(EMBEDDED) scripts/pytest -n auto -m "$(FAST)" --durations=30
+
+# Everything, on both databases: browser journeys, real workers, load, faults, backup and
+# the full hypothesis run. What CI runs.
+test-all: setup
 	scripts/services
 	scripts/browser
 	$(MAKE) --no-print-directory test-default test-postgres
 
 test-default:
-	REDIS_URL= CELERY_BROKER_URL= DATABASE_URL= TEST_REDIS_URL=$(REDIS_TEST_URL) scripts/pytest
+	$(EMBEDDED) scripts/pytest -n auto -m "not ($(SERIAL))" --durations=30
+	$(EMBEDDED) scripts/pytest -m "$(SERIAL)" --durations=10
 
 test-postgres:
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) TEST_REDIS_URL=$(REDIS_TEST_URL) scripts/pytest
+	$(POSTGRES) scripts/pytest -n auto -m "not ($(SERIAL))" --durations=30
+	$(POSTGRES) scripts/pytest -m "$(SERIAL)" --durations=10
 
 # bandit on our code (high severity fails) and pip-audit on every locked package.
 scan: setup

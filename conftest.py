@@ -7,10 +7,46 @@ from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 from django.core.cache import cache
+from django.core.management.commands import flush
+from django.db import connection
 
 from portal.celery import app as celery_app
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+# Reference data seeded once per test database (by migrate's post_migrate) that no test
+# changes: a transactional test's flush leaves these tables as they are, instead of
+# emptying them and inserting 9,454 CPV codes, every content type and permission again.
+SEEDED_TABLES = {"procurement_cpvcode", "django_content_type", "auth_permission", "auth_group"}
+_django_sql_flush = flush.sql_flush
+
+
+def _sql_flush_keeping_seeds(style, connection, reset_sequences=True, allow_cascade=False):
+    tables = [
+        table
+        for table in connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        if table not in SEEDED_TABLES
+    ]
+    return connection.ops.sql_flush(
+        style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+    )
+
+
+flush.sql_flush = _sql_flush_keeping_seeds
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need PostgreSQL (its own server, pg_dump, the load
+    test's database): on the embedded default they are left to the PostgreSQL pass,
+    and said so, never skipped without a word."""
+    if connection.vendor == "postgresql":
+        return
+    postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres_only:
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+        config.hook.pytest_deselected(items=postgres_only)
 
 
 @pytest.fixture(autouse=True)
@@ -83,14 +119,14 @@ def unreachable_cache(settings):
 
 @pytest.fixture
 def resident(db):
-    from portal.tests.factories import UserFactory
+    from accounts.tests.factories import UserFactory
 
     return UserFactory(display_name="Anna")
 
 
 @pytest.fixture
 def other_resident(db):
-    from portal.tests.factories import UserFactory
+    from accounts.tests.factories import UserFactory
 
     return UserFactory(display_name="Bram")
 
@@ -103,7 +139,9 @@ def redis_worker():
     worker_app = Celery("portal-test-worker", set_as_current=False)
     worker_app.config_from_object("django.conf:settings", namespace="CELERY")
     # Every app's tasks, so the worker knows all shared tasks (not only those imported yet).
-    worker_app.autodiscover_tasks(lambda: [c.name for c in apps.get_app_configs()], force=True)
+    app_names = [c.name for c in apps.get_app_configs()]
+    worker_app.autodiscover_tasks(lambda: app_names, force=True)
+    worker_app.autodiscover_tasks(lambda: app_names, related_name="periodic", force=True)
     worker_app.conf.update(broker_url=REDIS, result_backend=REDIS, task_always_eager=False)
     worker_app.set_current()
     try:

@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
+from common import workdays
 from initiatives.models import (
     Attachment,
     CoInitiatorInvitation,
@@ -23,11 +25,10 @@ from initiatives.models import (
     Support,
     WorkflowError,
 )
+from initiatives.tasks import send_co_initiator_invitation
 from initiatives.uploads import ProcessedUpload
 from neighbourhoods.models import Event
-from portal import workdays
-from portal.models import Role, User
-from portal.notifications import notify_each
+from notifications.service import notify_each
 
 # Notification kinds (registered in InitiativesConfig.ready).
 UPDATE = "initiative_update"
@@ -290,8 +291,6 @@ def invite_co_initiator(
     *, initiative: Initiative, email: str, by: User
 ) -> CoInitiatorInvitation | None:
     """Invite someone by email; returns None when they were invited already."""
-    from initiatives.tasks import send_co_initiator_invitation
-
     email = email.strip().lower()
     invitation, created = CoInitiatorInvitation.objects.get_or_create(
         initiative=initiative, email=email, defaults={"invited_by": by}
@@ -378,8 +377,6 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
 
 def moderators() -> list[User]:
     """Active staff who may moderate comments (directly, through a group, or superuser)."""
-    from django.db.models import Q
-
     perm = Q(user_permissions__codename="moderate_comment") | Q(
         groups__permissions__codename="moderate_comment"
     )

@@ -8,6 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from common import workdays
+from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
 from initiatives import actions
 from initiatives.models import (
     DECISIONS,
@@ -22,10 +25,7 @@ from initiatives.models import (
     Theme,
     WorkflowError,
 )
-from portal import workdays
-from portal.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
-from portal.audit import AuditedAdmin
-from portal.models import User
+from privacy.audit import AuditedAdmin
 
 
 class DeadlineFilter(admin.SimpleListFilter):

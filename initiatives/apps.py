@@ -46,9 +46,72 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from common import attention, public_cache, search
         from initiatives import actions
-        from portal.notifications import EmailFrequency, register_kind
+        from initiatives.models import Comment, Initiative
+        from initiatives.monitor import answer_day_medians, counts_by_neighbourhood, status_choices
+        from initiatives.search import find_initiatives
+        from neighbourhoods import monitor
+        from neighbourhoods.sections import register_section
+        from notifications.kinds import register_kind
+        from notifications.models import EmailFrequency
+        from privacy.registry import ErasureOption, register_erasure_option
 
+        public_cache.register_public_app(
+            self.label,
+            quiet_models=(
+                "initiatives.internalnote",
+                "initiatives.coinitiatorinvitation",
+            ),
+        )
+        search.register_fields(
+            "initiatives.Initiative", ["title"], ["summary", "description", "address"]
+        )
+        search.register(search.Kind("initiatives", _("Initiatives"), find_initiatives), position=10)
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Initiatives past their answer term"),
+                "initiatives.view_initiative",
+                "initiatives_initiative",
+                {"deadline": "overdue"},
+                lambda: Initiative.objects.overdue().count(),
+            )
+        )
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Reported comments waiting for moderation"),
+                "initiatives.view_comment",
+                "initiatives_comment",
+                {"moderation": "waiting"},
+                lambda: Comment.objects.awaiting_moderation().count(),
+            )
+        )
+        monitor.register_counts(
+            monitor.CountSource("initiatives", status_choices, counts_by_neighbourhood)
+        )
+        monitor.register_answer_days(answer_day_medians)
+        register_section(
+            "initiatives",
+            lambda neighbourhood: (
+                Initiative.objects.public()
+                .filter(neighbourhood=neighbourhood)
+                .for_listing()
+                .sorted_by("newest")[:5]
+            ),
+        )
+        register_erasure_option(
+            ErasureOption(
+                key="withdraw_open_initiatives",
+                label=_("Also withdraw my drafts and my initiatives that still await a decision"),
+                staff_label=_(
+                    "Also withdraw the person's drafts and initiatives that await a decision"
+                ),
+                help_text=_(
+                    "Without this, initiatives you submitted stay public under “a former resident”."
+                ),
+                apply=lambda user: actions.withdraw_all_open(user=user),
+            )
+        )
         post_migrate.connect(_create_defaults, sender=self)
         register_kind(actions.UPDATE, _("News about initiatives you follow"))
         register_kind(
@@ -69,8 +132,8 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
         theme_model = apps.get_model("initiatives", "Theme")
     except LookupError:
         return
+    from common.permissions import grant_permissions
     from initiatives.models import SupportKind
-    from portal.defaults import grant_permissions
 
     for code in SupportKind.Code.values:
         support_kind.objects.get_or_create(code=code)

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.models import Role
+from common import workdays
 from initiatives import actions
 from initiatives.models import RESPONSES, Initiative, Status, SupportKind, Theme
-from portal import workdays
-from portal.models import Role
+from neighbourhoods.models import ProgrammeProject
 
 # title, summary, theme slug, final status, support kinds, amount, location offset
 INITIATIVES = [
@@ -231,8 +232,6 @@ def seed(demo) -> None:
 def _link_to_programme(initiative: Initiative) -> None:
     """An accepted initiative becomes part of its neighbourhood's programme: the project
     shows where it came from."""
-    from neighbourhoods.models import ProgrammeProject
-
     project = (
         ProgrammeProject.objects.filter(programme__neighbourhood=initiative.neighbourhood)
         .order_by("pk")

@@ -2,6 +2,14 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.abuse import SpamGuardedForm
+from common.forms import (
+    BoundedModelMultipleChoiceField,
+    EmptyRenderedOnce,
+    KeptFilterForm,
+    filter_choice,
+)
+from common.validators import validate_plain_text
 from initiatives.models import (
     MAX_ATTACHMENTS,
     Comment,
@@ -13,14 +21,6 @@ from initiatives.models import (
 )
 from initiatives.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
-from portal.abuse import SpamGuardedForm
-from portal.forms import (
-    BoundedModelMultipleChoiceField,
-    EmptyRenderedOnce,
-    KeptFilterForm,
-    filter_choice,
-)
-from portal.validators import validate_plain_text
 
 
 class SupportKindChoiceField(BoundedModelMultipleChoiceField):

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
@@ -12,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import workdays
-from portal.models import in_language
-from portal.search import text_search
-from portal.validators import validate_plain_text
+from common import workdays
+from common.language import in_language
+from common.search import text_search
+from common.validators import validate_plain_text
 
 DEFAULT_RESPONSE_DAYS = 10
 MAX_AMOUNT = 1_000_000
@@ -704,6 +705,29 @@ class CoInitiatorInvitation(models.Model):
     def __str__(self) -> str:
         return self.email
 
+    # Links already sent keep working: the salt is part of the token.
+    TOKEN_SALT = "initiatives.co-initiator-invitation"  # noqa: S105 (a salt, not a secret)
+    TOKEN_MAX_AGE = 60 * 60 * 24 * 30
+
+    def token(self) -> str:
+        """The signed token in the invitation link (a month valid)."""
+        return signing.dumps(self.pk, salt=self.TOKEN_SALT)
+
+    @classmethod
+    def id_from_token(cls, token: str) -> int | None:
+        try:
+            return signing.loads(token, salt=cls.TOKEN_SALT, max_age=cls.TOKEN_MAX_AGE)
+        except signing.BadSignature:
+            return None
+
+
+class MarketPitchQuerySet(models.QuerySet["MarketPitch"]):
+    def public(self) -> "MarketPitchQuerySet":
+        """Pitches of initiatives the public may see, with what their list shows."""
+        return self.filter(initiative__in=Initiative.objects.public()).select_related(
+            "initiative__neighbourhood"
+        )
+
 
 class MarketPitch(models.Model):
     """An initiative signed up to pitch at an initiative market (initiatievenmarkt)."""
@@ -716,6 +740,8 @@ class MarketPitch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MarketPitchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pitch at a market")

@@ -6,28 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from initiatives import actions
 from initiatives.models import CoInitiatorInvitation
-from portal.emails import EmailRecipient, absolute_url, build_email
-from portal.tasks import EMAIL_TASK_OPTIONS
-
-
-@shared_task
-def remind_about_deadlines() -> int:
-    return actions.remind_about_deadlines()
-
-
-@shared_task
-def summarise_moderation_queue() -> int:
-    return actions.summarise_moderation_queue()
+from notifications.emails import EmailRecipient, absolute_url, build_email
+from notifications.tasks import EMAIL_TASK_OPTIONS
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
 def send_co_initiator_invitation(self, invitation_id: int) -> bool:
     """Email the invitation once: ``sent_at`` is claimed before sending and given back
     if the mail server fails, so the retry sends it."""
-    from initiatives.views import invitation_token
-
     claimed = CoInitiatorInvitation.objects.filter(
         pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True
     ).update(sent_at=timezone.now())
@@ -46,7 +33,7 @@ def send_co_initiator_invitation(self, invitation_id: int) -> bool:
                 "invitation": invitation,
                 "inviter_name": inviter.public_name,
                 "accept_url": absolute_url(
-                    reverse("initiatives:invitation", args=[invitation_token(invitation)])
+                    reverse("initiatives:invitation", args=[invitation.token()])
                 ),
             },
         ).send()

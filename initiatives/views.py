@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from common.abuse import rate_limited
+from common.paging import CityScalePaginator
+from common.public_cache import kept_while_unchanged, key_for, shared_with_visitors
 from initiatives import actions
 from initiatives.forms import (
     AnswerForm,
@@ -31,12 +33,8 @@ from initiatives.models import (
     WorkflowError,
 )
 from neighbourhoods.models import Event
-from portal.abuse import rate_limited
-from portal.paging import CityScalePaginator
-from portal.public_cache import kept_while_unchanged, key_for, shared_with_visitors
 
 PAGE_SIZE = 20
-INVITATION_SALT = "initiatives.co-initiator-invitation"
 
 
 def get_initiative_for(request: HttpRequest, pk: int) -> Initiative:
@@ -455,17 +453,12 @@ def attachment(request: HttpRequest, token: str) -> FileResponse:
     return response
 
 
-def invitation_token(invitation: CoInitiatorInvitation) -> str:
-    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=60 * 60 * 24 * 30)
-    except signing.BadSignature:
-        raise Http404 from None
+    invitation_id = CoInitiatorInvitation.id_from_token(token)
+    if invitation_id is None:
+        raise Http404
     invitation = get_object_or_404(
         CoInitiatorInvitation.objects.select_related("initiative", "invited_by"), pk=invitation_id
     )

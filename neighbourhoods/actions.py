@@ -10,6 +10,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
@@ -24,8 +25,7 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
-from portal.models import User
-from portal.notifications import notify_each
+from notifications.service import notify_each
 
 # Notification kinds (registered in NeighbourhoodsConfig.ready).
 NEWS = "neighbourhood_news"

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
 from neighbourhoods import actions
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
@@ -18,8 +19,7 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
-from portal.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
-from portal.audit import AuditedAdmin
+from privacy.audit import AuditedAdmin
 
 
 @admin.register(Neighbourhood)

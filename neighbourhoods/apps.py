@@ -38,9 +38,35 @@ class NeighbourhoodsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from common import attention, public_cache, search
         from neighbourhoods import actions
-        from portal.notifications import EmailFrequency, register_kind
+        from neighbourhoods.models import AgendaItem, AgendaStatus
+        from neighbourhoods.search import find_agenda_items, find_events, find_projects
+        from notifications.kinds import register_kind
+        from notifications.models import EmailFrequency
 
+        public_cache.register_public_app(self.label)
+        search.register_fields(
+            "neighbourhoods.AgendaItem", ["title"], ["description", "answer", "location"]
+        )
+        search.register_fields("neighbourhoods.ProgrammeProject", ["title"], ["description"])
+        search.register_fields("neighbourhoods.Event", ["title"], ["description", "location"])
+        search.register(
+            search.Kind("agenda", _("Neighbourhood agenda items"), find_agenda_items), position=20
+        )
+        search.register(
+            search.Kind("projects", _("Programme projects"), find_projects), position=30
+        )
+        search.register(search.Kind("events", _("Events"), find_events), position=40)
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Agenda items waiting for an answer"),
+                "neighbourhoods.view_agendaitem",
+                "neighbourhoods_agendaitem",
+                {"status__exact": AgendaStatus.PROPOSED, "area": "all"},
+                lambda: AgendaItem.objects.filter(status=AgendaStatus.PROPOSED).count(),
+            )
+        )
         post_migrate.connect(_create_defaults, sender=self)
         register_kind(
             actions.NEWS,
@@ -52,7 +78,7 @@ class NeighbourhoodsConfig(AppConfig):
 
 
 def _create_defaults(apps=global_apps, **kwargs) -> None:
-    from portal.defaults import grant_permissions
+    from common.permissions import grant_permissions
 
     try:
         apps.get_model("auth", "Permission")

@@ -8,7 +8,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from neighbourhoods.models import Event
-from portal.emails import absolute_url
+from notifications.emails import absolute_url
 
 
 def event_uid(event: Event) -> str:

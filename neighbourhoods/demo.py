@@ -1,6 +1,12 @@
 """Demo neighbourhoods of the fictional municipality Eemdal (CBS code 9999)."""
 
-from neighbourhoods.models import Neighbourhood
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from neighbourhoods import actions
+from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
 
 # name, slug, population, postcode areas; boundaries are simple blocks on a 3 x 2 grid
 # near Amersfoort. PC4 area 3816 crosses the boundary of De Weiden and Molenbuurt.
@@ -49,12 +55,6 @@ def seed(demo) -> None:
 
 def seed_events(demo) -> None:
     """An upcoming initiative market, a neighbourhood meeting and a safari."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from neighbourhoods.models import Event
-
     neighbourhoods = demo.extra["neighbourhoods"]
     base = timezone.localtime().replace(hour=19, minute=30, second=0, microsecond=0)
     events = [
@@ -110,13 +110,6 @@ DECLINE_REASON = (
 def seed_agendas(demo) -> None:
     """Agenda items with votes and answers, a published programme per neighbourhood
     (one still in draft), follows and RSVPs, so the monitor has something to show."""
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from neighbourhoods import actions
-    from neighbourhoods.models import AgendaItem, Programme, ProgrammeProject
-
     year = timezone.localdate().year
     residents = demo.residents
     for index, neighbourhood in enumerate(demo.extra["neighbourhoods"]):

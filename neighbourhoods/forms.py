@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode
 
+from common.abuse import SpamGuardedForm
 from neighbourhoods.models import AgendaItem
-from portal.abuse import SpamGuardedForm
 
 
 class AgendaItemForm(SpamGuardedForm, forms.ModelForm):

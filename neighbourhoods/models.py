@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.validators import validate_plain_text
+from common.validators import validate_plain_text
 
 CBS_CODE_VALIDATOR = RegexValidator(
     r"^(WK|BU)\d{6}(\d{2})?$",

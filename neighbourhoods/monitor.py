@@ -2,28 +2,31 @@
 city as a whole. All neighbourhoods are computed together in a fixed number of grouped
 queries, so a page costs the same however much data there is.
 
-Other apps add figures by registering a provider (``register_provider``): a function
-that takes the neighbourhoods and the year and returns, per neighbourhood id, a list of
-``Indicator``. The surveys app adds its indicator scores this way.
+Other apps add their figures from their ``AppConfig.ready()``, so this module never
+imports them:
+
+- ``register_counts``: records counted per neighbourhood and status (the initiatives
+  app counts its public initiatives), shown as a row, a bar chart and CSV columns;
+- ``register_answer_days``: the median days from a request to the municipality's answer;
+- ``register_provider``: scores with their uncertainty (``Indicator``), per neighbourhood
+  (the surveys app adds its indicator scores this way).
 """
 
 import csv
 import datetime
 import io
-import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.aggregates import kept
+from common.charts import bar_chart, labelled_counts
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
-from portal.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
-from portal.charts import bar_chart, labelled_counts
 
 
 @dataclass
@@ -38,16 +41,45 @@ class Indicator:
     ci_high: float | None = None
 
 
+@dataclass(frozen=True)
+class CountSource:
+    """Records of another app counted per neighbourhood (id) and status; ``choices``
+    are the statuses in the order the monitor shows them, with their labels."""
+
+    key: str
+    choices: Callable[[], list[tuple[str, str]]]
+    counts: Callable[[], dict[int, dict[str, int]]]
+
+
+_COUNTS: dict[str, CountSource] = {}
+AnswerDays = Callable[[], tuple[dict[int, float], float | None]]
+_ANSWER_DAYS: list[AnswerDays] = []
+
+
+def register_counts(source: CountSource) -> None:
+    _COUNTS[source.key] = source
+
+
+def register_answer_days(provider: AnswerDays) -> None:
+    """The median days to an answer per neighbourhood id and for the city."""
+    if provider not in _ANSWER_DAYS:
+        _ANSWER_DAYS.append(provider)
+
+
 @dataclass
 class Figures:
     neighbourhood: Neighbourhood | None  # None: the city
     population: int
-    initiatives_by_status: dict[str, int]
+    counts: dict[str, dict[str, int]]
     agenda_by_status: dict[str, int]
     median_answer_days: float | None = None
     budget_planned: Decimal = Decimal(0)
     budget_spent: Decimal = Decimal(0)
     indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def initiatives_by_status(self) -> dict[str, int]:
+        return self.counts.get("initiatives", {})
 
     @property
     def initiatives(self) -> int:
@@ -93,19 +125,10 @@ def city_figures_kept(year: int) -> tuple[list[Figures], Figures, datetime.datet
 
 def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
     """Figures for every neighbourhood, and for the city as a whole."""
-    from initiatives.models import Initiative
-
     year = year or timezone.localdate().year
     neighbourhoods = list(Neighbourhood.objects.order_by("name"))
-    initiatives: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
-        Initiative.objects.public()
-        .values("neighbourhood_id", "status")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
-        initiatives[row["neighbourhood_id"]][row["status"]] = row["count"]
-    medians, city_median = _answer_day_medians()
+    counts = {key: source.counts() for key, source in _COUNTS.items()}
+    medians, city_median = _ANSWER_DAYS[0]() if _ANSWER_DAYS else ({}, None)
     agenda: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
         AgendaItem.objects.values("neighbourhood_id", "status")
@@ -135,7 +158,7 @@ def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
             Figures(
                 neighbourhood=neighbourhood,
                 population=neighbourhood.population,
-                initiatives_by_status=initiatives[neighbourhood.pk],
+                counts={key: by_area.get(neighbourhood.pk, {}) for key, by_area in counts.items()},
                 agenda_by_status=agenda[neighbourhood.pk],
                 median_answer_days=medians.get(neighbourhood.pk),
                 budget_planned=budget.get("planned") or Decimal(0),
@@ -146,42 +169,13 @@ def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
     city = Figures(
         neighbourhood=None,
         population=sum(row.population for row in rows),
-        initiatives_by_status=_sum_counts(row.initiatives_by_status for row in rows),
+        counts={key: _sum_counts(row.counts[key] for row in rows) for key in counts},
         agenda_by_status=_sum_counts(row.agenda_by_status for row in rows),
         median_answer_days=city_median,
         budget_planned=sum((row.budget_planned for row in rows), Decimal(0)),
         budget_spent=sum((row.budget_spent for row in rows), Decimal(0)),
     )
     return rows, city
-
-
-def _answer_day_medians() -> tuple[dict[int, float], float | None]:
-    """Median calendar days from submission to the first answer, per neighbourhood and
-    for the city. PostgreSQL computes them (percentile_cont); SQLite, with little data,
-    in Python."""
-    from initiatives.models import Initiative
-
-    answered = Initiative.objects.filter(submitted_at__isnull=False, responded_at__isnull=False)
-    if connection.vendor == "postgresql":
-        days = LocalDaysBetween("submitted_at", "responded_at")
-        per_neighbourhood = {
-            row["neighbourhood_id"]: row["median"]
-            for row in answered.values("neighbourhood_id")
-            .annotate(median=Percentile(days, 0.5))
-            .order_by()
-        }
-        city = answered.aggregate(median=Percentile(days, 0.5))["median"]
-        return per_neighbourhood, city
-    days_by_area: dict[int, list[int]] = defaultdict(list)
-    for neighbourhood_id, submitted, responded in answered.values_list(
-        "neighbourhood_id", "submitted_at", "responded_at"
-    ):
-        days_by_area[neighbourhood_id].append(local_days_between(submitted, responded))
-    every = [days for values in days_by_area.values() for days in values]
-    return (
-        {area: statistics.median(values) for area, values in days_by_area.items()},
-        statistics.median(every) if every else None,
-    )
 
 
 def _sum_counts(dicts) -> dict[str, int]:
@@ -201,17 +195,17 @@ def agenda_bars(figures: Figures) -> list[dict]:
     return bars(figures.agenda_by_status, AgendaStatus.choices)
 
 
-def initiative_bars(figures: Figures) -> list[dict]:
-    from initiatives.models import Status
-
-    return bars(figures.initiatives_by_status, [c for c in Status.choices if c[0] != Status.DRAFT])
+def count_bars(figures: Figures, key: str) -> dict | None:
+    """The bar chart of one registered count, or None when no app registered it."""
+    source = _COUNTS.get(key)
+    return bars(figures.counts.get(key, {}), source.choices()) if source else None
 
 
 def as_csv(rows: list[Figures], city: Figures, year: int) -> str:
     """The monitor figures of all neighbourhoods and the city, one row each."""
-    from initiatives.models import Status
-
-    statuses = [value for value in Status.values if value != Status.DRAFT]
+    statuses = {
+        key: [value for value, _label in source.choices()] for key, source in _COUNTS.items()
+    }
     output = io.StringIO()
     writer = csv.writer(output)
     writer.writerow(
@@ -221,7 +215,7 @@ def as_csv(rows: list[Figures], city: Figures, year: int) -> str:
             "population",
             "initiatives",
             "initiatives_per_1000",
-            *[f"initiatives_{status}" for status in statuses],
+            *[f"{key}_{status}" for key, values in statuses.items() for status in values],
             "median_days_to_answer",
             "agenda_items",
             *[f"agenda_{status}" for status in AgendaStatus.values],
@@ -238,7 +232,11 @@ def as_csv(rows: list[Figures], city: Figures, year: int) -> str:
                 row.population,
                 row.initiatives,
                 row.initiatives_per_1000,
-                *[row.initiatives_by_status.get(status, 0) for status in statuses],
+                *[
+                    row.counts.get(key, {}).get(status, 0)
+                    for key, values in statuses.items()
+                    for status in values
+                ],
                 "" if median is None else median,
                 row.agenda_items,
                 *[row.agenda_by_status.get(status, 0) for status in AgendaStatus.values],

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.abuse import rate_limited
+from common.public_cache import shared_with_visitors
 from neighbourhoods import actions, calendar, monitor
 from neighbourhoods.forms import AgendaItemForm, PostcodeForm
 from neighbourhoods.models import (
@@ -21,8 +23,7 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
-from portal.abuse import rate_limited
-from portal.public_cache import shared_with_visitors
+from neighbourhoods.sections import sections_for
 
 VOTE_MESSAGES = {
     actions.VoteResult.ADDED: (messages.SUCCESS, gettext_lazy("Your priority vote is counted.")),
@@ -58,8 +59,6 @@ def neighbourhood_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @shared_with_visitors
 def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    from initiatives.models import Initiative
-
     neighbourhood = _neighbourhood(slug)
     year = timezone.localdate().year
     programme = (
@@ -86,10 +85,7 @@ def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "events": Event.objects.upcoming()
             .filter(neighbourhood=neighbourhood)
             .annotate(rsvp_total=Count("rsvps"))[:5],
-            "initiatives": Initiative.objects.public()
-            .filter(neighbourhood=neighbourhood)
-            .for_listing()
-            .sorted_by("newest")[:5],
+            **sections_for(neighbourhood),
             "following": following,
             "year": year,
             "map_shapes": [
@@ -249,11 +245,11 @@ def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 @shared_with_visitors
 def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    from initiatives.models import Initiative
-
+    # The projects' initiatives, through the relation: only those the public may see.
+    initiative_model = ProgrammeProject._meta.get_field("initiatives").related_model
     projects = ProgrammeProject.objects.prefetch_related(
         Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("neighbourhood")),
-        Prefetch("initiatives", queryset=Initiative.objects.public()),
+        Prefetch("initiatives", queryset=initiative_model.objects.public()),
     )
     programme = get_object_or_404(
         Programme.objects.published()
@@ -294,7 +290,7 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "year": year,
             "computed_at": computed_at,
-            "initiative_bars": monitor.initiative_bars(figures),
+            "initiative_bars": monitor.count_bars(figures, "initiatives"),
             "agenda_bars": monitor.agenda_bars(figures),
         },
     )
@@ -323,11 +319,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @shared_with_visitors
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from initiatives.models import Initiative, MarketPitch
-
-    pitches = MarketPitch.objects.filter(initiative__in=Initiative.objects.public()).select_related(
-        "initiative__neighbourhood"
-    )
+    # The market's pitches, through the relation: of initiatives the public may see.
+    pitches = Event._meta.get_field("pitches").related_model.objects.public()
     event = get_object_or_404(
         _events().prefetch_related(Prefetch("pitches", queryset=pitches)), pk=pk
     )

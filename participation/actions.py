@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from neighbourhoods.models import NeighbourhoodFollow
+from notifications.service import notify_each
 from participation.models import (
     CouncilQuestion,
     Decision,
@@ -25,8 +27,7 @@ from participation.models import (
     TeamLogEntry,
     TeamMembership,
 )
-from portal.models import Role, User
-from portal.notifications import notify_each
+from surveys.models import Question, Survey
 
 PROCESS = "participation_process"
 TEAM = "participation_team"
@@ -241,8 +242,6 @@ def review_council_question(*, asked: CouncilQuestion, outcome: str, message: st
 def create_panel_poll(*, asked: CouncilQuestion):
     """Turn an accepted question into a panel poll the researcher then completes in the
     surveys app (questions, sample, sending). Opens tomorrow, runs two weeks."""
-    from surveys.models import Question, Survey
-
     if asked.status != CouncilQuestion.Status.ACCEPTED or asked.survey_id:
         raise ValueError(asked.status)
     start = timezone.now() + timedelta(days=1)

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_tools import ReadOnlyInline, action_form
 from participation import actions
 from participation.models import (
     CouncilQuestion,
@@ -22,8 +23,7 @@ from participation.models import (
     TeamMembership,
     Topic,
 )
-from portal.admin_tools import ReadOnlyInline, action_form
-from portal.audit import AuditedAdmin
+from privacy.audit import AuditedAdmin
 
 
 class PhaseInline(admin.StackedInline):

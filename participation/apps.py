@@ -29,11 +29,23 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from common import public_cache, search
+        from notifications.kinds import register_kind
+        from notifications.models import EmailFrequency
         from participation import actions
-        from portal.notifications import EmailFrequency, register_kind
+        from participation.search import find_decisions, find_processes
         from surveys.actions import on_results_published
         from surveys.indicators import register_count
 
+        public_cache.register_public_app(self.label)
+        search.register_fields("participation.Decision", ["title"], ["summary", "reasoning"])
+        search.register_fields("participation.Process", ["title"], ["summary", "description"])
+        search.register(
+            search.Kind("processes", _("Participation processes"), find_processes), position=70
+        )
+        search.register(
+            search.Kind("decisions", _("Decisions of the board"), find_decisions), position=80
+        )
         post_migrate.connect(_create_defaults, sender=self)
         register_kind(actions.PROCESS, _("News about participation processes you follow"))
         register_kind(actions.TEAM, _("Your task teams"))
@@ -63,7 +75,7 @@ DEFAULT_TOPICS = [
 
 
 def _create_defaults(apps=global_apps, **kwargs) -> None:
-    from portal.defaults import grant_permissions
+    from common.permissions import grant_permissions
 
     try:
         topic_model = apps.get_model("participation", "Topic")

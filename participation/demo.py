@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.demo import DEMO_DOMAIN, DemoLogin, _user
+from accounts.models import Role
 from neighbourhoods.models import AgendaItem
 from participation import actions
 from participation.models import (
@@ -22,8 +24,6 @@ from participation.models import (
     TeamMembership,
     Topic,
 )
-from portal.demo import DEMO_DOMAIN, DemoLogin, _user
-from portal.models import Role
 
 
 def seed(demo) -> None:

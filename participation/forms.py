@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.abuse import SpamGuardedForm
+from common.forms import KeptFilterForm
+from common.search import text_search
 from neighbourhoods.models import Neighbourhood
 from participation.models import CouncilQuestion, TeamLogEntry, TeamMembership, Topic
-from portal.abuse import SpamGuardedForm
-from portal.forms import KeptFilterForm
 
 
 class ApplicationForm(SpamGuardedForm, forms.ModelForm):
@@ -61,8 +62,6 @@ class DecisionFilterForm(KeptFilterForm):
     )
 
     def filter(self, queryset):
-        from portal.search import text_search
-
         data = self.cleaned_data
         if data.get("topic"):
             queryset = queryset.filter(topic=data["topic"])

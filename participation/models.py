@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.language import in_language
+from common.validators import validate_plain_text
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
-from portal.models import in_language
-from portal.validators import validate_plain_text
 
 
 class Level(models.TextChoices):

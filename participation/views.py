@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.abuse import rate_limited
+from common.public_cache import shared_with_visitors
 from neighbourhoods.models import Neighbourhood
 from participation import actions
 from participation.forms import (
@@ -28,8 +30,6 @@ from participation.models import (
     TeamMembership,
     Topic,
 )
-from portal.abuse import rate_limited
-from portal.public_cache import shared_with_visitors
 
 PAGE_SIZE = 20
 # The follow form shares its field names with the filter form on the same page.

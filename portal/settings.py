@@ -93,7 +93,7 @@ if not PORTAL_ADMIN_PATH:
     raise ImproperlyConfigured("PORTAL_ADMIN_PATH must not be empty.")
 
 INSTALLED_APPS = [
-    "portal.apps.PortalAdminConfig",
+    "accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -105,31 +105,38 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "portal",
+    # The kernel: what every app builds on.
+    "common",
+    "accounts",
+    "notifications",
+    "privacy",
+    # The shared geography, then the domain apps.
     "neighbourhoods",
     "initiatives",
     "surveys",
     "procurement",
     "participation",
+    # The pages that read every app.
+    "overview",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.public_cache.WritesBumpMiddleware",
+    "common.public_cache.WritesBumpMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.PortalLanguageMiddleware",
+    "common.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.middleware.PrivatePagesMiddleware",
+    "common.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
-    "portal.middleware.RefuseNullCharactersMiddleware",
+    "common.middleware.RefuseNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -148,7 +155,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.portal",
+                "common.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -174,7 +182,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "accounts.User"
 
 # Covering indexes (INCLUDE) exist on PostgreSQL, where the city's data lives; SQLite, for
 # development only, builds the same index without the extra column.
@@ -190,20 +198,20 @@ if REDIS_URL:
         }
     }
     # Signed-in requests read their session from Redis; the database stays the record.
-    SESSION_ENGINE = "portal.sessions"
+    SESSION_ENGINE = "accounts.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Accounts (django-allauth) ---------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
-    "portal.backends.RolePermissionBackend",
+    "accounts.backends.RolePermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "portal.validators.MinimumLengthValidator",
+        "NAME": "common.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -224,7 +232,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_MUNICIPALITY_NAME}] "
 # Links in allauth emails use the scheme of the portal's public address.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = PORTAL_BASE_URL.split("://", 1)[0]
-ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # allauth's rate limits stay at their defaults (login failures, sign-up, password
 # reset, email confirmation, ...): ACCOUNT_RATE_LIMITS is deliberately not overridden.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -250,8 +258,8 @@ PORTAL_RATE_LIMITS = {
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache
-# broken; portal.abuse has a deploy check that warns when production runs without Redis.
-RATELIMIT_VIEW = "portal.abuse.too_many_requests"
+# broken; common.abuse has a deploy check that warns when production runs without Redis.
+RATELIMIT_VIEW = "common.abuse.too_many_requests"
 # Behind a reverse proxy, the header that carries the visitor's address as Django sees
 # it (for example HTTP_X_REAL_IP); the proxy must set it, never pass a client's own.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "REMOTE_ADDR")
@@ -276,26 +284,29 @@ USE_TZ = True
 # Breakdowns hide groups with fewer answers than this (privacy and reliability).
 SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 10)
 
-# Only for `make bench`: the baseline page (the base layout, no queries) at /_bench/.
+# Only for `make bench`: installs the benchmarks (bench/: the dataset builder, the bench_*
+# commands) and serves their baseline page (the base layout, no queries) at /_bench/.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+if BENCHMARK_VIEWS:
+    INSTALLED_APPS.append("bench")
 
 # How old the city dashboard's figures may be (seconds); 0 computes them on every visit.
 PORTAL_DASHBOARD_CACHE_SECONDS = env_int("PORTAL_DASHBOARD_CACHE_SECONDS", 600)
 
-# How long public pages are kept for visitors who are not signed in (portal.public_cache;
+# How long public pages are kept for visitors who are not signed in (common.public_cache;
 # any change to public content renews them at once, this bounds clock-driven changes).
 # Only with Redis: a per-process cache cannot tell other processes what changed.
 PORTAL_VISITOR_CACHE_SECONDS = env_int("PORTAL_VISITOR_CACHE_SECONDS", 60 if REDIS_URL else 0)
 
 # How long a colleague's permissions (and whether they have an authenticator app) are kept
-# in Redis (portal.backends; any change to roles, permissions or authenticators renews
+# in Redis (accounts.backends; any change to roles, permissions or authenticators renews
 # them at once). Only with Redis, as above.
 PORTAL_PERMISSION_CACHE_SECONDS = env_int(
     "PORTAL_PERMISSION_CACHE_SECONDS", 3600 if REDIS_URL else 0
 )
 
 # Retention: accounts unused this many days are warned, and erased this many days later
-# unless they sign in (portal.tasks.apply_retention, daily).
+# unless they sign in (privacy.tasks.apply_retention, daily).
 PORTAL_RETENTION_INACTIVE_DAYS = env_int("PORTAL_RETENTION_INACTIVE_DAYS", 730)
 PORTAL_RETENTION_GRACE_DAYS = env_int("PORTAL_RETENTION_GRACE_DAYS", 30)
 # A panel member gets at most this many invitations per calendar year.
@@ -354,10 +365,15 @@ MEDIA_URL = "/media/"
 
 _EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "portal.emails.SMTPBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "notifications.emails.SMTPBackend",
 )
 _EMAIL_OPTIONS = {}
-if _EMAIL_BACKEND in ("portal.emails.SMTPBackend", "django.core.mail.backends.smtp.EmailBackend"):
+if _EMAIL_BACKEND in (
+    "notifications.emails.SMTPBackend",
+    "django.core.mail.backends.smtp.EmailBackend",
+):
     _EMAIL_OPTIONS = {
         "host": env_str("EMAIL_HOST", "localhost"),
         "port": env_int("EMAIL_PORT", 25, minimum=1),
@@ -395,15 +411,15 @@ PORTAL_EMAIL_RETRY_BACKOFF_SECONDS = env_int("PORTAL_EMAIL_RETRY_BACKOFF_SECONDS
 
 CELERY_BEAT_SCHEDULE = {
     "relay-email-outbox": {
-        "task": "portal.tasks.relay_outbox",
+        "task": "notifications.tasks.relay_outbox",
         "schedule": crontab(minute="*"),
     },
     "send-daily-digests": {
-        "task": "portal.tasks.send_daily_digests",
+        "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),
     },
     "remind-about-initiative-deadlines": {
-        "task": "initiatives.tasks.remind_about_deadlines",
+        "task": "initiatives.periodic.remind_about_deadlines",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
     "remind-event-attendees": {
@@ -411,23 +427,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
     "send-survey-reminders": {
-        "task": "surveys.tasks.send_due_reminders",
+        "task": "surveys.periodic.send_due_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
     "close-due-surveys": {
-        "task": "surveys.tasks.close_due_surveys",
+        "task": "surveys.periodic.close_due_surveys",
         "schedule": crontab(minute="*/15"),
     },
     "remind-expiring-certificates": {
-        "task": "procurement.tasks.remind_expiring_certificates",
+        "task": "procurement.periodic.remind_expiring_certificates",
         "schedule": crontab(hour=8, minute=0),
     },
     "apply-retention": {
-        "task": "portal.tasks.apply_retention",
+        "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
     "summarise-moderation-queue": {
-        "task": "initiatives.tasks.summarise_moderation_queue",
+        "task": "initiatives.periodic.summarise_moderation_queue",
         "schedule": crontab(hour=7, minute=15),
     },
 }
@@ -487,4 +503,4 @@ LOGGING = {
 
 # Every form renders through one accessible template set (label, hint, error beside the
 # field, error summary at the top) with NL Design System classes.
-FORM_RENDERER = "portal.forms.PortalFormRenderer"
+FORM_RENDERER = "common.forms.PortalFormRenderer"

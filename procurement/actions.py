@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import User
-from portal.notifications import notify_each
+from accounts.models import User
+from notifications.service import notify_each
 from procurement.models import (
     MAX_SHORTLIST,
     MIN_SHORTLIST,
@@ -25,6 +25,7 @@ from procurement.models import (
     TenderChange,
     TenderInvitation,
 )
+from procurement.tasks import send_team_invitation, send_tender_invitations
 
 TENDER_NEWS = "tender_news"
 CERTIFICATES = "certificate_expiry"
@@ -65,8 +66,6 @@ def supplier_of(user: User) -> Supplier | None:
 
 
 def invite_colleague(*, supplier: Supplier, email: str, by: User) -> TeamInvitation | None:
-    from procurement.tasks import send_team_invitation
-
     invitation, created = TeamInvitation.objects.get_or_create(
         supplier=supplier, email=email.strip().lower(), defaults={"invited_by": by}
     )
@@ -220,7 +219,6 @@ def save_invitation_list(
         )
         if new:
             created.append(invitation)
-    from procurement.tasks import send_tender_invitations
 
     send_tender_invitations.delay_on_commit(tender.pk)
     return created

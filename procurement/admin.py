@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal import public_cache
-from portal.admin_tools import ReadOnlyInline, action_form
-from portal.audit import AuditedAdmin
-from portal.paging import CityScalePaginator
+from common import public_cache
+from common.admin_tools import ReadOnlyInline, action_form
+from common.paging import CityScalePaginator
+from privacy.audit import AuditedAdmin
 from procurement import actions
 from procurement.forms import SupplierSearchForm
 from procurement.models import (

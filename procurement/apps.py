@@ -44,9 +44,30 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_migrate
 
-        from portal.notifications import register_kind
+        from common import attention, public_cache, search
+        from notifications.kinds import register_kind
         from procurement import actions
+        from procurement.models import Supplier
+        from procurement.search import find_tenders
 
+        public_cache.register_public_app(
+            self.label,
+            quiet_models=(
+                "procurement.teaminvitation",
+                "procurement.tenderinvitation",
+            ),
+        )
+        search.register_fields("procurement.Tender", ["title"], ["description", "department"])
+        search.register(search.Kind("tenders", _("Tenders"), find_tenders), position=50)
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Suppliers to verify"),
+                "procurement.view_supplier",
+                "procurement_supplier",
+                {"status__exact": Supplier.Status.PENDING},
+                lambda: Supplier.objects.filter(status=Supplier.Status.PENDING).count(),
+            )
+        )
         post_migrate.connect(_create_defaults, sender=self)
         m2m_changed.connect(
             _supplier_cpv_codes_changed,
@@ -78,7 +99,7 @@ def _supplier_cpv_codes_changed(instance, action, reverse, pk_set, **kwargs) -> 
 def _create_defaults(apps=global_apps, **kwargs) -> None:
     """After migrate or flush: the CPV 2008 table, default thresholds and the officers'
     permissions, where missing."""
-    from portal.defaults import grant_permissions
+    from common.permissions import grant_permissions
 
     try:
         cpv_model = apps.get_model("procurement", "CpvCode")

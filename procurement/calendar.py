@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from portal.emails import absolute_url
+from notifications.emails import absolute_url
 from procurement.models import Tender
 
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from portal.demo import DemoLogin
-from portal.models import Role
+from accounts.demo import DemoLogin
+from accounts.models import Role
 from procurement import actions
 from procurement.models import CpvCode, Supplier, SupplierMember, Tender
 

@@ -5,10 +5,10 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.abuse import SpamGuardedForm
-from portal.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
-from portal.paging import KeyedList
-from portal.validators import validate_plain_text
+from common.abuse import SpamGuardedForm
+from common.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
+from common.paging import KeyedList
+from common.validators import validate_plain_text
 from procurement.models import (
     Certificate,
     CpvCode,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.nl import btw, postcode
 
-from portal.validators import validate_plain_text
+from common.validators import validate_plain_text
 
 KVK_VALIDATOR = RegexValidator(r"^\d{8}$", _("A KvK number has 8 digits."))
 ESTABLISHMENT_VALIDATOR = RegexValidator(

@@ -6,7 +6,7 @@ procurementMethod with the Dutch name in procurementMethodDetails."""
 from django.conf import settings
 from django.utils import timezone
 
-from portal.emails import absolute_url
+from notifications.emails import absolute_url
 from procurement.models import Tender
 
 PROCUREMENT_METHOD = {

@@ -6,9 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from portal.emails import EmailRecipient, absolute_url, build_email
-from portal.tasks import EMAIL_TASK_OPTIONS
-from procurement import actions
+from notifications.emails import EmailRecipient, absolute_url, build_email
+from notifications.tasks import EMAIL_TASK_OPTIONS
 from procurement.models import SupplierMember, TeamInvitation, TenderInvitation
 
 TEAM_SALT = "procurement.team-invitation"
@@ -85,8 +84,3 @@ def send_tender_invitations(self, tender_id: int) -> int:
             raise
         sent += 1
     return sent
-
-
-@shared_task
-def remind_expiring_certificates() -> int:
-    return actions.remind_expiring_certificates()

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal.abuse import rate_limited
-from portal.public_cache import shared_with_visitors
+from common.abuse import rate_limited
+from common.public_cache import shared_with_visitors
 from procurement import actions
 from procurement.calendar import tender_calendar
 from procurement.forms import (

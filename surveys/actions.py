@@ -6,17 +6,16 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import User
+from common.public_cache import bump_after_commit
 from neighbourhoods.models import Neighbourhood
-from portal.models import User
-from portal.public_cache import bump_after_commit
 from surveys.models import Invitation, PanelMember, SendRun, Survey
+from surveys.tasks import precompute_results, send_invitation_batch, send_reminder_batch
 
-LEAVE_SALT = "surveys.panel.leave"
 BATCH_SIZE = 500
 # The national burgerpeiling protocol publishes only with at least this many responses.
 PUBLISH_MINIMUM_RESIDENT_SURVEY = 475
@@ -45,18 +44,6 @@ def leave_panel(*, user: User) -> bool:
     member.invitations.update(member=None, email="")
     member.delete()
     return True
-
-
-def leave_token(user: User) -> str:
-    return signing.dumps(user.pk, salt=LEAVE_SALT)
-
-
-def read_leave_token(token: str) -> User | None:
-    try:
-        user_id = signing.loads(token, salt=LEAVE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
 
 
 def eligible_members(survey: Survey, year: int | None = None):
@@ -153,8 +140,6 @@ def _invite(members: list[tuple], survey: Survey) -> int:
 
 def start_sending(*, survey: Survey) -> SendRun:
     """Queue every unsent invitation in batches; the run counts progress."""
-    from surveys.tasks import send_invitation_batch
-
     if not survey.is_open:
         raise SurveyError("not open")
     ids = list(survey.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True))
@@ -186,8 +171,6 @@ def due_reminders(survey: Survey, today: date | None = None) -> list[int]:
 
 
 def start_reminders(*, survey: Survey, today: date | None = None) -> SendRun | None:
-    from surveys.tasks import send_reminder_batch
-
     if not survey.is_open:
         return None
     ids = due_reminders(survey, today)
@@ -225,8 +208,6 @@ def close_due_surveys() -> int:
 def _compute_results_after_commit(survey_ids: list[int]) -> None:
     """The answers are final: compute the results now, not when the first visitor
     asks for them."""
-    from surveys.tasks import precompute_results
-
     for survey_id in survey_ids:
         precompute_results.delay_on_commit(survey_id)
 

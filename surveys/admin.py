@@ -12,8 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_tools import action_form
-from portal.audit import AuditedAdmin
+from common.admin_tools import action_form
+from privacy.audit import AuditedAdmin
 from surveys import actions
 from surveys.models import (
     Answer,

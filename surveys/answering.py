@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_plain_text
 from neighbourhoods.models import Neighbourhood
-from portal.validators import validate_plain_text
 from surveys.models import (
     AgeBand,
     Answer,

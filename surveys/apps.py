@@ -20,9 +20,33 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_migrate, post_save
 
+        from common import attention, public_cache, search
         from neighbourhoods import monitor
         from surveys.indicators import neighbourhood_scores
+        from surveys.models import Survey
+        from surveys.search import find_survey_results
 
+        public_cache.register_public_app(
+            self.label,
+            quiet_models=(
+                "surveys.responsedraft",
+                "surveys.invitation",
+                "surveys.sendrun",
+            ),
+        )
+        search.register_fields("surveys.Survey", ["title"], ["intro"])
+        search.register(
+            search.Kind("results", _("Survey results"), find_survey_results), position=60
+        )
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Surveys running now"),
+                "surveys.view_survey",
+                "surveys_survey",
+                {"state": "running"},
+                lambda: Survey.objects.open_now().count(),
+            )
+        )
         post_migrate.connect(_create_defaults, sender=self)
         monitor.register_provider(neighbourhood_scores)
         for signal in (post_save, post_delete):
@@ -46,7 +70,7 @@ def _answers_changed(sender, instance, **kwargs) -> None:
 
 
 def _create_defaults(apps=global_apps, **kwargs) -> None:
-    from portal.defaults import grant_permissions
+    from common.permissions import grant_permissions
 
     try:
         apps.get_model("auth", "Permission")

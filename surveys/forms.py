@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.abuse import SpamGuardedForm
 from neighbourhoods.models import Neighbourhood
-from portal.abuse import SpamGuardedForm
 from surveys.models import AgeBand
 
 

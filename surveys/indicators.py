@@ -3,9 +3,11 @@ realised value (realisatie) with its interval, computed from that year's survey.
 
 from django.utils.translation import gettext as _
 
-from surveys.models import Indicator
-from surveys.results import aggregate_answers, estimate_for
-from surveys.statistics import differs_from_target
+from neighbourhoods.models import Neighbourhood
+from neighbourhoods.monitor import Indicator as MonitorIndicator
+from surveys.models import Indicator, IndicatorYear
+from surveys.results import aggregate_answers, estimate_for, min_group_size
+from surveys.statistics import differs_from_target, mean_interval
 
 _COUNTS: dict[str, tuple] = {}
 
@@ -25,8 +27,6 @@ def yearly_counts() -> list[dict]:
 
 def realised_values(years) -> dict[int, object]:
     """Estimates per IndicatorYear id, from the linked questions, in one scan."""
-    from neighbourhoods.models import Neighbourhood
-
     questions = [row.question for row in years if row.question_id]
     if not questions:
         return {}
@@ -66,8 +66,6 @@ def _year_row(row, estimate) -> dict:
 
 def indicator_rows_for_years(years) -> list[dict]:
     """For the city dashboard: every indicator's target and realisation in ``years``."""
-    from surveys.models import IndicatorYear
-
     rows = list(
         IndicatorYear.objects.filter(year__in=list(years))
         .select_related("indicator", "question__survey")
@@ -107,11 +105,6 @@ def indicator_table(indicator: Indicator) -> dict:
 def neighbourhood_scores(neighbourhoods, year: int) -> dict:
     """For the neighbourhood monitor: each indicator's score of ``year`` per
     neighbourhood, with n and interval; hidden below the minimum group size."""
-    from neighbourhoods.monitor import Indicator as MonitorIndicator
-    from surveys.models import IndicatorYear
-    from surveys.results import min_group_size
-    from surveys.statistics import mean_interval
-
     years = list(
         IndicatorYear.objects.filter(year=year, question__isnull=False).select_related(
             "indicator", "question"

@@ -10,6 +10,8 @@ import hmac
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -18,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.validators import validate_plain_text
+from common.validators import validate_plain_text
 
 REMINDER_DAYS_VALIDATOR = RegexValidator(
     r"^\d{1,2}(,\d{1,2}){0,4}$", _("Enter days as numbers separated by commas, e.g. 5,10.")
@@ -268,6 +270,21 @@ class PanelMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ({self.neighbourhood_id}, {self.age_band})"
+
+    LEAVE_SALT = "surveys.panel.leave"
+
+    @classmethod
+    def leave_token(cls, user) -> str:
+        """The signed token of the one-click "leave the panel" link in every email."""
+        return signing.dumps(user.pk, salt=cls.LEAVE_SALT)
+
+    @classmethod
+    def user_from_leave_token(cls, token: str):
+        try:
+            user_id = signing.loads(token, salt=cls.LEAVE_SALT)
+        except signing.BadSignature:
+            return None
+        return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
 def _token_key() -> bytes:

@@ -10,10 +10,10 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Count, Q
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
+from common.charts import bar_chart
 from neighbourhoods.models import Neighbourhood
-from portal.charts import bar_chart
 from surveys.models import Answer, IndicatorYear, Question, Response, Survey
 from surveys.statistics import (
     Aggregate,
@@ -241,8 +241,6 @@ def _distribution(question: Question, counts: dict) -> list[dict]:
     if question.kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
         options = [(choice.pk, choice.label) for choice in question.choices.all()]
     elif question.kind == Question.Kind.YESNO:
-        from django.utils.translation import gettext
-
         options = [(1, gettext("Yes")), (0, gettext("No"))]
     elif question.kind in Question.SCALES:
         low, high = Question.SCALES[question.kind]

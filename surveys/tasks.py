@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from portal.emails import EmailRecipient, absolute_url, build_email
-from portal.tasks import EMAIL_TASK_OPTIONS
-from surveys import actions, results
-from surveys.models import Invitation, SendRun, Survey
+from notifications.emails import EmailRecipient, absolute_url, build_email
+from notifications.tasks import EMAIL_TASK_OPTIONS
+from surveys import results
+from surveys.models import Invitation, PanelMember, SendRun, Survey
 
 
 def _email(invitation: Invitation, *, reminder: bool) -> None:
@@ -22,7 +22,7 @@ def _email(invitation: Invitation, *, reminder: bool) -> None:
     leave_url = ""
     if member is not None:
         leave_url = absolute_url(
-            reverse("surveys:panel_leave", args=[actions.leave_token(member.user)])
+            reverse("surveys:panel_leave", args=[PanelMember.leave_token(member.user)])
         )
     build_email(
         recipient=EmailRecipient(email=invitation.recipient_email, language=language),
@@ -93,21 +93,6 @@ def send_reminder_batch(self, run_id: int, invitation_ids: list[int]) -> int:
         sent += 1
     SendRun.objects.filter(pk=run_id).update(sent=F("sent") + sent)
     return sent
-
-
-@shared_task
-def send_due_reminders() -> int:
-    """Daily: queue the reminders that are due for every open survey."""
-    runs = 0
-    for survey in Survey.objects.open_now():
-        if actions.start_reminders(survey=survey) is not None:
-            runs += 1
-    return runs
-
-
-@shared_task
-def close_due_surveys() -> int:
-    return actions.close_due_surveys()
 
 
 @shared_task

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.abuse import rate_limited
-from portal.public_cache import kept_while_unchanged, shared_with_visitors
+from common.abuse import rate_limited
+from common.public_cache import kept_while_unchanged, shared_with_visitors
 from surveys import actions, answering
 from surveys.forms import PanelForm
 from surveys.indicators import indicator_table, yearly_counts
@@ -280,7 +280,7 @@ def panel(request: HttpRequest) -> HttpResponse:
             "member": member,
             "form": form,
             "invitations": invitations,
-            "leave_token": actions.leave_token(request.user),
+            "leave_token": PanelMember.leave_token(request.user),
         },
         status=status,
     )
@@ -289,7 +289,7 @@ def panel(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # the one-click link from an email may be posted without a session
 @require_http_methods(["GET", "POST"])
 def panel_leave(request: HttpRequest, token: str) -> HttpResponse:
-    user = actions.read_leave_token(token)
+    user = PanelMember.user_from_leave_token(token)
     if user is None:
         raise Http404
     if request.method == "POST":

@@ -20,3 +20,12 @@ if not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgis")):
         "TEST_DATABASE_NAME",
         os.path.join(tempfile.gettempdir(), f"portal-test-{os.getpid()}.sqlite3"),
     )
+# Parallel workers (pytest-xdist) each get a Redis database of their own: the suite
+# empties the cache around every test, and FLUSHDB would empty a neighbour's too.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw"):
+    _database = 15 - int(_worker[2:]) % 8
+    for _name in ("REDIS_URL", "TEST_REDIS_URL", "CELERY_BROKER_URL"):
+        _url = os.environ.get(_name, "")
+        if _url.startswith("redis://"):
+            os.environ[_name] = _url.rsplit("/", 1)[0] + f"/{_database}"

@@ -27,8 +27,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from portal.models import Role
-from portal.tests.factories import NotificationFactory, StaffFactory, UserFactory, sign_in_staff
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
+from notifications.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,29 +159,29 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "mfa_generate_recovery_codes": signed_in,
     "mfa_download_recovery_codes": nobody,
     # The portal's kernel.
-    "portal:notifications": signed_in,
-    "portal:notification_read": owner,
-    "portal:notifications_read": signed_in,
-    "portal:notification_preferences": signed_in,
-    "portal:unsubscribe": everyone,
-    "portal:page": everyone,
-    "portal:search": everyone,
-    "portal:dashboard": everyone,
-    "portal:dashboard_csv": everyone,
-    "portal:open_data": everyone,
-    "portal:api_initiatives": everyone,
-    "portal:api_agenda_items": everyone,
-    "portal:api_programmes": everyone,
-    "portal:api_events": everyone,
-    "portal:api_surveys": everyone,
-    "portal:api_survey_results": everyone,
-    "portal:api_indicators": everyone,
-    "portal:api_neighbourhoods_geojson": everyone,
-    "portal:api_initiatives_geojson": everyone,
-    "portal:my_page": signed_in,
-    "portal:my_data": signed_in,
-    "portal:my_data_download": signed_in,
-    "portal:delete_account": residents_only,
+    "notifications:list": signed_in,
+    "notifications:read": owner,
+    "notifications:read_all": signed_in,
+    "notifications:preferences": signed_in,
+    "notifications:unsubscribe": everyone,
+    "overview:page": everyone,
+    "overview:search": everyone,
+    "overview:dashboard": everyone,
+    "overview:dashboard_csv": everyone,
+    "overview:open_data": everyone,
+    "overview:api_initiatives": everyone,
+    "overview:api_agenda_items": everyone,
+    "overview:api_programmes": everyone,
+    "overview:api_events": everyone,
+    "overview:api_surveys": everyone,
+    "overview:api_survey_results": everyone,
+    "overview:api_indicators": everyone,
+    "overview:api_neighbourhoods_geojson": everyone,
+    "overview:api_initiatives_geojson": everyone,
+    "overview:my_page": signed_in,
+    "privacy:my_data": signed_in,
+    "privacy:my_data_download": signed_in,
+    "privacy:delete_account": residents_only,
     # Neighbourhoods.
     "neighbourhoods:list": everyone,
     "neighbourhoods:find": everyone,
@@ -293,7 +294,7 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "initiatives.theme": "cv",
         "neighbourhoods.event": "acv",
     },
-    "Privacy officer": {"portal.auditentry": "v", "portal.user": "v"},
+    "Privacy officer": {"privacy.auditentry": "v", "accounts.user": "v"},
     "Procurement officer": {
         "procurement.cpvcode": "v",
         "procurement.supplier": "acv",
@@ -325,13 +326,14 @@ def _build_world() -> World:
     from initiatives import actions as initiative_actions
     from initiatives.models import Attachment, Status
     from initiatives.tests.factories import CommentFactory, InitiativeFactory
-    from initiatives.views import invitation_token
     from neighbourhoods.tests.factories import (
         AgendaItemFactory,
         EventFactory,
         NeighbourhoodFactory,
         ProgrammeFactory,
     )
+    from notifications.kinds import unsubscribe_token
+    from overview.models import PortalPage
     from participation.models import CouncilQuestion, TeamMembership
     from participation.tests.factories import (
         DecisionFactory,
@@ -339,13 +341,11 @@ def _build_world() -> World:
         ProcessFactory,
         TaskTeamFactory,
     )
-    from portal.models import PortalPage
-    from portal.notifications import unsubscribe_token
     from procurement import actions as procurement_actions
     from procurement.tasks import team_token
     from procurement.tests.factories import SupplierMemberFactory, TenderFactory
     from surveys import actions as survey_actions
-    from surveys.models import Indicator, Invitation, Survey
+    from surveys.models import Indicator, Invitation, PanelMember, Survey
     from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
     a = UserFactory(display_name="Anna")
@@ -388,8 +388,8 @@ def _build_world() -> World:
     open_survey = SurveyFactory(audience=Survey.Audience.OPEN)
     QuestionFactory(survey=open_survey, page=1)
     from initiatives.models import MarketPitch
-    from portal import audit
-    from portal.models import NotificationPreference
+    from notifications.models import NotificationPreference
+    from privacy import audit
 
     NotificationPreference.objects.create(user=a, kind="announcement", email="never")
     audit.record(actor=people["superuser"], action="viewed", target=a)
@@ -408,7 +408,7 @@ def _build_world() -> World:
         "draft": draft,
         "comment": CommentFactory(initiative=public, author=a),
         "attachment": attachment,
-        "invitation_token": invitation_token(invitation),
+        "invitation_token": invitation.token(),
         "item": AgendaItemFactory(neighbourhood=neighbourhood, proposed_by=a),
         "event": EventFactory(neighbourhood=neighbourhood),
         "programme": ProgrammeFactory(neighbourhood=neighbourhood),
@@ -416,7 +416,7 @@ def _build_world() -> World:
         "unsubscribe": unsubscribe_token(a, "announcement"),
         "survey": open_survey,
         "survey_invitation": Invitation.objects.get(survey=panel_survey).token(),
-        "panel_leave": survey_actions.leave_token(a),
+        "panel_leave": PanelMember.leave_token(a),
         "closed": SurveyFactory(
             opens_at=timezone.now() - timedelta(days=30),
             closes_at=timezone.now() - timedelta(days=1),
@@ -445,10 +445,10 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
     """The URL's parameters, filled in with resident A's things."""
     o = objects
     by_name = {
-        "portal:notification_read": {"pk": o["notification"].pk},
-        "portal:unsubscribe": {"token": o["unsubscribe"]},
-        "portal:page": {"slug": o["page"].slug},
-        "portal:api_survey_results": {"slug": o["closed"].slug},
+        "notifications:read": {"pk": o["notification"].pk},
+        "notifications:unsubscribe": {"token": o["unsubscribe"]},
+        "overview:page": {"slug": o["page"].slug},
+        "overview:api_survey_results": {"slug": o["closed"].slug},
         "neighbourhoods:event": {"pk": o["event"].pk},
         "neighbourhoods:event_rsvp": {"pk": o["event"].pk},
         "neighbourhoods:event_ics": {"pk": o["event"].pk},
@@ -513,8 +513,8 @@ def _patterns(resolver=None, prefix="", namespace=""):
 # sign-ups, memberships, council questions, CPV codes from the EU list) and deletions
 # that would erase history.
 ADMIN_NEVER = {
-    "portal.notification": "a",
-    "portal.auditentry": "ad",
+    "notifications.notification": "a",
+    "privacy.auditentry": "ad",
     "neighbourhoods.agendaitem": "d",
     "initiatives.initiative": "ad",
     "initiatives.comment": "ad",
@@ -565,7 +565,7 @@ def back_office(name: str, person: str) -> str:
     if name.startswith("admin:redirect:"):
         return OK  # a redirect to the change page, which checks (see *_change)
     if name == "admin:auth_user_password_change":
-        return OK if person == "superuser" or "c" in grants.get("portal.user", "") else DENIED
+        return OK if person == "superuser" or "c" in grants.get("accounts.user", "") else DENIED
     match = ADMIN_MODEL_URL.match(name)
     assert match, f"{name} is not in the back office's matrix"
     model = f"{match['app']}.{match['model']}"
@@ -625,7 +625,10 @@ ADMIN_APPS = [
     "auth",
     "account",
     "mfa",
-    "portal",
+    "accounts",
+    "notifications",
+    "privacy",
+    "overview",
     "neighbourhoods",
     "initiatives",
     "surveys",

@@ -17,6 +17,8 @@ import pytest
 
 from tests.loopback import POSTGRES, ROOT, admin_sql, throwaway_database
 
+pytestmark = [pytest.mark.backup, pytest.mark.postgres]
+
 
 def _fingerprint(url: str) -> dict[str, tuple[int, str]]:
     """Per table: row count and an md5 over all rows in a stable order."""
@@ -79,7 +81,7 @@ def test_backup_drop_restore_gives_back_every_row_and_file(portal_database, tmp_
     rows_before = _fingerprint(url)
     files_before = _files(media)
     assert rows_before["initiatives_initiative"][0] > 0
-    assert rows_before["portal_user"][0] > 0
+    assert rows_before["accounts_user"][0] > 0
 
     backup = tmp_path / "backup"
     dump, tarball = _run(["scripts/backup", str(backup)], env).stdout.split()

@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from portal import notifications
-from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
-from portal.tasks import send_pending_emails
+from notifications import service
+from notifications.models import EmailFrequency, EmailState, Notification, NotificationPreference
+from notifications.tasks import send_pending_emails
 from tests.concurrency import wait_until
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -26,7 +26,7 @@ def test_real_worker_delivers_notification_email_exactly_once_when_run_twice(
     )
     mail.outbox = []
     # notify() enqueues the email after commit (autocommit here: at once).
-    notification = notifications.notify(
+    notification = service.notify(
         recipient=resident,
         kind="announcement",
         message="Het wijkfeest gaat door",
@@ -45,10 +45,10 @@ def test_real_worker_delivers_notification_email_exactly_once_when_run_twice(
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_daily_digest_once(redis_worker, resident):
-    from portal.tasks import send_digest
+    from notifications.tasks import send_digest
 
     for number in range(2):
-        notifications.notify(
+        service.notify(
             recipient=resident,
             kind="announcement",
             message=f"Nieuws {number}",

@@ -29,6 +29,9 @@ import requests
 from tests.concurrency import free_port
 from tests.loopback import ROOT, gunicorn, production_env
 
+pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+
+
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 RESIDENTS = 40
 THREADS = 4
@@ -104,7 +107,8 @@ SETUP = f"""
 from django.test import Client
 from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
-from portal.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory
+
 initiative = InitiativeFactory(status=Status.SUBMITTED)
 print(initiative.pk)
 for number in range({RESIDENTS}):

@@ -22,13 +22,14 @@ from celery import Celery
 from django.db import connection
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
-from portal.models import EmailFrequency, EmailState, Notification, NotificationPreference
-from portal.tests.factories import NotificationFactory, UserFactory
+from notifications.models import EmailFrequency, EmailState, Notification, NotificationPreference
+from notifications.tests.factories import NotificationFactory
 from tests.concurrency import free_port, wait_until
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,7 +163,7 @@ class Worker:
             "DATABASE_URL": _database_url(),
             "CELERY_BROKER_URL": broker,
             "REDIS_URL": broker,
-            "EMAIL_BACKEND": "portal.emails.SMTPBackend",
+            "EMAIL_BACKEND": "notifications.emails.SMTPBackend",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
             "EMAIL_TIMEOUT": "120",
@@ -269,7 +270,7 @@ def test_redis_down_while_a_resident_comments_loses_no_email_and_sends_none_twic
     sink = Sink()
     worker = workers(redis_server.url, smtp(sink))
     worker.start()
-    from portal.tasks import relay_outbox
+    from notifications.tasks import relay_outbox
 
     relay_outbox.delay()  # what Celery beat does every minute
     assert wait_until(lambda: sink.accepted[initiator.email] >= 1)
@@ -291,7 +292,7 @@ def test_a_worker_killed_mid_task_leaves_the_email_to_be_sent_exactly_once(
     port = smtp(sink)
     first = workers(redis_server.url, port)
     first.start()
-    from portal.tasks import relay_outbox, send_pending_emails
+    from notifications.tasks import relay_outbox, send_pending_emails
 
     send_pending_emails.delay()
     assert sink.greeted.wait(30), "the worker never reached the mail server"
@@ -320,7 +321,7 @@ def test_a_mail_server_refusing_for_a_while_gets_every_email_once_it_accepts(
     sink = Sink(refuse=3)
     worker = workers(redis_server.url, smtp(sink))
     worker.start()
-    from portal.tasks import send_pending_emails
+    from notifications.tasks import send_pending_emails
 
     send_pending_emails.delay()
     assert wait_until(lambda: sum(sink.accepted.values()) >= 2, seconds=60)

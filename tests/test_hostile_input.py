@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from portal.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,7 @@ def _endpoints() -> list[Endpoint]:
         WithdrawForm,
     )
     from neighbourhoods.forms import AgendaItemForm, PostcodeForm
+    from overview.forms import PeriodForm
     from participation.forms import (
         ApplicationForm,
         CouncilQuestionForm,
@@ -133,7 +134,7 @@ def _endpoints() -> list[Endpoint]:
         DecisionFollowForm,
         LogEntryForm,
     )
-    from portal.forms import DeleteAccountForm, PeriodForm
+    from privacy.forms import DeleteAccountForm
     from procurement.forms import InterestForm, SupplierForm, TeamInviteForm, TenderFilterForm
     from surveys.forms import PanelForm
 
@@ -226,21 +227,21 @@ def _endpoints() -> list[Endpoint]:
         ),
         Endpoint(
             "notification preferences",
-            lambda w: reverse("portal:notification_preferences"),
+            lambda w: reverse("notifications:preferences"),
             lambda w: ["announcement-email", "announcement-in_app", "initiative_news-email"],
         ),
         Endpoint(
             "delete account",
-            lambda w: reverse("portal:delete_account"),
+            lambda w: reverse("privacy:delete_account"),
             _fields(DeleteAccountForm),
-            writes=["portal.User"],
+            writes=["accounts.User"],
         ),
         Endpoint(
             "sign-up",
             lambda w: reverse("account_signup"),
             lambda w: ["email", "password1", "password2"],
             person="anonymous",
-            writes=["portal.User"],
+            writes=["accounts.User"],
         ),
         Endpoint(
             "answer to the municipality",
@@ -289,7 +290,7 @@ def _endpoints() -> list[Endpoint]:
         ),
         Endpoint(
             "unsubscribe link",
-            lambda w: reverse("portal:unsubscribe", args=[w["unsubscribe"]]),
+            lambda w: reverse("notifications:unsubscribe", args=[w["unsubscribe"]]),
             lambda w: ["kind", "confirm"],
             person="anonymous",
         ),
@@ -306,7 +307,7 @@ def _endpoints() -> list[Endpoint]:
             person="anonymous",
         ),
         # Searches, filters and the open data: GET with hostile parameters.
-        Endpoint("search", lambda w: reverse("portal:search"), lambda w: ["q"], "get"),
+        Endpoint("search", lambda w: reverse("overview:search"), lambda w: ["q"], "get"),
         Endpoint(
             "initiative list",
             lambda w: reverse("initiatives:list"),
@@ -342,25 +343,25 @@ def _endpoints() -> list[Endpoint]:
         ),
         Endpoint(
             "dashboard",
-            lambda w: reverse("portal:dashboard"),
+            lambda w: reverse("overview:dashboard"),
             lambda w: [*PeriodForm.base_fields],
             "get",
         ),
         Endpoint(
             "open data: initiatives",
-            lambda w: reverse("portal:api_initiatives"),
+            lambda w: reverse("overview:api_initiatives"),
             lambda w: ["page"],
             "get",
         ),
         Endpoint(
             "open data: decisions",
-            lambda w: reverse("portal:api_agenda_items"),
+            lambda w: reverse("overview:api_agenda_items"),
             lambda w: ["page"],
             "get",
         ),
         Endpoint(
             "open data: survey results",
-            lambda w: reverse("portal:api_survey_results", args=[w["closed"].slug]),
+            lambda w: reverse("overview:api_survey_results", args=[w["closed"].slug]),
             lambda w: ["page", "question"],
             "get",
         ),
@@ -375,13 +376,13 @@ def _world() -> dict:
 
     from django.utils import timezone
 
+    from accounts.models import Role
     from initiatives.models import Status
     from initiatives.tests.factories import CommentFactory, InitiativeFactory
     from neighbourhoods.tests.factories import AgendaItemFactory, EventFactory, NeighbourhoodFactory
+    from notifications.kinds import unsubscribe_token
     from participation.models import TeamMembership
     from participation.tests.factories import MembershipFactory, TaskTeamFactory
-    from portal.models import Role
-    from portal.notifications import unsubscribe_token
     from procurement.tests.factories import SupplierMemberFactory, TenderFactory
     from surveys.models import Question, Survey
     from surveys.tests.factories import ChoiceFactory, QuestionFactory, SurveyFactory

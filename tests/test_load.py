@@ -25,6 +25,9 @@ import pytest
 
 from tests.loopback import POSTGRES, ROOT, gunicorn, production_env, throwaway_database
 
+pytestmark = [pytest.mark.load, pytest.mark.postgres]
+
+
 USERS = int(os.environ.get("LOAD_USERS", "200"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 
@@ -35,10 +38,11 @@ from django.test import Client
 from django.utils import timezone
 from initiatives.models import Initiative
 from neighbourhoods.models import Neighbourhood
-from portal.models import User
+from accounts.models import User
 from procurement.models import CpvCode
 from surveys.models import Question, Survey
 from surveys.tests.factories import QuestionFactory, SurveyFactory
+
 
 survey = SurveyFactory(
     slug="belasting", audience=Survey.Audience.OPEN, anonymous=True,

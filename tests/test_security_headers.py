@@ -11,10 +11,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 
+from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
 from initiatives.models import Attachment, Status
 from initiatives.tests.factories import InitiativeFactory
 from participation.tests.factories import TaskTeamFactory
-from portal.tests.factories import StaffFactory, UserFactory, sign_in_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
+    "bench",
     "portal",
+    "common",
+    "accounts",
+    "notifications",
+    "privacy",
+    "overview",
     "neighbourhoods",
     "initiatives",
     "surveys",

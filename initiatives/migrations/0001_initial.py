@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import initiatives.models
-import portal.validators
+import common.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             name='Comment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, validators=[portal.validators.validate_plain_text], verbose_name='comment')),
+                ('text', models.TextField(max_length=2000, validators=[common.validators.validate_plain_text], verbose_name='comment')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='written')),
                 ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='hidden')),
                 ('hidden_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for hiding')),
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             name='CommentReport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300, validators=[portal.validators.validate_plain_text], verbose_name='what is wrong with it?')),
+                ('reason', models.CharField(max_length=300, validators=[common.validators.validate_plain_text], verbose_name='what is wrong with it?')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported')),
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='handled')),
                 ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='initiatives.comment')),
@@ -124,10 +124,10 @@ class Migration(migrations.Migration):
             name='Initiative',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, validators=[portal.validators.validate_plain_text], verbose_name='title')),
-                ('summary', models.CharField(help_text='One or two sentences, shown in the list.', max_length=300, validators=[portal.validators.validate_plain_text], verbose_name='short summary')),
-                ('description', models.TextField(help_text='What do you want to do, for whom, and what is needed?', max_length=5000, validators=[portal.validators.validate_plain_text], verbose_name='description')),
-                ('address', models.CharField(blank=True, help_text='For example: Parkweg 12, or: the playground behind the school.', max_length=200, validators=[portal.validators.validate_plain_text], verbose_name='address or place')),
+                ('title', models.CharField(max_length=120, validators=[common.validators.validate_plain_text], verbose_name='title')),
+                ('summary', models.CharField(help_text='One or two sentences, shown in the list.', max_length=300, validators=[common.validators.validate_plain_text], verbose_name='short summary')),
+                ('description', models.TextField(help_text='What do you want to do, for whom, and what is needed?', max_length=5000, validators=[common.validators.validate_plain_text], verbose_name='description')),
+                ('address', models.CharField(blank=True, help_text='For example: Parkweg 12, or: the playground behind the school.', max_length=200, validators=[common.validators.validate_plain_text], verbose_name='address or place')),
                 ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(50.5), django.core.validators.MaxValueValidator(53.8)], verbose_name='latitude')),
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(3.0), django.core.validators.MaxValueValidator(7.5)], verbose_name='longitude')),
                 ('amount_requested', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='amount asked in euros')),

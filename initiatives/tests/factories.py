@@ -1,10 +1,10 @@
 import factory
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
+from common import workdays
 from initiatives.models import Comment, Initiative, Status, SupportKind, Theme
 from neighbourhoods.tests.factories import NeighbourhoodFactory
-from portal import workdays
-from portal.tests.factories import UserFactory
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

@@ -8,11 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, sign_in_staff
 from initiatives import actions
 from initiatives.models import Comment, Initiative, InternalNote, Status
 from initiatives.tests.factories import CommentFactory, InitiativeFactory
-from portal.models import Notification, Role
-from portal.tests.factories import StaffFactory, sign_in_staff
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

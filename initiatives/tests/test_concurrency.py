@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from initiatives.models import Initiative, Status, Support
 from initiatives.tests.factories import InitiativeFactory
-from portal.tests.factories import UserFactory
 from tests.concurrency import run_together, signed_in_post
 
 CONCURRENT_REQUESTS = 20

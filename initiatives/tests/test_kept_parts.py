@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
+from common import public_cache
 from initiatives import actions
 from initiatives.models import Comment, Status
 from initiatives.tests.factories import CommentFactory, InitiativeFactory
-from portal import public_cache
-from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

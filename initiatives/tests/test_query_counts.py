@@ -5,11 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from initiatives import actions
 from initiatives.models import Status
 from initiatives.tests.factories import CommentFactory, InitiativeFactory, ThemeFactory
 from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
-from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

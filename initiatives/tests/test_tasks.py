@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from initiatives import actions, tasks
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory
+from initiatives import actions, periodic, tasks
 from initiatives.models import CoInitiatorInvitation, Initiative, Status
 from initiatives.tests.factories import CommentFactory, InitiativeFactory, ThemeFactory
-from portal.models import Notification, Role
-from portal.tests.factories import StaffFactory, UserFactory
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_answered_or_decided_initiatives_are_not_chased():
 
 
 def test_task_runs_the_daily_reminders():
-    assert tasks.remind_about_deadlines.delay().get() == 0
+    assert periodic.remind_about_deadlines.delay().get() == 0
 
 
 def test_moderators_get_a_daily_summary_only_when_something_waits():

@@ -7,11 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from accounts.tests.factories import UserFactory
 from initiatives import actions
 from initiatives.models import Attachment, Comment, Initiative, Status, Support, SupportKind
 from initiatives.tests.conftest import make_image, make_pdf
 from initiatives.tests.factories import CommentFactory, InitiativeFactory
-from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

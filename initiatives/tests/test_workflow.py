@@ -6,11 +6,11 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from accounts.tests.factories import StaffFactory, UserFactory
 from initiatives import actions
 from initiatives.models import Initiative, Status, StatusChange, WorkflowError
 from initiatives.tests.factories import InitiativeFactory, ThemeFactory
-from portal.models import Notification
-from portal.tests.factories import StaffFactory, UserFactory
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

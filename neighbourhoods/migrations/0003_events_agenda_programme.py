@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.validators
+import common.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
             name='AgendaItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, validators=[portal.validators.validate_plain_text], verbose_name='what')),
-                ('description', models.TextField(help_text='Why does the neighbourhood need this? Who benefits?', max_length=3000, validators=[portal.validators.validate_plain_text], verbose_name='why')),
-                ('location', models.CharField(blank=True, max_length=200, validators=[portal.validators.validate_plain_text], verbose_name='where')),
+                ('title', models.CharField(max_length=120, validators=[common.validators.validate_plain_text], verbose_name='what')),
+                ('description', models.TextField(help_text='Why does the neighbourhood need this? Who benefits?', max_length=3000, validators=[common.validators.validate_plain_text], verbose_name='why')),
+                ('location', models.CharField(blank=True, max_length=200, validators=[common.validators.validate_plain_text], verbose_name='where')),
                 ('origin', models.CharField(choices=[('resident', 'A resident'), ('initiative', 'An initiative'), ('survey', 'The resident survey'), ('council', 'The municipal council'), ('municipality', 'The municipality')], default='resident', max_length=16, verbose_name='origin')),
                 ('status', models.CharField(choices=[('proposed', 'Proposed'), ('on_agenda', 'On the agenda'), ('in_programme', 'In the programme'), ('done', 'Done'), ('declined', 'Declined')], db_index=True, default='proposed', max_length=16, verbose_name='status')),
-                ('answer', models.TextField(blank=True, validators=[portal.validators.validate_plain_text], verbose_name="the municipality's answer")),
+                ('answer', models.TextField(blank=True, validators=[common.validators.validate_plain_text], verbose_name="the municipality's answer")),
                 ('vote_count', models.PositiveIntegerField(default=0, verbose_name='priority votes')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposed')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),

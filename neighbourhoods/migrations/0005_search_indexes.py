@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from portal.search import add_search_index
+from common.search import add_search_index
 
 
 class Migration(migrations.Migration):

@@ -32,7 +32,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     neighbourhood = factory.SubFactory(NeighbourhoodFactory)
     title = factory.Sequence(lambda n: f"Agendapunt {n}")
     description = "Dit is nodig voor de buurt."
-    proposed_by = factory.SubFactory("portal.tests.factories.UserFactory")
+    proposed_by = factory.SubFactory("accounts.tests.factories.UserFactory")
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import StaffFactory, UserFactory
 from neighbourhoods import actions
 from neighbourhoods.models import AgendaItem, AgendaStatus, AgendaVote
 from neighbourhoods.tests.factories import (
@@ -11,8 +12,7 @@ from neighbourhoods.tests.factories import (
     NeighbourhoodFactory,
     ProgrammeProjectFactory,
 )
-from portal.models import Notification
-from portal.tests.factories import StaffFactory, UserFactory
+from notifications.models import Notification
 from tests.concurrency import run_together, signed_in_post
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.validators
+import common.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             name='Decision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, validators=[portal.validators.validate_plain_text], verbose_name='title')),
+                ('title', models.CharField(max_length=200, validators=[common.validators.validate_plain_text], verbose_name='title')),
                 ('summary', models.TextField(max_length=3000, verbose_name='decision')),
                 ('reasoning', models.TextField(max_length=5000, verbose_name='why')),
                 ('decided_on', models.DateField(verbose_name='decided on')),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             name='DecisionDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, validators=[portal.validators.validate_plain_text], verbose_name='title')),
+                ('title', models.CharField(max_length=200, validators=[common.validators.validate_plain_text], verbose_name='title')),
                 ('url', models.URLField(max_length=500, verbose_name='link')),
                 ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='participation.decision')),
             ],
@@ -69,10 +69,10 @@ class Migration(migrations.Migration):
             name='Process',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160, validators=[portal.validators.validate_plain_text], verbose_name='title')),
+                ('title', models.CharField(max_length=160, validators=[common.validators.validate_plain_text], verbose_name='title')),
                 ('slug', models.SlugField(max_length=160, unique=True, verbose_name='slug')),
                 ('kind', models.CharField(choices=[('policy', 'Policy'), ('project', 'Project')], max_length=16, verbose_name='kind')),
-                ('summary', models.CharField(max_length=300, validators=[portal.validators.validate_plain_text], verbose_name='summary')),
+                ('summary', models.CharField(max_length=300, validators=[common.validators.validate_plain_text], verbose_name='summary')),
                 ('description', models.TextField(blank=True, max_length=8000, verbose_name='description')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
@@ -97,10 +97,10 @@ class Migration(migrations.Migration):
             name='Stakeholder',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='An organisation, group or role (e.g. “residents of the Kade”), not a private person.', max_length=160, validators=[portal.validators.validate_plain_text], verbose_name='stakeholder')),
+                ('name', models.CharField(help_text='An organisation, group or role (e.g. “residents of the Kade”), not a private person.', max_length=160, validators=[common.validators.validate_plain_text], verbose_name='stakeholder')),
                 ('interests', models.TextField(max_length=2000, verbose_name='interests')),
                 ('influence', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='influence')),
-                ('involvement', models.CharField(max_length=300, validators=[portal.validators.validate_plain_text], verbose_name='how they are involved')),
+                ('involvement', models.CharField(max_length=300, validators=[common.validators.validate_plain_text], verbose_name='how they are involved')),
                 ('level', models.CharField(choices=[('inform', 'Inform'), ('consult', 'Consult'), ('advise', 'Advise'), ('coproduce', 'Co-produce'), ('decide', 'Decide')], max_length=16, verbose_name='participation level')),
                 ('internal_note', models.TextField(blank=True, help_text='Only for civil servants; never shown on the portal.', max_length=2000, verbose_name='internal note')),
                 ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stakeholders', to='participation.process')),
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
             name='TaskTeam',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160, validators=[portal.validators.validate_plain_text], verbose_name='title')),
+                ('title', models.CharField(max_length=160, validators=[common.validators.validate_plain_text], verbose_name='title')),
                 ('description', models.TextField(max_length=4000, verbose_name='what the team works on')),
                 ('municipality_role', models.CharField(choices=[('lead', 'The municipality leads'), ('partner', 'The municipality is a partner'), ('facilitator', 'The municipality only facilitates')], max_length=16, verbose_name='role of the municipality')),
                 ('open_for_applications', models.BooleanField(default=True, verbose_name='residents may apply')),
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
             name='TeamLogEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=1000, validators=[portal.validators.validate_plain_text], verbose_name='progress')),
+                ('text', models.TextField(max_length=1000, validators=[common.validators.validate_plain_text], verbose_name='progress')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='participation.taskteam')),
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('resident_lead', 'Resident lead'), ('resident', 'Resident'), ('civil_servant', 'Civil servant'), ('facilitator', 'Facilitator')], default='resident', max_length=16, verbose_name='role')),
                 ('status', models.CharField(choices=[('applied', 'Applied'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='applied', max_length=16, verbose_name='status')),
-                ('motivation', models.TextField(max_length=1000, validators=[portal.validators.validate_plain_text], verbose_name='why you want to join')),
+                ('motivation', models.TextField(max_length=1000, validators=[common.validators.validate_plain_text], verbose_name='why you want to join')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='participation.taskteam')),
@@ -186,8 +186,8 @@ class Migration(migrations.Migration):
             name='CouncilQuestion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField(max_length=1000, validators=[portal.validators.validate_plain_text], verbose_name='question')),
-                ('context', models.TextField(max_length=2000, validators=[portal.validators.validate_plain_text], verbose_name='why the council wants to know')),
+                ('question', models.TextField(max_length=1000, validators=[common.validators.validate_plain_text], verbose_name='question')),
+                ('context', models.TextField(max_length=2000, validators=[common.validators.validate_plain_text], verbose_name='why the council wants to know')),
                 ('status', models.CharField(choices=[('submitted', 'Submitted'), ('rephrasing', 'Being rephrased with the council member'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('polling', 'Put to the panel'), ('answered', 'Answered')], default='submitted', max_length=16, verbose_name='status')),
                 ('researcher_message', models.TextField(blank=True, help_text='A suggested rephrasing, or the reason for declining.', max_length=2000, verbose_name='message to the council member')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='asked')),
@@ -207,7 +207,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('name', models.CharField(max_length=120, validators=[portal.validators.validate_plain_text], verbose_name='phase')),
+                ('name', models.CharField(max_length=120, validators=[common.validators.validate_plain_text], verbose_name='phase')),
                 ('starts_on', models.DateField(verbose_name='starts')),
                 ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends')),
                 ('level', models.CharField(choices=[('inform', 'Inform'), ('consult', 'Consult'), ('advise', 'Advise'), ('coproduce', 'Co-produce'), ('decide', 'Decide')], max_length=16, verbose_name='participation level')),

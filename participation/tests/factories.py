@@ -3,6 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory
 from neighbourhoods.tests.factories import AgendaItemFactory, NeighbourhoodFactory
 from participation.models import (
     Decision,
@@ -14,8 +16,6 @@ from participation.models import (
     TeamMembership,
     Topic,
 )
-from portal.models import Role
-from portal.tests.factories import StaffFactory, UserFactory
 
 
 class ProcessFactory(factory.django.DjangoModelFactory):

@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from neighbourhoods.tests.factories import NeighbourhoodFactory
+from notifications.models import Notification, NotificationPreference
+from notifications.tasks import send_daily_digests
 from participation import actions
 from participation.models import CouncilQuestion, DecisionFollow
 from participation.tests.factories import DecisionFactory, TopicFactory, council_member
-from portal.models import Notification, NotificationPreference
-from portal.tasks import send_daily_digests
-from portal.tests.factories import UserFactory
 from surveys import actions as survey_actions
 from surveys.models import Survey
 

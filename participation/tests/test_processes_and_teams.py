@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.tests.factories import StaffFactory, UserFactory
+from notifications.models import Notification
 from participation import actions
 from participation.models import ProcessFollow, TaskTeam, TeamLogEntry, TeamMembership
 from participation.tests.factories import (
@@ -17,8 +19,6 @@ from participation.tests.factories import (
     TaskTeamFactory,
     area_manager,
 )
-from portal.models import Notification
-from portal.tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,7 @@ def test_only_the_teams_area_manager_accepts_members():
 
 
 def test_accepting_in_the_back_office_is_refused_for_another_area(client):
-    from portal.tests.factories import sign_in_staff
+    from accounts.tests.factories import sign_in_staff
 
     membership = MembershipFactory()
     other = area_manager()

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.validators
+import common.validators
 import procurement.models
 from django.conf import settings
 from django.db import migrations, models
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kvk_number', models.CharField(error_messages={'unique': "This KvK number is registered already. Ask that company's team to invite you."}, max_length=8, unique=True, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'A KvK number has 8 digits.')], verbose_name='KvK number')),
                 ('establishment_number', models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^\\d{12}$', 'An establishment number (vestigingsnummer) has 12 digits.')], verbose_name='establishment number')),
-                ('name', models.CharField(max_length=160, validators=[portal.validators.validate_plain_text], verbose_name='company name')),
+                ('name', models.CharField(max_length=160, validators=[common.validators.validate_plain_text], verbose_name='company name')),
                 ('vat_number', models.CharField(max_length=14, validators=[procurement.models.validate_vat], verbose_name='VAT number (BTW-id)')),
                 ('street', models.CharField(max_length=160, verbose_name='street and number')),
                 ('postcode', models.CharField(max_length=7, validators=[procurement.models.validate_postcode], verbose_name='postcode')),
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
             name='Interest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=500, validators=[portal.validators.validate_plain_text], verbose_name='note')),
+                ('note', models.CharField(blank=True, max_length=500, validators=[common.validators.validate_plain_text], verbose_name='note')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interests', to='procurement.supplier')),
                 ('tender', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interests', to='procurement.tender')),

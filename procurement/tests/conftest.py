@@ -1,7 +1,7 @@
 import pytest
 
-from portal.models import Role
-from portal.tests.factories import signed_in_colleague
+from accounts.models import Role
+from accounts.tests.factories import signed_in_colleague
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ class SupplierMemberFactory(factory.django.DjangoModelFactory):
         model = SupplierMember
 
     supplier = factory.SubFactory(SupplierFactory)
-    user = factory.SubFactory("portal.tests.factories.UserFactory")
+    user = factory.SubFactory("accounts.tests.factories.UserFactory")
 
 
 class TenderFactory(factory.django.DjangoModelFactory):

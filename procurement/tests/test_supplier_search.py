@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Role
-from portal.tests.factories import StaffFactory, UserFactory, give_totp, sign_in_staff
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, give_totp, sign_in_staff
 from procurement.models import Certificate, Supplier
 from procurement.tests.factories import SupplierFactory, SupplierMemberFactory
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory
 from procurement.models import (
     CpvCode,
     Supplier,

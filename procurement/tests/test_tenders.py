@@ -13,8 +13,8 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from portal.models import Notification
-from portal.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory
+from notifications.models import Notification
 from procurement import actions, tasks
 from procurement.models import Certificate, Supplier, Tender, TenderInvitation, advised_procedure
 from procurement.tests.factories import SupplierFactory, SupplierMemberFactory, TenderFactory

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.validators
+import common.validators
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('value_number', models.SmallIntegerField(blank=True, null=True)),
-                ('value_text', models.TextField(blank=True, max_length=2000, validators=[portal.validators.validate_plain_text])),
+                ('value_text', models.TextField(blank=True, max_length=2000, validators=[common.validators.validate_plain_text])),
                 ('choice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='surveys.choice')),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.question')),
                 ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.response')),

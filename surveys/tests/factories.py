@@ -3,8 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from neighbourhoods.tests.factories import NeighbourhoodFactory
-from portal.tests.factories import UserFactory
 from surveys.models import Choice, PanelMember, Question, Survey
 
 

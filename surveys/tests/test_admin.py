@@ -6,8 +6,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils import timezone
 
-from portal.models import Role
-from portal.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
 from surveys.models import Answer, Response, Survey
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 

@@ -247,8 +247,8 @@ def test_non_anonymous_survey_keeps_the_respondent(client, resident):
 
 
 def test_researcher_preview_saves_nothing(client):
-    from portal.models import Role
-    from portal.tests.factories import StaffFactory
+    from accounts.models import Role
+    from accounts.tests.factories import StaffFactory
 
     researcher = StaffFactory()
     researcher.groups.add(Role.RESEARCHER.group())

@@ -53,7 +53,7 @@ def _short_timeouts(page):
 @pytest.fixture
 def sign_in(live_server):
     """Sign a factory user in through the real login form (Dutch labels)."""
-    from portal.tests.factories import PASSWORD
+    from accounts.tests.factories import PASSWORD
 
     def _sign_in(page, user) -> None:
         page.goto(live_server.url + "/account/login/")

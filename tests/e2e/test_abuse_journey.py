@@ -5,9 +5,9 @@ accessible; the honeypot is never seen nor reached with the keyboard."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.tests.factories import UserFactory
 from initiatives.models import Comment, Status, Support
 from initiatives.tests.factories import InitiativeFactory
-from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

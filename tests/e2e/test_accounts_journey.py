@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from portal.models import User
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

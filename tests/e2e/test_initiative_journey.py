@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from accounts.models import Role
+from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory, give_totp, totp_code
 from initiatives.models import Initiative, Status
 from initiatives.tests.factories import ThemeFactory
 from neighbourhoods.tests.factories import NeighbourhoodFactory
-from portal.models import Role
-from portal.tests.factories import PASSWORD, StaffFactory, UserFactory, give_totp, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

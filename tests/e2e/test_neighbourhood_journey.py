@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, give_totp
 from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
 from neighbourhoods.models import AgendaItem, AgendaStatus, EventRSVP
@@ -17,8 +19,7 @@ from neighbourhoods.tests.factories import (
     ProgrammeFactory,
     ProgrammeProjectFactory,
 )
-from portal.models import Notification, Role
-from portal.tests.factories import StaffFactory, UserFactory, give_totp
+from notifications.models import Notification
 from tests.e2e.test_initiative_journey import sign_in_staff_in_browser
 
 pytestmark = pytest.mark.django_db(transaction=True)

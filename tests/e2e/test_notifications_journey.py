@@ -1,7 +1,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.tests.factories import NotificationFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from notifications.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, give_totp
 from neighbourhoods.tests.factories import NeighbourhoodFactory
+from notifications.tasks import send_daily_digests
 from participation.models import CouncilQuestion, Process, TeamMembership
 from participation.tests.factories import (
     DecisionFactory,
@@ -21,9 +24,6 @@ from participation.tests.factories import (
     TopicFactory,
     council_member,
 )
-from portal.models import Role
-from portal.tasks import send_daily_digests
-from portal.tests.factories import StaffFactory, UserFactory, give_totp
 from surveys.models import Survey
 from tests.e2e.test_initiative_journey import sign_in_staff_in_browser
 

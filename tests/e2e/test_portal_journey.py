@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
 from initiatives.models import Follow, Status
 from initiatives.tests.factories import InitiativeFactory
 from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
-from portal.models import User
-from portal.tests.factories import PASSWORD, UserFactory
 from procurement.tests.factories import TenderFactory
 from surveys.tests.factories import SurveyFactory
 
@@ -123,7 +123,7 @@ def test_resident_downloads_their_data_and_deletes_their_account(
         page.get_by_role("link", name="Download als JSON").click()
     export = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     tables = {section["table"] for section in export["sections"]}
-    assert {"portal.User", "initiatives.Initiative"} <= tables
+    assert {"accounts.User", "initiatives.Initiative"} <= tables
     assert "merel.vink@example.nl" in json.dumps(export)
 
     page.get_by_role("link", name="Terug naar mijn pagina").click()
@@ -186,7 +186,7 @@ def test_portal_pages_have_no_axe_violations(
 def test_kept_pages_serve_visitors_forms_that_work_and_show_changes_at_once(
     page: Page, browser, live_server, settings, assert_accessible
 ):
-    """Public pages kept for visitors (portal.public_cache), in Chromium: a second visitor
+    """Public pages kept for visitors (common.public_cache), in Chromium: a second visitor
     gets the kept pages, their scripts run under the Content-Security-Policy, the language
     switch (a form with its own token) works, and a new initiative shows at once."""
     settings.PORTAL_VISITOR_CACHE_SECONDS = 60

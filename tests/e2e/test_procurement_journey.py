@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from portal.models import Role
-from portal.tests.factories import StaffFactory, UserFactory, give_totp
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, give_totp
 from procurement.models import Supplier, TenderInvitation
 from procurement.tests.factories import SupplierFactory, TenderFactory
 from tests.e2e.test_initiative_journey import sign_in_staff_in_browser

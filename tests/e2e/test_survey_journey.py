@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, give_totp
 from neighbourhoods.tests.factories import NeighbourhoodFactory
-from portal.models import Role
-from portal.tests.factories import StaffFactory, UserFactory, give_totp
 from surveys.models import Invitation, Question, Response
 from surveys.tests.factories import ChoiceFactory, QuestionFactory, SurveyFactory
 from tests.e2e.test_initiative_journey import sign_in_staff_in_browser
@@ -132,8 +132,7 @@ def test_survey_pages_have_no_accessibility_violations(
 
     from django.utils import timezone
 
-    from surveys import actions
-    from surveys.models import Answer, Indicator, IndicatorYear
+    from surveys.models import Answer, Indicator, IndicatorYear, PanelMember
 
     NeighbourhoodFactory()
     open_survey = SurveyFactory(audience="open", slug="open-peiling")
@@ -171,7 +170,7 @@ def test_survey_pages_have_no_accessibility_violations(
         "/enquetes/open-peiling/pagina/2/",
         "/enquetes/klaar/resultaten/",
         "/enquetes/indicatoren/waardering/",
-        f"/enquetes/panel/verlaten/{actions.leave_token(resident)}/",
+        f"/enquetes/panel/verlaten/{PanelMember.leave_token(resident)}/",
     ]:
         page.goto(live_server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", language)

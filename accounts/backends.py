@@ -1,0 +1,107 @@
+"""How the portal asks what a colleague may do in the back office."""
+
+import logging
+import time
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from accounts.models import User
+from common.public_cache import CACHE_ERRORS
+from common.transactions import once_after_commit
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "permissions:generation"
+
+
+class RolePermissionBackend(ModelBackend):
+    """Django's permission check, asking the database once for what a person may do
+    through their roles (groups) and on their own; Django asks twice. The back office
+    checks permissions on every request, so with Redis the answer is kept there too,
+    until any role, permission, membership or authenticator changes
+    (:func:`roles_changed`)."""
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = kept_permissions(user_obj)
+        return user_obj._perm_cache
+
+
+def _permissions_from_database(user) -> set[str]:
+    permissions = Permission.objects.all()
+    if not user.is_superuser:
+        permissions = permissions.filter(Q(user=user) | Q(group__user=user))
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in permissions.values_list(
+            "content_type__app_label", "codename"
+        ).order_by()
+    }
+
+
+def kept_permissions(user) -> set[str]:
+    """The person's permissions (see :func:`kept_for_colleague`)."""
+    return kept_for_colleague(user, "permissions", lambda: _permissions_from_database(user))
+
+
+def kept_for_colleague(user, what: str, compute):
+    """What the back office asks about a colleague on every request (their permissions,
+    whether they have an authenticator app): from Redis when it was computed in the
+    current generation of roles, permissions and authenticators, else ``compute()``d
+    (and kept). Only with Redis: a per-process cache cannot hear of a change made in
+    another process."""
+    seconds = settings.PORTAL_PERMISSION_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"colleague:{user.pk}:{int(user.is_superuser)}:{what}"
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
+            generation = cache.get(GENERATION_KEY)
+        kept = found.get(key)
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        value = compute()
+        cache.set(key, (generation, value), seconds)
+        return value
+    except CACHE_ERRORS:
+        logger.warning("permission cache unreachable; asking the database")
+        return compute()
+
+
+def _new_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet, or evicted: nothing kept can match
+        cache.set(GENERATION_KEY, time.time_ns() // 1000, None)
+    except CACHE_ERRORS:
+        logger.warning("permission cache unreachable; kept permissions expire by their age")
+
+
+def roles_changed(sender, action: str | None = None, **kwargs) -> None:
+    """A role, a permission, who holds them or an authenticator app changed: every kept
+    answer is out of date
+    once the change is committed (not before, or a request in between could keep the
+    old answer as new). For memberships, after the rows changed (``post_*``)."""
+    if action is not None and not action.startswith("post_"):
+        return
+    if settings.PORTAL_PERMISSION_CACHE_SECONDS:
+        once_after_commit(_new_generation)
+
+
+def connect_signals() -> None:
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(roles_changed, sender=through, dispatch_uid=f"roles_{through}")
+    for model in (Group, Permission, Authenticator):
+        for signal in (post_save, post_delete):
+            signal.connect(roles_changed, sender=model, dispatch_uid=f"roles_{signal}_{model}")

@@ -1,0 +1,413 @@
+"""The city-scale dataset of the benchmarks (``make bench``), on PostgreSQL only.
+
+100,000 initiatives with 500,000 supports and 200,000 comments over 60 neighbourhoods,
+5,000 agenda items, 3 years of programmes, 2,000 events, 50,000 suppliers with CPV
+interests, 2,000 tenders, a panel of 20,000 members and 3 resident surveys with 50,000
+responses of 20 questions in total. Big tables go in with COPY, the rest with
+bulk_create; each part is made once and recognised by its "[bench]" marker, so later
+runs only measure. Made-up data: nobody real, nothing emailed.
+"""
+
+import random
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from initiatives.models import Initiative, Status, Support, Theme
+from neighbourhoods.models import (
+    AgendaItem,
+    AgendaStatus,
+    Event,
+    Neighbourhood,
+    Programme,
+    ProgrammeProject,
+)
+from procurement.models import CpvCode, Supplier, SupplierCpvPrefix, Tender
+from surveys.models import AgeBand, Question, Survey
+
+PREFIX = "bench"
+MARK = f"[{PREFIX}]"
+WHAT = ["Speeltuin", "Bankjes", "Moestuin", "Buurtfeest", "Geveltuin", "Repair café",
+        "Boomspiegels", "Jeu de boules-baan", "Buurtbieb", "Zwerfvuilactie", "Wadi",
+        "Kunstwerk", "Hondenveldje", "Pannakooi", "Ontmoetingsplek"]  # fmt: skip
+WHERE = ["Havenplein", "Molenweg", "Kerkstraat", "Parklaan", "Dorpsstraat", "Stationsplein",
+         "Schoolstraat", "Weidelaan", "Bosrand", "Kade"]  # fmt: skip
+
+
+def _rng(part: str) -> random.Random:
+    return random.Random(f"{PREFIX}-{part}")  # noqa: S311 (made-up benchmark data)
+
+
+def _copy(table: str, columns: list[str], rows) -> int:
+    count = 0
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        cursor.execute(f"ANALYZE {table}")
+    return count
+
+
+def add_questions(survey, count: int) -> None:
+    """Rating and agree/disagree questions in turn, five to a page."""
+    Question.objects.bulk_create(
+        Question(
+            survey=survey,
+            order=n,
+            page=1 + n // 5,
+            code=f"q{n}",
+            kind=Question.Kind.RATING if n % 2 == 0 else Question.Kind.LIKERT,
+            text=f"Vraag {n}",
+        )
+        for n in range(count)
+    )
+
+
+def add_responses(survey, count: int, neighbourhoods: list[int], rng: random.Random) -> None:
+    """``count`` anonymous responses answering every question of ``survey`` (COPY)."""
+    questions = list(survey.questions.values_list("pk", "kind"))
+    today = timezone.localdate()
+    ids = [uuid.uuid4() for _ in range(count)]
+    _copy(
+        "surveys_response",
+        ["id", "survey_id", "neighbourhood_id", "age_band", "submitted_on"],
+        (
+            (rid, survey.pk, rng.choice(neighbourhoods), rng.choice(AgeBand.values), today)
+            for rid in ids
+        ),
+    )
+    _copy(
+        "surveys_answer",
+        ["response_id", "question_id", "value_number", "value_text"],
+        (
+            (rid, qid, rng.randint(1, 10 if kind == Question.Kind.RATING else 5), "")
+            for rid in ids
+            for qid, kind in questions
+        ),
+    )
+
+
+class CityDataset:
+    def __init__(self, out, *, initiatives: int = 100_000):
+        self.out = out
+        self.size = initiatives
+
+    def build(self) -> None:
+        built = False
+        for part in [
+            self.neighbourhoods,
+            self.initiatives,
+            self.agenda_and_programmes,
+            self.events_and_tenders,
+            self.suppliers,
+            self.residents_and_panel,
+            self.supports_and_comments,
+            self.surveys,
+        ]:
+            started = time.perf_counter()
+            with transaction.atomic():
+                made = part()
+            if made:
+                self.out.write(
+                    f"  {part.__name__}: {made} in {time.perf_counter() - started:.1f} s"
+                )
+                built = True
+        if built:
+            # A city's database has been vacuumed many times over; rows just copied in
+            # have not, and index-only scans need the visibility map that VACUUM sets.
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
+            self.out.write(f"  vacuum: {time.perf_counter() - started:.1f} s")
+
+    # --- parts ------------------------------------------------------------------------
+
+    def neighbourhoods(self) -> str:
+        if Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").exists():
+            return ""
+        Neighbourhood.objects.bulk_create(
+            Neighbourhood(
+                name=f"Benchwijk {number}",
+                slug=f"{PREFIX}-{number}",
+                cbs_code=f"WK98{number:04d}",
+                population=5_000 + number * 97,
+            )
+            for number in range(60)
+        )
+        return "60 neighbourhoods"
+
+    def _neighbourhood_ids(self) -> list[int]:
+        return list(
+            Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").values_list("pk", flat=True)
+        )
+
+    def initiatives(self) -> str:
+        present = Initiative.objects.filter(title__startswith=MARK).count()
+        if present >= self.size:
+            return ""
+        weights = [
+            (Status.SUBMITTED, 8), (Status.IN_REVIEW, 10), (Status.NEEDS_INFO, 4),
+            (Status.ACCEPTED, 20), (Status.REJECTED, 10), (Status.IN_PROGRESS, 15),
+            (Status.REALISED, 28), (Status.WITHDRAWN, 5),
+        ]  # fmt: skip
+        decided = {Status.ACCEPTED, Status.REJECTED, Status.IN_PROGRESS, Status.REALISED}
+        rng = _rng(f"initiatives-{present}")
+        now = timezone.now()
+        neighbourhoods = self._neighbourhood_ids()
+        theme = Theme.objects.first()
+        batch = []
+        for number in range(present, self.size):
+            status = rng.choices([s for s, _w in weights], [w for _s, w in weights])[0]
+            submitted = now - timedelta(days=rng.uniform(1, 3 * 365))
+            answered = status != Status.SUBMITTED and rng.random() < 0.95
+            responded = submitted + timedelta(days=rng.uniform(0.5, 25)) if answered else None
+            located = rng.random() < 0.5
+            what, where = rng.choice(WHAT), rng.choice(WHERE)
+            batch.append(
+                Initiative(
+                    title=f"{MARK} {what} {where} {number}",
+                    summary=f"{what} bij de {where} voor en door de buurt.",
+                    description=(
+                        f"Bewoners rond de {where} willen een {what.lower()} maken. "
+                        "We vragen de gemeente om advies, een vergunning en wat geld."
+                    ),
+                    neighbourhood_id=neighbourhoods[number % len(neighbourhoods)],
+                    theme=theme,
+                    status=status,
+                    submitted_at=submitted,
+                    response_due=(submitted + timedelta(days=14)).date(),
+                    responded_at=responded,
+                    decided_at=responded if status in decided else None,
+                    latitude=Decimal(f"{52.14 + rng.random() * 0.03:.6f}") if located else None,
+                    longitude=Decimal(f"{5.36 + rng.random() * 0.06:.6f}") if located else None,
+                )
+            )
+            if len(batch) == 5000:
+                Initiative.objects.bulk_create(batch)
+                batch = []
+        Initiative.objects.bulk_create(batch)
+        return f"{self.size - present:,} initiatives"
+
+    def agenda_and_programmes(self) -> str:
+        if AgendaItem.objects.filter(title__startswith=MARK).exists():
+            return ""
+        rng = _rng("agenda")
+        neighbourhoods = self._neighbourhood_ids()
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                neighbourhood_id=rng.choice(neighbourhoods),
+                title=f"{MARK} {rng.choice(WHAT)} bij {rng.choice(WHERE)}",
+                description="Een wens uit de buurt.",
+                origin=AgendaItem.Origin.RESIDENT,
+                status=rng.choice(AgendaStatus.values),
+                answer="Een antwoord van de gebiedsmanager.",
+                vote_count=rng.randint(0, 40),
+            )
+            for _number in range(self.size // 20)
+        )
+        year = timezone.localdate().year
+        programmes = Programme.objects.bulk_create(
+            Programme(
+                neighbourhood_id=neighbourhood,
+                year=year - offset,
+                budget=Decimal(250_000),
+                published_at=timezone.now(),
+            )
+            for neighbourhood in neighbourhoods
+            for offset in range(3)
+        )
+        ProgrammeProject.objects.bulk_create(
+            ProgrammeProject(
+                programme=programme,
+                title=f"{MARK} {rng.choice(WHAT)} {rng.choice(WHERE)}",
+                description="Een project uit het wijkprogramma.",
+                budget=Decimal(rng.randint(5, 50) * 1000),
+                spent=Decimal(rng.randint(0, 5) * 1000),
+                status=rng.choice(ProgrammeProject.Status.values),
+            )
+            for programme in programmes
+            for _number in range(10)
+        )
+        return f"{self.size // 20:,} agenda items, {len(programmes)} programmes"
+
+    def events_and_tenders(self) -> str:
+        if Event.objects.filter(title__startswith=MARK).exists():
+            return ""
+        rng = _rng("events")
+        now = timezone.now()
+        neighbourhoods = self._neighbourhood_ids()
+        events = []
+        for _number in range(self.size // 50):
+            start = now + timedelta(days=rng.uniform(-700, 300))
+            events.append(
+                Event(
+                    kind=rng.choice(Event.Kind.values),
+                    title=f"{MARK} Wijkavond {rng.choice(WHERE)}",
+                    neighbourhood_id=rng.choice(neighbourhoods),
+                    location="Buurthuis",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=2),
+                )
+            )
+        Event.objects.bulk_create(events)
+        today = timezone.localdate()
+        Tender.objects.bulk_create(
+            Tender(
+                title=f"{MARK} {rng.choice(['Onderhoud', 'Levering', 'Aanleg'])} "
+                f"{rng.choice(WHAT).lower()}",
+                department="Beheer openbare ruimte",
+                category=rng.choice(Tender.Category.values),
+                procedure=rng.choice(Tender.Procedure.values),
+                value_low=50_000,
+                value_high=150_000,
+                expected_publication=today + timedelta(days=rng.randint(-700, 400)),
+                contact_name="Inkoop",
+                contact_email="inkoop@gemeente.example",
+                status=rng.choice([Tender.Status.PLANNED, Tender.Status.PUBLISHED]),
+            )
+            for _number in range(self.size // 50)
+        )
+        return f"{len(events):,} events and as many tenders"
+
+    def suppliers(self) -> str:
+        if Supplier.objects.filter(name__startswith=MARK).exists():
+            return ""
+        rng = _rng("suppliers")
+        count = self.size // 2
+        Supplier.objects.bulk_create(
+            (
+                Supplier(
+                    kvk_number=f"{60_000_000 + number}",
+                    name=f"{MARK} Leverancier {number}",
+                    street="Havenstraat 1",
+                    postcode=rng.choice(["3811 AB", "3822 CD", "1011 AB", "3511 EF"]),
+                    city="Eemdal",
+                    contact_name="Contact",
+                    contact_email=f"info{number}@leverancier.example",
+                    staff_count=rng.randint(1, 400),
+                    turnover="2m",
+                    size=rng.choice(Supplier.Size.values),
+                    is_local=rng.random() < 0.3,
+                    status=Supplier.Status.VERIFIED,
+                    feed_token=f"{PREFIX}{number:026d}",
+                )
+                for number in range(count)
+            ),
+            batch_size=5000,
+        )
+        codes = list(CpvCode.objects.values_list("pk", flat=True))
+        suppliers = Supplier.objects.filter(name__startswith=MARK).values_list("pk", flat=True)
+        links = _copy(
+            "procurement_supplier_cpv_codes",
+            ["supplier_id", "cpvcode_id"],
+            ((supplier, code) for supplier in suppliers for code in rng.sample(codes, 3)),
+        )
+        SupplierCpvPrefix.rebuild()  # what the signal does for suppliers saved one by one
+        return f"{count:,} suppliers with {links:,} CPV interests"
+
+    def residents_and_panel(self) -> str:
+        if User.objects.filter(email__endswith=f"@{PREFIX}.invalid").exists():
+            return ""
+        rng = _rng("panel")
+        now = timezone.now()
+        count = 20_000
+        _copy(
+            "accounts_user",
+            [
+                "email",
+                "password",
+                "display_name",
+                "language",
+                "is_staff",
+                "is_active",
+                "is_superuser",
+                "date_joined",
+            ],
+            (
+                (f"inwoner{n}@{PREFIX}.invalid", "!", f"Inwoner {n}", "nl", False, True, False, now)
+                for n in range(count)
+            ),
+        )
+        neighbourhoods = self._neighbourhood_ids()
+        users = User.objects.filter(email__endswith=f"@{PREFIX}.invalid").values_list(
+            "pk", flat=True
+        )
+        _copy(
+            "surveys_panelmember",
+            ["user_id", "neighbourhood_id", "age_band", "consent_at"],
+            ((user, rng.choice(neighbourhoods), rng.choice(AgeBand.values), now) for user in users),
+        )
+        return f"{count:,} residents in the panel"
+
+    def supports_and_comments(self) -> str:
+        if Support.objects.filter(user__email__endswith=f"@{PREFIX}.invalid").exists():
+            return ""
+        rng = _rng("supports")
+        now = timezone.now()
+        users = list(
+            User.objects.filter(email__endswith=f"@{PREFIX}.invalid").values_list("pk", flat=True)
+        )
+        initiatives = list(
+            Initiative.objects.filter(title__startswith=MARK).values_list("pk", flat=True)
+        )
+        per_user = 500_000 // len(users)
+        pairs = (
+            (user, initiative) for user in users for initiative in rng.sample(initiatives, per_user)
+        )
+        supports = _copy(
+            "initiatives_support", ["user_id", "initiative_id", "created_at"],
+            ((user, initiative, now) for user, initiative in pairs),
+        )  # fmt: skip
+        # The denormalised counter, as the actions keep it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE initiatives_initiative i SET supporter_count = s.n FROM "
+                "(SELECT initiative_id, count(*) n FROM initiatives_support GROUP BY 1) s "
+                "WHERE s.initiative_id = i.id"
+            )
+        comments = _copy(
+            "initiatives_comment",
+            ["initiative_id", "author_id", "text", "created_at", "hidden_reason"],
+            (
+                (rng.choice(initiatives), rng.choice(users), "Goed plan, ik help mee!", now, "")
+                for _n in range(200_000)
+            ),
+        )
+        return f"{supports:,} supports, {comments:,} comments"
+
+    def surveys(self) -> str:
+        if Survey.objects.filter(slug__startswith=f"{PREFIX}-").exists():
+            return ""
+        rng = _rng("surveys")
+        now = timezone.now()
+        neighbourhoods = self._neighbourhood_ids()
+        total = 0
+        for index, responses in enumerate([20_000, 15_000, 15_000]):
+            survey = Survey.objects.create(
+                title=f"{MARK} Inwonersenquête {timezone.localdate().year - index}",
+                slug=f"{PREFIX}-peiling-{index}",
+                kind=Survey.Kind.RESIDENT,
+                audience=Survey.Audience.SAMPLE,
+                opens_at=now - timedelta(days=400 * (index + 1)),
+                closes_at=now - timedelta(days=400 * (index + 1) - 30),
+                weighted=True,
+                closed_at=now - timedelta(days=400 * (index + 1) - 30),
+                results_published_at=now - timedelta(days=400 * (index + 1) - 31),
+            )
+            add_questions(survey, 20)
+            add_responses(survey, responses, neighbourhoods, rng)
+            total += responses
+        return f"3 surveys, {total:,} responses x 20 questions"
+
+
+def build_city(out, *, initiatives: int = 100_000) -> None:
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The benchmark dataset needs PostgreSQL (make bench).")
+    out.write("dataset:")
+    CityDataset(out, initiatives=initiatives).build()

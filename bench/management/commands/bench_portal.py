@@ -1,0 +1,112 @@
+"""Benchmark (not a test): response times of the home page, the portal-wide search and
+the city dashboard with 100,000 initiatives and the rest in proportion, on PostgreSQL.
+
+The data goes in with bulk inserts once and stays in the benchmark database, so a
+second run only measures. Pages are requested in-process with Django's test client
+(production settings from ``make bench``); each figure is the median and 95th
+percentile of ``--repeat`` requests after a warm-up, with the queries per request.
+"""
+
+import statistics
+import time
+
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench.dataset import build_city
+from initiatives.models import Initiative
+from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
+from procurement.forms import SupplierSearchForm
+from procurement.models import Supplier, Tender
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Time home, search and dashboard with 100,000 initiatives (PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--initiatives", type=int, default=100_000)
+        parser.add_argument("--repeat", type=int, default=30)
+
+    def handle(self, *args, initiatives, repeat, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Run the benchmark on PostgreSQL (make bench).")
+        build_city(self.stdout, initiatives=initiatives)
+        self.stdout.write(
+            f"data: {Initiative.objects.count():,} initiatives, "
+            f"{Neighbourhood.objects.count()} neighbourhoods, {AgendaItem.objects.count():,} "
+            f"agenda items, {ProgrammeProject.objects.count():,} programme projects, "
+            f"{Event.objects.count():,} events, {Tender.objects.count():,} tenders, "
+            f"{Supplier.objects.count():,} suppliers"
+        )
+        today = timezone.localdate()
+        three_years = f"/cijfers/?start={today.replace(year=today.year - 3)}&end={today}"
+        pages = [
+            ("baseline: privacy statement", "/pagina/privacy/"),
+            ("home", "/"),
+            ("search 'speeltuin'", "/zoeken/?q=speeltuin"),
+            ("search 'buurtfeest havenplein'", "/zoeken/?q=buurtfeest+havenplein"),
+            ("search, no hits", "/zoeken/?q=xylofoonorkest"),
+            ("dashboard, 12 months, computed", "/cijfers/", "cold"),
+            ("dashboard, 12 months, kept (<10 min)", "/cijfers/"),
+            ("dashboard, 3 years, computed", three_years, "cold"),
+            ("dashboard, 3 years, kept (<10 min)", three_years),
+        ]
+        client = Client(HTTP_HOST="localhost")
+        self.stdout.write(f"{'page':38} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
+        for label, url, *cold in pages:
+            for _warm in range(3):
+                client.get(url)
+            timings = []
+            for _run in range(repeat):
+                if cold:
+                    cache.clear()
+                with CaptureQueriesContext(connection) as queries:
+                    begin = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - begin) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} answered {response.status_code}")
+            self.stdout.write(
+                f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
+                f"{_percentile(timings, 0.95):>8.1f}"
+            )
+        self._supplier_search(repeat)
+
+    def _supplier_search(self, repeat: int) -> None:
+        """The officers' supplier search itself, as its page computes it when nothing is
+        kept (``SupplierSearchForm.results``): the number of matches, the ids of the first
+        50 by name, those suppliers, and their valid certificates."""
+        searches = [
+            ("suppliers: CPV 45 subtree, small", {"cpv": "45", "size": "small"}),
+            (
+                "suppliers: CPV 4521, small, region",
+                {"cpv": "4521", "size": "small", "service_area": "region"},
+            ),
+            ("suppliers: CPV 7231 subtree", {"cpv": "7231"}),
+            ("suppliers: SME, local, CPV 45", {"cpv": "45", "size": "sme", "local": "on"}),
+            ("suppliers: the page as it opens", {}),
+            ("suppliers: name contains 'bouw'", {"q": "bouw"}),
+        ]
+        for label, criteria in searches:
+            timings = []
+            for run in range(repeat + 3):
+                with CaptureQueriesContext(connection) as queries:
+                    begin = time.perf_counter()
+                    page = SupplierSearchForm(criteria).results(1)
+                    total, first = page.paginator.count, page.object_list
+                    elapsed = (time.perf_counter() - begin) * 1000
+                if run >= 3:
+                    timings.append(elapsed)
+            self.stdout.write(
+                f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
+                f"{_percentile(timings, 0.95):>8.1f}  ({total:,} found, {len(first)} shown)"
+            )

@@ -1,0 +1,53 @@
+"""What needs a civil servant's attention, shown at the top of the back office's index:
+one count per queue, each linking to the admin list filtered to exactly those rows.
+Each app registers its queues in its ``AppConfig.ready()``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+
+
+@dataclass(frozen=True)
+class Queue:
+    label: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class QueueDefinition:
+    """A queue: who may open it (``permission``), the admin list it links to
+    (``admin_name``, e.g. ``initiatives_initiative``) with its filter, and how to
+    count its rows."""
+
+    label: str | Promise
+    permission: str
+    admin_name: str
+    params: dict
+    count: Callable[[], int]
+
+
+_QUEUES: list[QueueDefinition] = []
+
+
+def register_queue(definition: QueueDefinition) -> None:
+    if definition not in _QUEUES:
+        _QUEUES.append(definition)
+
+
+def queues_for(user) -> list[Queue]:
+    """The queues this civil servant may open, with how many rows wait in each."""
+    return [
+        Queue(
+            str(definition.label),
+            definition.count(),
+            reverse(f"admin:{definition.admin_name}_changelist")
+            + "?"
+            + urlencode(definition.params),
+        )
+        for definition in _QUEUES
+        if user.has_perm(definition.permission)
+    ]

@@ -1,0 +1,38 @@
+"""Bar charts drawn on the server as SVG (no JavaScript), always shown together with a
+table of the same numbers (``templates/common/bar_chart.html``)."""
+
+# Geometry in SVG viewBox units.
+LABEL_WIDTH = 230
+BAR_SPACE = 320
+ROW_HEIGHT = 28
+
+
+def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict:
+    """``rows`` are (label, value) pairs in display order."""
+    largest = max((value for _label, value in rows), default=0) or 1
+    drawn = []
+    for index, (label, value) in enumerate(rows):
+        length = int(value * BAR_SPACE // largest)
+        drawn.append(
+            {
+                "label": label,
+                "value": value,
+                "text": f"{value}{suffix}",
+                "y": index * ROW_HEIGHT + 4,
+                "text_y": index * ROW_HEIGHT + 18,
+                "length": length,
+                "value_x": LABEL_WIDTH + length + 8,
+            }
+        )
+    return {
+        "rows": drawn,
+        "height": len(drawn) * ROW_HEIGHT,
+        "bar_x": LABEL_WIDTH,
+        "label_x": LABEL_WIDTH - 8,
+        "width": LABEL_WIDTH + BAR_SPACE + 60,
+    }
+
+
+def labelled_counts(counts: dict, choices) -> list[tuple[str, int]]:
+    """(label, count) rows for every choice, in the choices' order, zeros included."""
+    return [(str(label), counts.get(value, 0)) for value, label in choices]

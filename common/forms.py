@@ -1,0 +1,181 @@
+"""Accessible form rendering for the whole portal, and the form parts every app uses."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop
+
+from common import public_cache
+
+# Django 6.1's empty choice of a model field's select; its Dutch catalogue lacks the
+# string, so ours (LOCALE_PATHS, looked up first) carries it.
+gettext_noop("- Select an option -")
+
+# NL Design System (Utrecht) component per widget type, so every form looks the same
+# without each form repeating widget attributes: (classes, modifier when invalid).
+_TEXTBOX = ("utrecht-textbox utrecht-textbox--html-input", "utrecht-textbox--invalid")
+_SELECT = ("utrecht-select utrecht-select--html-select", "utrecht-select--invalid")
+_WIDGET_CLASSES = {
+    "textarea": ("utrecht-textarea utrecht-textarea--html-textarea", "utrecht-textarea--invalid"),
+    "select": _SELECT,
+    "selectmultiple": _SELECT,
+    "checkbox": ("utrecht-checkbox utrecht-checkbox--html-input", "utrecht-checkbox--invalid"),
+    "clearablefile": ("utrecht-file-input", ""),
+    "file": ("utrecht-file-input", ""),
+    # Radio and checkbox groups render their own inputs inside a fieldset.
+    "radioselect": ("", ""),
+    "checkboxselectmultiple": ("", ""),
+}
+
+
+class PortalBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        css, invalid = _WIDGET_CLASSES.get(self.widget_type, _TEXTBOX)
+        if css:
+            if self.errors and invalid:
+                css = f"{css} {invalid}"
+            attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        return attrs
+
+    @property
+    def is_checkbox(self) -> bool:
+        return self.widget_type == "checkbox"
+
+
+# The largest id the database can hold (64-bit); a bigger "id" from a form is no choice.
+_LARGEST_ID = 2**63 - 1
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses ids beyond the database's integer range
+    as invalid choices, before they reach the database (SQLite cannot even bind them:
+    found by the hostile-input tests)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            text = str(pk).strip()
+            if text.lstrip("+-").isdigit() and abs(int(text)) > _LARGEST_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)
+
+
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _attributes(attrs: dict) -> str:
+    """Django's ``attrs.html`` in Python: ``name="value"``, a bare name for True, nothing
+    for False."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, f"{value}")
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def render_select(widget: dict) -> SafeString:
+    """Django's ``select.html`` and ``select_option.html`` in Python, character for
+    character (a test compares the two). A list filter's select of sixty neighbourhoods
+    took a template include per option: most of a signed-in resident's list page."""
+    parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in options:
+            parts.append(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    f"{option['value']}",
+                    mark_safe(_attributes(option["attrs"])),
+                    conditional_escape(option["label"]),
+                )
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))
+
+
+class PortalFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = PortalBoundField
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if template_name == SELECT_TEMPLATE else None
+        if widget is not None and all(
+            option["template_name"] == OPTION_TEMPLATE
+            for _name, options, _index in widget["optgroups"]
+            for option in options
+        ):
+            return render_select(widget)
+        return super().render(template_name, context, request)
+
+
+def filter_choice(*, label, anything, choices) -> forms.ChoiceField:
+    """A list filter's select: ``anything`` (no filter) first, then the choices."""
+    return forms.ChoiceField(choices=[("", anything), *choices], required=False, label=label)
+
+
+class KeptFilterForm(forms.Form):
+    """A list's filters (a GET form that shows the same to everyone who asks the same):
+    its rendering is kept while public content is unchanged, per language and per what
+    was asked. Its choices come from the database (every neighbourhood, every theme), and
+    rendering them was most of a signed-in resident's list page."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if template_name or context or renderer:
+            return super().render(template_name, context, renderer)
+        cls = type(self)
+        asked = (
+            f"{cls.__module__}.{cls.__qualname__}",
+            self.prefix,
+            self.auto_id,
+            self.is_bound,
+            sorted(self.data.lists() if hasattr(self.data, "lists") else self.data.items()),
+            get_language(),
+        )
+        return public_cache.kept_while_unchanged(
+            public_cache.key_for("filter-form", *asked),
+            lambda: super(KeptFilterForm, self).render(),
+        )
+
+    # Django binds these to its own render() when the class is made.
+    __str__ = render
+    __html__ = render
+
+
+class EmptyRenderedOnce(forms.Form):
+    """A form that, made empty (no data, initial values or instance), renders the same
+    for everyone: no choices from the database, nothing per person. That rendering is
+    made once per process and language and reused; a form with anything in it (what
+    someone typed, their errors) is rendered anew. Not while DEBUG, so template edits
+    show at once."""
+
+    _empty_renderings: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._made_empty = not args and not kwargs
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if not self._made_empty or template_name or context or renderer or settings.DEBUG:
+            return super().render(template_name, context, renderer)
+        key = (type(self), get_language())
+        if key not in self._empty_renderings:
+            self._empty_renderings[key] = super().render()
+        return self._empty_renderings[key]
+
+    # Django binds these to its own render() when the class is made.
+    __str__ = render
+    __html__ = render

@@ -1,0 +1,70 @@
+"""Personal data in the neighbourhoods app (see ``privacy.registry``)."""
+
+from neighbourhoods.actions import forget_votes
+from neighbourhoods.models import (
+    AgendaItem,
+    AgendaItemChange,
+    AgendaVote,
+    EventRSVP,
+    Neighbourhood,
+    NeighbourhoodFollow,
+)
+from privacy.registry import PersonalData
+
+PERSONAL_DATA = [
+    PersonalData(
+        model="neighbourhoods.AgendaItem",
+        rows=lambda user: AgendaItem.objects.filter(proposed_by=user),
+        exported=("neighbourhood", "title", "description", "location", "status", "created_at"),
+        # Kept as a public contribution; the proposer's name goes.
+        not_personal=(
+            "id",
+            "origin",
+            "initiative",
+            "proposed_by",
+            "answer",
+            "vote_count",
+            "updated_at",
+        ),
+    ),
+    PersonalData(
+        model="neighbourhoods.AgendaVote",
+        rows=lambda user: AgendaVote.objects.filter(user=user),
+        exported=("item", "year", "created_at"),
+        not_personal=("id", "user", "neighbourhood", "slot"),
+        erase=lambda user: forget_votes(user=user),
+    ),
+    PersonalData(
+        model="neighbourhoods.AgendaItemChange",
+        rows=lambda user: AgendaItemChange.objects.filter(actor=user),
+        exported=("item", "from_status", "to_status", "message", "created_at"),
+        not_personal=("id", "actor"),
+    ),
+    PersonalData(
+        model="neighbourhoods.EventRSVP",
+        rows=lambda user: EventRSVP.objects.filter(user=user),
+        exported=("event", "created_at"),
+        not_personal=("id", "user"),
+    ),
+    PersonalData(
+        model="neighbourhoods.NeighbourhoodFollow",
+        rows=lambda user: NeighbourhoodFollow.objects.filter(user=user),
+        exported=("neighbourhood", "created_at"),
+        not_personal=("id", "user"),
+    ),
+    PersonalData(
+        model="neighbourhoods.Neighbourhood",
+        rows=lambda user: Neighbourhood.objects.filter(area_manager=user),
+        exported=("name",),
+        not_personal=(
+            "id",
+            "slug",
+            "cbs_code",
+            "population",
+            "boundary",
+            "vote_budget",
+            "postcodes",
+            "area_manager",
+        ),
+    ),
+]

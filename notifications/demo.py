@@ -1,0 +1,13 @@
+"""Demo data: a welcome announcement for the first demo resident."""
+
+from notifications import service
+
+
+def seed(demo) -> None:
+    service.notify(
+        recipient=demo.residents[0],
+        kind="announcement",
+        message="Welkom op het participatieportaal van Gemeente Eemdal!",
+        url="/",
+        dedupe_key="demo:welcome",
+    )

@@ -1,0 +1,225 @@
+"""Emails the portal sends itself: HTML and text parts, in the recipient's language,
+with a one-click unsubscribe (RFC 8058) where the email is optional."""
+
+import email.policy
+import functools
+import re
+import secrets
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import Compat32
+from email.utils import format_datetime
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends import smtp
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.html import escape
+
+from accounts.models import User
+
+
+@dataclass(frozen=True)
+class EmailRecipient:
+    """Someone we email who may have no account yet (an invited co-initiator)."""
+
+    email: str
+    language: str = settings.LANGUAGE_CODE
+    public_name: str = ""
+
+
+def absolute_url(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+class SharedBodies:
+    """The bodies of one email that many people get in a batch (a mailing), rendered once
+    per language. What differs per person is put in afterwards: their unsubscribe link
+    (the only personal part of such an email; its templates use nothing else of the
+    person but the language)."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[Hashable, tuple[str, str]] = {}
+        # Where the link goes: letters, digits and hyphens survive rendering and escaping
+        # unchanged, and nobody can write it into a notification's text beforehand.
+        self.link = f"portal-unsubscribe-link-{secrets.token_hex(8)}"
+
+    def bodies(
+        self, key: Hashable, unsubscribe_url: str, render: Callable[[str], tuple[str, str]]
+    ) -> tuple[str, str]:
+        """The text and HTML body for one person; ``render(link)`` renders both with
+        ``link`` as the unsubscribe link, once per ``key``."""
+        if key not in self._rendered:
+            self._rendered[key] = render(self.link if unsubscribe_url else "")
+        text, html = self._rendered[key]
+        return (
+            text.replace(self.link, unsubscribe_url),
+            html.replace(self.link, escape(unsubscribe_url)),
+        )
+
+
+def build_email(
+    *,
+    recipient: User | EmailRecipient,
+    subject: str | Promise,
+    template: str,
+    context: dict,
+    unsubscribe_token: str | None = None,
+    shared: tuple[SharedBodies, Hashable] | None = None,
+) -> EmailMultiAlternatives:
+    """Render ``emails/<template>.txt`` and ``.html`` for one person. With ``shared``
+    (the batch's :class:`SharedBodies` and what makes this email the same for everyone,
+    such as the notification's text and link) the bodies are rendered once a language."""
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        unsubscribe_url = (
+            absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token]))
+            if unsubscribe_token
+            else ""
+        )
+        full_context = {
+            **context,
+            "recipient": recipient,
+            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
+            "portal_url": settings.PORTAL_BASE_URL,
+        }
+
+        def render(link: str) -> tuple[str, str]:
+            bodies_context = {
+                **full_context,
+                "preferences_url": absolute_url(reverse("notifications:preferences")),
+                "unsubscribe_url": link,
+            }
+            return (
+                render_to_string(f"emails/{template}.txt", bodies_context),
+                render_to_string(f"emails/{template}.html", bodies_context),
+            )
+
+        if shared is None:
+            text, html = render(unsubscribe_url)
+        else:
+            bodies, key = shared
+            text, html = bodies.bodies((key, template, language), unsubscribe_url, render)
+        headers = {}
+        if unsubscribe_url:
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message = PortalEmail(
+            # A subject is one line: a line break in a notification's text stays out of it.
+            subject=" ".join(f"[{settings.PORTAL_MUNICIPALITY_NAME}] {subject}".split()),
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+            headers=headers,
+        )
+        message.attach_alternative(html, "text/html")
+        return message
+
+
+_UTF8_QUOTED_PRINTABLE = Charset("utf-8")
+_UTF8_QUOTED_PRINTABLE.body_encoding = QP
+
+
+class _UnfoldedAscii(Compat32):
+    """The classic policy, but an ASCII header line that fits in the 998 characters
+    RFC 5322 allows is written as it is instead of through the folding machinery
+    (encoded subjects and anything longer are still folded)."""
+
+    def _fits(self, name, value) -> bool:
+        return (
+            isinstance(value, str)
+            and value.isascii()
+            and "\n" not in value
+            and "\r" not in value
+            and len(name) + len(value) < 990
+        )
+
+    def fold(self, name, value):
+        if self._fits(name, value):
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if self._fits(name, value):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+class PortalEmail(EmailMultiAlternatives):
+    """An email of the portal's own shape: a text body and one HTML alternative, ASCII
+    addresses, no attachments. Python's classic ``email.mime`` classes build that shape
+    several times faster than the modern API Django uses for any email (which parses
+    every header it sets), and a mailing to thousands spends most of its time there.
+    Anything outside the shape goes Django's own way."""
+
+    def message(self, *, policy=email.policy.default):
+        header_values = [str(self.from_email), *self.to, *map(str, self.extra_headers.values())]
+        if (
+            self.attachments
+            or self.cc
+            or self.reply_to
+            or len(self.alternatives) != 1
+            or self.alternatives[0].mimetype != "text/html"
+            or not all(value.isascii() for value in header_values)
+            or {name.lower() for name in self.extra_headers}
+            & {"from", "to", "date", "message-id", "bcc"}
+        ):
+            return super().message(policy=policy)
+        # Line breaks are refused, as Django refuses them, so no header can be injected.
+        for value in [str(self.subject), *header_values]:
+            if "\n" in value or "\r" in value:
+                raise ValueError("Header values may not contain linefeed or carriage return")
+        msg = MIMEMultipart("alternative", policy=_UnfoldedAscii(linesep=policy.linesep))
+        subject = str(self.subject)
+        msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+        msg["From"] = str(self.from_email)
+        msg["To"] = ", ".join(self.to)
+        msg["Date"] = format_datetime(
+            timezone.localtime() if settings.EMAIL_USE_LOCALTIME else timezone.now()
+        )
+        msg["Message-ID"] = make_msgid(domain=DNS_NAME)
+        for name, value in self.extra_headers.items():
+            msg[name] = value
+        msg.attach(MIMEText(self.body, "plain", _UTF8_QUOTED_PRINTABLE))
+        msg.attach(MIMEText(self.alternatives[0].content, "html", _UTF8_QUOTED_PRINTABLE))
+        return msg
+
+
+# A bare address of plain ASCII (dot-atom local part, letters-digits-hyphens domain):
+# what RFC 5322's parser would return unchanged.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_BARE_ADDRESS = re.compile(
+    rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _prepared_address(address: str, force_ascii: bool) -> str:
+    return smtp.EmailBackend.prep_address(None, address, force_ascii)
+
+
+class SMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, with its check of each envelope address made cheap for
+    the addresses the portal sends to: a bare ASCII address is taken as it is (the full
+    parser would return it unchanged), and a sender with a display name is parsed once.
+    Everything else (international domains, odd forms) still goes through the parser."""
+
+    def prep_address(self, address, force_ascii=True):
+        address = str(address)
+        if _BARE_ADDRESS.fullmatch(address):
+            return address
+        if address == settings.DEFAULT_FROM_EMAIL:
+            return _prepared_address(address, force_ascii)
+        return super().prep_address(address, force_ascii)

@@ -1,0 +1,115 @@
+"""The kinds of notification the apps register, each person's preference per kind, and
+the one-click unsubscribe links in emails.
+
+An app registers its kinds once, in its ``AppConfig.ready``; the person's preference
+for a kind decides whether it shows on the portal and whether it is emailed at once, in
+the daily digest, or not at all.
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.utils.functional import Promise
+
+from accounts.models import User
+from notifications.models import EmailFrequency, NotificationPreference
+
+DIGEST = "digest"
+_UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"  # unchanged: links already sent keep working
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: str | Promise
+    default_email: str = EmailFrequency.IMMEDIATELY
+    default_in_app: bool = True
+
+
+_KINDS: dict[str, NotificationKind] = {}
+
+
+def register_kind(
+    key: str,
+    label: str | Promise,
+    *,
+    default_email: str = EmailFrequency.IMMEDIATELY,
+    default_in_app: bool = True,
+) -> NotificationKind:
+    kind = NotificationKind(key, label, default_email, default_in_app)
+    existing = _KINDS.get(key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Notification kind {key!r} is registered twice, differently.")
+    _KINDS[key] = kind
+    return kind
+
+
+def kinds() -> list[NotificationKind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.key)
+
+
+def get_kind(key: str) -> NotificationKind:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {key!r}: register it first.") from None
+
+
+@dataclass(frozen=True)
+class Preference:
+    email: str
+    in_app: bool
+
+
+def preference_for(user: User, kind: str) -> Preference:
+    registered = get_kind(kind)
+    row = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    if row is None:
+        return Preference(registered.default_email, registered.default_in_app)
+    return Preference(row.email, row.in_app)
+
+
+def preferences_of(user: User) -> dict[str, Preference]:
+    """All kinds with this person's choice or the default, in one query."""
+    rows = {row.kind: row for row in NotificationPreference.objects.filter(user=user)}
+    result = {}
+    for kind in kinds():
+        row = rows.get(kind.key)
+        result[kind.key] = (
+            Preference(row.email, row.in_app)
+            if row
+            else Preference(kind.default_email, kind.default_in_app)
+        )
+    return result
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    """A signed token that turns off email for one kind (or the digest) for one person."""
+    return signing.dumps({"u": user.pk, "k": kind}, salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    kind = data.get("k")
+    if kind != DIGEST and kind not in _KINDS:
+        return None
+    return data["u"], kind
+
+
+def unsubscribe(user: User, kind: str) -> None:
+    """Stop emails of one kind; for the digest token, stop every kind sent by digest."""
+    if kind == DIGEST:
+        for key, preference in preferences_of(user).items():
+            if preference.email == EmailFrequency.DAILY:
+                NotificationPreference.objects.update_or_create(
+                    user=user, kind=key, defaults={"email": EmailFrequency.NEVER}
+                )
+        return
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"email": EmailFrequency.NEVER}
+    )

@@ -1,0 +1,116 @@
+"""What the portal tells one person, and how they want to hear it."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("In a daily digest")
+    NEVER = "never", _("Never")
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to hear about one kind of notification. Without a row the
+    kind's default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    email = models.CharField(
+        _("email"), max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.DAILY
+    )
+    in_app = models.BooleanField(_("show on the portal"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notifications_pref_user_kind_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email__in=EmailFrequency.values),
+                name="notifications_pref_email_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.email}"
+
+
+class EmailState(models.TextChoices):
+    NOT_EMAILED = "none", _("Not emailed")
+    PENDING = "pending", _("To be sent")
+    SENDING = "sending", _("Being sent")
+    IN_DIGEST = "digest", _("Waiting for the daily digest")
+    SENT = "sent", _("Sent")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user) -> "NotificationQuerySet":
+        return self.filter(recipient=user, in_app=True)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self) -> int:
+        return self.unread().update(read_at=timezone.now())
+
+
+class Notification(models.Model):
+    """Something the portal tells one person: a status change on an initiative they
+    follow, a new tender in their field, a survey invitation. The dedupe key makes
+    telling the same thing twice impossible, however often a task runs."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    dedupe_key = models.CharField(max_length=200)
+    in_app = models.BooleanField(default=True)
+    email_state = models.CharField(
+        max_length=8, choices=EmailState.choices, default=EmailState.NOT_EMAILED
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="notifications_dedupe"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email_state__in=EmailState.values),
+                name="notifications_email_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notifications_unread_idx"),
+            models.Index(fields=["email_state", "recipient"], name="notifications_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

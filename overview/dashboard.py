@@ -1,0 +1,280 @@
+"""The city dashboard (datagedreven sturing): how the municipality is doing with
+initiatives, answers, agendas, programmes, the survey's indicators and local suppliers,
+for a chosen period. Every figure is a few grouped queries, whatever the data size,
+and is shown as a chart, as a table and in one CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import statistics
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    Q,
+    Sum,
+)
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
+from common.charts import bar_chart, labelled_counts
+from initiatives.models import Initiative, Status
+from neighbourhoods.models import AgendaItem, AgendaStatus, ProgrammeProject
+from procurement.models import Supplier, Tender
+from surveys.indicators import indicator_rows_for_years
+
+
+@dataclass(frozen=True)
+class Period:
+    """From and to, both days included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def last_twelve_months(cls, today: datetime.date | None = None) -> Period:
+        today = today or timezone.localdate()
+        return cls(today.replace(year=today.year - 1) + datetime.timedelta(days=1), today)
+
+    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as aware datetimes [start, end + 1 day)."""
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.start, datetime.time.min, zone)
+        end = datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, zone
+        )
+        return start, end
+
+    @property
+    def years(self) -> range:
+        return range(self.start.year, self.end.year + 1)
+
+
+@dataclass
+class Figure:
+    """One figure: labelled numbers, drawn as bars and listed as a table."""
+
+    key: str
+    title: str
+    rows: list[tuple[str, float]]
+    label_heading: str
+    suffix: str = ""
+    note: str = ""
+
+    @property
+    def chart(self) -> dict:
+        return bar_chart(self.rows, suffix=self.suffix)
+
+
+@dataclass
+class AnswerTimes:
+    answered: int
+    median_days: float | None
+    p90_days: float | None
+    within_deadline: int
+
+    @property
+    def within_deadline_share(self) -> int | None:
+        return round(self.within_deadline * 100 / self.answered) if self.answered else None
+
+
+@dataclass
+class Dashboard:
+    computed_at: datetime.datetime
+    period: Period
+    figures: list[Figure]
+    answer_times: AnswerTimes
+    indicators: list[dict] = field(default_factory=list)
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["figure", "label", "value", "period_start", "period_end"])
+        period = [self.period.start.isoformat(), self.period.end.isoformat()]
+        for figure in self.figures:
+            for label, value in figure.rows:
+                writer.writerow([figure.key, label, value, *period])
+        times = self.answer_times
+        for label, value in [
+            ("answered", times.answered),
+            ("median_days", times.median_days),
+            ("p90_days", times.p90_days),
+            ("within_deadline_percent", times.within_deadline_share),
+        ]:
+            writer.writerow(["answer_times", label, "" if value is None else value, *period])
+        for row in self.indicators:
+            for label in ("target", "realised", "ci_low", "ci_high", "n"):
+                value = row[label]
+                writer.writerow(
+                    [
+                        f"indicator:{row['slug']}:{row['year']}",
+                        label,
+                        "" if value is None else value,
+                        *period,
+                    ]
+                )
+        return out.getvalue()
+
+
+def answer_times(period: Period) -> AnswerTimes:
+    """Calendar days from submission to the municipality's first answer, for answers
+    given in the period; and how many came within the answer term."""
+    start, end = period.moments()
+    answered = Initiative.objects.filter(
+        submitted_at__isnull=False, responded_at__gte=start, responded_at__lt=end
+    )
+    on_time = Q(responded_at__date__lte=F("response_due"))
+    if connection.vendor == "postgresql":
+        days = LocalDaysBetween("submitted_at", "responded_at")
+        row = answered.aggregate(
+            n=Count("pk"),
+            median=Percentile(days, 0.5),
+            p90=Percentile(days, 0.9),
+            on_time=Count("pk", filter=on_time),
+        )
+        return AnswerTimes(
+            row["n"],
+            None if row["median"] is None else round(row["median"], 1),
+            None if row["p90"] is None else round(row["p90"], 1),
+            row["on_time"],
+        )
+    # SQLite, the embedded default with little data: the same figures in Python.
+    durations = [
+        local_days_between(submitted, responded)
+        for submitted, responded in answered.values_list("submitted_at", "responded_at")
+    ]
+    on_time_count = answered.filter(on_time).count()
+    if not durations:
+        return AnswerTimes(0, None, None, 0)
+    ordered = sorted(durations)
+    p90 = (
+        statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+        if len(ordered) > 1
+        else ordered[0]
+    )
+    return AnswerTimes(
+        len(ordered), round(statistics.median(ordered), 1), round(p90, 1), on_time_count
+    )
+
+
+def build_cached(period: Period) -> Dashboard:
+    """The dashboard as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (the page
+    says when). Its grouped counts scan a year of records; a report a few minutes old is
+    right for steering, and it keeps the page fast for everyone who opens it."""
+    return kept(f"dashboard:{period.start}:{period.end}", lambda: build(period))
+
+
+def build(period: Period) -> Dashboard:
+    start, end = period.moments()
+    submitted = Initiative.objects.public().filter(submitted_at__gte=start, submitted_at__lt=end)
+    by_status = dict(submitted.values_list("status").annotate(n=Count("pk")).order_by())
+    by_neighbourhood = list(
+        submitted.values_list("neighbourhood__name")
+        .annotate(n=Count("pk"))
+        .order_by("neighbourhood__name")
+    )
+    agenda = dict(
+        AgendaItem.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    projects = ProgrammeProject.objects.filter(
+        programme__year__in=period.years, programme__published_at__isnull=False
+    )
+    project_status = dict(projects.values_list("status").annotate(n=Count("pk")).order_by())
+    money = projects.exclude(status=ProgrammeProject.Status.CANCELLED).aggregate(
+        planned=Sum("budget"), spent=Sum("spent")
+    )
+    suppliers = Supplier.objects.filter(created_at__lt=end).exclude(
+        status=Supplier.Status.SUSPENDED
+    )
+    supplier_counts = suppliers.aggregate(
+        total=Count("pk"),
+        local=Count("pk", filter=Q(is_local=True)),
+        sme=Count("pk", filter=Q(size__in=Supplier.SME_SIZES)),
+    )
+    tenders = (
+        Tender.objects.public()
+        .filter(expected_publication__gte=period.start, expected_publication__lte=period.end)
+        .annotate(quarter=TruncQuarter("expected_publication"))
+        .values_list("quarter")
+        .annotate(n=Count("pk"))
+        .order_by("quarter")
+    )
+
+    def share(part: int) -> float:
+        total = supplier_counts["total"]
+        return round(part * 100 / total) if total else 0
+
+    figures = [
+        Figure(
+            "initiatives_by_status",
+            _("Initiatives submitted, by status now"),
+            [
+                (label, by_status.get(value, 0))
+                for value, label in Status.choices
+                if value != Status.DRAFT
+            ],
+            _("Status"),
+        ),
+        Figure(
+            "initiatives_by_neighbourhood",
+            _("Initiatives submitted, by neighbourhood"),
+            [(name or _("No neighbourhood"), n) for name, n in by_neighbourhood],
+            _("Neighbourhood"),
+        ),
+        Figure(
+            "agenda_by_status",
+            _("Agenda items proposed, by status now"),
+            labelled_counts(agenda, AgendaStatus.choices),
+            _("Status"),
+        ),
+        Figure(
+            "projects_by_status",
+            _("Programme projects, by status"),
+            labelled_counts(project_status, ProgrammeProject.Status.choices),
+            _("Status"),
+        ),
+        Figure(
+            "programme_budget",
+            _("Programme budget (euro)"),
+            [
+                (_("Planned"), round(money["planned"] or 0)),
+                (_("Spent"), round(money["spent"] or 0)),
+            ],
+            _("Budget"),
+        ),
+        Figure(
+            "suppliers",
+            _("Suppliers registered (at the end of the period)"),
+            [
+                (_("All"), supplier_counts["total"]),
+                (_("Local"), supplier_counts["local"]),
+                (_("Small and medium-sized (SME)"), supplier_counts["sme"]),
+            ],
+            _("Suppliers"),
+            note=_("%(local)s%% local, %(sme)s%% SME.")
+            % {"local": share(supplier_counts["local"]), "sme": share(supplier_counts["sme"])},
+        ),
+        Figure(
+            "tenders_by_quarter",
+            _("Tenders on the calendar, by expected quarter"),
+            [(f"{quarter:%Y}-Q{(quarter.month - 1) // 3 + 1}", n) for quarter, n in tenders],
+            _("Quarter"),
+        ),
+    ]
+    return Dashboard(
+        computed_at=timezone.now(),
+        period=period,
+        figures=figures,
+        answer_times=answer_times(period),
+        indicators=indicator_rows_for_years(period.years),
+    )

@@ -1,0 +1,172 @@
+"""Privacy self-service: what we hold about a person, their export, and erasure.
+
+Every table that holds data about a person is declared once, next to its app, in
+``<app>/personal_data.py`` as a list ``PERSONAL_DATA`` of ``PersonalData`` entries (the
+kernel's own tables and the libraries' in ``privacy/personal_data.py``); the registry
+finds them in every installed app, so adding an app never means editing this module.
+The export, the erasure and the test that guards them all read those declarations, so a
+new personal field that nobody classified fails the test suite instead of silently
+escaping the export.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
+
+from common import public_cache
+from privacy.audit import record
+
+DECLARING_MODULE = "personal_data"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """How one table holds data about one person.
+
+    ``rows`` finds that person's rows. Every concrete field of the table is classified:
+    ``exported`` (copied into the person's export), ``withheld`` (a secret such as a
+    password hash, with the reason) or ``not_personal`` (keys and public facts).
+    ``erase`` runs before the account itself is deleted; when it is None, the foreign
+    key's own ``on_delete`` (cascade or set null) does the work.
+    """
+
+    model: str
+    rows: Callable[[object], models.QuerySet]
+    exported: tuple[str, ...]
+    not_personal: tuple[str, ...] = ()
+    withheld: dict[str, str] = field(default_factory=dict)
+    erase: Callable[[object], None] | None = None
+
+    @property
+    def model_class(self) -> type[models.Model]:
+        return apps.get_model(self.model)
+
+
+@cache
+def registry() -> tuple[PersonalData, ...]:
+    """Every installed app's declarations, in the order of ``INSTALLED_APPS``."""
+    entries: list[PersonalData] = []
+    for app_config in apps.get_app_configs():
+        if module_has_submodule(app_config.module, DECLARING_MODULE):
+            module = import_module(f"{app_config.name}.{DECLARING_MODULE}")
+            entries.extend(module.PERSONAL_DATA)
+    return tuple(entries)
+
+
+@dataclass(frozen=True)
+class ErasureOption:
+    """A choice a person makes when their account is erased, offered by the app it is
+    about: for example withdrawing their open initiatives instead of leaving them to
+    the municipality. ``label`` speaks to the person, ``staff_label`` to the civil
+    servant who erases an account on a request by letter."""
+
+    key: str
+    label: str
+    staff_label: str
+    help_text: str
+    apply: Callable[[object], None]
+
+
+_ERASURE_OPTIONS: dict[str, ErasureOption] = {}
+
+
+def register_erasure_option(option: ErasureOption) -> None:
+    """Called from an app's ``AppConfig.ready()``."""
+    _ERASURE_OPTIONS[option.key] = option
+
+
+def erasure_options() -> list[ErasureOption]:
+    return list(_ERASURE_OPTIONS.values())
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a stored file
+        return value.name or ""
+    return value
+
+
+def _row(instance: models.Model, names: Iterable[str]) -> dict:
+    row = {}
+    for name in names:
+        model_field = instance._meta.get_field(name)
+        if model_field.many_to_many:
+            row[name] = [str(related) for related in getattr(instance, name).all()]
+        elif getattr(model_field, "choices", None):
+            row[name] = getattr(instance, f"get_{name}_display")()
+        else:
+            row[name] = _plain(getattr(instance, name))
+    return row
+
+
+def export_personal_data(user) -> dict:
+    """Everything the portal stores about this person, as plain JSON-ready data."""
+    sections = []
+    for entry in registry():
+        model = entry.model_class
+        related = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.name in entry.exported
+        ]
+        queryset = entry.rows(user).order_by("pk")
+        if related:
+            queryset = queryset.select_related(*related)
+        rows = [_row(instance, entry.exported) for instance in queryset]
+        if rows:
+            sections.append(
+                {
+                    "table": entry.model,
+                    "title": str(model._meta.verbose_name_plural),
+                    "fields": {
+                        name: str(model._meta.get_field(name).verbose_name)
+                        for name in entry.exported
+                    },
+                    "rows": rows,
+                }
+            )
+    return {
+        "municipality": settings.PORTAL_MUNICIPALITY_NAME,
+        "generated_at": timezone.now().isoformat(),
+        "sections": sections,
+    }
+
+
+@transaction.atomic
+def erase_person(*, user, options: Iterable[str] = (), by=None) -> None:
+    """Delete an account and every piece of personal data held with it.
+
+    Public contributions (initiatives, comments, agenda items) stay, credited to "a
+    former resident"; supports and agenda votes are removed and the counters recounted.
+    Survey answers were never linked to the person when the survey was anonymous; for
+    other surveys the link is cut. ``options`` are the keys of the erasure options the
+    person chose (``register_erasure_option``). Staff run the same for a request
+    received by letter (``by`` is then the civil servant, and the audit log records it).
+    """
+    for key in options:
+        _ERASURE_OPTIONS[key].apply(user)
+    for entry in registry():
+        if entry.erase is not None:
+            entry.erase(user)
+    if by is not None:
+        record(actor=by, action="erased", target=user, summary="account erased on request")
+    user.delete()
+    # Their name may be on kept public pages; contributions were re-credited by UPDATE.
+    public_cache.bump_after_commit()
