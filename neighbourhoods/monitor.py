@@ -7,7 +7,6 @@ that takes the neighbourhoods and the year and returns, per neighbourhood id, a 
 ``Indicator``. The surveys app adds its indicator scores this way.
 """
 
-import csv
 import datetime
 import io
 import statistics
@@ -21,6 +20,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.csv import spreadsheet_safe_writer
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
 from portal.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
 from portal.charts import bar_chart, labelled_counts
@@ -213,7 +213,7 @@ def as_csv(rows: list[Figures], city: Figures, year: int) -> str:
 
     statuses = [value for value in Status.values if value != Status.DRAFT]
     output = io.StringIO()
-    writer = csv.writer(output)
+    writer = spreadsheet_safe_writer(output)
     writer.writerow(
         [
             "neighbourhood",

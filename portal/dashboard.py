@@ -6,7 +6,6 @@ and is shown as a chart, as a table and in one CSV.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import statistics
@@ -23,6 +22,7 @@ from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.csv import spreadsheet_safe_writer
 from portal.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
 from portal.charts import bar_chart, labelled_counts
 
@@ -91,7 +91,7 @@ class Dashboard:
 
     def csv(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheet_safe_writer(out)
         writer.writerow(["figure", "label", "value", "period_start", "period_end"])
         period = [self.period.start.isoformat(), self.period.end.isoformat()]
         for figure in self.figures:

@@ -1,5 +1,7 @@
 """The calendar: CPV matching, who hears of changes, fair shortlists, open data."""
 
+import csv
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -247,6 +249,19 @@ def test_officer_verifies_and_searches_by_cpv_subtree(client, officer):
     content = client.get("/beheer/procurement/supplier/", {"cpv": "45"}).content.decode()
     assert "Wegenbouw" in content
     assert "Hoveniers" not in content
+
+
+def test_supplier_export_neutralises_formulas_in_supplier_text(client, officer):
+    supplier = SupplierFactory(name="=cmd|' /C calc'!A0", city="@Eemdal", codes=["45233000"])
+    export = client.post(
+        "/beheer/procurement/supplier/",
+        {"action": "export_csv", ACTION_CHECKBOX_NAME: [str(supplier.pk)]},
+    )
+    assert export["Content-Type"] == "text/csv"
+    _header, row = csv.reader(io.StringIO(export.content.decode()))
+    assert row[0] == supplier.kvk_number
+    assert row[1] == "'=cmd|' /C calc'!A0"
+    assert row[7] == "'@Eemdal"
 
 
 def test_officer_builds_the_invitation_list_in_the_admin(
