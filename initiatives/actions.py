@@ -79,6 +79,17 @@ def add_attachments(
 
 
 @transaction.atomic
+def remove_attachments(*, initiative: Initiative, tokens: Iterable[str]) -> int:
+    """Remove the initiative's attachments with these tokens; their files go only after
+    commit (``Attachment.remove``)."""
+    removed = 0
+    for attachment in initiative.attachments.filter(token__in=set(tokens)):
+        attachment.remove()
+        removed += 1
+    return removed
+
+
+@transaction.atomic
 def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
     """The initiator hands the draft to the municipality; the answer term starts."""
     initiative = _locked(initiative)

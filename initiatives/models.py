@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -680,6 +680,16 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+    def remove(self) -> None:
+        """Delete the row now and its stored file once the deletion is committed: a
+        rollback keeps the row, so it must keep its file too."""
+        name, storage = self.file.name, self.file.storage
+        self.delete()
+        if name:
+            # robust: the row is gone for good by then; a file that cannot be removed
+            # is logged instead of turning the resident's saved edit into an error.
+            transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 class CoInitiatorInvitation(models.Model):

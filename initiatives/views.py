@@ -192,11 +192,10 @@ def _edit(request: HttpRequest, initiative: Initiative | None) -> HttpResponse:
                 saved.initiator = request.user
             saved.save()
             form.save_m2m()
-            remove = set(request.POST.getlist("remove_attachment"))
-            for attachment in attachments:
-                if attachment.token in remove:
-                    attachment.file.delete(save=False)
-                    attachment.delete()
+            if initiative is not None:
+                actions.remove_attachments(
+                    initiative=saved, tokens=request.POST.getlist("remove_attachment")
+                )
             actions.add_attachments(
                 initiative=saved,
                 uploads=[*form.cleaned_data["images"], *form.cleaned_data["documents"]],

@@ -12,7 +12,6 @@ imports them:
   (the surveys app adds its indicator scores this way).
 """
 
-import csv
 import datetime
 import io
 from collections import defaultdict
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from common.aggregates import kept
 from common.charts import bar_chart, labelled_counts
+from common.csv import spreadsheet_safe_writer
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
 
 
@@ -207,7 +207,7 @@ def as_csv(rows: list[Figures], city: Figures, year: int) -> str:
         key: [value for value, _label in source.choices()] for key, source in _COUNTS.items()
     }
     output = io.StringIO()
-    writer = csv.writer(output)
+    writer = spreadsheet_safe_writer(output)
     writer.writerow(
         [
             "neighbourhood",

@@ -6,7 +6,6 @@ and is shown as a chart, as a table and in one CSV.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import statistics
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from common.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
 from common.charts import bar_chart, labelled_counts
+from common.csv import spreadsheet_safe_writer
 from initiatives.models import Initiative, Status
 from neighbourhoods.models import AgendaItem, AgendaStatus, ProgrammeProject
 from procurement.models import Supplier, Tender
@@ -95,7 +95,7 @@ class Dashboard:
 
     def csv(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheet_safe_writer(out)
         writer.writerow(["figure", "label", "value", "period_start", "period_end"])
         period = [self.period.start.isoformat(), self.period.end.isoformat()]
         for figure in self.figures:

@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -332,6 +333,10 @@ def _postcode_ranges(value: str) -> list[tuple[int, int]]:
 PROCUREMENT_LOCAL_POSTCODES = _postcode_ranges("3800-3829")
 # The OCDS prefix (ocid) the municipality registered with the Open Contracting Partnership.
 OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-eemdal")
+# The buyer's identifier in the OCDS feed, preferably a registered one such as the
+# municipality's OIN (NL-OIN-…); by default one made from the municipality's name, so a
+# portal that only sets its name does not publish another municipality's identifier.
+OCDS_BUYER_ID = env_str("OCDS_BUYER_ID", "NL-" + slugify(PORTAL_MUNICIPALITY_NAME).upper())
 
 # --- Static files -----------------------------------------------------------
 

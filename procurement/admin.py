@@ -1,8 +1,6 @@
 """The procurement officers' back office: verify suppliers, search them, keep the tender
 calendar, and build fair invitation lists for private procedures."""
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import public_cache
 from common.admin_tools import ReadOnlyInline, action_form
+from common.csv import spreadsheet_safe_writer
 from common.paging import CityScalePaginator
 from privacy.audit import AuditedAdmin
 from procurement import actions
@@ -169,7 +168,7 @@ class SupplierAdmin(AuditedAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="leveranciers.csv"'
-        writer = csv.writer(response)
+        writer = spreadsheet_safe_writer(response)
         writer.writerow(
             [
                 "kvk",

@@ -3,6 +3,8 @@ public calendar entry, its buyer the municipality, CPV as the classification (ch
 from the table), values excluding VAT in euros, and the Dutch procedure mapped to OCDS's
 procurementMethod with the Dutch name in procurementMethodDetails."""
 
+from datetime import date, datetime, time
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -27,7 +29,18 @@ TENDER_STATUS = {
     Tender.Status.AWARDED: "complete",
     Tender.Status.CANCELLED: "cancelled",
 }
-BUYER_ID = "NL-GEMEENTE-EEMDAL"
+
+
+def _buyer() -> dict:
+    # Read per request, not at import: both are settings of the municipality running it.
+    return {"id": settings.OCDS_BUYER_ID, "name": settings.PORTAL_MUNICIPALITY_NAME}
+
+
+def _start_of(day: date) -> str:
+    """The instant a local calendar day begins, with the offset it has then (+01:00 in
+    winter, +02:00 in summer): OCDS wants a date-time, and midnight UTC would be an hour
+    or two after the day began here."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone()).isoformat()
 
 
 def _release(tender: Tender) -> dict:
@@ -44,7 +57,7 @@ def _release(tender: Tender) -> dict:
         "title": tender.title,
         "description": tender.description,
         "status": TENDER_STATUS[tender.status],
-        "procuringEntity": {"id": BUYER_ID, "name": settings.PORTAL_MUNICIPALITY_NAME},
+        "procuringEntity": _buyer(),
         "value": value,
         "minValue": {"amount": float(tender.value_low), "currency": "EUR"},
         "procurementMethod": method,
@@ -58,14 +71,11 @@ def _release(tender: Tender) -> dict:
     if tender.submission_deadline:
         tender_section["tenderPeriod"] = {"endDate": tender.submission_deadline.isoformat()}
     if tender.contract_start:
-        tender_section["contractPeriod"] = {
-            "startDate": f"{tender.contract_start.isoformat()}T00:00:00Z"
-        }
+        tender_section["contractPeriod"] = {"startDate": _start_of(tender.contract_start)}
     invited = [invitation.supplier for invitation in tender.invitations.all()]
     parties = [
         {
-            "id": BUYER_ID,
-            "name": settings.PORTAL_MUNICIPALITY_NAME,
+            **_buyer(),
             "roles": ["buyer", "procuringEntity"],
             "contactPoint": {"name": tender.contact_name, "email": tender.contact_email},
         }
@@ -89,7 +99,7 @@ def _release(tender: Tender) -> dict:
         "tag": [tag],
         "initiationType": "tender",
         "language": "nl",
-        "buyer": {"id": BUYER_ID, "name": settings.PORTAL_MUNICIPALITY_NAME},
+        "buyer": _buyer(),
         "parties": parties,
         "planning": {
             "rationale": tender.mvi_criteria or "",

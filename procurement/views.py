@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.abuse import rate_limited
+from common.csv import spreadsheet_safe_writer
 from common.public_cache import shared_with_visitors
 from procurement import actions
 from procurement.calendar import tender_calendar
@@ -142,7 +141,7 @@ def ocds(request: HttpRequest) -> JsonResponse:
 def calendar_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="aanbestedingskalender.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheet_safe_writer(response)
     writer.writerow(
         [
             "id",

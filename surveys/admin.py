@@ -1,8 +1,6 @@
 """The researchers' back office: build a survey, draw a sample, send, follow the
 response, close and publish; indicators with their targets."""
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -13,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import action_form
+from common.csv import spreadsheet_safe_writer
 from privacy.audit import AuditedAdmin
 from surveys import actions
 from surveys.models import (
@@ -319,7 +318,7 @@ class _Echo:
 def _answer_rows(survey: Survey, questions: list[Question]):
     """One row per response, streamed: month of submission (not the day), coarse
     neighbourhood and age band, then one column per question."""
-    writer = csv.writer(_Echo())
+    writer = spreadsheet_safe_writer(_Echo())
     yield writer.writerow(
         ["month", "neighbourhood", "age_band", *[q.code or q.pk for q in questions]]
     )

@@ -1,4 +1,3 @@
-import csv
 import io
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.abuse import rate_limited
+from common.csv import spreadsheet_safe_writer
 from common.public_cache import kept_while_unchanged, shared_with_visitors
 from surveys import actions, answering
 from surveys.forms import PanelForm
@@ -222,7 +222,7 @@ def survey_results_csv(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _published_or_preview(request, slug)
     results = survey_results(survey)
     output = io.StringIO()
-    writer = csv.writer(output)
+    writer = spreadsheet_safe_writer(output)
     writer.writerow(["question", "code", "n", "mean", "ci_low", "ci_high", "option", "count"])
     for result in results["questions"]:
         estimate = result.estimate

@@ -1,6 +1,7 @@
 """What residents do on the portal: start, check, submit, support, comment, report."""
 
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -430,6 +431,54 @@ def test_initiator_edits_when_information_is_needed_and_removes_a_file(
     )
     assert not initiative.attachments.exists()
     assert initiative.status_changes.count() == 0  # editing is not answering
+
+
+def _initiative_with_a_document(client, neighbourhood, theme) -> tuple[Initiative, Attachment]:
+    initiative = InitiativeFactory(status=Status.DRAFT, neighbourhood=neighbourhood, theme=theme)
+    client.force_login(initiative.initiator)
+    client.post(
+        reverse("initiatives:edit", args=[initiative.pk]),
+        form_data(neighbourhood, theme, documents=[make_pdf()]),
+    )
+    return initiative, initiative.attachments.get()
+
+
+def test_replacing_a_file_deletes_the_old_one_only_after_commit(
+    client, neighbourhood, theme, django_capture_on_commit_callbacks
+):
+    initiative, old = _initiative_with_a_document(client, neighbourhood, theme)
+    old_path = Path(old.file.path)
+    data = form_data(neighbourhood, theme, documents=[make_pdf()], remove_attachment=[old.token])
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("initiatives:edit", args=[initiative.pk]), data)
+    assert old_path.exists()  # the row is gone, but nothing is committed yet
+    for callback in callbacks:
+        callback()
+    assert not old_path.exists()
+    new = initiative.attachments.get()
+    assert new.token != old.token
+    assert Path(new.file.path).exists()
+
+
+def test_rolled_back_edit_keeps_the_replaced_file(
+    client, neighbourhood, theme, monkeypatch, django_capture_on_commit_callbacks
+):
+    initiative, old = _initiative_with_a_document(client, neighbourhood, theme)
+
+    def failing_upload(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(actions, "add_attachments", failing_upload)
+    data = form_data(neighbourhood, theme, documents=[make_pdf()], remove_attachment=[old.token])
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError, match="disk full"),
+    ):
+        client.post(reverse("initiatives:edit", args=[initiative.pk]), data)
+    kept = initiative.attachments.get()
+    assert kept.token == old.token
+    with kept.file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF-")
 
 
 def test_seventh_file_is_refused(client, neighbourhood, theme, resident):

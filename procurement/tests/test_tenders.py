@@ -1,7 +1,9 @@
 """The calendar: CPV matching, who hears of changes, fair shortlists, open data."""
 
+import csv
+import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import icalendar
@@ -131,6 +133,17 @@ def test_procedure_advice_follows_the_dated_thresholds():
     assert advised_procedure("social", 750_000) == "europees"
 
 
+def ocds_schema_errors(package: dict) -> list:
+    release_schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text())
+    package_schema = json.loads((SCHEMA_DIR / "release-package-schema.json").read_text())
+    # The package refers to the release schema by its id URL: resolve it locally.
+    registry = Registry().with_resource(
+        release_schema["id"], Resource.from_contents(release_schema, default_specification=DRAFT4)
+    )
+    validator = Draft4Validator(package_schema, registry=registry)
+    return sorted(validator.iter_errors(package), key=str)
+
+
 def test_ocds_package_is_valid_against_the_schema(client):
     supplier = SupplierFactory(codes=["77310000"], kvk_number="69599084")
     planned = TenderFactory(codes=["77310000"], title="Groenonderhoud")
@@ -145,14 +158,7 @@ def test_ocds_package_is_valid_against_the_schema(client):
     TenderFactory(status="draft", title="Geheim")
     TenderInvitation.objects.create(tender=planned, supplier=supplier, reason="lokaal")
     package = json.loads(client.get(reverse("procurement:ocds")).content)
-    release_schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text())
-    package_schema = json.loads((SCHEMA_DIR / "release-package-schema.json").read_text())
-    # The package refers to the release schema by its id URL: resolve it locally.
-    registry = Registry().with_resource(
-        release_schema["id"], Resource.from_contents(release_schema, default_specification=DRAFT4)
-    )
-    validator = Draft4Validator(package_schema, registry=registry)
-    errors = sorted(validator.iter_errors(package), key=str)
+    errors = ocds_schema_errors(package)
     assert not errors, errors[:3]
     releases = {r["tender"]["title"]: r for r in package["releases"]}
     assert "Geheim" not in releases
@@ -163,6 +169,41 @@ def test_ocds_package_is_valid_against_the_schema(client):
     assert groen["tender"]["items"][0]["classification"]["id"] == "77310000-6"
     assert {"id": "NL-KVK-69599084"}.items() <= groen["parties"][1].items()
     assert releases[published.title]["tender"]["value"]["currency"] == "EUR"
+
+
+def test_ocds_buyer_is_the_municipality_in_the_settings(client, settings):
+    settings.PORTAL_MUNICIPALITY_NAME = "Gemeente Rivierstad"
+    settings.OCDS_BUYER_ID = "NL-OIN-00000001234567890000"
+    TenderFactory(codes=["77310000"])
+    package = json.loads(client.get(reverse("procurement:ocds")).content)
+    assert not ocds_schema_errors(package)
+    buyer = {"id": "NL-OIN-00000001234567890000", "name": "Gemeente Rivierstad"}
+    (release,) = package["releases"]
+    assert release["buyer"] == buyer
+    assert release["tender"]["procuringEntity"] == buyer
+    assert buyer.items() <= release["parties"][0].items()
+    assert package["publisher"]["name"] == "Gemeente Rivierstad"
+
+
+@pytest.mark.parametrize(
+    ("contract_start", "start_date"),
+    [
+        (date(2026, 1, 15), "2026-01-15T00:00:00+01:00"),  # winter time (CET)
+        (date(2026, 7, 1), "2026-07-01T00:00:00+02:00"),  # summer time (CEST)
+        (date(2026, 3, 29), "2026-03-29T00:00:00+01:00"),  # clocks go forward at 02:00
+    ],
+)
+def test_ocds_contract_start_is_the_local_midnight(client, contract_start, start_date):
+    TenderFactory(
+        codes=["45233000"],
+        status="published",
+        submission_deadline=timezone.now() + timedelta(days=40),
+        contract_start=contract_start,
+    )
+    package = json.loads(client.get(reverse("procurement:ocds")).content)
+    assert not ocds_schema_errors(package)
+    (release,) = package["releases"]
+    assert release["tender"]["contractPeriod"]["startDate"] == start_date
 
 
 def test_icalendar_has_stable_uids_sequence_and_cancelled_status(client):
@@ -247,6 +288,19 @@ def test_officer_verifies_and_searches_by_cpv_subtree(client, officer):
     content = client.get("/beheer/procurement/supplier/", {"cpv": "45"}).content.decode()
     assert "Wegenbouw" in content
     assert "Hoveniers" not in content
+
+
+def test_supplier_export_neutralises_formulas_in_supplier_text(client, officer):
+    supplier = SupplierFactory(name="=cmd|' /C calc'!A0", city="@Eemdal", codes=["45233000"])
+    export = client.post(
+        "/beheer/procurement/supplier/",
+        {"action": "export_csv", ACTION_CHECKBOX_NAME: [str(supplier.pk)]},
+    )
+    assert export["Content-Type"] == "text/csv"
+    _header, row = csv.reader(io.StringIO(export.content.decode()))
+    assert row[0] == supplier.kvk_number
+    assert row[1] == "'=cmd|' /C calc'!A0"
+    assert row[7] == "'@Eemdal"
 
 
 def test_officer_builds_the_invitation_list_in_the_admin(

@@ -1,5 +1,7 @@
 """The researchers' back office."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -8,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
-from surveys.models import Answer, Response, Survey
+from surveys.models import Answer, Question, Response, Survey
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +82,21 @@ def test_anonymised_export_has_months_not_days(client, researcher):
     assert header == "month,neighbourhood,age_band,cijfer"
     assert row.startswith(timezone.localdate().strftime("%Y-%m") + ",")
     assert row.endswith(",8")
+
+
+def test_anonymised_export_neutralises_a_formula_in_an_open_answer(client, researcher):
+    survey = SurveyFactory(opens_at=timezone.now() - timedelta(days=5))
+    rating = QuestionFactory(survey=survey, code="cijfer")
+    remark = QuestionFactory(survey=survey, code="opmerking", kind=Question.Kind.TEXT)
+    response = Response.objects.create(survey=survey, submitted_on=timezone.localdate())
+    Answer.objects.create(response=response, question=rating, value_number=8)
+    Answer.objects.create(
+        response=response, question=remark, value_text='=HYPERLINK("http://evil.example")'
+    )
+    export = act(client, "export_answers", survey)
+    body = b"".join(export.streaming_content).decode()
+    _header, row = csv.reader(io.StringIO(body))
+    assert row[-2:] == ["8", """'=HYPERLINK("http://evil.example")"""]
 
 
 def test_area_manager_and_resident_cannot_reach_surveys(client, resident):
