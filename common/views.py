@@ -2,12 +2,13 @@
 
 import sys
 
-from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from common.health import run_checks
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -25,7 +26,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and docker-compose: the web process and its database answer."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and docker-compose: 200 when the database (and Redis and the
+    task broker where configured) answer, else 503 naming what does not. Says nothing
+    more than each service's state."""
+    healthy, checks = run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

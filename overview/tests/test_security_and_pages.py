@@ -61,10 +61,6 @@ def test_styled_404(client):
     assert "utrecht-heading-1" in response.content.decode()
 
 
-def test_health(client):
-    assert client.get("/health/").json() == {"status": "ok"}
-
-
 def test_unknown_portal_page_is_404(client):
     assert client.get("/pagina/onbekend/").status_code == 404
 
