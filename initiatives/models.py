@@ -308,7 +308,7 @@ class Initiative(models.Model):
         related_name="co_initiatives",
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -498,8 +498,8 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     by_staff = models.BooleanField(_("by the municipality"), default=False)
-    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status)
     message = models.TextField(_("public message"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

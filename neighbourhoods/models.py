@@ -370,7 +370,7 @@ class AgendaItem(models.Model):
     status = models.CharField(
         _("status"),
         max_length=16,
-        choices=AgendaStatus.choices,
+        choices=AgendaStatus,
         default=AgendaStatus.PROPOSED,
         db_index=True,
     )
@@ -418,8 +418,8 @@ class AgendaItemChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=AgendaStatus.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=AgendaStatus.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=AgendaStatus)
+    to_status = models.CharField(_("to"), max_length=16, choices=AgendaStatus)
     message = models.TextField(_("public message"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

@@ -23,7 +23,7 @@ class NotificationPreference(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=64)
     email = models.CharField(
-        _("email"), max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.DAILY
+        _("email"), max_length=16, choices=EmailFrequency, default=EmailFrequency.DAILY
     )
     in_app = models.BooleanField(_("show on the portal"), default=True)
 
@@ -82,7 +82,7 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200)
     in_app = models.BooleanField(default=True)
     email_state = models.CharField(
-        max_length=8, choices=EmailState.choices, default=EmailState.NOT_EMAILED
+        max_length=8, choices=EmailState, default=EmailState.NOT_EMAILED
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

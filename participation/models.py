@@ -116,7 +116,7 @@ class Phase(models.Model):
     name = models.CharField(_("phase"), max_length=120, validators=[validate_plain_text])
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"), null=True, blank=True)
-    level = models.CharField(_("participation level"), max_length=16, choices=Level.choices)
+    level = models.CharField(_("participation level"), max_length=16, choices=Level)
     level_reason = models.TextField(
         _("why this level"),
         max_length=2000,
@@ -185,7 +185,7 @@ class Stakeholder(models.Model):
     involvement = models.CharField(
         _("how they are involved"), max_length=300, validators=[validate_plain_text]
     )
-    level = models.CharField(_("participation level"), max_length=16, choices=Level.choices)
+    level = models.CharField(_("participation level"), max_length=16, choices=Level)
     internal_note = models.TextField(
         _("internal note"),
         max_length=2000,

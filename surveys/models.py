@@ -261,7 +261,7 @@ class PanelMember(models.Model):
         on_delete=models.PROTECT,
         related_name="panel_members",
     )
-    age_band = models.CharField(_("age"), max_length=8, choices=AgeBand.choices)
+    age_band = models.CharField(_("age"), max_length=8, choices=AgeBand)
     consent_at = models.DateTimeField(_("consent given"), default=timezone.now)
 
     class Meta:
@@ -309,7 +309,7 @@ class Invitation(models.Model):
     neighbourhood = models.ForeignKey(
         "neighbourhoods.Neighbourhood", on_delete=models.SET_NULL, null=True, blank=True
     )
-    age_band = models.CharField(max_length=8, choices=AgeBand.choices, blank=True)
+    age_band = models.CharField(max_length=8, choices=AgeBand, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -387,7 +387,7 @@ class Response(models.Model):
         blank=True,
         related_name="+",
     )
-    age_band = models.CharField(max_length=8, choices=AgeBand.choices, blank=True)
+    age_band = models.CharField(max_length=8, choices=AgeBand, blank=True)
     submitted_on = models.DateField()
     # Only for surveys that are not anonymous.
     respondent = models.ForeignKey(
