@@ -14,9 +14,11 @@ run: setup
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# Style, and the layers of docs/architecture.md (import-linter, no exceptions).
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports
 
 check: setup
 	DEBUG=true $(PY) manage.py check
