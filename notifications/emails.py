@@ -2,8 +2,6 @@
 with a one-click unsubscribe (RFC 8058) where the email is optional."""
 
 import email.policy
-import functools
-import re
 import secrets
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -16,7 +14,6 @@ from email.utils import format_datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.backends import smtp
 from django.core.mail.message import make_msgid
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
@@ -194,32 +191,3 @@ class PortalEmail(EmailMultiAlternatives):
         msg.attach(MIMEText(self.body, "plain", _UTF8_QUOTED_PRINTABLE))
         msg.attach(MIMEText(self.alternatives[0].content, "html", _UTF8_QUOTED_PRINTABLE))
         return msg
-
-
-# A bare address of plain ASCII (dot-atom local part, letters-digits-hyphens domain):
-# what RFC 5322's parser would return unchanged.
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_BARE_ADDRESS = re.compile(
-    rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-)
-
-
-@functools.lru_cache(maxsize=16)
-def _prepared_address(address: str, force_ascii: bool) -> str:
-    return smtp.EmailBackend.prep_address(None, address, force_ascii)
-
-
-class SMTPBackend(smtp.EmailBackend):
-    """Django's SMTP backend, with its check of each envelope address made cheap for
-    the addresses the portal sends to: a bare ASCII address is taken as it is (the full
-    parser would return it unchanged), and a sender with a display name is parsed once.
-    Everything else (international domains, odd forms) still goes through the parser."""
-
-    def prep_address(self, address, force_ascii=True):
-        address = str(address)
-        if _BARE_ADDRESS.fullmatch(address):
-            return address
-        if address == settings.DEFAULT_FROM_EMAIL:
-            return _prepared_address(address, force_ascii)
-        return super().prep_address(address, force_ascii)

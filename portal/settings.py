@@ -371,13 +371,10 @@ _EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "notifications.emails.SMTPBackend",
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 _EMAIL_OPTIONS = {}
-if _EMAIL_BACKEND in (
-    "notifications.emails.SMTPBackend",
-    "django.core.mail.backends.smtp.EmailBackend",
-):
+if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
     _EMAIL_OPTIONS = {
         "host": env_str("EMAIL_HOST", "localhost"),
         "port": env_int("EMAIL_PORT", 25, minimum=1),

@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 **os.environ,
                 "CELERY_BROKER_URL": BROKER,
                 "REDIS_URL": BROKER,
-                "EMAIL_BACKEND": "notifications.emails.SMTPBackend",
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(port),
             },
