@@ -29,7 +29,7 @@ def join_if_list(value) -> str:
     return value
 
 
-class KeptNode(template.Node):
+class PublicCacheNode(template.Node):
     def __init__(self, nodelist, name, vary_on):
         self.nodelist = nodelist
         self.name = name
@@ -55,7 +55,7 @@ class KeptNode(template.Node):
             with context.push(csrf_token=public_cache.CSRF_PLACEHOLDER):
                 return self.nodelist.render(context)
 
-        html = public_cache.kept_while_unchanged(
+        html = public_cache.cached_while_unchanged(
             public_cache.key_for("kept-part", *asked), rendered
         )
         if token is not None and public_cache.CSRF_PLACEHOLDER in html:
@@ -75,6 +75,6 @@ def kept(parser, token):
         raise template.TemplateSyntaxError("{% kept %} needs a name.")
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptNode(
+    return PublicCacheNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
     )
