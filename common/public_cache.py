@@ -68,7 +68,8 @@ def register_public_app(label: str, *, quiet_models: tuple[str, ...] = ()) -> No
     QUIET_MODELS.update(quiet_models)
 
 
-def _seconds() -> int:
+def seconds() -> int:
+    """How long anything public is cached (0: nothing is)."""
     return settings.PORTAL_VISITOR_CACHE_SECONDS
 
 
@@ -80,7 +81,7 @@ def _fresh_generation() -> int:
 
 def bump() -> None:
     """Public content changed: every cached page is out of date from now on."""
-    if not _seconds():
+    if not seconds():
         return
     try:
         cache.incr(GENERATION_KEY)
@@ -124,21 +125,34 @@ class WritesBumpMiddleware:
         return response
 
 
+def _new_generation() -> int:
+    """First use, or the cache lost the generation: start a new one (or take the one
+    another process just started)."""
+    cache.add(GENERATION_KEY, _fresh_generation(), None)
+    return cache.get(GENERATION_KEY)
+
+
+def current_generation() -> int:
+    """The generation public content is in now, for a cache key that holds it
+    (``{% publiccache %}``). Raises the cache's errors."""
+    generation = cache.get(GENERATION_KEY)
+    return _new_generation() if generation is None else generation
+
+
 def _current(key: str) -> tuple[int, object]:
     """The current generation, and what is cached under ``key`` for it (None when nothing
     is, or only something older). Raises the cache's errors."""
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
-    if generation is None:  # first use, or the cache lost it: start a new generation
-        cache.add(GENERATION_KEY, _fresh_generation(), None)
-        return cache.get(GENERATION_KEY), None
+    if generation is None:
+        return _new_generation(), None
     cached = found.get(key)
     return generation, cached[1] if cached is not None and cached[0] == generation else None
 
 
 def _set_cached(key: str, generation: int, value) -> None:
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.set(key, (generation, value), _seconds())
+        cache.set(key, (generation, value), seconds())
 
 
 def key_for(kind: str, *asked) -> str:
@@ -149,7 +163,7 @@ def key_for(kind: str, *asked) -> str:
 def cached_while_unchanged(key: str, compute):
     """``compute()``, cached while public content is unchanged (and at most the cached
     pages' lifetime)."""
-    if not _seconds():
+    if not seconds():
         return compute()
     try:
         generation, value = _current(key)
@@ -173,7 +187,7 @@ def _page_key(request: HttpRequest) -> str:
 
 def _shareable(request: HttpRequest) -> bool:
     return (
-        bool(_seconds())
+        bool(seconds())
         and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and not len(get_messages(request))
