@@ -58,10 +58,10 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_figures(settings):
-    """The dashboard and the monitor keep their figures for minutes, and public pages are
-    kept for visitors, and colleagues' permissions, in production; tests see every change
+    """The dashboard and the monitor cache their figures for minutes, and public pages are
+    cached for visitors, and colleagues' permissions, in production; tests see every change
     at once, and count the same queries with and without Redis (sessions from the
-    database). The tests of that keeping turn it back on."""
+    database). The tests of that caching turn it back on."""
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0
     settings.PORTAL_VISITOR_CACHE_SECONDS = 0
     settings.PORTAL_PERMISSION_CACHE_SECONDS = 0

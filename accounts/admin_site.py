@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.backends import kept_for_colleague
+from accounts.backends import cached_for_colleague
 from common.attention import queues_for
 
 
 def staff_has_totp(user) -> bool:
-    """Asked on every back-office request; kept like the colleague's permissions."""
-    return kept_for_colleague(
+    """Asked on every back-office request; cached like the colleague's permissions."""
+    return cached_for_colleague(
         user, "totp", lambda: is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
     )
 

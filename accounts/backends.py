@@ -23,7 +23,7 @@ GENERATION_KEY = "permissions:generation"
 class RolePermissionBackend(ModelBackend):
     """Django's permission check, asking the database once for what a person may do
     through their roles (groups) and on their own; Django asks twice. The back office
-    checks permissions on every request, so with Redis the answer is kept there too,
+    checks permissions on every request, so with Redis the answer is cached there too,
     until any role, permission, membership or authenticator changes
     (:func:`roles_changed`)."""
 
@@ -31,7 +31,7 @@ class RolePermissionBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            user_obj._perm_cache = kept_permissions(user_obj)
+            user_obj._perm_cache = cached_permissions(user_obj)
         return user_obj._perm_cache
 
 
@@ -47,16 +47,16 @@ def _permissions_from_database(user) -> set[str]:
     }
 
 
-def kept_permissions(user) -> set[str]:
-    """The person's permissions (see :func:`kept_for_colleague`)."""
-    return kept_for_colleague(user, "permissions", lambda: _permissions_from_database(user))
+def cached_permissions(user) -> set[str]:
+    """The person's permissions (see :func:`cached_for_colleague`)."""
+    return cached_for_colleague(user, "permissions", lambda: _permissions_from_database(user))
 
 
-def kept_for_colleague(user, what: str, compute):
+def cached_for_colleague(user, what: str, compute):
     """What the back office asks about a colleague on every request (their permissions,
     whether they have an authenticator app): from Redis when it was computed in the
     current generation of roles, permissions and authenticators, else ``compute()``d
-    (and kept). Only with Redis: a per-process cache cannot hear of a change made in
+    (and cached). Only with Redis: a per-process cache cannot hear of a change made in
     another process."""
     seconds = settings.PORTAL_PERMISSION_CACHE_SECONDS
     if not seconds:
@@ -68,9 +68,9 @@ def kept_for_colleague(user, what: str, compute):
         if generation is None:
             cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
             generation = cache.get(GENERATION_KEY)
-        kept = found.get(key)
-        if kept is not None and kept[0] == generation:
-            return kept[1]
+        cached = found.get(key)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
         value = compute()
         cache.set(key, (generation, value), seconds)
         return value
@@ -82,17 +82,17 @@ def kept_for_colleague(user, what: str, compute):
 def _new_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet, or evicted: nothing kept can match
+    except ValueError:  # no generation yet, or evicted: nothing cached can match
         cache.set(GENERATION_KEY, time.time_ns() // 1000, None)
     except CACHE_ERRORS:
-        logger.warning("permission cache unreachable; kept permissions expire by their age")
+        logger.warning("permission cache unreachable; cached permissions expire by their age")
 
 
 def roles_changed(sender, action: str | None = None, **kwargs) -> None:
-    """A role, a permission, who holds them or an authenticator app changed: every kept
-    answer is out of date
-    once the change is committed (not before, or a request in between could keep the
-    old answer as new). For memberships, after the rows changed (``post_*``)."""
+    """A role, a permission, who holds them or an authenticator app changed: every cached
+    answer is out of date once the change is committed (not before, or a request in
+    between could cache the old answer as new). For memberships, after the rows changed
+    (``post_*``)."""
     if action is not None and not action.startswith("post_"):
         return
     if settings.PORTAL_PERMISSION_CACHE_SECONDS:

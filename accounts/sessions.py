@@ -15,7 +15,7 @@ class SessionStore(cached_db.SessionStore):
 
     Two differences make it safe when Redis misbehaves. When Redis is unreachable the
     session is read from and written to the database alone, so nobody is signed out and
-    no page fails. And a session is kept in Redis for at most five minutes: had a
+    no page fails. And a session is cached in Redis for at most five minutes: had a
     sign-out happened while Redis could not be told, the old copy is gone soon after."""
 
     CACHE_SECONDS = 300
@@ -28,17 +28,17 @@ class SessionStore(cached_db.SessionStore):
             data = self._cache.get(self.cache_key)
         except CACHE_ERRORS:
             logger.warning("session cache unreachable; reading the session from the database")
-            return self._load_from_database(keep=False)
+            return self._load_from_database(cache=False)
         if data is None:
-            return self._load_from_database(keep=True)
+            return self._load_from_database(cache=True)
         return data
 
-    def _load_from_database(self, *, keep: bool) -> dict:
+    def _load_from_database(self, *, cache: bool) -> dict:
         stored = self._get_session_from_db()
         if not stored:
             return {}
         data = self.decode(stored.session_data)
-        if keep:
+        if cache:
             seconds = self._cache_seconds(self.get_expiry_age(expiry=stored.expire_date))
             try:
                 self._cache.set(self.cache_key, data, seconds)

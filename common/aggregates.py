@@ -1,5 +1,5 @@
 """What the figures pages (city dashboard, neighbourhood monitor) share: database
-aggregates for PostgreSQL with their Python twins for SQLite, and keeping computed
+aggregates for PostgreSQL with their Python twins for SQLite, and caching computed
 figures for a while."""
 
 from collections.abc import Callable
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 
-def kept(key: str, compute: Callable):
+def cached_figures(key: str, compute: Callable):
     """``compute()``, as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (per
     language). The figures scan many records; a few minutes' delay is right for a
     report, and the pages say as of when."""

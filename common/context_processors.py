@@ -15,7 +15,7 @@ def portal(request: HttpRequest) -> dict:
         },
     }
     if getattr(request, "visitor_page", False):
-        # A page kept for every visitor carries placeholders; each response's own token
+        # A page cached for every visitor carries placeholders; each response's own token
         # and script nonce replace them when the page is sent (common.public_cache).
         context["csrf_token"] = public_cache.CSRF_PLACEHOLDER
         context["csp_nonce"] = public_cache.NONCE_PLACEHOLDER

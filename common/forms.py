@@ -127,9 +127,9 @@ def filter_choice(*, label, anything, choices) -> forms.ChoiceField:
     return forms.ChoiceField(choices=[("", anything), *choices], required=False, label=label)
 
 
-class KeptFilterForm(forms.Form):
+class CachedFilterForm(forms.Form):
     """A list's filters (a GET form that shows the same to everyone who asks the same):
-    its rendering is kept while public content is unchanged, per language and per what
+    its rendering is cached while public content is unchanged, per language and per what
     was asked. Its choices come from the database (every neighbourhood, every theme), and
     rendering them was most of a signed-in resident's list page."""
 
@@ -145,9 +145,9 @@ class KeptFilterForm(forms.Form):
             sorted(self.data.lists() if hasattr(self.data, "lists") else self.data.items()),
             get_language(),
         )
-        return public_cache.kept_while_unchanged(
+        return public_cache.cached_while_unchanged(
             public_cache.key_for("filter-form", *asked),
-            lambda: super(KeptFilterForm, self).render(),
+            lambda: super(CachedFilterForm, self).render(),
         )
 
     # Django binds these to its own render() when the class is made.

@@ -47,7 +47,7 @@ class RefuseNullCharactersMiddleware:
 
 class PrivatePagesMiddleware:
     """What a signed-in person sees may hold their personal data: no shared cache (a
-    proxy, a library's computer) may keep it. Pages for visitors keep their own rules."""
+    proxy, a library's computer) may cache it. Pages for visitors follow their own rules."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 from common import public_cache
 
 
-def kept_count(queryset: QuerySet) -> int:
-    """How many rows ``queryset`` finds, kept while public content is unchanged: counting
+def cached_count(queryset: QuerySet) -> int:
+    """How many rows ``queryset`` finds, cached while public content is unchanged: counting
     100,000 initiatives on every visit is the costliest part of a list."""
     if queryset.query.is_empty():
         return 0
     sql, params = queryset.query.sql_with_params()
     key = "public-count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
-    return public_cache.kept_while_unchanged(key, queryset.count)
+    return public_cache.cached_while_unchanged(key, queryset.count)
 
 
 class KeyedList:
@@ -29,7 +29,7 @@ class KeyedList:
         self.fetch = fetch  # ids -> the objects with those ids, in any order
 
     def count(self) -> int:
-        return kept_count(self.keys)
+        return cached_count(self.keys)
 
     def __len__(self) -> int:
         return self.count()
@@ -44,7 +44,7 @@ class KeyedList:
 
 class CityScalePaginator(Paginator):
     """Paging through tens of thousands of rows (the public lists, the admin's supplier
-    list). The total is kept while public content is unchanged, and a page finds its
+    list). The total is cached while public content is unchanged, and a page finds its
     rows' ids first, a walk over an index alone that stays cheap at page 2,000, before
     fetching just those rows with everything they show."""
 

@@ -1,30 +1,30 @@
-"""What the public sees, kept in the shared cache while it is unchanged.
+"""What the public sees, cached while it is unchanged.
 
 Public pages as a visitor without an account sees them, and costly figures behind
-public lists (how many initiatives there are), are kept in the shared cache.
+public lists (how many initiatives there are), are cached in the shared cache (Redis).
 
 Most of the portal's traffic is residents reading: the home page, the initiatives, a
 neighbourhood, survey results, the tender calendar. For a visitor who is not signed in
 those pages are the same for everyone with the same address and language, so the
-rendered page is kept and served again without touching the database.
+rendered page is cached and served again without touching the database.
 
 Correctness rests on one number, the *generation* of the public content:
 
 - every committed save or delete of a model that can appear on a public page, and
   every completed write request (POST and the like, which covers the back office's
-  bulk updates), moves the generation on; a kept page is served only if it was
+  bulk updates), moves the generation on; a cached page is served only if it was
   rendered in the current generation;
-- pages that depend on the clock (a survey closing, an event passing) are kept at most
+- pages that depend on the clock (a survey closing, an event passing) are cached at most
   ``PORTAL_VISITOR_CACHE_SECONDS`` (60 by default when Redis is configured);
 - signed-in users, requests carrying a flash message and anything but a 200 without
-  cookies are never kept;
+  cookies are never cached;
 - the form token (CSRF) is never shared, nor the script nonce of the Content-Security-
-  Policy: the page is kept with placeholders, and each response gets its own in their
+  Policy: the page is cached with placeholders, and each response gets its own in their
   place.
 
-Without Redis (``make run``) nothing is kept: per-process caches cannot share the
+Without Redis (``make run``) nothing is cached: per-process caches cannot share the
 generation between processes. When the cache is unreachable pages are rendered as if
-nothing were kept, and writes still succeed.
+nothing were cached, and writes still succeed.
 """
 
 import contextlib
@@ -62,13 +62,14 @@ CACHE_ERRORS = (RedisError, OSError)
 
 def register_public_app(label: str, *, quiet_models: tuple[str, ...] = ()) -> None:
     """Called from an app's ``AppConfig.ready()``: a committed change to any of its
-    tables makes kept public pages out of date, except for ``quiet_models``
+    tables makes cached public pages out of date, except for ``quiet_models``
     (``"app.model"``, lower case) that no public page shows."""
     PUBLIC_APPS.add(label)
     QUIET_MODELS.update(quiet_models)
 
 
-def _seconds() -> int:
+def seconds() -> int:
+    """How long anything public is cached (0: nothing is)."""
     return settings.PORTAL_VISITOR_CACHE_SECONDS
 
 
@@ -79,20 +80,20 @@ def _fresh_generation() -> int:
 
 
 def bump() -> None:
-    """Public content changed: every kept page is out of date from now on."""
-    if not _seconds():
+    """Public content changed: every cached page is out of date from now on."""
+    if not seconds():
         return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet, or evicted
         cache.set(GENERATION_KEY, _fresh_generation(), None)
     except CACHE_ERRORS:
-        logger.warning("visitor cache unreachable; kept pages expire by their age")
+        logger.warning("visitor cache unreachable; cached pages expire by their age")
 
 
 def bump_after_commit() -> None:
     """Bump once the change is visible to other requests, never before: a page rendered
-    between the bump and the commit would otherwise be kept with the old content. A
+    between the bump and the commit would otherwise be cached with the old content. A
     transaction that changes many rows bumps once."""
     once_after_commit(bump)
 
@@ -124,32 +125,45 @@ class WritesBumpMiddleware:
         return response
 
 
+def _new_generation() -> int:
+    """First use, or the cache lost the generation: start a new one (or take the one
+    another process just started)."""
+    cache.add(GENERATION_KEY, _fresh_generation(), None)
+    return cache.get(GENERATION_KEY)
+
+
+def current_generation() -> int:
+    """The generation public content is in now, for a cache key that holds it
+    (``{% publiccache %}``). Raises the cache's errors."""
+    generation = cache.get(GENERATION_KEY)
+    return _new_generation() if generation is None else generation
+
+
 def _current(key: str) -> tuple[int, object]:
-    """The current generation, and what is kept under ``key`` for it (None when nothing
+    """The current generation, and what is cached under ``key`` for it (None when nothing
     is, or only something older). Raises the cache's errors."""
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
-    if generation is None:  # first use, or the cache lost it: start a new generation
-        cache.add(GENERATION_KEY, _fresh_generation(), None)
-        return cache.get(GENERATION_KEY), None
-    kept = found.get(key)
-    return generation, kept[1] if kept is not None and kept[0] == generation else None
+    if generation is None:
+        return _new_generation(), None
+    cached = found.get(key)
+    return generation, cached[1] if cached is not None and cached[0] == generation else None
 
 
-def _keep(key: str, generation: int, value) -> None:
+def _set_cached(key: str, generation: int, value) -> None:
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.set(key, (generation, value), _seconds())
+        cache.set(key, (generation, value), seconds())
 
 
 def key_for(kind: str, *asked) -> str:
-    """The cache key of a kept thing of ``kind``: a digest of everything it depends on."""
+    """The cache key of something of ``kind``: a digest of everything it depends on."""
     return f"{kind}:" + hashlib.sha256(repr(asked).encode()).hexdigest()
 
 
-def kept_while_unchanged(key: str, compute):
-    """``compute()``, kept while public content is unchanged (and at most the kept
+def cached_while_unchanged(key: str, compute):
+    """``compute()``, cached while public content is unchanged (and at most the cached
     pages' lifetime)."""
-    if not _seconds():
+    if not seconds():
         return compute()
     try:
         generation, value = _current(key)
@@ -157,12 +171,12 @@ def kept_while_unchanged(key: str, compute):
         return compute()
     if value is None:
         value = compute()
-        _keep(key, generation, value)
+        _set_cached(key, generation, value)
     return value
 
 
 def _page_key(request: HttpRequest) -> str:
-    """One kept page per address as the visitor asked for it (scheme and host included,
+    """One cached page per address as the visitor asked for it (scheme and host included,
     so absolute links never point at another of the allowed hosts), language and htmx
     target."""
     address = request.build_absolute_uri()
@@ -173,14 +187,14 @@ def _page_key(request: HttpRequest) -> str:
 
 def _shareable(request: HttpRequest) -> bool:
     return (
-        bool(_seconds())
+        bool(seconds())
         and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and not len(get_messages(request))
     )
 
 
-def _keepable(response: HttpResponse) -> bool:
+def _cacheable(response: HttpResponse) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
@@ -191,7 +205,7 @@ def _keepable(response: HttpResponse) -> bool:
 
 def _with_own_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """Put this visitor's own form token and this response's script nonce (which the
-    Content-Security-Policy header then names) where the kept page has placeholders."""
+    Content-Security-Policy header then names) where the cached page has placeholders."""
     content = response.content
     csrf, nonce = CSRF_PLACEHOLDER.encode(), NONCE_PLACEHOLDER.encode()
     if csrf in content:
@@ -202,8 +216,8 @@ def _with_own_token(request: HttpRequest, response: HttpResponse) -> HttpRespons
     return response
 
 
-def _from_kept(request: HttpRequest, kept: tuple) -> HttpResponse:
-    content, headers = kept
+def _from_cache(request: HttpRequest, cached: tuple) -> HttpResponse:
+    content, headers = cached
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
@@ -219,18 +233,18 @@ def shared_with_visitors(view):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         try:
-            generation, kept = _current(key)
+            generation, cached = _current(key)
         except CACHE_ERRORS:
             return view(request, *args, **kwargs)
-        if kept is not None:
-            return _from_kept(request, kept)
+        if cached is not None:
+            return _from_cache(request, cached)
         request.visitor_page = True  # the context processor renders the token placeholder
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
             response.render()
-        if _keepable(response):
+        if _cacheable(response):
             headers = [(k, v) for k, v in response.items() if k.lower() not in DROPPED_HEADERS]
-            _keep(key, generation, (response.content, headers))
+            _set_cached(key, generation, (response.content, headers))
         return _with_own_token(request, response)
 
     return wrapper

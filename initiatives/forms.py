@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from common.abuse import SpamGuardedForm
 from common.forms import (
     BoundedModelMultipleChoiceField,
+    CachedFilterForm,
     EmptyRenderedOnce,
-    KeptFilterForm,
     filter_choice,
 )
 from common.validators import validate_plain_text
@@ -185,7 +185,7 @@ SORTS = [
 ]
 
 
-class InitiativeFilterForm(KeptFilterForm):
+class InitiativeFilterForm(CachedFilterForm):
     """The list's filters; every combination is a plain GET URL."""
 
     all_optional = True  # no "(optional)" after every filter label

@@ -172,8 +172,8 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         ``viewer_follows`` and ``viewer_comment_hidden`` (a comment of theirs was hidden,
         so the comments show them its reason), all False for a visitor. Everything else
         the page shows (its neighbourhood, theme, initiators, contact person, kinds of
-        support, attachments, timeline, comments) is in parts kept for everyone
-        (``{% kept %}``) and read only when such a part is rendered."""
+        support, attachments, timeline, comments) is in parts cached for everyone
+        (``{% publiccache %}``) and read only when such a part is rendered."""
         if not viewer.is_authenticated:
             no = Value(False)
             return self.annotate(

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
-from common.public_cache import kept_while_unchanged, key_for, shared_with_visitors
+from common.public_cache import cached_while_unchanged, key_for, shared_with_visitors
 from initiatives import actions
 from initiatives.forms import (
     AnswerForm,
@@ -100,7 +100,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         return render_to_string("initiatives/list.html#results", context, request=request)
 
     # The results are the same for everyone who asks the same, signed in or not.
-    results = kept_while_unchanged(
+    results = cached_while_unchanged(
         key_for("initiative-results", request.LANGUAGE_CODE, request.get_full_path()),
         render_results,
     )
@@ -143,9 +143,9 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
         "runs": runs,
         "supported": initiative.viewer_supports,
         "following": initiative.viewer_follows,
-        # Read only when the comments are rendered, not while their part is kept.
+        # Read only when the comments are rendered, not while their part is cached.
         "comments": SimpleLazyObject(initiative.comment_threads),
-        # Read only when its part of the page is rendered, not while it is kept.
+        # Read only when its part of the page is rendered, not while it is cached.
         "pitches": initiative.pitches.select_related("event").order_by("event__starts_at"),
         "market_form": MarketSignupForm(markets=markets) if markets is not None else None,
         "comment_form": extra.pop("comment_form", None) or CommentForm(),

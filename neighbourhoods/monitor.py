@@ -23,7 +23,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.aggregates import kept
+from common.aggregates import cached_figures
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
@@ -115,12 +115,12 @@ def register_provider(provider: Provider) -> None:
         _PROVIDERS.append(provider)
 
 
-def city_figures_kept(year: int) -> tuple[list[Figures], Figures, datetime.datetime]:
+def cached_city_figures(year: int) -> tuple[list[Figures], Figures, datetime.datetime]:
     """The monitor's figures as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago,
     like the city dashboard: they scan every initiative, and a few minutes' delay is
     fine for a monitor."""
 
-    return kept(f"monitor:{year}", lambda: (*city_figures(year), timezone.now()))
+    return cached_figures(f"monitor:{year}", lambda: (*city_figures(year), timezone.now()))
 
 
 def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:

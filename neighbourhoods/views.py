@@ -277,7 +277,7 @@ def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse
 @shared_with_visitors
 def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
     year = timezone.localdate().year
-    rows, city, computed_at = monitor.city_figures_kept(year)
+    rows, city, computed_at = monitor.cached_city_figures(year)
     figures = next((row for row in rows if row.neighbourhood.slug == slug), None)
     if figures is None:
         raise Http404
@@ -300,7 +300,7 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
 @shared_with_visitors
 def monitor_csv(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    rows, city, _computed_at = monitor.city_figures_kept(year)
+    rows, city, _computed_at = monitor.cached_city_figures(year)
     response = HttpResponse(monitor.as_csv(rows, city, year), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="wijkmonitor-{year}.csv"'
     return response

@@ -22,7 +22,7 @@ from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.aggregates import LocalDaysBetween, Percentile, kept, local_days_between
+from common.aggregates import LocalDaysBetween, Percentile, cached_figures, local_days_between
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
 from initiatives.models import Initiative, Status
@@ -168,7 +168,7 @@ def build_cached(period: Period) -> Dashboard:
     """The dashboard as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (the page
     says when). Its grouped counts scan a year of records; a report a few minutes old is
     right for steering, and it keeps the page fast for everyone who opens it."""
-    return kept(f"dashboard:{period.start}:{period.end}", lambda: build(period))
+    return cached_figures(f"dashboard:{period.start}:{period.end}", lambda: build(period))
 
 
 def build(period: Period) -> Dashboard:

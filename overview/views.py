@@ -24,8 +24,8 @@ from overview.models import PortalPage
 @require_safe
 @shared_with_visitors
 def home(request: HttpRequest) -> HttpResponse:
-    # The same for everyone, signed in or not: kept while public content is unchanged.
-    happening = public_cache.kept_while_unchanged("home", home_page.happening_now)
+    # The same for everyone, signed in or not: cached while public content is unchanged.
+    happening = public_cache.cached_while_unchanged("home", home_page.happening_now)
     return render(request, "overview/home.html", happening)
 
 
@@ -55,9 +55,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
     """The portal-wide search. With htmx the results region updates as one types;
     without JavaScript the form submits and the same page comes back."""
     text = request.GET.get("q", "").strip()[:200]
-    # The same hits for everyone: kept while public content is unchanged.
+    # The same hits for everyone: cached while public content is unchanged.
     key = f"search:{translation.get_language()}:{hashlib.sha256(text.encode()).hexdigest()}"
-    groups = public_cache.kept_while_unchanged(key, lambda: search.search_everything(text))
+    groups = public_cache.cached_while_unchanged(key, lambda: search.search_everything(text))
     template = "overview/search.html"
     if request.htmx:
         template += "#search-results"
@@ -83,7 +83,7 @@ def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Period, 
 @shared_with_visitors
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, period, status = _dashboard_for(request)
-    # Read only when the page's kept rendering is out of date.
+    # Read only when the page's cached rendering is out of date.
     figures = SimpleLazyObject(lambda: dashboard.build_cached(period))
     return render(
         request,

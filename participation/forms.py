@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.abuse import SpamGuardedForm
-from common.forms import KeptFilterForm
+from common.forms import CachedFilterForm
 from common.search import text_search
 from neighbourhoods.models import Neighbourhood
 from participation.models import CouncilQuestion, TeamLogEntry, TeamMembership, Topic
@@ -47,7 +47,7 @@ class CouncilQuestionForm(SpamGuardedForm, forms.ModelForm):
         return question
 
 
-class DecisionFilterForm(KeptFilterForm):
+class DecisionFilterForm(CachedFilterForm):
     all_optional = True
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)

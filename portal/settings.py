@@ -293,13 +293,13 @@ if BENCHMARK_VIEWS:
 # How old the city dashboard's figures may be (seconds); 0 computes them on every visit.
 PORTAL_DASHBOARD_CACHE_SECONDS = env_int("PORTAL_DASHBOARD_CACHE_SECONDS", 600)
 
-# How long public pages are kept for visitors who are not signed in (common.public_cache;
+# How long public pages are cached for visitors who are not signed in (common.public_cache;
 # any change to public content renews them at once, this bounds clock-driven changes).
 # Only with Redis: a per-process cache cannot tell other processes what changed.
 PORTAL_VISITOR_CACHE_SECONDS = env_int("PORTAL_VISITOR_CACHE_SECONDS", 60 if REDIS_URL else 0)
 
-# How long a colleague's permissions (and whether they have an authenticator app) are kept
-# in Redis (accounts.backends; any change to roles, permissions or authenticators renews
+# How long a colleague's permissions (and whether they have an authenticator app) are
+# cached in Redis (accounts.backends; any change to roles, permissions or authenticators renews
 # them at once). Only with Redis, as above.
 PORTAL_PERMISSION_CACHE_SECONDS = env_int(
     "PORTAL_PERMISSION_CACHE_SECONDS", 3600 if REDIS_URL else 0

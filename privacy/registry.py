@@ -168,5 +168,5 @@ def erase_person(*, user, options: Iterable[str] = (), by=None) -> None:
     if by is not None:
         record(actor=by, action="erased", target=user, summary="account erased on request")
     user.delete()
-    # Their name may be on kept public pages; contributions were re-credited by UPDATE.
+    # Their name may be on cached public pages; contributions were re-credited by UPDATE.
     public_cache.bump_after_commit()

@@ -93,7 +93,7 @@ class SupplierAdmin(AuditedAdmin):
     ]
     search_fields = ["name", "kvk_number", "city"]
     # Fifty a page, no second count of all 50,000 suppliers on every filtered search, and
-    # the number found kept while nothing changes (paging through a search counts once).
+    # the number found cached while nothing changes (paging through a search counts once).
     list_per_page = 50
     show_full_result_count = False
     paginator = CityScalePaginator
@@ -118,7 +118,7 @@ class SupplierAdmin(AuditedAdmin):
         once. The list with its bulk actions stays the place to verify and edit.
 
         What it shows holds no personal data (company facts only) and is the same for
-        every officer, so a search's page body is kept while nothing in the database
+        every officer, so a search's page body is cached while nothing in the database
         changes; who may see it is checked on every request."""
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -126,7 +126,7 @@ class SupplierAdmin(AuditedAdmin):
         if form.is_valid():
             # Certificates count as valid until the day they expire: the day is in the key.
             asked = (request.LANGUAGE_CODE, sorted(request.GET.lists()), timezone.localdate())
-            body = public_cache.kept_while_unchanged(
+            body = public_cache.cached_while_unchanged(
                 public_cache.key_for("supplier-search", *asked),
                 lambda: self._search_body(request, form),
             )

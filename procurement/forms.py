@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.abuse import SpamGuardedForm
-from common.forms import BoundedModelMultipleChoiceField, KeptFilterForm, filter_choice
+from common.forms import BoundedModelMultipleChoiceField, CachedFilterForm, filter_choice
 from common.paging import KeyedList
 from common.validators import validate_plain_text
 from procurement.models import (
@@ -111,7 +111,7 @@ class TeamInviteForm(forms.Form):
     email = forms.EmailField(label=_("Your colleague's email address"))
 
 
-class TenderFilterForm(KeptFilterForm):
+class TenderFilterForm(CachedFilterForm):
     category = filter_choice(
         label=_("Category"), anything=_("All categories"), choices=Tender.Category.choices
     )

@@ -59,7 +59,7 @@ class SurveysConfig(AppConfig):
 
 def _answers_changed(sender, instance, **kwargs) -> None:
     """A closed survey's responses changed (one removed by the researchers; answers
-    only ever go with their response): its kept results are recomputed."""
+    only ever go with their response): its cached results are recomputed."""
     from surveys import results
     from surveys.tasks import precompute_results
 

@@ -124,7 +124,7 @@ def estimate_for(
 
 
 def results_key(survey: Survey, language: str | None = None) -> str | None:
-    """Where a closed survey's results are kept (None while it is open): keyed by when
+    """Where a closed survey's results are cached (None while it is open): keyed by when
     it closed, so reopening and closing again computes them anew."""
     if survey.closed_at is None:
         return None
@@ -133,7 +133,7 @@ def results_key(survey: Survey, language: str | None = None) -> str | None:
 
 def survey_results(survey: Survey) -> dict:
     """Everything the results page and its CSV show. A closed survey's results are
-    computed when it closes (:func:`precompute`) and kept until its answers change."""
+    computed when it closes (:func:`precompute`) and cached until its answers change."""
     key = results_key(survey)
     if key is None:
         return _compute(survey)
@@ -148,7 +148,7 @@ def precompute(survey: Survey) -> None:
 
 
 def rendered_keys(survey: Survey) -> list[str]:
-    """Where the results page's rendered figures are kept, per language."""
+    """Where the results page's rendered figures are cached, per language."""
     return [
         make_template_fragment_key("survey-results", [results_key(survey, language)])
         for language, _name in settings.LANGUAGES
@@ -156,7 +156,7 @@ def rendered_keys(survey: Survey) -> list[str]:
 
 
 def forget(survey: Survey) -> None:
-    """The answers of a closed survey changed (a response removed): the kept results
+    """The answers of a closed survey changed (a response removed): the cached results
     and their rendered page are recomputed."""
     if survey.closed_at is None:
         return

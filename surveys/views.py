@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from common.abuse import rate_limited
 from common.csv import spreadsheet_safe_writer
-from common.public_cache import kept_while_unchanged, shared_with_visitors
+from common.public_cache import cached_while_unchanged, shared_with_visitors
 from surveys import actions, answering
 from surveys.forms import PanelForm
 from surveys.indicators import indicator_table, yearly_counts
@@ -206,7 +206,7 @@ def _published_or_preview(request: HttpRequest, slug: str) -> Survey:
 @shared_with_visitors
 def survey_results_view(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _published_or_preview(request, slug)
-    # Read only when the page's kept rendering is out of date (the results are large).
+    # Read only when the page's cached rendering is out of date (the results are large).
     results = SimpleLazyObject(lambda: survey_results(survey))
     return render(
         request,
@@ -323,7 +323,7 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # Realised values come from every answer of the years' surveys: computed once while
     # public content is unchanged.
-    table = kept_while_unchanged(
+    table = cached_while_unchanged(
         f"indicator-table:{indicator.pk}:{request.LANGUAGE_CODE}",
         lambda: indicator_table(indicator),
     )

@@ -70,7 +70,7 @@ def test_an_empty_form_rendered_once_is_what_django_renders_each_time(language):
 def test_a_form_with_anything_in_it_is_rendered_anew():
     from initiatives.forms import CommentForm
 
-    str(CommentForm())  # the empty rendering is kept
+    str(CommentForm())  # the empty rendering is cached
     typed = str(CommentForm({"text": "Mijn eigen tekst"}))
     assert "Mijn eigen tekst" in typed
     assert "Mijn eigen tekst" not in str(CommentForm())

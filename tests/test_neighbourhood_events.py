@@ -150,8 +150,8 @@ def test_cancelled_event_takes_no_rsvp(client, resident):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_initiatives_kept_pitches_show_a_new_sign_up_at_once(client, settings):
-    """The pitches part of an initiative's page is kept for everyone while nothing
+def test_an_initiatives_cached_pitches_show_a_new_sign_up_at_once(client, settings):
+    """The pitches part of an initiative's page is cached for everyone while nothing
     changes, and renewed by the sign-up itself."""
     settings.PORTAL_VISITOR_CACHE_SECONDS = 60
     market = EventFactory(title="Initiatievenmarkt Haven")

@@ -270,7 +270,7 @@ def test_bad_programme_input_is_refused_and_nothing_saved(client, field, value):
     assert not programme.projects.exists()
 
 
-def test_monitor_figures_are_kept_for_a_while(client, settings):
+def test_monitor_figures_are_cached_for_a_while(client, settings):
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 600
     neighbourhood = NeighbourhoodFactory()
     url = reverse("neighbourhoods:monitor", args=[neighbourhood.slug])
@@ -280,7 +280,7 @@ def test_monitor_figures_are_kept_for_a_while(client, settings):
     with CaptureQueriesContext(connection) as again:
         response = client.get(url)
     assert len(again) < len(first)
-    assert response.context["figures"].initiatives == 0, "kept figures, as the page says"
+    assert response.context["figures"].initiatives == 0, "cached figures, as the page says"
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 0
     assert client.get(url).context["figures"].initiatives == 1
 

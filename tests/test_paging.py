@@ -47,7 +47,7 @@ def test_an_impossible_filter_has_no_pages(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_total_is_kept_until_public_content_changes(settings, django_assert_num_queries):
+def test_the_total_is_cached_until_public_content_changes(settings, django_assert_num_queries):
     settings.PORTAL_VISITOR_CACHE_SECONDS = 60
     InitiativeFactory.create_batch(3, status=Status.SUBMITTED)
     assert CityScalePaginator(_newest(), 5).count == 3

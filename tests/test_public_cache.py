@@ -1,4 +1,4 @@
-"""Public pages kept for visitors who are not signed in (common.public_cache): served
+"""Public pages cached for visitors who are not signed in (common.public_cache): served
 again without the database, never stale after a change, never shared with anyone
 signed in, and with each visitor's own form token."""
 
@@ -21,7 +21,7 @@ ANY_TOKEN = re.compile(r'[A-Za-z0-9]{64}|nonce="[^"]+"')  # per response: token 
 
 
 @pytest.fixture
-def kept(settings):
+def caching(settings):
     settings.PORTAL_VISITOR_CACHE_SECONDS = 60
 
 
@@ -30,7 +30,9 @@ def initiative(db):
     return InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
 
 
-def test_a_visitor_gets_the_kept_page_without_queries(kept, initiative, django_assert_num_queries):
+def test_a_visitor_gets_the_cached_page_without_queries(
+    caching, initiative, django_assert_num_queries
+):
     url = reverse("initiatives:detail", args=[initiative.pk])
     first = Client().get(url)
     assert first.status_code == 200
@@ -41,7 +43,7 @@ def test_a_visitor_gets_the_kept_page_without_queries(kept, initiative, django_a
     assert ANY_TOKEN.sub("", first.text) == ANY_TOKEN.sub("", second.text)
 
 
-def test_nothing_is_kept_when_switched_off(settings, initiative, django_assert_max_num_queries):
+def test_nothing_is_cached_when_switched_off(settings, initiative, django_assert_max_num_queries):
     settings.PORTAL_VISITOR_CACHE_SECONDS = 0
     url = reverse("initiatives:detail", args=[initiative.pk])
     Client().get(url)
@@ -50,9 +52,9 @@ def test_nothing_is_kept_when_switched_off(settings, initiative, django_assert_m
     assert len(captured) > 0
 
 
-def test_each_visitor_gets_an_own_token_that_works(kept, initiative):
+def test_each_visitor_gets_an_own_token_that_works(caching, initiative):
     url = reverse("initiatives:detail", args=[initiative.pk])
-    Client().get(url)  # keeps the page
+    Client().get(url)  # caches the page
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(url)
     token = TOKEN.search(page.text).group(1)
@@ -62,7 +64,7 @@ def test_each_visitor_gets_an_own_token_that_works(kept, initiative):
         reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
     )
     assert switched.status_code == 302
-    # A stranger's token from the kept page is no use for someone with another cookie.
+    # A stranger's token from the cached page is no use for someone with another cookie.
     stranger = Client(enforce_csrf_checks=True)
     stranger.get(url)
     refused = stranger.post(
@@ -72,7 +74,7 @@ def test_each_visitor_gets_an_own_token_that_works(kept, initiative):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_change_shows_at_once(kept):
+def test_a_committed_change_shows_at_once(caching):
     initiative = InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
     url = reverse("initiatives:detail", args=[initiative.pk])
     assert "Bankjes aan het water" in Client().get(url).text
@@ -82,7 +84,7 @@ def test_a_committed_change_shows_at_once(kept):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_update_through_a_write_request_shows_at_once(kept, client):
+def test_a_bulk_update_through_a_write_request_shows_at_once(caching, client):
     """Counters and back-office actions change rows with UPDATE, which sends no model
     signal: the completed write request renews the pages."""
     from initiatives.models import Initiative
@@ -91,13 +93,13 @@ def test_a_bulk_update_through_a_write_request_shows_at_once(kept, client):
     url = reverse("initiatives:detail", args=[initiative.pk])
     assert "Bankjes aan het water" in Client().get(url).text
     Initiative.objects.filter(pk=initiative.pk).update(title="Zonder signaal")
-    assert "Bankjes aan het water" in Client().get(url).text  # kept: nothing said it changed
+    assert "Bankjes aan het water" in Client().get(url).text  # cached: nothing said it changed
     client.post(reverse("set_language"), {"language": "nl", "next": "/"})
     assert "Zonder signaal" in Client().get(url).text
 
 
 @pytest.mark.django_db(transaction=True)
-def test_quiet_tables_leave_the_kept_pages_alone(kept, resident):
+def test_quiet_tables_leave_the_cached_pages_alone(caching, resident):
     public_cache.bump()
     before = public_cache.cache.get(public_cache.GENERATION_KEY)
     NotificationFactory(recipient=resident)
@@ -106,7 +108,7 @@ def test_quiet_tables_leave_the_kept_pages_alone(kept, resident):
     assert public_cache.cache.get(public_cache.GENERATION_KEY) != before
 
 
-def test_signed_in_residents_never_get_the_visitors_page(kept, initiative, client, resident):
+def test_signed_in_residents_never_get_the_visitors_page(caching, initiative, client, resident):
     url = reverse("initiatives:detail", args=[initiative.pk])
     Client().get(url)
     client.force_login(resident)
@@ -115,8 +117,8 @@ def test_signed_in_residents_never_get_the_visitors_page(kept, initiative, clien
     assert reverse("overview:my_page") in page.text
 
 
-def test_a_flash_message_is_shown_not_swallowed(kept, client, resident):
-    Client().get(reverse("home"))  # the visitors' home page is kept
+def test_a_flash_message_is_shown_not_swallowed(caching, client, resident):
+    Client().get(reverse("home"))  # the visitors' home page is cached
     client.force_login(resident)
     client.post(reverse("account_logout"))
     page = client.get(reverse("home"))
@@ -125,7 +127,7 @@ def test_a_flash_message_is_shown_not_swallowed(kept, client, resident):
     assert messages[0].message in page.text
 
 
-def test_languages_are_kept_apart(kept, initiative, settings):
+def test_languages_are_cached_apart(caching, initiative, settings):
     url = reverse("initiatives:list")
     dutch = Client().get(url)
     english_visitor = Client()
@@ -137,7 +139,7 @@ def test_languages_are_kept_apart(kept, initiative, settings):
     assert '<html lang="nl"' in Client().get(url).text
 
 
-def test_pages_that_are_not_found_are_not_kept(kept, db, django_assert_max_num_queries):
+def test_pages_that_are_not_found_are_not_cached(caching, db, django_assert_max_num_queries):
     url = reverse("initiatives:detail", args=[999_999])
     assert Client().get(url).status_code == 404
     with django_assert_max_num_queries(10) as captured:
@@ -145,7 +147,7 @@ def test_pages_that_are_not_found_are_not_kept(kept, db, django_assert_max_num_q
     assert len(captured) > 0
 
 
-def test_an_unreachable_cache_renders_pages_and_accepts_writes(kept, initiative):
+def test_an_unreachable_cache_renders_pages_and_accepts_writes(caching, initiative):
     """Redis down: pages come from the database, and a save still succeeds."""
     unreachable = {
         "default": {
@@ -164,7 +166,7 @@ def test_an_unreachable_cache_renders_pages_and_accepts_writes(kept, initiative)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_home_lists_are_kept_for_signed_in_residents_too(kept, client, resident):
+def test_the_home_lists_are_cached_for_signed_in_residents_too(caching, client, resident):
     client.force_login(resident)
     InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
     assert "Bankjes aan het water" in client.get(reverse("home")).text
@@ -176,8 +178,8 @@ def test_the_home_lists_are_kept_for_signed_in_residents_too(kept, client, resid
     assert "Picknicktafels" in client.get(reverse("home")).text
 
 
-def test_each_allowed_host_gets_its_own_kept_page(kept, initiative, settings):
-    """Pages may carry absolute links: one host's kept page is never sent for another."""
+def test_each_allowed_host_gets_its_own_cached_page(caching, initiative, settings):
+    """Pages may carry absolute links: one host's cached page is never sent for another."""
     settings.ALLOWED_HOSTS = ["portal.example.nl", "www.portal.example.nl"]
     url = reverse("initiatives:detail", args=[initiative.pk])
     Client(HTTP_HOST="www.portal.example.nl").get(url)
@@ -190,7 +192,9 @@ def test_each_allowed_host_gets_its_own_kept_page(kept, initiative, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_search_hits_are_kept_for_everyone_until_public_content_changes(kept, client, resident):
+def test_search_hits_are_cached_for_everyone_until_public_content_changes(
+    caching, client, resident
+):
     client.force_login(resident)
     InitiativeFactory(status=Status.SUBMITTED, title="Speeltuin aan de haven")
     url = reverse("overview:search") + "?q=speeltuin"
@@ -203,7 +207,7 @@ def test_search_hits_are_kept_for_everyone_until_public_content_changes(kept, cl
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_erased_resident_leaves_no_name_on_kept_pages(kept):
+def test_an_erased_resident_leaves_no_name_on_cached_pages(caching):
     """Erasure by the retention job runs without a request: it renews the pages itself."""
     from accounts.tests.factories import UserFactory
     from initiatives.tests.factories import CommentFactory
@@ -217,8 +221,8 @@ def test_an_erased_resident_leaves_no_name_on_kept_pages(kept):
     assert "Zoë Zonneveld" not in Client().get(url).text
 
 
-def test_each_response_names_its_own_script_nonce(kept, initiative):
-    """The Content-Security-Policy nonce is per response, kept page or not: the script
+def test_each_response_names_its_own_script_nonce(caching, initiative):
+    """The Content-Security-Policy nonce is per response, cached page or not: the script
     tags carry the nonce the header names, never the first visitor's."""
     url = reverse("initiatives:detail", args=[initiative.pk])
     nonces = []
@@ -233,7 +237,7 @@ def test_each_response_names_its_own_script_nonce(kept, initiative):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_filter_form_is_rendered_once_until_its_choices_change(kept):
+def test_a_filter_form_is_rendered_once_until_its_choices_change(caching):
     from initiatives.forms import InitiativeFilterForm
     from neighbourhoods.tests.factories import NeighbourhoodFactory
 
@@ -251,7 +255,7 @@ def test_a_filter_form_is_rendered_once_until_its_choices_change(kept):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signed_in_residents_share_the_list_results_and_see_changes_at_once(kept, resident):
+def test_signed_in_residents_share_the_list_results_and_see_changes_at_once(caching, resident):
     InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
     signed_in = Client()
     signed_in.force_login(resident)
@@ -261,7 +265,7 @@ def test_signed_in_residents_share_the_list_results_and_see_changes_at_once(kept
         Client().get(url, {"sort": "newest"})
     with CaptureQueriesContext(connection) as shared:
         signed_in.get(url, {"sort": "newest"})
-    # The results came from what the visitor's request kept: no initiative was read.
+    # The results came from what the visitor's request cached: no initiative was read.
     assert any("initiatives_initiative" in query["sql"] for query in rendered.captured_queries)
     assert not any("initiatives_initiative" in query["sql"] for query in shared.captured_queries)
     InitiativeFactory(status=Status.SUBMITTED, title="Picknicktafels in het park")
@@ -271,8 +275,8 @@ def test_signed_in_residents_share_the_list_results_and_see_changes_at_once(kept
 
 
 @pytest.mark.django_db(transaction=True)
-def test_kept_parts_are_shared_but_what_is_personal_is_not(kept, resident):
-    """The tender calendar's list is kept for everyone; whether the reader has a company
+def test_cached_parts_are_shared_but_what_is_personal_is_not(caching, resident):
+    """The tender calendar's list is cached for everyone; whether the reader has a company
     profile is theirs alone."""
     from procurement.tests.factories import SupplierMemberFactory, TenderFactory
 
@@ -299,7 +303,7 @@ def test_kept_parts_are_shared_but_what_is_personal_is_not(kept, resident):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_dashboard_is_rendered_once_for_everyone_in_each_language(kept, resident, client):
+def test_the_dashboard_is_rendered_once_for_everyone_in_each_language(caching, resident, client):
     signed_in = Client()
     signed_in.force_login(resident)
     url = reverse("overview:dashboard")
@@ -312,13 +316,15 @@ def test_the_dashboard_is_rendered_once_for_everyone_in_each_language(kept, resi
     english = Client()
     english.post(reverse("set_language"), {"language": "en", "next": url})
     assert "The city in figures" in english.get(url).text
-    # A period that is not valid is answered with its error, not with a kept page.
+    # A period that is not valid is answered with its error, not with a cached page.
     refused = signed_in.get(url, {"start": "gisteren"})
     assert refused.status_code == 400
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_initiative_page_keeps_its_facts_but_not_who_supports_it(kept, resident, other_resident):
+def test_an_initiative_page_caches_its_facts_but_not_who_supports_it(
+    caching, resident, other_resident
+):
     from initiatives.models import Support
 
     initiative = InitiativeFactory(status=Status.SUBMITTED, title="Bankjes aan het water")
@@ -337,8 +343,8 @@ def test_an_initiative_page_keeps_its_facts_but_not_who_supports_it(kept, reside
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_neighbourhood_page_keeps_its_overview_but_not_who_follows_it(
-    kept, resident, other_resident
+def test_a_neighbourhood_page_caches_its_overview_but_not_who_follows_it(
+    caching, resident, other_resident
 ):
     from neighbourhoods.models import NeighbourhoodFollow
     from neighbourhoods.tests.factories import NeighbourhoodFactory

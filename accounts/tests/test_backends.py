@@ -1,5 +1,5 @@
 """The permission check asks once and answers as Django's own would; with Redis the
-answer is kept until roles or permissions change, and never outlives such a change."""
+answer is cached until roles or permissions change, and never outlives such a change."""
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -56,7 +56,7 @@ def test_superusers_have_every_permission():
 
 
 @pytest.fixture
-def kept_permissions(settings, redis_cache):
+def cached_permissions(settings, redis_cache):
     settings.PORTAL_PERMISSION_CACHE_SECONDS = 3600
 
 
@@ -65,7 +65,7 @@ def permission_queries(captured) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_redis_a_persons_permissions_are_asked_once_until_roles_change(kept_permissions):
+def test_with_redis_a_persons_permissions_are_asked_once_until_roles_change(cached_permissions):
     user = StaffFactory()
     user.groups.add(Role.PROCUREMENT_OFFICER.group())
     assert fresh(user).has_perm("procurement.view_supplier")
@@ -77,7 +77,7 @@ def test_with_redis_a_persons_permissions_are_asked_once_until_roles_change(kept
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_role_losing_a_permission_reaches_everyone_who_holds_it(kept_permissions):
+def test_a_role_losing_a_permission_reaches_everyone_who_holds_it(cached_permissions):
     group = Role.PROCUREMENT_OFFICER.group()
     officers = [StaffFactory(), StaffFactory()]
     for officer in officers:
@@ -88,7 +88,7 @@ def test_a_role_losing_a_permission_reaches_everyone_who_holds_it(kept_permissio
 
 
 @pytest.mark.django_db(transaction=True)
-def test_own_permissions_and_becoming_superuser_count_at_once(kept_permissions):
+def test_own_permissions_and_becoming_superuser_count_at_once(cached_permissions):
     user = StaffFactory()
     assert not fresh(user).has_perm("admin.view_logentry")
     user.user_permissions.add(Permission.objects.get(codename="view_logentry"))
@@ -99,7 +99,7 @@ def test_own_permissions_and_becoming_superuser_count_at_once(kept_permissions):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_change_counts_only_once_it_is_committed(kept_permissions):
+def test_a_change_counts_only_once_it_is_committed(cached_permissions):
     user = StaffFactory()
     user.groups.add(Role.PROCUREMENT_OFFICER.group())
     assert fresh(user).has_perm("procurement.view_supplier")
@@ -120,7 +120,7 @@ def test_without_redis_permissions_come_from_the_database(settings, unreachable_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_removing_the_authenticator_app_closes_the_back_office_at_once(kept_permissions):
+def test_removing_the_authenticator_app_closes_the_back_office_at_once(cached_permissions):
     user = StaffFactory()
     give_totp(user)
     assert staff_has_totp(fresh(user))

@@ -54,7 +54,7 @@ def test_signing_out_ends_the_session_in_the_database_and_in_redis(redis_session
     assert response.status_code == 302  # to the sign-in page
 
 
-def test_a_session_is_kept_in_redis_for_minutes_not_for_its_whole_life(redis_sessions, resident):
+def test_a_session_is_cached_in_redis_for_minutes_not_for_its_whole_life(redis_sessions, resident):
     client = Client()
     client.force_login(resident)
     client.get(reverse("notifications:list"))

@@ -1,4 +1,5 @@
 from django import template
+from django.templatetags.cache import CacheNode
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -29,52 +30,78 @@ def join_if_list(value) -> str:
     return value
 
 
-class KeptNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
-        self.nodelist = nodelist
-        self.name = name
-        self.vary_on = vary_on
+# Per response, never shared: the form token and the Content-Security-Policy nonce.
+PLACEHOLDERS = {
+    "csrf_token": public_cache.CSRF_PLACEHOLDER,
+    "csp_nonce": public_cache.NONCE_PLACEHOLDER,
+}
+# Resolved by Django's CacheNode from what PublicCacheNode.render pushes.
+_KEY_PARTS = ("generation", "host", "path", "language")
+
+
+class PublicCacheNode(CacheNode):
+    """Django's ``{% cache %}`` node (its cache, its key from
+    ``make_template_fragment_key``, its get and set) for a part that is the same for
+    everyone. What it adds is what ``{% cache %}`` cannot say: the lifetime and the
+    public content's generation read when the part is rendered, a fragment rendered with
+    placeholders for the response's own CSRF token and script nonce that are swapped
+    back on every response, and no caching without a request, with caching switched off
+    or with the cache unreachable."""
 
     def render(self, context) -> str:
         request = context.get("request")
-        if request is None:
+        if request is None or not public_cache.seconds():
             return self.nodelist.render(context)
-        asked = (
-            self.name.resolve(context),
-            request.get_host(),
-            request.get_full_path(),
-            translation.get_language(),
-            [str(value.resolve(context)) for value in self.vary_on],
-        )
-        token = context.get("csrf_token")
-
-        def rendered() -> str:
-            if token is None:
-                return self.nodelist.render(context)
-            # A form's token is kept as a placeholder: every response gets its own.
-            with context.push(csrf_token=public_cache.CSRF_PLACEHOLDER):
-                return self.nodelist.render(context)
-
-        html = public_cache.kept_while_unchanged(
-            public_cache.key_for("kept-part", *asked), rendered
-        )
-        if token is not None and public_cache.CSRF_PLACEHOLDER in html:
-            html = mark_safe(html.replace(public_cache.CSRF_PLACEHOLDER, str(token)))
-        return html
+        try:
+            generation = public_cache.current_generation()
+        except public_cache.CACHE_ERRORS:
+            return self.nodelist.render(context)
+        # What Django's node resolves: the timeout and the values the key varies on.
+        pushed = {
+            "publiccache": {
+                "seconds": public_cache.seconds(),
+                "generation": generation,
+                "host": request.get_host(),
+                "path": request.get_full_path(),
+                "language": translation.get_language(),
+            }
+        }
+        own = {}  # placeholder -> this response's value
+        for name, placeholder in PLACEHOLDERS.items():
+            value = context.get(name)
+            if value is not None:
+                pushed[name], own[placeholder] = placeholder, value
+        with context.push(**pushed):
+            try:
+                html = super().render(context)
+            except public_cache.CACHE_ERRORS:
+                html = self.nodelist.render(context)
+        for placeholder, value in own.items():
+            if placeholder in html:
+                html = html.replace(placeholder, str(value))
+        return mark_safe(html)
 
 
 @register.tag
-def kept(parser, token):
-    """``{% kept "name" [vary_on ...] %}…{% endkept %}``: a part of a page that is the same
-    for everyone who asks for this address in this language, signed in or not, rendered
-    once while public content is unchanged (``common.public_cache``). Only for parts that
-    hold nothing personal and no script (its nonce). A form that posts may be inside: its
-    token is kept as a placeholder, and every response gets its own."""
+def publiccache(parser, token):
+    """``{% publiccache name [vary_on ...] %}…{% endpubliccache %}``: Django's
+    ``{% cache publiccache.seconds name publiccache.generation publiccache.host
+    publiccache.path publiccache.language [vary_on ...] %}`` for a part of a page that is
+    the same for everyone who asks for this address in this language, signed in or not,
+    rendered once while public content is unchanged (``common.public_cache``): a change
+    moves the generation on, and with it the key. Only for parts that hold nothing
+    personal. A form that posts or a script may be inside: the token and the nonce are
+    cached as placeholders, and every response gets its own."""
     bits = token.split_contents()
     if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% kept %} needs a name.")
-    nodelist = parser.parse(("endkept",))
+        raise template.TemplateSyntaxError("{% publiccache %} needs a name.")
+    nodelist = parser.parse(("endpubliccache",))
     parser.delete_first_token()
-    return KeptNode(
-        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    return PublicCacheNode(
+        nodelist,
+        parser.compile_filter("publiccache.seconds"),
+        bits[1],  # as with {% cache %}, the fragment's name is not a variable
+        [parser.compile_filter(f"publiccache.{part}") for part in _KEY_PARTS]
+        + [parser.compile_filter(bit) for bit in bits[2:]],
+        None,  # Django's choice: the "template_fragments" cache if there is one, else default
     )

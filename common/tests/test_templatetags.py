@@ -1,5 +1,10 @@
 import pytest
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.template import Context, Template, TemplateSyntaxError
+from django.utils import translation
 
+from common import public_cache
 from common.templatetags.portal_tags import button_variant
 
 
@@ -16,10 +21,67 @@ def test_only_the_main_action_looks_primary(tags, variant):
     assert button_variant(tags) == variant
 
 
-def test_kept_needs_a_name_and_renders_plainly_without_a_request():
-    from django.template import Context, Template, TemplateSyntaxError
-
+def test_publiccache_needs_a_name_and_renders_plainly_without_a_request():
     with pytest.raises(TemplateSyntaxError):
-        Template("{% load portal_tags %}{% kept %}x{% endkept %}")
-    template = Template('{% load portal_tags %}{% kept "part" %}{{ word }}{% endkept %}')
+        Template("{% load portal_tags %}{% publiccache %}x{% endpubliccache %}")
+    template = Template(
+        "{% load portal_tags %}{% publiccache part %}{{ word }}{% endpubliccache %}"
+    )
     assert template.render(Context({"word": "hallo"})) == "hallo"
+
+
+PART = Template(
+    "{% load portal_tags %}{% publiccache part kind %}"
+    "{{ word }} {{ csrf_token }} {{ csp_nonce }}{% endpubliccache %}"
+)
+
+
+def _render(request, **values) -> str:
+    return PART.render(Context({"request": request, "kind": "visitor", **values}))
+
+
+def test_publiccache_is_djangos_fragment_cache_keyed_by_the_generation(settings, rf):
+    """The key is Django's ``make_template_fragment_key`` of the part's name, the public
+    content's generation, the host, the address, the language and what the template adds;
+    the fragment is stored with placeholders, and every response gets its own token and
+    nonce in their place."""
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 60
+    request = rf.get("/initiatieven/?pagina=2")
+    first = _render(request, word="bankje", csrf_token="token-one", csp_nonce="nonce-one")
+    assert first == "bankje token-one nonce-one"
+    key = make_template_fragment_key(
+        "part",
+        [
+            public_cache.current_generation(),
+            "testserver",
+            "/initiatieven/?pagina=2",
+            translation.get_language(),
+            "visitor",
+        ],
+    )
+    stored = cache.get(key)
+    assert stored == f"bankje {public_cache.CSRF_PLACEHOLDER} {public_cache.NONCE_PLACEHOLDER}"
+    # Served from the cache (the word is not read again), with this response's own values.
+    again = _render(request, word="bank", csrf_token="token-two", csp_nonce="nonce-two")
+    assert again == "bankje token-two nonce-two"
+    # Public content changed: a new generation, a new key.
+    public_cache.bump()
+    assert _render(request, word="bank", csrf_token="t", csp_nonce="n") == "bank t n"
+    # Another address is another part.
+    other = rf.get("/initiatieven/")
+    assert _render(other, word="plein", csrf_token="t", csp_nonce="n") == "plein t n"
+
+
+def test_publiccache_renders_every_time_when_switched_off(rf):
+    request = rf.get("/")
+    assert _render(request, word="een", csrf_token="t", csp_nonce="n") == "een t n"
+    assert _render(request, word="twee", csrf_token="t", csp_nonce="n") == "twee t n"
+
+
+def test_publiccache_renders_every_time_when_the_cache_is_unreachable(
+    settings, rf, unreachable_cache
+):
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 60
+    request = rf.get("/")
+    assert _render(request, word="een", csrf_token="t", csp_nonce="n") == "een t n"
+    assert _render(request, word="twee", csrf_token="t", csp_nonce="n") == "twee t n"

@@ -303,7 +303,7 @@ def test_dashboard_query_count_is_the_same_for_1_and_many(client, settings):
     assert count_queries(client, reverse("overview:dashboard")) == one
 
 
-def test_dashboard_figures_are_kept_for_a_while_and_say_when(client, settings):
+def test_dashboard_figures_are_cached_for_a_while_and_say_when(client, settings):
     settings.PORTAL_DASHBOARD_CACHE_SECONDS = 600
     make_world(2)
     first = count_queries(client, reverse("overview:dashboard"))

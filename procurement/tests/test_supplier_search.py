@@ -1,5 +1,5 @@
 """The officers' supplier search in the back office: what it finds, who may use it, bad
-input, and that kept results never outlive a change."""
+input, and that cached results never outlive a change."""
 
 from datetime import timedelta
 
@@ -171,15 +171,15 @@ def test_query_count_is_the_same_for_one_supplier_and_many(client, officer):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_kept_results_are_renewed_when_a_supplier_changes(client, officer, settings):
+def test_cached_results_are_renewed_when_a_supplier_changes(client, officer, settings):
     settings.PORTAL_VISITOR_CACHE_SECONDS = 60
     supplier = SupplierFactory(name="Wegenbouw Eemdal", codes=["45233000"])
     assert "Wegenbouw Eemdal" in found(client, cpv="45")
     with CaptureQueriesContext(connection) as rendered:
         found(client, q="Wegenbouw")
-    with CaptureQueriesContext(connection) as kept:
+    with CaptureQueriesContext(connection) as cached:
         found(client, q="Wegenbouw")
-    assert len(kept) < len(rendered)  # the second time the results come from the cache
+    assert len(cached) < len(rendered)  # the second time the results come from the cache
     supplier.name = "Wegen en Water Eemdal"
     supplier.save()
     content = found(client, cpv="45")
@@ -189,7 +189,7 @@ def test_kept_results_are_renewed_when_a_supplier_changes(client, officer, setti
     emptied = found(client, cpv="45")
     assert "Wegen en Water Eemdal" not in emptied
     assert "0 leveranciers gevonden" in emptied
-    # Kept per language: the English page has English labels.
+    # Cached per language: the English page has English labels.
     client.post(reverse("set_language"), {"language": "en", "next": SEARCH})
     assert "suppliers found" in found(client, cpv="45")
 

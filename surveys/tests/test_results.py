@@ -201,14 +201,14 @@ def test_closing_a_survey_computes_its_results_in_every_language(
     assert not [q for q in queries if "surveys_answer" in q["sql"]]
 
 
-def test_removing_a_response_recomputes_the_kept_results(
+def test_removing_a_response_recomputes_the_cached_results(
     client, django_capture_on_commit_callbacks
 ):
     survey = published()
     question = QuestionFactory(survey=survey)
     answer(question, [7, 7, 10])
     url = reverse("surveys:results", args=[survey.slug])
-    assert "8,0" in client.get(url).text  # mean of 7, 7 and 10, now kept
+    assert "8,0" in client.get(url).text  # mean of 7, 7 and 10, now cached
     with django_capture_on_commit_callbacks(execute=True):
         Response.objects.filter(answers__value_number=10).delete()
     page = client.get(url)

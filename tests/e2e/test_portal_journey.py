@@ -183,22 +183,22 @@ def test_portal_pages_have_no_axe_violations(
         assert_accessible(page)
 
 
-def test_kept_pages_serve_visitors_forms_that_work_and_show_changes_at_once(
+def test_cached_pages_serve_visitors_forms_that_work_and_show_changes_at_once(
     page: Page, browser, live_server, settings, assert_accessible
 ):
-    """Public pages kept for visitors (common.public_cache), in Chromium: a second visitor
-    gets the kept pages, their scripts run under the Content-Security-Policy, the language
+    """Public pages cached for visitors (common.public_cache), in Chromium: a second visitor
+    gets the cached pages, their scripts run under the Content-Security-Policy, the language
     switch (a form with its own token) works, and a new initiative shows at once."""
     settings.PORTAL_VISITOR_CACHE_SECONDS = 60
     _some_of_everything()
     first_visitor = browser.new_page()
     for path in ("/initiatieven/", "/zoeken/"):
-        first_visitor.goto(live_server.url + path)  # rendered and kept
+        first_visitor.goto(live_server.url + path)  # rendered and cached
     first_visitor.close()
     console = []
     page.on("console", lambda message: console.append(message.text))
 
-    # The kept search page's script runs (its nonce is this response's): results as one types.
+    # The cached search page's script runs (its nonce is this response's): results as one types.
     page.goto(live_server.url + "/zoeken/")
     page.get_by_label("Zoek naar").fill("havenplein")
     results = page.locator("#search-results")

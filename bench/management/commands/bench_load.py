@@ -220,7 +220,7 @@ class Command(BaseCommand):
         return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
     def _queries(self, path: str, cookie: str) -> str:
-        """Queries per request: when what can be kept is kept (the page for visitors,
+        """Queries per request: when what can be cached is cached (the page for visitors,
         the parts that are the same for everyone for those signed in), and when all of
         it is rendered."""
         headers = {"HTTP_COOKIE": cookie} if cookie else {}
@@ -308,14 +308,14 @@ class Command(BaseCommand):
         lines = [
             "Visitors (not signed in; the officer signed in):",
             "",
-            "| page | queries kept / rendered | p50 ms | p95 ms | requests/s | "
+            "| page | queries cached / rendered | p50 ms | p95 ms | requests/s | "
             "share of baseline | non-2xx |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
             *self._rows(visitors),
             "",
-            "Signed-in resident (their page rendered for them around the kept parts):",
+            "Signed-in resident (their page rendered for them around the cached parts):",
             "",
-            "| page | queries kept / rendered | p50 ms | p95 ms | requests/s | share of baseline "
+            "| page | queries cached / rendered | p50 ms | p95 ms | requests/s | share of baseline "
             "| non-2xx |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
             *self._rows(residents),

@@ -56,9 +56,9 @@ class Command(BaseCommand):
             ("search 'buurtfeest havenplein'", "/zoeken/?q=buurtfeest+havenplein"),
             ("search, no hits", "/zoeken/?q=xylofoonorkest"),
             ("dashboard, 12 months, computed", "/cijfers/", "cold"),
-            ("dashboard, 12 months, kept (<10 min)", "/cijfers/"),
+            ("dashboard, 12 months, cached (<10 min)", "/cijfers/"),
             ("dashboard, 3 years, computed", three_years, "cold"),
-            ("dashboard, 3 years, kept (<10 min)", three_years),
+            ("dashboard, 3 years, cached (<10 min)", three_years),
         ]
         client = Client(HTTP_HOST="localhost")
         self.stdout.write(f"{'page':38} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
@@ -83,7 +83,7 @@ class Command(BaseCommand):
 
     def _supplier_search(self, repeat: int) -> None:
         """The officers' supplier search itself, as its page computes it when nothing is
-        kept (``SupplierSearchForm.results``): the number of matches, the ids of the first
+        cached (``SupplierSearchForm.results``): the number of matches, the ids of the first
         50 by name, those suppliers, and their valid certificates."""
         searches = [
             ("suppliers: CPV 45 subtree, small", {"cpv": "45", "size": "small"}),

@@ -71,7 +71,7 @@ class Command(BaseCommand):
     def _time_results(self, survey: Survey, repeat: int) -> None:
         """While open, every visit aggregates the answers anew. Closing computes the
         results in every language (precomputed); the first visit after that renders
-        them, and later visits get the kept rendering too."""
+        them, and later visits get the cached rendering too."""
         self._time_page(survey, repeat, "results page while open, computed every visit")
         started = time.perf_counter()
         actions.close_survey(survey=survey)  # eager tasks: the precomputing runs here

@@ -1,4 +1,4 @@
-"""The parts of an initiative's page that are the same for everyone are kept while
+"""The parts of an initiative's page that are the same for everyone are cached while
 nothing changes, for residents as for visitors: each person still gets their own form
 token in the comments' reply forms, a hidden comment's reason reaches its author only,
 and a new comment or another contact person shows at once."""
@@ -21,7 +21,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
-def kept(settings):
+def caching(settings):
     settings.PORTAL_VISITOR_CACHE_SECONDS = 60
 
 
@@ -41,7 +41,7 @@ def signed_in(person) -> Client:
 def test_each_resident_replies_with_their_own_token(discussed):
     url = discussed.get_absolute_url()
     first, second = signed_in(UserFactory()), signed_in(UserFactory())
-    first.get(url)  # renders and keeps the comments for everyone signed in
+    first.get(url)  # renders and caches the comments for everyone signed in
     page = second.get(url).text
     tokens = set(TOKEN.findall(page))
     assert public_cache.CSRF_PLACEHOLDER not in page
@@ -53,7 +53,7 @@ def test_each_resident_replies_with_their_own_token(discussed):
         {"text": "Ik help mee", "parent": top.pk, "csrfmiddlewaretoken": tokens.pop()},
     )
     assert reply.status_code == 302
-    assert "Ik help mee" in first.get(url).text  # the kept comments were renewed
+    assert "Ik help mee" in first.get(url).text  # the cached comments were renewed
 
 
 def test_a_hidden_comments_reason_reaches_its_author_only(discussed):
@@ -67,7 +67,7 @@ def test_a_hidden_comments_reason_reaches_its_author_only(discussed):
         assert "Iets grofs" not in Client().get(url).text
 
 
-def test_visitors_and_residents_keep_their_own_version(discussed):
+def test_visitors_and_residents_get_their_own_version(discussed):
     url = discussed.get_absolute_url()
     resident = signed_in(UserFactory())
     for _round in range(2):
