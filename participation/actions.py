@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,10 +33,6 @@ TEAM = "participation_team"
 COUNCIL = "participation_council"
 DECISIONS = "participation_decisions"
 STAFF = "participation_staff"
-
-
-def is_council_member(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=Role.COUNCIL_MEMBER.value).exists()
 
 
 # --- processes -------------------------------------------------------------------------
@@ -146,16 +141,8 @@ def decide_membership(
     )
 
 
-def may_write_log(team: TaskTeam, user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    if team.is_managed_by(user):
-        return True
-    return any(m.user_id == user.pk and m.may_write_log for m in team.memberships.all())
-
-
 def add_log_entry(*, team: TaskTeam, by: User, text: str) -> TeamLogEntry:
-    if not may_write_log(team, by):
+    if not team.log_may_be_written_by(by):
         raise PermissionDenied
     return TeamLogEntry.objects.create(team=team, author=by, text=text)
 
@@ -164,7 +151,7 @@ def add_log_entry(*, team: TaskTeam, by: User, text: str) -> TeamLogEntry:
 
 
 def ask_council_question(*, user: User, question: str, context: str) -> CouncilQuestion:
-    if not is_council_member(user):
+    if not CouncilQuestion.may_be_asked_by(user):
         raise PermissionDenied
     asked = CouncilQuestion.objects.create(asked_by=user, question=question, context=context)
     researchers = User.objects.filter(groups__name=Role.RESEARCHER.value, is_active=True)
@@ -288,18 +275,6 @@ def answer_from_results(survey) -> bool:
             ),
         )
     return bool(updated)
-
-
-def council_questions_per_year() -> dict[int, int]:
-    """For the indicator page: how often the council asked the panel a question."""
-    rows = (
-        CouncilQuestion.objects.exclude(status=CouncilQuestion.Status.DECLINED)
-        .annotate(year=ExtractYear("created_at"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    )
-    return dict(rows)
 
 
 # --- decisions ---------------------------------------------------------------------------
