@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from common import workdays
 from initiatives.models import (
     Attachment,
@@ -38,23 +38,6 @@ MODERATION = "comment_moderation"
 HIDDEN = "comment_hidden"
 
 REMIND_WORKING_DAYS_BEFORE = 2
-
-
-def _admin_url(initiative: Initiative) -> str:
-    """Where staff handle the initiative (notifications to civil servants link here)."""
-    return reverse("admin:initiatives_initiative_change", args=[initiative.pk])
-
-
-def _initiators(initiative: Initiative) -> list[User]:
-    return [initiative.initiator, *initiative.co_initiators.all()]
-
-
-def _followers(initiative: Initiative) -> list[User]:
-    return [follow.user for follow in initiative.follows.select_related("user")]
-
-
-def _locked(initiative: Initiative) -> Initiative:
-    return Initiative.objects.select_for_update().select_related("theme").get(pk=initiative.pk)
 
 
 def add_attachments(
@@ -92,7 +75,7 @@ def remove_attachments(*, initiative: Initiative, tokens: Iterable[str]) -> int:
 @transaction.atomic
 def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
     """The initiator hands the draft to the municipality; the answer term starts."""
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=Status.SUBMITTED, by=by, message="", as_staff=False)
     Follow.objects.get_or_create(initiative=initiative, user=by)
     area_manager = initiative.neighbourhood.area_manager
@@ -101,7 +84,7 @@ def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
         kind=STAFF,
         dedupe_key=f"initiative:{initiative.pk}:submitted",
         message=lambda: _("New initiative to handle: %(title)s") % {"title": initiative.title},
-        url=_admin_url(initiative),
+        url=initiative.get_admin_url(),
         subject=initiative,
     )
     return change
@@ -113,11 +96,11 @@ def change_initiative_status(
 ) -> StatusChange:
     """A civil servant moves the initiative along the workflow with a public message;
     the initiators and followers hear of it."""
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=to, by=by, message=message, as_staff=True)
     status_label = Status(to).label
     notify_each(
-        [*_initiators(initiative), *_followers(initiative)],
+        [*initiative.initiators(), *initiative.followers()],
         kind=UPDATE,
         dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
@@ -137,10 +120,10 @@ def answer_question(*, initiative: Initiative, by: User, message: str) -> Status
     review and the assignee hears of it."""
     if not message.strip():
         raise WorkflowError(_("Write your answer."))
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=Status.IN_REVIEW, by=by, message=message, as_staff=False)
     notify_each(
-        [initiative.assignee, *_followers(initiative)],
+        [initiative.assignee, *initiative.followers()],
         kind=UPDATE,
         dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
@@ -156,10 +139,10 @@ def answer_question(*, initiative: Initiative, by: User, message: str) -> Status
 @transaction.atomic
 def withdraw_initiative(*, initiative: Initiative, by: User, message: str) -> StatusChange:
     """The initiators stop before a decision. Supporters and followers hear of it."""
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=Status.WITHDRAWN, by=by, message=message, as_staff=False)
     notify_each(
-        [initiative.assignee, *_initiators(initiative), *_followers(initiative)],
+        [initiative.assignee, *initiative.initiators(), *initiative.followers()],
         kind=UPDATE,
         dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
@@ -219,7 +202,7 @@ def post_comment(
             raise WorkflowError(_("You cannot reply to this comment."))
         parent = parent.parent or parent
     comment = Comment.objects.create(initiative=initiative, author=author, text=text, parent=parent)
-    recipients = _initiators(initiative)
+    recipients = initiative.initiators()
     if parent is not None:
         recipients.append(parent.author)
     notify_each(
@@ -290,7 +273,7 @@ def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by:
                 _("%(name)s assigned “%(title)s” to you.")
                 % {"name": by.public_name, "title": initiative.title}
             ),
-            url=_admin_url(initiative),
+            url=initiative.get_admin_url(),
             subject=initiative,
             skip=by,
         )
@@ -362,7 +345,7 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
                 _("The answer to “%(title)s” is due on %(date)s.")
                 % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
             ),
-            url=_admin_url(initiative),
+            url=initiative.get_admin_url(),
             subject=initiative,
         )
         sent += 1
@@ -379,23 +362,11 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
                 _("Overdue: the answer to “%(title)s” was due on %(date)s.")
                 % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
             ),
-            url=_admin_url(initiative),
+            url=initiative.get_admin_url(),
             subject=initiative,
         )
         sent += 1
     return sent
-
-
-def moderators() -> list[User]:
-    """Active staff who may moderate comments (directly, through a group, or superuser)."""
-    perm = Q(user_permissions__codename="moderate_comment") | Q(
-        groups__permissions__codename="moderate_comment"
-    )
-    return list(
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(perm | Q(is_superuser=True) | Q(groups__name=Role.INITIATIVE_BROKER.value))
-        .distinct()
-    )
 
 
 def summarise_moderation_queue(*, today: date | None = None) -> int:
@@ -404,7 +375,7 @@ def summarise_moderation_queue(*, today: date | None = None) -> int:
     waiting = Comment.objects.awaiting_moderation().count()
     if not waiting:
         return 0
-    people = moderators()
+    people = Comment.moderators()
     notify_each(
         people,
         kind=MODERATION,
