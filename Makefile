@@ -17,6 +17,7 @@ run: setup
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	DEBUG=true $(PY) -m mypy
 
 check: setup
 	DEBUG=true $(PY) manage.py check
