@@ -3,7 +3,9 @@ transaction and tells the people concerned through the notifications kernel."""
 
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -258,6 +260,13 @@ def dismiss_reports(*, comment: Comment) -> int:
     return comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
 
 
+def _assigned_message(by: User, initiative: Initiative) -> str:
+    return _("%(name)s assigned “%(title)s” to you.") % {
+        "name": by.public_name,
+        "title": initiative.title,
+    }
+
+
 @transaction.atomic
 def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by: User) -> int:
     """Make a civil servant responsible for answering; they hear of it unless they
@@ -269,10 +278,7 @@ def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by:
             [assignee],
             kind=STAFF,
             dedupe_key=f"initiative:{initiative.pk}:assigned:{assignee.pk}:{timezone.now():%Y%m%d%H%M%S}",
-            message=lambda initiative=initiative: (
-                _("%(name)s assigned “%(title)s” to you.")
-                % {"name": by.public_name, "title": initiative.title}
-            ),
+            message=partial(_assigned_message, by, initiative),
             url=initiative.get_admin_url(),
             subject=initiative,
             skip=by,
@@ -298,7 +304,9 @@ def invite_co_initiator(
 @transaction.atomic
 def accept_invitation(*, invitation: CoInitiatorInvitation, user: User) -> None:
     """The invited person, signed in with the invited address, joins the initiative."""
-    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
         raise WorkflowError(_("Sign in with the email address this invitation was sent to."))
     updated = CoInitiatorInvitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True
@@ -322,6 +330,24 @@ def sign_up_for_market(*, initiative: Initiative, event: Event, by: User) -> boo
     return True
 
 
+def _due_date(initiative: Initiative) -> str:
+    return initiative.response_due.strftime("%d-%m-%Y") if initiative.response_due else ""
+
+
+def _due_soon_message(initiative: Initiative) -> str:
+    return _("The answer to “%(title)s” is due on %(date)s.") % {
+        "title": initiative.title,
+        "date": _due_date(initiative),
+    }
+
+
+def _overdue_message(initiative: Initiative) -> str:
+    return _("Overdue: the answer to “%(title)s” was due on %(date)s.") % {
+        "title": initiative.title,
+        "date": _due_date(initiative),
+    }
+
+
 def remind_about_deadlines(*, today: date | None = None) -> int:
     """Daily: the assignee hears of answers due in two working days; overdue initiatives
     go to the theme's team lead (or the area manager). At most once per person per day
@@ -341,10 +367,7 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
             [initiative.assignee],
             kind=STAFF,
             dedupe_key=f"initiative:{initiative.pk}:due-soon:{today.isoformat()}",
-            message=lambda initiative=initiative: (
-                _("The answer to “%(title)s” is due on %(date)s.")
-                % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
-            ),
+            message=partial(_due_soon_message, initiative),
             url=initiative.get_admin_url(),
             subject=initiative,
         )
@@ -358,10 +381,7 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
             [lead, initiative.assignee],
             kind=STAFF,
             dedupe_key=f"initiative:{initiative.pk}:overdue:{today.isoformat()}",
-            message=lambda initiative=initiative: (
-                _("Overdue: the answer to “%(title)s” was due on %(date)s.")
-                % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
-            ),
+            message=partial(_overdue_message, initiative),
             url=initiative.get_admin_url(),
             subject=initiative,
         )

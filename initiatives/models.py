@@ -383,8 +383,8 @@ class Initiative(models.Model):
         """Where staff handle the initiative (notifications to civil servants link here)."""
         return reverse("admin:initiatives_initiative_change", args=[self.pk])
 
-    def initiators(self) -> list[User]:
-        """The initiator and the co-initiators."""
+    def initiators(self) -> list[User | None]:
+        """The initiator (None once their account is erased) and the co-initiators."""
         return [self.initiator, *self.co_initiators.all()]
 
     def followers(self) -> list[User]:

@@ -4,6 +4,7 @@ the notifications kernel."""
 
 import enum
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -263,6 +264,14 @@ def cancel_rsvp(*, event: Event, user: User) -> bool:
     return bool(deleted)
 
 
+def _reminder_message(event: Event) -> str:
+    return _("Tomorrow: %(title)s, %(time)s at %(location)s") % {
+        "title": event.title,
+        "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
+        "location": event.location,
+    }
+
+
 def remind_event_attendees(*, today: date | None = None) -> int:
     """Daily: everyone who said they will come to an event tomorrow gets a reminder,
     once (the dedupe key is per event)."""
@@ -280,14 +289,7 @@ def remind_event_attendees(*, today: date | None = None) -> int:
             attendees,
             kind=EVENT_REMINDER,
             dedupe_key=f"event:{event.pk}:reminder",
-            message=lambda event=event: (
-                _("Tomorrow: %(title)s, %(time)s at %(location)s")
-                % {
-                    "title": event.title,
-                    "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
-                    "location": event.location,
-                }
-            ),
+            message=partial(_reminder_message, event),
             url=event.get_absolute_url(),
             subject=event,
         )

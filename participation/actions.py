@@ -2,6 +2,7 @@
 decisions list. Each action checks who may do it, writes in one transaction and tells
 the people concerned through the notifications kernel."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from neighbourhoods.models import NeighbourhoodFollow
+from neighbourhoods.models import Neighbourhood, NeighbourhoodFollow
 from notifications.service import notify_each
 from participation.models import (
     CouncilQuestion,
@@ -25,6 +26,7 @@ from participation.models import (
     TaskTeam,
     TeamLogEntry,
     TeamMembership,
+    Topic,
 )
 from surveys.models import Question, Survey
 
@@ -181,7 +183,7 @@ def revise_council_question(
     )
 
 
-def _tell_member(asked: CouncilQuestion, key: str, message) -> None:
+def _tell_member(asked: CouncilQuestion, key: str, message: Callable[[], str]) -> None:
     notify_each(
         [asked.asked_by],
         kind=COUNCIL,
@@ -207,7 +209,7 @@ def review_council_question(*, asked: CouncilQuestion, outcome: str, message: st
     asked.status = outcome
     asked.researcher_message = message.strip()
     asked.save(update_fields=["status", "researcher_message"])
-    texts = {
+    texts: dict[str, Callable[[], str]] = {
         CouncilQuestion.Status.ACCEPTED: lambda: _(
             "Your question to the panel is accepted: “%(question)s”"
         ),
@@ -226,7 +228,7 @@ def review_council_question(*, asked: CouncilQuestion, outcome: str, message: st
 
 
 @transaction.atomic
-def create_panel_poll(*, asked: CouncilQuestion):
+def create_panel_poll(*, asked: CouncilQuestion) -> Survey:
     """Turn an accepted question into a panel poll the researcher then completes in the
     surveys app (questions, sample, sending). Opens tomorrow, runs two weeks."""
     if asked.status != CouncilQuestion.Status.ACCEPTED or asked.survey_id:
@@ -256,7 +258,7 @@ def create_panel_poll(*, asked: CouncilQuestion):
     return survey
 
 
-def answer_from_results(survey) -> bool:
+def answer_from_results(survey: Survey) -> bool:
     """Called by the surveys app when results are published: the council question behind
     the poll is answered, its member told, and the question and result become public."""
     asked = CouncilQuestion.objects.filter(survey=survey).select_related("asked_by").first()
@@ -280,11 +282,15 @@ def answer_from_results(survey) -> bool:
 # --- decisions ---------------------------------------------------------------------------
 
 
-def follow_decisions(*, user: User, topic=None, neighbourhood=None) -> None:
+def follow_decisions(
+    *, user: User, topic: Topic | None = None, neighbourhood: Neighbourhood | None = None
+) -> None:
     DecisionFollow.objects.get_or_create(user=user, topic=topic, neighbourhood=neighbourhood)
 
 
-def unfollow_decisions(*, user: User, topic=None, neighbourhood=None) -> None:
+def unfollow_decisions(
+    *, user: User, topic: Topic | None = None, neighbourhood: Neighbourhood | None = None
+) -> None:
     DecisionFollow.objects.filter(user=user, topic=topic, neighbourhood=neighbourhood).delete()
 
 

@@ -1,8 +1,11 @@
 """What suppliers and procurement officers do: registering, interest, the calendar's
 changes and who hears of them, the invitation list of a private procedure."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +17,7 @@ from procurement.models import (
     MAX_SHORTLIST,
     MIN_SHORTLIST,
     Certificate,
+    CpvCode,
     Interest,
     Supplier,
     SupplierMember,
@@ -38,7 +42,7 @@ class DuplicateKvK(ProcurementError):
 
 
 @transaction.atomic
-def register_supplier(*, user: User, supplier: Supplier, cpv_codes) -> Supplier:
+def register_supplier(*, user: User, supplier: Supplier, cpv_codes: Iterable[CpvCode]) -> Supplier:
     """The person registering becomes the first team member. The KvK number's unique
     constraint decides when two people register the same company at once."""
     if SupplierMember.objects.filter(user=user).exists():
@@ -67,7 +71,9 @@ def invite_colleague(*, supplier: Supplier, email: str, by: User) -> TeamInvitat
 
 @transaction.atomic
 def accept_team_invitation(*, invitation: TeamInvitation, user: User) -> None:
-    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
         raise ProcurementError(_("Sign in with the email address this invitation was sent to."))
     if SupplierMember.objects.filter(user=user).exists():
         raise ProcurementError(_("You already manage a supplier."))
@@ -148,6 +154,15 @@ def save_invitation_list(
     return created
 
 
+def _expiry_message(certificate: Certificate) -> str:
+    return _(
+        "Your certificate %(kind)s expires on %(date)s. Upload the new one in your profile."
+    ) % {
+        "kind": certificate.get_kind_display(),
+        "date": certificate.valid_until.strftime("%d-%m-%Y"),
+    }
+
+
 def remind_expiring_certificates(*, today: date | None = None) -> int:
     """Daily: a supplier's team hears, once per certificate and expiry date, that a
     certificate expires within 30 days."""
@@ -161,16 +176,7 @@ def remind_expiring_certificates(*, today: date | None = None) -> int:
             certificate.supplier.team_members(),
             kind=CERTIFICATES,
             dedupe_key=f"certificate:{certificate.pk}:{certificate.valid_until.isoformat()}",
-            message=lambda certificate=certificate: (
-                _(
-                    "Your certificate %(kind)s expires on %(date)s. "
-                    "Upload the new one in your profile."
-                )
-                % {
-                    "kind": certificate.get_kind_display(),
-                    "date": certificate.valid_until.strftime("%d-%m-%Y"),
-                }
-            ),
+            message=partial(_expiry_message, certificate),
             url="/inkoop/leverancier/",
             subject=certificate.supplier,
         )

@@ -3,7 +3,9 @@ Celery tasks in batches (``surveys/tasks.py``); these functions decide who and w
 
 import random
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -64,7 +66,7 @@ def draw_sample(
     size = min(size, len(pool))
     if size <= 0:
         return 0
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    groups: dict[tuple[int | None, str | None], list[Mapping[str, Any]]] = defaultdict(list)
     for member in pool:
         key = (
             member["neighbourhood_id"] if stratify_neighbourhood else None,
@@ -110,7 +112,7 @@ def _finish_token(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def _invite(members: list[tuple], survey: Survey) -> int:
+def _invite(members: list[tuple[int, int, str]], survey: Survey) -> int:
     created = 0
     for member_id, neighbourhood_id, age_band in members:
         try:
@@ -182,10 +184,10 @@ def _compute_results_after_commit(survey_ids: list[int]) -> None:
         precompute_results.delay_on_commit(survey_id)
 
 
-_ON_RESULTS_PUBLISHED: list = []
+_ON_RESULTS_PUBLISHED: list[Callable[[Survey], object]] = []
 
 
-def on_results_published(callback) -> None:
+def on_results_published(callback: Callable[[Survey], object]) -> None:
     """Another app wants to act when a survey's results go public (the participation
     app answers the council question behind a panel poll); surveys never imports it."""
     if callback not in _ON_RESULTS_PUBLISHED:
