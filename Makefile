@@ -19,6 +19,7 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	.venv/bin/lint-imports
+	DEBUG=true $(PY) -m mypy
 
 check: setup
 	DEBUG=true $(PY) manage.py check

@@ -104,7 +104,7 @@ def seed(demo: DemoContext) -> None:
         if role == Role.AREA_MANAGER:
             demo.extra["area_managers"].append(user)
         secret, recovery = _totp(user)
-        demo.logins.append(DemoLogin(user.email, role.label, secret, recovery))
+        demo.logins.append(DemoLogin(user.email, str(role.label), secret, recovery))
 
     admin = _user(f"beheerder@{DEMO_DOMAIN}", "Functioneel beheerder", staff=True, superuser=True)
     demo.superuser = admin

@@ -1,5 +1,7 @@
 """The people who use the portal and their roles."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -90,7 +92,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")

@@ -17,7 +17,9 @@ class PortalLanguageMiddleware:
 
     def __call__(self, request: HttpRequest):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = (
+            chosen if chosen is not None and chosen in self.supported else settings.LANGUAGE_CODE
+        )
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

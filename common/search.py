@@ -16,6 +16,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, migrations
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 
 MAX_WORDS = 10
 PER_KIND = 8
@@ -37,10 +38,10 @@ def register_fields(label: str, primary: list[str], secondary: list[str]) -> Non
     SEARCHED_FIELDS[label] = (primary, secondary)
 
 
-def search_vector(primary: list[str], secondary: list[str]) -> SearchVector:
+def search_vector(primary: list[str], secondary: list[str]) -> SearchVector | CombinedExpression:
     """The weighted Dutch document of a row. The GIN index of each searched table is
     built on exactly this expression (``search_index``), so PostgreSQL can use it."""
-    vector = SearchVector(*primary, weight="A", config="dutch")
+    vector: SearchVector | CombinedExpression = SearchVector(*primary, weight="A", config="dutch")
     if secondary:
         vector += SearchVector(*secondary, weight="B", config="dutch")
     return vector

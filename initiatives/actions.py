@@ -3,14 +3,16 @@ transaction and tells the people concerned through the notifications kernel."""
 
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from common import workdays
 from initiatives.models import (
     Attachment,
@@ -38,23 +40,6 @@ MODERATION = "comment_moderation"
 HIDDEN = "comment_hidden"
 
 REMIND_WORKING_DAYS_BEFORE = 2
-
-
-def _admin_url(initiative: Initiative) -> str:
-    """Where staff handle the initiative (notifications to civil servants link here)."""
-    return reverse("admin:initiatives_initiative_change", args=[initiative.pk])
-
-
-def _initiators(initiative: Initiative) -> list[User]:
-    return [initiative.initiator, *initiative.co_initiators.all()]
-
-
-def _followers(initiative: Initiative) -> list[User]:
-    return [follow.user for follow in initiative.follows.select_related("user")]
-
-
-def _locked(initiative: Initiative) -> Initiative:
-    return Initiative.objects.select_for_update().select_related("theme").get(pk=initiative.pk)
 
 
 def add_attachments(
@@ -92,7 +77,7 @@ def remove_attachments(*, initiative: Initiative, tokens: Iterable[str]) -> int:
 @transaction.atomic
 def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
     """The initiator hands the draft to the municipality; the answer term starts."""
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=Status.SUBMITTED, by=by, message="", as_staff=False)
     Follow.objects.get_or_create(initiative=initiative, user=by)
     area_manager = initiative.neighbourhood.area_manager
@@ -101,7 +86,7 @@ def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
         kind=STAFF,
         dedupe_key=f"initiative:{initiative.pk}:submitted",
         message=lambda: _("New initiative to handle: %(title)s") % {"title": initiative.title},
-        url=_admin_url(initiative),
+        url=initiative.get_admin_url(),
         subject=initiative,
     )
     return change
@@ -113,11 +98,11 @@ def change_initiative_status(
 ) -> StatusChange:
     """A civil servant moves the initiative along the workflow with a public message;
     the initiators and followers hear of it."""
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=to, by=by, message=message, as_staff=True)
     status_label = Status(to).label
     notify_each(
-        [*_initiators(initiative), *_followers(initiative)],
+        [*initiative.initiators(), *initiative.followers()],
         kind=UPDATE,
         dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
@@ -137,10 +122,10 @@ def answer_question(*, initiative: Initiative, by: User, message: str) -> Status
     review and the assignee hears of it."""
     if not message.strip():
         raise WorkflowError(_("Write your answer."))
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=Status.IN_REVIEW, by=by, message=message, as_staff=False)
     notify_each(
-        [initiative.assignee, *_followers(initiative)],
+        [initiative.assignee, *initiative.followers()],
         kind=UPDATE,
         dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
@@ -156,10 +141,10 @@ def answer_question(*, initiative: Initiative, by: User, message: str) -> Status
 @transaction.atomic
 def withdraw_initiative(*, initiative: Initiative, by: User, message: str) -> StatusChange:
     """The initiators stop before a decision. Supporters and followers hear of it."""
-    initiative = _locked(initiative)
+    initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(to=Status.WITHDRAWN, by=by, message=message, as_staff=False)
     notify_each(
-        [initiative.assignee, *_initiators(initiative), *_followers(initiative)],
+        [initiative.assignee, *initiative.initiators(), *initiative.followers()],
         kind=UPDATE,
         dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
@@ -219,7 +204,7 @@ def post_comment(
             raise WorkflowError(_("You cannot reply to this comment."))
         parent = parent.parent or parent
     comment = Comment.objects.create(initiative=initiative, author=author, text=text, parent=parent)
-    recipients = _initiators(initiative)
+    recipients = initiative.initiators()
     if parent is not None:
         recipients.append(parent.author)
     notify_each(
@@ -275,6 +260,13 @@ def dismiss_reports(*, comment: Comment) -> int:
     return comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
 
 
+def _assigned_message(by: User, initiative: Initiative) -> str:
+    return _("%(name)s assigned “%(title)s” to you.") % {
+        "name": by.public_name,
+        "title": initiative.title,
+    }
+
+
 @transaction.atomic
 def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by: User) -> int:
     """Make a civil servant responsible for answering; they hear of it unless they
@@ -286,11 +278,8 @@ def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by:
             [assignee],
             kind=STAFF,
             dedupe_key=f"initiative:{initiative.pk}:assigned:{assignee.pk}:{timezone.now():%Y%m%d%H%M%S}",
-            message=lambda initiative=initiative: (
-                _("%(name)s assigned “%(title)s” to you.")
-                % {"name": by.public_name, "title": initiative.title}
-            ),
-            url=_admin_url(initiative),
+            message=partial(_assigned_message, by, initiative),
+            url=initiative.get_admin_url(),
             subject=initiative,
             skip=by,
         )
@@ -315,7 +304,9 @@ def invite_co_initiator(
 @transaction.atomic
 def accept_invitation(*, invitation: CoInitiatorInvitation, user: User) -> None:
     """The invited person, signed in with the invited address, joins the initiative."""
-    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
         raise WorkflowError(_("Sign in with the email address this invitation was sent to."))
     updated = CoInitiatorInvitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True
@@ -339,6 +330,24 @@ def sign_up_for_market(*, initiative: Initiative, event: Event, by: User) -> boo
     return True
 
 
+def _due_date(initiative: Initiative) -> str:
+    return initiative.response_due.strftime("%d-%m-%Y") if initiative.response_due else ""
+
+
+def _due_soon_message(initiative: Initiative) -> str:
+    return _("The answer to “%(title)s” is due on %(date)s.") % {
+        "title": initiative.title,
+        "date": _due_date(initiative),
+    }
+
+
+def _overdue_message(initiative: Initiative) -> str:
+    return _("Overdue: the answer to “%(title)s” was due on %(date)s.") % {
+        "title": initiative.title,
+        "date": _due_date(initiative),
+    }
+
+
 def remind_about_deadlines(*, today: date | None = None) -> int:
     """Daily: the assignee hears of answers due in two working days; overdue initiatives
     go to the theme's team lead (or the area manager). At most once per person per day
@@ -358,11 +367,8 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
             [initiative.assignee],
             kind=STAFF,
             dedupe_key=f"initiative:{initiative.pk}:due-soon:{today.isoformat()}",
-            message=lambda initiative=initiative: (
-                _("The answer to “%(title)s” is due on %(date)s.")
-                % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
-            ),
-            url=_admin_url(initiative),
+            message=partial(_due_soon_message, initiative),
+            url=initiative.get_admin_url(),
             subject=initiative,
         )
         sent += 1
@@ -375,27 +381,12 @@ def remind_about_deadlines(*, today: date | None = None) -> int:
             [lead, initiative.assignee],
             kind=STAFF,
             dedupe_key=f"initiative:{initiative.pk}:overdue:{today.isoformat()}",
-            message=lambda initiative=initiative: (
-                _("Overdue: the answer to “%(title)s” was due on %(date)s.")
-                % {"title": initiative.title, "date": initiative.response_due.strftime("%d-%m-%Y")}
-            ),
-            url=_admin_url(initiative),
+            message=partial(_overdue_message, initiative),
+            url=initiative.get_admin_url(),
             subject=initiative,
         )
         sent += 1
     return sent
-
-
-def moderators() -> list[User]:
-    """Active staff who may moderate comments (directly, through a group, or superuser)."""
-    perm = Q(user_permissions__codename="moderate_comment") | Q(
-        groups__permissions__codename="moderate_comment"
-    )
-    return list(
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(perm | Q(is_superuser=True) | Q(groups__name=Role.INITIATIVE_BROKER.value))
-        .distinct()
-    )
 
 
 def summarise_moderation_queue(*, today: date | None = None) -> int:
@@ -404,7 +395,7 @@ def summarise_moderation_queue(*, today: date | None = None) -> int:
     waiting = Comment.objects.awaiting_moderation().count()
     if not waiting:
         return 0
-    people = moderators()
+    people = Comment.moderators()
     notify_each(
         people,
         kind=MODERATION,

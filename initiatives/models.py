@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role, User
 from common import workdays
 from common.language import in_language
 from common.search import text_search
@@ -222,6 +223,11 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
             status__in=AWAITING_RESPONSE, responded_at__isnull=True, response_due__lt=today
         )
 
+    def locked(self, initiative: "Initiative") -> "Initiative":
+        """The initiative read again with its row locked until the transaction ends (as
+        ``Initiative.change_status`` wants), with its theme."""
+        return self.select_for_update().select_related("theme").get(pk=initiative.pk)
+
     def sorted_by(self, sort: str) -> "InitiativeQuerySet":
         if sort == "supported":
             return self.order_by("-supporter_count", "-submitted_at", "-pk")
@@ -372,6 +378,17 @@ class Initiative(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("initiatives:detail", args=[self.pk])
+
+    def get_admin_url(self) -> str:
+        """Where staff handle the initiative (notifications to civil servants link here)."""
+        return reverse("admin:initiatives_initiative_change", args=[self.pk])
+
+    def initiators(self) -> list[User | None]:
+        """The initiator (None once their account is erased) and the co-initiators."""
+        return [self.initiator, *self.co_initiators.all()]
+
+    def followers(self) -> list[User]:
+        return [follow.user for follow in self.follows.select_related("user")]
 
     # --- who may do what -----------------------------------------------------------
 
@@ -615,6 +632,19 @@ class Comment(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @staticmethod
+    def moderators() -> list[User]:
+        """Active staff who may moderate comments (directly, through a group, or
+        superuser)."""
+        perm = Q(user_permissions__codename="moderate_comment") | Q(
+            groups__permissions__codename="moderate_comment"
+        )
+        return list(
+            User.objects.filter(is_active=True, is_staff=True)
+            .filter(perm | Q(is_superuser=True) | Q(groups__name=Role.INITIATIVE_BROKER.value))
+            .distinct()
+        )
 
 
 class CommentReport(models.Model):

@@ -4,6 +4,7 @@ the notifications kernel."""
 
 import enum
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -37,14 +38,6 @@ class AgendaError(Exception):
     """A step the agenda's rules do not allow."""
 
 
-def _followers(neighbourhood: Neighbourhood | None) -> list[User]:
-    """Followers of one neighbourhood; for a city-wide subject, of any neighbourhood."""
-    follows = NeighbourhoodFollow.objects.select_related("user")
-    if neighbourhood is not None:
-        follows = follows.filter(neighbourhood=neighbourhood)
-    return [follow.user for follow in follows]
-
-
 def follow_neighbourhood(*, neighbourhood: Neighbourhood, user: User) -> None:
     NeighbourhoodFollow.objects.get_or_create(neighbourhood=neighbourhood, user=user)
 
@@ -67,7 +60,7 @@ def propose_agenda_item(
         origin=AgendaItem.Origin.RESIDENT,
     )
     notify_each(
-        [neighbourhood.area_manager, *_followers(neighbourhood)],
+        [neighbourhood.area_manager, *NeighbourhoodFollow.objects.followers(neighbourhood)],
         kind=NEWS,
         dedupe_key=f"agenda:{item.pk}:proposed",
         message=lambda: (
@@ -168,7 +161,7 @@ def change_agenda_status(
     voters = User.objects.filter(agenda_votes__item=item)
     label = AgendaStatus(to).label
     notify_each(
-        [item.proposed_by, *voters, *_followers(item.neighbourhood)],
+        [item.proposed_by, *voters, *NeighbourhoodFollow.objects.followers(item.neighbourhood)],
         kind=AGENDA,
         dedupe_key=f"agenda:{item.pk}:change:{change.pk}",
         message=lambda: (
@@ -182,19 +175,11 @@ def change_agenda_status(
     return change
 
 
-def may_publish(user: User, programme: Programme) -> bool:
-    """The area's own manager publishes its programme; others need the explicit right."""
-    return user.has_perm("neighbourhoods.publish_any_programme") or (
-        programme.neighbourhood.area_manager_id == user.pk
-        and user.has_perm("neighbourhoods.change_programme")
-    )
-
-
 @transaction.atomic
 def publish_programme(*, programme: Programme, by: User) -> bool:
     """Make the programme public and tell the neighbourhood's followers. Returns False
     when it was published already."""
-    if not may_publish(by, programme):
+    if not programme.may_be_published_by(by):
         raise AgendaError(_("You may only publish the programme of your own area."))
     updated = Programme.objects.filter(pk=programme.pk, published_at__isnull=True).update(
         published_at=timezone.now()
@@ -202,7 +187,7 @@ def publish_programme(*, programme: Programme, by: User) -> bool:
     if not updated:
         return False
     notify_each(
-        _followers(programme.neighbourhood),
+        NeighbourhoodFollow.objects.followers(programme.neighbourhood),
         kind=NEWS,
         dedupe_key=f"programme:{programme.pk}:published",
         message=lambda: (
@@ -222,7 +207,7 @@ def tell_programme_changed(*, programme: Programme, today: date | None = None) -
         return 0
     today = today or timezone.localdate()
     return notify_each(
-        _followers(programme.neighbourhood),
+        NeighbourhoodFollow.objects.followers(programme.neighbourhood),
         kind=NEWS,
         dedupe_key=f"programme:{programme.pk}:changed:{today.isoformat()}",
         message=lambda: (
@@ -237,7 +222,7 @@ def tell_programme_changed(*, programme: Programme, today: date | None = None) -
 def announce_event(*, event: Event) -> int:
     """Tell followers about a new event (of their neighbourhood, or city-wide)."""
     return notify_each(
-        _followers(event.neighbourhood),
+        NeighbourhoodFollow.objects.followers(event.neighbourhood),
         kind=NEWS,
         dedupe_key=f"event:{event.pk}:announced",
         message=lambda: (
@@ -279,6 +264,14 @@ def cancel_rsvp(*, event: Event, user: User) -> bool:
     return bool(deleted)
 
 
+def _reminder_message(event: Event) -> str:
+    return _("Tomorrow: %(title)s, %(time)s at %(location)s") % {
+        "title": event.title,
+        "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
+        "location": event.location,
+    }
+
+
 def remind_event_attendees(*, today: date | None = None) -> int:
     """Daily: everyone who said they will come to an event tomorrow gets a reminder,
     once (the dedupe key is per event)."""
@@ -296,14 +289,7 @@ def remind_event_attendees(*, today: date | None = None) -> int:
             attendees,
             kind=EVENT_REMINDER,
             dedupe_key=f"event:{event.pk}:reminder",
-            message=lambda event=event: (
-                _("Tomorrow: %(title)s, %(time)s at %(location)s")
-                % {
-                    "title": event.title,
-                    "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
-                    "location": event.location,
-                }
-            ),
+            message=partial(_reminder_message, event),
             url=event.get_absolute_url(),
             subject=event,
         )

@@ -279,7 +279,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return actions.may_publish(request.user, obj)
+        return obj.may_be_published_by(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         """Only who holds the delete permission, and never a published programme."""

@@ -268,6 +268,16 @@ class EventRSVP(models.Model):
         return f"{self.user_id} → {self.event_id}"
 
 
+class NeighbourhoodFollowQuerySet(models.QuerySet["NeighbourhoodFollow"]):
+    def followers(self, neighbourhood: "Neighbourhood | None") -> list:
+        """Followers of one neighbourhood; for a city-wide subject (None), of any
+        neighbourhood."""
+        follows = self.select_related("user")
+        if neighbourhood is not None:
+            follows = follows.filter(neighbourhood=neighbourhood)
+        return [follow.user for follow in follows]
+
+
 class NeighbourhoodFollow(models.Model):
     """A resident who wants to hear about a neighbourhood: new agenda items, the
     programme, events."""
@@ -279,6 +289,8 @@ class NeighbourhoodFollow(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="neighbourhood_follows"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NeighbourhoodFollowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("neighbourhood follower")
@@ -515,6 +527,14 @@ class Programme(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    def may_be_published_by(self, user) -> bool:
+        """The area's own manager publishes its programme; others need the explicit
+        right."""
+        return user.has_perm("neighbourhoods.publish_any_programme") or (
+            self.neighbourhood.area_manager_id == user.pk
+            and user.has_perm("neighbourhoods.change_programme")
+        )
 
 
 class ProgrammeProject(models.Model):

@@ -81,9 +81,7 @@ class Notification(models.Model):
     subject = GenericForeignKey("subject_type", "subject_id")
     dedupe_key = models.CharField(max_length=200)
     in_app = models.BooleanField(default=True)
-    email_state = models.CharField(
-        max_length=8, choices=EmailState, default=EmailState.NOT_EMAILED
-    )
+    email_state = models.CharField(max_length=8, choices=EmailState, default=EmailState.NOT_EMAILED)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import User
+from accounts.requests import SignedInRequest
 from notifications import kinds
 from notifications.forms import NotificationPreferencesForm
 from notifications.models import Notification, NotificationPreference
@@ -19,7 +20,7 @@ from notifications.models import Notification, NotificationPreference
 @login_required
 @require_safe
 @vary_on_headers("HX-Request")
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: SignedInRequest) -> HttpResponse:
     page = Paginator(Notification.objects.visible_to(request.user), 25).get_page(
         request.GET.get("page")
     )
@@ -32,7 +33,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_mark_read(request: SignedInRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     Notification.objects.filter(pk=notification.pk).mark_read()
     if request.htmx:
@@ -46,7 +47,7 @@ def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+def notification_mark_all_read(request: SignedInRequest) -> HttpResponse:
     count = Notification.objects.visible_to(request.user).mark_read()
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
@@ -54,7 +55,7 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: SignedInRequest) -> HttpResponse:
     form = NotificationPreferencesForm(
         request.POST if request.method == "POST" else None,
         kinds=kinds.kinds(),

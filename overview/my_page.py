@@ -10,7 +10,7 @@ from initiatives.models import Follow, Initiative, Support
 from neighbourhoods.models import AgendaVote, Neighbourhood, NeighbourhoodFollow
 from notifications.models import Notification
 from participation.models import ProcessFollow, TeamMembership
-from procurement.actions import supplier_of
+from procurement.models import Supplier
 from surveys.models import Invitation
 
 LIST_SIZE = 10
@@ -48,7 +48,7 @@ def overview(user) -> dict:
         follow.neighbourhood
         for follow in NeighbourhoodFollow.objects.filter(user=user).select_related("neighbourhood")
     ]
-    supplier = supplier_of(user)
+    supplier = Supplier.objects.of(user)
     return {
         "initiatives": list(
             Initiative.objects.of(user)

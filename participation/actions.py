@@ -2,19 +2,19 @@
 decisions list. Each action checks who may do it, writes in one transaction and tells
 the people concerned through the notifications kernel."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from neighbourhoods.models import NeighbourhoodFollow
+from neighbourhoods.models import Neighbourhood, NeighbourhoodFollow
 from notifications.service import notify_each
 from participation.models import (
     CouncilQuestion,
@@ -26,6 +26,7 @@ from participation.models import (
     TaskTeam,
     TeamLogEntry,
     TeamMembership,
+    Topic,
 )
 from surveys.models import Question, Survey
 
@@ -34,10 +35,6 @@ TEAM = "participation_team"
 COUNCIL = "participation_council"
 DECISIONS = "participation_decisions"
 STAFF = "participation_staff"
-
-
-def is_council_member(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=Role.COUNCIL_MEMBER.value).exists()
 
 
 # --- processes -------------------------------------------------------------------------
@@ -146,16 +143,8 @@ def decide_membership(
     )
 
 
-def may_write_log(team: TaskTeam, user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    if team.is_managed_by(user):
-        return True
-    return any(m.user_id == user.pk and m.may_write_log for m in team.memberships.all())
-
-
 def add_log_entry(*, team: TaskTeam, by: User, text: str) -> TeamLogEntry:
-    if not may_write_log(team, by):
+    if not team.log_may_be_written_by(by):
         raise PermissionDenied
     return TeamLogEntry.objects.create(team=team, author=by, text=text)
 
@@ -164,7 +153,7 @@ def add_log_entry(*, team: TaskTeam, by: User, text: str) -> TeamLogEntry:
 
 
 def ask_council_question(*, user: User, question: str, context: str) -> CouncilQuestion:
-    if not is_council_member(user):
+    if not CouncilQuestion.may_be_asked_by(user):
         raise PermissionDenied
     asked = CouncilQuestion.objects.create(asked_by=user, question=question, context=context)
     researchers = User.objects.filter(groups__name=Role.RESEARCHER.value, is_active=True)
@@ -194,7 +183,7 @@ def revise_council_question(
     )
 
 
-def _tell_member(asked: CouncilQuestion, key: str, message) -> None:
+def _tell_member(asked: CouncilQuestion, key: str, message: Callable[[], str]) -> None:
     notify_each(
         [asked.asked_by],
         kind=COUNCIL,
@@ -220,7 +209,7 @@ def review_council_question(*, asked: CouncilQuestion, outcome: str, message: st
     asked.status = outcome
     asked.researcher_message = message.strip()
     asked.save(update_fields=["status", "researcher_message"])
-    texts = {
+    texts: dict[str, Callable[[], str]] = {
         CouncilQuestion.Status.ACCEPTED: lambda: _(
             "Your question to the panel is accepted: “%(question)s”"
         ),
@@ -239,7 +228,7 @@ def review_council_question(*, asked: CouncilQuestion, outcome: str, message: st
 
 
 @transaction.atomic
-def create_panel_poll(*, asked: CouncilQuestion):
+def create_panel_poll(*, asked: CouncilQuestion) -> Survey:
     """Turn an accepted question into a panel poll the researcher then completes in the
     surveys app (questions, sample, sending). Opens tomorrow, runs two weeks."""
     if asked.status != CouncilQuestion.Status.ACCEPTED or asked.survey_id:
@@ -269,7 +258,7 @@ def create_panel_poll(*, asked: CouncilQuestion):
     return survey
 
 
-def answer_from_results(survey) -> bool:
+def answer_from_results(survey: Survey) -> bool:
     """Called by the surveys app when results are published: the council question behind
     the poll is answered, its member told, and the question and result become public."""
     asked = CouncilQuestion.objects.filter(survey=survey).select_related("asked_by").first()
@@ -290,26 +279,18 @@ def answer_from_results(survey) -> bool:
     return bool(updated)
 
 
-def council_questions_per_year() -> dict[int, int]:
-    """For the indicator page: how often the council asked the panel a question."""
-    rows = (
-        CouncilQuestion.objects.exclude(status=CouncilQuestion.Status.DECLINED)
-        .annotate(year=ExtractYear("created_at"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    )
-    return dict(rows)
-
-
 # --- decisions ---------------------------------------------------------------------------
 
 
-def follow_decisions(*, user: User, topic=None, neighbourhood=None) -> None:
+def follow_decisions(
+    *, user: User, topic: Topic | None = None, neighbourhood: Neighbourhood | None = None
+) -> None:
     DecisionFollow.objects.get_or_create(user=user, topic=topic, neighbourhood=neighbourhood)
 
 
-def unfollow_decisions(*, user: User, topic=None, neighbourhood=None) -> None:
+def unfollow_decisions(
+    *, user: User, topic: Topic | None = None, neighbourhood: Neighbourhood | None = None
+) -> None:
     DecisionFollow.objects.filter(user=user, topic=topic, neighbourhood=neighbourhood).delete()
 
 

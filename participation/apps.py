@@ -33,6 +33,7 @@ class ParticipationConfig(AppConfig):
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
         from participation import actions
+        from participation.models import CouncilQuestion
         from participation.search import find_decisions, find_processes
         from surveys.actions import on_results_published
         from surveys.indicators import register_count
@@ -60,7 +61,7 @@ class ParticipationConfig(AppConfig):
         register_count(
             "council_questions",
             _("Times the council asked the resident panel a question"),
-            actions.council_questions_per_year,
+            CouncilQuestion.objects.per_year,
         )
 
 

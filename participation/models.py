@@ -5,11 +5,13 @@ council's questions to the resident panel, and the weekly decisions list
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from common.language import in_language
 from common.validators import validate_plain_text
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
@@ -294,6 +296,14 @@ class TaskTeam(models.Model):
         """Only the area manager of the team's neighbourhood takes people on."""
         return user.is_authenticated and self.neighbourhood.area_manager_id == user.pk
 
+    def log_may_be_written_by(self, user) -> bool:
+        """The team's manager, and members given the right, write its progress log."""
+        if not user.is_authenticated:
+            return False
+        if self.is_managed_by(user):
+            return True
+        return any(m.user_id == user.pk and m.may_write_log for m in self.memberships.all())
+
 
 class TeamMembership(models.Model):
     """A place in a task team, from the resident's application to acceptance."""
@@ -365,6 +375,17 @@ class CouncilQuestionQuerySet(models.QuerySet["CouncilQuestion"]):
     def published(self) -> "CouncilQuestionQuerySet":
         return self.filter(status=CouncilQuestion.Status.ANSWERED)
 
+    def per_year(self) -> dict[int, int]:
+        """For the indicator page: how often the council asked the panel a question."""
+        rows = (
+            self.exclude(status=CouncilQuestion.Status.DECLINED)
+            .annotate(year=ExtractYear("created_at"))
+            .values_list("year")
+            .annotate(n=Count("pk"))
+            .order_by("year")
+        )
+        return dict(rows)
+
 
 class CouncilQuestion(models.Model):
     """A question a council member (raadslid) puts to the resident panel. Researchers
@@ -430,6 +451,11 @@ class CouncilQuestion(models.Model):
     @property
     def may_be_edited(self) -> bool:
         return self.status in {self.Status.SUBMITTED, self.Status.REPHRASING}
+
+    @staticmethod
+    def may_be_asked_by(user) -> bool:
+        """Only council members put questions to the panel."""
+        return user.is_authenticated and user.groups.filter(name=Role.COUNCIL_MEMBER.value).exists()
 
 
 # --- the decisions list -------------------------------------------------------------------

@@ -155,7 +155,7 @@ def _team_page(request, team, *, application_form=None, log_form=None, status=20
             "mine": mine,
             "application_form": application_form or ApplicationForm(),
             "log_form": log_form or LogEntryForm(),
-            "may_write_log": actions.may_write_log(team, request.user),
+            "may_write_log": team.log_may_be_written_by(request.user),
             "manages": team.is_managed_by(request.user),
         },
         status=status,
@@ -191,7 +191,7 @@ def team_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_log(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team(pk)
-    if not actions.may_write_log(team, request.user):
+    if not team.log_may_be_written_by(request.user):
         raise PermissionDenied
     form = LogEntryForm(request.POST)
     if not form.is_valid():
@@ -209,7 +209,7 @@ def team_log(request: HttpRequest, pk: int) -> HttpResponse:
 def council_list(request: HttpRequest) -> HttpResponse:
     answered = CouncilQuestion.objects.published().select_related("survey").order_by("-answered_at")
     mine = []
-    if actions.is_council_member(request.user):
+    if CouncilQuestion.may_be_asked_by(request.user):
         mine = CouncilQuestion.objects.filter(asked_by=request.user).select_related("survey")
     return render(
         request,
@@ -217,7 +217,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
         {
             "answered": answered,
             "mine": mine,
-            "is_council_member": actions.is_council_member(request.user),
+            "is_council_member": CouncilQuestion.may_be_asked_by(request.user),
         },
     )
 
@@ -226,7 +226,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @rate_limited("council_question")
 def council_ask(request: HttpRequest) -> HttpResponse:
-    if not actions.is_council_member(request.user):
+    if not CouncilQuestion.may_be_asked_by(request.user):
         raise PermissionDenied
     form = CouncilQuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ The privacy officer reads the log in the admin; nobody can change or delete it t
 from collections.abc import Iterable
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
@@ -87,7 +88,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def response_action(self, request: HttpRequest, queryset, *args, **kwargs):
         action = request.POST.get("action", "")
-        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
         if action and action != "delete_selected" and selected:
             record_many(
                 actor=request.user,

@@ -1,12 +1,13 @@
 """What suppliers and procurement officers do: registering, interest, the calendar's
-changes and who hears of them, the fair shortlist for private procedures."""
+changes and who hears of them, the invitation list of a private procedure."""
 
-import random
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,7 @@ class DuplicateKvK(ProcurementError):
 
 
 @transaction.atomic
-def register_supplier(*, user: User, supplier: Supplier, cpv_codes) -> Supplier:
+def register_supplier(*, user: User, supplier: Supplier, cpv_codes: Iterable[CpvCode]) -> Supplier:
     """The person registering becomes the first team member. The KvK number's unique
     constraint decides when two people register the same company at once."""
     if SupplierMember.objects.filter(user=user).exists():
@@ -58,13 +59,6 @@ def register_supplier(*, user: User, supplier: Supplier, cpv_codes) -> Supplier:
     return supplier
 
 
-def supplier_of(user: User) -> Supplier | None:
-    if not user.is_authenticated:
-        return None
-    membership = SupplierMember.objects.filter(user=user).select_related("supplier").first()
-    return membership.supplier if membership else None
-
-
 def invite_colleague(*, supplier: Supplier, email: str, by: User) -> TeamInvitation | None:
     invitation, created = TeamInvitation.objects.get_or_create(
         supplier=supplier, email=email.strip().lower(), defaults={"invited_by": by}
@@ -77,7 +71,9 @@ def invite_colleague(*, supplier: Supplier, email: str, by: User) -> TeamInvitat
 
 @transaction.atomic
 def accept_team_invitation(*, invitation: TeamInvitation, user: User) -> None:
-    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
         raise ProcurementError(_("Sign in with the email address this invitation was sent to."))
     if SupplierMember.objects.filter(user=user).exists():
         raise ProcurementError(_("You already manage a supplier."))
@@ -104,19 +100,6 @@ def withdraw_interest(*, tender: Tender, supplier: Supplier) -> bool:
     return bool(deleted)
 
 
-def matching_suppliers(tender: Tender):
-    """Suppliers (not suspended) whose CPV codes meet the tender's, up or down the tree."""
-    prefixes = [code.prefix for code in tender.cpv_codes.all()]
-    return Supplier.objects.exclude(status=Supplier.Status.SUSPENDED).in_cpv_subtree(*prefixes)
-
-
-def _members(suppliers) -> list[User]:
-    return [
-        member.user
-        for member in SupplierMember.objects.filter(supplier__in=suppliers).select_related("user")
-    ]
-
-
 @transaction.atomic
 def record_tender_change(
     *, tender: Tender, by: User | None, summary: str, newly_public: bool = False
@@ -128,7 +111,7 @@ def record_tender_change(
     change = TenderChange.objects.create(tender=tender, actor=by, summary=summary)
     if tender.is_public:
         notify_each(
-            _members(matching_suppliers(tender)),
+            Supplier.objects.matching(tender).team_members(),
             kind=TENDER_NEWS,
             dedupe_key=f"tender:{tender.pk}:change:{change.pk}",
             message=lambda: (
@@ -143,59 +126,6 @@ def record_tender_change(
             subject=tender,
         )
     return change
-
-
-@dataclass
-class Candidate:
-    supplier: Supplier
-    interested: bool
-    invited_last_year: int
-    reason: str
-
-
-def suggest_shortlist(*, tender: Tender, size: int = MAX_SHORTLIST, seed: int | None = None):
-    """A fair shortlist for a private procedure: verified suppliers that want invitations
-    and match the CPV codes. Interested suppliers first, then those invited least in the
-    last 12 months (so the work rotates), local SMEs before others; ties drawn at random."""
-    since = timezone.now() - timedelta(days=365)
-    rng = random.Random(seed)  # noqa: S311  fair tie-breaking, not a secret
-    suppliers = (
-        matching_suppliers(tender)
-        .filter(status=Supplier.Status.VERIFIED, wants_invitations=True)
-        .annotate(
-            invited_last_year=Count(
-                "tender_invitations",
-                filter=Q(tender_invitations__created_at__gte=since),
-                distinct=True,
-            ),
-            interested=Exists(Interest.objects.filter(tender=tender, supplier=OuterRef("pk"))),
-        )
-    )
-    ranked = sorted(
-        suppliers,
-        key=lambda s: (
-            not s.interested,
-            s.invited_last_year,
-            not (s.is_local and s.is_sme),
-            not s.is_local,
-            rng.random(),
-        ),
-    )
-    candidates = []
-    for supplier in ranked[:size]:
-        reasons = [_("matches the CPV codes")]
-        if supplier.interested:
-            reasons.append(_("said it is interested"))
-        if supplier.is_local and supplier.is_sme:
-            reasons.append(_("local SME"))
-        reasons.append(
-            _("invited %(count)d times in the last 12 months")
-            % {"count": supplier.invited_last_year}
-        )
-        candidates.append(
-            Candidate(supplier, supplier.interested, supplier.invited_last_year, "; ".join(reasons))
-        )
-    return candidates
 
 
 @transaction.atomic
@@ -224,6 +154,15 @@ def save_invitation_list(
     return created
 
 
+def _expiry_message(certificate: Certificate) -> str:
+    return _(
+        "Your certificate %(kind)s expires on %(date)s. Upload the new one in your profile."
+    ) % {
+        "kind": certificate.get_kind_display(),
+        "date": certificate.valid_until.strftime("%d-%m-%Y"),
+    }
+
+
 def remind_expiring_certificates(*, today: date | None = None) -> int:
     """Daily: a supplier's team hears, once per certificate and expiry date, that a
     certificate expires within 30 days."""
@@ -234,34 +173,11 @@ def remind_expiring_certificates(*, today: date | None = None) -> int:
     told = 0
     for certificate in soon:
         told += notify_each(
-            _members([certificate.supplier]),
+            certificate.supplier.team_members(),
             kind=CERTIFICATES,
             dedupe_key=f"certificate:{certificate.pk}:{certificate.valid_until.isoformat()}",
-            message=lambda certificate=certificate: (
-                _(
-                    "Your certificate %(kind)s expires on %(date)s. "
-                    "Upload the new one in your profile."
-                )
-                % {
-                    "kind": certificate.get_kind_display(),
-                    "date": certificate.valid_until.strftime("%d-%m-%Y"),
-                }
-            ),
+            message=partial(_expiry_message, certificate),
             url="/inkoop/leverancier/",
             subject=certificate.supplier,
         )
     return told
-
-
-def cpv_search(text: str, limit: int = 30):
-    """CPV codes by code (with or without check digit) or by words in the label."""
-    text = text.strip()
-    if not text:
-        return CpvCode.objects.none()
-    digits = text.replace("-", "")
-    if digits.isdigit():
-        return CpvCode.objects.filter(code__startswith=digits[:8])[:limit]
-    condition = Q()
-    for word in text.split()[:5]:
-        condition &= Q(label__icontains=word)
-    return CpvCode.objects.filter(condition)[:limit]

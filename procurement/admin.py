@@ -326,7 +326,7 @@ class TenderAdmin(admin.ModelAdmin):
     @admin.action(description=_("Build the invitation list…"), permissions=["change"])
     def build_invitation_list(self, request, queryset):
         tender = queryset.first()
-        candidates = actions.suggest_shortlist(tender=tender)
+        candidates = tender.suggested_shortlist()
         form = ShortlistForm(
             request.POST if "apply" in request.POST else None, candidates=candidates
         )

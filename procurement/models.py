@@ -2,20 +2,27 @@
 (aanbestedingskalender): who can deliver what, what the municipality plans to buy, and
 who was invited to the private procedures."""
 
+import random
 import secrets
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.nl import btw, postcode
 
 from common.validators import validate_plain_text
+
+# How many suppliers a multiple private procedure invites (more or fewer needs a reason).
+MIN_SHORTLIST = 3
+MAX_SHORTLIST = 5
 
 KVK_VALIDATOR = RegexValidator(r"^\d{8}$", _("A KvK number has 8 digits."))
 ESTABLISHMENT_VALIDATOR = RegexValidator(
@@ -34,6 +41,21 @@ def validate_postcode(value: str) -> None:
         raise ValidationError(_("Enter a Dutch postcode, such as 3811 AB."))
 
 
+class CpvCodeQuerySet(models.QuerySet["CpvCode"]):
+    def search(self, text: str, limit: int = 30) -> "CpvCodeQuerySet":
+        """CPV codes by code (with or without check digit) or by words in the label."""
+        text = text.strip()
+        if not text:
+            return self.none()
+        digits = text.replace("-", "")
+        if digits.isdigit():
+            return self.filter(code__startswith=digits[:8])[:limit]
+        condition = Q()
+        for word in text.split()[:5]:
+            condition &= Q(label__icontains=word)
+        return self.filter(condition)[:limit]
+
+
 class CpvCode(models.Model):
     """A code of the Common Procurement Vocabulary (CPV 2008). The check digit comes from
     the official table; the tree follows the code's significant digits."""
@@ -43,6 +65,8 @@ class CpvCode(models.Model):
     label = models.CharField(_("label"), max_length=300)
     # "45" for 45000000, "4521" for 45210000: the prefix a subtree search uses.
     prefix = models.CharField(max_length=8, db_index=True)
+
+    objects = CpvCodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("CPV code")
@@ -100,6 +124,24 @@ class SupplierQuerySet(models.QuerySet["Supplier"]):
         ancestors = {prefix[:length] for prefix in prefixes for length in range(2, len(prefix))}
         above = SupplierCpvPrefix.objects.filter(prefix__in=ancestors, chosen=True)
         return self.filter(pk__in=below.values("supplier_id").union(above.values("supplier_id")))
+
+    def matching(self, tender: "Tender") -> "SupplierQuerySet":
+        """Suppliers (not suspended) whose CPV codes meet the tender's, up or down the tree."""
+        prefixes = [code.prefix for code in tender.cpv_codes.all()]
+        return self.exclude(status=Supplier.Status.SUSPENDED).in_cpv_subtree(*prefixes)
+
+    def of(self, user) -> "Supplier | None":
+        """The supplier this person manages (one at most), or None."""
+        if not user.is_authenticated:
+            return None
+        return self.filter(members__user=user).first()
+
+    def team_members(self) -> list:
+        """The people who manage these suppliers."""
+        return [
+            member.user
+            for member in SupplierMember.objects.filter(supplier__in=self).select_related("user")
+        ]
 
 
 class Supplier(models.Model):
@@ -227,6 +269,10 @@ class Supplier(models.Model):
     @property
     def is_sme(self) -> bool:
         return self.size in self.SME_SIZES
+
+    def team_members(self) -> list:
+        """The people who manage this supplier's profile."""
+        return [member.user for member in self.members.select_related("user")]
 
 
 # What the officers' search filters on besides the code, status and name (the CPV index's
@@ -534,6 +580,65 @@ class Tender(models.Model):
     def is_public(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    def suggested_shortlist(
+        self, *, size: int = MAX_SHORTLIST, seed: int | None = None
+    ) -> list["Candidate"]:
+        """A fair shortlist for a private procedure: verified suppliers that want
+        invitations and match the CPV codes. Interested suppliers first, then those invited
+        least in the last 12 months (so the work rotates), local SMEs before others; ties
+        drawn at random."""
+        since = timezone.now() - timedelta(days=365)
+        rng = random.Random(seed)  # noqa: S311  fair tie-breaking, not a secret
+        suppliers = (
+            Supplier.objects.matching(self)
+            .filter(status=Supplier.Status.VERIFIED, wants_invitations=True)
+            .annotate(
+                invited_last_year=Count(
+                    "tender_invitations",
+                    filter=Q(tender_invitations__created_at__gte=since),
+                    distinct=True,
+                ),
+                interested=Exists(Interest.objects.filter(tender=self, supplier=OuterRef("pk"))),
+            )
+        )
+        ranked = sorted(
+            suppliers,
+            key=lambda s: (
+                not s.interested,
+                s.invited_last_year,
+                not (s.is_local and s.is_sme),
+                not s.is_local,
+                rng.random(),
+            ),
+        )
+        candidates = []
+        for supplier in ranked[:size]:
+            reasons = [gettext("matches the CPV codes")]
+            if supplier.interested:
+                reasons.append(gettext("said it is interested"))
+            if supplier.is_local and supplier.is_sme:
+                reasons.append(gettext("local SME"))
+            reasons.append(
+                gettext("invited %(count)d times in the last 12 months")
+                % {"count": supplier.invited_last_year}
+            )
+            candidates.append(
+                Candidate(
+                    supplier, supplier.interested, supplier.invited_last_year, "; ".join(reasons)
+                )
+            )
+        return candidates
+
+
+@dataclass
+class Candidate:
+    """A supplier suggested for a tender's invitation list, and why."""
+
+    supplier: Supplier
+    interested: bool
+    invited_last_year: int
+    reason: str
+
 
 class TenderChange(models.Model):
     """Who changed a calendar entry, when, and what."""
@@ -629,7 +734,3 @@ def advised_procedure(category: str, value: int, on: date | None = None) -> str 
     if not applicable:
         return None
     return max(applicable, key=lambda row: row.minimum_value).procedure
-
-
-MIN_SHORTLIST = 3
-MAX_SHORTLIST = 5

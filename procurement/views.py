@@ -20,7 +20,7 @@ from procurement.forms import (
     TeamInviteForm,
     TenderFilterForm,
 )
-from procurement.models import Interest, Supplier, TeamInvitation, Tender
+from procurement.models import CpvCode, Interest, Supplier, TeamInvitation, Tender
 from procurement.ocds import release_package
 from procurement.tasks import TEAM_SALT
 
@@ -46,7 +46,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "supplier": actions.supplier_of(request.user),
+            "supplier": Supplier.objects.of(request.user),
         },
     )
 
@@ -55,7 +55,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @shared_with_visitors
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tender = get_object_or_404(_public_tenders(), pk=pk)
-    supplier = actions.supplier_of(request.user)
+    supplier = Supplier.objects.of(request.user)
     interest = (
         Interest.objects.filter(tender=tender, supplier=supplier).first() if supplier else None
     )
@@ -76,7 +76,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def tender_interest(request: HttpRequest, pk: int) -> HttpResponse:
     tender = get_object_or_404(_public_tenders(), pk=pk)
-    supplier = actions.supplier_of(request.user)
+    supplier = Supplier.objects.of(request.user)
     if supplier is None:
         messages.error(request, _("Register your company first to say you are interested."))
         return redirect("procurement:register")
@@ -185,7 +185,7 @@ def cpv_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "procurement/profile.html#cpv-results",
-        {"results": actions.cpv_search(request.GET.get("cpv_q", "")[:100])},
+        {"results": CpvCode.objects.search(request.GET.get("cpv_q", "")[:100])},
     )
 
 
@@ -193,7 +193,7 @@ def cpv_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @rate_limited("supplier_register")
 def register(request: HttpRequest) -> HttpResponse:
-    if actions.supplier_of(request.user) is not None:
+    if Supplier.objects.of(request.user) is not None:
         return redirect("procurement:profile")
     form = SupplierForm(request.POST or None)
     formset = CertificateFormSet(request.POST or None, prefix="certificates")
@@ -230,7 +230,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    supplier = actions.supplier_of(request.user)
+    supplier = Supplier.objects.of(request.user)
     if supplier is None:
         return redirect("procurement:register")
     form = SupplierForm(request.POST or None, instance=supplier)
@@ -264,7 +264,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def team_invite(request: HttpRequest) -> HttpResponse:
-    supplier = actions.supplier_of(request.user)
+    supplier = Supplier.objects.of(request.user)
     if supplier is None:
         raise Http404
     form = TeamInviteForm(request.POST)

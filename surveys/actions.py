@@ -3,11 +3,11 @@ Celery tasks in batches (``surveys/tasks.py``); these functions decide who and w
 
 import random
 from collections import defaultdict
-from datetime import date, timedelta
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,17 +46,6 @@ def leave_panel(*, user: User) -> bool:
     return True
 
 
-def eligible_members(survey: Survey, year: int | None = None):
-    """Panel members not yet invited to this survey and under the yearly invitation cap."""
-    year = year or timezone.localdate().year
-    return (
-        PanelMember.objects.filter(user__is_active=True)
-        .exclude(invitations__survey=survey)
-        .annotate(this_year=Count("invitations", filter=Q(invitations__created_at__year=year)))
-        .filter(this_year__lt=settings.PANEL_INVITATIONS_PER_YEAR)
-    )
-
-
 def draw_sample(
     *,
     survey: Survey,
@@ -71,11 +60,13 @@ def draw_sample(
     if survey.closed_at is not None:
         raise SurveyError("closed")
     rng = random.Random(seed)  # noqa: S311  sampling, not secrets; a seed makes it repeatable
-    pool = list(eligible_members(survey).values("pk", "neighbourhood_id", "age_band"))
+    pool = list(
+        PanelMember.objects.eligible_for(survey).values("pk", "neighbourhood_id", "age_band")
+    )
     size = min(size, len(pool))
     if size <= 0:
         return 0
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    groups: dict[tuple[int | None, str | None], list[Mapping[str, Any]]] = defaultdict(list)
     for member in pool:
         key = (
             member["neighbourhood_id"] if stratify_neighbourhood else None,
@@ -94,7 +85,9 @@ def draw_sample(
 
 
 def invite_whole_panel(*, survey: Survey) -> int:
-    members = eligible_members(survey).values_list("pk", "neighbourhood_id", "age_band")
+    members = PanelMember.objects.eligible_for(survey).values_list(
+        "pk", "neighbourhood_id", "age_band"
+    )
     return _invite(list(members), survey)
 
 
@@ -119,7 +112,7 @@ def _finish_token(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def _invite(members: list[tuple], survey: Survey) -> int:
+def _invite(members: list[tuple[int, int, str]], survey: Survey) -> int:
     created = 0
     for member_id, neighbourhood_id, age_band in members:
         try:
@@ -149,31 +142,10 @@ def start_sending(*, survey: Survey) -> SendRun:
     return run
 
 
-def due_reminders(survey: Survey, today: date | None = None) -> list[int]:
-    """Invitations due for their next reminder: sent, not completed, fewer reminders
-    than the schedule, and the schedule's day for the next one has come."""
-    today = today or timezone.localdate()
-    schedule = survey.reminder_schedule()
-    due = []
-    for number, days in enumerate(schedule):
-        sent_before = timezone.make_aware(
-            timezone.datetime.combine(today - timedelta(days=days), timezone.datetime.max.time())
-        )
-        due.extend(
-            survey.invitations.filter(
-                completed=False,
-                reminders_sent=number,
-                sent_at__isnull=False,
-                sent_at__lte=sent_before,
-            ).values_list("pk", flat=True)
-        )
-    return due
-
-
 def start_reminders(*, survey: Survey, today: date | None = None) -> SendRun | None:
     if not survey.is_open:
         return None
-    ids = due_reminders(survey, today)
+    ids = survey.invitations_due_for_reminder(today)
     if not ids:
         return None
     run = SendRun.objects.create(survey=survey, kind=SendRun.Kind.REMINDERS, total=len(ids))
@@ -212,10 +184,10 @@ def _compute_results_after_commit(survey_ids: list[int]) -> None:
         precompute_results.delay_on_commit(survey_id)
 
 
-_ON_RESULTS_PUBLISHED: list = []
+_ON_RESULTS_PUBLISHED: list[Callable[[Survey], object]] = []
 
 
-def on_results_published(callback) -> None:
+def on_results_published(callback: Callable[[Survey], object]) -> None:
     """Another app wants to act when a survey's results go public (the participation
     app answers the council question behind a panel poll); surveys never imports it."""
     if callback not in _ON_RESULTS_PUBLISHED:

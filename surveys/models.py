@@ -8,6 +8,7 @@ timestamp or id connects the two (see ``surveys/answering.py``)."""
 import hashlib
 import hmac
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +152,27 @@ class Survey(models.Model):
         days = sorted(int(day) for day in self.reminder_days.split(","))
         return days[: self.max_reminders]
 
+    def invitations_due_for_reminder(self, today: date | None = None) -> list[int]:
+        """Invitations due for their next reminder: sent, not completed, fewer reminders
+        than the schedule, and the schedule's day for the next one has come."""
+        today = today or timezone.localdate()
+        due = []
+        for number, days in enumerate(self.reminder_schedule()):
+            sent_before = timezone.make_aware(
+                timezone.datetime.combine(
+                    today - timedelta(days=days), timezone.datetime.max.time()
+                )
+            )
+            due.extend(
+                self.invitations.filter(
+                    completed=False,
+                    reminders_sent=number,
+                    sent_at__isnull=False,
+                    sent_at__lte=sent_before,
+                ).values_list("pk", flat=True)
+            )
+        return due
+
     def pages(self) -> list[int]:
         """Page numbers in order; one page when the survey says so."""
         if self.one_page:
@@ -248,6 +270,19 @@ class Choice(models.Model):
         return self.label
 
 
+class PanelMemberQuerySet(models.QuerySet["PanelMember"]):
+    def eligible_for(self, survey: Survey, year: int | None = None) -> "PanelMemberQuerySet":
+        """Panel members not yet invited to this survey and under the yearly invitation
+        cap."""
+        year = year or timezone.localdate().year
+        return (
+            self.filter(user__is_active=True)
+            .exclude(invitations__survey=survey)
+            .annotate(this_year=Count("invitations", filter=Q(invitations__created_at__year=year)))
+            .filter(this_year__lt=settings.PANEL_INVITATIONS_PER_YEAR)
+        )
+
+
 class PanelMember(models.Model):
     """A resident in the panel. Leaving deletes this row: the invitations lose their
     link to the person, and the (anonymous) answers stay as they are."""
@@ -263,6 +298,8 @@ class PanelMember(models.Model):
     )
     age_band = models.CharField(_("age"), max_length=8, choices=AgeBand)
     consent_at = models.DateTimeField(_("consent given"), default=timezone.now)
+
+    objects = PanelMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("panel member")

@@ -85,7 +85,7 @@ def test_question_becomes_a_panel_poll_whose_result_comes_back():
     assert Notification.objects.filter(
         recipient=member, kind=actions.COUNCIL, dedupe_key=f"council-question:{asked.pk}:answered"
     ).exists()
-    assert actions.council_questions_per_year() == {timezone.localdate().year: 1}
+    assert CouncilQuestion.objects.per_year() == {timezone.localdate().year: 1}
 
 
 def test_rephrasing_goes_back_to_the_member_who_revises(client):

@@ -32,9 +32,9 @@ def test_cpv_subtree_matching_works_both_ways():
     gardens = SupplierFactory(codes=["77310000"])
     specific = TenderFactory(codes=["45233000"])
     broad = TenderFactory(codes=["45000000"])
-    assert set(actions.matching_suppliers(specific)) == {construction, roads}
-    assert set(actions.matching_suppliers(broad)) == {construction, roads}
-    assert gardens not in actions.matching_suppliers(broad)
+    assert set(Supplier.objects.matching(specific)) == {construction, roads}
+    assert set(Supplier.objects.matching(broad)) == {construction, roads}
+    assert gardens not in Supplier.objects.matching(broad)
 
 
 def test_calendar_filter_by_cpv_includes_the_subtree(client):
@@ -73,7 +73,7 @@ def test_shortlist_rotates_and_favours_interest_and_local_smes():
     SupplierFactory(codes=["77310000"], wants_invitations=False)
     interested = SupplierFactory(codes=["77310000"], postcode="3511 AA")
     actions.express_interest(tender=tender, supplier=interested, note="")
-    first = [c.supplier for c in actions.suggest_shortlist(tender=tender, size=3, seed=1)]
+    first = [c.supplier for c in tender.suggested_shortlist(size=3, seed=1)]
     assert first[0] == interested
     assert far not in first
     assert set(first[1:]) <= set(local)
@@ -81,12 +81,12 @@ def test_shortlist_rotates_and_favours_interest_and_local_smes():
     for supplier in first:
         TenderInvitation.objects.create(tender=tender, supplier=supplier, reason="test")
     next_tender = TenderFactory(codes=["77310000"])
-    second = [c.supplier for c in actions.suggest_shortlist(tender=next_tender, size=3, seed=2)]
+    second = [c.supplier for c in next_tender.suggested_shortlist(size=3, seed=2)]
     assert not set(second[:2]) & set(first)
     # Over repeated rounds every local SME is invited about equally often.
     for round_number in range(6):
         round_tender = TenderFactory(codes=["77310000"])
-        for candidate in actions.suggest_shortlist(tender=round_tender, size=2, seed=round_number):
+        for candidate in round_tender.suggested_shortlist(size=2, seed=round_number):
             TenderInvitation.objects.create(
                 tender=round_tender, supplier=candidate.supplier, reason="t"
             )
