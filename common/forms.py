@@ -5,8 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_noop
 
 from common import public_cache
@@ -69,57 +67,10 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-SELECT_TEMPLATE = "django/forms/widgets/select.html"
-OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
-
-
-def _attributes(attrs: dict) -> str:
-    """Django's ``attrs.html`` in Python: ``name="value"``, a bare name for True, nothing
-    for False."""
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, f"{value}")
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-def render_select(widget: dict) -> SafeString:
-    """Django's ``select.html`` and ``select_option.html`` in Python, character for
-    character (a test compares the two). A list filter's select of sixty neighbourhoods
-    took a template include per option: most of a signed-in resident's list page."""
-    parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
-    for group_name, options, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
-        for option in options:
-            parts.append(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    f"{option['value']}",
-                    mark_safe(_attributes(option["attrs"])),
-                    conditional_escape(option["label"]),
-                )
-            )
-        if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return mark_safe("".join(parts))
-
-
 class PortalFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = PortalBoundField
-
-    def render(self, template_name, context, request=None):
-        widget = context.get("widget") if template_name == SELECT_TEMPLATE else None
-        if widget is not None and all(
-            option["template_name"] == OPTION_TEMPLATE
-            for _name, options, _index in widget["optgroups"]
-            for option in options
-        ):
-            return render_select(widget)
-        return super().render(template_name, context, request)
 
 
 def filter_choice(*, label, anything, choices) -> forms.ChoiceField:

@@ -37,7 +37,7 @@ def test_one_query_for_all_of_a_persons_permissions(django_assert_num_queries):
     user = fresh(user)
     with django_assert_num_queries(1):
         assert user.has_perm("procurement.view_supplier")
-        assert not user.has_perm("portal.delete_auditentry")
+        assert not user.has_perm("privacy.delete_auditentry")
 
 
 def test_inactive_people_and_visitors_may_do_nothing():
@@ -93,9 +93,9 @@ def test_own_permissions_and_becoming_superuser_count_at_once(cached_permissions
     assert not fresh(user).has_perm("admin.view_logentry")
     user.user_permissions.add(Permission.objects.get(codename="view_logentry"))
     assert fresh(user).has_perm("admin.view_logentry")
-    assert not fresh(user).has_perm("portal.delete_auditentry")
+    assert not fresh(user).has_perm("privacy.delete_auditentry")
     type(user).objects.filter(pk=user.pk).update(is_superuser=True)
-    assert fresh(user).has_perm("portal.delete_auditentry")
+    assert fresh(user).has_perm("privacy.delete_auditentry")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -116,7 +116,7 @@ def test_without_redis_permissions_come_from_the_database(settings, unreachable_
     user = StaffFactory()
     user.groups.add(Role.PROCUREMENT_OFFICER.group())
     assert fresh(user).has_perm("procurement.view_supplier")
-    assert not fresh(user).has_perm("portal.delete_auditentry")
+    assert not fresh(user).has_perm("privacy.delete_auditentry")
 
 
 @pytest.mark.django_db(transaction=True)
