@@ -5,6 +5,8 @@ have set up an authenticator app (TOTP) and used it in this session before the a
 lets them in. Staff without TOTP are sent to set it up first.
 """
 
+from typing import Any, cast
+
 from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.models import Authenticator
@@ -13,30 +15,34 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.backends import cached_for_colleague
+from accounts.models import User
 from common.attention import queues_for
 
 
-def staff_has_totp(user) -> bool:
+def staff_has_totp(user: User) -> bool:
     """Asked on every back-office request; cached like the colleague's permissions."""
-    return cached_for_colleague(
+    enabled: bool = cached_for_colleague(  # allauth's is_mfa_enabled is untyped
         user, "totp", lambda: is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
     )
+    return enabled
 
 
 def session_used_mfa(request: HttpRequest) -> bool:
     return any(
         record.get("method") == "mfa"
-        for record in get_authentication_records(request, request.user)
+        for record in get_authentication_records(request, request.user)  # allauth: untyped
     )
 
 
 def staff_mfa_satisfied(request: HttpRequest) -> bool:
-    return staff_has_totp(request.user) and session_used_mfa(request)
+    # Asked after AdminSite.has_permission: a signed-in, active staff member.
+    return staff_has_totp(cast(User, request.user)) and session_used_mfa(request)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -44,18 +50,20 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("Triage and management")
     index_template = "admin/portal_index.html"
 
-    def index(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
         return super().index(
             request, {**(extra_context or {}), "attention": queues_for(request.user)}
         )
 
-    def each_context(self, request: HttpRequest) -> dict:
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
         context["site_title"] = settings.PORTAL_MUNICIPALITY_NAME
         context["site_header"] = f"{settings.PORTAL_MUNICIPALITY_NAME}: {self.site_header}"
         return context
 
-    def each_context_without_navigation(self, request: HttpRequest) -> dict:
+    def each_context_without_navigation(self, request: HttpRequest) -> dict[str, Any]:
         """The context of a back-office page without the sidebar that lists every model
         (building and rendering it is most of an admin page's cost), for the pages that
         must answer at once; their breadcrumbs lead back. Only for views behind
@@ -73,7 +81,9 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and staff_mfa_satisfied(request)
 
-    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         user = request.user
         if user.is_authenticated and user.is_active and user.is_staff:
             next_url = request.GET.get("next") or reverse("admin:index")
@@ -89,4 +99,5 @@ class PortalAdminSite(admin.AdminSite):
             if not session_used_mfa(request):
                 messages.info(request, _("Confirm it is you with your authenticator app."))
                 return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}")
-        return secure_admin_login(super().login)(request, extra_context)
+        response: HttpResponse = secure_admin_login(super().login)(request, extra_context)
+        return response  # allauth's decorator is untyped

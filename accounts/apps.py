@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +22,7 @@ class AccountsConfig(AppConfig):
         backends.connect_signals()
 
 
-def _create_roles(apps=global_apps, **kwargs) -> None:
+def _create_roles(apps: Apps = global_apps, **kwargs: Any) -> None:
     """After migrate or flush: put back the roles if they are missing."""
     from accounts.roles import create_roles
 

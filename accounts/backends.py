@@ -2,13 +2,16 @@
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any, cast
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from accounts.models import User
@@ -27,15 +30,18 @@ class RolePermissionBackend(ModelBackend):
     until any role, permission, membership or authenticator changes
     (:func:`roles_changed`)."""
 
-    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+    def get_all_permissions(
+        self, user_obj: AbstractBaseUser | AnonymousUser, obj: Model | None = None
+    ) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        if not hasattr(user_obj, "_perm_cache"):
-            user_obj._perm_cache = cached_permissions(user_obj)
-        return user_obj._perm_cache
+        user = cast(User, user_obj)  # signed in, so an AUTH_USER_MODEL
+        if not hasattr(user, "_perm_cache"):
+            user._perm_cache = cached_permissions(user)
+        return user._perm_cache
 
 
-def _permissions_from_database(user) -> set[str]:
+def _permissions_from_database(user: User) -> set[str]:
     permissions = Permission.objects.all()
     if not user.is_superuser:
         permissions = permissions.filter(Q(user=user) | Q(group__user=user))
@@ -47,12 +53,12 @@ def _permissions_from_database(user) -> set[str]:
     }
 
 
-def cached_permissions(user) -> set[str]:
+def cached_permissions(user: User) -> set[str]:
     """The person's permissions (see :func:`cached_for_colleague`)."""
     return cached_for_colleague(user, "permissions", lambda: _permissions_from_database(user))
 
 
-def cached_for_colleague(user, what: str, compute):
+def cached_for_colleague[T](user: User, what: str, compute: Callable[[], T]) -> T:
     """What the back office asks about a colleague on every request (their permissions,
     whether they have an authenticator app): from Redis when it was computed in the
     current generation of roles, permissions and authenticators, else ``compute()``d
@@ -70,7 +76,7 @@ def cached_for_colleague(user, what: str, compute):
             generation = cache.get(GENERATION_KEY)
         cached = found.get(key)
         if cached is not None and cached[0] == generation:
-            return cached[1]
+            return cast(T, cached[1])  # stored by this function, from compute()
         value = compute()
         cache.set(key, (generation, value), seconds)
         return value
@@ -88,7 +94,7 @@ def _new_generation() -> None:
         logger.warning("permission cache unreachable; cached permissions expire by their age")
 
 
-def roles_changed(sender, action: str | None = None, **kwargs) -> None:
+def roles_changed(sender: object, action: str | None = None, **kwargs: Any) -> None:
     """A role, a permission, who holds them or an authenticator app changed: every cached
     answer is out of date once the change is committed (not before, or a request in
     between could cache the old answer as new). For memberships, after the rows changed

@@ -7,6 +7,7 @@ Every seeder is idempotent: running it twice changes nothing the second time.
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -35,7 +36,7 @@ class DemoContext:
     staff: dict[Role, User] = field(default_factory=dict)
     superuser: User | None = None
     logins: list[DemoLogin] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 RESIDENTS = [

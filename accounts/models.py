@@ -1,6 +1,6 @@
 """The people who use the portal and their roles."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import (
@@ -36,7 +36,7 @@ class Role(models.TextChoices):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create(self, email: str, password: str | None, **extra) -> "User":
+    def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -44,12 +44,12 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra["is_staff"] = True
         extra["is_superuser"] = True
         return self._create(email, password, **extra)
@@ -93,6 +93,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    # The permission backends' answer, kept on the instance for the request.
+    _perm_cache: set[str]
 
     class Meta:
         verbose_name = _("user")

@@ -2,19 +2,26 @@
 workflow with a public message, and the page a bulk action shows when it needs one more
 answer (to whom, why)."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-class WorkflowAdminForm(forms.ModelForm):
+# Bases for many models; ModelForm and TabularInline are generic only in the stubs
+# (not subscriptable at runtime).
+class WorkflowAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     """Adds "next status" (only the allowed steps) and "public message". Subclasses say
     which statuses exist, which steps are allowed, and which steps need how long a
     message; the action that applies the step lives in the app's ``actions.py``."""
 
-    statuses: type  # a TextChoices
+    statuses: type[models.TextChoices]
     transitions: dict[str, set[str]]
     # Minimum length of the public message per target status; 1 means "required".
     message_minimum: dict[str, int] = {}
@@ -28,18 +35,18 @@ class WorkflowAdminForm(forms.ModelForm):
         max_length=3000,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.status
         allowed = sorted(self.transitions.get(current, set()), key=self.statuses.values.index)
-        self.fields["new_status"].choices = [
+        cast(forms.ChoiceField, self.fields["new_status"]).choices = [
             ("", _("Keep: %(status)s") % {"status": self.statuses(current).label}),
             *[(value, self.statuses(value).label) for value in allowed],
         ]
         self.fields["public_message"].help_text = self.message_help
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # ModelForm's is its cleaned_data
         new_status = cleaned.get("new_status")
         message = (cleaned.get("public_message") or "").strip()
         if new_status:
@@ -57,7 +64,15 @@ class WorkflowAdminForm(forms.ModelForm):
         return cleaned
 
 
-def action_form(model_admin, request, queryset, form, *, action: str, title: str):
+def action_form(
+    model_admin: "admin.ModelAdmin[Any]",
+    request: HttpRequest,
+    queryset: models.QuerySet[Any],
+    form: forms.Form,
+    *,
+    action: str,
+    title: str | Promise,
+) -> TemplateResponse:
     """Render the in-between page of a bulk action; the action applies itself when the
     page posts back with ``apply`` and a valid form."""
     return TemplateResponse(
@@ -75,14 +90,14 @@ def action_form(model_admin, request, queryset, form, *, action: str, title: str
     )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
     """A record's history or sign-ups, shown on its change page and never edited there."""
 
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False

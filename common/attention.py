@@ -5,6 +5,7 @@ Each app registers its queues in its ``AppConfig.ready()``."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import urlencode
@@ -26,7 +27,7 @@ class QueueDefinition:
     label: str | Promise
     permission: str
     admin_name: str
-    params: dict
+    params: dict[str, str]
     count: Callable[[], int]
 
 
@@ -38,7 +39,7 @@ def register_queue(definition: QueueDefinition) -> None:
         _QUEUES.append(definition)
 
 
-def queues_for(user) -> list[Queue]:
+def queues_for(user: PermissionsMixin | AnonymousUser) -> list[Queue]:
     """The queues this civil servant may open, with how many rows wait in each."""
     return [
         Queue(

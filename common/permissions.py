@@ -1,7 +1,9 @@
 """Default permissions of the staff roles, granted by each app after ``migrate``."""
 
+from django.apps.registry import Apps
 
-def grant_permissions(apps, grants: dict[str, list[tuple[str, str]]]) -> None:
+
+def grant_permissions(apps: Apps, grants: dict[str, list[tuple[str, str]]]) -> None:
     """Give staff roles their default permissions, ``{group: [(app_label, codename)]}``.
     Only adds; what an administrator granted or took away by hand for other permissions
     stays. Called from each app's post_migrate handler (its permissions exist by then)."""

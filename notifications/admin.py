@@ -1,10 +1,20 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from notifications.models import Notification, NotificationPreference
 
+# ModelAdmin is generic only in the stubs (at runtime it is not subscriptable).
+if TYPE_CHECKING:
+    NotificationAdminBase = admin.ModelAdmin[Notification]
+    NotificationPreferenceAdminBase = admin.ModelAdmin[NotificationPreference]
+else:
+    NotificationAdminBase = NotificationPreferenceAdminBase = admin.ModelAdmin
+
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(NotificationAdminBase):
     list_display = ["created_at", "recipient", "kind", "message", "email_state", "read_at"]
     list_filter = ["kind", "email_state"]
     list_select_related = ["recipient"]
@@ -12,12 +22,12 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Notification._meta.fields]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(NotificationPreferenceAdminBase):
     list_display = ["user", "kind", "email", "in_app"]
     list_filter = ["kind", "email"]
     list_select_related = ["user"]

@@ -7,10 +7,12 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.header import Header
+from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import Compat32
+from email.policy import Compat32, Policy
 from email.utils import format_datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -71,7 +73,7 @@ def build_email(
     recipient: User | EmailRecipient,
     subject: str | Promise,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     unsubscribe_token: str | None = None,
     shared: tuple[SharedBodies, Hashable] | None = None,
 ) -> EmailMultiAlternatives:
@@ -108,7 +110,7 @@ def build_email(
         else:
             bodies, key = shared
             text, html = bodies.bodies((key, template, language), unsubscribe_url, render)
-        headers = {}
+        headers: dict[str, str] = {}
         if unsubscribe_url:
             headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -133,7 +135,7 @@ class _UnfoldedAscii(Compat32):
     RFC 5322 allows is written as it is instead of through the folding machinery
     (encoded subjects and anything longer are still folded)."""
 
-    def _fits(self, name, value) -> bool:
+    def _fits(self, name: str, value: Any) -> bool:
         return (
             isinstance(value, str)
             and value.isascii()
@@ -142,12 +144,12 @@ class _UnfoldedAscii(Compat32):
             and len(name) + len(value) < 990
         )
 
-    def fold(self, name, value):
+    def fold(self, name: str, value: Any) -> str:
         if self._fits(name, value):
             return f"{name}: {value}{self.linesep}"
         return super().fold(name, value)
 
-    def fold_binary(self, name, value):
+    def fold_binary(self, name: str, value: Any) -> bytes:
         if self._fits(name, value):
             return f"{name}: {value}{self.linesep}".encode("ascii")
         return super().fold_binary(name, value)
@@ -160,14 +162,17 @@ class PortalEmail(EmailMultiAlternatives):
     every header it sets), and a mailing to thousands spends most of its time there.
     Anything outside the shape goes Django's own way."""
 
-    def message(self, *, policy=email.policy.default):
+    # Returns the classic Message, not the modern EmailMessage the stubs promise: Django
+    # only serialises what message() gives (as_bytes), which both provide.
+    def message(self, *, policy: Policy = email.policy.default) -> Message:  # type: ignore[override]
         header_values = [str(self.from_email), *self.to, *map(str, self.extra_headers.values())]
         if (
             self.attachments
             or self.cc
             or self.reply_to
             or len(self.alternatives) != 1
-            or self.alternatives[0].mimetype != "text/html"
+            # django-stubs types alternatives as plain tuples; Django's are EmailAlternative.
+            or self.alternatives[0].mimetype != "text/html"  # type: ignore[attr-defined]
             or not all(value.isascii() for value in header_values)
             or {name.lower() for name in self.extra_headers}
             & {"from", "to", "date", "message-id", "bcc"}
@@ -179,7 +184,8 @@ class PortalEmail(EmailMultiAlternatives):
                 raise ValueError("Header values may not contain linefeed or carriage return")
         msg = MIMEMultipart("alternative", policy=_UnfoldedAscii(linesep=policy.linesep))
         subject = str(self.subject)
-        msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+        # typeshed allows str only; the classic API takes a Header as well.
+        msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
         msg["From"] = str(self.from_email)
         msg["To"] = ", ".join(self.to)
         msg["Date"] = format_datetime(
@@ -188,6 +194,13 @@ class PortalEmail(EmailMultiAlternatives):
         msg["Message-ID"] = make_msgid(domain=DNS_NAME)
         for name, value in self.extra_headers.items():
             msg[name] = value
-        msg.attach(MIMEText(self.body, "plain", _UTF8_QUOTED_PRINTABLE))
-        msg.attach(MIMEText(self.alternatives[0].content, "html", _UTF8_QUOTED_PRINTABLE))
+        # typeshed wants the charset's name; MIMEText takes a Charset too (set_payload).
+        msg.attach(MIMEText(str(self.body), "plain", _UTF8_QUOTED_PRINTABLE))  # type: ignore[arg-type]
+        msg.attach(
+            MIMEText(
+                self.alternatives[0].content,  # type: ignore[attr-defined]  # as above
+                "html",
+                _UTF8_QUOTED_PRINTABLE,  # type: ignore[arg-type]  # as above
+            )
+        )
         return msg

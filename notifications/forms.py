@@ -1,15 +1,25 @@
 """How a person wants to hear about each kind of notification."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notifications.kinds import NotificationKind, Preference
 from notifications.models import EmailFrequency
 
 
 class NotificationPreferencesForm(forms.Form):
     """One row per notification kind: how to email it and whether to show it here."""
 
-    def __init__(self, *args, kinds, preferences, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        kinds: Sequence[NotificationKind],
+        preferences: Mapping[str, Preference],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kinds = kinds
         for kind in kinds:

@@ -1,11 +1,16 @@
 """What the portal tells one person, and how they want to hear it."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class EmailFrequency(models.TextChoices):
@@ -53,7 +58,7 @@ class EmailState(models.TextChoices):
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def visible_to(self, user) -> "NotificationQuerySet":
+    def visible_to(self, user: "User") -> "NotificationQuerySet":
         return self.filter(recipient=user, in_app=True)
 
     def unread(self) -> "NotificationQuerySet":

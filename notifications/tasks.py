@@ -5,8 +5,9 @@ redelivered message never sends the same email twice."""
 import logging
 import smtplib
 from datetime import timedelta
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
@@ -25,7 +26,7 @@ _RETRYABLE = (smtplib.SMTPException, OSError)
 
 # For every task that sends one email it has claimed first: safe to redeliver (acks
 # late) and retried with backoff while the mail server is away.
-EMAIL_TASK_OPTIONS = {
+EMAIL_TASK_OPTIONS: dict[str, Any] = {
     "bind": True,
     "acks_late": True,
     "autoretry_for": _RETRYABLE,
@@ -35,8 +36,8 @@ EMAIL_TASK_OPTIONS = {
 }
 
 
-@shared_task(**EMAIL_TASK_OPTIONS)
-def send_pending_emails(self) -> int:
+@shared_task(**EMAIL_TASK_OPTIONS)  # type: ignore[untyped-decorator]  # celery ships no types
+def send_pending_emails(self: Task) -> int:
     """Send the immediate emails waiting in the outbox (notifications in the state
     "to be sent"), one batch over one connection to the mail server. Returns how many
     this run sent.
@@ -104,7 +105,7 @@ def _claim_pending(size: int) -> list[Notification]:
     return list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("id"))
 
 
-@shared_task
+@shared_task  # type: ignore[untyped-decorator]  # celery ships no types
 def relay_outbox() -> int:
     """Every minute: give back claims older than the lease (a worker died mid-batch)
     and start sending whatever waits, also what was saved while the task queue was
@@ -125,7 +126,7 @@ def _send_claimed(
     recipient: User,
     subject: str | Promise,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     unsubscribe_kind: str,
 ) -> None:
     """Send an email for notifications this run has claimed; if sending fails, give the
@@ -144,7 +145,7 @@ def _send_claimed(
         raise
 
 
-@shared_task
+@shared_task  # type: ignore[untyped-decorator]  # celery ships no types
 def send_daily_digests() -> int:
     """Fan out one digest task per person with notifications waiting for the digest."""
     user_ids = (
@@ -167,8 +168,8 @@ def send_daily_digests() -> int:
     retry_backoff=60,
     retry_backoff_max=3600,
     max_retries=6,
-)
-def send_digest(self, user_id: int) -> int:
+)  # type: ignore[untyped-decorator]  # celery ships no types
+def send_digest(self: Task, user_id: int) -> int:
     """Email one person everything waiting for their digest. Returns how many items."""
     with transaction.atomic():
         waiting = (

@@ -2,21 +2,31 @@
 is recorded, and an account can be exported or erased on a request by letter."""
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from common.admin_tools import action_form
 from privacy import registry as privacy
-from privacy.audit import Action, AuditedAdmin, record
+from privacy.audit import Action, AuditedAdmin, acting_staff, record
 from privacy.forms import add_erasure_option_fields
 from privacy.models import AuditEntry
 from privacy.registry import erasure_options
+
+# The admin classes are generic only in the stubs (not subscriptable at runtime).
+if TYPE_CHECKING:
+    DjangoUserAdminBase = DjangoUserAdmin[User]
+    AuditEntryAdminBase = admin.ModelAdmin[AuditEntry]
+else:
+    DjangoUserAdminBase = DjangoUserAdmin
+    AuditEntryAdminBase = admin.ModelAdmin
 
 
 class EraseAccountForm(forms.Form):
@@ -24,7 +34,7 @@ class EraseAccountForm(forms.Form):
         label=_("I checked the request; erasing cannot be undone"), required=True
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         add_erasure_option_fields(self, staff=True)
 
@@ -33,7 +43,7 @@ class EraseAccountForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdminBase):
     ordering = ["email"]
     list_display = ["email", "display_name", "home_neighbourhood", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups", "home_neighbourhood"]
@@ -55,12 +65,14 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     actions = ["export_personal_data", "erase_accounts"]
 
     @admin.action(description=_("Download the personal data (request by letter)"))
-    def export_personal_data(self, request, queryset):
+    def export_personal_data(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one person to export."), messages.WARNING)
             return None
         user = queryset.get()
-        record(actor=request.user, action=Action.EXPORTED, target=user)
+        record(actor=acting_staff(request), action=Action.EXPORTED, target=user)
         response = HttpResponse(
             json.dumps(privacy.export_personal_data(user), indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
@@ -69,8 +81,8 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         return response
 
     @admin.action(description=_("Erase the account (request by letter)"))
-    def erase_accounts(self, request, queryset):
-        queryset = queryset.exclude(pk=request.user.pk).exclude(is_superuser=True)
+    def erase_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        queryset = queryset.exclude(pk=acting_staff(request).pk).exclude(is_superuser=True)
         form = EraseAccountForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return action_form(
@@ -86,7 +98,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
             privacy.erase_person(
                 user=user,
                 options=form.chosen_options(),
-                by=request.user,
+                by=acting_staff(request),
             )
             count += 1
         self.message_user(
@@ -98,22 +110,26 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         return None
 
 
+# A tuple, so the stubs accept it both as list_display and as readonly_fields.
+_AUDIT_COLUMNS = ("created_at", "actor_label", "action", "target_type", "target_id", "summary")
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AuditEntryAdminBase):
     """Read-only for everyone, superusers included: the log is evidence."""
 
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_id", "summary"]
+    list_display = _AUDIT_COLUMNS
     list_filter = ["action", "target_type", "created_at"]
     list_select_related = ["target_type"]
     search_fields = ["actor_label", "target_id", "summary"]
     date_hierarchy = "created_at"
-    readonly_fields = list_display
+    readonly_fields = _AUDIT_COLUMNS
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +25,7 @@ class PrivacyConfig(AppConfig):
         user_logged_in.connect(forget_retention_warning, dispatch_uid="forget_retention_warning")
 
 
-def _grant_permissions(apps=global_apps, **kwargs) -> None:
+def _grant_permissions(apps: Apps = global_apps, **kwargs: Any) -> None:
     try:
         apps.get_model("auth", "Permission")
     except LookupError:

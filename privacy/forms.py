@@ -1,8 +1,11 @@
 """A resident deletes their own account."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from privacy.registry import erasure_options
 
 
@@ -39,7 +42,7 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": _("Tick this box to confirm.")},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         add_erasure_option_fields(self)
@@ -48,7 +51,7 @@ class DeleteAccountForm(forms.Form):
         return {option.key for option in erasure_options() if self.cleaned_data.get(option.key)}
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."), code="wrong_password")
         return password

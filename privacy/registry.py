@@ -18,13 +18,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
+from accounts.models import User
 from common import public_cache
 from privacy.audit import record
 
@@ -43,11 +46,11 @@ class PersonalData:
     """
 
     model: str
-    rows: Callable[[object], models.QuerySet]
+    rows: Callable[[User], models.QuerySet[Any]]
     exported: tuple[str, ...]
     not_personal: tuple[str, ...] = ()
     withheld: dict[str, str] = field(default_factory=dict)
-    erase: Callable[[object], None] | None = None
+    erase: Callable[[User], None] | None = None
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -76,7 +79,7 @@ class ErasureOption:
     label: str
     staff_label: str
     help_text: str
-    apply: Callable[[object], None]
+    apply: Callable[[User], None]
 
 
 _ERASURE_OPTIONS: dict[str, ErasureOption] = {}
@@ -91,7 +94,7 @@ def erasure_options() -> list[ErasureOption]:
     return list(_ERASURE_OPTIONS.values())
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, datetime.datetime | datetime.date):
@@ -103,8 +106,8 @@ def _plain(value):
     return value
 
 
-def _row(instance: models.Model, names: Iterable[str]) -> dict:
-    row = {}
+def _row(instance: models.Model, names: Iterable[str]) -> dict[str, object]:
+    row: dict[str, object] = {}
     for name in names:
         model_field = instance._meta.get_field(name)
         if model_field.many_to_many:
@@ -116,7 +119,7 @@ def _row(instance: models.Model, names: Iterable[str]) -> dict:
     return row
 
 
-def export_personal_data(user) -> dict:
+def export_personal_data(user: User) -> dict[str, Any]:
     """Everything the portal stores about this person, as plain JSON-ready data."""
     sections = []
     for entry in registry():
@@ -136,7 +139,8 @@ def export_personal_data(user) -> dict:
                     "table": entry.model,
                     "title": str(model._meta.verbose_name_plural),
                     "fields": {
-                        name: str(model._meta.get_field(name).verbose_name)
+                        # Exported names are the table's own fields, never reverse relations.
+                        name: str(cast("Field[Any, Any]", model._meta.get_field(name)).verbose_name)
                         for name in entry.exported
                     },
                     "rows": rows,
@@ -150,7 +154,7 @@ def export_personal_data(user) -> dict:
 
 
 @transaction.atomic
-def erase_person(*, user, options: Iterable[str] = (), by=None) -> None:
+def erase_person(*, user: User, options: Iterable[str] = (), by: User | None = None) -> None:
     """Delete an account and every piece of personal data held with it.
 
     Public contributions (initiatives, comments, agenda items) stay, credited to "a

@@ -4,10 +4,12 @@ in, erased after a grace period (``PORTAL_RETENTION_INACTIVE_DAYS`` and
 
 import datetime
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -20,20 +22,20 @@ from privacy.registry import erase_person
 logger = logging.getLogger(__name__)
 
 
-def _inactive_since(cutoff):
+def _inactive_since(cutoff: datetime.datetime) -> QuerySet[User]:
     return User.objects.filter(is_staff=False, is_superuser=False).filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
     )
 
 
-def accounts_to_warn(now=None):
+def accounts_to_warn(now: datetime.datetime | None = None) -> QuerySet[User]:
     """Accounts unused for the retention period that have not been warned yet."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PORTAL_RETENTION_INACTIVE_DAYS)
     return _inactive_since(cutoff).filter(retention_warned_at__isnull=True)
 
 
-def accounts_to_erase(now=None):
+def accounts_to_erase(now: datetime.datetime | None = None) -> QuerySet[User]:
     """Accounts warned at least the grace period ago that did not sign in since."""
     now = now or timezone.now()
     warned_before = now - datetime.timedelta(days=settings.PORTAL_RETENTION_GRACE_DAYS)
@@ -44,7 +46,7 @@ def accounts_to_erase(now=None):
     )
 
 
-def apply_retention(now=None) -> tuple[int, int]:
+def apply_retention(now: datetime.datetime | None = None) -> tuple[int, int]:
     """The daily retention run: queue a warning for newly inactive accounts and erase
     those warned long enough ago. Safe to run twice: the warning email claims its
     account before sending, and an erased account is gone."""
@@ -59,8 +61,8 @@ def apply_retention(now=None) -> tuple[int, int]:
     return warned, erased
 
 
-@shared_task(**EMAIL_TASK_OPTIONS)
-def send_retention_warning(self, user_id: int) -> bool:
+@shared_task(**EMAIL_TASK_OPTIONS)  # type: ignore[untyped-decorator]  # celery ships no types
+def send_retention_warning(self: Task, user_id: int) -> bool:
     """Warn an inactive account that it will be removed. The account is claimed (its
     warning time set) before sending and released if sending fails, so the warning
     goes exactly once and an account is never removed unwarned."""
@@ -90,7 +92,9 @@ def send_retention_warning(self, user_id: int) -> bool:
     return True
 
 
-def forget_retention_warning(sender, request, user, **kwargs) -> None:
+def forget_retention_warning(
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     """Signing in is using the account: the removal warning no longer applies."""
     if user.retention_warned_at is not None:
         type(user).objects.filter(pk=user.pk).update(retention_warned_at=None)

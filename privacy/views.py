@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.requests import SignedInRequest
 from privacy import registry
 from privacy.forms import DeleteAccountForm
 
@@ -16,7 +17,7 @@ from privacy.forms import DeleteAccountForm
 @login_required
 @require_safe
 @never_cache
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: SignedInRequest) -> HttpResponse:
     """The readable version of the export: every table we keep something of yours in."""
     return render(
         request, "privacy/my_data.html", {"export": registry.export_personal_data(request.user)}
@@ -26,7 +27,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
-def my_data_download(request: HttpRequest) -> HttpResponse:
+def my_data_download(request: SignedInRequest) -> HttpResponse:
     response = JsonResponse(
         registry.export_personal_data(request.user),
         json_dumps_params={"indent": 2, "ensure_ascii": False},
@@ -38,7 +39,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if user.is_staff or user.is_superuser:
         # Staff accounts end with the job, through the municipality's own procedure.
