@@ -14,9 +14,11 @@ password reset):
   A form that comes back with it filled is refused with an error, and nothing is saved.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, cast
 
 from django import forms
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.http import HttpRequest, HttpResponse
@@ -33,24 +35,33 @@ def _rate(group: str, request: HttpRequest) -> str:
     return settings.PORTAL_RATE_LIMITS[group.removeprefix(_GROUP_PREFIX)]
 
 
-def rate_limited(action: str, *, methods: tuple[str, ...] = ("POST",)) -> Callable:
+class ViewDecorator(Protocol):
+    """A decorator that returns the view it is given, wrapped (``functools.wraps``)."""
+
+    def __call__[V: Callable[..., HttpResponse]](self, view: V, /) -> V: ...
+
+
+def rate_limited(action: str, *, methods: tuple[str, ...] = ("POST",)) -> ViewDecorator:
     """Limit how often one person (signed in) or one address (visitor) may do ``action``.
 
     Only ``methods`` count (reading a form is free; sending it is not). Over the limit,
     the request is refused before the view runs, by ``too_many_requests``."""
     if action not in settings.PORTAL_RATE_LIMITS:
         raise KeyError(f"No rate in PORTAL_RATE_LIMITS for {action!r}.")
-    return ratelimit(
+    decorator = ratelimit(
         group=f"{_GROUP_PREFIX}{action}",
         key="user_or_ip",
         rate=_rate,
         method=list(methods),
         block=True,
     )
+    return cast(ViewDecorator, decorator)  # django-ratelimit ships no types
 
 
 @checks.register(checks.Tags.caches, deploy=True)
-def check_rate_limits_are_shared(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def check_rate_limits_are_shared(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """In production every worker must count against the same limits, in Redis."""
     if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
         return [
@@ -80,7 +91,7 @@ def too_many_requests(request: HttpRequest, exception: Exception) -> HttpRespons
 class HoneypotInput(forms.TextInput):
     """A text box people never see or reach: a script that fills every field fills it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
 
 
@@ -88,8 +99,8 @@ class HoneypotField(forms.CharField):
     """Must stay empty. Rendered by its own template, off screen and hidden from
     assistive technology; labelled in case someone meets it anyway."""
 
-    def __init__(self):
-        super().__init__(
+    def __init__(self) -> None:
+        super().__init__(  # type: ignore[call-arg]  # Field takes template_name; the stubs' CharField lacks it
             template_name="forms/honeypot.html",
             required=False,
             label=_("Leave this field empty"),
@@ -106,8 +117,8 @@ class SpamGuardedForm(forms.Form):
     # Named like a field that scripts fill in eagerly; no model here has it.
     homepage = HoneypotField()
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Form's is its cleaned_data
         # Out of cleaned_data, so views that pass the data on never see the guard.
         if cleaned.pop("homepage", ""):
             raise forms.ValidationError(

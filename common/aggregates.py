@@ -3,22 +3,28 @@ aggregates for PostgreSQL with their Python twins for SQLite, and caching comput
 figures for a while."""
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, FloatField, Func, IntegerField
+from django.db.models.expressions import Combinable
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import get_language
 
 
-def cached_figures(key: str, compute: Callable):
+def cached_figures[T](key: str, compute: Callable[[], T]) -> T:
     """``compute()``, as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (per
     language). The figures scan many records; a few minutes' delay is right for a
     report, and the pages say as of when."""
     seconds = settings.PORTAL_DASHBOARD_CACHE_SECONDS
     if not seconds:
         return compute()
-    return cache.get_or_set(f"{key}:{get_language()}", compute, timeout=seconds)
+    figures = cache.get_or_set(f"{key}:{get_language()}", compute, timeout=seconds)
+    return cast(T, figures)  # stored by this function, from compute()
 
 
 class Percentile(Aggregate):
@@ -28,7 +34,7 @@ class Percentile(Aggregate):
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
 
-    def __init__(self, expression, fraction: float, **extra):
+    def __init__(self, expression: Combinable | str, fraction: float, **extra: Any) -> None:
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
@@ -38,7 +44,15 @@ class LocalDaysBetween(Func):
 
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[str | int, ...]]:
         start, start_params = compiler.compile(self.source_expressions[0])
         end, end_params = compiler.compile(self.source_expressions[1])
         zone = settings.TIME_ZONE
@@ -46,6 +60,6 @@ class LocalDaysBetween(Func):
         return sql, (*end_params, zone, *start_params, zone)
 
 
-def local_days_between(start, end) -> int:
+def local_days_between(start: datetime, end: datetime) -> int:
     """``LocalDaysBetween`` in Python, for SQLite."""
     return max((timezone.localdate(end) - timezone.localdate(start)).days, 0)

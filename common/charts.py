@@ -1,13 +1,16 @@
 """Bar charts drawn on the server as SVG (no JavaScript), always shown together with a
 table of the same numbers (``templates/common/bar_chart.html``)."""
 
+from collections.abc import Hashable, Iterable
+from typing import Any
+
 # Geometry in SVG viewBox units.
 LABEL_WIDTH = 230
 BAR_SPACE = 320
 ROW_HEIGHT = 28
 
 
-def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict:
+def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict[str, Any]:
     """``rows`` are (label, value) pairs in display order."""
     largest = max((value for _label, value in rows), default=0) or 1
     drawn = []
@@ -33,6 +36,8 @@ def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict:
     }
 
 
-def labelled_counts(counts: dict, choices) -> list[tuple[str, int]]:
+def labelled_counts(
+    counts: dict[Any, int], choices: Iterable[tuple[Hashable, object]]
+) -> list[tuple[str, int]]:
     """(label, count) rows for every choice, in the choices' order, zeros included."""
     return [(str(label), counts.get(value, 0)) for value, label in choices]

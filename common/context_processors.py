@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
 from common import public_cache
 
 
-def portal(request: HttpRequest) -> dict:
+def portal(request: HttpRequest) -> dict[str, Any]:
     context = {
         "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         "map_config": {

@@ -1,13 +1,22 @@
 """Accessible form rendering for the whole portal, and the form parts every app uses."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.forms.boundfield import BoundField
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import BaseRenderer, TemplatesSetting
+from django.forms.widgets import Widget
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_noop
 
 from common import public_cache
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Django 6.1's empty choice of a model field's select; its Dutch catalogue lacks the
 # string, so ours (LOCALE_PATHS, looked up first) carries it.
@@ -31,7 +40,9 @@ _WIDGET_CLASSES = {
 
 
 class PortalBoundField(BoundField):
-    def build_widget_attrs(self, attrs, widget=None):
+    def build_widget_attrs(
+        self, attrs: dict[str, str | bool], widget: Widget | None = None
+    ) -> dict[str, str | bool]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         css, invalid = _WIDGET_CLASSES.get(self.widget_type, _TEXTBOX)
@@ -50,12 +61,12 @@ class PortalBoundField(BoundField):
 _LARGEST_ID = 2**63 - 1
 
 
-class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # not subscriptable at run time
     """A multiple choice of records that refuses ids beyond the database's integer range
     as invalid choices, before they reach the database (SQLite cannot even bind them:
     found by the hostile-input tests)."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> QuerySet[Model]:
         for pk in value if isinstance(value, (list, tuple)) else ():
             text = str(pk).strip()
             if text.lstrip("+-").isdigit() and abs(int(text)) > _LARGEST_ID:
@@ -64,7 +75,9 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": text[:40]},
                 )
-        return super()._check_values(value)
+        # A private Django method the stubs leave out.
+        checked: QuerySet[Model] = super()._check_values(value)  # type: ignore[misc]
+        return checked
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -73,7 +86,12 @@ class PortalFormRenderer(TemplatesSetting):
     bound_field_class = PortalBoundField
 
 
-def filter_choice(*, label, anything, choices) -> forms.ChoiceField:
+def filter_choice(
+    *,
+    label: "StrOrPromise",
+    anything: "StrOrPromise",
+    choices: Iterable[tuple[Any, "StrOrPromise"]],
+) -> forms.ChoiceField:
     """A list filter's select: ``anything`` (no filter) first, then the choices."""
     return forms.ChoiceField(choices=[("", anything), *choices], required=False, label=label)
 
@@ -84,7 +102,12 @@ class CachedFilterForm(forms.Form):
     was asked. Its choices come from the database (every neighbourhood, every theme), and
     rendering them was most of a signed-in resident's list page."""
 
-    def render(self, template_name=None, context=None, renderer=None):
+    def render(
+        self,
+        template_name: str | None = None,
+        context: dict[str, Any] | None = None,
+        renderer: BaseRenderer | type[BaseRenderer] | None = None,
+    ) -> SafeString:
         if template_name or context or renderer:
             return super().render(template_name, context, renderer)
         cls = type(self)
@@ -113,13 +136,18 @@ class EmptyRenderedOnce(forms.Form):
     someone typed, their errors) is rendered anew. Not while DEBUG, so template edits
     show at once."""
 
-    _empty_renderings: dict = {}
+    _empty_renderings: dict[tuple[type[forms.Form], str], SafeString] = {}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._made_empty = not args and not kwargs
 
-    def render(self, template_name=None, context=None, renderer=None):
+    def render(
+        self,
+        template_name: str | None = None,
+        context: dict[str, Any] | None = None,
+        renderer: BaseRenderer | type[BaseRenderer] | None = None,
+    ) -> SafeString:
         if not self._made_empty or template_name or context or renderer or settings.DEBUG:
             return super().render(template_name, context, renderer)
         key = (type(self), get_language())

@@ -1,6 +1,8 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -11,11 +13,11 @@ class PortalLanguageMiddleware:
     Django's LocaleMiddleware would follow the browser's Accept-Language header; a Dutch
     municipality's portal speaks Dutch by default and English only on request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = (
             chosen if chosen is not None and chosen in self.supported else settings.LANGUAGE_CODE
@@ -35,10 +37,10 @@ class RefuseNullCharactersMiddleware:
     requests get a plain 400. Forms refuse NUL in posted fields on their own, with an
     error beside the field."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
@@ -51,10 +53,10 @@ class PrivatePagesMiddleware:
     """What a signed-in person sees may hold their personal data: no shared cache (a
     proxy, a library's computer) may cache it. Pages for visitors follow their own rules."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -32,14 +32,18 @@ import functools
 import hashlib
 import logging
 import time
+from collections.abc import Callable
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from redis.exceptions import RedisError
 
 from common.transactions import once_after_commit
@@ -98,7 +102,7 @@ def bump_after_commit() -> None:
     once_after_commit(bump)
 
 
-def _on_model_change(sender, **kwargs) -> None:
+def _on_model_change(sender: type[Model], **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # fixtures being loaded
     meta = sender._meta
@@ -115,7 +119,7 @@ class WritesBumpMiddleware:
     """A completed write request moves the generation on, whatever it changed: bulk
     updates in actions and the back office send no model signals."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -129,7 +133,7 @@ def _new_generation() -> int:
     """First use, or the cache lost the generation: start a new one (or take the one
     another process just started)."""
     cache.add(GENERATION_KEY, _fresh_generation(), None)
-    return cache.get(GENERATION_KEY)
+    return cast(int, cache.get(GENERATION_KEY))  # added just now, here or by another process
 
 
 def current_generation() -> int:
@@ -139,7 +143,7 @@ def current_generation() -> int:
     return _new_generation() if generation is None else generation
 
 
-def _current(key: str) -> tuple[int, object]:
+def _current(key: str) -> tuple[int, Any]:
     """The current generation, and what is cached under ``key`` for it (None when nothing
     is, or only something older). Raises the cache's errors."""
     found = cache.get_many([GENERATION_KEY, key])
@@ -150,17 +154,17 @@ def _current(key: str) -> tuple[int, object]:
     return generation, cached[1] if cached is not None and cached[0] == generation else None
 
 
-def _set_cached(key: str, generation: int, value) -> None:
+def _set_cached(key: str, generation: int, value: object) -> None:
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set(key, (generation, value), seconds())
 
 
-def key_for(kind: str, *asked) -> str:
+def key_for(kind: str, *asked: object) -> str:
     """The cache key of something of ``kind``: a digest of everything it depends on."""
     return f"{kind}:" + hashlib.sha256(repr(asked).encode()).hexdigest()
 
 
-def cached_while_unchanged(key: str, compute):
+def cached_while_unchanged[T](key: str, compute: Callable[[], T]) -> T:
     """``compute()``, cached while public content is unchanged (and at most the cached
     pages' lifetime)."""
     if not seconds():
@@ -172,7 +176,7 @@ def cached_while_unchanged(key: str, compute):
     if value is None:
         value = compute()
         _set_cached(key, generation, value)
-    return value
+    return cast(T, value)  # cached by this function from compute(), or computed just now
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -216,7 +220,17 @@ def _with_own_token(request: HttpRequest, response: HttpResponse) -> HttpRespons
     return response
 
 
-def _from_cache(request: HttpRequest, cached: tuple) -> HttpResponse:
+# What shared_with_visitors caches of a page: its content and the headers it keeps.
+CachedPage = tuple[bytes, list[tuple[str, str]]]
+
+
+class _VisitorPageRequest(Protocol):
+    """A request whose page is rendered for every visitor (our own attribute)."""
+
+    visitor_page: bool
+
+
+def _from_cache(request: HttpRequest, cached: CachedPage) -> HttpResponse:
     content, headers = cached
     response = HttpResponse(content)
     for name, value in headers:
@@ -224,11 +238,11 @@ def _from_cache(request: HttpRequest, cached: tuple) -> HttpResponse:
     return _with_own_token(request, response)
 
 
-def shared_with_visitors(view):
+def shared_with_visitors[V: Callable[..., HttpResponse]](view: V) -> V:
     """Serve the view's page from the cache to visitors who are not signed in."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _shareable(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
@@ -238,13 +252,14 @@ def shared_with_visitors(view):
             return view(request, *args, **kwargs)
         if cached is not None:
             return _from_cache(request, cached)
-        request.visitor_page = True  # the context processor renders the token placeholder
+        # The context processor renders the token placeholder.
+        cast(_VisitorPageRequest, request).visitor_page = True
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
-            response.render()
+            cast(SimpleTemplateResponse, response).render()  # only template responses have it
         if _cacheable(response):
             headers = [(k, v) for k, v in response.items() if k.lower() not in DROPPED_HEADERS]
             _set_cached(key, generation, (response.content, headers))
         return _with_own_token(request, response)
 
-    return wrapper
+    return cast(V, wrapper)  # functools.wraps: called as the view is

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, migrations
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import CombinedExpression
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 MAX_WORDS = 10
 PER_KIND = 8
@@ -47,23 +52,23 @@ def search_vector(primary: list[str], secondary: list[str]) -> SearchVector | Co
     return vector
 
 
-def search_index(label: str, name: str):
+def search_index(label: str, name: str) -> GinIndex:
     """The GIN index ``text_search`` uses on table ``label`` (PostgreSQL only)."""
     return GinIndex(search_vector(*SEARCHED_FIELDS[label]), name=name)
 
 
-def add_search_index(label: str, name: str):
+def add_search_index(label: str, name: str) -> migrations.RunPython:
     """A migration operation that adds the table's full-text index on PostgreSQL and
     does nothing on SQLite (which searches with LIKE)."""
     app_label, model_name = label.split(".")
 
-    def forwards(apps, schema_editor):
+    def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.add_index(
                 apps.get_model(app_label, model_name), search_index(label, name)
             )
 
-    def backwards(apps, schema_editor):
+    def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.remove_index(
                 apps.get_model(app_label, model_name), search_index(label, name)
@@ -72,13 +77,13 @@ def add_search_index(label: str, name: str):
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
-def text_search(
-    queryset: QuerySet,
+def text_search[M: Model](
+    queryset: QuerySet[M],
     text: str,
     *,
     primary: list[str] | None = None,
     secondary: list[str] | None = None,
-) -> QuerySet:
+) -> QuerySet[M]:
     """Rows of ``queryset`` that match ``text``, newest first. In PostgreSQL the Dutch
     full text (through the table's GIN index); elsewhere every word somewhere in the
     fields."""
@@ -92,7 +97,8 @@ def text_search(
     secondary = secondary or []
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config="dutch", search_type="websearch")
-        return queryset.annotate(search=search_vector(primary, secondary)).filter(search=query)
+        found = queryset.annotate(search=search_vector(primary, secondary)).filter(search=query)
+        return cast("QuerySet[M]", found)  # still rows of M; the stubs lose the model in annotate()
     for word in text.split():
         condition = Q()
         for field in [*primary, *secondary]:

@@ -1,12 +1,15 @@
 """Work that must wait for the surrounding transaction to commit."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 
 
 class _Once:
     """A callback waiting for the commit, recognisable by what it will call."""
 
-    def __init__(self, func, args: tuple):
+    def __init__(self, func: Callable[..., object], args: tuple[Any, ...]) -> None:
         self.key = (func, args)
         self.done = False
 
@@ -16,7 +19,7 @@ class _Once:
         func(*args)
 
 
-def once_after_commit(func, *args) -> None:
+def once_after_commit(func: Callable[..., object], *args: Any) -> None:
     """Run ``func(*args)`` when the current transaction commits, once however often a
     transaction asks for it (a mailing of thousands starts sending once; a bulk delete
     recomputes once). Outside a transaction it runs at once, as ``on_commit`` does."""

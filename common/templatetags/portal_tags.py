@@ -1,4 +1,9 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django import template
+from django.template.base import Parser, Token
+from django.template.context import Context
 from django.templatetags.cache import CacheNode
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -11,19 +16,19 @@ _SECONDARY_TAGS = {"cancel", "outline", "secondary", "minor", "link"}
 
 
 @register.filter
-def button_variant(tags) -> str:
+def button_variant(tags: Iterable[str] | None) -> str:
     """NL Design System button variant for allauth's element tags: one primary action
     per form, everything that backs out or is optional looks secondary."""
-    tags = set(tags or ())
-    if "danger" in tags:
+    named = set(tags or ())
+    if "danger" in named:
         return "primary-action"
-    if tags & _SECONDARY_TAGS:
+    if named & _SECONDARY_TAGS:
         return "secondary-action"
     return "primary-action"
 
 
 @register.filter
-def join_if_list(value) -> str:
+def join_if_list(value: object) -> object:
     """A list from the personal-data export as one readable cell."""
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
@@ -48,7 +53,7 @@ class PublicCacheNode(CacheNode):
     back on every response, and no caching without a request, with caching switched off
     or with the cache unreachable."""
 
-    def render(self, context) -> str:
+    def render(self, context: Context) -> str:
         request = context.get("request")
         if request is None or not public_cache.seconds():
             return self.nodelist.render(context)
@@ -57,7 +62,7 @@ class PublicCacheNode(CacheNode):
         except public_cache.CACHE_ERRORS:
             return self.nodelist.render(context)
         # What Django's node resolves: the timeout and the values the key varies on.
-        pushed = {
+        pushed: dict[str, Any] = {
             "publiccache": {
                 "seconds": public_cache.seconds(),
                 "generation": generation,
@@ -66,7 +71,7 @@ class PublicCacheNode(CacheNode):
                 "language": translation.get_language(),
             }
         }
-        own = {}  # placeholder -> this response's value
+        own: dict[str, object] = {}  # placeholder -> this response's value
         for name, placeholder in PLACEHOLDERS.items():
             value = context.get(name)
             if value is not None:
@@ -83,7 +88,7 @@ class PublicCacheNode(CacheNode):
 
 
 @register.tag
-def publiccache(parser, token):
+def publiccache(parser: Parser, token: Token) -> PublicCacheNode:
     """``{% publiccache name [vary_on ...] %}…{% endpubliccache %}``: Django's
     ``{% cache publiccache.seconds name publiccache.generation publiccache.host
     publiccache.path publiccache.language [vary_on ...] %}`` for a part of a page that is
