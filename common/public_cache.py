@@ -143,6 +143,16 @@ def current_generation() -> int:
     return _new_generation() if generation is None else generation
 
 
+def generation_for(request: HttpRequest) -> int:
+    """The generation for this request, read from the cache once: every cached part of
+    a page shares the one read (one round trip a page instead of one a part)."""
+    attributes = vars(request)
+    if "_public_cache_generation" not in attributes:
+        attributes["_public_cache_generation"] = current_generation()
+    generation: int = attributes["_public_cache_generation"]
+    return generation
+
+
 def _current(key: str) -> tuple[int, Any]:
     """The current generation, and what is cached under ``key`` for it (None when nothing
     is, or only something older). Raises the cache's errors."""

@@ -58,7 +58,7 @@ class PublicCacheNode(CacheNode):
         if request is None or not public_cache.seconds():
             return self.nodelist.render(context)
         try:
-            generation = public_cache.current_generation()
+            generation = public_cache.generation_for(request)
         except public_cache.CACHE_ERRORS:
             return self.nodelist.render(context)
         # What Django's node resolves: the timeout and the values the key varies on.

@@ -64,12 +64,23 @@ def test_publiccache_is_djangos_fragment_cache_keyed_by_the_generation(settings,
     # Served from the cache (the word is not read again), with this response's own values.
     again = _render(request, word="bank", csrf_token="token-two", csp_nonce="nonce-two")
     assert again == "bankje token-two nonce-two"
-    # Public content changed: a new generation, a new key.
+    # Public content changed: the next request is in a new generation, with a new key.
     public_cache.bump()
-    assert _render(request, word="bank", csrf_token="t", csp_nonce="n") == "bank t n"
+    following = rf.get("/initiatieven/?pagina=2")
+    assert _render(following, word="bank", csrf_token="t", csp_nonce="n") == "bank t n"
     # Another address is another part.
     other = rf.get("/initiatieven/")
     assert _render(other, word="plein", csrf_token="t", csp_nonce="n") == "plein t n"
+
+
+def test_every_part_of_one_page_reads_the_generation_once(settings, rf):
+    """A page's cached parts share one read of the generation: one round trip a page."""
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 60
+    request = rf.get("/initiatieven/")
+    _render(request, word="een", csrf_token="t", csp_nonce="n")
+    public_cache.bump()  # committed by someone else while this page renders
+    # The rest of this page stays in the generation it started in (and is served from it).
+    assert _render(request, word="twee", csrf_token="t", csp_nonce="n") == "een t n"
 
 
 def test_publiccache_renders_every_time_when_switched_off(rf):
