@@ -53,7 +53,13 @@ class CountSource:
 
 _COUNTS: dict[str, CountSource] = {}
 AnswerDays = Callable[[], tuple[dict[int, float], float | None]]
-_ANSWER_DAYS: list[AnswerDays] = []
+
+
+def _no_answer_days() -> tuple[dict[int, float], float | None]:
+    return {}, None
+
+
+_answer_days: AnswerDays = _no_answer_days
 
 
 def register_counts(source: CountSource) -> None:
@@ -61,9 +67,10 @@ def register_counts(source: CountSource) -> None:
 
 
 def register_answer_days(provider: AnswerDays) -> None:
-    """The median days to an answer per neighbourhood id and for the city."""
-    if provider not in _ANSWER_DAYS:
-        _ANSWER_DAYS.append(provider)
+    """The median days to the municipality's answer, per neighbourhood id and for the
+    city: one figure on the monitor, so one provider (the app whose requests are answered)."""
+    global _answer_days
+    _answer_days = provider
 
 
 @dataclass
@@ -128,7 +135,7 @@ def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
     year = year or timezone.localdate().year
     neighbourhoods = list(Neighbourhood.objects.order_by("name"))
     counts = {key: source.counts() for key, source in _COUNTS.items()}
-    medians, city_median = _ANSWER_DAYS[0]() if _ANSWER_DAYS else ({}, None)
+    medians, city_median = _answer_days()
     agenda: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
         AgendaItem.objects.values("neighbourhood_id", "status")

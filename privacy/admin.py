@@ -16,9 +16,8 @@ from accounts.models import User
 from common.admin_tools import action_form
 from privacy import registry as privacy
 from privacy.audit import Action, AuditedAdmin, acting_staff, record
-from privacy.forms import add_erasure_option_fields
+from privacy.forms import add_erasure_option_fields, chosen_erasure_options
 from privacy.models import AuditEntry
-from privacy.registry import erasure_options
 
 # The admin classes are generic only in the stubs (not subscriptable at runtime).
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ class EraseAccountForm(forms.Form):
         add_erasure_option_fields(self, staff=True)
 
     def chosen_options(self) -> set[str]:
-        return {option.key for option in erasure_options() if self.cleaned_data.get(option.key)}
+        return chosen_erasure_options(self)
 
 
 @admin.register(User)

@@ -28,6 +28,11 @@ def add_erasure_option_fields(form: forms.Form, *, staff: bool = False) -> None:
     form.fields = dict(fields[:-1] + options + fields[-1:])
 
 
+def chosen_erasure_options(form: forms.Form) -> set[str]:
+    """The keys of the erasure options ticked on a valid form."""
+    return {option.key for option in erasure_options() if form.cleaned_data.get(option.key)}
+
+
 class DeleteAccountForm(forms.Form):
     """The resident confirms, with their password, that their account goes for good."""
 
@@ -48,7 +53,7 @@ class DeleteAccountForm(forms.Form):
         add_erasure_option_fields(self)
 
     def chosen_options(self) -> set[str]:
-        return {option.key for option in erasure_options() if self.cleaned_data.get(option.key)}
+        return chosen_erasure_options(self)
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]

@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import import_module
 from typing import Any, cast
 
 from django.apps import apps
@@ -25,10 +24,10 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Field
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 
 from accounts.models import User
 from common import public_cache
+from common.discovery import app_modules
 from privacy.audit import record
 
 DECLARING_MODULE = "personal_data"
@@ -60,12 +59,9 @@ class PersonalData:
 @cache
 def registry() -> tuple[PersonalData, ...]:
     """Every installed app's declarations, in the order of ``INSTALLED_APPS``."""
-    entries: list[PersonalData] = []
-    for app_config in apps.get_app_configs():
-        if module_has_submodule(app_config.module, DECLARING_MODULE):
-            module = import_module(f"{app_config.name}.{DECLARING_MODULE}")
-            entries.extend(module.PERSONAL_DATA)
-    return tuple(entries)
+    return tuple(
+        entry for module in app_modules(DECLARING_MODULE) for entry in module.PERSONAL_DATA
+    )
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,10 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils.module_loading import module_has_submodule
 
 from accounts.demo import DEMO_PASSWORD, DemoContext
+from common.discovery import app_modules
 
 # Each app that has demo data seeds it from its own ``demo.py`` (``seed(demo)``), in the
 # order of INSTALLED_APPS: later apps may use what earlier ones created.
@@ -35,9 +32,8 @@ class Command(BaseCommand):
         # Demo people live at example domains: their emails are dropped, not printed.
         dropped = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
         with override_settings(MAILERS=dropped), transaction.atomic():
-            for app_config in apps.get_app_configs():
-                if module_has_submodule(app_config.module, DEMO_MODULE):
-                    import_module(f"{app_config.name}.{DEMO_MODULE}").seed(demo)
+            for module in app_modules(DEMO_MODULE):
+                module.seed(demo)
         self.stdout.write(self.style.SUCCESS("Demo municipality Eemdal is ready."))
         if quiet_logins:
             return
