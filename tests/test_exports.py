@@ -31,9 +31,7 @@ OTHERS = ["+31 6 1234", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1+1", "\r=1+1"
 
 def csv_cells(response) -> list[str]:
     body = (
-        b"".join(response.streaming_content)
-        if response.streaming
-        else response.content
+        b"".join(response.streaming_content) if response.streaming else response.content
     ).decode()
     return [cell for row in csv.reader(io.StringIO(body)) for cell in row]
 
