@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from common import public_cache
 from common.admin_tools import ReadOnlyInline, action_form
 from common.csv import spreadsheet_safe_writer
-from common.spreadsheet import spreadsheet_safe_xlsx
 from common.paging import CityScalePaginator
+from common.spreadsheet import spreadsheet_safe_xlsx
 from privacy.audit import AuditedAdmin
 from procurement import actions
 from procurement.forms import SupplierSearchForm

@@ -257,12 +257,6 @@ class Supplier(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.kvk_number})"
 
-    def renew_feed_token(self) -> None:
-        """Make a new personal calendar link: the old one stops working at once (for
-        when the link was shared with someone who should no longer have it)."""
-        self.feed_token = new_feed_token()
-        self.save(update_fields=["feed_token"])
-
     def save(self, *args, **kwargs) -> None:
         self.postcode = postcode.compact(self.postcode) if self.postcode else ""
         if len(self.postcode) == 6:
@@ -271,6 +265,12 @@ class Supplier(models.Model):
         self.size = size_class(self.staff_count, self.turnover)
         self.is_local = is_local_postcode(self.postcode)
         super().save(*args, **kwargs)
+
+    def renew_feed_token(self) -> None:
+        """Make a new personal calendar link: the old one stops working at once (for
+        when the link was shared with someone who should no longer have it)."""
+        self.feed_token = new_feed_token()
+        self.save(update_fields=["feed_token"])
 
     @property
     def is_sme(self) -> bool:
