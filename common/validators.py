@@ -60,7 +60,6 @@ _PDF_ACTIVE_ACTIONS = {
     "/ImportData",
     "/SubmitForm",
     "/GoToE",
-    "/GoToR",
     "/RichMediaExecute",
     "/Rendition",
     "/Sound",
