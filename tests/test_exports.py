@@ -113,9 +113,9 @@ def test_public_tender_calendar_csv_has_no_live_formula(client):
 
 
 def test_xlsx_leaves_out_characters_a_workbook_cannot_hold(client):
-    SupplierFactory(name="Bad\x00\x07 BV", codes=["45233000"])
     signed_in_colleague(client, Role.PROCUREMENT_OFFICER)
-    supplier = SupplierFactory(name="Vreemd\x01\x1b BV", codes=["45233000"])
+    # PostgreSQL holds no NUL in text; other control characters it does.
+    supplier = SupplierFactory(name="Vreemd\x01\x07\x1b BV", codes=["45233000"])
     response = _export(client, "/beheer/procurement/supplier/", "export_xlsx", supplier)
     assert response.status_code == 200
     assert "Vreemd BV" in [c.value for c in xlsx_cells(response)]
