@@ -2,8 +2,9 @@
 
 Images are decoded with Pillow and written anew as JPEG or PNG: whatever else was in
 the file (EXIF with a home's GPS position, scripts in an SVG or a polyglot) is gone.
-Documents must be PDFs by their content, not by their name, and are always served as
-downloads. Sizes are limited before anything is decoded.
+Documents must be PDFs by their content, not by their name, without scripts or
+actions that run by themselves (``common.validators.inspect_pdf``), and are always
+served as downloads. Sizes are limited before anything is decoded.
 """
 
 import io
@@ -15,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from common.validators import UnsafePdf, inspect_pdf
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -110,9 +113,27 @@ def process_document(upload) -> ProcessedUpload:
             _("%(name)s is not a PDF document."), code="invalid_document", params={"name": name}
         )
     upload.seek(0)
+    content = upload.read()
+    try:
+        inspect_pdf(content)
+    except UnsafePdf as refused:
+        messages = {
+            "active": _(
+                "%(name)s contains a script or an action that runs by itself (such as "
+                "JavaScript or an embedded file). Save it again as a plain PDF, for "
+                "example with Print to PDF, and upload that."
+            ),
+            "encrypted": _(
+                "%(name)s is protected with a password. Upload it without the password."
+            ),
+            "unreadable": _("%(name)s is damaged or not a PDF document we can read."),
+        }
+        raise ValidationError(
+            messages[refused.reason], code="unsafe_document", params={"name": name}
+        ) from None
     return ProcessedUpload(
         kind="document",
-        content=ContentFile(upload.read()),
+        content=ContentFile(content),
         extension="pdf",
         content_type="application/pdf",
         original_name=name,

@@ -233,9 +233,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_MUNICIPALITY_NAME}] "
 # Links in allauth emails use the scheme of the portal's public address.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = PORTAL_BASE_URL.split("://", 1)[0]
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# A sign-up for an address that has an account costs a password hash too (issue 21).
+ACCOUNT_FORMS = {"signup": "accounts.forms.PortalSignupForm"}
 # allauth's rate limits stay at their defaults (login failures, sign-up, password
-# reset, email confirmation, ...): ACCOUNT_RATE_LIMITS is deliberately not overridden.
+# reset, email confirmation, ...); only the authenticator code after the password is
+# counted per account and address instead of per account (accounts.forms, issue 21):
+# a few wrong codes a minute from one address, and a ceiling for the account over all
+# addresses together.
+ACCOUNT_RATE_LIMITS = {"mfa_code": "5/m/key", "mfa_code_account": "100/h/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "accounts.forms.StaffAuthenticateForm"}
 
 # --- Abuse guards (portal/abuse.py) -------------------------------------------
 
@@ -497,7 +504,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secrets in URLs (a calendar feed's token, links from emails) never reach the log.
+    "filters": {"secret_paths": {"()": "portal.log_filters.RedactSecretPaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -266,6 +266,12 @@ class Supplier(models.Model):
         self.is_local = is_local_postcode(self.postcode)
         super().save(*args, **kwargs)
 
+    def renew_feed_token(self) -> None:
+        """Make a new personal calendar link: the old one stops working at once (for
+        when the link was shared with someone who should no longer have it)."""
+        self.feed_token = new_feed_token()
+        self.save(update_fields=["feed_token"])
+
     @property
     def is_sme(self) -> bool:
         return self.size in self.SME_SIZES

@@ -14,6 +14,7 @@ urlpatterns = [
     path("aanbesteding/<int:pk>/interesse/", views.tender_interest, name="interest"),
     path("cpv/", views.cpv_search, name="cpv_search"),
     path("leverancier/", views.profile, name="profile"),
+    path("leverancier/kalenderlink/", views.renew_feed, name="renew_feed"),
     path("leverancier/aanmelden/", views.register, name="register"),
     path("leverancier/team/", views.team_invite, name="team_invite"),
     path("leverancier/team/<str:token>/", views.team_accept, name="team_accept"),

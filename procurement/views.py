@@ -126,7 +126,10 @@ def supplier_ics(request: HttpRequest, token: str) -> HttpResponse:
     is the secret; it can be renewed in the profile."""
     supplier = get_object_or_404(Supplier, feed_token=token)
     tenders = _public_tenders().matching(supplier)
-    return _calendar_response(tenders, supplier.name, "mijn-aanbestedingen.ics")
+    response = _calendar_response(tenders, supplier.name, "mijn-aanbestedingen.ics")
+    # The address is the secret: no cache on the way may keep a copy under it.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_safe
@@ -259,6 +262,24 @@ def profile(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def renew_feed(request: HttpRequest) -> HttpResponse:
+    """Make a new personal calendar link; the old one stops working at once."""
+    supplier = Supplier.objects.of(request.user)
+    if supplier is None:
+        raise Http404
+    supplier.renew_feed_token()
+    messages.success(
+        request,
+        _(
+            "Your calendar has a new link. The old link no longer works: subscribe again "
+            "with the new one."
+        ),
+    )
+    return redirect("procurement:profile")
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import action_form
 from common.csv import spreadsheet_safe_writer
+from common.spreadsheet import spreadsheet_safe_xlsx
 from privacy.audit import AuditedAdmin
 from surveys import actions
 from surveys.models import (
@@ -118,6 +119,7 @@ class SurveyAdmin(admin.ModelAdmin):
         "close",
         "publish",
         "export_answers",
+        "export_answers_xlsx",
     ]
     fieldsets = [
         (_("Progress"), {"fields": ["overview"]}),
@@ -309,16 +311,27 @@ class SurveyAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{survey.slug}-antwoorden.csv"'
         return response
 
+    @admin.action(
+        description=_("Download the anonymised answers (spreadsheet, XLSX)"), permissions=["view"]
+    )
+    def export_answers_xlsx(self, request, queryset):
+        """The same anonymised answers as the CSV, as a spreadsheet file."""
+        survey = queryset.first()
+        writer = spreadsheet_safe_xlsx("antwoorden")
+        for _row in _answer_rows(survey, list(survey.questions.all()), writer):
+            pass
+        return writer.response(f"{survey.slug}-antwoorden.xlsx")
+
 
 class _Echo:
     def write(self, value):
         return value
 
 
-def _answer_rows(survey: Survey, questions: list[Question]):
+def _answer_rows(survey: Survey, questions: list[Question], writer=None):
     """One row per response, streamed: month of submission (not the day), coarse
     neighbourhood and age band, then one column per question."""
-    writer = spreadsheet_safe_writer(_Echo())
+    writer = writer or spreadsheet_safe_writer(_Echo())
     yield writer.writerow(
         ["month", "neighbourhood", "age_band", *[q.code or q.pk for q in questions]]
     )

@@ -246,6 +246,7 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "procurement:profile": signed_in,
     "procurement:register": signed_in,
     "procurement:team_invite": suppliers,
+    "procurement:renew_feed": suppliers,
     "procurement:team_accept": signed_in,
     # Participation.
     "participation:processes": everyone,

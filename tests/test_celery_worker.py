@@ -89,3 +89,21 @@ def test_real_worker_sends_survey_invitations_and_reminders_once(redis_worker):
     time.sleep(1)  # room for a wrongly duplicated email to arrive
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in members[1:])
     assert set(survey.invitations.values_list("reminders_sent", flat=True)) == {0, 1}
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_sends_the_sign_up_email_outside_the_request(redis_worker, client, settings):
+    """The verification email leaves the request through the task queue; the worker
+    sends it with the link on the portal's own address."""
+    from accounts.tests.factories import PASSWORD
+
+    mail.outbox = []
+    response = client.post(
+        "/account/signup/",
+        {"email": "werker@example.nl", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    wait_until(lambda: len(mail.outbox) >= 1)
+    assert mail.outbox[0].to == ["werker@example.nl"]
+    assert f"{settings.PORTAL_BASE_URL}/account/confirm-email/" in mail.outbox[0].body

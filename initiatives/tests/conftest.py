@@ -3,6 +3,8 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 
 def make_image(name="foto.jpg", fmt="JPEG", size=(64, 48), exif=None) -> SimpleUploadedFile:
@@ -14,10 +16,20 @@ def make_image(name="foto.jpg", fmt="JPEG", size=(64, 48), exif=None) -> SimpleU
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
 
 
-def make_pdf(name="begroting.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
-    )
+def make_pdf(name="begroting.pdf", javascript: str = "") -> SimpleUploadedFile:
+    """A one-page PDF; with ``javascript``, one that runs it when opened."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if javascript:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(javascript),
+            }
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), "application/pdf")
 
 
 @pytest.fixture

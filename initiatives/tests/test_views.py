@@ -125,6 +125,11 @@ def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(
             "PDF",
         ),
         (
+            make_pdf("actief.pdf", javascript="app.launchURL('http://evil.example')"),
+            "documents",
+            "JavaScript",
+        ),
+        (
             SimpleUploadedFile("groot.jpg", b"\xff" * (5 * 1024 * 1024 + 1), "image/jpeg"),
             "images",
             "5 MB",
