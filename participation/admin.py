@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, action_form
+from neighbourhoods.area_admin import AreaScopedAdmin
 from participation import actions
 from participation.models import (
     CouncilQuestion,
@@ -39,7 +40,7 @@ class StakeholderInline(admin.TabularInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(AreaScopedAdmin):
     list_display = ["title", "kind", "published_at"]
     list_filter = ["kind", "neighbourhoods"]
     search_fields = ["title", "summary"]
@@ -51,7 +52,7 @@ class ProcessAdmin(admin.ModelAdmin):
     inlines = [PhaseInline, StakeholderInline]
     actions = ["publish"]
 
-    @admin.action(description=_("Publish on the portal"))
+    @admin.action(description=_("Publish on the portal"), permissions=["change"])
     def publish(self, request, queryset):
         count = sum(actions.publish_process(process=process) for process in queryset)
         self.message_user(request, gettext("%(count)d published.") % {"count": count})
@@ -83,7 +84,7 @@ class LogInline(ReadOnlyInline):
 
 
 @admin.register(TaskTeam)
-class TaskTeamAdmin(admin.ModelAdmin):
+class TaskTeamAdmin(AreaScopedAdmin):
     list_display = ["title", "municipality_role", "open_for_applications", "applications"]
     list_filter = ["municipality_role", "open_for_applications"]
     search_fields = ["title"]
@@ -107,7 +108,7 @@ class RoleForm(forms.Form):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(AuditedAdmin):
+class TeamMembershipAdmin(AreaScopedAdmin):
     """Applications; only the area manager of the team's neighbourhood decides."""
 
     list_display = ["user", "team", "role", "status", "created_at"]
@@ -272,7 +273,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AreaScopedAdmin):
     list_display = ["title", "decided_on", "topic", "published_at"]
     list_filter = ["topic", "decided_on", "neighbourhoods"]
     search_fields = ["title", "summary"]
@@ -282,7 +283,7 @@ class DecisionAdmin(admin.ModelAdmin):
     inlines = [DocumentInline]
     actions = ["publish"]
 
-    @admin.action(description=_("Publish on the decisions list"))
+    @admin.action(description=_("Publish on the decisions list"), permissions=["change"])
     def publish(self, request, queryset):
         count = sum(actions.publish_decision(decision=decision) for decision in queryset)
         self.message_user(request, gettext("%(count)d published.") % {"count": count})
