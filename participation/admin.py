@@ -146,7 +146,7 @@ class TeamMembershipAdmin(AreaScopedAdmin):
                 messages.ERROR,
             )
 
-    @admin.action(description=_("Accept into the team"))
+    @admin.action(description=_("Accept into the team"), permissions=["change"])
     def accept(self, request, queryset):
         form = RoleForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -156,7 +156,7 @@ class TeamMembershipAdmin(AreaScopedAdmin):
         self._decide(request, queryset, accept=True, role=form.cleaned_data["role"])
         return None
 
-    @admin.action(description=_("Decline"))
+    @admin.action(description=_("Decline"), permissions=["change"])
     def decline(self, request, queryset):
         self._decide(request, queryset, accept=False)
 
@@ -209,7 +209,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
             count += 1
         self.message_user(request, gettext("%(count)d reviewed.") % {"count": count})
 
-    @admin.action(description=_("Accept"))
+    @admin.action(description=_("Accept"), permissions=["change"])
     def accept(self, request, queryset):
         self._review(
             request,
@@ -224,7 +224,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
         self._review(request, queryset, outcome, form.cleaned_data["message"])
         return None
 
-    @admin.action(description=_("Ask the member to rephrase"))
+    @admin.action(description=_("Ask the member to rephrase"), permissions=["change"])
     def ask_to_rephrase(self, request, queryset):
         return self._with_message(
             request,
@@ -234,7 +234,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
             outcome=CouncilQuestion.Status.REPHRASING,
         )
 
-    @admin.action(description=_("Decline with a reason"))
+    @admin.action(description=_("Decline with a reason"), permissions=["change"])
     def decline(self, request, queryset):
         return self._with_message(
             request,
@@ -246,7 +246,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
             outcome=CouncilQuestion.Status.DECLINED,
         )
 
-    @admin.action(description=_("Turn into a panel poll"))
+    @admin.action(description=_("Turn into a panel poll"), permissions=["change"])
     def make_poll(self, request, queryset):
         made = 0
         for asked in queryset.filter(status=CouncilQuestion.Status.ACCEPTED, survey__isnull=True):

@@ -142,6 +142,23 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        action = request.POST.get("action", "") if request.method == "POST" else ""
+        if (
+            action
+            and ("index" in request.POST or ACTION_CHECKBOX_NAME in request.POST)
+            and action in self.declared_actions()
+            and self.has_view_or_change_permission(request)
+            and action not in self.get_actions(request)
+        ):
+            # Django ignores an action it does not offer (with none offered at all, it
+            # shows the list again); either way it is a refused attempt, recorded.
+            selected = valid_pks(self.model, request.POST.getlist(ACTION_CHECKBOX_NAME))
+            return self.refuse_action(
+                request,
+                self.model._default_manager.filter(pk__in=selected).only("pk"),
+                why=action,
+                message=gettext("Your role does not allow this action."),
+            )
         response = super().changelist_view(request, extra_context)
         if self.audit_list and request.method == "GET" and response.status_code == 200:
             record_list(actor=acting_staff(request), model=self.model, summary="list")

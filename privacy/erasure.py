@@ -22,7 +22,6 @@ def needs_second_person(user: User) -> bool:
     return user.is_staff or user.is_superuser
 
 
-@transaction.atomic
 def request_erasure(*, user: User, options: Iterable[str], by: User) -> ErasureRequest:
     """The first colleague's step: record the request; nothing is erased yet. Asking
     again while a request waits returns the waiting one."""
@@ -34,6 +33,11 @@ def request_erasure(*, user: User, options: Iterable[str], by: User) -> ErasureR
             outcome=Outcome.REFUSED,
         )
         raise PermissionDenied
+    return _record_request(user=user, options=options, by=by)
+
+
+@transaction.atomic
+def _record_request(*, user: User, options: Iterable[str], by: User) -> ErasureRequest:
     waiting = ErasureRequest.objects.filter(
         account_number=str(user.pk), state=ErasureRequest.State.WAITING
     ).first()
@@ -46,10 +50,25 @@ def request_erasure(*, user: User, options: Iterable[str], by: User) -> ErasureR
     return erasure
 
 
-@transaction.atomic
 def approve_erasure(*, erasure: ErasureRequest, by: User) -> None:
     """The second colleague's step: a different colleague with the right to erase
     approves, and the account is erased. Refused (and recorded) otherwise."""
+    try:
+        _approve(erasure=erasure, by=by)
+    except PermissionDenied:
+        # Recorded after the refused transaction is rolled back, so the entry stays.
+        record(
+            actor=by,
+            action=Action.ERASED,
+            target=erasure,
+            summary="second approval refused",
+            outcome=Outcome.REFUSED,
+        )
+        raise
+
+
+@transaction.atomic
+def _approve(*, erasure: ErasureRequest, by: User) -> None:
     erasure = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
     user = erasure.user
     allowed = (
@@ -61,13 +80,6 @@ def approve_erasure(*, erasure: ErasureRequest, by: User) -> None:
         and erasure.state == ErasureRequest.State.WAITING
     )
     if not allowed or user is None:
-        record(
-            actor=by,
-            action=Action.ERASED,
-            target=erasure,
-            summary="second approval refused",
-            outcome=Outcome.REFUSED,
-        )
         raise PermissionDenied
     erasure.approved_by = by
     erasure.approved_at = timezone.now()
