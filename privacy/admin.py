@@ -177,7 +177,8 @@ class ErasureRequestAdmin(AuditedAdmin, ErasureRequestAdminBase):
     list_display = ["account_number", "requested_by", "requested_at", "state", "approved_by"]
     list_filter = ["state"]
     list_select_related = ["requested_by", "approved_by"]
-    readonly_fields = [
+    # A tuple, so the stubs accept it both as fields and as readonly_fields.
+    readonly_fields = (
         "account_number",
         "options",
         "requested_by",
@@ -185,7 +186,7 @@ class ErasureRequestAdmin(AuditedAdmin, ErasureRequestAdminBase):
         "state",
         "approved_by",
         "approved_at",
-    ]
+    )
     fields = readonly_fields
     actions = ["approve_and_erase"]
 
