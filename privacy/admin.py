@@ -241,7 +241,15 @@ class ErasureRequestAdmin(AuditedAdmin, ErasureRequestAdminBase):
 
 
 # A tuple, so the stubs accept it both as list_display and as readonly_fields.
-_AUDIT_COLUMNS = ("created_at", "actor_label", "action", "target_type", "target_id", "summary")
+_AUDIT_COLUMNS = (
+    "created_at",
+    "actor_label",
+    "action",
+    "outcome",
+    "target_type",
+    "target_id",
+    "summary",
+)
 
 
 @admin.register(AuditEntry)
@@ -249,7 +257,7 @@ class AuditEntryAdmin(AuditEntryAdminBase):
     """Read-only for everyone, superusers included: the log is evidence."""
 
     list_display = _AUDIT_COLUMNS
-    list_filter = ["action", "target_type", "created_at"]
+    list_filter = ["action", "outcome", "target_type", "created_at"]
     list_select_related = ["target_type"]
     search_fields = ["actor_label", "target_id", "summary"]
     date_hierarchy = "created_at"
