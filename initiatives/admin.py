@@ -25,7 +25,7 @@ from initiatives.models import (
     Theme,
     WorkflowError,
 )
-from privacy.audit import AuditedAdmin
+from neighbourhoods.area_admin import AreaScopedAdmin
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -104,7 +104,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(AuditedAdmin):
+class InitiativeAdmin(AreaScopedAdmin):
     form = InitiativeAdminForm
     list_display = [
         "title",
@@ -338,7 +338,7 @@ class HideForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(AuditedAdmin):
+class CommentAdmin(AreaScopedAdmin):
     """The moderation queue: filter on “Reported, waiting”, then hide or dismiss."""
 
     list_display = ["excerpt", "initiative", "author", "created_at", "open_reports", "hidden_at"]
@@ -405,7 +405,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(MarketPitch)
-class MarketPitchAdmin(admin.ModelAdmin):
+class MarketPitchAdmin(AreaScopedAdmin):
     list_display = ["initiative", "event", "created_at"]
     list_filter = ["event"]
     list_select_related = ["initiative", "event"]

@@ -48,10 +48,11 @@ class InitiativesConfig(AppConfig):
 
         from common import attention, public_cache, search
         from initiatives import actions
-        from initiatives.models import Comment, Initiative
+        from initiatives.models import Comment, Initiative, MarketPitch
         from initiatives.monitor import answer_day_medians, counts_by_neighbourhood, status_choices
         from initiatives.search import find_initiatives
         from neighbourhoods import monitor
+        from neighbourhoods.areas import register_area_model
         from neighbourhoods.sections import register_section
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
@@ -64,6 +65,9 @@ class InitiativesConfig(AppConfig):
                 "initiatives.coinitiatorinvitation",
             ),
         )
+        register_area_model(Initiative, "neighbourhood")
+        register_area_model(Comment, "initiative__neighbourhood")
+        register_area_model(MarketPitch, "initiative__neighbourhood")
         search.register_fields(
             "initiatives.Initiative", ["title"], ["summary", "description", "address"]
         )

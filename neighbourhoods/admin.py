@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
 from neighbourhoods import actions
+from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     AgendaItem,
@@ -19,11 +20,11 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
-from privacy.audit import AuditedAdmin
+from privacy.audit import acting_staff, record_list
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(admin.ModelAdmin):
+class NeighbourhoodAdmin(AreaScopedAdmin):
     list_display = ["name", "cbs_code", "population", "area_manager", "vote_budget"]
     list_select_related = ["area_manager"]
     search_fields = ["name", "cbs_code"]
@@ -116,7 +117,7 @@ class DeclineForm(forms.Form):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(AuditedAdmin):
+class AgendaItemAdmin(AreaScopedAdmin):
     """The area agenda's triage: put on the agenda, decline with a reason, move into the
     programme, mark done."""
 
@@ -249,7 +250,7 @@ class AgendaItemAdmin(AuditedAdmin):
         )
 
 
-class ProgrammeProjectInline(admin.StackedInline):
+class ProgrammeProjectInline(AreaScopedInline):
     model = ProgrammeProject
     extra = 1
     fields = [
@@ -264,7 +265,7 @@ class ProgrammeProjectInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AreaScopedAdmin):
     """The yearly neighbourhood programme. Only the area's own manager (or whoever has
     the right to publish any programme) may change and publish it."""
 
@@ -317,7 +318,7 @@ class EventRSVPInline(ReadOnlyInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AreaScopedAdmin):
     list_display = [
         "title",
         "kind",
@@ -344,3 +345,14 @@ class EventAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             actions.announce_event(event=obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Who is coming is a list of people: opening it is in the audit log."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and request.user.has_perm("neighbourhoods.view_eventrsvp")
+        ):
+            record_list(actor=acting_staff(request), model=EventRSVP, summary=f"event {object_id}")
+        return response

@@ -40,12 +40,28 @@ class NeighbourhoodsConfig(AppConfig):
 
         from common import attention, public_cache, search
         from neighbourhoods import actions
-        from neighbourhoods.models import AgendaItem, AgendaStatus
+        from neighbourhoods.areas import register_area_model
+        from neighbourhoods.models import (
+            AgendaItem,
+            AgendaItemChange,
+            AgendaStatus,
+            Event,
+            EventRSVP,
+            Neighbourhood,
+            Programme,
+            ProgrammeProject,
+        )
         from neighbourhoods.search import find_agenda_items, find_events, find_projects
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
 
         public_cache.register_public_app(self.label)
+        register_area_model(Neighbourhood, "pk")
+        for model in (AgendaItem, Event, Programme):
+            register_area_model(model, "neighbourhood")
+        register_area_model(AgendaItemChange, "item__neighbourhood")
+        register_area_model(EventRSVP, "event__neighbourhood")
+        register_area_model(ProgrammeProject, "programme__neighbourhood")
         search.register_fields(
             "neighbourhoods.AgendaItem", ["title"], ["description", "answer", "location"]
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, action_form
+from neighbourhoods.area_admin import AreaScopedAdmin
 from participation import actions
 from participation.models import (
     CouncilQuestion,
@@ -39,7 +40,7 @@ class StakeholderInline(admin.TabularInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(AreaScopedAdmin):
     list_display = ["title", "kind", "published_at"]
     list_filter = ["kind", "neighbourhoods"]
     search_fields = ["title", "summary"]
@@ -51,7 +52,7 @@ class ProcessAdmin(admin.ModelAdmin):
     inlines = [PhaseInline, StakeholderInline]
     actions = ["publish"]
 
-    @admin.action(description=_("Publish on the portal"))
+    @admin.action(description=_("Publish on the portal"), permissions=["change"])
     def publish(self, request, queryset):
         count = sum(actions.publish_process(process=process) for process in queryset)
         self.message_user(request, gettext("%(count)d published.") % {"count": count})
@@ -83,7 +84,7 @@ class LogInline(ReadOnlyInline):
 
 
 @admin.register(TaskTeam)
-class TaskTeamAdmin(admin.ModelAdmin):
+class TaskTeamAdmin(AreaScopedAdmin):
     list_display = ["title", "municipality_role", "open_for_applications", "applications"]
     list_filter = ["municipality_role", "open_for_applications"]
     search_fields = ["title"]
@@ -107,7 +108,7 @@ class RoleForm(forms.Form):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(AuditedAdmin):
+class TeamMembershipAdmin(AreaScopedAdmin):
     """Applications; only the area manager of the team's neighbourhood decides."""
 
     list_display = ["user", "team", "role", "status", "created_at"]
@@ -145,7 +146,7 @@ class TeamMembershipAdmin(AuditedAdmin):
                 messages.ERROR,
             )
 
-    @admin.action(description=_("Accept into the team"))
+    @admin.action(description=_("Accept into the team"), permissions=["change"])
     def accept(self, request, queryset):
         form = RoleForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -155,7 +156,7 @@ class TeamMembershipAdmin(AuditedAdmin):
         self._decide(request, queryset, accept=True, role=form.cleaned_data["role"])
         return None
 
-    @admin.action(description=_("Decline"))
+    @admin.action(description=_("Decline"), permissions=["change"])
     def decline(self, request, queryset):
         self._decide(request, queryset, accept=False)
 
@@ -208,7 +209,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
             count += 1
         self.message_user(request, gettext("%(count)d reviewed.") % {"count": count})
 
-    @admin.action(description=_("Accept"))
+    @admin.action(description=_("Accept"), permissions=["change"])
     def accept(self, request, queryset):
         self._review(
             request,
@@ -223,7 +224,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
         self._review(request, queryset, outcome, form.cleaned_data["message"])
         return None
 
-    @admin.action(description=_("Ask the member to rephrase"))
+    @admin.action(description=_("Ask the member to rephrase"), permissions=["change"])
     def ask_to_rephrase(self, request, queryset):
         return self._with_message(
             request,
@@ -233,7 +234,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
             outcome=CouncilQuestion.Status.REPHRASING,
         )
 
-    @admin.action(description=_("Decline with a reason"))
+    @admin.action(description=_("Decline with a reason"), permissions=["change"])
     def decline(self, request, queryset):
         return self._with_message(
             request,
@@ -245,7 +246,7 @@ class CouncilQuestionAdmin(AuditedAdmin):
             outcome=CouncilQuestion.Status.DECLINED,
         )
 
-    @admin.action(description=_("Turn into a panel poll"))
+    @admin.action(description=_("Turn into a panel poll"), permissions=["change"])
     def make_poll(self, request, queryset):
         made = 0
         for asked in queryset.filter(status=CouncilQuestion.Status.ACCEPTED, survey__isnull=True):
@@ -272,7 +273,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AreaScopedAdmin):
     list_display = ["title", "decided_on", "topic", "published_at"]
     list_filter = ["topic", "decided_on", "neighbourhoods"]
     search_fields = ["title", "summary"]
@@ -282,7 +283,7 @@ class DecisionAdmin(admin.ModelAdmin):
     inlines = [DocumentInline]
     actions = ["publish"]
 
-    @admin.action(description=_("Publish on the decisions list"))
+    @admin.action(description=_("Publish on the decisions list"), permissions=["change"])
     def publish(self, request, queryset):
         count = sum(actions.publish_decision(decision=decision) for decision in queryset)
         self.message_user(request, gettext("%(count)d published.") % {"count": count})

@@ -30,15 +30,36 @@ class ParticipationConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import public_cache, search
+        from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
         from participation import actions
-        from participation.models import CouncilQuestion
+        from participation.models import (
+            CouncilQuestion,
+            Decision,
+            Phase,
+            Process,
+            Stakeholder,
+            TaskTeam,
+            TeamLogEntry,
+            TeamMembership,
+        )
         from participation.search import find_decisions, find_processes
         from surveys.actions import on_results_published
         from surveys.indicators import register_count
 
         public_cache.register_public_app(self.label)
+        register_area_model(Process, "neighbourhoods")
+        register_area_model(Phase, "process__neighbourhoods")
+        register_area_model(Stakeholder, "process__neighbourhoods")
+        register_area_model(Decision, "neighbourhoods")
+        register_area_model(
+            TaskTeam, "agenda_item__neighbourhood", "project__programme__neighbourhood"
+        )
+        for model in (TeamMembership, TeamLogEntry):
+            register_area_model(
+                model, "team__agenda_item__neighbourhood", "team__project__programme__neighbourhood"
+            )
         search.register_fields("participation.Decision", ["title"], ["summary", "reasoning"])
         search.register_fields("participation.Process", ["title"], ["summary", "description"])
         search.register(

@@ -32,5 +32,13 @@ def _grant_permissions(apps: Apps = global_apps, **kwargs: Any) -> None:
         return
     grant_permissions(
         apps,
-        {"Privacy officer": [("privacy", "view_auditentry"), ("accounts", "view_user")]},
+        {
+            "Privacy officer": [
+                ("privacy", "view_auditentry"),
+                ("accounts", "view_user"),
+                ("privacy", "view_erasurerequest"),
+                ("privacy", "erase_on_behalf"),
+                ("privacy", "export_on_behalf"),
+            ]
+        },
     )

@@ -3,10 +3,11 @@
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
+from django.db.models import Q
 
 from accounts.models import User
 from notifications.models import Notification, NotificationPreference
-from privacy.models import AuditEntry
+from privacy.models import AuditEntry, ErasureRequest
 from privacy.registry import PersonalData
 
 PERSONAL_DATA = [
@@ -76,8 +77,23 @@ PERSONAL_DATA = [
     PersonalData(
         model="privacy.AuditEntry",
         rows=lambda user: AuditEntry.objects.filter(actor=user),
-        exported=("created_at", "action", "target_type", "target_id", "summary"),
+        exported=("created_at", "action", "target_type", "target_id", "summary", "outcome"),
         not_personal=("id", "actor"),
         withheld={"actor_label": "kept as evidence of the civil servant's work (BIO)"},
+    ),
+    PersonalData(
+        model="privacy.ErasureRequest",
+        rows=lambda user: ErasureRequest.objects.filter(
+            Q(user=user) | Q(requested_by=user) | Q(approved_by=user)
+        ),
+        exported=("requested_at", "approved_at", "state"),
+        not_personal=(
+            "id",
+            "user",
+            "account_number",
+            "options",
+            "requested_by",
+            "approved_by",
+        ),
     ),
 ]

@@ -51,6 +51,14 @@ def outcome(response, *, admin_login: str) -> str:
             return ADMIN_LOGIN
         if target.startswith(reverse("account_login")):
             return LOGIN
+        asked = response.wsgi_request.path
+        if target == reverse("admin:index") and asked not in (
+            reverse("admin:login"),
+            reverse("admin:logout"),
+        ):
+            # The admin's answer for a record that is not in this person's list (another
+            # area's, or none at all): it does not exist for them.
+            return DENIED
     return OK
 
 
@@ -253,8 +261,9 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "participation:teams": everyone,
     "participation:team": everyone,
     "participation:team_apply": signed_in,
-    # The team's progress log is written by its leads (A leads the team).
-    "participation:team_log": owner,
+    # The team's progress log is written by its leads (A leads the team) and the area
+    # manager of its neighbourhood.
+    "participation:team_log": only("resident_a", Role.AREA_MANAGER.value),
     "participation:council": everyone,
     "participation:council_ask": only("council_member"),
     # A question not yet answered: only the council member who asked it sees it.
@@ -295,7 +304,11 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "initiatives.theme": "cv",
         "neighbourhoods.event": "acv",
     },
-    "Privacy officer": {"privacy.auditentry": "v", "accounts.user": "v"},
+    "Privacy officer": {
+        "privacy.auditentry": "v",
+        "accounts.user": "v",
+        "privacy.erasurerequest": "v",
+    },
     "Procurement officer": {
         "procurement.cpvcode": "v",
         "procurement.supplier": "acv",
@@ -369,7 +382,9 @@ def _build_world() -> World:
         people[role.value] = colleague
     people["superuser"] = StaffFactory(is_superuser=True)
 
-    neighbourhood = NeighbourhoodFactory()
+    # The area manager manages A's neighbourhood: their cells are about their own area
+    # (other areas: tests/test_authorisation_actions.py).
+    neighbourhood = NeighbourhoodFactory(area_manager=people[Role.AREA_MANAGER.value])
     public = InitiativeFactory(initiator=a, neighbourhood=neighbourhood, status=Status.SUBMITTED)
     draft = InitiativeFactory(initiator=a, neighbourhood=neighbourhood)
     attachment = Attachment.objects.create(
@@ -394,15 +409,25 @@ def _build_world() -> World:
 
     NotificationPreference.objects.create(user=a, kind="announcement", email="never")
     audit.record(actor=people["superuser"], action="viewed", target=a)
-    MarketPitch.objects.create(event=EventFactory(), initiative=draft, signed_up_by=a)
+    from privacy.models import ErasureRequest
+
+    ErasureRequest.objects.create(
+        user=b, account_number=str(b.pk), requested_by=people[Role.PRIVACY_OFFICER.value]
+    )
+    MarketPitch.objects.create(
+        event=EventFactory(neighbourhood=neighbourhood), initiative=draft, signed_up_by=a
+    )
     supplier = supplier_a.supplier_membership.supplier
-    team = TaskTeamFactory()
+    team = TaskTeamFactory(agenda_item__neighbourhood=neighbourhood)
     MembershipFactory(
         team=team,
         user=a,
         status=TeamMembership.Status.ACCEPTED,
         role=TeamMembership.Role.RESIDENT_LEAD,
     )
+    process, decision = ProcessFactory(), DecisionFactory()
+    process.neighbourhoods.add(neighbourhood)
+    decision.neighbourhoods.add(neighbourhood)
     objects = {
         "neighbourhood": neighbourhood,
         "public": public,
@@ -431,12 +456,12 @@ def _build_world() -> World:
                 supplier=supplier, email="collega@bedrijf.example.nl", by=supplier_a
             )
         ),
-        "process": ProcessFactory(),
+        "process": process,
         "team": team,
         "question": CouncilQuestion.objects.create(
             asked_by=council, question="Hoe staat het met het groen in de wijk?"
         ),
-        "decision": DecisionFactory(),
+        "decision": decision,
         "page": PortalPage.objects.order_by("pk").first(),
     }
     return World(people=people, objects=objects)
@@ -516,6 +541,7 @@ def _patterns(resolver=None, prefix="", namespace=""):
 ADMIN_NEVER = {
     "notifications.notification": "a",
     "privacy.auditentry": "ad",
+    "privacy.erasurerequest": "acd",
     "neighbourhoods.agendaitem": "d",
     "initiatives.initiative": "ad",
     "initiatives.comment": "ad",

@@ -54,7 +54,7 @@ from participation.models import (
 from participation.tests.factories import ProcessFactory, TaskTeamFactory
 from privacy import registry, retention
 from privacy.audit import Action, record
-from privacy.models import AuditEntry
+from privacy.models import AuditEntry, ErasureRequest
 from procurement.models import TeamInvitation, TenderChange, TenderInvitation
 from procurement.tests.factories import SupplierFactory, SupplierMemberFactory, TenderFactory
 from surveys.models import Answer, Invitation, Response
@@ -184,6 +184,7 @@ def person(db, tmp_path):
     TeamLogEntry.objects.create(team=team, author=user, text="Voortgang")
     CouncilQuestion.objects.create(asked_by=user, question="Vraag aan het panel?", context="Omdat")
     DecisionFollow.objects.create(user=user, neighbourhood=neighbourhood)
+    ErasureRequest.objects.create(user=other, account_number=str(other.pk), requested_by=user)
     return user
 
 

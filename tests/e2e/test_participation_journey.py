@@ -47,6 +47,8 @@ def test_area_manager_publishes_a_process_and_a_follower_hears_what_we_did(
     page: Page, browser, live_server, sign_in, assert_accessible
 ):
     manager = _staff(Role.AREA_MANAGER, "Ruud")
+    # An area manager's process is about their own neighbourhood (issue 21).
+    NeighbourhoodFactory(name="Havenkwartier", area_manager=manager)
     resident = UserFactory(display_name="Fatima")
     today = timezone.localdate()
 
@@ -55,6 +57,8 @@ def test_area_manager_publishes_a_process_and_a_follower_hears_what_we_did(
     page.get_by_label("Titel").fill("Herinrichting Havenplein")
     page.get_by_label("Soort").select_option("project")
     page.get_by_label("Samenvatting").fill("Het plein wordt groener; samen kiezen we hoe.")
+    page.locator("#id_neighbourhoods_from").select_option(label="Havenkwartier")
+    page.locator("#id_neighbourhoods_add").click()
     page.locator("input[name='phases-0-name']").fill("Wensen ophalen")
     page.locator("input[name='phases-0-starts_on']").fill(str(today - timedelta(days=5)))
     page.locator("input[name='phases-0-ends_on']").fill(str(today + timedelta(days=20)))
