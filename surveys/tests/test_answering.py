@@ -298,3 +298,108 @@ def test_researcher_preview_saves_nothing(client):
     response = client.post(page_url(survey, 1), {str(question.pk): "6"})
     assert response.status_code == 302
     assert not Response.objects.exists()
+
+
+def answer_by_invitation(survey: Survey, question: Question, value: str) -> Invitation:
+    from django.test import Client
+
+    invitation, token = invited(survey)
+    browser = Client()
+    browser.get(reverse("surveys:invitation", args=[token]))
+    sent = browser.post(page_url(survey, 1), {str(question.pk): value})
+    assert sent.status_code == 302
+    return invitation
+
+
+def test_answers_wait_sealed_until_a_batch_is_full_then_go_in_together(settings):
+    """The periodic task releases nothing while fewer than the minimum wait; then all
+    at once, dated the day of release, and marks their invitations released."""
+    from surveys import periodic
+
+    settings.SURVEY_RELEASE_BATCH_MINIMUM = 3
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    first = [answer_by_invitation(survey, question, value) for value in ("4", "7")]
+    assert periodic.release_responses() == 0
+    assert not Response.objects.exists()
+    assert SealedResponse.objects.count() == 2
+    for invitation in first:
+        invitation.refresh_from_db()
+        assert (invitation.completed, invitation.released) == (True, False)
+    # The sealed rows know no invitation, person, token or time.
+    assert {f.name for f in SealedResponse._meta.concrete_fields} == {
+        "id",
+        "survey",
+        "neighbourhood",
+        "age_band",
+        "answers",
+    }
+
+    answer_by_invitation(survey, question, "9")
+    assert periodic.release_responses() == 3
+    assert not SealedResponse.objects.exists()
+    assert sorted(Answer.objects.values_list("value_number", flat=True)) == [4, 7, 9]
+    assert set(Response.objects.values_list("submitted_on", flat=True)) == {timezone.localdate()}
+    assert set(Invitation.objects.values_list("completed", "released")) == {(True, True)}
+
+
+def test_closing_releases_a_smaller_batch(settings):
+    settings.SURVEY_RELEASE_BATCH_MINIMUM = 5
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    answer_by_invitation(survey, question, "6")
+    actions.close_survey(survey=survey)
+    assert Response.objects.count() == 1
+    assert not SealedResponse.objects.exists()
+
+
+def test_answers_sealed_after_the_close_go_in_at_the_next_run(settings):
+    """A submission that raced the closing still counts: the task releases what waits
+    for a closed survey whatever its number."""
+    from surveys import periodic
+
+    settings.SURVEY_RELEASE_BATCH_MINIMUM = 5
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    actions.close_survey(survey=survey)
+    SealedResponse.objects.create(survey=survey, answers={str(question.pk): 8})
+    assert periodic.release_responses() == 1
+    assert Response.objects.get().answers.get().value_number == 8
+
+
+def test_a_second_submission_of_the_same_invitation_is_told_it_was_answered(client):
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    _invitation, token = invited(survey)
+    client.get(reverse("surveys:invitation", args=[token]))
+    client.post(page_url(survey, 1), {str(question.pk): "7"})
+    client.get(reverse("surveys:invitation", args=[token]))
+    again = client.post(page_url(survey, 1), {str(question.pk): "3"}, follow=True)
+    assert "al beantwoord" in again.content.decode() or "already answered" in again.content.decode()
+    assert SealedResponse.objects.count() == 1
+    assert not ResponseDraft.objects.exists()
+
+
+def test_the_respondent_is_told_how_the_answers_are_kept_apart(client, settings):
+    settings.SURVEY_RELEASE_BATCH_MINIMUM = 5
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    _invitation, token = invited(survey)
+    client.post("/taal/", {"language": "en", "next": "/"})  # the msgids, whatever the Dutch
+    start = client.get(reverse("surveys:invitation", args=[token]), follow=True)
+    text = start.content.decode()
+    assert "without any link to you or your invitation" in text
+    assert "in random order and with only the date" in text
+    assert "at least 5 people" in text
+    client.post(page_url(survey, 1), {str(question.pk): "7"})
+    thanks = client.get(reverse("surveys:thanks", args=[survey.slug])).content.decode()
+    assert "together with those of at least 4 other people, in random order" in thanks
+
+
+def test_the_open_link_is_sealed_too_and_a_named_survey_is_written_at_once(client, resident):
+    anonymous = SurveyFactory(audience=Survey.Audience.OPEN, one_page=True)
+    rating = QuestionFactory(survey=anonymous)
+    client.get(reverse("surveys:start", args=[anonymous.slug]))
+    client.post(page_url(anonymous, 1), {str(rating.pk): "6"})
+    assert SealedResponse.objects.filter(survey=anonymous).count() == 1
+    assert not Response.objects.filter(survey=anonymous).exists()
