@@ -22,6 +22,8 @@ from surveys.models import Indicator, IndicatorYear, Invitation, PanelMember, Su
 from surveys.results import results_key, survey_results
 
 SESSION_KEYS = "survey_keys"
+# The token of the "leave the panel" link opened in this session.
+LEAVE_SESSION_KEY = "panel_leave_link"
 
 
 def _survey(slug: str) -> Survey:
@@ -297,21 +299,16 @@ def panel(request: HttpRequest) -> HttpResponse:
             .filter(sent_at__isnull=False)
             .order_by("-sent_at")
         )
+    if member is not None:
+        # The page's "leave" link goes to the page without a token in its address.
+        request.session[LEAVE_SESSION_KEY] = PanelMember.leave_token(request.user)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "surveys/panel.html",
-        {
-            "member": member,
-            "form": form,
-            "invitations": invitations,
-            "leave_token": PanelMember.leave_token(request.user),
-        },
+        {"member": member, "form": form, "invitations": invitations},
         status=status,
     )
-
-
-LEAVE_SESSION_KEY = "panel_leave_link"
 
 
 @csrf_exempt  # a mail program's one-click POST to the link comes without a session

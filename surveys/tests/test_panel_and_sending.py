@@ -79,6 +79,18 @@ def test_the_leave_link_hands_its_token_to_the_session_and_leaves_it_out_of_addr
     assert not PanelMember.objects.exists()
 
 
+def test_a_member_leaves_from_the_panel_page_without_a_token_in_any_address(client):
+    member = PanelMemberFactory()
+    client.force_login(member.user)
+    page = client.get(reverse("surveys:panel")).content.decode()
+    assert PanelMember.leave_token(member.user) not in page
+    assert f'href="{reverse("surveys:panel_leave_confirm")}"' in page
+    confirm = client.get(reverse("surveys:panel_leave_confirm")).content.decode()
+    assert f'action="{reverse("surveys:panel_leave_confirm")}"' in confirm
+    client.post(reverse("surveys:panel_leave_confirm"))
+    assert not PanelMember.objects.exists()
+
+
 def test_the_leave_page_without_a_link_changes_nothing(client):
     PanelMemberFactory()
     assert client.post(reverse("surveys:panel_leave_confirm")).status_code == 200
