@@ -2,12 +2,15 @@
 the response tables, their system columns included, tells which invitation gave which
 answers better than chance.
 
-Forty panel members answer in a random order, each in their own requests and
-transactions, as on the portal. Each writes a text answer that names their invitation,
-which is how the test (and only the test) knows the truth. Then the periodic task
-releases the batch. An attacker with SQL access lines the invitations up by every column
-that could carry order (``xmin``, ``ctid``, ``id``, times) and the responses and answers
-likewise, and pairs them rank by rank. Before sealing, ``xmin`` paired all forty."""
+Forty panel members, twenty in each of two neighbourhoods, answer in a random order,
+each in their own requests and transactions, as on the portal. Each writes a text answer
+that names their invitation, which is how the test (and only the test) knows the truth.
+Then the periodic task releases the batch. An attacker with SQL access lines the
+invitations up by every column that could carry order (``xmin``, ``ctid``, ``id``,
+times, the token's hash) and the responses and answers likewise, and pairs them rank by
+rank: over all forty, and within each neighbourhood (a response carries its invitation's
+coarse group by design: the group is the anonymity set, see docs/security.md). Before
+sealing, ``xmin`` paired all forty."""
 
 import random
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from neighbourhoods.tests.factories import NeighbourhoodFactory
 from surveys import actions
 from surveys.models import Invitation, Question, Response, SealedResponse, Survey
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
@@ -24,10 +28,11 @@ from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyF
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 RESPONDENTS = 40
-# A random pairing of 40 gets 1 right on average; 9 or more happens about once in a
-# million for one predictor, so a dozen predictors stay far from a false alarm, while
-# any real link (xmin paired all 40 before) is far above it.
-AT_MOST_RIGHT = 8
+# Chance: a random pairing gets 1 right on average over all forty, 2 when pairing within
+# the two groups of twenty; 13 or more happens less than once in a million for one
+# predictor, so seventy predictors stay far from a false alarm, while any real link
+# (xmin paired all 40 before) is far above it.
+AT_MOST_RIGHT = 12
 
 
 def _rows(sql: str, params: list | None = None) -> list[tuple]:
@@ -54,15 +59,28 @@ def _answered(survey: Survey, question: Question, invitations: list[Invitation])
         assert sent.status_code == 302, sent.content.decode()[:500]
 
 
-def _best_pairing(truth: dict, invitation_orders: dict, response_orders: dict) -> tuple:
-    """The best predictor: line up invitations by one column and responses by another,
-    pair them rank by rank; how many pairs are right."""
+def _best_pairing(
+    truth: dict, invitation_orders: dict, response_orders: dict, groups: dict
+) -> tuple[int, str]:
+    """The best predictor: line up invitations by one column and responses by another
+    (over all, or within each coarse group), pair them rank by rank; how many pairs are
+    right."""
     best = (0, "")
     for invitation_name, invitation_key in invitation_orders.items():
         for response_name, response_key in response_orders.items():
-            pairs = zip(invitation_key(), response_key(), strict=True)
+            invitations, responses = invitation_key(), response_key()
+            pairs = list(zip(invitations, responses, strict=True))
             right = sum(1 for invitation, response in pairs if truth[response] == invitation)
             best = max(best, (right, f"{invitation_name} ~ {response_name}"))
+            within = 0
+            for group in set(groups.values()):
+                pairs = zip(
+                    [i for i in invitations if groups[i] == group],
+                    [r for r in responses if groups[truth[r]] == group],
+                    strict=True,
+                )
+                within += sum(1 for invitation, response in pairs if truth[response] == invitation)
+            best = max(best, (within, f"{invitation_name} ~ {response_name}, per group"))
     return best
 
 
@@ -73,8 +91,9 @@ def _ordered(rows: list[tuple], key: Callable) -> list:
 def test_no_column_of_the_released_answers_predicts_the_invitation():
     survey = SurveyFactory(one_page=True, anonymous=True)
     question = QuestionFactory(survey=survey, kind=Question.Kind.TEXT, text="Wie ben je?")
-    for _number in range(RESPONDENTS):
-        PanelMemberFactory()
+    north, south = NeighbourhoodFactory(), NeighbourhoodFactory()
+    for number in range(RESPONDENTS):
+        PanelMemberFactory(neighbourhood=north if number % 2 else south, age_band="45-64")
     actions.invite_whole_panel(survey=survey)
     invitations = list(Invitation.objects.filter(survey=survey))
     _answered(survey, question, invitations)
@@ -87,7 +106,7 @@ def test_no_column_of_the_released_answers_predicts_the_invitation():
 
     # What the attacker reads: every row with its system columns.
     invitation_rows = _rows(
-        "SELECT id, xmin::text::bigint, ctid::text, created_at, sent_at, token_hash "
+        "SELECT id, xmin::text::bigint, ctid::text, created_at, neighbourhood_id, token_hash "
         "FROM surveys_invitation WHERE survey_id = %s",
         [survey.pk],
     )
@@ -101,6 +120,11 @@ def test_no_column_of_the_released_answers_predicts_the_invitation():
     assert len(invitation_rows) == len(response_rows) == RESPONDENTS
     truth = {row[0]: int(row[7].removeprefix("antwoord-")) for row in response_rows}
     assert sorted(truth.values()) == sorted(row[0] for row in invitation_rows)
+    groups = {row[0]: row[4] for row in invitation_rows}
+    assert _rows(  # the coarse group is the invitation's, as designed
+        "SELECT count(*) FROM surveys_response WHERE survey_id = %s AND neighbourhood_id = %s",
+        [survey.pk, north.pk],
+    ) == [(RESPONDENTS // 2,)]
 
     invitation_orders = {
         "invitation xmin": lambda: _ordered(invitation_rows, lambda r: (r[1], _ctid(r[2]))),
@@ -118,7 +142,8 @@ def test_no_column_of_the_released_answers_predicts_the_invitation():
         "answer ctid": lambda: _ordered(response_rows, lambda r: _ctid(r[5])),
         "answer id": lambda: _ordered(response_rows, lambda r: r[6]),
     }
-    right, predictor = _best_pairing(truth, invitation_orders, response_orders)
+    right, predictor = _best_pairing(truth, invitation_orders, response_orders, groups)
+    print(f"\nbest predictor: {predictor}: {right} of {RESPONDENTS} right")
     assert right <= AT_MOST_RIGHT, f"{predictor} pairs {right} of {RESPONDENTS}"
 
     # Nor can a single value join them: one transaction released the whole batch and
