@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -170,14 +171,18 @@ def start_reminders(*, survey: Survey, today: date | None = None) -> SendRun | N
 
 
 def release_responses(*, survey: Survey, at_close: bool = False) -> int:
-    """Release the answers of an anonymous survey that wait sealed: all of them at once,
-    in a random order, as responses dated today, in one transaction that also marks
-    their invitations released. Only when at least ``SURVEY_RELEASE_BATCH_MINIMUM`` wait,
-    or, once the survey has closed, whatever waits. Returns how many were released.
+    """Release the answers of an anonymous survey that wait sealed, in one shuffled
+    batch: the answers of every coarse group (neighbourhood and age band) of which at
+    least ``SURVEY_RELEASE_BATCH_MINIMUM`` wait, or, once the survey has closed,
+    everything that waits. They become responses dated today, in a random order, in one
+    transaction that also marks the invitations of those groups released. Returns how
+    many were released.
 
-    Inside the batch nothing tells the responses apart by when they came in: they share
-    the transaction id and the date, their keys are random and their row order is
-    shuffled; the invitations they came from share that same transaction id."""
+    Inside the batch nothing tells the responses of a group apart by when they came in:
+    they share the transaction id and the date, their keys are random and their row order
+    is shuffled; the invitations they came from share that same transaction id. So even
+    with the database in hand, a response points at no fewer than the minimum number of
+    invitations of its group."""
     with transaction.atomic():
         # A submission's sealed row needs this survey row (its foreign key), so none can
         # commit half-way through the batch: the invitations marked below are exactly
@@ -185,10 +190,17 @@ def release_responses(*, survey: Survey, at_close: bool = False) -> int:
         locked = Survey.objects.select_for_update().filter(pk=survey.pk).first()
         if locked is None:
             return 0
-        closed = locked.closed_at is not None or locked.closes_at <= timezone.now()
-        sealed = list(SealedResponse.objects.filter(survey=locked))
-        enough = len(sealed) >= settings.SURVEY_RELEASE_BATCH_MINIMUM
-        if not sealed or not (enough or closed or at_close):
+        everything = at_close or locked.closed_at is not None or locked.closes_at <= timezone.now()
+        waiting_by_group: dict[tuple[int | None, str], list[SealedResponse]] = defaultdict(list)
+        for waiting in SealedResponse.objects.filter(survey=locked):
+            waiting_by_group[(waiting.neighbourhood_id, waiting.age_band)].append(waiting)
+        groups = [
+            group
+            for group, members in waiting_by_group.items()
+            if everything or len(members) >= settings.SURVEY_RELEASE_BATCH_MINIMUM
+        ]
+        sealed = [waiting for group in groups for waiting in waiting_by_group[group]]
+        if not sealed:
             return 0
         secrets.SystemRandom().shuffle(sealed)
         released_on = timezone.localdate()
@@ -211,10 +223,13 @@ def release_responses(*, survey: Survey, at_close: bool = False) -> int:
             ]
         )
         SealedResponse.objects.filter(pk__in=[waiting.pk for waiting in sealed]).delete()
-        Invitation.objects.filter(survey=locked, completed=True, released=False).update(
+        in_groups = Q()
+        for neighbourhood_id, age_band in groups:
+            in_groups |= Q(neighbourhood_id=neighbourhood_id, age_band=age_band)
+        Invitation.objects.filter(in_groups, survey=locked, completed=True, released=False).update(
             released=True
         )
-        if closed and not at_close:
+        if everything and not at_close and locked.closed_at is not None:
             # Answers that came in while the survey closed: the results are recomputed.
             results.forget(locked)
             _compute_results_after_commit([locked.pk])

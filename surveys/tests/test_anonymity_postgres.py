@@ -160,8 +160,9 @@ def test_release_clears_the_sealed_rows_from_the_table_pages():
     holding table's pages for a page inspector to read."""
     survey = SurveyFactory(one_page=True, anonymous=True)
     question = QuestionFactory(survey=survey, kind=Question.Kind.TEXT, text="Wie ben je?")
+    neighbourhood = NeighbourhoodFactory()
     for _number in range(6):
-        PanelMemberFactory()
+        PanelMemberFactory(neighbourhood=neighbourhood)
     actions.invite_whole_panel(survey=survey)
     _answered(survey, question, list(Invitation.objects.filter(survey=survey)))
     assert actions.release_due_responses() == 6

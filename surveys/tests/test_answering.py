@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from neighbourhoods.tests.factories import NeighbourhoodFactory
 from surveys import actions
 from surveys.models import (
     Answer,
@@ -47,8 +48,8 @@ def two_page_survey(**kwargs) -> Survey:
     return survey
 
 
-def invited(survey: Survey) -> tuple[Invitation, str]:
-    member = PanelMemberFactory()
+def invited(survey: Survey, **member_fields) -> tuple[Invitation, str]:
+    member = PanelMemberFactory(**member_fields)
     actions.invite_whole_panel(survey=survey)
     invitation = Invitation.objects.get(survey=survey, member=member)
     return invitation, invitation.token()
@@ -300,10 +301,12 @@ def test_researcher_preview_saves_nothing(client):
     assert not Response.objects.exists()
 
 
-def answer_by_invitation(survey: Survey, question: Question, value: str) -> Invitation:
+def answer_by_invitation(
+    survey: Survey, question: Question, value: str, **member_fields
+) -> Invitation:
     from django.test import Client
 
-    invitation, token = invited(survey)
+    invitation, token = invited(survey, **member_fields)
     browser = Client()
     browser.get(reverse("surveys:invitation", args=[token]))
     sent = browser.post(page_url(survey, 1), {str(question.pk): value})
@@ -319,7 +322,8 @@ def test_answers_wait_sealed_until_a_batch_is_full_then_go_in_together(settings)
     settings.SURVEY_RELEASE_BATCH_MINIMUM = 3
     survey = SurveyFactory(one_page=True)
     question = QuestionFactory(survey=survey)
-    first = [answer_by_invitation(survey, question, value) for value in ("4", "7")]
+    group = {"neighbourhood": NeighbourhoodFactory(), "age_band": "65+"}
+    first = [answer_by_invitation(survey, question, value, **group) for value in ("4", "7")]
     assert periodic.release_responses() == 0
     assert not Response.objects.exists()
     assert SealedResponse.objects.count() == 2
@@ -335,12 +339,44 @@ def test_answers_wait_sealed_until_a_batch_is_full_then_go_in_together(settings)
         "answers",
     }
 
-    answer_by_invitation(survey, question, "9")
+    answer_by_invitation(survey, question, "9", **group)
     assert periodic.release_responses() == 3
     assert not SealedResponse.objects.exists()
     assert sorted(Answer.objects.values_list("value_number", flat=True)) == [4, 7, 9]
     assert set(Response.objects.values_list("submitted_on", flat=True)) == {timezone.localdate()}
     assert set(Invitation.objects.values_list("completed", "released")) == {(True, True)}
+
+
+def test_a_batch_holds_only_groups_with_enough_answers(settings):
+    """A response carries its invitation's neighbourhood and age band, so a batch takes
+    a group's answers only when at least the minimum of that group wait: with the
+    database in hand a response still points at that many invitations."""
+    from surveys import periodic
+
+    settings.SURVEY_RELEASE_BATCH_MINIMUM = 2
+    survey = SurveyFactory(one_page=True)
+    question = QuestionFactory(survey=survey)
+    north, south = NeighbourhoodFactory(), NeighbourhoodFactory()
+    pair = [
+        answer_by_invitation(survey, question, value, neighbourhood=north, age_band="u25")
+        for value in ("5", "6")
+    ]
+    alone = answer_by_invitation(survey, question, "9", neighbourhood=south, age_band="u25")
+    other_age = answer_by_invitation(survey, question, "1", neighbourhood=north, age_band="65+")
+    assert periodic.release_responses() == 2
+    assert sorted(Answer.objects.values_list("value_number", flat=True)) == [5, 6]
+    assert set(Response.objects.values_list("neighbourhood", "age_band")) == {(north.pk, "u25")}
+    for invitation in pair:
+        invitation.refresh_from_db()
+        assert invitation.released
+    for invitation in (alone, other_age):
+        invitation.refresh_from_db()
+        assert (invitation.completed, invitation.released) == (True, False)
+    assert SealedResponse.objects.count() == 2
+
+    actions.close_survey(survey=survey)  # the rest goes in at the close
+    assert Response.objects.count() == 4
+    assert set(Invitation.objects.values_list("released", flat=True)) == {True}
 
 
 def test_closing_releases_a_smaller_batch(settings):
@@ -390,10 +426,10 @@ def test_the_respondent_is_told_how_the_answers_are_kept_apart(client, settings)
     text = start.content.decode()
     assert "without any link to you or your invitation" in text
     assert "in random order and with only the date" in text
-    assert "at least 5 people" in text
+    assert "at least 5 people of your group (the same neighbourhood and age group)" in text
     client.post(page_url(survey, 1), {str(question.pk): "7"})
     thanks = client.get(reverse("surveys:thanks", args=[survey.slug])).content.decode()
-    assert "together with those of at least 4 other people, in random order" in thanks
+    assert "at least 4 other people of the same neighbourhood and age group" in thanks
 
 
 def test_the_open_link_is_sealed_too_and_a_named_survey_is_written_at_once(client, resident):
