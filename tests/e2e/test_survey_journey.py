@@ -173,7 +173,9 @@ def test_survey_pages_have_no_accessibility_violations(
         "/enquetes/open-peiling/pagina/2/",
         "/enquetes/klaar/resultaten/",
         "/enquetes/indicatoren/waardering/",
-        f"/enquetes/panel/verlaten/{PanelMember.leave_token(resident)}/",
+        "/enquetes/open-peiling/bedankt/",
+        "/enquetes/panel/verlaten/",  # without a link opened: where to go
+        f"/enquetes/panel/verlaten/{PanelMember.leave_token(resident)}/",  # on to the page
     ]:
         page.goto(live_server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", language)
