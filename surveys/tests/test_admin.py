@@ -14,7 +14,7 @@ from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_coll
 from neighbourhoods.models import Neighbourhood
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from privacy.models import AuditEntry
-from surveys.models import Answer, Question, Response, Survey
+from surveys.models import Answer, Question, Response, SealedResponse, Survey
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,14 @@ def test_researcher_draws_a_sample_and_sends(
     assert len(mailoutbox) == 4
     overview = client.get(f"{CHANGELIST}{survey.pk}/change/").content.decode()
     assert "4" in overview
+
+
+def test_the_overview_counts_answers_waiting_sealed(client, researcher):
+    survey = SurveyFactory()
+    SealedResponse.objects.create(survey=survey)
+    client.post("/taal/", {"language": "en", "next": "/"})
+    overview = client.get(f"{CHANGELIST}{survey.pk}/change/").content.decode()
+    assert "1 response waits sealed until its batch is released." in overview
 
 
 def test_bad_sample_size_is_refused(client, researcher):
