@@ -185,8 +185,9 @@ def submit(
     try:
         with transaction.atomic():
             if invitation is not None:
+                # A named survey's response is written now: nothing waits for a release.
                 claimed = Invitation.objects.filter(pk=invitation.pk, completed=False).update(
-                    completed=True, started=True
+                    completed=True, started=True, released=not survey.anonymous
                 )
                 if not claimed:
                     raise AlreadySubmitted

@@ -282,6 +282,19 @@ def test_non_anonymous_survey_keeps_the_respondent(client, resident):
     assert Response.objects.get().respondent == resident
 
 
+def test_a_named_survey_by_invitation_is_written_at_once(client):
+    survey = SurveyFactory(anonymous=False, one_page=True)
+    question = QuestionFactory(survey=survey)
+    invitation, token = invited(survey)
+    client.force_login(invitation.member.user)
+    client.get(reverse("surveys:invitation", args=[token]))
+    client.post(page_url(survey, 1), {str(question.pk): "6"})
+    assert Response.objects.get().respondent == invitation.member.user
+    assert not SealedResponse.objects.exists()
+    invitation.refresh_from_db()
+    assert (invitation.completed, invitation.released) == (True, True)
+
+
 def test_researcher_preview_saves_nothing(client):
     from accounts.models import Role
     from accounts.tests.factories import StaffFactory
