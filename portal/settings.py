@@ -290,6 +290,9 @@ USE_TZ = True
 
 # Breakdowns hide groups with fewer answers than this (privacy and reliability).
 SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 10)
+# An anonymous survey's answers wait sealed until at least this many can be released
+# together in a shuffled batch (or the survey closes); see docs/security.md.
+SURVEY_RELEASE_BATCH_MINIMUM = env_int("SURVEY_RELEASE_BATCH_MINIMUM", 5, minimum=2)
 
 # Only for `make bench`: installs the benchmarks (bench/: the dataset builder, the bench_*
 # commands) and serves their baseline page (the base layout, no queries) at /_bench/.
@@ -438,6 +441,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.periodic.send_due_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
+    "release-survey-responses": {
+        "task": "surveys.periodic.release_responses",
+        "schedule": crontab(minute="*/30"),
+    },
     "close-due-surveys": {
         "task": "surveys.periodic.close_due_surveys",
         "schedule": crontab(minute="*/15"),
@@ -504,14 +511,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Secrets in URLs (a calendar feed's token, links from emails) never reach the log.
-    "filters": {"secret_paths": {"()": "portal.log_filters.RedactSecretPaths"}},
+    # No secret link's token in a log line (common/log_redaction.py).
+    "filters": {"redact": {"()": "common.log_redaction.RedactSecrets"}},
     "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["secret_paths"],
-        }
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -1,20 +1,36 @@
 """What residents and researchers do with the panel and surveys. Sending happens in
 Celery tasks in batches (``surveys/tasks.py``); these functions decide who and what."""
 
+import logging
 import random
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from common.public_cache import bump_after_commit
 from neighbourhoods.models import Neighbourhood
-from surveys.models import Invitation, PanelMember, SendRun, Survey
+from surveys import answering, results
+from surveys.models import (
+    Answer,
+    Invitation,
+    PanelMember,
+    Response,
+    ResponseDraft,
+    SealedResponse,
+    SendRun,
+    Survey,
+)
 from surveys.tasks import precompute_results, send_invitation_batch, send_reminder_batch
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 # The national burgerpeiling protocol publishes only with at least this many responses.
@@ -154,11 +170,110 @@ def start_reminders(*, survey: Survey, today: date | None = None) -> SendRun | N
     return run
 
 
+def release_responses(*, survey: Survey, at_close: bool = False) -> int:
+    """Release the answers of an anonymous survey that wait sealed, in one shuffled
+    batch: the answers of every coarse group (neighbourhood and age band) of which at
+    least ``SURVEY_RELEASE_BATCH_MINIMUM`` wait, or, once the survey has closed,
+    everything that waits. They become responses dated today, in a random order, in one
+    transaction that also marks the invitations of those groups released. Returns how
+    many were released.
+
+    Inside the batch nothing tells the responses of a group apart by when they came in:
+    they share the transaction id and the date, their keys are random and their row order
+    is shuffled; the invitations they came from share that same transaction id. So even
+    with the database in hand, a response points at no fewer than the minimum number of
+    invitations of its group."""
+    with transaction.atomic():
+        # A submission's sealed row needs this survey row (its foreign key), so none can
+        # commit half-way through the batch: the invitations marked below are exactly
+        # those whose answers are moved.
+        locked = Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        if locked is None:
+            return 0
+        everything = at_close or locked.closed_at is not None or locked.closes_at <= timezone.now()
+        waiting_by_group: dict[tuple[int | None, str], list[SealedResponse]] = defaultdict(list)
+        for waiting in SealedResponse.objects.filter(survey=locked):
+            waiting_by_group[(waiting.neighbourhood_id, waiting.age_band)].append(waiting)
+        groups = [
+            group
+            for group, members in waiting_by_group.items()
+            if everything or len(members) >= settings.SURVEY_RELEASE_BATCH_MINIMUM
+        ]
+        sealed = [waiting for group in groups for waiting in waiting_by_group[group]]
+        if not sealed:
+            return 0
+        secrets.SystemRandom().shuffle(sealed)
+        released_on = timezone.localdate()
+        responses = [
+            Response(
+                survey=locked,
+                neighbourhood_id=waiting.neighbourhood_id,
+                age_band=waiting.age_band,
+                submitted_on=released_on,
+            )
+            for waiting in sealed
+        ]
+        Response.objects.bulk_create(responses)
+        questions = answering.survey_questions(locked)
+        Answer.objects.bulk_create(
+            [
+                row
+                for response, waiting in zip(responses, sealed, strict=True)
+                for row in answering.answer_rows(questions, response, waiting.answers)
+            ]
+        )
+        SealedResponse.objects.filter(pk__in=[waiting.pk for waiting in sealed]).delete()
+        in_groups = Q()
+        for neighbourhood_id, age_band in groups:
+            in_groups |= Q(neighbourhood_id=neighbourhood_id, age_band=age_band)
+        Invitation.objects.filter(in_groups, survey=locked, completed=True, released=False).update(
+            released=True
+        )
+        if everything and not at_close and locked.closed_at is not None:
+            # Answers that came in while the survey closed: the results are recomputed.
+            results.forget(locked)
+            _compute_results_after_commit([locked.pk])
+            bump_after_commit()
+    _vacuum_released_rows()
+    return len(sealed)
+
+
+def release_due_responses() -> int:
+    """Every survey with sealed answers: release them where a batch is due."""
+    released = 0
+    waiting = SealedResponse.objects.values_list("survey_id", flat=True).distinct()
+    for survey in Survey.objects.filter(pk__in=list(waiting)):
+        released += release_responses(survey=survey)
+    return released
+
+
+def _vacuum_released_rows() -> None:
+    """On PostgreSQL, clear the dead row versions a release leaves behind (the sealed
+    answers, the drafts and the invitations' previous versions, which carried the
+    submission's transaction id) now instead of at autovacuum's next visit. VACUUM cannot
+    run inside a transaction: then autovacuum does it later."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (SealedResponse, ResponseDraft, Invitation)
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {tables}")
+    except DatabaseError:
+        # The release is committed; autovacuum clears the rows later.
+        logger.warning("VACUUM after releasing survey answers failed", exc_info=True)
+
+
 def close_survey(*, survey: Survey) -> bool:
+    """Close the survey; the answers still waiting sealed are released now, whatever
+    their number, so the results count every answer."""
     closed = bool(
         Survey.objects.filter(pk=survey.pk, closed_at__isnull=True).update(closed_at=timezone.now())
     )
     if closed:
+        release_responses(survey=survey, at_close=True)
         _compute_results_after_commit([survey.pk])
     return closed
 
@@ -172,6 +287,8 @@ def close_due_surveys() -> int:
     closed = Survey.objects.filter(pk__in=due, closed_at__isnull=True).update(
         closed_at=timezone.now()
     )
+    for survey in Survey.objects.filter(pk__in=due):
+        release_responses(survey=survey, at_close=True)
     _compute_results_after_commit(due)
     bump_after_commit()  # surveys listed as open on public pages are now closed
     return closed

@@ -7,22 +7,22 @@ from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import action_form
-from common.csv import spreadsheet_safe_writer
 from common.spreadsheet import spreadsheet_safe_xlsx
+from privacy import audit
 from privacy.audit import AuditedAdmin
-from surveys import actions
+from surveys import actions, export
 from surveys.models import (
-    Answer,
     Choice,
     Indicator,
     IndicatorYear,
     PanelMember,
     Question,
     Response,
+    SealedResponse,
     Survey,
 )
 from surveys.results import response_rates
@@ -165,6 +165,7 @@ class SurveyAdmin(admin.ModelAdmin):
             return self.get_empty_value_display()
         rates = response_rates(obj)
         completed = Response.objects.filter(survey=obj).count()
+        waiting = SealedResponse.objects.filter(survey=obj).count()
         runs = format_html_join(
             "",
             "<li>{}: {} / {}</li>",
@@ -186,7 +187,7 @@ class SurveyAdmin(admin.ModelAdmin):
                 % {"count": completed},
             )
         return format_html(
-            "{}<p>{}</p><ul>{}</ul><p>{}</p>"
+            "{}<p>{} {}</p><ul>{}</ul><p>{}</p>"
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>"
             '<p><a href="{}">{}</a> · <a href="{}">{}</a></p>',
@@ -199,6 +200,14 @@ class SurveyAdmin(admin.ModelAdmin):
                 **{k: rates[k] or 0 for k in ["sent", "opened", "started", "completed"]},
                 "responses": completed,
             },
+            ngettext(
+                "%(count)d response waits sealed until its batch is released.",
+                "%(count)d responses wait sealed until their batch is released.",
+                waiting,
+            )
+            % {"count": waiting}
+            if waiting
+            else "",
             runs,
             gettext("Reload this page to follow the sending."),
             gettext("Group"),
@@ -305,9 +314,16 @@ class SurveyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Download the anonymised answers (CSV)"), permissions=["view"])
     def export_answers(self, request, queryset):
+        """The anonymised answers of the first chosen survey; the download is written to
+        the audit log."""
         survey = queryset.first()
-        questions = list(survey.questions.all())
-        response = StreamingHttpResponse(_answer_rows(survey, questions), content_type="text/csv")
+        audit.record(
+            actor=audit.acting_staff(request),
+            action=audit.Action.EXPORTED,
+            target=survey,
+            summary="anonymised answers (CSV)",
+        )
+        response = StreamingHttpResponse(export.answer_rows(survey), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{survey.slug}-antwoorden.csv"'
         return response
 
@@ -315,54 +331,19 @@ class SurveyAdmin(admin.ModelAdmin):
         description=_("Download the anonymised answers (spreadsheet, XLSX)"), permissions=["view"]
     )
     def export_answers_xlsx(self, request, queryset):
-        """The same anonymised answers as the CSV, as a spreadsheet file."""
+        """The same anonymised answers as the CSV, as a spreadsheet file; also written
+        to the audit log."""
         survey = queryset.first()
+        audit.record(
+            actor=audit.acting_staff(request),
+            action=audit.Action.EXPORTED,
+            target=survey,
+            summary="anonymised answers (XLSX)",
+        )
         writer = spreadsheet_safe_xlsx("antwoorden")
-        for _row in _answer_rows(survey, list(survey.questions.all()), writer):
+        for _row in export.answer_rows(survey, writer):
             pass
         return writer.response(f"{survey.slug}-antwoorden.xlsx")
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _answer_rows(survey: Survey, questions: list[Question], writer=None):
-    """One row per response, streamed: month of submission (not the day), coarse
-    neighbourhood and age band, then one column per question."""
-    writer = writer or spreadsheet_safe_writer(_Echo())
-    yield writer.writerow(
-        ["month", "neighbourhood", "age_band", *[q.code or q.pk for q in questions]]
-    )
-    answers = (
-        Answer.objects.filter(response__survey=survey)
-        .select_related("choice", "response__neighbourhood")
-        .order_by("response_id")
-        .iterator(chunk_size=5000)
-    )
-    current, row, meta = None, {}, None
-    for answer in answers:
-        if answer.response_id != current:
-            if current is not None:
-                yield writer.writerow([*meta, *[row.get(q.pk, "") for q in questions]])
-            current, row = answer.response_id, {}
-            response = answer.response
-            meta = [
-                response.submitted_on.strftime("%Y-%m"),
-                response.neighbourhood.name if response.neighbourhood else "",
-                response.age_band,
-            ]
-        value = (
-            answer.choice.value
-            if answer.choice_id
-            else (answer.value_number if answer.value_number is not None else answer.value_text)
-        )
-        row[answer.question_id] = (
-            f"{row[answer.question_id]};{value}" if answer.question_id in row else value
-        )
-    if current is not None:
-        yield writer.writerow([*meta, *[row.get(q.pk, "") for q in questions]])
 
 
 class ChoiceInline(admin.TabularInline):

@@ -1,12 +1,14 @@
 """Answering a survey: one form per page, answers kept in a draft so a resident can
-stop and resume, skip logic, and the submission that turns the draft into an anonymous
-response.
+stop and resume, skip logic, and the submission that turns the draft into a response.
 
-How anonymity holds at submission: the invitation is marked completed in one
-transaction, the response is written in another (so they share no transaction id), the
-response gets a random UUID and only the date, and the draft (the only thing that knew
-both the token and the answers) is deleted. If writing the response fails, the
-invitation's claim is given back so the resident can try again.
+How anonymity holds at submission (an anonymous survey): one transaction marks the
+invitation completed, writes the answers as a ``SealedResponse`` (random key, no
+invitation, no time) and deletes the draft (the only thing that knew both the token and
+the answers). Nothing goes into ``Response`` or ``Answer`` yet: a periodic task releases
+the sealed answers of a survey in a shuffled batch once enough are waiting
+(``surveys.actions.release_responses``), and marks the batch's invitations released in
+that same transaction. A survey that is not anonymous keeps the respondent and is
+written at once.
 """
 
 import secrets
@@ -25,6 +27,7 @@ from surveys.models import (
     Question,
     Response,
     ResponseDraft,
+    SealedResponse,
     Survey,
 )
 
@@ -169,45 +172,58 @@ def submit(
     draft: ResponseDraft,
     invitation: Invitation | None,
     respondent=None,
-) -> Response:
-    """Turn the draft into a response. Raises AlreadySubmitted when this invitation was
-    used already (also when two submissions race: the conditional UPDATE lets one win)."""
-    if invitation is not None:
-        with transaction.atomic():
-            claimed = Invitation.objects.filter(pk=invitation.pk, completed=False).update(
-                completed=True, started=True
-            )
-        if not claimed:
-            # A second tab may have saved answers meanwhile: they must not stay behind
-            # next to the token.
-            ResponseDraft.objects.filter(key_hash=draft.key_hash).delete()
-            raise AlreadySubmitted
+) -> SealedResponse | Response:
+    """Turn the draft into a sealed response (anonymous survey) or a response. Raises
+    AlreadySubmitted when this invitation was used already (also when two submissions
+    race: the conditional UPDATE lets one win). All in one transaction: nothing is
+    half-saved."""
     answers = draft.answers
     neighbourhood_id = answers.get("neighbourhood")
-    age_band = answers.get("age_band", "")
+    age_band = answers.get("age_band", "") or ""
     if invitation is not None:
         neighbourhood_id, age_band = invitation.neighbourhood_id, invitation.age_band
     try:
         with transaction.atomic():
+            if invitation is not None:
+                # A named survey's response is written now: nothing waits for a release.
+                claimed = Invitation.objects.filter(pk=invitation.pk, completed=False).update(
+                    completed=True, started=True, released=not survey.anonymous
+                )
+                if not claimed:
+                    raise AlreadySubmitted
+            ResponseDraft.objects.filter(pk=draft.pk).delete()
+            if survey.anonymous:
+                return SealedResponse.objects.create(
+                    survey=survey,
+                    neighbourhood_id=neighbourhood_id,
+                    age_band=age_band,
+                    answers=answers,
+                )
             response = Response.objects.create(
                 survey=survey,
                 neighbourhood_id=neighbourhood_id,
-                age_band=age_band or "",
+                age_band=age_band,
                 submitted_on=timezone.localdate(),
-                respondent=None if survey.anonymous else respondent,
+                respondent=respondent,
             )
-            Answer.objects.bulk_create(_answer_rows(survey, response, answers))
-            ResponseDraft.objects.filter(pk=draft.pk).delete()
-    except Exception:
-        if invitation is not None:
-            Invitation.objects.filter(pk=invitation.pk).update(completed=False)
+            Answer.objects.bulk_create(answer_rows(survey_questions(survey), response, answers))
+    except AlreadySubmitted:
+        # A second tab may have saved answers meanwhile: they must not stay behind next
+        # to the token.
+        ResponseDraft.objects.filter(key_hash=draft.key_hash).delete()
         raise
     return response
 
 
-def _answer_rows(survey: Survey, response: Response, answers: dict) -> list[Answer]:
+def survey_questions(survey: Survey) -> list[Question]:
+    return list(survey.questions.prefetch_related("choices"))
+
+
+def answer_rows(questions: list[Question], response: Response, answers: dict) -> list[Answer]:
+    """The answer rows of one response, from a draft's (or sealed response's) answers.
+    Questions removed since are skipped."""
     rows = []
-    for question in survey.questions.prefetch_related("choices"):
+    for question in questions:
         value = answers.get(str(question.pk))
         if value in (None, "", []) or not _visible(question, answers):
             continue

@@ -30,6 +30,7 @@ class SurveysConfig(AppConfig):
             self.label,
             quiet_models=(
                 "surveys.responsedraft",
+                "surveys.sealedresponse",
                 "surveys.invitation",
                 "surveys.sendrun",
             ),

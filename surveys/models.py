@@ -2,8 +2,12 @@
 resident panel, invitations, anonymous responses and indicators against targets.
 
 Anonymity by construction: an ``Invitation`` knows who was asked; a ``Response`` knows
-only the survey, a coarse neighbourhood and age band, and the submission date. No key,
-timestamp or id connects the two (see ``surveys/answering.py``)."""
+only the survey, a coarse neighbourhood and age band, and the date its batch was
+released. An anonymous survey's completed questionnaire first waits as a
+``SealedResponse`` (no invitation, no time) and is released with others in a shuffled
+batch, in a transaction that also marks their invitations released; so no key, timestamp,
+transaction id or row position connects an invitation to its response (see
+``surveys/answering.py`` and ``docs/security.md``)."""
 
 import hashlib
 import hmac
@@ -330,7 +334,8 @@ def _token_key() -> bytes:
 
 class Invitation(models.Model):
     """Who was asked to take part in a survey, and where that stands: sent, reminded,
-    opened, started, completed. Deliberately without any timestamp of completion and
+    opened, started, completed (answers sent in), released (those answers now counted, in
+    a shuffled batch with others). Deliberately without any timestamp of completion and
     without any link to the response."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
@@ -354,6 +359,9 @@ class Invitation(models.Model):
     opened = models.BooleanField(default=False)
     started = models.BooleanField(default=False)
     completed = models.BooleanField(default=False)
+    # Set for a whole batch at once when its sealed answers are released, so the row's
+    # last change is the batch's, not the moment this person pressed send.
+    released = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("invitation")
@@ -409,10 +417,36 @@ class ResponseDraft(models.Model):
         return f"{self.survey_id}: page {self.page}"
 
 
+class SealedResponse(models.Model):
+    """A completed questionnaire of an anonymous survey, waiting to be released with
+    others (``surveys.actions.release_responses``). It knows the survey, the coarse group
+    and the answers; never the invitation, the person, the token or any time. Its key is
+    random, and it is deleted when its batch is released."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    age_band = models.CharField(max_length=8, choices=AgeBand, blank=True)
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("answers waiting for release")
+        verbose_name_plural = _("answers waiting for release")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.pk}"
+
+
 class Response(models.Model):
     """One completed questionnaire. For an anonymous survey it carries only the coarse
-    neighbourhood and age band and the date of submission, never a time, a person or
-    an invitation. Its key is random, so its id says nothing about when it came in
+    neighbourhood and age band and the date its batch was released, never a time, a
+    person or an invitation. Its key is random, so its id says nothing about when it came in
     compared to other tables."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

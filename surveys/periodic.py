@@ -20,3 +20,10 @@ def send_due_reminders() -> int:
 @shared_task
 def close_due_surveys() -> int:
     return actions.close_due_surveys()
+
+
+@shared_task
+def release_responses() -> int:
+    """Every half hour: release the sealed answers of anonymous surveys in shuffled
+    batches, where enough are waiting or the survey has closed."""
+    return actions.release_due_responses()

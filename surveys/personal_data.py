@@ -35,6 +35,7 @@ PERSONAL_DATA = [
             "opened",
             "started",
             "completed",
+            "released",
         ),
         not_personal=("id", "member", "neighbourhood", "age_band"),
         withheld={"token_hash": "a one-way hash of the link's secret"},

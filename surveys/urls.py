@@ -7,6 +7,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.survey_list, name="list"),
     path("panel/", views.panel, name="panel"),
+    path("panel/verlaten/", views.panel_leave_confirm, name="panel_leave_confirm"),
     path("panel/verlaten/<str:token>/", views.panel_leave, name="panel_leave"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
     path("indicatoren/", views.indicator_list, name="indicators"),

@@ -1,10 +1,12 @@
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +22,8 @@ from surveys.models import Indicator, IndicatorYear, Invitation, PanelMember, Su
 from surveys.results import results_key, survey_results
 
 SESSION_KEYS = "survey_keys"
+# The token of the "leave the panel" link opened in this session.
+LEAVE_SESSION_KEY = "panel_leave_link"
 
 
 def _survey(slug: str) -> Survey:
@@ -53,6 +57,13 @@ def _access(request: HttpRequest, survey: Survey) -> Access | None:
     return Access(key, None, mode == "preview")
 
 
+def _see_other(url: str) -> HttpResponseRedirect:
+    """303 See Other: on to a page whose address holds no secret."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
 def _remember(request: HttpRequest, survey: Survey, value: str) -> None:
     keys = dict(request.session.get(SESSION_KEYS, {}))
     keys[survey.slug] = value
@@ -75,7 +86,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
-    """The open link, or a researcher's preview (``?voorbeeld=1``)."""
+    """The open link, the page an invitation link leads on to, or a researcher's
+    preview (``?voorbeeld=1``)."""
     survey = _survey(slug)
     if request.GET.get("voorbeeld") and _can_preview(request):
         _remember(request, survey, f"preview:{answering.new_session_key()}")
@@ -86,13 +98,31 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "surveys/closed.html", {"survey": survey, "reason": "invite"})
         _remember(request, survey, f"open:{answering.new_session_key()}")
         access = _access(request, survey)
+    if access.invitation is not None and access.invitation.completed:
+        return render(request, "surveys/closed.html", {"survey": survey, "reason": "done"})
     if not survey.is_open and not access.preview:
         return render(request, "surveys/closed.html", {"survey": survey, "reason": "closed"})
-    return render(request, "surveys/start.html", {"survey": survey, "access": access})
+    resume_page = None
+    if access.invitation is not None:
+        resume_page = answering.draft_for(survey, access.key).page
+    return render(
+        request,
+        "surveys/start.html",
+        {
+            "survey": survey,
+            "access": access,
+            "resume_page": resume_page,
+            "release_minimum": settings.SURVEY_RELEASE_BATCH_MINIMUM,
+        },
+    )
 
 
 @require_safe
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email. The token goes into the session at once and the
+    resident is sent on to the survey's own address, so the token appears in no further
+    address: not in the pages' URLs, their Referer or any log line after this one (and
+    that one is redacted, see ``common.log_redaction``)."""
     found = (
         Invitation.objects.select_related("survey")
         .filter(token_hash=Invitation.hash_token(token))
@@ -101,18 +131,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404
     survey = found.survey
-    if found.completed:
-        return render(request, "surveys/closed.html", {"survey": survey, "reason": "done"})
-    if not survey.is_open:
-        return render(request, "surveys/closed.html", {"survey": survey, "reason": "closed"})
-    Invitation.objects.filter(pk=found.pk, opened=False).update(opened=True)
+    if not found.completed and survey.is_open:
+        Invitation.objects.filter(pk=found.pk, opened=False).update(opened=True)
     _remember(request, survey, f"token:{token}")
-    draft = answering.draft_for(survey, token)
-    return render(
-        request,
-        "surveys/start.html",
-        {"survey": survey, "access": Access(token, found, False), "resume_page": draft.page},
-    )
+    return _see_other(reverse("surveys:start", args=[survey.slug]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,7 +214,12 @@ def survey_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
 
 @require_safe
 def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "surveys/thanks.html", {"survey": _survey(slug)})
+    return render(
+        request,
+        "surveys/thanks.html",
+        # "at least N others": the batch holds N answers, this one among them.
+        {"survey": _survey(slug), "release_minimum": settings.SURVEY_RELEASE_BATCH_MINIMUM - 1},
+    )
 
 
 def _published_or_preview(request: HttpRequest, slug: str) -> Survey:
@@ -272,33 +299,49 @@ def panel(request: HttpRequest) -> HttpResponse:
             .filter(sent_at__isnull=False)
             .order_by("-sent_at")
         )
+    if member is not None:
+        # The page's "leave" link goes to the page without a token in its address.
+        request.session[LEAVE_SESSION_KEY] = PanelMember.leave_token(request.user)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "surveys/panel.html",
-        {
-            "member": member,
-            "form": form,
-            "invitations": invitations,
-            "leave_token": PanelMember.leave_token(request.user),
-        },
+        {"member": member, "form": form, "invitations": invitations},
         status=status,
     )
 
 
-@csrf_exempt  # the one-click link from an email may be posted without a session
+@csrf_exempt  # a mail program's one-click POST to the link comes without a session
 @require_http_methods(["GET", "POST"])
 def panel_leave(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click "leave the panel" link in every email. Opening it (GET) keeps the
+    token in the session and sends the resident on to a page without it, where the
+    button is; a POST to the link itself leaves at once (one-click unsubscribe)."""
     user = PanelMember.user_from_leave_token(token)
     if user is None:
         raise Http404
     if request.method == "POST":
         actions.leave_panel(user=user)
         return render(request, "surveys/panel_left.html")
+    request.session[LEAVE_SESSION_KEY] = token
+    return _see_other(reverse("surveys:panel_leave_confirm"))
+
+
+@require_http_methods(["GET", "POST"])
+def panel_leave_confirm(request: HttpRequest) -> HttpResponse:
+    """Leaving the panel, for whoever opened a leave link in this browser session."""
+    token = request.session.get(LEAVE_SESSION_KEY, "")
+    user = PanelMember.user_from_leave_token(token) if token else None
+    if user is None:
+        return render(request, "surveys/panel_leave.html", {"no_link": True})
+    if request.method == "POST":
+        actions.leave_panel(user=user)
+        request.session.pop(LEAVE_SESSION_KEY, None)
+        return render(request, "surveys/panel_left.html")
     return render(
         request,
         "surveys/panel_leave.html",
-        {"token": token, "is_member": PanelMember.objects.filter(user=user).exists()},
+        {"is_member": PanelMember.objects.filter(user=user).exists()},
     )
 
 

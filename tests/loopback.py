@@ -61,16 +61,20 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+def gunicorn(
+    env: dict[str, str], *options: str, output: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """gunicorn serving the portal on a free loopback port, once its health check answers;
-    (base URL, process). Stopped afterwards."""
+    (base URL, process). Stopped afterwards. ``output``: a file for what the processes
+    write (the portal's log), else it is dropped."""
     port = free_port()
+    sink = output.open("wb") if output is not None else subprocess.DEVNULL
     server = subprocess.Popen(  # noqa: S603 (gunicorn on the loopback)
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", *options],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=sink,
+        stderr=sink,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -79,3 +83,5 @@ def gunicorn(env: dict[str, str], *options: str) -> Iterator[tuple[str, subproce
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if output is not None:
+            sink.close()

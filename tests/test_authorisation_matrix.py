@@ -233,6 +233,8 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "surveys:list": everyone,
     "surveys:panel": signed_in,
     "surveys:panel_leave": everyone,
+    # Without a leave link opened in this session the page only says where to go.
+    "surveys:panel_leave_confirm": everyone,
     "surveys:invitation": everyone,
     "surveys:indicators": everyone,
     "surveys:indicator": everyone,

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import timedelta
+from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -10,7 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
-from surveys.models import Answer, Question, Response, Survey
+from neighbourhoods.models import Neighbourhood
+from neighbourhoods.tests.factories import NeighbourhoodFactory
+from privacy.models import AuditEntry
+from surveys.models import Answer, Question, Response, SealedResponse, Survey
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +50,14 @@ def test_researcher_draws_a_sample_and_sends(
     assert "4" in overview
 
 
+def test_the_overview_counts_answers_waiting_sealed(client, researcher):
+    survey = SurveyFactory()
+    SealedResponse.objects.create(survey=survey)
+    client.post("/taal/", {"language": "en", "next": "/"})
+    overview = client.get(f"{CHANGELIST}{survey.pk}/change/").content.decode()
+    assert "1 response waits sealed until its batch is released." in overview
+
+
 def test_bad_sample_size_is_refused(client, researcher):
     survey = SurveyFactory()
     response = act(client, "draw_sample", survey, apply="1", size="-3")
@@ -71,20 +83,22 @@ def test_publishing_needs_a_closed_survey(client, researcher):
     assert survey.results_published_at is not None
 
 
-def test_anonymised_export_has_months_not_days(client, researcher):
+def test_anonymised_export_has_months_not_days(client, researcher, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 1  # the format, without coarsening
     survey = SurveyFactory(opens_at=timezone.now() - timedelta(days=5))
     question = QuestionFactory(survey=survey, code="cijfer")
     response = Response.objects.create(survey=survey, submitted_on=timezone.localdate())
     Answer.objects.create(response=response, question=question, value_number=8)
     export = act(client, "export_answers", survey)
     body = b"".join(export.streaming_content).decode()
-    header, row = body.strip().splitlines()
+    header, row, _note = body.strip().splitlines()
     assert header == "month,neighbourhood,age_band,cijfer"
     assert row.startswith(timezone.localdate().strftime("%Y-%m") + ",")
     assert row.endswith(",8")
 
 
-def test_anonymised_export_neutralises_a_formula_in_an_open_answer(client, researcher):
+def test_anonymised_export_neutralises_a_formula_in_an_open_answer(client, researcher, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 1
     survey = SurveyFactory(opens_at=timezone.now() - timedelta(days=5))
     rating = QuestionFactory(survey=survey, code="cijfer")
     remark = QuestionFactory(survey=survey, code="opmerking", kind=Question.Kind.TEXT)
@@ -95,8 +109,87 @@ def test_anonymised_export_neutralises_a_formula_in_an_open_answer(client, resea
     )
     export = act(client, "export_answers", survey)
     body = b"".join(export.streaming_content).decode()
-    _header, row = csv.reader(io.StringIO(body))
+    _header, row, _note = csv.reader(io.StringIO(body))
     assert row[-2:] == ["8", """'=HYPERLINK("http://evil.example")"""]
+
+
+def small_survey_with_answers(groups: list[tuple[date, Neighbourhood | None, str, int]]) -> Survey:
+    """A survey whose responses fall in the given (date, neighbourhood, age band, count)
+    groups; each answers the rating question with 7."""
+    survey = SurveyFactory(opens_at=timezone.now() - timedelta(days=200))
+    question = QuestionFactory(survey=survey, code="cijfer")
+    for day, neighbourhood, age_band, count in groups:
+        for _number in range(count):
+            response = Response.objects.create(
+                survey=survey, submitted_on=day, neighbourhood=neighbourhood, age_band=age_band
+            )
+            Answer.objects.create(response=response, question=question, value_number=7)
+    return survey
+
+
+def exported(client, survey) -> tuple[list[str], list[list[str]], str]:
+    body = b"".join(act(client, "export_answers", survey).streaming_content).decode()
+    header, *rows, (note,) = csv.reader(io.StringIO(body))
+    return header, rows, note
+
+
+def test_export_of_a_small_survey_has_no_combination_below_the_minimum_group_size(
+    client, researcher, settings
+):
+    """In a small survey every month, neighbourhood and age band would single someone
+    out: the export coarsens (or leaves out) until every combination occurs at least
+    the results page's minimum group size, and says so."""
+    settings.SURVEY_MIN_GROUP_SIZE = 5
+    north, south = NeighbourhoodFactory(name="Noord"), NeighbourhoodFactory(name="Zuid")
+    january, february, may = date(2026, 1, 12), date(2026, 2, 3), date(2026, 5, 20)
+    survey = small_survey_with_answers(
+        [
+            (january, north, "25-44", 3),
+            (february, north, "u25", 2),
+            (january, south, "45-64", 1),
+            (february, south, "65+", 4),
+            (may, north, "25-44", 2),
+            (may, south, "65+", 3),
+            (may, None, "", 1),
+        ]
+    )
+    header, rows, note = exported(client, survey)
+    assert header[:3] != ["month", "neighbourhood", "age_band"]  # coarsened
+    combinations = Counter(tuple(row[:3]) for row in rows)
+    assert combinations, "not everything left out"
+    assert min(combinations.values()) >= 5, combinations
+    assert len(rows) >= 16 - int(16 * 0.05)  # at most 5 % left out
+    assert "5" in note  # the last row says how it was anonymised
+
+
+def test_export_of_a_survey_with_large_groups_keeps_months(client, researcher, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 3
+    north = NeighbourhoodFactory(name="Noord")
+    survey = small_survey_with_answers(
+        [(date(2026, 1, 12), north, "25-44", 3), (date(2026, 2, 3), north, "25-44", 4)]
+    )
+    header, rows, _note = exported(client, survey)
+    assert header[:3] == ["month", "neighbourhood", "age_band"]
+    assert Counter(tuple(row[:3]) for row in rows) == {
+        ("2026-01", "Noord", "25-44"): 3,
+        ("2026-02", "Noord", "25-44"): 4,
+    }
+
+
+def test_export_of_fewer_responses_than_the_minimum_holds_none(client, researcher, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 10
+    survey = small_survey_with_answers([(date(2026, 1, 12), None, "65+", 4)])
+    _header, rows, note = exported(client, survey)
+    assert rows == []
+    assert "4" in note
+
+
+def test_the_answers_export_is_in_the_audit_log(client, researcher):
+    survey = small_survey_with_answers([(date(2026, 1, 12), None, "65+", 1)])
+    exported(client, survey)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORTED)
+    assert (entry.actor, entry.target_id) == (researcher, str(survey.pk))
+    assert entry.target_type.model == "survey"
 
 
 def test_area_manager_and_resident_cannot_reach_surveys(client, resident):

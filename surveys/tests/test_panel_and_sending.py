@@ -48,14 +48,53 @@ def test_leaving_with_one_click_deletes_personal_data_and_keeps_answers_anonymou
     member = PanelMemberFactory()
     survey = SurveyFactory()
     actions.invite_whole_panel(survey=survey)
-    url = reverse("surveys:panel_leave", args=[PanelMember.leave_token(member.user)])
-    assert client.get(url).status_code == 200  # a link scanner changes nothing
+    token = PanelMember.leave_token(member.user)
+    url = reverse("surveys:panel_leave", args=[token])
+    page = client.get(url, follow=True)
+    assert page.status_code == 200  # a link scanner changes nothing
     assert PanelMember.objects.exists()
     client.post(url)  # the one click, without a session
     assert not PanelMember.objects.exists()
     invitation = Invitation.objects.get()
     assert (invitation.member, invitation.email) == (None, "")
     assert invitation.neighbourhood == member.neighbourhood  # coarse group stays for rates
+
+
+def test_the_leave_link_hands_its_token_to_the_session_and_leaves_it_out_of_addresses(client):
+    """Opening the link moves the token into the session and goes on (303) to an address
+    without it; the page's button posts there. Nothing of the token in the page either."""
+    member = PanelMemberFactory()
+    token = PanelMember.leave_token(member.user)
+    opened = client.get(reverse("surveys:panel_leave", args=[token]))
+    assert opened.status_code == 303
+    assert opened.url == reverse("surveys:panel_leave_confirm")
+    assert token not in opened.url
+    page = client.get(opened.url)
+    assert page.status_code == 200
+    assert token not in page.content.decode()
+    assert f'action="{reverse("surveys:panel_leave_confirm")}"' in page.content.decode()
+    assert PanelMember.objects.exists()
+    left = client.post(reverse("surveys:panel_leave_confirm"))
+    assert left.status_code == 200
+    assert not PanelMember.objects.exists()
+
+
+def test_a_member_leaves_from_the_panel_page_without_a_token_in_any_address(client):
+    member = PanelMemberFactory()
+    client.force_login(member.user)
+    page = client.get(reverse("surveys:panel")).content.decode()
+    assert PanelMember.leave_token(member.user) not in page
+    assert f'href="{reverse("surveys:panel_leave_confirm")}"' in page
+    confirm = client.get(reverse("surveys:panel_leave_confirm")).content.decode()
+    assert f'action="{reverse("surveys:panel_leave_confirm")}"' in confirm
+    client.post(reverse("surveys:panel_leave_confirm"))
+    assert not PanelMember.objects.exists()
+
+
+def test_the_leave_page_without_a_link_changes_nothing(client):
+    PanelMemberFactory()
+    assert client.post(reverse("surveys:panel_leave_confirm")).status_code == 200
+    assert PanelMember.objects.exists()
 
 
 def test_forged_leave_link_is_404(client):

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, give_totp
 from neighbourhoods.tests.factories import NeighbourhoodFactory
-from surveys.models import Invitation, Question, Response
+from surveys.models import Invitation, Question, Response, SealedResponse
 from surveys.tests.factories import ChoiceFactory, QuestionFactory, SurveyFactory
 from tests.e2e.test_initiative_journey import sign_in_staff_in_browser
 
@@ -93,7 +93,10 @@ def test_panel_member_answers_in_two_sessions_and_sees_results(
     answering.get_by_role("radio", name="Bomen").check()
     answering.get_by_role("button", name="Mijn antwoorden versturen").click()
     expect(answering.get_by_role("heading", level=1)).to_have_text("Bedankt voor je antwoorden")
-    assert Response.objects.count() == 1
+    # Sealed until its batch is released (here: when the survey closes).
+    assert SealedResponse.objects.count() == 1
+    assert not Response.objects.exists()
+    assert "/uitnodiging/" not in answering.url
     answering.goto(live_server.url + link)
     expect(answering.locator("main")).to_contain_text("Je hebt deze enquête al beantwoord")
     second.close()
@@ -112,7 +115,7 @@ def test_panel_member_answers_in_two_sessions_and_sees_results(
 
 def test_answering_works_without_javascript(browser, live_server):
     survey = SurveyFactory(audience="open", one_page=True, slug="feedback")
-    QuestionFactory(survey=survey, text="Cijfer voor de balie?")
+    question = QuestionFactory(survey=survey, text="Cijfer voor de balie?")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/enquetes/feedback/")
@@ -120,7 +123,7 @@ def test_answering_works_without_javascript(browser, live_server):
     page.get_by_role("radio", name="7", exact=True).check()
     page.get_by_role("button", name="Mijn antwoorden versturen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt voor je antwoorden")
-    assert Response.objects.get().answers.get().value_number == 7
+    assert SealedResponse.objects.get().answers[str(question.pk)] == 7  # waits for its batch
     context.close()
 
 
@@ -170,7 +173,9 @@ def test_survey_pages_have_no_accessibility_violations(
         "/enquetes/open-peiling/pagina/2/",
         "/enquetes/klaar/resultaten/",
         "/enquetes/indicatoren/waardering/",
-        f"/enquetes/panel/verlaten/{PanelMember.leave_token(resident)}/",
+        "/enquetes/open-peiling/bedankt/",
+        "/enquetes/panel/verlaten/",  # without a link opened: where to go
+        f"/enquetes/panel/verlaten/{PanelMember.leave_token(resident)}/",  # on to the page
     ]:
         page.goto(live_server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", language)
