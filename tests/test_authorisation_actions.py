@@ -80,11 +80,13 @@ ACTIONS: dict[str, set[str]] = {
             "close",
             "publish",
             "export_answers",
+            "export_answers_xlsx",
         )
     },
     "procurement.supplier.verify": {PROCUREMENT, ADMINISTRATOR},
     "procurement.supplier.suspend": {PROCUREMENT, ADMINISTRATOR},
     "procurement.supplier.export_csv": {PROCUREMENT, ADMINISTRATOR},
+    "procurement.supplier.export_xlsx": {PROCUREMENT, ADMINISTRATOR},
     "procurement.tender.build_invitation_list": {PROCUREMENT, ADMINISTRATOR},
     "participation.process.publish": {AREA_MANAGER, ADMINISTRATOR},
     "participation.teammembership.accept": {AREA_MANAGER, ADMINISTRATOR},

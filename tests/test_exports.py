@@ -64,7 +64,9 @@ def hostile_supplier(db):
 def hostile_survey(db):
     survey = SurveyFactory(opens_at=timezone.now() - timedelta(days=5))
     remark = QuestionFactory(survey=survey, code="opmerking", kind=Question.Kind.TEXT)
-    for text in [HOSTILE_ANSWER, *OTHERS]:
+    # Enough answers in one group that the export's minimum group size keeps them all.
+    padding = ["Prima"] * max(0, settings.SURVEY_MIN_GROUP_SIZE - 1 - len(OTHERS))
+    for text in [HOSTILE_ANSWER, *OTHERS, *padding]:
         response = Response.objects.create(survey=survey, submitted_on=timezone.localdate())
         Answer.objects.create(response=response, question=remark, value_text=text)
     return survey
