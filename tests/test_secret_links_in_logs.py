@@ -103,6 +103,8 @@ def test_no_token_of_a_secret_link_in_the_access_log_or_the_portal_log(database,
         assert requests.post(f"{base}/enquetes/panel/verlaten/{leave}/", timeout=10).ok
         missing = requests.get(f"{base}/enquetes/uitnodiging/{dead}/", timeout=10)
         assert missing.status_code == 404
+        # Its page does not write the dead link back (the language switch returns home).
+        assert dead not in missing.text
         # Where the resident ends up after each link (the link itself aside).
         pages = [start, page, sent, confirm, left]
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from common import public_cache
+from common.log_redaction import SECRET_PATH
 
 register = template.Library()
 
@@ -25,6 +26,14 @@ def button_variant(tags: Iterable[str] | None) -> str:
     if named & _SECONDARY_TAGS:
         return "secondary-action"
     return "primary-action"
+
+
+@register.filter
+def return_path(path: str) -> str:
+    """Where the language switch returns to: this page, unless its address carries a
+    secret (a dead invitation link's 404, an unsubscribe or team invitation page), which
+    is then not written into the page; the switch returns home instead."""
+    return "/" if SECRET_PATH.search(path) else path
 
 
 @register.filter
