@@ -1,7 +1,9 @@
 """The tender calendar as an OCDS 1.1 release package: one planning or tender release per
 public calendar entry, its buyer the municipality, CPV as the classification (check digit
 from the table), values excluding VAT in euros, and the Dutch procedure mapped to OCDS's
-procurementMethod with the Dutch name in procurementMethodDetails."""
+procurementMethod with the Dutch name in procurementMethodDetails. The only party is the
+buyer: a private procedure's invitations are not published, and no supplier is called a
+tenderer before it has bid (the portal records no bids)."""
 
 from datetime import date, datetime, time
 
@@ -72,25 +74,15 @@ def _release(tender: Tender) -> dict:
         tender_section["tenderPeriod"] = {"endDate": tender.submission_deadline.isoformat()}
     if tender.contract_start:
         tender_section["contractPeriod"] = {"startDate": _start_of(tender.contract_start)}
-    invited = [invitation.supplier for invitation in tender.invitations.all()]
+    # Only the buyer is a party. Who was invited to a private procedure is not public,
+    # and OCDS's "tenderer" is a firm that submitted a bid, which the portal does not
+    # record: no supplier is named here, whatever the procedure or status.
     parties = [
         {
             **_buyer(),
             "roles": ["buyer", "procuringEntity"],
             "contactPoint": {"name": tender.contact_name, "email": tender.contact_email},
         }
-    ] + [
-        {
-            "id": f"NL-KVK-{supplier.kvk_number}",
-            "name": supplier.name,
-            "identifier": {
-                "scheme": "NL-KVK",
-                "id": supplier.kvk_number,
-                "legalName": supplier.name,
-            },
-            "roles": ["tenderer"],
-        }
-        for supplier in invited
     ]
     release = {
         "ocid": ocid,

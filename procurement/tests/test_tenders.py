@@ -167,8 +167,37 @@ def test_ocds_package_is_valid_against_the_schema(client):
     assert groen["tender"]["procurementMethod"] == "limited"
     assert groen["tender"]["procurementMethodDetails"] == "Meervoudig onderhands"
     assert groen["tender"]["items"][0]["classification"]["id"] == "77310000-6"
-    assert {"id": "NL-KVK-69599084"}.items() <= groen["parties"][1].items()
+    assert [party["roles"] for party in groen["parties"]] == [["buyer", "procuringEntity"]]
     assert releases[published.title]["tender"]["value"]["currency"] == "EUR"
+
+
+@pytest.mark.parametrize("status", ["planned", "published", "awarded"])
+def test_ocds_publishes_no_invited_supplier_of_a_private_procedure(client, status):
+    """Invitations to a meervoudig onderhandse procedure are not public, and an invited
+    firm that has not bid is no "tenderer": the feed names no supplier at all."""
+    invited = [
+        SupplierFactory(codes=["77310000"], kvk_number=kvk, name=f"Hovenier {kvk}")
+        for kvk in ["69599084", "17155428", "30127380"]
+    ]
+    tender = TenderFactory(
+        codes=["77310000"], procedure="meervoudig", status=status, title="Groen in de wijk"
+    )
+    for supplier in invited:
+        TenderInvitation.objects.create(tender=tender, supplier=supplier, reason="lokaal mkb")
+    response = client.get(reverse("procurement:ocds"))
+    package = json.loads(response.content)
+    errors = ocds_schema_errors(package)
+    assert not errors, errors[:3]
+    (release,) = package["releases"]
+    text = response.content.decode()
+    for supplier in invited:
+        assert supplier.kvk_number not in text
+        assert supplier.name not in text
+    roles = {role for party in release["parties"] for role in party["roles"]}
+    assert roles == {"buyer", "procuringEntity"}
+    assert "tenderers" not in release["tender"]
+    assert "numberOfTenderers" not in release["tender"]
+    assert "awards" not in release
 
 
 def test_ocds_buyer_is_the_municipality_in_the_settings(client, settings):
