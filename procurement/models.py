@@ -33,7 +33,7 @@ ESTABLISHMENT_VALIDATOR = RegexValidator(
 def validate_vat(value: str) -> None:
     """Dutch BTW-id: both the old (11-test) and the new (mod 97) form, via python-stdnum."""
     if value and not btw.is_valid(value):
-        raise ValidationError(_("Enter a valid Dutch VAT number, such as NL123456789B01."))
+        raise ValidationError(_("Enter a valid Dutch VAT number, such as NL000099998B57."))
 
 
 def validate_postcode(value: str) -> None:

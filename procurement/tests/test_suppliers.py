@@ -1,5 +1,7 @@
 """Registering and keeping a supplier profile: validation, duplicates, who sees what."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -61,6 +63,20 @@ def test_valid_vat_numbers_both_forms(vat):
 def test_invalid_vat_numbers(vat):
     with pytest.raises(ValidationError):
         validate_vat(vat)
+
+
+@pytest.mark.parametrize("vat", ["NL123456789B01", "NL004495446B01"])
+def test_the_vat_error_gives_a_valid_example_not_the_refused_value(vat):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        validate_vat(vat)
+    (message,) = refused.value.messages
+    examples = re.findall(r"NL[0-9]{9}B[0-9]{2}", message)
+    assert examples, message
+    for example in examples:
+        assert example != vat
+        validate_vat(example)  # the example itself is accepted
 
 
 @pytest.mark.parametrize(
