@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common import public_cache
@@ -47,9 +47,9 @@ class CpvSubtreeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # The CPV list is reference data nobody edits here: the divisions are kept.
         return cache.get_or_set(
-            "procurement:cpv-divisions",
+            f"procurement:cpv-divisions:{get_language()}",
             lambda: [
-                (code.prefix, f"{code.code} {code.label[:40]}")
+                (code.prefix, f"{code.code} {code.localized_label[:40]}")
                 for code in CpvCode.objects.filter(prefix__regex=r"^[0-9]{2}$")
             ],
             timeout=24 * 3600,
@@ -186,8 +186,8 @@ class SupplierAdmin(AuditedAdmin):
 
 @admin.register(CpvCode)
 class CpvCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "check_digit", "label"]
-    search_fields = ["code", "label"]
+    list_display = ["code", "check_digit", "label_nl", "label"]
+    search_fields = ["code", "label", "label_nl"]
 
     def has_add_permission(self, request) -> bool:
         return False

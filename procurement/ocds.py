@@ -51,8 +51,10 @@ def _release(tender: Tender) -> dict:
     codes = list(tender.cpv_codes.all())
     value = {"amount": float(tender.value_high), "currency": "EUR"}
     tag = "planning" if tender.status == Tender.Status.PLANNED else "tender"
+    # The release's language is Dutch, so the CPV descriptions are too.
     item_classification = [
-        {"scheme": "CPV", "id": code.full_code, "description": code.label} for code in codes
+        {"scheme": "CPV", "id": code.full_code, "description": code.label_nl or code.label}
+        for code in codes
     ]
     tender_section = {
         "id": str(tender.pk),
