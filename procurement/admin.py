@@ -159,15 +159,31 @@ class SupplierAdmin(AuditedAdmin):
 
     @admin.action(description=_("Verify"), permissions=["change"])
     def verify(self, request, queryset) -> None:
-        count = queryset.exclude(status=Supplier.Status.VERIFIED).update(
-            status=Supplier.Status.VERIFIED, verified_at=timezone.now()
+        """Verify the chosen suppliers; their teams are told."""
+        count = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.VERIFIED)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d supplier verified; its team is told.",
+                "%(count)d suppliers verified; their teams are told.",
+                count,
+            )
+            % {"count": count},
         )
-        self.message_user(request, gettext("%(count)d suppliers verified.") % {"count": count})
 
     @admin.action(description=_("Suspend"), permissions=["change"])
     def suspend(self, request, queryset) -> None:
-        count = queryset.update(status=Supplier.Status.SUSPENDED)
-        self.message_user(request, gettext("%(count)d suppliers suspended.") % {"count": count})
+        """Suspend the chosen suppliers; their teams are told."""
+        count = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.SUSPENDED)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d supplier suspended; its team is told.",
+                "%(count)d suppliers suspended; their teams are told.",
+                count,
+            )
+            % {"count": count},
+        )
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

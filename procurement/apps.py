@@ -78,6 +78,7 @@ class ProcurementConfig(AppConfig):
         )
         register_kind(actions.TENDER_NEWS, _("Tenders in your field"))
         register_kind(actions.CERTIFICATES, _("Certificates about to expire"))
+        register_kind(actions.SUPPLIER_STATUS, _("Your company verified or suspended"))
 
 
 def _supplier_cpv_codes_changed(instance, action, reverse, pk_set, **kwargs) -> None:

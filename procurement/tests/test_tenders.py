@@ -434,3 +434,38 @@ def test_the_officer_adds_a_verified_supplier_the_portal_did_not_suggest(
     invited = dict(tender.invitations.values_list("supplier_id", "reason"))
     assert invited[elsewhere.pk] == "deed dit werk vorig jaar naar tevredenheid"
     assert set(invited) == {elsewhere.pk, *(s.pk for s in suggested)}
+
+
+def test_a_supplier_hears_when_verified_or_suspended(
+    client, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    first = SupplierMemberFactory(supplier__status=Supplier.Status.PENDING)
+    supplier = first.supplier
+    second = SupplierMemberFactory(supplier=supplier)
+    changelist = "/beheer/procurement/supplier/"
+    chosen = {ACTION_CHECKBOX_NAME: [str(supplier.pk)]}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "verify", **chosen})
+    supplier.refresh_from_db()
+    assert supplier.status == Supplier.Status.VERIFIED
+
+    def told():
+        return Notification.objects.filter(kind=actions.SUPPLIER_STATUS)
+
+    assert {n.recipient_id for n in told()} == {first.user_id, second.user_id}
+    assert all(supplier.name in n.message and ":verified:" in n.dedupe_key for n in told())
+    assert {tuple(m.to) for m in mailoutbox} >= {(first.user.email,), (second.user.email,)}
+    # Verifying again tells nobody again.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "verify", **chosen})
+    assert told().count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "suspend", **chosen})
+    supplier.refresh_from_db()
+    assert supplier.status == Supplier.Status.SUSPENDED
+    assert told().count() == 4
+    suspended = told().filter(dedupe_key__contains=":suspended:")
+    assert {n.recipient_id for n in suspended} == {first.user_id, second.user_id}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "suspend", **chosen})
+    assert told().count() == 4
