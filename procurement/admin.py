@@ -360,7 +360,8 @@ class TenderAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "procedure", "department"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["cpv_codes"]
-    readonly_fields = ["procedure_advice", "sequence"]
+    # When the entry was made is a fact, not something to edit.
+    readonly_fields = ["procedure_advice", "sequence", "created_at"]
     inlines = [InterestInline, TenderInvitationInline, TenderChangeInline]
     actions = ["build_invitation_list"]
 

@@ -94,8 +94,10 @@ CertificateFormSet = inlineformset_factory(
     Supplier,
     Certificate,
     fields=["kind", "level", "valid_until"],
+    # One empty row to add a certificate; only a saved certificate has a delete box.
     extra=1,
     can_delete=True,
+    can_delete_extra=False,
     widgets={"valid_until": forms.DateInput(attrs={"type": "date"})},
 )
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from procurement.models import (
+    Certificate,
     CpvCode,
     Supplier,
     SupplierMember,
@@ -288,3 +289,27 @@ def test_bad_colleague_address_and_forged_link(client):
 def test_resident_without_supplier_cannot_invite(client, resident):
     client.force_login(resident)
     assert client.post(reverse("procurement:team_invite"), {"email": "a@b.nl"}).status_code == 404
+
+
+def test_the_empty_certificate_row_has_no_delete_box(client):
+    member = SupplierMemberFactory()
+    client.force_login(member.user)
+    page = client.get(reverse("procurement:profile")).content.decode()
+    assert 'name="certificates-0-kind"' in page  # a row to add one
+    assert "certificates-0-DELETE" not in page
+    Certificate.objects.create(supplier=member.supplier, kind="vca", valid_until="2030-01-01")
+    page = client.get(reverse("procurement:profile")).content.decode()
+    assert 'name="certificates-0-DELETE"' in page  # a saved certificate can go
+    assert 'name="certificates-1-kind"' in page
+    assert "certificates-1-DELETE" not in page
+
+
+def test_the_back_office_shows_no_empty_certificate_row(client):
+    from accounts.models import Role
+    from accounts.tests.factories import signed_in_colleague
+
+    signed_in_colleague(client, Role.PROCUREMENT_OFFICER)
+    supplier = SupplierFactory()
+    page = client.get(f"/beheer/procurement/supplier/{supplier.pk}/change/").content.decode()
+    assert 'name="certificates-TOTAL_FORMS" value="0"' in page
+    assert 'name="certificates-0-kind"' not in page

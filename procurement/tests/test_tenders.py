@@ -469,3 +469,13 @@ def test_a_supplier_hears_when_verified_or_suspended(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(changelist, {"action": "suspend", **chosen})
     assert told().count() == 4
+
+
+def test_a_tenders_created_at_is_read_only(client, officer):
+    tender = TenderFactory()
+    page = client.get(f"/beheer/procurement/tender/{tender.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "created_at" not in form.fields
+    assert 'name="created_at' not in page.content.decode()
+    assert "created_at" in page.context["adminform"].readonly_fields
