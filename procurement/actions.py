@@ -7,7 +7,7 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,7 +197,7 @@ def _status_message(supplier: Supplier, status: str) -> str:
 
 
 @transaction.atomic
-def set_supplier_status(*, suppliers, status: str) -> int:
+def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> int:
     """A procurement officer verifies or suspends suppliers; each changed supplier's team
     is told. Suppliers that already have the status are left alone (and not told
     again). Returns how many changed."""
@@ -211,7 +211,7 @@ def set_supplier_status(*, suppliers, status: str) -> int:
     if not changing:
         return 0
     now = timezone.now()
-    fields: dict = {"status": status}
+    fields: dict[str, object] = {"status": status}
     if status == Supplier.Status.VERIFIED:
         fields["verified_at"] = now
     Supplier.objects.filter(pk__in=[supplier.pk for supplier in changing]).update(**fields)
