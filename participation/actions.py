@@ -227,12 +227,25 @@ def review_council_question(*, asked: CouncilQuestion, outcome: str, message: st
     )
 
 
+# The kinds of question a council question can become without further choices to fill in.
+POLL_QUESTION_KINDS = [
+    Question.Kind.RATING,
+    Question.Kind.LIKERT,
+    Question.Kind.YESNO,
+    Question.Kind.TEXT,
+]
+
+
 @transaction.atomic
-def create_panel_poll(*, asked: CouncilQuestion) -> Survey:
+def create_panel_poll(*, asked: CouncilQuestion, kind: str) -> Survey:
     """Turn an accepted question into a panel poll the researcher then completes in the
-    surveys app (questions, sample, sending). Opens tomorrow, runs two weeks."""
+    surveys app (questions, sample, sending). Opens tomorrow, runs two weeks. The
+    researcher chooses the kind of question (a mark, agree or disagree, yes or no, open
+    text): "How satisfied are you…?" is no statement to agree with."""
     if asked.status != CouncilQuestion.Status.ACCEPTED or asked.survey_id:
         raise ValueError(asked.status)
+    if kind not in POLL_QUESTION_KINDS:
+        raise ValueError(kind)
     start = timezone.now() + timedelta(days=1)
     base = slugify(f"raadsvraag-{asked.pk}-{asked.question[:40]}")[:60]
     survey = Survey.objects.create(
@@ -249,8 +262,10 @@ def create_panel_poll(*, asked: CouncilQuestion) -> Survey:
         survey=survey,
         order=1,
         code="raadsvraag",
-        kind=Question.Kind.LIKERT,
+        kind=kind,
         text=asked.question[:300],
+        # An open answer is asked for, not demanded.
+        required=kind != Question.Kind.TEXT,
     )
     asked.survey = survey
     asked.status = CouncilQuestion.Status.POLLING
@@ -263,6 +278,9 @@ def answer_from_results(survey: Survey) -> bool:
     the poll is answered, its member told, and the question and result become public."""
     asked = CouncilQuestion.objects.filter(survey=survey).select_related("asked_by").first()
     if asked is None:
+        return False
+    if survey.has_too_few_responses():
+        # Not an answer: fewer responses than the minimum and no public reason.
         return False
     updated = CouncilQuestion.objects.filter(
         pk=asked.pk, status=CouncilQuestion.Status.POLLING

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, action_form
@@ -169,6 +169,18 @@ class MessageForm(forms.Form):
     )
 
 
+class PollForm(forms.Form):
+    kind = forms.TypedChoiceField(
+        label=_("kind of question"),
+        choices=[("", "---------")]
+        + [(kind.value, kind.label) for kind in actions.POLL_QUESTION_KINDS],
+        help_text=_(
+            "“How satisfied are you…?” asks for a mark; “Do you agree that…?” for agree or "
+            "disagree. You can change the question on the poll's page afterwards."
+        ),
+    )
+
+
 @admin.register(CouncilQuestion)
 class CouncilQuestionAdmin(AuditedAdmin):
     list_display = ["question_short", "asked_by", "status", "created_at", "poll"]
@@ -246,25 +258,42 @@ class CouncilQuestionAdmin(AuditedAdmin):
             outcome=CouncilQuestion.Status.DECLINED,
         )
 
-    @admin.action(description=_("Turn into a panel poll"), permissions=["change"])
+    @admin.action(description=_("Turn into a panel poll…"), permissions=["change"])
     def make_poll(self, request, queryset):
-        made = 0
-        for asked in queryset.filter(status=CouncilQuestion.Status.ACCEPTED, survey__isnull=True):
-            actions.create_panel_poll(asked=asked)
-            made += 1
-        if made:
-            self.message_user(
-                request,
-                gettext(
-                    "%(count)d panel polls made. Check the question, then draw a sample "
-                    "and send from the survey's page."
-                )
-                % {"count": made},
-            )
-        else:
+        """Turn accepted questions into panel polls, with the kind of question the
+        researcher chooses on the next page."""
+        accepted = queryset.filter(status=CouncilQuestion.Status.ACCEPTED, survey__isnull=True)
+        if not accepted.exists():
             self.message_user(
                 request, gettext("Only accepted questions become polls."), messages.WARNING
             )
+            return None
+        form = PollForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return action_form(
+                self,
+                request,
+                accepted,
+                form,
+                action="make_poll",
+                title=_("Turn into a panel poll"),
+            )
+        made = 0
+        for asked in accepted:
+            actions.create_panel_poll(asked=asked, kind=form.cleaned_data["kind"])
+            made += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d panel poll made. Check the question, then draw a sample and send "
+                "from the survey's page.",
+                "%(count)d panel polls made. Check the question, then draw a sample and send "
+                "from the survey's page.",
+                made,
+            )
+            % {"count": made},
+        )
+        return None
 
 
 class DocumentInline(admin.TabularInline):

@@ -7,7 +7,7 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from procurement.tasks import send_team_invitation, send_tender_invitations
 
 TENDER_NEWS = "tender_news"
 CERTIFICATES = "certificate_expiry"
+SUPPLIER_STATUS = "supplier_status"
 CERTIFICATE_WARNING_DAYS = 30
 
 
@@ -181,3 +182,46 @@ def remind_expiring_certificates(*, today: date | None = None) -> int:
             subject=certificate.supplier,
         )
     return told
+
+
+def _status_message(supplier: Supplier, status: str) -> str:
+    if status == Supplier.Status.VERIFIED:
+        return _(
+            "%(name)s is verified: your company can now be invited to private tenders "
+            "that match your fields of work."
+        ) % {"name": supplier.name}
+    return _(
+        "%(name)s is suspended: for now your company is not invited to private tenders. "
+        "Ask the municipality's procurement team why, and what is needed to lift it."
+    ) % {"name": supplier.name}
+
+
+@transaction.atomic
+def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> int:
+    """A procurement officer verifies or suspends suppliers; each changed supplier's team
+    is told. Suppliers that already have the status are left alone (and not told
+    again). Returns how many changed."""
+    if status not in {Supplier.Status.VERIFIED, Supplier.Status.SUSPENDED}:
+        raise ValueError(status)
+    changing = list(
+        Supplier.objects.filter(pk__in=suppliers.values("pk"))
+        .exclude(status=status)
+        .select_for_update()
+    )
+    if not changing:
+        return 0
+    now = timezone.now()
+    fields: dict[str, object] = {"status": status}
+    if status == Supplier.Status.VERIFIED:
+        fields["verified_at"] = now
+    Supplier.objects.filter(pk__in=[supplier.pk for supplier in changing]).update(**fields)
+    for supplier in changing:
+        notify_each(
+            supplier.team_members(),
+            kind=SUPPLIER_STATUS,
+            dedupe_key=f"supplier:{supplier.pk}:{status}:{now:%Y%m%d%H%M%S%f}",
+            message=partial(_status_message, supplier, status),
+            url="/inkoop/leverancier/",
+            subject=supplier,
+        )
+    return len(changing)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common import public_cache
@@ -18,10 +18,14 @@ from common.admin_tools import ReadOnlyInline, action_form
 from common.csv import spreadsheet_safe_writer
 from common.paging import CityScalePaginator
 from common.spreadsheet import spreadsheet_safe_xlsx
+from common.validators import validate_plain_text
 from privacy.audit import AuditedAdmin
 from procurement import actions
 from procurement.forms import SupplierSearchForm
 from procurement.models import (
+    MAX_SHORTLIST,
+    MIN_SHORTLIST,
+    Candidate,
     Certificate,
     CpvCode,
     Interest,
@@ -43,9 +47,9 @@ class CpvSubtreeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # The CPV list is reference data nobody edits here: the divisions are kept.
         return cache.get_or_set(
-            "procurement:cpv-divisions",
+            f"procurement:cpv-divisions:{get_language()}",
             lambda: [
-                (code.prefix, f"{code.code} {code.label[:40]}")
+                (code.prefix, f"{code.code} {code.localized_label[:40]}")
                 for code in CpvCode.objects.filter(prefix__regex=r"^[0-9]{2}$")
             ],
             timeout=24 * 3600,
@@ -155,15 +159,31 @@ class SupplierAdmin(AuditedAdmin):
 
     @admin.action(description=_("Verify"), permissions=["change"])
     def verify(self, request, queryset) -> None:
-        count = queryset.exclude(status=Supplier.Status.VERIFIED).update(
-            status=Supplier.Status.VERIFIED, verified_at=timezone.now()
+        """Verify the chosen suppliers; their teams are told."""
+        count = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.VERIFIED)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d supplier verified; its team is told.",
+                "%(count)d suppliers verified; their teams are told.",
+                count,
+            )
+            % {"count": count},
         )
-        self.message_user(request, gettext("%(count)d suppliers verified.") % {"count": count})
 
     @admin.action(description=_("Suspend"), permissions=["change"])
     def suspend(self, request, queryset) -> None:
-        count = queryset.update(status=Supplier.Status.SUSPENDED)
-        self.message_user(request, gettext("%(count)d suppliers suspended.") % {"count": count})
+        """Suspend the chosen suppliers; their teams are told."""
+        count = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.SUSPENDED)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d supplier suspended; its team is told.",
+                "%(count)d suppliers suspended; their teams are told.",
+                count,
+            )
+            % {"count": count},
+        )
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -182,8 +202,8 @@ class SupplierAdmin(AuditedAdmin):
 
 @admin.register(CpvCode)
 class CpvCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "check_digit", "label"]
-    search_fields = ["code", "label"]
+    list_display = ["code", "check_digit", "label_nl", "label"]
+    search_fields = ["code", "label", "label_nl"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -215,17 +235,28 @@ class TenderInvitationInline(ReadOnlyInline):
 
 
 class ShortlistForm(forms.Form):
-    """One row per suggested supplier: include it, and why."""
+    """One row per suggested supplier: include it, and why; and up to three rows to add a
+    verified supplier the portal did not suggest, by KvK number, with its reason. The
+    count (3 to 5, or a reason for another number) and every reason are checked here, so
+    a mistake is shown beside its field and nothing is saved."""
+
+    ADDED_ROWS = 3
 
     list_reason = forms.CharField(
         label=_("Reason for fewer than 3 or more than 5 (only then)"),
         required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_plain_text],
     )
+    # Which suppliers were suggested on the page, so the same rows come back after an
+    # error (the suggestion draws ties at random).
+    suggested = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
+        self.fields["suggested"].initial = ",".join(str(c.supplier.pk) for c in candidates)
         for candidate in candidates:
             pk = candidate.supplier.pk
             self.fields[f"include_{pk}"] = forms.BooleanField(
@@ -236,14 +267,84 @@ class ShortlistForm(forms.Form):
                 initial=candidate.reason,
                 required=False,
                 max_length=300,
+                validators=[validate_plain_text],
+            )
+        for row in range(1, self.ADDED_ROWS + 1):
+            self.fields[f"added_kvk_{row}"] = forms.CharField(
+                label=gettext("Add a verified supplier (KvK number) %(row)d") % {"row": row},
+                required=False,
+                max_length=20,
+                help_text=gettext("Any verified supplier, also one not suggested above.")
+                if row == 1
+                else "",
+            )
+            self.fields[f"added_reason_{row}"] = forms.CharField(
+                label=gettext("Reason for adding it %(row)d") % {"row": row},
+                required=False,
+                max_length=300,
+                validators=[validate_plain_text],
             )
 
-    def entries(self):
-        return [
-            (c.supplier, self.cleaned_data[f"reason_{c.supplier.pk}"])
-            for c in self.candidates
-            if self.cleaned_data.get(f"include_{c.supplier.pk}")
-        ]
+    @staticmethod
+    def suggested_ids(data) -> list[int]:
+        """The suggested suppliers' ids a posted form carries."""
+        raw = (data or {}).get("suggested", "") if data is not None else ""
+        return [int(part) for part in str(raw).split(",") if part.strip().isdigit()][:50]
+
+    def clean(self):
+        cleaned = super().clean()
+        entries: list[tuple[Supplier, str]] = []
+        for candidate in self.candidates:
+            pk = candidate.supplier.pk
+            if cleaned.get(f"include_{pk}"):
+                reason = (cleaned.get(f"reason_{pk}") or "").strip()
+                if not reason:
+                    self.add_error(f"reason_{pk}", _("Give the reason this supplier was chosen."))
+                entries.append((candidate.supplier, reason))
+        chosen = {supplier.pk for supplier, _reason in entries}
+        for row in range(1, self.ADDED_ROWS + 1):
+            kvk = (cleaned.get(f"added_kvk_{row}") or "").replace(" ", "")
+            reason = (cleaned.get(f"added_reason_{row}") or "").strip()
+            if not kvk:
+                if reason:
+                    self.add_error(f"added_kvk_{row}", _("Enter the KvK number of the supplier."))
+                continue
+            supplier = Supplier.objects.filter(
+                kvk_number=kvk, status=Supplier.Status.VERIFIED
+            ).first()
+            if supplier is None:
+                self.add_error(
+                    f"added_kvk_{row}",
+                    _("No verified supplier has the KvK number %(kvk)s.") % {"kvk": kvk},
+                )
+                continue
+            if supplier.pk in chosen:
+                self.add_error(f"added_kvk_{row}", _("This supplier is on the list already."))
+                continue
+            if not reason:
+                self.add_error(f"added_reason_{row}", _("Give the reason this supplier was added."))
+            chosen.add(supplier.pk)
+            entries.append((supplier, reason))
+        if (
+            not MIN_SHORTLIST <= len(entries) <= MAX_SHORTLIST
+            and not (cleaned.get("list_reason") or "").strip()
+        ):
+            self.add_error(
+                "list_reason",
+                ngettext(
+                    "%(count)d supplier chosen: invite 3 to 5, or give the reason for "
+                    "another number.",
+                    "%(count)d suppliers chosen: invite 3 to 5, or give the reason for "
+                    "another number.",
+                    len(entries),
+                )
+                % {"count": len(entries)},
+            )
+        cleaned["entries"] = entries
+        return cleaned
+
+    def entries(self) -> list[tuple[Supplier, str]]:
+        return self.cleaned_data["entries"]
 
 
 @admin.register(Tender)
@@ -259,7 +360,8 @@ class TenderAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "procedure", "department"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["cpv_codes"]
-    readonly_fields = ["procedure_advice", "sequence"]
+    # When the entry was made is a fact, not something to edit.
+    readonly_fields = ["procedure_advice", "sequence", "created_at"]
     inlines = [InterestInline, TenderInvitationInline, TenderChangeInline]
     actions = ["build_invitation_list"]
 
@@ -304,11 +406,29 @@ class TenderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Build the invitation list…"), permissions=["change"])
     def build_invitation_list(self, request, queryset):
+        """The invitation list of a multiple private procedure: the portal's suggestions
+        and any verified supplier the officer adds, each with a reason."""
         tender = queryset.first()
-        candidates = tender.suggested_shortlist()
-        form = ShortlistForm(
-            request.POST if "apply" in request.POST else None, candidates=candidates
-        )
+        if tender.procedure != Tender.Procedure.MULTIPLE:
+            self.message_user(
+                request,
+                gettext("Invitation lists are for multiple private procedures."),
+                messages.ERROR,
+            )
+            return None
+        data = request.POST if "apply" in request.POST else None
+        posted = ShortlistForm.suggested_ids(data)
+        if posted:
+            # The rows the officer saw, not a new draw.
+            suppliers = Supplier.objects.in_bulk(posted)
+            candidates = [
+                Candidate(suppliers[pk], False, 0, "")
+                for pk in posted
+                if pk in suppliers and suppliers[pk].status == Supplier.Status.VERIFIED
+            ]
+        else:
+            candidates = tender.suggested_shortlist()
+        form = ShortlistForm(data, candidates=candidates)
         if form.is_valid():
             try:
                 actions.save_invitation_list(
@@ -318,7 +438,7 @@ class TenderAdmin(admin.ModelAdmin):
                     list_reason=form.cleaned_data["list_reason"],
                 )
             except actions.ProcurementError as error:
-                self.message_user(request, str(error), messages.ERROR)
+                form.add_error(None, str(error))
             else:
                 self.message_user(request, gettext("The invitations are being sent."))
                 return None

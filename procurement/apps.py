@@ -7,6 +7,8 @@ from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
 
 CPV_FILE = Path(__file__).parent / "data" / "cpv2008_en.json"
+# The same codes with their Dutch labels (sources and licences: procurement/data/README.md).
+CPV_FILE_NL = Path(__file__).parent / "data" / "cpv2008_nl.json"
 
 # Thresholds in force from 1 January 2026 (EU thresholds 2026-2027, excl. VAT) and the
 # municipality's own inkoopbeleid below them. Procurement officers keep them in the admin.
@@ -76,6 +78,7 @@ class ProcurementConfig(AppConfig):
         )
         register_kind(actions.TENDER_NEWS, _("Tenders in your field"))
         register_kind(actions.CERTIFICATES, _("Certificates about to expire"))
+        register_kind(actions.SUPPLIER_STATUS, _("Your company verified or suspended"))
 
 
 def _supplier_cpv_codes_changed(instance, action, reverse, pk_set, **kwargs) -> None:
@@ -110,18 +113,22 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
         from procurement.models import CpvCode
 
         rows = json.loads(CPV_FILE.read_text(encoding="utf-8"))
+        dutch = json.loads(CPV_FILE_NL.read_text(encoding="utf-8"))
         cpv_model.objects.bulk_create(
             [
                 cpv_model(
                     code=full[:8],
                     check_digit=full[9:],
                     label=label,
+                    label_nl=dutch.get(full, ""),
                     prefix=CpvCode.prefix_of(full[:8]),
                 )
                 for full, label in rows.items()
             ],
             batch_size=2000,
         )
+    elif cpv_model.objects.filter(label_nl="").exists():
+        fill_dutch_cpv_labels(cpv_model)
     if not threshold_model.objects.exists():
         threshold_model.objects.bulk_create(
             threshold_model(
@@ -134,3 +141,14 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
             for category, procedure, value, source in DEFAULT_THRESHOLDS
         )
     grant_permissions(apps, {"Procurement officer": _OFFICER})
+
+
+def fill_dutch_cpv_labels(cpv_model) -> int:
+    """Give the CPV codes without a Dutch label theirs (a table loaded before the Dutch
+    labels came); used by a migration and after migrate."""
+    dutch = json.loads(CPV_FILE_NL.read_text(encoding="utf-8"))
+    missing = list(cpv_model.objects.filter(label_nl=""))
+    for code in missing:
+        code.label_nl = dutch.get(f"{code.code}-{code.check_digit}", "")
+    cpv_model.objects.bulk_update(missing, ["label_nl"], batch_size=2000)
+    return len(missing)

@@ -21,7 +21,7 @@ from procurement.models import (
 
 class CpvCodeField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: CpvCode) -> str:
-        return f"{obj.full_code} {obj.label}"
+        return f"{obj.full_code} {obj.localized_label}"
 
 
 class SupplierForm(SpamGuardedForm, forms.ModelForm):
@@ -77,7 +77,7 @@ class SupplierForm(SpamGuardedForm, forms.ModelForm):
             self.data.getlist("cpv_codes") if self.is_bound else self.initial.get("cpv_codes", [])
         )
         self.fields["cpv_codes"].widget.choices = [
-            (code.pk, f"{code.full_code} {code.label}")
+            (code.pk, f"{code.full_code} {code.localized_label}")
             for code in CpvCode.objects.filter(pk__in=[s for s in selected if str(s).isdigit()])
         ]
 
@@ -94,8 +94,10 @@ CertificateFormSet = inlineformset_factory(
     Supplier,
     Certificate,
     fields=["kind", "level", "valid_until"],
+    # One empty row to add a certificate; only a saved certificate has a delete box.
     extra=1,
     can_delete=True,
+    can_delete_extra=False,
     widgets={"valid_until": forms.DateInput(attrs={"type": "date"})},
 )
 

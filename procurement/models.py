@@ -14,7 +14,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.nl import btw, postcode
 
@@ -33,7 +33,7 @@ ESTABLISHMENT_VALIDATOR = RegexValidator(
 def validate_vat(value: str) -> None:
     """Dutch BTW-id: both the old (11-test) and the new (mod 97) form, via python-stdnum."""
     if value and not btw.is_valid(value):
-        raise ValidationError(_("Enter a valid Dutch VAT number, such as NL123456789B01."))
+        raise ValidationError(_("Enter a valid Dutch VAT number, such as NL000099998B57."))
 
 
 def validate_postcode(value: str) -> None:
@@ -43,7 +43,8 @@ def validate_postcode(value: str) -> None:
 
 class CpvCodeQuerySet(models.QuerySet["CpvCode"]):
     def search(self, text: str, limit: int = 30) -> "CpvCodeQuerySet":
-        """CPV codes by code (with or without check digit) or by words in the label."""
+        """CPV codes by code (with or without check digit) or by words in the label, Dutch
+        or English."""
         text = text.strip()
         if not text:
             return self.none()
@@ -52,17 +53,20 @@ class CpvCodeQuerySet(models.QuerySet["CpvCode"]):
             return self.filter(code__startswith=digits[:8])[:limit]
         condition = Q()
         for word in text.split()[:5]:
-            condition &= Q(label__icontains=word)
+            # Either language: an English word finds a code on a Dutch page and back.
+            condition &= Q(label__icontains=word) | Q(label_nl__icontains=word)
         return self.filter(condition)[:limit]
 
 
 class CpvCode(models.Model):
     """A code of the Common Procurement Vocabulary (CPV 2008). The check digit comes from
-    the official table; the tree follows the code's significant digits."""
+    the official table; the tree follows the code's significant digits. Its label is kept
+    in English and Dutch (``procurement/data/``); pages show the reader's language."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
     check_digit = models.CharField(max_length=1)
-    label = models.CharField(_("label"), max_length=300)
+    label = models.CharField(_("label (English)"), max_length=300)
+    label_nl = models.CharField(_("label (Dutch)"), max_length=300, blank=True)
     # "45" for 45000000, "4521" for 45210000: the prefix a subtree search uses.
     prefix = models.CharField(max_length=8, db_index=True)
 
@@ -74,7 +78,15 @@ class CpvCode(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.full_code} {self.label}"
+        return f"{self.full_code} {self.localized_label}"
+
+    @property
+    def localized_label(self) -> str:
+        """The label in the reader's language: Dutch on Dutch pages, English otherwise."""
+        language = get_language() or settings.LANGUAGE_CODE
+        if language.startswith("nl") and self.label_nl:
+            return self.label_nl
+        return self.label
 
     @property
     def full_code(self) -> str:

@@ -1,7 +1,9 @@
 """The tender calendar as an OCDS 1.1 release package: one planning or tender release per
 public calendar entry, its buyer the municipality, CPV as the classification (check digit
 from the table), values excluding VAT in euros, and the Dutch procedure mapped to OCDS's
-procurementMethod with the Dutch name in procurementMethodDetails."""
+procurementMethod with the Dutch name in procurementMethodDetails. The only party is the
+buyer: a private procedure's invitations are not published, and no supplier is called a
+tenderer before it has bid (the portal records no bids)."""
 
 from datetime import date, datetime, time
 
@@ -49,8 +51,10 @@ def _release(tender: Tender) -> dict:
     codes = list(tender.cpv_codes.all())
     value = {"amount": float(tender.value_high), "currency": "EUR"}
     tag = "planning" if tender.status == Tender.Status.PLANNED else "tender"
+    # The release's language is Dutch, so the CPV descriptions are too.
     item_classification = [
-        {"scheme": "CPV", "id": code.full_code, "description": code.label} for code in codes
+        {"scheme": "CPV", "id": code.full_code, "description": code.label_nl or code.label}
+        for code in codes
     ]
     tender_section = {
         "id": str(tender.pk),
@@ -72,25 +76,15 @@ def _release(tender: Tender) -> dict:
         tender_section["tenderPeriod"] = {"endDate": tender.submission_deadline.isoformat()}
     if tender.contract_start:
         tender_section["contractPeriod"] = {"startDate": _start_of(tender.contract_start)}
-    invited = [invitation.supplier for invitation in tender.invitations.all()]
+    # Only the buyer is a party. Who was invited to a private procedure is not public,
+    # and OCDS's "tenderer" is a firm that submitted a bid, which the portal does not
+    # record: no supplier is named here, whatever the procedure or status.
     parties = [
         {
             **_buyer(),
             "roles": ["buyer", "procuringEntity"],
             "contactPoint": {"name": tender.contact_name, "email": tender.contact_email},
         }
-    ] + [
-        {
-            "id": f"NL-KVK-{supplier.kvk_number}",
-            "name": supplier.name,
-            "identifier": {
-                "scheme": "NL-KVK",
-                "id": supplier.kvk_number,
-                "legalName": supplier.name,
-            },
-            "roles": ["tenderer"],
-        }
-        for supplier in invited
     ]
     release = {
         "ocid": ocid,

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from common.public_cache import bump_after_commit
@@ -33,12 +35,79 @@ from surveys.tasks import precompute_results, send_invitation_batch, send_remind
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# The national burgerpeiling protocol publishes only with at least this many responses.
-PUBLISH_MINIMUM_RESIDENT_SURVEY = 475
 
 
 class SurveyError(Exception):
     """A step the survey's state does not allow."""
+
+
+class TooFewResponses(SurveyError):
+    """Fewer responses than the survey's minimum, and no public reason given."""
+
+    def __init__(self, count: int, minimum: int):
+        super().__init__(f"{count} < {minimum}")
+        self.count = count
+        self.minimum = minimum
+
+
+def explain_sample(*, invited: int, asked: int | None, before: Mapping[str, int]) -> str:
+    """Why fewer panel members were invited than asked for (or none), from the counts of
+    ``PanelMember.objects.why_not_eligible`` taken before inviting: the panel's size, the
+    yearly invitation cap, members invited already, closed accounts. Empty when
+    everyone asked for was invited and nobody was left out."""
+    left_out = before["at_cap"] + before["invited_already"] + before["inactive"]
+    if asked is not None and invited >= asked:
+        return ""
+    if asked is None and not left_out and invited:
+        return ""
+    if not before["panel"]:
+        return _(
+            "The panel has no members yet: only residents who joined with consent are invited."
+        )
+    parts = [
+        ngettext(
+            "The panel has %(count)d member (residents who joined with consent).",
+            "The panel has %(count)d members (residents who joined with consent).",
+            before["panel"],
+        )
+        % {"count": before["panel"]}
+    ]
+    if before["at_cap"]:
+        parts.append(
+            ngettext(
+                "%(count)d has reached this year's cap of %(cap)d invitations.",
+                "%(count)d have reached this year's cap of %(cap)d invitations.",
+                before["at_cap"],
+            )
+            % {"count": before["at_cap"], "cap": settings.PANEL_INVITATIONS_PER_YEAR}
+        )
+    if before["invited_already"]:
+        parts.append(
+            ngettext(
+                "%(count)d was invited to this survey already.",
+                "%(count)d were invited to this survey already.",
+                before["invited_already"],
+            )
+            % {"count": before["invited_already"]}
+        )
+    if before["inactive"]:
+        parts.append(
+            ngettext(
+                "%(count)d has no active account.",
+                "%(count)d have no active account.",
+                before["inactive"],
+            )
+            % {"count": before["inactive"]}
+        )
+    parts.append(
+        ngettext(
+            "%(count)d could be invited.",
+            "%(count)d could be invited.",
+            before["eligible"],
+        )
+        % {"count": before["eligible"]}
+    )
+    return " ".join(parts)
 
 
 def join_panel(*, user: User, neighbourhood: Neighbourhood, age_band: str) -> PanelMember:
@@ -312,14 +381,23 @@ def on_results_published(callback: Callable[[Survey], object]) -> None:
 
 
 @transaction.atomic
-def publish_results(*, survey: Survey) -> bool:
-    """Results are public only after the survey has closed."""
+def publish_results(*, survey: Survey, reason: str = "") -> bool:
+    """Results are public only after the survey has closed, and with fewer responses
+    than the survey's minimum only with a reason the results page shows
+    (``TooFewResponses`` otherwise)."""
     if survey.closed_at is None:
         raise SurveyError("open")
+    count = Response.objects.filter(survey=survey).count()
+    reason = reason.strip()
+    fields: dict[str, Any] = {"results_published_at": timezone.now()}
+    if count < survey.publish_minimum:
+        reason = reason or survey.small_sample_reason
+        if not reason:
+            raise TooFewResponses(count, survey.publish_minimum)
+        fields["small_sample_reason"] = reason
+        survey.small_sample_reason = reason
     published = bool(
-        Survey.objects.filter(pk=survey.pk, results_published_at__isnull=True).update(
-            results_published_at=timezone.now()
-        )
+        Survey.objects.filter(pk=survey.pk, results_published_at__isnull=True).update(**fields)
     )
     if published:
         for callback in _ON_RESULTS_PUBLISHED:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import action_form
 from common.spreadsheet import spreadsheet_safe_xlsx
+from common.validators import validate_plain_text
 from privacy import audit
 from privacy.audit import AuditedAdmin
 from surveys import actions, export
@@ -28,8 +29,43 @@ from surveys.models import (
 from surveys.results import response_rates
 
 
+class QuestionAdminForm(forms.ModelForm):
+    """A question; whether it must be answered follows its kind unless the researcher
+    says otherwise: an open text question is optional, the others are required."""
+
+    required = forms.ChoiceField(
+        label=_("required"),
+        choices=[
+            ("", _("As usual for the kind (open text optional, others required)")),
+            ("yes", _("Required")),
+            ("no", _("Optional")),
+        ],
+        required=False,
+    )
+
+    class Meta:
+        model = Question
+        # The admin names the fields of each page; these two decide "required".
+        fields = ["kind", "required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["required"] = "yes" if self.instance.required else "no"
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("required")
+        if chosen in {"yes", "no"}:
+            cleaned["required"] = chosen == "yes"
+        else:
+            cleaned["required"] = cleaned.get("kind") != Question.Kind.TEXT
+        return cleaned
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
+    form = QuestionAdminForm
     extra = 1
     fields = [
         "order",
@@ -87,6 +123,19 @@ class EmailListForm(forms.Form):
         return lines
 
 
+class PublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why publish with fewer responses than the minimum"),
+        help_text=_(
+            "Shown with the results for everyone to read, and the council member sees it "
+            "with the answer to their question."
+        ),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_plain_text],
+    )
+
+
 class SurveyStateFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"
@@ -138,6 +187,8 @@ class SurveyAdmin(admin.ModelAdmin):
                     ("reminder_days", "max_reminders"),
                     "weighted",
                     "previous",
+                    "minimum_responses",
+                    "small_sample_reason",
                     ("closed_at", "results_published_at"),
                 ]
             },
@@ -177,14 +228,19 @@ class SurveyAdmin(admin.ModelAdmin):
             ((g["group"], g["sent"], g["completed"], g["rate"]) for g in rates["groups"]),
         )
         warning = ""
-        if obj.kind == Survey.Kind.RESIDENT and completed < actions.PUBLISH_MINIMUM_RESIDENT_SURVEY:
+        if completed < obj.publish_minimum:
             warning = format_html(
                 '<p class="errornote">{}</p>',
-                gettext(
-                    "Only %(count)d completed responses: the burgerpeiling protocol asks for at "
-                    "least 475 before publishing."
+                ngettext(
+                    "Only %(count)d completed response: this survey's minimum for publishing "
+                    "is %(minimum)d. Below it the results are only published with a public "
+                    "reason.",
+                    "Only %(count)d completed responses: this survey's minimum for publishing "
+                    "is %(minimum)d. Below it the results are only published with a public "
+                    "reason.",
+                    completed,
                 )
-                % {"count": completed},
+                % {"count": completed, "minimum": obj.publish_minimum},
             )
         return format_html(
             "{}<p>{} {}</p><ul>{}</ul><p>{}</p>"
@@ -226,12 +282,9 @@ class SurveyAdmin(admin.ModelAdmin):
         form = SampleForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             for survey in queryset:
+                before = PanelMember.objects.why_not_eligible(survey)
                 count = actions.draw_sample(survey=survey, **form.cleaned_data)
-                self.message_user(
-                    request,
-                    gettext("%(survey)s: %(count)d members invited.")
-                    % {"survey": survey, "count": count},
-                )
+                self._invited(request, survey, count, form.cleaned_data["size"], before)
             return None
         return action_form(
             self, request, queryset, form, action="draw_sample", title=gettext("Draw a sample")
@@ -240,12 +293,20 @@ class SurveyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Invite the whole panel"), permissions=["change"])
     def invite_panel(self, request, queryset) -> None:
         for survey in queryset:
+            before = PanelMember.objects.why_not_eligible(survey)
             count = actions.invite_whole_panel(survey=survey)
-            self.message_user(
-                request,
-                gettext("%(survey)s: %(count)d members invited.")
-                % {"survey": survey, "count": count},
-            )
+            self._invited(request, survey, count, None, before)
+
+    def _invited(self, request, survey, count, asked, before) -> None:
+        """How many were invited, and why not more when fewer than asked (or none)."""
+        text = ngettext(
+            "%(survey)s: %(count)d member invited.",
+            "%(survey)s: %(count)d members invited.",
+            count,
+        ) % {"survey": survey, "count": count}
+        why = actions.explain_sample(invited=count, asked=asked, before=before)
+        level = messages.WARNING if (not count or (asked and count < asked)) else messages.INFO
+        self.message_user(request, f"{text} {why}".strip(), level)
 
     @admin.action(description=_("Invite a list of email addresses…"), permissions=["change"])
     def invite_list(self, request, queryset):
@@ -297,10 +358,46 @@ class SurveyAdmin(admin.ModelAdmin):
         self.message_user(request, gettext("The surveys are closed."))
 
     @admin.action(description=_("Publish the results"), permissions=["change"])
-    def publish(self, request, queryset) -> None:
+    def publish(self, request, queryset):
+        """Publish closed surveys' results. A survey with fewer responses than its
+        minimum is only published with a public reason, asked for on the next page."""
+        short = [
+            survey
+            for survey in queryset
+            if survey.closed_at is not None
+            and survey.results_published_at is None
+            and survey.has_too_few_responses()
+        ]
+        reason = ""
+        if short:
+            form = PublishForm(request.POST if "apply" in request.POST else None)
+            if not form.is_valid():
+                for survey in short:
+                    count = survey.response_count()
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(survey)s has %(count)d response; its minimum is %(minimum)d.",
+                            "%(survey)s has %(count)d responses; its minimum is %(minimum)d.",
+                            count,
+                        )
+                        % {"survey": survey, "count": count, "minimum": survey.publish_minimum},
+                        messages.WARNING,
+                    )
+                return action_form(
+                    self,
+                    request,
+                    queryset,
+                    form,
+                    action="publish",
+                    title=gettext("Publish with fewer responses than the minimum"),
+                )
+            reason = form.cleaned_data["reason"]
         for survey in queryset:
             try:
-                actions.publish_results(survey=survey)
+                actions.publish_results(survey=survey, reason=reason)
+            except actions.TooFewResponses:
+                continue  # not possible after the form; kept unpublished
             except actions.SurveyError:
                 self.message_user(
                     request,
@@ -311,6 +408,7 @@ class SurveyAdmin(admin.ModelAdmin):
             self.message_user(
                 request, gettext("The results of %(survey)s are published.") % {"survey": survey}
             )
+        return None
 
     @admin.action(description=_("Download the anonymised answers (CSV)"), permissions=["view"])
     def export_answers(self, request, queryset):
@@ -358,6 +456,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["survey", "kind"]
     search_fields = ["text", "code"]
     list_select_related = ["survey"]
+    form = QuestionAdminForm
     inlines = [ChoiceInline]
     fields = ["survey", "text", "kind", "code", "page", "order", "required", "help_text"]
 

@@ -7,7 +7,7 @@ from neighbourhoods.models import Neighbourhood
 from neighbourhoods.monitor import Indicator as MonitorIndicator
 from surveys.models import Indicator, IndicatorYear
 from surveys.results import aggregate_answers, estimate_for, min_group_size
-from surveys.statistics import differs_from_target, mean_interval
+from surveys.statistics import compared_to_target, mean_interval
 
 _COUNTS: dict[str, tuple] = {}
 
@@ -49,11 +49,11 @@ def _year_row(row, estimate) -> dict:
     target = float(row.target) if row.target is not None else None
     verdict = ""
     if estimate and target is not None:
-        verdict = (
-            _("measurably different from the target")
-            if differs_from_target(estimate, target)
-            else _("no measurable difference from the target")
-        )
+        verdict = {
+            1: _("measurably above the target"),
+            -1: _("measurably below the target"),
+            0: _("no measurable difference from the target"),
+        }[compared_to_target(estimate, target)]
     return {
         "year": row.year,
         "target": target,

@@ -32,6 +32,10 @@ REMINDER_DAYS_VALIDATOR = RegexValidator(
 )
 
 
+# The national burgerpeiling protocol publishes only with at least this many responses.
+PUBLISH_MINIMUM_RESIDENT_SURVEY = 475
+
+
 class AgeBand(models.TextChoices):
     """Coarse on purpose: enough for breakdowns, too coarse to identify anyone."""
 
@@ -108,6 +112,25 @@ class Survey(models.Model):
         related_name="+",
         help_text=_("Results are compared question by question (same question code)."),
     )
+    minimum_responses = models.PositiveIntegerField(
+        _("minimum number of responses"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Below this number the results are not published, and a council question is "
+            "not answered, unless a researcher gives a public reason. Leave empty for the "
+            "usual minimum: 475 for a resident survey (burgerpeiling protocol), otherwise "
+            "the smallest group the results page shows."
+        ),
+    )
+    small_sample_reason = models.TextField(
+        _("why the results are published with fewer responses"),
+        blank=True,
+        max_length=1000,
+        validators=[validate_plain_text],
+        help_text=_("Shown with the results, for everyone to read."),
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -145,6 +168,23 @@ class Survey(models.Model):
     @property
     def is_published(self) -> bool:
         return self.results_published_at is not None
+
+    @property
+    def publish_minimum(self) -> int:
+        """The fewest responses with which results are published (and a council
+        question answered) without a public reason."""
+        if self.minimum_responses:
+            return self.minimum_responses
+        if self.kind == self.Kind.RESIDENT:
+            return PUBLISH_MINIMUM_RESIDENT_SURVEY
+        return settings.SURVEY_MIN_GROUP_SIZE
+
+    def response_count(self) -> int:
+        return self.responses.count()
+
+    def has_too_few_responses(self) -> bool:
+        """Fewer responses than the minimum, and no public reason given for publishing."""
+        return self.response_count() < self.publish_minimum and not self.small_sample_reason
 
     @property
     def year(self) -> int:
@@ -285,6 +325,30 @@ class PanelMemberQuerySet(models.QuerySet["PanelMember"]):
             .annotate(this_year=Count("invitations", filter=Q(invitations__created_at__year=year)))
             .filter(this_year__lt=settings.PANEL_INVITATIONS_PER_YEAR)
         )
+
+    def why_not_eligible(self, survey: Survey, year: int | None = None) -> dict[str, int]:
+        """Why panel members cannot be invited to this survey, counted: the panel's size
+        (everyone in it gave consent), members whose account is closed or blocked,
+        members invited to this survey already, and members who reached this year's
+        invitation cap. Each member is counted once, under the first reason that holds."""
+        year = year or timezone.localdate().year
+        active = self.filter(user__is_active=True)
+        not_yet = active.exclude(invitations__survey=survey)
+        at_cap = (
+            not_yet.annotate(
+                this_year=Count("invitations", filter=Q(invitations__created_at__year=year))
+            )
+            .filter(this_year__gte=settings.PANEL_INVITATIONS_PER_YEAR)
+            .count()
+        )
+        panel = self.count()
+        return {
+            "panel": panel,
+            "inactive": panel - active.count(),
+            "invited_already": active.filter(invitations__survey=survey).distinct().count(),
+            "at_cap": at_cap,
+            "eligible": self.eligible_for(survey, year).count(),
+        }
 
 
 class PanelMember(models.Model):

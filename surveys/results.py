@@ -18,6 +18,7 @@ from surveys.models import Answer, IndicatorYear, Question, Response, Survey
 from surveys.statistics import (
     Aggregate,
     Estimate,
+    compared_to_target,
     differs_between,
     differs_from_target,
     mean_interval,
@@ -48,6 +49,8 @@ class QuestionResult:
     changed_since_previous: bool | None = None
     target: float | None = None
     differs_from_target: bool | None = None
+    # 1 measurably above the target, -1 measurably below, 0 no measurable difference.
+    target_direction: int | None = None
     chart: dict | None = None
 
 
@@ -200,6 +203,7 @@ def _compute(survey: Survey) -> dict:
             if question.pk in targets and result.estimate:
                 result.target = targets[question.pk]
                 result.differs_from_target = differs_from_target(result.estimate, result.target)
+                result.target_direction = compared_to_target(result.estimate, result.target)
         result.distribution = _distribution(question, aggregates.choice_counts.get(question.pk, {}))
         if result.distribution:
             result.chart = bar_chart([(row["label"], row["value"]) for row in result.distribution])

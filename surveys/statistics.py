@@ -107,6 +107,16 @@ def differs_from_target(estimate: Estimate, target: float) -> bool:
     return not (estimate.low <= target <= estimate.high)
 
 
+def compared_to_target(estimate: Estimate, target: float) -> int:
+    """1 when the whole interval lies above the target (streefcijfer), -1 when below it,
+    0 when the target lies inside the interval (no measurable difference)."""
+    if estimate.low > target:
+        return 1
+    if estimate.high < target:
+        return -1
+    return 0
+
+
 def differs_between(current: Estimate, previous: Estimate) -> bool:
     if current.n < 2 or previous.n < 2:
         return False

@@ -17,7 +17,8 @@ from participation import actions
 from participation.models import CouncilQuestion, DecisionFollow
 from participation.tests.factories import DecisionFactory, TopicFactory, council_member
 from surveys import actions as survey_actions
-from surveys.models import Survey
+from surveys.models import Invitation, Question, Response, Survey
+from surveys.tests.factories import PanelMemberFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +73,15 @@ def test_question_becomes_a_panel_poll_whose_result_comes_back():
     member = council_member()
     asked = actions.ask_council_question(user=member, **QUESTION)
     actions.review_council_question(asked=asked, outcome=CouncilQuestion.Status.ACCEPTED)
-    survey = actions.create_panel_poll(asked=asked)
+    survey = actions.create_panel_poll(asked=asked, kind=Question.Kind.LIKERT)
     assert survey.kind == Survey.Kind.PANEL
     assert survey.questions.get().text == QUESTION["question"]
     asked.refresh_from_db()
     assert asked.status == CouncilQuestion.Status.POLLING
     Survey.objects.filter(pk=survey.pk).update(closed_at=timezone.now())
     survey.refresh_from_db()
+    for _number in range(survey.publish_minimum):
+        Response.objects.create(survey=survey, submitted_on=timezone.localdate())
     survey_actions.publish_results(survey=survey)
     asked.refresh_from_db()
     assert asked.status == CouncilQuestion.Status.ANSWERED
@@ -86,6 +89,86 @@ def test_question_becomes_a_panel_poll_whose_result_comes_back():
         recipient=member, kind=actions.COUNCIL, dedupe_key=f"council-question:{asked.pk}:answered"
     ).exists()
     assert CouncilQuestion.objects.per_year() == {timezone.localdate().year: 1}
+
+
+def polling(**kwargs) -> tuple[CouncilQuestion, Survey]:
+    member = council_member()
+    asked = actions.ask_council_question(user=member, **QUESTION)
+    actions.review_council_question(asked=asked, outcome=CouncilQuestion.Status.ACCEPTED)
+    survey = actions.create_panel_poll(asked=asked, kind=Question.Kind.YESNO)
+    Survey.objects.filter(pk=survey.pk).update(closed_at=timezone.now(), **kwargs)
+    survey.refresh_from_db()
+    return asked, survey
+
+
+def test_a_poll_without_enough_responses_does_not_answer_the_council_question(client):
+    """The case of the issue: every member at the cap, 0 invited, 0 responses; the
+    results are not published and the question is not "Beantwoord"."""
+    members = PanelMemberFactory.create_batch(3)
+    for number in range(4):
+        earlier = SurveyFactory()
+        for member in members:
+            Invitation.objects.create(
+                survey=earlier, member=member, token_hash=f"c-{number}-{member.pk}"
+            )
+    asked, survey = polling()
+    assert survey_actions.invite_whole_panel(survey=survey) == 0
+    with pytest.raises(survey_actions.TooFewResponses):
+        survey_actions.publish_results(survey=survey)
+    asked.refresh_from_db()
+    assert asked.status == CouncilQuestion.Status.POLLING
+    assert asked.answered_at is None
+    assert not Notification.objects.filter(dedupe_key=f"council-question:{asked.pk}:answered")
+    # Published some other way (an old row), the question is still not answered.
+    Survey.objects.filter(pk=survey.pk).update(results_published_at=timezone.now())
+    survey.refresh_from_db()
+    assert actions.answer_from_results(survey) is False
+    asked.refresh_from_db()
+    assert asked.status == CouncilQuestion.Status.POLLING
+
+
+def test_a_public_reason_lets_a_small_poll_answer_and_is_shown(client):
+    asked, survey = polling(minimum_responses=10)
+    for _number in range(3):
+        Response.objects.create(survey=survey, submitted_on=timezone.localdate())
+    survey_actions.publish_results(survey=survey, reason="Drie van de drie raadsleden antwoordden.")
+    asked.refresh_from_db()
+    assert asked.status == CouncilQuestion.Status.ANSWERED
+    client.post("/taal/", {"language": "en", "next": "/"})
+    page = client.get(reverse("participation:council_question", args=[asked.pk])).content.decode()
+    assert "Drie van de drie raadsleden antwoordden." in page
+
+
+def test_the_researcher_chooses_the_kind_of_question_of_the_poll(client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from accounts.models import Role
+    from accounts.tests.factories import signed_in_colleague
+
+    signed_in_colleague(client, Role.RESEARCHER)
+    member = council_member()
+    asked = actions.ask_council_question(
+        user=member, question="Hoe tevreden bent u over de wijkagent?", context="Evaluatie."
+    )
+    actions.review_council_question(asked=asked, outcome=CouncilQuestion.Status.ACCEPTED)
+    url = "/beheer/participation/councilquestion/"
+    chosen = {"action": "make_poll", ACTION_CHECKBOX_NAME: [str(asked.pk)]}
+    step = client.post(url, chosen)
+    assert step.status_code == 200
+    assert 'name="kind"' in step.content.decode()
+    missing = client.post(url, {**chosen, "apply": "1", "kind": ""})
+    assert missing.status_code == 200
+    assert "errorlist" in missing.content.decode()
+    wrong = client.post(url, {**chosen, "apply": "1", "kind": "single"})
+    assert wrong.status_code == 200
+    asked.refresh_from_db()
+    assert asked.survey_id is None
+    done = client.post(url, {**chosen, "apply": "1", "kind": "rating"})
+    assert done.status_code == 302
+    asked.refresh_from_db()
+    assert asked.survey.questions.get().kind == Question.Kind.RATING
+    with pytest.raises(ValueError, match="polling"):
+        actions.create_panel_poll(asked=asked, kind=Question.Kind.RATING)
 
 
 def test_rephrasing_goes_back_to_the_member_who_revises(client):

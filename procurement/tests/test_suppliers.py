@@ -1,5 +1,7 @@
 """Registering and keeping a supplier profile: validation, duplicates, who sees what."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -9,6 +11,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from procurement.models import (
+    Certificate,
     CpvCode,
     Supplier,
     SupplierMember,
@@ -61,6 +64,20 @@ def test_valid_vat_numbers_both_forms(vat):
 def test_invalid_vat_numbers(vat):
     with pytest.raises(ValidationError):
         validate_vat(vat)
+
+
+@pytest.mark.parametrize("vat", ["NL123456789B01", "NL004495446B01"])
+def test_the_vat_error_gives_a_valid_example_not_the_refused_value(vat):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        validate_vat(vat)
+    (message,) = refused.value.messages
+    examples = re.findall(r"NL[0-9]{9}B[0-9]{2}", message)
+    assert examples, message
+    for example in examples:
+        assert example != vat
+        validate_vat(example)  # the example itself is accepted
 
 
 @pytest.mark.parametrize(
@@ -272,3 +289,27 @@ def test_bad_colleague_address_and_forged_link(client):
 def test_resident_without_supplier_cannot_invite(client, resident):
     client.force_login(resident)
     assert client.post(reverse("procurement:team_invite"), {"email": "a@b.nl"}).status_code == 404
+
+
+def test_the_empty_certificate_row_has_no_delete_box(client):
+    member = SupplierMemberFactory()
+    client.force_login(member.user)
+    page = client.get(reverse("procurement:profile")).content.decode()
+    assert 'name="certificates-0-kind"' in page  # a row to add one
+    assert "certificates-0-DELETE" not in page
+    Certificate.objects.create(supplier=member.supplier, kind="vca", valid_until="2030-01-01")
+    page = client.get(reverse("procurement:profile")).content.decode()
+    assert 'name="certificates-0-DELETE"' in page  # a saved certificate can go
+    assert 'name="certificates-1-kind"' in page
+    assert "certificates-1-DELETE" not in page
+
+
+def test_the_back_office_shows_no_empty_certificate_row(client):
+    from accounts.models import Role
+    from accounts.tests.factories import signed_in_colleague
+
+    signed_in_colleague(client, Role.PROCUREMENT_OFFICER)
+    supplier = SupplierFactory()
+    page = client.get(f"/beheer/procurement/supplier/{supplier.pk}/change/").content.decode()
+    assert 'name="certificates-TOTAL_FORMS" value="0"' in page
+    assert 'name="certificates-0-kind"' not in page

@@ -167,8 +167,37 @@ def test_ocds_package_is_valid_against_the_schema(client):
     assert groen["tender"]["procurementMethod"] == "limited"
     assert groen["tender"]["procurementMethodDetails"] == "Meervoudig onderhands"
     assert groen["tender"]["items"][0]["classification"]["id"] == "77310000-6"
-    assert {"id": "NL-KVK-69599084"}.items() <= groen["parties"][1].items()
+    assert [party["roles"] for party in groen["parties"]] == [["buyer", "procuringEntity"]]
     assert releases[published.title]["tender"]["value"]["currency"] == "EUR"
+
+
+@pytest.mark.parametrize("status", ["planned", "published", "awarded"])
+def test_ocds_publishes_no_invited_supplier_of_a_private_procedure(client, status):
+    """Invitations to a meervoudig onderhandse procedure are not public, and an invited
+    firm that has not bid is no "tenderer": the feed names no supplier at all."""
+    invited = [
+        SupplierFactory(codes=["77310000"], kvk_number=kvk, name=f"Hovenier {kvk}")
+        for kvk in ["69599084", "17155428", "30127380"]
+    ]
+    tender = TenderFactory(
+        codes=["77310000"], procedure="meervoudig", status=status, title="Groen in de wijk"
+    )
+    for supplier in invited:
+        TenderInvitation.objects.create(tender=tender, supplier=supplier, reason="lokaal mkb")
+    response = client.get(reverse("procurement:ocds"))
+    package = json.loads(response.content)
+    errors = ocds_schema_errors(package)
+    assert not errors, errors[:3]
+    (release,) = package["releases"]
+    text = response.content.decode()
+    for supplier in invited:
+        assert supplier.kvk_number not in text
+        assert supplier.name not in text
+    roles = {role for party in release["parties"] for role in party["roles"]}
+    assert roles == {"buyer", "procuringEntity"}
+    assert "tenderers" not in release["tender"]
+    assert "numberOfTenderers" not in release["tender"]
+    assert "awards" not in release
 
 
 def test_ocds_buyer_is_the_municipality_in_the_settings(client, settings):
@@ -317,3 +346,136 @@ def test_officer_builds_the_invitation_list_in_the_admin(
         client.post("/beheer/procurement/tender/", {**data, **fields, "apply": "1"})
     assert tender.invitations.count() == 3
     assert len(mailoutbox) >= 3
+
+
+def test_a_wrong_count_keeps_the_form_with_the_error_beside_the_field(client, officer):
+    """Two suppliers and no reason: the list is not saved, the same form comes back with
+    the error beside the reason field (not on the tender list)."""
+    tender = TenderFactory(codes=["77310000"], procedure="meervoudig")
+    suppliers = SupplierFactory.create_batch(4, codes=["77310000"])
+    data = {"action": "build_invitation_list", ACTION_CHECKBOX_NAME: [str(tender.pk)]}
+    client.post("/taal/", {"language": "en", "next": "/"})
+    page = client.post("/beheer/procurement/tender/", data)
+    suggested = page.context["form"]["suggested"].value()
+    fields = {f"include_{s.pk}": "on" for s in suppliers[:2]}
+    fields.update({f"reason_{s.pk}": "lokaal mkb" for s in suppliers})
+    response = client.post(
+        "/beheer/procurement/tender/", {**data, **fields, "suggested": suggested, "apply": "1"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["list_reason"] == [
+        "2 suppliers chosen: invite 3 to 5, or give the reason for another number."
+    ]
+    content = response.content.decode()
+    assert "2 suppliers chosen: invite 3 to 5" in content
+    assert 'name="apply"' in content
+    assert content.count('type="checkbox"') >= 4  # the same rows, ticks kept
+    assert not tender.invitations.exists()
+    missing = client.post(
+        "/beheer/procurement/tender/",
+        {
+            **data,
+            **{f"include_{s.pk}": "on" for s in suppliers[:3]},
+            f"reason_{suppliers[0].pk}": "lokaal mkb",
+            "suggested": suggested,
+            "apply": "1",
+        },
+    )
+    assert missing.status_code == 200
+    assert f"reason_{suppliers[1].pk}" in missing.context["form"].errors
+    assert not tender.invitations.exists()
+
+
+def test_the_officer_adds_a_verified_supplier_the_portal_did_not_suggest(
+    client, officer, django_capture_on_commit_callbacks
+):
+    tender = TenderFactory(codes=["77310000"], procedure="meervoudig")
+    suggested = SupplierFactory.create_batch(2, codes=["77310000"])
+    elsewhere = SupplierFactory(codes=["45000000"], kvk_number="69599084")  # other CPV
+    pending = SupplierFactory(
+        codes=["77310000"], kvk_number="17155428", status=Supplier.Status.PENDING
+    )
+    data = {"action": "build_invitation_list", ACTION_CHECKBOX_NAME: [str(tender.pk)]}
+    client.post("/taal/", {"language": "en", "next": "/"})
+    page = client.post("/beheer/procurement/tender/", data)
+    assert 'name="added_kvk_1"' in page.content.decode()
+    rows = {f"include_{s.pk}": "on" for s in suggested}
+    rows.update({f"reason_{s.pk}": "lokaal mkb" for s in suggested})
+    rows["suggested"] = page.context["form"]["suggested"].value()
+    refused = client.post(
+        "/beheer/procurement/tender/",
+        {
+            **data,
+            **rows,
+            "added_kvk_1": pending.kvk_number,
+            "added_reason_1": "kent het terrein",
+            "added_kvk_2": "69599084",
+            "apply": "1",
+        },
+    )
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    assert errors["added_kvk_1"] == ["No verified supplier has the KvK number 17155428."]
+    assert errors["added_reason_2"] == ["Give the reason this supplier was added."]
+    assert not tender.invitations.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            "/beheer/procurement/tender/",
+            {
+                **data,
+                **rows,
+                "added_kvk_1": "6959 9084",
+                "added_reason_1": "deed dit werk vorig jaar naar tevredenheid",
+                "apply": "1",
+            },
+        )
+    assert done.status_code == 302
+    invited = dict(tender.invitations.values_list("supplier_id", "reason"))
+    assert invited[elsewhere.pk] == "deed dit werk vorig jaar naar tevredenheid"
+    assert set(invited) == {elsewhere.pk, *(s.pk for s in suggested)}
+
+
+def test_a_supplier_hears_when_verified_or_suspended(
+    client, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    first = SupplierMemberFactory(supplier__status=Supplier.Status.PENDING)
+    supplier = first.supplier
+    second = SupplierMemberFactory(supplier=supplier)
+    changelist = "/beheer/procurement/supplier/"
+    chosen = {ACTION_CHECKBOX_NAME: [str(supplier.pk)]}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "verify", **chosen})
+    supplier.refresh_from_db()
+    assert supplier.status == Supplier.Status.VERIFIED
+
+    def told():
+        return Notification.objects.filter(kind=actions.SUPPLIER_STATUS)
+
+    assert {n.recipient_id for n in told()} == {first.user_id, second.user_id}
+    assert all(supplier.name in n.message and ":verified:" in n.dedupe_key for n in told())
+    assert {tuple(m.to) for m in mailoutbox} >= {(first.user.email,), (second.user.email,)}
+    # Verifying again tells nobody again.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "verify", **chosen})
+    assert told().count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "suspend", **chosen})
+    supplier.refresh_from_db()
+    assert supplier.status == Supplier.Status.SUSPENDED
+    assert told().count() == 4
+    suspended = told().filter(dedupe_key__contains=":suspended:")
+    assert {n.recipient_id for n in suspended} == {first.user_id, second.user_id}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "suspend", **chosen})
+    assert told().count() == 4
+
+
+def test_a_tenders_created_at_is_read_only(client, officer):
+    tender = TenderFactory()
+    page = client.get(f"/beheer/procurement/tender/{tender.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "created_at" not in form.fields
+    assert 'name="created_at' not in page.content.decode()
+    assert "created_at" in page.context["adminform"].readonly_fields

@@ -73,7 +73,8 @@ def test_resident_survey_below_475_responses_warns(client, researcher):
 
 
 def test_publishing_needs_a_closed_survey(client, researcher):
-    survey = SurveyFactory()
+    survey = SurveyFactory(minimum_responses=1)
+    Response.objects.create(survey=survey, submitted_on=date.today())
     act(client, "publish", survey)
     survey.refresh_from_db()
     assert survey.results_published_at is None

@@ -194,4 +194,4 @@ def test_survey_closes_on_time_and_publishing_needs_it_closed():
         actions.publish_results(survey=survey)
     assert periodic.close_due_surveys() == 1
     survey.refresh_from_db()
-    assert actions.publish_results(survey=survey)
+    assert actions.publish_results(survey=survey, reason="Een proef zonder antwoorden.")

@@ -186,7 +186,9 @@ def test_closing_a_survey_computes_its_results_in_every_language(
     from surveys.results import results_key
 
     now = timezone.now()
-    survey = SurveyFactory(opens_at=now - timedelta(days=9), closes_at=now + timedelta(days=1))
+    survey = SurveyFactory(
+        opens_at=now - timedelta(days=9), closes_at=now + timedelta(days=1), minimum_responses=2
+    )
     question = QuestionFactory(survey=survey)
     answer(question, [6, 8])
     with django_capture_on_commit_callbacks(execute=True):

@@ -169,16 +169,27 @@ def test_council_question_becomes_a_panel_poll_whose_result_comes_back(
     _admin_action(staff_page, "Voelt u zich veilig", "accept")
     expect(staff_page.locator(".messagelist")).to_contain_text("1 beoordeeld")
     _admin_action(staff_page, "Voelt u zich veilig", "make_poll")
-    expect(staff_page.locator(".messagelist")).to_contain_text("panelpeilingen gemaakt")
+    # The researcher chooses the kind of question (issue 28): here yes or no.
+    staff_page.locator("select[name=kind]").select_option("yesno")
+    staff_page.locator("input[name=apply]").click()
+    expect(staff_page.locator(".messagelist")).to_be_visible()
     asked.refresh_from_db()
     survey = asked.survey
     assert survey.kind == Survey.Kind.PANEL
+    assert survey.questions.get().kind == "yesno"
 
     # The poll runs (its answering is tested with the surveys), closes, and is published.
     Survey.objects.filter(pk=survey.pk).update(opens_at=timezone.now() - timedelta(days=15))
     staff_page.goto(live_server.url + "/beheer/surveys/survey/")
     _admin_action(staff_page, "Vraag van de raad", "close")
     _admin_action(staff_page, "Vraag van de raad", "publish")
+    # Nobody answered: no publication, and no answer to the council, without a reason.
+    asked.refresh_from_db()
+    assert asked.status == CouncilQuestion.Status.POLLING
+    staff_page.locator("textarea[name=reason]").fill(
+        "Een proef: het panel kreeg de vraag niet, de raad wilde de werkwijze zien."
+    )
+    staff_page.locator("input[name=apply]").click()
     expect(staff_page.locator(".messagelist")).to_be_visible()
     asked.refresh_from_db()
     assert asked.status == CouncilQuestion.Status.ANSWERED

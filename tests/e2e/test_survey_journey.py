@@ -104,6 +104,10 @@ def test_panel_member_answers_in_two_sessions_and_sees_results(
     # The researcher closes the survey and publishes the results.
     admin_action(staff, "Panelpeiling groen", "close")
     admin_action(staff, "Panelpeiling groen", "publish")
+    # One response, below the minimum: published only with a public reason.
+    staff.locator("textarea[name=reason]").fill("Een proef met één panellid.")
+    staff.locator("input[name=apply]").click()
+    expect(staff.locator(".messagelist")).to_be_visible()
     staff_context.close()
 
     page.goto(live_server.url + "/enquetes/panel/")
