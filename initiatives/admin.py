@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -291,21 +291,31 @@ class InitiativeAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("Move to review"), permissions=["change"])
     def move_to_review(self, request, queryset) -> None:
-        moved = 0
-        for initiative in queryset.filter(status=Status.SUBMITTED):
+        """Take the submitted ones among the chosen initiatives in review; the others
+        (already further along) are counted as skipped, before anything moves: once
+        moved, an initiative no longer matches a list filtered on "submitted"."""
+        chosen = list(queryset)
+        to_move = [initiative for initiative in chosen if initiative.status == Status.SUBMITTED]
+        for initiative in to_move:
             actions.change_initiative_status(
                 initiative=initiative,
                 to=Status.IN_REVIEW,
                 by=request.user,
                 message=gettext("The municipality is reviewing this initiative."),
             )
-            moved += 1
-        skipped = queryset.count() - moved
-        self.message_user(
-            request,
-            gettext("%(moved)d moved to review; %(skipped)d skipped (not submitted).")
-            % {"moved": moved, "skipped": skipped},
-        )
+        moved, skipped = len(to_move), len(chosen) - len(to_move)
+        message = ngettext(
+            "%(count)d initiative moved to review.",
+            "%(count)d initiatives moved to review.",
+            moved,
+        ) % {"count": moved}
+        if skipped:
+            message += " " + ngettext(
+                "%(count)d skipped: it was not submitted.",
+                "%(count)d skipped: they were not submitted.",
+                skipped,
+            ) % {"count": skipped}
+        self.message_user(request, message)
 
 
 class ModerationFilter(admin.SimpleListFilter):
