@@ -327,6 +327,7 @@ def initiative_support(request: HttpRequest, pk: int) -> HttpResponse:
                     initiative=initiative, user=request.user
                 ).exists(),
                 "support_notice": notice,
+                "runs": Initiative.objects.of(request.user).filter(pk=initiative.pk).exists(),
             },
         )
     messages.success(request, notice)
