@@ -2,7 +2,9 @@
 workflow with a public message, and the page a bulk action shows when it needs one more
 answer (to whom, why)."""
 
-from typing import Any, cast
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -10,8 +12,12 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 # Bases for many models; ModelForm and TabularInline are generic only in the stubs
@@ -101,3 +107,27 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
+
+
+def short_date(
+    field: str, description: "StrOrPromise", *, with_time: bool = False
+) -> Callable[[Any, models.Model], str]:
+    """A list column that shows a date as 2-11-2026 (with ``with_time``: 2-11-2026 14:05),
+    sorted by ``field``. The admin's own "2 november 2026 14:05" takes a fifth of a
+    list in a 1280-pixel window. Use it as a ModelAdmin attribute, named apart from the
+    field (``submitted = short_date("submitted_at", ...)``)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: Any, obj: models.Model) -> str:
+        value = getattr(obj, field)
+        if value is None:
+            return cast(str, model_admin.get_empty_value_display())
+        if isinstance(value, datetime):
+            value = timezone.localtime(value)
+            if with_time:
+                return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+            return formats.date_format(value.date(), "SHORT_DATE_FORMAT")
+        assert isinstance(value, date)
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+    return column

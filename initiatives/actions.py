@@ -163,6 +163,8 @@ def support_initiative(*, initiative: Initiative, user: User) -> bool:
     transaction."""
     if not initiative.is_open_for_support:
         raise WorkflowError(_("This initiative cannot be supported now."))
+    if Initiative.objects.of(user).filter(pk=initiative.pk).exists():
+        raise WorkflowError(_("You run this initiative yourself; your neighbours can support it."))
     try:
         with transaction.atomic():
             Support.objects.create(initiative=initiative, user=user)

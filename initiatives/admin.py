@@ -5,12 +5,12 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common import workdays
-from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
+from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
 from initiatives import actions
 from initiatives.models import (
     DECISIONS,
@@ -106,16 +106,17 @@ class AssignForm(forms.Form):
 @admin.register(Initiative)
 class InitiativeAdmin(AreaScopedAdmin):
     form = InitiativeAdminForm
+    # Key columns first, to fit a 1280-pixel window: what it is and where, where it
+    # stands, when it came in, when the answer is due and how many days are left, its
+    # support; then who has it. The theme is a filter, not a column.
     list_display = [
-        "title",
+        "title_and_area",
         "status",
-        "neighbourhood",
-        "theme",
-        "assignee",
-        "submitted_at",
-        "response_due",
+        "submitted",
+        "answer_due",
         "deadline",
-        "supporter_count",
+        "supporters",
+        "assignee",
     ]
     list_filter = [
         "status",
@@ -198,6 +199,19 @@ class InitiativeAdmin(AreaScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("initiative"), ordering="title")
+    def title_and_area(self, obj: Initiative) -> str:
+        return format_html(
+            '{}<br><span class="portal-admin-muted">{}</span>', obj.title, obj.neighbourhood
+        )
+
+    submitted = short_date("submitted_at", _("submitted"))
+    answer_due = short_date("response_due", _("answer due"))
+
+    @admin.display(description=_("Support"), ordering="supporter_count")
+    def supporters(self, obj: Initiative) -> int:
+        return obj.supporter_count
 
     @admin.display(description=_("days left"), ordering="response_due")
     def deadline(self, obj: Initiative) -> str:
@@ -291,21 +305,31 @@ class InitiativeAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("Move to review"), permissions=["change"])
     def move_to_review(self, request, queryset) -> None:
-        moved = 0
-        for initiative in queryset.filter(status=Status.SUBMITTED):
+        """Take the submitted ones among the chosen initiatives in review; the others
+        (already further along) are counted as skipped, before anything moves: once
+        moved, an initiative no longer matches a list filtered on "submitted"."""
+        chosen = list(queryset)
+        to_move = [initiative for initiative in chosen if initiative.status == Status.SUBMITTED]
+        for initiative in to_move:
             actions.change_initiative_status(
                 initiative=initiative,
                 to=Status.IN_REVIEW,
                 by=request.user,
                 message=gettext("The municipality is reviewing this initiative."),
             )
-            moved += 1
-        skipped = queryset.count() - moved
-        self.message_user(
-            request,
-            gettext("%(moved)d moved to review; %(skipped)d skipped (not submitted).")
-            % {"moved": moved, "skipped": skipped},
-        )
+        moved, skipped = len(to_move), len(chosen) - len(to_move)
+        message = ngettext(
+            "%(count)d initiative moved to review.",
+            "%(count)d initiatives moved to review.",
+            moved,
+        ) % {"count": moved}
+        if skipped:
+            message += " " + ngettext(
+                "%(count)d skipped: it was not submitted.",
+                "%(count)d skipped: they were not submitted.",
+                skipped,
+            ) % {"count": skipped}
+        self.message_user(request, message)
 
 
 class ModerationFilter(admin.SimpleListFilter):
@@ -341,7 +365,7 @@ class HideForm(forms.Form):
 class CommentAdmin(AreaScopedAdmin):
     """The moderation queue: filter on “Reported, waiting”, then hide or dismiss."""
 
-    list_display = ["excerpt", "initiative", "author", "created_at", "open_reports", "hidden_at"]
+    list_display = ["excerpt", "open_reports", "initiative", "author", "created", "hidden"]
     list_filter = [ModerationFilter]
     list_select_related = ["initiative", "author"]
     search_fields = ["text"]
@@ -364,6 +388,9 @@ class CommentAdmin(AreaScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    created = short_date("created_at", _("written"))
+    hidden = short_date("hidden_at", _("hidden"))
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj: Comment) -> str:

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,8 @@ class InitiativeForm(SpamGuardedForm, forms.ModelForm):
         label=_("Documents"),
         help_text=_("Up to 2 PDF documents of at most 10 MB each, such as a budget."),
     )
+    # A new initiative's form carries its own number (see Initiative.form_token).
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     co_initiator_emails = forms.CharField(
         label=_("Invite co-initiators"),
         required=False,
@@ -92,6 +96,10 @@ class InitiativeForm(SpamGuardedForm, forms.ModelForm):
     def __init__(self, *args, attachment_count: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.attachment_count = attachment_count
+        if self.instance.pk is None:
+            self.fields["form_token"].initial = uuid.uuid4
+        else:
+            del self.fields["form_token"]
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.order_by("name")
         self.fields["neighbourhood"].empty_label = _("Choose a neighbourhood")
         # While typing: similar initiatives appear below the title (htmx, see form.html).

@@ -332,6 +332,9 @@ class Initiative(models.Model):
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     supporter_count = models.PositiveIntegerField(_("supporters"), default=0)
+    # The "new initiative" form's own number: the same form sent twice (a double click,
+    # a slow connection) makes one draft, not two.
+    form_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -357,6 +360,11 @@ class Initiative(models.Model):
                 condition=Q(amount_requested__isnull=True)
                 | Q(amount_requested__gte=0, amount_requested__lte=MAX_AMOUNT),
                 name="initiative_amount_range",
+            ),
+            models.UniqueConstraint(
+                fields=["initiator", "form_token"],
+                condition=Q(form_token__isnull=False),
+                name="initiative_one_draft_per_form",
             ),
         ]
         indexes = [

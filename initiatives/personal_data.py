@@ -52,6 +52,7 @@ PERSONAL_DATA = [
             "response_due",
             "responded_at",
             "supporter_count",
+            "form_token",
         ),
         # Kept as a public contribution of "a former resident"; the foreign key empties.
         erase=lambda user: forget_resident(user=user),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -186,23 +186,18 @@ def _edit(request: HttpRequest, initiative: Initiative | None) -> HttpResponse:
         attachment_count=len(attachments),
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            if initiative is None:
-                saved.initiator = request.user
-            saved.save()
-            form.save_m2m()
-            if initiative is not None:
-                actions.remove_attachments(
-                    initiative=saved, tokens=request.POST.getlist("remove_attachment")
-                )
-            actions.add_attachments(
-                initiative=saved,
-                uploads=[*form.cleaned_data["images"], *form.cleaned_data["documents"]],
-            )
-            for email in form.cleaned_data["co_initiator_emails"]:
-                if email != request.user.email.lower():
-                    actions.invite_co_initiator(initiative=saved, email=email, by=request.user)
+        if initiative is None:
+            already = _draft_of_this_form(request, form)
+            if already is not None:
+                return already
+        try:
+            saved = _save_initiative(request, form, initiative)
+        except IntegrityError:
+            # The same form, sent again while the first was being saved: one draft.
+            already = _draft_of_this_form(request, form) if initiative is None else None
+            if already is None:
+                raise
+            return already
         if saved.status == Status.DRAFT:
             messages.success(request, _("Your draft is saved. Check it, then submit it."))
             return redirect("initiatives:preview", saved.pk)
@@ -219,6 +214,45 @@ def _edit(request: HttpRequest, initiative: Initiative | None) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _draft_of_this_form(request: HttpRequest, form: InitiativeForm) -> HttpResponse | None:
+    """When this "new initiative" form was sent before (its token made a draft
+    already): the way to that draft instead of a second one."""
+    token = form.cleaned_data.get("form_token")
+    if token is None:
+        return None
+    made = Initiative.objects.filter(initiator=request.user, form_token=token).first()
+    if made is None:
+        return None
+    messages.info(request, _("You sent this form already; this is the draft it made."))
+    if made.status == Status.DRAFT:
+        return redirect("initiatives:preview", made.pk)
+    return redirect(made)
+
+
+def _save_initiative(
+    request: HttpRequest, form: InitiativeForm, initiative: Initiative | None
+) -> Initiative:
+    with transaction.atomic():
+        saved = form.save(commit=False)
+        if initiative is None:
+            saved.initiator = request.user
+            saved.form_token = form.cleaned_data.get("form_token")
+        saved.save()
+        form.save_m2m()
+        if initiative is not None:
+            actions.remove_attachments(
+                initiative=saved, tokens=request.POST.getlist("remove_attachment")
+            )
+        actions.add_attachments(
+            initiative=saved,
+            uploads=[*form.cleaned_data["images"], *form.cleaned_data["documents"]],
+        )
+        for email in form.cleaned_data["co_initiator_emails"]:
+            if email != request.user.email.lower():
+                actions.invite_co_initiator(initiative=saved, email=email, by=request.user)
+    return saved
 
 
 @login_required
@@ -327,6 +361,7 @@ def initiative_support(request: HttpRequest, pk: int) -> HttpResponse:
                     initiative=initiative, user=request.user
                 ).exists(),
                 "support_notice": notice,
+                "runs": Initiative.objects.of(request.user).filter(pk=initiative.pk).exists(),
             },
         )
     messages.success(request, notice)

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form
+from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
 from neighbourhoods import actions
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 from neighbourhoods.models import (
@@ -122,8 +122,9 @@ class AgendaItemAdmin(AreaScopedAdmin):
     programme, mark done."""
 
     form = AgendaItemAdminForm
-    list_display = ["title", "neighbourhood", "status", "vote_count", "origin", "created_at"]
+    list_display = ["title", "status", "vote_count", "neighbourhood", "origin", "proposed"]
     list_filter = [MyAreaFilter, "status", "origin", "neighbourhood"]
+    proposed = short_date("created_at", _("proposed"))
     list_select_related = ["neighbourhood"]
     search_fields = ["title", "description"]
     ordering = ["status", "-vote_count"]
@@ -321,13 +322,14 @@ class EventRSVPInline(ReadOnlyInline):
 class EventAdmin(AreaScopedAdmin):
     list_display = [
         "title",
+        "starts",
         "kind",
         "neighbourhood",
-        "starts_at",
         "location",
         "rsvp_count",
         "cancelled",
     ]
+    starts = short_date("starts_at", _("starts"), with_time=True)
     list_filter = ["kind", "neighbourhood", "cancelled"]
     list_select_related = ["neighbourhood"]
     search_fields = ["title", "location"]

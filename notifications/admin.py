@@ -2,7 +2,9 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from common.admin_tools import short_date
 from notifications.models import Notification, NotificationPreference
 
 # ModelAdmin is generic only in the stubs (at runtime it is not subscriptable).
@@ -15,7 +17,9 @@ else:
 
 @admin.register(Notification)
 class NotificationAdmin(NotificationAdminBase):
-    list_display = ["created_at", "recipient", "kind", "message", "email_state", "read_at"]
+    list_display = ["created", "recipient", "kind", "message", "email_state", "read"]
+    created = short_date("created_at", _("created"), with_time=True)
+    read = short_date("read_at", _("read"))
     list_filter = ["kind", "email_state"]
     list_select_related = ["recipient"]
     search_fields = ["message"]

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from common.admin_tools import ReadOnlyInline, action_form
+from common.admin_tools import ReadOnlyInline, action_form, short_date
 from neighbourhoods.area_admin import AreaScopedAdmin
 from participation import actions
 from participation.models import (
@@ -111,7 +111,8 @@ class RoleForm(forms.Form):
 class TeamMembershipAdmin(AreaScopedAdmin):
     """Applications; only the area manager of the team's neighbourhood decides."""
 
-    list_display = ["user", "team", "role", "status", "created_at"]
+    list_display = ["user", "team", "role", "status", "applied"]
+    applied = short_date("created_at", _("created"))
     list_filter = ["status", "role", "team"]
     list_select_related = ["user", "team"]
     readonly_fields = ["team", "user", "motivation", "status", "created_at", "decided_at"]

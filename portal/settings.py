@@ -372,6 +372,8 @@ STORAGES = {
         )
     },
 }
+# Files a browser asks for at the site's root, whatever the page links: favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 

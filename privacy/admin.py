@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from common.admin_tools import action_form
+from common.admin_tools import action_form, short_date
 from privacy import erasure as four_eyes
 from privacy import registry as privacy
 from privacy.audit import Action, AuditedAdmin, Outcome, acting_staff, record
@@ -256,7 +256,8 @@ _AUDIT_COLUMNS = (
 class AuditEntryAdmin(AuditEntryAdminBase):
     """Read-only for everyone, superusers included: the log is evidence."""
 
-    list_display = _AUDIT_COLUMNS
+    list_display = ("when", *_AUDIT_COLUMNS[1:])
+    when = short_date("created_at", _("when"), with_time=True)
     list_filter = ["action", "outcome", "target_type", "created_at"]
     list_select_related = ["target_type"]
     search_fields = ["actor_label", "target_id", "summary"]

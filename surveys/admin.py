@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from common.admin_tools import action_form
+from common.admin_tools import action_form, short_date
 from common.spreadsheet import spreadsheet_safe_xlsx
 from common.validators import validate_plain_text
 from privacy import audit
@@ -153,7 +153,9 @@ class SurveyStateFilter(admin.SimpleListFilter):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "audience", "opens_at", "closes_at", "state", "responses"]
+    list_display = ["title", "state", "opens", "closes", "responses", "kind", "audience"]
+    opens = short_date("opens_at", _("opens"))
+    closes = short_date("closes_at", _("closes"))
     list_filter = [SurveyStateFilter, "kind", "audience"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}

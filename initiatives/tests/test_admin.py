@@ -1,5 +1,6 @@
 """The civil servants' back office: triage queue, workflow, notes, moderation."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -132,6 +133,40 @@ def test_bulk_assign_to_me_and_move_to_review(client, broker):
     client.post(QUEUE, {"action": "move_to_review", ACTION_CHECKBOX_NAME: ids})
     assert set(Initiative.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
     assert all(i.status_changes.count() == 1 for i in Initiative.objects.all())
+
+
+def _numbers_in_messages(response) -> list[str]:
+    return [
+        number
+        for message in response.context["messages"]
+        for number in re.findall(r"-?\d+", str(message))
+    ]
+
+
+def test_move_to_review_counts_what_was_skipped_before_the_move(client, broker):
+    """In the list filtered on "submitted", what moved no longer matches the filter:
+    counting afterwards said "1 moved; -1 skipped"."""
+    submitted = InitiativeFactory(status=Status.SUBMITTED)
+    response = client.post(
+        QUEUE + "?status__exact=submitted",
+        {"action": "move_to_review", ACTION_CHECKBOX_NAME: [str(submitted.pk)]},
+        follow=True,
+    )
+    assert _numbers_in_messages(response) == ["1"]
+    submitted.refresh_from_db()
+    assert submitted.status == Status.IN_REVIEW
+
+
+def test_move_to_review_names_how_many_were_skipped(client, broker):
+    submitted = InitiativeFactory(status=Status.SUBMITTED)
+    in_review = InitiativeFactory(status=Status.IN_REVIEW)
+    accepted = InitiativeFactory(status=Status.ACCEPTED)
+    ids = [str(submitted.pk), str(in_review.pk), str(accepted.pk)]
+    response = client.post(
+        QUEUE, {"action": "move_to_review", ACTION_CHECKBOX_NAME: ids}, follow=True
+    )
+    assert _numbers_in_messages(response) == ["1", "2"]
+    assert Initiative.objects.filter(status=Status.IN_REVIEW).count() == 2
 
 
 def test_assign_to_colleague_asks_whom_then_tells_them(client, broker):

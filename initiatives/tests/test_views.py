@@ -239,6 +239,31 @@ def test_support_with_htmx_returns_the_support_region(client, resident):
     assert "HX-Request" in response["Vary"]
 
 
+def test_initiators_are_not_offered_support_of_their_own_initiative(client):
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    co, neighbour = UserFactory(), UserFactory()
+    initiative.co_initiators.add(co)
+    button = "Steun dit initiatief</button>"
+    for person, offered in [(initiative.initiator, False), (co, False), (neighbour, True)]:
+        client.force_login(person)
+        assert (button in client.get(initiative.get_absolute_url()).content.decode()) is offered
+
+
+def test_initiators_cannot_support_their_own_initiative(client):
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    co = UserFactory()
+    initiative.co_initiators.add(co)
+    url = reverse("initiatives:support", args=[initiative.pk])
+    for person in (initiative.initiator, co):
+        client.force_login(person)
+        response = client.post(url, follow=True)
+        assert response.status_code == 200
+        assert "Steun dit initiatief</button>" not in response.content.decode()
+    initiative.refresh_from_db()
+    assert initiative.supporter_count == 0
+    assert not Support.objects.exists()
+
+
 def test_initiator_answers_a_question_and_review_resumes(client):
     initiative = InitiativeFactory(status=Status.NEEDS_INFO)
     client.force_login(initiative.initiator)

@@ -198,3 +198,22 @@ def test_a_vote_on_an_answered_item_is_not_offered_back(client, resident):
     client.force_login(resident)
     content = client.get(reverse("neighbourhoods:agenda", args=[item.neighbourhood.slug]))
     assert "Mijn stem intrekken" not in content.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "invited"),
+    [
+        (AgendaStatus.PROPOSED, True),
+        (AgendaStatus.ON_AGENDA, True),
+        (AgendaStatus.IN_PROGRAMME, False),
+        (AgendaStatus.DONE, False),
+        (AgendaStatus.DECLINED, False),
+    ],
+)
+def test_a_visitor_is_invited_to_give_priority_only_while_an_item_takes_votes(
+    client, status, invited
+):
+    item = AgendaItemFactory(status=status, answer="Past niet in het budget van dit jaar.")
+    content = client.get(item.get_absolute_url()).content.decode()
+    assert ("Meld je aan om prioriteit te geven" in content) is invited
+    assert ("Op dit punt kun je niet meer stemmen." in content) is not invited

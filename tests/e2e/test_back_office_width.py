@@ -1,0 +1,187 @@
+"""The back office in the window a civil servant has: 1280 by 800.
+
+Every staff role signs in (password and authenticator app) to the demo portal and opens
+every list of the back office it may see, and each queue of "Needs attention" with its
+filter. On each list every column header lies inside the window, the page does not
+scroll sideways, and the table's own scroll box does not either: submitted, answer due,
+days left and supporters are read at a glance, not after scrolling."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from accounts.models import User
+from accounts.tests.factories import totp_code
+from common.attention import queues_for
+from initiatives.models import Comment, Initiative
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTH, HEIGHT = 1280, 800
+
+# The demo's colleagues, one per role, and the functional administrator.
+COLLEAGUES = [
+    "makelaar",  # initiative broker
+    "gebiedsmanager",  # area manager
+    "onderzoeker",  # researcher
+    "inkoper",  # procurement officer
+    "privacy",  # privacy officer
+    "beheerder",  # functional administrator (superuser): every list
+]
+
+# The columns a colleague reads first on the lists where the issue was found (by the
+# field each shows); they must be on the list and in view.
+KEY_COLUMNS = {
+    "initiatives_initiative": [
+        "title_and_area",
+        "status",
+        "submitted",
+        "answer_due",
+        "deadline",
+        "supporters",
+    ],
+}
+
+MEASURE = """() => {
+  const width = window.innerWidth;
+  const results = document.querySelector('#changelist .results');
+  const headers = [...document.querySelectorAll('#result_list thead th')].map(th => {
+    const box = th.getBoundingClientRect();
+    const column = [...th.classList].find(name => name.startsWith('column-'));
+    return {
+      text: th.textContent.trim(),
+      column: column ? column.slice('column-'.length) : '',
+      right: box.right,
+    };
+  });
+  return {
+    width,
+    pageWidth: document.documentElement.scrollWidth,
+    resultsOverflow: results ? results.scrollWidth - results.clientWidth : 0,
+    resultsRight: results ? results.getBoundingClientRect().right : 0,
+    headers,
+  };
+}"""
+
+
+def changelists_for(user: User) -> list[tuple[str, str]]:
+    """(name, address) of every list of the back office this colleague may open, and
+    of every queue of "Needs attention" with its filter."""
+    request = RequestFactory().get("/")
+    request.user = user
+    lists = []
+    for model, model_admin in admin.site._registry.items():
+        if model_admin.has_view_or_change_permission(request):
+            name = f"{model._meta.app_label}_{model._meta.model_name}"
+            lists.append((name, reverse(f"admin:{name}_changelist")))
+    for queue in queues_for(user):
+        name = re.sub(r"^/[^/]+/(\w+)/(\w+)/.*$", r"\1_\2", queue.url)
+        lists.append((name, queue.url))
+    return lists
+
+
+def sign_in_colleague(page: Page, live_server, user: User) -> None:
+    page.goto(live_server.url + "/account/login/")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.locator("input[name=code]").fill(totp_code(user))
+    page.locator("input[name=code]").press("Enter")
+    expect(page).not_to_have_url(re.compile(r"/2fa/authenticate/"))
+
+
+def test_every_back_office_list_fits_1280_by_800(browser, live_server):
+    call_command("seed_demo", "--allow-production", "--quiet-logins")
+    problems: list[str] = []
+    opened = 0
+    for local in COLLEAGUES:
+        user = User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+        page = context.new_page()
+        sign_in_colleague(page, live_server, user)
+        lists = changelists_for(user)
+        assert lists, f"{local} opens no list of the back office"
+        for name, url in lists:
+            response = page.goto(live_server.url + url)
+            assert response is not None, (local, url)
+            assert response.status == 200, (local, url)
+            opened += 1
+            if page.locator("#result_list").count() == 0:
+                continue  # an empty list has no table
+            seen = page.evaluate(MEASURE)
+            where = f"{local} {url}"
+            if seen["pageWidth"] > WIDTH:
+                problems.append(f"{where}: the page is {seen['pageWidth']}px wide")
+            if seen["resultsOverflow"] > 0:
+                problems.append(f"{where}: the table scrolls {seen['resultsOverflow']}px")
+            for header in seen["headers"]:
+                if header["right"] > WIDTH or header["right"] > seen["resultsRight"] + 1:
+                    problems.append(f"{where}: “{header['text']}” ends at {header['right']}px")
+            columns = [header["column"] for header in seen["headers"]]
+            for key in KEY_COLUMNS.get(name, []):
+                if key not in columns:
+                    problems.append(f"{where}: no column “{key}” (has {columns})")
+        context.close()
+    assert opened > len(COLLEAGUES)
+    assert not problems, "\n".join(problems)
+
+
+FIELDS_OUTSIDE = """() => {
+  const width = window.innerWidth;
+  const outside = [];
+  for (const field of document.querySelectorAll('#content select, #content textarea')) {
+    const box = field.getBoundingClientRect();
+    if (box.width === 0) continue;  // not shown (a hidden inline's template)
+    const row = field.closest('.form-row, fieldset, td') || document.body;
+    const room = row.getBoundingClientRect();
+    if (box.right > width || box.right > room.right + 1) {
+      outside.push(
+        `${field.name}: ends at ${Math.round(box.right)}px, row at ${Math.round(room.right)}px`
+      );
+    }
+  }
+  return {pageWidth: document.documentElement.scrollWidth, outside};
+}"""
+
+
+def test_long_choices_and_reasons_stay_inside_the_form_at_1280_by_800(browser, live_server):
+    """The change pages and the pages of bulk actions with a choice or a reason: every
+    select and textarea fits its row, nothing reaches past the window."""
+    call_command("seed_demo", "--allow-production", "--quiet-logins")
+
+    broker = User.objects.get(email=f"makelaar@{DEMO_DOMAIN}")
+    # A colleague with a long name makes a long choice in "assign to a colleague".
+    User.objects.filter(pk=broker.pk).update(
+        display_name="Initiatiefmakelaar Evangeline van Oosterhout-Wijnberg tot Zuidbroek"
+    )
+    initiative = Initiative.objects.public().order_by("pk").first()
+    comment = Comment.objects.order_by("pk").first()
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    sign_in_colleague(page, live_server, broker)
+    pages = [reverse("admin:initiatives_initiative_change", args=[initiative.pk])]
+    for url in pages:
+        page.goto(live_server.url + url)
+        seen = page.evaluate(FIELDS_OUTSIDE)
+        assert seen["pageWidth"] <= WIDTH, (url, seen)
+        assert not seen["outside"], (url, seen["outside"])
+    # The bulk actions that ask whom, or why.
+    for changelist, pk, action in [
+        ("admin:initiatives_initiative_changelist", initiative.pk, "assign_to_colleague"),
+        ("admin:initiatives_comment_changelist", comment.pk, "hide_comments"),
+    ]:
+        page.goto(live_server.url + reverse(changelist))
+        page.locator(f"input[name=_selected_action][value='{pk}']").check()
+        page.locator("select[name=action]").select_option(action)
+        page.locator("button[name=index], input[name=index]").first.click()
+        expect(page.locator("input[name=apply]")).to_be_visible()
+        seen = page.evaluate(FIELDS_OUTSIDE)
+        assert seen["pageWidth"] <= WIDTH, (action, seen)
+        assert not seen["outside"], (action, seen["outside"])
+    context.close()
