@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -207,11 +207,14 @@ class InitiativeAdmin(AreaScopedAdmin):
         if left < 0:
             return format_html(
                 '<strong class="portal-overdue">{}</strong>',
-                gettext("Overdue by %(days)d working days") % {"days": -left},
+                ngettext(
+                    "Overdue by %(days)d working day", "Overdue by %(days)d working days", -left
+                )
+                % {"days": -left},
             )
         if left == 0:
             return format_html("<strong>{}</strong>", gettext("Due today"))
-        return gettext("%(days)d working days") % {"days": left}
+        return ngettext("%(days)d working day", "%(days)d working days", left) % {"days": left}
 
     @admin.display(description=_("support asked"))
     def support_asked(self, obj: Initiative) -> str:
@@ -264,7 +267,13 @@ class InitiativeAdmin(AreaScopedAdmin):
             initiatives=queryset, assignee=request.user, by=request.user
         )
         self.message_user(
-            request, gettext("%(count)d initiatives assigned to you.") % {"count": count}
+            request,
+            ngettext(
+                "%(count)d initiative assigned to you.",
+                "%(count)d initiatives assigned to you.",
+                count,
+            )
+            % {"count": count},
         )
 
     @admin.action(description=_("Assign to a colleague…"), permissions=["change"])
@@ -276,7 +285,11 @@ class InitiativeAdmin(AreaScopedAdmin):
             )
             self.message_user(
                 request,
-                gettext("%(count)d initiatives assigned to %(name)s.")
+                ngettext(
+                    "%(count)d initiative assigned to %(name)s.",
+                    "%(count)d initiatives assigned to %(name)s.",
+                    count,
+                )
                 % {"count": count, "name": form.cleaned_data["assignee"].public_name},
             )
             return None
@@ -297,14 +310,30 @@ class InitiativeAdmin(AreaScopedAdmin):
                 initiative=initiative,
                 to=Status.IN_REVIEW,
                 by=request.user,
-                message=gettext("The municipality is reviewing this initiative."),
+                message_key="in_review",
             )
             moved += 1
         skipped = queryset.count() - moved
         self.message_user(
             request,
-            gettext("%(moved)d moved to review; %(skipped)d skipped (not submitted).")
-            % {"moved": moved, "skipped": skipped},
+            " ".join(
+                [
+                    ngettext(
+                        "%(count)d initiative moved to review.",
+                        "%(count)d initiatives moved to review.",
+                        moved,
+                    )
+                    % {"count": moved},
+                    ngettext(
+                        "%(count)d skipped (not submitted).",
+                        "%(count)d skipped (not submitted).",
+                        skipped,
+                    )
+                    % {"count": skipped}
+                    if skipped
+                    else "",
+                ]
+            ).strip(),
         )
 
 

@@ -69,6 +69,15 @@ OPEN_FOR_SUPPORT = {
 }
 
 
+# Public messages the portal writes itself on the timeline. They are stored as a key and
+# shown in the reader's language; what a civil servant or initiator types is stored as
+# written.
+SYSTEM_MESSAGES = {
+    "in_review": _("The municipality is reviewing this initiative."),
+    "account_closed": _("The initiator closed their account and withdrew the initiative."),
+}
+
+
 class WorkflowError(Exception):
     """A status change the workflow does not allow, or one without its message."""
 
@@ -456,15 +465,27 @@ class Initiative(models.Model):
             comment.thread = replies.get(comment.pk, [])
         return threads
 
+    def open_question(self) -> "StatusChange | None":
+        """The municipality's question the initiators still have to answer, if any."""
+        if self.status != Status.NEEDS_INFO:
+            return None
+        return self.status_changes.filter(to_status=Status.NEEDS_INFO).order_by("-pk").first()
+
     def contact_person(self):
         """Who residents can turn to: the assigned civil servant, else the area manager."""
         return self.assignee or self.neighbourhood.area_manager
 
     # --- the workflow ---------------------------------------------------------------
 
-    def change_status(self, *, to: str, by, message: str, as_staff: bool) -> "StatusChange":
+    def change_status(
+        self, *, to: str, by, message: str, as_staff: bool, message_key: str = ""
+    ) -> "StatusChange":
         """Move along the workflow and record the public timeline entry. Callers hold a
-        row lock (``select_for_update``) so two clicks never both apply."""
+        row lock (``select_for_update``) so two clicks never both apply. With
+        ``message_key`` (one of ``SYSTEM_MESSAGES``) the portal's own message is stored
+        as its key, so every reader sees it in their own language."""
+        if message_key:
+            message = str(SYSTEM_MESSAGES[message_key])
         allowed = (STAFF_TRANSITIONS if as_staff else INITIATOR_TRANSITIONS).get(self.status, set())
         if to not in allowed:
             raise WorkflowError(
@@ -499,7 +520,8 @@ class Initiative(models.Model):
             by_staff=as_staff,
             from_status=previous,
             to_status=to,
-            message=message,
+            message="" if message_key else message,
+            message_key=message_key,
             created_at=now,
         )
 
@@ -518,6 +540,13 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=16, choices=Status)
     to_status = models.CharField(_("to"), max_length=16, choices=Status)
     message = models.TextField(_("public message"), blank=True)
+    message_key = models.CharField(
+        _("message of the portal"),
+        max_length=32,
+        blank=True,
+        choices=[(key, text) for key, text in SYSTEM_MESSAGES.items()],
+        help_text=_("A message the portal wrote itself, shown in the reader's language."),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -531,6 +560,14 @@ class StatusChange(models.Model):
     @property
     def is_decision(self) -> bool:
         return self.to_status in DECISIONS
+
+    @property
+    def public_message(self) -> str:
+        """The message as the reader should see it: the portal's own in their language,
+        a person's as they wrote it."""
+        if self.message_key in SYSTEM_MESSAGES:
+            return str(SYSTEM_MESSAGES[self.message_key])
+        return self.message
 
 
 class InternalNote(models.Model):

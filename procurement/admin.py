@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common import public_cache
@@ -158,12 +158,20 @@ class SupplierAdmin(AuditedAdmin):
         count = queryset.exclude(status=Supplier.Status.VERIFIED).update(
             status=Supplier.Status.VERIFIED, verified_at=timezone.now()
         )
-        self.message_user(request, gettext("%(count)d suppliers verified.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d supplier verified.", "%(count)d suppliers verified.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Suspend"), permissions=["change"])
     def suspend(self, request, queryset) -> None:
         count = queryset.update(status=Supplier.Status.SUSPENDED)
-        self.message_user(request, gettext("%(count)d suppliers suspended.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d supplier suspended.", "%(count)d suppliers suspended.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -197,9 +205,13 @@ class CpvCodeAdmin(admin.ModelAdmin):
 
 class TenderChangeInline(ReadOnlyInline):
     model = TenderChange
-    fields = ["created_at", "actor", "summary"]
+    fields = ["created_at", "actor", "what_changed"]
     readonly_fields = fields
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj: TenderChange) -> str:
+        return obj.description()
 
 
 class InterestInline(ReadOnlyInline):
@@ -284,22 +296,22 @@ class TenderAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         before_status, changed, was_change = request.tender_change
         if not was_change:
-            summary = gettext("created (status: %(status)s)") % {
-                "status": form.instance.get_status_display()
-            }
+            kind = TenderChange.Kind.CREATED
+            details: dict = {"status": form.instance.status}
         elif changed:
-            summary = gettext("changed: %(fields)s") % {
-                "fields": ", ".join(
-                    str(form.fields[name].label) for name in changed if name in form.fields
-                )
-            }
+            kind = TenderChange.Kind.CHANGED
+            details = {"fields": [name for name in changed if name in form.fields]}
         else:
             return
         newly_public = form.instance.is_public and (
             not was_change or before_status == Tender.Status.DRAFT
         )
         actions.record_tender_change(
-            tender=form.instance, by=request.user, summary=summary, newly_public=newly_public
+            tender=form.instance,
+            by=request.user,
+            kind=kind,
+            details=details,
+            newly_public=newly_public,
         )
 
     @admin.action(description=_("Build the invitation list…"), permissions=["change"])

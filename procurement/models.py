@@ -14,7 +14,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.nl import btw, postcode
 
@@ -625,7 +625,11 @@ class Tender(models.Model):
             if supplier.is_local and supplier.is_sme:
                 reasons.append(gettext("local SME"))
             reasons.append(
-                gettext("invited %(count)d times in the last 12 months")
+                ngettext(
+                    "invited %(count)d time in the last 12 months",
+                    "invited %(count)d times in the last 12 months",
+                    supplier.invited_last_year,
+                )
                 % {"count": supplier.invited_last_year}
             )
             candidates.append(
@@ -647,13 +651,24 @@ class Candidate:
 
 
 class TenderChange(models.Model):
-    """Who changed a calendar entry, when, and what."""
+    """Who changed a calendar entry, when, and what. What the portal records itself
+    (created, which fields changed) is kept as a kind with its details and written out
+    in the reader's language; ``summary`` holds what a person wrote."""
+
+    class Kind(models.TextChoices):
+        WRITTEN = "", _("written by a person")
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    summary = models.TextField(_("what changed"))
+    summary = models.TextField(_("what changed"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind, default=Kind.WRITTEN, blank=True
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -662,7 +677,29 @@ class TenderChange(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.summary[:60]
+        return self.description()[:60]
+
+    def description(self) -> str:
+        """What changed, in the reader's language for what the portal wrote itself."""
+        if self.kind == self.Kind.CREATED:
+            status = self.details.get("status", "")
+            if not status:
+                return str(self.Kind.CREATED.label)
+            label = Tender.Status(status).label if status in Tender.Status.values else status
+            return gettext("created (status: %(status)s)") % {"status": label}
+        if self.kind == self.Kind.CHANGED:
+            return gettext("changed: %(fields)s") % {
+                "fields": ", ".join(_field_label(name) for name in self.details.get("fields", []))
+            }
+        return self.summary
+
+
+def _field_label(name: str) -> str:
+    """A tender field's name as the reader says it (the name itself if it is gone)."""
+    try:
+        return str(Tender._meta.get_field(name).verbose_name)
+    except Exception:  # FieldDoesNotExist, or a relation without a verbose name
+        return name
 
 
 class Interest(models.Model):

@@ -48,10 +48,12 @@ class QuestionInline(admin.TabularInline):
     def choices_link(self, obj: Question) -> str:
         if not obj.pk or obj.kind not in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
             return ""
+        choices = obj.choices.count()
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:surveys_question_change", args=[obj.pk]),
-            gettext("Edit the %(count)d choices") % {"count": obj.choices.count()},
+            ngettext("Edit the %(count)d choice", "Edit the %(count)d choices", choices)
+            % {"count": choices},
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -180,9 +182,12 @@ class SurveyAdmin(admin.ModelAdmin):
         if obj.kind == Survey.Kind.RESIDENT and completed < actions.PUBLISH_MINIMUM_RESIDENT_SURVEY:
             warning = format_html(
                 '<p class="errornote">{}</p>',
-                gettext(
-                    "Only %(count)d completed responses: the burgerpeiling protocol asks for at "
-                    "least 475 before publishing."
+                ngettext(
+                    "Only %(count)d completed response: the burgerpeiling protocol asks for "
+                    "at least 475 before publishing.",
+                    "Only %(count)d completed responses: the burgerpeiling protocol asks for "
+                    "at least 475 before publishing.",
+                    completed,
                 )
                 % {"count": completed},
             )
@@ -229,7 +234,11 @@ class SurveyAdmin(admin.ModelAdmin):
                 count = actions.draw_sample(survey=survey, **form.cleaned_data)
                 self.message_user(
                     request,
-                    gettext("%(survey)s: %(count)d members invited.")
+                    ngettext(
+                        "%(survey)s: %(count)d member invited.",
+                        "%(survey)s: %(count)d members invited.",
+                        count,
+                    )
                     % {"survey": survey, "count": count},
                 )
             return None
@@ -243,7 +252,11 @@ class SurveyAdmin(admin.ModelAdmin):
             count = actions.invite_whole_panel(survey=survey)
             self.message_user(
                 request,
-                gettext("%(survey)s: %(count)d members invited.")
+                ngettext(
+                    "%(survey)s: %(count)d member invited.",
+                    "%(survey)s: %(count)d members invited.",
+                    count,
+                )
                 % {"survey": survey, "count": count},
             )
 
@@ -255,7 +268,11 @@ class SurveyAdmin(admin.ModelAdmin):
                 count = actions.invite_emails(survey=survey, emails=form.cleaned_data["emails"])
                 self.message_user(
                     request,
-                    gettext("%(survey)s: %(count)d addresses invited.")
+                    ngettext(
+                        "%(survey)s: %(count)d address invited.",
+                        "%(survey)s: %(count)d addresses invited.",
+                        count,
+                    )
                     % {"survey": survey, "count": count},
                 )
             return None
@@ -275,7 +292,11 @@ class SurveyAdmin(admin.ModelAdmin):
                 continue
             self.message_user(
                 request,
-                gettext("%(survey)s: sending %(count)d invitations.")
+                ngettext(
+                    "%(survey)s: sending %(count)d invitation.",
+                    "%(survey)s: sending %(count)d invitations.",
+                    run.total,
+                )
                 % {"survey": survey, "count": run.total},
             )
 
@@ -286,7 +307,11 @@ class SurveyAdmin(admin.ModelAdmin):
             count = run.total if run else 0
             self.message_user(
                 request,
-                gettext("%(survey)s: sending %(count)d reminders.")
+                ngettext(
+                    "%(survey)s: sending %(count)d reminder.",
+                    "%(survey)s: sending %(count)d reminders.",
+                    count,
+                )
                 % {"survey": survey, "count": count},
             )
 
