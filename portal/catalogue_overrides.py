@@ -60,4 +60,7 @@ OVERRIDDEN = [
     gettext_noop("The password is too similar to the %(verbose_name)s."),
     gettext_noop("This password is too common."),
     gettext_noop("This password is entirely numeric."),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still be able to authenticate using other backends, such as Single Sign-On or LDAP."
+    ),
 ]

@@ -800,7 +800,11 @@ class Threshold(models.Model):
 
     def __str__(self) -> str:
         procedure = self.get_procedure_display()
-        return f"{self.get_category_display()}: {procedure} from € {self.minimum_value:,}"
+        return gettext("%(category)s: %(procedure)s from € %(minimum)s") % {
+            "category": self.get_category_display(),
+            "procedure": procedure,
+            "minimum": f"{self.minimum_value:,}",
+        }
 
 
 def advised_procedure(category: str, value: int, on: date | None = None) -> str | None:
