@@ -64,3 +64,9 @@ def _name_link_table(through: type[models.Model], model: type[models.Model], fie
     through._meta.verbose_name_plural = format_lazy(
         "{} \N{EN DASH} {}", model._meta.verbose_name, target.verbose_name_plural
     )
+    one, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+
+    def link_name(link: models.Model) -> str:
+        return f"{getattr(link, one)} \N{EN DASH} {getattr(link, other)}"
+
+    through.__str__ = link_name  # type: ignore[method-assign, assignment]

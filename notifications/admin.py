@@ -1,8 +1,11 @@
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
 from notifications.models import Notification, NotificationPreference
 
 # ModelAdmin is generic only in the stubs (at runtime it is not subscriptable).
@@ -13,10 +16,29 @@ else:
     NotificationAdminBase = NotificationPreferenceAdminBase = admin.ModelAdmin
 
 
+def kind_label(key: str) -> str:
+    """A kind by its name on the settings page, not its key (``initiative_update``)."""
+    try:
+        return str(kinds.get_kind(key).label)
+    except ValueError:  # a kind no app registers any more
+        return key
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.key, kind.label) for kind in kinds.kinds()]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(NotificationAdminBase):
-    list_display = ["created_at", "recipient", "kind", "message", "email_state", "read_at"]
-    list_filter = ["kind", "email_state"]
+    list_display = ["created_at", "recipient", "kind_name", "message", "email_state", "read_at"]
+    list_filter = [KindFilter, "email_state"]
     list_select_related = ["recipient"]
     search_fields = ["message"]
     readonly_fields = [field.name for field in Notification._meta.fields]
@@ -25,9 +47,18 @@ class NotificationAdmin(NotificationAdminBase):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, obj: Notification) -> str:
+        return kind_label(obj.kind)
+
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(NotificationPreferenceAdminBase):
-    list_display = ["user", "kind", "email", "in_app"]
-    list_filter = ["kind", "email"]
+    list_display = ["user", "kind_name", "email", "in_app"]
+    list_filter = [KindFilter, "email"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, obj: NotificationPreference) -> str:
+        return kind_label(obj.kind)
+
     list_select_related = ["user"]

@@ -332,6 +332,8 @@ class SupplierCpvPrefix(models.Model):
     wants_invitations = models.BooleanField(_("wants invitations"), default=False)
 
     class Meta:
+        verbose_name = _("CPV code of a supplier")
+        verbose_name_plural = _("CPV codes of suppliers")
         constraints = [
             models.UniqueConstraint(fields=["supplier", "prefix"], name="supplier_cpv_prefix_once")
         ]

@@ -194,7 +194,7 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-_ADDRESS = re.compile(r"\S*(@|://)\S*|(?<!\S)/\S+")
+_ADDRESS = re.compile(r"\S*[@/]\S*")  # addresses, links and file paths
 
 
 def foreign_words(text: str, language: str) -> set[str]:
