@@ -16,7 +16,7 @@ LABELS = {
 }
 
 
-class AuthenticatorForm(forms.ModelForm):
+class AuthenticatorForm(forms.ModelForm):  # type: ignore[type-arg]  # allauth ships no types
     class Meta:
         model = Authenticator
         fields = ("user", "type", "data", "created_at", "last_used_at")
@@ -27,7 +27,7 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class PortalAuthenticatorAdmin(AuthenticatorAdmin):
+class PortalAuthenticatorAdmin(AuthenticatorAdmin):  # type: ignore[misc]  # allauth: untyped
     form = AuthenticatorForm
     list_display = ("user", "authenticator_type", "created", "last_used")
     list_filter = ("type",)
@@ -37,9 +37,9 @@ class PortalAuthenticatorAdmin(AuthenticatorAdmin):
         return str(obj.get_type_display())
 
     @admin.display(description=LABELS["created_at"], ordering="created_at")
-    def created(self, obj: Authenticator):
+    def created(self, obj: Authenticator) -> object:
         return obj.created_at
 
     @admin.display(description=LABELS["last_used_at"], ordering="last_used_at")
-    def last_used(self, obj: Authenticator):
+    def last_used(self, obj: Authenticator) -> object:
         return obj.last_used_at

@@ -47,11 +47,11 @@ class EraseAccountForm(forms.Form):
         return chosen_erasure_options(self)
 
 
-class PasswordChangeForm(AdminPasswordChangeForm):
+class PasswordChangeForm(AdminPasswordChangeForm):  # type: ignore[type-arg]
     """Django's form for setting a colleague's password, with its hint in the reader's
     language (Django joins it into one string, in the server's language, at import)."""
 
-    usable_password_help_text = format_lazy(
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]  # lazy: a str at use
         '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
         SetUnusablePasswordMixin.usable_password_help_text,
         _("If disabled, the current password for this user will be lost."),

@@ -4,6 +4,7 @@ changes and who hears of them, the invitation list of a private procedure."""
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -107,7 +108,7 @@ def record_tender_change(
     by: User | None,
     summary: str = "",
     kind: str = TenderChange.Kind.WRITTEN,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
     newly_public: bool = False,
 ) -> TenderChange:
     """Keep who changed what, raise the calendar version (iCalendar SEQUENCE), and tell

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -724,9 +724,10 @@ class TenderChange(models.Model):
 def _field_label(name: str) -> str:
     """A tender field's name as the reader says it (the name itself if it is gone)."""
     try:
-        return str(Tender._meta.get_field(name).verbose_name)
-    except Exception:  # FieldDoesNotExist, or a relation without a verbose name
+        field = Tender._meta.get_field(name)
+    except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 class Interest(models.Model):
