@@ -194,7 +194,7 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-_ADDRESS = re.compile(r"\S*[@/]\S*")  # addresses, links and file paths
+_ADDRESS = re.compile(r"\S*[@/_]\S*")  # addresses, links, file paths and codes
 
 
 def foreign_words(text: str, language: str) -> set[str]:
