@@ -6,10 +6,12 @@ from urllib.parse import quote, urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.conf import settings
+from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from accounts.tasks import send_later
@@ -54,10 +56,26 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         user = cast(User, super().save_user(request, user, form, commit=False))  # allauth: untyped
         language = translation.get_language() or "nl"
         user.language = "en" if language.startswith("en") else "nl"
+        user.display_name = form.cleaned_data.get("display_name", "") or ""
         if commit:
             user.save()
             user.groups.add(Role.RESIDENT.group())
         return user
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        """After the confirmation link: someone who signed up in this browser is signed
+        in at once (``ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION``); whoever opened the link
+        elsewhere is told plainly to sign in, on the sign-in page."""
+        request = context.request
+        if not request.user.is_authenticated:
+            messages.info(
+                request,
+                gettext(
+                    "Your email address is confirmed. Sign in with it and your password "
+                    "to continue."
+                ),
+            )
+        return cast(str, super().get_email_verification_redirect_url(email_address))
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         return portal_url(reverse("account_confirm_email", args=[emailconfirmation.key]))

@@ -16,10 +16,11 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import backends
+        from accounts import backends, names
 
         post_migrate.connect(_create_roles, sender=self)
         backends.connect_signals()
+        names.in_the_readers_language()
 
 
 def _create_roles(apps: Apps = global_apps, **kwargs: Any) -> None:

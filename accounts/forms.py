@@ -9,8 +9,13 @@ from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common.validators import validate_plain_text
 
 
 class PortalSignupForm(SignupForm):  # type: ignore[misc]  # allauth ships no types
@@ -19,7 +24,30 @@ class PortalSignupForm(SignupForm):  # type: ignore[misc]  # allauth ships no ty
     With enumeration prevented, a known address gets the same reply as a new one, but a
     new account costs a password hash and the known address did not: the time of the
     reply told them apart. Here the known address's sign-up hashes the password as well
-    (then throws the hash away), whether or not allauth's rate limit lets its email go."""
+    (then throws the hash away), whether or not allauth's rate limit lets its email go.
+
+    It also asks the name shown with what the person writes on the portal, so their
+    initiatives and comments do not all say "Resident"."""
+
+    display_name = forms.CharField(
+        label=_("Your name on the portal"),
+        max_length=User._meta.get_field("display_name").max_length,
+        required=False,
+        validators=[validate_plain_text],
+        help_text=_(
+            "Shown with your initiatives, comments and proposals, for example “Fatima "
+            "from De Bongerd”. Leave it empty and you appear as “Resident”."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The name right after the email address, before the passwords.
+        order = ["email", "display_name"]
+        self.order_fields(order + [name for name in self.fields if name not in order])
+
+    def clean_display_name(self) -> str:
+        return " ".join(str(self.cleaned_data.get("display_name") or "").split())
 
     def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
         if self.account_already_exists:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -38,6 +39,7 @@ COMMENTS = "initiative_comment"
 STAFF = "initiative_staff"
 MODERATION = "comment_moderation"
 HIDDEN = "comment_hidden"
+RECEIPT = "initiative_receipt"
 
 REMIND_WORKING_DAYS_BEFORE = 2
 
@@ -89,25 +91,58 @@ def submit_initiative(*, initiative: Initiative, by: User) -> StatusChange:
         url=initiative.get_admin_url(),
         subject=initiative,
     )
+    notify_each(
+        [by],
+        kind=RECEIPT,
+        dedupe_key=f"initiative:{initiative.pk}:receipt",
+        message=partial(_receipt_message, initiative),
+        url=initiative.get_absolute_url(),
+        subject=initiative,
+    )
     return change
+
+
+def _receipt_message(initiative: Initiative) -> str:
+    """The initiator's receipt: what was received, and by when the answer comes."""
+    days = initiative.theme.response_days
+    return translation.ngettext(
+        "We received your initiative “%(title)s”. The municipality answers within "
+        "%(days)d working day, by %(date)s at the latest.",
+        "We received your initiative “%(title)s”. The municipality answers within "
+        "%(days)d working days, by %(date)s at the latest.",
+        days,
+    ) % {"title": initiative.title, "days": days, "date": _due_date_words(initiative)}
+
+
+def _due_date_words(initiative: Initiative) -> str:
+    """The answer's due date as a person writes it (14 March 2027), in the reader's language."""
+    if initiative.response_due is None:
+        return ""
+    return date_format(initiative.response_due, "j F Y")
 
 
 @transaction.atomic
 def change_initiative_status(
-    *, initiative: Initiative, to: str, by: User, message: str
+    *, initiative: Initiative, to: str, by: User, message: str = "", message_key: str = ""
 ) -> StatusChange:
-    """A civil servant moves the initiative along the workflow with a public message;
-    the initiators and followers hear of it."""
+    """A civil servant moves the initiative along the workflow with a public message
+    (or one of the portal's own, ``message_key``); the initiators and followers hear of
+    it, each in their own language."""
     initiative = Initiative.objects.locked(initiative)
-    change = initiative.change_status(to=to, by=by, message=message, as_staff=True)
-    status_label = Status(to).label
+    change = initiative.change_status(
+        to=to, by=by, message=message, as_staff=True, message_key=message_key
+    )
     notify_each(
         [*initiative.initiators(), *initiative.followers()],
         kind=UPDATE,
         dedupe_key=f"initiative:{initiative.pk}:status:{change.pk}",
         message=lambda: (
             _("“%(title)s” is now: %(status)s. %(message)s")
-            % {"title": initiative.title, "status": status_label, "message": change.message}
+            % {
+                "title": initiative.title,
+                "status": Status(to).label,
+                "message": change.public_message,
+            }
         ),
         url=initiative.get_absolute_url(),
         subject=initiative,
@@ -139,10 +174,14 @@ def answer_question(*, initiative: Initiative, by: User, message: str) -> Status
 
 
 @transaction.atomic
-def withdraw_initiative(*, initiative: Initiative, by: User, message: str) -> StatusChange:
+def withdraw_initiative(
+    *, initiative: Initiative, by: User, message: str = "", message_key: str = ""
+) -> StatusChange:
     """The initiators stop before a decision. Supporters and followers hear of it."""
     initiative = Initiative.objects.locked(initiative)
-    change = initiative.change_status(to=Status.WITHDRAWN, by=by, message=message, as_staff=False)
+    change = initiative.change_status(
+        to=Status.WITHDRAWN, by=by, message=message, as_staff=False, message_key=message_key
+    )
     notify_each(
         [initiative.assignee, *initiative.initiators(), *initiative.followers()],
         kind=UPDATE,
@@ -427,7 +466,7 @@ def withdraw_all_open(*, user: User) -> int:
             withdraw_initiative(
                 initiative=initiative,
                 by=user,
-                message=_("The initiator closed their account and withdrew the initiative."),
+                message_key="account_closed",
             )
             count += 1
     return count

@@ -221,11 +221,14 @@ class InitiativeAdmin(AreaScopedAdmin):
         if left < 0:
             return format_html(
                 '<strong class="portal-overdue">{}</strong>',
-                gettext("Overdue by %(days)d working days") % {"days": -left},
+                ngettext(
+                    "Overdue by %(days)d working day", "Overdue by %(days)d working days", -left
+                )
+                % {"days": -left},
             )
         if left == 0:
             return format_html("<strong>{}</strong>", gettext("Due today"))
-        return gettext("%(days)d working days") % {"days": left}
+        return ngettext("%(days)d working day", "%(days)d working days", left) % {"days": left}
 
     @admin.display(description=_("support asked"))
     def support_asked(self, obj: Initiative) -> str:
@@ -278,7 +281,13 @@ class InitiativeAdmin(AreaScopedAdmin):
             initiatives=queryset, assignee=request.user, by=request.user
         )
         self.message_user(
-            request, gettext("%(count)d initiatives assigned to you.") % {"count": count}
+            request,
+            ngettext(
+                "%(count)d initiative assigned to you.",
+                "%(count)d initiatives assigned to you.",
+                count,
+            )
+            % {"count": count},
         )
 
     @admin.action(description=_("Assign to a colleague…"), permissions=["change"])
@@ -290,7 +299,11 @@ class InitiativeAdmin(AreaScopedAdmin):
             )
             self.message_user(
                 request,
-                gettext("%(count)d initiatives assigned to %(name)s.")
+                ngettext(
+                    "%(count)d initiative assigned to %(name)s.",
+                    "%(count)d initiatives assigned to %(name)s.",
+                    count,
+                )
                 % {"count": count, "name": form.cleaned_data["assignee"].public_name},
             )
             return None
@@ -315,7 +328,7 @@ class InitiativeAdmin(AreaScopedAdmin):
                 initiative=initiative,
                 to=Status.IN_REVIEW,
                 by=request.user,
-                message=gettext("The municipality is reviewing this initiative."),
+                message_key="in_review",
             )
         moved, skipped = len(to_move), len(chosen) - len(to_move)
         message = ngettext(

@@ -117,15 +117,33 @@ class InitiativesConfig(AppConfig):
             )
         )
         post_migrate.connect(_create_defaults, sender=self)
-        register_kind(actions.UPDATE, _("News about initiatives you follow"))
+        register_kind(
+            actions.UPDATE,
+            _("News about initiatives you follow"),
+            subject=_("News about an initiative"),
+        )
+        register_kind(
+            actions.RECEIPT,
+            _("Receipts of initiatives you submit"),
+            subject=_("We received your initiative"),
+        )
         register_kind(
             actions.COMMENTS,
             _("New comments on your initiatives"),
             default_email=EmailFrequency.DAILY,
+            subject=_("New comment on your initiative"),
         )
-        register_kind(actions.HIDDEN, _("Moderation of your comments"))
-        register_kind(actions.STAFF, _("Initiatives to handle (staff)"))
-        register_kind(actions.MODERATION, _("Comments waiting for moderation (staff)"))
+        register_kind(
+            actions.HIDDEN, _("Moderation of your comments"), subject=_("Your comment was hidden")
+        )
+        register_kind(
+            actions.STAFF, _("Initiatives to handle (staff)"), subject=_("An initiative to handle")
+        )
+        register_kind(
+            actions.MODERATION,
+            _("Comments waiting for moderation (staff)"),
+            subject=_("Comments waiting for moderation"),
+        )
 
 
 def _create_defaults(apps=global_apps, **kwargs) -> None:

@@ -69,6 +69,15 @@ OPEN_FOR_SUPPORT = {
 }
 
 
+# Public messages the portal writes itself on the timeline. They are stored as a key and
+# shown in the reader's language; what a civil servant or initiator types is stored as
+# written.
+SYSTEM_MESSAGES = {
+    "in_review": _("The municipality is reviewing this initiative."),
+    "account_closed": _("The initiator closed their account and withdrew the initiative."),
+}
+
+
 class WorkflowError(Exception):
     """A status change the workflow does not allow, or one without its message."""
 
@@ -127,7 +136,7 @@ class SupportKind(models.Model):
         NETWORK = "network", _("Network and contacts")
         MATERIALS = "materials", _("Materials")
 
-    code = models.CharField(max_length=16, choices=Code.choices, unique=True)
+    code = models.CharField(_("code"), max_length=16, choices=Code.choices, unique=True)
 
     class Meta:
         verbose_name = _("kind of support")
@@ -464,15 +473,27 @@ class Initiative(models.Model):
             comment.thread = replies.get(comment.pk, [])
         return threads
 
+    def open_question(self) -> "StatusChange | None":
+        """The municipality's question the initiators still have to answer, if any."""
+        if self.status != Status.NEEDS_INFO:
+            return None
+        return self.status_changes.filter(to_status=Status.NEEDS_INFO).order_by("-pk").first()
+
     def contact_person(self):
         """Who residents can turn to: the assigned civil servant, else the area manager."""
         return self.assignee or self.neighbourhood.area_manager
 
     # --- the workflow ---------------------------------------------------------------
 
-    def change_status(self, *, to: str, by, message: str, as_staff: bool) -> "StatusChange":
+    def change_status(
+        self, *, to: str, by, message: str, as_staff: bool, message_key: str = ""
+    ) -> "StatusChange":
         """Move along the workflow and record the public timeline entry. Callers hold a
-        row lock (``select_for_update``) so two clicks never both apply."""
+        row lock (``select_for_update``) so two clicks never both apply. With
+        ``message_key`` (one of ``SYSTEM_MESSAGES``) the portal's own message is stored
+        as its key, so every reader sees it in their own language."""
+        if message_key:
+            message = str(SYSTEM_MESSAGES[message_key])
         allowed = (STAFF_TRANSITIONS if as_staff else INITIATOR_TRANSITIONS).get(self.status, set())
         if to not in allowed:
             raise WorkflowError(
@@ -507,7 +528,8 @@ class Initiative(models.Model):
             by_staff=as_staff,
             from_status=previous,
             to_status=to,
-            message=message,
+            message="" if message_key else message,
+            message_key=message_key,
             created_at=now,
         )
 
@@ -517,15 +539,29 @@ class StatusChange(models.Model):
     and the message that goes with it (for a decision: the rationale)."""
 
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="status_changes"
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     by_staff = models.BooleanField(_("by the municipality"), default=False)
     from_status = models.CharField(_("from"), max_length=16, choices=Status)
     to_status = models.CharField(_("to"), max_length=16, choices=Status)
     message = models.TextField(_("public message"), blank=True)
+    message_key = models.CharField(
+        _("message of the portal"),
+        max_length=32,
+        blank=True,
+        choices=[(key, text) for key, text in SYSTEM_MESSAGES.items()],
+        help_text=_("A message the portal wrote itself, shown in the reader's language."),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -540,15 +576,30 @@ class StatusChange(models.Model):
     def is_decision(self) -> bool:
         return self.to_status in DECISIONS
 
+    @property
+    def public_message(self) -> str:
+        """The message as the reader should see it: the portal's own in their language,
+        a person's as they wrote it."""
+        if self.message_key in SYSTEM_MESSAGES:
+            return str(SYSTEM_MESSAGES[self.message_key])
+        return self.message
+
 
 class InternalNote(models.Model):
     """A note among civil servants about an initiative. Never shown on the portal."""
 
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="internal_notes"
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="internal_notes",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     text = models.TextField(_("note"), max_length=5000)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
@@ -565,11 +616,19 @@ class InternalNote(models.Model):
 class _ResidentOnInitiative(models.Model):
     """One resident's single mark on one initiative (support, follow)."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="%(class)ss")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(class)ss"
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         abstract = True
@@ -606,19 +665,35 @@ class Comment(models.Model):
     """A resident's public reaction to an initiative, or a reply to one (one level
     deep). Moderators hide a comment with a reason its author can read."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="comments")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comments",
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
     )
     text = models.TextField(_("comment"), max_length=2000, validators=[validate_plain_text])
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = CommentQuerySet.as_manager()
@@ -658,9 +733,14 @@ class Comment(models.Model):
 class CommentReport(models.Model):
     """A resident's report that a comment breaks the house rules; waits for a moderator."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
+    )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     reason = models.CharField(
         _("what is wrong with it?"), max_length=300, validators=[validate_plain_text]
@@ -694,15 +774,20 @@ class Attachment(models.Model):
         IMAGE = "image", _("Image")
         DOCUMENT = "document", _("Document")
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    token = models.CharField(max_length=32, unique=True)
-    extension = models.CharField(max_length=8)
-    content_type = models.CharField(max_length=40)
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    extension = models.CharField(_("extension"), max_length=8)
+    content_type = models.CharField(_("content type"), max_length=40)
     original_name = models.CharField(_("file name"), max_length=120)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
+    size = models.PositiveIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
@@ -734,14 +819,22 @@ class CoInitiatorInvitation(models.Model):
     """An invitation, by email, to help run an initiative. Whoever accepts it while
     signed in with that address becomes a co-initiator."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="invitations")
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
     email = models.EmailField(_("email address"))
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("co-initiator invitation")
@@ -781,13 +874,22 @@ class MarketPitch(models.Model):
     """An initiative signed up to pitch at an initiative market (initiatievenmarkt)."""
 
     event = models.ForeignKey(
-        "neighbourhoods.Event", on_delete=models.CASCADE, related_name="pitches"
+        "neighbourhoods.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="pitches",
     )
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="pitches")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="pitches"
+    )
     signed_up_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed up by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = MarketPitchQuerySet.as_manager()
 

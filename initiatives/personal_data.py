@@ -67,7 +67,7 @@ PERSONAL_DATA = [
         model="initiatives.StatusChange",
         rows=lambda user: StatusChange.objects.filter(actor=user),
         exported=("initiative", "from_status", "to_status", "message", "created_at"),
-        not_personal=("id", "actor", "by_staff"),
+        not_personal=("id", "actor", "by_staff", "message_key"),
     ),
     PersonalData(
         model="initiatives.InternalNote",

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
@@ -226,7 +226,13 @@ class AgendaItemAdmin(AreaScopedAdmin):
                 message=gettext("This item is on the agenda of the neighbourhood."),
             )
             moved += 1
-        self.message_user(request, gettext("%(count)d items put on the agenda.") % {"count": moved})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item put on the agenda.", "%(count)d items put on the agenda.", moved
+            )
+            % {"count": moved},
+        )
 
     @admin.action(description=_("Decline with a reason…"), permissions=["change"])
     def decline(self, request, queryset):
@@ -244,7 +250,11 @@ class AgendaItemAdmin(AreaScopedAdmin):
                     declined += 1
                 except actions.AgendaError:
                     pass
-            self.message_user(request, gettext("%(count)d items declined.") % {"count": declined})
+            self.message_user(
+                request,
+                ngettext("%(count)d item declined.", "%(count)d items declined.", declined)
+                % {"count": declined},
+            )
             return None
         return action_form(
             self, request, queryset, form, action="decline", title=gettext("Decline agenda items")

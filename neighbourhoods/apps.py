@@ -88,9 +88,18 @@ class NeighbourhoodsConfig(AppConfig):
             actions.NEWS,
             _("News from neighbourhoods you follow"),
             default_email=EmailFrequency.DAILY,
+            subject=_("News from your neighbourhood"),
         )
-        register_kind(actions.AGENDA, _("Answers on agenda items you proposed or voted for"))
-        register_kind(actions.EVENT_REMINDER, _("Reminders of events you will attend"))
+        register_kind(
+            actions.AGENDA,
+            _("Answers on agenda items you proposed or voted for"),
+            subject=_("An answer on an agenda item"),
+        )
+        register_kind(
+            actions.EVENT_REMINDER,
+            _("Reminders of events you will attend"),
+            subject=_("Reminder of an event"),
+        )
 
 
 def _create_defaults(apps=global_apps, **kwargs) -> None:

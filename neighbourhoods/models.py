@@ -188,7 +188,7 @@ class Event(models.Model):
         _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
     # iCalendar SEQUENCE: goes up whenever the time or place changes, so calendars update.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
     cancelled = models.BooleanField(
         _("cancelled"), default=False, help_text=_("Shown as cancelled; calendars remove it.")
     )
@@ -253,11 +253,16 @@ class Event(models.Model):
 class EventRSVP(models.Model):
     """A resident's 'I will come' to an event."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_rsvps"
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="rsvps"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="event_rsvps",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("RSVP")
@@ -283,12 +288,18 @@ class NeighbourhoodFollow(models.Model):
     programme, events."""
 
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.CASCADE, related_name="follows"
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="follows",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="neighbourhood_follows"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="neighbourhood_follows",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = NeighbourhoodFollowQuerySet.as_manager()
 
@@ -426,9 +437,15 @@ class AgendaItem(models.Model):
 class AgendaItemChange(models.Model):
     """One step in an agenda item's path, with the municipality's public message."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="changes")
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="changes"
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     from_status = models.CharField(_("from"), max_length=16, choices=AgendaStatus)
     to_status = models.CharField(_("to"), max_length=16, choices=AgendaStatus)
@@ -449,14 +466,21 @@ class AgendaVote(models.Model):
     per year; each vote takes a numbered slot of that budget, and the database refuses a
     second vote in the same slot, so racing requests can never exceed the budget."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_votes"
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="votes"
     )
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    slot = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="agenda_votes",
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("neighbourhood"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    slot = models.PositiveSmallIntegerField(_("slot"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("priority vote")
@@ -547,7 +571,9 @@ class ProgrammeProject(models.Model):
         DONE = "done", pgettext_lazy("status", "Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="projects")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="projects"
+    )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True, max_length=3000)
     budget = models.DecimalField(

@@ -17,4 +17,5 @@ class NotificationsConfig(AppConfig):
             "announcement",
             _("Announcements from the municipality"),
             default_email=EmailFrequency.DAILY,
+            subject=_("News from the municipality"),
         )

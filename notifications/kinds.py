@@ -20,10 +20,15 @@ _UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"  # unchanged: links alrea
 
 @dataclass(frozen=True)
 class NotificationKind:
+    """One kind of message the portal sends: its name on the settings page, the short
+    subject of its emails (never the message itself, which may be long), and whether it
+    is emailed at once, in the daily digest or not at all by default."""
+
     key: str
     label: str | Promise
     default_email: str = EmailFrequency.IMMEDIATELY
     default_in_app: bool = True
+    subject: str | Promise = ""
 
 
 _KINDS: dict[str, NotificationKind] = {}
@@ -35,8 +40,11 @@ def register_kind(
     *,
     default_email: str = EmailFrequency.IMMEDIATELY,
     default_in_app: bool = True,
+    subject: str | Promise = "",
 ) -> NotificationKind:
-    kind = NotificationKind(key, label, default_email, default_in_app)
+    """``subject`` is the short subject of this kind's emails (translated when sent);
+    without one the kind's label is the subject."""
+    kind = NotificationKind(key, label, default_email, default_in_app, subject or label)
     existing = _KINDS.get(key)
     if existing is not None and existing != kind:
         raise ValueError(f"Notification kind {key!r} is registered twice, differently.")

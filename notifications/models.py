@@ -24,7 +24,10 @@ class NotificationPreference(models.Model):
     kind's default applies."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
     )
     kind = models.CharField(_("kind"), max_length=64)
     email = models.CharField(
@@ -74,20 +77,30 @@ class Notification(models.Model):
     telling the same thing twice impossible, however often a task runs."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=64)
     message = models.CharField(_("message"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
     subject_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        ContentType,
+        verbose_name=_("kind of subject"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_id = models.PositiveBigIntegerField(_("subject"), null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    dedupe_key = models.CharField(max_length=200)
-    in_app = models.BooleanField(default=True)
-    email_state = models.CharField(max_length=8, choices=EmailState, default=EmailState.NOT_EMAILED)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(_("key against doubles"), max_length=200)
+    in_app = models.BooleanField(_("show on the portal"), default=True)
+    email_state = models.CharField(
+        _("email state"), max_length=8, choices=EmailState, default=EmailState.NOT_EMAILED
+    )
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

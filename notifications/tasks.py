@@ -61,7 +61,8 @@ def send_pending_emails(self: Task) -> int:
         for notification in batch:
             message = build_email(
                 recipient=notification.recipient,
-                subject=notification.message[:120],
+                # A short subject per kind: the message itself is the email's body.
+                subject=kinds.get_kind(notification.kind).subject,
                 template="notification",
                 context={
                     "notification": notification,

@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -46,10 +48,33 @@ def notification_mark_read(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def notification_open(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link: it counts as read, and the person goes where it
+    points (only ever within the portal)."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    Notification.objects.filter(pk=notification.pk).mark_read()
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("notifications:list")
+    return redirect(target)
+
+
+@login_required
 @require_POST
 def notification_mark_all_read(request: SignedInRequest) -> HttpResponse:
     count = Notification.objects.visible_to(request.user).mark_read()
-    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:list")
 
 

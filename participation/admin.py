@@ -55,7 +55,11 @@ class ProcessAdmin(AreaScopedAdmin):
     @admin.action(description=_("Publish on the portal"), permissions=["change"])
     def publish(self, request, queryset):
         count = sum(actions.publish_process(process=process) for process in queryset)
-        self.message_user(request, gettext("%(count)d published.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d process published.", "%(count)d processes published.", count)
+            % {"count": count},
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -66,7 +70,11 @@ class ProcessAdmin(AreaScopedAdmin):
         if reported:
             self.message_user(
                 request,
-                gettext("Followers are told what we heard and did (%(count)d phases).")
+                ngettext(
+                    "Followers are told what we heard and did (%(count)d phase).",
+                    "Followers are told what we heard and did (%(count)d phases).",
+                    reported,
+                )
                 % {"count": reported},
             )
 
@@ -135,13 +143,20 @@ class TeamMembershipAdmin(AreaScopedAdmin):
             except PermissionDenied:
                 refused += 1
         if done:
-            self.message_user(request, gettext("%(count)d decided.") % {"count": done})
+            self.message_user(
+                request,
+                ngettext("%(count)d application decided.", "%(count)d applications decided.", done)
+                % {"count": done},
+            )
         if refused:
             self.message_user(
                 request,
-                gettext(
-                    "%(count)d not changed: only the area manager of the team's "
-                    "neighbourhood takes people on."
+                ngettext(
+                    "%(count)d application not changed: only the area manager of the "
+                    "team's neighbourhood takes people on.",
+                    "%(count)d applications not changed: only the area manager of the "
+                    "team's neighbourhood takes people on.",
+                    refused,
                 )
                 % {"count": refused},
                 messages.ERROR,
@@ -220,7 +235,11 @@ class CouncilQuestionAdmin(AuditedAdmin):
         for asked in queryset:
             actions.review_council_question(asked=asked, outcome=outcome, message=message)
             count += 1
-        self.message_user(request, gettext("%(count)d reviewed.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d question reviewed.", "%(count)d questions reviewed.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Accept"), permissions=["change"])
     def accept(self, request, queryset):
@@ -316,7 +335,11 @@ class DecisionAdmin(AreaScopedAdmin):
     @admin.action(description=_("Publish on the decisions list"), permissions=["change"])
     def publish(self, request, queryset):
         count = sum(actions.publish_decision(decision=decision) for decision in queryset)
-        self.message_user(request, gettext("%(count)d published.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d decision published.", "%(count)d decisions published.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(Topic)

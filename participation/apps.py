@@ -69,15 +69,28 @@ class ParticipationConfig(AppConfig):
             search.Kind("decisions", _("Decisions of the board"), find_decisions), position=80
         )
         post_migrate.connect(_create_defaults, sender=self)
-        register_kind(actions.PROCESS, _("News about participation processes you follow"))
-        register_kind(actions.TEAM, _("Your task teams"))
-        register_kind(actions.COUNCIL, _("Your questions to the resident panel (council)"))
+        register_kind(
+            actions.PROCESS,
+            _("News about participation processes you follow"),
+            subject=_("News about a participation process"),
+        )
+        register_kind(actions.TEAM, _("Your task teams"), subject=_("News from your task team"))
+        register_kind(
+            actions.COUNCIL,
+            _("Your questions to the resident panel (council)"),
+            subject=_("About your question to the resident panel"),
+        )
         register_kind(
             actions.DECISIONS,
             _("Decisions of the board on topics and neighbourhoods you follow"),
             default_email=EmailFrequency.DAILY,
+            subject=_("A decision of the board"),
         )
-        register_kind(actions.STAFF, _("Applications and council questions to handle (staff)"))
+        register_kind(
+            actions.STAFF,
+            _("Applications and council questions to handle (staff)"),
+            subject=_("Applications and questions to handle"),
+        )
         on_results_published(actions.answer_from_results)
         register_count(
             "council_questions",

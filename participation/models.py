@@ -79,7 +79,7 @@ class Process(models.Model):
         related_name="processes",
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ProcessQuerySet.as_manager()
 
@@ -113,7 +113,9 @@ class Phase(models.Model):
     """One phase of a process with the rung of the participation ladder chosen for it,
     and afterwards what we heard from people and what we did with it."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="phases"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("phase"), max_length=120, validators=[validate_plain_text])
     starts_on = models.DateField(_("starts"))
@@ -138,7 +140,9 @@ class Phase(models.Model):
             "Filled in after the phase: what changed because of it, and what did not, and why."
         ),
     )
-    feedback_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    feedback_published_at = models.DateTimeField(
+        _("feedback published"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("phase")
@@ -173,7 +177,9 @@ class Stakeholder(models.Model):
         MEDIUM = "medium", _("Medium")
         HIGH = "high", _("High")
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="stakeholders")
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="stakeholders"
+    )
     name = models.CharField(
         _("stakeholder"),
         max_length=160,
@@ -211,11 +217,16 @@ class Stakeholder(models.Model):
 class ProcessFollow(models.Model):
     """Someone who wants to hear when a process moves to a new phase or reports back."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="process_follows"
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="follows"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="process_follows",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("process follower")
@@ -266,7 +277,7 @@ class TaskTeam(models.Model):
     meetings = models.ManyToManyField(
         Event, verbose_name=_("meetings"), blank=True, related_name="task_teams"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("task team")
@@ -319,9 +330,14 @@ class TeamMembership(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 
-    team = models.ForeignKey(TaskTeam, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(
+        TaskTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.RESIDENT)
     status = models.CharField(
@@ -330,8 +346,8 @@ class TeamMembership(models.Model):
     motivation = models.TextField(
         _("why you want to join"), max_length=1000, validators=[validate_plain_text]
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("team member")
@@ -352,12 +368,18 @@ class TeamMembership(models.Model):
 class TeamLogEntry(models.Model):
     """A short public note of the team's progress."""
 
-    team = models.ForeignKey(TaskTeam, on_delete=models.CASCADE, related_name="log")
+    team = models.ForeignKey(
+        TaskTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="log"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     text = models.TextField(_("progress"), max_length=1000, validators=[validate_plain_text])
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("progress note")
@@ -507,7 +529,7 @@ class Decision(models.Model):
         Process, verbose_name=_("participation processes"), blank=True, related_name="decisions"
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -533,7 +555,9 @@ class DecisionDocument(models.Model):
     """A document that belongs to a decision: a link to the raadsinformatiesysteem, a
     report, a letter."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="documents")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="documents"
+    )
     title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
     url = models.URLField(_("link"), max_length=500)
 
@@ -550,19 +574,28 @@ class DecisionFollow(models.Model):
     """Someone who wants decisions on a topic or about a neighbourhood (exactly one)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decision_follows"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="decision_follows",
     )
     topic = models.ForeignKey(
-        Topic, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
     )
     neighbourhood = models.ForeignKey(
         Neighbourhood,
+        verbose_name=_("neighbourhood"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="decision_follows",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("decisions follower")

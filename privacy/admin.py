@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -45,8 +47,20 @@ class EraseAccountForm(forms.Form):
         return chosen_erasure_options(self)
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):  # type: ignore[type-arg]
+    """Django's form for setting a colleague's password, with its hint in the reader's
+    language (Django joins it into one string, in the server's language, at import)."""
+
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]  # lazy: a str at use
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdminBase):
+    change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "display_name", "home_neighbourhood", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups", "home_neighbourhood"]

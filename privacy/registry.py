@@ -17,13 +17,14 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Field
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from accounts.models import User
 from common import public_cache
@@ -115,6 +116,13 @@ def _row(instance: models.Model, names: Iterable[str]) -> dict[str, object]:
     return row
 
 
+def _column_name(field: Any) -> str:
+    """A column's name in the reader's language, also for a library's field that has no
+    name of its own (allauth's "created at": our catalogue translates it)."""
+    name = field.verbose_name
+    return str(name) if isinstance(name, Promise) else gettext(str(name))
+
+
 def export_personal_data(user: User) -> dict[str, Any]:
     """Everything the portal stores about this person, as plain JSON-ready data."""
     sections = []
@@ -136,7 +144,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
                     "title": str(model._meta.verbose_name_plural),
                     "fields": {
                         # Exported names are the table's own fields, never reverse relations.
-                        name: str(cast("Field[Any, Any]", model._meta.get_field(name)).verbose_name)
+                        name: _column_name(model._meta.get_field(name))
                         for name in entry.exported
                     },
                     "rows": rows,

@@ -4,6 +4,7 @@ changes and who hears of them, the invitation list of a private procedure."""
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -103,13 +104,23 @@ def withdraw_interest(*, tender: Tender, supplier: Supplier) -> bool:
 
 @transaction.atomic
 def record_tender_change(
-    *, tender: Tender, by: User | None, summary: str, newly_public: bool = False
+    *,
+    tender: Tender,
+    by: User | None,
+    summary: str = "",
+    kind: str = TenderChange.Kind.WRITTEN,
+    details: dict[str, Any] | None = None,
+    newly_public: bool = False,
 ) -> TenderChange:
     """Keep who changed what, raise the calendar version (iCalendar SEQUENCE), and tell
-    the suppliers whose CPV codes match when the entry is on the public calendar."""
+    the suppliers whose CPV codes match when the entry is on the public calendar. What
+    the portal notes itself goes in ``kind`` and ``details`` (see ``TenderChange``), so
+    every reader sees it in their own language."""
     Tender.objects.filter(pk=tender.pk).update(sequence=F("sequence") + 1)
     tender.refresh_from_db(fields=["sequence", "status"])
-    change = TenderChange.objects.create(tender=tender, actor=by, summary=summary)
+    change = TenderChange.objects.create(
+        tender=tender, actor=by, summary=summary, kind=kind, details=details or {}
+    )
     if tender.is_public:
         notify_each(
             Supplier.objects.matching(tender).team_members(),

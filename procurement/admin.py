@@ -217,9 +217,13 @@ class CpvCodeAdmin(admin.ModelAdmin):
 
 class TenderChangeInline(ReadOnlyInline):
     model = TenderChange
-    fields = ["created_at", "actor", "summary"]
+    fields = ["created_at", "actor", "what_changed"]
     readonly_fields = fields
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj: TenderChange) -> str:
+        return obj.description()
 
 
 class InterestInline(ReadOnlyInline):
@@ -386,22 +390,22 @@ class TenderAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         before_status, changed, was_change = request.tender_change
         if not was_change:
-            summary = gettext("created (status: %(status)s)") % {
-                "status": form.instance.get_status_display()
-            }
+            kind = TenderChange.Kind.CREATED
+            details: dict = {"status": form.instance.status}
         elif changed:
-            summary = gettext("changed: %(fields)s") % {
-                "fields": ", ".join(
-                    str(form.fields[name].label) for name in changed if name in form.fields
-                )
-            }
+            kind = TenderChange.Kind.CHANGED
+            details = {"fields": [name for name in changed if name in form.fields]}
         else:
             return
         newly_public = form.instance.is_public and (
             not was_change or before_status == Tender.Status.DRAFT
         )
         actions.record_tender_change(
-            tender=form.instance, by=request.user, summary=summary, newly_public=newly_public
+            tender=form.instance,
+            by=request.user,
+            kind=kind,
+            details=details,
+            newly_public=newly_public,
         )
 
     @admin.action(description=_("Build the invitation list…"), permissions=["change"])

@@ -76,9 +76,19 @@ class ProcurementConfig(AppConfig):
             sender=self.get_model("Supplier").cpv_codes.through,
             dispatch_uid="supplier_cpv_prefixes",
         )
-        register_kind(actions.TENDER_NEWS, _("Tenders in your field"))
-        register_kind(actions.CERTIFICATES, _("Certificates about to expire"))
-        register_kind(actions.SUPPLIER_STATUS, _("Your company verified or suspended"))
+        register_kind(
+            actions.TENDER_NEWS, _("Tenders in your field"), subject=_("A tender in your field")
+        )
+        register_kind(
+            actions.CERTIFICATES,
+            _("Certificates about to expire"),
+            subject=_("A certificate is about to expire"),
+        )
+        register_kind(
+            actions.SUPPLIER_STATUS,
+            _("Your company verified or suspended"),
+            subject=_("Your company's status in the supplier register"),
+        )
 
 
 def _supplier_cpv_codes_changed(instance, action, reverse, pk_set, **kwargs) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.demo import DemoLogin
 from accounts.models import Role
 from procurement import actions
-from procurement.models import CpvCode, Supplier, SupplierMember, Tender
+from procurement.models import CpvCode, Supplier, SupplierMember, Tender, TenderChange
 
 SUPPLIERS = [
     # kvk, name, vat, postcode, city, staff, turnover, cpv codes, status
@@ -177,7 +177,11 @@ def seed(demo) -> None:
         )
         tender.cpv_codes.set([codes[code] for code in cpv if code in codes])
         actions.record_tender_change(
-            tender=tender, by=officer, summary="aangemaakt", newly_public=True
+            tender=tender,
+            by=officer,
+            kind=TenderChange.Kind.CREATED,
+            details={"status": status},
+            newly_public=True,
         )
     published = Tender.objects.filter(title="Herinrichting Havenplein").first()
     if published is not None:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.nl import btw, postcode
 
@@ -64,11 +64,11 @@ class CpvCode(models.Model):
     in English and Dutch (``procurement/data/``); pages show the reader's language."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
-    check_digit = models.CharField(max_length=1)
+    check_digit = models.CharField(_("check digit"), max_length=1)
     label = models.CharField(_("label (English)"), max_length=300)
     label_nl = models.CharField(_("label (Dutch)"), max_length=300, blank=True)
     # "45" for 45000000, "4521" for 45210000: the prefix a subtree search uses.
-    prefix = models.CharField(max_length=8, db_index=True)
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
 
     objects = CpvCodeQuerySet.as_manager()
 
@@ -230,8 +230,10 @@ class Supplier(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
-    feed_token = models.CharField(max_length=32, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(default=timezone.now)
+    feed_token = models.CharField(
+        _("calendar feed key"), max_length=32, unique=True, default=new_feed_token
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = SupplierQuerySet.as_manager()
 
@@ -323,21 +325,27 @@ class SupplierCpvPrefix(models.Model):
     COPIED = ("name", "status", *FILTERED_IN_INDEX_ENTRIES)
 
     supplier = models.ForeignKey(
-        Supplier, on_delete=models.CASCADE, related_name="+", db_index=False
+        Supplier,
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
-    prefix = models.CharField(max_length=8)
+    prefix = models.CharField(_("prefix"), max_length=8)
     # The supplier chose a code at exactly this level (not only one below it): a search
     # for a narrower code finds those who deliver everything in this broader one.
-    chosen = models.BooleanField(default=False)
-    name = models.CharField(max_length=160)
-    status = models.CharField(max_length=16)
-    size = models.CharField(max_length=8)
-    service_area = models.CharField(max_length=16)
-    is_local = models.BooleanField(default=False)
-    social_enterprise = models.BooleanField(default=False)
-    wants_invitations = models.BooleanField(default=False)
+    chosen = models.BooleanField(_("chosen"), default=False)
+    name = models.CharField(_("name"), max_length=160)
+    status = models.CharField(_("status"), max_length=16)
+    size = models.CharField(_("size"), max_length=8)
+    service_area = models.CharField(_("service area"), max_length=16)
+    is_local = models.BooleanField(_("local"), default=False)
+    social_enterprise = models.BooleanField(_("social enterprise"), default=False)
+    wants_invitations = models.BooleanField(_("wants invitations"), default=False)
 
     class Meta:
+        verbose_name = _("CPV code of a supplier")
+        verbose_name_plural = _("CPV codes of suppliers")
         constraints = [
             models.UniqueConstraint(fields=["supplier", "prefix"], name="supplier_cpv_prefix_once")
         ]
@@ -432,11 +440,16 @@ def is_local_postcode(value: str) -> bool:
 class SupplierMember(models.Model):
     """A person who manages a supplier's profile. One user manages one supplier."""
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="members")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_membership"
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="members"
     )
-    joined_at = models.DateTimeField(default=timezone.now)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="supplier_membership",
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
 
     class Meta:
         verbose_name = _("team member")
@@ -448,15 +461,21 @@ class SupplierMember(models.Model):
 
 class TeamInvitation(models.Model):
     supplier = models.ForeignKey(
-        Supplier, on_delete=models.CASCADE, related_name="team_invitations"
+        Supplier,
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="team_invitations",
     )
     email = models.EmailField(_("email address"))
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("team invitation")
@@ -477,7 +496,9 @@ class Certificate(models.Model):
         ISO14001 = "iso14001", _("ISO 14001")
         VCA = "vca", _("VCA (safety)")
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="certificates")
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="certificates"
+    )
     kind = models.CharField(_("certificate"), max_length=16, choices=Kind.choices)
     level = models.CharField(_("level or note"), max_length=60, blank=True)
     valid_until = models.DateField(_("valid until"))
@@ -558,9 +579,9 @@ class Tender(models.Model):
     shortlist_reason = models.TextField(
         _("why fewer than 3 or more than 5 invited"), blank=True, max_length=1000
     )
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TenderQuerySet.as_manager()
 
@@ -637,7 +658,11 @@ class Tender(models.Model):
             if supplier.is_local and supplier.is_sme:
                 reasons.append(gettext("local SME"))
             reasons.append(
-                gettext("invited %(count)d times in the last 12 months")
+                ngettext(
+                    "invited %(count)d time in the last 12 months",
+                    "invited %(count)d times in the last 12 months",
+                    supplier.invited_last_year,
+                )
                 % {"count": supplier.invited_last_year}
             )
             candidates.append(
@@ -659,13 +684,30 @@ class Candidate:
 
 
 class TenderChange(models.Model):
-    """Who changed a calendar entry, when, and what."""
+    """Who changed a calendar entry, when, and what. What the portal records itself
+    (created, which fields changed) is kept as a kind with its details and written out
+    in the reader's language; ``summary`` holds what a person wrote."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    class Kind(models.TextChoices):
+        WRITTEN = "", _("written by a person")
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="changes"
     )
-    summary = models.TextField(_("what changed"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    summary = models.TextField(_("what changed"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind, default=Kind.WRITTEN, blank=True
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -674,16 +716,43 @@ class TenderChange(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.summary[:60]
+        return self.description()[:60]
+
+    def description(self) -> str:
+        """What changed, in the reader's language for what the portal wrote itself."""
+        if self.kind == self.Kind.CREATED:
+            status = self.details.get("status", "")
+            if not status:
+                return str(self.Kind.CREATED.label)
+            label = Tender.Status(status).label if status in Tender.Status.values else status
+            return gettext("created (status: %(status)s)") % {"status": label}
+        if self.kind == self.Kind.CHANGED:
+            return gettext("changed: %(fields)s") % {
+                "fields": ", ".join(_field_label(name) for name in self.details.get("fields", []))
+            }
+        return self.summary
+
+
+def _field_label(name: str) -> str:
+    """A tender field's name as the reader says it (the name itself if it is gone)."""
+    try:
+        field = Tender._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
 
 
 class Interest(models.Model):
     """A supplier says it wants to take part in a tender."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="interests")
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="interests")
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="interests"
+    )
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="interests"
+    )
     note = models.CharField(_("note"), max_length=500, blank=True, validators=[validate_plain_text])
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("interest")
@@ -698,16 +767,25 @@ class TenderInvitation(models.Model):
     """A supplier on the invitation list of a private procedure, with the reason it was
     chosen; emailed once."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="invitations")
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="invitations"
+    )
     supplier = models.ForeignKey(
-        Supplier, on_delete=models.CASCADE, related_name="tender_invitations"
+        Supplier,
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="tender_invitations",
     )
     reason = models.CharField(_("reason"), max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tender invitation")
@@ -737,7 +815,11 @@ class Threshold(models.Model):
 
     def __str__(self) -> str:
         procedure = self.get_procedure_display()
-        return f"{self.get_category_display()}: {procedure} from € {self.minimum_value:,}"
+        return gettext("%(category)s: %(procedure)s from € %(minimum)s") % {
+            "category": self.get_category_display(),
+            "procedure": procedure,
+            "minimum": f"{self.minimum_value:,}",
+        }
 
 
 def advised_procedure(category: str, value: int, on: date | None = None) -> str | None:

@@ -99,7 +99,7 @@ PERSONAL_DATA = [
         model="procurement.TenderChange",
         rows=lambda user: TenderChange.objects.filter(actor=user),
         exported=("tender", "summary", "created_at"),
-        not_personal=("id", "actor"),
+        not_personal=("id", "actor", "kind", "details"),
     ),
     PersonalData(
         model="procurement.TenderInvitation",

@@ -84,10 +84,12 @@ class QuestionInline(admin.TabularInline):
     def choices_link(self, obj: Question) -> str:
         if not obj.pk or obj.kind not in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
             return ""
+        choices = obj.choices.count()
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:surveys_question_change", args=[obj.pk]),
-            gettext("Edit the %(count)d choices") % {"count": obj.choices.count()},
+            ngettext("Edit the %(count)d choice", "Edit the %(count)d choices", choices)
+            % {"count": choices},
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -318,7 +320,11 @@ class SurveyAdmin(admin.ModelAdmin):
                 count = actions.invite_emails(survey=survey, emails=form.cleaned_data["emails"])
                 self.message_user(
                     request,
-                    gettext("%(survey)s: %(count)d addresses invited.")
+                    ngettext(
+                        "%(survey)s: %(count)d address invited.",
+                        "%(survey)s: %(count)d addresses invited.",
+                        count,
+                    )
                     % {"survey": survey, "count": count},
                 )
             return None
@@ -338,7 +344,11 @@ class SurveyAdmin(admin.ModelAdmin):
                 continue
             self.message_user(
                 request,
-                gettext("%(survey)s: sending %(count)d invitations.")
+                ngettext(
+                    "%(survey)s: sending %(count)d invitation.",
+                    "%(survey)s: sending %(count)d invitations.",
+                    run.total,
+                )
                 % {"survey": survey, "count": run.total},
             )
 
@@ -349,7 +359,11 @@ class SurveyAdmin(admin.ModelAdmin):
             count = run.total if run else 0
             self.message_user(
                 request,
-                gettext("%(survey)s: sending %(count)d reminders.")
+                ngettext(
+                    "%(survey)s: sending %(count)d reminder.",
+                    "%(survey)s: sending %(count)d reminders.",
+                    count,
+                )
                 % {"survey": survey, "count": count},
             )
 

@@ -133,7 +133,7 @@ class Survey(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = SurveyQuerySet.as_manager()
 
@@ -237,7 +237,9 @@ class Question(models.Model):
     NUMERIC = {Kind.RATING, Kind.LIKERT}
     SCALES = {Kind.RATING: (1, 10), Kind.LIKERT: (1, 5)}
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     page = models.PositiveSmallIntegerField(_("page"), default=1, validators=[MinValueValidator(1)])
     code = models.SlugField(
@@ -297,7 +299,9 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     label = models.CharField(_("label"), max_length=200)
     value = models.SlugField(_("value"), max_length=60)
@@ -356,7 +360,10 @@ class PanelMember(models.Model):
     link to the person, and the (anonymous) answers stay as they are."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_member"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="panel_member",
     )
     neighbourhood = models.ForeignKey(
         "neighbourhoods.Neighbourhood",
@@ -402,9 +409,12 @@ class Invitation(models.Model):
     a shuffled batch with others). Deliberately without any timestamp of completion and
     without any link to the response."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations"
+    )
     member = models.ForeignKey(
         PanelMember,
+        verbose_name=_("member"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -413,19 +423,23 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"), blank=True)
     # Coarse group, kept for response rates per neighbourhood and age band.
     neighbourhood = models.ForeignKey(
-        "neighbourhoods.Neighbourhood", on_delete=models.SET_NULL, null=True, blank=True
+        "neighbourhoods.Neighbourhood",
+        verbose_name=_("neighbourhood"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
-    age_band = models.CharField(max_length=8, choices=AgeBand, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent = models.PositiveSmallIntegerField(default=0)
-    opened = models.BooleanField(default=False)
-    started = models.BooleanField(default=False)
-    completed = models.BooleanField(default=False)
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand, blank=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    opened = models.BooleanField(_("opened"), default=False)
+    started = models.BooleanField(_("started"), default=False)
+    completed = models.BooleanField(_("completed"), default=False)
     # Set for a whole batch at once when its sealed answers are released, so the row's
     # last change is the batch's, not the moment this person pressed send.
-    released = models.BooleanField(default=False)
+    released = models.BooleanField(_("released"), default=False)
 
     class Meta:
         verbose_name = _("invitation")
@@ -467,11 +481,13 @@ class ResponseDraft(models.Model):
     Found by the hash of the invitation token (or of an open-link session key); deleted
     the moment the response is submitted."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    key_hash = models.CharField(max_length=64, unique=True)
-    answers = models.JSONField(default=dict)
-    page = models.PositiveSmallIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    answers = models.JSONField(_("answers"), default=dict)
+    page = models.PositiveSmallIntegerField(_("page"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("unfinished response")
@@ -488,16 +504,19 @@ class SealedResponse(models.Model):
     random, and it is deleted when its batch is released."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
+    )
     neighbourhood = models.ForeignKey(
         "neighbourhoods.Neighbourhood",
+        verbose_name=_("neighbourhood"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    age_band = models.CharField(max_length=8, choices=AgeBand, blank=True)
-    answers = models.JSONField(default=dict)
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand, blank=True)
+    answers = models.JSONField(_("answers"), default=dict)
 
     class Meta:
         verbose_name = _("answers waiting for release")
@@ -514,19 +533,27 @@ class Response(models.Model):
     compared to other tables."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
+    )
     neighbourhood = models.ForeignKey(
         "neighbourhoods.Neighbourhood",
+        verbose_name=_("neighbourhood"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    age_band = models.CharField(max_length=8, choices=AgeBand, blank=True)
-    submitted_on = models.DateField()
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand, blank=True)
+    submitted_on = models.DateField(_("submitted on"))
     # Only for surveys that are not anonymous.
     respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("respondent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -538,11 +565,19 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    value_number = models.SmallIntegerField(null=True, blank=True)
-    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, null=True, blank=True)
-    value_text = models.TextField(blank=True, max_length=2000, validators=[validate_plain_text])
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    value_number = models.SmallIntegerField(_("number"), null=True, blank=True)
+    choice = models.ForeignKey(
+        Choice, verbose_name=_("choice"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    value_text = models.TextField(
+        _("text"), blank=True, max_length=2000, validators=[validate_plain_text]
+    )
 
     class Meta:
         verbose_name = _("answer")
@@ -579,7 +614,9 @@ class Indicator(models.Model):
 class IndicatorYear(models.Model):
     """One year of an indicator: its target and where the realised value comes from."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="years")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="years"
+    )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -621,11 +658,13 @@ class SendRun(models.Model):
         INVITATIONS = "invitations", _("Invitations")
         REMINDERS = "reminders", _("Reminders")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="send_runs")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    total = models.PositiveIntegerField(default=0)
-    sent = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(default=timezone.now)
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="send_runs"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
 
     class Meta:
         verbose_name = _("sending")

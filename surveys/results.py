@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext
 
 from common.charts import bar_chart
 from neighbourhoods.models import Neighbourhood
-from surveys.models import Answer, IndicatorYear, Question, Response, Survey
+from surveys.models import AgeBand, Answer, IndicatorYear, Question, Response, Survey
 from surveys.statistics import (
     Aggregate,
     Estimate,
@@ -262,6 +262,15 @@ def _distribution(question: Question, counts: dict) -> list[dict]:
     ]
 
 
+def _group_label(field_name: str, value: str | None) -> str:
+    """A group as the reader says it: an age band by its label ("Under 25"), not its code."""
+    if not value:
+        return "\N{EN DASH}"
+    if field_name == "age_band" and value in AgeBand.values:
+        return str(AgeBand(value).label)
+    return value
+
+
 def response_rates(survey: Survey) -> dict:
     """Sent, opened, started and completed invitations, in total and per neighbourhood
     and age band (from the invitation side only)."""
@@ -281,7 +290,7 @@ def response_rates(survey: Survey) -> dict:
         ):
             groups.append(
                 {
-                    "group": row[field_name] or "\N{EN DASH}",
+                    "group": _group_label(field_name, row[field_name]),
                     "sent": row["sent"],
                     "completed": row["completed"],
                     "rate": round(row["completed"] * 100 / row["sent"]) if row["sent"] else 0,

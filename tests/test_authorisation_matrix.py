@@ -169,6 +169,7 @@ PORTAL: dict[str, Callable[[str], str]] = {
     # The portal's kernel.
     "notifications:list": signed_in,
     "notifications:read": owner,
+    "notifications:open": owner,
     "notifications:read_all": signed_in,
     "notifications:preferences": signed_in,
     "notifications:unsubscribe": everyone,
@@ -474,6 +475,7 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
     o = objects
     by_name = {
         "notifications:read": {"pk": o["notification"].pk},
+        "notifications:open": {"pk": o["notification"].pk},
         "notifications:unsubscribe": {"token": o["unsubscribe"]},
         "overview:page": {"slug": o["page"].slug},
         "overview:api_survey_results": {"slug": o["closed"].slug},

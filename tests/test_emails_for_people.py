@@ -1,0 +1,190 @@
+"""Emails and notices made for people (issue 28): a short subject per kind, a receipt
+with the answer term, the municipality's question beside the answer box, a notice that
+counts as read once its link is followed, sign-up with a name, and signed in (or told
+plainly to sign in) after confirming the email address."""
+
+import re
+from datetime import date
+
+import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
+from initiatives import actions
+from initiatives.models import Status
+from initiatives.tests.factories import InitiativeFactory, ThemeFactory
+from notifications import kinds
+from notifications.models import Notification
+from notifications.service import notify
+from notifications.tests.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+LONG = (
+    "“Bankjes in het Bongerdpark” heeft nu de status: In behandeling. We hebben het "
+    "initiatief met de wijkregisseur besproken en komen binnenkort met een voorstel."
+)
+
+
+def test_an_email_has_the_short_subject_of_its_kind_not_the_message(
+    django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    resident = UserFactory(language="nl")
+    english = UserFactory(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (resident, english):
+            notify(
+                recipient=person,
+                kind=actions.UPDATE,
+                message=LONG,
+                dedupe_key="test:long",
+                url="/initiatieven/",
+            )
+    subjects = {message.to[0]: message.subject for message in mailoutbox}
+    prefix = f"[{settings.PORTAL_MUNICIPALITY_NAME}] "
+    assert subjects[resident.email] == prefix + "Nieuws over een initiatief"
+    assert subjects[english.email] == prefix + "News about an initiative"
+    for message in mailoutbox:
+        assert "Bankjes" not in message.subject  # the message is the body, whole
+        assert LONG in message.body
+
+
+def test_every_kind_has_a_short_subject_of_its_own():
+    subjects = [str(kind.subject) for kind in kinds.kinds()]
+    assert len(set(subjects)) == len(subjects)
+    assert all(0 < len(subject) <= 60 for subject in subjects)
+
+
+def test_submitting_gives_the_initiator_a_receipt_with_the_answer_term(
+    django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    initiative = InitiativeFactory(theme=ThemeFactory(response_days=3), title="Moestuin")
+    initiative.initiator.language = "nl"
+    initiative.initiator.save()
+    friday = timezone.make_aware(timezone.datetime(2026, 12, 18, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: friday)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit_initiative(initiative=initiative, by=initiative.initiator)
+    initiative.refresh_from_db()
+    assert initiative.response_due == date(2026, 12, 23)
+    receipt = Notification.objects.get(recipient=initiative.initiator, kind=actions.RECEIPT)
+    assert "Moestuin" in receipt.message
+    assert "3 werkdagen" in receipt.message
+    assert "23 december 2026" in receipt.message
+    assert receipt.url == initiative.get_absolute_url()
+    (email,) = [m for m in mailoutbox if m.to == [initiative.initiator.email]]
+    assert email.subject.endswith("We hebben je initiatief ontvangen")
+    assert "23 december 2026" in email.body
+
+
+def test_the_receipt_of_a_one_day_term_says_one_working_day():
+    initiative = InitiativeFactory(theme=ThemeFactory(response_days=1))
+    initiative.initiator.language = "en"
+    initiative.initiator.save()
+    actions.submit_initiative(initiative=initiative, by=initiative.initiator)
+    receipt = Notification.objects.get(recipient=initiative.initiator, kind=actions.RECEIPT)
+    assert "within 1 working day," in receipt.message
+
+
+def test_the_initiator_sees_the_municipalitys_question_beside_the_answer_box(client):
+    initiative = InitiativeFactory()
+    actions.submit_initiative(initiative=initiative, by=initiative.initiator)
+    staff = StaffFactory()
+    actions.change_initiative_status(
+        initiative=initiative, to=Status.IN_REVIEW, by=staff, message="We kijken ernaar."
+    )
+    actions.change_initiative_status(
+        initiative=initiative,
+        to=Status.NEEDS_INFO,
+        by=staff,
+        message="Hoeveel bankjes wilt u precies plaatsen?",
+    )
+    client.force_login(initiative.initiator)
+    html = client.get(initiative.get_absolute_url()).content.decode()
+    answer = html.index('id="answer-title"')
+    question = html.index("Hoeveel bankjes wilt u precies plaatsen?", answer)
+    form = html.index('action="' + reverse("initiatives:answer", args=[initiative.pk]), answer)
+    assert question < form  # in the answer's section, before the box
+
+
+def test_following_a_notifications_link_marks_it_read(client):
+    notification = NotificationFactory(url="/initiatieven/")
+    other = NotificationFactory(recipient=notification.recipient, url="/wijken/")
+    client.force_login(notification.recipient)
+    listing = client.get(reverse("notifications:list")).content.decode()
+    opener = reverse("notifications:open", args=[notification.pk])
+    assert f'href="{opener}"' in listing
+    response = client.get(opener)
+    assert response.status_code == 302
+    assert response["Location"] == "/initiatieven/"
+    notification.refresh_from_db()
+    other.refresh_from_db()
+    assert notification.is_read
+    assert not other.is_read
+
+
+def test_a_notifications_link_goes_nowhere_outside_the_portal_and_is_the_owners_alone(client):
+    elsewhere = NotificationFactory(url="https://kwaadaardig.example/")
+    client.force_login(elsewhere.recipient)
+    response = client.get(reverse("notifications:open", args=[elsewhere.pk]))
+    assert response["Location"] == reverse("notifications:list")
+    someone_elses = NotificationFactory()
+    assert client.get(reverse("notifications:open", args=[someone_elses.pk])).status_code == 404
+    someone_elses.refresh_from_db()
+    assert not someone_elses.is_read
+
+
+def _sign_up(client, **extra):
+    return client.post(
+        reverse("account_signup"),
+        {"email": "nieuw@example.nl", "password1": PASSWORD, "password2": PASSWORD, **extra},
+    )
+
+
+def test_sign_up_asks_the_name_shown_with_contributions(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert 'name="display_name"' in page
+    assert page.index('name="email"') < page.index('name="display_name"')
+    assert page.index('name="display_name"') < page.index('name="password1"')
+    _sign_up(client, display_name="  Fatima   uit De Bongerd ")
+    assert User.objects.get(email="nieuw@example.nl").display_name == "Fatima uit De Bongerd"
+
+
+def test_sign_up_without_a_name_is_fine_and_a_scripted_name_is_refused_beside_it(client):
+    response = _sign_up(client, display_name="<script>alert(1)</script>")
+    assert response.status_code == 200
+    assert re.search(r'id="id_display_name_error"', response.content.decode())
+    assert not User.objects.filter(email="nieuw@example.nl").exists()
+    _sign_up(client)
+    assert User.objects.get(email="nieuw@example.nl").display_name == ""
+
+
+def _confirmation_url(user) -> str:
+    address = EmailAddress.objects.get(user=user)
+    return reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key])
+
+
+def test_confirming_in_the_browser_that_signed_up_signs_the_person_in(client):
+    _sign_up(client)
+    user = User.objects.get(email="nieuw@example.nl")
+    response = client.post(_confirmation_url(user))
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(user.pk)
+
+
+def test_confirming_elsewhere_says_plainly_to_sign_in(client):
+    _sign_up(client)
+    user = User.objects.get(email="nieuw@example.nl")
+    client.cookies.clear()  # the link opened on another device
+    response = client.post(_confirmation_url(user), follow=True)
+    assert "_auth_user_id" not in client.session
+    assert response.wsgi_request.path == reverse("account_login")
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    page = response.content.decode()
+    assert "Log in met dit adres en je wachtwoord" in page or any(
+        "Log in met dit adres" in text for text in said
+    )
