@@ -3,8 +3,6 @@ as a table whose column headings are not labels); other forms keep their labels.
 
 from django import forms
 
-from common.forms import PortalFormRenderer
-
 
 class Row(forms.Form):
     title = forms.CharField(label="Title")
@@ -13,7 +11,7 @@ class Row(forms.Form):
 
 
 def test_a_formsets_row_fields_carry_their_label_as_their_name():
-    formset = forms.formset_factory(Row, extra=1)(renderer=PortalFormRenderer())
+    formset = forms.formset_factory(Row, extra=1)()
     row = formset.forms[0]
     assert 'aria-label="Title"' in str(row["title"])
     assert 'aria-label="Kind"' in str(row["kind"])
@@ -22,5 +20,5 @@ def test_a_formsets_row_fields_carry_their_label_as_their_name():
 
 
 def test_a_form_on_its_own_is_named_by_its_label_element():
-    form = Row(renderer=PortalFormRenderer())
+    form = Row()
     assert "aria-label" not in str(form["title"])

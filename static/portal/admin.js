@@ -72,9 +72,16 @@
     nameHelpIcons(root);
   }
 
+  // Django's autocomplete starts select2 when jQuery is ready (which may come after the
+  // page's load event), the two-list filter on load: name both after each.
   window.addEventListener("load", function () {
     nameAll(document);
   });
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(function () {
+      nameAll(document);
+    });
+  }
   document.addEventListener("formset:added", function (event) {
     window.setTimeout(function () {
       nameAll(event.target);
