@@ -52,8 +52,8 @@ class PortalBoundField(BoundField):
     ) -> dict[str, str | bool]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        if getattr(widget, "read_only", False):
-            # A widget that renders no control (a div) cannot be disabled in HTML.
+        if self.widget_type == "readonlypasswordhash":
+            # The password "field" renders no control (a div): a div cannot be disabled.
             attrs.pop("disabled", None)
         if (
             _FORMSET_ROW.search(self.form.prefix or "")

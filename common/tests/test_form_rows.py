@@ -22,3 +22,15 @@ def test_a_formsets_row_fields_carry_their_label_as_their_name():
 def test_a_form_on_its_own_is_named_by_its_label_element():
     form = Row()
     assert "aria-label" not in str(form["title"])
+
+
+def test_the_back_offices_password_text_is_not_a_disabled_div():
+    """Django's read-only password widget is a div; HTML allows no ``disabled`` on it."""
+    from django.contrib.auth.forms import ReadOnlyPasswordHashField
+
+    class Account(forms.Form):
+        password = ReadOnlyPasswordHashField(label="Password")
+
+    html = str(Account(initial={"password": "!unusable"})["password"])
+    assert html.startswith("<div")
+    assert "disabled" not in html
