@@ -1,5 +1,6 @@
 """Accessible form rendering for the whole portal, and the form parts every app uses."""
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,13 @@ _WIDGET_CLASSES = {
     # Radio and checkbox groups render their own inputs inside a fieldset.
     "radioselect": ("", ""),
     "checkboxselectmultiple": ("", ""),
+    # The back office's password "field" is a text with a link, not a control.
+    "readonlypasswordhash": ("", ""),
 }
+
+
+_GROUPS = {"radioselect", "checkboxselectmultiple", "readonlypasswordhash"}
+_FORMSET_ROW = re.compile(r"-(\d+|__prefix__)$")
 
 
 class PortalBoundField(BoundField):
@@ -45,6 +52,19 @@ class PortalBoundField(BoundField):
     ) -> dict[str, str | bool]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
+        if self.widget_type == "readonlypasswordhash":
+            # The password "field" renders no control (a div): a div cannot be disabled.
+            attrs.pop("disabled", None)
+        if (
+            _FORMSET_ROW.search(self.form.prefix or "")
+            and not widget.is_hidden
+            and self.widget_type not in _GROUPS
+            and self.label
+            and not widget.attrs.get("aria-label")
+        ):
+            # A form of a formset (the back office's inline rows) may be shown as a
+            # table row whose column heading is the only label: name the field itself.
+            attrs.setdefault("aria-label", str(self.label))
         css, invalid = _WIDGET_CLASSES.get(self.widget_type, _TEXTBOX)
         if css:
             if self.errors and invalid:

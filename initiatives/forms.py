@@ -106,10 +106,10 @@ class InitiativeForm(SpamGuardedForm, forms.ModelForm):
         self.fields["title"].widget.attrs.update(
             {
                 "autocomplete": "off",
-                "hx-get": reverse("initiatives:similar"),
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#similar",
-                "hx-sync": "this:replace",
+                "data-hx-get": reverse("initiatives:similar"),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#similar",
+                "data-hx-sync": "this:replace",
             }
         )
 

@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -5,7 +6,7 @@ from django import template
 from django.template.base import Parser, Token
 from django.template.context import Context
 from django.templatetags.cache import CacheNode
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from common import public_cache
@@ -34,6 +35,20 @@ def return_path(path: str) -> str:
     secret (a dead invitation link's 404, an unsubscribe or team invitation page), which
     is then not written into the page; the switch returns home instead."""
     return "/" if SECRET_PATH.search(path) else path
+
+
+@register.filter
+def datetime_attr(value: datetime.date | None) -> str:
+    """A moment or a day for a ``<time datetime>`` attribute: local time to the second
+    with its offset, or the date. HTML allows at most three digits of a second's
+    fraction, so none are written."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
 
 
 @register.filter

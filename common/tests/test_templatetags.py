@@ -96,3 +96,23 @@ def test_publiccache_renders_every_time_when_the_cache_is_unreachable(
     request = rf.get("/")
     assert _render(request, word="een", csrf_token="t", csp_nonce="n") == "een t n"
     assert _render(request, word="twee", csrf_token="t", csp_nonce="n") == "twee t n"
+
+
+def test_datetime_attr_is_local_time_to_the_second_or_the_date(settings):
+    """HTML allows at most three digits of a second's fraction in ``<time datetime>``."""
+    import datetime
+    import zoneinfo
+
+    from common.templatetags.portal_tags import datetime_attr
+
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    moment = datetime.datetime(2026, 7, 1, 10, 4, 5, 123456, tzinfo=datetime.UTC)
+    assert datetime_attr(moment) == "2026-07-01T12:04:05+02:00"
+    amsterdam = zoneinfo.ZoneInfo("Europe/Amsterdam")
+    assert datetime_attr(moment.astimezone(amsterdam)) == "2026-07-01T12:04:05+02:00"
+    assert datetime_attr(datetime.date(2026, 1, 31)) == "2026-01-31"
+    assert datetime_attr(None) == ""
+    rendered = Template('{% load portal_tags %}<time datetime="{{ m|datetime_attr }}">').render(
+        Context({"m": moment})
+    )
+    assert rendered == '<time datetime="2026-07-01T12:04:05+02:00">'
