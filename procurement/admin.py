@@ -303,7 +303,9 @@ class ShortlistForm(forms.Form):
             if cleaned.get(f"include_{pk}"):
                 reason = (cleaned.get(f"reason_{pk}") or "").strip()
                 if not reason:
-                    self.add_error(f"reason_{pk}", _("Give the reason this supplier was chosen."))
+                    self.add_error(
+                        f"reason_{pk}", gettext("Give the reason this supplier was chosen.")
+                    )
                 entries.append((candidate.supplier, reason))
         chosen = {supplier.pk for supplier, _reason in entries}
         for row in range(1, self.ADDED_ROWS + 1):
@@ -311,7 +313,9 @@ class ShortlistForm(forms.Form):
             reason = (cleaned.get(f"added_reason_{row}") or "").strip()
             if not kvk:
                 if reason:
-                    self.add_error(f"added_kvk_{row}", _("Enter the KvK number of the supplier."))
+                    self.add_error(
+                        f"added_kvk_{row}", gettext("Enter the KvK number of the supplier.")
+                    )
                 continue
             supplier = Supplier.objects.filter(
                 kvk_number=kvk, status=Supplier.Status.VERIFIED
@@ -319,14 +323,16 @@ class ShortlistForm(forms.Form):
             if supplier is None:
                 self.add_error(
                     f"added_kvk_{row}",
-                    _("No verified supplier has the KvK number %(kvk)s.") % {"kvk": kvk},
+                    gettext("No verified supplier has the KvK number %(kvk)s.") % {"kvk": kvk},
                 )
                 continue
             if supplier.pk in chosen:
-                self.add_error(f"added_kvk_{row}", _("This supplier is on the list already."))
+                self.add_error(f"added_kvk_{row}", gettext("This supplier is on the list already."))
                 continue
             if not reason:
-                self.add_error(f"added_reason_{row}", _("Give the reason this supplier was added."))
+                self.add_error(
+                    f"added_reason_{row}", gettext("Give the reason this supplier was added.")
+                )
             chosen.add(supplier.pk)
             entries.append((supplier, reason))
         if (
