@@ -28,6 +28,10 @@ def test_sign_up_verify_log_in_and_out(page: Page, live_server, assert_accessibl
     page.goto(live_server.url + urlsplit(link).path)
     page.get_by_role("button", name="Bevestigen").click()
     assert User.objects.get(email="nieuwe.inwoner@example.nl").emailaddress_set.get().verified
+    # Confirming in the browser that signed up signs the person in.
+    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("link", name="Aanmelden")).to_be_visible()
 
     page.goto(live_server.url + "/account/login/")
     page.get_by_label("E-mail").fill("nieuwe.inwoner@example.nl")

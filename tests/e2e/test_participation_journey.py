@@ -72,7 +72,7 @@ def test_area_manager_publishes_a_process_and_a_follower_hears_what_we_did(
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_be_visible()
     _admin_action(page, "Herinrichting Havenplein", "publish")
-    expect(page.locator(".messagelist")).to_contain_text("1 gepubliceerd")
+    expect(page.locator(".messagelist")).to_contain_text("1 traject gepubliceerd")
     process = Process.objects.get(slug="herinrichting-havenplein")
     assert process.is_published
 
@@ -134,7 +134,7 @@ def test_resident_joins_a_task_team(page: Page, browser, live_server, sign_in, a
     staff_page.locator("button[name=index], input[name=index]").first.click()
     staff_page.get_by_label("Rol in het team").select_option("resident_lead")
     staff_page.locator("input[name=apply]").click()
-    expect(staff_page.locator(".messagelist")).to_contain_text("1 besloten")
+    expect(staff_page.locator(".messagelist")).to_contain_text("Over 1 aanmelding besloten")
     assert TeamMembership.objects.get(user=resident).status == "accepted"
 
     page.reload()
@@ -167,7 +167,7 @@ def test_council_question_becomes_a_panel_poll_whose_result_comes_back(
     sign_in_staff_in_browser(staff_page, live_server, researcher)
     staff_page.goto(live_server.url + "/beheer/participation/councilquestion/")
     _admin_action(staff_page, "Voelt u zich veilig", "accept")
-    expect(staff_page.locator(".messagelist")).to_contain_text("1 beoordeeld")
+    expect(staff_page.locator(".messagelist")).to_contain_text("1 vraag beoordeeld")
     _admin_action(staff_page, "Voelt u zich veilig", "make_poll")
     # The researcher chooses the kind of question (issue 28): here yes or no.
     staff_page.locator("select[name=kind]").select_option("yesno")
@@ -232,7 +232,7 @@ def test_published_decision_reaches_a_followers_daily_digest(
     staff_page = browser.new_page()
     sign_in_staff_in_browser(staff_page, live_server, staff)
     staff_page.goto(live_server.url + "/beheer/participation/decision/add/")
-    staff_page.get_by_label("Titel").fill("Budget herinrichting Havenplein vrijgegeven")
+    staff_page.locator("#id_title").fill("Budget herinrichting Havenplein vrijgegeven")
     staff_page.locator("textarea[name=summary]").fill("Het college stelt € 450.000 beschikbaar.")
     staff_page.locator("textarea[name=reasoning]").fill(
         "Bewoners kozen voor groen en een veilige oversteek."
@@ -241,7 +241,7 @@ def test_published_decision_reaches_a_followers_daily_digest(
     staff_page.get_by_label("Onderwerp").select_option(label="Groen en openbare ruimte")
     staff_page.locator("input[name=_save]").click()
     _admin_action(staff_page, "Budget herinrichting Havenplein", "publish")
-    expect(staff_page.locator(".messagelist")).to_contain_text("1 gepubliceerd")
+    expect(staff_page.locator(".messagelist")).to_contain_text("1 besluit gepubliceerd")
 
     send_daily_digests()
     digests = [m for m in mailoutbox if resident.email in m.to]
