@@ -45,27 +45,42 @@ def absolute_url(path: str) -> str:
 class SharedBodies:
     """The bodies of one email that many people get in a batch (a mailing), rendered once
     per language. What differs per person is put in afterwards: their unsubscribe link
-    (the only personal part of such an email; its templates use nothing else of the
-    person but the language)."""
+    and the other values build_email is given as ``personal`` (a notification's own
+    "read more" link, which marks just that notification read). The templates of such
+    an email use nothing else of the person but the language."""
 
     def __init__(self) -> None:
         self._rendered: dict[Hashable, tuple[str, str]] = {}
-        # Where the link goes: letters, digits and hyphens survive rendering and escaping
-        # unchanged, and nobody can write it into a notification's text beforehand.
-        self.link = f"portal-unsubscribe-link-{secrets.token_hex(8)}"
+        # Where a personal value goes: letters, digits and hyphens survive rendering and
+        # escaping unchanged, and nobody can write them into a notification's text
+        # beforehand.
+        self._marker = secrets.token_hex(8)
+        self.link = self.placeholder("unsubscribe_url")
+
+    def placeholder(self, name: str) -> str:
+        return f"portal-{name.replace('_', '-')}-{self._marker}"
 
     def bodies(
-        self, key: Hashable, unsubscribe_url: str, render: Callable[[str], tuple[str, str]]
+        self,
+        key: Hashable,
+        personal: dict[str, str],
+        render: Callable[[dict[str, str]], tuple[str, str]],
     ) -> tuple[str, str]:
-        """The text and HTML body for one person; ``render(link)`` renders both with
-        ``link`` as the unsubscribe link, once per ``key``."""
-        if key not in self._rendered:
-            self._rendered[key] = render(self.link if unsubscribe_url else "")
-        text, html = self._rendered[key]
-        return (
-            text.replace(self.link, unsubscribe_url),
-            html.replace(self.link, escape(unsubscribe_url)),
-        )
+        """The text and HTML body for one person; ``render(values)`` renders both with
+        a placeholder for each of the person's non-empty ``personal`` values, once per
+        ``key`` (and per which of them are empty)."""
+        names = sorted(personal)
+        full_key = (key, tuple((name, bool(personal[name])) for name in names))
+        if full_key not in self._rendered:
+            self._rendered[full_key] = render(
+                {name: self.placeholder(name) if personal[name] else "" for name in names}
+            )
+        text, html = self._rendered[full_key]
+        for name in names:
+            if personal[name]:
+                text = text.replace(self.placeholder(name), personal[name])
+                html = html.replace(self.placeholder(name), escape(personal[name]))
+        return text, html
 
 
 def build_email(
@@ -75,11 +90,14 @@ def build_email(
     template: str,
     context: dict[str, Any],
     unsubscribe_token: str | None = None,
+    personal: dict[str, str] | None = None,
     shared: tuple[SharedBodies, Hashable] | None = None,
 ) -> EmailMultiAlternatives:
-    """Render ``emails/<template>.txt`` and ``.html`` for one person. With ``shared``
-    (the batch's :class:`SharedBodies` and what makes this email the same for everyone,
-    such as the notification's text and link) the bodies are rendered once a language."""
+    """Render ``emails/<template>.txt`` and ``.html`` for one person. ``personal`` holds
+    context values (strings) that are this person's own, such as the link that opens
+    their notification. With ``shared`` (the batch's :class:`SharedBodies` and what makes
+    this email the same for everyone, such as the notification's text and where it
+    points) the bodies are rendered once a language and the personal values put in."""
     language = recipient.language or settings.LANGUAGE_CODE
     with translation.override(language):
         unsubscribe_url = (
@@ -94,11 +112,13 @@ def build_email(
             "portal_url": settings.PORTAL_BASE_URL,
         }
 
-        def render(link: str) -> tuple[str, str]:
+        personal_values = {**(personal or {}), "unsubscribe_url": unsubscribe_url}
+
+        def render(values: dict[str, str]) -> tuple[str, str]:
             bodies_context = {
                 **full_context,
                 "preferences_url": absolute_url(reverse("notifications:preferences")),
-                "unsubscribe_url": link,
+                **values,
             }
             return (
                 render_to_string(f"emails/{template}.txt", bodies_context),
@@ -106,10 +126,10 @@ def build_email(
             )
 
         if shared is None:
-            text, html = render(unsubscribe_url)
+            text, html = render(personal_values)
         else:
             bodies, key = shared
-            text, html = bodies.bodies((key, template, language), unsubscribe_url, render)
+            text, html = bodies.bodies((key, template, language), personal_values, render)
         headers: dict[str, str] = {}
         if unsubscribe_url:
             headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"

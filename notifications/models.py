@@ -62,7 +62,12 @@ class EmailState(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def visible_to(self, user: "User") -> "NotificationQuerySet":
+        """What the person sees on the portal (not the kinds they only want emailed)."""
         return self.filter(recipient=user, in_app=True)
+
+    def addressed_to(self, user: "User") -> "NotificationQuerySet":
+        """Everything told to the person, on the portal or only by email."""
+        return self.filter(recipient=user)
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)

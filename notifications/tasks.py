@@ -11,6 +11,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -64,14 +65,12 @@ def send_pending_emails(self: Task) -> int:
                 # A short subject per kind: the message itself is the email's body.
                 subject=kinds.get_kind(notification.kind).subject,
                 template="notification",
-                context={
-                    "notification": notification,
-                    "link": absolute_url(notification.url) if notification.url else "",
-                },
+                context={"notification": notification},
+                personal={"link": open_link(notification)},
                 unsubscribe_token=kinds.unsubscribe_token(
                     notification.recipient, notification.kind
                 ),
-                shared=(shared, (notification.kind, notification.message, notification.url)),
+                shared=(shared, (notification.kind, notification.message)),
             )
             mailer.send_messages([message])
             Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
@@ -88,6 +87,16 @@ def send_pending_emails(self: Task) -> int:
     finally:
         mailer.close()
     return sent
+
+
+def open_link(notification: Notification) -> str:
+    """The email's link for a notification that points somewhere: through the portal's
+    opener, so following it marks the notification read (after signing in, as its
+    recipient). The address names the notification's number only: no token, nothing
+    about the person, and not where it points."""
+    if not notification.url:
+        return ""
+    return absolute_url(reverse("notifications:open", args=[notification.pk]))
 
 
 def _claim_pending(size: int) -> list[Notification]:
@@ -191,7 +200,7 @@ def send_digest(self: Task, user_id: int) -> int:
         recipient=User.objects.get(pk=user_id),
         subject=gettext_lazy("Your daily overview"),
         template="digest",
-        context={"items": [(item, absolute_url(item.url) if item.url else "") for item in items]},
+        context={"items": [(item, open_link(item)) for item in items]},
         unsubscribe_kind=kinds.DIGEST,
     )
     return len(ids)

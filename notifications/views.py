@@ -50,9 +50,10 @@ def notification_mark_read(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def notification_open(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Follow a notification's link: it counts as read, and the person goes where it
-    points (only ever within the portal)."""
-    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    """Follow a notification's link, on the portal or in an email (also of a kind the
+    person only wants emailed): it counts as read, and the person goes where it points
+    (only ever within the portal). Someone else's notification is a 404."""
+    notification = get_object_or_404(Notification.objects.addressed_to(request.user), pk=pk)
     Notification.objects.filter(pk=notification.pk).mark_read()
     target = notification.url
     if not target or not url_has_allowed_host_and_scheme(

@@ -188,3 +188,117 @@ def test_confirming_elsewhere_says_plainly_to_sign_in(client):
     assert "Log in met dit adres en je wachtwoord" in page or any(
         "Log in met dit adres" in text for text in said
     )
+
+
+def _links(text: str) -> list[str]:
+    return re.findall(r"https?://[^\s\"'<>]+", text)
+
+
+def _email_to(mailoutbox, person):
+    (message,) = [m for m in mailoutbox if m.to == [person.email]]
+    return message
+
+
+def test_an_emails_link_marks_its_notification_read_and_names_nothing_personal(
+    client, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    resident = UserFactory(language="nl")
+    earlier = NotificationFactory(recipient=resident, url="/wijken/")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(
+            recipient=resident,
+            kind=actions.UPDATE,
+            message="Je initiatief is in behandeling",
+            dedupe_key="test:open",
+            url="/initiatieven/?na=1#reactie-3",
+        )
+    opener = settings.PORTAL_BASE_URL + reverse("notifications:open", args=[notification.pk])
+    message = _email_to(mailoutbox, resident)
+    html = message.alternatives[0].content
+    assert opener in _links(message.body)
+    assert f'href="{opener}"' in html
+    for text in (message.body, html):
+        assert "/initiatieven/" not in text  # only the opener, which needs the recipient
+        for link in _links(text):
+            assert resident.email not in link
+            assert "@" not in link.replace("%40", "@")
+    # Following it, as the person signs in on the way, marks it read and arrives.
+    response = client.get(opener)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    notification.refresh_from_db()
+    assert not notification.is_read  # a stranger with the link reads nothing
+    client.force_login(resident)
+    response = client.get(opener)
+    assert response["Location"] == "/initiatieven/?na=1#reactie-3"
+    notification.refresh_from_db()
+    earlier.refresh_from_db()
+    assert notification.is_read
+    assert not earlier.is_read
+
+
+def test_a_mailings_emails_each_open_their_own_notification(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    people = [UserFactory(language=language) for language in ("nl", "nl", "en")]
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in people:
+            notify(
+                recipient=person,
+                kind=actions.UPDATE,
+                message="Het wijkfeest gaat door",
+                dedupe_key="test:feest",
+                url="/wijken/",
+            )
+    for person in people:
+        notification = Notification.objects.get(recipient=person)
+        opener = reverse("notifications:open", args=[notification.pk])
+        message = _email_to(mailoutbox, person)
+        assert [link for link in _links(message.body) if "/openen/" in link] == [
+            f"http://testserver{opener}"
+        ]
+        assert f'href="http://testserver{opener}"' in message.alternatives[0].content
+
+
+def test_a_digests_links_each_mark_their_own_notification_read(client, mailoutbox):
+    from notifications.models import EmailFrequency, EmailState, NotificationPreference
+    from notifications.tasks import send_digest
+
+    resident = UserFactory(language="nl")
+    NotificationPreference.objects.create(
+        user=resident, kind="announcement", email=EmailFrequency.DAILY
+    )
+    first, second = (
+        NotificationFactory(recipient=resident, url=url, email_state=EmailState.IN_DIGEST)
+        for url in ("/wijken/", "/initiatieven/")
+    )
+    without_link = NotificationFactory(recipient=resident, url="", email_state=EmailState.IN_DIGEST)
+    assert send_digest(resident.pk) == 3
+    message = _email_to(mailoutbox, resident)
+    openers = [reverse("notifications:open", args=[item.pk]) for item in (first, second)]
+    assert [link for link in _links(message.body) if "/openen/" in link] == [
+        f"http://testserver{opener}" for opener in openers
+    ]
+    assert without_link.message in message.body
+    html = message.alternatives[0].content
+    assert all(f'href="http://testserver{opener}"' in html for opener in openers)
+    assert "testserver/wijken/" not in message.body + html
+    client.force_login(resident)
+    assert client.get(openers[1])["Location"] == "/initiatieven/"
+    assert [
+        Notification.objects.get(pk=item.pk).is_read for item in (first, second, without_link)
+    ] == [False, True, False]
+
+
+def test_the_link_of_a_kind_only_emailed_opens_too_and_is_the_recipients_alone(client):
+    emailed_only = NotificationFactory(url="/wijken/", in_app=False)
+    client.force_login(emailed_only.recipient)
+    assert (
+        client.get(reverse("notifications:list")).content.decode().count(emailed_only.message) == 0
+    )
+    response = client.get(reverse("notifications:open", args=[emailed_only.pk]))
+    assert response["Location"] == "/wijken/"
+    emailed_only.refresh_from_db()
+    assert emailed_only.is_read
+    someone_elses = NotificationFactory(url="/wijken/", in_app=False)
+    assert client.get(reverse("notifications:open", args=[someone_elses.pk])).status_code == 404

@@ -35,7 +35,8 @@ def test_immediate_notification_is_emailed_once_with_html_text_and_unsubscribe(
     assert "De wijkschouw is verplaatst" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert "http://testserver/wijken/" in html
+    opener = reverse("notifications:open", args=[notification.pk])
+    assert f'href="http://testserver{opener}"' in html
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["List-Unsubscribe"].startswith("<http://testserver/uitschrijven/")
     notification.refresh_from_db()
