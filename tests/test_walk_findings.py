@@ -4,6 +4,7 @@ each finding that a page's words or markup can show, read back from the page in 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,3 +87,43 @@ def test_a_late_answer_is_not_promised_in_the_future(client):
     page = dutch(client, initiative.get_absolute_url())
     assert "Het antwoord komt uiterlijk" not in page
     assert "Het antwoord had er uiterlijk" in page
+
+
+def test_council_questions_decisions_and_teams_show_their_facts_as_a_data_list(client):
+    from participation.tests.factories import DecisionFactory, TaskTeamFactory
+
+    for thing in (DecisionFactory(), TaskTeamFactory()):
+        assert '<dl class="utrecht-data-list portal-facts">' in dutch(
+            client, thing.get_absolute_url()
+        )
+    template = (
+        settings.BASE_DIR / "templates" / "participation" / "council_detail.html"
+    ).read_text()
+    assert '<dl class="utrecht-data-list portal-facts">' in template
+
+
+def test_the_error_summary_puts_no_colon_after_a_question_mark():
+    from django import forms
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    class Question(forms.Form):
+        mark = forms.IntegerField(label="Welk cijfer geef je het groen in je buurt?")
+        name = forms.CharField(label="Naam")
+
+    form = Question(data={})
+    with translation.override("nl"):
+        html = render_to_string("forms/error_summary.html", {"form": form})
+    assert "buurt?:" not in html
+    assert "buurt? \u2013 " in html
+    assert "Naam: " in html
+
+
+def test_a_back_office_add_page_title_begins_with_a_capital(client):
+    from accounts.tests.factories import StaffFactory, sign_in_staff
+
+    superuser = StaffFactory(is_superuser=True, language="nl")
+    sign_in_staff(client, superuser)
+    page = dutch(client, reverse("admin:participation_decision_add"))
+    assert "<h1>Besluit toevoegen</h1>" in page
+    assert "<title>Besluit toevoegen |" in page
