@@ -3,8 +3,12 @@ from typing import Any
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
+from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,8 +23,21 @@ class AccountsConfig(AppConfig):
         from accounts import backends, names
 
         post_migrate.connect(_create_roles, sender=self)
+        user_logged_in.connect(_speak_the_accounts_language, dispatch_uid="accounts_language")
         backends.connect_signals()
         names.in_the_readers_language()
+
+
+def _speak_the_accounts_language(request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Signed in, the portal speaks the account's language (the one its emails are
+    written in): from this response on, and remembered in the language cookie, which
+    common.middleware.PortalLanguageMiddleware sets from ``portal_language_chosen``."""
+    language = getattr(user, "language", "")
+    if request is None or language not in dict(settings.LANGUAGES):
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    request.portal_language_chosen = language  # type: ignore[attr-defined]
 
 
 def _create_roles(apps: Apps = global_apps, **kwargs: Any) -> None:

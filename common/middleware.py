@@ -8,7 +8,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class PortalLanguageMiddleware:
-    """Dutch unless the visitor chose otherwise with the language switch.
+    """Dutch unless the visitor chose otherwise with the language switch, or signed in to
+    an account in another language (a request that signs someone in names it in
+    ``request.portal_language_chosen``; the cookie then remembers it).
 
     Django's LocaleMiddleware would follow the browser's Accept-Language header; a Dutch
     municipality's portal speaks Dutch by default and English only on request."""
@@ -25,6 +27,19 @@ class PortalLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        chosen_now = getattr(request, "portal_language_chosen", None)
+        if chosen_now in self.supported and chosen_now != chosen:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                chosen_now,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+            language = chosen_now
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         translation.deactivate()

@@ -127,3 +127,16 @@ def test_a_back_office_add_page_title_begins_with_a_capital(client):
     page = dutch(client, reverse("admin:participation_decision_add"))
     assert "<h1>Besluit toevoegen</h1>" in page
     assert "<title>Besluit toevoegen |" in page
+
+
+def test_signing_in_speaks_the_accounts_language_as_its_emails_do(client):
+    from accounts.tests.factories import PASSWORD
+
+    english = UserFactory(language="en")
+    response = client.post(
+        reverse("account_login"), {"login": english.email, "password": PASSWORD}, follow=True
+    )
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert response.content.decode().count('lang="en"') >= 1
+    page = client.get(reverse("overview:my_page"))
+    assert '<html lang="en"' in page.content.decode()
