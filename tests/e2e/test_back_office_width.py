@@ -185,3 +185,114 @@ def test_long_choices_and_reasons_stay_inside_the_form_at_1280_by_800(browser, l
         assert seen["pageWidth"] <= WIDTH, (action, seen)
         assert not seen["outside"], (action, seen["outside"])
     context.close()
+
+
+# Long words as people and registers write them: a supplier's legal name, a CPV label, a
+# neighbourhood, a title, a reason of several sentences.
+LONG = (
+    "Coöperatieve Vereniging Wijkveiligheidsverbeteringsprogrammacoördinatie Eemdal-Zuid "
+    "en Omstreken U.A., herinrichting en vergroening van het Bongerdpark met "
+    "speelvoorzieningen, bankjes en een ontmoetingsplek voor jong en oud. "
+)
+_SKIP_FIELDS = {"key", "token", "hash", "code", "slug", "kind", "status", "url", "language"}
+_SKIP_FIELDS |= {"extension", "type", "ip", "email", "password", "secret", "kvk", "vat"}
+
+
+def lengthen_what_people_wrote() -> None:
+    """Every name, title, label (CPV codes' too) and free text of ours as long as its
+    field allows (unique per row), so every select, autocomplete and textarea meets its
+    longest choice."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models.functions import Cast, Concat
+
+    ours = {"accounts", "notifications", "privacy", "overview", "neighbourhoods"}
+    ours |= {"initiatives", "surveys", "procurement", "participation"}
+    for model in apps.get_models():
+        if model._meta.app_label not in ours or model._meta.proxy:
+            continue
+        values = {}
+        for field in model._meta.concrete_fields:
+            if type(field) not in (models.CharField, models.TextField) or field.choices:
+                continue
+            if _SKIP_FIELDS & set(field.name.split("_")) or (field.max_length or 100) < 20:
+                continue
+            text = LONG * 4 if field.max_length is None else LONG[: field.max_length - 8]
+            values[field.name] = Concat(
+                models.Value(text), Cast("pk", models.CharField()), output_field=field
+            )
+        if values:
+            model._default_manager.update(**values)
+
+
+CONTROLS_OUTSIDE = """() => {
+  const width = window.innerWidth;
+  const content = document.querySelector('#content').getBoundingClientRect();
+  const outside = [];
+  const controls = document.querySelectorAll(
+    '#content input:not([type=hidden]):not([type=checkbox]):not([type=radio]), '
+    + '#content select, #content textarea, #content .select2-container, '
+    + '#content .selector'
+  );
+  for (const control of controls) {
+    const box = control.getBoundingClientRect();
+    if (box.width === 0 || control.closest('.empty-form')) continue;  // not shown
+    const name = control.name || control.id || control.className;
+    const row = control.closest('.form-row, td, .actions') || document.querySelector('#content');
+    const room = row.getBoundingClientRect();
+    if (box.right > width || box.right > room.right + 1 || box.right > content.right + 1) {
+      const right = Math.round(box.right);
+      outside.push(`${name}: ends at ${right}px, row at ${Math.round(room.right)}px`);
+    }
+    if (control.tagName === 'TEXTAREA' && !control.closest('td') && box.width < 300) {
+      outside.push(`${name}: a textarea only ${Math.round(box.width)}px wide`);
+    }
+  }
+  return {pageWidth: document.documentElement.scrollWidth, outside};
+}"""
+
+
+def forms_for(user: User) -> list[str]:
+    """The add page and the change page (of the first record it sees) of every kind this
+    colleague may add or open in the back office."""
+    request = RequestFactory().get("/")
+    request.user = user
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        if model_admin.has_add_permission(request):
+            urls.append(reverse(f"{name}_add"))
+        if model_admin.has_view_or_change_permission(request):
+            first = model_admin.get_queryset(request).order_by("pk").first()
+            if first is not None:
+                urls.append(reverse(f"{name}_change", args=[first.pk]))
+    return urls
+
+
+def test_every_form_of_every_role_keeps_long_values_inside_1280_by_800(browser, live_server):
+    """Every add and change page a role may open, with the longest names, choices and
+    reasons: no control reaches past its row or the window, and a textarea is wide
+    enough to write in."""
+    call_command("seed_demo", "--allow-production", "--quiet-logins")
+    lengthen_what_people_wrote()
+    problems: list[str] = []
+    opened = 0
+    for local in COLLEAGUES:
+        user = User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+        page = context.new_page()
+        sign_in_colleague(page, live_server, user)
+        for url in forms_for(user):
+            response = page.goto(live_server.url + url)
+            assert response is not None, (local, url)
+            if response.status != 200:
+                problems.append(f"{local} {url}: status {response.status}")
+                continue
+            opened += 1
+            seen = page.evaluate(CONTROLS_OUTSIDE)
+            if seen["pageWidth"] > WIDTH:
+                problems.append(f"{local} {url}: the page is {seen['pageWidth']}px wide")
+            problems.extend(f"{local} {url}: {where}" for where in seen["outside"])
+        context.close()
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    assert opened > 80, opened
