@@ -354,7 +354,7 @@ class ModerationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
-            return queryset.filter(pk__in=Comment.objects.awaiting_moderation().values("pk"))
+            return queryset.awaiting_moderation()
         if self.value() == "hidden":
             return queryset.filter(hidden_at__isnull=False)
         return queryset

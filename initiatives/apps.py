@@ -78,7 +78,7 @@ class InitiativesConfig(AppConfig):
                 "initiatives.view_initiative",
                 "initiatives_initiative",
                 {"deadline": "overdue"},
-                lambda: Initiative.objects.overdue().count(),
+                lambda rows: rows.overdue().count(),
             )
         )
         attention.register_queue(
@@ -87,7 +87,7 @@ class InitiativesConfig(AppConfig):
                 "initiatives.view_comment",
                 "initiatives_comment",
                 {"moderation": "waiting"},
-                lambda: Comment.objects.awaiting_moderation().count(),
+                lambda rows: rows.awaiting_moderation().count(),
             )
         )
         monitor.register_counts(

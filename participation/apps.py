@@ -29,7 +29,7 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from common import public_cache, search
+        from common import attention, public_cache, search
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
@@ -49,6 +49,15 @@ class ParticipationConfig(AppConfig):
         from surveys.indicators import register_count
 
         public_cache.register_public_app(self.label)
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Council questions waiting for the researchers"),
+                "participation.view_councilquestion",
+                "participation_councilquestion",
+                {"waiting": "researchers"},
+                lambda rows: rows.waiting_for_researchers().count(),
+            )
+        )
         register_area_model(Process, "neighbourhoods")
         register_area_model(Phase, "process__neighbourhoods")
         register_area_model(Stakeholder, "process__neighbourhoods")

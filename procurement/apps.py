@@ -67,7 +67,7 @@ class ProcurementConfig(AppConfig):
                 "procurement.view_supplier",
                 "procurement_supplier",
                 {"status__exact": Supplier.Status.PENDING},
-                lambda: Supplier.objects.filter(status=Supplier.Status.PENDING).count(),
+                lambda rows: rows.filter(status=Supplier.Status.PENDING).count(),
             )
         )
         post_migrate.connect(_create_defaults, sender=self)
