@@ -31,7 +31,7 @@ class ParticipationConfig(AppConfig):
 
         from common import attention, public_cache, search
         from neighbourhoods.areas import register_area_model
-        from notifications.kinds import register_kind
+        from notifications.kinds import is_staff, register_kind
         from notifications.models import EmailFrequency
         from participation import actions
         from participation.models import (
@@ -88,6 +88,7 @@ class ParticipationConfig(AppConfig):
             actions.COUNCIL,
             _("Your questions to the resident panel (council)"),
             subject=_("About your question to the resident panel"),
+            audience=CouncilQuestion.may_be_asked_by,
         )
         register_kind(
             actions.DECISIONS,
@@ -99,6 +100,7 @@ class ParticipationConfig(AppConfig):
             actions.STAFF,
             _("Applications and council questions to handle (staff)"),
             subject=_("Applications and questions to handle"),
+            audience=is_staff,
         )
         on_results_published(actions.answer_from_results)
         register_count(
