@@ -69,6 +69,13 @@ def kinds_for(user: User) -> list[NotificationKind]:
     return [kind for kind in kinds() if kind.reaches(user)]
 
 
+def kind_label(key: str) -> str:
+    """A kind's name in the reader's language; the key itself for a kind no app
+    registers any more."""
+    kind = _KINDS.get(key)
+    return str(kind.label) if kind else key
+
+
 def is_staff(user: User) -> bool:
     """The audience of the kinds only colleagues of the municipality receive."""
     return bool(user.is_staff)
