@@ -38,11 +38,6 @@ def test_an_initiative_nobody_handles_says_so_in_the_column_and_the_filter(clien
     assert "-" not in choices
 
 
-def test_an_add_page_starts_with_a_capital(client, superuser):
-    html = client.get(reverse("admin:participation_decision_add")).content.decode()
-    assert "<h1>Besluit toevoegen</h1>" in html
-
-
 def test_the_audit_log_stores_no_english_word_and_filters_only_what_occurs(client, superuser):
     client.get(reverse("admin:accounts_user_changelist"))
     listed = AuditEntry.objects.get(action=AuditEntry.Action.LISTED)
