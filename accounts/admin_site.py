@@ -13,6 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -54,8 +55,22 @@ class PortalAdminSite(admin.AdminSite):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> TemplateResponse:
         return super().index(
-            request, {**(extra_context or {}), "attention": queues_for(request.user)}
+            request,
+            {
+                **(extra_context or {}),
+                "attention": queues_for(
+                    request.user, lambda admin_name: self._visible_rows(request, admin_name)
+                ),
+            },
         )
+
+    def _visible_rows(self, request: HttpRequest, admin_name: str) -> models.QuerySet[Any]:
+        """The rows the admin list ``admin_name`` (``app_model``) shows this person before
+        any filter: its ModelAdmin's scoped queryset (an area manager's own areas)."""
+        for model, model_admin in self._registry.items():
+            if f"{model._meta.app_label}_{model._meta.model_name}" == admin_name:
+                return model_admin.get_queryset(request)
+        raise LookupError(f"No admin list {admin_name}")
 
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)

@@ -1,7 +1,9 @@
 """Names the back office shows that Django stores or builds in English: the roles (auth
 groups, named by their English key), the permissions (their names are written to the
 database once, in English) and the tables that link two others (``Decision-neighbourhood
-relationship``). Each is shown in the reader's language instead; nothing stored changes."""
+relationship``). Each is shown in the reader's language instead; nothing stored changes.
+The libraries' apps get names of their own, so the back office does not show allauth's
+"Accounts" above ours, nor an English "MFA"."""
 
 from typing import Any
 
@@ -49,6 +51,17 @@ def in_the_readers_language() -> None:
     """Called once from ``AccountsConfig.ready``."""
     Group.__str__ = role_name  # type: ignore[method-assign, assignment]
     Permission.__str__ = permission_name  # type: ignore[method-assign, assignment]
+    _LIBRARY_NAMES = {
+        "account": gettext_lazy("Email addresses and sign-in"),
+        "mfa": gettext_lazy("Two-step verification"),
+    }
+    for label, name in _LIBRARY_NAMES.items():
+        if apps.is_installed(f"allauth.{label}"):
+            apps.get_app_config(label).verbose_name = name
+    if apps.is_installed("allauth.mfa"):
+        authenticator = apps.get_model("mfa", "Authenticator")._meta
+        authenticator.verbose_name = gettext_lazy("sign-in code app")
+        authenticator.verbose_name_plural = gettext_lazy("sign-in code apps")
     for model in apps.get_models():
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through

@@ -49,6 +49,18 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+NOT_ASSIGNED = _("not assigned yet")
+
+
+class AssigneeFilter(admin.RelatedOnlyFieldListFilter):
+    """The colleagues who handle initiatives; the empty choice says what it means
+    instead of a bare "-"."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.empty_value_display = NOT_ASSIGNED
+
+
 class InitiativeAdminForm(WorkflowAdminForm):
     """The change page carries the workflow: the next status and its public message."""
 
@@ -116,14 +128,14 @@ class InitiativeAdmin(AreaScopedAdmin):
         "answer_due",
         "deadline",
         "supporters",
-        "assignee",
+        "handler",
     ]
     list_filter = [
         "status",
         DeadlineFilter,
         "neighbourhood",
         "theme",
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("assignee", AssigneeFilter),
     ]
     list_select_related = ["neighbourhood", "theme", "assignee"]
     search_fields = ["title", "summary"]
@@ -199,6 +211,10 @@ class InitiativeAdmin(AreaScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("assignee"), ordering="assignee", empty_value=NOT_ASSIGNED)
+    def handler(self, obj: Initiative) -> User | None:
+        return obj.assignee
 
     @admin.display(description=_("initiative"), ordering="title")
     def title_and_area(self, obj: Initiative) -> str:
@@ -354,7 +370,7 @@ class ModerationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
-            return queryset.filter(pk__in=Comment.objects.awaiting_moderation().values("pk"))
+            return queryset.awaiting_moderation()
         if self.value() == "hidden":
             return queryset.filter(hidden_at__isnull=False)
         return queryset

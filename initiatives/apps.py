@@ -54,7 +54,7 @@ class InitiativesConfig(AppConfig):
         from neighbourhoods import monitor
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.sections import register_section
-        from notifications.kinds import register_kind
+        from notifications.kinds import is_staff, register_kind
         from notifications.models import EmailFrequency
         from privacy.registry import ErasureOption, register_erasure_option
 
@@ -78,7 +78,7 @@ class InitiativesConfig(AppConfig):
                 "initiatives.view_initiative",
                 "initiatives_initiative",
                 {"deadline": "overdue"},
-                lambda: Initiative.objects.overdue().count(),
+                lambda rows: rows.overdue().count(),
             )
         )
         attention.register_queue(
@@ -87,7 +87,7 @@ class InitiativesConfig(AppConfig):
                 "initiatives.view_comment",
                 "initiatives_comment",
                 {"moderation": "waiting"},
-                lambda: Comment.objects.awaiting_moderation().count(),
+                lambda rows: rows.awaiting_moderation().count(),
             )
         )
         monitor.register_counts(
@@ -137,12 +137,16 @@ class InitiativesConfig(AppConfig):
             actions.HIDDEN, _("Moderation of your comments"), subject=_("Your comment was hidden")
         )
         register_kind(
-            actions.STAFF, _("Initiatives to handle (staff)"), subject=_("An initiative to handle")
+            actions.STAFF,
+            _("Initiatives to handle (staff)"),
+            subject=_("An initiative to handle"),
+            audience=is_staff,
         )
         register_kind(
             actions.MODERATION,
             _("Comments waiting for moderation (staff)"),
             subject=_("Comments waiting for moderation"),
+            audience=is_staff,
         )
 
 

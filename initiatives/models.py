@@ -658,7 +658,12 @@ class Follow(_ResidentOnInitiative):
 
 class CommentQuerySet(models.QuerySet["Comment"]):
     def awaiting_moderation(self) -> "CommentQuerySet":
-        return self.filter(hidden_at__isnull=True, reports__resolved_at__isnull=True).distinct()
+        """Visible comments with at least one report nobody has handled yet (a comment
+        without any report is not waiting for a moderator)."""
+        open_reports = CommentReport.objects.filter(
+            comment=OuterRef("pk"), resolved_at__isnull=True
+        )
+        return self.filter(Exists(open_reports), hidden_at__isnull=True)
 
 
 class Comment(models.Model):

@@ -80,7 +80,7 @@ class NeighbourhoodsConfig(AppConfig):
                 "neighbourhoods.view_agendaitem",
                 "neighbourhoods_agendaitem",
                 {"status__exact": AgendaStatus.PROPOSED, "area": "all"},
-                lambda: AgendaItem.objects.filter(status=AgendaStatus.PROPOSED).count(),
+                lambda rows: rows.filter(status=AgendaStatus.PROPOSED).count(),
             )
         )
         post_migrate.connect(_create_defaults, sender=self)

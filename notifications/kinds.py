@@ -6,6 +6,7 @@ for a kind decides whether it shows on the portal and whether it is emailed at o
 the daily digest, or not at all.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core import signing
@@ -22,13 +23,19 @@ _UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"  # unchanged: links alrea
 class NotificationKind:
     """One kind of message the portal sends: its name on the settings page, the short
     subject of its emails (never the message itself, which may be long), and whether it
-    is emailed at once, in the daily digest or not at all by default."""
+    is emailed at once, in the daily digest or not at all by default. ``audience`` says
+    who can ever receive it (staff, council members, a supplier's team); ``None`` is
+    everyone with an account. Only those are offered the kind in their settings."""
 
     key: str
     label: str | Promise
     default_email: str = EmailFrequency.IMMEDIATELY
     default_in_app: bool = True
     subject: str | Promise = ""
+    audience: Callable[[User], bool] | None = None
+
+    def reaches(self, user: User) -> bool:
+        return self.audience is None or self.audience(user)
 
 
 _KINDS: dict[str, NotificationKind] = {}
@@ -41,10 +48,11 @@ def register_kind(
     default_email: str = EmailFrequency.IMMEDIATELY,
     default_in_app: bool = True,
     subject: str | Promise = "",
+    audience: Callable[[User], bool] | None = None,
 ) -> NotificationKind:
     """``subject`` is the short subject of this kind's emails (translated when sent);
-    without one the kind's label is the subject."""
-    kind = NotificationKind(key, label, default_email, default_in_app, subject or label)
+    without one the kind's label is the subject. ``audience`` (see NotificationKind)."""
+    kind = NotificationKind(key, label, default_email, default_in_app, subject or label, audience)
     existing = _KINDS.get(key)
     if existing is not None and existing != kind:
         raise ValueError(f"Notification kind {key!r} is registered twice, differently.")
@@ -54,6 +62,23 @@ def register_kind(
 
 def kinds() -> list[NotificationKind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.key)
+
+
+def kinds_for(user: User) -> list[NotificationKind]:
+    """The kinds this person can ever receive: what their settings page offers."""
+    return [kind for kind in kinds() if kind.reaches(user)]
+
+
+def kind_label(key: str) -> str:
+    """A kind's name in the reader's language; the key itself for a kind no app
+    registers any more."""
+    kind = _KINDS.get(key)
+    return str(kind.label) if kind else key
+
+
+def is_staff(user: User) -> bool:
+    """The audience of the kinds only colleagues of the municipality receive."""
+    return bool(user.is_staff)
 
 
 def get_kind(key: str) -> NotificationKind:

@@ -84,7 +84,7 @@ def notification_mark_all_read(request: SignedInRequest) -> HttpResponse:
 def notification_preferences(request: SignedInRequest) -> HttpResponse:
     form = NotificationPreferencesForm(
         request.POST if request.method == "POST" else None,
-        kinds=kinds.kinds(),
+        kinds=kinds.kinds_for(request.user),
         preferences=kinds.preferences_of(request.user),
     )
     if request.method == "POST" and form.is_valid():

@@ -197,10 +197,25 @@ class PollForm(forms.Form):
     )
 
 
+class WaitingForResearchersFilter(admin.SimpleListFilter):
+    """The researchers' queue: questions to review, and accepted ones without a poll."""
+
+    title = _("waiting")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("researchers", _("For the researchers"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "researchers":
+            return queryset.waiting_for_researchers()
+        return queryset
+
+
 @admin.register(CouncilQuestion)
 class CouncilQuestionAdmin(AuditedAdmin):
     list_display = ["question_short", "asked_by", "status", "created_at", "poll"]
-    list_filter = ["status"]
+    list_filter = [WaitingForResearchersFilter, "status"]
     list_select_related = ["asked_by", "survey"]
     search_fields = ["question"]
     readonly_fields = [

@@ -29,9 +29,9 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from common import public_cache, search
+        from common import attention, public_cache, search
         from neighbourhoods.areas import register_area_model
-        from notifications.kinds import register_kind
+        from notifications.kinds import is_staff, register_kind
         from notifications.models import EmailFrequency
         from participation import actions
         from participation.models import (
@@ -49,6 +49,15 @@ class ParticipationConfig(AppConfig):
         from surveys.indicators import register_count
 
         public_cache.register_public_app(self.label)
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Council questions waiting for the researchers"),
+                "participation.view_councilquestion",
+                "participation_councilquestion",
+                {"waiting": "researchers"},
+                lambda rows: rows.waiting_for_researchers().count(),
+            )
+        )
         register_area_model(Process, "neighbourhoods")
         register_area_model(Phase, "process__neighbourhoods")
         register_area_model(Stakeholder, "process__neighbourhoods")
@@ -79,6 +88,7 @@ class ParticipationConfig(AppConfig):
             actions.COUNCIL,
             _("Your questions to the resident panel (council)"),
             subject=_("About your question to the resident panel"),
+            audience=CouncilQuestion.may_be_asked_by,
         )
         register_kind(
             actions.DECISIONS,
@@ -90,6 +100,7 @@ class ParticipationConfig(AppConfig):
             actions.STAFF,
             _("Applications and council questions to handle (staff)"),
             subject=_("Applications and questions to handle"),
+            audience=is_staff,
         )
         on_results_published(actions.answer_from_results)
         register_count(

@@ -397,6 +397,14 @@ class CouncilQuestionQuerySet(models.QuerySet["CouncilQuestion"]):
     def published(self) -> "CouncilQuestionQuerySet":
         return self.filter(status=CouncilQuestion.Status.ANSWERED)
 
+    def waiting_for_researchers(self) -> "CouncilQuestionQuerySet":
+        """Questions the researchers must act on: submitted (or revised) ones to review,
+        and accepted ones that are not a panel poll yet."""
+        return self.filter(
+            Q(status=CouncilQuestion.Status.SUBMITTED)
+            | Q(status=CouncilQuestion.Status.ACCEPTED, survey__isnull=True)
+        )
+
     def per_year(self) -> dict[int, int]:
         """For the indicator page: how often the council asked the panel a question."""
         rows = (

@@ -272,7 +272,13 @@ class AuditEntryAdmin(AuditEntryAdminBase):
 
     list_display = ("when", *_AUDIT_COLUMNS[1:])
     when = short_date("created_at", _("when"), with_time=True)
-    list_filter = ["action", "outcome", "target_type", "created_at"]
+    # Only the kinds of data that occur in the log, not every table of the portal.
+    list_filter = [
+        "action",
+        "outcome",
+        ("target_type", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
     list_select_related = ["target_type"]
     search_fields = ["actor_label", "target_id", "summary"]
     date_hierarchy = "created_at"

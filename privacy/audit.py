@@ -161,7 +161,8 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             )
         response = super().changelist_view(request, extra_context)
         if self.audit_list and request.method == "GET" and response.status_code == 200:
-            record_list(actor=acting_staff(request), model=self.model, summary="list")
+            # The action ("opened a list of people") says it all: no summary to translate.
+            record_list(actor=acting_staff(request), model=self.model)
         return response
 
     def declared_actions(self) -> set[str]:

@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import Q
 
 from accounts.models import User
+from notifications.kinds import kind_label
 from notifications.models import Notification, NotificationPreference
 from privacy.models import AuditEntry, ErasureRequest
 from privacy.registry import PersonalData
@@ -60,12 +61,14 @@ PERSONAL_DATA = [
             "in_app",
             "email_state",
         ),
+        labels={"kind": kind_label},
     ),
     PersonalData(
         model="notifications.NotificationPreference",
         rows=lambda user: NotificationPreference.objects.filter(user=user),
         exported=("kind", "email", "in_app"),
         not_personal=("id", "user"),
+        labels={"kind": kind_label},
     ),
     # Staff: their own work in the back office.
     PersonalData(

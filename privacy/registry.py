@@ -42,7 +42,9 @@ class PersonalData:
     ``exported`` (copied into the person's export), ``withheld`` (a secret such as a
     password hash, with the reason) or ``not_personal`` (keys and public facts).
     ``erase`` runs before the account itself is deleted; when it is None, the foreign
-    key's own ``on_delete`` (cascade or set null) does the work.
+    key's own ``on_delete`` (cascade or set null) does the work. ``labels`` names, for a
+    column that stores a key without Django choices (a notification's kind), how the
+    person reads it: the export shows the label, as it does for a field with choices.
     """
 
     model: str
@@ -51,6 +53,7 @@ class PersonalData:
     not_personal: tuple[str, ...] = ()
     withheld: dict[str, str] = field(default_factory=dict)
     erase: Callable[[User], None] | None = None
+    labels: dict[str, Callable[[Any], str]] = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -91,11 +94,12 @@ def erasure_options() -> list[ErasureOption]:
     return list(_ERASURE_OPTIONS.values())
 
 
-def _plain(value: object) -> object:
+def _plain(value: object, *, for_reading: bool = False) -> object:
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
+        # The page formats a moment in the reader's language and time zone.
+        return value if for_reading else value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if hasattr(value, "name") and hasattr(value, "storage"):  # a stored file
@@ -103,16 +107,20 @@ def _plain(value: object) -> object:
     return value
 
 
-def _row(instance: models.Model, names: Iterable[str]) -> dict[str, object]:
+def _row(
+    instance: models.Model, entry: PersonalData, *, for_reading: bool = False
+) -> dict[str, object]:
     row: dict[str, object] = {}
-    for name in names:
+    for name in entry.exported:
         model_field = instance._meta.get_field(name)
         if model_field.many_to_many:
             row[name] = [str(related) for related in getattr(instance, name).all()]
         elif getattr(model_field, "choices", None):
             row[name] = getattr(instance, f"get_{name}_display")()
+        elif name in entry.labels:
+            row[name] = str(entry.labels[name](getattr(instance, name)))
         else:
-            row[name] = _plain(getattr(instance, name))
+            row[name] = _plain(getattr(instance, name), for_reading=for_reading)
     return row
 
 
@@ -123,8 +131,10 @@ def _column_name(field: Any) -> str:
     return str(name) if isinstance(name, Promise) else gettext(str(name))
 
 
-def export_personal_data(user: User) -> dict[str, Any]:
-    """Everything the portal stores about this person, as plain JSON-ready data."""
+def export_personal_data(user: User, *, for_reading: bool = False) -> dict[str, Any]:
+    """Everything the portal stores about this person, as plain JSON-ready data; for
+    the page (``for_reading``) moments stay dates and times, to show in the reader's
+    language and time zone."""
     sections = []
     for entry in registry():
         model = entry.model_class
@@ -136,7 +146,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
         queryset = entry.rows(user).order_by("pk")
         if related:
             queryset = queryset.select_related(*related)
-        rows = [_row(instance, entry.exported) for instance in queryset]
+        rows = [_row(instance, entry, for_reading=for_reading) for instance in queryset]
         if rows:
             sections.append(
                 {

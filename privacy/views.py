@@ -20,7 +20,9 @@ from privacy.forms import DeleteAccountForm
 def my_data(request: SignedInRequest) -> HttpResponse:
     """The readable version of the export: every table we keep something of yours in."""
     return render(
-        request, "privacy/my_data.html", {"export": registry.export_personal_data(request.user)}
+        request,
+        "privacy/my_data.html",
+        {"export": registry.export_personal_data(request.user, for_reading=True)},
     )
 
 

@@ -2,6 +2,7 @@
 changes and who hears of them, the invitation list of a private procedure."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -208,10 +209,19 @@ def _status_message(supplier: Supplier, status: str) -> str:
 
 
 @transaction.atomic
-def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> int:
+@dataclass(frozen=True)
+class SupplierStatusChange:
+    """How many suppliers changed status, and how many of those had no one in their
+    team to tell (a supplier registered by the municipality itself)."""
+
+    changed: int
+    without_team: int = 0
+
+
+def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> SupplierStatusChange:
     """A procurement officer verifies or suspends suppliers; each changed supplier's team
     is told. Suppliers that already have the status are left alone (and not told
-    again). Returns how many changed."""
+    again)."""
     if status not in {Supplier.Status.VERIFIED, Supplier.Status.SUSPENDED}:
         raise ValueError(status)
     changing = list(
@@ -220,19 +230,22 @@ def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> int:
         .select_for_update()
     )
     if not changing:
-        return 0
+        return SupplierStatusChange(0)
     now = timezone.now()
     fields: dict[str, object] = {"status": status}
     if status == Supplier.Status.VERIFIED:
         fields["verified_at"] = now
     Supplier.objects.filter(pk__in=[supplier.pk for supplier in changing]).update(**fields)
+    without_team = 0
     for supplier in changing:
+        team = supplier.team_members()
+        without_team += not team
         notify_each(
-            supplier.team_members(),
+            team,
             kind=SUPPLIER_STATUS,
             dedupe_key=f"supplier:{supplier.pk}:{status}:{now:%Y%m%d%H%M%S%f}",
             message=partial(_status_message, supplier, status),
             url="/inkoop/leverancier/",
             subject=supplier,
         )
-    return len(changing)
+    return SupplierStatusChange(len(changing), without_team)

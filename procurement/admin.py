@@ -21,6 +21,7 @@ from common.spreadsheet import spreadsheet_safe_xlsx
 from common.validators import validate_plain_text
 from privacy.audit import AuditedAdmin
 from procurement import actions
+from procurement.actions import SupplierStatusChange
 from procurement.forms import SupplierSearchForm
 from procurement.models import (
     MAX_SHORTLIST,
@@ -160,29 +161,56 @@ class SupplierAdmin(AuditedAdmin):
     @admin.action(description=_("Verify"), permissions=["change"])
     def verify(self, request, queryset) -> None:
         """Verify the chosen suppliers; their teams are told."""
-        count = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.VERIFIED)
+        change = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.VERIFIED)
+        if change.without_team:
+            done = ngettext(
+                "%(count)d supplier verified.", "%(count)d suppliers verified.", change.changed
+            )
+            self._tell_about_teams(request, change, done % {"count": change.changed})
+            return
         self.message_user(
             request,
             ngettext(
                 "%(count)d supplier verified; its team is told.",
                 "%(count)d suppliers verified; their teams are told.",
-                count,
+                change.changed,
             )
-            % {"count": count},
+            % {"count": change.changed},
+        )
+
+    def _tell_about_teams(self, request, change: SupplierStatusChange, done: str) -> None:
+        """The officer hears when a supplier has no one to tell, instead of "told"."""
+        self.message_user(
+            request,
+            done
+            + " "
+            + ngettext(
+                "%(count)d of them has no one in its team yet, so no one was told.",
+                "%(count)d of them have no one in their team yet, so no one was told.",
+                change.without_team,
+            )
+            % {"count": change.without_team},
+            messages.WARNING,
         )
 
     @admin.action(description=_("Suspend"), permissions=["change"])
     def suspend(self, request, queryset) -> None:
         """Suspend the chosen suppliers; their teams are told."""
-        count = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.SUSPENDED)
+        change = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.SUSPENDED)
+        if change.without_team:
+            done = ngettext(
+                "%(count)d supplier suspended.", "%(count)d suppliers suspended.", change.changed
+            )
+            self._tell_about_teams(request, change, done % {"count": change.changed})
+            return
         self.message_user(
             request,
             ngettext(
                 "%(count)d supplier suspended; its team is told.",
                 "%(count)d suppliers suspended; their teams are told.",
-                count,
+                change.changed,
             )
-            % {"count": count},
+            % {"count": change.changed},
         )
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])

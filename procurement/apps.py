@@ -49,7 +49,7 @@ class ProcurementConfig(AppConfig):
         from common import attention, public_cache, search
         from notifications.kinds import register_kind
         from procurement import actions
-        from procurement.models import Supplier
+        from procurement.models import Supplier, SupplierMember
         from procurement.search import find_tenders
 
         public_cache.register_public_app(
@@ -67,7 +67,7 @@ class ProcurementConfig(AppConfig):
                 "procurement.view_supplier",
                 "procurement_supplier",
                 {"status__exact": Supplier.Status.PENDING},
-                lambda: Supplier.objects.filter(status=Supplier.Status.PENDING).count(),
+                lambda rows: rows.filter(status=Supplier.Status.PENDING).count(),
             )
         )
         post_migrate.connect(_create_defaults, sender=self)
@@ -77,17 +77,22 @@ class ProcurementConfig(AppConfig):
             dispatch_uid="supplier_cpv_prefixes",
         )
         register_kind(
-            actions.TENDER_NEWS, _("Tenders in your field"), subject=_("A tender in your field")
+            actions.TENDER_NEWS,
+            _("Tenders in your field"),
+            subject=_("A tender in your field"),
+            audience=SupplierMember.manages_a_supplier,
         )
         register_kind(
             actions.CERTIFICATES,
             _("Certificates about to expire"),
             subject=_("A certificate is about to expire"),
+            audience=SupplierMember.manages_a_supplier,
         )
         register_kind(
             actions.SUPPLIER_STATUS,
             _("Your company verified or suspended"),
             subject=_("Your company's status in the supplier register"),
+            audience=SupplierMember.manages_a_supplier,
         )
 
 

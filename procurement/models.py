@@ -6,6 +6,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -457,6 +458,12 @@ class SupplierMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.supplier_id}"
+
+    @staticmethod
+    def manages_a_supplier(user: Any) -> bool:
+        """Whether this person is on a supplier's team (hears of tenders, certificates
+        and the supplier's status)."""
+        return SupplierMember.objects.filter(user=user).exists()
 
 
 class TeamInvitation(models.Model):

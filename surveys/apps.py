@@ -23,7 +23,6 @@ class SurveysConfig(AppConfig):
         from common import attention, public_cache, search
         from neighbourhoods import monitor
         from surveys.indicators import neighbourhood_scores
-        from surveys.models import Survey
         from surveys.search import find_survey_results
 
         public_cache.register_public_app(
@@ -45,7 +44,7 @@ class SurveysConfig(AppConfig):
                 "surveys.view_survey",
                 "surveys_survey",
                 {"state": "running"},
-                lambda: Survey.objects.open_now().count(),
+                lambda rows: rows.open_now().count(),
             )
         )
         post_migrate.connect(_create_defaults, sender=self)

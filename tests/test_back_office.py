@@ -130,3 +130,73 @@ def test_every_back_office_list_and_add_page_opens(client, superuser):
         if model_admin.has_add_permission(listing.wsgi_request):
             add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
             assert add.status_code == 200, opts.label
+
+
+def _counts_and_lists(client) -> dict[str, tuple[int, int]]:
+    """Each queue on the index: its count, and the rows its link shows."""
+    queues = client.get(reverse("admin:index")).context["attention"]
+    return {
+        queue.label: (queue.count, client.get(queue.url).context["cl"].result_count)
+        for queue in queues
+    }
+
+
+def test_an_area_managers_attention_counts_are_the_rows_of_their_own_areas(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from initiatives import actions as initiative_actions
+    from initiatives.tests.factories import CommentFactory
+    from neighbourhoods.models import AgendaStatus
+    from neighbourhoods.tests.factories import AgendaItemFactory, NeighbourhoodFactory
+
+    manager = StaffFactory()
+    manager.groups.add(Role.AREA_MANAGER.group())
+    mine = NeighbourhoodFactory(area_manager=manager)
+    other = NeighbourhoodFactory()
+    for neighbourhood, how_many in ((mine, 1), (other, 2)):
+        for _ in range(how_many):
+            late = InitiativeFactory(status=Status.SUBMITTED, neighbourhood=neighbourhood)
+            type(late).objects.filter(pk=late.pk).update(
+                response_due=timezone.localdate() - timedelta(days=3)
+            )
+            comment = CommentFactory(initiative=late)
+            initiative_actions.report_comment(
+                comment=comment, reporter=UserFactory(), reason="Grof"
+            )
+            AgendaItemFactory(neighbourhood=neighbourhood, status=AgendaStatus.PROPOSED)
+    sign_in_staff(client, manager)
+    assert _counts_and_lists(client) == {
+        "Initiatieven over hun antwoordtermijn": (1, 1),
+        "Gemelde reacties die op moderatie wachten": (1, 1),
+        "Agendapunten die op een antwoord wachten": (1, 1),
+    }
+
+
+def test_researchers_are_told_of_council_questions_waiting_for_them(client):
+    from participation.models import CouncilQuestion
+    from participation.tests.factories import council_member
+
+    member = council_member()
+    for status in CouncilQuestion.Status.values:
+        CouncilQuestion.objects.create(
+            asked_by=member,
+            question=f"Vraag {status}?",
+            context="Omdat de raad het wil weten.",
+            status=status,
+            researcher_message="Reden." if status == CouncilQuestion.Status.DECLINED else "",
+        )
+    researcher = StaffFactory()
+    researcher.groups.add(Role.RESEARCHER.group())
+    sign_in_staff(client, researcher)
+    counts = _counts_and_lists(client)
+    # The submitted question to review and the accepted one that is no poll yet.
+    assert counts["Raadsvragen die op de onderzoekers wachten"] == (2, 2)
+    listing = client.get(
+        reverse("admin:participation_councilquestion_changelist"), {"waiting": "researchers"}
+    )
+    assert {row.status for row in listing.context["cl"].result_list} == {
+        CouncilQuestion.Status.SUBMITTED,
+        CouncilQuestion.Status.ACCEPTED,
+    }

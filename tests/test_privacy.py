@@ -198,7 +198,7 @@ def test_export_contains_every_exported_field_of_every_row(person):
     by_table = {section["table"]: section for section in export["sections"]}
     for entry in registry.registry():
         section = by_table[entry.model]
-        expected = [registry._row(row, entry.exported) for row in entry.rows(person).order_by("pk")]
+        expected = [registry._row(row, entry) for row in entry.rows(person).order_by("pk")]
         assert section["rows"] == expected
         assert set(section["fields"]) == set(entry.exported)
     text = json.dumps(export)
@@ -458,3 +458,35 @@ def test_a_failed_warning_is_given_back_and_the_account_kept(db, monkeypatch, ma
     monkeypatch.undo()
     assert send_retention_warning(sleeper.pk) is True
     assert len(mailoutbox) == 1
+
+
+def test_my_data_page_reads_as_words_and_local_times_the_download_keeps_iso(person, client):
+    """Finding 16 of the walk: the page showed raw kinds ("initiative_receipt") and
+    "2026-12-02T14:00:56.543613+00:00"."""
+    import datetime as dt
+
+    from notifications.models import Notification, NotificationPreference
+
+    moment = dt.datetime(2026, 12, 2, 14, 0, 56, 543613, tzinfo=dt.UTC)
+    Notification.objects.create(
+        recipient=person,
+        kind="announcement",
+        message="Walk 16",
+        dedupe_key="walk-16",
+        created_at=moment,
+    )
+    NotificationPreference.objects.update_or_create(
+        user=person, kind="announcement", defaults={"email": "never"}
+    )
+    client.force_login(person)
+    html = client.get(reverse("privacy:my_data")).content.decode()
+    assert "Mededelingen van de gemeente" in html
+    assert ">announcement<" not in html
+    assert "2026-12-02T" not in html
+    assert "2 december 2026, 15:00" in html  # Amsterdam time, no seconds
+    assert "portal-data-table" in html
+    data = json.loads(client.get(reverse("privacy:my_data_download")).content)
+    notifications = next(s for s in data["sections"] if s["table"] == "notifications.Notification")
+    row = next(r for r in notifications["rows"] if r["message"] == "Walk 16")
+    assert row["kind"] == "Mededelingen van de gemeente"
+    assert dt.datetime.fromisoformat(row["created_at"]) == moment

@@ -7,6 +7,7 @@ from django.template.base import Parser, Token
 from django.template.context import Context
 from django.templatetags.cache import CacheNode
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from common import public_cache
@@ -53,9 +54,14 @@ def datetime_attr(value: datetime.date | None) -> str:
 
 @register.filter
 def join_if_list(value: object) -> object:
-    """A list from the personal-data export as one readable cell."""
+    """A value from the personal-data export as one readable cell: a list joined, a
+    moment in the reader's language and time zone (the JSON download keeps ISO 8601)."""
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
     return value
 
 

@@ -219,6 +219,21 @@ def test_moderator_hides_a_reported_comment_with_a_reason(client, broker):
     assert not Comment.objects.awaiting_moderation().exists()
 
 
+def test_moderation_queue_holds_only_comments_with_an_open_report(client, broker):
+    """A comment nobody reported, or whose reports are all handled, waits for no one."""
+    never_reported = CommentFactory(text="Nooit gemeld")
+    handled = CommentFactory(text="Al afgehandeld")
+    actions.report_comment(comment=handled, reporter=StaffFactory(), reason="Grof")
+    handled.reports.update(resolved_at=timezone.now())
+    waiting = CommentFactory(text="Wacht op moderatie")
+    actions.report_comment(comment=waiting, reporter=StaffFactory(), reason="Grof")
+    actions.report_comment(comment=waiting, reporter=StaffFactory(), reason="Beledigend")
+    assert list(Comment.objects.awaiting_moderation()) == [waiting]
+    queue = client.get("/beheer/initiatives/comment/", {"moderation": "waiting"})
+    assert list(queue.context["cl"].result_list) == [waiting]
+    assert never_reported.text not in queue.content.decode()
+
+
 def test_area_manager_cannot_moderate(client):
     manager = StaffFactory()
     manager.groups.add(Role.AREA_MANAGER.group())
