@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -116,7 +117,7 @@ def test_criteria_and_social_return_show_on_the_calendar_tender_page_and_ocds(cl
     assert "5% van de contractwaarde" in page
     calendar = client.get(reverse("procurement:calendar")).content.decode()
     assert "Klimaat (ambitieus niveau)" in calendar
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(reverse("procurement:tender", args=[tender.pk])).content.decode()
     assert "Fully zero-emission equipment" in english
     package = json.loads(client.get(reverse("procurement:ocds")).content)
@@ -224,25 +225,28 @@ def test_officer_awards_to_a_local_sme_with_social_return(client):
     assert supplier.name in page
 
 
-def test_an_unregistered_winner_is_invited_and_found_when_it_registers(client):
+def test_an_unregistered_winner_is_invited_and_found_when_it_registers(
+    client, django_capture_on_commit_callbacks
+):
     _officer(client)
     tender = TenderFactory(status="published")
-    response = client.post(
-        reverse("admin:procurement_contract_add"),
-        _award_data(
-            tender,
-            invited_name="Nieuw Groen B.V.",
-            invited_kvk="87654321",
-            invited_email="info@nieuwgroen.example",
-        ),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:procurement_contract_add"),
+            _award_data(
+                tender,
+                invited_name="Nieuw Groen B.V.",
+                invited_kvk="87654321",
+                invited_email="info@nieuwgroen.example",
+            ),
+        )
     assert response.status_code == 302
     contract = Contract.objects.get()
     assert contract.supplier is None
     assert contract.invited_at is not None
-    assert [m.to for m in mail.outbox if "Registreer" in m.subject or "Register" in m.subject] == [
-        ["info@nieuwgroen.example"]
-    ]
+    invitations = [m for m in mail.outbox if m.to == ["info@nieuwgroen.example"]]
+    assert len(invitations) == 1
+    assert "87654321" in invitations[0].body
     supplier = SupplierFactory.build(kvk_number="87654321")
     actions.register_supplier(user=UserFactory(), supplier=supplier, cpv_codes=[])
     contract.refresh_from_db()
@@ -382,6 +386,21 @@ def test_register_pages_take_the_same_queries_for_one_contract_or_many(client):
 # --- 3. Social return ----------------------------------------------------------------------
 
 
+def _review(activity, decision: str, note: str = "") -> dict:
+    """The review form as the admin posts it, with its read-only evidence rows."""
+    rows = list(activity.evidence.all())
+    data = {
+        "decision": decision,
+        "review_note": note,
+        "evidence-TOTAL_FORMS": len(rows),
+        "evidence-INITIAL_FORMS": len(rows),
+    }
+    for index, row in enumerate(rows):
+        data[f"evidence-{index}-id"] = row.pk
+        data[f"evidence-{index}-activity"] = activity.pk
+    return data
+
+
 def _report(client, contract, **overrides):
     data = {
         "block": block("bbl").pk,
@@ -410,11 +429,11 @@ def test_supplier_reports_and_the_coordinator_accepts_or_asks_more(client):
     client.logout()
     sign_in_staff(client, manager)
     url = reverse("admin:procurement_socialreturnactivity_change", args=[first.pk])
-    assert client.post(url, {"decision": "accept", "review_note": ""}).status_code == 302
+    assert client.post(url, _review(first, "accept")).status_code == 302
     url = reverse("admin:procurement_socialreturnactivity_change", args=[second.pk])
-    refused = client.post(url, {"decision": "more", "review_note": ""})
+    refused = client.post(url, _review(second, "more"))
     assert "Zeg wat je nog meer nodig hebt" in refused.content.decode()
-    client.post(url, {"decision": "more", "review_note": "Stuur de arbeidsovereenkomst."})
+    client.post(url, _review(second, "more", "Stuur de arbeidsovereenkomst."))
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == SocialReturnActivity.Status.ACCEPTED
@@ -509,7 +528,7 @@ def test_an_officer_of_another_department_cannot_review_where_limited(client, se
     officer = _officer(client)
     OfficerDepartment.objects.create(user=officer, department="Beheer openbare ruimte")
     url = reverse("admin:procurement_socialreturnactivity_change", args=[activity.pk])
-    response = client.post(url, {"decision": "accept", "review_note": ""})
+    response = client.post(url, _review(activity, "accept"))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
     activity.refresh_from_db()
@@ -517,7 +536,7 @@ def test_an_officer_of_another_department_cannot_review_where_limited(client, se
     changelist = client.get(reverse("admin:procurement_contract_changelist"))
     assert "Facilitair" not in changelist.content.decode()
     OfficerDepartment.objects.create(user=officer, department="Facilitair")
-    assert client.post(url, {"decision": "accept", "review_note": ""}).status_code == 302
+    assert client.post(url, _review(activity, "accept")).status_code == 302
     activity.refresh_from_db()
     assert activity.status == SocialReturnActivity.Status.ACCEPTED
 
