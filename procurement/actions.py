@@ -40,6 +40,7 @@ from procurement.tasks import (
     send_team_invitation,
     send_tender_invitations,
 )
+from procurement.uploads import CheckedPdf
 
 TENDER_NEWS = "tender_news"
 CERTIFICATES = "certificate_expiry"
@@ -374,7 +375,7 @@ def remind_contract_deadlines(*, today: date | None = None) -> int:
             contract_manager__isnull=False,
         )
         .with_realised()
-        .filter(realised_value__lt=F("social_return_obligation"))
+        .filter(realised_value__lt=F("social_return_obligation"))  # type: ignore[misc]
         .select_related("tender", "supplier", "contract_manager")
     )
     for contract in short:
@@ -398,10 +399,10 @@ def report_activity(
     contract: Contract,
     block: SocialReturnBlock,
     description: str,
-    quantity,
+    quantity: Decimal,
     period_start: date,
     period_end: date,
-    evidence: list,
+    evidence: list[CheckedPdf],
     by: User,
 ) -> SocialReturnActivity:
     """The supplier's team reports what it did, valued by the building block, with its
@@ -435,7 +436,7 @@ def report_activity(
 
 
 @transaction.atomic
-def add_evidence(*, activity: SocialReturnActivity, evidence: list, note: str) -> None:
+def add_evidence(*, activity: SocialReturnActivity, evidence: list[CheckedPdf], note: str) -> None:
     """The supplier answers a request for more: new evidence and a note; the activity
     waits for review again."""
     if activity.status != SocialReturnActivity.Status.MORE_ASKED:

@@ -6,6 +6,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -1077,13 +1078,13 @@ class Contract(models.Model):
 
     @property
     def party_name(self) -> str:
-        return self.supplier.name if self.supplier_id else self.invited_name
+        return self.supplier.name if self.supplier is not None else self.invited_name
 
     def obligation_for(self, tender: Tender) -> int:
         """What the tender's social-return clause asks of this contract (€)."""
         return tender.social_return_for(self.value)
 
-    def forecast(self, realised, today: date | None = None) -> int | None:
+    def forecast(self, realised: Decimal | int, today: date | None = None) -> int | None:
         """The social return expected by the end date if it goes on at the pace so far
         (linear); None before the contract has started."""
         today = today or timezone.localdate()
