@@ -470,7 +470,7 @@ def _build_world() -> World:
         "indicator": Indicator.objects.create(slug="tevredenheid", name="Tevredenheid"),
         "supplier": supplier,
         "tender": TenderFactory(),
-        **_contract_objects(supplier, supplier_a),
+        **_contract_objects(supplier, supplier_a, people[Role.PROCUREMENT_OFFICER.value]),
         "team_token": team_token(
             procurement_actions.invite_colleague(
                 supplier=supplier, email="collega@bedrijf.example.nl", by=supplier_a
@@ -487,13 +487,20 @@ def _build_world() -> World:
     return World(people=people, objects=objects)
 
 
-def _contract_objects(supplier, member) -> dict:
+def _contract_objects(supplier, member, officer) -> dict:
     """Supplier A's contract, with a document and a reported activity whose
-    coordinator asked for more (so the answer page opens)."""
-    from procurement.models import ContractDocument, SocialReturnActivity, SocialReturnEvidence
+    coordinator asked for more (so the answer page opens); the officer works for the
+    contract's department."""
+    from procurement.models import (
+        ContractDocument,
+        OfficerDepartment,
+        SocialReturnActivity,
+        SocialReturnEvidence,
+    )
     from procurement.tests.factories import ContractFactory, block, minimal_pdf
 
     contract = ContractFactory(supplier=supplier)
+    OfficerDepartment.objects.create(user=officer, department=contract.department)
     document = ContractDocument.objects.create(
         contract=contract, title="Overeenkomst", file=ContentFile(minimal_pdf(), name="c.pdf")
     )
