@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -330,8 +331,6 @@ def remind_contract_deadlines(*, today: date | None = None) -> int:
     warning period, that an option must be decided on soon, and (escalation) that an
     ended contract still owes social return. Contracts past their end date are marked
     ended."""
-    from django.conf import settings
-
     today = today or timezone.localdate()
     Contract.objects.filter(
         status__in=[Contract.Status.RUNNING, Contract.Status.EXTENDED], end_date__lt=today

@@ -546,7 +546,20 @@ class TenderCriterionInline(admin.TabularInline):
     verbose_name_plural = _("MVI criteria (one per theme)")
 
 
-TenderAdmin.inlines = [TenderCriterionInline, *TenderAdmin.inlines]
+class AwardedContractInline(ReadOnlyInline):
+    """Who won: the tender's contracts (awarded from the contract register)."""
+
+    model = Contract
+    fields = ["winner", "value", "start_date", "end_date", "status"]
+    readonly_fields = fields
+    verbose_name_plural = _("awarded to")
+
+    @admin.display(description=_("supplier"))
+    def winner(self, obj: Contract) -> str:
+        return obj.party_name
+
+
+TenderAdmin.inlines = [TenderCriterionInline, *TenderAdmin.inlines, AwardedContractInline]
 
 
 class ContractOptionInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +25,7 @@ from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
 from notifications.models import Notification
 from procurement import actions
+from procurement.apps import _create_mvi_defaults
 from procurement.models import (
     Contract,
     ContractOption,
@@ -87,8 +89,6 @@ def _pdf(name="bewijs.pdf") -> SimpleUploadedFile:
 
 
 def test_reference_criteria_and_blocks_are_put_back_where_missing():
-    from procurement.apps import _create_mvi_defaults
-
     assert MviCriterion.objects.filter(theme="climate").exists()
     assert set(MviCriterion.objects.values_list("theme", flat=True)) == {
         "climate",
@@ -102,7 +102,7 @@ def test_reference_criteria_and_blocks_are_put_back_where_missing():
     changed = block("stage")
     changed.value_per_unit = Decimal("3000.00")
     changed.save()
-    _create_mvi_defaults(__import__("django.apps").apps.apps)
+    _create_mvi_defaults(global_apps)
     assert _criterion("GRN-K1").level == MviCriterion.Level.BASE
     assert block("stage").value_per_unit == Decimal("3000.00")  # an officer's value stays
 
@@ -160,8 +160,14 @@ def test_one_criterion_per_theme_and_social_return_one_way(client):
         "criteria-INITIAL_FORMS": 0,
         "criteria-0-criterion": _criterion("GRN-K1").pk,
         "criteria-1-criterion": _criterion("GRN-K2").pk,
-        **{f"{name}-TOTAL_FORMS": 0 for name in ("interests", "invitations", "changes")},
-        **{f"{name}-INITIAL_FORMS": 0 for name in ("interests", "invitations", "changes")},
+        **{
+            f"{name}-TOTAL_FORMS": 0
+            for name in ("interests", "invitations", "changes", "contracts")
+        },
+        **{
+            f"{name}-INITIAL_FORMS": 0
+            for name in ("interests", "invitations", "changes", "contracts")
+        },
     }
     response = client.post(reverse("admin:procurement_tender_change", args=[tender.pk]), data)
     assert response.status_code == 200
