@@ -38,7 +38,7 @@ def test_mvi_award_and_social_return_journey(
     officer = StaffFactory(display_name="Noor", language=language)
     officer.groups.add(Role.PROCUREMENT_OFFICER.group())
     give_totp(officer)
-    tender = TenderFactory(title="Onderhoud wijkparken", status="published")
+    tender = TenderFactory(title="Onderhoud wijkparken", status="published", codes=["77310000"])
     member = SupplierMemberFactory(
         supplier__name="Groenwerk Eemdal B.V.", supplier__postcode="3811 AB"
     )
