@@ -348,6 +348,12 @@ OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-eemdal")
 # municipality's OIN (NL-OIN-…); by default one made from the municipality's name, so a
 # portal that only sets its name does not publish another municipality's identifier.
 OCDS_BUYER_ID = env_str("OCDS_BUYER_ID", "NL-" + slugify(PORTAL_MUNICIPALITY_NAME).upper())
+# Procurement officers handle only the contracts of their own departments.
+PROCUREMENT_LIMIT_TO_DEPARTMENTS = env_bool("PROCUREMENT_LIMIT_TO_DEPARTMENTS", False)
+# Days before a contract's end date, and before an option's decision date, that its
+# contract manager is reminded.
+PROCUREMENT_CONTRACT_END_WARNING_DAYS = env_int("PROCUREMENT_CONTRACT_END_WARNING_DAYS", 90)
+PROCUREMENT_OPTION_WARNING_DAYS = env_int("PROCUREMENT_OPTION_WARNING_DAYS", 30)
 
 # --- Static files -----------------------------------------------------------
 
@@ -456,6 +462,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-expiring-certificates": {
         "task": "procurement.periodic.remind_expiring_certificates",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "remind-contract-deadlines": {
+        "task": "procurement.periodic.remind_contract_deadlines",
+        "schedule": crontab(hour=8, minute=15),
     },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",

@@ -4,12 +4,16 @@ changes and who hears of them, the invitation list of a private procedure."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +23,13 @@ from procurement.models import (
     MAX_SHORTLIST,
     MIN_SHORTLIST,
     Certificate,
+    Contract,
+    ContractOption,
     CpvCode,
     Interest,
+    SocialReturnActivity,
+    SocialReturnBlock,
+    SocialReturnEvidence,
     Supplier,
     SupplierMember,
     TeamInvitation,
@@ -28,11 +37,18 @@ from procurement.models import (
     TenderChange,
     TenderInvitation,
 )
-from procurement.tasks import send_team_invitation, send_tender_invitations
+from procurement.tasks import (
+    send_supplier_registration_invitation,
+    send_team_invitation,
+    send_tender_invitations,
+)
+from procurement.uploads import CheckedPdf
 
 TENDER_NEWS = "tender_news"
 CERTIFICATES = "certificate_expiry"
 SUPPLIER_STATUS = "supplier_status"
+CONTRACT_DEADLINES = "contract_deadlines"
+SOCIAL_RETURN = "social_return"
 CERTIFICATE_WARNING_DAYS = 30
 
 
@@ -59,6 +75,10 @@ def register_supplier(*, user: User, supplier: Supplier, cpv_codes: Iterable[Cpv
         ) from None
     supplier.cpv_codes.set(cpv_codes)
     SupplierMember.objects.create(supplier=supplier, user=user)
+    # A contract awarded before the company registered finds it by its KvK number.
+    Contract.objects.filter(supplier=None, invited_kvk=supplier.kvk_number).update(
+        supplier=supplier
+    )
     return supplier
 
 
@@ -249,3 +269,245 @@ def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> Suppli
             subject=supplier,
         )
     return SupplierStatusChange(len(changing), without_team)
+
+
+# --- Contracts --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def award_contract(*, contract: Contract, by: User | None) -> Contract:
+    """Award (part of) a tender: the contract enters the register with the social return
+    the tender's clause asks of its value, the tender is marked awarded and its change
+    recorded. A company not yet registered is invited by email to register."""
+    tender = contract.tender
+    contract.department = tender.department
+    contract.social_return_obligation = tender.social_return_for(contract.value)
+    if contract.supplier_id is None and contract.invited_kvk:
+        contract.supplier = Supplier.objects.filter(
+            kvk_number=contract.invited_kvk, status=Supplier.Status.VERIFIED
+        ).first()
+    contract.save()
+    if contract.supplier_id is None:
+        send_supplier_registration_invitation.delay_on_commit(contract.pk)
+    if tender.status != Tender.Status.AWARDED:
+        Tender.objects.filter(pk=tender.pk).update(status=Tender.Status.AWARDED)
+        tender.status = Tender.Status.AWARDED
+        record_tender_change(
+            tender=tender,
+            by=by,
+            kind=TenderChange.Kind.CHANGED,
+            details={"fields": ["status"]},
+        )
+    return contract
+
+
+@transaction.atomic
+def use_option(*, option: ContractOption, on: date | None = None) -> Contract:
+    """Use an option to extend: the contract runs until the option's date."""
+    on = on or timezone.localdate()
+    contract = Contract.objects.select_for_update().get(pk=option.contract_id)
+    if contract.status in {Contract.Status.ENDED, Contract.Status.TERMINATED}:
+        raise ProcurementError(_("An ended or terminated contract cannot be extended."))
+    if option.used_at:
+        raise ProcurementError(_("This option is used already."))
+    ContractOption.objects.filter(pk=option.pk).update(used_at=on)
+    contract.end_date = max(contract.end_date, option.extends_to)
+    contract.status = Contract.Status.EXTENDED
+    contract.save(update_fields=["end_date", "status"])
+    return contract
+
+
+def _end_message(contract: Contract) -> str:
+    return _("The contract %(contract)s ends on %(date)s. Decide on what comes after it.") % {
+        "contract": str(contract),
+        "date": contract.end_date.strftime("%d-%m-%Y"),
+    }
+
+
+def _option_message(option: ContractOption) -> str:
+    return _("Decide by %(date)s whether to extend the contract %(contract)s until %(until)s.") % {
+        "contract": str(option.contract),
+        "date": option.decide_by.strftime("%d-%m-%Y"),
+        "until": option.extends_to.strftime("%d-%m-%Y"),
+    }
+
+
+def _shortfall_message(contract: Contract) -> str:
+    return _(
+        "The contract %(contract)s has ended with social return still owed. Take it up "
+        "with the supplier."
+    ) % {"contract": str(contract)}
+
+
+def remind_contract_deadlines(*, today: date | None = None) -> int:
+    """Daily: a contract's manager hears, once each, that the contract ends within the
+    warning period, that an option must be decided on soon, and (escalation) that an
+    ended contract still owes social return. Contracts past their end date are marked
+    ended."""
+    today = today or timezone.localdate()
+    Contract.objects.filter(
+        status__in=[Contract.Status.RUNNING, Contract.Status.EXTENDED], end_date__lt=today
+    ).update(status=Contract.Status.ENDED)
+    told = 0
+    ending = Contract.objects.filter(
+        status__in=[Contract.Status.RUNNING, Contract.Status.EXTENDED],
+        end_date__gte=today,
+        end_date__lte=today + timedelta(days=settings.PROCUREMENT_CONTRACT_END_WARNING_DAYS),
+        contract_manager__isnull=False,
+    ).select_related("tender", "supplier", "contract_manager")
+    for contract in ending:
+        told += notify_each(
+            [contract.contract_manager],
+            kind=CONTRACT_DEADLINES,
+            dedupe_key=f"contract:{contract.pk}:end:{contract.end_date.isoformat()}",
+            message=partial(_end_message, contract),
+            url=reverse("admin:procurement_contract_change", args=[contract.pk]),
+            subject=contract,
+        )
+    options = ContractOption.objects.filter(
+        used_at=None,
+        decide_by__gte=today,
+        decide_by__lte=today + timedelta(days=settings.PROCUREMENT_OPTION_WARNING_DAYS),
+        contract__status__in=[Contract.Status.RUNNING, Contract.Status.EXTENDED],
+        contract__contract_manager__isnull=False,
+    ).select_related("contract__tender", "contract__supplier", "contract__contract_manager")
+    for option in options:
+        told += notify_each(
+            [option.contract.contract_manager],
+            kind=CONTRACT_DEADLINES,
+            dedupe_key=f"contract-option:{option.pk}:{option.decide_by.isoformat()}",
+            message=partial(_option_message, option),
+            url=reverse("admin:procurement_contract_change", args=[option.contract_id]),
+            subject=option.contract,
+        )
+    short = (
+        Contract.objects.filter(
+            status=Contract.Status.ENDED,
+            social_return_obligation__gt=0,
+            contract_manager__isnull=False,
+        )
+        .with_realised()
+        .filter(realised_value__lt=F("social_return_obligation"))  # type: ignore[misc]
+        .select_related("tender", "supplier", "contract_manager")
+    )
+    for contract in short:
+        told += notify_each(
+            [contract.contract_manager],
+            kind=SOCIAL_RETURN,
+            dedupe_key=f"contract:{contract.pk}:social-return-owed",
+            message=partial(_shortfall_message, contract),
+            url=reverse("admin:procurement_contract_change", args=[contract.pk]),
+            subject=contract,
+        )
+    return told
+
+
+# --- Social return ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_activity(
+    *,
+    contract: Contract,
+    block: SocialReturnBlock,
+    description: str,
+    quantity: Decimal,
+    period_start: date,
+    period_end: date,
+    evidence: list[CheckedPdf],
+    by: User,
+) -> SocialReturnActivity:
+    """The supplier's team reports what it did, valued by the building block, with its
+    evidence (checked PDFs); the contract's manager hears of it."""
+    activity = SocialReturnActivity.objects.create(
+        contract=contract,
+        block=block,
+        description=description,
+        quantity=quantity,
+        period_start=period_start,
+        period_end=period_end,
+        value=(quantity * block.value_per_unit).quantize(Decimal("0.01")),
+        reported_by=by,
+    )
+    for upload in evidence:
+        SocialReturnEvidence.objects.create(
+            activity=activity,
+            file=ContentFile(upload.content, name="evidence.pdf"),
+            original_name=upload.name,
+        )
+    if contract.contract_manager_id:
+        notify_each(
+            [contract.contract_manager],
+            kind=SOCIAL_RETURN,
+            dedupe_key=f"social-return:{activity.pk}:reported",
+            message=partial(_reported_message, activity),
+            url=reverse("admin:procurement_socialreturnactivity_change", args=[activity.pk]),
+            subject=contract,
+        )
+    return activity
+
+
+@transaction.atomic
+def add_evidence(*, activity: SocialReturnActivity, evidence: list[CheckedPdf], note: str) -> None:
+    """The supplier answers a request for more: new evidence and a note; the activity
+    waits for review again."""
+    if activity.status != SocialReturnActivity.Status.MORE_ASKED:
+        raise ProcurementError(_("The coordinator has not asked for more on this activity."))
+    for upload in evidence:
+        SocialReturnEvidence.objects.create(
+            activity=activity,
+            file=ContentFile(upload.content, name="evidence.pdf"),
+            original_name=upload.name,
+        )
+    activity.description = (
+        f"{activity.description}\n\n{note}".strip() if note else activity.description
+    )
+    activity.status = SocialReturnActivity.Status.SUBMITTED
+    activity.save(update_fields=["description", "status"])
+
+
+def _reported_message(activity: SocialReturnActivity) -> str:
+    return _("%(supplier)s reported social return on %(contract)s: %(block)s.") % {
+        "supplier": activity.contract.party_name,
+        "contract": activity.contract.tender.title,
+        "block": activity.block.localized_name,
+    }
+
+
+def _review_message(activity: SocialReturnActivity) -> str:
+    if activity.status == SocialReturnActivity.Status.ACCEPTED:
+        return _("Your social-return activity on %(contract)s is accepted: € %(value)s.") % {
+            "contract": activity.contract.tender.title,
+            "value": activity.value,
+        }
+    return _(
+        "The coordinator asks for more on your social-return activity on %(contract)s: %(note)s"
+    ) % {"contract": activity.contract.tender.title, "note": activity.review_note}
+
+
+@transaction.atomic
+def review_activity(
+    *, activity: SocialReturnActivity, accept: bool, note: str, by: User
+) -> SocialReturnActivity:
+    """The social-return coordinator accepts an activity, or asks for more (with a note
+    saying what); the supplier's team is told."""
+    if not accept and not note.strip():
+        raise ProcurementError(_("Say what more you need."))
+    activity.status = (
+        SocialReturnActivity.Status.ACCEPTED if accept else SocialReturnActivity.Status.MORE_ASKED
+    )
+    activity.review_note = note.strip()
+    activity.reviewed_by = by
+    activity.reviewed_at = timezone.now()
+    activity.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    supplier = activity.contract.supplier
+    if supplier is not None:
+        notify_each(
+            supplier.team_members(),
+            kind=SOCIAL_RETURN,
+            dedupe_key=f"social-return:{activity.pk}:{activity.status}:{activity.reviewed_at:%Y%m%d%H%M%S%f}",
+            message=partial(_review_message, activity),
+            url=reverse("procurement:supplier_contract", args=[activity.contract_id]),
+            subject=activity.contract,
+        )
+    return activity

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,15 +29,26 @@ from procurement.models import (
     MIN_SHORTLIST,
     Candidate,
     Certificate,
+    Contract,
+    ContractDocument,
+    ContractOption,
     CpvCode,
     Interest,
+    MviCriterion,
+    OfficerDepartment,
+    SocialReturnActivity,
+    SocialReturnBlock,
+    SocialReturnEvidence,
     Supplier,
     Tender,
     TenderChange,
+    TenderCriterion,
     TenderInvitation,
     Threshold,
     advised_procedure,
+    validate_not_negative,
 )
+from procurement.uploads import PdfDocumentField
 
 
 class CpvSubtreeFilter(admin.SimpleListFilter):
@@ -523,3 +535,289 @@ def _supplier_rows(queryset):
             supplier.contact_email,
             " ".join(code.full_code for code in supplier.cpv_codes.all()),
         ]
+
+
+# --- MVI criteria, contracts and social return --------------------------------------
+
+
+@admin.register(MviCriterion)
+class MviCriterionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "product_group", "theme", "level", "active"]
+    list_filter = ["theme", "level", "product_group", "active"]
+    search_fields = ["code", "title", "title_en", "product_group"]
+
+
+class TenderCriterionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            criterion = form.cleaned_data.get("criterion")
+            if criterion is None:
+                continue
+            if criterion.theme in seen:
+                form.add_error(
+                    "criterion",
+                    gettext("Choose one criterion per theme; %(theme)s is chosen twice.")
+                    % {"theme": criterion.get_theme_display()},
+                )
+            seen.add(criterion.theme)
+
+
+class TenderCriterionInline(admin.TabularInline):
+    model = TenderCriterion
+    formset = TenderCriterionFormSet
+    extra = 1
+    autocomplete_fields = ["criterion"]
+    verbose_name_plural = _("MVI criteria (one per theme)")
+
+
+class AwardedContractInline(ReadOnlyInline):
+    """Who won: the tender's contracts (awarded from the contract register)."""
+
+    model = Contract
+    fields = ["winner", "value", "start_date", "end_date", "status"]
+    readonly_fields = fields
+    verbose_name_plural = _("awarded to")
+
+    @admin.display(description=_("supplier"))
+    def winner(self, obj: Contract) -> str:
+        return obj.party_name
+
+
+TenderAdmin.inlines = [TenderCriterionInline, *TenderAdmin.inlines, AwardedContractInline]
+
+
+class ContractOptionInline(admin.TabularInline):
+    model = ContractOption
+    extra = 1
+    fields = ["extends_to", "decide_by", "used_at"]
+    readonly_fields = ["used_at"]
+
+
+class ContractDocumentForm(forms.ModelForm):
+    file = PdfDocumentField(label=_("PDF document"))
+
+    class Meta:
+        model = ContractDocument
+        fields = ["title", "file"]
+
+
+class ContractDocumentInline(admin.TabularInline):
+    model = ContractDocument
+    form = ContractDocumentForm
+    extra = 1
+    fields = ["title", "file", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "tender",
+            "supplier",
+            "invited_name",
+            "invited_kvk",
+            "invited_email",
+            "value",
+            "start_date",
+            "end_date",
+            "status",
+            "contract_manager",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "supplier" in self.fields:
+            self.fields["supplier"].queryset = Supplier.objects.filter(
+                status=Supplier.Status.VERIFIED
+            )
+        if "tender" in self.fields:
+            self.fields["tender"].queryset = Tender.objects.public()
+        if "value" in self.fields:
+            self.fields["value"].min_value = None
+            self.fields["value"].validators = [
+                v for v in self.fields["value"].validators if not hasattr(v, "limit_value")
+            ] + [validate_not_negative]
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if value is not None and value < 0:
+            raise forms.ValidationError(gettext("Enter an amount of zero or more."))
+        return value
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """The contract register: award a tender by adding its contract(s), one per
+    supplier."""
+
+    form = ContractForm
+    list_display = [
+        "tender",
+        "party_name",
+        "department",
+        "value",
+        "start_date",
+        "end_date",
+        "status",
+        "social_return_obligation",
+    ]
+    list_filter = ["status", "department", "end_date"]
+    search_fields = ["tender__title", "supplier__name", "invited_name"]
+    list_select_related = ["tender", "supplier"]
+    autocomplete_fields = ["tender", "supplier"]
+    readonly_fields = ["department", "social_return_obligation", "awarded_at", "realised"]
+    inlines = [ContractOptionInline, ContractDocumentInline]
+    actions = ["use_next_option"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_departments_of(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "contract_manager" in form.base_fields:
+            form.base_fields["contract_manager"].queryset = form.base_fields[
+                "contract_manager"
+            ].queryset.filter(groups__name="Procurement officer")
+        return form
+
+    @admin.display(description=_("social return realised (€)"))
+    def realised(self, obj: Contract) -> str:
+        if not obj.pk:
+            return "-"
+        realised = Contract.objects.filter(pk=obj.pk).with_realised().get().realised_value
+        return f"{realised:,.2f}"
+
+    @admin.display(description=_("supplier"))
+    def party_name(self, obj: Contract) -> str:
+        return obj.party_name
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            if "value" in form.changed_data:
+                obj.social_return_obligation = obj.tender.social_return_for(obj.value)
+            super().save_model(request, obj, form, change)
+        else:
+            actions.award_contract(contract=obj, by=request.user)
+
+    @admin.action(description=_("Use the next option to extend"), permissions=["change"])
+    def use_next_option(self, request, queryset) -> None:
+        used = 0
+        for contract in queryset:
+            option = contract.options.filter(used_at=None).order_by("extends_to").first()
+            if option is None:
+                continue
+            try:
+                actions.use_option(option=option)
+            except actions.ProcurementError as error:
+                self.message_user(request, f"{contract}: {error}", messages.ERROR)
+            else:
+                used += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d contract extended.", "%(count)d contracts extended.", used)
+            % {"count": used},
+        )
+
+
+@admin.register(OfficerDepartment)
+class OfficerDepartmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "department"]
+    list_filter = ["department"]
+
+
+@admin.register(SocialReturnBlock)
+class SocialReturnBlockAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "value_per_unit", "active"]
+    list_filter = ["unit", "active"]
+    search_fields = ["name", "name_en", "code"]
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = SocialReturnEvidence
+    fields = ["download", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("evidence"))
+    def download(self, obj: SocialReturnEvidence) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("procurement:evidence", args=[obj.pk]), obj.original_name
+        )
+
+
+class ReviewForm(forms.ModelForm):
+    """The coordinator's decision: accept, or ask for more and say what."""
+
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[
+            ("", _("(no decision yet)")),
+            ("accept", _("Accept")),
+            ("more", _("Ask for more")),
+        ],
+        required=False,
+    )
+
+    class Meta:
+        model = SocialReturnActivity
+        fields = ["review_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "more" and not (cleaned.get("review_note") or "").strip():
+            self.add_error("review_note", gettext("Say what more you need."))
+        return cleaned
+
+
+@admin.register(SocialReturnActivity)
+class SocialReturnActivityAdmin(admin.ModelAdmin):
+    """The social-return coordinator's queue: what suppliers reported, to accept or to
+    ask more about."""
+
+    form = ReviewForm
+    list_display = ["contract", "block", "value", "status", "reported_at"]
+    list_filter = ["status", "contract__department"]
+    list_select_related = ["contract__tender", "contract__supplier", "block"]
+    search_fields = ["contract__tender__title", "contract__supplier__name"]
+    readonly_fields = [
+        "contract",
+        "block",
+        "description",
+        "quantity",
+        "period_start",
+        "period_end",
+        "value",
+        "status",
+        "reported_at",
+        "reviewed_at",
+    ]
+    fields = [*readonly_fields, "decision", "review_note"]
+    inlines = [EvidenceInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(contract__in=Contract.objects.in_departments_of(request.user))
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        decision = form.cleaned_data.get("decision")
+        if decision:
+            actions.review_activity(
+                activity=obj,
+                accept=decision == "accept",
+                note=form.cleaned_data.get("review_note", ""),
+                by=request.user,
+            )
+        else:
+            super().save_model(request, obj, form, change)

@@ -1,5 +1,6 @@
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.apps import AppConfig
@@ -28,14 +29,199 @@ DEFAULT_THRESHOLDS = [
     ("social", "europees", 750_000, "EU-drempel 2026-2027"),
 ]
 
+# A small believable set from the MVI criteria tool (code, product group, theme, level,
+# Dutch, English); officers keep and extend the list in the back office.
+DEFAULT_MVI_CRITERIA = [
+    (
+        "GRN-K1",
+        "Groenvoorziening",
+        "climate",
+        "base",
+        "Inzet van emissiearm materieel (minimaal Stage V)",
+        "Low-emission equipment (at least Stage V)",
+    ),
+    (
+        "GRN-K2",
+        "Groenvoorziening",
+        "climate",
+        "ambitious",
+        "Volledig emissievrij materieel en elektrisch vervoer",
+        "Fully zero-emission equipment and electric transport",
+    ),
+    (
+        "GRN-C1",
+        "Groenvoorziening",
+        "circular",
+        "significant",
+        "Groenafval wordt lokaal gecomposteerd en hergebruikt",
+        "Green waste is composted and reused locally",
+    ),
+    (
+        "GRN-M1",
+        "Groenvoorziening",
+        "environment",
+        "base",
+        "Geen chemische bestrijdingsmiddelen",
+        "No chemical pesticides",
+    ),
+    (
+        "GRN-M2",
+        "Groenvoorziening",
+        "environment",
+        "significant",
+        "Beheerplan voor biodiversiteit (inheemse beplanting, maaibeheer)",
+        "Biodiversity management plan (native planting, mowing regime)",
+    ),
+    (
+        "GRN-S1",
+        "Groenvoorziening",
+        "social",
+        "base",
+        "5% van de opdrachtwaarde aan social return",
+        "5% of the contract value as social return",
+    ),
+    (
+        "SCH-K1",
+        "Schoonmaakdiensten",
+        "climate",
+        "significant",
+        "Schoonmakers reizen met openbaar vervoer of fiets; bedrijfsauto's elektrisch",
+        "Cleaners travel by public transport or bicycle; company cars electric",
+    ),
+    (
+        "SCH-M1",
+        "Schoonmaakdiensten",
+        "environment",
+        "base",
+        "Schoonmaakmiddelen met een erkend milieukeurmerk (EU Ecolabel)",
+        "Cleaning products with a recognised ecolabel (EU Ecolabel)",
+    ),
+    (
+        "SCH-I1",
+        "Schoonmaakdiensten",
+        "international",
+        "base",
+        "Naleving van de ILO-kernverdragen in de keten van middelen en textiel",
+        "Compliance with the ILO core conventions in the chain of products and textiles",
+    ),
+    (
+        "SCH-D1",
+        "Schoonmaakdiensten",
+        "diversity",
+        "significant",
+        "Diversiteitsbeleid met meetbare doelen voor het team op de opdracht",
+        "Diversity policy with measurable goals for the team on the contract",
+    ),
+    (
+        "GWW-K1",
+        "Grond-, weg- en waterbouw",
+        "climate",
+        "significant",
+        "CO2-Prestatieladder niveau 3 of gelijkwaardig",
+        "CO2 Performance Ladder level 3 or equivalent",
+    ),
+    (
+        "GWW-C1",
+        "Grond-, weg- en waterbouw",
+        "circular",
+        "ambitious",
+        "Minimaal 50% secundair materiaal in funderingen en verhardingen",
+        "At least 50% secondary material in foundations and pavements",
+    ),
+    (
+        "GWW-I1",
+        "Grond-, weg- en waterbouw",
+        "international",
+        "significant",
+        "Natuursteen uit ketens met aantoonbaar due diligence (IMVO-convenant)",
+        "Natural stone from chains with demonstrated due diligence (IRBC covenant)",
+    ),
+    (
+        "SPL-C1",
+        "Speeltoestellen",
+        "circular",
+        "base",
+        "Toestellen demontabel en onderdelen minimaal 10 jaar leverbaar",
+        "Equipment can be dismantled; spare parts available for at least 10 years",
+    ),
+]
+# The building blocks (bouwblokken) of the social-return valuation: code, Dutch, English,
+# unit, value per unit (€), how it is valued.
+DEFAULT_SOCIAL_RETURN_BLOCKS = [
+    (
+        "uitkering",
+        "Werkzoekende met een uitkering in dienst",
+        "Job seeker on benefits employed",
+        "person_year",
+        "35000.00",
+        "Per jaar voltijd in dienst (naar rato bij deeltijd of korter dienstverband).",
+    ),
+    (
+        "doelgroepregister",
+        "Werknemer uit het doelgroepregister (banenafspraak)",
+        "Employee from the target group register (jobs agreement)",
+        "person_year",
+        "35000.00",
+        "Per jaar voltijd in dienst (naar rato).",
+    ),
+    (
+        "bbl",
+        "Leerwerkplek BBL-leerling",
+        "Work-based apprenticeship (BBL)",
+        "person_year",
+        "25000.00",
+        "Per leerjaar op de opdracht.",
+    ),
+    (
+        "stage",
+        "Stageplaats (mbo, hbo), minimaal drie maanden",
+        "Internship (vocational, higher education), at least three months",
+        "each",
+        "2500.00",
+        "Per afgeronde stage.",
+    ),
+    (
+        "werkervaring",
+        "Werkervaringsplaats met begeleiding",
+        "Work experience placement with coaching",
+        "each",
+        "5000.00",
+        "Per plaats van minimaal zes maanden.",
+    ),
+    (
+        "sociale-onderneming",
+        "Inkoop bij een sociale onderneming",
+        "Purchasing from a social enterprise",
+        "euro",
+        "0.30",
+        "30% van de factuurwaarde (het arbeidsdeel) telt mee.",
+    ),
+]
+
 _OFFICER = [
     ("procurement", f"{verb}_{model}")
-    for model in ["supplier", "tender", "tenderinvitation", "threshold", "certificate"]
+    for model in [
+        "supplier",
+        "tender",
+        "tenderinvitation",
+        "threshold",
+        "certificate",
+        "mvicriterion",
+        "tendercriterion",
+        "contract",
+        "contractoption",
+        "contractdocument",
+        "socialreturnblock",
+    ]
     for verb in ["add", "change", "view"]
 ] + [
     ("procurement", "view_interest"),
     ("procurement", "view_tenderchange"),
     ("procurement", "view_cpvcode"),
+    ("procurement", "view_socialreturnactivity"),
+    ("procurement", "change_socialreturnactivity"),
+    ("procurement", "view_socialreturnevidence"),
+    ("procurement", "view_officerdepartment"),
 ]
 
 
@@ -57,6 +243,10 @@ class ProcurementConfig(AppConfig):
             quiet_models=(
                 "procurement.teaminvitation",
                 "procurement.tenderinvitation",
+                "procurement.officerdepartment",
+                "procurement.socialreturnactivity",
+                "procurement.socialreturnevidence",
+                "procurement.contractdocument",
             ),
         )
         search.register_fields("procurement.Tender", ["title"], ["description", "department"])
@@ -87,6 +277,16 @@ class ProcurementConfig(AppConfig):
             _("Certificates about to expire"),
             subject=_("A certificate is about to expire"),
             audience=SupplierMember.manages_a_supplier,
+        )
+        register_kind(
+            actions.CONTRACT_DEADLINES,
+            _("Contracts ending and options to decide"),
+            subject=_("A contract needs a decision"),
+        )
+        register_kind(
+            actions.SOCIAL_RETURN,
+            _("Social return: reports and reviews"),
+            subject=_("Social return on a contract"),
         )
         register_kind(
             actions.SUPPLIER_STATUS,
@@ -124,6 +324,7 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
         threshold_model = apps.get_model("procurement", "Threshold")
     except LookupError:
         return
+    _create_mvi_defaults(apps)
     if not cpv_model.objects.exists():
         from procurement.models import CpvCode
 
@@ -167,3 +368,34 @@ def fill_dutch_cpv_labels(cpv_model) -> int:
         code.label_nl = dutch.get(f"{code.code}-{code.check_digit}", "")
     cpv_model.objects.bulk_update(missing, ["label_nl"], batch_size=2000)
     return len(missing)
+
+
+def _create_mvi_defaults(apps) -> None:
+    """The seeded MVI criteria and building blocks, each put back where its code is
+    missing (an officer's changes to one that exists are kept)."""
+    try:
+        criterion_model = apps.get_model("procurement", "MviCriterion")
+        block_model = apps.get_model("procurement", "SocialReturnBlock")
+    except LookupError:
+        return
+    have = set(criterion_model.objects.values_list("code", flat=True))
+    criterion_model.objects.bulk_create(
+        criterion_model(
+            code=code, product_group=group, theme=theme, level=level, title=nl, title_en=en
+        )
+        for code, group, theme, level, nl, en in DEFAULT_MVI_CRITERIA
+        if code not in have
+    )
+    have = set(block_model.objects.values_list("code", flat=True))
+    block_model.objects.bulk_create(
+        block_model(
+            code=code,
+            name=nl,
+            name_en=en,
+            unit=unit,
+            value_per_unit=Decimal(value),
+            method=method,
+        )
+        for code, nl, en, unit, value, method in DEFAULT_SOCIAL_RETURN_BLOCKS
+        if code not in have
+    )

@@ -1,14 +1,23 @@
-"""Demo suppliers (local SMEs, one pending) with a login for the first, and a tender
-calendar with planned, published, awarded and cancelled entries."""
+"""Demo suppliers (local SMEs, one pending) with a login for the first, a tender
+calendar with planned, published, awarded and cancelled entries, and contracts with MVI
+criteria, social return reported and reviewed, and options to extend."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.demo import DemoLogin
 from accounts.models import Role
 from procurement import actions
-from procurement.models import CpvCode, Supplier, SupplierMember, Tender, TenderChange
+from procurement.models import (
+    CpvCode,
+    OfficerDepartment,
+    Supplier,
+    SupplierMember,
+    Tender,
+    TenderChange,
+)
 
 SUPPLIERS = [
     # kvk, name, vat, postcode, city, staff, turnover, cpv codes, status
@@ -190,3 +199,90 @@ def seed(demo) -> None:
             supplier=Supplier.objects.get(kvk_number="90000002"),
             note="Wij hebben ervaring met pleinen in de binnenstad.",
         )
+
+    _seed_contracts(officer, user)
+
+
+# Contracts of the awarded demo tenders: (tender title, supplier kvk, value, months run
+# so far, months in all, criteria).
+CONTRACTS = [
+    ("Vervanging speeltoestellen", "90000001", 82_000, 8, 24, ["SPL-C1", "GRN-S1"]),
+    ("Onderhoud openbaar groen 2027-2030", "90000001", 520_000, 14, 36, ["GRN-K2", "GRN-M2"]),
+    ("Schoonmaak gemeentelijke gebouwen", "90000003", 180_000, 20, 24, ["SCH-M1", "SCH-I1"]),
+    ("Herinrichting Havenplein", "90000002", 240_000, 3, 12, ["GWW-K1", "GWW-C1"]),
+]
+
+
+def _seed_contracts(officer, member) -> None:
+    """Award some demo tenders with MVI criteria and 5% social return, with an option to
+    extend, reported activities (accepted, waiting and asked for more) so the contract
+    page shows obliged against realised."""
+    from procurement.models import (
+        Contract,
+        ContractOption,
+        MviCriterion,
+        SocialReturnActivity,
+        SocialReturnBlock,
+        TenderCriterion,
+    )
+
+    if Contract.objects.exists():
+        return
+    today = timezone.localdate()
+    if officer is not None:
+        OfficerDepartment.objects.get_or_create(user=officer, department="Beheer openbare ruimte")
+    blocks = {block.code: block for block in SocialReturnBlock.objects.all()}
+    for title, kvk, value, months_run, months, codes in CONTRACTS:
+        tender = Tender.objects.filter(title=title).first()
+        supplier = Supplier.objects.filter(kvk_number=kvk).first()
+        if tender is None or supplier is None:
+            continue
+        Tender.objects.filter(pk=tender.pk).update(social_return_percent=5)
+        tender.refresh_from_db()
+        for criterion in MviCriterion.objects.filter(code__in=codes):
+            TenderCriterion.objects.get_or_create(tender=tender, criterion=criterion)
+        start = today - timedelta(days=30 * months_run)
+        contract = actions.award_contract(
+            contract=Contract(
+                tender=tender,
+                supplier=supplier,
+                value=value,
+                start_date=start,
+                end_date=start + timedelta(days=30 * months),
+                contract_manager=officer,
+            ),
+            by=officer,
+        )
+        ContractOption.objects.create(
+            contract=contract,
+            extends_to=contract.end_date + timedelta(days=365),
+            decide_by=contract.end_date - timedelta(days=60),
+        )
+        reports = [
+            ("bbl", Decimal("0.5"), "BBL-leerling hovenier, eerste half jaar", "accepted"),
+            ("uitkering", Decimal("0.25"), "Werkzoekende uit de bijstand in dienst", "submitted"),
+            (
+                "sociale-onderneming",
+                Decimal("8000"),
+                "Inkoop bij de sociale werkplaats",
+                "more_asked",
+            ),
+        ]
+        for code, quantity, text, status in reports[: 1 + months_run // 8]:
+            block = blocks.get(code)
+            if block is None:
+                continue
+            SocialReturnActivity.objects.create(
+                contract=contract,
+                block=block,
+                description=text,
+                quantity=quantity,
+                period_start=start,
+                period_end=min(today, start + timedelta(days=180)),
+                value=(quantity * block.value_per_unit).quantize(Decimal("0.01")),
+                status=status,
+                reported_by=member,
+                reviewed_by=officer if status != "submitted" else None,
+                reviewed_at=timezone.now() if status != "submitted" else None,
+                review_note="Stuur de facturen mee." if status == "more_asked" else "",
+            )

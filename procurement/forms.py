@@ -13,10 +13,13 @@ from procurement.models import (
     Certificate,
     CpvCode,
     Interest,
+    SocialReturnActivity,
+    SocialReturnBlock,
     Supplier,
     SupplierCpvPrefix,
     Tender,
 )
+from procurement.uploads import PdfFilesField
 
 
 class CpvCodeField(BoundedModelMultipleChoiceField):
@@ -283,3 +286,56 @@ class SupplierSearchForm(forms.Form):
             )
 
         return Paginator(KeyedList(self.found(), suppliers), per_page).get_page(page_number)
+
+
+class ActivityForm(forms.ModelForm):
+    """What a supplier's team reports as social return, with its evidence."""
+
+    evidence = PdfFilesField(
+        label=_("Evidence (PDF)"),
+        help_text=_(
+            "For example the contract of employment, the apprenticeship agreement or the "
+            "invoice. One or more PDF files of at most 10 MB."
+        ),
+    )
+
+    class Meta:
+        model = SocialReturnActivity
+        fields = ["block", "description", "quantity", "period_start", "period_end"]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "quantity": _(
+                "In the building block's unit: years of full-time work (0.5 for half a "
+                "year), the number of placements, or the euros spent."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].queryset = SocialReturnBlock.objects.filter(active=True)
+        self.fields["block"].label_from_instance = lambda block: (
+            f"{block.localized_name}: € {block.value_per_unit} {block.get_unit_display()}"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end cannot be before the start."))
+        return cleaned
+
+
+class MoreEvidenceForm(forms.Form):
+    """The supplier's answer when the coordinator asks for more."""
+
+    note = forms.CharField(
+        label=_("Your answer"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_plain_text],
+    )
+    evidence = PdfFilesField(label=_("More evidence (PDF)"), required=False)

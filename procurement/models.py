@@ -6,6 +6,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -574,6 +575,13 @@ class Tender(models.Model):
     social_return_percent = models.PositiveSmallIntegerField(
         _("social return (%)"), default=0, validators=[MaxValueValidator(100)]
     )
+    social_return_amount = models.PositiveBigIntegerField(
+        _("social return as a fixed amount (€)"),
+        default=0,
+        help_text=_(
+            "Instead of a percentage of the contract value; leave 0 to use the percentage."
+        ),
+    )
     mvi_criteria = models.TextField(
         _("sustainability and social criteria (MVI)"), blank=True, max_length=3000
     )
@@ -603,6 +611,10 @@ class Tender(models.Model):
             models.CheckConstraint(
                 condition=Q(social_return_percent__lte=100), name="tender_social_return_range"
             ),
+            models.CheckConstraint(
+                condition=Q(social_return_percent=0) | Q(social_return_amount=0),
+                name="tender_social_return_one_way",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -617,6 +629,24 @@ class Tender(models.Model):
             raise ValidationError(
                 {"value_high": _("The upper value cannot be below the lower value.")}
             )
+        if self.social_return_percent and self.social_return_amount:
+            raise ValidationError(
+                {
+                    "social_return_amount": _(
+                        "Ask social return as a percentage or as a fixed amount, not both."
+                    )
+                }
+            )
+
+    @property
+    def has_social_return(self) -> bool:
+        return bool(self.social_return_percent or self.social_return_amount)
+
+    def social_return_for(self, contract_value: int) -> int:
+        """The social return (€) this tender's clause asks of a contract of this value."""
+        if self.social_return_amount:
+            return self.social_return_amount
+        return contract_value * self.social_return_percent // 100
 
     @property
     def quarter(self) -> str:
@@ -841,3 +871,453 @@ def advised_procedure(category: str, value: int, on: date | None = None) -> str 
     if not applicable:
         return None
     return max(applicable, key=lambda row: row.minimum_value).procedure
+
+
+# --- Maatschappelijk verantwoord inkopen (MVI) ----------------------------------------
+
+
+class MviTheme(models.TextChoices):
+    """The themes of the manifesto Maatschappelijk Verantwoord Inkopen."""
+
+    CLIMATE = "climate", _("Climate")
+    CIRCULAR = "circular", _("Circular economy")
+    ENVIRONMENT = "environment", _("Environment")
+    SOCIAL = "social", _("Social return")
+    INTERNATIONAL = "international", _("International social conditions")
+    DIVERSITY = "diversity", _("Diversity and inclusion")
+
+
+class MviCriterion(models.Model):
+    """A criterion from the MVI criteria tool: for one product group and theme, what the
+    municipality can ask at an ambition level. Procurement officers keep the list; a
+    small set is put back after every migrate where missing."""
+
+    class Level(models.TextChoices):
+        BASE = "base", _("Base level")
+        SIGNIFICANT = "significant", _("Significant level")
+        AMBITIOUS = "ambitious", _("Ambitious level")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    product_group = models.CharField(_("product group"), max_length=120)
+    theme = models.CharField(_("theme"), max_length=16, choices=MviTheme.choices)
+    level = models.CharField(_("ambition level"), max_length=16, choices=Level.choices)
+    title = models.CharField(_("criterion (Dutch)"), max_length=300)
+    title_en = models.CharField(_("criterion (English)"), max_length=300, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("MVI criterion")
+        verbose_name_plural = _("MVI criteria")
+        ordering = ["product_group", "theme", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.localized_title} ({self.get_level_display()})"
+
+    @property
+    def localized_title(self) -> str:
+        language = get_language() or settings.LANGUAGE_CODE
+        if not language.startswith("nl") and self.title_en:
+            return self.title_en
+        return self.title
+
+
+class TenderCriterion(models.Model):
+    """The criterion a tender carries for one MVI theme (one per theme)."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    criterion = models.ForeignKey(
+        MviCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    theme = models.CharField(_("theme"), max_length=16, choices=MviTheme.choices, editable=False)
+
+    class Meta:
+        verbose_name = _("MVI criterion of a tender")
+        verbose_name_plural = _("MVI criteria of the tender")
+        ordering = ["theme"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "theme"], name="tender_criterion_per_theme")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.criterion)
+
+    def save(self, *args, **kwargs) -> None:
+        self.theme = self.criterion.theme
+        super().save(*args, **kwargs)
+
+
+# --- Contracts (contractregister) ---------------------------------------------------
+
+
+def validate_not_negative(value) -> None:
+    if value is not None and value < 0:
+        raise ValidationError(_("Enter an amount of zero or more."), code="negative")
+
+
+class ContractQuerySet(models.QuerySet["Contract"]):
+    def for_register(self) -> "ContractQuerySet":
+        return self.select_related("tender", "supplier").order_by("-start_date", "-pk")
+
+    def of_supplier(self, supplier: "Supplier | None") -> "ContractQuerySet":
+        """A supplier's own contracts: nobody else's."""
+        if supplier is None:
+            return self.none()
+        return self.filter(supplier=supplier)
+
+    def in_departments_of(self, user) -> "ContractQuerySet":
+        """What an officer may handle: everything, unless the municipality limits
+        officers to their own departments (``PROCUREMENT_LIMIT_TO_DEPARTMENTS``)."""
+        if user.is_superuser or not settings.PROCUREMENT_LIMIT_TO_DEPARTMENTS:
+            return self
+        return self.filter(
+            department__in=OfficerDepartment.objects.filter(user=user).values("department")
+        )
+
+    def with_realised(self) -> "ContractQuerySet":
+        accepted = SocialReturnActivity.Status.ACCEPTED
+        return self.annotate(
+            realised_value=models.functions.Coalesce(
+                models.Sum(
+                    "social_return_activities__value",
+                    filter=Q(social_return_activities__status=accepted),
+                ),
+                models.Value(0, output_field=models.DecimalField(max_digits=14, decimal_places=2)),
+            )
+        )
+
+
+class Contract(models.Model):
+    """A contract the municipality signed after awarding a tender (gunning), in the
+    contract register: with whom, for how much, for how long, the options to extend,
+    who manages it, and the social return it promises."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        EXTENDED = "extended", _("Extended")
+        ENDED = "ended", _("Ended")
+        TERMINATED = "terminated", _("Terminated")
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    supplier = models.ForeignKey(
+        Supplier,
+        verbose_name=_("supplier"),
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        null=True,
+        blank=True,
+        help_text=_("A verified supplier. Leave empty to invite a company not yet registered."),
+    )
+    # A company not yet in the supplier database: invited by email to register; its
+    # contract finds it by KvK number when it does.
+    invited_name = models.CharField(
+        _("company not yet registered"),
+        max_length=160,
+        blank=True,
+        validators=[validate_plain_text],
+    )
+    invited_kvk = models.CharField(
+        _("its KvK number"), max_length=8, blank=True, validators=[KVK_VALIDATOR]
+    )
+    invited_email = models.EmailField(_("its email address"), blank=True)
+    invited_at = models.DateTimeField(_("invited to register"), null=True, blank=True)
+    department = models.CharField(_("department"), max_length=120, editable=False)
+    value = models.PositiveBigIntegerField(
+        _("contract value (€, excl. VAT)"), validators=[MaxValueValidator(10**12)]
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RUNNING
+    )
+    contract_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contract manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_contracts",
+        limit_choices_to={"is_staff": True},
+    )
+    social_return_obligation = models.PositiveBigIntegerField(
+        _("social return obliged (€)"), default=0, editable=False
+    )
+    awarded_at = models.DateTimeField(_("awarded"), default=timezone.now, editable=False)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-start_date", "-pk"]
+        indexes = [
+            models.Index(fields=["-start_date", "-id"], name="contract_register_order"),
+            models.Index(fields=["status", "end_date"], name="contract_status_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="contract_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(supplier=None) | ~Q(invited_kvk=""), name="contract_has_party"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender.title} - {self.party_name}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end cannot be before the start.")
+        if self.supplier_id is None and not (self.invited_name and self.invited_email):
+            errors["supplier"] = _(
+                "Choose a verified supplier, or give the name, KvK number and email address "
+                "of a company not yet registered."
+            )
+        if self.supplier_id is None and not self.invited_kvk:
+            errors.setdefault("invited_kvk", _("Give the KvK number of the company."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def party_name(self) -> str:
+        return self.supplier.name if self.supplier is not None else self.invited_name
+
+    def obligation_for(self, tender: Tender) -> int:
+        """What the tender's social-return clause asks of this contract (€)."""
+        return tender.social_return_for(self.value)
+
+    def forecast(self, realised: Decimal | int, today: date | None = None) -> int | None:
+        """The social return expected by the end date if it goes on at the pace so far
+        (linear); None before the contract has started."""
+        today = today or timezone.localdate()
+        total = (self.end_date - self.start_date).days or 1
+        elapsed = (min(today, self.end_date) - self.start_date).days
+        if elapsed <= 0:
+            return None
+        return round(float(realised) * total / elapsed)
+
+
+class OfficerDepartment(models.Model):
+    """A procurement officer works for a department; where the municipality limits it,
+    they handle only that department's contracts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="procurement_departments",
+        limit_choices_to={"is_staff": True},
+    )
+    department = models.CharField(_("department"), max_length=120)
+
+    class Meta:
+        verbose_name = _("department of an officer")
+        verbose_name_plural = _("departments of officers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="officer_department_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.department}"
+
+
+class ContractOption(models.Model):
+    """An option to extend a contract: until when, and by when the municipality must
+    decide."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="options"
+    )
+    extends_to = models.DateField(_("extends the contract until"))
+    decide_by = models.DateField(_("decide by"))
+    used_at = models.DateField(_("used on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("option to extend")
+        verbose_name_plural = _("options to extend")
+        ordering = ["extends_to"]
+
+    def __str__(self) -> str:
+        return gettext("until %(date)s") % {"date": self.extends_to.isoformat()}
+
+    def clean(self) -> None:
+        contract = getattr(self, "contract", None)
+        if (
+            contract is not None
+            and self.extends_to
+            and contract.end_date
+            and self.extends_to <= contract.end_date
+            and not self.used_at
+        ):
+            raise ValidationError(
+                {"extends_to": _("An option extends the contract beyond its end date.")}
+            )
+
+
+def contract_document_path(instance, filename: str) -> str:
+    return f"contracts/{instance.contract_id}/{secrets.token_hex(16)}.pdf"
+
+
+class ContractDocument(models.Model):
+    """A document of a contract (the signed contract, an addendum): PDFs only, checked
+    for anything active, served to the officers and the supplier's team."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    file = models.FileField(_("PDF document"), upload_to=contract_document_path)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Social return (social return op aanbesteding) ------------------------------------
+
+
+class SocialReturnBlock(models.Model):
+    """A building block (bouwblok) of the social-return valuation: what one unit of an
+    activity counts for, in euros. Staff keep the values; a documented set is put back
+    after migrate where missing."""
+
+    class Unit(models.TextChoices):
+        PERSON_YEAR = "person_year", _("per person per year (full time)")
+        EACH = "each", _("per activity")
+        EURO = "euro", _("per euro spent")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    value_per_unit = models.DecimalField(
+        _("value per unit (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[validate_not_negative],
+    )
+    method = models.CharField(_("how it is valued"), max_length=500, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("social-return building block")
+        verbose_name_plural = _("social-return building blocks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.localized_name} ({self.get_unit_display()})"
+
+    @property
+    def localized_name(self) -> str:
+        language = get_language() or settings.LANGUAGE_CODE
+        if not language.startswith("nl") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class SocialReturnActivity(models.Model):
+    """Something the supplier did to meet its social-return obligation, as it reported
+    it, valued by a building block, with evidence; the social-return coordinator accepts
+    it or asks for more."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        MORE_ASKED = "more_asked", _("More information asked")
+        ACCEPTED = "accepted", _("Accepted")
+
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.CASCADE,
+        related_name="social_return_activities",
+    )
+    block = models.ForeignKey(
+        SocialReturnBlock,
+        verbose_name=_("building block"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    description = models.TextField(
+        _("what was done"), max_length=2000, validators=[validate_plain_text]
+    )
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, validators=[validate_not_negative]
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    value = models.DecimalField(_("value (€)"), max_digits=14, decimal_places=2, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(
+        _("coordinator's note"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
+
+    class Meta:
+        verbose_name = _("social-return activity")
+        verbose_name_plural = _("social-return activities")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="social_return_activity_period",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="social_return_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block.localized_name}: € {self.value}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"social-return/{instance.activity.contract_id}/{secrets.token_hex(16)}.pdf"
+
+
+class SocialReturnEvidence(models.Model):
+    """A PDF that proves a social-return activity (a contract of employment, a
+    certificate of an apprenticeship, an invoice of a social enterprise)."""
+
+    activity = models.ForeignKey(
+        SocialReturnActivity,
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("evidence (PDF)"), upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=120)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications.emails import absolute_url
-from procurement.models import Tender
+from procurement.models import Contract, MviCriterion, MviTheme, Tender
 
 PROCUREMENT_METHOD = {
     Tender.Procedure.SINGLE: ("direct", "Enkelvoudig onderhands"),
@@ -31,6 +31,139 @@ TENDER_STATUS = {
     Tender.Status.AWARDED: "complete",
     Tender.Status.CANCELLED: "cancelled",
 }
+
+
+# The MVI themes as goals of OCDS's sustainability extension (an open codelist; a
+# sub-code below an existing code where the list has none of its own).
+SUSTAINABILITY_EXTENSION = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/"
+    "ocds_sustainability_extension/master/extension.json"
+)
+SUSTAINABILITY_GOAL = {
+    MviTheme.CLIMATE: "environmental.carbonEmissionsReduction",
+    MviTheme.CIRCULAR: "environmental.resourceReuse",
+    MviTheme.ENVIRONMENT: "environmental",
+    MviTheme.SOCIAL: "social",
+    MviTheme.INTERNATIONAL: "social.laborRightsPromotion",
+    MviTheme.DIVERSITY: "social.diversityInclusion",
+}
+# Social return (werk voor mensen met afstand tot de arbeidsmarkt) is a condition of
+# carrying out the contract.
+SOCIAL_RETURN_GOAL = "economic.formalEmploymentPromotion"
+LEVEL_NL = {
+    MviCriterion.Level.BASE: "basisniveau",
+    MviCriterion.Level.SIGNIFICANT: "significant niveau",
+    MviCriterion.Level.AMBITIOUS: "ambitieus niveau",
+}
+CONTRACT_STATUS = {
+    Contract.Status.RUNNING: "active",
+    Contract.Status.EXTENDED: "active",
+    Contract.Status.ENDED: "terminated",
+    Contract.Status.TERMINATED: "terminated",
+}
+
+
+def _sustainability(tender: Tender) -> tuple[list[dict], list[str]]:
+    """The tender's MVI criteria and social return as the sustainability extension's
+    entries, and the same in words (Dutch, as the release) for awardCriteriaDetails."""
+    entries, words = [], []
+    for chosen in tender.criteria.all():
+        criterion = chosen.criterion
+        entries.append(
+            {"goal": SUSTAINABILITY_GOAL[chosen.theme], "strategies": ["technicalSpecifications"]}
+        )
+        words.append(f"{criterion.code} {criterion.title} ({LEVEL_NL[criterion.level]})")
+    if tender.has_social_return:
+        entries.append(
+            {"goal": SOCIAL_RETURN_GOAL, "strategies": ["contractPerformanceConditions"]}
+        )
+        if tender.social_return_amount:
+            words.append(f"Social return: € {tender.social_return_amount}")
+        else:
+            words.append(f"Social return: {tender.social_return_percent}% van de opdrachtwaarde")
+    return entries, words
+
+
+def _organisation(contract: Contract) -> dict:
+    """The supplier as an OCDS organisation reference: a company by its KvK number."""
+    supplier = contract.supplier
+    kvk = supplier.kvk_number if supplier else contract.invited_kvk
+    return {"id": f"NL-KVK-{kvk}", "name": contract.party_name}
+
+
+def _period(contract: Contract) -> dict:
+    end = datetime.combine(contract.end_date, time.max.replace(microsecond=0))
+    return {
+        "startDate": _start_of(contract.start_date),
+        "endDate": end.replace(tzinfo=timezone.get_default_timezone()).isoformat(),
+    }
+
+
+def _award_releases(tender: Tender, ocid: str, buyer_party: dict) -> list[dict]:
+    """One award release and one contract release for a tender with contracts: the
+    suppliers are parties by company (no persons), each contract its own award."""
+    contracts = list(tender.contracts.all())
+    if not contracts:
+        return []
+    parties = [buyer_party]
+    for contract in contracts:
+        organisation = _organisation(contract)
+        if all(party["id"] != organisation["id"] for party in parties):
+            scheme_id = organisation["id"].removeprefix("NL-KVK-")
+            parties.append(
+                {
+                    **organisation,
+                    "identifier": {
+                        "scheme": "NL-KVK",
+                        "id": scheme_id,
+                        "legalName": organisation["name"],
+                    },
+                    "roles": ["supplier"],
+                }
+            )
+    latest = max(contract.awarded_at for contract in contracts).isoformat()
+    awards = [
+        {
+            "id": str(contract.pk),
+            "title": tender.title,
+            "status": "active",
+            "date": contract.awarded_at.isoformat(),
+            "value": {"amount": float(contract.value), "currency": "EUR"},
+            "suppliers": [_organisation(contract)],
+            "contractPeriod": _period(contract),
+        }
+        for contract in contracts
+    ]
+    contract_sections = [
+        {
+            "id": str(contract.pk),
+            "awardID": str(contract.pk),
+            "title": tender.title,
+            "status": CONTRACT_STATUS[contract.status],
+            "period": _period(contract),
+            "value": {"amount": float(contract.value), "currency": "EUR"},
+            "dateSigned": contract.awarded_at.isoformat(),
+        }
+        for contract in contracts
+    ]
+    common = {
+        "ocid": ocid,
+        "date": latest,
+        "initiationType": "tender",
+        "language": "nl",
+        "buyer": _buyer(),
+        "parties": parties,
+    }
+    return [
+        {**common, "id": f"{ocid}-award-{len(contracts)}", "tag": ["award"], "awards": awards},
+        {
+            **common,
+            "id": f"{ocid}-contract-{len(contracts)}",
+            "tag": ["contract"],
+            "awards": awards,
+            "contracts": contract_sections,
+        },
+    ]
 
 
 def _buyer() -> dict:
@@ -72,6 +205,11 @@ def _release(tender: Tender) -> dict:
             for index, classification in enumerate(item_classification, start=1)
         ],
     }
+    sustainability, criteria_words = _sustainability(tender)
+    tender_section["hasSustainability"] = bool(sustainability)
+    if sustainability:
+        tender_section["sustainability"] = sustainability
+        tender_section["awardCriteriaDetails"] = "; ".join(criteria_words)
     if tender.submission_deadline:
         tender_section["tenderPeriod"] = {"endDate": tender.submission_deadline.isoformat()}
     if tender.contract_start:
@@ -108,6 +246,13 @@ def _release(tender: Tender) -> dict:
     return release
 
 
+def _releases(tender: Tender) -> list[dict]:
+    release = _release(tender)
+    # The award and contract releases name no person: the buyer without its contact.
+    buyer_party = {**_buyer(), "roles": ["buyer", "procuringEntity"]}
+    return [release, *_award_releases(tender, release["ocid"], buyer_party)]
+
+
 def release_package(tenders) -> dict:
     return {
         "uri": absolute_url("/inkoop/ocds.json"),
@@ -116,5 +261,6 @@ def release_package(tenders) -> dict:
         "publisher": {"name": settings.PORTAL_MUNICIPALITY_NAME},
         "license": "https://creativecommons.org/publicdomain/zero/1.0/",
         "publicationPolicy": absolute_url("/pagina/privacy/"),
-        "releases": [_release(tender) for tender in tenders],
+        "extensions": [SUSTAINABILITY_EXTENSION],
+        "releases": [release for tender in tenders for release in _releases(tender)],
     }

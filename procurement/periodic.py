@@ -9,3 +9,8 @@ from procurement import actions
 @shared_task
 def remind_expiring_certificates() -> int:
     return actions.remind_expiring_certificates()
+
+
+@shared_task
+def remind_contract_deadlines() -> int:
+    return actions.remind_contract_deadlines()

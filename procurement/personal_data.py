@@ -5,6 +5,9 @@ from django.db.models import Q
 
 from privacy.registry import PersonalData
 from procurement.models import (
+    Contract,
+    OfficerDepartment,
+    SocialReturnActivity,
     Supplier,
     SupplierMember,
     TeamInvitation,
@@ -23,6 +26,7 @@ def _forget_contact(user) -> None:
         contact_name="", contact_email=""
     )
     TeamInvitation.objects.filter(email__iexact=user.email).delete()
+    Contract.objects.filter(invited_email__iexact=user.email).update(invited_email="")
 
 
 PERSONAL_DATA = [
@@ -85,6 +89,7 @@ PERSONAL_DATA = [
             "submission_deadline",
             "contract_start",
             "social_return_percent",
+            "social_return_amount",
             "mvi_criteria",
             "tenderned_url",
             "status",
@@ -106,5 +111,48 @@ PERSONAL_DATA = [
         rows=lambda user: TenderInvitation.objects.filter(created_by=user),
         exported=("tender", "supplier", "reason", "created_at", "sent_at"),
         not_personal=("id", "created_by"),
+    ),
+    PersonalData(
+        model="procurement.Contract",
+        rows=lambda user: Contract.objects.filter(
+            Q(contract_manager=user) | Q(invited_email__iexact=user.email)
+        ),
+        exported=("tender", "invited_name", "invited_email", "start_date", "end_date"),
+        not_personal=(
+            "id",
+            "supplier",
+            "invited_kvk",
+            "invited_at",
+            "department",
+            "value",
+            "status",
+            "contract_manager",
+            "social_return_obligation",
+            "awarded_at",
+        ),
+    ),
+    PersonalData(
+        model="procurement.OfficerDepartment",
+        rows=lambda user: OfficerDepartment.objects.filter(user=user),
+        exported=("department",),
+        not_personal=("id", "user"),
+    ),
+    PersonalData(
+        model="procurement.SocialReturnActivity",
+        rows=lambda user: SocialReturnActivity.objects.filter(
+            Q(reported_by=user) | Q(reviewed_by=user)
+        ),
+        exported=("contract", "description", "reported_at", "review_note", "reviewed_at"),
+        not_personal=(
+            "id",
+            "block",
+            "quantity",
+            "period_start",
+            "period_end",
+            "value",
+            "status",
+            "reported_by",
+            "reviewed_by",
+        ),
     ),
 ]

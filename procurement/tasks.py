@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from notifications.emails import EmailRecipient, absolute_url, build_email
 from notifications.tasks import EMAIL_TASK_OPTIONS
-from procurement.models import SupplierMember, TeamInvitation, TenderInvitation
+from procurement.models import Contract, SupplierMember, TeamInvitation, TenderInvitation
 
 TEAM_SALT = "procurement.team-invitation"
 
@@ -84,3 +84,29 @@ def send_tender_invitations(self, tender_id: int) -> int:
             raise
         sent += 1
     return sent
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)
+def send_supplier_registration_invitation(self, contract_id: int) -> bool:
+    """Invite a company that won a contract before it registered: claimed by
+    ``invited_at`` first, so it is emailed once; the claim is given back on failure."""
+    claimed = Contract.objects.filter(
+        pk=contract_id, invited_at__isnull=True, supplier__isnull=True
+    ).update(invited_at=timezone.now())
+    if not claimed:
+        return False
+    contract = Contract.objects.select_related("tender").get(pk=contract_id)
+    try:
+        build_email(
+            recipient=EmailRecipient(email=contract.invited_email),
+            subject=gettext_lazy("Register to follow your contract with the municipality"),
+            template="supplier_registration",
+            context={
+                "contract": contract,
+                "register_url": absolute_url(reverse("procurement:register")),
+            },
+        ).send()
+    except Exception:
+        Contract.objects.filter(pk=contract_id).update(invited_at=None)
+        raise
+    return True

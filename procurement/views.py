@@ -3,7 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,13 +15,26 @@ from common.public_cache import shared_with_visitors
 from procurement import actions
 from procurement.calendar import tender_calendar
 from procurement.forms import (
+    ActivityForm,
     CertificateFormSet,
     InterestForm,
+    MoreEvidenceForm,
     SupplierForm,
     TeamInviteForm,
     TenderFilterForm,
 )
-from procurement.models import CpvCode, Interest, Supplier, TeamInvitation, Tender
+from procurement.models import (
+    Contract,
+    ContractDocument,
+    CpvCode,
+    Interest,
+    SocialReturnActivity,
+    SocialReturnEvidence,
+    Supplier,
+    TeamInvitation,
+    Tender,
+    TenderCriterion,
+)
 from procurement.ocds import release_package
 from procurement.tasks import TEAM_SALT
 
@@ -29,14 +43,18 @@ def _public_tenders():
     return Tender.objects.public().for_listing()
 
 
+def _criteria_prefetch():
+    return Prefetch("criteria", queryset=TenderCriterion.objects.select_related("criterion"))
+
+
 @require_safe
 @shared_with_visitors
 def calendar(request: HttpRequest) -> HttpResponse:
     form = TenderFilterForm(request.GET or None)
     tenders = form.filter(_public_tenders()) if form.is_bound else _public_tenders()
-    page = Paginator(tenders.order_by("expected_publication", "pk"), 25).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        tenders.prefetch_related(_criteria_prefetch()).order_by("expected_publication", "pk"), 25
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -68,6 +86,8 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interest": interest,
             "interest_form": InterestForm(),
             "changes": tender.changes.all()[:10],
+            "criteria": tender.criteria.select_related("criterion"),
+            "contracts": tender.contracts.select_related("supplier").order_by("pk"),
         },
     )
 
@@ -135,7 +155,19 @@ def supplier_ics(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 @shared_with_visitors
 def ocds(request: HttpRequest) -> JsonResponse:
-    tenders = _public_tenders().prefetch_related("invitations__supplier").order_by("pk")
+    tenders = (
+        _public_tenders()
+        .prefetch_related(
+            _criteria_prefetch(),
+            Prefetch(
+                "contracts",
+                queryset=Contract.objects.select_related("supplier")
+                .prefetch_related("options")
+                .order_by("pk"),
+            ),
+        )
+        .order_by("pk")
+    )
     return JsonResponse(release_package(tenders), json_dumps_params={"ensure_ascii": False})
 
 
@@ -322,3 +354,210 @@ def team_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "procurement/team_accept.html", {"invitation": invitation, "token": token}
     )
+
+
+# --- The contract register ---------------------------------------------------------------
+
+
+def _public_contracts():
+    return Contract.objects.filter(tender__in=Tender.objects.public()).for_register()
+
+
+@require_safe
+@shared_with_visitors
+def contracts(request: HttpRequest) -> HttpResponse:
+    """The public contract register: who the municipality contracted, for what, for how
+    much and how long (no persons)."""
+    page = Paginator(_public_contracts(), 50).get_page(request.GET.get("page"))
+    return render(request, "procurement/contracts.html", {"page": page})
+
+
+CONTRACT_CSV_HEADER = [
+    "contract_id",
+    "tender_id",
+    "tender_title",
+    "department",
+    "supplier_kvk",
+    "supplier_name",
+    "supplier_local",
+    "supplier_sme",
+    "value_eur",
+    "start_date",
+    "end_date",
+    "status",
+    "social_return_obliged_eur",
+]
+
+
+@require_safe
+@shared_with_visitors
+def contracts_csv(request: HttpRequest) -> HttpResponse:
+    """The contract register as CSV, spreadsheet-safe: companies only, no persons."""
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="contractregister.csv"'
+    writer = spreadsheet_safe_writer(response)
+    writer.writerow(CONTRACT_CSV_HEADER)
+    for contract in _public_contracts().iterator(chunk_size=2000):
+        supplier = contract.supplier
+        writer.writerow(
+            [
+                contract.pk,
+                contract.tender_id,
+                contract.tender.title,
+                contract.department,
+                supplier.kvk_number if supplier else contract.invited_kvk,
+                contract.party_name,
+                supplier.is_local if supplier else "",
+                supplier.is_sme if supplier else "",
+                contract.value,
+                contract.start_date.isoformat(),
+                contract.end_date.isoformat(),
+                contract.status,
+                contract.social_return_obligation,
+            ]
+        )
+    return response
+
+
+def _my_supplier(request: HttpRequest) -> Supplier:
+    supplier = Supplier.objects.of(request.user)
+    if supplier is None:
+        raise Http404
+    return supplier
+
+
+def _supplier_contract(request: HttpRequest, pk: int) -> Contract:
+    """A contract of the viewer's own company; 404 for anyone else's."""
+    return get_object_or_404(
+        Contract.objects.of_supplier(_my_supplier(request)).select_related("tender", "supplier"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_safe
+def supplier_contracts(request: HttpRequest) -> HttpResponse:
+    """The supplier's team: its contracts and what each obliges in social return."""
+    supplier = _my_supplier(request)
+    rows = Contract.objects.of_supplier(supplier).with_realised().for_register()
+    return render(
+        request,
+        "procurement/supplier_contracts.html",
+        {"supplier": supplier, "contracts": rows},
+    )
+
+
+def _contract_context(contract: Contract) -> dict:
+    realised = Contract.objects.filter(pk=contract.pk).with_realised().get().realised_value
+    activities = contract.social_return_activities.select_related("block").prefetch_related(
+        "evidence"
+    )
+    return {
+        "contract": contract,
+        "realised": realised,
+        "forecast": contract.forecast(realised),
+        "activities": activities,
+        "documents": contract.documents.all(),
+        "options": contract.options.all(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    """One contract of the supplier: obliged against realised, the activities reported,
+    and the form to report another."""
+    contract = _supplier_contract(request, pk)
+    form = ActivityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        actions.report_activity(
+            contract=contract,
+            block=form.cleaned_data["block"],
+            description=form.cleaned_data["description"],
+            quantity=form.cleaned_data["quantity"],
+            period_start=form.cleaned_data["period_start"],
+            period_end=form.cleaned_data["period_end"],
+            evidence=form.cleaned_data["evidence"],
+            by=request.user,
+        )
+        messages.success(request, _("Your activity is reported. The coordinator reviews it soon."))
+        return redirect("procurement:supplier_contract", contract.pk)
+    return render(
+        request,
+        "procurement/supplier_contract.html",
+        {**_contract_context(contract), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supplier answers the coordinator's request for more on an activity."""
+    supplier = _my_supplier(request)
+    activity = get_object_or_404(
+        SocialReturnActivity.objects.filter(contract__supplier=supplier).select_related(
+            "contract__tender", "block"
+        ),
+        pk=pk,
+    )
+    form = MoreEvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_evidence(
+                activity=activity,
+                evidence=form.cleaned_data["evidence"],
+                note=form.cleaned_data["note"],
+            )
+        except actions.ProcurementError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your answer is sent to the coordinator."))
+        return redirect("procurement:supplier_contract", activity.contract_id)
+    return render(
+        request,
+        "procurement/activity_answer.html",
+        {"activity": activity, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _pdf_response(file, name: str) -> FileResponse:
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type="application/pdf", as_attachment=True, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _contracts_for_file(request: HttpRequest, permission: str):
+    """The contracts whose files this person may open: an officer's (with the
+    permission, within their departments) or the own company's."""
+    user = request.user
+    if user.is_staff and user.has_perm(permission):
+        return Contract.objects.in_departments_of(user)
+    return Contract.objects.of_supplier(Supplier.objects.of(user))
+
+
+@login_required
+@require_safe
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    allowed = _contracts_for_file(request, "procurement.view_socialreturnevidence")
+    item = get_object_or_404(
+        SocialReturnEvidence.objects.filter(activity__contract__in=allowed), pk=pk
+    )
+    return _pdf_response(item.file, item.original_name)
+
+
+@login_required
+@require_safe
+def contract_document(request: HttpRequest, pk: int) -> FileResponse:
+    allowed = _contracts_for_file(request, "procurement.view_contractdocument")
+    item = get_object_or_404(ContractDocument.objects.filter(contract__in=allowed), pk=pk)
+    return _pdf_response(item.file, f"{item.title[:80]}.pdf")

@@ -259,6 +259,17 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "procurement:team_invite": suppliers,
     "procurement:renew_feed": suppliers,
     "procurement:team_accept": signed_in,
+    "procurement:contracts": everyone,
+    "procurement:contracts_csv": everyone,
+    # A contract's files and its social return: supplier A's own team, and the officers
+    # (through the permission); everyone else gets a 404.
+    "procurement:contract_document": only(
+        "supplier_a", Role.PROCUREMENT_OFFICER.value, "superuser"
+    ),
+    "procurement:evidence": only("supplier_a", Role.PROCUREMENT_OFFICER.value, "superuser"),
+    "procurement:supplier_contracts": suppliers,
+    "procurement:supplier_contract": only("supplier_a"),
+    "procurement:activity_answer": only("supplier_a"),
     # Participation.
     "participation:processes": everyone,
     "participation:teams": everyone,
@@ -317,6 +328,11 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "procurement.supplier": "acv",
         "procurement.tender": "acv",
         "procurement.threshold": "acv",
+        "procurement.mvicriterion": "acv",
+        "procurement.contract": "acv",
+        "procurement.socialreturnblock": "acv",
+        "procurement.socialreturnactivity": "cv",
+        "procurement.officerdepartment": "v",
     },
     "Researcher": {
         "participation.councilquestion": "cv",
@@ -454,6 +470,7 @@ def _build_world() -> World:
         "indicator": Indicator.objects.create(slug="tevredenheid", name="Tevredenheid"),
         "supplier": supplier,
         "tender": TenderFactory(),
+        **_contract_objects(supplier, supplier_a, people[Role.PROCUREMENT_OFFICER.value]),
         "team_token": team_token(
             procurement_actions.invite_colleague(
                 supplier=supplier, email="collega@bedrijf.example.nl", by=supplier_a
@@ -468,6 +485,46 @@ def _build_world() -> World:
         "page": PortalPage.objects.order_by("pk").first(),
     }
     return World(people=people, objects=objects)
+
+
+def _contract_objects(supplier, member, officer) -> dict:
+    """Supplier A's contract, with a document and a reported activity whose
+    coordinator asked for more (so the answer page opens); the officer works for the
+    contract's department."""
+    from procurement.models import (
+        ContractDocument,
+        OfficerDepartment,
+        SocialReturnActivity,
+        SocialReturnEvidence,
+    )
+    from procurement.tests.factories import ContractFactory, block, minimal_pdf
+
+    contract = ContractFactory(supplier=supplier)
+    OfficerDepartment.objects.create(user=officer, department=contract.department)
+    document = ContractDocument.objects.create(
+        contract=contract, title="Overeenkomst", file=ContentFile(minimal_pdf(), name="c.pdf")
+    )
+    activity = SocialReturnActivity.objects.create(
+        contract=contract,
+        block=block(),
+        description="Een werkzoekende in dienst",
+        quantity=1,
+        period_start=contract.start_date,
+        period_end=contract.start_date,
+        value=35_000,
+        reported_by=member,
+        status=SocialReturnActivity.Status.MORE_ASKED,
+        review_note="Stuur de arbeidsovereenkomst mee.",
+    )
+    evidence = SocialReturnEvidence.objects.create(
+        activity=activity, file=ContentFile(minimal_pdf(), name="e.pdf"), original_name="e.pdf"
+    )
+    return {
+        "contract": contract,
+        "contract_document": document,
+        "activity": activity,
+        "evidence": evidence,
+    }
 
 
 def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
@@ -499,6 +556,10 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "procurement:tender": {"pk": o["tender"].pk},
         "procurement:interest": {"pk": o["tender"].pk},
         "procurement:team_accept": {"token": o["team_token"]},
+        "procurement:contract_document": {"pk": o["contract_document"].pk},
+        "procurement:evidence": {"pk": o["evidence"].pk},
+        "procurement:supplier_contract": {"pk": o["contract"].pk},
+        "procurement:activity_answer": {"pk": o["activity"].pk},
         "participation:team": {"pk": o["team"].pk},
         "participation:team_apply": {"pk": o["team"].pk},
         "participation:team_log": {"pk": o["team"].pk},
@@ -552,6 +613,7 @@ ADMIN_NEVER = {
     "initiatives.marketpitch": "a",
     "surveys.panelmember": "a",
     "procurement.cpvcode": "ad",
+    "procurement.socialreturnactivity": "a",
     "participation.teammembership": "a",
     "participation.councilquestion": "a",
 }

@@ -55,8 +55,20 @@ from participation.tests.factories import ProcessFactory, TaskTeamFactory
 from privacy import registry, retention
 from privacy.audit import Action, record
 from privacy.models import AuditEntry, ErasureRequest
-from procurement.models import TeamInvitation, TenderChange, TenderInvitation
-from procurement.tests.factories import SupplierFactory, SupplierMemberFactory, TenderFactory
+from procurement.models import (
+    OfficerDepartment,
+    SocialReturnActivity,
+    TeamInvitation,
+    TenderChange,
+    TenderInvitation,
+)
+from procurement.tests.factories import (
+    ContractFactory,
+    SupplierFactory,
+    SupplierMemberFactory,
+    TenderFactory,
+    block,
+)
 from surveys.models import Answer, Invitation, Response
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
@@ -164,6 +176,22 @@ def person(db, tmp_path):
     TenderChange.objects.create(tender=tender, actor=user, summary="Gepland")
     TenderInvitation.objects.create(
         tender=tender, supplier=supplier, reason="Lokaal", created_by=user
+    )
+    contract = ContractFactory(contract_manager=user)
+    ContractFactory(
+        supplier=None, invited_name="Nieuw B.V.", invited_kvk="12345678", invited_email=EMAIL
+    )
+    OfficerDepartment.objects.create(user=user, department="Facilitair")
+    SocialReturnActivity.objects.create(
+        contract=contract,
+        block=block(),
+        description="Een leerling in dienst",
+        quantity=1,
+        period_start=contract.start_date,
+        period_end=contract.start_date,
+        value=35_000,
+        reported_by=user,
+        reviewed_by=user,
     )
     Notification.objects.create(
         recipient=user, kind="announcement", message="Hallo", dedupe_key="x"

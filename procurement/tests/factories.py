@@ -3,7 +3,14 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from procurement.models import CpvCode, Supplier, SupplierMember, Tender
+from procurement.models import (
+    Contract,
+    CpvCode,
+    SocialReturnBlock,
+    Supplier,
+    SupplierMember,
+    Tender,
+)
 
 
 def cpv(code: str) -> CpvCode:
@@ -61,3 +68,33 @@ class TenderFactory(factory.django.DjangoModelFactory):
     def codes(self, create, extracted, **kwargs):
         if create and extracted:
             self.cpv_codes.set([cpv(code) for code in extracted])
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    tender = factory.SubFactory(TenderFactory, status=Tender.Status.AWARDED)
+    supplier = factory.SubFactory(SupplierFactory)
+    department = factory.SelfAttribute("tender.department")
+    value = 100_000
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=100))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=265))
+    social_return_obligation = 5_000
+
+
+def block(code: str = "uitkering") -> SocialReturnBlock:
+    return SocialReturnBlock.objects.get(code=code)
+
+
+def minimal_pdf() -> bytes:
+    """A small plain PDF with one empty page."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
