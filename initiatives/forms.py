@@ -21,7 +21,7 @@ from initiatives.models import (
     SupportKind,
     Theme,
 )
-from initiatives.uploads import UploadsField, process_document, process_image
+from common.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
 
 

@@ -79,6 +79,7 @@ DUTCH = {
     "inloggen",
     "uitloggen",
     "meldingen",
+    "berichten",
     "gepland",
     "januari",
     "februari",
