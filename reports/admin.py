@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -18,7 +18,6 @@ from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, s
 from neighbourhoods.area_admin import AreaScopedAdmin
 from reports import actions
 from reports.models import (
-    OPEN,
     STAFF_TRANSITIONS,
     Category,
     Department,
@@ -319,26 +318,16 @@ class ReportAdmin(AreaScopedAdmin):
         (_("Dates"), {"fields": ["created_at", "submitted_at", "due_date", "closed_at"]}),
     ]
 
+    # The queue: open reports first (they have no closing moment), the most overdue on
+    # top; closed ones after them.
+    ordering = [F("closed_at").asc(nulls_first=True), "due_date", "-created_at"]
+
     def get_queryset(self, request):
-        queryset = (
-            super()
-            .get_queryset(request)
-            .confirmed()
-            .annotate(
-                queue_rank=Case(
-                    When(status__in=OPEN, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        queryset = super().get_queryset(request).confirmed()
         departments = own_departments(request.user)
         if departments is not None:
             queryset = queryset.filter(department__in=departments)
         return queryset
-
-    def get_ordering(self, request):
-        return ["queue_rank", "due_date", "-created_at"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
