@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common import workdays
+from common.uploads import ProcessedUpload
 from initiatives.models import (
     Attachment,
     CoInitiatorInvitation,
@@ -29,7 +30,6 @@ from initiatives.models import (
     WorkflowError,
 )
 from initiatives.tasks import send_co_initiator_invitation
-from common.uploads import ProcessedUpload
 from neighbourhoods.models import Event
 from notifications.service import notify_each
 

@@ -1,3 +1,4 @@
+import itertools
 import json
 
 from django.conf import settings
@@ -66,7 +67,7 @@ def validate_postcode_areas(value: str) -> None:
 def _ring_contains(ring: list, longitude: float, latitude: float) -> bool:
     """Ray casting: whether the point lies inside one closed ring of (lon, lat) pairs."""
     inside = False
-    for (x1, y1, *_a), (x2, y2, *_b) in zip(ring, ring[1:], strict=False):
+    for (x1, y1, *_a), (x2, y2, *_b) in itertools.pairwise(ring):
         x1, y1, x2, y2 = float(x1), float(y1), float(x2), float(y2)
         if (y1 > latitude) != (y2 > latitude):
             crossing = x1 + (latitude - y1) * (x2 - x1) / (y2 - y1)
@@ -84,9 +85,9 @@ def boundary_contains(boundary: dict | None, latitude: float, longitude: float) 
     if boundary.get("type") == "Polygon":
         polygons = [polygons]
     for polygon in polygons:
-        if polygon and _ring_contains(polygon[0], longitude, latitude):
-            if not any(_ring_contains(hole, longitude, latitude) for hole in polygon[1:]):
-                return True
+        inside = bool(polygon) and _ring_contains(polygon[0], longitude, latitude)
+        if inside and not any(_ring_contains(h, longitude, latitude) for h in polygon[1:]):
+            return True
     return False
 
 

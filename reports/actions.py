@@ -323,11 +323,18 @@ def check_photos(*, reports: Iterable[Report], by: User) -> int:
 
 
 @transaction.atomic
-def forget_reporter(*, user: User) -> int:
+def forget_reporter(*, user: User) -> None:
     """Erasure: the person's reports stay, with nobody behind them any more (the
     account and the email address are gone; whoever also saw it still hears)."""
     theirs = Report.objects.filter(
         models.Q(reporter=user) | models.Q(reporter_email__iexact=user.email)
     )
     theirs.filter(status=Status.UNCONFIRMED).delete()  # never went in
-    return theirs.update(reporter=None, reporter_email="")
+    theirs.update(reporter=None, reporter_email="")
+
+
+@transaction.atomic
+def forget_supporter(*, user: User) -> None:
+    """Erasure: "I saw this too" given with the person's email address (without their
+    account) goes; the counts stay as they were."""
+    Supporter.objects.filter(user__isnull=True, email__iexact=user.email).delete()

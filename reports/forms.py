@@ -28,7 +28,8 @@ class CategoryField(forms.ChoiceField):
         groups: dict[str, list[tuple[str, str]]] = {}
         for category in Category.objects.reportable():
             self._categories[str(category.pk)] = category
-            groups.setdefault(category.parent.name, []).append((str(category.pk), category.name))
+            main = category.parent.name if category.parent is not None else ""
+            groups.setdefault(main, []).append((str(category.pk), category.name))
         self.choices = [("", _("Choose what it is about")), *groups.items()]
 
     def clean(self, value: Any) -> Category | None:

@@ -119,7 +119,7 @@ class Category(models.Model):
         ordering = ["position", "name_nl"]
 
     def __str__(self) -> str:
-        if self.parent_id:
+        if self.parent is not None:
             return f"{self.parent.name}: {self.name}"
         return self.name
 
@@ -388,7 +388,7 @@ class Report(models.Model):
         """Where it is, in words: the address, else the neighbourhood."""
         if self.address:
             return self.address
-        if self.neighbourhood_id:
+        if self.neighbourhood is not None:
             return self.neighbourhood.name
         return ""
 
@@ -421,7 +421,7 @@ class Report(models.Model):
         return ngettext("%(days)d working day", "%(days)d working days", days) % {"days": days}
 
     def reporter_address(self) -> str:
-        return self.reporter.email if self.reporter_id else self.reporter_email
+        return self.reporter.email if self.reporter is not None else self.reporter_email
 
 
 class Photo(models.Model):

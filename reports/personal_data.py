@@ -4,7 +4,7 @@ also saw it, and the colleagues' work on reports."""
 from django.db.models import Q
 
 from privacy.registry import PersonalData
-from reports.actions import forget_reporter
+from reports.actions import forget_reporter, forget_supporter
 from reports.models import Department, Forward, InternalNote, Photo, Report, StatusChange, Supporter
 
 
@@ -56,7 +56,7 @@ PERSONAL_DATA = [
         rows=lambda user: Supporter.objects.filter(Q(user=user) | Q(email__iexact=user.email)),
         exported=("report", "email", "language", "confirmed_at", "created_at"),
         not_personal=("id", "user"),
-        erase=lambda user: Supporter.objects.filter(email__iexact=user.email).delete() and None,
+        erase=lambda user: forget_supporter(user=user),
     ),
     PersonalData(
         model="reports.StatusChange",

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
 from common.public_cache import shared_with_visitors
@@ -78,7 +79,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_reporter": request.user.is_authenticated and report.reporter_id == request.user.pk,
         "support_form": SupportForm() if not request.user.is_authenticated else None,
     }
-    if report.latitude is not None:
+    if report.latitude is not None and report.longitude is not None:
         context["map_points"] = [
             {
                 "lat": float(report.latitude),
@@ -114,7 +115,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 longitude=data["longitude"],
                 address=data["address"],
                 photos=data["photos"] or [],
-                reporter=request.user if signed_in else None,
+                reporter=request.user if isinstance(request.user, User) else None,
                 email=data.get("email", ""),
                 language=get_language() or "nl",
             )
@@ -127,8 +128,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 return redirect(report)
             return render(request, "reports/check_email.html", {"support": False})
         # Shown once; sending again sends the resident's own report.
-        form.data = form.data.copy()
-        form.data["seen_nearby"] = "True"
+        data_again = request.POST.copy()
+        data_again["seen_nearby"] = "True"
+        form.data = data_again
     status = 400 if request.method == "POST" and not nearby else 200
     return render(
         request,
