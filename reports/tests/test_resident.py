@@ -342,3 +342,30 @@ def test_detail_query_count_is_the_same_for_few_and_many_changes(client, residen
             file=SimpleUploadedFile("a.jpg", b"a"),
         )
     assert _count(client, report.get_absolute_url()) == one
+
+
+def test_reporting_is_rate_limited_and_a_refused_report_saves_nothing(client, settings):
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "public_space_report": "2/h"}
+    for _ in range(2):
+        client.post(CREATE, form_data(latitude="", longitude="", address="Kerkstraat 1"))
+    assert Report.objects.count() == 2
+    refused = client.post(CREATE, form_data(latitude="", longitude="", address="Kerkstraat 2"))
+    assert refused.status_code == 429
+    assert Report.objects.count() == 2
+
+
+def test_a_filled_honeypot_is_refused(client):
+    response = client.post(CREATE, form_data(homepage="http://spam.example"))
+    assert response.status_code == 400
+    assert not Report.objects.exists()
+
+
+def test_the_confirmation_link_lives_only_in_the_session(client):
+    """The token moves from the address into the session; the page after it has none."""
+    report = ReportFactory(status=Status.UNCONFIRMED, reporter=None, reporter_email="a@example.nl")
+    token = actions.confirmation_token("r", report.pk)
+    landing = client.get(f"/openbare-ruimte/bevestigen/{token}/")
+    assert landing.status_code == 303
+    assert token not in landing["Location"]
+    page = client.get(landing["Location"]).content.decode()
+    assert token not in page
