@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext, pgettext_lazy
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common import workdays
@@ -519,8 +519,8 @@ class Supporter(models.Model):
     created_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:
-        verbose_name = pgettext_lazy("report", "supporter")
-        verbose_name_plural = pgettext_lazy("report", "supporters")
+        verbose_name = _("co-reporter")
+        verbose_name_plural = _("co-reporters")
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "user"],

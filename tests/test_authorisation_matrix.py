@@ -452,6 +452,7 @@ def _build_world() -> World:
     from reports.tests.factories import ReportFactory
 
     report = ReportFactory(reporter=a, neighbourhood=neighbourhood)
+    report.changes.create(status="received", key="received")
     objects = {
         "report": report,
         "report_photo": ReportPhoto.objects.create(
