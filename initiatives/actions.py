@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common import workdays
+from common.uploads import ProcessedUpload
 from initiatives.models import (
     Attachment,
     CoInitiatorInvitation,
@@ -29,7 +30,6 @@ from initiatives.models import (
     WorkflowError,
 )
 from initiatives.tasks import send_co_initiator_invitation
-from initiatives.uploads import ProcessedUpload
 from neighbourhoods.models import Event
 from notifications.service import notify_each
 
@@ -47,7 +47,7 @@ REMIND_WORKING_DAYS_BEFORE = 2
 def add_attachments(
     *, initiative: Initiative, uploads: Iterable[ProcessedUpload]
 ) -> list[Attachment]:
-    """Store checked uploads (see ``initiatives.uploads``) with the initiative."""
+    """Store checked uploads (see ``common.uploads``) with the initiative."""
     created = []
     for upload in uploads:
         attachment = Attachment(

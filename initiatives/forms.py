@@ -11,6 +11,7 @@ from common.forms import (
     EmptyRenderedOnce,
     filter_choice,
 )
+from common.uploads import UploadsField, process_document, process_image
 from common.validators import validate_plain_text
 from initiatives.models import (
     MAX_ATTACHMENTS,
@@ -21,7 +22,6 @@ from initiatives.models import (
     SupportKind,
     Theme,
 )
-from initiatives.uploads import UploadsField, process_document, process_image
 from neighbourhoods.models import Neighbourhood
 
 

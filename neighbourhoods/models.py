@@ -1,3 +1,4 @@
+import itertools
 import json
 
 from django.conf import settings
@@ -63,7 +64,42 @@ def validate_postcode_areas(value: str) -> None:
         ) from None
 
 
+def _ring_contains(ring: list, longitude: float, latitude: float) -> bool:
+    """Ray casting: whether the point lies inside one closed ring of (lon, lat) pairs."""
+    inside = False
+    for (x1, y1, *_a), (x2, y2, *_b) in itertools.pairwise(ring):
+        x1, y1, x2, y2 = float(x1), float(y1), float(x2), float(y2)
+        if (y1 > latitude) != (y2 > latitude):
+            crossing = x1 + (latitude - y1) * (x2 - x1) / (y2 - y1)
+            if longitude < crossing:
+                inside = not inside
+    return inside
+
+
+def boundary_contains(boundary: dict | None, latitude: float, longitude: float) -> bool:
+    """Whether a GeoJSON Polygon or MultiPolygon (WGS 84) holds the point: inside its
+    outer ring and in none of its holes."""
+    if not boundary:
+        return False
+    polygons = boundary.get("coordinates") or []
+    if boundary.get("type") == "Polygon":
+        polygons = [polygons]
+    for polygon in polygons:
+        inside = bool(polygon) and _ring_contains(polygon[0], longitude, latitude)
+        if inside and not any(_ring_contains(h, longitude, latitude) for h in polygon[1:]):
+            return True
+    return False
+
+
 class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
+    def containing(self, latitude: float, longitude: float) -> "Neighbourhood | None":
+        """The neighbourhood whose boundary holds the point (the first by name where
+        boundaries overlap), or ``None`` outside every boundary."""
+        for neighbourhood in self.filter(boundary__isnull=False).order_by("name"):
+            if boundary_contains(neighbourhood.boundary, float(latitude), float(longitude)):
+                return neighbourhood
+        return None
+
     def with_postcode(self, postcode: str) -> list["Neighbourhood"]:
         """The neighbourhoods a Dutch postcode (1234 AB or 1234) falls in; one PC4 area
         may cross a neighbourhood boundary, so there can be more than one."""

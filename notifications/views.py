@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,6 +17,20 @@ from accounts.requests import SignedInRequest
 from notifications import kinds
 from notifications.forms import NotificationPreferencesForm
 from notifications.models import Notification, NotificationPreference
+
+
+@csrf_exempt  # it only sends the request on; the new address checks the form's token
+def old_address(request: HttpRequest, rest: str) -> HttpResponse:
+    """A page of the old ``/meldingen/`` addresses, moved for good to ``/berichten/``: 301
+    for reading, 308 for a form sent to it (the method and body are kept), the query
+    string kept."""
+    url = f"/berichten/{rest}"
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    response = HttpResponsePermanentRedirect(url)
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308
+    return response
 
 
 @login_required

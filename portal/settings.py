@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "initiatives",
     "surveys",
     "procurement",
+    "reports",
     "participation",
     # The pages that read every app.
     "overview",
@@ -264,6 +265,8 @@ PORTAL_RATE_LIMITS = {
     "council_question": "5/h",
     "team_apply": "10/h",
     "event_rsvp": "20/m",
+    "public_space_report": "10/h",  # reports about the public space (meldingen)
+    "public_space_support": "30/h",  # "I saw this too"
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache

@@ -22,6 +22,7 @@ urlpatterns = [
     path("enquetes/", include("surveys.urls")),
     path("inkoop/", include("procurement.urls")),
     path("participatie/", include("participation.urls")),
+    path("openbare-ruimte/", include("reports.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

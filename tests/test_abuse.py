@@ -170,7 +170,14 @@ def test_every_rate_limit_in_the_settings_guards_a_view(settings):
 
     sources = "".join(
         path.read_text()
-        for app in ("initiatives", "neighbourhoods", "participation", "procurement", "surveys")
+        for app in (
+            "initiatives",
+            "neighbourhoods",
+            "participation",
+            "procurement",
+            "surveys",
+            "reports",
+        )
         for path in Path(settings.BASE_DIR, app).glob("views.py")
     )
     for action in settings.PORTAL_RATE_LIMITS:

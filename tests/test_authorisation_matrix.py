@@ -173,6 +173,9 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "notifications:read_all": signed_in,
     "notifications:preferences": signed_in,
     "notifications:unsubscribe": everyone,
+    # The old /meldingen/ addresses redirect to /berichten/ for everyone.
+    "notifications:old_address_root": everyone,
+    "notifications:old_address": everyone,
     "overview:page": everyone,
     "overview:search": everyone,
     "overview:dashboard": everyone,
@@ -289,6 +292,16 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "participation:decision": everyone,
     "participation:process": everyone,
     "participation:process_follow": signed_in,
+    # Public-space reports: A's report went in; anyone may report, confirm a link (A's
+    # own), and say "I saw this too" (a visitor's empty form is refused beside the field).
+    "reports:list": everyone,
+    "reports:create": everyone,
+    "reports:confirm": everyone,
+    "reports:confirm_link": everyone,
+    "reports:detail": everyone,
+    "reports:support": everyone,
+    # A photo not yet checked by staff: the reporter and colleagues who handle reports.
+    "reports:photo": visible_to("resident_a", Role.AREA_MANAGER.value, "superuser"),
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -310,6 +323,9 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "participation.taskteam": "acv",
         "participation.teammembership": "acv",
         "participation.topic": "v",
+        "reports.category": "v",
+        "reports.department": "v",
+        "reports.report": "cv",
     },
     "Initiative broker": {
         "initiatives.comment": "cv",
@@ -447,7 +463,22 @@ def _build_world() -> World:
     process, decision = ProcessFactory(), DecisionFactory()
     process.neighbourhoods.add(neighbourhood)
     decision.neighbourhoods.add(neighbourhood)
+    from reports import actions as report_actions
+    from reports.models import Photo as ReportPhoto
+    from reports.tests.factories import ReportFactory
+
+    report = ReportFactory(reporter=a, neighbourhood=neighbourhood)
+    report.changes.create(status="received", key="received")
     objects = {
+        "report": report,
+        "report_photo": ReportPhoto.objects.create(
+            report=report,
+            token="b" * 32,
+            content_type="image/png",
+            size=8,
+            file=ContentFile(b"\x89PNG\r\n\x1a\n", name="foto.png"),
+        ),
+        "report_token": report_actions.confirmation_token("r", report.pk),
         "neighbourhood": neighbourhood,
         "public": public,
         "draft": draft,
@@ -567,6 +598,9 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "participation:decision": {"pk": o["decision"].pk},
         "participation:process": {"slug": o["process"].slug},
         "participation:process_follow": {"slug": o["process"].slug},
+        "notifications:old_address": {"rest": "instellingen/"},
+        "reports:photo": {"token": o["report_photo"].token},
+        "reports:confirm_link": {"token": o["report_token"]},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
@@ -581,6 +615,8 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
             kwargs["pk"] = o["item"].pk
         elif name.startswith("initiatives:"):
             kwargs["pk"] = o["public"].pk
+        elif name.startswith("reports:"):
+            kwargs["pk"] = o["report"].pk
         else:
             kwargs["pk"] = None
     return kwargs
@@ -616,6 +652,7 @@ ADMIN_NEVER = {
     "procurement.socialreturnactivity": "a",
     "participation.teammembership": "a",
     "participation.councilquestion": "a",
+    "reports.report": "ad",
 }
 # "search" is the officers' supplier search: whoever may view the model.
 ADMIN_ACTIONS = {
@@ -727,6 +764,7 @@ ADMIN_APPS = [
     "surveys",
     "procurement",
     "participation",
+    "reports",
 ]
 
 

@@ -79,6 +79,7 @@ DUTCH = {
     "inloggen",
     "uitloggen",
     "meldingen",
+    "berichten",
     "gepland",
     "januari",
     "februari",
@@ -213,7 +214,7 @@ def neutralise_what_people_wrote() -> None:
     """Every free text of ours (titles, descriptions, names, questions, messages) becomes
     a marker with the row's id: whatever language is left was written by the portal."""
     ours = {"accounts", "notifications", "privacy", "overview", "neighbourhoods"}
-    ours |= {"initiatives", "surveys", "procurement", "participation"}
+    ours |= {"initiatives", "surveys", "procurement", "participation", "reports"}
     for model in apps.get_models():
         if model._meta.app_label not in ours or model._meta.proxy:
             continue
@@ -322,6 +323,7 @@ def _email_contexts(world) -> dict[str, dict]:
     from initiatives.models import CoInitiatorInvitation
     from notifications.models import Notification
     from procurement.models import TeamInvitation, TenderInvitation
+    from reports.models import Forward
     from surveys.models import Survey
 
     notification = Notification.objects.order_by("pk").first()
@@ -342,6 +344,21 @@ def _email_contexts(world) -> dict[str, dict]:
         "team_invitation": {
             "invitation": TeamInvitation.objects.first(),
             "accept_url": "https://example.test/",
+        },
+        "report_confirm": {
+            "report": world.objects["report"],
+            "confirm_url": "https://example.test/",
+            "support": False,
+        },
+        "report_status": {
+            "report": world.objects["report"],
+            "change": world.objects["report"].changes.first(),
+            "link": "https://example.test/",
+        },
+        "report_forward": {
+            "report": world.objects["report"],
+            "forwarding": Forward(report=world.objects["report"], party=MARKER, message=MARKER),
+            "link": "https://example.test/",
         },
         "tender_invitation": {
             "invitation": TenderInvitation.objects.first()

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +70,13 @@ from procurement.tests.factories import (
     TenderFactory,
     block,
 )
+from reports.models import Department, Forward
+from reports.models import InternalNote as ReportNote
+from reports.models import Photo as ReportPhoto
+from reports.models import Status as ReportStatus
+from reports.models import StatusChange as ReportStatusChange
+from reports.models import Supporter as ReportSupporter
+from reports.tests.factories import ReportFactory
 from surveys.models import Answer, Invitation, Response
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
@@ -213,6 +221,24 @@ def person(db, tmp_path):
     CouncilQuestion.objects.create(asked_by=user, question="Vraag aan het panel?", context="Omdat")
     DecisionFollow.objects.create(user=user, neighbourhood=neighbourhood)
     ErasureRequest.objects.create(user=other, account_number=str(other.pk), requested_by=user)
+    own_report = ReportFactory(reporter=user, neighbourhood=neighbourhood)
+    ReportPhoto.objects.create(
+        report=own_report,
+        token="c" * 32,
+        content_type="image/png",
+        size=8,
+        file=ContentFile(b"\x89PNG\r\n\x1a\n", name="tegel.png"),
+    )
+    ReportFactory(reporter=None, reporter_email=EMAIL, status=ReportStatus.UNCONFIRMED)
+    elses_report = ReportFactory(reporter=other)
+    ReportSupporter.objects.create(report=elses_report, user=user)
+    ReportSupporter.objects.create(report=ReportFactory(reporter=other), email=EMAIL)
+    ReportStatusChange.objects.create(
+        report=elses_report, status=ReportStatus.SOLVED, key="solved", by=user
+    )
+    ReportNote.objects.create(report=elses_report, text="Opgepakt", author=user)
+    Forward.objects.create(report=elses_report, party="Waterschap", by=user)
+    Department.objects.order_by("pk").first().members.add(user)
     return user
 
 

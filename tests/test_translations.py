@@ -23,6 +23,7 @@ SOURCES = [
     "initiatives",
     "surveys",
     "procurement",
+    "reports",
     "participation",
     "templates",
 ]

@@ -11,7 +11,7 @@ def test_mark_read_in_place_with_htmx(page: Page, live_server, sign_in, assert_a
     resident = UserFactory()
     NotificationFactory(recipient=resident, message="De straat wordt opnieuw bestraat")
     sign_in(page, resident)
-    page.goto(live_server.url + "/meldingen/")
+    page.goto(live_server.url + "/berichten/")
     assert_accessible(page)
     item = page.locator(".portal-notification")
     expect(item).to_contain_text("Nieuw")
@@ -20,7 +20,7 @@ def test_mark_read_in_place_with_htmx(page: Page, live_server, sign_in, assert_a
     assert request.value.headers.get("hx-request") == "true"
     expect(item).to_contain_text("Gelezen")
     expect(page.get_by_role("button", name="Markeer als gelezen")).to_have_count(0)
-    assert page.url.endswith("/meldingen/")
+    assert page.url.endswith("/berichten/")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -32,7 +32,7 @@ def test_notification_pages_accessible(
     sign_in(page, resident)
     if language == "en":
         page.get_by_role("button", name="English").click()
-    for path in ["/meldingen/", "/meldingen/instellingen/"]:
+    for path in ["/berichten/", "/berichten/instellingen/"]:
         page.goto(live_server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert_accessible(page)

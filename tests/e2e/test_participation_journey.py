@@ -96,7 +96,7 @@ def test_area_manager_publishes_a_process_and_a_follower_hears_what_we_did(
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_contain_text("Volgers horen")
 
-    resident_page.goto(live_server.url + "/meldingen/")
+    resident_page.goto(live_server.url + "/berichten/")
     resident_page.get_by_role(
         "link", name=re.compile("wat we hoorden en wat we ermee deden")
     ).click()
@@ -194,7 +194,7 @@ def test_council_question_becomes_a_panel_poll_whose_result_comes_back(
     asked.refresh_from_db()
     assert asked.status == CouncilQuestion.Status.ANSWERED
 
-    page.goto(live_server.url + "/meldingen/")
+    page.goto(live_server.url + "/berichten/")
     page.get_by_role("link", name=re.compile("Het panel heeft je vraag beantwoord")).click()
     expect(page.get_by_text("Beantwoord", exact=True)).to_be_visible()
     page.get_by_role("link", name="Bekijk wat het panel antwoordde").click()

@@ -25,7 +25,7 @@ def test_language_switch_and_notifications_without_javascript(no_js_page, live_s
 
     sign_in(page, resident)
 
-    page.goto(live_server.url + "/meldingen/")
+    page.goto(live_server.url + "/berichten/")
     expect(page.get_by_role("link", name="Het wijkfeest gaat door")).to_be_visible()
     page.get_by_role("button", name="Markeer als gelezen").click()
     expect(page.get_by_role("status")).to_contain_text("gelezen")
@@ -40,7 +40,7 @@ def test_preferences_error_without_javascript(no_js_page, live_server, sign_in):
     page = no_js_page
     resident = UserFactory()
     sign_in(page, resident)
-    page.goto(live_server.url + "/meldingen/instellingen/")
+    page.goto(live_server.url + "/berichten/instellingen/")
     page.get_by_label("E-mail voor: Mededelingen van de gemeente").select_option("never")
     page.get_by_role("button", name="Instellingen opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("opgeslagen")

@@ -1,0 +1,340 @@
+"""What happens to a public-space report: it is sent, confirmed, routed, supported,
+handled, forwarded, merged and closed. Each write is one transaction; emails and
+notifications go out after the commit."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core import signing
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import User
+from common import workdays
+from common.uploads import ProcessedUpload
+from neighbourhoods.models import Neighbourhood
+from notifications.service import notify_each
+from reports import tasks
+from reports.models import (
+    CLOSED,
+    OPEN,
+    Category,
+    Forward,
+    Photo,
+    Report,
+    Status,
+    StatusChange,
+    Supporter,
+)
+
+KIND = "report_status"
+CONFIRM_SALT = "reports.confirm-email"
+CONFIRM_DAYS = 7
+
+
+class ReportError(Exception):
+    """A step that is not possible for this report (said to the colleague)."""
+
+
+def confirmation_token(kind: str, pk: int) -> str:
+    """The secret in a confirmation link: which report (``"r"``) or which "me too"
+    (``"s"``) the address confirms."""
+    return signing.dumps([kind, pk], salt=CONFIRM_SALT, compress=True)
+
+
+def read_confirmation_token(token: str) -> tuple[str, int] | None:
+    try:
+        kind, pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_DAYS * 86400)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if kind not in ("r", "s") or not isinstance(pk, int):
+        return None
+    return kind, pk
+
+
+@transaction.atomic
+def submit_report(
+    *,
+    category: Category,
+    description: str,
+    latitude: Any = None,
+    longitude: Any = None,
+    address: str = "",
+    photos: Iterable[ProcessedUpload] = (),
+    reporter: User | None = None,
+    email: str = "",
+    language: str = "nl",
+) -> Report:
+    """A resident's report. Signed in, it goes in at once; a visitor's waits until the
+    link in the email to ``email`` is followed."""
+    neighbourhood = (
+        Neighbourhood.objects.containing(latitude, longitude) if latitude is not None else None
+    )
+    report = Report.objects.create(
+        category=category,
+        description=description.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        address=address.strip(),
+        neighbourhood=neighbourhood,
+        reporter=reporter,
+        reporter_email="" if reporter else email.strip().lower(),
+        reporter_language=(reporter.language if reporter else language) or "nl",
+        status=Status.UNCONFIRMED if reporter is None else Status.RECEIVED,
+    )
+    for upload in photos:
+        photo = Photo(
+            report=report, token=upload.token, content_type=upload.content_type, size=upload.size
+        )
+        photo.file.save(f"{upload.token}.{upload.extension}", upload.content, save=False)
+        photo.save()
+    if reporter is not None:
+        _go_in(report)
+    else:
+        token = confirmation_token("r", report.pk)
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(report.pk, token))
+    return report
+
+
+def _go_in(report: Report) -> None:
+    """The report is in: routed to its department, due in its category's term."""
+    now = timezone.now()
+    department = report.category.department_for(report.neighbourhood)
+    report.status = Status.RECEIVED
+    report.submitted_at = now
+    report.department = department
+    report.due_date = workdays.add_working_days(
+        timezone.localdate(now), report.category.term_working_days
+    )
+    report.save(update_fields=["status", "submitted_at", "department", "due_date", "updated_at"])
+    StatusChange.objects.create(
+        report=report, status=Status.RECEIVED, key="received", created_at=now
+    )
+    if department is not None:
+        StatusChange.objects.create(
+            report=report,
+            status=Status.RECEIVED,
+            key="routed",
+            params={"department": department.name},
+            created_at=now,
+        )
+
+
+@transaction.atomic
+def confirm(*, token: str) -> Report | None:
+    """Follow a confirmation link: the report goes in, or the "me too" counts. The same
+    link twice does nothing more. ``None`` for a link that is forged or too old."""
+    read = read_confirmation_token(token)
+    if read is None:
+        return None
+    kind, pk = read
+    now = timezone.now()
+    if kind == "r":
+        report = Report.objects.select_for_update().filter(pk=pk).first()
+        if report is None:
+            return None
+        if report.status == Status.UNCONFIRMED:
+            report.email_confirmed_at = now
+            report.save(update_fields=["email_confirmed_at", "updated_at"])
+            _go_in(report)
+        return report
+    supporter = Supporter.objects.select_for_update().filter(pk=pk).first()
+    if supporter is None:
+        return None
+    if supporter.confirmed_at is None:
+        supporter.confirmed_at = now
+        supporter.save(update_fields=["confirmed_at"])
+        Report.objects.filter(pk=supporter.report_id).update(
+            supporter_count=F("supporter_count") + 1
+        )
+    return Report.objects.get(pk=supporter.report_id)
+
+
+@transaction.atomic
+def add_supporter(
+    *, report: Report, user: User | None = None, email: str = "", language: str = "nl"
+) -> tuple[Supporter, bool]:
+    """ "Ik heb dit ook gezien": a signed-in resident counts at once; a visitor once they
+    confirm their address. Returns the supporter and whether it is new. The reporter
+    does not support their own report."""
+    if not report.is_open:
+        raise ReportError(gettext("This report is closed; you cannot add yourself anymore."))
+    if user is not None:
+        if report.reporter_id == user.pk:
+            raise ReportError(gettext("You reported this yourself."))
+        supporter, created = Supporter.objects.get_or_create(
+            report=report,
+            user=user,
+            defaults={"language": user.language or "nl", "confirmed_at": timezone.now()},
+        )
+        if created:
+            Report.objects.filter(pk=report.pk).update(supporter_count=F("supporter_count") + 1)
+        return supporter, created
+    email = email.strip().lower()
+    supporter, created = Supporter.objects.get_or_create(
+        report=report, email=email, defaults={"language": language}
+    )
+    if supporter.confirmed_at is None:
+        token = confirmation_token("s", supporter.pk)
+        transaction.on_commit(lambda: tasks.send_support_confirmation.delay(supporter.pk, token))
+    return supporter, created
+
+
+def _record(
+    report: Report, *, status: str, key: str, by: User | None, message: str = "", **params: Any
+) -> StatusChange:
+    change = StatusChange.objects.create(
+        report=report, status=status, key=key, params=params, message=message.strip(), by=by
+    )
+    _tell(report, change)
+    return change
+
+
+def _tell(report: Report, change: StatusChange) -> None:
+    """The reporter and everyone who also saw it hear of the change, in their language:
+    people with an account through their notifications, the others by email."""
+    people = [report.reporter] if report.reporter_id else []
+    people += [
+        supporter.user
+        for supporter in report.supporters.filter(user__isnull=False).select_related("user")
+    ]
+    number = report.pk
+
+    def message() -> str:
+        return gettext("Report %(number)s: %(text)s") % {"number": number, "text": change.text()}
+
+    notify_each(
+        people,
+        kind=KIND,
+        dedupe_key=f"report-change:{change.pk}",
+        message=message,
+        url=report.get_absolute_url(),
+        subject=report,
+        skip=change.by,
+    )
+    transaction.on_commit(lambda: tasks.send_status_emails.delay(change.pk))
+
+
+@transaction.atomic
+def change_status(*, report: Report, to: str, by: User, message: str = "") -> StatusChange:
+    """A colleague moves the report on; closing it sets the moment it closed, reopening
+    gives it a new due date."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status == Status.UNCONFIRMED or report.status == Status.MERGED:
+        raise ReportError(gettext("This report cannot change status."))
+    if to == report.status:
+        raise ReportError(gettext("The report already has this status."))
+    reopened = report.status in CLOSED and to in OPEN
+    report.status = to
+    fields = ["status", "updated_at"]
+    if to in CLOSED:
+        report.closed_at = timezone.now()
+        fields.append("closed_at")
+    elif reopened:
+        report.closed_at = None
+        report.due_date = workdays.add_working_days(
+            timezone.localdate(), report.category.term_working_days
+        )
+        fields += ["closed_at", "due_date"]
+    report.save(update_fields=fields)
+    key = "reopened" if reopened else str(to)
+    return _record(report, status=to, key=key, by=by, message=message)
+
+
+@transaction.atomic
+def assign(*, reports: Iterable[Report], to: User | None, by: User) -> int:
+    """Give reports to a colleague (or to nobody). Not on the public timeline."""
+    ids = [report.pk for report in reports]
+    return Report.objects.filter(pk__in=ids).update(assigned_to=to, updated_at=timezone.now())
+
+
+@transaction.atomic
+def forward(
+    *, report: Report, party: str, party_email: str = "", message: str = "", by: User
+) -> Forward:
+    """Hand the report to an external party; they get it by email when an address is
+    given. The timeline names the party, never the colleague."""
+    if not report.is_open:
+        raise ReportError(gettext("Only an open report can be forwarded."))
+    forwarding = Forward.objects.create(
+        report=report, party=party.strip(), party_email=party_email.strip(), message=message, by=by
+    )
+    Report.objects.filter(pk=report.pk).update(status=Status.FORWARDED, updated_at=timezone.now())
+    report.status = Status.FORWARDED
+    _record(report, status=Status.FORWARDED, key="forwarded", by=by, party=forwarding.party)
+    if forwarding.party_email:
+        transaction.on_commit(lambda: tasks.send_forward.delay(forwarding.pk))
+    return forwarding
+
+
+@transaction.atomic
+def record_reply(*, forwarding: Forward, reply: str, by: User) -> None:
+    """The external party's reply, as the colleague received it."""
+    first = forwarding.replied_at is None
+    Forward.objects.filter(pk=forwarding.pk).update(reply=reply.strip(), replied_at=timezone.now())
+    if first:
+        report = forwarding.report
+        _record(report, status=report.status, key="forward_replied", by=by, party=forwarding.party)
+
+
+@transaction.atomic
+def merge(*, duplicate: Report, into: Report, by: User) -> None:
+    """The same thing reported twice: the duplicate closes and points to the report that
+    goes on; its reporter and supporters become supporters of that one."""
+    if duplicate.pk == into.pk or into.merged_into_id or into.status == Status.UNCONFIRMED:
+        raise ReportError(gettext("Choose another report to merge into."))
+    if duplicate.status in CLOSED:
+        raise ReportError(gettext("A closed report cannot be merged."))
+    people = []
+    if duplicate.reporter_id:
+        people.append((duplicate.reporter, "", duplicate.reporter_language))
+    elif duplicate.reporter_email:
+        people.append((None, duplicate.reporter_email, duplicate.reporter_language))
+    for supporter in duplicate.supporters.filter(confirmed_at__isnull=False).select_related("user"):
+        people.append((supporter.user, supporter.email, supporter.language))
+    added = 0
+    for user, email, language in people:
+        if user is not None and user.pk == into.reporter_id:
+            continue
+        if user is None and email == into.reporter_email:
+            continue
+        lookup = {"user": user} if user is not None else {"email": email}
+        _supporter, created = Supporter.objects.get_or_create(
+            report=into, **lookup, defaults={"language": language, "confirmed_at": timezone.now()}
+        )
+        added += created
+    Report.objects.filter(pk=into.pk).update(supporter_count=F("supporter_count") + added)
+    now = timezone.now()
+    Report.objects.filter(pk=duplicate.pk).update(
+        status=Status.MERGED, merged_into=into, closed_at=now, updated_at=now
+    )
+    duplicate.status, duplicate.merged_into, duplicate.closed_at = Status.MERGED, into, now
+    _record(duplicate, status=Status.MERGED, key="merged", by=by, number=into.pk)
+
+
+@transaction.atomic
+def check_photos(*, reports: Iterable[Report], by: User) -> int:
+    """A colleague looked at the photos: they may be shown on the portal."""
+    return Report.objects.filter(pk__in=[report.pk for report in reports]).update(
+        photos_checked=True
+    )
+
+
+@transaction.atomic
+def forget_reporter(*, user: User) -> None:
+    """Erasure: the person's reports stay, with nobody behind them any more (the
+    account and the email address are gone; whoever also saw it still hears)."""
+    theirs = Report.objects.filter(
+        models.Q(reporter=user) | models.Q(reporter_email__iexact=user.email)
+    )
+    theirs.filter(status=Status.UNCONFIRMED).delete()  # never went in
+    theirs.update(reporter=None, reporter_email="")
+
+
+@transaction.atomic
+def forget_supporter(*, user: User) -> None:
+    """Erasure: "I saw this too" given with the person's email address (without their
+    account) goes; the counts stay as they were."""
+    Supporter.objects.filter(user__isnull=True, email__iexact=user.email).delete()

@@ -1,0 +1,530 @@
+"""The back office of public-space reports: the queue (days left, overdue first), the
+workflow, assignment, notes, forwarding, merging and the categories. A colleague in a
+department sees that department's reports; an area manager those of their areas."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common import workdays
+from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
+from neighbourhoods.area_admin import AreaScopedAdmin
+from reports import actions
+from reports.models import (
+    STAFF_TRANSITIONS,
+    Category,
+    Department,
+    Forward,
+    InternalNote,
+    Photo,
+    Report,
+    Route,
+    Status,
+    StatusChange,
+)
+
+
+def own_departments(user: Any) -> list[int] | None:
+    """The departments whose reports this colleague handles; ``None`` when their work is
+    not bound to a department (administrators, colleagues in none)."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    if not hasattr(user, "_report_departments"):
+        user._report_departments = list(user.report_departments.values_list("pk", flat=True))
+    return user._report_departments or None
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+    search_fields = ["name"]
+
+
+class RouteInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Route
+    extra = 0
+    verbose_name_plural = _("routes by neighbourhood (exceptions to the department)")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "name_nl",
+        "name_en",
+        "parent",
+        "term_working_days",
+        "department",
+        "reopen_allowed",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        "reopen_allowed",
+        "department",
+        ("parent", admin.EmptyFieldListFilter),
+    ]
+    list_select_related = ["parent", "department"]
+    search_fields = ["name_nl", "name_en", "slug"]
+    ordering = ["parent__position", "position", "name_nl"]
+    inlines = [RouteInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Category.objects.main()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TermFilter(admin.SimpleListFilter):
+    title = _("term")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("soon", _("Due within 2 working days"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "soon":
+            return queryset.open().filter(
+                due_date__gte=today, due_date__lte=workdays.add_working_days(today, 2)
+            )
+        return queryset
+
+
+class MainCategoryFilter(admin.SimpleListFilter):
+    title = _("main category")
+    parameter_name = "main"
+
+    def lookups(self, request, model_admin):
+        return [(str(c.pk), c.name) for c in Category.objects.main()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(category__parent_id=int(self.value()))
+        return queryset
+
+
+class ReportAdminForm(WorkflowAdminForm):
+    """The change page carries the workflow (next status and a message to the reporter
+    and supporters), forwarding and merging."""
+
+    statuses = Status
+    transitions = STAFF_TRANSITIONS
+    message_minimum = {Status.DECLINED: 10}
+    message_help = _(
+        "Shown on the public timeline and sent to the reporter and everyone who also saw "
+        "it. When the municipality does not handle the report: say why."
+    )
+    forward_to = forms.CharField(
+        label=_("Forward to (external party)"), required=False, max_length=120
+    )
+    forward_email = forms.EmailField(label=_("Their email address"), required=False)
+    forward_message = forms.CharField(
+        label=_("Message to them"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    merge_into = forms.IntegerField(
+        label=_("Merge into report number"),
+        required=False,
+        min_value=1,
+        max_value=2**53,
+        help_text=_(
+            "For a duplicate: the report that goes on. Its reporter and supporters join that one."
+        ),
+    )
+
+    class Meta:
+        model = Report
+        fields = ["assigned_to", "department", "photos_checked"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assigned_to" in self.fields:
+            self.fields["assigned_to"].queryset = User.objects.filter(is_staff=True, is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("forward_email") and not cleaned.get("forward_to"):
+            self.add_error("forward_to", _("Name the party you forward the report to."))
+        number = cleaned.get("merge_into")
+        if number:
+            target = self.visible_reports.filter(pk=number).first()
+            if target is None or target.pk == self.instance.pk:
+                self.add_error(
+                    "merge_into", _("There is no other report with this number that you handle.")
+                )
+            else:
+                cleaned["merge_target"] = target
+        return cleaned
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ["created_at", "status", "what", "message", "by"]
+    readonly_fields = fields
+    verbose_name_plural = _("history (public timeline)")
+
+    @admin.display(description=_("what happened"))
+    def what(self, obj: StatusChange) -> str:
+        return obj.text()
+
+
+class PhotoInline(ReadOnlyInline):
+    model = Photo
+    fields = ["preview", "size"]
+    readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def preview(self, obj: Photo) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            gettext("Open the photo"),
+        )
+
+
+class InternalNoteInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = InternalNote
+    extra = 1
+    can_delete = False
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    verbose_name_plural = _("internal notes (staff only, never shown on the portal)")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ForwardInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = Forward
+    extra = 0
+    can_delete = False
+    fields = ["party", "party_email", "sent_at", "message", "reply", "replied_at"]
+    readonly_fields = ["party", "party_email", "sent_at", "message", "replied_at"]
+    verbose_name_plural = _("forwarded to external parties (write their reply here)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name"),
+        label=_("Colleague"),
+    )
+
+
+@admin.register(Report)
+class ReportAdmin(AreaScopedAdmin):
+    form = ReportAdminForm
+    list_display = [
+        "number",
+        "category_and_place",
+        "status",
+        "days_left",
+        "reported",
+        "supporters",
+        "department",
+        "assigned_to",
+    ]
+    list_display_links = ["number", "category_and_place"]
+    list_filter = [
+        "status",
+        TermFilter,
+        MainCategoryFilter,
+        "department",
+        "neighbourhood",
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = [
+        "category",
+        "category__parent",
+        "neighbourhood",
+        "department",
+        "assigned_to",
+    ]
+    search_fields = ["=id", "description", "address"]
+    date_hierarchy = "created_at"
+    actions = [
+        "assign_to_me",
+        "assign_to_colleague",
+        "mark_in_progress",
+        "mark_solved",
+        "approve_photos",
+        "merge_into_oldest",
+    ]
+    inlines = [PhotoInline, StatusChangeInline, ForwardInline, InternalNoteInline]
+    readonly_fields = [
+        "status",
+        "days_left",
+        "public_link",
+        "category",
+        "description",
+        "address",
+        "latitude",
+        "longitude",
+        "neighbourhood",
+        "supporter_count",
+        "merged_into",
+        "created_at",
+        "submitted_at",
+        "due_date",
+        "closed_at",
+    ]
+    fieldsets = [
+        (
+            _("Workflow"),
+            {
+                "fields": [
+                    "status",
+                    "days_left",
+                    "assigned_to",
+                    "department",
+                    "new_status",
+                    "public_message",
+                ]
+            },
+        ),
+        (
+            _("The report"),
+            {
+                "fields": [
+                    "public_link",
+                    "category",
+                    "description",
+                    "address",
+                    ("latitude", "longitude"),
+                    "neighbourhood",
+                    "supporter_count",
+                    "photos_checked",
+                    "merged_into",
+                ]
+            },
+        ),
+        (_("Forward"), {"fields": ["forward_to", "forward_email", "forward_message"]}),
+        (_("Merge a duplicate"), {"fields": ["merge_into"]}),
+        (_("Dates"), {"fields": ["created_at", "submitted_at", "due_date", "closed_at"]}),
+    ]
+
+    # The queue: open reports first (they have no closing moment), the most overdue on
+    # top; closed ones after them.
+    ordering = [F("closed_at").asc(nulls_first=True), "due_date", "-created_at"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).confirmed()
+        departments = own_departments(request.user)
+        if departments is not None:
+            queryset = queryset.filter(department__in=departments)
+        return queryset
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.visible_reports = self.get_queryset(request)
+        return form
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("number"), ordering="pk")
+    def number(self, obj: Report) -> str:
+        return f"#{obj.pk}"
+
+    @admin.display(description=_("report"), ordering="category__name_nl")
+    def category_and_place(self, obj: Report) -> str:
+        return format_html(
+            '{}<br><span class="portal-admin-muted">{}</span>', obj.category.name, obj.place
+        )
+
+    reported = short_date("submitted_at", _("went in"))
+
+    @admin.display(description=_("Also seen"), ordering="supporter_count")
+    def supporters(self, obj: Report) -> int:
+        return obj.supporter_count
+
+    @admin.display(description=_("days left"), ordering="due_date")
+    def days_left(self, obj: Report) -> str:
+        left = obj.working_days_left()
+        if left is None:
+            return self.get_empty_value_display()
+        if left < 0:
+            return format_html(
+                '<strong class="portal-overdue">{}</strong>',
+                ngettext(
+                    "Overdue by %(days)d working day", "Overdue by %(days)d working days", -left
+                )
+                % {"days": -left},
+            )
+        if left == 0:
+            return format_html("<strong>{}</strong>", gettext("Due today"))
+        return ngettext("%(days)d working day", "%(days)d working days", left) % {"days": left}
+
+    @admin.display(description=_("on the portal"))
+    def public_link(self, obj: Report) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            gettext("Open the public page"),
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        fields = [
+            name
+            for name in ("assigned_to", "department", "photos_checked")
+            if name in form.changed_data
+        ]
+        if fields:
+            Report.objects.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in fields})
+        try:
+            if data.get("merge_target") is not None:
+                actions.merge(duplicate=obj, into=data["merge_target"], by=request.user)
+                return
+            if data.get("forward_to"):
+                actions.forward(
+                    report=obj,
+                    party=data["forward_to"],
+                    party_email=data.get("forward_email") or "",
+                    message=data.get("forward_message") or "",
+                    by=request.user,
+                )
+            if data.get("new_status"):
+                actions.change_status(
+                    report=obj,
+                    to=data["new_status"],
+                    by=request.user,
+                    message=data.get("public_message") or "",
+                )
+        except actions.ReportError as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for item in formset.save(commit=False):
+            if isinstance(item, InternalNote) and item.pk is None:
+                item.author = request.user
+                item.save()
+            elif isinstance(item, Forward) and item.pk is not None:
+                actions.record_reply(forwarding=item, reply=item.reply, by=request.user)
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset) -> None:
+        count = actions.assign(reports=queryset, to=request.user, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report assigned to you.", "%(count)d reports assigned to you.", count
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Assign to a colleague…"), permissions=["change"])
+    def assign_to_colleague(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = actions.assign(
+                reports=queryset, to=form.cleaned_data["assignee"], by=request.user
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d report assigned to %(name)s.",
+                    "%(count)d reports assigned to %(name)s.",
+                    count,
+                )
+                % {"count": count, "name": form.cleaned_data["assignee"].public_name},
+            )
+            return None
+        return action_form(
+            self,
+            request,
+            queryset,
+            form,
+            action="assign_to_colleague",
+            title=gettext("Assign to a colleague"),
+        )
+
+    def _move(self, request, queryset, to: str) -> int:
+        moved = 0
+        for report in queryset:
+            if to in STAFF_TRANSITIONS.get(report.status, set()):
+                actions.change_status(report=report, to=to, by=request.user)
+                moved += 1
+        return moved
+
+    @admin.action(description=_("Mark as in progress"), permissions=["change"])
+    def mark_in_progress(self, request, queryset) -> None:
+        count = self._move(request, queryset, Status.IN_PROGRESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked as in progress.",
+                "%(count)d reports marked as in progress.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Mark as solved"), permissions=["change"])
+    def mark_solved(self, request, queryset) -> None:
+        count = self._move(request, queryset, Status.SOLVED)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked as solved.", "%(count)d reports marked as solved.", count
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Photos checked: show them on the portal"), permissions=["change"])
+    def approve_photos(self, request, queryset) -> None:
+        count = actions.check_photos(reports=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Photos of %(count)d report may be shown.",
+                "Photos of %(count)d reports may be shown.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Merge into the oldest selected report"), permissions=["change"])
+    def merge_into_oldest(self, request, queryset) -> None:
+        chosen = sorted(
+            queryset, key=lambda report: (report.submitted_at or report.created_at, report.pk)
+        )
+        if len(chosen) < 2:
+            self.message_user(
+                request, gettext("Choose at least two reports to merge."), messages.ERROR
+            )
+            return
+        into, merged = chosen[0], 0
+        for duplicate in chosen[1:]:
+            try:
+                actions.merge(duplicate=duplicate, into=into, by=request.user)
+                merged += 1
+            except actions.ReportError as error:
+                self.message_user(request, f"#{duplicate.pk}: {error}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report merged into #%(number)s.",
+                "%(count)d reports merged into #%(number)s.",
+                merged,
+            )
+            % {"count": merged, "number": into.pk},
+        )

@@ -1,0 +1,73 @@
+from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.utils.translation import gettext_lazy as _
+
+# Area managers handle the reports of their neighbourhoods (and, as members of a
+# department, of that department).
+_HANDLING = [
+    ("reports", "view_report"),
+    ("reports", "change_report"),
+    ("reports", "view_category"),
+    ("reports", "view_department"),
+    ("reports", "view_route"),
+    ("reports", "view_statuschange"),
+    ("reports", "view_supporter"),
+    ("reports", "view_photo"),
+    ("reports", "add_internalnote"),
+    ("reports", "view_internalnote"),
+    ("reports", "add_forward"),
+    ("reports", "change_forward"),
+    ("reports", "view_forward"),
+]
+_STAFF_PERMISSIONS = {"Area manager": _HANDLING}
+
+
+class ReportsConfig(AppConfig):
+    """Reports about the public space (meldingen openbare ruimte)."""
+
+    name = "reports"
+    verbose_name = _("Public-space reports")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from common import attention, public_cache
+        from neighbourhoods.areas import register_area_model
+        from notifications.kinds import register_kind
+        from reports import actions
+        from reports.models import Report
+
+        public_cache.register_public_app(
+            self.label, quiet_models=("reports.internalnote", "reports.forward")
+        )
+        register_area_model(Report, "neighbourhood")
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Public-space reports past their term"),
+                "reports.view_report",
+                "reports_report",
+                {"term": "overdue"},
+                lambda: Report.objects.overdue_count(),
+            )
+        )
+        register_kind(
+            actions.KIND,
+            _("News about public-space reports you made or also saw"),
+            subject=_("News about your report"),
+        )
+        post_migrate.connect(_create_defaults, sender=self)
+
+
+def _create_defaults(apps=global_apps, **kwargs) -> None:
+    """After migrate or flush: the first departments and categories, and the staff
+    roles' permissions."""
+    try:
+        apps.get_model("reports", "Category")
+    except LookupError:
+        return
+    from common.permissions import grant_permissions
+    from reports import reference
+
+    reference.load(apps)
+    grant_permissions(apps, _STAFF_PERMISSIONS)

@@ -1,0 +1,129 @@
+"""Demo public-space reports: 300 over the past year in Eemdal's neighbourhoods, with
+realistic lead times (most within their category's term, some late), people who also
+saw them, and the open ones of the past weeks on the map."""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from common import workdays
+from reports.models import Category, Report, Status, StatusChange, Supporter
+
+REPORTS = 300
+WHAT = {
+    "onderhoud-stoep-straat-en-fietspad": "Losse stoeptegels, je struikelt er zo over.",
+    "lantaarnpaal-straatverlichting": "De lantaarnpaal brandt al een week niet meer.",
+    "veegzwerfvuil": "Veel zwerfafval rond de bankjes.",
+    "graffitiwildplak": "Graffiti op de muur van de onderdoorgang.",
+    "container-is-vol": "De container zit vol, zakken staan ernaast.",
+    "speelplaats": "De schommel in de speeltuin is kapot.",
+    "boom": "Een grote tak hangt half los boven het fietspad.",
+    "fietswrak": "Fietswrak staat al maanden aan het hek.",
+}
+
+
+def seed(demo) -> None:
+    if Report.objects.exists():
+        return
+    rng = random.Random(22)  # noqa: S311  # demo data, the same every run
+    neighbourhoods = demo.extra.get("neighbourhoods", [])
+    residents = demo.residents
+    categories = list(Category.objects.reportable().filter(slug__in=WHAT))
+    if not neighbourhoods or not residents or not categories:
+        return
+    now = timezone.now()
+    today = timezone.localdate()
+    reports, changes, supporters = [], [], []
+    for number in range(REPORTS):
+        category = rng.choice(categories)
+        neighbourhood = rng.choice(neighbourhoods)
+        ring = neighbourhood.boundary["coordinates"][0]
+        west, south = ring[0]
+        east, north = ring[2]
+        sent = now - timedelta(days=rng.uniform(0, 365), hours=rng.uniform(0, 8))
+        sent_day = timezone.localdate(sent)
+        due = workdays.add_working_days(sent_day, category.term_working_days)
+        # Lead time: mostly within the term, a tail beyond it (about one in six late).
+        lead = max(0, round(rng.lognormvariate(0, 0.6) * category.term_working_days * 0.6))
+        closed_day = workdays.add_working_days(sent_day, lead)
+        status, closed_at = Status.SOLVED, None
+        if closed_day <= today:
+            closed_at = timezone.make_aware(datetime.combine(closed_day, time(11, 30)))
+            if rng.random() < 0.08:
+                status = Status.DECLINED
+        else:
+            status = rng.choice([Status.RECEIVED, Status.IN_PROGRESS, Status.IN_PROGRESS])
+        report = Report(
+            category=category,
+            description=WHAT[category.slug],
+            latitude=round(rng.uniform(south, north), 6),
+            longitude=round(rng.uniform(west, east), 6),
+            address=f"{neighbourhood.name}, Eemdal",
+            neighbourhood=neighbourhood,
+            status=status,
+            department=category.department_for(neighbourhood),
+            reporter=residents[number % len(residents)],
+            reporter_language="nl",
+            created_at=sent,
+            submitted_at=sent,
+            due_date=due,
+            closed_at=closed_at,
+            photos_checked=True,
+        )
+        reports.append(report)
+    Report.objects.bulk_create(reports)
+    for report in reports:
+        changes.append(
+            StatusChange(
+                report=report,
+                status=Status.RECEIVED,
+                key="received",
+                created_at=report.submitted_at,
+            )
+        )
+        if report.department_id:
+            changes.append(
+                StatusChange(
+                    report=report,
+                    status=Status.RECEIVED,
+                    key="routed",
+                    params={"department": report.department.name},
+                    created_at=report.submitted_at,
+                )
+            )
+        if report.status != Status.RECEIVED:
+            changes.append(
+                StatusChange(
+                    report=report,
+                    status=Status.IN_PROGRESS,
+                    key="in_progress",
+                    created_at=report.submitted_at + timedelta(hours=20),
+                )
+            )
+        if report.closed_at:
+            changes.append(
+                StatusChange(
+                    report=report,
+                    status=report.status,
+                    key=report.status,
+                    created_at=report.closed_at,
+                )
+            )
+        if rng.random() < 0.2:
+            others = [r for r in residents if r.pk != report.reporter_id]
+            for person in rng.sample(others, k=min(len(others), rng.randint(1, 3))):
+                supporters.append(
+                    Supporter(
+                        report=report,
+                        user=person,
+                        language="nl",
+                        confirmed_at=report.submitted_at + timedelta(days=1),
+                    )
+                )
+            report.supporter_count = sum(1 for s in supporters if s.report is report)
+    StatusChange.objects.bulk_create(changes)
+    Supporter.objects.bulk_create(supporters)
+    Report.objects.bulk_update(
+        [report for report in reports if report.supporter_count], ["supporter_count"]
+    )

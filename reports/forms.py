@@ -1,0 +1,125 @@
+"""The resident's forms: a report, and "I saw this too"."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.abuse import SpamGuardedForm
+from common.uploads import UploadsField, process_image
+from common.validators import validate_plain_text
+from reports.models import MAX_PHOTOS, Category
+
+# The municipality's surroundings: a point outside this box is a slip of the map.
+LATITUDE_RANGE = (Decimal("50.7"), Decimal("53.6"))
+LONGITUDE_RANGE = (Decimal("3.3"), Decimal("7.3"))
+
+
+class CategoryField(forms.ChoiceField):
+    """One choice of subcategory, grouped under its main category (an optgroup each), so
+    the choice works the same with or without JavaScript."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._categories: dict[str, Category] = {}
+
+    def load(self) -> None:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for category in Category.objects.reportable():
+            self._categories[str(category.pk)] = category
+            main = category.parent.name if category.parent is not None else ""
+            groups.setdefault(main, []).append((str(category.pk), category.name))
+        self.choices = [("", _("Choose what it is about")), *groups.items()]
+
+    def clean(self, value: Any) -> Category | None:
+        value = super().clean(value)
+        return self._categories.get(value) if value else None
+
+
+class ReportForm(SpamGuardedForm):
+    """What the resident saw, where, and (for a visitor) where we can reach them."""
+
+    category = CategoryField(label=_("What is it about?"))
+    address = forms.CharField(
+        label=_("Address or place"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "A street and house number, or a description like “corner of Kerkstraat and "
+            "Molenweg”. Not needed when you mark the place on the map."
+        ),
+    )
+    latitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=LATITUDE_RANGE[0],
+        max_value=LATITUDE_RANGE[1],
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=LONGITUDE_RANGE[0],
+        max_value=LONGITUDE_RANGE[1],
+        widget=forms.HiddenInput,
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        min_length=10,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What did you see? At most 2000 characters. Do not write personal details."),
+    )
+    photos = UploadsField(
+        process=process_image,
+        max_files=MAX_PHOTOS,
+        accept="image/jpeg,image/png,image/webp",
+        label=_("Photos"),
+        help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB each. Optional."),
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_(
+            "We send you a link to confirm your report, and tell you when something "
+            "happens. Your address is never shown."
+        ),
+    )
+    # Set once the resident has seen the reports nearby and still sends their own.
+    seen_nearby = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].load()  # type: ignore[attr-defined]
+        if signed_in:
+            del self.fields["email"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
+            cleaned["latitude"] = cleaned["longitude"] = None
+            latitude = None
+        if "latitude" in self.errors or "longitude" in self.errors:
+            self.errors.pop("latitude", None)
+            self.errors.pop("longitude", None)
+            self.add_error("address", _("The point on the map lies outside the municipality."))
+        elif latitude is None and not (cleaned.get("address") or "").strip():
+            self.add_error(
+                "address", _("Say where it is: type an address or mark the place on the map.")
+            )
+        return cleaned
+
+
+class SupportForm(SpamGuardedForm):
+    """ "I saw this too" by a visitor: the email address to confirm."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm; then you count, and hear what happens."),
+    )

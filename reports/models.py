@@ -1,0 +1,598 @@
+"""Reports about the public space (meldingen openbare ruimte): a loose paving stone, a
+broken street light, litter. A resident reports it; the category (and where that
+matters the neighbourhood) decides which department handles it and in how many working
+days; the public sees the report without anything personal.
+
+The fields map onto Open311 GeoReport v2: a category is a service (``service_code`` is
+its slug), a report a service request (status open/closed, requested/updated
+datetimes, lat/long, address, media)."""
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from common import workdays
+
+# How far around a new report the resident is shown the same kind of report, and how
+# far back in time.
+NEARBY_METRES = 150
+NEARBY_DAYS = 28
+# Solved and declined reports stay on the public list this long.
+RECENTLY_CLOSED_DAYS = 30
+MAX_PHOTOS = 3
+
+
+class Department(models.Model):
+    """A department (afdeling) of the municipality that handles reports. Its members are
+    the colleagues who see and handle its reports in the back office."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("colleagues"),
+        blank=True,
+        related_name="report_departments",
+        help_text=_("Colleagues in a department see only that department's reports."),
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def active(self) -> "CategoryQuerySet":
+        return self.filter(is_active=True)
+
+    def main(self) -> "CategoryQuerySet":
+        return self.filter(parent__isnull=True)
+
+    def reportable(self) -> "CategoryQuerySet":
+        """The subcategories a resident can choose, under an active main category."""
+        return (
+            self.active()
+            .filter(parent__isnull=False, parent__is_active=True)
+            .select_related("parent")
+            .order_by("parent__position", "parent__name_nl", "position", "name_nl")
+        )
+
+
+class Category(models.Model):
+    """A kind of report (main category, or a subcategory under one), after the Signalen
+    tree. Its slug is the Open311 ``service_code``."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("main category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subcategories",
+        help_text=_("Empty for a main category."),
+    )
+    slug = models.SlugField(_("code"), max_length=80, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    term_working_days = models.PositiveSmallIntegerField(
+        _("term in working days"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Within how many working days a report of this kind is handled."),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
+        help_text=_("Who handles it; a subcategory without one takes its main category's."),
+    )
+    reopen_allowed = models.BooleanField(
+        _("an unhappy reporter may reopen"),
+        default=True,
+        help_text=_("Whether a reporter who says it is not solved can reopen the report."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name_nl"]
+
+    def __str__(self) -> str:
+        if self.parent is not None:
+            return f"{self.parent.name}: {self.name}"
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    @property
+    def service_code(self) -> str:
+        return self.slug
+
+    def department_for(self, neighbourhood: Any = None) -> "Department | None":
+        """Who handles a report of this kind here: a route for the neighbourhood first,
+        then the category's department, then its main category's."""
+        categories = [self, self.parent] if self.parent_id else [self]
+        if neighbourhood is not None:
+            route = (
+                Route.objects.filter(category__in=categories, neighbourhood=neighbourhood)
+                .select_related("department")
+                .order_by("category__parent_id")  # the subcategory's own route first
+                .first()
+            )
+            if route is not None:
+                return route.department
+        for category in categories:
+            if category is not None and category.department_id:
+                return category.department
+        return None
+
+
+class Route(models.Model):
+    """An exception to a category's department for one neighbourhood (the harbour's
+    quays are handled by the port authority's team, for example)."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routes"
+    )
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood",
+        verbose_name=_("neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="report_routes",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("route by neighbourhood")
+        verbose_name_plural = _("routes by neighbourhood")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "neighbourhood"], name="report_route_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} / {self.neighbourhood} → {self.department}"
+
+
+class Status(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Waiting for email confirmation")
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    FORWARDED = "forwarded", _("Forwarded")
+    SOLVED = "solved", _("Solved")
+    DECLINED = "declined", _("Not handled")
+    MERGED = "merged", _("Merged with another report")
+
+
+OPEN = [Status.RECEIVED, Status.IN_PROGRESS, Status.FORWARDED]
+CLOSED = [Status.SOLVED, Status.DECLINED, Status.MERGED]
+# The steps staff may take from each status (merging is its own action).
+STAFF_TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.IN_PROGRESS, Status.SOLVED, Status.DECLINED},
+    Status.IN_PROGRESS: {Status.SOLVED, Status.DECLINED},
+    Status.FORWARDED: {Status.IN_PROGRESS, Status.SOLVED, Status.DECLINED},
+    Status.SOLVED: {Status.IN_PROGRESS},
+    Status.DECLINED: {Status.IN_PROGRESS},
+}
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def confirmed(self) -> "ReportQuerySet":
+        return self.exclude(status=Status.UNCONFIRMED)
+
+    def open(self) -> "ReportQuerySet":
+        return self.filter(status__in=OPEN)
+
+    def public(self) -> "ReportQuerySet":
+        """What anyone may open: every report that went in."""
+        return self.confirmed()
+
+    def on_public_list(self, today: date | None = None) -> "ReportQuerySet":
+        """Open reports and those solved or declined in the past weeks."""
+        since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
+        return self.filter(
+            Q(status__in=OPEN)
+            | Q(status__in=[Status.SOLVED, Status.DECLINED], closed_at__gte=since)
+        )
+
+    def for_listing(self) -> "ReportQuerySet":
+        return self.select_related("category", "category__parent", "neighbourhood")
+
+    def overdue(self, today: date | None = None) -> "ReportQuerySet":
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def overdue_count(self) -> int:
+        return self.overdue().count()
+
+    def nearby(
+        self, *, category: Category, latitude: float, longitude: float, days: int = NEARBY_DAYS
+    ) -> list["Report"]:
+        """Open reports of the same category within ``NEARBY_METRES`` of the point, sent
+        in the past ``days``: candidates for "ik heb dit ook gezien". A box in degrees
+        narrows the rows in the database; the distance is measured exactly here."""
+        latitude, longitude = float(latitude), float(longitude)
+        dlat = NEARBY_METRES / 111_320
+        dlon = NEARBY_METRES / (111_320 * max(0.1, _cos_degrees(latitude)))
+        candidates = self.open().filter(
+            category=category,
+            created_at__gte=timezone.now() - timedelta(days=days),
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+        return sorted(
+            (
+                report
+                for report in candidates.for_listing()
+                if report.distance_to(latitude, longitude) <= NEARBY_METRES
+            ),
+            key=lambda report: report.distance_to(latitude, longitude),
+        )[:5]
+
+    def handled_by(self, departments: Any) -> "ReportQuerySet":
+        return self.filter(department__in=departments)
+
+
+def _cos_degrees(value: float) -> float:
+    return math.cos(math.radians(value))
+
+
+class Report(models.Model):
+    """A report about the public space by a resident: what (category), where (a point,
+    an address or both), and what they saw. A visitor's report waits until their email
+    address is confirmed; then it goes in, is routed and gets its due date."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
+    )
+    description = models.TextField(_("description"), max_length=2000)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood",
+        verbose_name=_("neighbourhood"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_reports",
+    )
+    # Who reported it: an account, or an email address confirmed through a link.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="public_space_reports",
+    )
+    reporter_email = models.EmailField(_("reporter's email address"), blank=True)
+    reporter_language = models.CharField(
+        _("reporter's language"), max_length=8, default=settings.LANGUAGE_CODE
+    )
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(_("went in"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    supporter_count = models.PositiveIntegerField(_("also seen by"), default=0)
+    photos_checked = models.BooleanField(
+        _("photos checked"),
+        default=False,
+        help_text=_("Photos are shown on the portal only after a colleague checked them."),
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public-space report")
+        verbose_name_plural = _("public-space reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=False, longitude__isnull=False)
+                | Q(latitude__isnull=True, longitude__isnull=True),
+                name="report_point_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=False) | ~Q(address=""), name="report_has_location"
+            ),
+            # A report waiting for its confirmation has an address to confirm (after an
+            # erasure a report may have nobody behind it).
+            models.CheckConstraint(
+                condition=~Q(status=Status.UNCONFIRMED) | ~Q(reporter_email=""),
+                name="report_unconfirmed_has_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="report_queue_idx"),
+            models.Index(fields=["category", "latitude", "longitude"], name="report_nearby_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.category.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED
+
+    @property
+    def open311_status(self) -> str:
+        return "closed" if self.is_closed else "open"
+
+    @property
+    def place(self) -> str:
+        """Where it is, in words: the address, else the neighbourhood."""
+        if self.address:
+            return self.address
+        if self.neighbourhood is not None:
+            return self.neighbourhood.name
+        return ""
+
+    def distance_to(self, latitude: float, longitude: float) -> float:
+        """Metres to a point (equirectangular: exact enough within a city)."""
+        if self.latitude is None or self.longitude is None:
+            return float("inf")
+        mean = math.radians((float(self.latitude) + latitude) / 2)
+        dx = math.radians(longitude - float(self.longitude)) * math.cos(mean)
+        dy = math.radians(latitude - float(self.latitude))
+        return 6_371_000 * math.hypot(dx, dy)
+
+    def working_days_left(self, today: date | None = None) -> int | None:
+        if self.due_date is None or not self.is_open:
+            return None
+        return workdays.working_days_between(today or timezone.localdate(), self.due_date)
+
+    def lead_time_days(self) -> int | None:
+        """Working days from going in to closing (or to today while open)."""
+        if self.submitted_at is None:
+            return None
+        start = timezone.localdate(self.submitted_at)
+        end = timezone.localdate(self.closed_at) if self.closed_at else timezone.localdate()
+        return workdays.working_days_between(start, end)
+
+    def lead_time_text(self) -> str:
+        days = self.lead_time_days()
+        if days is None:
+            return ""
+        return ngettext("%(days)d working day", "%(days)d working days", days) % {"days": days}
+
+    def reporter_address(self) -> str:
+        return self.reporter.email if self.reporter is not None else self.reporter_email
+
+
+class Photo(models.Model):
+    """A photo with a report, re-encoded on upload (``common.uploads``): no EXIF, no
+    location of the camera. Shown on the portal only once a colleague checked it."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/")
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.token
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:photo", args=[self.token])
+
+
+# What a change of status says on the timeline, by key; rendered in the reader's language.
+TIMELINE_TEXTS = {
+    "received": _("The report was received."),
+    "routed": _("The report went to %(department)s."),
+    "in_progress": _("A colleague is working on it."),
+    "forwarded": _("The report was forwarded to %(party)s."),
+    "forward_replied": _("%(party)s answered."),
+    "solved": _("The report is solved."),
+    "declined": _("The municipality does not handle this report."),
+    "merged": _("This report is the same as report %(number)s and goes on there."),
+    "reopened": _("The report was reopened."),
+}
+
+
+class StatusChange(models.Model):
+    """One step on a report's public timeline: stored as a key and its parameters, so it
+    reads in whoever's language; staff may add a message of their own."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="changes"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    key = models.CharField(_("what happened"), max_length=30)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    message = models.TextField(_("message from the municipality"), blank=True, max_length=3000)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self) -> str:
+        template = TIMELINE_TEXTS.get(self.key)
+        if template is None:
+            return str(Status(self.status).label)
+        return str(template) % self.params if self.params else str(template)
+
+
+class Supporter(models.Model):
+    """Someone who also saw it ("ik heb dit ook gezien"): counted on the report and told
+    when its status changes. A visitor's email address counts once confirmed."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="supporters"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="public_space_supports",
+    )
+    email = models.EmailField(_("email address"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("co-reporter")
+        verbose_name_plural = _("co-reporters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "user"],
+                condition=Q(user__isnull=False),
+                name="report_supporter_once",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "email"],
+                condition=~Q(email=""),
+                name="report_supporter_email_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email=""), name="report_supporter_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.report_id}"
+
+
+class InternalNote(models.Model):
+    """A colleague's note on a report: never shown on the portal."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="notes"
+    )
+    text = models.TextField(_("note"), max_length=3000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Forward(models.Model):
+    """The report handed to an external party (a housing corporation, the water board,
+    the grid operator), and their reply as the colleague records it."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="forwards"
+    )
+    party = models.CharField(_("external party"), max_length=120)
+    party_email = models.EmailField(_("their email address"), blank=True)
+    message = models.TextField(_("message to them"), max_length=3000, blank=True)
+    sent_at = models.DateTimeField(_("forwarded"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reply = models.TextField(_("their reply"), max_length=3000, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        ordering = ["sent_at"]
+
+    def __str__(self) -> str:
+        return self.party

@@ -1,0 +1,85 @@
+"""Personal data in public-space reports (see ``privacy.registry``): who reported, who
+also saw it, and the colleagues' work on reports."""
+
+from django.db.models import Q
+
+from privacy.registry import PersonalData
+from reports.actions import forget_reporter, forget_supporter
+from reports.models import Department, Forward, InternalNote, Photo, Report, StatusChange, Supporter
+
+
+def _reported(user):
+    return Report.objects.filter(Q(reporter=user) | Q(reporter_email__iexact=user.email))
+
+
+PERSONAL_DATA = [
+    PersonalData(
+        model="reports.Report",
+        rows=_reported,
+        exported=(
+            "category",
+            "description",
+            "latitude",
+            "longitude",
+            "address",
+            "neighbourhood",
+            "status",
+            "reporter_email",
+            "reporter_language",
+            "email_confirmed_at",
+            "created_at",
+            "submitted_at",
+            "closed_at",
+        ),
+        not_personal=(
+            "id",
+            "reporter",
+            "department",
+            "assigned_to",
+            "updated_at",
+            "due_date",
+            "merged_into",
+            "supporter_count",
+            "photos_checked",
+        ),
+        # The report stays (the street still needs fixing) without anyone behind it.
+        erase=lambda user: forget_reporter(user=user),
+    ),
+    PersonalData(
+        model="reports.Photo",
+        rows=lambda user: Photo.objects.filter(report__in=_reported(user)),
+        exported=("report", "file", "size"),
+        not_personal=("id", "token", "content_type"),
+    ),
+    PersonalData(
+        model="reports.Supporter",
+        rows=lambda user: Supporter.objects.filter(Q(user=user) | Q(email__iexact=user.email)),
+        exported=("report", "email", "language", "confirmed_at", "created_at"),
+        not_personal=("id", "user"),
+        erase=lambda user: forget_supporter(user=user),
+    ),
+    PersonalData(
+        model="reports.StatusChange",
+        rows=lambda user: StatusChange.objects.filter(by=user),
+        exported=("report", "status", "message", "created_at"),
+        not_personal=("id", "by", "key", "params"),
+    ),
+    PersonalData(
+        model="reports.InternalNote",
+        rows=lambda user: InternalNote.objects.filter(author=user),
+        exported=("report", "text", "created_at"),
+        not_personal=("id", "author"),
+    ),
+    PersonalData(
+        model="reports.Forward",
+        rows=lambda user: Forward.objects.filter(by=user),
+        exported=("report", "party", "party_email", "message", "sent_at", "reply", "replied_at"),
+        not_personal=("id", "by"),
+    ),
+    PersonalData(
+        model="reports.Department",
+        rows=lambda user: Department.objects.filter(members=user),
+        exported=("name",),
+        not_personal=("id", "slug", "members"),
+    ),
+]

@@ -1,0 +1,224 @@
+"""The back office of public-space reports: the queue (overdue first, days left,
+filters), the workflow on the change page, forwarding with a reply, merging, bulk
+actions, and who sees what (another department, another area)."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
+from neighbourhoods.tests.factories import NeighbourhoodFactory
+from notifications.models import Notification
+from reports import actions
+from reports.models import Category, Department, Forward, InternalNote, Report, Status
+from reports.tests.factories import ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/beheer/reports/report/"
+
+
+@pytest.fixture
+def area(db):
+    return NeighbourhoodFactory(name="Havenkwartier")
+
+
+@pytest.fixture
+def manager(client, area):
+    """The area manager of the Havenkwartier, in the roads department."""
+    user = StaffFactory(display_name="Ruud")
+    user.groups.add(Role.AREA_MANAGER.group())
+    area.area_manager = user
+    area.save()
+    Department.objects.get(slug="wegen").members.add(user)
+    sign_in_staff(client, user)
+    return user
+
+
+def change_url(report: Report) -> str:
+    return f"{QUEUE}{report.pk}/change/"
+
+
+def _formset(prefix: str, total: int = 0, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def admin_post(report: Report, **data) -> dict:
+    note = data.pop("note", "")
+    forwards = data.pop("forwards", [])
+    post = {
+        "assigned_to": data.pop("assigned_to", ""),
+        "department": str(report.department_id or ""),
+        "new_status": data.pop("new_status", ""),
+        "public_message": data.pop("public_message", ""),
+        **_formset("photos"),
+        **_formset("changes"),
+        **_formset("forwards", len(forwards), len(forwards)),
+        **_formset("notes", 1),
+        "notes-0-text": note,
+        "notes-0-report": str(report.pk),
+    }
+    for index, (forwarding, reply) in enumerate(forwards):
+        post[f"forwards-{index}-id"] = str(forwarding.pk)
+        post[f"forwards-{index}-report"] = str(report.pk)
+        post[f"forwards-{index}-reply"] = reply
+    post.update(data)
+    return post
+
+
+def test_queue_shows_overdue_first_with_days_left_and_filters(client, manager, area):
+    on_time = ReportFactory(neighbourhood=area, description="Op tijd")
+    late = ReportFactory(neighbourhood=area, description="Te laat")
+    Report.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=10))
+    solved = ReportFactory(neighbourhood=area, status=Status.SOLVED, closed_at=timezone.now())
+    page = client.get(QUEUE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    positions = [page.index(f"#{report.pk}<") for report in (late, on_time, solved)]
+    assert positions == sorted(positions), "overdue first, then by due date, closed last"
+    assert "werkdagen te laat" in page
+    overdue = client.get(QUEUE, {"term": "overdue"}).content.decode()
+    assert f"#{late.pk}<" in overdue
+    assert f"#{on_time.pk}<" not in overdue
+
+
+def test_a_colleague_sees_only_their_department_and_area(client, manager, area):
+    mine = ReportFactory(neighbourhood=area)
+    other_department = ReportFactory(neighbourhood=area, category=Category.objects.get(slug="boom"))
+    other_area = ReportFactory(neighbourhood=NeighbourhoodFactory())
+    page = client.get(QUEUE).content.decode()
+    assert f"#{mine.pk}<" in page
+    assert f"#{other_department.pk}<" not in page
+    assert f"#{other_area.pk}<" not in page
+    for report in (other_department, other_area):
+        response = client.get(change_url(report))
+        assert response.status_code == 302
+        assert response["Location"] == "/beheer/"
+        client.post(change_url(report), admin_post(report, new_status=Status.SOLVED))
+        report.refresh_from_db()
+        assert report.status == Status.RECEIVED
+    # A bulk action on another department's report is not carried out.
+    client.post(QUEUE, {"action": "mark_solved", ACTION_CHECKBOX_NAME: [str(other_department.pk)]})
+    other_department.refresh_from_db()
+    assert other_department.status == Status.RECEIVED
+
+
+def test_a_resident_never_reaches_the_queue(client):
+    client.force_login(UserFactory())
+    assert client.get(QUEUE).status_code == 302
+
+
+def test_solving_on_the_change_page_tells_the_reporter_and_keeps_a_note(client, manager, area):
+    report = ReportFactory(neighbourhood=area)
+    response = client.post(
+        change_url(report),
+        admin_post(
+            report,
+            new_status=Status.SOLVED,
+            public_message="De tegels liggen weer vast.",
+            note="Stratenmaker ingezet",
+            assigned_to=str(manager.pk),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    report.refresh_from_db()
+    assert report.status == Status.SOLVED
+    assert report.closed_at is not None
+    assert report.assigned_to == manager
+    assert InternalNote.objects.get(report=report).author == manager
+    assert report.changes.last().message == "De tegels liggen weer vast."
+    assert Notification.objects.filter(recipient=report.reporter, kind=actions.KIND).exists()
+
+
+def test_declining_needs_a_reason(client, manager, area):
+    report = ReportFactory(neighbourhood=area)
+    response = client.post(change_url(report), admin_post(report, new_status=Status.DECLINED))
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.status == Status.RECEIVED
+
+
+def test_forward_and_record_the_reply(client, manager, area, django_capture_on_commit_callbacks):
+    report = ReportFactory(neighbourhood=area)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            change_url(report),
+            admin_post(
+                report,
+                forward_to="Netbeheerder Eemnet",
+                forward_email="storing@eemnet.example",
+                forward_message="Kabelkast open",
+            ),
+        )
+    forwarding = Forward.objects.get(report=report)
+    report.refresh_from_db()
+    assert report.status == Status.FORWARDED
+    assert [m.to for m in mail.outbox if m.to == ["storing@eemnet.example"]]
+    assert report.reporter.email not in mail.outbox[-1].body  # never who reported it
+    client.post(change_url(report), admin_post(report, forwards=[(forwarding, "Morgen hersteld")]))
+    forwarding.refresh_from_db()
+    assert forwarding.reply == "Morgen hersteld"
+    assert forwarding.replied_at is not None
+    assert [c.key for c in report.changes.all()][-2:] == ["forwarded", "forward_replied"]
+
+
+def test_merge_duplicates_moves_reporters_to_the_report_that_goes_on(client, manager, area):
+    first = ReportFactory(neighbourhood=area)
+    Report.objects.filter(pk=first.pk).update(submitted_at=timezone.now() - timedelta(days=2))
+    second = ReportFactory(neighbourhood=area)
+    neighbour = UserFactory()
+    actions.add_supporter(report=second, user=neighbour)
+    client.post(
+        QUEUE,
+        {"action": "merge_into_oldest", ACTION_CHECKBOX_NAME: [str(first.pk), str(second.pk)]},
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.status, second.merged_into) == (Status.MERGED, first)
+    assert first.supporter_count == 2  # the second's reporter and its supporter
+    assert set(first.supporters.values_list("user", flat=True)) == {
+        second.reporter_id,
+        neighbour.pk,
+    }
+
+
+def test_merge_on_the_change_page_refuses_a_report_you_do_not_handle(client, manager, area):
+    report = ReportFactory(neighbourhood=area)
+    elsewhere = ReportFactory(neighbourhood=NeighbourhoodFactory())
+    response = client.post(change_url(report), admin_post(report, merge_into=str(elsewhere.pk)))
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.status == Status.RECEIVED
+
+
+def test_bulk_assign_and_solve(client, manager, area):
+    reports = [ReportFactory(neighbourhood=area) for _ in range(3)]
+    ids = [str(report.pk) for report in reports]
+    client.post(QUEUE, {"action": "assign_to_me", ACTION_CHECKBOX_NAME: ids})
+    client.post(QUEUE, {"action": "mark_solved", ACTION_CHECKBOX_NAME: ids})
+    assert set(Report.objects.filter(pk__in=ids).values_list("status", "assigned_to")) == {
+        (Status.SOLVED, manager.pk)
+    }
+
+
+def test_queue_query_count_is_constant(client, manager, area):
+    ReportFactory(neighbourhood=area)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE).status_code == 200
+        return len(queries)
+
+    one = count()
+    for _ in range(30):
+        ReportFactory(neighbourhood=area, assigned_to=manager, supporter_count=2)
+    assert count() == one

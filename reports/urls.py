@@ -1,0 +1,15 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("melden/", views.report_create, name="create"),
+    path("bevestigen/", views.confirm, name="confirm"),
+    path("bevestigen/<str:token>/", views.confirm_link, name="confirm_link"),
+    path("foto/<str:token>/", views.photo, name="photo"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/ook-gezien/", views.report_support, name="support"),
+]

@@ -1,0 +1,239 @@
+"""The resident's side of public-space reports: the public map and list, a report's
+page, the report form, "I saw this too" and the confirmation link."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import User
+from common.abuse import rate_limited
+from common.paging import CityScalePaginator
+from common.public_cache import shared_with_visitors
+from reports import actions
+from reports.forms import ReportForm, SupportForm
+from reports.models import NEARBY_DAYS, NEARBY_METRES, Photo, Report, Status
+
+PAGE_SIZE = 25
+SESSION_TOKEN = "reports.confirm"  # noqa: S105  # the session key, not a secret
+
+
+def get_report_for(request: HttpRequest, pk: int) -> Report:
+    """How views fetch a report: 404 for one that did not go in (waiting for its email
+    confirmation), which looks exactly like a missing page."""
+    return get_object_or_404(Report.objects.public().for_listing(), pk=pk)
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    """303 See Other: on to a page whose address holds no secret."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+@require_safe
+@shared_with_visitors
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Open and recently closed reports, newest first, on a map and in a list; nothing
+    about who reported them."""
+    reports = (
+        Report.objects.public().on_public_list().for_listing().order_by("-submitted_at", "-pk")
+    )
+    page = CityScalePaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    points = [
+        {
+            "lat": float(report.latitude),
+            "lng": float(report.longitude),
+            "title": f"#{report.pk} {report.category.name}",
+            "status": report.get_status_display(),
+            "url": report.get_absolute_url(),
+        }
+        for report in page.object_list
+        if report.latitude is not None
+    ]
+    return render(request, "reports/list.html", {"page": page, "map_points": points})
+
+
+@require_safe
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request, pk)
+    changes = list(report.changes.order_by("created_at", "pk"))
+    photos = list(report.photos.all()) if report.photos_checked else []
+    is_supporter = (
+        request.user.is_authenticated
+        and report.supporters.filter(user=request.user, confirmed_at__isnull=False).exists()
+    )
+    today = timezone.localdate()
+    days_left = report.working_days_left(today)
+    context = {
+        "report": report,
+        "changes": changes,
+        "photos": photos,
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+        "is_supporter": is_supporter,
+        "is_reporter": request.user.is_authenticated and report.reporter_id == request.user.pk,
+        "support_form": SupportForm() if not request.user.is_authenticated else None,
+    }
+    if report.latitude is not None and report.longitude is not None:
+        context["map_points"] = [
+            {
+                "lat": float(report.latitude),
+                "lng": float(report.longitude),
+                "title": f"#{report.pk} {report.category.name}",
+                "status": report.get_status_display(),
+                "url": report.get_absolute_url(),
+            }
+        ]
+    return render(request, "reports/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("public_space_report")
+def report_create(request: HttpRequest) -> HttpResponse:
+    """The report form, for a resident signed in or not. Before a report goes in, the
+    same kind of report close by (in the past weeks) is shown once: the resident can
+    add themselves to it instead."""
+    signed_in = request.user.is_authenticated
+    form = ReportForm(request.POST or None, request.FILES or None, signed_in=signed_in)
+    nearby: list[Report] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["latitude"] is not None and not data["seen_nearby"]:
+            nearby = Report.objects.public().nearby(
+                category=data["category"], latitude=data["latitude"], longitude=data["longitude"]
+            )
+        if not nearby:
+            report = actions.submit_report(
+                category=data["category"],
+                description=data["description"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                address=data["address"],
+                photos=data["photos"] or [],
+                reporter=request.user if isinstance(request.user, User) else None,
+                email=data.get("email", ""),
+                language=get_language() or "nl",
+            )
+            if signed_in:
+                messages.success(
+                    request,
+                    _("Thank you. Your report went in as number %(number)s.")
+                    % {"number": report.pk},
+                )
+                return redirect(report)
+            return render(request, "reports/check_email.html", {"support": False})
+        # Shown once; sending again sends the resident's own report.
+        data_again = request.POST.copy()
+        data_again["seen_nearby"] = "True"
+        form.data = data_again
+    status = 400 if request.method == "POST" and not nearby else 200
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "nearby": nearby,
+            "nearby_metres": NEARBY_METRES,
+            "nearby_weeks": NEARBY_DAYS // 7,
+            "photos_sent": bool(request.FILES),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@rate_limited("public_space_support")
+def report_support(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Ik heb dit ook gezien": a signed-in resident counts at once, a visitor after
+    confirming their email address."""
+    report = get_report_for(request, pk)
+    if request.user.is_authenticated:
+        try:
+            _supporter, created = actions.add_supporter(report=report, user=request.user)
+        except actions.ReportError as error:
+            messages.error(request, str(error))
+            return redirect(report)
+        if created:
+            messages.success(request, _("Thank you: you are counted, and you hear what happens."))
+        else:
+            messages.info(request, _("You had already added yourself to this report."))
+        return redirect(report)
+    form = SupportForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/support.html",
+            {"report": report, "support_form": form},
+            status=400,
+        )
+    try:
+        actions.add_supporter(
+            report=report, email=form.cleaned_data["email"], language=get_language() or "nl"
+        )
+    except actions.ReportError as error:
+        messages.error(request, str(error))
+        return redirect(report)
+    return render(request, "reports/check_email.html", {"support": True, "report": report})
+
+
+@require_safe
+def confirm_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the email: its token moves into the session and the browser goes on
+    to an address without it (so it never reaches the access log twice or a referrer)."""
+    request.session[SESSION_TOKEN] = token
+    return _see_other(reverse("reports:confirm"))
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Confirming the email address: a button, so a mail scanner that opens links does
+    not confirm for the resident."""
+    token = request.session.get(SESSION_TOKEN, "")
+    read = actions.read_confirmation_token(token) if token else None
+    if read is None:
+        return render(
+            request, "reports/confirm.html", {"invalid": True}, status=400 if token else 200
+        )
+    if request.method == "POST":
+        report = actions.confirm(token=token)
+        request.session.pop(SESSION_TOKEN, None)
+        if report is None:
+            return render(request, "reports/confirm.html", {"invalid": True}, status=400)
+        if read[0] == "r":
+            messages.success(
+                request,
+                _("Thank you. Your report went in as number %(number)s.") % {"number": report.pk},
+            )
+        else:
+            messages.success(request, _("Thank you: you are counted, and you hear what happens."))
+        return _see_other(report.get_absolute_url())
+    return render(request, "reports/confirm.html", {"support": read[0] == "s"})
+
+
+@require_safe
+def photo(request: HttpRequest, token: str) -> FileResponse:
+    """A report's photo: on the portal only after a colleague checked it; the reporter
+    and colleagues who may see reports see it before."""
+    item = get_object_or_404(Photo.objects.select_related("report"), token=token)
+    report = item.report
+    user = request.user
+    allowed = (report.status != Status.UNCONFIRMED and report.photos_checked) or (
+        user.is_authenticated
+        and (report.reporter_id == user.pk or user.has_perm("reports.view_report"))
+    )
+    if not allowed:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
