@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +38,7 @@ class ReportsConfig(AppConfig):
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
         from reports import actions
-        from reports.models import Report
+        from reports.models import Report, ReportQuerySet
 
         public_cache.register_public_app(
             self.label, quiet_models=("reports.internalnote", "reports.forward")
@@ -48,7 +50,7 @@ class ReportsConfig(AppConfig):
                 "reports.view_report",
                 "reports_report",
                 {"term": "overdue"},
-                lambda: Report.objects.overdue_count(),
+                lambda rows: cast(ReportQuerySet, rows).overdue().count(),
             )
         )
         register_kind(

@@ -225,9 +225,6 @@ class ReportQuerySet(models.QuerySet["Report"]):
     def overdue(self, today: date | None = None) -> "ReportQuerySet":
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
-    def overdue_count(self) -> int:
-        return self.overdue().count()
-
     def nearby(
         self, *, category: Category, latitude: float, longitude: float, days: int = NEARBY_DAYS
     ) -> list["Report"]:
