@@ -323,10 +323,12 @@ def _email_contexts(world) -> dict[str, dict]:
     from initiatives.models import CoInitiatorInvitation
     from notifications.models import Notification
     from procurement.models import TeamInvitation, TenderInvitation
-    from reports.models import Forward
+    from reports.models import Forward, Report
     from surveys.models import Survey
 
     notification = Notification.objects.order_by("pk").first()
+    # Read again: the world's instance still holds what was written before neutralising.
+    report = Report.objects.select_related("category").get(pk=world.objects["report"].pk)
     return {
         "notification": {"notification": notification, "link": "https://example.test/"},
         "digest": {"items": [(notification, "https://example.test/")]},
@@ -346,18 +348,18 @@ def _email_contexts(world) -> dict[str, dict]:
             "accept_url": "https://example.test/",
         },
         "report_confirm": {
-            "report": world.objects["report"],
+            "report": report,
             "confirm_url": "https://example.test/",
             "support": False,
         },
         "report_status": {
-            "report": world.objects["report"],
-            "change": world.objects["report"].changes.first(),
+            "report": report,
+            "change": report.changes.first(),
             "link": "https://example.test/",
         },
         "report_forward": {
-            "report": world.objects["report"],
-            "forwarding": Forward(report=world.objects["report"], party=MARKER, message=MARKER),
+            "report": report,
+            "forwarding": Forward(report=report, party=MARKER, message=MARKER),
             "link": "https://example.test/",
         },
         "tender_invitation": {
