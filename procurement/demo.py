@@ -193,7 +193,8 @@ def seed(demo) -> None:
             newly_public=True,
         )
     published = Tender.objects.filter(title="Herinrichting Havenplein").first()
-    if published is not None:
+    # Once awarded (below, on the first run) the tender takes no more interest.
+    if published is not None and not published.interests.exists():
         actions.express_interest(
             tender=published,
             supplier=Supplier.objects.get(kvk_number="90000002"),

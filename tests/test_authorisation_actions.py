@@ -96,6 +96,18 @@ ACTIONS: dict[str, set[str]] = {
         for action in ("accept", "ask_to_rephrase", "decline", "make_poll")
     },
     "participation.decision.publish": {AREA_MANAGER, RESEARCHER, ADMINISTRATOR},
+    "procurement.contract.use_next_option": {PROCUREMENT, ADMINISTRATOR},
+    **{
+        f"reports.report.{action}": {AREA_MANAGER, ADMINISTRATOR}
+        for action in (
+            "assign_to_me",
+            "assign_to_colleague",
+            "mark_in_progress",
+            "mark_solved",
+            "approve_photos",
+            "merge_into_oldest",
+        )
+    },
 }
 
 

@@ -150,6 +150,7 @@ def test_an_area_managers_attention_counts_are_the_rows_of_their_own_areas(clien
     from initiatives.tests.factories import CommentFactory
     from neighbourhoods.models import AgendaStatus
     from neighbourhoods.tests.factories import AgendaItemFactory, NeighbourhoodFactory
+    from reports.tests.factories import ReportFactory
 
     manager = StaffFactory()
     manager.groups.add(Role.AREA_MANAGER.group())
@@ -166,11 +167,15 @@ def test_an_area_managers_attention_counts_are_the_rows_of_their_own_areas(clien
                 comment=comment, reporter=UserFactory(), reason="Grof"
             )
             AgendaItemFactory(neighbourhood=neighbourhood, status=AgendaStatus.PROPOSED)
+            ReportFactory(
+                neighbourhood=neighbourhood, due_date=timezone.localdate() - timedelta(days=3)
+            )
     sign_in_staff(client, manager)
     assert _counts_and_lists(client) == {
         "Initiatieven over hun antwoordtermijn": (1, 1),
         "Gemelde reacties die op moderatie wachten": (1, 1),
         "Agendapunten die op een antwoord wachten": (1, 1),
+        "Meldingen openbare ruimte over hun termijn": (1, 1),
     }
 
 

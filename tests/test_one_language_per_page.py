@@ -322,7 +322,7 @@ def test_every_page_speaks_one_language(person, generous_limits):
 def _email_contexts(world) -> dict[str, dict]:
     from initiatives.models import CoInitiatorInvitation
     from notifications.models import Notification
-    from procurement.models import TeamInvitation, TenderInvitation
+    from procurement.models import Contract, TeamInvitation, TenderInvitation
     from reports.models import Forward, Report
     from surveys.models import Survey
 
@@ -361,6 +361,14 @@ def _email_contexts(world) -> dict[str, dict]:
             "report": report,
             "forwarding": Forward(report=report, party=MARKER, message=MARKER),
             "link": "https://example.test/",
+        },
+        "supplier_registration": {
+            "contract": Contract(
+                tender=world.objects["tender"],
+                invited_name=MARKER,
+                invited_kvk="12345678",
+            ),
+            "register_url": "https://example.test/",
         },
         "tender_invitation": {
             "invitation": TenderInvitation.objects.first()
