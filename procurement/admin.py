@@ -614,6 +614,10 @@ class ContractDocumentInline(admin.TabularInline):
 
 
 class ContractForm(forms.ModelForm):
+    # The tender is chosen through autocomplete, whose select holds only the chosen option;
+    # a required attribute there is invalid HTML. The form still refuses a missing tender.
+    use_required_attribute = False
+
     class Meta:
         model = Contract
         fields = [
@@ -659,9 +663,7 @@ class ContractAdmin(admin.ModelAdmin):
     list_display = [
         "tender",
         "party_name",
-        "department",
         "value",
-        "start_date",
         "end_date",
         "status",
         "social_return_obligation",
@@ -781,7 +783,7 @@ class SocialReturnActivityAdmin(admin.ModelAdmin):
     ask more about."""
 
     form = ReviewForm
-    list_display = ["contract", "block", "value", "status", "reported_at"]
+    list_display = ["contract", "value", "status"]
     list_filter = ["status", "contract__department"]
     list_select_related = ["contract__tender", "contract__supplier", "block"]
     search_fields = ["contract__tender__title", "contract__supplier__name"]

@@ -59,7 +59,6 @@ class RouteInline(admin.TabularInline):  # type: ignore[type-arg]
 class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "name_nl",
-        "name_en",
         "parent",
         "term_working_days",
         "department",

@@ -25,7 +25,7 @@ from tests.crawl import (
     speak,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = [pytest.mark.e2e, pytest.mark.crawl, pytest.mark.django_db]
 
 STAFF_ROLES = set(STAFF_CRAWLERS) - {"superuser"}
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

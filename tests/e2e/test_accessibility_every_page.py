@@ -24,7 +24,7 @@ from tests.crawl import (
 )
 from tests.e2e.conftest import WCAG_TAGS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.crawl, pytest.mark.django_db(transaction=True)]
 
 PORTAL_PEOPLE = ["anonymous", "resident_a"]
 EVERYTHING = "superuser"

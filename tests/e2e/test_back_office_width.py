@@ -80,7 +80,7 @@ def changelists_for(user: User) -> list[tuple[str, str]]:
         if model_admin.has_view_or_change_permission(request):
             name = f"{model._meta.app_label}_{model._meta.model_name}"
             lists.append((name, reverse(f"admin:{name}_changelist")))
-    for queue in queues_for(user):
+    for queue in queues_for(user, lambda admin_name: admin.site._visible_rows(request, admin_name)):
         name = re.sub(r"^/[^/]+/(\w+)/(\w+)/.*$", r"\1_\2", queue.url)
         lists.append((name, queue.url))
     return lists
