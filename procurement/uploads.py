@@ -8,9 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.validators import UnsafePdf, inspect_pdf
-
-MAX_PDF_BYTES = 10 * 1024 * 1024
+from common.uploads import process_document
 
 
 @dataclass
@@ -19,44 +17,11 @@ class CheckedPdf:
     content: bytes
 
 
-def _clean_name(name: str) -> str:
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in name if ch.isprintable())[:120] or "document.pdf"
-
-
 def check_pdf(upload) -> CheckedPdf:
-    """The upload's bytes when it is a plain PDF; a ValidationError saying why not."""
-    name = _clean_name(upload.name)
-    if upload.size > MAX_PDF_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than 10 MB. Choose a smaller document."),
-            code="too_large",
-            params={"name": name},
-        )
-    upload.seek(0)
-    content = upload.read()
-    if b"%PDF-" not in content[:1024] or not name.lower().endswith(".pdf"):
-        raise ValidationError(
-            _("%(name)s is not a PDF document."), code="invalid_document", params={"name": name}
-        )
-    try:
-        inspect_pdf(content)
-    except UnsafePdf as refused:
-        messages = {
-            "active": _(
-                "%(name)s contains a script or an action that runs by itself (such as "
-                "JavaScript or an embedded file). Save it again as a plain PDF, for "
-                "example with Print to PDF, and upload that."
-            ),
-            "encrypted": _(
-                "%(name)s is protected with a password. Upload it without the password."
-            ),
-            "unreadable": _("%(name)s is damaged or not a PDF document we can read."),
-        }
-        raise ValidationError(
-            messages[refused.reason], code="unsafe_document", params={"name": name}
-        ) from None
-    return CheckedPdf(name=name, content=content)
+    """The upload's bytes when it is a plain PDF; a ValidationError saying why not (the
+    portal's one document check, ``common.uploads.process_document``)."""
+    document = process_document(upload)
+    return CheckedPdf(name=document.original_name, content=document.content.read())
 
 
 class MultiplePdfInput(forms.ClearableFileInput):
