@@ -6,6 +6,7 @@ filter. On each list every column header lies inside the window, the page does n
 scroll sideways, and the table's own scroll box does not either: submitted, answer due,
 days left and supporters are read at a glance, not after scrolling."""
 
+import json
 import re
 
 import pytest
@@ -196,6 +197,25 @@ LONG = (
 )
 _SKIP_FIELDS = {"key", "token", "hash", "code", "slug", "kind", "status", "url", "language"}
 _SKIP_FIELDS |= {"extension", "type", "ip", "email", "password", "secret", "kvk", "vat"}
+
+
+@pytest.fixture(autouse=True)
+def _cpv_labels_put_back():
+    """The CPV table is seeded once per test database and kept through the flush after
+    each test (``SEEDED_TABLES`` in the root conftest): put back the labels a test here
+    lengthened, or a later test would search a catalogue of long names."""
+    yield
+    from procurement.apps import CPV_FILE, CPV_FILE_NL
+    from procurement.models import CpvCode
+
+    if not CpvCode.objects.filter(label__startswith=LONG[:40]).exists():
+        return
+    english = json.loads(CPV_FILE.read_text(encoding="utf-8"))
+    dutch = json.loads(CPV_FILE_NL.read_text(encoding="utf-8"))
+    codes = list(CpvCode.objects.all())
+    for cpv in codes:
+        cpv.label, cpv.label_nl = english[cpv.full_code], dutch.get(cpv.full_code, "")
+    CpvCode.objects.bulk_update(codes, ["label", "label_nl"], batch_size=2000)
 
 
 def lengthen_what_people_wrote() -> None:
