@@ -261,7 +261,10 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
             reports = _requests().filter(pk__in=numbers).order_by("-pk")
             return render(fmt, REQUESTS, [_request_item(report) for report in reports])
         problems: list[str] = []
-        start, end = _moment(request, "start_date", problems), _moment(request, "end_date", problems)
+        start, end = (
+            _moment(request, "start_date", problems),
+            _moment(request, "end_date", problems),
+        )
         statuses = _listed((request.GET.get("status") or "").lower())
         if set(statuses) - {"open", "closed"}:
             problems.append(gettext("status must be open, closed or both (open,closed)."))
@@ -326,9 +329,7 @@ class Open311RequestForm(forms.Form):
     )
     address_string = forms.CharField(required=False, max_length=200)
     email = forms.EmailField(required=False, max_length=254)
-    description = forms.CharField(
-        required=False, max_length=2000, validators=[validate_plain_text]
-    )
+    description = forms.CharField(required=False, max_length=2000, validators=[validate_plain_text])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -389,11 +390,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return render(fmt, REQUESTS, [item])
 
 
-def _rate_limited_create(request: HttpRequest, fmt: str) -> HttpResponse:
+@rate_limited("open311_request")
+def _limited_create(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Counted per address like the web form; over the limit ``Ratelimited`` is raised
+    and answered in the standard's format below."""
     return _create(request, fmt)
-
-
-_limited_create = rate_limited("open311_request")(_rate_limited_create)
 
 
 @csrf_exempt  # an app with an api_key, not a browser session: no form token to send
