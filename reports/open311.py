@@ -22,6 +22,7 @@ sender over its rate limit gets 429 in the same format. XML is written with
 """
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -76,10 +77,14 @@ class FormatConverter:
 # --- writing JSON and XML ----------------------------------------------------------
 
 
+# Characters XML 1.0 cannot hold (control characters, lone surrogates, non-characters).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_IN_XML.sub("", str(value))
 
 
 def _xml_item(parent: ET.Element, tag: str, value: Any) -> None:
@@ -99,7 +104,12 @@ def render(fmt: str, wrapper: tuple[str, str] | None, data: Any, status: int = 2
     """``data`` (a list of items, or one item when ``wrapper`` is ``None``) as the
     standard's JSON (the Spark mapping: the root becomes an array) or XML."""
     if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False).encode()
+        text = json.dumps(data, ensure_ascii=False)
+        # What a client sent may come back in an error: never as markup, even to a
+        # browser that sniffs.
+        for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+            text = text.replace(character, escaped)
+        body = text.encode()
     else:
         if wrapper is None:
             root = ET.Element("root")
@@ -231,6 +241,13 @@ def _request_item(report: Report) -> Item:
     }
 
 
+def _number(value: str) -> int | None:
+    """A report number as the database can hold it, else ``None``."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def _listed(values: str) -> list[str]:
     return [value.strip() for value in values.split(",") if value.strip()]
 
@@ -241,7 +258,7 @@ def _moment(request: HttpRequest, name: str, problems: list[str]) -> datetime | 
         return None
     try:
         moment = parse_datetime(raw.replace(" ", "+"))  # a "+" the client did not escape
-    except ValueError:
+    except (ValueError, OverflowError):
         moment = None
     if moment is None or timezone.is_naive(moment):
         problems.append(
@@ -257,7 +274,7 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         ids = _listed(request.GET.get("service_request_id") or "")
         if ids:
             # With ids, every other filter is ignored (the standard says so).
-            numbers = [int(value) for value in ids if value.isdigit()][:MAX_REQUESTS]
+            numbers = [n for n in map(_number, ids) if n is not None][:MAX_REQUESTS]
             reports = _requests().filter(pk__in=numbers).order_by("-pk")
             return render(fmt, REQUESTS, [_request_item(report) for report in reports])
         problems: list[str] = []
@@ -273,11 +290,14 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         window = timedelta(days=WINDOW_DAYS)
         if start is None and end is None:
             end = timezone.now()
-        if start is None:
-            assert end is not None
-            start = end - window
-        if end is None:
-            end = start + window
+        try:
+            if start is None:
+                assert end is not None
+                start = end - window
+            if end is None:
+                end = start + window
+        except OverflowError:
+            return errors(fmt, 400, gettext("Ask for dates between the years 1 and 9999."))
         if end < start:
             return errors(fmt, 400, gettext("end_date lies before start_date."))
         if end - start > window:
@@ -302,7 +322,8 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
 def service_request(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     """One report that went in; 404 for one that did not (yet)."""
     with translation.override(_language(request)):
-        report = _requests().filter(pk=request_id).first() if request_id.isdigit() else None
+        number = _number(request_id)
+        report = _requests().filter(pk=number).first() if number is not None else None
         if report is None:
             return errors(
                 fmt,
@@ -332,7 +353,8 @@ class Open311RequestForm(forms.Form):
     description = forms.CharField(required=False, max_length=2000, validators=[validate_plain_text])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         latitude, longitude = cleaned.get("lat"), cleaned.get("long")
         for name in ("lat", "long"):
             value = cleaned.get(name)
@@ -350,7 +372,7 @@ class Open311RequestForm(forms.Form):
         found = []
         for name, messages in self.errors.items():
             for message in messages:
-                found.append(message if name == "__all__" else f"{name}: {message}")
+                found.append(str(message) if name == "__all__" else f"{name}: {message}")
         return found
 
 

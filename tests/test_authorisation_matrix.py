@@ -478,6 +478,11 @@ def _build_world() -> World:
 
     report = ReportFactory(reporter=a, neighbourhood=neighbourhood)
     report.changes.create(status="received", key="received")
+    from reports.models import Open311Client
+
+    open311_app = Open311Client(name="Buitenbeter")
+    open311_app.new_key()
+    open311_app.save()
     objects = {
         "report": report,
         "report_photo": ReportPhoto.objects.create(

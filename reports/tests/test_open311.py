@@ -517,3 +517,12 @@ def test_over_http_with_urllib(live_server, settings):
     check_item(errors[0], ERROR, xml=True)
     assert Report.objects.count() == 1
     assert Decimal(str(items[0]["lat"])) == Decimal("52.15")
+
+
+def test_xml_stays_well_formed_and_json_holds_no_markup(client):
+    report = ReportFactory(description="Tegel\x0b los <b>hier</b> & daar")
+    tree = ET.fromstring(client.get(f"{BASE}requests/{report.pk}.xml").content)  # noqa: S314
+    assert tree.findtext("request/description") == "Tegel los <b>hier</b> & daar"
+    body = client.get(f"{BASE}requests/{report.pk}.json").content
+    assert b"<b>" not in body
+    assert json.loads(body)[0]["description"] == "Tegel\x0b los <b>hier</b> & daar"
