@@ -17,6 +17,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory
@@ -526,3 +527,43 @@ def test_xml_stays_well_formed_and_json_holds_no_markup(client):
     body = client.get(f"{BASE}requests/{report.pk}.json").content
     assert b"<b>" not in body
     assert json.loads(body)[0]["description"] == "Tegel\x0b los <b>hier</b> & daar"
+
+
+# --- the back office ---------------------------------------------------------------------
+
+
+def test_staff_with_the_permission_add_an_app_and_see_its_key_once(client):
+    from django.contrib.auth.models import Permission
+
+    from accounts.tests.factories import sign_in_staff
+
+    colleague = StaffFactory()
+    colleague.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_open311client", "view_open311client"])
+    )
+    sign_in_staff(client, colleague)
+    add = reverse("admin:reports_open311client_add")
+    response = client.post(add, {"name": "Buitenbeter", "is_active": "on"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    app = Open311Client.objects.get()
+    page = response.content.decode()
+    key = page.split('id="open311-key" type="text" readonly value="')[1].split('"')[0]
+    assert Open311Client.objects.for_key(key) == app
+    assert key not in {app.key_hash, app.key_start}
+    # Afterwards the key is nowhere to be read.
+    change_url = reverse("admin:reports_open311client_change", args=[app.pk])
+    change = client.get(change_url).content.decode()
+    assert key not in change
+    assert app.key_start in change
+    listing = client.get(reverse("admin:reports_open311client_changelist")).content.decode()
+    assert key not in listing
+
+
+def test_staff_without_the_permission_cannot_add_an_app(client):
+    from accounts.tests.factories import sign_in_staff
+
+    sign_in_staff(client, StaffFactory())
+    response = client.post(reverse("admin:reports_open311client_add"), {"name": "Kwaad"})
+    assert response.status_code in (302, 403)
+    assert not Open311Client.objects.exists()
