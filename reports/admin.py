@@ -280,6 +280,7 @@ class ReportAdmin(AreaScopedAdmin):
         "neighbourhood",
         "supporter_count",
         "merged_into",
+        "open311_client",
         "created_at",
         "submitted_at",
         "due_date",
@@ -312,6 +313,7 @@ class ReportAdmin(AreaScopedAdmin):
                     "supporter_count",
                     "photos_checked",
                     "merged_into",
+                    "open311_client",
                 ]
             },
         ),

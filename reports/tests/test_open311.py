@@ -567,3 +567,14 @@ def test_staff_without_the_permission_cannot_add_an_app(client):
     response = client.post(reverse("admin:reports_open311client_add"), {"name": "Kwaad"})
     assert response.status_code in (302, 403)
     assert not Open311Client.objects.exists()
+
+
+def test_the_back_office_shows_which_app_sent_a_report(client, app_key):
+    from accounts.tests.factories import sign_in_staff
+
+    client.post(f"{BASE}requests.json", post_data(app_key))
+    report = Report.objects.get()
+    sign_in_staff(client, StaffFactory(is_superuser=True))
+    page = client.get(reverse("admin:reports_report_change", args=[report.pk]))
+    assert page.status_code == 200
+    assert "Buitenbeter" in page.content.decode()
