@@ -267,6 +267,7 @@ PORTAL_RATE_LIMITS = {
     "event_rsvp": "20/m",
     "public_space_report": "10/h",  # reports about the public space (meldingen)
     "public_space_support": "30/h",  # "I saw this too"
+    "open311_request": "120/h",  # reports sent by apps through Open311 (per address)
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache

@@ -22,6 +22,7 @@ from reports.models import (
     OPEN,
     Category,
     Forward,
+    Open311Client,
     Photo,
     Report,
     Status,
@@ -66,9 +67,15 @@ def submit_report(
     reporter: User | None = None,
     email: str = "",
     language: str = "nl",
+    client: Open311Client | None = None,
 ) -> Report:
     """A resident's report. Signed in, it goes in at once; a visitor's waits until the
-    link in the email to ``email`` is followed."""
+    link in the email to ``email`` is followed.
+
+    Sent by an app through Open311 (``client``), it goes in at once too: the app vouches
+    for the reporter's email address (it is the app's own user, and the app answers for
+    its key), so no confirmation link is sent. The address, if given, is kept as a
+    confirmed one: the reporter hears of changes by email like any other."""
     neighbourhood = (
         Neighbourhood.objects.containing(latitude, longitude) if latitude is not None else None
     )
@@ -82,7 +89,9 @@ def submit_report(
         reporter=reporter,
         reporter_email="" if reporter else email.strip().lower(),
         reporter_language=(reporter.language if reporter else language) or "nl",
-        status=Status.UNCONFIRMED if reporter is None else Status.RECEIVED,
+        status=Status.UNCONFIRMED if reporter is None and client is None else Status.RECEIVED,
+        open311_client=client,
+        email_confirmed_at=timezone.now() if client is not None and email.strip() else None,
     )
     for upload in photos:
         photo = Photo(
@@ -90,7 +99,7 @@ def submit_report(
         )
         photo.file.save(f"{upload.token}.{upload.extension}", upload.content, save=False)
         photo.save()
-    if reporter is not None:
+    if reporter is not None or client is not None:
         _go_in(report)
     else:
         token = confirmation_token("r", report.pk)

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -23,6 +25,7 @@ from reports.models import (
     Department,
     Forward,
     InternalNote,
+    Open311Client,
     Photo,
     Report,
     Route,
@@ -277,6 +280,7 @@ class ReportAdmin(AreaScopedAdmin):
         "neighbourhood",
         "supporter_count",
         "merged_into",
+        "open311_client",
         "created_at",
         "submitted_at",
         "due_date",
@@ -309,6 +313,7 @@ class ReportAdmin(AreaScopedAdmin):
                     "supporter_count",
                     "photos_checked",
                     "merged_into",
+                    "open311_client",
                 ]
             },
         ),
@@ -527,3 +532,38 @@ class ReportAdmin(AreaScopedAdmin):
             )
             % {"count": merged, "number": into.pk},
         )
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The apps that may send reports through Open311. Adding one makes its API key,
+    shown once on the page that follows; afterwards only its first characters are known.
+    Switch an app off instead of deleting it: its reports keep saying where they came
+    from."""
+
+    list_display = ["name", "key_start", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    fields = ["name", "is_active", "key_start", "created_at"]
+    readonly_fields = ["key_start", "created_at"]
+
+    def save_model(self, request: Any, obj: Open311Client, form: Any, change: bool) -> None:
+        if not change:
+            request._open311_key = obj.new_key()
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request: Any, obj: Open311Client, post_url_continue: Any = None) -> Any:
+        key = getattr(request, "_open311_key", None)
+        if key is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("The API key of %(name)s") % {"name": obj.name},
+            "client": obj,
+            "key": key,
+            "opts": self.opts,
+            "changelist_url": reverse("admin:reports_open311client_changelist"),
+        }
+        response = TemplateResponse(request, "admin/reports/open311client/key.html", context)
+        response["Cache-Control"] = "no-store"
+        return response

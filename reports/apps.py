@@ -41,7 +41,8 @@ class ReportsConfig(AppConfig):
         from reports.models import Report, ReportQuerySet
 
         public_cache.register_public_app(
-            self.label, quiet_models=("reports.internalnote", "reports.forward")
+            self.label,
+            quiet_models=("reports.internalnote", "reports.forward", "reports.open311client"),
         )
         register_area_model(Report, "neighbourhood")
         attention.register_queue(

@@ -7,7 +7,9 @@ The fields map onto Open311 GeoReport v2: a category is a service (``service_cod
 its slug), a report a service request (status open/closed, requested/updated
 datetimes, lat/long, address, media)."""
 
+import hashlib
 import math
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -333,6 +335,15 @@ class Report(models.Model):
         default=False,
         help_text=_("Photos are shown on the portal only after a colleague checked them."),
     )
+    open311_client = models.ForeignKey(
+        "Open311Client",
+        verbose_name=_("sent through app"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("The app that sent this report through the Open311 interface, if any."),
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -593,3 +604,50 @@ class Forward(models.Model):
 
     def __str__(self) -> str:
         return self.party
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Open311ClientQuerySet(models.QuerySet["Open311Client"]):
+    def for_key(self, key: str) -> "Open311Client | None":
+        """The active app this API key belongs to, or ``None``."""
+        if not key:
+            return None
+        return self.filter(key_hash=_hash_key(key), is_active=True).first()
+
+
+class Open311Client(models.Model):
+    """An app (a city app, a reporting platform) allowed to send reports through the
+    Open311 interface with its own API key. The key is shown once, when the app is added;
+    only its hash is kept, so a lost key is replaced by adding the app anew. An app that
+    misbehaves is switched off, its reports stay."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    key_hash = models.CharField(_("key (hashed)"), max_length=64, unique=True, editable=False)
+    key_start = models.CharField(
+        _("key begins with"),
+        max_length=8,
+        editable=False,
+        help_text=_("The first characters of the key, to recognise it."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    objects = Open311ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Open311 app")
+        verbose_name_plural = _("Open311 apps")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def new_key(self) -> str:
+        """Give the app a new random key; returns it (the only time it is readable)."""
+        key = secrets.token_urlsafe(32)
+        self.key_hash = _hash_key(key)
+        self.key_start = key[:8]
+        return key

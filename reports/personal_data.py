@@ -41,6 +41,7 @@ PERSONAL_DATA = [
             "merged_into",
             "supporter_count",
             "photos_checked",
+            "open311_client",
         ),
         # The report stays (the street still needs fixing) without anyone behind it.
         erase=lambda user: forget_reporter(user=user),

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from reports import views
+from reports import opendata, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("meldingen.json", opendata.reports_json, name="opendata_json"),
+    path("meldingen.geojson", opendata.reports_geojson, name="opendata_geojson"),
+    path("meldingen.csv", opendata.reports_csv, name="opendata_csv"),
     path("melden/", views.report_create, name="create"),
     path("bevestigen/", views.confirm, name="confirm"),
     path("bevestigen/<str:token>/", views.confirm_link, name="confirm_link"),

@@ -300,6 +300,15 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "reports:confirm_link": everyone,
     "reports:detail": everyone,
     "reports:support": everyone,
+    # Open data and Open311 (JSON/XML, not pages): public; the POST to requests needs an
+    # app's api_key, which nobody here has (403 in the standard's format).
+    "reports:opendata_json": everyone,
+    "reports:opendata_geojson": everyone,
+    "reports:opendata_csv": everyone,
+    "open311:services": everyone,
+    "open311:service": everyone,
+    "open311:requests": everyone,
+    "open311:request": everyone,
     # A photo not yet checked by staff: the reporter and colleagues who handle reports.
     "reports:photo": visible_to("resident_a", Role.AREA_MANAGER.value, "superuser"),
 }
@@ -469,6 +478,11 @@ def _build_world() -> World:
 
     report = ReportFactory(reporter=a, neighbourhood=neighbourhood)
     report.changes.create(status="received", key="received")
+    from reports.models import Open311Client
+
+    open311_app = Open311Client(name="Buitenbeter")
+    open311_app.new_key()
+    open311_app.save()
     objects = {
         "report": report,
         "report_photo": ReportPhoto.objects.create(
@@ -601,6 +615,10 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "notifications:old_address": {"rest": "instellingen/"},
         "reports:photo": {"token": o["report_photo"].token},
         "reports:confirm_link": {"token": o["report_token"]},
+        "open311:services": {"fmt": "json"},
+        "open311:service": {"code": o["report"].category.slug, "fmt": "xml"},
+        "open311:requests": {"fmt": "json"},
+        "open311:request": {"request_id": str(o["report"].pk), "fmt": "xml"},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
