@@ -5,7 +5,7 @@ notifications go out after the commit."""
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -430,7 +430,7 @@ def give_feedback(
     return feedback
 
 
-def can_reopen(feedback: Feedback, now: Any = None) -> bool:
+def can_reopen(feedback: Feedback, now: datetime | None = None) -> bool:
     """An unhappy reporter (answer "no") may reopen the report once, when its category
     allows it, within ``reopen_days()`` after it closed, for the latest closing only."""
     report = feedback.report
@@ -443,8 +443,8 @@ def can_reopen(feedback: Feedback, now: Any = None) -> bool:
         return False
     if report.closed_at is None or feedback.request.created_at < report.closed_at:
         return False
-    now = now or timezone.now()
-    return now <= report.closed_at + timedelta(days=reopen_days())
+    moment: datetime = now or timezone.now()
+    return bool(moment <= report.closed_at + timedelta(days=reopen_days()))
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """The resident's forms: a report, and "I saw this too"."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -159,9 +159,8 @@ class FeedbackForm(forms.Form):
         self.reason_rows = {
             str(reason.pk): reason for reason in FeedbackReason.objects.filter(is_active=True)
         }
-        self.fields["reasons"].choices = [
-            (pk, reason.text) for pk, reason in self.reason_rows.items()
-        ]
+        reasons_field = cast(forms.MultipleChoiceField, self.fields["reasons"])
+        reasons_field.choices = [(pk, reason.text) for pk, reason in self.reason_rows.items()]
 
     def reason_groups(self) -> list[dict[str, Any]]:
         """The reasons by answer, for the template (each a fieldset of checkboxes)."""
@@ -186,7 +185,7 @@ class FeedbackForm(forms.Form):
         return [self.reason_rows[pk] for pk in self.cleaned_data.get("reasons") or []]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         solved, reasons = cleaned.get("solved"), cleaned.get("reasons") or []
         if solved and any(reason.answer != solved for reason in reasons):
             self.add_error(
