@@ -62,7 +62,11 @@ def test_unhappy_reporter_reopens_the_report(
 
     # "No", a reason that goes with it, a grade and a remark.
     reason = FeedbackReason.objects.filter(answer="no").first()
+    expect(page.locator("fieldset[data-answer=yes]")).to_be_visible()
     page.locator("input[name=solved][value=no]").check()
+    # With JavaScript only the reasons that go with "no" are shown.
+    expect(page.locator("fieldset[data-answer=yes]")).to_be_hidden()
+    expect(page.locator("fieldset[data-answer=no]")).to_be_visible()
     page.locator("input[name=grade][value='2']").check()
     page.locator(f"#id_reasons_{reason.pk}").check()
     page.locator("#id_remark").fill("De tegels liggen nog steeds los.")
