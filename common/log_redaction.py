@@ -14,7 +14,7 @@ import re
 # The path segment after one of these is a secret token (a calendar token ends in .ics).
 SECRET_PATH = re.compile(
     r"(/(?:uitnodiging|verlaten|kalender|uitschrijven|team|bestanden"
-    r"|password/reset/key|confirm-email|bevestigen)/)[^/?#\s\"']+?(?=\.ics\b|[/?#\s\"']|$)"
+    r"|password/reset/key|confirm-email|bevestigen|tevredenheid)/)[^/?#\s\"']+?(?=\.ics\b|[/?#\s\"']|$)"
 )
 REDACTED = "[redacted]"
 

@@ -321,6 +321,12 @@ PORTAL_PERMISSION_CACHE_SECONDS = env_int(
     "PORTAL_PERMISSION_CACHE_SECONDS", 3600 if REDIS_URL else 0
 )
 
+# Public-space reports: the "is it solved?" link in the email after a report closed works
+# this many days; an unhappy reporter (answer "no") may reopen the report within this many
+# days after it closed, when its category allows reopening.
+PORTAL_REPORT_FEEDBACK_DAYS = env_int("PORTAL_REPORT_FEEDBACK_DAYS", 14, minimum=1)
+PORTAL_REPORT_REOPEN_DAYS = env_int("PORTAL_REPORT_REOPEN_DAYS", 14, minimum=0)
+
 # Retention: accounts unused this many days are warned, and erased this many days later
 # unless they sign in (privacy.tasks.apply_retention, daily).
 PORTAL_RETENTION_INACTIVE_DAYS = env_int("PORTAL_RETENTION_INACTIVE_DAYS", 730)

@@ -2,12 +2,16 @@
 handled, forwarded, merged and closed. Each write is one transaction; emails and
 notifications go out after the commit."""
 
+import hashlib
+import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
 from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -20,7 +24,11 @@ from reports import tasks
 from reports.models import (
     CLOSED,
     OPEN,
+    Answer,
     Category,
+    Feedback,
+    FeedbackReason,
+    FeedbackRequest,
     Forward,
     Open311Client,
     Photo,
@@ -28,9 +36,12 @@ from reports.models import (
     Status,
     StatusChange,
     Supporter,
+    feedback_days,
+    reopen_days,
 )
 
 KIND = "report_status"
+REOPENED_KIND = "report_reopened"
 CONFIRM_SALT = "reports.confirm-email"
 CONFIRM_DAYS = 7
 
@@ -249,7 +260,10 @@ def change_status(*, report: Report, to: str, by: User, message: str = "") -> St
         fields += ["closed_at", "due_date"]
     report.save(update_fields=fields)
     key = "reopened" if reopened else str(to)
-    return _record(report, status=to, key=key, by=by, message=message)
+    change = _record(report, status=to, key=key, by=by, message=message)
+    if to in (Status.SOLVED, Status.DECLINED):
+        ask_feedback(report)
+    return change
 
 
 @transaction.atomic
@@ -334,10 +348,14 @@ def check_photos(*, reports: Iterable[Report], by: User) -> int:
 @transaction.atomic
 def forget_reporter(*, user: User) -> None:
     """Erasure: the person's reports stay, with nobody behind them any more (the
-    account and the email address are gone; whoever also saw it still hears)."""
+    account and the email address are gone; whoever also saw it still hears). The
+    remarks they wrote after closing go; their answers and grades stay, unsigned."""
     theirs = Report.objects.filter(
         models.Q(reporter=user) | models.Q(reporter_email__iexact=user.email)
     )
+    Feedback.objects.filter(report__in=theirs).exclude(remark="").update(remark="")
+    # Links not yet used can no longer reach anyone; they go.
+    FeedbackRequest.objects.filter(report__in=theirs, feedback__isnull=True).delete()
     theirs.filter(status=Status.UNCONFIRMED).delete()  # never went in
     theirs.update(reporter=None, reporter_email="")
 
@@ -347,3 +365,128 @@ def forget_supporter(*, user: User) -> None:
     """Erasure: "I saw this too" given with the person's email address (without their
     account) goes; the counts stay as they were."""
     Supporter.objects.filter(user__isnull=True, email__iexact=user.email).delete()
+
+
+# --- "Is it solved?": the reporter's feedback after closing, and reopening -------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def ask_feedback(report: Report) -> FeedbackRequest | None:
+    """The report was solved or declined: its reporter gets one email with a single-use
+    link to say whether it is solved. Only the hash of the link's token is kept. Nothing
+    when nobody is behind the report any more."""
+    if not report.reporter_id and not (report.reporter_email and report.email_confirmed_at):
+        return None
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    request = FeedbackRequest.objects.create(
+        report=report,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + timedelta(days=feedback_days()),
+    )
+    transaction.on_commit(lambda: tasks.send_feedback_request.delay(request.pk, token))
+    return request
+
+
+def feedback_request_for(token: str) -> FeedbackRequest | None:
+    """The request a link's token belongs to, while it works; ``None`` for a forged or
+    expired token."""
+    if not token or len(token) > 100:
+        return None
+    request = (
+        FeedbackRequest.objects.select_related("report__category")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if request is None or request.is_expired:
+        return None
+    return request
+
+
+@transaction.atomic
+def give_feedback(
+    *,
+    request: FeedbackRequest,
+    solved: str,
+    grade: int,
+    reasons: Iterable[FeedbackReason] = (),
+    remark: str = "",
+) -> Feedback:
+    """The reporter's answer to one request; a second answer is refused and saves
+    nothing. Reasons must belong to the chosen answer."""
+    request = FeedbackRequest.objects.select_for_update().get(pk=request.pk)
+    if Feedback.objects.filter(request=request).exists():
+        raise ReportError(gettext("You already answered this question. Thank you."))
+    if request.is_expired:
+        raise ReportError(gettext("This link does not work any more."))
+    reasons = list(reasons)
+    if solved not in Answer.values or not 1 <= int(grade) <= 10:
+        raise ReportError(gettext("This answer is not possible."))
+    if any(reason.answer != solved or not reason.is_active for reason in reasons):
+        raise ReportError(gettext("Choose only reasons that go with your answer."))
+    feedback = Feedback.objects.create(
+        report_id=request.report_id,
+        request=request,
+        solved=solved,
+        grade=int(grade),
+        remark=remark.strip(),
+    )
+    feedback.reasons.set(reasons)
+    return feedback
+
+
+def can_reopen(feedback: Feedback, now: datetime | None = None) -> bool:
+    """An unhappy reporter (answer "no") may reopen the report once, when its category
+    allows it, within ``reopen_days()`` after it closed, for the latest closing only."""
+    report = feedback.report
+    if feedback.solved != Answer.NO or feedback.reopened_at is not None:
+        return False
+    if not report.category.reopen_allowed or report.status not in (
+        Status.SOLVED,
+        Status.DECLINED,
+    ):
+        return False
+    if report.closed_at is None or feedback.request.created_at < report.closed_at:
+        return False
+    moment: datetime = now or timezone.now()
+    return bool(moment <= report.closed_at + timedelta(days=reopen_days()))
+
+
+@transaction.atomic
+def reopen_by_reporter(*, feedback: Feedback) -> StatusChange:
+    """The reporter says it is not solved and reopens the report: it is in progress again
+    with a new due date, the timeline says so, and the department's colleagues hear."""
+    feedback = Feedback.objects.select_for_update().select_related("request").get(pk=feedback.pk)
+    report = (
+        Report.objects.select_for_update().select_related("category").get(pk=feedback.report_id)
+    )
+    feedback.report = report
+    if not can_reopen(feedback):
+        raise ReportError(gettext("This report cannot be reopened."))
+    now = timezone.now()
+    report.status = Status.IN_PROGRESS
+    report.closed_at = None
+    report.due_date = workdays.add_working_days(
+        timezone.localdate(now), report.category.term_working_days
+    )
+    report.save(update_fields=["status", "closed_at", "due_date", "updated_at"])
+    Feedback.objects.filter(pk=feedback.pk).update(reopened_at=now)
+    change = _record(report, status=Status.IN_PROGRESS, key="reopened", by=None)
+    if report.department_id:
+        number = report.pk
+        notify_each(
+            report.department.members.filter(is_active=True) if report.department else [],
+            kind=REOPENED_KIND,
+            dedupe_key=f"report-reopened:{change.pk}",
+            message=lambda: (
+                gettext("Report %(number)s was reopened by the reporter: not solved.")
+                % {"number": number}
+            ),
+            url=reverse("admin:reports_report_change", args=[number]),
+            subject=report,
+        )
+    return change

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,8 @@ from reports.models import (
     STAFF_TRANSITIONS,
     Category,
     Department,
+    Feedback,
+    FeedbackReason,
     Forward,
     InternalNote,
     Open311Client,
@@ -99,6 +101,27 @@ class TermFilter(admin.SimpleListFilter):
         if self.value() == "soon":
             return queryset.open().filter(
                 due_date__gte=today, due_date__lte=workdays.add_working_days(today, 2)
+            )
+        return queryset
+
+
+class ReopenedFilter(admin.SimpleListFilter):
+    """Reports that were reopened once closed (by a colleague or by the reporter)."""
+
+    title = _("reopened")
+    parameter_name = "reopened"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Reopened")), ("by_reporter", _("Reopened by the reporter"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                Exists(StatusChange.objects.filter(report=OuterRef("pk"), key="reopened"))
+            )
+        if self.value() == "by_reporter":
+            return queryset.filter(
+                Exists(Feedback.objects.filter(report=OuterRef("pk"), reopened_at__isnull=False))
             )
         return queryset
 
@@ -197,6 +220,38 @@ class PhotoInline(ReadOnlyInline):
         )
 
 
+class FeedbackInline(ReadOnlyInline):
+    """What the reporter said after closing ("is it solved?"); says nothing of who."""
+
+    model = Feedback
+    fields = ["created_at", "solved", "grade", "reason_list", "remark", "reopened_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("feedback from the reporter after closing")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("reasons")
+
+    @admin.display(description=_("reasons"))
+    def reason_list(self, obj: Feedback) -> str:
+        return "; ".join(reason.text for reason in obj.reasons.all())
+
+
+@admin.register(FeedbackReason)
+class FeedbackReasonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The standard reasons a reporter can tick, per answer; maintained by staff."""
+
+    list_display = ["text_nl", "text_en", "answer", "position", "is_active"]
+    list_filter = ["answer", "is_active"]
+    search_fields = ["text_nl", "text_en"]
+    ordering = ["answer", "position", "pk"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A reason in use stays (make it inactive); an unused one may go.
+        if obj is not None and obj.feedback.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 class InternalNoteInline(admin.StackedInline):  # type: ignore[type-arg]
     model = InternalNote
     extra = 1
@@ -245,6 +300,7 @@ class ReportAdmin(AreaScopedAdmin):
     list_filter = [
         "status",
         TermFilter,
+        ReopenedFilter,
         MainCategoryFilter,
         "department",
         "neighbourhood",
@@ -267,7 +323,7 @@ class ReportAdmin(AreaScopedAdmin):
         "approve_photos",
         "merge_into_oldest",
     ]
-    inlines = [PhotoInline, StatusChangeInline, ForwardInline, InternalNoteInline]
+    inlines = [PhotoInline, StatusChangeInline, FeedbackInline, ForwardInline, InternalNoteInline]
     readonly_fields = [
         "status",
         "days_left",

@@ -20,6 +20,7 @@ _HANDLING = [
     ("reports", "add_forward"),
     ("reports", "change_forward"),
     ("reports", "view_forward"),
+    ("reports", "view_feedback"),
 ]
 _STAFF_PERMISSIONS = {"Area manager": _HANDLING}
 
@@ -55,6 +56,12 @@ class ReportsConfig(AppConfig):
             )
         )
         register_kind(
+            actions.REOPENED_KIND,
+            _("Public-space reports of your department that a reporter reopened"),
+            subject=_("A report was reopened"),
+            audience=lambda user: user.is_staff,
+        )
+        register_kind(
             actions.KIND,
             _("News about public-space reports you made or also saw"),
             subject=_("News about your report"),
@@ -73,4 +80,5 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     from reports import reference
 
     reference.load(apps)
+    reference.load_feedback_reasons(apps)
     grant_permissions(apps, _STAFF_PERMISSIONS)

@@ -1,16 +1,41 @@
 """Demo public-space reports: 300 over the past year in Eemdal's neighbourhoods, with
 realistic lead times (most within their category's term, some late), people who also
-saw them, and the open ones of the past weeks on the map."""
+saw them, the open ones of the past weeks on the map, and the reporters' answers to
+"is it solved?" for about four in ten closed ones."""
 
+import hashlib
 import random
+import secrets
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from common import workdays
-from reports.models import Category, Report, Status, StatusChange, Supporter
+from reports.models import (
+    Answer,
+    Category,
+    Feedback,
+    FeedbackReason,
+    FeedbackRequest,
+    Report,
+    Status,
+    StatusChange,
+    Supporter,
+)
 
 REPORTS = 300
+FEEDBACK_SHARE = 0.4
+# How a reporter answers, by how the report closed, and the grades that go with it.
+ANSWERS = {
+    Status.SOLVED: [(Answer.YES, 0.7), (Answer.PARTLY, 0.18), (Answer.NO, 0.12)],
+    Status.DECLINED: [(Answer.YES, 0.05), (Answer.PARTLY, 0.15), (Answer.NO, 0.8)],
+}
+GRADES = {Answer.YES: (7, 10), Answer.PARTLY: (4, 7), Answer.NO: (1, 5)}
+REMARKS = {
+    Answer.YES: ["Snel en netjes, dank je wel!", ""],
+    Answer.PARTLY: ["De tegels liggen er weer, maar de rommel is blijven liggen.", ""],
+    Answer.NO: ["Er is niets veranderd.", ""],
+}
 WHAT = {
     "onderhoud-stoep-straat-en-fietspad": "Losse stoeptegels, je struikelt er zo over.",
     "lantaarnpaal-straatverlichting": "De lantaarnpaal brandt al een week niet meer.",
@@ -126,4 +151,52 @@ def seed(demo) -> None:
     Supporter.objects.bulk_create(supporters)
     Report.objects.bulk_update(
         [report for report in reports if report.supporter_count], ["supporter_count"]
+    )
+    _seed_feedback(rng, [report for report in reports if report.closed_at])
+
+
+def _seed_feedback(rng: random.Random, closed: list[Report]) -> None:
+    """Answers to "is it solved?" for a share of the closed reports, a day or a few
+    after closing; the links behind them are used (their tokens were never kept)."""
+    reasons: dict[str, list[FeedbackReason]] = {}
+    for reason in FeedbackReason.objects.filter(is_active=True):
+        reasons.setdefault(reason.answer, []).append(reason)
+    requests, given, chosen = [], [], []
+    for report in closed:
+        if rng.random() >= FEEDBACK_SHARE or report.closed_at is None:
+            continue
+        answers = ANSWERS[Status(report.status)]
+        answer = rng.choices([a for a, _w in answers], [w for _a, w in answers])[0]
+        token = secrets.token_urlsafe(32)
+        request = FeedbackRequest(
+            report=report,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            created_at=report.closed_at,
+            expires_at=report.closed_at + timedelta(days=14),
+        )
+        requests.append(request)
+        low, high = GRADES[answer]
+        given.append(
+            Feedback(
+                report=report,
+                request=request,
+                solved=answer,
+                grade=rng.randint(low, high),
+                remark=rng.choice(REMARKS[answer]),
+                created_at=report.closed_at + timedelta(days=rng.randint(0, 4), hours=3),
+            )
+        )
+        options = reasons.get(answer, [])
+        chosen.append(rng.sample(options, k=min(len(options), rng.randint(0, 2))))
+    FeedbackRequest.objects.bulk_create(requests)
+    for item in given:
+        item.request_id = item.request.pk
+    Feedback.objects.bulk_create(given)
+    through = Feedback.reasons.through
+    through.objects.bulk_create(
+        [
+            through(feedback_id=item.pk, feedbackreason_id=reason.pk)
+            for item, picked in zip(given, chosen, strict=True)
+            for reason in picked
+        ]
     )

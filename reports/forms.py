@@ -1,7 +1,7 @@
 """The resident's forms: a report, and "I saw this too"."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.abuse import SpamGuardedForm
 from common.uploads import UploadsField, process_image
 from common.validators import validate_plain_text
-from reports.models import MAX_PHOTOS, Category
+from reports.models import FEEDBACK_REMARK_MAX, MAX_PHOTOS, Answer, Category, FeedbackReason
 
 # The municipality's surroundings: a point outside this box is a slip of the map.
 LATITUDE_RANGE = (Decimal("50.7"), Decimal("53.6"))
@@ -123,3 +123,74 @@ class SupportForm(SpamGuardedForm):
         max_length=254,
         help_text=_("We send you a link to confirm; then you count, and hear what happens."),
     )
+
+
+class FeedbackForm(forms.Form):
+    """ "Is it solved?" after a report closed: the answer, a grade for how it was
+    handled, standard reasons that go with the answer, and a remark. Without JavaScript
+    every reason is shown, grouped by answer; reasons of another answer are refused."""
+
+    solved = forms.ChoiceField(
+        label=_("Is it solved?"), choices=Answer.choices, widget=forms.RadioSelect
+    )
+    grade = forms.TypedChoiceField(
+        label=_("What grade do you give for how your report was handled?"),
+        choices=[(str(number), str(number)) for number in range(1, 11)],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "portal-grade"}),
+        help_text=_("1 = very bad, 10 = excellent"),
+    )
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons"),
+        required=False,
+        help_text=_("Tick what applies, under the answer you gave."),
+    )
+    remark = forms.CharField(
+        label=_("Remark"),
+        required=False,
+        max_length=FEEDBACK_REMARK_MAX,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("At most 1000 characters. Do not write personal details."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason_rows = {
+            str(reason.pk): reason for reason in FeedbackReason.objects.filter(is_active=True)
+        }
+        reasons_field = cast(forms.MultipleChoiceField, self.fields["reasons"])
+        reasons_field.choices = [(pk, reason.text) for pk, reason in self.reason_rows.items()]
+
+    def reason_groups(self) -> list[dict[str, Any]]:
+        """The reasons by answer, for the template (each a fieldset of checkboxes)."""
+        chosen = set(self["reasons"].value() or [])
+        labels = {
+            Answer.YES: _("When it is solved"),
+            Answer.PARTLY: _("When it is partly solved"),
+            Answer.NO: _("When it is not solved"),
+        }
+        groups = []
+        for answer in Answer:
+            rows = [
+                {"pk": pk, "text": reason.text, "checked": pk in chosen}
+                for pk, reason in self.reason_rows.items()
+                if reason.answer == answer
+            ]
+            if rows:
+                groups.append({"answer": answer.value, "label": labels[answer], "reasons": rows})
+        return groups
+
+    def clean_reasons(self) -> list[FeedbackReason]:
+        return [self.reason_rows[pk] for pk in self.cleaned_data.get("reasons") or []]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        solved, reasons = cleaned.get("solved"), cleaned.get("reasons") or []
+        if solved and any(reason.answer != solved for reason in reasons):
+            self.add_error(
+                "reasons",
+                _("Choose only reasons that go with your answer (%(answer)s).")
+                % {"answer": Answer(solved).label},
+            )
+        return cleaned

@@ -31,6 +31,7 @@ NEARBY_DAYS = 28
 # Solved and declined reports stay on the public list this long.
 RECENTLY_CLOSED_DAYS = 30
 MAX_PHOTOS = 3
+FEEDBACK_REMARK_MAX = 1000
 
 
 class Department(models.Model):
@@ -651,3 +652,116 @@ class Open311Client(models.Model):
         self.key_hash = _hash_key(key)
         self.key_start = key[:8]
         return key
+
+
+class Answer(models.TextChoices):
+    """The resident's answer to "Is it solved?"."""
+
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class FeedbackReason(models.Model):
+    """A standard reason a resident can tick after a closed report, for one answer
+    ("solved", "partly", "not solved"). Staff maintain the list; a reason no longer
+    used is made inactive rather than deleted, so earlier answers keep it."""
+
+    answer = models.CharField(_("for the answer"), max_length=10, choices=Answer.choices)
+    text_nl = models.CharField(_("text (Dutch)"), max_length=150)
+    text_en = models.CharField(_("text (English)"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("feedback reason")
+        verbose_name_plural = _("feedback reasons")
+        ordering = ["answer", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return self.text_en if (get_language() or "nl").startswith("en") else self.text_nl
+
+
+def feedback_days() -> int:
+    """How many days the link in the "is it solved?" email works."""
+    return int(getattr(settings, "PORTAL_REPORT_FEEDBACK_DAYS", 14))
+
+
+def reopen_days() -> int:
+    """Within how many days after closing an unhappy reporter may reopen the report."""
+    return int(getattr(settings, "PORTAL_REPORT_REOPEN_DAYS", 14))
+
+
+class FeedbackRequest(models.Model):
+    """The "is it solved?" question sent to the reporter when a report closed: a
+    single-use link whose token is stored only as a hash. A report that is reopened
+    and closed again gets a new one."""
+
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="feedback_requests",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("feedback request")
+        verbose_name_plural = _("feedback requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.report_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class Feedback(models.Model):
+    """What the reporter said after their report closed: solved or not, a grade for how
+    it was handled, standard reasons and a remark. Nothing says who gave it; it is
+    linked to the report for the figures per category, department, neighbourhood and
+    month, and for reopening."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    request = models.OneToOneField(
+        FeedbackRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    solved = models.CharField(_("is it solved?"), max_length=10, choices=Answer.choices)
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    reasons = models.ManyToManyField(
+        FeedbackReason, verbose_name=_("reasons"), blank=True, related_name="feedback"
+    )
+    remark = models.TextField(_("remark"), max_length=FEEDBACK_REMARK_MAX, blank=True)
+    created_at = models.DateTimeField(_("given"), default=timezone.now)
+    reopened_at = models.DateTimeField(_("reopened by the reporter"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__gte=1, grade__lte=10), name="report_feedback_grade"
+            ),
+            models.CheckConstraint(
+                condition=Q(solved__in=Answer.values), name="report_feedback_solved"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.report_id}: {self.get_solved_display()} ({self.grade})"

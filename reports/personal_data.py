@@ -5,7 +5,16 @@ from django.db.models import Q
 
 from privacy.registry import PersonalData
 from reports.actions import forget_reporter, forget_supporter
-from reports.models import Department, Forward, InternalNote, Photo, Report, StatusChange, Supporter
+from reports.models import (
+    Department,
+    Feedback,
+    Forward,
+    InternalNote,
+    Photo,
+    Report,
+    StatusChange,
+    Supporter,
+)
 
 
 def _reported(user):
@@ -51,6 +60,15 @@ PERSONAL_DATA = [
         rows=lambda user: Photo.objects.filter(report__in=_reported(user)),
         exported=("report", "file", "size"),
         not_personal=("id", "token", "content_type"),
+    ),
+    # What the reporter said after closing: nothing on it says who, but it hangs on their
+    # report and the remark is their own words. Erasure empties the remark (in
+    # forget_reporter); the answer and grade stay for the figures.
+    PersonalData(
+        model="reports.Feedback",
+        rows=lambda user: Feedback.objects.filter(report__in=_reported(user)),
+        exported=("report", "solved", "grade", "reasons", "remark", "created_at", "reopened_at"),
+        not_personal=("id", "request"),
     ),
     PersonalData(
         model="reports.Supporter",

@@ -53,3 +53,42 @@ def load(apps: Apps) -> int:
             )
             made += 1
     return made
+
+
+# The standard reasons a reporter can tick after a closed report, per answer; created
+# where there are none yet, then maintained by staff in the back office.
+FEEDBACK_REASONS = {
+    "yes": [
+        ("Het ging snel", "It was quick"),
+        ("Goed op de hoogte gehouden", "I was kept well informed"),
+        ("Netjes opgelost", "It was fixed properly"),
+    ],
+    "partly": [
+        ("Maar een deel is opgelost", "Only part of it was fixed"),
+        ("Het duurde lang", "It took a long time"),
+        ("Ik hoorde weinig over de voortgang", "I heard little about the progress"),
+    ],
+    "no": [
+        ("Het probleem is er nog", "The problem is still there"),
+        ("Gemeld als opgelost, maar er is niets gedaan", "Marked as solved, but nothing was done"),
+        ("Geen uitleg waarom het niet is opgepakt", "No explanation why it was not handled"),
+        ("Het duurde te lang", "It took too long"),
+    ],
+}
+
+
+def load_feedback_reasons(apps: Apps) -> int:
+    """Create the standard feedback reasons where none exist; returns how many."""
+    try:
+        reason_model = apps.get_model("reports", "FeedbackReason")
+    except LookupError:
+        return 0
+    if reason_model.objects.exists():
+        return 0
+    rows = [
+        reason_model(answer=answer, text_nl=nl, text_en=en, position=position)
+        for answer, reasons in FEEDBACK_REASONS.items()
+        for position, (nl, en) in enumerate(reasons)
+    ]
+    reason_model.objects.bulk_create(rows)
+    return len(rows)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from notifications.emails import EmailRecipient, absolute_url, build_email
 from notifications.tasks import EMAIL_TASK_OPTIONS
-from reports.models import Forward, Report, StatusChange, Supporter
+from reports.models import FeedbackRequest, Forward, Report, StatusChange, Supporter
 
 
 def _confirm_url(token: str) -> str:
@@ -89,6 +89,39 @@ def send_forward(self, forward_id: int) -> bool:
             "report": forwarding.report,
             "forwarding": forwarding,
             "link": absolute_url(forwarding.report.get_absolute_url()),
+        },
+    ).send()
+    return True
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)  # type: ignore[untyped-decorator]
+def send_feedback_request(self, request_id: int, token: str) -> bool:
+    """After closing: "is it solved?", one email to the reporter in their language, with
+    the single-use link."""
+    request = (
+        FeedbackRequest.objects.select_related("report__category", "report__reporter")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        return False
+    report = request.report
+    if report.reporter is not None:
+        recipient = EmailRecipient(
+            email=report.reporter.email, language=report.reporter.language or "nl"
+        )
+    elif report.reporter_email:
+        recipient = EmailRecipient(email=report.reporter_email, language=report.reporter_language)
+    else:
+        return False
+    build_email(
+        recipient=recipient,
+        subject=gettext_lazy("Is your report solved?"),
+        template="report_feedback",
+        context={
+            "report": report,
+            "feedback_url": absolute_url(reverse("reports:feedback_link", args=[token])),
+            "days": max(1, (request.expires_at - request.created_at).days),
         },
     ).send()
     return True

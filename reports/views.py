@@ -1,5 +1,6 @@
 """The resident's side of public-space reports: the public map and list, a report's
-page, the report form, "I saw this too" and the confirmation link."""
+page, the report form, "I saw this too", the confirmation link, and "is it solved?"
+after a report closed (with reopening)."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,11 +16,22 @@ from common.abuse import rate_limited
 from common.paging import CityScalePaginator
 from common.public_cache import shared_with_visitors
 from reports import actions
-from reports.forms import ReportForm, SupportForm
-from reports.models import NEARBY_DAYS, NEARBY_METRES, Photo, Report, Status
+from reports.forms import FeedbackForm, ReportForm, SupportForm
+from reports.models import (
+    NEARBY_DAYS,
+    NEARBY_METRES,
+    Feedback,
+    Photo,
+    Report,
+    Status,
+    feedback_days,
+    reopen_days,
+)
 
 PAGE_SIZE = 25
 SESSION_TOKEN = "reports.confirm"  # noqa: S105  # the session key, not a secret
+SESSION_FEEDBACK = "reports.feedback"
+SESSION_FEEDBACK_GIVEN = "reports.feedback_given"
 
 
 def get_report_for(request: HttpRequest, pk: int) -> Report:
@@ -237,3 +249,101 @@ def photo(request: HttpRequest, token: str) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _feedback_invalid(request: HttpRequest) -> HttpResponse:
+    """A forged, used-up or expired link: a clear page, like a missing one."""
+    return render(request, "reports/feedback_invalid.html", {"days": feedback_days()}, status=404)
+
+
+@require_safe
+def feedback_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The "is it solved?" link from the email: its token moves into the session and the
+    browser goes on to an address without it."""
+    request.session[SESSION_FEEDBACK] = token
+    return _see_other(reverse("reports:feedback"))
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest) -> HttpResponse:
+    """The reporter's answer: is it solved, a grade, reasons and a remark. Only with the
+    link's token in the session; once per closing."""
+    feedback_request = actions.feedback_request_for(request.session.get(SESSION_FEEDBACK, ""))
+    if feedback_request is None:
+        return _feedback_invalid(request)
+    report = feedback_request.report
+    if Feedback.objects.filter(request=feedback_request).exists():
+        return render(
+            request,
+            "reports/feedback_answered.html",
+            {"report": report},
+            status=409 if request.method == "POST" else 200,
+        )
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            given = actions.give_feedback(
+                request=feedback_request,
+                solved=data["solved"],
+                grade=data["grade"],
+                reasons=data["reasons"],
+                remark=data["remark"],
+            )
+        except actions.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            request.session.pop(SESSION_FEEDBACK, None)
+            request.session[SESSION_FEEDBACK_GIVEN] = given.pk
+            return _see_other(reverse("reports:feedback_thanks"))
+    return render(
+        request,
+        "reports/feedback.html",
+        {"form": form, "report": report},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _given_feedback(request: HttpRequest) -> Feedback | None:
+    pk = request.session.get(SESSION_FEEDBACK_GIVEN)
+    if not isinstance(pk, int):
+        return None
+    return Feedback.objects.select_related("report__category", "request").filter(pk=pk).first()
+
+
+@require_safe
+def feedback_thanks(request: HttpRequest) -> HttpResponse:
+    """Thank you; and for "not solved", where the category allows it and within the
+    term after closing, the offer to reopen the report."""
+    given = _given_feedback(request)
+    if given is None:
+        return _feedback_invalid(request)
+    return render(
+        request,
+        "reports/feedback_thanks.html",
+        {
+            "feedback": given,
+            "report": given.report,
+            "can_reopen": actions.can_reopen(given),
+            "reopen_days": reopen_days(),
+        },
+    )
+
+
+@require_POST
+def feedback_reopen(request: HttpRequest) -> HttpResponse:
+    """The unhappy reporter reopens the report (a button on the thank-you page)."""
+    given = _given_feedback(request)
+    if given is None:
+        return _feedback_invalid(request)
+    try:
+        actions.reopen_by_reporter(feedback=given)
+    except actions.ReportError as error:
+        messages.error(request, str(error))
+        return _see_other(reverse("reports:feedback_thanks"))
+    request.session.pop(SESSION_FEEDBACK_GIVEN, None)
+    messages.success(
+        request,
+        _("The report is open again. The department looks at it once more."),
+    )
+    return _see_other(given.report.get_absolute_url())

@@ -128,6 +128,11 @@ def with_authenticator(person: str) -> str:
     return OK if person in STAFF else DENIED
 
 
+def without_the_link(person: str) -> str:
+    """A page that needs a secret link's token in the session: 404 for everyone here."""
+    return DENIED
+
+
 def nobody(person: str) -> str:
     """Nobody in the world has recovery codes yet: 404 for all who are signed in."""
     return LOGIN if person == "anonymous" else DENIED
@@ -311,6 +316,13 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "open311:request": everyone,
     # A photo not yet checked by staff: the reporter and colleagues who handle reports.
     "reports:photo": visible_to("resident_a", Role.AREA_MANAGER.value, "superuser"),
+    # "Is it solved?": the link moves its token into the session (anyone may follow it);
+    # the form, the thank-you page and reopening need that token (or the answer given
+    # with it) in the session, which nobody here has: a "this link does not work" 404.
+    "reports:feedback_link": everyone,
+    "reports:feedback": without_the_link,
+    "reports:feedback_thanks": without_the_link,
+    "reports:feedback_reopen": without_the_link,
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -619,6 +631,7 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "open311:service": {"code": o["report"].category.slug, "fmt": "xml"},
         "open311:requests": {"fmt": "json"},
         "open311:request": {"request_id": str(o["report"].pk), "fmt": "xml"},
+        "reports:feedback_link": {"token": "not-a-real-token"},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }

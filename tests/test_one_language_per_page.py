@@ -357,6 +357,11 @@ def _email_contexts(world) -> dict[str, dict]:
             "change": report.changes.first(),
             "link": "https://example.test/",
         },
+        "report_feedback": {
+            "report": report,
+            "feedback_url": "https://example.test/",
+            "days": 14,
+        },
         "report_forward": {
             "report": report,
             "forwarding": Forward(report=report, party=MARKER, message=MARKER),

@@ -70,7 +70,7 @@ from procurement.tests.factories import (
     TenderFactory,
     block,
 )
-from reports.models import Department, Forward
+from reports.models import Department, Feedback, FeedbackRequest, Forward
 from reports.models import InternalNote as ReportNote
 from reports.models import Photo as ReportPhoto
 from reports.models import Status as ReportStatus
@@ -228,6 +228,16 @@ def person(db, tmp_path):
         content_type="image/png",
         size=8,
         file=ContentFile(b"\x89PNG\r\n\x1a\n", name="tegel.png"),
+    )
+    # What they said after their report closed, in their own words (with their name).
+    Feedback.objects.create(
+        report=own_report,
+        request=FeedbackRequest.objects.create(
+            report=own_report, token_hash="d" * 64, expires_at=timezone.now()
+        ),
+        solved="no",
+        grade=4,
+        remark=f"Groet, {NAME}",
     )
     ReportFactory(reporter=None, reporter_email=EMAIL, status=ReportStatus.UNCONFIRMED)
     elses_report = ReportFactory(reporter=other)

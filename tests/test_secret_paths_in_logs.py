@@ -23,6 +23,7 @@ TOKEN = "0123456789abcdef0123456789abcdef"
         (f"/account/password/reset/key/1-{TOKEN}/", "/account/password/reset/key/[redacted]/"),
         (f"/account/confirm-email/{TOKEN}/", "/account/confirm-email/[redacted]/"),
         (f"/openbare-ruimte/bevestigen/{TOKEN}/", "/openbare-ruimte/bevestigen/[redacted]/"),
+        (f"/openbare-ruimte/tevredenheid/{TOKEN}/", "/openbare-ruimte/tevredenheid/[redacted]/"),
     ],
 )
 def test_a_secret_in_a_path_is_replaced(path, kept):

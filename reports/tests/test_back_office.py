@@ -64,6 +64,7 @@ def admin_post(report: Report, **data) -> dict:
         "public_message": data.pop("public_message", ""),
         **_formset("photos"),
         **_formset("changes"),
+        **_formset("feedback"),
         **_formset("forwards", len(forwards), len(forwards)),
         **_formset("notes", 1),
         "notes-0-text": note,

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from common import workdays
-from reports.models import Report, Status, Supporter
+from reports.models import Feedback, Report, Status, Supporter
 
 pytestmark = pytest.mark.django_db
 
@@ -26,5 +26,10 @@ def test_seed_demo_adds_a_year_of_reports_with_realistic_lead_times():
     assert Supporter.objects.exists()
     assert all(r.neighbourhood_id and r.department_id for r in reports)
     assert sum(r.supporter_count for r in reports) == Supporter.objects.count()
+    # About four in ten closed reports have the reporter's answer to "is it solved?".
+    answered = Feedback.objects.count()
+    assert 0.25 < answered / len(closed) < 0.55
+    assert Feedback.objects.filter(solved="no").exists()
+    assert Feedback.objects.filter(reasons__isnull=False).exists()
     call_command("seed_demo", "--allow-production", "--quiet-logins")
     assert Report.objects.count() == 300
