@@ -48,6 +48,8 @@ class NotificationAdmin(NotificationAdminBase):
     list_select_related = ["recipient"]
     # The text in each language (a key of the JSON field each, so accents match too).
     search_fields = [f"messages__{code}" for code in portal_languages()]
+    # Nothing is edited; the texts are shown each in its language instead of as JSON.
+    exclude = ["messages"]
     readonly_fields = [
         *(field.name for field in Notification._meta.fields if field.name != "messages"),
         "text_in_each_language",
@@ -67,9 +69,9 @@ class NotificationAdmin(NotificationAdminBase):
             "<dl>{}</dl>",
             format_html_join(
                 "",
-                '<dt lang="{}">{}</dt><dd lang="{}">{}</dd>',
+                '<dt>{}</dt><dd lang="{}">{}</dd>',
                 (
-                    (code, names.get(code, code), code, text)
+                    (names.get(code, code), code, text)
                     for code, text in (obj.messages or {}).items()
                 ),
             ),

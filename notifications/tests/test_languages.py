@@ -211,6 +211,8 @@ def test_the_back_office_shows_the_text_in_its_language_and_every_language(admin
     ).content.decode()
     assert "Hallo buurt" in change
     assert "Hello neighbours" in change
+    assert 'name="messages"' not in change  # shown, not edited
+    assert '<dd lang="nl">Hallo buurt</dd>' in change
 
 
 def test_notifications_made_before_keep_their_sentence_in_every_language():
