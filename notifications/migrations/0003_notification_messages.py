@@ -53,6 +53,12 @@ class Migration(migrations.Migration):
             name="messages",
             field=models.JSONField(default=dict, verbose_name="message"),
         ),
+        # With a default, so that going back can add the column again to existing rows.
+        migrations.AlterField(
+            model_name="notification",
+            name="message",
+            field=models.CharField(default="", max_length=500, verbose_name="message"),
+        ),
         migrations.RunPython(old_sentence_for_every_language, default_language_as_the_sentence),
         migrations.RemoveField(
             model_name="notification",
