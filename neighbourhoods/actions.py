@@ -159,14 +159,13 @@ def change_agenda_status(
         item=item, actor=by, from_status=previous, to_status=to, message=message
     )
     voters = User.objects.filter(agenda_votes__item=item)
-    label = AgendaStatus(to).label
     notify_each(
         [item.proposed_by, *voters, *NeighbourhoodFollow.objects.followers(item.neighbourhood)],
         kind=AGENDA,
         dedupe_key=f"agenda:{item.pk}:change:{change.pk}",
         message=lambda: (
             _("Agenda item “%(title)s” is now: %(status)s. %(message)s")
-            % {"title": item.title, "status": label, "message": message}
+            % {"title": item.title, "status": AgendaStatus(to).label, "message": message}
         ),
         url=item.get_absolute_url(),
         subject=item,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -60,6 +60,11 @@ class EmailState(models.TextChoices):
     SENT = "sent", _("Sent")
 
 
+def portal_languages() -> list[str]:
+    """The codes of the languages the portal is offered in (settings.LANGUAGES)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def visible_to(self, user: "User") -> "NotificationQuerySet":
         """What the person sees on the portal (not the kinds they only want emailed)."""
@@ -79,7 +84,12 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """Something the portal tells one person: a status change on an initiative they
     follow, a new tender in their field, a survey invitation. The dedupe key makes
-    telling the same thing twice impossible, however often a task runs."""
+    telling the same thing twice impossible, however often a task runs.
+
+    The text is kept in every language of the portal (``messages``: language code to
+    text), written when the notification is made, so each reader reads it in their own
+    language, whenever they read it: on the portal in the page's language, in an email
+    in the recipient's."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,7 +98,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=64)
-    message = models.CharField(_("message"), max_length=500)
+    messages = models.JSONField(_("message"), default=dict)
     url = models.CharField(_("link"), max_length=500, blank=True)
     subject_type = models.ForeignKey(
         ContentType,
@@ -131,6 +141,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def message(self) -> str:
+        """The text in the active language (the reader's), see :meth:`message_in`."""
+        return self.message_in(translation.get_language())
+
+    def message_in(self, language: str | None) -> str:
+        """The text in ``language``; if it was not written in that language (a language
+        added to the portal later), in the portal's default language, else in any."""
+        texts = self.messages or {}
+        candidates = [language, (language or "").split("-")[0], settings.LANGUAGE_CODE]
+        for code in candidates:
+            if code and texts.get(code):
+                return str(texts[code])
+        return next((str(text) for text in texts.values() if text), "")
 
     @property
     def is_read(self) -> bool:

@@ -1,19 +1,30 @@
 """Every app tells people things through ``notify`` (one person) or ``notify_each``
 (many), called from its actions after registering its kinds (``notifications.kinds``).
+
+A message is never a finished string: it is a callable (or a lazy translation) that
+this module renders once in every language of the portal, so the notification reads in
+the reader's language whenever and wherever it is read (text the system stores is
+rendered in the reader's language).
 """
 
 import logging
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
+from django.utils.functional import Promise
 
 from accounts.models import User
 from common.transactions import once_after_commit
 from notifications.kinds import Preference, get_kind, preference_for
-from notifications.models import EmailFrequency, EmailState, Notification, NotificationPreference
+from notifications.models import (
+    EmailFrequency,
+    EmailState,
+    Notification,
+    NotificationPreference,
+    portal_languages,
+)
 from notifications.tasks import send_pending_emails
 
 logger = logging.getLogger(__name__)
@@ -24,12 +35,39 @@ _EMAIL_STATE_FOR = {
     EmailFrequency.NEVER: EmailState.NOT_EMAILED,
 }
 
+# What a caller gives as the message: a callable that builds the text in the active
+# language (with gettext, ngettext, labels and dates inside it), or a lazy translation.
+# Never a plain str: that is one language only.
+Message = Callable[[], str | Promise] | Promise
+
+MAX_LENGTH = 500
+
+
+def _refuse_finished_text(message: object) -> None:
+    if isinstance(message, str) or not (callable(message) or isinstance(message, Promise)):
+        raise TypeError(
+            "A notification's message must be a callable (or a lazy translation) that is "
+            "rendered in each language, not a finished string."
+        )
+
+
+def render_messages(message: Message) -> dict[str, str]:
+    """The message in every language of the portal, each cut to the 500 characters a
+    notification holds. A plain string is refused: it was rendered in one language."""
+    _refuse_finished_text(message)
+    texts = {}
+    for language in portal_languages():
+        with translation.override(language):
+            text = message() if callable(message) else message
+            texts[language] = str(text)[:MAX_LENGTH]
+    return texts
+
 
 def notify(
     *,
     recipient: User,
     kind: str,
-    message: str,
+    message: Message,
     dedupe_key: str,
     url: str = "",
     subject: models.Model | None = None,
@@ -37,11 +75,20 @@ def notify(
     """Tell ``recipient`` something once. Returns the new notification, or ``None`` when
     it was told already (same dedupe key) or wants neither email nor in-app notice.
 
-    An immediate email is sent by a task after the surrounding transaction commits."""
+    ``message`` is called once in each language of the portal (see ``render_messages``);
+    a plain string is refused. An immediate email is sent by a task after the surrounding
+    transaction commits."""
+    _refuse_finished_text(message)
     if not recipient.is_active:
         return None
     notification = _unsaved(
-        recipient, preference_for(recipient, kind), kind, message, dedupe_key, url, subject
+        recipient,
+        preference_for(recipient, kind),
+        kind,
+        render_messages(message),
+        dedupe_key,
+        url,
+        subject,
     )
     if notification is None:
         return None
@@ -61,7 +108,7 @@ def _unsaved(
     recipient: User,
     preference: Preference,
     kind: str,
-    message: str,
+    messages: dict[str, str],
     dedupe_key: str,
     url: str,
     subject: models.Model | None,
@@ -80,7 +127,7 @@ def _unsaved(
     return Notification(
         recipient=recipient,
         kind=kind,
-        message=message[:500],
+        messages=messages,
         url=url,
         dedupe_key=dedupe_key,
         in_app=preference.in_app,
@@ -108,18 +155,20 @@ def notify_each(
     *,
     kind: str,
     dedupe_key: str,
-    message: Callable[[], str],
+    message: Message,
     url: str = "",
     subject: models.Model | None = None,
     skip: User | None = None,
 ) -> int:
-    """Notify several people once each, in their own language: ``message`` is called
-    with each recipient's language active. ``None`` entries and ``skip`` (usually the
-    person who acted) are left out. Returns how many people were considered.
+    """Notify several people once each, readable in every language: ``message`` is
+    called once with each language of the portal active (see ``render_messages``), and
+    each reader reads it in theirs. ``None`` entries and ``skip`` (usually the person who
+    acted) are left out. Returns how many people were considered.
 
     A mailing to thousands costs a few queries: the preferences are read at once, the
     notifications inserted together (people told already are skipped by the dedupe
     key), and the emails start once, after the commit."""
+    _refuse_finished_text(message)
     people: dict[int, User] = {}
     for person in recipients:
         if person is None or (skip is not None and person.pk == skip.pk):
@@ -131,17 +180,15 @@ def notify_each(
         for row in NotificationPreference.objects.filter(user__in=list(people), kind=kind)
     }
     default = Preference(registered.default_email, registered.default_in_app)
-    texts: dict[str, str] = {}
+    texts: dict[str, str] | None = None
     batch = []
     for person in people.values():
         if not person.is_active:
             continue
-        language = person.language or settings.LANGUAGE_CODE
-        if language not in texts:
-            with translation.override(language):
-                texts[language] = str(message())
+        if texts is None:  # rendered once, and only when someone is told
+            texts = render_messages(message)
         notification = _unsaved(
-            person, chosen.get(person.pk, default), kind, texts[language], dedupe_key, url, subject
+            person, chosen.get(person.pk, default), kind, texts, dedupe_key, url, subject
         )
         if notification is not None:
             batch.append(notification)

@@ -70,7 +70,8 @@ def send_pending_emails(self: Task) -> int:
                 unsubscribe_token=kinds.unsubscribe_token(
                     notification.recipient, notification.kind
                 ),
-                shared=(shared, (notification.kind, notification.message)),
+                # The same texts in every language: build_email adds the recipient's.
+                shared=(shared, (notification.kind, tuple(sorted(notification.messages.items())))),
             )
             mailer.send_messages([message])
             Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(

@@ -51,7 +51,7 @@ PERSONAL_DATA = [
     PersonalData(
         model="notifications.Notification",
         rows=lambda user: Notification.objects.filter(recipient=user),
-        exported=("kind", "message", "url", "created_at", "read_at", "emailed_at"),
+        exported=("kind", "messages", "url", "created_at", "read_at", "emailed_at"),
         not_personal=(
             "id",
             "recipient",
@@ -62,6 +62,7 @@ PERSONAL_DATA = [
             "email_state",
         ),
         labels={"kind": kind_label},
+        read_as={"messages": lambda notification: notification.message},
     ),
     PersonalData(
         model="notifications.NotificationPreference",

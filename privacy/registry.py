@@ -45,6 +45,9 @@ class PersonalData:
     key's own ``on_delete`` (cascade or set null) does the work. ``labels`` names, for a
     column that stores a key without Django choices (a notification's kind), how the
     person reads it: the export shows the label, as it does for a field with choices.
+    ``read_as`` says, for a column the page "my data" shows otherwise than the export
+    file holds it, what the page shows of a row (a notification's text in the reader's
+    language; the file holds it in every language).
     """
 
     model: str
@@ -54,6 +57,7 @@ class PersonalData:
     withheld: dict[str, str] = field(default_factory=dict)
     erase: Callable[[User], None] | None = None
     labels: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    read_as: dict[str, Callable[[Any], str]] = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -113,7 +117,9 @@ def _row(
     row: dict[str, object] = {}
     for name in entry.exported:
         model_field = instance._meta.get_field(name)
-        if model_field.many_to_many:
+        if for_reading and name in entry.read_as:
+            row[name] = entry.read_as[name](instance)
+        elif model_field.many_to_many:
             row[name] = [str(related) for related in getattr(instance, name).all()]
         elif getattr(model_field, "choices", None):
             row[name] = getattr(instance, f"get_{name}_display")()

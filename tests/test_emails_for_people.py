@@ -40,7 +40,7 @@ def test_an_email_has_the_short_subject_of_its_kind_not_the_message(
             notify(
                 recipient=person,
                 kind=actions.UPDATE,
-                message=LONG,
+                message=lambda: LONG,
                 dedupe_key="test:long",
                 url="/initiatieven/",
             )
@@ -72,9 +72,10 @@ def test_submitting_gives_the_initiator_a_receipt_with_the_answer_term(
     initiative.refresh_from_db()
     assert initiative.response_due == date(2026, 12, 23)
     receipt = Notification.objects.get(recipient=initiative.initiator, kind=actions.RECEIPT)
-    assert "Moestuin" in receipt.message
-    assert "3 werkdagen" in receipt.message
-    assert "23 december 2026" in receipt.message
+    assert "Moestuin" in receipt.message_in("nl")
+    assert "3 werkdagen" in receipt.message_in("nl")
+    assert "23 december 2026" in receipt.message_in("nl")
+    assert "3 working days, by 23 December 2026" in receipt.message_in("en")
     assert receipt.url == initiative.get_absolute_url()
     (email,) = [m for m in mailoutbox if m.to == [initiative.initiator.email]]
     assert email.subject.endswith("We hebben je initiatief ontvangen")
@@ -87,7 +88,8 @@ def test_the_receipt_of_a_one_day_term_says_one_working_day():
     initiative.initiator.save()
     actions.submit_initiative(initiative=initiative, by=initiative.initiator)
     receipt = Notification.objects.get(recipient=initiative.initiator, kind=actions.RECEIPT)
-    assert "within 1 working day," in receipt.message
+    assert "within 1 working day," in receipt.message_in("en")
+    assert "binnen 1 werkdag," in receipt.message_in("nl")
 
 
 def test_the_initiator_sees_the_municipalitys_question_beside_the_answer_box(client):
@@ -208,7 +210,7 @@ def test_an_emails_link_marks_its_notification_read_and_names_nothing_personal(
         notification = notify(
             recipient=resident,
             kind=actions.UPDATE,
-            message="Je initiatief is in behandeling",
+            message=lambda: "Je initiatief is in behandeling",
             dedupe_key="test:open",
             url="/initiatieven/?na=1#reactie-3",
         )
@@ -246,7 +248,7 @@ def test_a_mailings_emails_each_open_their_own_notification(
             notify(
                 recipient=person,
                 kind=actions.UPDATE,
-                message="Het wijkfeest gaat door",
+                message=lambda: "Het wijkfeest gaat door",
                 dedupe_key="test:feest",
                 url="/wijken/",
             )

@@ -229,6 +229,14 @@ def neutralise_what_people_wrote() -> None:
         if fields:
             marker = Concat(models.Value(MARKER), Cast("pk", models.CharField()))
             model._default_manager.update(**dict.fromkeys(fields, marker))
+    # A notification's text is kept in each language, as a whole: it holds what people
+    # wrote (a title), so it becomes a marker too, in every language.
+    from notifications.models import Notification, portal_languages
+
+    told = list(Notification.objects.only("pk"))
+    for notification in told:
+        notification.messages = dict.fromkeys(portal_languages(), f"{MARKER}{notification.pk}")
+    Notification.objects.bulk_update(told, ["messages"])
 
 
 def system_texts(world) -> None:

@@ -202,7 +202,7 @@ def person(db, tmp_path):
         reviewed_by=user,
     )
     Notification.objects.create(
-        recipient=user, kind="announcement", message="Hallo", dedupe_key="x"
+        recipient=user, kind="announcement", messages={"nl": "Hallo", "en": "Hello"}, dedupe_key="x"
     )
     NotificationPreference.objects.create(user=user, kind="announcement", email="never")
     LogEntry.objects.create(
@@ -535,7 +535,7 @@ def test_my_data_page_reads_as_words_and_local_times_the_download_keeps_iso(pers
     Notification.objects.create(
         recipient=person,
         kind="announcement",
-        message="Walk 16",
+        messages={"nl": "Wandeling 16", "en": "Walk 16"},
         dedupe_key="walk-16",
         created_at=moment,
     )
@@ -549,8 +549,11 @@ def test_my_data_page_reads_as_words_and_local_times_the_download_keeps_iso(pers
     assert "2026-12-02T" not in html
     assert "2 december 2026, 15:00" in html  # Amsterdam time, no seconds
     assert "portal-data-table" in html
+    assert "Wandeling 16" in html  # the text in the page's language only
+    assert "Walk 16" not in html
     data = json.loads(client.get(reverse("privacy:my_data_download")).content)
     notifications = next(s for s in data["sections"] if s["table"] == "notifications.Notification")
-    row = next(r for r in notifications["rows"] if r["message"] == "Walk 16")
+    row = next(r for r in notifications["rows"] if r["messages"]["en"] == "Walk 16")
+    assert row["messages"]["nl"] == "Wandeling 16"  # the file holds every language
     assert row["kind"] == "Mededelingen van de gemeente"
     assert dt.datetime.fromisoformat(row["created_at"]) == moment

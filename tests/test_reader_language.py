@@ -44,7 +44,9 @@ def test_followers_hear_the_portals_message_in_their_own_language():
         initiative=initiative, to=Status.IN_REVIEW, by=StaffFactory(), message_key="in_review"
     )
     told = english.notifications.get()
-    assert "The municipality is reviewing this initiative." in told.message
+    assert "The municipality is reviewing this initiative." in told.message_in("en")
+    # Kept in every language: they read it in Dutch once they read the portal in Dutch.
+    assert "De gemeente bekijkt dit initiatief nu." in told.message_in("nl")
 
 
 def test_an_account_closed_withdrawal_is_written_as_a_key():

@@ -18,11 +18,10 @@ MONDAY = date(2026, 11, 23)
 
 
 def staff_messages(user) -> list[str]:
-    return list(
-        Notification.objects.filter(recipient=user, kind=actions.STAFF).values_list(
-            "message", flat=True
-        )
-    )
+    return [
+        notification.message_in(user.language)
+        for notification in Notification.objects.filter(recipient=user, kind=actions.STAFF)
+    ]
 
 
 def test_assignee_is_reminded_two_working_days_before_once_per_day():

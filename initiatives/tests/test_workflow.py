@@ -136,9 +136,9 @@ def test_followers_and_initiator_are_notified_of_a_decision_by_email(
         recipient=initiative.initiator, kind=actions.UPDATE
     ).order_by("pk")
     assert to_initiator.count() == 2
-    assert "Geaccepteerd" in to_initiator.last().message
+    assert "Geaccepteerd" in to_initiator.last().message_in("nl")
     english = Notification.objects.filter(recipient=follower).order_by("pk").last()
-    assert "is now: Accepted" in english.message
+    assert "is now: Accepted" in english.message_in("en")
     recipients = {message.to[0] for message in mailoutbox}
     assert {initiative.initiator.email, follower.email} <= recipients
     assert not Notification.objects.filter(recipient=staff).exists()

@@ -25,7 +25,7 @@ def test_immediate_notification_is_emailed_once_with_html_text_and_unsubscribe(
         notification = service.notify(
             recipient=resident,
             kind="announcement",
-            message="De wijkschouw is verplaatst",
+            message=lambda: "De wijkschouw is verplaatst",
             url="/wijken/",
             dedupe_key="schouw:1",
         )
@@ -48,10 +48,10 @@ def test_immediate_notification_is_emailed_once_with_html_text_and_unsubscribe(
 
 def test_same_dedupe_key_notifies_once(resident):
     first = service.notify(
-        recipient=resident, kind="announcement", message="Eén keer", dedupe_key="k"
+        recipient=resident, kind="announcement", message=lambda: "Eén keer", dedupe_key="k"
     )
     second = service.notify(
-        recipient=resident, kind="announcement", message="Eén keer", dedupe_key="k"
+        recipient=resident, kind="announcement", message=lambda: "Eén keer", dedupe_key="k"
     )
     assert first is not None
     assert second is None
@@ -61,14 +61,15 @@ def test_same_dedupe_key_notifies_once(resident):
 def test_never_and_hidden_creates_nothing(resident):
     _prefer(resident, EmailFrequency.NEVER, in_app=False)
     assert (
-        service.notify(recipient=resident, kind="announcement", message="x", dedupe_key="x") is None
+        service.notify(recipient=resident, kind="announcement", message=lambda: "x", dedupe_key="x")
+        is None
     )
     assert not Notification.objects.exists()
 
 
 def test_unknown_kind_is_refused(resident):
     with pytest.raises(ValueError, match="Unknown notification kind"):
-        service.notify(recipient=resident, kind="onbekend", message="x", dedupe_key="x")
+        service.notify(recipient=resident, kind="onbekend", message=lambda: "x", dedupe_key="x")
 
 
 def test_daily_digest_bundles_waiting_notifications_once(resident, other_resident):
@@ -77,11 +78,13 @@ def test_daily_digest_bundles_waiting_notifications_once(resident, other_residen
         service.notify(
             recipient=resident,
             kind="announcement",
-            message=f"Bericht {number}",
+            message=lambda text=f"Bericht {number}": text,
             dedupe_key=f"d{number}",
         )
     _prefer(other_resident, EmailFrequency.NEVER)
-    service.notify(recipient=other_resident, kind="announcement", message="Stil", dedupe_key="s")
+    service.notify(
+        recipient=other_resident, kind="announcement", message=lambda: "Stil", dedupe_key="s"
+    )
     assert mail.outbox == []
     assert send_daily_digests() == 1
     assert len(mail.outbox) == 1
@@ -189,7 +192,10 @@ def test_preferences_bad_input_shows_error_and_saves_nothing(client, resident):
 
 def test_inactive_user_is_not_notified(db):
     user = UserFactory(is_active=False)
-    assert service.notify(recipient=user, kind="announcement", message="x", dedupe_key="x") is None
+    assert (
+        service.notify(recipient=user, kind="announcement", message=lambda: "x", dedupe_key="x")
+        is None
+    )
 
 
 def test_failed_smtp_gives_the_claim_back_for_a_retry(resident, other_resident, monkeypatch):
@@ -284,7 +290,7 @@ def test_notifications_saved_while_the_queue_is_down_wait_for_the_relay(
     monkeypatch.setattr(send_pending_emails, "delay", queue_down)
     with django_capture_on_commit_callbacks(execute=True):
         notification = service.notify(
-            recipient=resident, kind="announcement", message="Hallo", dedupe_key="down"
+            recipient=resident, kind="announcement", message=lambda: "Hallo", dedupe_key="down"
         )
     assert notification.email_state == EmailState.PENDING
     assert mail.outbox == []

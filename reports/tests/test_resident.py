@@ -245,8 +245,10 @@ def test_a_status_change_tells_reporter_and_supporters_in_their_language(
         )
     english = Notification.objects.get(recipient=reporter)
     dutch = Notification.objects.get(recipient=neighbour)
-    assert english.message == f"Report {report.pk}: The report is solved."
-    assert dutch.message == f"Melding {report.pk}: De melding is opgelost."
+    assert english.message_in("en") == f"Report {report.pk}: The report is solved."
+    assert dutch.message_in("nl") == f"Melding {report.pk}: De melding is opgelost."
+    # Each reads it in the other language too, once they read the portal in it.
+    assert english.messages == dutch.messages
     to_email = [m for m in mail.outbox if m.to == ["buur@example.nl"]]
     assert len(to_email) == 1
     assert "opgelost" in to_email[0].body
