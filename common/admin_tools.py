@@ -7,13 +7,17 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -94,6 +98,38 @@ def action_form(
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         },
     )
+
+
+class ScopedAdminMixin:
+    """For a back-office page whose list holds only part of the records (an area
+    manager's own neighbourhoods, a department's contracts): a record outside that part
+    is not said to be missing ("… doesn't exist. Perhaps it was deleted?"), which is
+    untrue, but refused as outside this colleague's work, without a word of its content.
+    The page goes back to the list (a redirect, never the record). A subclass says why
+    in :meth:`outside_scope_message`."""
+
+    def outside_scope_message(self, request: HttpRequest, obj: models.Model) -> str | None:
+        """Why this colleague cannot open ``obj`` here, or ``None`` when it is not
+        outside their part (then Django's own message stands)."""
+        return None
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> HttpResponse:
+        manager = self.model._default_manager  # type: ignore[attr-defined]
+        try:
+            obj = manager.filter(pk=unquote(object_id)).first()
+        except (ValidationError, ValueError, TypeError):
+            obj = None
+        message = self.outside_scope_message(request, obj) if obj is not None else None
+        if message is None:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)  # type: ignore[misc]
+        self.message_user(request, message, messages.WARNING)  # type: ignore[attr-defined]
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_changelist",
+            current_app=self.admin_site.name,  # type: ignore[attr-defined]
+        )
+        return HttpResponseRedirect(url)
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
