@@ -30,8 +30,36 @@ def _our_models() -> list[type[models.Model]]:
     ]
 
 
-def test_the_demo_stores_no_text_in_the_u_form():
+@pytest.fixture
+def demo(db):
     call_command("seed_demo", "--allow-production", "--quiet-logins")
+
+
+def test_demo_initiatives_lie_in_the_neighbourhood_their_name_gives(demo):
+    """Review walk 60: "Pannakooi bij de Weidenschool" lay in Havenkwartier."""
+    from initiatives.models import Initiative
+    from neighbourhoods.models import Neighbourhood
+
+    stems = {
+        "binnenstad": "binnenstad",
+        "haven": "havenkwartier",
+        "kade": "havenkwartier",
+        "weiden": "de-weiden",
+        "molen": "molenbuurt",
+        "bosrand": "bosrand",
+        "oost": "nieuw-oost",
+    }
+    assert set(stems.values()) <= set(Neighbourhood.objects.values_list("slug", flat=True))
+    wrong = [
+        (initiative.title, initiative.neighbourhood.slug)
+        for initiative in Initiative.objects.select_related("neighbourhood")
+        for stem, slug in stems.items()
+        if stem in initiative.title.lower() and initiative.neighbourhood.slug != slug
+    ]
+    assert not wrong
+
+
+def test_the_demo_stores_no_text_in_the_u_form(demo):
     found = []
     for model in _our_models():
         fields = [
