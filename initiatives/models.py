@@ -187,10 +187,11 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         ``viewer_runs`` (initiator or co-initiator), ``viewer_supports``,
         ``viewer_handles`` (they handle it for the municipality), ``viewer_follows`` and
         ``viewer_commented`` (a comment is theirs: the comments show them the reason if it
-        was hidden, and offer no "Report" on it, so that part is not the shared one), all False for a visitor. Everything else
-        the page shows (its neighbourhood, theme, initiators, contact person, kinds of
-        support, attachments, timeline, comments) is in parts cached for everyone
-        (``{% publiccache %}``) and read only when such a part is rendered."""
+        was hidden, and offer no "Report" on it, so that part is not the shared one), all
+        False for a visitor. Everything else the page shows (its neighbourhood, theme,
+        initiators, contact person, kinds of support, attachments, timeline, comments) is
+        in parts cached for everyone (``{% publiccache %}``) and read only when such a
+        part is rendered."""
         if not viewer.is_authenticated:
             no = Value(False)
             return self.annotate(

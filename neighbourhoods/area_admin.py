@@ -73,11 +73,11 @@ class AreaScopedAdmin(ScopedAdminMixin, AreaChoicesMixin, AuditedAdmin):
 
     def outside_scope_message(self, request: HttpRequest, obj: models.Model) -> str | None:
         own = areas.own_areas(request.user)
-        if own is None or areas.touching(self.model._default_manager.filter(pk=obj.pk), own).exists():
+        this = self.model._default_manager.filter(pk=obj.pk)
+        if own is None or areas.touching(this, own).exists():
             return None
         return gettext(
-            "This %(name)s belongs to a neighbourhood you do not manage; you cannot open it "
-            "here."
+            "This %(name)s belongs to a neighbourhood you do not manage; you cannot open it here."
         ) % {"name": self.opts.verbose_name}
 
     def _may_touch(self, request: HttpRequest, obj: models.Model | None) -> bool:

@@ -47,8 +47,7 @@ def send_team_invitation(self, invitation_id: int) -> bool:
                 "invitation": invitation,
                 # The name they show, else the address they sign in with: the colleague
                 # should know who asks.
-                "inviter_name": invitation.invited_by.display_name
-                or invitation.invited_by.email,
+                "inviter_name": invitation.invited_by.display_name or invitation.invited_by.email,
                 "accept_url": absolute_url(accept_path),
                 "signup_url": absolute_url(
                     f"{reverse('account_signup')}?{urlencode({'next': accept_path})}"

@@ -331,9 +331,7 @@ class ReportAdmin(AreaScopedAdmin):
     def outside_scope_message(self, request, obj):
         departments = own_departments(request.user)
         if departments is not None and obj.department_id not in departments:
-            return gettext(
-                "This report is for another department; you cannot open it here."
-            )
+            return gettext("This report is for another department; you cannot open it here.")
         return super().outside_scope_message(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

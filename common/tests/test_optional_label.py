@@ -15,6 +15,7 @@ def test_optional_goes_inside_a_labels_own_parenthesis():
     with translation.override("en"):
         html = str(Evidence().as_div())
     assert 'More evidence (PDF<span class="portal-optional">, optional</span>)' in html
-    assert ") (" not in html and "((" not in html
+    assert ") (" not in html
+    assert "((" not in html
     assert 'Note <span class="portal-optional">(optional)</span>' in html
     assert "Title (short)</label>" in html

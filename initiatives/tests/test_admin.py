@@ -308,7 +308,8 @@ def test_area_manager_opening_another_areas_initiative_is_told_why_not_that_it_i
     assert response.redirect_chain[0][1] == 302
     page = response.content.decode()
     assert "belongs to a neighbourhood you do not manage" in page
-    assert "Perhaps it was deleted" not in page and "verwijderd" not in page
+    assert "Perhaps it was deleted" not in page
+    assert "verwijderd" not in page
     assert "Geheim plan" not in page
     assert client.get(change_url(own)).status_code == 200
     # Something that really is not there keeps Django's message.
