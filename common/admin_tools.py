@@ -122,7 +122,10 @@ class ScopedAdminMixin:
             obj = None
         message = self.outside_scope_message(request, obj) if obj is not None else None
         if message is None:
-            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)  # type: ignore[misc]
+            refused: HttpResponse = super()._get_obj_does_not_exist_redirect(  # type: ignore[misc]
+                request, opts, object_id
+            )
+            return refused
         self.message_user(request, message, messages.WARNING)  # type: ignore[attr-defined]
         url = reverse(
             f"admin:{opts.app_label}_{opts.model_name}_changelist",
