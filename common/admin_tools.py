@@ -104,7 +104,7 @@ class ScopedAdminMixin:
     manager's own neighbourhoods, a department's contracts): a record outside that part
     is not said to be missing ("… doesn't exist. Perhaps it was deleted?"), which is
     untrue, but refused as outside this colleague's work, without a word of its content.
-    The page goes back to the list (a redirect, never the record). A subclass says why
+    The page goes to the back office's start (a redirect, never the record). A subclass says why
     in :meth:`outside_scope_message`."""
 
     def outside_scope_message(self, request: HttpRequest, obj: models.Model) -> str | None:
@@ -127,10 +127,9 @@ class ScopedAdminMixin:
             )
             return refused
         self.message_user(request, message, messages.WARNING)  # type: ignore[attr-defined]
-        url = reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_changelist",
-            current_app=self.admin_site.name,  # type: ignore[attr-defined]
-        )
+        # To the back office's start, as Django does for a missing record: a save also
+        # ends on the list, and this is no save.
+        url = reverse("admin:index", current_app=self.admin_site.name)  # type: ignore[attr-defined]
         return HttpResponseRedirect(url)
 
 
