@@ -7,11 +7,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +97,40 @@ def action_form(
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         },
     )
+
+
+class ScopedAdminMixin:
+    """For a back-office page whose list holds only part of the records (an area
+    manager's own neighbourhoods, a department's contracts): a record outside that part
+    is not said to be missing ("… doesn't exist. Perhaps it was deleted?"), which is
+    untrue, but refused as outside this colleague's work, without a word of its content.
+    The page goes to the back office's start (a redirect, never the record). A subclass says why
+    in :meth:`outside_scope_message`."""
+
+    def outside_scope_message(self, request: HttpRequest, obj: models.Model) -> str | None:
+        """Why this colleague cannot open ``obj`` here, or ``None`` when it is not
+        outside their part (then Django's own message stands)."""
+        return None
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> HttpResponse:
+        manager = self.model._default_manager  # type: ignore[attr-defined]
+        try:
+            obj = manager.filter(pk=unquote(object_id)).first()
+        except (ValidationError, ValueError, TypeError):
+            obj = None
+        message = self.outside_scope_message(request, obj) if obj is not None else None
+        if message is None:
+            refused: HttpResponse = super()._get_obj_does_not_exist_redirect(  # type: ignore[misc]
+                request, opts, object_id
+            )
+            return refused
+        self.message_user(request, message, messages.WARNING)  # type: ignore[attr-defined]
+        # To the back office's start, as Django does for a missing record: a save also
+        # ends on the list, and this is no save.
+        url = reverse("admin:index", current_app=self.admin_site.name)  # type: ignore[attr-defined]
+        return HttpResponseRedirect(url)
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]

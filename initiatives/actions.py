@@ -204,6 +204,10 @@ def support_initiative(*, initiative: Initiative, user: User) -> bool:
         raise WorkflowError(_("This initiative cannot be supported now."))
     if Initiative.objects.of(user).filter(pk=initiative.pk).exists():
         raise WorkflowError(_("You run this initiative yourself; your neighbours can support it."))
+    if initiative.is_handled_by(user):
+        raise WorkflowError(
+            _("You handle this initiative for the municipality; residents can support it.")
+        )
     try:
         with transaction.atomic():
             Support.objects.create(initiative=initiative, user=user)
@@ -264,7 +268,10 @@ def post_comment(
 
 
 def report_comment(*, comment: Comment, reporter: User, reason: str) -> bool:
-    """Returns False when this person reported the comment already."""
+    """Returns False when this person reported the comment already. Nobody reports
+    their own comment to the moderators."""
+    if comment.author_id == reporter.pk:
+        raise WorkflowError(_("This is your own comment; you cannot report it."))
     try:
         with transaction.atomic():
             CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)

@@ -114,6 +114,16 @@ INITIATIVES = [
     ),
 ]
 
+# An initiative whose name says where it is lies in that neighbourhood (the rest are
+# spread over the neighbourhoods in turn).
+PLACE = {
+    "Buurtfeest op de kade": "havenkwartier",
+    "Snelheidsdisplay Molenweg": "molenbuurt",
+    "Pannakooi bij de Weidenschool": "de-weiden",
+    "Repair café in de Molenbuurt": "molenbuurt",
+    "Bankjes langs de bosrand": "bosrand",
+}
+
 PATH = {
     Status.SUBMITTED: [],
     Status.IN_REVIEW: [Status.IN_REVIEW],
@@ -138,6 +148,7 @@ MESSAGES = {
 
 def seed(demo) -> None:
     neighbourhoods = demo.extra["neighbourhoods"]
+    by_slug = {neighbourhood.slug: neighbourhood for neighbourhood in neighbourhoods}
     residents = demo.residents
     broker = demo.staff.get(Role.INITIATIVE_BROKER)
     themes = {theme.slug: theme for theme in Theme.objects.all()}
@@ -149,7 +160,9 @@ def seed(demo) -> None:
     ):
         if Initiative.objects.filter(title=title).exists():
             continue
-        neighbourhood = neighbourhoods[index % len(neighbourhoods)]
+        neighbourhood = by_slug.get(
+            PLACE.get(title, ""), neighbourhoods[index % len(neighbourhoods)]
+        )
         ring = neighbourhood.boundary["coordinates"][0]
         initiator = residents[index % len(residents)]
         initiative = Initiative.objects.create(

@@ -157,6 +157,12 @@ def _run_by(user) -> Q:
     return Q(initiator=user) | Q(pk__in=co)
 
 
+def _handled_by(user) -> Q:
+    """Initiatives this person handles for the municipality: assigned to them, or in
+    the neighbourhood they are area manager of."""
+    return Q(assignee=user) | Q(neighbourhood__area_manager=user)
+
+
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def public(self) -> "InitiativeQuerySet":
         return self.exclude(status=Status.DRAFT)
@@ -179,24 +185,31 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def for_detail(self, viewer) -> "InitiativeQuerySet":
         """The row for its page, with what ties ``viewer`` to it in the same query:
         ``viewer_runs`` (initiator or co-initiator), ``viewer_supports``,
-        ``viewer_follows`` and ``viewer_comment_hidden`` (a comment of theirs was hidden,
-        so the comments show them its reason), all False for a visitor. Everything else
-        the page shows (its neighbourhood, theme, initiators, contact person, kinds of
-        support, attachments, timeline, comments) is in parts cached for everyone
-        (``{% publiccache %}``) and read only when such a part is rendered."""
+        ``viewer_handles`` (they handle it for the municipality), ``viewer_follows`` and
+        ``viewer_commented`` (a comment is theirs: the comments show them the reason if it
+        was hidden, and offer no "Report" on it, so that part is not the shared one), all
+        False for a visitor. Everything else the page shows (its neighbourhood, theme,
+        initiators, contact person, kinds of support, attachments, timeline, comments) is
+        in parts cached for everyone (``{% publiccache %}``) and read only when such a
+        part is rendered."""
         if not viewer.is_authenticated:
             no = Value(False)
             return self.annotate(
-                viewer_runs=no, viewer_supports=no, viewer_follows=no, viewer_comment_hidden=no
+                viewer_runs=no,
+                viewer_handles=no,
+                viewer_supports=no,
+                viewer_follows=no,
+                viewer_commented=no,
             )
         return self.annotate(
             viewer_runs=ExpressionWrapper(_run_by(viewer), output_field=models.BooleanField()),
+            viewer_handles=ExpressionWrapper(
+                _handled_by(viewer), output_field=models.BooleanField()
+            ),
             viewer_supports=Exists(Support.objects.filter(initiative=OuterRef("pk"), user=viewer)),
             viewer_follows=Exists(Follow.objects.filter(initiative=OuterRef("pk"), user=viewer)),
-            viewer_comment_hidden=Exists(
-                Comment.objects.filter(
-                    initiative=OuterRef("pk"), author=viewer, hidden_at__isnull=False
-                )
+            viewer_commented=Exists(
+                Comment.objects.filter(initiative=OuterRef("pk"), author=viewer)
             ),
         )
 
@@ -478,6 +491,13 @@ class Initiative(models.Model):
         if self.status != Status.NEEDS_INFO:
             return None
         return self.status_changes.filter(to_status=Status.NEEDS_INFO).order_by("-pk").first()
+
+    def is_handled_by(self, user) -> bool:
+        """The civil servant who handles it for the municipality (its assignee, or the
+        area manager of its neighbourhood) judges it, and does not support it."""
+        return user.is_authenticated and (
+            self.assignee_id == user.pk or self.neighbourhood.area_manager_id == user.pk
+        )
 
     def contact_person(self):
         """Who residents can turn to: the assigned civil servant, else the area manager."""

@@ -141,6 +141,7 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
     return {
         "initiative": initiative,
         "runs": runs,
+        "handles": initiative.viewer_handles,
         "supported": initiative.viewer_supports,
         "following": initiative.viewer_follows,
         # Read only when the comments are rendered, not while their part is cached.
@@ -362,6 +363,7 @@ def initiative_support(request: HttpRequest, pk: int) -> HttpResponse:
                 ).exists(),
                 "support_notice": notice,
                 "runs": Initiative.objects.of(request.user).filter(pk=initiative.pk).exists(),
+                "handles": initiative.is_handled_by(request.user),
             },
         )
     messages.success(request, notice)
@@ -426,6 +428,10 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    back = f"{comment.initiative.get_absolute_url()}#comment-{comment.pk}"
+    if comment.author_id == request.user.pk:
+        messages.error(request, _("This is your own comment; you cannot report it."))
+        return redirect(back)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if actions.report_comment(

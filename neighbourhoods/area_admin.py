@@ -15,6 +15,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, gettext_lazy
 
+from common.admin_tools import ScopedAdminMixin
 from neighbourhoods import areas
 from privacy.audit import AuditedAdmin, valid_pks
 
@@ -55,7 +56,7 @@ class AreaScopedInline(AreaChoicesMixin, admin.StackedInline):  # type: ignore[t
     """An inline whose choices are limited to the area manager's own areas."""
 
 
-class AreaScopedAdmin(AreaChoicesMixin, AuditedAdmin):
+class AreaScopedAdmin(ScopedAdminMixin, AreaChoicesMixin, AuditedAdmin):
     """An admin page for records that belong to a neighbourhood (see module docstring).
 
     For an area manager: the list and the pages hold only records of their own
@@ -69,6 +70,15 @@ class AreaScopedAdmin(AreaChoicesMixin, AuditedAdmin):
         queryset = super().get_queryset(request)
         own = areas.own_areas(request.user)
         return queryset if own is None else areas.touching(queryset, own)
+
+    def outside_scope_message(self, request: HttpRequest, obj: models.Model) -> str | None:
+        own = areas.own_areas(request.user)
+        this = self.model._default_manager.filter(pk=obj.pk)
+        if own is None or areas.touching(this, own).exists():
+            return None
+        return gettext(
+            "This %(name)s belongs to a neighbourhood you do not manage; you cannot open it here."
+        ) % {"name": self.opts.verbose_name}
 
     def _may_touch(self, request: HttpRequest, obj: models.Model | None) -> bool:
         own = areas.own_areas(request.user)

@@ -67,6 +67,8 @@ class Figure:
     label_heading: str
     suffix: str = ""
     note: str = ""
+    # The values are amounts of money (euro): shown as currency under "Amount".
+    money: bool = False
 
     @property
     def chart(self) -> dict:
@@ -251,6 +253,7 @@ def build(period: Period) -> Dashboard:
                 (_("Spent"), round(money["spent"] or 0)),
             ],
             _("Budget"),
+            money=True,
         ),
         Figure(
             "suppliers",

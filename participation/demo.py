@@ -169,7 +169,7 @@ def seed(demo) -> None:
     if not CouncilQuestion.objects.exists():
         CouncilQuestion.objects.create(
             asked_by=member,
-            question="Voelt u zich veilig als u 's avonds over straat gaat in uw wijk?",
+            question="Voel je je veilig als je 's avonds over straat gaat in je wijk?",
             context="De raad bespreekt in het voorjaar het veiligheidsplan.",
         )
 

@@ -51,14 +51,20 @@ class DecisionFilterForm(CachedFilterForm):
     all_optional = True
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    # The empty choice is "no filter": it says so, not "choose one".
     topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Topic.objects.all(), required=False, to_field_name="slug"
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All topics"),
     )
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=Neighbourhood.objects.all(),
         required=False,
         to_field_name="slug",
+        empty_label=_("All neighbourhoods"),
     )
 
     def filter(self, queryset):

@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common import public_cache
-from common.admin_tools import ReadOnlyInline, action_form
+from common.admin_tools import ReadOnlyInline, ScopedAdminMixin, action_form
 from common.csv import spreadsheet_safe_writer
 from common.paging import CityScalePaginator
 from common.spreadsheet import spreadsheet_safe_xlsx
@@ -655,7 +655,7 @@ class ContractForm(forms.ModelForm):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The contract register: award a tender by adding its contract(s), one per
     supplier."""
 
@@ -680,6 +680,11 @@ class ContractAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).in_departments_of(request.user)
+
+    def outside_scope_message(self, request, obj):
+        if Contract.objects.in_departments_of(request.user).filter(pk=obj.pk).exists():
+            return None
+        return gettext("This contract is for another department; you cannot open it here.")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -778,7 +783,7 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(SocialReturnActivity)
-class SocialReturnActivityAdmin(admin.ModelAdmin):
+class SocialReturnActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The social-return coordinator's queue: what suppliers reported, to accept or to
     ask more about."""
 
@@ -807,6 +812,13 @@ class SocialReturnActivityAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .filter(contract__in=Contract.objects.in_departments_of(request.user))
+        )
+
+    def outside_scope_message(self, request, obj):
+        if Contract.objects.in_departments_of(request.user).filter(pk=obj.contract_id).exists():
+            return None
+        return gettext(
+            "This activity belongs to another department's contract; you cannot open it here."
         )
 
     def has_add_permission(self, request) -> bool:

@@ -135,16 +135,26 @@ class TenderFilterForm(CachedFilterForm):
         validators=[validate_plain_text],
     )
     quarter = forms.RegexField(
-        regex=r"^\d{4}-Q[1-4]$", required=False, label=_("Quarter"), help_text=_("e.g. 2027-Q1")
+        regex=r"^\d{4}-Q[1-4]$",
+        required=False,
+        label=_("Quarter"),
+        help_text=_("e.g. 2027-Q1"),
+        error_messages={
+            "invalid": _(
+                "Give a quarter as a year and Q1 to Q4, e.g. 2027-Q1. The calendar now "
+                "shows every quarter."
+            )
+        },
     )
     department = forms.CharField(required=False, max_length=120, label=_("Department"))
 
     all_optional = True
 
     def filter(self, queryset):
-        if not self.is_valid():
-            return queryset.none()
-        data = self.cleaned_data
+        """The tenders that match every valid filter. A filter with a bad value is left
+        out (its error shows beside it) rather than emptying the calendar."""
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields}
         for field in ["category", "procedure", "status"]:
             if data[field]:
                 queryset = queryset.filter(**{field: data[field]})

@@ -1,11 +1,15 @@
 """Emails of the supplier database, each claimed before sending (sent once)."""
 
+from urllib.parse import urlencode
+
 from celery import shared_task
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from notifications.emails import EmailRecipient, absolute_url, build_email
 from notifications.tasks import EMAIL_TASK_OPTIONS
 from procurement.models import Contract, SupplierMember, TeamInvitation, TenderInvitation
@@ -29,18 +33,26 @@ def send_team_invitation(self, invitation_id: int) -> bool:
     invitation = TeamInvitation.objects.select_related("supplier", "invited_by").get(
         pk=invitation_id
     )
+    # In the language of the person invited when they have an account, else Dutch; never
+    # in the inviter's.
+    account = User.objects.filter(email__iexact=invitation.email).only("language").first()
+    language = (account.language if account else "") or settings.LANGUAGE_CODE
+    accept_path = reverse("procurement:team_accept", args=[team_token(invitation)])
     try:
         build_email(
-            recipient=EmailRecipient(
-                email=invitation.email, language=invitation.invited_by.language
-            ),
+            recipient=EmailRecipient(email=invitation.email, language=language),
             subject=gettext_lazy("Join your company's team on the supplier database"),
             template="team_invitation",
             context={
                 "invitation": invitation,
-                "accept_url": absolute_url(
-                    reverse("procurement:team_accept", args=[team_token(invitation)])
+                # The name they show, else the address they sign in with: the colleague
+                # should know who asks.
+                "inviter_name": invitation.invited_by.display_name or invitation.invited_by.email,
+                "accept_url": absolute_url(accept_path),
+                "signup_url": absolute_url(
+                    f"{reverse('account_signup')}?{urlencode({'next': accept_path})}"
                 ),
+                "has_account": account is not None,
             },
         ).send()
     except Exception:

@@ -389,6 +389,12 @@ class ReportAdmin(AreaScopedAdmin):
             queryset = queryset.filter(department__in=departments)
         return queryset
 
+    def outside_scope_message(self, request, obj):
+        departments = own_departments(request.user)
+        if departments is not None and obj.department_id not in departments:
+            return gettext("This report is for another department; you cannot open it here.")
+        return super().outside_scope_message(request, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.visible_reports = self.get_queryset(request)

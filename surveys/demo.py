@@ -23,21 +23,21 @@ QUESTIONS = [
     (
         "waardering-betrekken",
         Question.Kind.RATING,
-        "Welk rapportcijfer geeft u de manier waarop de gemeente inwoners betrekt bij beleid?",
+        "Welk rapportcijfer geef je de manier waarop de gemeente inwoners betrekt bij beleid?",
     ),
     (
         "waardering-dienstverlening",
         Question.Kind.RATING,
-        "Welk rapportcijfer geeft u de dienstverlening van de gemeente?",
+        "Welk rapportcijfer geef je de dienstverlening van de gemeente?",
     ),
     ("buurt-veilig", Question.Kind.LIKERT, "Ik voel me veilig in mijn buurt."),
     (
         "meegedaan",
         Question.Kind.YESNO,
-        "Heeft u het afgelopen jaar meegedaan aan een bewonersavond of initiatief?",
+        "Heb je het afgelopen jaar meegedaan aan een bewonersavond of initiatief?",
     ),
     ("verbeterpunt", Question.Kind.SINGLE, "Wat moet de gemeente als eerste verbeteren?"),
-    ("toelichting", Question.Kind.TEXT, "Wilt u uw antwoord toelichten?"),
+    ("toelichting", Question.Kind.TEXT, "Wil je je antwoord toelichten?"),
 ]
 CHOICES = [
     ("groen", "Meer groen"),
@@ -64,7 +64,7 @@ def _survey(year: int, previous: Survey | None) -> Survey:
             "title": f"Burgerpeiling {year}",
             "kind": Survey.Kind.RESIDENT,
             "audience": Survey.Audience.SAMPLE,
-            "intro": "Hoe tevreden bent u over de gemeente en uw buurt?",
+            "intro": "Hoe tevreden ben je over de gemeente en je buurt?",
             "opens_at": opens,
             "closes_at": opens + timedelta(days=28),
             "weighted": True,
@@ -175,7 +175,7 @@ def seed(demo) -> None:
             "title": "Panelpeiling: groen in de wijk",
             "kind": Survey.Kind.PANEL,
             "audience": Survey.Audience.PANEL,
-            "intro": "Vijf minuten over het groen in uw buurt.",
+            "intro": "Vijf minuten over het groen in je buurt.",
             "opens_at": now - timedelta(days=2),
             "closes_at": now + timedelta(days=26),
         },
@@ -187,14 +187,14 @@ def seed(demo) -> None:
             page=1,
             code="groen-tevreden",
             kind=Question.Kind.RATING,
-            text="Welk rapportcijfer geeft u het groen in uw buurt?",
+            text="Welk rapportcijfer geef je het groen in je buurt?",
         )
         wish = Question.objects.create(
             survey=poll,
             order=2,
             page=2,
             kind=Question.Kind.MULTIPLE,
-            text="Wat wilt u meer zien?",
+            text="Wat wil je meer zien?",
             required=False,
         )
         for number, (value, label) in enumerate(
@@ -206,7 +206,7 @@ def seed(demo) -> None:
             order=3,
             page=2,
             kind=Question.Kind.TEXT,
-            text="Waarom geeft u dit cijfer?",
+            text="Waarom geef je dit cijfer?",
             required=False,
             show_if_question=rating,
             show_if_value="4",
@@ -216,7 +216,7 @@ def seed(demo) -> None:
     Survey.objects.get_or_create(
         slug="feedback-balie",
         defaults={
-            "title": "Hoe was uw bezoek aan de balie?",
+            "title": "Hoe was je bezoek aan de balie?",
             "kind": Survey.Kind.FEEDBACK,
             "audience": Survey.Audience.OPEN,
             "one_page": True,
@@ -231,7 +231,7 @@ def seed(demo) -> None:
             survey=feedback,
             order=1,
             kind=Question.Kind.RATING,
-            text="Welk rapportcijfer geeft u uw bezoek?",
+            text="Welk rapportcijfer geef je je bezoek?",
         )
         Question.objects.create(
             survey=feedback,

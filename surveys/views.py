@@ -57,6 +57,15 @@ def _access(request: HttpRequest, survey: Survey) -> Access | None:
     return Access(key, None, mode == "preview")
 
 
+def _own_invitation(request: HttpRequest, survey: Survey) -> Invitation | None:
+    """The invitation sent to the signed-in panel member for this survey, if any."""
+    if not request.user.is_authenticated:
+        return None
+    return Invitation.objects.filter(
+        survey=survey, member__user=request.user, sent_at__isnull=False
+    ).first()
+
+
 def _see_other(url: str) -> HttpResponseRedirect:
     """303 See Other: on to a page whose address holds no secret."""
     response = HttpResponseRedirect(url)
@@ -93,6 +102,15 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
         _remember(request, survey, f"preview:{answering.new_session_key()}")
         return redirect("surveys:page", slug, survey.pages()[0])
     access = _access(request, survey)
+    if access is None and survey.audience != Survey.Audience.OPEN:
+        own = _own_invitation(request, survey)
+        if own is not None:
+            # A signed-in panel member who was invited needs no link from the email:
+            # her invitation is hers by her account.
+            if not own.completed and survey.is_open:
+                Invitation.objects.filter(pk=own.pk, opened=False).update(opened=True)
+            _remember(request, survey, f"token:{own.token()}")
+            access = _access(request, survey)
     if access is None:
         if survey.audience != Survey.Audience.OPEN:
             return render(request, "surveys/closed.html", {"survey": survey, "reason": "invite"})
@@ -279,6 +297,8 @@ def panel(request: HttpRequest) -> HttpResponse:
             if member
             else request.user.home_neighbourhood_id,
             "age_band": member.age_band if member else "",
+            # A member gave consent when joining (consent_at); the box shows it.
+            "consent": member is not None and member.consent_at is not None,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -353,7 +353,10 @@ def _email_contexts(world) -> dict[str, dict]:
         },
         "team_invitation": {
             "invitation": TeamInvitation.objects.first(),
+            "inviter_name": "Fatima",
             "accept_url": "https://example.test/",
+            "signup_url": "https://example.test/",
+            "has_account": False,
         },
         "report_confirm": {
             "report": report,

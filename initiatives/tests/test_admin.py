@@ -292,3 +292,26 @@ def test_market_that_ends_before_it_starts_is_refused(client, broker):
     )
     assert response.status_code == 200
     assert not Event.objects.exists()
+
+
+def test_area_manager_opening_another_areas_initiative_is_told_why_not_that_it_is_gone(client):
+    """Review walk 69: Django said "… doesn't exist. Perhaps it was deleted?" about an
+    initiative of another neighbourhood. Say the truth, show nothing of it, no 200."""
+    manager = StaffFactory()
+    manager.groups.add(Role.AREA_MANAGER.group())
+    own = InitiativeFactory(status=Status.SUBMITTED)
+    own.neighbourhood.area_manager = manager
+    own.neighbourhood.save(update_fields=["area_manager"])
+    other = InitiativeFactory(status=Status.SUBMITTED, title="Geheim plan aan de haven")
+    sign_in_staff(client, manager)
+    response = client.get(change_url(other), follow=True)
+    assert response.redirect_chain[0][1] == 302
+    page = response.content.decode()
+    assert "belongs to a neighbourhood you do not manage" in page
+    assert "Perhaps it was deleted" not in page
+    assert "verwijderd" not in page
+    assert "Geheim plan" not in page
+    assert client.get(change_url(own)).status_code == 200
+    # Something that really is not there keeps Django's message.
+    missing = client.get(f"{QUEUE}987654/change/", follow=True).content.decode()
+    assert "belongs to a neighbourhood" not in missing

@@ -582,3 +582,48 @@ def test_comments_show_as_threads_in_the_order_they_were_placed(client, django_a
     assert [page.index(text) for text in order] == sorted(page.index(text) for text in order)
     assert page.count("portal-comments--replies") == 2
     assert "Elders" not in page
+
+
+def test_the_civil_servant_handling_an_initiative_is_not_offered_support_and_cannot_give_it(
+    client,
+):
+    """Review walk 59: the assignee and the area manager judge an initiative; the page
+    does not offer them "Support this initiative" and the action refuses it plainly."""
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    assignee = UserFactory(is_staff=True)
+    area_manager = UserFactory(is_staff=True)
+    initiative.assignee = assignee
+    initiative.save(update_fields=["assignee"])
+    initiative.neighbourhood.area_manager = area_manager
+    initiative.neighbourhood.save(update_fields=["area_manager"])
+    url = reverse("initiatives:support", args=[initiative.pk])
+    for person in (assignee, area_manager):
+        client.force_login(person)
+        page = client.get(initiative.get_absolute_url()).content.decode()
+        assert f'action="{url}"' not in page
+        assert "You handle this initiative for the municipality" in page
+        response = client.post(url, follow=True)
+        assert "You handle this initiative for the municipality" in response.content.decode()
+        with pytest.raises(actions.WorkflowError):
+            actions.support_initiative(initiative=initiative, user=person)
+    assert not Support.objects.exists()
+    colleague = UserFactory(is_staff=True)
+    client.force_login(colleague)
+    assert f'action="{url}"' in client.get(initiative.get_absolute_url()).content.decode()
+
+
+def test_a_resident_is_not_offered_to_report_her_own_comment_and_cannot(client):
+    """Review walk 21: "Report" sends a comment to the moderators; not one's own."""
+    comment = CommentFactory(text="Mijn eigen mening")
+    other = CommentFactory(initiative=comment.initiative, text="Iemand anders")
+    client.force_login(comment.author)
+    page = client.get(comment.initiative.get_absolute_url()).content.decode()
+    assert reverse("initiatives:report", args=[comment.pk]) not in page
+    assert reverse("initiatives:report", args=[other.pk]) in page
+    report = reverse("initiatives:report", args=[comment.pk])
+    response = client.post(report, {"reason": "Test"}, follow=True)
+    assert "This is your own comment; you cannot report it." in response.content.decode()
+    assert client.get(report).status_code == 302
+    with pytest.raises(actions.WorkflowError):
+        actions.report_comment(comment=comment, reporter=comment.author, reason="Test")
+    assert not comment.reports.exists()

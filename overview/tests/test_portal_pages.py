@@ -484,3 +484,17 @@ def test_home_page_weight_stays_under_150_kb_compressed(client):
         with open(path, "rb") as handle:
             total += len(gzip.compress(handle.read()))
     assert total < 150_000, f"{total} bytes"
+
+
+def test_dashboard_shows_the_programme_budget_as_money_not_as_a_number(client):
+    """Review walk 5: "375000" under the heading "Aantal"."""
+    ProgrammeProjectFactory(
+        programme=ProgrammeFactory(published_at=timezone.now()), budget=375_000, spent=0
+    )
+    page = client.get(reverse("overview:dashboard")).content.decode()
+    table = page.split('id="programme_budget-caption"', 1)[1].split("</table>", 1)[0]
+    assert "€ 375.000" in table
+    assert "375000" not in table
+    assert "Aantal" not in table
+    # Other figures still count under "Number".
+    assert "Aantal" in page.split('id="suppliers-caption"', 1)[1].split("</table>", 1)[0]

@@ -321,3 +321,11 @@ def test_decisions_query_counts_do_not_grow(client):
         more.neighbourhoods.add(NeighbourhoodFactory())
         decision.neighbourhoods.add(NeighbourhoodFactory())
     assert [count_queries(client, url) for url in urls] == before
+
+
+def test_the_decisions_filters_empty_choice_says_all_not_choose(client):
+    """Review walk 55: the empty choice of the filter said "Maak een keuze"."""
+    page = client.get(reverse("participation:decisions")).content.decode()
+    assert "Maak een keuze" not in page
+    assert "Alle wijken" in page
+    assert "All topics" in page or "Alle onderwerpen" in page

@@ -313,3 +313,34 @@ def test_the_back_office_shows_no_empty_certificate_row(client):
     page = client.get(f"/beheer/procurement/supplier/{supplier.pk}/change/").content.decode()
     assert 'name="certificates-TOTAL_FORMS" value="0"' in page
     assert 'name="certificates-0-kind"' not in page
+
+
+@pytest.mark.parametrize("invitee_language", [None, "en", "nl"])
+def test_team_invitation_names_the_inviter_links_to_sign_up_and_speaks_the_invitees_language(
+    client, django_capture_on_commit_callbacks, mailoutbox, invitee_language
+):
+    """Review walk 64: the email named nobody, had no way in for someone without an
+    account, and was in the inviter's language."""
+    member = SupplierMemberFactory(
+        user=UserFactory(display_name="Fatima de Wit", language="en"),
+        supplier__name="Groenwerk BV",
+    )
+    if invitee_language:
+        UserFactory(email="collega@groenwerk.example", language=invitee_language)
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("procurement:team_invite"), {"email": "collega@groenwerk.example"})
+    (mail,) = mailoutbox
+    body = mail.body
+    assert "Fatima de Wit" in body
+    assert "Groenwerk BV" in body
+    if invitee_language == "en":
+        assert mail.subject.endswith("Join your company's team on the supplier database")
+    else:  # Dutch, not the inviter's English
+        assert "Sluit je aan bij het team van je bedrijf" in mail.subject
+    signup = reverse("account_signup")
+    if invitee_language is None:
+        assert signup in body
+        assert "next=%2F" in body.split(signup, 1)[1].split()[0]
+    else:
+        assert signup not in body

@@ -479,3 +479,15 @@ def test_a_tenders_created_at_is_read_only(client, officer):
     assert "created_at" not in form.fields
     assert 'name="created_at' not in page.content.decode()
     assert "created_at" in page.context["adminform"].readonly_fields
+
+
+@pytest.mark.parametrize("quarter", ["2027-Q5", "volgend jaar", "2027Q1"])
+def test_a_bad_quarter_leaves_the_calendar_whole_and_says_why(client, quarter):
+    """Review walk 66: a bad ``quarter`` emptied the calendar without a word."""
+    TenderFactory(title="Groenonderhoud Eemdal")
+    response = client.get(reverse("procurement:calendar"), {"quarter": quarter})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Groenonderhoud Eemdal" in page
+    assert "The calendar now shows every quarter." in page
+    assert 'id="id_quarter_error"' in page

@@ -100,10 +100,18 @@ def test_a_colleague_sees_only_their_department_and_area(client, manager, area):
     assert f"#{mine.pk}<" in page
     assert f"#{other_department.pk}<" not in page
     assert f"#{other_area.pk}<" not in page
-    for report in (other_department, other_area):
+    # Not "… doesn't exist. Perhaps it was deleted?" (issue 28, walk 69): told why,
+    # nothing of the report shown.
+    for report, why in (
+        (other_department, "This report is for another department"),
+        (other_area, "belongs to a neighbourhood you do not manage"),
+    ):
         response = client.get(change_url(report))
         assert response.status_code == 302
         assert response["Location"] == "/beheer/"
+        told = client.get("/beheer/").content.decode()
+        assert why in told
+        assert "verwijderd" not in told
         client.post(change_url(report), admin_post(report, new_status=Status.SOLVED))
         report.refresh_from_db()
         assert report.status == Status.RECEIVED

@@ -452,3 +452,25 @@ def test_the_open_link_is_sealed_too_and_a_named_survey_is_written_at_once(clien
     client.post(page_url(anonymous, 1), {str(rating.pk): "6"})
     assert SealedResponse.objects.filter(survey=anonymous).count() == 1
     assert not Response.objects.filter(survey=anonymous).exists()
+
+
+def test_a_signed_in_invited_panel_member_opening_the_survey_address_is_taken_to_her_survey(
+    client,
+):
+    """Review walk 43: without her personal link she was told to find it, though she is
+    signed in and invited. Her account is enough; someone else's is not."""
+    survey = two_page_survey()
+    invitation, token = invited(survey)
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    stranger = PanelMemberFactory().user
+    client.force_login(stranger)
+    refused = client.get(reverse("surveys:start", args=[survey.slug])).content.decode()
+    assert "alleen op uitnodiging" in refused.lower()
+    client.force_login(invitation.member.user)
+    start = client.get(reverse("surveys:start", args=[survey.slug]))
+    assert start.status_code == 200
+    assert "alleen op uitnodiging" not in start.content.decode().lower()
+    assert token not in start.content.decode()
+    assert client.get(page_url(survey, 1)).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.opened

@@ -1,6 +1,7 @@
 """The panel (join, leave, invitation cap), sampling, sending invitations and reminders
 exactly once, and nobody who answered is reminded."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -195,3 +196,15 @@ def test_survey_closes_on_time_and_publishing_needs_it_closed():
     assert periodic.close_due_surveys() == 1
     survey.refresh_from_db()
     assert actions.publish_results(survey=survey, reason="Een proef zonder antwoorden.")
+
+
+def test_the_consent_box_shows_the_consent_a_member_gave(client, resident):
+    """Review walk 47: an existing member saw the consent box unticked."""
+    client.force_login(resident)
+    page = client.get(reverse("surveys:panel")).content.decode()
+    box = re.search(r'<input[^>]*name="consent"[^>]*>', page).group(0)
+    assert "checked" not in box
+    PanelMemberFactory(user=resident)
+    page = client.get(reverse("surveys:panel")).content.decode()
+    box = re.search(r'<input[^>]*name="consent"[^>]*>', page).group(0)
+    assert "checked" in box
