@@ -24,7 +24,7 @@ sender over its rate limit gets 429 in the same format. XML is written with
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -266,7 +266,13 @@ def _moment(request: HttpRequest, name: str, problems: list[str]) -> datetime | 
             % {"name": name, "example": "2026-01-31T09:00:00+01:00"}
         )
         return None
-    return moment
+    try:
+        # The database compares in UTC: a moment that is no date in UTC (the first hour of
+        # the year 1 east of Greenwich) cannot be asked for.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        problems.append(gettext("Ask for dates between the years 1 and 9999."))
+        return None
 
 
 def _search(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -310,9 +316,9 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         codes = _listed(request.GET.get("service_code") or "")
         if codes:
             reports = reports.filter(category__slug__in=codes)
-        if statuses == ["open"]:
+        if set(statuses) == {"open"}:
             reports = reports.filter(status__in=OPEN)
-        elif statuses == ["closed"]:
+        elif set(statuses) == {"closed"}:
             reports = reports.filter(status__in=CLOSED)
         reports = reports.order_by("-submitted_at", "-pk")[:MAX_REQUESTS]
         return render(fmt, REQUESTS, [_request_item(report) for report in reports])
