@@ -394,7 +394,7 @@ def ask_feedback(report: Report) -> FeedbackRequest | None:
 
 def feedback_request_for(token: str) -> FeedbackRequest | None:
     """The request a link's token belongs to, while it works; ``None`` for a forged or
-    expired token."""
+    expired token, or one whose report was reopened or asked about anew since."""
     if not token or len(token) > 100:
         return None
     request = (
@@ -402,7 +402,7 @@ def feedback_request_for(token: str) -> FeedbackRequest | None:
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if request is None or request.is_expired:
+    if request is None or not request.is_current():
         return None
     return request
 
@@ -421,7 +421,7 @@ def give_feedback(
     request = FeedbackRequest.objects.select_for_update().get(pk=request.pk)
     if Feedback.objects.filter(request=request).exists():
         raise ReportError(gettext("You already answered this question. Thank you."))
-    if request.is_expired:
+    if not request.is_current():
         raise ReportError(gettext("This link does not work any more."))
     reasons = list(reasons)
     if solved not in Answer.values or not 1 <= int(grade) <= 10:

@@ -723,6 +723,15 @@ class FeedbackRequest(models.Model):
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
 
+    def is_current(self) -> bool:
+        """The question still stands: not expired, the report still closed, and no later
+        closing asked anew (reopened by a colleague and closed again: only the newest link
+        counts, so one closing gets one answer)."""
+        if self.is_expired or self.report.status not in (Status.SOLVED, Status.DECLINED):
+            return False
+        newer = FeedbackRequest.objects.filter(report_id=self.report_id, pk__gt=self.pk)
+        return not newer.exists()
+
 
 class Feedback(models.Model):
     """What the reporter said after their report closed: solved or not, a grade for how

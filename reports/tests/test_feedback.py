@@ -435,3 +435,20 @@ def test_the_pages_are_valid_html(client, colleague, django_capture_on_commit_ca
         (tmp_path / f"{name}.html").write_bytes(response.content)
     messages = [m for m in validate(tmp_path) if m["type"] == "error" or m.get("subType")]
     assert not messages, messages
+
+
+def test_an_unanswered_link_stops_working_once_the_report_is_reopened_or_asked_anew(
+    client, colleague, django_capture_on_commit_callbacks
+):
+    """One closing, one answer: a colleague reopening the report takes the question back,
+    and closing it again asks with a new link only."""
+    report = in_area()
+    first = close(report, colleague, django_capture_on_commit_callbacks)
+    actions.change_status(report=report, to=Status.IN_PROGRESS, by=colleague)
+    assert answer(client, first).status_code == 404
+    report.refresh_from_db()
+    second = close(report, colleague, django_capture_on_commit_callbacks)
+    assert answer(client, first).status_code == 404
+    assert not Feedback.objects.exists()
+    assert answer(client, second, solved="yes", grade="8").status_code == 303
+    assert Feedback.objects.filter(report=report).count() == 1
