@@ -380,6 +380,8 @@ def ask_feedback(report: Report) -> FeedbackRequest | None:
     when nobody is behind the report any more."""
     if not report.reporter_id and not (report.reporter_email and report.email_confirmed_at):
         return None
+    if report.reporter is not None and not report.reporter.is_active:
+        return None  # an account closed or blocked is not written to
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     request = FeedbackRequest.objects.create(

@@ -143,6 +143,9 @@ def test_nobody_behind_the_report_means_no_request(colleague):
     report = in_area(reporter=None, reporter_email="")
     actions.change_status(report=report, to=Status.SOLVED, by=colleague)
     assert not FeedbackRequest.objects.exists()
+    closed_account = in_area(reporter=UserFactory(is_active=False))
+    actions.change_status(report=closed_account, to=Status.SOLVED, by=colleague)
+    assert not FeedbackRequest.objects.exists()
 
 
 def test_the_reporter_answers_no_and_reopens(client, colleague, django_capture_on_commit_callbacks):
