@@ -307,7 +307,7 @@ def test_area_manager_opening_another_areas_initiative_is_told_why_not_that_it_i
     response = client.get(change_url(other), follow=True)
     assert response.redirect_chain[0][1] == 302
     page = response.content.decode()
-    assert "belongs to a neighbourhood you do not manage" in page
+    assert "hoort bij een wijk die je niet beheert" in page
     assert "Perhaps it was deleted" not in page
     assert "verwijderd" not in page
     assert "Geheim plan" not in page

@@ -601,9 +601,9 @@ def test_the_civil_servant_handling_an_initiative_is_not_offered_support_and_can
         client.force_login(person)
         page = client.get(initiative.get_absolute_url()).content.decode()
         assert f'action="{url}"' not in page
-        assert "You handle this initiative for the municipality" in page
+        assert "Je behandelt dit initiatief voor de gemeente" in page
         response = client.post(url, follow=True)
-        assert "You handle this initiative for the municipality" in response.content.decode()
+        assert "Je behandelt dit initiatief voor de gemeente" in response.content.decode()
         with pytest.raises(actions.WorkflowError):
             actions.support_initiative(initiative=initiative, user=person)
     assert not Support.objects.exists()
@@ -622,7 +622,7 @@ def test_a_resident_is_not_offered_to_report_her_own_comment_and_cannot(client):
     assert reverse("initiatives:report", args=[other.pk]) in page
     report = reverse("initiatives:report", args=[comment.pk])
     response = client.post(report, {"reason": "Test"}, follow=True)
-    assert "This is your own comment; you cannot report it." in response.content.decode()
+    assert "Dit is je eigen reactie; die kun je niet melden." in response.content.decode()
     assert client.get(report).status_code == 302
     with pytest.raises(actions.WorkflowError):
         actions.report_comment(comment=comment, reporter=comment.author, reason="Test")

@@ -489,5 +489,5 @@ def test_a_bad_quarter_leaves_the_calendar_whole_and_says_why(client, quarter):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Groenonderhoud Eemdal" in page
-    assert "The calendar now shows every quarter." in page
+    assert "De kalender toont nu alle kwartalen." in page
     assert 'id="id_quarter_error"' in page

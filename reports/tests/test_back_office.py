@@ -103,8 +103,8 @@ def test_a_colleague_sees_only_their_department_and_area(client, manager, area):
     # Not "… doesn't exist. Perhaps it was deleted?" (issue 28, walk 69): told why,
     # nothing of the report shown.
     for report, why in (
-        (other_department, "This report is for another department"),
-        (other_area, "belongs to a neighbourhood you do not manage"),
+        (other_department, "Deze melding is voor een andere afdeling"),
+        (other_area, "hoort bij een wijk die je niet beheert"),
     ):
         response = client.get(change_url(report))
         assert response.status_code == 302
