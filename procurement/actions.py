@@ -228,7 +228,6 @@ def _status_message(supplier: Supplier, status: str) -> str:
     ) % {"name": supplier.name}
 
 
-@transaction.atomic
 @dataclass(frozen=True)
 class SupplierStatusChange:
     """How many suppliers changed status, and how many of those had no one in their
@@ -238,6 +237,7 @@ class SupplierStatusChange:
     without_team: int = 0
 
 
+@transaction.atomic
 def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> SupplierStatusChange:
     """A procurement officer verifies or suspends suppliers; each changed supplier's team
     is told. Suppliers that already have the status are left alone (and not told
