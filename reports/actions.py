@@ -2,7 +2,6 @@
 handled, forwarded, merged and closed. Each write is one transaction; emails and
 notifications go out after the commit."""
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from reports.models import (
     StatusChange,
     Supporter,
     feedback_days,
+    hash_token,
     reopen_days,
 )
 
@@ -368,10 +368,6 @@ def forget_supporter(*, user: User) -> None:
 
 
 # --- "Is it solved?": the reporter's feedback after closing, and reopening -------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def ask_feedback(report: Report) -> FeedbackRequest | None:

@@ -3,7 +3,6 @@ realistic lead times (most within their category's term, some late), people who 
 saw them, the open ones of the past weeks on the map, and the reporters' answers to
 "is it solved?" for about four in ten closed ones."""
 
-import hashlib
 import random
 import secrets
 from datetime import datetime, time, timedelta
@@ -21,6 +20,7 @@ from reports.models import (
     Status,
     StatusChange,
     Supporter,
+    hash_token,
 )
 
 REPORTS = 300
@@ -170,7 +170,7 @@ def _seed_feedback(rng: random.Random, closed: list[Report]) -> None:
         token = secrets.token_urlsafe(32)
         request = FeedbackRequest(
             report=report,
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            token_hash=hash_token(token),
             created_at=report.closed_at,
             expires_at=report.closed_at + timedelta(days=14),
         )

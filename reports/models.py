@@ -607,8 +607,9 @@ class Forward(models.Model):
         return self.party
 
 
-def _hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+def hash_token(token: str) -> str:
+    """What is kept of a secret (an app's API key, a feedback link's token): its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Open311ClientQuerySet(models.QuerySet["Open311Client"]):
@@ -616,7 +617,7 @@ class Open311ClientQuerySet(models.QuerySet["Open311Client"]):
         """The active app this API key belongs to, or ``None``."""
         if not key:
             return None
-        return self.filter(key_hash=_hash_key(key), is_active=True).first()
+        return self.filter(key_hash=hash_token(key), is_active=True).first()
 
 
 class Open311Client(models.Model):
@@ -649,7 +650,7 @@ class Open311Client(models.Model):
     def new_key(self) -> str:
         """Give the app a new random key; returns it (the only time it is readable)."""
         key = secrets.token_urlsafe(32)
-        self.key_hash = _hash_key(key)
+        self.key_hash = hash_token(key)
         self.key_start = key[:8]
         return key
 
