@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common import workdays
+from common.signals import INITIATIVE_DECIDED, taking_part_ended
 from common.uploads import ProcessedUpload
 from initiatives.models import (
     Attachment,
@@ -37,6 +38,9 @@ from notifications.service import notify_each
 UPDATE = "initiative_update"
 COMMENTS = "initiative_comment"
 STAFF = "initiative_staff"
+
+# A decision ends people's part in an initiative: they are asked how it went.
+DECIDED = {Status.ACCEPTED, Status.REJECTED}
 MODERATION = "comment_moderation"
 HIDDEN = "comment_hidden"
 RECEIPT = "initiative_receipt"
@@ -127,7 +131,7 @@ def change_initiative_status(
 ) -> StatusChange:
     """A civil servant moves the initiative along the workflow with a public message
     (or one of the portal's own, ``message_key``); the initiators and followers hear of
-    it, each in their own language."""
+    it, each in their own language. A decision asks everyone who took part how it went."""
     initiative = Initiative.objects.locked(initiative)
     change = initiative.change_status(
         to=to, by=by, message=message, as_staff=True, message_key=message_key
@@ -148,6 +152,13 @@ def change_initiative_status(
         subject=initiative,
         skip=by,
     )
+    if to in DECIDED:
+        taking_part_ended.send(
+            sender=Initiative,
+            moment=INITIATIVE_DECIDED,
+            people=initiative.participants(),
+            about=initiative.title,
+        )
     return change
 
 

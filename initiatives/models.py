@@ -420,6 +420,16 @@ class Initiative(models.Model):
     def followers(self) -> list[User]:
         return [follow.user for follow in self.follows.select_related("user")]
 
+    def participants(self) -> models.QuerySet[User]:
+        """Everyone who took part: the initiators, its supporters and those who
+        commented (each once; erased accounts are gone from all three)."""
+        return User.objects.filter(
+            Q(pk=self.initiator_id)
+            | Q(co_initiatives=self)
+            | Q(supports__initiative=self)
+            | Q(comments__initiative=self)
+        ).distinct()
+
     # --- who may do what -----------------------------------------------------------
 
     def timeline(self) -> models.QuerySet["StatusChange"]:

@@ -3,7 +3,7 @@ decisions list. Each action checks who may do it, writes in one transaction and 
 the people concerned through the notifications kernel."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from common.signals import FEEDBACK_PUBLISHED, PHASE_CLOSED, taking_part_ended
 from neighbourhoods.models import Neighbourhood, NeighbourhoodFollow
 from notifications.service import notify_each
 from participation.models import (
@@ -79,7 +80,43 @@ def report_back(*, phase: Phase) -> bool:
         url=process.get_absolute_url() + f"#phase-{phase.pk}",
         subject=process,
     )
+    taking_part_ended.send(
+        sender=Phase, moment=FEEDBACK_PUBLISHED, people=followers, about=process.title
+    )
     return True
+
+
+# How long after a phase ended its participants are still asked how it went: a phase
+# that closed long ago (or before this existed) is not evaluated out of the blue.
+EVALUATION_WINDOW = timedelta(days=14)
+
+
+def ask_about_closed_phases(*, today: date | None = None) -> int:
+    """Ask the followers of every published process whose phase ended (yesterday, or
+    within the last two weeks and not asked yet) how taking part went; once per phase."""
+    today = today or timezone.localdate()
+    due = Phase.objects.filter(
+        process__published_at__isnull=False,
+        ends_on__lt=today,
+        ends_on__gte=today - EVALUATION_WINDOW,
+        evaluation_asked_at__isnull=True,
+    ).select_related("process")
+    asked = 0
+    for phase in due:
+        with transaction.atomic():
+            claimed = Phase.objects.filter(pk=phase.pk, evaluation_asked_at__isnull=True).update(
+                evaluation_asked_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            taking_part_ended.send(
+                sender=Phase,
+                moment=PHASE_CLOSED,
+                people=User.objects.filter(process_follows__process=phase.process_id),
+                about=phase.process.title,
+            )
+            asked += 1
+    return asked
 
 
 # --- task teams ------------------------------------------------------------------------

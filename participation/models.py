@@ -143,6 +143,10 @@ class Phase(models.Model):
     feedback_published_at = models.DateTimeField(
         _("feedback published"), null=True, blank=True, editable=False
     )
+    # When the process's followers were asked how taking part in this phase went (once).
+    evaluation_asked_at = models.DateTimeField(
+        _("participants asked how it went"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("phase")

@@ -465,6 +465,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.periodic.release_responses",
         "schedule": crontab(minute="*/30"),
     },
+    "ask-about-closed-phases": {
+        "task": "participation.periodic.ask_about_closed_phases",
+        "schedule": crontab(hour=9, minute=30),
+    },
     "close-due-surveys": {
         "task": "surveys.periodic.close_due_surveys",
         "schedule": crontab(minute="*/15"),

@@ -176,15 +176,16 @@ def invite_whole_panel(*, survey: Survey) -> int:
     return _invite(list(members), survey)
 
 
-def invite_emails(*, survey: Survey, emails: list[str]) -> int:
-    """Invitations for an uploaded list of addresses (no panel membership)."""
+def invite_emails(*, survey: Survey, emails: list[str], about: str = "") -> int:
+    """Invitations for a list of addresses (no panel membership), each once per survey;
+    ``about`` names in the email what the person took part in (an evaluation)."""
     existing = set(survey.invitations.exclude(email="").values_list("email", flat=True))
     created = 0
     for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
         if email in existing:
             continue
         invitation = Invitation.objects.create(
-            survey=survey, email=email, token_hash=f"pending-{email}-{survey.pk}"
+            survey=survey, email=email, about=about[:200], token_hash=f"pending-{email}-{survey.pk}"
         )
         _finish_token(invitation)
         created += 1

@@ -21,8 +21,12 @@ class SurveysConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from common import attention, public_cache, search
+        from common.signals import taking_part_ended
         from neighbourhoods import monitor
+        from notifications.kinds import register_kind
+        from surveys.evaluations import on_taking_part_ended
         from surveys.indicators import neighbourhood_scores
+        from surveys.models import EVALUATION_NOTIFICATIONS
         from surveys.search import find_survey_results
 
         public_cache.register_public_app(
@@ -47,6 +51,12 @@ class SurveysConfig(AppConfig):
                 lambda rows: rows.open_now().count(),
             )
         )
+        register_kind(
+            EVALUATION_NOTIFICATIONS,
+            _("Short questions about how taking part went"),
+            subject=_("How did it go?"),
+        )
+        taking_part_ended.connect(on_taking_part_ended, dispatch_uid="surveys_evaluations")
         post_migrate.connect(_create_defaults, sender=self)
         monitor.register_provider(neighbourhood_scores)
         for signal in (post_save, post_delete):

@@ -4,10 +4,11 @@ invitations, and an open feedback survey."""
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
-from surveys import actions
+from surveys import actions, evaluations
 from surveys.models import (
     AgeBand,
     Answer,
@@ -54,6 +55,7 @@ INDICATORS = [
     ("waardering-dienstverlening", "Waardering dienstverlening gemeente", [7.0, 7.1, 7.2]),
 ]
 RESPONSES_PER_YEAR = 520
+EVALUATION_RESPONSES = 64
 
 
 def _survey(year: int, previous: Survey | None) -> Survey:
@@ -91,20 +93,22 @@ def _survey(year: int, previous: Survey | None) -> Survey:
     return survey
 
 
-def _responses(survey: Survey, neighbourhoods, year: int) -> None:
+def _responses(survey: Survey, neighbourhoods, year: int, count: int = RESPONSES_PER_YEAR) -> None:
+    """``count`` answered questionnaires; without neighbourhoods, without groups (as
+    an evaluation's answers come in)."""
     if survey.responses.exists():
         return
     rng = random.Random(year)  # noqa: S311  demo data, repeatable
     questions = list(survey.questions.prefetch_related("choices"))
     shift = (year - 2024) * 0.2
     responses = []
-    for _number in range(RESPONSES_PER_YEAR):
-        neighbourhood = rng.choice(neighbourhoods)
+    for _number in range(count):
+        neighbourhood = rng.choice(neighbourhoods) if neighbourhoods else None
         responses.append(
             Response(
                 survey=survey,
                 neighbourhood=neighbourhood,
-                age_band=rng.choice(AgeBand.values),
+                age_band=rng.choice(AgeBand.values) if neighbourhoods else "",
                 submitted_on=(survey.opens_at + timedelta(days=rng.randint(0, 27))).date(),
             )
         )
@@ -145,6 +149,13 @@ def seed(demo) -> None:
         _responses(survey, neighbourhoods, year)
         surveys[year] = survey
         previous = survey
+    # Participants asked how taking part went (the initiatives' demo decisions created
+    # this year's evaluation): answers in, and a target for the participants' indicator.
+    evaluation = evaluations.evaluation_survey(evaluations.TAKING_PART, this_year)
+    _responses(evaluation, [], this_year, count=EVALUATION_RESPONSES)
+    IndicatorYear.objects.filter(
+        indicator__slug=evaluations.INDICATOR, year=this_year, target=None
+    ).update(target=Decimal("6.5"))
     for code, name, targets in INDICATORS:
         indicator, _created = Indicator.objects.get_or_create(
             slug=code, defaults={"name": name, "unit": "rapportcijfer"}

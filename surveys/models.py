@@ -45,6 +45,11 @@ class AgeBand(models.TextChoices):
     FROM_65 = "65+", _("65 and older")
 
 
+# The notification kind behind the opt-out of evaluations (surveys.evaluations): a person
+# who sets its email to "never" is not asked how taking part went. It sends nothing itself.
+EVALUATION_NOTIFICATIONS = "evaluation"
+
+
 class SurveyQuerySet(models.QuerySet["Survey"]):
     def open_now(self) -> "SurveyQuerySet":
         now = timezone.now()
@@ -63,6 +68,7 @@ class Survey(models.Model):
         RESIDENT = "resident", _("Resident survey")
         PANEL = "panel", _("Panel poll")
         FEEDBACK = "feedback", _("Service feedback")
+        EVALUATION = "evaluation", _("Evaluation of taking part")
 
     class Audience(models.TextChoices):
         OPEN = "open", _("Open link: anyone may answer")
@@ -430,6 +436,8 @@ class Invitation(models.Model):
         blank=True,
     )
     age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand, blank=True)
+    # For an evaluation: what the person took part in, named in the invitation email.
+    about = models.CharField(_("about"), max_length=200, blank=True)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

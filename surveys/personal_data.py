@@ -10,7 +10,7 @@ from surveys.models import Answer, Invitation, PanelMember, Response
 
 def _forget_invitations(user) -> None:
     leave_panel(user=user)
-    Invitation.objects.filter(email__iexact=user.email).update(email="")
+    Invitation.objects.filter(email__iexact=user.email).update(email="", about="")
 
 
 PERSONAL_DATA = [
@@ -29,6 +29,7 @@ PERSONAL_DATA = [
         exported=(
             "survey",
             "email",
+            "about",
             "created_at",
             "sent_at",
             "reminders_sent",

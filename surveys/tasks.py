@@ -10,20 +10,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from notifications.emails import EmailRecipient, absolute_url, build_email
+from notifications.kinds import unsubscribe_token
 from notifications.tasks import EMAIL_TASK_OPTIONS
 from surveys import results
-from surveys.models import Invitation, PanelMember, SendRun, Survey
+from surveys.models import EVALUATION_NOTIFICATIONS, Invitation, PanelMember, SendRun, Survey
 
 
 def _email(invitation: Invitation, *, reminder: bool) -> None:
     member = invitation.member
-    language = member.user.language if member else settings.LANGUAGE_CODE
+    # An address without panel membership may still be a person with an account (an
+    # evaluation's participants): they read it in their language and can turn it off.
+    user = (
+        member.user
+        if member
+        else User.objects.filter(email__iexact=invitation.email, is_active=True).first()
+    )
+    language = user.language if user is not None else settings.LANGUAGE_CODE
     leave_url = ""
     if member is not None:
         leave_url = absolute_url(
             reverse("surveys:panel_leave", args=[PanelMember.leave_token(member.user)])
         )
+    evaluation = invitation.survey.kind == Survey.Kind.EVALUATION
     build_email(
         recipient=EmailRecipient(email=invitation.recipient_email, language=language),
         subject=gettext_lazy("Reminder: your opinion counts")
@@ -35,7 +45,11 @@ def _email(invitation: Invitation, *, reminder: bool) -> None:
             "reminder": reminder,
             "link": absolute_url(invitation.get_absolute_url()),
             "leave_url": leave_url,
+            "about": invitation.about,
         },
+        unsubscribe_token=unsubscribe_token(user, EVALUATION_NOTIFICATIONS)
+        if evaluation and user is not None
+        else None,
     ).send()
 
 
