@@ -371,3 +371,18 @@ def test_the_figures_page_is_public_and_holds_no_person(client):
     csv_body = client.get(reverse("procurement:figures_csv")).content.decode()
     assert "Piet Persoon" not in csv_body
     assert "piet@" not in csv_body
+
+
+def test_the_demo_gives_every_figure_something_to_show():
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--allow-production", "--quiet-logins")
+    data = figures.build(figures.Filter())
+    assert len(data.per_year) >= 3
+    assert len({row.department for row in data.social_return}) >= 3
+    assert 0 < data.total.local_value_share < 100
+    assert 0 < data.total.sme_value_share < 100
+    assert 0 < data.social_return_realised < data.social_return_obliged
+    assert 0 < data.tenders_with_mvi < data.tenders
+    assert data.ending_count >= 2
+    assert len(figures.categories(figures.Filter()).divisions) >= 3
