@@ -2,10 +2,11 @@
 
 100,000 initiatives with 500,000 supports and 200,000 comments over 60 neighbourhoods,
 5,000 agenda items, 3 years of programmes, 2,000 events, 50,000 suppliers with CPV
-interests, 2,000 tenders, a panel of 20,000 members and 3 resident surveys with 50,000
-responses of 20 questions in total. Big tables go in with COPY, the rest with
-bulk_create; each part is made once and recognised by its "[bench]" marker, so later
-runs only measure. Made-up data: nobody real, nothing emailed.
+interests, 2,000 tenders with 20,000 contracts (MVI criteria, 10,000 social-return
+activities), a panel of 20,000 members and 3 resident surveys with 50,000 responses
+of 20 questions in total. Big tables go in with COPY, the rest with bulk_create; each
+part is made once and recognised by its "[bench]" marker, so later runs only measure.
+Made-up data: nobody real, nothing emailed.
 """
 
 import random
@@ -27,7 +28,15 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
-from procurement.models import CpvCode, Supplier, SupplierCpvPrefix, Tender
+from procurement.models import (
+    Contract,
+    CpvCode,
+    MviCriterion,
+    SocialReturnBlock,
+    Supplier,
+    SupplierCpvPrefix,
+    Tender,
+)
 from surveys.models import AgeBand, Question, Survey
 
 PREFIX = "bench"
@@ -106,6 +115,7 @@ class CityDataset:
             self.agenda_and_programmes,
             self.events_and_tenders,
             self.suppliers,
+            self.contracts,
             self.residents_and_panel,
             self.supports_and_comments,
             self.surveys,
@@ -310,6 +320,90 @@ class CityDataset:
         )
         SupplierCpvPrefix.rebuild()  # what the signal does for suppliers saved one by one
         return f"{count:,} suppliers with {links:,} CPV interests"
+
+    def contracts(self) -> str:
+        """Contracts of the bench tenders with bench suppliers (a fifth of the
+        initiatives: 20,000), over five departments and four years, with a CPV code and
+        MVI criteria on the tenders and accepted or waiting social-return activities."""
+        if Contract.objects.filter(tender__title__startswith=MARK).exists():
+            return ""
+        rng = _rng("contracts")
+        count = self.size // 5
+        today = timezone.localdate()
+        now = timezone.now()
+        tenders = list(
+            Tender.objects.filter(title__startswith=MARK)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        suppliers = list(
+            Supplier.objects.filter(name__startswith=MARK).values_list("pk", flat=True)
+        )
+        divisions = list(
+            CpvCode.objects.filter(prefix__regex=r"^[0-9]{2}$").values_list("pk", flat=True)
+        )
+        _copy(
+            "procurement_tender_cpv_codes",
+            ["tender_id", "cpvcode_id"],
+            ((tender, rng.choice(divisions)) for tender in tenders),
+        )
+        criteria: dict[str, list[int]] = {}
+        for pk, theme in MviCriterion.objects.values_list("pk", "theme"):
+            criteria.setdefault(theme, []).append(pk)
+        _copy(
+            "procurement_tendercriterion",
+            ["tender_id", "criterion_id", "theme"],
+            (
+                (tender, rng.choice(pks), theme)
+                for tender in tenders
+                for theme, pks in criteria.items()
+                if rng.random() < 0.3
+            ),
+        )
+        departments = ["Beheer openbare ruimte", "Facilitair", "Projecten", "Sociaal domein",
+                       "Informatievoorziening"]  # fmt: skip
+
+        def rows():
+            for number in range(count):
+                start = today - timedelta(days=rng.randint(0, 4 * 365))
+                end = start + timedelta(days=rng.randint(180, 4 * 365))
+                value = rng.randint(20, 2_000) * 1_000
+                status = Contract.Status.ENDED if end < today else Contract.Status.RUNNING
+                yield (
+                    tenders[number % len(tenders)], rng.choice(suppliers), "", "", "",
+                    rng.choice(departments), value, start, end, status,
+                    value * 5 // 100 if rng.random() < 0.6 else 0, now,
+                )  # fmt: skip
+
+        made = _copy(
+            "procurement_contract",
+            ["tender_id", "supplier_id", "invited_name", "invited_kvk", "invited_email",
+             "department", "value", "start_date", "end_date", "status",
+             "social_return_obligation", "awarded_at"],
+            rows(),
+        )  # fmt: skip
+        Tender.objects.filter(title__startswith=MARK, contracts__isnull=False).update(
+            status=Tender.Status.AWARDED
+        )
+        block = SocialReturnBlock.objects.order_by("pk").first()
+        obliged = list(
+            Contract.objects.filter(
+                tender__title__startswith=MARK, social_return_obligation__gt=0
+            ).values_list("pk", "social_return_obligation", "start_date")
+        )
+        picked = rng.sample(obliged, min(len(obliged), count // 2))
+        activities = _copy(
+            "procurement_socialreturnactivity",
+            ["contract_id", "block_id", "description", "quantity", "period_start",
+             "period_end", "value", "status", "reported_at", "review_note"],
+            (
+                (pk, block.pk, "Werkzoekende in dienst", Decimal(1), start, start,
+                 Decimal(obligation) * Decimal(rng.randint(10, 120)) / 100,
+                 rng.choice(["accepted", "accepted", "submitted"]), now, "")
+                for pk, obligation, start in picked
+            ),
+        ) if block is not None else 0  # fmt: skip
+        return f"{made:,} contracts, {activities:,} social-return activities"
 
     def residents_and_panel(self) -> str:
         if User.objects.filter(email__endswith=f"@{PREFIX}.invalid").exists():

@@ -4,6 +4,8 @@ table of the same numbers (``templates/common/bar_chart.html``)."""
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from django.utils.formats import number_format
+
 # Geometry in SVG viewBox units.
 LABEL_WIDTH = 230
 BAR_SPACE = 320
@@ -20,7 +22,7 @@ def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict[str, A
             {
                 "label": label,
                 "value": value,
-                "text": f"{value}{suffix}",
+                "text": f"{_number(value)}{suffix}",
                 "y": index * ROW_HEIGHT + 4,
                 "text_y": index * ROW_HEIGHT + 18,
                 "length": length,
@@ -34,6 +36,13 @@ def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict[str, A
         "label_x": LABEL_WIDTH - 8,
         "width": LABEL_WIDTH + BAR_SPACE + 60,
     }
+
+
+def _number(value: float) -> str:
+    """A value as the reader writes it: a decimal comma in Dutch for a fraction."""
+    if isinstance(value, float):
+        return number_format(value, decimal_pos=1)
+    return str(value)
 
 
 def labelled_counts(

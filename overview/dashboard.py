@@ -21,12 +21,14 @@ from django.db.models import (
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.aggregates import LocalDaysBetween, Percentile, cached_figures, local_days_between
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
 from initiatives.models import Initiative, Status
 from neighbourhoods.models import AgendaItem, AgendaStatus, ProgrammeProject
+from procurement import figures as procurement_figures
 from procurement.models import Supplier, Tender
 from surveys.indicators import indicator_rows_for_years
 
@@ -267,6 +269,7 @@ def build(period: Period) -> Dashboard:
             note=_("%(local)s%% local, %(sme)s%% SME.")
             % {"local": share(supplier_counts["local"]), "sme": share(supplier_counts["sme"])},
         ),
+        *procurement_headline_figures(period),
         Figure(
             "tenders_by_quarter",
             _("Tenders on the calendar, by expected quarter"),
@@ -281,3 +284,36 @@ def build(period: Period) -> Dashboard:
         answer_times=answer_times(period),
         indicators=indicator_rows_for_years(period.years),
     )
+
+
+def procurement_headline_figures(period: Period) -> list[Figure]:
+    """Contracts that started in the period: the share of their value with local
+    suppliers and SMEs, and social return obliged against realised (the procurement
+    figures page has the rest, per department and year)."""
+    head = procurement_figures.headline(period.start, period.end)
+    contracts = head["contracts"]
+    note = ngettext(
+        "%(count)s contract started in this period.",
+        "%(count)s contracts started in this period.",
+        contracts,
+    ) % {"count": contracts}
+    return [
+        Figure(
+            "procurement_local_sme",
+            _("Contract value with local suppliers and SMEs (%)"),
+            [
+                (_("Local"), head["local_value_share"] or 0.0),
+                (_("Small and medium-sized (SME)"), head["sme_value_share"] or 0.0),
+            ],
+            _("Suppliers"),
+            suffix="%",
+            note=note,
+        ),
+        Figure(
+            "procurement_social_return",
+            _("Social return of these contracts (euro)"),
+            [(_("Obliged"), head["obliged"]), (_("Realised"), head["realised"])],
+            _("Social return"),
+            money=True,
+        ),
+    ]

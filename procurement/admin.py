@@ -21,9 +21,9 @@ from common.paging import CityScalePaginator
 from common.spreadsheet import spreadsheet_safe_xlsx
 from common.validators import validate_plain_text
 from privacy.audit import AuditedAdmin
-from procurement import actions
+from procurement import actions, figures
 from procurement.actions import SupplierStatusChange
-from procurement.forms import SupplierSearchForm
+from procurement.forms import FiguresFilterForm, SupplierSearchForm
 from procurement.models import (
     MAX_SHORTLIST,
     MIN_SHORTLIST,
@@ -677,9 +677,63 @@ class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
     actions = ["use_next_option"]
     list_per_page = 50
     show_full_result_count = False
+    change_list_template = "admin/procurement/contract/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).in_departments_of(request.user)
+
+    def get_urls(self):
+        spending = self.admin_site.admin_view(self.spending_view)
+        spending_csv = self.admin_site.admin_view(self.spending_csv_view)
+        return [
+            path("uitgaven/", spending, name="procurement_contract_spending"),
+            path("uitgaven.csv", spending_csv, name="procurement_contract_spendingcsv"),
+            *super().get_urls(),
+        ]
+
+    def _spending_filter(self, request: HttpRequest):
+        """Category management's filter; what is not valid is said and left out."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        departments, years = figures.filter_choices()
+        asked = request.GET if {"department", "year"} & set(request.GET) else None
+        form = FiguresFilterForm(asked, departments=departments, years=years)
+        valid = form.is_valid() if form.is_bound else True
+        data = form.cleaned_data if form.is_bound else {}
+        selection = figures.Filter(data.get("department") or "", data.get("year"))
+        return form, selection, valid
+
+    def spending_view(self, request: HttpRequest) -> TemplateResponse:
+        """Category management: spending (contract value) per CPV division and year, the
+        number of contracts and suppliers, and the local and SME shares, so officers see
+        where to bundle or split for local SMEs. The figures are aggregates of the public
+        register, so every officer sees every department (the filter narrows it)."""
+        form, selection, valid = self._spending_filter(request)
+        context = {
+            **self.admin_site.each_context_without_navigation(request),
+            "opts": self.model._meta,
+            "title": gettext("Spending per CPV division"),
+            "form": form,
+            "categories": figures.categories(selection),
+            "query": request.GET.urlencode() if valid else "",
+        }
+        return TemplateResponse(
+            request,
+            "admin/procurement/contract/spending.html",
+            context,
+            status=200 if valid else 400,
+        )
+
+    def spending_csv_view(self, request: HttpRequest) -> HttpResponse:
+        form, selection, valid = self._spending_filter(request)
+        if not valid:
+            message = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(
+            figures.categories(selection).csv(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="uitgaven-per-cpv.csv"'
+        return response
 
     def outside_scope_message(self, request, obj):
         if Contract.objects.in_departments_of(request.user).filter(pk=obj.pk).exists():

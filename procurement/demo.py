@@ -55,6 +55,17 @@ SUPPLIERS = [
         "verified",
     ),
     (
+        "90000005",
+        "Landelijk Facilitair Bedrijf N.V.",
+        "NL000099998B57",
+        "1011 AB",
+        "Amsterdam",
+        900,
+        "more",
+        ["90910000", "45000000"],
+        "verified",
+    ),
+    (
         "90000004",
         "Digitaal Advies Utrecht",
         "NL000099998B57",
@@ -202,6 +213,7 @@ def seed(demo) -> None:
         )
 
     _seed_contracts(officer, user)
+    _seed_history(officer, user)
 
 
 # Contracts of the awarded demo tenders: (tender title, supplier kvk, value, months run
@@ -286,4 +298,96 @@ def _seed_contracts(officer, member) -> None:
                 reviewed_by=officer if status != "submitted" else None,
                 reviewed_at=timezone.now() if status != "submitted" else None,
                 review_note="Stuur de facturen mee." if status == "more_asked" else "",
+            )
+
+
+# Earlier contracts, so the procurement figures have years, departments, local and
+# non-local, SME and large suppliers to compare: (title, department, category, CPV
+# code, supplier kvk, value, days since the start, months in all, social return %,
+# MVI criteria, share of the obligation realised and accepted).
+HISTORY = [
+    ("Maaien bermen 2024-2025", "Beheer openbare ruimte", "services", "77310000",
+     "90000001", 145_000, 900, 24, 5, ["GRN-K1"], Decimal("1.1")),
+    ("Schoonmaak stadhuis 2024-2026", "Facilitair", "services", "90910000",
+     "90000005", 310_000, 850, 30, 5, [], Decimal("0.4")),
+    ("Asfaltonderhoud Kade", "Projecten", "works", "45233000",
+     "90000002", 420_000, 700, 14, 5, ["GWW-K1", "GWW-C1"], Decimal("0.9")),
+    ("Schoonmaak wijkcentra", "Facilitair", "services", "90910000",
+     "90000003", 95_000, 420, 12, 5, ["SCH-M1", "SCH-I1"], Decimal("1.0")),
+    ("Groenonderhoud sportparken", "Sport en welzijn", "services", "77310000",
+     "90000001", 120_000, 300, 15, 0, ["GRN-C1"], Decimal("0")),
+    ("Renovatie gymzaal Molenweg", "Sport en welzijn", "works", "45000000",
+     "90000005", 680_000, 200, 10, 5, [], Decimal("0.2")),
+    ("Herstel kademuur fase 1", "Projecten", "works", "45000000",
+     "90000002", 260_000, 120, 9, 5, ["GWW-K1"], Decimal("0.3")),
+]  # fmt: skip
+
+
+def _seed_history(officer, member) -> None:
+    """Awarded tenders and contracts of the past two years (some ended, some ending in
+    the next months), with accepted social return, once."""
+    from procurement.models import (
+        Contract,
+        MviCriterion,
+        SocialReturnActivity,
+        SocialReturnBlock,
+        TenderCriterion,
+    )
+
+    if Tender.objects.filter(title=HISTORY[0][0]).exists():
+        return
+    today = timezone.localdate()
+    codes = {code.code: code for code in CpvCode.objects.filter(code__in=[h[3] for h in HISTORY])}
+    block = SocialReturnBlock.objects.filter(code="sociale-onderneming").first()
+    for title, department, category, cpv, kvk, value, days, months, percent, mvi, done in HISTORY:
+        supplier = Supplier.objects.filter(kvk_number=kvk).first()
+        if supplier is None:
+            continue
+        start = today - timedelta(days=days)
+        tender = Tender.objects.create(
+            title=title,
+            description=f"{title}. De gemeente zocht een betrouwbare partner.",
+            department=department,
+            category=category,
+            procedure="meervoudig" if value < 300_000 else "europees",
+            value_low=value * 8 // 10,
+            value_high=value * 12 // 10,
+            expected_publication=start - timedelta(days=120),
+            contract_start=start,
+            social_return_percent=percent,
+            contact_name="Inkoper Noor",
+            contact_email="inkoop@eemdal.example",
+            status=Tender.Status.PUBLISHED,
+        )
+        if cpv in codes:
+            tender.cpv_codes.set([codes[cpv]])
+        for criterion in MviCriterion.objects.filter(code__in=mvi):
+            TenderCriterion.objects.get_or_create(tender=tender, criterion=criterion)
+        end = start + timedelta(days=30 * months)
+        contract = actions.award_contract(
+            contract=Contract(
+                tender=tender,
+                supplier=supplier,
+                value=value,
+                start_date=start,
+                end_date=end,
+                status=Contract.Status.ENDED if end < today else Contract.Status.RUNNING,
+                contract_manager=officer,
+            ),
+            by=officer,
+        )
+        realised = (contract.social_return_obligation * done).quantize(Decimal("1"))
+        if block is not None and realised > 0 and block.value_per_unit:
+            SocialReturnActivity.objects.create(
+                contract=contract,
+                block=block,
+                description="Inkoop bij de sociale werkplaats",
+                quantity=(realised / block.value_per_unit).quantize(Decimal("0.01")),
+                period_start=start,
+                period_end=min(today, end),
+                value=realised,
+                status=SocialReturnActivity.Status.ACCEPTED,
+                reported_by=member,
+                reviewed_by=officer,
+                reviewed_at=timezone.now(),
             )

@@ -349,3 +349,25 @@ class MoreEvidenceForm(forms.Form):
         validators=[validate_plain_text],
     )
     evidence = PdfFilesField(label=_("More evidence (PDF)"), required=False)
+
+
+class FiguresFilterForm(forms.Form):
+    """Which department and which year the procurement figures cover (empty: all). An
+    unknown department or a year that is not a number is refused beside the field."""
+
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, *, departments: list[str], years: list[int], **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["department"].choices = [
+            ("", _("All departments")),
+            *((name, name) for name in departments),
+        ]
+        self.fields["year"].choices = [("", _("All years")), *((year, year) for year in years)]
+        self.fields["year"].error_messages["invalid_choice"] = _(
+            "Choose a year from the list; %(value)s is not one of them."
+        )
+        self.fields["department"].error_messages["invalid_choice"] = _(
+            "Choose a department from the list; %(value)s is not one of them."
+        )

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from common.abuse import rate_limited
 from common.csv import spreadsheet_safe_writer
 from common.public_cache import shared_with_visitors
-from procurement import actions
+from procurement import actions, figures
 from procurement.calendar import tender_calendar
 from procurement.forms import (
     ActivityForm,
     CertificateFormSet,
+    FiguresFilterForm,
     InterestForm,
     MoreEvidenceForm,
     SupplierForm,
@@ -561,3 +562,55 @@ def contract_document(request: HttpRequest, pk: int) -> FileResponse:
     allowed = _contracts_for_file(request, "procurement.view_contractdocument")
     item = get_object_or_404(ContractDocument.objects.filter(contract__in=allowed), pk=pk)
     return _pdf_response(item.file, f"{item.title[:80]}.pdf")
+
+
+# --- The figures the council asks for ----------------------------------------------------
+
+
+def _figures_filter(request: HttpRequest) -> tuple[FiguresFilterForm, figures.Filter, int]:
+    """The filter asked for. What is not valid (an unknown department, a year that is
+    not a number) is said beside its field and left out: the figures then cover all."""
+    departments, years = figures.filter_choices()
+    asked = request.GET if {"department", "year"} & set(request.GET) else None
+    form = FiguresFilterForm(asked, departments=departments, years=years)
+    if form.is_bound and not form.is_valid():
+        data = form.cleaned_data
+        return form, figures.Filter(data.get("department") or "", data.get("year")), 400
+    data = form.cleaned_data if form.is_bound else {}
+    return form, figures.Filter(data.get("department") or "", data.get("year")), 200
+
+
+@require_safe
+@shared_with_visitors
+def figures_page(request: HttpRequest) -> HttpResponse:
+    """Procurement in figures: local and SME spending, MVI, social return obliged against
+    realised, contracts ending soon; per department and year. Public: every figure
+    comes from the public register and the public calendar, and holds no person."""
+    form, selection, status = _figures_filter(request)
+    return render(
+        request,
+        "procurement/figures.html",
+        {
+            "form": form,
+            "figures": figures.build_cached(selection),
+            "query": request.GET.urlencode() if status == 200 else "",
+            "ending_days": figures.ENDING_DAYS,
+            "ending_listed": figures.ENDING_LISTED,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@shared_with_visitors
+def figures_csv(request: HttpRequest) -> HttpResponse:
+    """The same figures as CSV, with every contract ending in the next six months."""
+    form, selection, status = _figures_filter(request)
+    if status != 200:
+        message = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    data = figures.build_cached(selection)
+    ending = figures.ending_rows(figures.ending_soon(selection.department))
+    response = HttpResponse(data.csv(ending), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="inkoop-in-cijfers.csv"'
+    return response

@@ -269,6 +269,9 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "procurement:team_accept": signed_in,
     "procurement:contracts": everyone,
     "procurement:contracts_csv": everyone,
+    # The figures the council asks for: aggregates of the public register and calendar.
+    "procurement:figures": everyone,
+    "procurement:figures_csv": everyone,
     # A contract's files and its social return: supplier A's own team, and the officers
     # (through the permission); everyone else gets a 404.
     "procurement:contract_document": only(
@@ -693,6 +696,10 @@ ADMIN_ACTIONS = {
     "add": "a",
     "delete": "d",
     "search": "vc",
+    # Category management (spending per CPV division) and its CSV: whoever may view
+    # contracts.
+    "spending": "vc",
+    "spendingcsv": "vc",
 }
 ADMIN_MODEL_URL = re.compile(r"^admin:(?P<app>\w+?)_(?P<model>\w+)_(?P<action>\w+)$")
 
@@ -768,7 +775,7 @@ def _admin_requests(pattern: str, name: str, world: World):
     match = ADMIN_MODEL_URL.match(name)
     if match and match["action"] in ADMIN_ACTIONS:
         app, model = match["app"], match["model"]
-        if match["action"] in ("changelist", "add", "search"):
+        if match["action"] in ("changelist", "add", "search", "spending", "spendingcsv"):
             yield name, "get", reverse(name)
         else:
             yield name, "get", reverse(name, args=[_instance_of(app, model)])

@@ -1,5 +1,6 @@
-"""Benchmark (not a test): response times of the home page, the portal-wide search and
-the city dashboard with 100,000 initiatives and the rest in proportion, on PostgreSQL.
+"""Benchmark (not a test): response times of the home page, the portal-wide search,
+the city dashboard, the contract register and the procurement figures (20,000
+contracts) with 100,000 initiatives and the rest in proportion, on PostgreSQL.
 
 The data goes in with bulk inserts once and stays in the benchmark database, so a
 second run only measures. Pages are requested in-process with Django's test client
@@ -20,8 +21,9 @@ from django.utils import timezone
 from bench.dataset import build_city
 from initiatives.models import Initiative
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
+from procurement import figures
 from procurement.forms import SupplierSearchForm
-from procurement.models import Supplier, Tender
+from procurement.models import Contract, Supplier, Tender
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -45,7 +47,7 @@ class Command(BaseCommand):
             f"{Neighbourhood.objects.count()} neighbourhoods, {AgendaItem.objects.count():,} "
             f"agenda items, {ProgrammeProject.objects.count():,} programme projects, "
             f"{Event.objects.count():,} events, {Tender.objects.count():,} tenders, "
-            f"{Supplier.objects.count():,} suppliers"
+            f"{Supplier.objects.count():,} suppliers, {Contract.objects.count():,} contracts"
         )
         today = timezone.localdate()
         three_years = f"/cijfers/?start={today.replace(year=today.year - 3)}&end={today}"
@@ -59,6 +61,15 @@ class Command(BaseCommand):
             ("dashboard, 12 months, cached (<10 min)", "/cijfers/"),
             ("dashboard, 3 years, computed", three_years, "cold"),
             ("dashboard, 3 years, cached (<10 min)", three_years),
+            ("contract register", "/inkoop/contracten/"),
+            ("contract register, page 200", "/inkoop/contracten/?page=200"),
+            ("procurement figures, computed", "/inkoop/cijfers/", "cold"),
+            ("procurement figures, cached (<10 min)", "/inkoop/cijfers/"),
+            (
+                "procurement figures, dept+year, computed",
+                f"/inkoop/cijfers/?department=Facilitair&year={today.year - 1}",
+                "cold",
+            ),
         ]
         client = Client(HTTP_HOST="localhost")
         self.stdout.write(f"{'page':38} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
@@ -80,6 +91,27 @@ class Command(BaseCommand):
                 f"{_percentile(timings, 0.95):>8.1f}"
             )
         self._supplier_search(repeat)
+        self._category_management(repeat)
+
+    def _category_management(self, repeat: int) -> None:
+        """The officers' spending per CPV division (a back-office page, so measured as
+        its view computes it): all contracts, and one department."""
+        for label, selection in [
+            ("categories: all contracts", figures.Filter()),
+            ("categories: one department", figures.Filter("Facilitair")),
+        ]:
+            timings = []
+            for run in range(repeat + 3):
+                with CaptureQueriesContext(connection) as queries:
+                    begin = time.perf_counter()
+                    result = figures.categories(selection)
+                    elapsed = (time.perf_counter() - begin) * 1000
+                if run >= 3:
+                    timings.append(elapsed)
+            self.stdout.write(
+                f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
+                f"{_percentile(timings, 0.95):>8.1f}  ({len(result.divisions)} divisions)"
+            )
 
     def _supplier_search(self, repeat: int) -> None:
         """The officers' supplier search itself, as its page computes it when nothing is
