@@ -349,3 +349,15 @@ class MoreEvidenceForm(forms.Form):
         validators=[validate_plain_text],
     )
     evidence = PdfFilesField(label=_("More evidence (PDF)"), required=False)
+
+
+class KpiResponseForm(forms.Form):
+    """The supplier's one response to a KPI checkpoint."""
+
+    response = forms.CharField(
+        label=_("Your response"),
+        help_text=_("You can respond once. The contract manager reads it."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_plain_text],
+    )
