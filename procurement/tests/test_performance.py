@@ -445,3 +445,37 @@ def test_ended_and_terminated_contracts_end_milestone():
     terminated = ContractFactory(status="terminated")
     assert _milestones(ended, today)[-1]["status"] == "met"
     assert _milestones(terminated, today)[-1]["status"] == "notMet"
+
+
+def test_seed_demo_adds_checkpoints_responses_and_payments_deterministically():
+    from django.core.management import call_command
+
+    from procurement.models import Supplier
+
+    call_command("seed_demo", "--allow-production", "--quiet-logins")
+
+    def snapshot():
+        return (
+            list(
+                KpiCheckpoint.objects.order_by("contract__tender__title", "period_end").values_list(
+                    "contract__tender__title", "quality", "on_time", "response"
+                )
+            ),
+            list(
+                ContractPayment.objects.order_by("contract__tender__title", "paid_on").values_list(
+                    "contract__tender__title", "amount", "invoice_number"
+                )
+            ),
+        )
+
+    checkpoints, payments = snapshot()
+    assert len(checkpoints) >= 5
+    assert any(response for *_rest, response in checkpoints)
+    assert any(not response for *_rest, response in checkpoints)
+    assert len(payments) >= 5
+    assert all(amount > 0 for _title, amount, _number in payments)
+    cleaning = Supplier.objects.get(kvk_number="90000003")
+    means = KpiCheckpoint.objects.recent_means([cleaning.pk])
+    assert means[cleaning.pk].below_threshold
+    call_command("seed_demo", "--allow-production", "--quiet-logins")
+    assert snapshot() == (checkpoints, payments)
