@@ -305,8 +305,11 @@ def _seed_contracts(officer, member) -> None:
                 sustainability=scores[3],
                 remark=KPI_REMARKS[scores[0] >= 6],
                 recorded_by=officer,
-                recorded_at=timezone.make_aware(
-                    timezone.datetime.combine(end + timedelta(days=7), time(10))
+                recorded_at=min(
+                    timezone.make_aware(
+                        timezone.datetime.combine(end + timedelta(days=7), time(10))
+                    ),
+                    timezone.now(),
                 ),
                 response=KPI_RESPONSE if responded else "",
                 responded_by=member if responded else None,
