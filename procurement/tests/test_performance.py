@@ -479,3 +479,19 @@ def test_seed_demo_adds_checkpoints_responses_and_payments_deterministically():
     assert means[cleaning.pk].below_threshold
     call_command("seed_demo", "--allow-production", "--quiet-logins")
     assert snapshot() == (checkpoints, payments)
+
+
+def test_the_contract_in_the_back_office_takes_the_same_queries_for_one_checkpoint_or_many(
+    client,
+):
+    officer = _officer(client)
+    contract = ContractFactory(contract_manager=officer)
+    _checkpoint(contract, response="Dank", responded_at=timezone.now())
+    ContractPayment.objects.create(contract=contract, paid_on=contract.start_date, amount=10)
+    url = reverse("admin:procurement_contract_change", args=[contract.pk])
+    client.get(url)  # the first page of a session warms its caches
+    one = _count_queries(client, url)
+    for number in range(1, 6):
+        _checkpoint(contract, days_ago=number * 90)
+        ContractPayment.objects.create(contract=contract, paid_on=contract.start_date, amount=10)
+    assert _count_queries(client, url) == one
