@@ -365,6 +365,26 @@ PROCUREMENT_LIMIT_TO_DEPARTMENTS = env_bool("PROCUREMENT_LIMIT_TO_DEPARTMENTS", 
 PROCUREMENT_CONTRACT_END_WARNING_DAYS = env_int("PROCUREMENT_CONTRACT_END_WARNING_DAYS", 90)
 PROCUREMENT_OPTION_WARNING_DAYS = env_int("PROCUREMENT_OPTION_WARNING_DAYS", 30)
 
+
+def _kpi_threshold(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"PROCUREMENT_KPI_THRESHOLD must be a score such as 5.5, not {raw!r}."
+        ) from None
+    if not 1 <= value <= 10:
+        raise ImproperlyConfigured(f"PROCUREMENT_KPI_THRESHOLD must be 1 to 10, not {raw!r}.")
+    return value
+
+
+# Supplier performance: a supplier whose mean KPI score (1-10) over its last
+# PROCUREMENT_KPI_CHECKPOINTS checkpoints is below PROCUREMENT_KPI_THRESHOLD goes to the
+# end of a private procedure's suggested shortlist, flagged in its reason; a checkpoint
+# below it is a "notMet" reporting milestone in OCDS.
+PROCUREMENT_KPI_THRESHOLD = _kpi_threshold(env_str("PROCUREMENT_KPI_THRESHOLD", "5.5"))
+PROCUREMENT_KPI_CHECKPOINTS = env_int("PROCUREMENT_KPI_CHECKPOINTS", 3, minimum=1)
+
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "/static/"

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -27,6 +28,7 @@ from procurement.models import (
     ContractOption,
     CpvCode,
     Interest,
+    KpiCheckpoint,
     SocialReturnActivity,
     SocialReturnBlock,
     SocialReturnEvidence,
@@ -49,6 +51,7 @@ CERTIFICATES = "certificate_expiry"
 SUPPLIER_STATUS = "supplier_status"
 CONTRACT_DEADLINES = "contract_deadlines"
 SOCIAL_RETURN = "social_return"
+SUPPLIER_PERFORMANCE = "supplier_performance"
 CERTIFICATE_WARNING_DAYS = 30
 
 
@@ -511,3 +514,73 @@ def review_activity(
             subject=activity.contract,
         )
     return activity
+
+
+# --- Supplier performance ---------------------------------------------------------------
+
+
+def _checkpoint_message(checkpoint: KpiCheckpoint) -> str:
+    return _(
+        "The municipality scored your work on %(contract)s from %(start)s to %(end)s: "
+        "%(mean)s on average. You can respond."
+    ) % {
+        "contract": checkpoint.contract.tender.title,
+        "start": checkpoint.period_start.strftime("%d-%m-%Y"),
+        "end": checkpoint.period_end.strftime("%d-%m-%Y"),
+        "mean": number_format(checkpoint.mean, 1),
+    }
+
+
+def _response_message(checkpoint: KpiCheckpoint) -> str:
+    return _("%(supplier)s responded to the KPI checkpoint of %(end)s on %(contract)s.") % {
+        "supplier": checkpoint.contract.party_name,
+        "end": checkpoint.period_end.strftime("%d-%m-%Y"),
+        "contract": checkpoint.contract.tender.title,
+    }
+
+
+@transaction.atomic
+def record_checkpoint(*, checkpoint: KpiCheckpoint, by: User | None) -> KpiCheckpoint:
+    """A contract manager records a KPI checkpoint; the supplier's team is told it can
+    see the scores and respond."""
+    checkpoint.recorded_by = by
+    checkpoint.full_clean(exclude=["contract"])
+    checkpoint.save()
+    supplier = checkpoint.contract.supplier
+    if supplier is not None:
+        notify_each(
+            supplier.team_members(),
+            kind=SUPPLIER_PERFORMANCE,
+            dedupe_key=f"kpi-checkpoint:{checkpoint.pk}:recorded",
+            message=partial(_checkpoint_message, checkpoint),
+            url=reverse("procurement:kpi_response", args=[checkpoint.pk]),
+            subject=checkpoint.contract,
+        )
+    return checkpoint
+
+
+@transaction.atomic
+def respond_to_checkpoint(*, checkpoint: KpiCheckpoint, response: str, by: User) -> KpiCheckpoint:
+    """The supplier's team responds to a checkpoint, once: a second response is refused
+    (the conditional update decides when two team members respond at once). The
+    contract manager and whoever recorded it are told."""
+    text = response.strip()
+    if not text:
+        raise ProcurementError(_("Write your response."))
+    now = timezone.now()
+    updated = KpiCheckpoint.objects.filter(pk=checkpoint.pk, responded_at__isnull=True).update(
+        response=text, responded_by=by, responded_at=now
+    )
+    if not updated:
+        raise ProcurementError(_("Your company has responded to this checkpoint already."))
+    checkpoint.response, checkpoint.responded_by, checkpoint.responded_at = text, by, now
+    contract = checkpoint.contract
+    notify_each(
+        [contract.contract_manager, checkpoint.recorded_by],
+        kind=SUPPLIER_PERFORMANCE,
+        dedupe_key=f"kpi-checkpoint:{checkpoint.pk}:response",
+        message=partial(_response_message, checkpoint),
+        url=reverse("admin:procurement_contract_change", args=[contract.pk]),
+        subject=contract,
+    )
+    return checkpoint

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -32,8 +33,10 @@ from procurement.models import (
     Contract,
     ContractDocument,
     ContractOption,
+    ContractPayment,
     CpvCode,
     Interest,
+    KpiCheckpoint,
     MviCriterion,
     OfficerDepartment,
     SocialReturnActivity,
@@ -613,6 +616,55 @@ class ContractDocumentInline(admin.TabularInline):
     readonly_fields = ["uploaded_at"]
 
 
+class KpiCheckpointForm(forms.ModelForm):
+    class Meta:
+        model = KpiCheckpoint
+        fields = [
+            "period_start",
+            "period_end",
+            "quality",
+            "on_time",
+            "communication",
+            "sustainability",
+            "remark",
+        ]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "remark": forms.Textarea(attrs={"rows": 2, "cols": 28}),
+        }
+
+
+class KpiCheckpointInline(admin.TabularInline):
+    """The contract manager's KPI checkpoints: filled in once (a record the supplier
+    responds to is not changed afterwards), with the supplier's response beside it."""
+
+    model = KpiCheckpoint
+    form = KpiCheckpointForm
+    extra = 1
+    fields = [*KpiCheckpointForm.Meta.fields, "response", "responded_at"]
+    readonly_fields = ["response", "responded_at"]
+    verbose_name_plural = _("KPI checkpoints (scores 1 to 10)")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ContractPaymentInline(admin.TabularInline):
+    """Payments (invoices paid) on the contract: OCDS transactions, spending figures."""
+
+    model = ContractPayment
+    extra = 1
+    fields = ["paid_on", "amount", "invoice_number", "recorded_at"]
+    readonly_fields = ["recorded_at"]
+    formfield_overrides = {
+        models.DateField: {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+    }
+
+
 class ContractForm(forms.ModelForm):
     # The tender is chosen through autocomplete, whose select holds only the chosen option;
     # a required attribute there is invalid HTML. The form still refuses a missing tender.
@@ -734,6 +786,20 @@ class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         response["Content-Disposition"] = 'attachment; filename="uitgaven-per-cpv.csv"'
         return response
+
+    def get_inlines(self, request, obj):
+        """Checkpoints and payments come once the contract is in the register."""
+        if obj is None:
+            return self.inlines
+        return [*self.inlines, KpiCheckpointInline, ContractPaymentInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not KpiCheckpoint:
+            super().save_formset(request, form, formset, change)
+            return
+        for checkpoint in formset.save(commit=False):
+            if checkpoint.pk is None:
+                actions.record_checkpoint(checkpoint=checkpoint, by=request.user)
 
     def outside_scope_message(self, request, obj):
         if Contract.objects.in_departments_of(request.user).filter(pk=obj.pk).exists():

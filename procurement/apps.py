@@ -212,6 +212,8 @@ _OFFICER = [
         "contractoption",
         "contractdocument",
         "socialreturnblock",
+        "kpicheckpoint",
+        "contractpayment",
     ]
     for verb in ["add", "change", "view"]
 ] + [
@@ -287,6 +289,11 @@ class ProcurementConfig(AppConfig):
             actions.SOCIAL_RETURN,
             _("Social return: reports and reviews"),
             subject=_("Social return on a contract"),
+        )
+        register_kind(
+            actions.SUPPLIER_PERFORMANCE,
+            _("Supplier performance: KPI checkpoints and responses"),
+            subject=_("A KPI checkpoint on a contract"),
         )
         register_kind(
             actions.SUPPLIER_STATUS,

@@ -2,7 +2,7 @@
 calendar with planned, published, awarded and cancelled entries, and contracts with MVI
 criteria, social return reported and reviewed, and options to extend."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -11,12 +11,20 @@ from accounts.demo import DemoLogin
 from accounts.models import Role
 from procurement import actions
 from procurement.models import (
+    Contract,
+    ContractOption,
+    ContractPayment,
     CpvCode,
+    KpiCheckpoint,
+    MviCriterion,
     OfficerDepartment,
+    SocialReturnActivity,
+    SocialReturnBlock,
     Supplier,
     SupplierMember,
     Tender,
     TenderChange,
+    TenderCriterion,
 )
 
 SUPPLIERS = [
@@ -230,14 +238,6 @@ def _seed_contracts(officer, member) -> None:
     """Award some demo tenders with MVI criteria and 5% social return, with an option to
     extend, reported activities (accepted, waiting and asked for more) so the contract
     page shows obliged against realised."""
-    from procurement.models import (
-        Contract,
-        ContractOption,
-        MviCriterion,
-        SocialReturnActivity,
-        SocialReturnBlock,
-        TenderCriterion,
-    )
 
     if Contract.objects.exists():
         return
@@ -299,6 +299,60 @@ def _seed_contracts(officer, member) -> None:
                 reviewed_at=timezone.now() if status != "submitted" else None,
                 review_note="Stuur de facturen mee." if status == "more_asked" else "",
             )
+        # A KPI checkpoint every four months so far (the cleaning contract scored low, so
+        # its supplier is suggested last on shortlists), the older ones answered.
+        for number in range(months_run // 4):
+            end = start + timedelta(days=120 * (number + 1) - 1)
+            scores = KPI_SCORES[kvk][number % len(KPI_SCORES[kvk])]
+            responded = number < months_run // 4 - 1
+            KpiCheckpoint.objects.create(
+                contract=contract,
+                period_start=start + timedelta(days=120 * number),
+                period_end=end,
+                quality=scores[0],
+                on_time=scores[1],
+                communication=scores[2],
+                sustainability=scores[3],
+                remark=KPI_REMARKS[scores[0] >= 6],
+                recorded_by=officer,
+                recorded_at=min(
+                    timezone.make_aware(
+                        timezone.datetime.combine(end + timedelta(days=7), time(10))
+                    ),
+                    timezone.now(),
+                ),
+                response=KPI_RESPONSE if responded else "",
+                responded_by=member if responded else None,
+                responded_at=(
+                    timezone.make_aware(
+                        timezone.datetime.combine(end + timedelta(days=12), time(15))
+                    )
+                    if responded
+                    else None
+                ),
+            )
+        # An invoice paid every quarter so far, the value spread over the contract's term.
+        quarters = max(1, months // 3)
+        for number in range(months_run // 3):
+            ContractPayment.objects.create(
+                contract=contract,
+                paid_on=start + timedelta(days=91 * (number + 1)),
+                amount=(Decimal(value) / quarters).quantize(Decimal("0.01")),
+                invoice_number=f"F{contract.pk:04d}-{number + 1:02d}",
+            )
+
+
+# Scores (quality, on time, communication, sustainability) per supplier, in turn.
+KPI_SCORES = {
+    "90000001": [(8, 7, 8, 7), (8, 8, 7, 8), (7, 8, 8, 8)],
+    "90000002": [(7, 6, 7, 8)],
+    "90000003": [(5, 4, 6, 5), (4, 5, 5, 6), (5, 5, 4, 5)],
+}
+KPI_REMARKS = {
+    True: "Werk volgens afspraak opgeleverd; rapportages op tijd.",
+    False: "Meerdere locaties niet of te laat schoongemaakt; klachten van gebruikers.",
+}
+KPI_RESPONSE = "Dank voor de terugkoppeling. We hebben de planning en de bezetting aangepast."
 
 
 # Earlier contracts, so the procurement figures have years, departments, local and
@@ -326,13 +380,6 @@ HISTORY = [
 def _seed_history(officer, member) -> None:
     """Awarded tenders and contracts of the past two years (some ended, some ending in
     the next months), with accepted social return, once."""
-    from procurement.models import (
-        Contract,
-        MviCriterion,
-        SocialReturnActivity,
-        SocialReturnBlock,
-        TenderCriterion,
-    )
 
     if Tender.objects.filter(title=HISTORY[0][0]).exists():
         return

@@ -371,3 +371,15 @@ class FiguresFilterForm(forms.Form):
         self.fields["department"].error_messages["invalid_choice"] = _(
             "Choose a department from the list; %(value)s is not one of them."
         )
+
+
+class KpiResponseForm(forms.Form):
+    """The supplier's one response to a KPI checkpoint."""
+
+    response = forms.CharField(
+        label=_("Your response"),
+        help_text=_("You can respond once. The contract manager reads it."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_plain_text],
+    )

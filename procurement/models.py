@@ -11,11 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.nl import btw, postcode
@@ -662,7 +664,10 @@ class Tender(models.Model):
         """A fair shortlist for a private procedure: verified suppliers that want
         invitations and match the CPV codes. Interested suppliers first, then those invited
         least in the last 12 months (so the work rotates), local SMEs before others; ties
-        drawn at random."""
+        drawn at random. A supplier whose mean KPI score over its recent checkpoints is
+        below the performance threshold (``PROCUREMENT_KPI_THRESHOLD``) comes after all
+        others, so it is only suggested when too few others match, and its reason says
+        so; a supplier without checkpoints is not held back."""
         since = timezone.now() - timedelta(days=365)
         rng = random.Random(seed)  # noqa: S311  fair tie-breaking, not a secret
         suppliers = (
@@ -677,9 +682,12 @@ class Tender(models.Model):
                 interested=Exists(Interest.objects.filter(tender=self, supplier=OuterRef("pk"))),
             )
         )
+        suppliers = list(suppliers)
+        performance = KpiCheckpoint.objects.recent_means([s.pk for s in suppliers])
         ranked = sorted(
             suppliers,
             key=lambda s: (
+                s.pk in performance and performance[s.pk].below_threshold,
                 not s.interested,
                 s.invited_last_year,
                 not (s.is_local and s.is_sme),
@@ -702,9 +710,16 @@ class Tender(models.Model):
                 )
                 % {"count": supplier.invited_last_year}
             )
+            score = performance.get(supplier.pk)
+            if score is not None:
+                reasons.append(_performance_reason(score))
             candidates.append(
                 Candidate(
-                    supplier, supplier.interested, supplier.invited_last_year, "; ".join(reasons)
+                    supplier,
+                    supplier.interested,
+                    supplier.invited_last_year,
+                    "; ".join(reasons),
+                    score,
                 )
             )
         return candidates
@@ -718,6 +733,39 @@ class Candidate:
     interested: bool
     invited_last_year: int
     reason: str
+    performance: "Performance | None" = None
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.performance is not None and self.performance.below_threshold
+
+
+def _performance_reason(score: "Performance") -> str:
+    """The performance part of a shortlist reason, in the reader's language."""
+    values = {
+        "mean": number_format(score.mean, 1),
+        "count": score.checkpoints,
+        "threshold": number_format(settings.PROCUREMENT_KPI_THRESHOLD, 1),
+    }
+    if score.below_threshold:
+        return (
+            ngettext(
+                "performance below the threshold: mean KPI score %(mean)s over the last "
+                "%(count)d checkpoint (threshold %(threshold)s), so suggested last",
+                "performance below the threshold: mean KPI score %(mean)s over the last "
+                "%(count)d checkpoints (threshold %(threshold)s), so suggested last",
+                score.checkpoints,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "mean KPI score %(mean)s over the last %(count)d checkpoint",
+            "mean KPI score %(mean)s over the last %(count)d checkpoints",
+            score.checkpoints,
+        )
+        % values
+    )
 
 
 class TenderChange(models.Model):
@@ -1321,3 +1369,189 @@ class SocialReturnEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Supplier performance (KPI checkpoints) and payments ------------------------------
+
+KPI_SCORE_VALIDATORS = [
+    MinValueValidator(1, message=_("Give a score from 1 to 10.")),
+    MaxValueValidator(10, message=_("Give a score from 1 to 10.")),
+]
+
+
+class KpiCheckpointQuerySet(models.QuerySet["KpiCheckpoint"]):
+    def recent_means(self, supplier_ids, *, last: int | None = None) -> dict[int, "Performance"]:
+        """Per supplier, the mean KPI score (the four scores of a checkpoint averaged,
+        then averaged over checkpoints) of its ``last`` most recent checkpoints over all
+        its contracts (``PROCUREMENT_KPI_CHECKPOINTS``): one query for any number of
+        suppliers."""
+        last = last or settings.PROCUREMENT_KPI_CHECKPOINTS
+        rows = (
+            self.filter(contract__supplier__in=supplier_ids)
+            .annotate(
+                supplier_id=F("contract__supplier_id"),
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("contract__supplier_id")],
+                    order_by=[F("period_end").desc(), F("pk").desc()],
+                ),
+            )
+            .filter(rank__lte=last)
+            .values_list("supplier_id", "quality", "on_time", "communication", "sustainability")
+        )
+        totals: dict[int, list[int]] = {}
+        for supplier_id, *scores in rows:
+            entry = totals.setdefault(supplier_id, [0, 0])
+            entry[0] += sum(scores)
+            entry[1] += 1
+        return {
+            supplier_id: Performance((Decimal(total) / (4 * count)).quantize(Decimal("0.1")), count)
+            for supplier_id, (total, count) in totals.items()
+        }
+
+
+@dataclass(frozen=True)
+class Performance:
+    """A supplier's mean KPI score over its recent checkpoints, and how many counted."""
+
+    mean: Decimal
+    checkpoints: int
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.mean < Decimal(str(settings.PROCUREMENT_KPI_THRESHOLD))
+
+
+class KpiCheckpoint(models.Model):
+    """A short performance review of a contract by its contract manager (the KPI
+    questionnaire): quality, on time, communication and sustainability, each 1-10, with
+    a remark, over a period. The supplier's team sees its own scores and may respond
+    once; the mean over a supplier's recent checkpoints counts in the fair shortlist."""
+
+    SCORES = ("quality", "on_time", "communication", "sustainability")
+
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.CASCADE,
+        related_name="kpi_checkpoints",
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    quality = models.PositiveSmallIntegerField(_("quality"), validators=KPI_SCORE_VALIDATORS)
+    on_time = models.PositiveSmallIntegerField(_("on time"), validators=KPI_SCORE_VALIDATORS)
+    communication = models.PositiveSmallIntegerField(
+        _("communication"), validators=KPI_SCORE_VALIDATORS
+    )
+    sustainability = models.PositiveSmallIntegerField(
+        _("sustainability"), validators=KPI_SCORE_VALIDATORS
+    )
+    remark = models.TextField(
+        _("remark"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    response = models.TextField(
+        _("supplier's response"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+
+    objects = KpiCheckpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("KPI checkpoint")
+        verbose_name_plural = _("KPI checkpoints")
+        ordering = ["-period_end", "-pk"]
+        indexes = [
+            models.Index(fields=["contract", "-period_end"], name="kpi_checkpoint_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="kpi_checkpoint_period"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{score}__gte": 1, f"{score}__lte": 10}),
+                    name=f"kpi_checkpoint_{score}_range",
+                )
+                for score in ("quality", "on_time", "communication", "sustainability")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(start)s to %(end)s: %(mean)s") % {
+            "start": self.period_start.isoformat(),
+            "end": self.period_end.isoformat(),
+            "mean": self.mean,
+        }
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The end cannot be before the start.")})
+
+    @property
+    def mean(self) -> Decimal:
+        """The four scores averaged, to one decimal."""
+        total = sum(getattr(self, score) or 0 for score in self.SCORES)
+        return (Decimal(total) / 4).quantize(Decimal("0.1"))
+
+    @property
+    def met(self) -> bool:
+        """At or above the performance threshold (``PROCUREMENT_KPI_THRESHOLD``)."""
+        return self.mean >= Decimal(str(settings.PROCUREMENT_KPI_THRESHOLD))
+
+    @property
+    def has_response(self) -> bool:
+        return self.responded_at is not None
+
+
+def validate_positive(value) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError(_("Enter an amount above zero."), code="not_positive")
+
+
+class ContractPayment(models.Model):
+    """A payment (an invoice paid) on a contract, recorded by staff: the implementation
+    stage's transactions in OCDS, and what later spending figures add up."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="payments"
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(
+        _("amount (€, excl. VAT)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[validate_positive, MaxValueValidator(10**12)],
+    )
+    invoice_number = models.CharField(
+        _("invoice number"), max_length=40, blank=True, validators=[validate_plain_text]
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["paid_on", "pk"]
+        indexes = [models.Index(fields=["contract", "paid_on"], name="contract_payment_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_payment_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on.isoformat()}: € {self.amount}"

@@ -3,7 +3,9 @@ public calendar entry, its buyer the municipality, CPV as the classification (ch
 from the table), values excluding VAT in euros, and the Dutch procedure mapped to OCDS's
 procurementMethod with the Dutch name in procurementMethodDetails. The only party is the
 buyer: a private procedure's invitations are not published, and no supplier is called a
-tenderer before it has bid (the portal records no bids)."""
+tenderer before it has bid (the portal records no bids). Each contract also has an
+implementation release: payments as transactions, and milestones (options, the end
+date, KPI checkpoints met or not met)."""
 
 from datetime import date, datetime, time
 
@@ -154,6 +156,9 @@ def _award_releases(tender: Tender, ocid: str, buyer_party: dict) -> list[dict]:
         "buyer": _buyer(),
         "parties": parties,
     }
+    implementation = [
+        _implementation_release(contract, ocid, buyer_party) for contract in contracts
+    ]
     return [
         {**common, "id": f"{ocid}-award-{len(contracts)}", "tag": ["award"], "awards": awards},
         {
@@ -163,7 +168,134 @@ def _award_releases(tender: Tender, ocid: str, buyer_party: dict) -> list[dict]:
             "awards": awards,
             "contracts": contract_sections,
         },
+        *implementation,
     ]
+
+
+def _end_of(day: date) -> str:
+    end = datetime.combine(day, time.max.replace(microsecond=0))
+    return end.replace(tzinfo=timezone.get_default_timezone()).isoformat()
+
+
+def _milestones(contract: Contract, today: date) -> list[dict]:
+    """The contract's milestones by OCDS's codelists (milestoneType open, status
+    closed): each option's decision date (approval: met when the option was used,
+    notMet when its date passed unused), the end date (delivery: met once ended,
+    notMet when terminated) and each KPI checkpoint (reporting: met when its mean
+    score reaches the threshold). Scores only: no remark, response or person."""
+    milestones = []
+    for option in contract.options.all():
+        if option.used_at:
+            status, met = "met", _start_of(option.used_at)
+        else:
+            status, met = ("scheduled" if option.decide_by >= today else "notMet"), None
+        milestones.append(
+            {
+                "id": f"option-{option.pk}",
+                "title": f"Besluit over de optie tot verlenging tot {option.extends_to:%d-%m-%Y}",
+                "type": "approval",
+                "code": "optionToExtend",
+                "dueDate": _end_of(option.decide_by),
+                "status": status,
+                **({"dateMet": met} if met else {}),
+            }
+        )
+    if contract.status == Contract.Status.TERMINATED:
+        end_status = "notMet"
+    elif contract.status == Contract.Status.ENDED or contract.end_date < today:
+        end_status = "met"
+    else:
+        end_status = "scheduled"
+    milestones.append(
+        {
+            "id": "end",
+            "title": "Einde van het contract",
+            "type": "delivery",
+            "code": "contractEnd",
+            "dueDate": _end_of(contract.end_date),
+            "status": end_status,
+            **({"dateMet": _end_of(contract.end_date)} if end_status == "met" else {}),
+        }
+    )
+    for checkpoint in contract.kpi_checkpoints.all():
+        milestones.append(
+            {
+                "id": f"kpi-{checkpoint.pk}",
+                "title": (
+                    f"Prestatiemeting {checkpoint.period_start:%d-%m-%Y} tot "
+                    f"{checkpoint.period_end:%d-%m-%Y}"
+                ),
+                "type": "reporting",
+                "code": "kpiCheckpoint",
+                "description": (
+                    f"Gemiddelde score {checkpoint.mean} (kwaliteit {checkpoint.quality}, "
+                    f"op tijd {checkpoint.on_time}, communicatie {checkpoint.communication}, "
+                    f"duurzaamheid {checkpoint.sustainability}; drempel "
+                    f"{settings.PROCUREMENT_KPI_THRESHOLD})"
+                ),
+                "dueDate": _end_of(checkpoint.period_end),
+                "dateModified": checkpoint.recorded_at.isoformat(),
+                "status": "met" if checkpoint.met else "notMet",
+                **({"dateMet": checkpoint.recorded_at.isoformat()} if checkpoint.met else {}),
+            }
+        )
+    return milestones
+
+
+def _implementation_release(contract: Contract, ocid: str, buyer_party: dict) -> dict:
+    """One implementation release per contract: its payments as transactions from the
+    buyer to the supplier, and its milestones."""
+    supplier = _organisation(contract)
+    buyer = _buyer()
+    payments = list(contract.payments.all())
+    checkpoints = list(contract.kpi_checkpoints.all())
+    transactions = [
+        {
+            "id": str(payment.pk),
+            "date": _start_of(payment.paid_on),
+            "value": {"amount": float(payment.amount), "currency": "EUR"},
+            "payer": buyer,
+            "payee": supplier,
+        }
+        for payment in payments
+    ]
+    moments = [contract.awarded_at]
+    moments += [payment.recorded_at for payment in payments]
+    moments += [checkpoint.recorded_at for checkpoint in checkpoints]
+    moments += [checkpoint.responded_at for checkpoint in checkpoints if checkpoint.responded_at]
+    return {
+        "ocid": ocid,
+        # A new release id whenever a payment or checkpoint is added.
+        "id": f"{ocid}-implementation-{contract.pk}-{len(payments)}-{len(checkpoints)}",
+        "date": max(moments).isoformat(),
+        "tag": ["implementation"],
+        "initiationType": "tender",
+        "language": "nl",
+        "buyer": buyer,
+        "parties": [
+            {**buyer_party, "roles": [*buyer_party["roles"], "payer"]},
+            {
+                **supplier,
+                "identifier": {
+                    "scheme": "NL-KVK",
+                    "id": supplier["id"].removeprefix("NL-KVK-"),
+                    "legalName": supplier["name"],
+                },
+                "roles": ["supplier", "payee"],
+            },
+        ],
+        "contracts": [
+            {
+                "id": str(contract.pk),
+                "awardID": str(contract.pk),
+                "status": CONTRACT_STATUS[contract.status],
+                "implementation": {
+                    "transactions": transactions,
+                    "milestones": _milestones(contract, timezone.localdate()),
+                },
+            }
+        ],
+    }
 
 
 def _buyer() -> dict:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from privacy.registry import PersonalData
 from procurement.models import (
     Contract,
+    KpiCheckpoint,
     OfficerDepartment,
     SocialReturnActivity,
     Supplier,
@@ -153,6 +154,24 @@ PERSONAL_DATA = [
             "status",
             "reported_by",
             "reviewed_by",
+        ),
+    ),
+    # A KPI checkpoint is about a company; the officer who scored it and the team member
+    # who responded are people (set null when their account goes).
+    PersonalData(
+        model="procurement.KpiCheckpoint",
+        rows=lambda user: KpiCheckpoint.objects.filter(Q(recorded_by=user) | Q(responded_by=user)),
+        exported=("contract", "remark", "recorded_at", "response", "responded_at"),
+        not_personal=(
+            "id",
+            "period_start",
+            "period_end",
+            "quality",
+            "on_time",
+            "communication",
+            "sustainability",
+            "recorded_by",
+            "responded_by",
         ),
     ),
 ]

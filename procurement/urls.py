@@ -22,6 +22,7 @@ urlpatterns = [
     path("leverancier/contracten/", views.supplier_contracts, name="supplier_contracts"),
     path("leverancier/contracten/<int:pk>/", views.supplier_contract, name="supplier_contract"),
     path("leverancier/activiteit/<int:pk>/", views.activity_answer, name="activity_answer"),
+    path("leverancier/prestatiemeting/<int:pk>/", views.kpi_response, name="kpi_response"),
     path("leverancier/", views.profile, name="profile"),
     path("leverancier/kalenderlink/", views.renew_feed, name="renew_feed"),
     path("leverancier/aanmelden/", views.register, name="register"),

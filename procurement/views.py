@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -6,6 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,6 +21,7 @@ from procurement.forms import (
     CertificateFormSet,
     FiguresFilterForm,
     InterestForm,
+    KpiResponseForm,
     MoreEvidenceForm,
     SupplierForm,
     TeamInviteForm,
@@ -29,6 +32,7 @@ from procurement.models import (
     ContractDocument,
     CpvCode,
     Interest,
+    KpiCheckpoint,
     SocialReturnActivity,
     SocialReturnEvidence,
     Supplier,
@@ -163,7 +167,7 @@ def ocds(request: HttpRequest) -> JsonResponse:
             Prefetch(
                 "contracts",
                 queryset=Contract.objects.select_related("supplier")
-                .prefetch_related("options")
+                .prefetch_related("options", "payments", "kpi_checkpoints")
                 .order_by("pk"),
             ),
         )
@@ -460,6 +464,8 @@ def _contract_context(contract: Contract) -> dict:
         "activities": activities,
         "documents": contract.documents.all(),
         "options": contract.options.all(),
+        "checkpoints": contract.kpi_checkpoints.all(),
+        "kpi_threshold": settings.PROCUREMENT_KPI_THRESHOLD,
     }
 
 
@@ -519,6 +525,40 @@ def activity_answer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "procurement/activity_answer.html",
         {"activity": activity, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """A KPI checkpoint of the supplier's own contract: the scores and the remark, and
+    the form to respond (once)."""
+    supplier = _my_supplier(request)
+    checkpoint = get_object_or_404(
+        KpiCheckpoint.objects.filter(contract__supplier=supplier).select_related(
+            "contract__tender", "contract__supplier", "contract__contract_manager", "recorded_by"
+        ),
+        pk=pk,
+    )
+    form = KpiResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.respond_to_checkpoint(
+                checkpoint=checkpoint, response=form.cleaned_data["response"], by=request.user
+            )
+        except actions.ProcurementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your response is sent to the contract manager."))
+            return redirect(
+                f"{reverse('procurement:supplier_contract', args=[checkpoint.contract_id])}"
+                f"#checkpoint-{checkpoint.pk}"
+            )
+    return render(
+        request,
+        "procurement/kpi_response.html",
+        {"checkpoint": checkpoint, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

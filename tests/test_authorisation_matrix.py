@@ -281,6 +281,7 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "procurement:supplier_contracts": suppliers,
     "procurement:supplier_contract": only("supplier_a"),
     "procurement:activity_answer": only("supplier_a"),
+    "procurement:kpi_response": only("supplier_a"),
     # Participation.
     "participation:processes": everyone,
     "participation:teams": everyone,
@@ -553,6 +554,7 @@ def _contract_objects(supplier, member, officer) -> dict:
     contract's department."""
     from procurement.models import (
         ContractDocument,
+        KpiCheckpoint,
         OfficerDepartment,
         SocialReturnActivity,
         SocialReturnEvidence,
@@ -579,11 +581,24 @@ def _contract_objects(supplier, member, officer) -> dict:
     evidence = SocialReturnEvidence.objects.create(
         activity=activity, file=ContentFile(minimal_pdf(), name="e.pdf"), original_name="e.pdf"
     )
+    # A KPI checkpoint not yet answered, so its page shows the response form.
+    checkpoint = KpiCheckpoint.objects.create(
+        contract=contract,
+        period_start=contract.start_date,
+        period_end=contract.start_date + timedelta(days=90),
+        quality=8,
+        on_time=7,
+        communication=8,
+        sustainability=6,
+        remark="Netjes opgeleverd.",
+        recorded_by=officer,
+    )
     return {
         "contract": contract,
         "contract_document": document,
         "activity": activity,
         "evidence": evidence,
+        "kpi_checkpoint": checkpoint,
     }
 
 
@@ -620,6 +635,7 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "procurement:evidence": {"pk": o["evidence"].pk},
         "procurement:supplier_contract": {"pk": o["contract"].pk},
         "procurement:activity_answer": {"pk": o["activity"].pk},
+        "procurement:kpi_response": {"pk": o["kpi_checkpoint"].pk},
         "participation:team": {"pk": o["team"].pk},
         "participation:team_apply": {"pk": o["team"].pk},
         "participation:team_log": {"pk": o["team"].pk},

@@ -57,6 +57,7 @@ from privacy import registry, retention
 from privacy.audit import Action, record
 from privacy.models import AuditEntry, ErasureRequest
 from procurement.models import (
+    KpiCheckpoint,
     OfficerDepartment,
     SocialReturnActivity,
     TeamInvitation,
@@ -200,6 +201,20 @@ def person(db, tmp_path):
         value=35_000,
         reported_by=user,
         reviewed_by=user,
+    )
+    KpiCheckpoint.objects.create(
+        contract=contract,
+        period_start=contract.start_date,
+        period_end=contract.start_date,
+        quality=7,
+        on_time=7,
+        communication=7,
+        sustainability=7,
+        remark="Netjes",
+        recorded_by=user,
+        response="Dank",
+        responded_by=user,
+        responded_at=timezone.now(),
     )
     Notification.objects.create(
         recipient=user, kind="announcement", messages={"nl": "Hallo", "en": "Hello"}, dedupe_key="x"

@@ -338,7 +338,7 @@ def test_ocds_award_and_contract_releases_validate_and_name_no_person(client):
     package = json.loads(client.get(reverse("procurement:ocds")).content)
     assert ocds_errors(package) == []
     tags = [release["tag"] for release in package["releases"]]
-    assert tags == [["tender"], ["award"], ["contract"]]
+    assert tags == [["tender"], ["award"], ["contract"], ["implementation"], ["implementation"]]
     award, contract = package["releases"][1], package["releases"][2]
     assert [a["suppliers"][0]["id"] for a in award["awards"]] == [
         f"NL-KVK-{first.supplier.kvk_number}",

@@ -2,7 +2,10 @@
 adds MVI criteria and a 5% social-return obligation to a tender and awards it to a local
 SME; the supplier's team member reports two activities with evidence; the coordinator
 accepts one and asks for more on the other; the supplier sees obliged against realised.
-Every portal page on the way is checked with axe."""
+The officer then fills a KPI checkpoint, the supplier's team member sees it and responds,
+and the officer sees the response. Every portal page on the way is checked with axe."""
+
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,6 +14,7 @@ from accounts.models import Role
 from accounts.tests.factories import StaffFactory, give_totp
 from procurement.models import (
     Contract,
+    KpiCheckpoint,
     MviCriterion,
     SocialReturnActivity,
     SocialReturnBlock,
@@ -129,7 +133,6 @@ def test_mvi_award_and_social_return_journey(
     staff.locator("#id_review_note").fill("Stuur de praktijkovereenkomst mee.")
     staff.locator("input[name=_save]").click()
     expect(staff.locator(".messagelist")).to_be_visible()
-    staff_context.close()
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == "accepted"
@@ -140,3 +143,46 @@ def test_mvi_award_and_social_return_journey(
     expect(page.locator("main")).to_contain_text("17")  # € 17.500 / 17,500 accepted
     expect(page.locator("main")).to_contain_text("Stuur de praktijkovereenkomst mee.")
     assert_accessible(page)
+
+    # The officer fills a KPI checkpoint on the contract in the back office.
+    staff.goto(f"{live_server.url}/beheer/procurement/contract/{contract.pk}/change/")
+    staff.locator("#id_kpi_checkpoints-0-period_start").fill("2026-01-01")
+    staff.locator("#id_kpi_checkpoints-0-period_end").fill("2026-03-31")
+    for field, score in [
+        ("quality", "8"),
+        ("on_time", "6"),
+        ("communication", "7"),
+        ("sustainability", "9"),
+    ]:
+        staff.locator(f"#id_kpi_checkpoints-0-{field}").fill(score)
+    staff.locator("#id_kpi_checkpoints-0-remark").fill("Mooi werk, twee keer later dan gepland.")
+    staff.locator("input[name=_continue]").click()
+    expect(staff.locator(".messagelist")).to_be_visible()
+    checkpoint = KpiCheckpoint.objects.get()
+    assert checkpoint.mean == Decimal("7.5")
+
+    # The supplier's team member sees the scores and responds, once.
+    page.reload()
+    expect(page.locator(f"#checkpoint-{checkpoint.pk}")).to_contain_text(
+        "Mooi werk, twee keer later dan gepland."
+    )
+    assert_accessible(page)
+    page.locator(f"#checkpoint-{checkpoint.pk} a").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    assert_accessible(page)
+    page.locator("#id_response").fill("We zetten een extra ploeg in bij drukte.")
+    page.locator("form.portal-form button[type=submit]").click()
+    expect(page.locator(".portal-messages")).to_be_visible()
+    expect(page.locator(f"#checkpoint-{checkpoint.pk}")).to_contain_text(
+        "We zetten een extra ploeg in bij drukte."
+    )
+    assert_accessible(page)
+    checkpoint.refresh_from_db()
+    assert checkpoint.responded_by == member.user
+
+    # The officer sees the response on the contract.
+    staff.reload()
+    expect(staff.locator("#kpi_checkpoints-group")).to_contain_text(
+        "We zetten een extra ploeg in bij drukte."
+    )
+    staff_context.close()
