@@ -14,7 +14,8 @@ from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, give_totp
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from notifications.models import Notification
-from reports.models import Report, Status
+from reports import actions as report_actions
+from reports.models import Feedback, Report, Status
 from tests.e2e.test_initiative_journey import png_file, sign_in_staff_in_browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,3 +130,54 @@ def test_report_pages_in_english_pass_axe(page: Page, live_server, assert_access
         "Say where it is: type an address or mark the place on the map."
     )
     assert_accessible(page)
+
+
+def test_a_report_by_address_and_its_feedback_without_javascript(browser, live_server, sign_in):
+    """With JavaScript off (no map): a signed-in resident first forgets to say where, is
+    told beside the field, reports by address, and after it was solved answers "is it
+    solved?" with the plain form (every reason shown under its answer). (axe needs
+    JavaScript: the same pages are checked with it in the journeys above.)"""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    resident = UserFactory(display_name="Fenna")
+    sign_in(page, resident)
+
+    page.goto(live_server.url + "/openbare-ruimte/melden/")
+    expect(page.locator("[data-map=picker]")).to_have_count(1)  # there, but inert
+    page.get_by_label("Waar gaat het over?").select_option(label="Container glas vol")
+    page.get_by_label("Omschrijving").fill("Een kapotte vuilniszak naast de glasbak.")
+    page.get_by_role("button", name="Melding versturen").click()
+    expect(page.locator(".portal-error-summary")).to_be_visible()
+    expect(page.locator("#id_address_error")).to_contain_text("typ een adres")
+    assert not Report.objects.exists()
+
+    page.get_by_label("Adres of plek").fill("Stationsplein 1, Eemdal")
+    page.get_by_role("button", name="Melding versturen").click()
+    expect(page.locator(".portal-messages")).to_contain_text("Je melding is binnen")
+    report = Report.objects.get()
+    assert (report.status, report.reporter, report.address) == (
+        Status.RECEIVED,
+        resident,
+        "Stationsplein 1, Eemdal",
+    )
+
+    colleague = StaffFactory()
+    report_actions.change_status(
+        report=report, to=Status.SOLVED, by=colleague, message="Opgeruimd."
+    )
+    link = next(
+        re.search(r"http://\S+/openbare-ruimte/tevredenheid/\S+/", m.body)[0]
+        for m in mail.outbox
+        if "/tevredenheid/" in m.body
+    )
+    page.goto(link.replace("http://testserver", live_server.url))
+    expect(page.locator("fieldset[data-answer=yes]")).to_be_visible()
+    expect(page.locator("fieldset[data-answer=no]")).to_be_visible()
+    page.locator("input[name=solved][value=yes]").check()
+    page.locator("input[name=grade][value='9']").check()
+    page.locator(".portal-form button[type=submit]").click()
+    expect(page).to_have_url(live_server.url + "/openbare-ruimte/tevredenheid/bedankt/")
+    feedback = Feedback.objects.get()
+    assert (feedback.solved, feedback.grade) == ("yes", 9)
+    context.close()
