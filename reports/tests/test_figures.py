@@ -138,7 +138,7 @@ def selection() -> figures.Selection:
 
 
 def test_working_day_numbers_agree_with_counting_by_hand():
-    for went_in, closed, due in SPRING:
+    for went_in, closed, _due in SPRING:
         assert figures.lead_time(went_in, closed) == by_hand(went_in, closed)
     # King's Day and a weekend: Friday 24 April to Tuesday 28 April is one working day.
     assert figures.lead_time(date(2026, 4, 24), date(2026, 4, 28)) == 1
@@ -192,12 +192,15 @@ def test_small_groups_are_hidden(spring, settings):
     result = figures.compute(Report.objects.all(), selection())
     rows = {row.label: row for row in result.groups["neighbourhood"]}
     assert rows["Kleindorp"].handled == 3
-    assert rows["Kleindorp"].times_hidden and rows["Kleindorp"].median_days is None
-    assert rows["Kleindorp"].answers_hidden and rows["Kleindorp"].mean_grade is None
+    assert rows["Kleindorp"].times_hidden
+    assert rows["Kleindorp"].median_days is None
+    assert rows["Kleindorp"].answers_hidden
+    assert rows["Kleindorp"].mean_grade is None
     assert not rows["Havenkwartier"].times_hidden
     written = list(csv.reader(io.StringIO(result.csv())))
     kleindorp = next(row for row in written if row[1] == "Kleindorp")
-    assert kleindorp[3] == "" and kleindorp[12] == "lead_time answers"
+    assert kleindorp[3] == ""
+    assert kleindorp[12] == "lead_time answers"
     # Too few unhappy answers: the reasons are hidden as well.
     settings.PORTAL_REPORT_FIGURES_MIN_GROUP = 6
     assert figures.compute(Report.objects.all(), selection()).reasons is None
@@ -272,7 +275,8 @@ def test_anonymous_and_residents_are_sent_to_the_back_office_sign_in(client):
     assert client.get(FIGURES).status_code == 302
     client.force_login(UserFactory())
     response = client.get(FIGURES)
-    assert response.status_code == 302 and "/beheer/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/beheer/login/" in response["Location"]
 
 
 def test_staff_without_the_queue_may_not_see_the_figures(client):
@@ -356,7 +360,8 @@ def test_before_and_after_an_improvement(spring, settings):
     # Another category: nothing before or after, hidden.
     other = Category.objects.main().exclude(pk=paving.parent_id).first()
     [empty] = figures.before_and_after([improvement(category=other)], today=date(2026, 9, 1))
-    assert empty.before.times_hidden and empty.after.answers_hidden
+    assert empty.before.times_hidden
+    assert empty.after.answers_hidden
 
 
 def test_the_public_page_shows_improvements_in_the_readers_language(client, spring, settings):
@@ -364,12 +369,16 @@ def test_the_public_page_shows_improvements_in_the_readers_language(client, spri
     improvement(title_nl="Nog niet zichtbaar", changed_on=date.today() + timedelta(days=3))
     improvement(title_nl="Verborgen", is_published=False)
     page = client.get(PUBLIC).content.decode()
-    assert "Losse tegels sneller vast" in page and "Een vaste ploeg" in page
-    assert "Nog niet zichtbaar" not in page and "Verborgen" not in page
-    assert "Voor" in page and "Na" in page
+    assert "Losse tegels sneller vast" in page
+    assert "Een vaste ploeg" in page
+    assert "Nog niet zichtbaar" not in page
+    assert "Verborgen" not in page
+    assert "Voor" in page
+    assert "Na" in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(PUBLIC).content.decode()
-    assert "Loose paving fixed sooner" in english and "Before" in english
+    assert "Loose paving fixed sooner" in english
+    assert "Before" in english
     assert item.title_nl not in english
     # Nothing about reporters: no email address, no remark.
     assert "@" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
@@ -401,7 +410,8 @@ def test_a_department_colleague_records_improvements_only_for_their_department(c
         "is_published": "on",
     }
     refused = client.post("/beheer/reports/improvement/add/", data)
-    assert refused.status_code == 200 and "department" in refused.context["adminform"].form.errors
+    assert refused.status_code == 200
+    assert "department" in refused.context["adminform"].form.errors
     refused = client.post("/beheer/reports/improvement/add/", {**data, "department": ""})
     assert "department" in refused.context["adminform"].form.errors
     assert not Improvement.objects.exists()
