@@ -512,22 +512,25 @@ class CityDataset:
         ).exists():
             return ""
         rng = _rng("feedback")
-        asked = [(pk, closed_at) for pk, closed_at in closed.iterator() if rng.random() < 0.2]
+        asked = [(pk, closed_at) for pk, closed_at in closed if rng.random() < 0.2]
         _copy(
             "reports_feedbackrequest",
             ["report_id", "token_hash", "created_at", "expires_at"],
             ((pk, f"{PREFIX}{pk:059d}", at, at + timedelta(days=14)) for pk, at in asked),
         )
         answers = {pk: _feedback_for(rng) for pk, _at in asked}
-        requests = Report.feedback_requests.rel.related_model.objects.filter(
-            token_hash__startswith=PREFIX
-        ).values_list("pk", "report_id", "created_at")
+        # Read before COPY starts: the connection cannot answer a query during a COPY.
+        requests = list(
+            Report.feedback_requests.rel.related_model.objects.filter(
+                token_hash__startswith=PREFIX
+            ).values_list("pk", "report_id", "created_at")
+        )
         _copy(
             "reports_feedback",
             ["report_id", "request_id", "solved", "grade", "remark", "created_at"],
             (
                 (report, request, *answers[report], "", at + timedelta(days=1))
-                for request, report, at in requests.iterator()
+                for request, report, at in requests
             ),
         )
         reasons = {
@@ -544,7 +547,7 @@ class CityDataset:
             ["feedback_id", "feedbackreason_id"],
             (
                 (feedback, reason)
-                for feedback, solved in unhappy.iterator()
+                for feedback, solved in unhappy
                 for reason in rng.sample(reasons[solved], min(len(reasons[solved]), 2))
             ),
         )
