@@ -76,6 +76,7 @@ def _working_days_before_year(year: int) -> int:
     return _working_days_before_year(year + 1) - _year_running_counts(year)[-1]
 
 
+@lru_cache(maxsize=8192)
 def working_day_number(day: date) -> int:
     """A number that grows by one on each working day: ``working_days_between(start,
     end) == working_day_number(end) - working_day_number(start)``."""

@@ -79,7 +79,8 @@ def figures_view(
     visible = model_admin.get_queryset(request)
     # The viewer's scope is part of the key: colleagues of two departments never share.
     own_areas = areas.own_areas(request.user)
-    scope = (sorted(departments or []), sorted(own_areas or []))
+    scope = ",".join(map(str, sorted(departments or []))) + "/"
+    scope += "all" if own_areas is None else ",".join(map(str, sorted(own_areas)))
     key = f"report-figures:{selection.cache_key()}:{scope}"
     computed = cached_figures(key, lambda: figures.compute(visible, selection))
     if request.GET.get("format") == "csv" and not form.errors:
@@ -90,7 +91,8 @@ def figures_view(
     query = request.GET.copy()
     query["format"] = "csv"
     context = {
-        **model_admin.admin_site.each_context(request),
+        # A page that answers at once: without the sidebar listing every model.
+        **model_admin.admin_site.each_context_without_navigation(request),
         "opts": Report._meta,
         "title": gettext("Figures of public-space reports"),
         "form": form,
