@@ -300,6 +300,8 @@ def build(period: Period) -> Dashboard:
         answer_times=answer_times(period),
         indicators=indicator_rows_for_years(period.years),
         reports=report_figures.compute(
-            Report.objects.public(), report_figures.Selection(period.start, period.end)
+            Report.objects.public(),
+            report_figures.Selection(period.start, period.end),
+            breakdowns=False,
         ).total,
     )

@@ -403,16 +403,19 @@ def answer_aggregates() -> dict[str, Any]:
     }
 
 
-def compute(visible: QuerySet[Report], selection: Selection) -> ReportFigures:
+def compute(
+    visible: QuerySet[Report], selection: Selection, *, breakdowns: bool = True
+) -> ReportFigures:
     """The figures of the reports in ``visible`` (the viewer's scope, as in the queue)
-    that ``selection`` picks."""
+    that ``selection`` picks; without ``breakdowns`` only the total (the dashboard)."""
     minimum = min_group()
+    dimensions = DIMENSIONS if breakdowns else []
     start, end = selection.moments()
     visible = visible.order_by()
     reports = visible.filter(selection.report_filter(), closed_at__gte=start, closed_at__lt=end)
 
-    times: dict[str, dict[Any, list[int]]] = {d: defaultdict(list) for d in DIMENSIONS}
-    on_time: dict[str, dict[Any, int]] = {d: defaultdict(int) for d in DIMENSIONS}
+    times: dict[str, dict[Any, list[int]]] = {d: defaultdict(list) for d in dimensions}
+    on_time: dict[str, dict[Any, int]] = {d: defaultdict(int) for d in dimensions}
     all_times: list[int] = []
     all_on_time = 0
     for main, department, neighbourhood, went_in, closed_on, due in closed_rows(reports):
@@ -420,6 +423,8 @@ def compute(visible: QuerySet[Report], selection: Selection) -> ReportFigures:
         in_time = working_days_left_on(due, closed_on) >= 0
         all_times.append(days)
         all_on_time += in_time
+        if not breakdowns:
+            continue
         for dimension, key in (
             ("category", main),
             ("department", department),
@@ -444,6 +449,8 @@ def compute(visible: QuerySet[Report], selection: Selection) -> ReportFigures:
         ("neighbourhood", F("report__neighbourhood_id")),
         ("month", TruncDate("created_at", tzinfo=zone)),
     ):
+        if dimension not in dimensions:
+            continue
         grouped: dict[Any, dict] = defaultdict(
             lambda: {"n": 0, "yes": 0, "part": 0, "total": 0, "squares": 0}
         )
@@ -458,18 +465,22 @@ def compute(visible: QuerySet[Report], selection: Selection) -> ReportFigures:
                 grouped[key][name] += row[name] or 0
         answer_groups[dimension] = grouped
 
-    labels: dict[str, dict[Any, str]] = {
-        "category": {c.pk: c.name for c in Category.objects.main()},
-        "department": dict(Department.objects.values_list("pk", "name")),
-        "neighbourhood": dict(Neighbourhood.objects.values_list("pk", "name")),
-    }
+    labels: dict[str, dict[Any, str]] = (
+        {
+            "category": {c.pk: c.name for c in Category.objects.main()},
+            "department": dict(Department.objects.values_list("pk", "name")),
+            "neighbourhood": dict(Neighbourhood.objects.values_list("pk", "name")),
+        }
+        if breakdowns
+        else {}
+    )
     none_labels = {
         "category": _("No category"),
         "department": _("No department"),
         "neighbourhood": _("No neighbourhood"),
     }
     groups: dict[str, list[Stats]] = {}
-    for dimension in DIMENSIONS:
+    for dimension in dimensions:
         keys = set(times[dimension]) | set(answer_groups[dimension])
         rows = []
         for key in keys:
@@ -497,7 +508,7 @@ def compute(visible: QuerySet[Report], selection: Selection) -> ReportFigures:
 
     unhappy = (total_answers.get("n") or 0) - (total_answers.get("yes") or 0)
     reasons: list[tuple[str, int]] | None = None
-    if unhappy >= minimum:
+    if breakdowns and unhappy >= minimum:
         through = Feedback.reasons.through
         text = "feedbackreason__text_en" if _is_english() else "feedbackreason__text_nl"
         reasons = [
