@@ -1,6 +1,8 @@
 """The city-scale dataset of the benchmarks (``make bench``), on PostgreSQL only.
 
 100,000 initiatives with 500,000 supports and 200,000 comments over 60 neighbourhoods,
+100,000 public-space reports over the past year (most closed, a fifth of those answered
+"is it solved?", three recorded improvements),
 5,000 agenda items, 3 years of programmes, 2,000 events, 50,000 suppliers with CPV
 interests, 2,000 tenders with 20,000 contracts (MVI criteria, 10,000 social-return
 activities), a panel of 20,000 members and 3 resident surveys with 50,000 responses
@@ -19,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from common import workdays
 from initiatives.models import Initiative, Status, Support, Theme
 from neighbourhoods.models import (
     AgendaItem,
@@ -37,6 +40,8 @@ from procurement.models import (
     SupplierCpvPrefix,
     Tender,
 )
+from reports.models import Answer, Category, FeedbackReason, Improvement, Report
+from reports.models import Status as ReportStatus
 from surveys.models import AgeBand, Question, Survey
 
 PREFIX = "bench"
@@ -102,10 +107,51 @@ def add_responses(survey, count: int, neighbourhoods: list[int], rng: random.Ran
     )
 
 
+def _report_rows(count: int, categories, neighbourhoods: list[int], rng: random.Random):
+    """Reports sent over the past year: 85% closed (mostly solved) after a lead time
+    around their term, the rest open (some past their due date)."""
+    now = timezone.now()
+    for number in range(count):
+        category, department, term = rng.choice(categories)
+        submitted = now - timedelta(days=rng.uniform(0, 365), hours=rng.uniform(0, 8))
+        went_in = timezone.localdate(submitted)
+        due = workdays.add_working_days(went_in, term)
+        closed_at, status = None, rng.choice(OPEN_REPORT_STATUSES)
+        days = max(0.2, rng.lognormvariate(0, 0.6) * term * 1.3)
+        if rng.random() < 0.85 and submitted + timedelta(days=days) < now:
+            closed_at = submitted + timedelta(days=days)
+            status = ReportStatus.SOLVED if rng.random() < 0.88 else ReportStatus.DECLINED
+        yield (
+            category,
+            f"{MARK} {rng.choice(REPORT_WHAT)} bij {rng.choice(WHERE)} {number}",
+            f"{52.14 + rng.uniform(0, 0.04):.6f}",
+            f"{5.35 + rng.uniform(0, 0.06):.6f}",
+            f"{rng.choice(WHERE)} {rng.randint(1, 120)}",
+            rng.choice(neighbourhoods),
+            status,
+            department,
+            "",
+            "nl",
+            submitted,
+            submitted,
+            closed_at or submitted,
+            due,
+            closed_at,
+            rng.choice([0, 0, 0, 1, 2]),
+            False,
+        )
+
+
+REPORT_WHAT = ["Losse stoeptegel", "Kapotte lantaarnpaal", "Zwerfvuil", "Graffiti",
+               "Takken", "Kapotte schommel", "Volle afvalbak", "Gat in de weg"]  # fmt: skip
+OPEN_REPORT_STATUSES = [ReportStatus.RECEIVED, ReportStatus.IN_PROGRESS, ReportStatus.FORWARDED]
+
+
 class CityDataset:
-    def __init__(self, out, *, initiatives: int = 100_000):
+    def __init__(self, out, *, initiatives: int = 100_000, reports: int = 100_000):
         self.out = out
         self.size = initiatives
+        self.reports = reports
 
     def build(self) -> None:
         built = False
@@ -119,6 +165,8 @@ class CityDataset:
             self.residents_and_panel,
             self.supports_and_comments,
             self.surveys,
+            self.public_space_reports,
+            self.report_feedback,
         ]:
             started = time.perf_counter()
             with transaction.atomic():
@@ -499,9 +547,115 @@ class CityDataset:
             total += responses
         return f"3 surveys, {total:,} responses x 20 questions"
 
+    def public_space_reports(self) -> str:
+        if Report.objects.filter(description__startswith=MARK).exists():
+            return ""
+        rng = _rng("reports")
+        categories = []
+        for category in Category.objects.reportable():
+            department = category.department_for(None)
+            categories.append(
+                (category.pk, department.pk if department else None, category.term_working_days)
+            )
+        made = _copy(
+            "reports_report",
+            [
+                "category_id",
+                "description",
+                "latitude",
+                "longitude",
+                "address",
+                "neighbourhood_id",
+                "status",
+                "department_id",
+                "reporter_email",
+                "reporter_language",
+                "created_at",
+                "submitted_at",
+                "updated_at",
+                "due_date",
+                "closed_at",
+                "supporter_count",
+                "photos_checked",
+            ],
+            _report_rows(self.reports, categories, self._neighbourhood_ids(), rng),
+        )
+        today = timezone.localdate()
+        roads = Category.objects.main().order_by("position").first()
+        Improvement.objects.bulk_create(
+            Improvement(
+                title_nl=f"{MARK} {title}",
+                said_nl="Het duurde te lang en we hoorden niets.",
+                done_nl="We plannen anders en laten eerder iets weten.",
+                changed_on=today - timedelta(days=days),
+                category=roads if index == 0 else None,
+            )
+            for index, (title, days) in enumerate(
+                [("Sneller vast", 60), ("Eerder bericht", 150), ("Beter uitleggen", 250)]
+            )
+        )
+        return f"{made:,} public-space reports and 3 improvements"
 
-def build_city(out, *, initiatives: int = 100_000) -> None:
+    def report_feedback(self) -> str:
+        """ "Is it solved?" asked for a fifth of the closed reports, and answered."""
+        closed = Report.objects.filter(
+            description__startswith=MARK, status=ReportStatus.SOLVED
+        ).values_list("pk", "closed_at")
+        if Report.objects.filter(
+            description__startswith=MARK, feedback_requests__isnull=False
+        ).exists():
+            return ""
+        rng = _rng("feedback")
+        asked = [(pk, closed_at) for pk, closed_at in closed if rng.random() < 0.2]
+        _copy(
+            "reports_feedbackrequest",
+            ["report_id", "token_hash", "created_at", "expires_at"],
+            ((pk, f"{PREFIX}{pk:059d}", at, at + timedelta(days=14)) for pk, at in asked),
+        )
+        answers = {pk: _feedback_for(rng) for pk, _at in asked}
+        # Read before COPY starts: the connection cannot answer a query during a COPY.
+        requests = list(
+            Report.feedback_requests.rel.related_model.objects.filter(
+                token_hash__startswith=PREFIX
+            ).values_list("pk", "report_id", "created_at")
+        )
+        _copy(
+            "reports_feedback",
+            ["report_id", "request_id", "solved", "grade", "remark", "created_at"],
+            (
+                (report, request, *answers[report], "", at + timedelta(days=1))
+                for request, report, at in requests
+            ),
+        )
+        reasons = {
+            answer: list(FeedbackReason.objects.filter(answer=answer).values_list("pk", flat=True))
+            for answer in (Answer.PARTLY, Answer.NO)
+        }
+        unhappy = (
+            Report.feedback.rel.related_model.objects.filter(request__token_hash__startswith=PREFIX)
+            .exclude(solved=Answer.YES)
+            .values_list("pk", "solved")
+        )
+        links = _copy(
+            "reports_feedback_reasons",
+            ["feedback_id", "feedbackreason_id"],
+            (
+                (feedback, reason)
+                for feedback, solved in unhappy
+                for reason in rng.sample(reasons[solved], min(len(reasons[solved]), 2))
+            ),
+        )
+        return f"{len(asked):,} answers to 'is it solved?', {links:,} reasons"
+
+
+def _feedback_for(rng: random.Random) -> tuple[str, int]:
+    solved = rng.choices([Answer.YES, Answer.PARTLY, Answer.NO], weights=[6, 2, 2])[0]
+    base = {Answer.YES: 8, Answer.PARTLY: 6, Answer.NO: 4}[solved]
+    return solved, max(1, min(10, base + rng.randint(-2, 2)))
+
+
+def build_city(out, *, initiatives: int = 100_000, reports: int = 100_000) -> None:
     if connection.vendor != "postgresql":
         raise RuntimeError("The benchmark dataset needs PostgreSQL (make bench).")
     out.write("dataset:")
-    CityDataset(out, initiatives=initiatives).build()
+    CityDataset(out, initiatives=initiatives, reports=reports).build()

@@ -49,3 +49,38 @@ def working_days_between(start: date, end: date) -> int:
         for offset in range(1, (end - start).days + 1)
         if is_working_day(start + timedelta(days=offset))
     )
+
+
+# Working-day numbers: the working days from an epoch up to and including a day, so the
+# working days between two days are one subtraction (figures over many reports).
+_EPOCH_YEAR = 2000
+
+
+@lru_cache(maxsize=64)
+def _year_running_counts(year: int) -> tuple[int, ...]:
+    """For each day of ``year`` (1 January first): its working days so far this year."""
+    counts, total, day = [], 0, date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(day)
+        counts.append(total)
+        day += timedelta(days=1)
+    return tuple(counts)
+
+
+@lru_cache(maxsize=256)
+def _working_days_before_year(year: int) -> int:
+    if year == _EPOCH_YEAR:
+        return 0
+    if year > _EPOCH_YEAR:
+        return _working_days_before_year(year - 1) + _year_running_counts(year - 1)[-1]
+    return _working_days_before_year(year + 1) - _year_running_counts(year)[-1]
+
+
+@lru_cache(maxsize=8192)
+def working_day_number(day: date) -> int:
+    """A number that grows by one on each working day: ``working_days_between(start,
+    end) == working_day_number(end) - working_day_number(start)``."""
+    return (
+        _working_days_before_year(day.year)
+        + _year_running_counts(day.year)[day.timetuple().tm_yday - 1]
+    )

@@ -30,6 +30,8 @@ from initiatives.models import Initiative, Status
 from neighbourhoods.models import AgendaItem, AgendaStatus, ProgrammeProject
 from procurement import figures as procurement_figures
 from procurement.models import Supplier, Tender
+from reports import figures as report_figures
+from reports.models import Report
 from surveys.indicators import indicator_rows_for_years
 
 
@@ -96,6 +98,8 @@ class Dashboard:
     figures: list[Figure]
     answer_times: AnswerTimes
     indicators: list[dict] = field(default_factory=list)
+    # Public-space reports closed and answered in the period (reports.figures).
+    reports: report_figures.Stats | None = None
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -113,6 +117,21 @@ class Dashboard:
             ("within_deadline_percent", times.within_deadline_share),
         ]:
             writer.writerow(["answer_times", label, "" if value is None else value, *period])
+        if self.reports is not None:
+            for label, value in [
+                ("closed", self.reports.handled),
+                ("median_working_days", self.reports.median_days),
+                ("p90_working_days", self.reports.p90_days),
+                ("on_time_percent", self.reports.on_time_share),
+                ("answers", self.reports.answers),
+                ("solved_percent", self.reports.solved_share),
+                ("mean_grade", self.reports.mean_grade),
+                ("grade_ci95_low", self.reports.grade_low),
+                ("grade_ci95_high", self.reports.grade_high),
+            ]:
+                writer.writerow(
+                    ["public_space_reports", label, "" if value is None else value, *period]
+                )
         for row in self.indicators:
             for label in ("target", "realised", "ci_low", "ci_high", "n"):
                 value = row[label]
@@ -283,6 +302,11 @@ def build(period: Period) -> Dashboard:
         figures=figures,
         answer_times=answer_times(period),
         indicators=indicator_rows_for_years(period.years),
+        reports=report_figures.compute(
+            Report.objects.public(),
+            report_figures.Selection(period.start, period.end),
+            breakdowns=False,
+        ).total,
     )
 
 

@@ -326,6 +326,11 @@ PORTAL_PERMISSION_CACHE_SECONDS = env_int(
 # days after it closed, when its category allows reopening.
 PORTAL_REPORT_FEEDBACK_DAYS = env_int("PORTAL_REPORT_FEEDBACK_DAYS", 14, minimum=1)
 PORTAL_REPORT_REOPEN_DAYS = env_int("PORTAL_REPORT_REOPEN_DAYS", 14, minimum=0)
+# The figures of reports (lead times, satisfaction) and "You said, we did" hide groups
+# with fewer reports or answers than this, like the survey's breakdowns.
+PORTAL_REPORT_FIGURES_MIN_GROUP = env_int(
+    "PORTAL_REPORT_FIGURES_MIN_GROUP", SURVEY_MIN_GROUP_SIZE, minimum=1
+)
 
 # Retention: accounts unused this many days are warned, and erased this many days later
 # unless they sign in (privacy.tasks.apply_retention, daily).

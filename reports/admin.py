@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, F, OuterRef
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -18,7 +18,7 @@ from accounts.models import User
 from common import workdays
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
 from neighbourhoods.area_admin import AreaScopedAdmin
-from reports import actions
+from reports import actions, figures_admin, improvements_admin
 from reports.models import (
     STAFF_TRANSITIONS,
     Category,
@@ -26,6 +26,7 @@ from reports.models import (
     Feedback,
     FeedbackReason,
     Forward,
+    Improvement,
     InternalNote,
     Open311Client,
     Photo,
@@ -382,6 +383,15 @@ class ReportAdmin(AreaScopedAdmin):
     # top; closed ones after them.
     ordering = [F("closed_at").asc(nulls_first=True), "due_date", "-created_at"]
 
+    def get_urls(self):
+        def figures(request):
+            return figures_admin.figures_view(self, request, own_departments(request.user))
+
+        return [
+            path("cijfers/", self.admin_site.admin_view(figures), name="reports_report_figures"),
+            *super().get_urls(),
+        ]
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request).confirmed()
         departments = own_departments(request.user)
@@ -629,3 +639,11 @@ class Open311ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         response = TemplateResponse(request, "admin/reports/open311client/key.html", context)
         response["Cache-Control"] = "no-store"
         return response
+
+
+@admin.register(Improvement)
+class ImprovementAdmin(improvements_admin.ImprovementAdminBase):
+    """What was improved from residents' feedback ("U zei, wij deden")."""
+
+    def departments_of(self, user: Any) -> list[int] | None:
+        return own_departments(user)

@@ -21,6 +21,10 @@ _HANDLING = [
     ("reports", "change_forward"),
     ("reports", "view_forward"),
     ("reports", "view_feedback"),
+    # What was improved from residents' feedback ("U zei, wij deden").
+    ("reports", "add_improvement"),
+    ("reports", "change_improvement"),
+    ("reports", "view_improvement"),
 ]
 _STAFF_PERMISSIONS = {"Area manager": _HANDLING}
 
@@ -36,9 +40,11 @@ class ReportsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, public_cache
+        from neighbourhoods import monitor
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
         from reports import actions
+        from reports import monitor as report_monitor
         from reports.models import Report, ReportQuerySet
 
         public_cache.register_public_app(
@@ -46,6 +52,12 @@ class ReportsConfig(AppConfig):
             quiet_models=("reports.internalnote", "reports.forward", "reports.open311client"),
         )
         register_area_model(Report, "neighbourhood")
+        monitor.register_counts(
+            monitor.CountSource(
+                "reports", report_monitor.status_choices, report_monitor.counts_by_neighbourhood
+            )
+        )
+        monitor.register_provider(report_monitor.neighbourhood_indicators)
         attention.register_queue(
             attention.QueueDefinition(
                 _("Public-space reports past their term"),

@@ -1,7 +1,8 @@
 """Demo public-space reports: 300 over the past year in Eemdal's neighbourhoods, with
 realistic lead times (most within their category's term, some late), people who also
 saw them, the open ones of the past weeks on the map, and the reporters' answers to
-"is it solved?" for about four in ten closed ones."""
+"is it solved?" for about four in ten closed ones; and three improvements made from those
+answers ("U zei, wij deden")."""
 
 import random
 import secrets
@@ -16,6 +17,7 @@ from reports.models import (
     Feedback,
     FeedbackReason,
     FeedbackRequest,
+    Improvement,
     Report,
     Status,
     StatusChange,
@@ -153,6 +155,7 @@ def seed(demo) -> None:
         [report for report in reports if report.supporter_count], ["supporter_count"]
     )
     _seed_feedback(rng, [report for report in reports if report.closed_at])
+    _seed_improvements(today)
 
 
 def _seed_feedback(rng: random.Random, closed: list[Report]) -> None:
@@ -200,3 +203,73 @@ def _seed_feedback(rng: random.Random, closed: list[Report]) -> None:
             for reason in picked
         ]
     )
+
+
+# What the municipality changed because of reporters' answers: (days ago, Dutch and
+# English title, what was said, what was done, the department's slug or None for all,
+# the answer whose reasons it comes from).
+IMPROVEMENTS = [
+    (
+        170,
+        ("Je hoort eerder wat er met je melding gebeurt", "You hear sooner what happens"),
+        (
+            "Melders zeiden dat ze niets hoorden nadat hun melding binnen was.",
+            "Reporters said they heard nothing after their report went in.",
+        ),
+        (
+            "Elke melding krijgt binnen twee werkdagen een eerste bericht met de planning.",
+            "Every report gets a first message with the planning within two working days.",
+        ),
+        None,
+        Answer.NO,
+    ),
+    (
+        110,
+        ("Een vaste ploeg voor losse tegels", "A fixed crew for loose paving"),
+        (
+            "Losse tegels lagen er na de melding nog weken, of werden maar half hersteld.",
+            "Loose paving stayed for weeks after a report, or was only half repaired.",
+        ),
+        (
+            "Een vaste ploeg herstelt losse tegels en gaten in vaste rondes per wijk.",
+            "A fixed crew repairs loose paving and holes in fixed rounds per neighbourhood.",
+        ),
+        "wegen",
+        Answer.PARTLY,
+    ),
+    (
+        45,
+        ("We leggen uit waarom we iets niet doen", "We explain why we do not handle something"),
+        (
+            "Wie een melding afgewezen kreeg, begreep vaak niet waarom.",
+            "People whose report was declined often did not understand why.",
+        ),
+        (
+            "Bij elke afwijzing staat nu de reden en wie het wel kan oplossen.",
+            "Every decline now says why, and who can solve it instead.",
+        ),
+        None,
+        Answer.NO,
+    ),
+]
+
+
+def _seed_improvements(today) -> None:
+    if Improvement.objects.exists():
+        return
+    departments = {
+        c.department.slug: c.department
+        for c in Category.objects.filter(department__isnull=False).select_related("department")
+    }
+    for days, title, said, done, department, answer in IMPROVEMENTS:
+        improvement = Improvement.objects.create(
+            title_nl=title[0],
+            title_en=title[1],
+            said_nl=said[0],
+            said_en=said[1],
+            done_nl=done[0],
+            done_en=done[1],
+            changed_on=today - timedelta(days=days),
+            department=departments.get(department) if department else None,
+        )
+        improvement.reasons.set(FeedbackReason.objects.filter(answer=answer)[:2])

@@ -256,6 +256,17 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return self.filter(department__in=departments)
 
 
+def working_days_left_on(due_date: date, day: date) -> int:
+    """Working days from ``day`` to the due date, negative once it is past: the queue's
+    "days left" while a report is open. The one definition of on time: a report closed
+    on a day when this was not negative was handled within its term (the figures)."""
+    return workdays.working_day_number(due_date) - workdays.working_day_number(day)
+
+
+def closed_on_time(due_date: date, closed_on: date) -> bool:
+    return working_days_left_on(due_date, closed_on) >= 0
+
+
 def _cos_degrees(value: float) -> float:
     return math.cos(math.radians(value))
 
@@ -413,7 +424,7 @@ class Report(models.Model):
     def working_days_left(self, today: date | None = None) -> int | None:
         if self.due_date is None or not self.is_open:
             return None
-        return workdays.working_days_between(today or timezone.localdate(), self.due_date)
+        return working_days_left_on(self.due_date, today or timezone.localdate())
 
     def lead_time_days(self) -> int | None:
         """Working days from going in to closing (or to today while open)."""
@@ -775,3 +786,99 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.report_id}: {self.get_solved_display()} ({self.grade})"
+
+
+class ImprovementQuerySet(models.QuerySet["Improvement"]):
+    def published(self) -> "ImprovementQuerySet":
+        return self.filter(is_published=True, changed_on__lte=timezone.localdate())
+
+
+class Improvement(models.Model):
+    """What the municipality changed in how it handles reports because of what residents
+    said ("U zei, wij deden"): when, for which category and/or department, and from which
+    feedback. Its texts are kept in Dutch and English; the page shows the reader's
+    language where there is one. Nothing in it is about a person."""
+
+    title_nl = models.CharField(_("title (Dutch)"), max_length=150)
+    title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
+    said_nl = models.TextField(
+        _("what residents said (Dutch)"),
+        max_length=2000,
+        help_text=_("The feedback this comes from, in a few sentences, without names."),
+    )
+    said_en = models.TextField(_("what residents said (English)"), max_length=2000, blank=True)
+    done_nl = models.TextField(
+        _("what we changed (Dutch)"),
+        max_length=2000,
+        help_text=_("What was changed in the way reports are handled."),
+    )
+    done_en = models.TextField(_("what we changed (English)"), max_length=2000, blank=True)
+    changed_on = models.DateField(
+        _("changed on"),
+        help_text=_(
+            "From this day on the process works the new way; the figures before "
+            "and after are compared around it."
+        ),
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="improvements",
+        help_text=_("Empty: every category. A main category includes its subcategories."),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="improvements",
+        help_text=_("Empty: every department."),
+    )
+    reasons = models.ManyToManyField(
+        FeedbackReason,
+        verbose_name=_("from the feedback reasons"),
+        blank=True,
+        related_name="improvements",
+    )
+    is_published = models.BooleanField(
+        _("on the public page"),
+        default=True,
+        help_text=_("Shown on 'You said, we did' from the day it was changed."),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    objects = ImprovementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("improvement")
+        verbose_name_plural = _("improvements")
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def language_shown(self) -> str:
+        """The texts are shown in English to an English reader when all three are
+        written in English, else in Dutch (for ``lang`` on the page)."""
+        english = self.title_en and self.said_en and self.done_en
+        return "en" if english and (get_language() or "nl").startswith("en") else "nl"
+
+    def _in_language(self, name: str) -> str:
+        return str(getattr(self, f"{name}_{self.language_shown}"))
+
+    @property
+    def title(self) -> str:
+        return self._in_language("title")
+
+    @property
+    def said(self) -> str:
+        return self._in_language("said")
+
+    @property
+    def done(self) -> str:
+        return self._in_language("done")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import opendata, views
+from reports import improvements, opendata, views
 
 app_name = "reports"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("meldingen.geojson", opendata.reports_geojson, name="opendata_geojson"),
     path("meldingen.csv", opendata.reports_csv, name="opendata_csv"),
     path("melden/", views.report_create, name="create"),
+    path("u-zei-wij-deden/", improvements.you_said_we_did, name="improvements"),
     path("bevestigen/", views.confirm, name="confirm"),
     path("bevestigen/<str:token>/", views.confirm_link, name="confirm_link"),
     path("tevredenheid/", views.feedback, name="feedback"),

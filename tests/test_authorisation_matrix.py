@@ -314,6 +314,8 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "reports:opendata_json": everyone,
     "reports:opendata_geojson": everyone,
     "reports:opendata_csv": everyone,
+    # "U zei, wij deden": what was improved from reporters' answers, with figures.
+    "reports:improvements": everyone,
     "open311:services": everyone,
     "open311:service": everyone,
     "open311:requests": everyone,
@@ -350,6 +352,7 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "participation.topic": "v",
         "reports.category": "v",
         "reports.department": "v",
+        "reports.improvement": "acv",
         "reports.report": "cv",
     },
     "Initiative broker": {
@@ -499,6 +502,15 @@ def _build_world() -> World:
     open311_app = Open311Client(name="Buitenbeter")
     open311_app.new_key()
     open311_app.save()
+    from reports.models import Improvement
+
+    Improvement.objects.create(
+        title_nl="Losse tegels sneller vast",
+        said_nl="Het duurde te lang.",
+        done_nl="Een vaste ploeg voor losse tegels.",
+        changed_on=timezone.localdate() - timedelta(days=30),
+        category=report.category.parent,
+    )
     objects = {
         "report": report,
         "report_photo": ReportPhoto.objects.create(
@@ -704,8 +716,10 @@ ADMIN_NEVER = {
     "participation.councilquestion": "a",
     "reports.report": "ad",
 }
-# "search" is the officers' supplier search: whoever may view the model.
+# "search" is the officers' supplier search: whoever may view the model; "figures" the
+# figures of public-space reports: whoever may view the queue.
 ADMIN_ACTIONS = {
+    "figures": "vc",
     "changelist": "vc",
     "change": "vc",
     "history": "vc",
@@ -791,7 +805,7 @@ def _admin_requests(pattern: str, name: str, world: World):
     match = ADMIN_MODEL_URL.match(name)
     if match and match["action"] in ADMIN_ACTIONS:
         app, model = match["app"], match["model"]
-        if match["action"] in ("changelist", "add", "search", "spending", "spendingcsv"):
+        if match["action"] in ("changelist", "add", "search", "spending", "spendingcsv", "figures"):
             yield name, "get", reverse(name)
         else:
             yield name, "get", reverse(name, args=[_instance_of(app, model)])

@@ -1,8 +1,13 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from common.workdays import add_working_days, is_working_day, working_days_between
+from common.workdays import (
+    add_working_days,
+    is_working_day,
+    working_day_number,
+    working_days_between,
+)
 
 
 def test_friday_plus_one_working_day_is_monday():
@@ -59,3 +64,14 @@ def test_working_days_between(start, end, expected):
 def test_negative_count_is_refused():
     with pytest.raises(ValueError, match="negative"):
         add_working_days(date(2026, 1, 1), -1)
+
+
+def test_working_day_numbers_subtract_to_the_working_days_between():
+    start = date(1998, 12, 20)
+    for offset in range(0, 12_000, 37):
+        day = start + timedelta(days=offset)
+        for span in (-40, -3, 0, 1, 6, 30, 400):
+            other = day + timedelta(days=span)
+            assert working_day_number(other) - working_day_number(day) == (
+                working_days_between(day, other)
+            )

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from common import workdays
-from reports.models import Feedback, Report, Status, Supporter
+from reports import figures
+from reports.models import Feedback, Improvement, Report, Status, Supporter
 
 pytestmark = pytest.mark.django_db
 
@@ -31,5 +32,11 @@ def test_seed_demo_adds_a_year_of_reports_with_realistic_lead_times():
     assert 0.25 < answered / len(closed) < 0.55
     assert Feedback.objects.filter(solved="no").exists()
     assert Feedback.objects.filter(reasons__isnull=False).exists()
+    # Three improvements from those answers, with figures before and after them.
+    improvements = list(Improvement.objects.published())
+    assert len(improvements) == 3
+    compared = figures.before_and_after(improvements)
+    assert any(not row.before.times_hidden and not row.after.times_hidden for row in compared)
     call_command("seed_demo", "--allow-production", "--quiet-logins")
     assert Report.objects.count() == 300
+    assert Improvement.objects.count() == 3

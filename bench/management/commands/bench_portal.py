@@ -1,6 +1,8 @@
-"""Benchmark (not a test): response times of the home page, the portal-wide search,
-the city dashboard, the contract register and the procurement figures (20,000
-contracts) with 100,000 initiatives and the rest in proportion, on PostgreSQL.
+"""Benchmark (not a test): response times of the home page, the portal-wide search, the
+city dashboard with 100,000 initiatives and the rest in proportion, the contract register
+and the procurement figures (20,000 contracts), and the pages of public-space reports
+with 100,000 reports (the public map and list, "U zei, wij deden", and, signed in as an
+administrator with TOTP, the back office's queue and figures), on PostgreSQL.
 
 The data goes in with bulk inserts once and stays in the benchmark database, so a
 second run only measures. Pages are requested in-process with Django's test client
@@ -10,7 +12,11 @@ percentile of ``--repeat`` requests after a warm-up, with the queries per reques
 
 import statistics
 import time
+from importlib import import_module
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -18,12 +24,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench.dataset import build_city
+from accounts.models import User
+from bench.dataset import PREFIX, build_city
 from initiatives.models import Initiative
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
 from procurement import figures
 from procurement.forms import SupplierSearchForm
 from procurement.models import Contract, Supplier, Tender
+from reports.models import Report
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -32,25 +40,28 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "Time home, search and dashboard with 100,000 initiatives (PostgreSQL)."
+    help = "Time home, search, dashboard and report pages at city scale (PostgreSQL)."
 
     def add_arguments(self, parser):
         parser.add_argument("--initiatives", type=int, default=100_000)
+        parser.add_argument("--reports", type=int, default=100_000)
         parser.add_argument("--repeat", type=int, default=30)
 
-    def handle(self, *args, initiatives, repeat, **options):
+    def handle(self, *args, initiatives, reports, repeat, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Run the benchmark on PostgreSQL (make bench).")
-        build_city(self.stdout, initiatives=initiatives)
+        build_city(self.stdout, initiatives=initiatives, reports=reports)
         self.stdout.write(
             f"data: {Initiative.objects.count():,} initiatives, "
             f"{Neighbourhood.objects.count()} neighbourhoods, {AgendaItem.objects.count():,} "
             f"agenda items, {ProgrammeProject.objects.count():,} programme projects, "
             f"{Event.objects.count():,} events, {Tender.objects.count():,} tenders, "
-            f"{Supplier.objects.count():,} suppliers, {Contract.objects.count():,} contracts"
+            f"{Supplier.objects.count():,} suppliers, {Contract.objects.count():,} contracts, "
+            f"{Report.objects.count():,} public-space reports"
         )
         today = timezone.localdate()
         three_years = f"/cijfers/?start={today.replace(year=today.year - 3)}&end={today}"
+        overdue = "/beheer/reports/report/?term=overdue"
         pages = [
             ("baseline: privacy statement", "/pagina/privacy/"),
             ("home", "/"),
@@ -70,10 +81,25 @@ class Command(BaseCommand):
                 f"/inkoop/cijfers/?department=Facilitair&year={today.year - 1}",
                 "cold",
             ),
+            ("reports: public map and list", "/openbare-ruimte/"),
+            ("reports: public list, page 50", "/openbare-ruimte/?page=50"),
+            ("reports: you said, we did, computed", "/openbare-ruimte/u-zei-wij-deden/", "cold"),
+            ("reports: queue (staff)", "/beheer/reports/report/", "", "staff"),
+            ("reports: queue, overdue (staff)", overdue, "", "staff"),
+            (
+                "reports: figures, 12 months, computed",
+                "/beheer/reports/report/cijfers/",
+                "cold",
+                "staff",
+            ),
+            ("reports: figures, 12 months, cached", "/beheer/reports/report/cijfers/", "", "staff"),
         ]
-        client = Client(HTTP_HOST="localhost")
+        visitor = Client(HTTP_HOST="localhost")
+        staff = Client(HTTP_HOST="localhost", HTTP_COOKIE=self._staff_cookie())
         self.stdout.write(f"{'page':38} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
-        for label, url, *cold in pages:
+        for label, url, *options in pages:
+            cold = bool(options and options[0])
+            client = staff if options[1:] == ["staff"] else visitor
             for _warm in range(3):
                 client.get(url)
             timings = []
@@ -112,6 +138,28 @@ class Command(BaseCommand):
                 f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
                 f"{_percentile(timings, 0.95):>8.1f}  ({len(result.divisions)} divisions)"
             )
+
+    def _staff_cookie(self) -> str:
+        """A session of an administrator who signed in with password and TOTP, as the back
+        office wants (made directly: nobody types a code in a benchmark)."""
+        user, _created = User.objects.get_or_create(
+            email=f"beheerder@{PREFIX}.invalid",
+            defaults={"is_staff": True, "is_superuser": True, "display_name": "Beheerder"},
+        )
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
+        )
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session["account_authentication_methods_user"] = str(user.pk)
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": time.time(), "email": user.email},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ]
+        session.create()
+        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
     def _supplier_search(self, repeat: int) -> None:
         """The officers' supplier search itself, as its page computes it when nothing is

@@ -1,0 +1,115 @@
+"""The back office's figures of public-space reports (``reports.figures``): a page with
+charts and tables, and the same figures as CSV. A colleague sees the figures of the
+reports the queue shows them (their department's, an area manager's neighbourhoods'),
+with filters offering only what is theirs."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common.aggregates import cached_figures
+from neighbourhoods import areas
+from neighbourhoods.models import Neighbourhood
+from reports import figures
+from reports.models import Category, Department, Report
+
+PERIODS = [(3, _("3 months")), (6, _("6 months")), (12, _("12 months")), (24, _("24 months"))]
+
+
+class FiguresForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Period"),
+        choices=PERIODS,
+        coerce=int,
+        required=False,
+        help_text=_("Up to today, from the first day of the month."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Main category"), queryset=Category.objects.none(), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, departments: list[int] | None, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.main()
+        own = Department.objects.all()
+        if departments is not None:
+            own = own.filter(pk__in=departments)
+        self.fields["department"].queryset = own
+        neighbourhoods = Neighbourhood.objects.order_by("name")
+        own_areas = areas.own_areas(user)
+        if own_areas is not None:
+            neighbourhoods = areas.within(neighbourhoods, own_areas)
+        self.fields["neighbourhood"].queryset = neighbourhoods
+
+    def selection(self) -> figures.Selection:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return figures.Selection.last_months(
+            data.get("months") or 12,
+            category=data.get("category"),
+            department=data.get("department"),
+            neighbourhood=data.get("neighbourhood"),
+        )
+
+
+def figures_view(
+    model_admin: Any, request: HttpRequest, departments: list[int] | None
+) -> HttpResponse:
+    """Behind ``admin_view``; whoever may see the queue may see its figures, of the
+    reports the queue shows them (``departments``: their own, ``None`` for all)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    form = FiguresForm(
+        request.GET if request.GET.keys() - {"format"} else None,
+        departments=departments,
+        user=request.user,
+    )
+    selection = form.selection()
+    visible = model_admin.get_queryset(request)
+    # The viewer's scope is part of the key: colleagues of two departments never share.
+    own_areas = areas.own_areas(request.user)
+    scope = ",".join(map(str, sorted(departments or []))) + "/"
+    scope += "all" if own_areas is None else ",".join(map(str, sorted(own_areas)))
+    key = f"report-figures:{selection.cache_key()}:{scope}"
+    computed = cached_figures(key, lambda: figures.compute(visible, selection))
+    if request.GET.get("format") == "csv" and not form.errors:
+        response = HttpResponse(computed.csv(), content_type="text/csv; charset=utf-8")
+        name = f"meldingen-cijfers-{selection.start:%Y-%m}-{selection.end:%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    query = request.GET.copy()
+    query["format"] = "csv"
+    context = {
+        # A page that answers at once: without the sidebar listing every model.
+        **model_admin.admin_site.each_context_without_navigation(request),
+        "opts": Report._meta,
+        "title": gettext("Figures of public-space reports"),
+        "form": form,
+        "figures": computed,
+        "total_rows": [computed.total],
+        "csv_query": query.urlencode(),
+        "today": timezone.localdate(),
+        "breakdowns": [
+            ("category", gettext("By main category"), gettext("Main category")),
+            ("department", gettext("By department"), gettext("Department")),
+            ("neighbourhood", gettext("By neighbourhood"), gettext("Neighbourhood")),
+            ("month", gettext("By month"), gettext("Month")),
+        ],
+    }
+    return TemplateResponse(
+        request,
+        "admin/reports/report/figures.html",
+        context,
+        status=400 if form.errors else 200,
+    )

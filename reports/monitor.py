@@ -1,0 +1,82 @@
+"""What public-space reports add to the neighbourhood monitor (registered in
+``ReportsConfig.ready``): reports per neighbourhood and status (a count source, in the
+monitor's CSV), and per neighbourhood the median lead time in working days of the
+reports closed in the year and the mean grade reporters gave, with its 95% interval
+(indicators on the monitor page). Small groups are hidden like on the figures page."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.monitor import Indicator
+from reports import figures
+from reports.models import Feedback, Report, Status
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Status.choices if value != Status.UNCONFIRMED]
+
+
+def counts_by_neighbourhood() -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for neighbourhood, status, n in (
+        Report.objects.public()
+        .filter(neighbourhood__isnull=False)
+        .values_list("neighbourhood_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[neighbourhood][status] = n
+    return dict(counts)
+
+
+def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, list[Indicator]]:
+    """Two indicators per neighbourhood for ``year``: two queries for all of them."""
+    minimum = figures.min_group()
+    zone = timezone.get_current_timezone()
+    closed = Report.objects.filter(neighbourhood__isnull=False).annotate(
+        year=ExtractYear("closed_at", tzinfo=zone)
+    )
+    times: dict[int, list[int]] = defaultdict(list)
+    for _main, _department, neighbourhood, went_in, closed_on, _due in figures.closed_rows(
+        closed.filter(year=year)
+    ):
+        times[neighbourhood].append(figures.lead_time(went_in, closed_on))
+    grades = {
+        row["report__neighbourhood_id"]: row
+        for row in Feedback.objects.annotate(year=ExtractYear("created_at", tzinfo=zone))
+        .filter(year=year, report__neighbourhood__isnull=False)
+        .values("report__neighbourhood_id")
+        .annotate(**figures.answer_aggregates())
+        .order_by()
+    }
+    result: dict[int, list[Indicator]] = {}
+    for neighbourhood in neighbourhoods:
+        lead = times.get(neighbourhood.pk, [])
+        median = figures.percentile(sorted(lead), 0.5) if len(lead) >= minimum else None
+        row = grades.get(neighbourhood.pk, {})
+        n = row.get("n") or 0
+        interval = (
+            figures.mean_interval(n, float(row.get("total") or 0), float(row.get("squares") or 0))
+            if n >= minimum
+            else None
+        )
+        result[neighbourhood.pk] = [
+            Indicator(
+                _("Public-space reports: median lead time (working days)"),
+                None if median is None else round(median, 1),
+                len(lead),
+            ),
+            Indicator(
+                _("Public-space reports: mean grade for the handling"),
+                None if interval is None else round(interval[0], 1),
+                n,
+                None if interval is None else round(interval[1], 1),
+                None if interval is None else round(interval[2], 1),
+            ),
+        ]
+    return result

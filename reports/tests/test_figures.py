@@ -1,0 +1,422 @@
+"""The figures of public-space reports (lead time against the term, satisfaction), the
+back office's figures page and its CSV, "U zei, wij deden" and the monitor's figures:
+checked against values computed here from the raw rows, independently of
+``reports.figures`` (working days counted by hand with the 2026 holidays written out)."""
+
+import csv
+import io
+import statistics
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
+from neighbourhoods.tests.factories import NeighbourhoodFactory
+from reports import figures
+from reports.models import (
+    Answer,
+    Category,
+    Department,
+    Feedback,
+    FeedbackReason,
+    FeedbackRequest,
+    Improvement,
+    Report,
+    Status,
+)
+from reports.tests.factories import ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+FIGURES = "/beheer/reports/report/cijfers/"
+PUBLIC = "/openbare-ruimte/u-zei-wij-deden/"
+ZONE = ZoneInfo("Europe/Amsterdam")
+# The Dutch public holidays of spring 2026 that fall on a weekday (Algemene termijnenwet).
+HOLIDAYS_2026 = {
+    date(2026, 4, 6),  # Easter Monday
+    date(2026, 4, 27),  # King's Day
+    date(2026, 5, 5),  # Liberation Day
+    date(2026, 5, 14),  # Ascension Day
+    date(2026, 5, 25),  # Whit Monday
+}
+
+
+def by_hand(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end``."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in HOLIDAYS_2026:
+            days += 1
+    return days
+
+
+def moment(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), ZONE)
+
+
+def closed_report(went_in: date, closed: date, due: date, **fields) -> Report:
+    return ReportFactory(
+        status=fields.pop("status", Status.SOLVED),
+        submitted_at=moment(went_in),
+        created_at=moment(went_in),
+        closed_at=moment(closed, 15),
+        due_date=due,
+        **fields,
+    )
+
+
+def answer(report: Report, solved: str, grade: int, given: date, reasons=()) -> Feedback:
+    request = FeedbackRequest.objects.create(
+        report=report,
+        token_hash=f"{report.pk:064d}",
+        created_at=moment(given),
+        expires_at=moment(given + timedelta(days=14)),
+    )
+    feedback = Feedback.objects.create(
+        report=report, request=request, solved=solved, grade=grade, created_at=moment(given, 12)
+    )
+    feedback.reasons.set(reasons)
+    return feedback
+
+
+# (went in, closed, due) around King's Day, Liberation Day and Ascension Day 2026.
+SPRING = [
+    (date(2026, 4, 20), date(2026, 4, 30), date(2026, 4, 29)),
+    (date(2026, 4, 21), date(2026, 4, 24), date(2026, 4, 30)),
+    (date(2026, 4, 22), date(2026, 5, 6), date(2026, 5, 1)),
+    (date(2026, 4, 23), date(2026, 4, 28), date(2026, 4, 30)),
+    (date(2026, 4, 24), date(2026, 5, 15), date(2026, 5, 4)),
+    (date(2026, 5, 4), date(2026, 5, 8), date(2026, 5, 11)),
+    (date(2026, 5, 6), date(2026, 5, 13), date(2026, 5, 13)),
+    (date(2026, 5, 11), date(2026, 5, 18), date(2026, 5, 15)),
+    (date(2026, 5, 12), date(2026, 5, 26), date(2026, 5, 19)),
+    (date(2026, 5, 13), date(2026, 5, 15), date(2026, 5, 20)),
+    (date(2026, 5, 18), date(2026, 5, 29), date(2026, 5, 22)),
+    (date(2026, 5, 19), date(2026, 5, 22), date(2026, 5, 26)),
+]
+GRADES = [8, 7, 3, 9, 4, 8, 6, 7, 2, 9, 5, 8]
+ANSWERS = [
+    Answer.YES,
+    Answer.YES,
+    Answer.NO,
+    Answer.YES,
+    Answer.PARTLY,
+    Answer.YES,
+    Answer.PARTLY,
+    Answer.YES,
+    Answer.NO,
+    Answer.YES,
+    Answer.NO,
+    Answer.YES,
+]
+
+
+@pytest.fixture
+def spring(settings):
+    """Twelve reports of the roads department in one neighbourhood, each answered."""
+    settings.PORTAL_REPORT_FIGURES_MIN_GROUP = 5
+    area = NeighbourhoodFactory(name="Havenkwartier")
+    late = FeedbackReason.objects.filter(answer=Answer.NO).first()
+    partly = FeedbackReason.objects.filter(answer=Answer.PARTLY).first()
+    reports = []
+    for (went_in, closed, due), grade, solved in zip(SPRING, GRADES, ANSWERS, strict=True):
+        report = closed_report(went_in, closed, due, neighbourhood=area)
+        reasons = {Answer.NO: [late], Answer.PARTLY: [partly]}.get(solved, [])
+        answer(report, solved, grade, closed + timedelta(days=1), reasons)
+        reports.append(report)
+    return reports
+
+
+def selection() -> figures.Selection:
+    return figures.Selection(date(2026, 4, 1), date(2026, 5, 31))
+
+
+def test_working_day_numbers_agree_with_counting_by_hand():
+    for went_in, closed, _due in SPRING:
+        assert figures.lead_time(went_in, closed) == by_hand(went_in, closed)
+    # King's Day and a weekend: Friday 24 April to Tuesday 28 April is one working day.
+    assert figures.lead_time(date(2026, 4, 24), date(2026, 4, 28)) == 1
+
+
+def test_figures_match_values_computed_from_the_rows(spring):
+    result = figures.compute(Report.objects.all(), selection())
+    lead = sorted(by_hand(went_in, closed) for went_in, closed, _due in SPRING)
+    on_time = sum(closed <= due for _went_in, closed, due in SPRING)
+    total = result.total
+    assert total.handled == 12
+    assert total.median_days == round(statistics.median(lead), 1)
+    assert total.p90_days == round(statistics.quantiles(lead, n=10, method="inclusive")[-1], 1)
+    assert total.on_time_share == round(on_time * 100 / 12)
+    assert total.answers == 12
+    assert total.solved_share == round(ANSWERS.count(Answer.YES) * 100 / 12)
+    # The mean grade's 95% interval with Student's t for 11 degrees of freedom.
+    mean = statistics.mean(GRADES)
+    half = 2.201 * statistics.stdev(GRADES) / 12**0.5
+    assert total.mean_grade == round(mean, 1)
+    assert total.grade_low == round(mean - half, 1)
+    assert total.grade_high == round(mean + half, 1)
+    # The reasons of the unhappy ("partly" and "no"), most often first.
+    assert result.unhappy == 5
+    assert [count for _label, count in result.reasons] == [3, 2]
+    # Months: closed in April and in May.
+    months = {row.key: row for row in result.groups["month"]}
+    april = sorted(by_hand(w, c) for w, c, _d in SPRING if c.month == 4)
+    assert months["2026-04"].handled == len(april) == 3
+    assert months["2026-04"].times_hidden  # 3 < 5
+    may = sorted(by_hand(w, c) for w, c, _d in SPRING if c.month == 5)
+    assert months["2026-05"].median_days == round(statistics.median(may), 1)
+
+
+def test_on_time_is_the_queues_days_left_at_closing(spring):
+    """One definition: closed on a day when the queue's days left were not negative."""
+    report = spring[0]
+    report.status = Status.IN_PROGRESS
+    closed_on = report.closed_at.astimezone(ZONE).date()
+    days_left = report.working_days_left(closed_on)
+    assert days_left == -1  # due the 29th, closed the 30th
+    result = figures.compute(Report.objects.filter(pk=report.pk), selection())
+    assert result.total.handled == 1
+    assert result.total.times_hidden  # one report: hidden, on time or not
+
+
+def test_small_groups_are_hidden(spring, settings):
+    other = NeighbourhoodFactory(name="Kleindorp")
+    for went_in, closed, due in SPRING[:3]:
+        closed_report(went_in, closed, due, neighbourhood=other)
+    result = figures.compute(Report.objects.all(), selection())
+    rows = {row.label: row for row in result.groups["neighbourhood"]}
+    assert rows["Kleindorp"].handled == 3
+    assert rows["Kleindorp"].times_hidden
+    assert rows["Kleindorp"].median_days is None
+    assert rows["Kleindorp"].answers_hidden
+    assert rows["Kleindorp"].mean_grade is None
+    assert not rows["Havenkwartier"].times_hidden
+    written = list(csv.reader(io.StringIO(result.csv())))
+    kleindorp = next(row for row in written if row[1] == "Kleindorp")
+    assert kleindorp[3] == ""
+    assert kleindorp[12] == "lead_time answers"
+    # Too few unhappy answers: the reasons are hidden as well.
+    settings.PORTAL_REPORT_FIGURES_MIN_GROUP = 6
+    assert figures.compute(Report.objects.all(), selection()).reasons is None
+
+
+def test_t_quantiles_for_larger_samples():
+    assert figures.t_975(40) == pytest.approx(2.021, abs=0.001)
+    assert figures.t_975(100) == pytest.approx(1.984, abs=0.001)
+
+
+# --- the back office's page ---------------------------------------------------------
+
+
+def colleague(client, department: Department | None = None, *, area_manager=False):
+    user = StaffFactory()
+    if area_manager:
+        user.groups.add(Role.AREA_MANAGER.group())
+    else:
+        user.user_permissions.add(
+            Permission.objects.get(codename="view_report"),
+            Permission.objects.get(codename="add_improvement"),
+            Permission.objects.get(codename="change_improvement"),
+            Permission.objects.get(codename="view_improvement"),
+        )
+    if department is not None:
+        department.members.add(user)
+    sign_in_staff(client, user)
+    return user
+
+
+def test_figures_page_and_csv_for_a_department_colleague(client, spring):
+    roads = Department.objects.get(slug="wegen")
+    other = Department.objects.exclude(pk=roads.pk).first()
+    for went_in, closed, due in SPRING[:6]:
+        closed_report(went_in, closed, due, department=other)
+    colleague(client, roads)
+    response = client.get(FIGURES, {"months": "24"})
+    assert response.status_code == 200
+    shown = response.context["figures"]
+    # Only the roads department's twelve reports, though there are eighteen.
+    assert Report.objects.count() == 18
+    assert shown.total.handled == len([r for r in spring if r.department_id == roads.pk])
+    assert {row.label for row in shown.groups["department"]} == {roads.name}
+    # The filter offers only their own department; another's is refused beside the field.
+    assert list(response.context["form"].fields["department"].queryset) == [roads]
+    refused = client.get(FIGURES, {"department": str(other.pk)})
+    assert refused.status_code == 400
+    assert "department" in refused.context["form"].errors
+    download = client.get(FIGURES, {"months": "24", "format": "csv"})
+    assert download["Content-Type"].startswith("text/csv")
+    assert download.content.decode().startswith("breakdown,group,closed")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"months": "abc"},
+        {"months": "-1"},
+        {"category": "zzz"},
+        {"department": "99999999999999999999"},
+        {"neighbourhood": "0"},
+        {"months": "12", "format": "csv", "category": "\x00"},
+    ],
+)
+def test_bad_filters_never_a_server_error(client, spring, query):
+    colleague(client)
+    response = client.get(FIGURES, query)
+    assert response.status_code == 400
+
+
+def test_anonymous_and_residents_are_sent_to_the_back_office_sign_in(client):
+    assert client.get(FIGURES).status_code == 302
+    client.force_login(UserFactory())
+    response = client.get(FIGURES)
+    assert response.status_code == 302
+    assert "/beheer/login/" in response["Location"]
+
+
+def test_staff_without_the_queue_may_not_see_the_figures(client):
+    sign_in_staff(client, StaffFactory())
+    assert client.get(FIGURES).status_code == 403
+
+
+def test_an_area_manager_sees_the_figures_of_their_neighbourhoods(client, spring):
+    manager = colleague(client, area_manager=True)
+    mine = NeighbourhoodFactory(name="Mijnwijk", area_manager=manager)
+    for went_in, closed, due in SPRING[:5]:
+        closed_report(went_in, closed, due, neighbourhood=mine)
+    response = client.get(FIGURES, {"months": "24"})
+    assert response.context["figures"].total.handled == 5
+    assert list(response.context["form"].fields["neighbourhood"].queryset) == [mine]
+
+
+def _queries(client, url: str, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def test_figures_page_queries_do_not_grow_with_reports(client, settings):
+    settings.PORTAL_REPORT_FIGURES_MIN_GROUP = 1
+    colleague(client)
+    went_in = date.today() - timedelta(days=20)
+    first = closed_report(went_in, went_in + timedelta(days=5), went_in + timedelta(days=7))
+    answer(first, Answer.NO, 4, went_in + timedelta(days=6))
+    one = _queries(client, FIGURES)
+    areas = [NeighbourhoodFactory() for _ in range(3)]
+    for index in range(30):
+        report = closed_report(
+            went_in,
+            went_in + timedelta(days=index % 9),
+            went_in + timedelta(days=5),
+            neighbourhood=areas[index % 3],
+        )
+        answer(
+            report,
+            Answer.NO,
+            index % 10 + 1,
+            went_in + timedelta(days=10),
+            FeedbackReason.objects.filter(answer=Answer.NO)[:2],
+        )
+    assert _queries(client, FIGURES) == one
+
+
+# --- "U zei, wij deden" ---------------------------------------------------------------
+
+
+def improvement(**fields) -> Improvement:
+    defaults = {
+        "title_nl": "Losse tegels sneller vast",
+        "title_en": "Loose paving fixed sooner",
+        "said_nl": "Het duurde te lang.",
+        "said_en": "It took too long.",
+        "done_nl": "Een vaste ploeg voor losse tegels.",
+        "done_en": "A fixed crew for loose paving.",
+        "changed_on": date(2026, 5, 11),
+    }
+    return Improvement.objects.create(**{**defaults, **fields})
+
+
+def test_before_and_after_an_improvement(spring, settings):
+    settings.PORTAL_REPORT_FIGURES_MIN_GROUP = 5
+    paving = spring[0].category
+    item = improvement(category=paving.parent)
+    [compared] = figures.before_and_after([item], today=date(2026, 9, 1))
+    before = [(w, c) for w, c, _d in SPRING if c < date(2026, 5, 11)]
+    after = [(w, c) for w, c, _d in SPRING if c >= date(2026, 5, 11)]
+    assert compared.before.handled == len(before) == 5
+    assert compared.before.median_days == round(statistics.median(by_hand(*r) for r in before), 1)
+    assert compared.after.handled == len(after) == 7
+    assert compared.after.median_days == round(statistics.median(by_hand(*r) for r in after), 1)
+    grades_after = [
+        g for (_w, c, _d), g in zip(SPRING, GRADES, strict=True) if c >= date(2026, 5, 10)
+    ]
+    assert compared.after.mean_grade == round(statistics.mean(grades_after), 1)
+    assert compared.after_complete
+    # Another category: nothing before or after, hidden.
+    other = Category.objects.main().exclude(pk=paving.parent_id).first()
+    [empty] = figures.before_and_after([improvement(category=other)], today=date(2026, 9, 1))
+    assert empty.before.times_hidden
+    assert empty.after.answers_hidden
+
+
+def test_the_public_page_shows_improvements_in_the_readers_language(client, spring, settings):
+    item = improvement(category=spring[0].category.parent)
+    improvement(title_nl="Nog niet zichtbaar", changed_on=date.today() + timedelta(days=3))
+    improvement(title_nl="Verborgen", is_published=False)
+    page = client.get(PUBLIC).content.decode()
+    assert "Losse tegels sneller vast" in page
+    assert "Een vaste ploeg" in page
+    assert "Nog niet zichtbaar" not in page
+    assert "Verborgen" not in page
+    assert "Voor" in page
+    assert "Na" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(PUBLIC).content.decode()
+    assert "Loose paving fixed sooner" in english
+    assert "Before" in english
+    assert item.title_nl not in english
+    # Nothing about reporters: no email address, no remark.
+    assert "@" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+
+
+def test_public_page_queries_do_not_grow_with_improvements(client, spring):
+    improvement(category=spring[0].category.parent)
+    one = _queries(client, PUBLIC)
+    for index in range(5):
+        item = improvement(changed_on=date(2026, 4, 1 + index))
+        item.reasons.set(FeedbackReason.objects.all()[:2])
+    assert _queries(client, PUBLIC) == one
+
+
+def test_a_department_colleague_records_improvements_only_for_their_department(client):
+    roads = Department.objects.get(slug="wegen")
+    other = Department.objects.exclude(pk=roads.pk).first()
+    colleague(client, roads)
+    data = {
+        "title_nl": "Sneller",
+        "title_en": "",
+        "said_nl": "Te traag.",
+        "said_en": "",
+        "done_nl": "Andere planning.",
+        "done_en": "",
+        "changed_on": "2026-05-01",
+        "category": "",
+        "department": str(other.pk),
+        "is_published": "on",
+    }
+    refused = client.post("/beheer/reports/improvement/add/", data)
+    assert refused.status_code == 200
+    assert "department" in refused.context["adminform"].form.errors
+    refused = client.post("/beheer/reports/improvement/add/", {**data, "department": ""})
+    assert "department" in refused.context["adminform"].form.errors
+    assert not Improvement.objects.exists()
+    response = client.post(
+        "/beheer/reports/improvement/add/", {**data, "department": str(roads.pk)}
+    )
+    assert response.status_code == 302
+    assert Improvement.objects.get().department == roads
