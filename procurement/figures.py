@@ -528,7 +528,9 @@ def categories(selection: Filter) -> Categories:
     contracts = _contracts(selection).annotate(division=_division())
     measures = {
         "n": Count("pk"),
+        # Companies: registered suppliers, and those invited to register by KvK number.
         "suppliers": Count("supplier", distinct=True),
+        "invited": Count("invited_kvk", distinct=True, filter=Q(supplier=None)),
         "spent": Sum("value"),
         "local_spent": Sum("value", filter=LOCAL),
         "sme_spent": Sum("value", filter=SME),
@@ -558,7 +560,7 @@ def categories(selection: Filter) -> Categories:
             labels.get(division, "") if division else _("No CPV code"),
             row.get("year"),
             row["n"],
-            row["suppliers"],
+            row["suppliers"] + row["invited"],
             row["spent"] or 0,
             row["local_spent"] or 0,
             row["sme_spent"] or 0,

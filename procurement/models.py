@@ -1405,14 +1405,15 @@ class KpiCheckpointQuerySet(models.QuerySet["KpiCheckpoint"]):
             entry[0] += sum(scores)
             entry[1] += 1
         return {
-            supplier_id: Performance((Decimal(total) / (4 * count)).quantize(Decimal("0.1")), count)
+            supplier_id: Performance(Decimal(total) / (4 * count), count)
             for supplier_id, (total, count) in totals.items()
         }
 
 
 @dataclass(frozen=True)
 class Performance:
-    """A supplier's mean KPI score over its recent checkpoints, and how many counted."""
+    """A supplier's mean KPI score over its recent checkpoints, and how many counted.
+    The mean is exact (compared with the threshold as it is); pages round it to show."""
 
     mean: Decimal
     checkpoints: int
@@ -1506,9 +1507,9 @@ class KpiCheckpoint(models.Model):
 
     @property
     def mean(self) -> Decimal:
-        """The four scores averaged, to one decimal."""
+        """The four scores averaged (exact: a quarter at most; pages round it to show)."""
         total = sum(getattr(self, score) or 0 for score in self.SCORES)
-        return (Decimal(total) / 4).quantize(Decimal("0.1"))
+        return Decimal(total) / 4
 
     @property
     def met(self) -> bool:

@@ -7,6 +7,8 @@ tenderer before it has bid (the portal records no bids). Each contract also has 
 implementation release: payments as transactions, and milestones (options, the end
 date, KPI checkpoints met or not met)."""
 
+import hashlib
+import json
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -94,11 +96,7 @@ def _organisation(contract: Contract) -> dict:
 
 
 def _period(contract: Contract) -> dict:
-    end = datetime.combine(contract.end_date, time.max.replace(microsecond=0))
-    return {
-        "startDate": _start_of(contract.start_date),
-        "endDate": end.replace(tzinfo=timezone.get_default_timezone()).isoformat(),
-    }
+    return {"startDate": _start_of(contract.start_date), "endDate": _end_of(contract.end_date)}
 
 
 def _award_releases(tender: Tender, ocid: str, buyer_party: dict) -> list[dict]:
@@ -262,11 +260,8 @@ def _implementation_release(contract: Contract, ocid: str, buyer_party: dict) ->
     moments = [contract.awarded_at]
     moments += [payment.recorded_at for payment in payments]
     moments += [checkpoint.recorded_at for checkpoint in checkpoints]
-    moments += [checkpoint.responded_at for checkpoint in checkpoints if checkpoint.responded_at]
-    return {
+    release = {
         "ocid": ocid,
-        # A new release id whenever a payment or checkpoint is added.
-        "id": f"{ocid}-implementation-{contract.pk}-{len(payments)}-{len(checkpoints)}",
         "date": max(moments).isoformat(),
         "tag": ["implementation"],
         "initiationType": "tender",
@@ -296,6 +291,11 @@ def _implementation_release(contract: Contract, ocid: str, buyer_party: dict) ->
             }
         ],
     }
+    # OCDS: a release id names one content. Payments may be corrected and milestones
+    # change status with the calendar, so the id comes from the content itself.
+    content = json.dumps(release, sort_keys=True, default=str).encode()
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    return {"id": f"{ocid}-implementation-{contract.pk}-{digest}", **release}
 
 
 def _buyer() -> dict:

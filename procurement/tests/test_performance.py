@@ -7,11 +7,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
@@ -22,6 +23,7 @@ from procurement.models import (
     ContractPayment,
     KpiCheckpoint,
     OfficerDepartment,
+    Supplier,
 )
 from procurement.ocds import _milestones
 from procurement.tests.factories import (
@@ -344,8 +346,6 @@ def test_a_supplier_below_the_performance_threshold_is_suggested_last_and_told_w
     # Enough others: the weak supplier is left off a list of four.
     assert weak not in [c.supplier for c in tender.suggested_shortlist(size=4, seed=3)]
     # In English for an English reader.
-    from django.utils import translation
-
     with translation.override("en"):
         english = tender.suggested_shortlist(size=6, seed=3)[-1].reason
     assert "below the threshold" in english
@@ -448,10 +448,6 @@ def test_ended_and_terminated_contracts_end_milestone():
 
 
 def test_seed_demo_adds_checkpoints_responses_and_payments_deterministically():
-    from django.core.management import call_command
-
-    from procurement.models import Supplier
-
     call_command("seed_demo", "--allow-production", "--quiet-logins")
 
     def snapshot():
