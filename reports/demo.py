@@ -159,7 +159,7 @@ def _seed_feedback(rng: random.Random, closed: list[Report]) -> None:
     """Answers to "is it solved?" for a share of the closed reports, a day or a few
     after closing; the links behind them are used (their tokens were never kept)."""
     reasons: dict[str, list[FeedbackReason]] = {}
-    for reason in FeedbackReason.objects.filter(is_active=True):
+    for reason in FeedbackReason.objects.filter(is_active=True, applies_to="report"):
         reasons.setdefault(reason.answer, []).append(reason)
     requests, given, chosen = [], [], []
     for report in closed:
