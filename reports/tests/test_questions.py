@@ -118,7 +118,8 @@ def test_a_visitors_question_waits_for_the_email_and_then_goes_in(
     assert question.status == QuestionStatus.UNCONFIRMED
     assert question.asker_email == "vrager@example.nl"
     assert question.asker_language == "en"
-    assert question.is_public and question.department is None
+    assert question.is_public
+    assert question.department is None
     (message,) = mail.outbox
     assert message.to == ["vrager@example.nl"]
     assert "Confirm your question" in message.subject
@@ -127,11 +128,13 @@ def test_a_visitors_question_waits_for_the_email_and_then_goes_in(
 
     link = confirm_link_in(message)
     response = client.get(link)
-    assert response.status_code == 303 and response["Location"] == CONFIRM
+    assert response.status_code == 303
+    assert response["Location"] == CONFIRM
     page = client.get(CONFIRM)
     assert b"your question goes to the municipality" in page.content
     response = client.post(CONFIRM)
-    assert response.status_code == 303 and response["Location"] == LIST
+    assert response.status_code == 303
+    assert response["Location"] == LIST
     question.refresh_from_db()
     assert question.status == QuestionStatus.RECEIVED
     assert question.department == topic().department
@@ -148,9 +151,12 @@ def test_a_signed_in_resident_asks_at_once_and_reads_their_own_question(client):
     client.force_login(resident)
     response = client.post(ASK, ask_data(email=None, visibility="private"))
     question = Question.objects.get()
-    assert response.status_code == 302 and response["Location"] == question.get_absolute_url()
-    assert question.asker == resident and question.asker_email == ""
-    assert question.status == QuestionStatus.RECEIVED and not question.is_public
+    assert response.status_code == 302
+    assert response["Location"] == question.get_absolute_url()
+    assert question.asker == resident
+    assert question.asker_email == ""
+    assert question.status == QuestionStatus.RECEIVED
+    assert not question.is_public
     page = client.get(question.get_absolute_url())
     assert page.status_code == 200
     assert TEXT in page.content.decode()
@@ -184,7 +190,8 @@ def test_an_inactive_topic_cannot_be_chosen(client):
     chosen.is_active = False
     chosen.save()
     response = client.post(ASK, ask_data())
-    assert response.status_code == 400 and "topic" in response.context["form"].errors
+    assert response.status_code == 400
+    assert "topic" in response.context["form"].errors
 
 
 def test_forged_or_unknown_confirmation_links_confirm_nothing(client):
@@ -215,7 +222,8 @@ def test_a_private_question_and_its_answer_are_for_the_asker_only(client):
     assert client.get(url).status_code == 404  # another resident
     client.force_login(question.asker)
     page = client.get(url)
-    assert page.status_code == 200 and "Ja, dat mag." in page.content.decode()
+    assert page.status_code == 200
+    assert "Ja, dat mag." in page.content.decode()
 
 
 def test_a_public_question_is_published_only_once_answered_and_without_the_asker(client):
@@ -247,7 +255,8 @@ def test_the_public_list_and_the_search_show_published_answers_only(client):
     QuestionFactory(is_public=True, text="Open kerstbomenvraag nog zonder antwoord")
     listing = client.get(LIST).content.decode()
     assert "Wanneer komt de kerstbomeninzameling?" in listing
-    assert "Geheime" not in listing and "Open kerstbomenvraag" not in listing
+    assert "Geheime" not in listing
+    assert "Open kerstbomenvraag" not in listing
     groups = {group.kind.key: group.hits for group in search_everything("kerstbomeninzameling")}
     assert [hit.title for hit in groups["questions"]] == ["Wanneer komt de kerstbomeninzameling?"]
     assert "questions" not in {group.kind.key for group in search_everything("Geheime")}
@@ -260,7 +269,8 @@ def test_the_public_list_filters_by_topic(client):
     AnsweredQuestionFactory(public_text="Vraag over afval", topic=topic("afval"))
     AnsweredQuestionFactory(public_text="Vraag over parkeren", topic=topic("parkeren"))
     page = client.get(LIST, {"onderwerp": "parkeren"}).content.decode()
-    assert "Vraag over parkeren" in page and "Vraag over afval" not in page
+    assert "Vraag over parkeren" in page
+    assert "Vraag over afval" not in page
     assert client.get(LIST, {"onderwerp": "bestaat-niet"}).status_code == 200
 
 
@@ -281,15 +291,19 @@ def test_the_queue_shows_days_left_overdue_first_and_only_the_own_department(cli
     assert page.status_code == 200
     assert content.index("Te laat beantwoord") < content.index("Bijna aan de beurt")
     assert "portal-overdue" in content
-    assert "wegen en verkeer" not in content and "Onbevestigd" not in content
+    assert "wegen en verkeer" not in content
+    assert "Onbevestigd" not in content
     overdue = client.get(QUEUE, {"term": "overdue"}).content.decode()
-    assert "Te laat beantwoord" in overdue and "Bijna aan de beurt" not in overdue
+    assert "Te laat beantwoord" in overdue
+    assert "Bijna aan de beurt" not in overdue
     late.assigned_to = colleague
     late.save()
     mine = client.get(QUEUE, {"owner": "mine"}).content.decode()
-    assert "Te laat beantwoord" in mine and "Bijna aan de beurt" not in mine
+    assert "Te laat beantwoord" in mine
+    assert "Bijna aan de beurt" not in mine
     nobody = client.get(QUEUE, {"owner": "nobody"}).content.decode()
-    assert "Bijna aan de beurt" in nobody and "Te laat beantwoord" not in nobody
+    assert "Bijna aan de beurt" in nobody
+    assert "Te laat beantwoord" not in nobody
     public = client.get(QUEUE, {"is_public__exact": "1"}).content.decode()
     assert "Bijna aan de beurt" not in public
     assert soon.pk
@@ -323,7 +337,8 @@ def test_a_colleague_answers_a_visitors_public_question(
     assert response.status_code == 302, response.context["adminform"].form.errors
     question.refresh_from_db()
     assert question.status == QuestionStatus.ANSWERED
-    assert question.answer == "Elke dinsdag." and question.answered_by == colleague
+    assert question.answer == "Elke dinsdag."
+    assert question.answered_by == colleague
     assert question.public_text == "Wanneer wordt de papiercontainer geleegd?"
     subjects = [m.subject for m in mail.outbox]
     assert any("The answer to your question" in s for s in subjects), subjects
@@ -353,7 +368,8 @@ def test_a_public_answer_needs_the_text_to_publish(client, colleague):
     assert response.status_code == 200
     assert "public_text" in response.context["adminform"].form.errors
     question.refresh_from_db()
-    assert question.status == QuestionStatus.RECEIVED and question.answer == ""
+    assert question.status == QuestionStatus.RECEIVED
+    assert question.answer == ""
 
 
 def test_only_colleagues_of_the_department_can_become_owner(client, colleague):
@@ -382,7 +398,8 @@ def test_another_departments_colleague_cannot_see_or_answer(client, waste):
         QUEUE, {"action": "assign_to_me", ACTION_CHECKBOX_NAME: [str(question.pk)], "index": "0"}
     )
     question.refresh_from_db()
-    assert question.status == QuestionStatus.RECEIVED and question.answer == ""
+    assert question.status == QuestionStatus.RECEIVED
+    assert question.answer == ""
     assert question.assigned_to is None
 
 
@@ -422,27 +439,32 @@ def test_the_asker_says_whether_the_question_is_answered(
 ):
     question, link = _answered_with_link(colleague, django_capture_on_commit_callbacks)
     response = client.get(link)
-    assert response.status_code == 303 and response["Location"] == FEEDBACK
+    assert response.status_code == 303
+    assert response["Location"] == FEEDBACK
     page = client.get(FEEDBACK).content.decode()
     assert "Is your question answered?" in page
     ours = FeedbackReason.objects.filter(applies_to="question", answer="partly").first()
     theirs = FeedbackReason.objects.filter(applies_to="report", answer="partly").first()
-    assert ours.text_en in page and theirs.text_en not in page
+    assert ours.text_en in page
+    assert theirs.text_en not in page
     # A reason for reports is refused.
     response = client.post(
         FEEDBACK, {"solved": "partly", "grade": "6", "reasons": [str(theirs.pk)], "remark": ""}
     )
-    assert response.status_code == 400 and not Feedback.objects.exists()
+    assert response.status_code == 400
+    assert not Feedback.objects.exists()
     response = client.post(
         FEEDBACK,
         {"solved": "partly", "grade": "6", "reasons": [str(ours.pk)], "remark": "Half antwoord."},
     )
     assert response.status_code == 303
     given = Feedback.objects.get()
-    assert given.question == question and given.report is None
+    assert given.question == question
+    assert given.report is None
     assert (given.solved, given.grade, list(given.reasons.all())) == ("partly", 6, [ours])
     thanks = client.get(response["Location"])
-    assert thanks.status_code == 200 and b"Reopen" not in thanks.content
+    assert thanks.status_code == 200
+    assert b"Reopen" not in thanks.content
     # No reopening for questions.
     assert client.post("/openbare-ruimte/tevredenheid/heropenen/").status_code in (303, 404)
     question.refresh_from_db()
@@ -499,10 +521,13 @@ def test_export_and_erasure_keep_only_the_published_question_and_answer(colleagu
     private.refresh_from_db()
     assert not Question.objects.filter(pk=waiting.pk).exists()
     assert (published.asker, published.text) == (None, "")
-    assert published.public_text and published.answer and published.is_published
+    assert published.public_text
+    assert published.answer
+    assert published.is_published
     assert (private.asker_email, private.text, private.answer) == ("", "", "")
     feedback = Feedback.objects.get()
-    assert feedback.grade == 8 and feedback.remark == ""
+    assert feedback.grade == 8
+    assert feedback.remark == ""
 
 
 def test_retention_empties_a_visitors_address_and_drops_unconfirmed_questions():
@@ -515,7 +540,8 @@ def test_retention_empties_a_visitors_address_and_drops_unconfirmed_questions():
     assert question_actions.apply_retention() == (1, 1)
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert old.asker_email == "" and recent.asker_email == "nieuw@example.nl"
+    assert old.asker_email == ""
+    assert recent.asker_email == "nieuw@example.nl"
     assert not Question.objects.filter(pk=unconfirmed.pk).exists()
 
 
