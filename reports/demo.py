@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from common import workdays
+from reports import question_demo
 from reports.models import (
     Answer,
     Category,
@@ -49,6 +50,7 @@ WHAT = {
 
 
 def seed(demo) -> None:
+    question_demo.seed(demo)
     if Report.objects.exists():
         return
     rng = random.Random(22)  # noqa: S311  # demo data, the same every run
