@@ -499,11 +499,13 @@ def _build_world() -> World:
     report.changes.create(status="received", key="received")
     from reports.models import Department, Open311Client
     from reports.tests.factories import QuestionFactory as ReportQuestionFactory
+    from reports.tests.factories import topic as question_topic
 
-    # A's private question, with the waste department; the area manager is one of its
-    # colleagues (questions have no area: the department is the only scope).
-    report_question = ReportQuestionFactory(asker=a)
-    Department.objects.get(slug="afval").members.add(people[Role.AREA_MANAGER.value])
+    # A's private question about parking, for the roads department (which also handles
+    # A's report); the area manager is one of its colleagues (questions have no area:
+    # the department is the only scope).
+    report_question = ReportQuestionFactory(asker=a, topic=question_topic("parkeren"))
+    Department.objects.get(slug="wegen").members.add(people[Role.AREA_MANAGER.value])
     open311_app = Open311Client(name="Buitenbeter")
     open311_app.new_key()
     open311_app.save()
