@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -137,7 +138,6 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "days_left",
         "answer_kind",
         "asked",
-        "department",
         "assigned_to",
     ]
     list_display_links = ["number", "question_and_topic"]
@@ -149,7 +149,7 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         ("is_public", admin.BooleanFieldListFilter),
         "department",
     ]
-    list_select_related = ["topic", "department", "assigned_to"]
+    list_select_related = ["topic", "assigned_to"]
     search_fields = ["=id", "text", "public_text"]
     actions = ["assign_to_me", "assign_to_colleague"]
     inlines = [QuestionFeedbackInline]
@@ -211,7 +211,7 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return format_html(
             '{}<br><span class="portal-admin-muted">{}</span>',
             obj.topic.name,
-            (obj.text or obj.public_text)[:80],
+            Truncator(obj.text or obj.public_text).chars(50),
         )
 
     asked = short_date("submitted_at", _("went in"))
