@@ -628,7 +628,11 @@ class CityDataset:
             ),
         )
         reasons = {
-            answer: list(FeedbackReason.objects.filter(answer=answer).values_list("pk", flat=True))
+            answer: list(
+                FeedbackReason.objects.filter(answer=answer, applies_to="report").values_list(
+                    "pk", flat=True
+                )
+            )
             for answer in (Answer.PARTLY, Answer.NO)
         }
         unhappy = (

@@ -267,6 +267,7 @@ PORTAL_RATE_LIMITS = {
     "event_rsvp": "20/m",
     "public_space_report": "10/h",  # reports about the public space (meldingen)
     "public_space_support": "30/h",  # "I saw this too"
+    "public_space_question": "10/h",  # questions to the municipality (webcare)
     "open311_request": "120/h",  # reports sent by apps through Open311 (per address)
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
@@ -331,6 +332,9 @@ PORTAL_REPORT_REOPEN_DAYS = env_int("PORTAL_REPORT_REOPEN_DAYS", 14, minimum=0)
 PORTAL_REPORT_FIGURES_MIN_GROUP = env_int(
     "PORTAL_REPORT_FIGURES_MIN_GROUP", SURVEY_MIN_GROUP_SIZE, minimum=1
 )
+
+# How long after the answer a visitor's email address stays with their question.
+PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 90, minimum=15)
 
 # Retention: accounts unused this many days are warned, and erased this many days later
 # unless they sign in (privacy.tasks.apply_retention, daily).
@@ -505,6 +509,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-contract-deadlines": {
         "task": "procurement.periodic.remind_contract_deadlines",
         "schedule": crontab(hour=8, minute=15),
+    },
+    "apply-question-retention": {
+        "task": "reports.periodic.apply_question_retention",
+        "schedule": crontab(hour=3, minute=40),
     },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",

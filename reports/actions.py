@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core import signing
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -19,7 +18,7 @@ from common import workdays
 from common.uploads import ProcessedUpload
 from neighbourhoods.models import Neighbourhood
 from notifications.service import notify_each
-from reports import tasks
+from reports import confirmation, tasks
 from reports.models import (
     CLOSED,
     OPEN,
@@ -28,6 +27,7 @@ from reports.models import (
     Feedback,
     FeedbackReason,
     FeedbackRequest,
+    FeedbackSubject,
     Forward,
     Open311Client,
     Photo,
@@ -42,28 +42,15 @@ from reports.models import (
 
 KIND = "report_status"
 REOPENED_KIND = "report_reopened"
-CONFIRM_SALT = "reports.confirm-email"
-CONFIRM_DAYS = 7
+# The confirmation links are shared with questions (``reports.confirmation``).
+CONFIRM_SALT = confirmation.CONFIRM_SALT
+CONFIRM_DAYS = confirmation.CONFIRM_DAYS
+confirmation_token = confirmation.confirmation_token
+read_confirmation_token = confirmation.read_confirmation_token
 
 
 class ReportError(Exception):
     """A step that is not possible for this report (said to the colleague)."""
-
-
-def confirmation_token(kind: str, pk: int) -> str:
-    """The secret in a confirmation link: which report (``"r"``) or which "me too"
-    (``"s"``) the address confirms."""
-    return signing.dumps([kind, pk], salt=CONFIRM_SALT, compress=True)
-
-
-def read_confirmation_token(token: str) -> tuple[str, int] | None:
-    try:
-        kind, pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_DAYS * 86400)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if kind not in ("r", "s") or not isinstance(pk, int):
-        return None
-    return kind, pk
 
 
 @transaction.atomic
@@ -151,7 +138,9 @@ def confirm(*, token: str) -> Report | None:
         return None
     kind, pk = read
     now = timezone.now()
-    if kind == "r":
+    if kind not in (confirmation.REPORT, confirmation.SUPPORT):
+        return None
+    if kind == confirmation.REPORT:
         report = Report.objects.select_for_update().filter(pk=pk).first()
         if report is None:
             return None
@@ -396,7 +385,7 @@ def feedback_request_for(token: str) -> FeedbackRequest | None:
     if not token or len(token) > 100:
         return None
     request = (
-        FeedbackRequest.objects.select_related("report__category")
+        FeedbackRequest.objects.select_related("report__category", "question__topic")
         .filter(token_hash=hash_token(token))
         .first()
     )
@@ -414,8 +403,9 @@ def give_feedback(
     reasons: Iterable[FeedbackReason] = (),
     remark: str = "",
 ) -> Feedback:
-    """The reporter's answer to one request; a second answer is refused and saves
-    nothing. Reasons must belong to the chosen answer."""
+    """The reporter's (or asker's) answer to one request; a second answer is refused and
+    saves nothing. Reasons must belong to the chosen answer and to what was asked
+    about (a report or a question)."""
     request = FeedbackRequest.objects.select_for_update().get(pk=request.pk)
     if Feedback.objects.filter(request=request).exists():
         raise ReportError(gettext("You already answered this question. Thank you."))
@@ -424,10 +414,15 @@ def give_feedback(
     reasons = list(reasons)
     if solved not in Answer.values or not 1 <= int(grade) <= 10:
         raise ReportError(gettext("This answer is not possible."))
-    if any(reason.answer != solved or not reason.is_active for reason in reasons):
+    about = FeedbackSubject.QUESTION if request.question_id else FeedbackSubject.REPORT
+    if any(
+        reason.answer != solved or not reason.is_active or reason.applies_to != about
+        for reason in reasons
+    ):
         raise ReportError(gettext("Choose only reasons that go with your answer."))
     feedback = Feedback.objects.create(
         report_id=request.report_id,
+        question_id=request.question_id,
         request=request,
         solved=solved,
         grade=int(grade),
@@ -459,6 +454,8 @@ def reopen_by_reporter(*, feedback: Feedback) -> StatusChange:
     """The reporter says it is not solved and reopens the report: it is in progress again
     with a new due date, the timeline says so, and the department's colleagues hear."""
     feedback = Feedback.objects.select_for_update().select_related("request").get(pk=feedback.pk)
+    if feedback.report_id is None:
+        raise ReportError(gettext("This report cannot be reopened."))
     report = (
         Report.objects.select_for_update().select_related("category").get(pk=feedback.report_id)
     )

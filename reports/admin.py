@@ -225,6 +225,7 @@ class FeedbackInline(ReadOnlyInline):
     """What the reporter said after closing ("is it solved?"); says nothing of who."""
 
     model = Feedback
+    fk_name = "report"
     fields = ["created_at", "solved", "grade", "reason_list", "remark", "reopened_at"]
     readonly_fields = fields
     verbose_name_plural = _("feedback from the reporter after closing")
@@ -241,8 +242,8 @@ class FeedbackInline(ReadOnlyInline):
 class FeedbackReasonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """The standard reasons a reporter can tick, per answer; maintained by staff."""
 
-    list_display = ["text_nl", "text_en", "answer", "position", "is_active"]
-    list_filter = ["answer", "is_active"]
+    list_display = ["text_nl", "text_en", "answer", "applies_to", "position", "is_active"]
+    list_filter = ["applies_to", "answer", "is_active"]
     search_fields = ["text_nl", "text_en"]
     ordering = ["answer", "position", "pk"]
 
@@ -647,3 +648,7 @@ class ImprovementAdmin(improvements_admin.ImprovementAdminBase):
 
     def departments_of(self, user: Any) -> list[int] | None:
         return own_departments(user)
+
+
+# Questions (webcare) have their own module; importing it registers their admin.
+from reports import question_admin  # noqa: E402, F401

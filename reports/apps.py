@@ -25,6 +25,9 @@ _HANDLING = [
     ("reports", "add_improvement"),
     ("reports", "change_improvement"),
     ("reports", "view_improvement"),
+    ("reports", "view_question"),
+    ("reports", "change_question"),
+    ("reports", "view_topic"),
 ]
 _STAFF_PERMISSIONS = {"Area manager": _HANDLING}
 
@@ -39,13 +42,14 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from common import attention, public_cache
+        from common import attention, public_cache, search
         from neighbourhoods import monitor
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
-        from reports import actions
+        from reports import actions, question_actions
         from reports import monitor as report_monitor
-        from reports.models import Report, ReportQuerySet
+        from reports.models import QuestionQuerySet, Report, ReportQuerySet
+        from reports.search import find_questions
 
         public_cache.register_public_app(
             self.label,
@@ -74,6 +78,24 @@ class ReportsConfig(AppConfig):
             audience=lambda user: user.is_staff,
         )
         register_kind(
+            question_actions.ANSWERED_KIND,
+            _("Answers to questions you asked the municipality"),
+            subject=_("The answer to your question"),
+        )
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Questions past their term"),
+                "reports.view_question",
+                "reports_question",
+                {"term": "overdue"},
+                lambda rows: cast(QuestionQuerySet, rows).overdue().count(),
+            )
+        )
+        search.register_fields("reports.Question", ["public_text"], ["answer"])
+        search.register(
+            search.Kind("questions", _("Questions and answers"), find_questions), position=65
+        )
+        register_kind(
             actions.KIND,
             _("News about public-space reports you made or also saw"),
             subject=_("News about your report"),
@@ -93,4 +115,5 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
 
     reference.load(apps)
     reference.load_feedback_reasons(apps)
+    reference.load_question_defaults(apps)
     grant_permissions(apps, _STAFF_PERMISSIONS)

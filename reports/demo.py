@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from common import workdays
+from reports import question_demo
 from reports.models import (
     Answer,
     Category,
@@ -51,6 +52,7 @@ WHAT = {
 
 
 def seed(demo) -> None:
+    question_demo.seed(demo)
     if Report.objects.exists():
         return
     rng = random.Random(22)  # noqa: S311  # demo data, the same every run
@@ -162,7 +164,7 @@ def _seed_feedback(rng: random.Random, closed: list[Report]) -> None:
     """Answers to "is it solved?" for a share of the closed reports, a day or a few
     after closing; the links behind them are used (their tokens were never kept)."""
     reasons: dict[str, list[FeedbackReason]] = {}
-    for reason in FeedbackReason.objects.filter(is_active=True):
+    for reason in FeedbackReason.objects.filter(is_active=True, applies_to="report"):
         reasons.setdefault(reason.answer, []).append(reason)
     requests, given, chosen = [], [], []
     for report in closed:
@@ -272,4 +274,6 @@ def _seed_improvements(today) -> None:
             changed_on=today - timedelta(days=days),
             department=departments.get(department) if department else None,
         )
-        improvement.reasons.set(FeedbackReason.objects.filter(answer=answer)[:2])
+        improvement.reasons.set(
+            FeedbackReason.objects.filter(answer=answer, applies_to="report")[:2]
+        )

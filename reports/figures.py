@@ -602,7 +602,7 @@ def before_and_after(
         .values_list("main", "category_id", "department_id", "went_in", "closed_on", "due_date")
     )
     answer_rows = list(
-        Feedback.objects.filter(answer_q)
+        Feedback.objects.filter(answer_q, report__isnull=False)
         .annotate(
             main=Coalesce("report__category__parent_id", "report__category_id"),
             given_on=TruncDate("created_at", tzinfo=zone),

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from common.abuse import SpamGuardedForm
 from common.uploads import UploadsField, process_image
 from common.validators import validate_plain_text
-from reports.models import FEEDBACK_REMARK_MAX, MAX_PHOTOS, Answer, Category, FeedbackReason
+from reports.models import (
+    FEEDBACK_REMARK_MAX,
+    MAX_PHOTOS,
+    Answer,
+    Category,
+    FeedbackReason,
+    FeedbackSubject,
+)
 
 # The municipality's surroundings: a point outside this box is a slip of the map.
 LATITUDE_RANGE = (Decimal("50.7"), Decimal("53.6"))
@@ -154,10 +161,17 @@ class FeedbackForm(forms.Form):
         help_text=_("At most 1000 characters. Do not write personal details."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, about: str = FeedbackSubject.REPORT, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.about = about
+        if about == FeedbackSubject.QUESTION:
+            self.fields["solved"].label = _("Is your question answered?")
+            self.fields["grade"].label = _(
+                "What grade do you give for how your question was handled?"
+            )
         self.reason_rows = {
-            str(reason.pk): reason for reason in FeedbackReason.objects.filter(is_active=True)
+            str(reason.pk): reason
+            for reason in FeedbackReason.objects.filter(is_active=True, applies_to=about)
         }
         reasons_field = cast(forms.MultipleChoiceField, self.fields["reasons"])
         reasons_field.choices = [(pk, reason.text) for pk, reason in self.reason_rows.items()]
@@ -170,6 +184,12 @@ class FeedbackForm(forms.Form):
             Answer.PARTLY: _("When it is partly solved"),
             Answer.NO: _("When it is not solved"),
         }
+        if self.about == FeedbackSubject.QUESTION:
+            labels = {
+                Answer.YES: _("When it is answered"),
+                Answer.PARTLY: _("When it is partly answered"),
+                Answer.NO: _("When it is not answered"),
+            }
         groups = []
         for answer in Answer:
             rows = [

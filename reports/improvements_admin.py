@@ -97,7 +97,7 @@ class ImprovementAdminBase(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "reasons":
-            kwargs["queryset"] = FeedbackReason.objects.filter(is_active=True)
+            kwargs["queryset"] = FeedbackReason.objects.filter(is_active=True, applies_to="report")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("on the portal"))

@@ -674,12 +674,26 @@ class Answer(models.TextChoices):
     NO = "no", _("No")
 
 
+class FeedbackSubject(models.TextChoices):
+    """What a satisfaction question (KTO) is about: a report or a question."""
+
+    REPORT = "report", _("a report")
+    QUESTION = "question", _("a question")
+
+
 class FeedbackReason(models.Model):
     """A standard reason a resident can tick after a closed report, for one answer
     ("solved", "partly", "not solved"). Staff maintain the list; a reason no longer
     used is made inactive rather than deleted, so earlier answers keep it."""
 
     answer = models.CharField(_("for the answer"), max_length=10, choices=Answer.choices)
+    applies_to = models.CharField(
+        _("asked about"),
+        max_length=10,
+        choices=FeedbackSubject.choices,
+        default="report",
+        help_text=_("Whether the reason is offered after a report or after a question."),
+    )
     text_nl = models.CharField(_("text (Dutch)"), max_length=150)
     text_en = models.CharField(_("text (English)"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
@@ -689,6 +703,12 @@ class FeedbackReason(models.Model):
         verbose_name = _("feedback reason")
         verbose_name_plural = _("feedback reasons")
         ordering = ["answer", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applies_to__in=["report", "question"]),
+                name="report_feedbackreason_applies_to",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -708,15 +728,32 @@ def reopen_days() -> int:
     return int(getattr(settings, "PORTAL_REPORT_REOPEN_DAYS", 14))
 
 
+# A satisfaction question and its answer hang on a report or on a question, never both.
+ONE_SUBJECT = Q(report__isnull=False, question__isnull=True) | Q(
+    report__isnull=True, question__isnull=False
+)
+
+
 class FeedbackRequest(models.Model):
-    """The "is it solved?" question sent to the reporter when a report closed: a
-    single-use link whose token is stored only as a hash. A report that is reopened
-    and closed again gets a new one."""
+    """The "is it solved?" question sent to the reporter when a report closed (or "is
+    your question answered?" to the asker when a question was answered): a single-use
+    link whose token is stored only as a hash. A report that is reopened and closed
+    again gets a new one."""
 
     report = models.ForeignKey(
         Report,
         verbose_name=_("report"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback_requests",
+    )
+    question = models.ForeignKey(
+        "Question",
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="feedback_requests",
     )
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
@@ -727,19 +764,38 @@ class FeedbackRequest(models.Model):
         verbose_name = _("feedback request")
         verbose_name_plural = _("feedback requests")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=ONE_SUBJECT, name="report_feedbackrequest_subject")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.report_id}"
+        return f"#{self.report_id}" if self.report_id else f"?{self.question_id}"
+
+    @property
+    def subject(self) -> "Report | Question":
+        """What the question is about: the report or the question."""
+        return self.report if self.report_id else self.question  # type: ignore[return-value]
+
+    @property
+    def about_question(self) -> bool:
+        return self.question_id is not None
 
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
 
     def is_current(self) -> bool:
-        """The question still stands: not expired, the report still closed, and no later
-        closing asked anew (reopened by a colleague and closed again: only the newest link
-        counts, so one closing gets one answer)."""
-        if self.is_expired or self.report.status not in (Status.SOLVED, Status.DECLINED):
+        """The question still stands: not expired, the report still closed (the question
+        still answered), and no later closing asked anew (reopened by a colleague and
+        closed again: only the newest link counts, so one closing gets one answer)."""
+        if self.is_expired:
+            return False
+        if self.question_id:
+            if self.question.status != QuestionStatus.ANSWERED:
+                return False
+            newer = FeedbackRequest.objects.filter(question_id=self.question_id, pk__gt=self.pk)
+            return not newer.exists()
+        if self.report.status not in (Status.SOLVED, Status.DECLINED):
             return False
         newer = FeedbackRequest.objects.filter(report_id=self.report_id, pk__gt=self.pk)
         return not newer.exists()
@@ -752,7 +808,20 @@ class Feedback(models.Model):
     month, and for reopening."""
 
     report = models.ForeignKey(
-        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="feedback"
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
+    )
+    question = models.ForeignKey(
+        "Question",
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
     )
     request = models.OneToOneField(
         FeedbackRequest,
@@ -782,10 +851,219 @@ class Feedback(models.Model):
             models.CheckConstraint(
                 condition=Q(solved__in=Answer.values), name="report_feedback_solved"
             ),
+            models.CheckConstraint(condition=ONE_SUBJECT, name="report_feedback_subject"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.report_id}: {self.get_solved_display()} ({self.grade})"
+        about = f"#{self.report_id}" if self.report_id else f"?{self.question_id}"
+        return f"{about}: {self.get_solved_display()} ({self.grade})"
+
+    @property
+    def subject(self) -> "Report | Question":
+        return self.report if self.report_id else self.question  # type: ignore[return-value]
+
+
+# --- Questions to the municipality (webcare) -----------------------------------------
+
+QUESTION_MIN = 10
+QUESTION_MAX = 2000
+ANSWER_MAX = 5000
+
+
+class TopicQuerySet(models.QuerySet["Topic"]):
+    def active(self) -> "TopicQuerySet":
+        return self.filter(is_active=True)
+
+
+class Topic(models.Model):
+    """What a resident's question is about (waste collection, parking, permits…): staff
+    maintain the list; the topic decides the department that answers and in how many
+    working days."""
+
+    slug = models.SlugField(_("code"), max_length=80, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="topics",
+        help_text=_("The department whose colleagues answer questions on this topic."),
+    )
+    term_working_days = models.PositiveSmallIntegerField(
+        _("term in working days"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Within how many working days a question on this topic is answered."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question topic")
+        verbose_name_plural = _("question topics")
+        ordering = ["position", "name_nl"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+
+class QuestionStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Waiting for email confirmation")
+    RECEIVED = "received", _("Received")
+    ANSWERED = "answered", _("Answered")
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def confirmed(self) -> "QuestionQuerySet":
+        return self.exclude(status=QuestionStatus.UNCONFIRMED)
+
+    def open(self) -> "QuestionQuerySet":
+        return self.filter(status=QuestionStatus.RECEIVED)
+
+    def published(self) -> "QuestionQuerySet":
+        """What anyone may read: answered questions the asker wanted answered in public,
+        with the question as a colleague published it (no name, no email, nothing
+        personal)."""
+        return self.filter(status=QuestionStatus.ANSWERED, is_public=True).exclude(public_text="")
+
+    def visible_to(self, user: Any) -> "QuestionQuerySet":
+        """What a person may open on the portal: the published ones, and their own
+        (signed in) whatever their state, once they went in."""
+        published = Q(status=QuestionStatus.ANSWERED, is_public=True) & ~Q(public_text="")
+        if user is not None and user.is_authenticated:
+            mine = Q(asker=user) & ~Q(status=QuestionStatus.UNCONFIRMED)
+            return self.filter(published | mine)
+        return self.filter(published)
+
+    def for_listing(self) -> "QuestionQuerySet":
+        return self.select_related("topic")
+
+    def overdue(self, today: date | None = None) -> "QuestionQuerySet":
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def handled_by(self, departments: Any) -> "QuestionQuerySet":
+        return self.filter(department__in=departments)
+
+
+class Question(models.Model):
+    """A resident's question to the municipality, signed in or with an email address
+    confirmed before it goes in. The asker chooses a private answer or a public one; a
+    public question is published, once answered, with the text a colleague checked
+    (``public_text``), never with the asker's name or address."""
+
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="questions"
+    )
+    text = models.TextField(_("question"), max_length=QUESTION_MAX, blank=True)
+    is_public = models.BooleanField(
+        _("answer in public"),
+        default=False,
+        help_text=_("The asker agreed that the question and answer are published, without name."),
+    )
+    public_text = models.TextField(
+        _("question as published"),
+        max_length=QUESTION_MAX,
+        blank=True,
+        help_text=_(
+            "For a public answer: the question as it is shown on the portal. Take out "
+            "names, addresses and anything else personal."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=QuestionStatus.choices,
+        default=QuestionStatus.UNCONFIRMED,
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_questions",
+    )
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions_asked",
+    )
+    asker_email = models.EmailField(_("asker's email address"), blank=True)
+    asker_language = models.CharField(
+        _("asker's language"), max_length=8, default=settings.LANGUAGE_CODE
+    )
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(_("went in"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    answer = models.TextField(_("answer"), max_length=ANSWER_MAX, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=QuestionStatus.values), name="question_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=QuestionStatus.UNCONFIRMED) | ~Q(asker_email=""),
+                name="question_unconfirmed_has_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="question_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"?{self.pk} {self.topic.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:question", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == QuestionStatus.RECEIVED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == QuestionStatus.ANSWERED and self.is_public and bool(self.public_text)
+
+    def working_days_left(self, today: date | None = None) -> int | None:
+        if self.due_date is None or not self.is_open:
+            return None
+        return workdays.working_days_between(today or timezone.localdate(), self.due_date)
+
+    def asker_address(self) -> str:
+        return self.asker.email if self.asker is not None else self.asker_email
 
 
 class ImprovementQuerySet(models.QuerySet["Improvement"]):

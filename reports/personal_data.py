@@ -11,14 +11,20 @@ from reports.models import (
     Forward,
     InternalNote,
     Photo,
+    Question,
     Report,
     StatusChange,
     Supporter,
 )
+from reports.question_actions import forget_asker
 
 
 def _reported(user):
     return Report.objects.filter(Q(reporter=user) | Q(reporter_email__iexact=user.email))
+
+
+def _asked(user):
+    return Question.objects.filter(Q(asker=user) | Q(asker_email__iexact=user.email))
 
 
 PERSONAL_DATA = [
@@ -55,6 +61,41 @@ PERSONAL_DATA = [
         # The report stays (the street still needs fixing) without anyone behind it.
         erase=lambda user: forget_reporter(user=user),
     ),
+    # Questions to the municipality: the asker's own words and address are personal. The
+    # question as published (``public_text``) is checked by a colleague to hold nothing
+    # personal; with the answer it stays after erasure (the public Q&A), without anyone
+    # behind it. A private question keeps only its topic and dates; one not answered yet
+    # goes. Retention: a visitor's address goes PORTAL_QUESTION_RETENTION_DAYS after the
+    # answer (``question_actions.apply_retention``, daily), and a question never
+    # confirmed after CONFIRM_DAYS.
+    PersonalData(
+        model="reports.Question",
+        rows=_asked,
+        exported=(
+            "topic",
+            "text",
+            "is_public",
+            "public_text",
+            "status",
+            "asker_email",
+            "asker_language",
+            "email_confirmed_at",
+            "created_at",
+            "submitted_at",
+            "answer",
+            "answered_at",
+        ),
+        not_personal=(
+            "id",
+            "asker",
+            "department",
+            "assigned_to",
+            "answered_by",
+            "updated_at",
+            "due_date",
+        ),
+        erase=lambda user: forget_asker(user=user),
+    ),
     PersonalData(
         model="reports.Photo",
         rows=lambda user: Photo.objects.filter(report__in=_reported(user)),
@@ -66,8 +107,19 @@ PERSONAL_DATA = [
     # forget_reporter); the answer and grade stay for the figures.
     PersonalData(
         model="reports.Feedback",
-        rows=lambda user: Feedback.objects.filter(report__in=_reported(user)),
-        exported=("report", "solved", "grade", "reasons", "remark", "created_at", "reopened_at"),
+        rows=lambda user: Feedback.objects.filter(
+            Q(report__in=_reported(user)) | Q(question__in=_asked(user))
+        ),
+        exported=(
+            "report",
+            "question",
+            "solved",
+            "grade",
+            "reasons",
+            "remark",
+            "created_at",
+            "reopened_at",
+        ),
         not_personal=("id", "request"),
     ),
     PersonalData(

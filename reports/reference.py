@@ -83,7 +83,7 @@ def load_feedback_reasons(apps: Apps) -> int:
         reason_model = apps.get_model("reports", "FeedbackReason")
     except LookupError:
         return 0
-    if reason_model.objects.exists():
+    if reason_model.objects.filter(applies_to="report").exists():
         return 0
     rows = [
         reason_model(answer=answer, text_nl=nl, text_en=en, position=position)
@@ -92,3 +92,73 @@ def load_feedback_reasons(apps: Apps) -> int:
     ]
     reason_model.objects.bulk_create(rows)
     return len(rows)
+
+
+# Questions to the municipality (webcare): the first topics, each with the department
+# that answers and a term; and the standard reasons an asker can tick afterwards.
+QUESTION_DEPARTMENTS = {"publiek": "Publiekszaken"}
+TOPICS = [
+    # slug, Dutch, English, department, term in working days
+    ("afval", "Afval en containers", "Waste and containers", "afval", 5),
+    ("groen", "Bomen, parken en water", "Trees, parks and water", "groen", 10),
+    ("parkeren", "Parkeren en verkeer", "Parking and traffic", "wegen", 5),
+    ("wegwerkzaamheden", "Wegwerkzaamheden", "Roadworks", "wegen", 10),
+    ("overlast", "Overlast en handhaving", "Nuisance and enforcement", "handhaving", 5),
+    ("vergunningen", "Vergunningen en evenementen", "Permits and events", "publiek", 10),
+    ("overig", "Iets anders", "Something else", "publiek", 10),
+]
+QUESTION_FEEDBACK_REASONS = {
+    "yes": [
+        ("Snel antwoord", "A quick answer"),
+        ("Duidelijk antwoord", "A clear answer"),
+        ("Vriendelijk geholpen", "Helped in a friendly way"),
+    ],
+    "partly": [
+        ("Maar een deel van mijn vraag is beantwoord", "Only part of my question was answered"),
+        ("Het antwoord was niet helemaal duidelijk", "The answer was not entirely clear"),
+        ("Het duurde lang", "It took a long time"),
+    ],
+    "no": [
+        ("Mijn vraag is niet beantwoord", "My question was not answered"),
+        ("Het antwoord klopt niet", "The answer is not right"),
+        ("Het antwoord is onduidelijk", "The answer is unclear"),
+        ("Het duurde te lang", "It took too long"),
+    ],
+}
+
+
+def load_question_defaults(apps: Apps) -> int:
+    """Create the question topics (with a department for questions that are not about
+    the street) and the askers' feedback reasons where there are none yet; returns how
+    many topics were made."""
+    try:
+        topic_model = apps.get_model("reports", "Topic")
+        reason_model = apps.get_model("reports", "FeedbackReason")
+        department_model = apps.get_model("reports", "Department")
+    except LookupError:
+        return 0
+    if not reason_model.objects.filter(applies_to="question").exists():
+        reason_model.objects.bulk_create(
+            reason_model(
+                answer=answer, applies_to="question", text_nl=nl, text_en=en, position=position
+            )
+            for answer, reasons in QUESTION_FEEDBACK_REASONS.items()
+            for position, (nl, en) in enumerate(reasons)
+        )
+    if topic_model.objects.exists():
+        return 0
+    names = {**DEPARTMENTS, **QUESTION_DEPARTMENTS}
+    made = 0
+    for position, (slug, name_nl, name_en, department, term) in enumerate(TOPICS):
+        topic_model.objects.create(
+            slug=slug,
+            name_nl=name_nl,
+            name_en=name_en,
+            department=department_model.objects.get_or_create(
+                slug=department, defaults={"name": names[department]}
+            )[0],
+            term_working_days=term,
+            position=position,
+        )
+        made += 1
+    return made

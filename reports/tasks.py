@@ -1,5 +1,6 @@
 """Emails about public-space reports to people without an account: the confirmation
-link, news of a status change, and a forwarding to an external party."""
+link, news of a status change, and a forwarding to an external party; for questions
+the confirmation link and the answer; and the satisfaction link after either."""
 
 from celery import shared_task
 from django.urls import reverse
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from notifications.emails import EmailRecipient, absolute_url, build_email
 from notifications.tasks import EMAIL_TASK_OPTIONS
-from reports.models import FeedbackRequest, Forward, Report, StatusChange, Supporter
+from reports.models import FeedbackRequest, Forward, Question, Report, StatusChange, Supporter
 
 
 def _confirm_url(token: str) -> str:
@@ -99,12 +100,16 @@ def send_feedback_request(self, request_id: int, token: str) -> bool:
     """After closing: "is it solved?", one email to the reporter in their language, with
     the single-use link."""
     request = (
-        FeedbackRequest.objects.select_related("report__category", "report__reporter")
+        FeedbackRequest.objects.select_related(
+            "report__category", "report__reporter", "question__topic", "question__asker"
+        )
         .filter(pk=request_id)
         .first()
     )
     if request is None:
         return False
+    if request.question_id:
+        return _send_question_feedback(request, token)
     report = request.report
     if report.reporter is not None:
         recipient = EmailRecipient(
@@ -123,5 +128,68 @@ def send_feedback_request(self, request_id: int, token: str) -> bool:
             "feedback_url": absolute_url(reverse("reports:feedback_link", args=[token])),
             "days": max(1, (request.expires_at - request.created_at).days),
         },
+    ).send()
+    return True
+
+
+def _asker(question: Question) -> EmailRecipient | None:
+    """Where the asker is written to: their account's address and language, or the
+    confirmed address and the language they asked in."""
+    if question.asker is not None:
+        return EmailRecipient(email=question.asker.email, language=question.asker.language or "nl")
+    if question.asker_email and question.email_confirmed_at:
+        return EmailRecipient(email=question.asker_email, language=question.asker_language)
+    return None
+
+
+def _send_question_feedback(request: FeedbackRequest, token: str) -> bool:
+    question = request.question
+    recipient = _asker(question) if question is not None else None
+    if recipient is None:
+        return False
+    build_email(
+        recipient=recipient,
+        subject=gettext_lazy("Is your question answered?"),
+        template="question_feedback",
+        context={
+            "question": question,
+            "feedback_url": absolute_url(reverse("reports:feedback_link", args=[token])),
+            "days": max(1, (request.expires_at - request.created_at).days),
+        },
+    ).send()
+    return True
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)  # type: ignore[untyped-decorator]
+def send_question_confirmation(self, question_id: int, token: str) -> bool:
+    """The link that sends a visitor's question in."""
+    question = Question.objects.select_related("topic").filter(pk=question_id).first()
+    if question is None or not question.asker_email or question.email_confirmed_at:
+        return False
+    build_email(
+        recipient=EmailRecipient(email=question.asker_email, language=question.asker_language),
+        subject=gettext_lazy("Confirm your question"),
+        template="question_confirm",
+        context={"question": question, "confirm_url": _confirm_url(token)},
+    ).send()
+    return True
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)  # type: ignore[untyped-decorator]
+def send_question_answer(self, question_id: int) -> bool:
+    """The answer, to a visitor who asked (in the language they asked in); someone with
+    an account hears through their notifications."""
+    question = Question.objects.select_related("topic").filter(pk=question_id).first()
+    if question is None or question.asker_id or not question.answer:
+        return False
+    recipient = _asker(question)
+    if recipient is None:
+        return False
+    link = absolute_url(question.get_absolute_url()) if question.is_published else ""
+    build_email(
+        recipient=recipient,
+        subject=gettext_lazy("The answer to your question"),
+        template="question_answered",
+        context={"question": question, "link": link},
     ).send()
     return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import improvements, opendata, views
+from reports import improvements, opendata, questions, views
 
 app_name = "reports"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("foto/<str:token>/", views.photo, name="photo"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/ook-gezien/", views.report_support, name="support"),
+    # Questions to the municipality (webcare).
+    path("vragen/", questions.question_list, name="questions"),
+    path("vragen/stellen/", questions.question_create, name="question_create"),
+    path("vragen/<int:pk>/", questions.question_detail, name="question"),
 ]

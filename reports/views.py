@@ -15,12 +15,13 @@ from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
 from common.public_cache import shared_with_visitors
-from reports import actions
+from reports import actions, confirmation, question_actions
 from reports.forms import FeedbackForm, ReportForm, SupportForm
 from reports.models import (
     NEARBY_DAYS,
     NEARBY_METRES,
     Feedback,
+    FeedbackSubject,
     Photo,
     Report,
     Status,
@@ -211,12 +212,26 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return render(
             request, "reports/confirm.html", {"invalid": True}, status=400 if token else 200
         )
+    kind = read[0]
     if request.method == "POST":
-        report = actions.confirm(token=token)
         request.session.pop(SESSION_TOKEN, None)
+        if kind == confirmation.QUESTION:
+            question = question_actions.confirm_question(pk=read[1])
+            if question is None:
+                return render(request, "reports/confirm.html", {"invalid": True}, status=400)
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your question went in as number %(number)s. You get the "
+                    "answer by email."
+                )
+                % {"number": question.pk},
+            )
+            return _see_other(reverse("reports:questions"))
+        report = actions.confirm(token=token)
         if report is None:
             return render(request, "reports/confirm.html", {"invalid": True}, status=400)
-        if read[0] == "r":
+        if kind == confirmation.REPORT:
             messages.success(
                 request,
                 _("Thank you. Your report went in as number %(number)s.") % {"number": report.pk},
@@ -224,7 +239,11 @@ def confirm(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: you are counted, and you hear what happens."))
         return _see_other(report.get_absolute_url())
-    return render(request, "reports/confirm.html", {"support": read[0] == "s"})
+    return render(
+        request,
+        "reports/confirm.html",
+        {"support": kind == confirmation.SUPPORT, "question": kind == confirmation.QUESTION},
+    )
 
 
 @require_safe
@@ -271,15 +290,16 @@ def feedback(request: HttpRequest) -> HttpResponse:
     feedback_request = actions.feedback_request_for(request.session.get(SESSION_FEEDBACK, ""))
     if feedback_request is None:
         return _feedback_invalid(request)
-    report = feedback_request.report
+    report, question = feedback_request.report, feedback_request.question
     if Feedback.objects.filter(request=feedback_request).exists():
         return render(
             request,
             "reports/feedback_answered.html",
-            {"report": report},
+            {"report": report, "question": question},
             status=409 if request.method == "POST" else 200,
         )
-    form = FeedbackForm(request.POST or None)
+    about = FeedbackSubject.QUESTION if question is not None else FeedbackSubject.REPORT
+    form = FeedbackForm(request.POST or None, about=about)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -299,7 +319,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/feedback.html",
-        {"form": form, "report": report},
+        {"form": form, "report": report, "question": question},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -308,7 +328,11 @@ def _given_feedback(request: HttpRequest) -> Feedback | None:
     pk = request.session.get(SESSION_FEEDBACK_GIVEN)
     if not isinstance(pk, int):
         return None
-    return Feedback.objects.select_related("report__category", "request").filter(pk=pk).first()
+    return (
+        Feedback.objects.select_related("report__category", "question__topic", "request")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 @require_safe
@@ -324,6 +348,7 @@ def feedback_thanks(request: HttpRequest) -> HttpResponse:
         {
             "feedback": given,
             "report": given.report,
+            "question": given.question,
             "can_reopen": actions.can_reopen(given),
             "reopen_days": reopen_days(),
         },

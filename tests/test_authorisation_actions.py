@@ -98,6 +98,10 @@ ACTIONS: dict[str, set[str]] = {
     "participation.decision.publish": {AREA_MANAGER, RESEARCHER, ADMINISTRATOR},
     "procurement.contract.use_next_option": {PROCUREMENT, ADMINISTRATOR},
     **{
+        f"reports.question.{action}": {AREA_MANAGER, ADMINISTRATOR}
+        for action in ("assign_to_me", "assign_to_colleague")
+    },
+    **{
         f"reports.report.{action}": {AREA_MANAGER, ADMINISTRATOR}
         for action in (
             "assign_to_me",

@@ -329,6 +329,11 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "reports:feedback": without_the_link,
     "reports:feedback_thanks": without_the_link,
     "reports:feedback_reopen": without_the_link,
+    # Questions (webcare): the public Q&A page and the form are for anyone; A's question
+    # (private, not answered yet) only for A: everyone else gets a 404 like a missing page.
+    "reports:questions": everyone,
+    "reports:question_create": everyone,
+    "reports:question": visible_to("resident_a"),
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -354,6 +359,8 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "reports.department": "v",
         "reports.improvement": "acv",
         "reports.report": "cv",
+        "reports.question": "cv",
+        "reports.topic": "v",
     },
     "Initiative broker": {
         "initiatives.comment": "cv",
@@ -497,8 +504,15 @@ def _build_world() -> World:
 
     report = ReportFactory(reporter=a, neighbourhood=neighbourhood)
     report.changes.create(status="received", key="received")
-    from reports.models import Open311Client
+    from reports.models import Department, Open311Client
+    from reports.tests.factories import QuestionFactory as ReportQuestionFactory
+    from reports.tests.factories import topic as question_topic
 
+    # A's private question about parking, for the roads department (which also handles
+    # A's report); the area manager is one of its colleagues (questions have no area:
+    # the department is the only scope).
+    report_question = ReportQuestionFactory(asker=a, topic=question_topic("parkeren"))
+    Department.objects.get(slug="wegen").members.add(people[Role.AREA_MANAGER.value])
     open311_app = Open311Client(name="Buitenbeter")
     open311_app.new_key()
     open311_app.save()
@@ -513,6 +527,7 @@ def _build_world() -> World:
     )
     objects = {
         "report": report,
+        "report_question": report_question,
         "report_photo": ReportPhoto.objects.create(
             report=report,
             token="b" * 32,
@@ -663,6 +678,7 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "open311:requests": {"fmt": "json"},
         "open311:request": {"request_id": str(o["report"].pk), "fmt": "xml"},
         "reports:feedback_link": {"token": "not-a-real-token"},
+        "reports:question": {"pk": o["report_question"].pk},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
@@ -715,6 +731,7 @@ ADMIN_NEVER = {
     "participation.teammembership": "a",
     "participation.councilquestion": "a",
     "reports.report": "ad",
+    "reports.question": "ad",
 }
 # "search" is the officers' supplier search: whoever may view the model; "figures" the
 # figures of public-space reports: whoever may view the queue.

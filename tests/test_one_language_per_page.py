@@ -331,12 +331,13 @@ def _email_contexts(world) -> dict[str, dict]:
     from initiatives.models import CoInitiatorInvitation
     from notifications.models import Notification
     from procurement.models import Contract, TeamInvitation, TenderInvitation
-    from reports.models import Forward, Report
+    from reports.models import Forward, Question, Report
     from surveys.models import Survey
 
     notification = Notification.objects.order_by("pk").first()
     # Read again: the world's instance still holds what was written before neutralising.
     report = Report.objects.select_related("category").get(pk=world.objects["report"].pk)
+    question = Question.objects.select_related("topic").get(pk=world.objects["report_question"].pk)
     return {
         "notification": {"notification": notification, "link": "https://example.test/"},
         "digest": {"items": [(notification, "https://example.test/")]},
@@ -370,6 +371,13 @@ def _email_contexts(world) -> dict[str, dict]:
         },
         "report_feedback": {
             "report": report,
+            "feedback_url": "https://example.test/",
+            "days": 14,
+        },
+        "question_confirm": {"question": question, "confirm_url": "https://example.test/"},
+        "question_answered": {"question": question, "link": "https://example.test/"},
+        "question_feedback": {
+            "question": question,
             "feedback_url": "https://example.test/",
             "days": 14,
         },

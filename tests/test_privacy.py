@@ -77,6 +77,7 @@ from reports.models import Photo as ReportPhoto
 from reports.models import Status as ReportStatus
 from reports.models import StatusChange as ReportStatusChange
 from reports.models import Supporter as ReportSupporter
+from reports.tests.factories import QuestionFactory as MunicipalQuestionFactory
 from reports.tests.factories import ReportFactory
 from surveys.models import Answer, Invitation, Response
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
@@ -264,6 +265,8 @@ def person(db, tmp_path):
     ReportNote.objects.create(report=elses_report, text="Opgepakt", author=user)
     Forward.objects.create(report=elses_report, party="Waterschap", by=user)
     Department.objects.order_by("pk").first().members.add(user)
+    # A question to the municipality, in their own words.
+    MunicipalQuestionFactory(asker=user, text=f"Wanneer wordt de container geleegd? Groet, {NAME}")
     return user
 
 

@@ -28,3 +28,37 @@ class ReportFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=14))
     department = factory.LazyAttribute(lambda o: o.category.department_for(None))
+
+
+def topic(slug: str = "afval"):
+    """A question topic from the reference data (waste: the waste department answers)."""
+    from reports.models import Topic
+
+    return Topic.objects.select_related("department").get(slug=slug)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question that went in, asked by an account, privately."""
+
+    class Meta:
+        model = "reports.Question"
+
+    topic = factory.LazyFunction(topic)
+    text = "Wanneer wordt de papiercontainer in de Lindenlaan weer geleegd?"
+    is_public = False
+    status = "received"
+    asker = factory.SubFactory("accounts.tests.factories.UserFactory")
+    created_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyFunction(timezone.now)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=7))
+    department = factory.LazyAttribute(lambda o: o.topic.department)
+
+
+class AnsweredQuestionFactory(QuestionFactory):
+    """A question answered in public."""
+
+    is_public = True
+    status = "answered"
+    public_text = "Wanneer wordt de papiercontainer in de Lindenlaan weer geleegd?"
+    answer = "De papiercontainers in de Lindenlaan worden elke dinsdag geleegd."
+    answered_at = factory.LazyFunction(timezone.now)

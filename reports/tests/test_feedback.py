@@ -84,7 +84,7 @@ def close(report: Report, by, django_capture_on_commit_callbacks, to=Status.SOLV
 
 
 def reasons(answer: str) -> list[FeedbackReason]:
-    return list(FeedbackReason.objects.filter(answer=answer, is_active=True))
+    return list(FeedbackReason.objects.filter(answer=answer, is_active=True, applies_to="report"))
 
 
 def answer(client, link: str | None = None, **data):

@@ -61,7 +61,7 @@ def test_unhappy_reporter_reopens_the_report(
     assert not Feedback.objects.exists()
 
     # "No", a reason that goes with it, a grade and a remark.
-    reason = FeedbackReason.objects.filter(answer="no").first()
+    reason = FeedbackReason.objects.filter(answer="no", applies_to="report").first()
     expect(page.locator("fieldset[data-answer=yes]")).to_be_visible()
     page.locator("input[name=solved][value=no]").check()
     # With JavaScript only the reasons that go with "no" are shown.

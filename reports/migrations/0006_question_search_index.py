@@ -1,0 +1,12 @@
+"""Full-text index (PostgreSQL only) for finding questions answered in public in the
+portal-wide search."""
+
+from django.db import migrations
+
+from common.search import add_search_index
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0005_questions")]
+
+    operations = [add_search_index("reports.Question", "question_search_idx")]

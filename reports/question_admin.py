@@ -1,0 +1,321 @@
+"""The back office of questions (webcare): the queue (days left, overdue first, filters
+by status, topic, owner and public/private), giving a question an owner and answering
+it; and the topics. A colleague sees the questions of their own departments only."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common import workdays
+from common.admin_tools import action_form, short_date
+from reports import question_actions
+from reports.admin import FeedbackInline, own_departments
+from reports.models import Question, QuestionStatus, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name_nl", "department", "term_working_days", "is_active", "position"]
+    list_filter = ["is_active", "department"]
+    list_select_related = ["department"]
+    search_fields = ["name_nl", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_nl"]}
+
+
+class QuestionTermFilter(admin.SimpleListFilter):
+    title = _("term")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("soon", _("Due within 2 working days"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "soon":
+            return queryset.open().filter(
+                due_date__gte=today, due_date__lte=workdays.add_working_days(today, 2)
+            )
+        return queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    title = _("owner")
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("Mine")), ("nobody", _("Without an owner"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class QuestionFeedbackInline(FeedbackInline):
+    """What the asker said after the answer ("is your question answered?")."""
+
+    fk_name = "question"
+    fields = ["created_at", "solved", "grade", "reason_list", "remark"]
+    readonly_fields = fields
+    verbose_name_plural = _("feedback from the asker after the answer")
+
+
+def colleagues_of(question: Question | None) -> Any:
+    """Who may own a question: the active colleagues of its department."""
+    if question is None or question.department_id is None:
+        return User.objects.none()
+    return User.objects.filter(report_departments=question.department_id, is_active=True)
+
+
+class QuestionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The owner, the question as published (for a public answer) and the answer; the
+    answer is sent once, when the question is saved with it."""
+
+    class Meta:
+        model = Question
+        fields = ["assigned_to", "public_text", "answer"]
+        widgets = {
+            "answer": forms.Textarea(attrs={"rows": 8}),
+            "public_text": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "assigned_to" in self.fields:
+            field = self.fields["assigned_to"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = colleagues_of(self.instance if self.instance.pk else None)
+        if "answer" in self.fields:
+            self.fields["answer"].help_text = _(
+                "Saving with an answer sends it to the asker and closes the question."
+            )
+        if "public_text" in self.fields and self.instance.is_public:
+            self.initial.setdefault("public_text", self.instance.public_text or self.instance.text)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        answer = (cleaned.get("answer") or "").strip()
+        if answer and self.instance.is_public and not (cleaned.get("public_text") or "").strip():
+            self.add_error(
+                "public_text",
+                _("The asker wants a public answer: give the question as it is published."),
+            )
+        return cleaned
+
+
+class AssignQuestionForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Colleague"))
+
+    def __init__(self, *args: Any, departments: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_staff=True, is_active=True)
+        if departments is not None:
+            people = people.filter(report_departments__in=departments).distinct()
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people.order_by("display_name")
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = QuestionAdminForm
+    list_display = [
+        "number",
+        "question_and_topic",
+        "status",
+        "days_left",
+        "answer_kind",
+        "asked",
+        "assigned_to",
+    ]
+    list_display_links = ["number", "question_and_topic"]
+    list_filter = [
+        "status",
+        QuestionTermFilter,
+        "topic",
+        OwnerFilter,
+        ("is_public", admin.BooleanFieldListFilter),
+        "department",
+    ]
+    list_select_related = ["topic", "assigned_to"]
+    search_fields = ["=id", "text", "public_text"]
+    actions = ["assign_to_me", "assign_to_colleague"]
+    inlines = [QuestionFeedbackInline]
+    # The queue: open questions first, the most overdue on top; answered ones after.
+    ordering = [F("answered_at").asc(nulls_first=True), "due_date", "-created_at"]
+    fieldsets = [
+        (
+            _("Workflow"),
+            {"fields": ["status", "days_left", "department", "assigned_to", "asked_by"]},
+        ),
+        (_("The question"), {"fields": ["topic", "text", "is_public", "public_link"]}),
+        (_("The answer"), {"fields": ["public_text", "answer", "answered_at", "answered_by"]}),
+        (_("Dates"), {"fields": ["created_at", "submitted_at", "due_date"]}),
+    ]
+    _always_read_only = [
+        "status",
+        "days_left",
+        "department",
+        "asked_by",
+        "topic",
+        "text",
+        "is_public",
+        "public_link",
+        "answered_at",
+        "answered_by",
+        "created_at",
+        "submitted_at",
+        "due_date",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self._always_read_only)
+        if obj is not None and obj.status != QuestionStatus.RECEIVED:
+            fields += ["answer", "public_text"]
+        if obj is not None and not obj.is_public:
+            fields.append("public_text")
+        return fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).confirmed()
+        if request.user.is_superuser:
+            return queryset
+        departments = own_departments(request.user)
+        # Questions have no area: a colleague sees those of their departments only.
+        return queryset.filter(department__in=departments or [])
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("number"), ordering="pk")
+    def number(self, obj: Question) -> str:
+        return f"?{obj.pk}"
+
+    @admin.display(description=_("question"), ordering="topic__name_nl")
+    def question_and_topic(self, obj: Question) -> str:
+        return format_html(
+            '{}<br><span class="portal-admin-muted">{}</span>',
+            obj.topic.name,
+            Truncator(obj.text or obj.public_text).chars(50),
+        )
+
+    asked = short_date("submitted_at", _("went in"))
+
+    @admin.display(description=_("answer"), ordering="is_public")
+    def answer_kind(self, obj: Question) -> str:
+        return gettext("public") if obj.is_public else gettext("private")
+
+    @admin.display(description=_("asked by"))
+    def asked_by(self, obj: Question) -> str:
+        # Nothing personal: whoever answers needs no name or address (the portal sends it).
+        if obj.asker_id:
+            return gettext("A resident with an account")
+        if obj.asker_email:
+            return gettext("A visitor with a confirmed email address")
+        return self.get_empty_value_display()
+
+    @admin.display(description=_("days left"), ordering="due_date")
+    def days_left(self, obj: Question) -> str:
+        left = obj.working_days_left()
+        if left is None:
+            return self.get_empty_value_display()
+        if left < 0:
+            return format_html(
+                '<strong class="portal-overdue">{}</strong>',
+                ngettext(
+                    "Overdue by %(days)d working day", "Overdue by %(days)d working days", -left
+                )
+                % {"days": -left},
+            )
+        if left == 0:
+            return format_html("<strong>{}</strong>", gettext("Due today"))
+        return ngettext("%(days)d working day", "%(days)d working days", left) % {"days": left}
+
+    @admin.display(description=_("on the portal"))
+    def public_link(self, obj: Question) -> str:
+        if not obj.is_published:
+            return gettext("Not published")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            gettext("Open the public page"),
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        fields = [name for name in ("assigned_to", "public_text") if name in form.changed_data]
+        answer = (data.get("answer") or "").strip()
+        if fields and not answer:
+            Question.objects.filter(pk=obj.pk).update(
+                **{name: getattr(obj, name) for name in fields}, updated_at=timezone.now()
+            )
+        if not answer or obj.status != QuestionStatus.RECEIVED:
+            return
+        if "assigned_to" in fields:
+            Question.objects.filter(pk=obj.pk).update(assigned_to=obj.assigned_to)
+        try:
+            question_actions.answer_question(
+                question=obj,
+                answer=answer,
+                public_text=data.get("public_text") or "",
+                by=request.user,
+            )
+        except question_actions.QuestionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, gettext("The answer was sent to the asker."))
+
+    @admin.action(description=_("Make me the owner"), permissions=["change"])
+    def assign_to_me(self, request, queryset) -> None:
+        count = question_actions.assign_questions(
+            questions=queryset, to=request.user, by=request.user
+        )
+        self.message_user(
+            request,
+            ngettext("You own %(count)d question now.", "You own %(count)d questions now.", count)
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Give to a colleague…"), permissions=["change"])
+    def assign_to_colleague(self, request, queryset):
+        departments = None if request.user.is_superuser else (own_departments(request.user) or [])
+        form = AssignQuestionForm(
+            request.POST if "apply" in request.POST else None, departments=departments
+        )
+        if form.is_valid():
+            count = question_actions.assign_questions(
+                questions=queryset, to=form.cleaned_data["assignee"], by=request.user
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(name)s owns %(count)d question now.",
+                    "%(name)s owns %(count)d questions now.",
+                    count,
+                )
+                % {"count": count, "name": form.cleaned_data["assignee"].public_name},
+            )
+            return None
+        return action_form(
+            self,
+            request,
+            queryset,
+            form,
+            action="assign_to_colleague",
+            title=gettext("Give to a colleague"),
+        )
