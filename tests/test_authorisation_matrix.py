@@ -524,6 +524,7 @@ def _build_world() -> World:
         done_nl="Een vaste ploeg voor losse tegels.",
         changed_on=timezone.localdate() - timedelta(days=30),
         category=report.category.parent,
+        department=Department.objects.get(slug="wegen"),
     )
     objects = {
         "report": report,

@@ -176,6 +176,8 @@ def test_an_area_managers_attention_counts_are_the_rows_of_their_own_areas(clien
         "Gemelde reacties die op moderatie wachten": (1, 1),
         "Agendapunten die op een antwoord wachten": (1, 1),
         "Meldingen openbare ruimte over hun termijn": (1, 1),
+        # Questions are scoped by department only: none of theirs (they are in none).
+        "Vragen over hun termijn": (0, 0),
     }
 
 
