@@ -40,7 +40,15 @@ from procurement.models import (
     SupplierCpvPrefix,
     Tender,
 )
-from reports.models import Answer, Category, FeedbackReason, Improvement, Report
+from reports.models import (
+    Answer,
+    Category,
+    Feedback,
+    FeedbackReason,
+    FeedbackRequest,
+    Improvement,
+    Report,
+)
 from reports.models import Status as ReportStatus
 from surveys.models import AgeBand, Question, Survey
 
@@ -606,7 +614,11 @@ class CityDataset:
         ).exists():
             return ""
         rng = _rng("feedback")
-        asked = [(pk, closed_at) for pk, closed_at in closed if rng.random() < 0.2]
+        asked = [
+            (pk, closed_at)
+            for pk, closed_at in closed
+            if closed_at is not None and rng.random() < 0.2
+        ]
         _copy(
             "reports_feedbackrequest",
             ["report_id", "token_hash", "created_at", "expires_at"],
@@ -615,9 +627,9 @@ class CityDataset:
         answers = {pk: _feedback_for(rng) for pk, _at in asked}
         # Read before COPY starts: the connection cannot answer a query during a COPY.
         requests = list(
-            Report.feedback_requests.rel.related_model.objects.filter(
-                token_hash__startswith=PREFIX
-            ).values_list("pk", "report_id", "created_at")
+            FeedbackRequest.objects.filter(token_hash__startswith=PREFIX).values_list(
+                "pk", "report_id", "created_at"
+            )
         )
         _copy(
             "reports_feedback",
@@ -627,7 +639,7 @@ class CityDataset:
                 for request, report, at in requests
             ),
         )
-        reasons = {
+        reasons: dict[str, list[int]] = {
             answer: list(
                 FeedbackReason.objects.filter(answer=answer, applies_to="report").values_list(
                     "pk", flat=True
@@ -636,7 +648,7 @@ class CityDataset:
             for answer in (Answer.PARTLY, Answer.NO)
         }
         unhappy = (
-            Report.feedback.rel.related_model.objects.filter(request__token_hash__startswith=PREFIX)
+            Feedback.objects.filter(request__token_hash__startswith=PREFIX)
             .exclude(solved=Answer.YES)
             .values_list("pk", "solved")
         )

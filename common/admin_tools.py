@@ -168,3 +168,29 @@ def short_date(
         return formats.date_format(value, "SHORT_DATE_FORMAT")
 
     return column
+
+
+def assign_to_colleague(
+    model_admin: "admin.ModelAdmin[Any]",
+    request: HttpRequest,
+    queryset: models.QuerySet[Any],
+    form: forms.Form,
+    *,
+    assign: Callable[[Any], int],
+    done: Callable[[int], str],
+    title: str | Promise,
+) -> TemplateResponse | None:
+    """The "give to a colleague…" bulk action of a queue: its in-between page with the
+    colleagues who may take the rows (``form``, a choice named ``assignee``), then
+    ``assign(assignee)`` and the message ``done(count)`` (a plural with ``%(count)d`` and
+    ``%(name)s``)."""
+    if form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        count = assign(assignee)
+        model_admin.message_user(
+            request, done(count) % {"count": count, "name": assignee.public_name}
+        )
+        return None
+    return action_form(
+        model_admin, request, queryset, form, action="assign_to_colleague", title=title
+    )

@@ -18,6 +18,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, migrations
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import CombinedExpression
+from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -117,7 +118,7 @@ class Hit:
 @dataclass(frozen=True)
 class Kind:
     key: str
-    label: str
+    label: str | Promise  # translated when a results page shows it
     find: Callable[[str], list[Hit]]
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common import workdays
+from common import admin_tools, workdays
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
 from initiatives import actions
 from initiatives.models import (
@@ -308,27 +308,19 @@ class InitiativeAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("Assign to a colleague…"), permissions=["change"])
     def assign_to_colleague(self, request, queryset):
-        form = AssignForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            count = actions.assign_initiatives(
-                initiatives=queryset, assignee=form.cleaned_data["assignee"], by=request.user
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d initiative assigned to %(name)s.",
-                    "%(count)d initiatives assigned to %(name)s.",
-                    count,
-                )
-                % {"count": count, "name": form.cleaned_data["assignee"].public_name},
-            )
-            return None
-        return action_form(
+        return admin_tools.assign_to_colleague(
             self,
             request,
             queryset,
-            form,
-            action="assign_to_colleague",
+            AssignForm(request.POST if "apply" in request.POST else None),
+            assign=lambda to: actions.assign_initiatives(
+                initiatives=queryset, assignee=to, by=request.user
+            ),
+            done=lambda count: ngettext(
+                "%(count)d initiative assigned to %(name)s.",
+                "%(count)d initiatives assigned to %(name)s.",
+                count,
+            ),
             title=gettext("Assign to a colleague"),
         )
 

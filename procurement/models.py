@@ -682,10 +682,10 @@ class Tender(models.Model):
                 interested=Exists(Interest.objects.filter(tender=self, supplier=OuterRef("pk"))),
             )
         )
-        suppliers = list(suppliers)
-        performance = KpiCheckpoint.objects.recent_means([s.pk for s in suppliers])
+        matching = list(suppliers)
+        performance = KpiCheckpoint.objects.recent_means([s.pk for s in matching])
         ranked = sorted(
-            suppliers,
+            matching,
             key=lambda s: (
                 s.pk in performance and performance[s.pk].below_threshold,
                 not s.interested,

@@ -436,7 +436,7 @@ def can_reopen(feedback: Feedback, now: datetime | None = None) -> bool:
     """An unhappy reporter (answer "no") may reopen the report once, when its category
     allows it, within ``reopen_days()`` after it closed, for the latest closing only."""
     report = feedback.report
-    if feedback.solved != Answer.NO or feedback.reopened_at is not None:
+    if report is None or feedback.solved != Answer.NO or feedback.reopened_at is not None:
         return False
     if not report.category.reopen_allowed or report.status not in (
         Status.SOLVED,

@@ -15,8 +15,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common import workdays
-from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
+from common import admin_tools, workdays
+from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, short_date
 from neighbourhoods.area_admin import AreaScopedAdmin
 from reports import actions, figures_admin, improvements_admin
 from reports.models import (
@@ -89,6 +89,8 @@ class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 class TermFilter(admin.SimpleListFilter):
+    """Overdue, or due within two working days: the reports' and the questions' queues."""
+
     title = _("term")
     parameter_name = "term"
 
@@ -510,27 +512,17 @@ class ReportAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("Assign to a colleague…"), permissions=["change"])
     def assign_to_colleague(self, request, queryset):
-        form = AssignForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            count = actions.assign(
-                reports=queryset, to=form.cleaned_data["assignee"], by=request.user
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d report assigned to %(name)s.",
-                    "%(count)d reports assigned to %(name)s.",
-                    count,
-                )
-                % {"count": count, "name": form.cleaned_data["assignee"].public_name},
-            )
-            return None
-        return action_form(
+        return admin_tools.assign_to_colleague(
             self,
             request,
             queryset,
-            form,
-            action="assign_to_colleague",
+            AssignForm(request.POST if "apply" in request.POST else None),
+            assign=lambda to: actions.assign(reports=queryset, to=to, by=request.user),
+            done=lambda count: ngettext(
+                "%(count)d report assigned to %(name)s.",
+                "%(count)d reports assigned to %(name)s.",
+                count,
+            ),
             title=gettext("Assign to a colleague"),
         )
 

@@ -271,7 +271,7 @@ class ReportFigures:
     minimum: int
     total: Stats
     groups: dict[str, list[Stats]]
-    reasons: list[tuple[str, int]] | None  # None: too few unhappy answers to show
+    reasons: list[tuple[str, float]] | None  # None: too few unhappy answers to show
     unhappy: int
     computed_at: datetime.datetime = field(default_factory=timezone.now)
 
@@ -462,7 +462,8 @@ def compute(
         ):
             key = _month_key(row["group"]) if dimension == "month" else row["group"]
             for name in ("n", "yes", "part", "total", "squares"):
-                grouped[key][name] += row[name] or 0
+                # The stubs cannot see annotations passed as a dict.
+                grouped[key][name] += row[name] or 0  # type: ignore[misc]
         answer_groups[dimension] = grouped
 
     labels: dict[str, dict[Any, str]] = (
@@ -507,7 +508,7 @@ def compute(
     _answers(total, total_answers, minimum)
 
     unhappy = (total_answers.get("n") or 0) - (total_answers.get("yes") or 0)
-    reasons: list[tuple[str, int]] | None = None
+    reasons: list[tuple[str, float]] | None = None
     if breakdowns and unhappy >= minimum:
         through = Feedback.reasons.through
         text = "feedbackreason__text_en" if _is_english() else "feedbackreason__text_nl"
@@ -614,7 +615,7 @@ def before_and_after(
     )
     result = []
     for improvement, start, end, complete in windows:
-        sides = {
+        sides: dict[str, tuple[list[int], int, dict[str, int]]] = {
             "before": ([], 0, {"n": 0, "yes": 0, "part": 0, "total": 0, "squares": 0}),
             "after": ([], 0, {"n": 0, "yes": 0, "part": 0, "total": 0, "squares": 0}),
         }
@@ -626,7 +627,7 @@ def before_and_after(
                 continue
             side = "before" if closed_on < improvement.changed_on else "after"
             sides[side][0].append(lead_time(went_in, closed_on))
-            counts[side] += working_days_left_on(due, closed_on) >= 0
+            counts[side] += due is not None and working_days_left_on(due, closed_on) >= 0
         for main, category, department, given_on, grade, solved in answer_rows:
             if not (start <= given_on <= end) or not _applies(
                 improvement, main, category, department

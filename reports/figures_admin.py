@@ -3,10 +3,11 @@ charts and tables, and the same figures as CSV. A colleague sees the figures of 
 reports the queue shows them (their department's, an area manager's neighbourhoods'),
 with filters offering only what is theirs."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -42,16 +43,17 @@ class FiguresForm(forms.Form):
 
     def __init__(self, *args: Any, departments: list[int] | None, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.main()
+        fields = cast(dict[str, forms.ModelChoiceField], self.fields)
+        fields["category"].queryset = Category.objects.main()
         own = Department.objects.all()
         if departments is not None:
             own = own.filter(pk__in=departments)
-        self.fields["department"].queryset = own
-        neighbourhoods = Neighbourhood.objects.order_by("name")
+        fields["department"].queryset = own
+        neighbourhoods: QuerySet[Neighbourhood] = Neighbourhood.objects.order_by("name")
         own_areas = areas.own_areas(user)
         if own_areas is not None:
             neighbourhoods = areas.within(neighbourhoods, own_areas)
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        fields["neighbourhood"].queryset = neighbourhoods
 
     def selection(self) -> figures.Selection:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

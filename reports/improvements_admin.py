@@ -77,7 +77,7 @@ class ImprovementAdminBase(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change, **kwargs)
-        form.departments = self.departments_of(request.user)
+        form.departments = self.departments_of(request.user)  # type: ignore[attr-defined]
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -790,14 +790,15 @@ class FeedbackRequest(models.Model):
         closed again: only the newest link counts, so one closing gets one answer)."""
         if self.is_expired:
             return False
-        if self.question_id:
-            if self.question.status != QuestionStatus.ANSWERED:
+        question, report = self.question, self.report
+        if question is not None:
+            if question.status != QuestionStatus.ANSWERED:
                 return False
-            newer = FeedbackRequest.objects.filter(question_id=self.question_id, pk__gt=self.pk)
+            newer = FeedbackRequest.objects.filter(question=question, pk__gt=self.pk)
             return not newer.exists()
-        if self.report.status not in (Status.SOLVED, Status.DECLINED):
+        if report is None or report.status not in (Status.SOLVED, Status.DECLINED):
             return False
-        newer = FeedbackRequest.objects.filter(report_id=self.report_id, pk__gt=self.pk)
+        newer = FeedbackRequest.objects.filter(report=report, pk__gt=self.pk)
         return not newer.exists()
 
 

@@ -46,8 +46,8 @@ def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, 
         closed.filter(year=year)
     ):
         times[neighbourhood].append(figures.lead_time(went_in, closed_on))
-    grades = {
-        row["report__neighbourhood_id"]: row
+    grades: dict[int, dict[str, Any]] = {
+        row["report__neighbourhood_id"]: dict(row)
         for row in Feedback.objects.annotate(year=ExtractYear("created_at", tzinfo=zone))
         .filter(year=year, report__neighbourhood__isnull=False)
         .values("report__neighbourhood_id")
@@ -58,8 +58,8 @@ def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, 
     for neighbourhood in neighbourhoods:
         lead = times.get(neighbourhood.pk, [])
         median = figures.percentile(sorted(lead), 0.5) if len(lead) >= minimum else None
-        row = grades.get(neighbourhood.pk, {})
-        n = row.get("n") or 0
+        row: dict[str, Any] = grades.get(neighbourhood.pk, {})
+        n: int = row.get("n") or 0
         interval = (
             figures.mean_interval(n, float(row.get("total") or 0), float(row.get("squares") or 0))
             if n >= minimum

@@ -14,10 +14,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common import workdays
-from common.admin_tools import action_form, short_date
+from common import admin_tools
+from common.admin_tools import short_date
 from reports import question_actions
-from reports.admin import FeedbackInline, own_departments
+from reports.admin import FeedbackInline, TermFilter, own_departments
 from reports.models import Question, QuestionStatus, Topic
 
 
@@ -28,24 +28,6 @@ class TopicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ["department"]
     search_fields = ["name_nl", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_nl"]}
-
-
-class QuestionTermFilter(admin.SimpleListFilter):
-    title = _("term")
-    parameter_name = "term"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("soon", _("Due within 2 working days"))]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "overdue":
-            return queryset.overdue(today)
-        if self.value() == "soon":
-            return queryset.open().filter(
-                due_date__gte=today, due_date__lte=workdays.add_working_days(today, 2)
-            )
-        return queryset
 
 
 class OwnerFilter(admin.SimpleListFilter):
@@ -143,7 +125,7 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display_links = ["number", "question_and_topic"]
     list_filter = [
         "status",
-        QuestionTermFilter,
+        TermFilter,
         "topic",
         OwnerFilter,
         ("is_public", admin.BooleanFieldListFilter),
@@ -294,28 +276,20 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=_("Give to a colleague…"), permissions=["change"])
     def assign_to_colleague(self, request, queryset):
         departments = None if request.user.is_superuser else (own_departments(request.user) or [])
-        form = AssignQuestionForm(
-            request.POST if "apply" in request.POST else None, departments=departments
-        )
-        if form.is_valid():
-            count = question_actions.assign_questions(
-                questions=queryset, to=form.cleaned_data["assignee"], by=request.user
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(name)s owns %(count)d question now.",
-                    "%(name)s owns %(count)d questions now.",
-                    count,
-                )
-                % {"count": count, "name": form.cleaned_data["assignee"].public_name},
-            )
-            return None
-        return action_form(
+        return admin_tools.assign_to_colleague(
             self,
             request,
             queryset,
-            form,
-            action="assign_to_colleague",
+            AssignQuestionForm(
+                request.POST if "apply" in request.POST else None, departments=departments
+            ),
+            assign=lambda to: question_actions.assign_questions(
+                questions=queryset, to=to, by=request.user
+            ),
+            done=lambda count: ngettext(
+                "%(name)s owns %(count)d question now.",
+                "%(name)s owns %(count)d questions now.",
+                count,
+            ),
             title=gettext("Give to a colleague"),
         )

@@ -111,6 +111,8 @@ def send_feedback_request(self, request_id: int, token: str) -> bool:
     if request.question_id:
         return _send_question_feedback(request, token)
     report = request.report
+    if report is None:
+        return False
     if report.reporter is not None:
         recipient = EmailRecipient(
             email=report.reporter.email, language=report.reporter.language or "nl"

@@ -359,8 +359,9 @@ def feedback_thanks(request: HttpRequest) -> HttpResponse:
 def feedback_reopen(request: HttpRequest) -> HttpResponse:
     """The unhappy reporter reopens the report (a button on the thank-you page)."""
     given = _given_feedback(request)
-    if given is None:
+    if given is None or given.report is None:  # a question is never reopened
         return _feedback_invalid(request)
+    report = given.report
     try:
         actions.reopen_by_reporter(feedback=given)
     except actions.ReportError as error:
@@ -371,4 +372,4 @@ def feedback_reopen(request: HttpRequest) -> HttpResponse:
         request,
         _("The report is open again. The department looks at it once more."),
     )
-    return _see_other(given.report.get_absolute_url())
+    return _see_other(report.get_absolute_url())

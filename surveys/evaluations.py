@@ -141,7 +141,7 @@ def evaluation_survey(questionnaire: Questionnaire, year: int) -> Survey:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             survey = Survey.objects.create(
                 slug=slug,
-                title=gettext(questionnaire.title) % {"year": year},
+                title=str(questionnaire.title) % {"year": year},
                 intro=str(questionnaire.intro),
                 kind=Survey.Kind.EVALUATION,
                 audience=Survey.Audience.LIST,
