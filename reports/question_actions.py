@@ -91,9 +91,13 @@ def confirm_question(*, pk: int) -> Question | None:
 
 @transaction.atomic
 def assign_questions(*, questions: Iterable[Question], to: User | None, by: User) -> int:
-    """Make a colleague the owner of questions (or nobody)."""
-    ids = [question.pk for question in questions]
-    return Question.objects.filter(pk__in=ids).update(assigned_to=to, updated_at=timezone.now())
+    """Make a colleague the owner of questions (or nobody): only of the questions of
+    their own departments (an administrator may own any), so an owner can always see
+    and answer what they own."""
+    rows = Question.objects.filter(pk__in=[question.pk for question in questions])
+    if to is not None and not to.is_superuser:
+        rows = rows.filter(department__in=to.report_departments.all())
+    return rows.update(assigned_to=to, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -80,11 +80,16 @@ class QuestionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = colleagues_of(self.instance if self.instance.pk else None)
         if "answer" in self.fields:
-            self.fields["answer"].help_text = _(
-                "Saving with an answer sends it to the asker and closes the question."
+            self.fields["answer"].help_text = (
+                _(
+                    "Saving with an answer sends it to the asker and closes the question. "
+                    "The asker asked for a public answer: this answer is published with the "
+                    "question, so write no names or other personal details in it."
+                )
+                if self.instance.is_public
+                else _("Saving with an answer sends it to the asker and closes the question.")
             )
-        if "public_text" in self.fields and self.instance.is_public:
-            self.initial.setdefault("public_text", self.instance.public_text or self.instance.text)
+        # Never filled in from the asker's own words: a colleague writes what is published.
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

@@ -16,6 +16,7 @@ created; researchers may edit them like any survey."""
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -217,6 +218,15 @@ def ask_how_it_went(*, moment: str, people, about: str, today=None) -> int:
     return created
 
 
+@shared_task
+def ask_participants(moment: str, user_ids: list[int], about: str) -> int:
+    return ask_how_it_went(moment=moment, people=User.objects.filter(pk__in=user_ids), about=about)
+
+
 def on_taking_part_ended(sender, *, moment: str, people, about: str, **kwargs) -> None:
-    """Receiver of ``common.signals.taking_part_ended`` (connected in SurveysConfig)."""
-    ask_how_it_went(moment=moment, people=people, about=about)
+    """Receiver of ``common.signals.taking_part_ended`` (connected in SurveysConfig).
+    The invitations are made by a task once the moment is saved: a popular initiative's
+    thousands of supporters neither hold up nor roll back the civil servant's decision."""
+    if moment not in MOMENTS:
+        raise ValueError(f"Unknown moment {moment!r}")
+    ask_participants.delay_on_commit(moment, [person.pk for person in people], about)

@@ -173,7 +173,9 @@ def test_publishing_what_we_did_asks_the_followers_whether_they_saw_it(
     assert invitation.survey.questions.filter(code="terugkoppeling-gezien").exists()
 
 
-def test_a_closed_phase_asks_its_followers_once_and_only_recently_closed_ones():
+def test_a_closed_phase_asks_its_followers_once_and_only_recently_closed_ones(
+    django_capture_on_commit_callbacks,
+):
     today = timezone.localdate()
     follower = UserFactory()
     closed = PhaseFactory(ends_on=today - timedelta(days=1))
@@ -189,14 +191,24 @@ def test_a_closed_phase_asks_its_followers_once_and_only_recently_closed_ones():
     )
     ProcessFollow.objects.create(process=draft.process, user=UserFactory())
 
-    assert participation_actions.ask_about_closed_phases(today=today) == 1
-    assert participation_actions.ask_about_closed_phases(today=today) == 0, "once per phase"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert participation_actions.ask_about_closed_phases(today=today) == 1
+        assert participation_actions.ask_about_closed_phases(today=today) == 0, "once per phase"
     assert list(Invitation.objects.values_list("email", flat=True)) == [follower.email.lower()]
 
 
 def test_a_moment_nobody_knows_is_refused():
     with pytest.raises(ValueError, match="Unknown moment"):
         evaluations.ask_how_it_went(moment="whatever", people=[], about="x")
+    with pytest.raises(ValueError, match="Unknown moment"):
+        evaluations.on_taking_part_ended(None, moment="whatever", people=[], about="x")
+
+
+def test_nobody_is_invited_before_the_decision_is_saved():
+    """The invitations wait for the commit: a decision that is rolled back asks nobody."""
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+    _decide(initiative)  # in the test's transaction, never committed
+    assert not Invitation.objects.exists()
 
 
 def test_erasing_an_account_forgets_what_they_took_part_in(django_capture_on_commit_callbacks):

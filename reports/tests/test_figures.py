@@ -34,7 +34,7 @@ from reports.tests.factories import ReportFactory
 pytestmark = pytest.mark.django_db
 
 FIGURES = "/beheer/reports/report/cijfers/"
-PUBLIC = "/openbare-ruimte/u-zei-wij-deden/"
+PUBLIC = "/openbare-ruimte/jij-zei-wij-deden/"
 ZONE = ZoneInfo("Europe/Amsterdam")
 # The Dutch public holidays of spring 2026 that fall on a weekday (Algemene termijnenwet).
 HOLIDAYS_2026 = {

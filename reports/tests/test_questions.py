@@ -386,6 +386,26 @@ def test_only_colleagues_of_the_department_can_become_owner(client, colleague):
     assert question.assigned_to is None
 
 
+def test_the_bulk_action_cannot_give_a_question_to_another_departments_colleague(colleague):
+    question = QuestionFactory()
+    stranger = colleague_of(Department.objects.get(slug="wegen"), "Wim")
+    assert question_actions.assign_questions(questions=[question], to=stranger, by=colleague) == 0
+    question.refresh_from_db()
+    assert question.assigned_to is None
+    assert question_actions.assign_questions(questions=[question], to=colleague, by=colleague) == 1
+
+
+def test_the_published_question_is_never_filled_in_with_the_askers_own_words(client, colleague):
+    """A colleague writes what is published: the form does not offer the asker's text,
+    and the answer's help says it will be public."""
+    question = QuestionFactory(is_public=True, text=TEXT)
+    sign_in_staff(client, colleague)
+    form = client.get(change_url(question)).context["adminform"].form
+    assert not form.initial.get("public_text")
+    assert TEXT not in str(form["public_text"])
+    assert "published with the question" in str(form.fields["answer"].help_text)
+
+
 def test_another_departments_colleague_cannot_see_or_answer(client, waste):
     question = QuestionFactory()
     stranger = colleague_of(Department.objects.get(slug="wegen"), "Wim")

@@ -103,7 +103,7 @@ def test_staff_record_an_improvement_and_the_public_sees_before_and_after(
     visitor.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
-    public.goto(live_server.url + "/openbare-ruimte/u-zei-wij-deden/")
+    public.goto(live_server.url + "/openbare-ruimte/jij-zei-wij-deden/")
     title = "A fixed crew for loose paving" if language == "en" else "Een vaste ploeg"
     expect(public.get_by_role("heading", level=2)).to_contain_text(title)
     table = public.locator("table").first
