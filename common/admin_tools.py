@@ -17,6 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -194,3 +196,19 @@ def assign_to_colleague(
     return action_form(
         model_admin, request, queryset, form, action="assign_to_colleague", title=title
     )
+
+
+def days_left(left: int | None, empty: str) -> str:
+    """A queue's "days left" cell: overdue in bold (and in words, not only colour), due
+    today, or the working days still to go; ``empty`` when there is no term."""
+    if left is None:
+        return empty
+    if left < 0:
+        return format_html(
+            '<strong class="portal-overdue">{}</strong>',
+            ngettext("Overdue by %(days)d working day", "Overdue by %(days)d working days", -left)
+            % {"days": -left},
+        )
+    if left == 0:
+        return format_html("<strong>{}</strong>", gettext("Due today"))
+    return ngettext("%(days)d working day", "%(days)d working days", left) % {"days": left}

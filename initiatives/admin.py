@@ -231,20 +231,7 @@ class InitiativeAdmin(AreaScopedAdmin):
 
     @admin.display(description=_("days left"), ordering="response_due")
     def deadline(self, obj: Initiative) -> str:
-        left = obj.working_days_left()
-        if left is None:
-            return self.get_empty_value_display()
-        if left < 0:
-            return format_html(
-                '<strong class="portal-overdue">{}</strong>',
-                ngettext(
-                    "Overdue by %(days)d working day", "Overdue by %(days)d working days", -left
-                )
-                % {"days": -left},
-            )
-        if left == 0:
-            return format_html("<strong>{}</strong>", gettext("Due today"))
-        return ngettext("%(days)d working day", "%(days)d working days", left) % {"days": left}
+        return admin_tools.days_left(obj.working_days_left(), self.get_empty_value_display())
 
     @admin.display(description=_("support asked"))
     def support_asked(self, obj: Initiative) -> str:
