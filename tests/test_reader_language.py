@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils import translation
 
@@ -129,7 +130,7 @@ def test_days_left_in_the_queue_say_one_working_day(left, dutch, monkeypatch):
     initiative = InitiativeFactory(status=Status.SUBMITTED)
     monkeypatch.setattr(Initiative, "working_days_left", lambda self, today=None: left)
     with translation.override("nl"):
-        shown = str(InitiativeAdmin(Initiative, None).deadline(initiative))
+        shown = str(InitiativeAdmin(Initiative, admin.site).deadline(initiative))
     assert dutch in shown
     assert "1 werkdagen" not in shown
 
