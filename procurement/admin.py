@@ -743,46 +743,41 @@ class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _spending_filter(self, request: HttpRequest):
+    def _spending_filter(self, request: HttpRequest) -> FiguresFilterForm:
         """Category management's filter; what is not valid is said and left out."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        departments, years = figures.filter_choices()
-        asked = request.GET if {"department", "year"} & set(request.GET) else None
-        form = FiguresFilterForm(asked, departments=departments, years=years)
-        valid = form.is_valid() if form.is_bound else True
-        data = form.cleaned_data if form.is_bound else {}
-        selection = figures.Filter(data.get("department") or "", data.get("year"))
-        return form, selection, valid
+        return FiguresFilterForm.for_query(request.GET)
 
     def spending_view(self, request: HttpRequest) -> TemplateResponse:
         """Category management: spending (contract value) per CPV division and year, the
         number of contracts and suppliers, and the local and SME shares, so officers see
         where to bundle or split for local SMEs. The figures are aggregates of the public
         register, so every officer sees every department (the filter narrows it)."""
-        form, selection, valid = self._spending_filter(request)
+        form = self._spending_filter(request)
         context = {
             **self.admin_site.each_context_without_navigation(request),
             "opts": self.model._meta,
             "title": gettext("Spending per CPV division"),
             "form": form,
-            "categories": figures.categories(selection),
-            "query": request.GET.urlencode() if valid else "",
+            "categories": figures.categories(form.selection()),
+            "query": request.GET.urlencode() if form.valid else "",
         }
         return TemplateResponse(
             request,
             "admin/procurement/contract/spending.html",
             context,
-            status=200 if valid else 400,
+            status=200 if form.valid else 400,
         )
 
     def spending_csv_view(self, request: HttpRequest) -> HttpResponse:
-        form, selection, valid = self._spending_filter(request)
-        if not valid:
-            message = " ".join(str(error) for errors in form.errors.values() for error in errors)
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        form = self._spending_filter(request)
+        if not form.valid:
+            return HttpResponse(
+                form.errors_as_text(), status=400, content_type="text/plain; charset=utf-8"
+            )
         response = HttpResponse(
-            figures.categories(selection).csv(), content_type="text/csv; charset=utf-8"
+            figures.categories(form.selection()).csv(), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="uitgaven-per-cpv.csv"'
         return response

@@ -99,17 +99,16 @@ def _contracts(selection: Filter) -> QuerySet[Contract]:
 # --- spending with local suppliers and SMEs ----------------------------------------------
 
 
-@dataclass
-class SpendingRow:
-    """Contracts of one year (or all of them): value and count, local and SME parts."""
+class LocalAndSmeShares:
+    """The shares of a group of contracts that went to local suppliers and to SMEs, by
+    value and by number (None when the group is empty)."""
 
-    label: str
-    count: int = 0
-    value: int = 0
-    local_count: int = 0
-    local_value: int = 0
-    sme_count: int = 0
-    sme_value: int = 0
+    count: int
+    value: int
+    local_count: int
+    local_value: int
+    sme_count: int
+    sme_value: int
 
     @property
     def local_value_share(self) -> float | None:
@@ -126,6 +125,19 @@ class SpendingRow:
     @property
     def sme_count_share(self) -> float | None:
         return share(self.sme_count, self.count)
+
+
+@dataclass
+class SpendingRow(LocalAndSmeShares):
+    """Contracts of one year (or all of them): value and count, local and SME parts."""
+
+    label: str
+    count: int = 0
+    value: int = 0
+    local_count: int = 0
+    local_value: int = 0
+    sme_count: int = 0
+    sme_value: int = 0
 
     def add(self, other: SpendingRow) -> None:
         for name in ("count", "value", "local_count", "local_value", "sme_count", "sme_value"):
@@ -462,33 +474,19 @@ def _division() -> Substr:
 
 
 @dataclass
-class DivisionRow:
+class DivisionRow(LocalAndSmeShares):
+    """Contracts of one CPV division (over the selection, or in one year)."""
+
     division: str
     label: str
     year: int | None
-    contracts: int
+    count: int
     suppliers: int
     value: int
     local_value: int
     sme_value: int
     local_count: int
     sme_count: int
-
-    @property
-    def local_value_share(self) -> float | None:
-        return share(self.local_value, self.value)
-
-    @property
-    def sme_value_share(self) -> float | None:
-        return share(self.sme_value, self.value)
-
-    @property
-    def local_count_share(self) -> float | None:
-        return share(self.local_count, self.contracts)
-
-    @property
-    def sme_count_share(self) -> float | None:
-        return share(self.sme_count, self.contracts)
 
 
 @dataclass
@@ -513,7 +511,7 @@ class Categories:
         )  # fmt: skip
         for row in [*self.divisions, *self.per_year]:
             writer.writerow(
-                [row.division, row.label, row.year or "all", row.contracts, row.suppliers,
+                [row.division, row.label, row.year or "all", row.count, row.suppliers,
                  row.value, row.local_value, row.sme_value, row.local_count, row.sme_count,
                  "" if row.local_value_share is None else row.local_value_share,
                  "" if row.sme_value_share is None else row.sme_value_share,

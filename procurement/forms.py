@@ -9,6 +9,7 @@ from common.abuse import SpamGuardedForm
 from common.forms import BoundedModelMultipleChoiceField, CachedFilterForm, filter_choice
 from common.paging import KeyedList
 from common.validators import validate_plain_text
+from procurement import figures
 from procurement.models import (
     Certificate,
     CpvCode,
@@ -371,6 +372,31 @@ class FiguresFilterForm(forms.Form):
         self.fields["department"].error_messages["invalid_choice"] = _(
             "Choose a department from the list; %(value)s is not one of them."
         )
+
+    @classmethod
+    def for_query(cls, query) -> "FiguresFilterForm":
+        """The filter a page's query asks for (unbound when it asks for none), offering
+        the departments and years the register holds."""
+        departments, years = figures.filter_choices()
+        asked = query if {"department", "year"} & set(query) else None
+        return cls(asked, departments=departments, years=years)
+
+    @property
+    def valid(self) -> bool:
+        return not self.is_bound or self.is_valid()
+
+    def selection(self) -> figures.Filter:
+        """What the figures cover: the valid part of the filter, all when none is asked."""
+        if not self.is_bound:
+            return figures.Filter()
+        self.is_valid()  # cleans: a refused field is left out of cleaned_data
+        return figures.Filter(
+            self.cleaned_data.get("department") or "", self.cleaned_data.get("year")
+        )
+
+    def errors_as_text(self) -> str:
+        """The refusals in one line, for a CSV download that cannot show a form."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
 
 
 class KpiResponseForm(forms.Form):

@@ -607,37 +607,24 @@ def contract_document(request: HttpRequest, pk: int) -> FileResponse:
 # --- The figures the council asks for ----------------------------------------------------
 
 
-def _figures_filter(request: HttpRequest) -> tuple[FiguresFilterForm, figures.Filter, int]:
-    """The filter asked for. What is not valid (an unknown department, a year that is
-    not a number) is said beside its field and left out: the figures then cover all."""
-    departments, years = figures.filter_choices()
-    asked = request.GET if {"department", "year"} & set(request.GET) else None
-    form = FiguresFilterForm(asked, departments=departments, years=years)
-    if form.is_bound and not form.is_valid():
-        data = form.cleaned_data
-        return form, figures.Filter(data.get("department") or "", data.get("year")), 400
-    data = form.cleaned_data if form.is_bound else {}
-    return form, figures.Filter(data.get("department") or "", data.get("year")), 200
-
-
 @require_safe
 @shared_with_visitors
 def figures_page(request: HttpRequest) -> HttpResponse:
     """Procurement in figures: local and SME spending, MVI, social return obliged against
     realised, contracts ending soon; per department and year. Public: every figure
     comes from the public register and the public calendar, and holds no person."""
-    form, selection, status = _figures_filter(request)
+    form = FiguresFilterForm.for_query(request.GET)
     return render(
         request,
         "procurement/figures.html",
         {
             "form": form,
-            "figures": figures.build_cached(selection),
-            "query": request.GET.urlencode() if status == 200 else "",
+            "figures": figures.build_cached(form.selection()),
+            "query": request.GET.urlencode() if form.valid else "",
             "ending_days": figures.ENDING_DAYS,
             "ending_listed": figures.ENDING_LISTED,
         },
-        status=status,
+        status=200 if form.valid else 400,
     )
 
 
@@ -645,10 +632,12 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 @shared_with_visitors
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """The same figures as CSV, with every contract ending in the next six months."""
-    form, selection, status = _figures_filter(request)
-    if status != 200:
-        message = " ".join(str(error) for errors in form.errors.values() for error in errors)
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    form = FiguresFilterForm.for_query(request.GET)
+    if not form.valid:
+        return HttpResponse(
+            form.errors_as_text(), status=400, content_type="text/plain; charset=utf-8"
+        )
+    selection = form.selection()
     data = figures.build_cached(selection)
     ending = figures.ending_rows(figures.ending_soon(selection.department))
     response = HttpResponse(data.csv(ending), content_type="text/csv; charset=utf-8")

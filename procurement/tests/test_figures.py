@@ -213,7 +213,7 @@ def test_categories_match_the_raw_rows():
     for row in result.divisions:
         contracts = groups[row.division]
         spent = _expected_spending(contracts)
-        assert row.contracts == spent["count"]
+        assert row.count == spent["count"]
         assert row.value == spent["value"]
         assert row.local_value == spent["local_value"]
         assert row.sme_count == spent["sme_count"]
