@@ -47,6 +47,26 @@ def own_departments(user: Any) -> list[int] | None:
     return user._report_departments or None
 
 
+class ColleagueFilter(admin.RelatedFieldListFilter):
+    """Who handles the report: the colleagues of the departments (of the viewer's own
+    departments, for a colleague bound to some), or nobody yet. Offered from the
+    departments' members, not by reading every report for who is assigned."""
+
+    def field_choices(self, field, request, model_admin):
+        colleagues = field.related_model.objects.filter(report_departments__isnull=False)
+        departments = own_departments(request.user)
+        if departments is not None:
+            colleagues = colleagues.filter(report_departments__in=departments)
+        return [
+            (user.pk, user.public_name)
+            for user in colleagues.distinct().order_by("display_name", "email")
+        ]
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.empty_value_display = gettext("not assigned yet")
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "slug"]
@@ -308,7 +328,8 @@ class ReportAdmin(AreaScopedAdmin):
         MainCategoryFilter,
         "department",
         "neighbourhood",
-        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+        ("assigned_to", ColleagueFilter),
+        ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = [
         "category",
@@ -318,7 +339,8 @@ class ReportAdmin(AreaScopedAdmin):
         "assigned_to",
     ]
     search_fields = ["=id", "description", "address"]
-    date_hierarchy = "created_at"
+    # The queue counts its rows once (the filtered count), not also all of them.
+    show_full_result_count = False
     actions = [
         "assign_to_me",
         "assign_to_colleague",
