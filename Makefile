@@ -44,6 +44,7 @@ test: setup
 test-all: setup
 	scripts/services
 	scripts/browser
+	scripts/proxy
 	$(MAKE) --no-print-directory test-default test-postgres
 
 test-default:
