@@ -28,8 +28,9 @@ check: setup
 EMBEDDED := REDIS_URL= CELERY_BROKER_URL= DATABASE_URL= TEST_REDIS_URL=$(REDIS_TEST_URL)
 POSTGRES := DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) TEST_REDIS_URL=$(REDIS_TEST_URL)
 # Tests that run one at a time: real Celery workers share Redis's queues, and the load and
-# fault tests measure a server that parallel tests would slow down.
-SERIAL := redis or load or faults or backup
+# fault tests measure a server that parallel tests would slow down; the multi-node tests
+# start nodes, a proxy, a worker and clusters of their own.
+SERIAL := redis or load or faults or backup or multinode
 FAST := not (e2e or postgres or $(SERIAL))
 
 # The fast tier (the README's test command): unit, view, query-count, authorisation and a
@@ -43,6 +44,7 @@ test: setup
 test-all: setup
 	scripts/services
 	scripts/browser
+	scripts/proxy
 	$(MAKE) --no-print-directory test-default test-postgres
 
 test-default:

@@ -6,7 +6,9 @@ email confirmation and password reset. The first request's address is still writ
 gunicorn's access log and, for an error status, by Django's request log. Both go
 through ``redact``: gunicorn through ``gunicorn.conf.py``'s logger, Django's loggers
 through the ``RedactSecrets`` filter on the console handler (``LOGGING`` in settings).
-Which page it was stays readable; only the secret segment becomes ``[redacted]``."""
+Which page it was stays readable; only the secret segment becomes ``[redacted]``. The
+same goes for an address signed by the object store (uploads on S3): its signature,
+access key and token."""
 
 import logging
 import re
@@ -16,12 +18,19 @@ SECRET_PATH = re.compile(
     r"(/(?:uitnodiging|verlaten|kalender|uitschrijven|team|bestanden"
     r"|password/reset/key|confirm-email|bevestigen|tevredenheid)/)[^/?#\s\"']+?(?=\.ics\b|[/?#\s\"']|$)"
 )
+# An address signed by the object store (S3 and compatible): its signature, the access
+# key it names and a session token are as good as a password until it expires.
+SIGNED_QUERY = re.compile(
+    r"((?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|AWSAccessKeyId)=)"
+    r"[^&#\s\"']+",
+    re.IGNORECASE,
+)
 REDACTED = "[redacted]"
 
 
 def redact(text: str) -> str:
-    """The text with every secret path segment replaced."""
-    return SECRET_PATH.sub(rf"\1{REDACTED}", text)
+    """The text with every secret path segment and object-store signature replaced."""
+    return SIGNED_QUERY.sub(rf"\1{REDACTED}", SECRET_PATH.sub(rf"\1{REDACTED}", text))
 
 
 class RedactSecrets(logging.Filter):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from common.abuse import rate_limited
 from common.public_cache import shared_with_visitors
+from common.replica import reads_from_replica
 from neighbourhoods import actions, calendar, monitor
 from neighbourhoods.forms import AgendaItemForm, PostcodeForm
 from neighbourhoods.models import (
@@ -275,6 +276,7 @@ def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
     year = timezone.localdate().year
     rows, city, computed_at = monitor.cached_city_figures(year)
@@ -298,6 +300,7 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def monitor_csv(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     rows, city, _computed_at = monitor.cached_city_figures(year)

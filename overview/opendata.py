@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from common.public_cache import shared_with_visitors
+from common.replica import reads_from_replica
 from initiatives.models import Initiative
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
 from notifications.emails import absolute_url
@@ -167,6 +168,7 @@ def _survey(row: Survey) -> dict:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def initiatives(request: HttpRequest) -> JsonResponse:
     queryset = (
         Initiative.objects.public()
@@ -178,12 +180,14 @@ def initiatives(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def agenda_items(request: HttpRequest) -> JsonResponse:
     return _paged(request, AgendaItem.objects.select_related("neighbourhood"), _agenda_item)
 
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def programmes(request: HttpRequest) -> JsonResponse:
     queryset = (
         Programme.objects.published()
@@ -202,18 +206,21 @@ def programmes(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def events(request: HttpRequest) -> JsonResponse:
     return _paged(request, Event.objects.select_related("neighbourhood"), _event)
 
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def surveys(request: HttpRequest) -> JsonResponse:
     return _paged(request, Survey.objects.published(), _survey)
 
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def survey_result(request: HttpRequest, slug: str) -> JsonResponse:
     survey = get_object_or_404(Survey.objects.published(), slug=slug)
     results = survey_results(survey)
@@ -240,6 +247,7 @@ def survey_result(request: HttpRequest, slug: str) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def indicators(request: HttpRequest) -> JsonResponse:
     years = sorted(set(IndicatorYear.objects.values_list("year", flat=True)))
     grouped: dict[str, dict] = {}
@@ -268,6 +276,7 @@ def indicators(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def neighbourhoods_geojson(request: HttpRequest) -> JsonResponse:
     features = [
         {
@@ -291,6 +300,7 @@ def neighbourhoods_geojson(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def initiatives_geojson(request: HttpRequest) -> JsonResponse:
     queryset = (
         Initiative.objects.public()

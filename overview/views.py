@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from common import public_cache, search
 from common.public_cache import shared_with_visitors
+from common.replica import reads_from_replica
 from overview import dashboard, my_page
 from overview import home as home_page
 from overview.forms import PeriodForm
@@ -81,6 +82,7 @@ def _dashboard_for(request: HttpRequest) -> tuple[PeriodForm, dashboard.Period, 
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, period, status = _dashboard_for(request)
     # Read only when the page's cached rendering is out of date.
@@ -95,6 +97,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     _form, period, status = _dashboard_for(request)
     if status != 200:

@@ -182,6 +182,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
+# A PostgreSQL streaming replica (hot standby) of DATABASE_URL: the heavy read-only pages
+# (city dashboard, neighbourhood monitor, open data) read from it (common.replica);
+# writes, sign-in and every other page stay on the primary.
+DATABASE_REPLICA_URL = env_str("PORTAL_DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"PORTAL_DATABASE_REPLICA_URL is not a database address: {error}"
+        ) from None
+    # Tests read "the replica" from their own test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 
@@ -409,8 +427,45 @@ STATICFILES_DIRS = [
         BASE_DIR / "node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist",
     ),
 ]
+
+
+def object_storage() -> dict:
+    """Uploaded files in an S3-compatible bucket (django-storages), from PORTAL_S3_*.
+
+    Every object is private: no ACL is sent, so the bucket's own (private) applies, and
+    no public or custom-domain address is ever made. Files reach people only through
+    the portal's views, which check who may see them; an address signed by the storage
+    (nothing hands one out today) would expire after PORTAL_S3_SIGNED_URL_SECONDS, and
+    its signature is redacted from logs (common.log_redaction)."""
+    endpoint = env_str("PORTAL_S3_ENDPOINT_URL")
+    options = {
+        "bucket_name": env_str("PORTAL_S3_BUCKET"),
+        "location": env_str("PORTAL_S3_PREFIX").strip("/"),
+        "endpoint_url": endpoint or None,
+        "region_name": env_str("PORTAL_S3_REGION") or None,
+        # Empty: boto3's own chain (the AWS_* variables, an instance or pod role).
+        "access_key": env_str("PORTAL_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("PORTAL_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        "signature_version": "s3v4",
+        "querystring_expire": env_int("PORTAL_S3_SIGNED_URL_SECONDS", 60, minimum=1),
+        # Like the local disk: a second file of the same name gets a name of its own.
+        "file_overwrite": False,
+        # MinIO and most other S3-compatible servers serve buckets under the path.
+        "addressing_style": "path" if endpoint else None,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads on the local disk (MEDIA_ROOT) by default; with PORTAL_S3_BUCKET in an
+    # S3-compatible object store that every node shares.
+    "default": (
+        object_storage()
+        if env_str("PORTAL_S3_BUCKET")
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

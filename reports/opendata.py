@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from common.csv import spreadsheet_safe_writer
 from common.public_cache import shared_with_visitors
+from common.replica import reads_from_replica
 from notifications.emails import absolute_url
 from reports.models import Report
 
@@ -78,6 +79,7 @@ def _json(data: Any) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def reports_json(request: HttpRequest) -> JsonResponse:
     rows = [_row(report) for report in _reports()]
     return _json({"count": len(rows), "results": rows})
@@ -85,6 +87,7 @@ def reports_json(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def reports_geojson(request: HttpRequest) -> JsonResponse:
     features = []
     for report in _reports():
@@ -110,6 +113,7 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @shared_with_visitors
+@reads_from_replica
 def reports_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meldingen-openbare-ruimte.csv"'

@@ -13,82 +13,24 @@ post comments as residents while the cluster is restarted. Then:
   comments again: its workers' connections are health-checked and renewed.
 """
 
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
 import requests
 
-from tests.concurrency import free_port
-from tests.loopback import ROOT, gunicorn, production_env
+from tests.loopback import ROOT, ThrowawayPostgres, gunicorn, production_env
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
 
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 RESIDENTS = 40
 THREADS = 4
 LOAD_SECONDS = 12.0
 RESTART_AFTER = 3.0
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root; CI and this machine run tests as root."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-class ThrowawayPostgres:
-    def __init__(self):
-        self.directory = Path(tempfile.mkdtemp(prefix="portal-pg-"))
-        self.data = self.directory / "data"
-        self.port = free_port()
-        if os.geteuid() == 0:
-            shutil.chown(self.directory, "postgres", "postgres")
-        subprocess.run(  # noqa: S603 (fixed command)
-            _as_postgres(
-                [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"]
-            ),
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
-
-    def pg_ctl(self, *args: str) -> None:
-        subprocess.run(  # noqa: S603 (fixed command)
-            _as_postgres(
-                [
-                    str(PG_BIN / "pg_ctl"),
-                    "-D",
-                    str(self.data),
-                    "-l",
-                    str(self.directory / "log"),
-                    "-o",
-                    f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
-                    "-w",
-                    *args,
-                ]
-            ),
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def remove(self) -> None:
-        subprocess.run(  # noqa: S603 (fixed command)
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @pytest.fixture

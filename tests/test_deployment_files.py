@@ -24,6 +24,31 @@ def test_compose_file_describes_the_production_services():
     assert environment["DATABASE_URL"].startswith("postgres://")
 
 
+def test_compose_file_has_two_web_nodes_sharing_everything():
+    """Nothing on one node: a second web node with the same image and settings, uploads
+    in the object store (MinIO, a private bucket), no media volume on any node."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert services["web2"]["image"] == services["web"]["image"]
+    assert "gunicorn" in " ".join(services["web2"]["command"])
+    assert services["web2"]["environment"] == services["web"]["environment"]
+    assert services["web2"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["minio"]["image"].startswith("minio/minio")
+    assert services["minio"]["healthcheck"]["test"]
+    environment = services["web"]["environment"]
+    assert environment["PORTAL_S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert environment["REDIS_URL"].startswith("redis://redis")
+    bucket = environment["PORTAL_S3_BUCKET"]
+    assert f"mc anonymous set none store/{bucket}" in " ".join(
+        services["minio-bucket"]["entrypoint"]
+    )
+    for name in ("web", "web2", "worker", "beat"):
+        assert not services[name].get("volumes"), name
+        assert (
+            services[name]["depends_on"]["minio-bucket"]["condition"]
+            == "service_completed_successfully"
+        )
+
+
 def test_env_example_documents_every_setting_read_from_the_environment():
     import re
 

@@ -43,3 +43,19 @@ def test_the_portals_log_handler_redacts_djangos_not_found_line():
         logging.config.dictConfig(settings.LOGGING)
     assert "Not Found: /enquetes/uitnodiging/[redacted]/" in stream.getvalue()
     assert TOKEN not in stream.getvalue()
+
+
+def test_an_object_stores_signed_address_loses_its_signature_key_and_token():
+    v4 = (
+        "https://s3.example.nl/portal/uploads/reports/foto.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        "&X-Amz-Credential=AKIAEXAMPLE%2F20261203%2Feu%2Fs3%2Faws4_request&X-Amz-Date=20261203T1"
+        "&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Security-Token=sessie"
+        "&X-Amz-Signature=abc123def"
+    )
+    v2 = "http://minio:9000/portal/a.pdf?AWSAccessKeyId=AKIAEXAMPLE&Signature=xyz%3D&Expires=1"
+    redacted = redact(f'"GET {v4} HTTP/1.1" {v2}')
+    for secret in ("AKIAEXAMPLE", "abc123def", "sessie", "xyz%3D"):
+        assert secret not in redacted
+    assert "X-Amz-Signature=[redacted]" in redacted
+    assert "/portal/uploads/reports/foto.jpg?" in redacted  # which file stays readable
+    assert "X-Amz-Expires=60" in redacted
