@@ -921,6 +921,13 @@ class QuestionStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
+# A question anyone may read: answered, the asker wanted it in public, and a colleague
+# wrote the question and the answer as they are published.
+PUBLISHED = (
+    Q(status=QuestionStatus.ANSWERED, is_public=True) & ~Q(public_text="") & ~Q(public_answer="")
+)
+
+
 class QuestionQuerySet(models.QuerySet["Question"]):
     def confirmed(self) -> "QuestionQuerySet":
         return self.exclude(status=QuestionStatus.UNCONFIRMED)
@@ -932,12 +939,12 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """What anyone may read: answered questions the asker wanted answered in public,
         with the question as a colleague published it (no name, no email, nothing
         personal)."""
-        return self.filter(status=QuestionStatus.ANSWERED, is_public=True).exclude(public_text="")
+        return self.filter(PUBLISHED)
 
     def visible_to(self, user: Any) -> "QuestionQuerySet":
         """What a person may open on the portal: the published ones, and their own
         (signed in) whatever their state, once they went in."""
-        published = Q(status=QuestionStatus.ANSWERED, is_public=True) & ~Q(public_text="")
+        published = PUBLISHED
         if user is not None and user.is_authenticated:
             mine = Q(asker=user) & ~Q(status=QuestionStatus.UNCONFIRMED)
             return self.filter(published | mine)
@@ -956,8 +963,9 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 class Question(models.Model):
     """A resident's question to the municipality, signed in or with an email address
     confirmed before it goes in. The asker chooses a private answer or a public one; a
-    public question is published, once answered, with the text a colleague checked
-    (``public_text``), never with the asker's name or address."""
+    public question is published, once answered, with the question and the answer a
+    colleague wrote for the portal (``public_text``, ``public_answer``), never with the
+    asker's name or address; the reply to the asker (``answer``) stays between them."""
 
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="questions"
@@ -1016,7 +1024,24 @@ class Question(models.Model):
     submitted_at = models.DateTimeField(_("went in"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
-    answer = models.TextField(_("answer"), max_length=ANSWER_MAX, blank=True)
+    answer = models.TextField(
+        _("reply to the asker"),
+        max_length=ANSWER_MAX,
+        blank=True,
+        help_text=_(
+            "Sent to the asker only (by email or in their messages); never published. You "
+            "may address them personally."
+        ),
+    )
+    public_answer = models.TextField(
+        _("answer as published"),
+        max_length=ANSWER_MAX,
+        blank=True,
+        help_text=_(
+            "For a public answer: the answer as it is shown on the portal and found by its "
+            "search. Write no names, addresses or anything else personal."
+        ),
+    )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1056,7 +1081,12 @@ class Question(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == QuestionStatus.ANSWERED and self.is_public and bool(self.public_text)
+        return (
+            self.status == QuestionStatus.ANSWERED
+            and self.is_public
+            and bool(self.public_text)
+            and bool(self.public_answer)
+        )
 
     def working_days_left(self, today: date | None = None) -> int | None:
         if self.due_date is None or not self.is_open:

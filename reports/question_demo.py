@@ -255,7 +255,8 @@ def seed(demo) -> None:
 
     for number, (slug, text, published, answer) in enumerate(QUESTIONS):
         row = asked(rng.uniform(20, 200), slug, text, number, is_public=True)
-        row.status, row.public_text, row.answer = QuestionStatus.ANSWERED, published, answer
+        row.status, row.public_text, row.public_answer = QuestionStatus.ANSWERED, published, answer
+        row.answer = f"Dank je wel voor je vraag. {answer}"
         row.answered_at, row.answered_by, row.assigned_to = answered_on(row), answerer, answerer
     for number, (slug, text) in enumerate(PRIVATE):
         row = asked(rng.uniform(15, 150), slug, text, number + 2, is_public=False)
