@@ -1,6 +1,7 @@
 """The back office of questions (webcare): the queue (days left, overdue first, filters
 by status, topic, owner and public/private), giving a question an owner and answering
-it; and the topics. A colleague sees the questions of their own departments only."""
+it; and the topics. A colleague sees the questions of their own departments only, and
+what they open or change is audited (``privacy.audit``)."""
 
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from common import admin_tools
 from common.admin_tools import short_date
+from privacy.audit import AuditedAdmin
 from reports import question_actions
 from reports.admin import FeedbackInline, TermFilter, own_departments
 from reports.models import Question, QuestionStatus, Topic
@@ -125,7 +127,11 @@ class AssignQuestionForm(forms.Form):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class QuestionAdmin(AuditedAdmin):
+    """The queue of residents' questions. A question holds a resident's own words (and
+    whether they asked with an account): opening, answering and every bulk action on it
+    are written to the audit log."""
+
     form = QuestionAdminForm
     list_display = [
         "number",
