@@ -204,6 +204,64 @@ def test_forged_or_unknown_confirmation_links_confirm_nothing(client):
     assert client.post(CONFIRM).status_code == 400
 
 
+EXPIRED_CONFIRM = {
+    "en": ("Ask your question again", "Make your report again"),
+    "nl": ("Stel je vraag opnieuw", "Doe je melding opnieuw"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_expired_confirmation_link_for_a_question_speaks_of_the_question(
+    client, settings, monkeypatch, language
+):
+    """A link that is too old (or whose question is gone) says so about the question,
+    in the reader's language; a report's link still speaks of the report."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    question_says, report_says = EXPIRED_CONFIRM[language]
+    question = QuestionFactory(status="unconfirmed", asker=None, asker_email="a@example.nl")
+    monkeypatch.setattr(confirmation, "CONFIRM_DAYS", -1)  # every link is too old
+    client.get(f"{CONFIRM}{confirmation.confirmation_token(confirmation.QUESTION, question.pk)}/")
+    page = client.get(CONFIRM)
+    assert page.status_code == 400
+    assert question_says in page.content.decode()
+    assert report_says not in page.content.decode()
+    assert "/openbare-ruimte/vragen/stellen/" in page.content.decode()
+    client.get(f"{CONFIRM}{confirmation.confirmation_token(confirmation.REPORT, 1)}/")
+    assert report_says in client.get(CONFIRM).content.decode()
+    monkeypatch.setattr(confirmation, "CONFIRM_DAYS", 7)
+    # The question went (never confirmed): the same wording after the button.
+    token = confirmation.confirmation_token(confirmation.QUESTION, question.pk)
+    question.delete()
+    client.get(f"{CONFIRM}{token}/")
+    refused = client.post(CONFIRM)
+    assert refused.status_code == 400
+    assert question_says in refused.content.decode()
+
+
+EXPIRED_FEEDBACK = {
+    "en": ("whether your question is answered", "whether your report is solved"),
+    "nl": ("of je vraag is beantwoord", "of je melding is opgelost"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_expired_feedback_link_for_a_question_speaks_of_the_question(
+    client, settings, colleague, django_capture_on_commit_callbacks, language
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    question_says, report_says = EXPIRED_FEEDBACK[language]
+    _question, link = _answered_with_link(colleague, django_capture_on_commit_callbacks)
+    FeedbackRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    client.get(link)
+    page = client.get(FEEDBACK)
+    assert page.status_code == 404
+    assert question_says in page.content.decode()
+    assert report_says not in page.content.decode()
+    # A forged link cannot say what it was for: the report's wording, as before.
+    client.get(f"{FEEDBACK}{'x' * 43}/")
+    assert report_says in client.get(FEEDBACK).content.decode()
+
+
 def test_asking_is_rate_limited(client, settings):
     settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "public_space_question": "2/h"}
     for _ in range(2):
