@@ -420,3 +420,43 @@ def test_a_department_colleague_records_improvements_only_for_their_department(c
     )
     assert response.status_code == 302
     assert Improvement.objects.get().department == roads
+
+
+def test_editing_an_improvement_keeps_a_reason_no_longer_offered(client):
+    """A reason that was switched off after it was linked stays on the improvement: the
+    form still offers it (checked), and saving keeps it; new improvements are offered
+    only the reasons in use."""
+    roads = Department.objects.get(slug="wegen")
+    colleague(client, roads)
+    old, current = FeedbackReason.objects.filter(applies_to="report", answer=Answer.NO)[:2]
+    linked = improvement(department=roads)
+    linked.reasons.set([old, current])
+    old.is_active = False
+    old.save()
+    url = f"/beheer/reports/improvement/{linked.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert set(form.fields["reasons"].queryset) >= {old, current}
+    assert (
+        old
+        not in client.get("/beheer/reports/improvement/add/")
+        .context["adminform"]
+        .form.fields["reasons"]
+        .queryset
+    )
+    data = {
+        "title_nl": "Losse tegels sneller vast, ook in de wijken",
+        "title_en": linked.title_en,
+        "said_nl": linked.said_nl,
+        "said_en": linked.said_en,
+        "done_nl": linked.done_nl,
+        "done_en": linked.done_en,
+        "changed_on": "2026-05-11",
+        "category": "",
+        "department": str(roads.pk),
+        "reasons": [str(old.pk), str(current.pk)],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    linked.refresh_from_db()
+    assert linked.title_nl == "Losse tegels sneller vast, ook in de wijken"
+    assert set(linked.reasons.all()) == {old, current}
