@@ -32,6 +32,8 @@ NEARBY_DAYS = 28
 RECENTLY_CLOSED_DAYS = 30
 MAX_PHOTOS = 3
 FEEDBACK_REMARK_MAX = 1000
+# A report's description: the web form and the Open311 API accept the same length.
+DESCRIPTION_MAX = 2000
 
 
 class Department(models.Model):
@@ -91,6 +93,11 @@ class Category(models.Model):
     name_nl = models.CharField(_("name (Dutch)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=_("Shown to apps that ask in English; empty: they get no description."),
+    )
     term_working_days = models.PositiveSmallIntegerField(
         _("term in working days"),
         default=5,
@@ -129,6 +136,14 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    @property
+    def description(self) -> str:
+        """The description in the reader's language (empty where there is none in it:
+        never the other language's)."""
+        if (get_language() or "nl").startswith("en"):
+            return self.description_en
+        return self.description_nl
 
     @property
     def service_code(self) -> str:
@@ -279,7 +294,7 @@ class Report(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
     )
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )

@@ -491,7 +491,8 @@ def test_a_public_question_without_a_public_answer_is_not_published(client):
 def test_the_migration_copies_the_answer_of_questions_already_public():
     from django.apps import apps
 
-    migration = importlib.import_module("reports.migrations.0007_question_public_answer")
+    name = "reports.migrations.0007_question_public_answer_category_description_en"
+    migration = importlib.import_module(name)
     public = AnsweredQuestionFactory(public_answer="", answer="Elke dinsdag.")
     private = AnsweredQuestionFactory(is_public=False, public_answer="", answer="Alleen voor jou.")
     waiting = QuestionFactory(is_public=True)

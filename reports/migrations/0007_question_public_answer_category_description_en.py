@@ -1,7 +1,8 @@
 """A public question gets its own published answer (``public_answer``), apart from the
 reply to the asker (``answer``). Questions already public and answered keep showing what
 they showed: their answer is copied to the published answer. The search index moves
-from the reply to the published answer."""
+from the reply to the published answer. A category gets an English description (for the
+Open311 service list asked in English)."""
 
 from django.db import migrations, models
 from django.db.models import F
@@ -23,6 +24,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='category',
+            name='description_en',
+            field=models.TextField(blank=True, help_text='Shown to apps that ask in English; empty: they get no description.', verbose_name='description (English)'),
+        ),
         migrations.AddField(
             model_name='question',
             name='public_answer',
