@@ -5,8 +5,9 @@ links' tokens are never kept, as in real life."""
 
 import random
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models
 
@@ -23,8 +24,8 @@ def seed_feedback(
     *,
     about: str,
     pick: Pick,
-    grades: dict[str, tuple[int, int]],
-    remarks: dict[str, list[str]],
+    grades: Mapping[Any, tuple[int, int]],
+    remarks: Mapping[Any, list[str]],
     days_after: int,
     hour: int,
 ) -> None:
