@@ -41,16 +41,23 @@ class ViewDecorator(Protocol):
     def __call__[V: Callable[..., HttpResponse]](self, view: V, /) -> V: ...
 
 
-def rate_limited(action: str, *, methods: tuple[str, ...] = ("POST",)) -> ViewDecorator:
+def rate_limited(
+    action: str,
+    *,
+    methods: tuple[str, ...] = ("POST",),
+    key: str | Callable[[str, HttpRequest], str] = "user_or_ip",
+) -> ViewDecorator:
     """Limit how often one person (signed in) or one address (visitor) may do ``action``.
 
     Only ``methods`` count (reading a form is free; sending it is not). Over the limit,
-    the request is refused before the view runs, by ``too_many_requests``."""
+    the request is refused before the view runs, by ``too_many_requests``. ``key``
+    counts per something else (django-ratelimit's key: a name or ``(group, request)``
+    to a string), such as an API client's key."""
     if action not in settings.PORTAL_RATE_LIMITS:
         raise KeyError(f"No rate in PORTAL_RATE_LIMITS for {action!r}.")
     decorator = ratelimit(
         group=f"{_GROUP_PREFIX}{action}",
-        key="user_or_ip",
+        key=key,
         rate=_rate,
         method=list(methods),
         block=True,

@@ -53,27 +53,61 @@ def search_vector(primary: list[str], secondary: list[str]) -> SearchVector | Co
     return vector
 
 
-def search_index(label: str, name: str) -> GinIndex:
-    """The GIN index ``text_search`` uses on table ``label`` (PostgreSQL only)."""
-    return GinIndex(search_vector(*SEARCHED_FIELDS[label]), name=name)
+def search_index(
+    label: str, name: str, fields: tuple[list[str], list[str]] | None = None
+) -> GinIndex:
+    """The GIN index ``text_search`` uses on table ``label`` (PostgreSQL only); its
+    fields as registered, or ``fields`` (primary, secondary) as they were when an older
+    migration ran."""
+    return GinIndex(search_vector(*(fields or SEARCHED_FIELDS[label])), name=name)
 
 
-def add_search_index(label: str, name: str) -> migrations.RunPython:
+def add_search_index(
+    label: str, name: str, fields: tuple[list[str], list[str]] | None = None
+) -> migrations.RunPython:
     """A migration operation that adds the table's full-text index on PostgreSQL and
-    does nothing on SQLite (which searches with LIKE)."""
+    does nothing on SQLite (which searches with LIKE). A migration written before the
+    searched fields changed names its ``fields``, so that it still runs on a new
+    database (the later migration replaces the index, see ``replace_search_index``)."""
     app_label, model_name = label.split(".")
 
     def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.add_index(
-                apps.get_model(app_label, model_name), search_index(label, name)
+                apps.get_model(app_label, model_name), search_index(label, name, fields)
             )
 
     def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.remove_index(
-                apps.get_model(app_label, model_name), search_index(label, name)
+                apps.get_model(app_label, model_name), search_index(label, name, fields)
             )
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def replace_search_index(
+    label: str, name: str, old_fields: tuple[list[str], list[str]]
+) -> migrations.RunPython:
+    """A migration operation for a table whose searched fields changed: the index on
+    ``old_fields`` goes and one on the registered fields (same name) comes."""
+    app_label, model_name = label.split(".")
+
+    Fields = tuple[list[str], list[str]] | None
+
+    def swap(
+        apps: StateApps, schema_editor: BaseDatabaseSchemaEditor, old: Fields, new: Fields
+    ) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            model = apps.get_model(app_label, model_name)
+            schema_editor.remove_index(model, search_index(label, name, old))
+            schema_editor.add_index(model, search_index(label, name, new))
+
+    def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        swap(apps, schema_editor, old_fields, None)
+
+    def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        swap(apps, schema_editor, None, old_fields)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
 

@@ -287,6 +287,7 @@ PORTAL_RATE_LIMITS = {
     "public_space_support": "30/h",  # "I saw this too"
     "public_space_question": "10/h",  # questions to the municipality (webcare)
     "open311_request": "120/h",  # reports sent by apps through Open311 (per address)
+    "open311_client": "600/h",  # the same, per app (api_key), from whatever address
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache

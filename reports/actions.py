@@ -379,6 +379,16 @@ def ask_feedback(report: Report) -> FeedbackRequest | None:
     return request
 
 
+def feedback_link_is_for_question(token: str) -> bool:
+    """Whether a satisfaction link, working or not (used, expired), was sent about a
+    question: the page saying it no longer works then speaks of the question."""
+    if not token or len(token) > 100:
+        return False
+    return FeedbackRequest.objects.filter(
+        token_hash=hash_token(token), question__isnull=False
+    ).exists()
+
+
 def feedback_request_for(token: str) -> FeedbackRequest | None:
     """The request a link's token belongs to, while it works; ``None`` for a forged or
     expired token, or one whose report was reopened or asked about anew since."""

@@ -18,7 +18,7 @@ from accounts.models import User
 from common import admin_tools, workdays
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, short_date
 from neighbourhoods.area_admin import AreaScopedAdmin
-from reports import actions, figures_admin, improvements_admin
+from reports import actions, figures_admin
 from reports.models import (
     STAFF_TRANSITIONS,
     Category,
@@ -26,7 +26,6 @@ from reports.models import (
     Feedback,
     FeedbackReason,
     Forward,
-    Improvement,
     InternalNote,
     Open311Client,
     Photo,
@@ -643,13 +642,6 @@ class Open311ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return response
 
 
-@admin.register(Improvement)
-class ImprovementAdmin(improvements_admin.ImprovementAdminBase):
-    """What was improved from residents' feedback ("U zei, wij deden")."""
-
-    def departments_of(self, user: Any) -> list[int] | None:
-        return own_departments(user)
-
-
-# Questions (webcare) have their own module; importing it registers their admin.
-from reports import question_admin  # noqa: E402, F401
+# Improvements and questions (webcare) have their own modules; importing them registers
+# their admin.
+from reports import improvements_admin, question_admin  # noqa: E402, F401

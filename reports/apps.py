@@ -91,7 +91,7 @@ class ReportsConfig(AppConfig):
                 lambda rows: cast(QuestionQuerySet, rows).overdue().count(),
             )
         )
-        search.register_fields("reports.Question", ["public_text"], ["answer"])
+        search.register_fields("reports.Question", ["public_text"], ["public_answer"])
         search.register(
             search.Kind("questions", _("Questions and answers"), find_questions), position=65
         )

@@ -34,3 +34,15 @@ def read_confirmation_token(token: str) -> tuple[str, int] | None:
     if kind not in KINDS or not isinstance(pk, int):
         return None
     return kind, pk
+
+
+def token_kind(token: str) -> str | None:
+    """What a genuine link was for, even once it is too old: so that the page saying
+    it no longer works speaks of a question or of a report. ``None`` when forged."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        kind, _pk = signing.loads(token, salt=CONFIRM_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return kind if kind in KINDS else None

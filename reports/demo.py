@@ -5,25 +5,22 @@ saw them, the open ones of the past weeks on the map, and the reporters' answers
 answers ("U zei, wij deden")."""
 
 import random
-import secrets
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from common import workdays
 from reports import question_demo
+from reports.demo_feedback import seed_feedback
 from reports.models import (
     Answer,
     Category,
-    Feedback,
     FeedbackReason,
-    FeedbackRequest,
     Improvement,
     Report,
     Status,
     StatusChange,
     Supporter,
-    hash_token,
 )
 
 REPORTS = 300
@@ -162,48 +159,16 @@ def seed(demo) -> None:
 
 def _seed_feedback(rng: random.Random, closed: list[Report]) -> None:
     """Answers to "is it solved?" for a share of the closed reports, a day or a few
-    after closing; the links behind them are used (their tokens were never kept)."""
-    reasons: dict[str, list[FeedbackReason]] = {}
-    for reason in FeedbackReason.objects.filter(is_active=True, applies_to="report"):
-        reasons.setdefault(reason.answer, []).append(reason)
-    requests, given, chosen = [], [], []
-    for report in closed:
+    after closing."""
+
+    def pick(report) -> tuple[datetime, str] | None:
         if rng.random() >= FEEDBACK_SHARE or report.closed_at is None:
-            continue
+            return None
         answers = ANSWERS[Status(report.status)]
-        answer = rng.choices([a for a, _w in answers], [w for _a, w in answers])[0]
-        token = secrets.token_urlsafe(32)
-        request = FeedbackRequest(
-            report=report,
-            token_hash=hash_token(token),
-            created_at=report.closed_at,
-            expires_at=report.closed_at + timedelta(days=14),
-        )
-        requests.append(request)
-        low, high = GRADES[answer]
-        given.append(
-            Feedback(
-                report=report,
-                request=request,
-                solved=answer,
-                grade=rng.randint(low, high),
-                remark=rng.choice(REMARKS[answer]),
-                created_at=report.closed_at + timedelta(days=rng.randint(0, 4), hours=3),
-            )
-        )
-        options = reasons.get(answer, [])
-        chosen.append(rng.sample(options, k=min(len(options), rng.randint(0, 2))))
-    FeedbackRequest.objects.bulk_create(requests)
-    for item in given:
-        item.request_id = item.request.pk
-    Feedback.objects.bulk_create(given)
-    through = Feedback.reasons.through
-    through.objects.bulk_create(
-        [
-            through(feedback_id=item.pk, feedbackreason_id=reason.pk)
-            for item, picked in zip(given, chosen, strict=True)
-            for reason in picked
-        ]
+        return report.closed_at, rng.choices([a for a, _w in answers], [w for _a, w in answers])[0]
+
+    seed_feedback(
+        rng, closed, about="report", pick=pick, grades=GRADES, remarks=REMARKS, days_after=4, hour=3
     )
 
 

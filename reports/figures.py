@@ -11,7 +11,9 @@ what reporters say afterwards, per main category, department, neighbourhood and 
   solved, the mean grade with its 95% interval (Student's t), and the reasons of the
   unhappy (answer "partly" or "no") ranked.
 - Groups with fewer reports (or answers) than ``PORTAL_REPORT_FIGURES_MIN_GROUP`` are
-  hidden, and the page says why.
+  hidden, and the page says why. Where a breakdown would hide exactly one group, the
+  next smallest is hidden too (secondary suppression): otherwise the total minus the
+  groups shown would give the hidden group's figures.
 
 Everything is computed in a fixed number of queries, whatever the number of reports:
 one query fetches the few columns of every closed report in the selection (working days
@@ -205,6 +207,41 @@ def _answers(stats: Stats, row: dict[str, Any] | None, minimum: int) -> None:
     )
     if interval is not None:
         stats.mean_grade, stats.grade_low, stats.grade_high = (_round(v) for v in interval)
+
+
+def _hide_times(stats: Stats) -> None:
+    stats.times_hidden = True
+    stats.on_time = 0
+    stats.median_days = stats.p90_days = None
+
+
+def _hide_answers(stats: Stats) -> None:
+    stats.answers_hidden = True
+    stats.solved = stats.partly = 0
+    stats.mean_grade = stats.grade_low = stats.grade_high = None
+
+
+def protect_hidden(rows: list[Stats], total: Stats) -> None:
+    """Secondary suppression in one breakdown: when exactly one group with reports (or
+    answers) is hidden while the total is shown, the total minus the groups shown
+    would give its figures; the smallest group shown is hidden as well, so that only
+    the two together can be worked out, never either one."""
+    parts = (
+        (lambda row: row.handled, lambda row: row.times_hidden, _hide_times, total.times_hidden),
+        (
+            lambda row: row.answers,
+            lambda row: row.answers_hidden,
+            _hide_answers,
+            total.answers_hidden,
+        ),
+    )
+    for size, hidden, hide, total_hidden in parts:
+        if total_hidden:
+            continue  # nothing to subtract from
+        small = [row for row in rows if hidden(row) and size(row) > 0]
+        shown = [row for row in rows if not hidden(row) and size(row) > 0]
+        if len(small) == 1 and shown:
+            hide(min(shown, key=lambda row: (size(row), row.label)))
 
 
 def _round(value: float | None) -> float | None:
@@ -480,6 +517,10 @@ def compute(
         "department": _("No department"),
         "neighbourhood": _("No neighbourhood"),
     }
+    total = Stats(key="all", label=_("All reports in the selection"))
+    _lead_times(total, all_times, all_on_time, minimum)
+    _answers(total, total_answers, minimum)
+
     groups: dict[str, list[Stats]] = {}
     for dimension in dimensions:
         keys = set(times[dimension]) | set(answer_groups[dimension])
@@ -501,11 +542,8 @@ def compute(
             rows.sort(key=lambda row: row.key)
         else:
             rows.sort(key=lambda row: row.label.lower())
+        protect_hidden(rows, total)
         groups[dimension] = rows
-
-    total = Stats(key="all", label=_("All reports in the selection"))
-    _lead_times(total, all_times, all_on_time, minimum)
-    _answers(total, total_answers, minimum)
 
     unhappy = (total_answers.get("n") or 0) - (total_answers.get("yes") or 0)
     reasons: list[tuple[str, float]] | None = None

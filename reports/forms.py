@@ -10,6 +10,7 @@ from common.abuse import SpamGuardedForm
 from common.uploads import UploadsField, process_image
 from common.validators import validate_plain_text
 from reports.models import (
+    DESCRIPTION_MAX,
     FEEDBACK_REMARK_MAX,
     MAX_PHOTOS,
     Answer,
@@ -75,7 +76,7 @@ class ReportForm(SpamGuardedForm):
     )
     description = forms.CharField(
         label=_("Description"),
-        max_length=2000,
+        max_length=DESCRIPTION_MAX,
         min_length=10,
         validators=[validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 5}),

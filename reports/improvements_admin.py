@@ -1,17 +1,20 @@
 """The back office of improvements ("U zei, wij deden"): what was changed in handling
 reports, when, for which category and department, and from which feedback. A colleague
-of a department records improvements for their own department."""
+of a department records improvements for their own department. Imported by
+``reports.admin`` at its end (as the questions' admin is), which registers it."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from reports.admin import own_departments
 from reports.models import Category, Department, FeedbackReason, Improvement
 
 
@@ -35,6 +38,18 @@ class ImprovementForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         widgets = {"reasons": forms.CheckboxSelectMultiple}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "reasons" in self.fields:
+            # The reasons a reporter can tick now, and those this improvement already
+            # comes from even if no longer offered (saving must not drop them).
+            offered = Q(is_active=True, applies_to="report")
+            if self.instance.pk:
+                offered |= Q(pk__in=self.instance.reasons.values("pk"))
+            field = self.fields["reasons"]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = FeedbackReason.objects.filter(offered)
+
     def clean_department(self) -> Department | None:
         department = self.cleaned_data.get("department")
         if self.departments is not None and department is None:
@@ -44,7 +59,10 @@ class ImprovementForm(forms.ModelForm):  # type: ignore[type-arg]
         return department
 
 
-class ImprovementAdminBase(admin.ModelAdmin):  # type: ignore[type-arg]
+@admin.register(Improvement)
+class ImprovementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """What was improved from residents' feedback ("U zei, wij deden")."""
+
     form = ImprovementForm
     list_display = ["title_nl", "changed_on", "category", "department", "is_published"]
     list_filter = ["is_published", "department"]
@@ -66,7 +84,7 @@ class ImprovementAdminBase(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def departments_of(self, user: Any) -> list[int] | None:
         """The departments this colleague works for; ``None``: not bound to one."""
-        raise NotImplementedError
+        return own_departments(user)
 
     def get_queryset(self, request: HttpRequest):
         queryset = super().get_queryset(request)
@@ -94,11 +112,6 @@ class ImprovementAdminBase(admin.ModelAdmin):  # type: ignore[type-arg]
                 .order_by("parent__position", "position", "name_nl")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "reasons":
-            kwargs["queryset"] = FeedbackReason.objects.filter(is_active=True, applies_to="report")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("on the portal"))
     def public_link(self, obj: Improvement) -> str:

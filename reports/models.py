@@ -32,6 +32,8 @@ NEARBY_DAYS = 28
 RECENTLY_CLOSED_DAYS = 30
 MAX_PHOTOS = 3
 FEEDBACK_REMARK_MAX = 1000
+# A report's description: the web form and the Open311 API accept the same length.
+DESCRIPTION_MAX = 2000
 
 
 class Department(models.Model):
@@ -91,6 +93,11 @@ class Category(models.Model):
     name_nl = models.CharField(_("name (Dutch)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=_("Shown to apps that ask in English; empty: they get no description."),
+    )
     term_working_days = models.PositiveSmallIntegerField(
         _("term in working days"),
         default=5,
@@ -129,6 +136,14 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    @property
+    def description(self) -> str:
+        """The description in the reader's language (empty where there is none in it:
+        never the other language's)."""
+        if (get_language() or "nl").startswith("en"):
+            return self.description_en
+        return self.description_nl
 
     @property
     def service_code(self) -> str:
@@ -279,7 +294,7 @@ class Report(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
     )
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
@@ -921,6 +936,13 @@ class QuestionStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
+# A question anyone may read: answered, the asker wanted it in public, and a colleague
+# wrote the question and the answer as they are published.
+PUBLISHED = (
+    Q(status=QuestionStatus.ANSWERED, is_public=True) & ~Q(public_text="") & ~Q(public_answer="")
+)
+
+
 class QuestionQuerySet(models.QuerySet["Question"]):
     def confirmed(self) -> "QuestionQuerySet":
         return self.exclude(status=QuestionStatus.UNCONFIRMED)
@@ -932,12 +954,12 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """What anyone may read: answered questions the asker wanted answered in public,
         with the question as a colleague published it (no name, no email, nothing
         personal)."""
-        return self.filter(status=QuestionStatus.ANSWERED, is_public=True).exclude(public_text="")
+        return self.filter(PUBLISHED)
 
     def visible_to(self, user: Any) -> "QuestionQuerySet":
         """What a person may open on the portal: the published ones, and their own
         (signed in) whatever their state, once they went in."""
-        published = Q(status=QuestionStatus.ANSWERED, is_public=True) & ~Q(public_text="")
+        published = PUBLISHED
         if user is not None and user.is_authenticated:
             mine = Q(asker=user) & ~Q(status=QuestionStatus.UNCONFIRMED)
             return self.filter(published | mine)
@@ -956,8 +978,9 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 class Question(models.Model):
     """A resident's question to the municipality, signed in or with an email address
     confirmed before it goes in. The asker chooses a private answer or a public one; a
-    public question is published, once answered, with the text a colleague checked
-    (``public_text``), never with the asker's name or address."""
+    public question is published, once answered, with the question and the answer a
+    colleague wrote for the portal (``public_text``, ``public_answer``), never with the
+    asker's name or address; the reply to the asker (``answer``) stays between them."""
 
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="questions"
@@ -1016,7 +1039,24 @@ class Question(models.Model):
     submitted_at = models.DateTimeField(_("went in"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
-    answer = models.TextField(_("answer"), max_length=ANSWER_MAX, blank=True)
+    answer = models.TextField(
+        _("reply to the asker"),
+        max_length=ANSWER_MAX,
+        blank=True,
+        help_text=_(
+            "Sent to the asker only (by email or in their messages); never published. You "
+            "may address them personally."
+        ),
+    )
+    public_answer = models.TextField(
+        _("answer as published"),
+        max_length=ANSWER_MAX,
+        blank=True,
+        help_text=_(
+            "For a public answer: the answer as it is shown on the portal and found by its "
+            "search. Write no names, addresses or anything else personal."
+        ),
+    )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1056,7 +1096,12 @@ class Question(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == QuestionStatus.ANSWERED and self.is_public and bool(self.public_text)
+        return (
+            self.status == QuestionStatus.ANSWERED
+            and self.is_public
+            and bool(self.public_text)
+            and bool(self.public_answer)
+        )
 
     def working_days_left(self, today: date | None = None) -> int | None:
         if self.due_date is None or not self.is_open:

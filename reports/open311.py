@@ -2,8 +2,9 @@
 requests) and send new reports, in JSON or XML.
 
 - ``GET services`` lists the categories a resident can choose (``service_code`` is the
-  slug, ``group`` the main category); names in the language asked with ``locale`` or
-  Accept-Language, else Dutch. No category asks extra questions (``metadata`` false),
+  slug, ``group`` the main category); names and descriptions in the language asked with
+  ``locale`` or Accept-Language, else Dutch (a category without a description in that
+  language has none). No category asks extra questions (``metadata`` false),
   and a report gets its number at once (``type`` realtime).
 - ``GET requests`` gives reports that went in, newest first: at most 90 days and at most
   1,000 of them (the standard's default window), filtered by ``service_request_id``,
@@ -17,7 +18,8 @@ requests) and send new reports, in JSON or XML.
 Nothing personal goes out: never the reporter's name, email or phone; a photo's address
 only once a colleague checked the photos. Errors are the standard's list of ``code`` and
 ``description`` with status 400, 403 (API key) or 404 (unknown category or report); a
-sender over its rate limit gets 429 in the same format. XML is written with
+sender over its rate limit (per address, and per app's api_key) gets 429 in the same
+format. XML is written with
 ``xml.etree``; nothing here parses XML (POST bodies are form-encoded).
 """
 
@@ -46,7 +48,7 @@ from common.validators import validate_plain_text
 from notifications.emails import absolute_url
 from reports import actions
 from reports.forms import LATITUDE_RANGE, LONGITUDE_RANGE
-from reports.models import CLOSED, OPEN, Category, Open311Client, Photo, Report
+from reports.models import CLOSED, DESCRIPTION_MAX, OPEN, Category, Open311Client, Photo, Report
 
 WINDOW_DAYS = 90
 MAX_REQUESTS = 1000
@@ -179,7 +181,7 @@ def _service(category: Category) -> Item:
     return {
         "service_code": category.service_code,
         "service_name": category.name,
-        "description": category.description_nl or None,
+        "description": category.description or None,
         "metadata": False,
         "type": "realtime",
         "keywords": None,
@@ -356,7 +358,10 @@ class Open311RequestForm(forms.Form):
     )
     address_string = forms.CharField(required=False, max_length=200)
     email = forms.EmailField(required=False, max_length=254)
-    description = forms.CharField(required=False, max_length=2000, validators=[validate_plain_text])
+    # The web form's limit (the model's): an app may send what a resident may type.
+    description = forms.CharField(
+        required=False, max_length=DESCRIPTION_MAX, validators=[validate_plain_text]
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -418,10 +423,18 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return render(fmt, REQUESTS, [item])
 
 
+def _api_key(group: str, request: HttpRequest) -> str:
+    """What the per-app limit counts by: the app's key as sent (django-ratelimit keeps
+    only a hash of it in the cache)."""
+    return "api_key:" + (request.POST.get("api_key") or "").strip()[:200]
+
+
+@rate_limited("open311_client", key=_api_key)
 @rate_limited("open311_request")
 def _limited_create(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Counted per address like the web form; over the limit ``Ratelimited`` is raised
-    and answered in the standard's format below."""
+    """Counted per address like the web form, and per app (its api_key) whatever
+    addresses it sends from; over either limit ``Ratelimited`` is raised and answered
+    in the standard's format below."""
     return _create(request, fmt)
 
 

@@ -62,12 +62,13 @@ PERSONAL_DATA = [
         erase=lambda user: forget_reporter(user=user),
     ),
     # Questions to the municipality: the asker's own words and address are personal. The
-    # question as published (``public_text``) is checked by a colleague to hold nothing
-    # personal; with the answer it stays after erasure (the public Q&A), without anyone
-    # behind it. A private question keeps only its topic and dates; one not answered yet
-    # goes. Retention: a visitor's address goes PORTAL_QUESTION_RETENTION_DAYS after the
-    # answer (``question_actions.apply_retention``, daily), and a question never
-    # confirmed after CONFIRM_DAYS.
+    # question and answer as published (``public_text``, ``public_answer``) are checked
+    # by a colleague to hold nothing personal; they stay after erasure (the public Q&A),
+    # without anyone behind it; the reply to the asker (``answer``) goes. A private
+    # question keeps only its topic and dates; one not answered yet goes. Retention: a
+    # visitor's address goes PORTAL_QUESTION_RETENTION_DAYS after the answer
+    # (``question_actions.apply_retention``, daily), and a question never confirmed
+    # after CONFIRM_DAYS.
     PersonalData(
         model="reports.Question",
         rows=_asked,
@@ -83,6 +84,7 @@ PERSONAL_DATA = [
             "created_at",
             "submitted_at",
             "answer",
+            "public_answer",
             "answered_at",
         ),
         not_personal=(

@@ -18,6 +18,7 @@ from common import workdays
 from notifications.service import notify_each
 from reports import confirmation, tasks
 from reports.models import (
+    PUBLISHED,
     Feedback,
     FeedbackRequest,
     Question,
@@ -102,12 +103,13 @@ def assign_questions(*, questions: Iterable[Question], to: User | None, by: User
 
 @transaction.atomic
 def answer_question(
-    *, question: Question, answer: str, by: User, public_text: str = ""
+    *, question: Question, answer: str, by: User, public_text: str = "", public_answer: str = ""
 ) -> Question:
     """A colleague answers: the question closes, the asker hears (an account through
     its notifications, a visitor by email in the language they asked in) and gets the
-    satisfaction link. A public question needs the text to publish (nothing personal
-    in it); a private one publishes nothing."""
+    satisfaction link. ``answer`` is the reply to the asker only. A public question
+    also needs the question and the answer as they are published (nothing personal in
+    them); a private one publishes nothing."""
     question = Question.objects.select_for_update().select_related("topic").get(pk=question.pk)
     if question.status != QuestionStatus.RECEIVED:
         raise QuestionError(
@@ -117,14 +119,20 @@ def answer_question(
     if not answer:
         raise QuestionError(gettext("Write the answer."))
     public_text = public_text.strip() if question.is_public else ""
+    public_answer = public_answer.strip() if question.is_public else ""
     if question.is_public and not public_text:
         raise QuestionError(
             gettext("The asker wants a public answer: give the question as it is published.")
+        )
+    if question.is_public and not public_answer:
+        raise QuestionError(
+            gettext("The asker wants a public answer: give the answer as it is published.")
         )
     now = timezone.now()
     question.status = QuestionStatus.ANSWERED
     question.answer = answer
     question.public_text = public_text
+    question.public_answer = public_answer
     question.answered_at = now
     question.answered_by = by
     if question.assigned_to_id is None:
@@ -134,6 +142,7 @@ def answer_question(
             "status",
             "answer",
             "public_text",
+            "public_answer",
             "answered_at",
             "answered_by",
             "assigned_to",
@@ -185,9 +194,9 @@ def forget_asker(*, user: User) -> None:
     """Erasure: the person's questions lose the link to them (account and address). A
     question not answered yet goes entirely. An answered private question keeps only its
     topic and dates (the text and the answer to it go); a published one keeps the
-    published text (checked by a colleague to hold nothing personal) and its answer,
-    without anyone behind it. Their remarks in the satisfaction answers go; the answers
-    and grades stay, unsigned."""
+    question and answer as published (checked by a colleague to hold nothing personal),
+    without anyone behind it; the reply to the asker goes. Their remarks in the
+    satisfaction answers go; the answers and grades stay, unsigned."""
     theirs = Question.objects.filter(
         models.Q(asker=user) | models.Q(asker_email__iexact=user.email)
     )
@@ -195,9 +204,10 @@ def forget_asker(*, user: User) -> None:
     FeedbackRequest.objects.filter(question__in=theirs, feedback__isnull=True).delete()
     # Not answered yet: nobody can be answered any more, and the text is theirs.
     theirs.exclude(status=QuestionStatus.ANSWERED).delete()
-    published = models.Q(is_public=True) & ~models.Q(public_text="")
-    theirs.filter(published).update(asker=None, asker_email="", text="")
-    theirs.exclude(published).update(asker=None, asker_email="", text="", answer="", public_text="")
+    theirs.filter(PUBLISHED).update(asker=None, asker_email="", text="", answer="")
+    theirs.exclude(PUBLISHED).update(
+        asker=None, asker_email="", text="", answer="", public_text="", public_answer=""
+    )
 
 
 def retention_days() -> int:

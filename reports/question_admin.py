@@ -1,6 +1,7 @@
 """The back office of questions (webcare): the queue (days left, overdue first, filters
 by status, topic, owner and public/private), giving a question an owner and answering
-it; and the topics. A colleague sees the questions of their own departments only."""
+it; and the topics. A colleague sees the questions of their own departments only, and
+what they open or change is audited (``privacy.audit``)."""
 
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from common import admin_tools
 from common.admin_tools import short_date
+from privacy.audit import AuditedAdmin
 from reports import question_actions
 from reports.admin import FeedbackInline, TermFilter, own_departments
 from reports.models import Question, QuestionStatus, Topic
@@ -62,15 +64,17 @@ def colleagues_of(question: Question | None) -> Any:
 
 
 class QuestionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    """The owner, the question as published (for a public answer) and the answer; the
-    answer is sent once, when the question is saved with it."""
+    """The owner, the reply to the asker and, for a public answer, the question and the
+    answer as they are published; the reply is sent once, when the question is saved
+    with it."""
 
     class Meta:
         model = Question
-        fields = ["assigned_to", "public_text", "answer"]
+        fields = ["assigned_to", "answer", "public_text", "public_answer"]
         widgets = {
             "answer": forms.Textarea(attrs={"rows": 8}),
             "public_text": forms.Textarea(attrs={"rows": 4}),
+            "public_answer": forms.Textarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,23 +86,30 @@ class QuestionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         if "answer" in self.fields:
             self.fields["answer"].help_text = (
                 _(
-                    "Saving with an answer sends it to the asker and closes the question. "
-                    "The asker asked for a public answer: this answer is published with the "
-                    "question, so write no names or other personal details in it."
+                    "Saving with a reply sends it to the asker only and closes the question. "
+                    "It is never published: what the portal shows is the answer as "
+                    "published below."
                 )
                 if self.instance.is_public
-                else _("Saving with an answer sends it to the asker and closes the question.")
+                else _("Saving with a reply sends it to the asker and closes the question.")
             )
-        # Never filled in from the asker's own words: a colleague writes what is published.
+        # Never filled in from the asker's own words or the private reply: a colleague
+        # writes what is published.
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         answer = (cleaned.get("answer") or "").strip()
-        if answer and self.instance.is_public and not (cleaned.get("public_text") or "").strip():
-            self.add_error(
-                "public_text",
-                _("The asker wants a public answer: give the question as it is published."),
-            )
+        if answer and self.instance.is_public:
+            if not (cleaned.get("public_text") or "").strip():
+                self.add_error(
+                    "public_text",
+                    _("The asker wants a public answer: give the question as it is published."),
+                )
+            if not (cleaned.get("public_answer") or "").strip():
+                self.add_error(
+                    "public_answer",
+                    _("The asker wants a public answer: give the answer as it is published."),
+                )
         return cleaned
 
 
@@ -116,7 +127,11 @@ class AssignQuestionForm(forms.Form):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class QuestionAdmin(AuditedAdmin):
+    """The queue of residents' questions. A question holds a resident's own words (and
+    whether they asked with an account): opening, answering and every bulk action on it
+    are written to the audit log."""
+
     form = QuestionAdminForm
     list_display = [
         "number",
@@ -137,7 +152,7 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "department",
     ]
     list_select_related = ["topic", "assigned_to"]
-    search_fields = ["=id", "text", "public_text"]
+    search_fields = ["=id", "text", "public_text", "public_answer"]
     actions = ["assign_to_me", "assign_to_colleague"]
     inlines = [QuestionFeedbackInline]
     # The queue: open questions first, the most overdue on top; answered ones after.
@@ -148,7 +163,11 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             {"fields": ["status", "days_left", "department", "assigned_to", "asked_by"]},
         ),
         (_("The question"), {"fields": ["topic", "text", "is_public", "public_link"]}),
-        (_("The answer"), {"fields": ["public_text", "answer", "answered_at", "answered_by"]}),
+        (_("The reply to the asker"), {"fields": ["answer", "answered_at", "answered_by"]}),
+        (
+            _("On the portal (public answer only)"),
+            {"fields": ["public_text", "public_answer"]},
+        ),
         (_("Dates"), {"fields": ["created_at", "submitted_at", "due_date"]}),
     ]
     _always_read_only = [
@@ -170,10 +189,17 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_readonly_fields(self, request, obj=None):
         fields = list(self._always_read_only)
         if obj is not None and obj.status != QuestionStatus.RECEIVED:
-            fields += ["answer", "public_text"]
+            fields += ["answer", "public_text", "public_answer"]
         if obj is not None and not obj.is_public:
-            fields.append("public_text")
-        return fields
+            fields += ["public_text", "public_answer"]
+        return list(dict.fromkeys(fields))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not obj.is_public:
+            # A private question publishes nothing: no fields for the portal.
+            return [item for item in fieldsets if "public_answer" not in item[1]["fields"]]
+        return fieldsets
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).confirmed()
@@ -232,7 +258,11 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
-        fields = [name for name in ("assigned_to", "public_text") if name in form.changed_data]
+        fields = [
+            name
+            for name in ("assigned_to", "public_text", "public_answer")
+            if name in form.changed_data
+        ]
         answer = (data.get("answer") or "").strip()
         if fields and not answer:
             Question.objects.filter(pk=obj.pk).update(
@@ -247,6 +277,7 @@ class QuestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 question=obj,
                 answer=answer,
                 public_text=data.get("public_text") or "",
+                public_answer=data.get("public_answer") or "",
                 by=request.user,
             )
         except question_actions.QuestionError as error:

@@ -4,21 +4,17 @@ colleague published it), a few still open and some of those past their term; and
 askers' answers to "is your question answered?" for a part of the answered ones."""
 
 import random
-import secrets
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from common import workdays
+from reports.demo_feedback import seed_feedback
 from reports.models import (
     Answer,
-    Feedback,
-    FeedbackReason,
-    FeedbackRequest,
     Question,
     QuestionStatus,
     Topic,
-    hash_token,
 )
 
 # (topic, the question as asked, the question as published, the answer)
@@ -255,7 +251,8 @@ def seed(demo) -> None:
 
     for number, (slug, text, published, answer) in enumerate(QUESTIONS):
         row = asked(rng.uniform(20, 200), slug, text, number, is_public=True)
-        row.status, row.public_text, row.answer = QuestionStatus.ANSWERED, published, answer
+        row.status, row.public_text, row.public_answer = QuestionStatus.ANSWERED, published, answer
+        row.answer = f"Dank je wel voor je vraag. {answer}"
         row.answered_at, row.answered_by, row.assigned_to = answered_on(row), answerer, answerer
     for number, (slug, text) in enumerate(PRIVATE):
         row = asked(rng.uniform(15, 150), slug, text, number + 2, is_public=False)
@@ -269,45 +266,21 @@ def seed(demo) -> None:
 
 
 def _seed_feedback(rng: random.Random, answered: list[Question]) -> None:
-    """Answers to "is your question answered?" for half of the answered questions; the
-    links behind them are used (their tokens were never kept)."""
-    reasons: dict[str, list[FeedbackReason]] = {}
-    for reason in FeedbackReason.objects.filter(is_active=True, applies_to="question"):
-        reasons.setdefault(reason.answer, []).append(reason)
-    requests, given, chosen = [], [], []
-    for question in answered:
+    """Answers to "is your question answered?" for half of the answered questions."""
+
+    def pick(question) -> tuple[datetime, str] | None:
         if rng.random() >= FEEDBACK_SHARE or question.answered_at is None:
-            continue
+            return None
         answer = rng.choices([Answer.YES, Answer.PARTLY, Answer.NO], [0.65, 0.22, 0.13])[0]
-        request = FeedbackRequest(
-            question=question,
-            token_hash=hash_token(secrets.token_urlsafe(32)),
-            created_at=question.answered_at,
-            expires_at=question.answered_at + timedelta(days=14),
-        )
-        requests.append(request)
-        low, high = GRADES[answer]
-        given.append(
-            Feedback(
-                question=question,
-                request=request,
-                solved=answer,
-                grade=rng.randint(low, high),
-                remark=rng.choice(REMARKS[answer]),
-                created_at=question.answered_at + timedelta(days=rng.randint(0, 3), hours=2),
-            )
-        )
-        options = reasons.get(answer, [])
-        chosen.append(rng.sample(options, k=min(len(options), rng.randint(0, 2))))
-    FeedbackRequest.objects.bulk_create(requests)
-    for item in given:
-        item.request_id = item.request.pk
-    Feedback.objects.bulk_create(given)
-    through = Feedback.reasons.through
-    through.objects.bulk_create(
-        [
-            through(feedback_id=item.pk, feedbackreason_id=reason.pk)
-            for item, picked in zip(given, chosen, strict=True)
-            for reason in picked
-        ]
+        return question.answered_at, answer
+
+    seed_feedback(
+        rng,
+        answered,
+        about="question",
+        pick=pick,
+        grades=GRADES,
+        remarks=REMARKS,
+        days_after=3,
+        hour=2,
     )

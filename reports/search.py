@@ -1,6 +1,6 @@
 """What the portal-wide search finds in this app (registered in ``apps.py``): questions
-answered in public, by the question as published and the answer (never the asker's own
-words, which may hold personal details)."""
+answered in public, by the question and the answer as published (never the asker's own
+words or the reply to them, which may hold personal details)."""
 
 from common.search import NEWEST, PER_KIND, Hit, text_search
 from reports.models import Question

@@ -209,16 +209,20 @@ def confirm(request: HttpRequest) -> HttpResponse:
     token = request.session.get(SESSION_TOKEN, "")
     read = actions.read_confirmation_token(token) if token else None
     if read is None:
-        return render(
-            request, "reports/confirm.html", {"invalid": True}, status=400 if token else 200
-        )
+        # Too old or forged: worded for a question when the link was for one.
+        invalid = {
+            "invalid": True,
+            "question": confirmation.token_kind(token) == confirmation.QUESTION,
+        }
+        return render(request, "reports/confirm.html", invalid, status=400 if token else 200)
     kind = read[0]
     if request.method == "POST":
         request.session.pop(SESSION_TOKEN, None)
         if kind == confirmation.QUESTION:
             question = question_actions.confirm_question(pk=read[1])
             if question is None:
-                return render(request, "reports/confirm.html", {"invalid": True}, status=400)
+                invalid = {"invalid": True, "question": True}
+                return render(request, "reports/confirm.html", invalid, status=400)
             messages.success(
                 request,
                 _(
@@ -270,9 +274,15 @@ def photo(request: HttpRequest, token: str) -> FileResponse:
     return response
 
 
-def _feedback_invalid(request: HttpRequest) -> HttpResponse:
-    """A forged, used-up or expired link: a clear page, like a missing one."""
-    return render(request, "reports/feedback_invalid.html", {"days": feedback_days()}, status=404)
+def _feedback_invalid(request: HttpRequest, *, question: bool = False) -> HttpResponse:
+    """A forged, used-up or expired link: a clear page, like a missing one, worded for
+    a question when the link was sent about one."""
+    return render(
+        request,
+        "reports/feedback_invalid.html",
+        {"days": feedback_days(), "question": question},
+        status=404,
+    )
 
 
 @require_safe
@@ -287,9 +297,10 @@ def feedback_link(request: HttpRequest, token: str) -> HttpResponse:
 def feedback(request: HttpRequest) -> HttpResponse:
     """The reporter's answer: is it solved, a grade, reasons and a remark. Only with the
     link's token in the session; once per closing."""
-    feedback_request = actions.feedback_request_for(request.session.get(SESSION_FEEDBACK, ""))
+    token = request.session.get(SESSION_FEEDBACK, "")
+    feedback_request = actions.feedback_request_for(token)
     if feedback_request is None:
-        return _feedback_invalid(request)
+        return _feedback_invalid(request, question=actions.feedback_link_is_for_question(token))
     report, question = feedback_request.report, feedback_request.question
     if Feedback.objects.filter(request=feedback_request).exists():
         return render(

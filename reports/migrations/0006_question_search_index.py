@@ -9,4 +9,7 @@ from common.search import add_search_index
 class Migration(migrations.Migration):
     dependencies = [("reports", "0005_questions")]
 
-    operations = [add_search_index("reports.Question", "question_search_idx")]
+    # The fields searched then (the answer went to ``public_answer`` in 0007).
+    operations = [
+        add_search_index("reports.Question", "question_search_idx", (["public_text"], ["answer"]))
+    ]

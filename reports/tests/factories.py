@@ -60,5 +60,6 @@ class AnsweredQuestionFactory(QuestionFactory):
     is_public = True
     status = "answered"
     public_text = "Wanneer wordt de papiercontainer in de Lindenlaan weer geleegd?"
-    answer = "De papiercontainers in de Lindenlaan worden elke dinsdag geleegd."
+    answer = "Beste vrager, de papiercontainers bij je huis worden elke dinsdag geleegd."
+    public_answer = "De papiercontainers in de Lindenlaan worden elke dinsdag geleegd."
     answered_at = factory.LazyFunction(timezone.now)

@@ -15,9 +15,10 @@ from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from notifications.models import Notification
+from privacy.models import AuditEntry
 from reports import actions
 from reports.models import Category, Department, Forward, InternalNote, Report, Status
-from reports.tests.factories import ReportFactory
+from reports.tests.factories import QuestionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +232,41 @@ def test_queue_query_count_is_constant(client, manager, area):
     for _ in range(30):
         ReportFactory(neighbourhood=area, assigned_to=manager, supporter_count=2)
     assert count() == one
+
+
+def test_opening_and_changing_a_report_is_audited(client, manager, area):
+    """Staff reading a resident's report leave a trace in the audit log (who, what),
+    and so does changing it."""
+    report = ReportFactory(neighbourhood=area)
+    assert client.get(change_url(report)).status_code == 200
+    (viewed,) = AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED)
+    assert (viewed.actor, viewed.target_id) == (manager, str(report.pk))
+    assert viewed.target_type.model == "report"
+    response = client.post(change_url(report), admin_post(report, note="Ploeg is onderweg."))
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.CHANGED, actor=manager, target_id=str(report.pk)
+    ).exists()
+
+
+def test_opening_and_changing_a_question_is_audited(client, db):
+    waste = Department.objects.get(slug="afval")
+    colleague = StaffFactory(display_name="Wendy")
+    colleague.groups.add(Role.AREA_MANAGER.group())
+    waste.members.add(colleague)
+    sign_in_staff(client, colleague)
+    question = QuestionFactory()
+    url = f"/beheer/reports/question/{question.pk}/change/"
+    assert client.get(url).status_code == 200
+    (viewed,) = AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED)
+    assert (viewed.actor, viewed.target_id) == (colleague, str(question.pk))
+    assert viewed.target_type.model == "question"
+    post = {
+        "assigned_to": str(colleague.pk),
+        "answer": "",
+        **_formset("feedback"),
+    }
+    assert client.post(url, post).status_code == 302
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.CHANGED, actor=colleague, target_id=str(question.pk)
+    ).exists()

@@ -169,8 +169,11 @@ def test_figures_match_values_computed_from_the_rows(spring):
     april = sorted(by_hand(w, c) for w, c, _d in SPRING if c.month == 4)
     assert months["2026-04"].handled == len(april) == 3
     assert months["2026-04"].times_hidden  # 3 < 5
-    may = sorted(by_hand(w, c) for w, c, _d in SPRING if c.month == 5)
-    assert months["2026-05"].median_days == round(statistics.median(may), 1)
+    # With April hidden, May's figures and the total would give April's: May is hidden
+    # too (secondary suppression), its count still said.
+    assert months["2026-05"].times_hidden
+    assert months["2026-05"].median_days is None
+    assert months["2026-05"].handled == 9
 
 
 def test_on_time_is_the_queues_days_left_at_closing(spring):
@@ -196,7 +199,10 @@ def test_small_groups_are_hidden(spring, settings):
     assert rows["Kleindorp"].median_days is None
     assert rows["Kleindorp"].answers_hidden
     assert rows["Kleindorp"].mean_grade is None
-    assert not rows["Havenkwartier"].times_hidden
+    # The only other neighbourhood with reports would give Kleindorp's lead times away
+    # (the total minus it): hidden too. Kleindorp has no answers: nothing to give away.
+    assert rows["Havenkwartier"].times_hidden
+    assert not rows["Havenkwartier"].answers_hidden
     written = list(csv.reader(io.StringIO(result.csv())))
     kleindorp = next(row for row in written if row[1] == "Kleindorp")
     assert kleindorp[3] == ""
@@ -204,6 +210,86 @@ def test_small_groups_are_hidden(spring, settings):
     # Too few unhappy answers: the reasons are hidden as well.
     settings.PORTAL_REPORT_FIGURES_MIN_GROUP = 6
     assert figures.compute(Report.objects.all(), selection()).reasons is None
+
+
+def _hidden_figures_from_the_total(rows, total) -> list[tuple[str, str]]:
+    """What an attacker could work out: per part (lead times, answers), the one group
+    hidden where the total and every other group are shown."""
+    found = []
+    for part, size, hidden, total_hidden in (
+        ("times", "handled", "times_hidden", total.times_hidden),
+        ("answers", "answers", "answers_hidden", total.answers_hidden),
+    ):
+        small = [row for row in rows if getattr(row, hidden) and getattr(row, size)]
+        if not total_hidden and len(small) == 1:
+            found.append((part, small[0].label))
+    return found
+
+
+def test_one_hidden_group_cannot_be_worked_out_from_the_total(spring):
+    """Secondary suppression, checked against groups counted here from the rows: a
+    hidden small group takes the next smallest with it, the large one stays shown with
+    its own figures, and no breakdown leaves a single hidden group beside a shown
+    total."""
+    middle = NeighbourhoodFactory(name="Middendorp")
+    small = NeighbourhoodFactory(name="Kleindorp")
+    made = {"Havenkwartier": list(zip(SPRING, GRADES, ANSWERS, strict=True))}
+    made["Middendorp"] = made["Havenkwartier"][:6]
+    made["Kleindorp"] = made["Havenkwartier"][6:9]
+    for area, rows in ((middle, made["Middendorp"]), (small, made["Kleindorp"])):
+        for (went_in, closed, due), grade, solved in rows:
+            report = closed_report(went_in, closed, due, neighbourhood=area)
+            answer(report, solved, grade, closed + timedelta(days=1))
+    result = figures.compute(Report.objects.all(), selection())
+    # Independently: the groups' sizes and the large group's figures from the rows.
+    sizes = {name: len(rows) for name, rows in made.items()}
+    assert sizes == {"Havenkwartier": 12, "Middendorp": 6, "Kleindorp": 3}
+    minimum = figures.min_group()
+    primary = {name for name, size in sizes.items() if size < minimum}
+    assert primary == {"Kleindorp"}
+    secondary = min((size, name) for name, size in sizes.items() if name not in primary)[1]
+    rows = {row.label: row for row in result.groups["neighbourhood"]}
+    for name in primary | {secondary}:
+        assert rows[name].times_hidden, name
+        assert rows[name].answers_hidden, name
+        assert (rows[name].median_days, rows[name].mean_grade, rows[name].on_time) == (
+            None,
+            None,
+            0,
+        )
+        assert (rows[name].solved_share, rows[name].on_time_share) == (None, None)
+        assert rows[name].handled == sizes[name]  # the count is still said
+    big = rows["Havenkwartier"]
+    lead = [by_hand(w, c) for (w, c, _d), _g, _s in made["Havenkwartier"]]
+    assert not big.times_hidden
+    assert not big.answers_hidden
+    assert big.median_days == round(statistics.median(lead), 1)
+    assert big.mean_grade == round(statistics.mean(GRADES), 1)
+    # The total is shown, and no breakdown gives one hidden group away.
+    assert not result.total.times_hidden
+    assert result.total.handled == 21
+    for dimension, breakdown in result.groups.items():
+        assert _hidden_figures_from_the_total(breakdown, result.total) == [], dimension
+    written = list(csv.reader(io.StringIO(result.csv())))
+    middendorp = next(row for row in written if row[1] == "Middendorp")
+    assert middendorp[3] == ""
+    assert middendorp[9] == ""
+    assert middendorp[12] == "lead_time answers"
+
+
+def test_nothing_more_is_hidden_when_no_group_or_two_are_small(spring):
+    """Secondary suppression only where it is needed: with two small groups hidden, the
+    others keep their figures."""
+    for name in ("Kleindorp", "Kleinhuizen"):
+        area = NeighbourhoodFactory(name=name)
+        for went_in, closed, due in SPRING[:3]:
+            closed_report(went_in, closed, due, neighbourhood=area)
+    result = figures.compute(Report.objects.all(), selection())
+    rows = {row.label: row for row in result.groups["neighbourhood"]}
+    assert rows["Kleindorp"].times_hidden
+    assert rows["Kleinhuizen"].times_hidden
+    assert not rows["Havenkwartier"].times_hidden
+    assert rows["Havenkwartier"].median_days is not None
 
 
 def test_t_quantiles_for_larger_samples():
@@ -420,3 +506,43 @@ def test_a_department_colleague_records_improvements_only_for_their_department(c
     )
     assert response.status_code == 302
     assert Improvement.objects.get().department == roads
+
+
+def test_editing_an_improvement_keeps_a_reason_no_longer_offered(client):
+    """A reason that was switched off after it was linked stays on the improvement: the
+    form still offers it (checked), and saving keeps it; new improvements are offered
+    only the reasons in use."""
+    roads = Department.objects.get(slug="wegen")
+    colleague(client, roads)
+    old, current = FeedbackReason.objects.filter(applies_to="report", answer=Answer.NO)[:2]
+    linked = improvement(department=roads)
+    linked.reasons.set([old, current])
+    old.is_active = False
+    old.save()
+    url = f"/beheer/reports/improvement/{linked.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert set(form.fields["reasons"].queryset) >= {old, current}
+    assert (
+        old
+        not in client.get("/beheer/reports/improvement/add/")
+        .context["adminform"]
+        .form.fields["reasons"]
+        .queryset
+    )
+    data = {
+        "title_nl": "Losse tegels sneller vast, ook in de wijken",
+        "title_en": linked.title_en,
+        "said_nl": linked.said_nl,
+        "said_en": linked.said_en,
+        "done_nl": linked.done_nl,
+        "done_en": linked.done_en,
+        "changed_on": "2026-05-11",
+        "category": "",
+        "department": str(roads.pk),
+        "reasons": [str(old.pk), str(current.pk)],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    linked.refresh_from_db()
+    assert linked.title_nl == "Losse tegels sneller vast, ook in de wijken"
+    assert set(linked.reasons.all()) == {old, current}

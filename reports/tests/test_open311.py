@@ -211,6 +211,37 @@ def test_service_names_in_the_language_asked(client):
         assert item["group"] == paving.parent.name_en
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_service_descriptions_in_the_language_asked(client, fmt):
+    """The description follows ``locale`` or Accept-Language like the name; a category
+    without an English description has none in English, never the Dutch one."""
+    paving = loose_paving()
+    paving.description_nl = "Losse of kapotte stoeptegels."
+    paving.description_en = "Loose or broken paving stones."
+    paving.save()
+    untranslated = Category.objects.reportable().exclude(pk=paving.pk).first()
+    untranslated.description_nl = "Alleen in het Nederlands."
+    untranslated.description_en = ""
+    untranslated.save()
+
+    def described(**asked) -> dict:
+        query = asked.pop("query", "")
+        response = client.get(f"{BASE}services.{fmt}{query}", **asked)
+        items = check_response(response, SERVICE, "services", "service", fmt)
+        return {item["service_code"]: item.get("description") for item in items}
+
+    for english in (
+        described(query="?locale=en"),
+        described(query="?locale=en_GB"),
+        described(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8,nl;q=0.5"),
+    ):
+        assert english[paving.slug] == "Loose or broken paving stones."
+        assert english[untranslated.slug] in (None, "")
+    for dutch in (described(), described(HTTP_ACCEPT_LANGUAGE="nl"), described(query="?locale=nl")):
+        assert dutch[paving.slug] == "Losse of kapotte stoeptegels."
+        assert dutch[untranslated.slug] == "Alleen in het Nederlands."
+
+
 def test_an_inactive_category_is_no_service(client):
     paving = loose_paving()
     Category.objects.filter(pk=paving.pk).update(is_active=False)
@@ -352,6 +383,47 @@ def test_posting_is_rate_limited_in_the_standards_format(client, app_key, settin
         assert client.post(f"{BASE}requests.json", post_data(app_key)).status_code == 200
     check_errors(client.post(f"{BASE}requests.json", post_data(app_key)), 429, "json")
     assert Report.objects.count() == 2
+
+
+def test_the_description_cap_is_the_web_forms(client, app_key, settings):
+    """An app may send the description a resident may type in the web form: one limit,
+    the model's."""
+    from reports.forms import ReportForm
+    from reports.open311 import Open311RequestForm
+
+    cap = Report._meta.get_field("description").max_length
+    assert Open311RequestForm.base_fields["description"].max_length == cap
+    assert ReportForm.base_fields["description"].max_length == cap
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "open311_request": "1000/m"}
+    longest = ("Losse stoeptegels. " * cap)[:cap]
+    response = client.post(f"{BASE}requests.json", post_data(app_key, description=longest))
+    assert response.status_code == 200, response.content
+    assert Report.objects.get().description == longest.strip()
+    too_long = client.post(f"{BASE}requests.json", post_data(app_key, description=longest + "x"))
+    check_errors(too_long, 400, "json")
+    assert Report.objects.count() == 1
+
+
+def test_posting_is_rate_limited_per_app_whatever_its_address(client, app_key, settings):
+    """An app (its api_key) is counted across addresses, next to each address's limit;
+    another app is not held back by it."""
+    settings.PORTAL_RATE_LIMITS = {
+        **settings.PORTAL_RATE_LIMITS,
+        "open311_request": "1000/m",
+        "open311_client": "2/m",
+    }
+    for address in ("192.0.2.1", "192.0.2.2"):
+        response = client.post(f"{BASE}requests.json", post_data(app_key), REMOTE_ADDR=address)
+        assert response.status_code == 200
+    refused = client.post(f"{BASE}requests.json", post_data(app_key), REMOTE_ADDR="192.0.2.3")
+    check_errors(refused, 429, "json")
+    assert refused["Retry-After"] == "60"
+    other = Open311Client(name="Andere app")
+    other_key = other.new_key()
+    other.save()
+    allowed = client.post(f"{BASE}requests.json", post_data(other_key), REMOTE_ADDR="192.0.2.3")
+    assert allowed.status_code == 200
+    assert Report.objects.count() == 3
 
 
 def test_the_post_needs_no_form_token_but_the_rest_of_the_portal_does(app_key):

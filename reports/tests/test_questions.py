@@ -4,6 +4,7 @@ the back office's queue and answering (another department sees nothing), the pub
 page and the portal search, the satisfaction link after the answer, personal data, and
 query counts."""
 
+import importlib
 import re
 from datetime import timedelta
 
@@ -89,6 +90,7 @@ def answer_post(question: Question, **data) -> dict:
     post = {
         "assigned_to": "",
         "public_text": question.public_text or question.text,
+        "public_answer": question.public_answer,
         "answer": "",
         "feedback-TOTAL_FORMS": "0",
         "feedback-INITIAL_FORMS": "0",
@@ -202,6 +204,64 @@ def test_forged_or_unknown_confirmation_links_confirm_nothing(client):
     assert client.post(CONFIRM).status_code == 400
 
 
+EXPIRED_CONFIRM = {
+    "en": ("Ask your question again", "Make your report again"),
+    "nl": ("Stel je vraag opnieuw", "Doe je melding opnieuw"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_expired_confirmation_link_for_a_question_speaks_of_the_question(
+    client, settings, monkeypatch, language
+):
+    """A link that is too old (or whose question is gone) says so about the question,
+    in the reader's language; a report's link still speaks of the report."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    question_says, report_says = EXPIRED_CONFIRM[language]
+    question = QuestionFactory(status="unconfirmed", asker=None, asker_email="a@example.nl")
+    monkeypatch.setattr(confirmation, "CONFIRM_DAYS", -1)  # every link is too old
+    client.get(f"{CONFIRM}{confirmation.confirmation_token(confirmation.QUESTION, question.pk)}/")
+    page = client.get(CONFIRM)
+    assert page.status_code == 400
+    assert question_says in page.content.decode()
+    assert report_says not in page.content.decode()
+    assert "/openbare-ruimte/vragen/stellen/" in page.content.decode()
+    client.get(f"{CONFIRM}{confirmation.confirmation_token(confirmation.REPORT, 1)}/")
+    assert report_says in client.get(CONFIRM).content.decode()
+    monkeypatch.setattr(confirmation, "CONFIRM_DAYS", 7)
+    # The question went (never confirmed): the same wording after the button.
+    token = confirmation.confirmation_token(confirmation.QUESTION, question.pk)
+    question.delete()
+    client.get(f"{CONFIRM}{token}/")
+    refused = client.post(CONFIRM)
+    assert refused.status_code == 400
+    assert question_says in refused.content.decode()
+
+
+EXPIRED_FEEDBACK = {
+    "en": ("whether your question is answered", "whether your report is solved"),
+    "nl": ("of je vraag is beantwoord", "of je melding is opgelost"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_expired_feedback_link_for_a_question_speaks_of_the_question(
+    client, settings, colleague, django_capture_on_commit_callbacks, language
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    question_says, report_says = EXPIRED_FEEDBACK[language]
+    _question, link = _answered_with_link(colleague, django_capture_on_commit_callbacks)
+    FeedbackRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    client.get(link)
+    page = client.get(FEEDBACK)
+    assert page.status_code == 404
+    assert question_says in page.content.decode()
+    assert report_says not in page.content.decode()
+    # A forged link cannot say what it was for: the report's wording, as before.
+    client.get(f"{FEEDBACK}{'x' * 43}/")
+    assert report_says in client.get(FEEDBACK).content.decode()
+
+
 def test_asking_is_rate_limited(client, settings):
     settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "public_space_question": "2/h"}
     for _ in range(2):
@@ -232,8 +292,9 @@ def test_a_public_question_is_published_only_once_answered_and_without_the_asker
     assert client.get(question.get_absolute_url()).status_code == 404
     question_actions.answer_question(
         question=question,
-        answer="Ja, dat mag tot twee weken.",
+        answer="Beste Henk, ja, dat mag tot twee weken.",
         public_text="Mag ik een bouwcontainer op straat zetten?",
+        public_answer="Ja, dat mag tot twee weken.",
         by=StaffFactory(),
     )
     for viewer in (None, UserFactory()):
@@ -242,7 +303,7 @@ def test_a_public_question_is_published_only_once_answered_and_without_the_asker
         page = client.get(question.get_absolute_url()).content.decode()
         assert "Mag ik een bouwcontainer op straat zetten?" in page
         assert "Ja, dat mag tot twee weken." in page
-        for personal in ("Henk", "Dorpsstraat", "henk@example.nl"):
+        for personal in ("Henk", "Dorpsstraat", "henk@example.nl", "Beste"):
             assert personal not in page
         listing = client.get(LIST).content.decode()
         assert "Mag ik een bouwcontainer op straat zetten?" in listing
@@ -331,6 +392,7 @@ def test_a_colleague_answers_a_visitors_public_question(
                 question,
                 assigned_to=str(colleague.pk),
                 public_text="Wanneer wordt de papiercontainer geleegd?",
+                public_answer="De papiercontainers worden elke dinsdag geleegd.",
                 answer="Elke dinsdag.",
             ),
         )
@@ -340,6 +402,7 @@ def test_a_colleague_answers_a_visitors_public_question(
     assert question.answer == "Elke dinsdag."
     assert question.answered_by == colleague
     assert question.public_text == "Wanneer wordt de papiercontainer geleegd?"
+    assert question.public_answer == "De papiercontainers worden elke dinsdag geleegd."
     subjects = [m.subject for m in mail.outbox]
     assert any("The answer to your question" in s for s in subjects), subjects
     answer_mail = next(m for m in mail.outbox if "Elke dinsdag." in m.body)
@@ -372,6 +435,75 @@ def test_a_public_answer_needs_the_text_to_publish(client, colleague):
     assert question.answer == ""
 
 
+def test_publishing_needs_a_public_answer_apart_from_the_reply(client, colleague):
+    """The reply to the asker is not what the portal shows: a public question is only
+    answered with the answer as published, and the action refuses it without."""
+    question = QuestionFactory(is_public=True)
+    sign_in_staff(client, colleague)
+    response = client.post(
+        change_url(question),
+        answer_post(question, public_text="Mag een container op straat?", answer="Ja, Henk."),
+    )
+    assert response.status_code == 200
+    assert "public_answer" in response.context["adminform"].form.errors
+    question.refresh_from_db()
+    assert (question.status, question.answer, question.public_answer) == ("received", "", "")
+    with pytest.raises(question_actions.QuestionError):
+        question_actions.answer_question(
+            question=question, answer="Ja, Henk.", public_text="Mag dat?", by=colleague
+        )
+
+
+def test_a_private_question_shows_no_fields_for_the_portal(client, colleague):
+    question = QuestionFactory(is_public=False)
+    sign_in_staff(client, colleague)
+    form = client.get(change_url(question)).context["adminform"].form
+    assert "answer" in form.fields
+    assert "public_answer" not in form.fields
+    assert "public_text" not in form.fields
+
+
+def test_the_public_pages_and_the_search_show_the_public_answer_never_the_reply(client):
+    question = AnsweredQuestionFactory(
+        public_text="Wanneer wordt het snoeiafval opgehaald?",
+        public_answer="Snoeiafval halen we elke eerste maandag van de maand op.",
+        answer="Beste Henk, bij jou op Dorpsstraat 3 komen we maandag langs.",
+    )
+    for url in (LIST, question.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "elke eerste maandag" in page
+        assert "Dorpsstraat" not in page
+    (group,) = [g for g in search_everything("snoeiafval") if g.kind.key == "questions"]
+    assert [hit.url for hit in group.hits] == [question.get_absolute_url()]
+    assert "questions" not in {g.kind.key for g in search_everything("Dorpsstraat")}
+    # The asker, signed in, reads the reply meant for them.
+    client.force_login(question.asker)
+    assert "Dorpsstraat 3" in client.get(question.get_absolute_url()).content.decode()
+
+
+def test_a_public_question_without_a_public_answer_is_not_published(client):
+    question = AnsweredQuestionFactory(public_answer="", answer="Beste Henk, het mag.")
+    assert not question.is_published
+    assert not Question.objects.published().exists()
+    assert client.get(question.get_absolute_url()).status_code == 404
+
+
+def test_the_migration_copies_the_answer_of_questions_already_public():
+    from django.apps import apps
+
+    name = "reports.migrations.0007_question_public_answer_category_description_en"
+    migration = importlib.import_module(name)
+    public = AnsweredQuestionFactory(public_answer="", answer="Elke dinsdag.")
+    private = AnsweredQuestionFactory(is_public=False, public_answer="", answer="Alleen voor jou.")
+    waiting = QuestionFactory(is_public=True)
+    migration.copy_published_answers(apps, None)
+    for row in (public, private, waiting):
+        row.refresh_from_db()
+    assert public.public_answer == "Elke dinsdag."
+    assert public.is_published
+    assert (private.public_answer, waiting.public_answer) == ("", "")
+
+
 def test_only_colleagues_of_the_department_can_become_owner(client, colleague):
     question = QuestionFactory()
     stranger = colleague_of(Department.objects.get(slug="wegen"), "Wim")
@@ -397,14 +529,17 @@ def test_the_bulk_action_cannot_give_a_question_to_another_departments_colleague
 
 def test_the_published_question_is_never_filled_in_with_the_askers_own_words(client, colleague):
     """A colleague writes what is published: the form does not offer the asker's text,
-    and the answer's help says it will be public."""
+    the reply's help says it is never published and the published answer's help says it
+    is shown on the portal."""
     question = QuestionFactory(is_public=True, text=TEXT)
     sign_in_staff(client, colleague)
     form = client.get(change_url(question)).context["adminform"].form
     assert not form.initial.get("public_text")
+    assert not form.initial.get("public_answer")
     assert TEXT not in str(form["public_text"])
     with translation.override("en"):
-        assert "published with the question" in str(form.fields["answer"].help_text)
+        assert "never published" in str(form.fields["answer"].help_text)
+        assert "shown on the portal" in str(form.fields["public_answer"].help_text)
 
 
 def test_another_departments_colleague_cannot_see_or_answer(client, waste):
@@ -450,6 +585,7 @@ def _answered_with_link(colleague, django_capture_on_commit_callbacks, **fields)
             question=question,
             answer="Elke dinsdag.",
             public_text="Wanneer wordt de papiercontainer geleegd?",
+            public_answer="Elke dinsdag.",
             by=colleague,
         )
     return question, feedback_link_in(mail.outbox)
@@ -543,7 +679,8 @@ def test_export_and_erasure_keep_only_the_published_question_and_answer(colleagu
     assert not Question.objects.filter(pk=waiting.pk).exists()
     assert (published.asker, published.text) == (None, "")
     assert published.public_text
-    assert published.answer
+    assert published.public_answer
+    assert published.answer == ""  # the reply to the asker was theirs
     assert published.is_published
     assert (private.asker_email, private.text, private.answer) == ("", "", "")
     feedback = Feedback.objects.get()
