@@ -24,6 +24,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0006_question_search_index")]
+    dependencies = [("reports", "0007_question_public_answer_category_description_en")]
 
     operations = [migrations.RunPython(create, drop)]
