@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,25 @@ class NeighbourhoodsConfig(AppConfig):
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
 
-        public_cache.register_public_app(self.label)
+        public_cache.register_public_app(
+            self.label, quiet_models=("neighbourhoods.neighbourhoodfollow",)
+        )
+        # Agenda items and priority votes show on their neighbourhood's pages (and on the
+        # city-wide pages, which every change renews); whether people come to an event on
+        # the events' pages and its neighbourhood's. Events, programmes and the
+        # neighbourhoods themselves are the back office's, and renew everything.
+        for on_agenda in (
+            "neighbourhoods.agendaitem",
+            "neighbourhoods.agendavote",
+        ):
+            public_cache.register_public_model(on_agenda, _agenda_tags)
+        public_cache.register_public_model(
+            "neighbourhoods.agendaitemchange", lambda row: _agenda_tags(row.item)
+        )
+        public_cache.register_public_model(
+            "neighbourhoods.eventrsvp",
+            lambda row: ("events", *_neighbourhood_tags(row.event.neighbourhood_id)),
+        )
         register_area_model(Neighbourhood, "pk")
         for model in (AgendaItem, Event, Programme):
             register_area_model(model, "neighbourhood")
@@ -110,3 +130,16 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     except LookupError:
         return
     grant_permissions(apps, _STAFF_PERMISSIONS)
+
+
+def _neighbourhood_tags(neighbourhood_id: int | None) -> tuple[str, ...]:
+    """The tag of a neighbourhood's pages (their addresses name its slug)."""
+    from neighbourhoods.models import Neighbourhood
+
+    slug = Neighbourhood.objects.filter(pk=neighbourhood_id).values_list("slug", flat=True).first()
+    return (f"neighbourhood:{slug}",) if slug else ()
+
+
+def _agenda_tags(row: Any) -> tuple[str, ...]:
+    """An agenda item, or a vote for one: its neighbourhood's pages."""
+    return _neighbourhood_tags(row.neighbourhood_id)

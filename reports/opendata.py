@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
 from common.csv import spreadsheet_safe_writer
-from common.public_cache import shared_with_visitors
+from common.public_cache import public_page
 from notifications.emails import absolute_url
 from reports.models import Report
 
@@ -77,14 +77,14 @@ def _json(data: Any) -> JsonResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 def reports_json(request: HttpRequest) -> JsonResponse:
     rows = [_row(report) for report in _reports()]
     return _json({"count": len(rows), "results": rows})
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 def reports_geojson(request: HttpRequest) -> JsonResponse:
     features = []
     for report in _reports():
@@ -109,7 +109,7 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 def reports_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meldingen-openbare-ruimte.csv"'
