@@ -35,18 +35,21 @@ Correctness rests on named *generations* ("tags"), each a number in the cache:
   Policy: the page is cached with placeholders, and each response gets its own in their
   place.
 
-A tag's generation is a random number set when it moves on (a missing tag reads as 0)
-and kept twice as long as anything cached (plus a minute), so a tag that expires can
-never bring an entry cached before its last move back to life. Redis should evict with
-a ``volatile-*`` or LRU policy; an evicted tag only costs misses while nothing older
-than its last move is still cached.
+A tag's generation is a random number set when it moves on (a tag not in the cache reads
+as 0) and kept twice as long as anything cached (plus a minute), so a tag that expires
+can never bring an entry cached before its last move back to life. Under memory pressure
+Redis should evict the least recently used keys: a tag is read by every request for its
+pages, so entries stamped before it moved go first (Redis' LRU is approximate; at worst
+a page is as old as its lifetime).
 
-Round trips to Redis per page: a visitor's page costs one (the page and its tags' generations in
-one ``get_many``) when cached; when not, one more to store the page together with every
-fragment and value it rendered (one pipelined ``set_many``), plus one look-up per cached
-value the view asks for (a list's count). Fragments are not looked up while a visitor's
-page is rendered (they are in the same generations as the page), only stored for
-signed-in readers, who pay one look-up per fragment and one store at the end.
+Round trips to Redis per page: a visitor's page costs one when cached (the page and its
+tags' generations in one ``get_many``); when not, one more to store the page with its
+parts and values (one pipelined ``set_many``), plus one look-up per cached value the view
+reads (a list's results, count and filter form). A page's parts (``{% publiccache %}``)
+are kept together, one entry per address and language: for a signed-in reader the first
+part reads them all with the tags (one round trip) and what was rendered is stored at the
+end (one more); while a visitor's page is rendered they are not looked up (the page
+missed, and they are in its generations), only stored with it.
 
 Without Redis (``make run``) nothing is cached: per-process caches cannot share the
 generations between processes. When the cache is unreachable pages are rendered as if
@@ -196,8 +199,8 @@ def _tags_of(meta: "Options[Any]", row: Model | None) -> tuple[str, ...]:
 
 
 def _on_model_change(sender: type[Model], **kwargs: Any) -> None:
-    if kwargs.get("raw"):
-        return  # fixtures being loaded
+    if kwargs.get("raw") or not seconds():
+        return  # fixtures being loaded, or nothing cached
     tags = _tags_of(sender._meta, kwargs["instance"])
     if tags:
         bump_after_commit(*tags)
@@ -205,7 +208,7 @@ def _on_model_change(sender: type[Model], **kwargs: Any) -> None:
 
 def _on_relation_change(sender: type[Model], **kwargs: Any) -> None:
     """A many-to-many relation changed (``sender`` is its table): its app's tags."""
-    if kwargs["action"].startswith("post_"):
+    if kwargs["action"].startswith("post_") and seconds():
         tags = _tags_of(sender._meta, None)
         if tags:
             bump_after_commit(*tags)
@@ -241,7 +244,7 @@ def _signal_less(name: str) -> None:
     @functools.wraps(original)
     def write(self: QuerySet[Any], *args: Any, **kwargs: Any) -> Any:
         result = original(self, *args, **kwargs)
-        if result and not _told.get():
+        if result and seconds() and not _told.get():
             tags = _tags_of(self.model._meta, None)
             if tags:
                 bump_after_commit(*tags)

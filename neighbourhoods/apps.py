@@ -68,13 +68,12 @@ class NeighbourhoodsConfig(AppConfig):
             "neighbourhoods.agendaitem",
             "neighbourhoods.agendavote",
         ):
-            public_cache.register_public_model(on_agenda, _agenda_tags)
+            public_cache.register_public_model(on_agenda, _neighbourhood_tags)
         public_cache.register_public_model(
-            "neighbourhoods.agendaitemchange", lambda row: _agenda_tags(row.item)
+            "neighbourhoods.agendaitemchange", lambda row: _neighbourhood_tags(row.item)
         )
         public_cache.register_public_model(
-            "neighbourhoods.eventrsvp",
-            lambda row: ("events", *_neighbourhood_tags(row.event.neighbourhood_id)),
+            "neighbourhoods.eventrsvp", lambda row: ("events", *_neighbourhood_tags(row.event))
         )
         register_area_model(Neighbourhood, "pk")
         for model in (AgendaItem, Event, Programme):
@@ -132,14 +131,18 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     grant_permissions(apps, _STAFF_PERMISSIONS)
 
 
-def _neighbourhood_tags(neighbourhood_id: int | None) -> tuple[str, ...]:
-    """The tag of a neighbourhood's pages (their addresses name its slug)."""
+def _neighbourhood_tags(row: Any) -> tuple[str, ...]:
+    """The tag of the pages of ``row``'s neighbourhood (their addresses name its slug):
+    from the neighbourhood the row was made with, else read."""
     from neighbourhoods.models import Neighbourhood
 
-    slug = Neighbourhood.objects.filter(pk=neighbourhood_id).values_list("slug", flat=True).first()
+    if type(row)._meta.get_field("neighbourhood").is_cached(row):
+        neighbourhood = row.neighbourhood
+        slug = neighbourhood.slug if neighbourhood is not None else None
+    else:
+        slug = (
+            Neighbourhood.objects.filter(pk=row.neighbourhood_id)
+            .values_list("slug", flat=True)
+            .first()
+        )
     return (f"neighbourhood:{slug}",) if slug else ()
-
-
-def _agenda_tags(row: Any) -> tuple[str, ...]:
-    """An agenda item, or a vote for one: its neighbourhood's pages."""
-    return _neighbourhood_tags(row.neighbourhood_id)

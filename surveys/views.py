@@ -366,7 +366,7 @@ def panel_leave_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page("surveys")
+@public_page("surveys", "participation")
 def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -376,7 +376,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page("surveys")
+@public_page("surveys", "participation")
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(
         Indicator.objects.prefetch_related(
