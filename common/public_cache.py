@@ -69,6 +69,7 @@ from typing import Any, Protocol, cast
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.db.models.options import Options
@@ -194,7 +195,10 @@ def _tags_of(meta: "Options[Any]", row: Model | None) -> tuple[str, ...]:
         return ()
     own = MODEL_TAGS.get(meta.label_lower)
     if own is not None and row is not None:
-        return tuple(own(row))
+        try:
+            return tuple(own(row))
+        except ObjectDoesNotExist:  # what the row names is gone too (a cascade): its app's
+            pass
     return PUBLIC_APPS[meta.app_label]
 
 

@@ -107,6 +107,23 @@ def test_a_priority_vote_renews_its_neighbourhoods_pages_only(two_initiatives):
     assert from_cache(ours.get_absolute_url())
 
 
+def test_deletes_renew_the_same_pages_as_saves(two_initiatives):
+    """A support taken back (a delete) and an agenda item deleted with its votes (a
+    cascade) renew what showed them; other pages stay cached."""
+    ours, other = two_initiatives
+    supporter = signed_in(UserFactory())
+    supporter.post(reverse("initiatives:support", args=[ours.pk]))
+    item = AgendaItemFactory(neighbourhood=ours.neighbourhood, title="Meer groen")
+    supporter.post(reverse("neighbourhoods:agenda_vote", args=[ours.neighbourhood.slug, item.pk]))
+    agenda = reverse("neighbourhoods:agenda", args=[ours.neighbourhood.slug])
+    visit(ours.get_absolute_url(), other.get_absolute_url(), agenda)
+    supporter.post(reverse("initiatives:support", args=[ours.pk]), {"withdraw": "1"})
+    assert "0 steunbetuigingen" in Client().get(ours.get_absolute_url()).text
+    item.delete()
+    assert "Meer groen" not in Client().get(agenda).text
+    assert from_cache(other.get_absolute_url())
+
+
 def test_a_status_change_in_the_back_office_renews_the_initiative_and_where_it_is_named(
     two_initiatives,
 ):
