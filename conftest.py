@@ -118,6 +118,44 @@ def unreachable_cache(settings):
 
 
 @pytest.fixture
+def count_cache_calls(monkeypatch):
+    """``with count_cache_calls() as calls:``: every round trip to the shared cache in the
+    block, as ``(method, args)`` (``get_many`` and the pipelined ``set_many`` are one
+    each; a backend's method calling another of its own counts once)."""
+    import contextlib
+
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache.backends.redis import RedisCache
+
+    state: dict = {"calls": None, "depth": 0}
+    names = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr")
+    for backend in (RedisCache, LocMemCache):
+        for name in names:
+            original = getattr(backend, name)
+
+            def counted(self, *args, _original=original, _name=name, **kwargs):
+                if state["calls"] is not None and not state["depth"]:
+                    state["calls"].append((_name, args))
+                state["depth"] += 1
+                try:
+                    return _original(self, *args, **kwargs)
+                finally:
+                    state["depth"] -= 1
+
+            monkeypatch.setattr(backend, name, counted)
+
+    @contextlib.contextmanager
+    def counting():
+        state["calls"] = calls = []
+        try:
+            yield calls
+        finally:
+            state["calls"] = None
+
+    return counting
+
+
+@pytest.fixture
 def resident(db):
     from accounts.tests.factories import UserFactory
 

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common import workdays
+from common import public_cache, workdays
 from common.signals import INITIATIVE_DECIDED, taking_part_ended
 from common.uploads import ProcessedUpload
 from initiatives.models import (
@@ -222,9 +222,10 @@ def support_initiative(*, initiative: Initiative, user: User) -> bool:
     try:
         with transaction.atomic():
             Support.objects.create(initiative=initiative, user=user)
-            Initiative.objects.filter(pk=initiative.pk).update(
-                supporter_count=F("supporter_count") + 1
-            )
+            with public_cache.changing():  # the support's own signal named what shows it
+                Initiative.objects.filter(pk=initiative.pk).update(
+                    supporter_count=F("supporter_count") + 1
+                )
     except IntegrityError:
         return False
     return True
@@ -234,9 +235,10 @@ def support_initiative(*, initiative: Initiative, user: User) -> bool:
 def withdraw_support(*, initiative: Initiative, user: User) -> bool:
     deleted, _rows = Support.objects.filter(initiative=initiative, user=user).delete()
     if deleted:
-        Initiative.objects.filter(pk=initiative.pk, supporter_count__gt=0).update(
-            supporter_count=F("supporter_count") - 1
-        )
+        with public_cache.changing():  # the support's own signal named what shows it
+            Initiative.objects.filter(pk=initiative.pk, supporter_count__gt=0).update(
+                supporter_count=F("supporter_count") - 1
+            )
     return bool(deleted)
 
 
@@ -298,7 +300,10 @@ def hide_comment(*, comment: Comment, by: User, reason: str) -> None:
     if not reason:
         raise WorkflowError(_("Give the reason the author will see."))
     now = timezone.now()
-    Comment.objects.filter(pk=comment.pk).update(hidden_at=now, hidden_reason=reason, hidden_by=by)
+    with public_cache.changing(f"initiative:{comment.initiative_id}"):
+        Comment.objects.filter(pk=comment.pk).update(
+            hidden_at=now, hidden_reason=reason, hidden_by=by
+        )
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
     initiative = comment.initiative
     notify_each(
@@ -331,7 +336,9 @@ def assign_initiatives(*, initiatives: Iterable[Initiative], assignee: User, by:
     """Make a civil servant responsible for answering; they hear of it unless they
     took it themselves."""
     initiatives = list(initiatives)
-    Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).update(assignee=assignee)
+    # The contact person shows on the initiatives' own pages only.
+    with public_cache.changing(*(f"initiative:{i.pk}" for i in initiatives)):
+        Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).update(assignee=assignee)
     for initiative in initiatives:
         notify_each(
             [assignee],

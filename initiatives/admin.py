@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common import admin_tools, workdays
+from common import admin_tools, public_cache, workdays
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
 from initiatives import actions
 from initiatives.models import (
@@ -255,7 +255,8 @@ class InitiativeAdmin(AreaScopedAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if "assignee" in form.changed_data:
             if obj.assignee is None:
-                Initiative.objects.filter(pk=obj.pk).update(assignee=None)
+                with public_cache.changing(f"initiative:{obj.pk}"):
+                    Initiative.objects.filter(pk=obj.pk).update(assignee=None)
             else:
                 actions.assign_initiatives(
                     initiatives=[obj], assignee=obj.assignee, by=request.user

@@ -63,7 +63,27 @@ class InitiativesConfig(AppConfig):
             quiet_models=(
                 "initiatives.internalnote",
                 "initiatives.coinitiatorinvitation",
+                "initiatives.follow",
+                "initiatives.commentreport",
             ),
+        )
+        # One initiative's page; the lists and counts (supporters); and the pages of other
+        # apps that name it (its neighbourhood's page, agenda, programmes, markets).
+        public_cache.register_public_model(
+            "initiatives.initiative",
+            lambda row: (f"initiative:{row.pk}", "initiatives", "initiative-names"),
+        )
+        public_cache.register_public_model(
+            "initiatives.statuschange",
+            lambda row: (f"initiative:{row.initiative_id}", "initiatives", "initiative-names"),
+        )
+        for counted in ("initiatives.support", "initiatives.attachment"):
+            public_cache.register_public_model(
+                counted, lambda row: (f"initiative:{row.initiative_id}", "initiatives")
+            )
+        # Comments show on their initiative's page only (the lists count no comments).
+        public_cache.register_public_model(
+            "initiatives.comment", lambda row: (f"initiative:{row.initiative_id}",)
         )
         register_area_model(Initiative, "neighbourhood")
         register_area_model(Comment, "initiative__neighbourhood")

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
-from common.public_cache import cached_while_unchanged, key_for, shared_with_visitors
+from common.public_cache import cached_while_unchanged, key_for, public_page
 from initiatives import actions
 from initiatives.forms import (
     AnswerForm,
@@ -77,7 +77,7 @@ def _map_points(initiatives) -> list[dict]:
 
 @require_safe
 @vary_on_headers("HX-Request")
-@shared_with_visitors
+@public_page("initiatives")
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form = InitiativeFilterForm(request.GET or None)
     query = request.GET.copy()
@@ -111,7 +111,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("initiatives")
 def similar_initiatives(request: HttpRequest) -> HttpResponse:
     """While a resident types a title: initiatives that may be the same idea."""
     similar = Initiative.objects.public().similar_to(request.GET.get("title", "")[:120])[:5]
@@ -119,7 +119,7 @@ def similar_initiatives(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("initiative:{pk}")
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative_page(request, pk)
     return render(request, "initiatives/detail.html", _detail_context(request, initiative))

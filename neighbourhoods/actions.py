@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from common import public_cache
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
@@ -105,7 +106,8 @@ def vote_for_item(*, item: AgendaItem, user: User, today: date | None = None) ->
                 AgendaVote.objects.create(
                     item=item, user=user, neighbourhood=neighbourhood, year=year, slot=free[0]
                 )
-                AgendaItem.objects.filter(pk=item.pk).update(vote_count=F("vote_count") + 1)
+                with public_cache.changing():  # the vote's own signal named what shows it
+                    AgendaItem.objects.filter(pk=item.pk).update(vote_count=F("vote_count") + 1)
         except IntegrityError:
             continue  # someone (this resident, in another tab) took the slot: look again
         return VoteResult.ADDED
@@ -119,9 +121,10 @@ def withdraw_vote(*, item: AgendaItem, user: User) -> bool:
         return False
     deleted, _rows = AgendaVote.objects.filter(item=item, user=user).delete()
     if deleted:
-        AgendaItem.objects.filter(pk=item.pk, vote_count__gt=0).update(
-            vote_count=F("vote_count") - 1
-        )
+        with public_cache.changing():  # the vote's own signal named what shows it
+            AgendaItem.objects.filter(pk=item.pk, vote_count__gt=0).update(
+                vote_count=F("vote_count") - 1
+            )
     return bool(deleted)
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,24 @@ class NeighbourhoodsConfig(AppConfig):
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
 
-        public_cache.register_public_app(self.label)
+        public_cache.register_public_app(
+            self.label, quiet_models=("neighbourhoods.neighbourhoodfollow",)
+        )
+        # Agenda items and priority votes show on their neighbourhood's pages (and on the
+        # city-wide pages, which every change renews); whether people come to an event on
+        # the events' pages and its neighbourhood's. Events, programmes and the
+        # neighbourhoods themselves are the back office's, and renew everything.
+        for on_agenda in (
+            "neighbourhoods.agendaitem",
+            "neighbourhoods.agendavote",
+        ):
+            public_cache.register_public_model(on_agenda, _neighbourhood_tags)
+        public_cache.register_public_model(
+            "neighbourhoods.agendaitemchange", lambda row: _neighbourhood_tags(row.item)
+        )
+        public_cache.register_public_model(
+            "neighbourhoods.eventrsvp", lambda row: ("events", *_neighbourhood_tags(row.event))
+        )
         register_area_model(Neighbourhood, "pk")
         for model in (AgendaItem, Event, Programme):
             register_area_model(model, "neighbourhood")
@@ -110,3 +129,20 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     except LookupError:
         return
     grant_permissions(apps, _STAFF_PERMISSIONS)
+
+
+def _neighbourhood_tags(row: Any) -> tuple[str, ...]:
+    """The tag of the pages of ``row``'s neighbourhood (their addresses name its slug):
+    from the neighbourhood the row was made with, else read."""
+    from neighbourhoods.models import Neighbourhood
+
+    if type(row)._meta.get_field("neighbourhood").is_cached(row):
+        neighbourhood = row.neighbourhood
+        slug = neighbourhood.slug if neighbourhood is not None else None
+    else:
+        slug = (
+            Neighbourhood.objects.filter(pk=row.neighbourhood_id)
+            .values_list("slug", flat=True)
+            .first()
+        )
+    return (f"neighbourhood:{slug}",) if slug else ()

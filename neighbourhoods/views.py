@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.abuse import rate_limited
-from common.public_cache import shared_with_visitors
+from common.public_cache import public_page, shared_with_visitors
 from common.replica import reads_from_replica
 from neighbourhoods import actions, calendar, monitor
 from neighbourhoods.forms import AgendaItemForm, PostcodeForm
@@ -42,7 +42,7 @@ def _neighbourhood(slug: str) -> Neighbourhood:
 
 
 @require_safe
-@shared_with_visitors
+@public_page()
 def neighbourhood_list(request: HttpRequest) -> HttpResponse:
     neighbourhoods = list(Neighbourhood.objects.for_listing())
     shapes = [
@@ -58,7 +58,7 @@ def neighbourhood_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("neighbourhood:{slug}", "initiative-names")
 def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
     neighbourhood = _neighbourhood(slug)
     year = timezone.localdate().year
@@ -131,7 +131,7 @@ def _votes(request: HttpRequest, neighbourhood: Neighbourhood) -> tuple[set[int]
 
 
 @require_safe
-@shared_with_visitors
+@public_page("neighbourhood:{slug}")
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     neighbourhood = _neighbourhood(slug)
     voted, votes_left = _votes(request, neighbourhood)
@@ -177,7 +177,7 @@ def _agenda_item(slug: str, pk: int) -> AgendaItem:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("neighbourhood:{slug}")
 def agenda_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _agenda_item(slug, pk)
     voted, votes_left = _votes(request, item.neighbourhood)
@@ -244,7 +244,7 @@ def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("neighbourhood:{slug}", "initiative-names", "surveys")
 def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     # The projects' initiatives, through the relation: only those the public may see.
     initiative_model = ProgrammeProject._meta.get_field("initiatives").related_model
@@ -314,13 +314,13 @@ def _events():
 
 
 @require_safe
-@shared_with_visitors
+@public_page("events", "initiative-names")
 def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "neighbourhoods/events.html", {"events": _events().upcoming()})
 
 
 @require_safe
-@shared_with_visitors
+@public_page("events", "initiative-names")
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The market's pitches, through the relation: of initiatives the public may see.
     pitches = Event._meta.get_field("pitches").related_model.objects.public()
@@ -361,7 +361,7 @@ def event_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("events")
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("neighbourhood"), pk=pk)
     response = HttpResponse(calendar.event_calendar(event), content_type="text/calendar")
@@ -370,7 +370,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page()
 def find_neighbourhood(request: HttpRequest) -> HttpResponse:
     """“Find your neighbourhood” by postcode: straight there when the postcode lies in
     one neighbourhood, a choice when its area crosses a boundary."""

@@ -48,7 +48,13 @@ class ParticipationConfig(AppConfig):
         from surveys.actions import on_results_published
         from surveys.indicators import register_count
 
-        public_cache.register_public_app(self.label)
+        # Processes, teams, council questions and decisions: their own pages (which show
+        # any change), and the counts among the panel's indicators.
+        public_cache.register_public_app(
+            self.label,
+            quiet_models=("participation.processfollow", "participation.decisionfollow"),
+            tags=("participation",),
+        )
         attention.register_queue(
             attention.QueueDefinition(
                 _("Council questions waiting for the researchers"),

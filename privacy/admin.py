@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from common import public_cache
 from common.admin_tools import action_form, short_date
 from privacy import erasure as four_eyes
 from privacy import registry as privacy
@@ -83,6 +84,13 @@ class UserAdmin(AuditedAdmin, DjangoUserAdminBase):
 
     # Who opened the list of accounts is recorded (it shows people's addresses).
     audit_list = True
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A name shown on public pages (an initiator's, a commenter's, an area
+        manager's) changed: every cached page is renewed, as names show everywhere."""
+        super().save_model(request, obj, form, change)
+        if change and "display_name" in form.changed_data:
+            public_cache.bump_after_commit()
 
     def has_export_on_behalf_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(four_eyes.EXPORT_PERMISSION)

@@ -250,6 +250,9 @@ class ProcurementConfig(AppConfig):
                 "procurement.socialreturnevidence",
                 "procurement.contractdocument",
             ),
+            # Tenders, contracts and suppliers show on the procurement pages only (and
+            # on the city-wide ones, which every change renews).
+            tags=("procurement",),
         )
         search.register_fields("procurement.Tender", ["title"], ["description", "department"])
         search.register(search.Kind("tenders", _("Tenders"), find_tenders), position=50)

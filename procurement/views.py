@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from common.abuse import rate_limited
 from common.csv import spreadsheet_safe_writer
-from common.public_cache import shared_with_visitors
+from common.public_cache import public_page
 from procurement import actions, figures
 from procurement.calendar import tender_calendar
 from procurement.forms import (
@@ -53,7 +53,7 @@ def _criteria_prefetch():
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def calendar(request: HttpRequest) -> HttpResponse:
     form = TenderFilterForm(request.GET or None)
     tenders = form.filter(_public_tenders()) if form.is_bound else _public_tenders()
@@ -75,7 +75,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tender = get_object_or_404(_public_tenders(), pk=pk)
     supplier = Supplier.objects.of(request.user)
@@ -140,7 +140,7 @@ def _calendar_response(tenders, name: str, filename: str) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     return _calendar_response(_public_tenders(), _("Tender calendar"), "aanbestedingskalender.ics")
 
@@ -158,7 +158,7 @@ def supplier_ics(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def ocds(request: HttpRequest) -> JsonResponse:
     tenders = (
         _public_tenders()
@@ -177,7 +177,7 @@ def ocds(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def calendar_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="aanbestedingskalender.csv"'
@@ -219,7 +219,7 @@ def calendar_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def cpv_search(request: HttpRequest) -> HttpResponse:
     """htmx: matching CPV codes as checkboxes for the profile form."""
     return render(
@@ -369,7 +369,7 @@ def _public_contracts():
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def contracts(request: HttpRequest) -> HttpResponse:
     """The public contract register: who the municipality contracted, for what, for how
     much and how long (no persons)."""
@@ -395,7 +395,7 @@ CONTRACT_CSV_HEADER = [
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def contracts_csv(request: HttpRequest) -> HttpResponse:
     """The contract register as CSV, spreadsheet-safe: companies only, no persons."""
     response = HttpResponse(content_type="text/csv")
@@ -608,7 +608,7 @@ def contract_document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def figures_page(request: HttpRequest) -> HttpResponse:
     """Procurement in figures: local and SME spending, MVI, social return obliged against
     realised, contracts ending soon; per department and year. Public: every figure
@@ -629,7 +629,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("procurement")
 def figures_csv(request: HttpRequest) -> HttpResponse:
     """The same figures as CSV, with every contract ending in the next six months."""
     form = FiguresFilterForm.for_query(request.GET)

@@ -54,6 +54,9 @@ class ReportsConfig(AppConfig):
         public_cache.register_public_app(
             self.label,
             quiet_models=("reports.internalnote", "reports.forward", "reports.open311client"),
+            # Reports, questions and what was done show on the reports app's own pages
+            # (and on the city-wide ones, which every change renews).
+            tags=("reports",),
         )
         register_area_model(Report, "neighbourhood")
         monitor.register_counts(

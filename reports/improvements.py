@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from common.aggregates import cached_figures
-from common.public_cache import shared_with_visitors
+from common.public_cache import public_page
 from reports import figures
 from reports.models import Improvement
 
@@ -17,7 +17,7 @@ SHOWN = 30
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 def you_said_we_did(request: HttpRequest) -> HttpResponse:
     improvements = list(
         Improvement.objects.published()

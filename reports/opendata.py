@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
 from common.csv import spreadsheet_safe_writer
-from common.public_cache import shared_with_visitors
+from common.public_cache import public_page
 from common.replica import reads_from_replica
 from notifications.emails import absolute_url
 from reports.models import Report
@@ -78,7 +78,7 @@ def _json(data: Any) -> JsonResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 @reads_from_replica
 def reports_json(request: HttpRequest) -> JsonResponse:
     rows = [_row(report) for report in _reports()]
@@ -86,7 +86,7 @@ def reports_json(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 @reads_from_replica
 def reports_geojson(request: HttpRequest) -> JsonResponse:
     features = []
@@ -112,7 +112,7 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 @reads_from_replica
 def reports_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
-from common.public_cache import shared_with_visitors
+from common.public_cache import public_page
 from reports import question_actions
 from reports.models import Question, Topic
 from reports.question_forms import QuestionForm
@@ -30,7 +30,7 @@ def get_question_for(request: HttpRequest, pk: int) -> Question:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 def question_list(request: HttpRequest) -> HttpResponse:
     """Questions answered in public, newest answer first, by topic if chosen; the
     question as a colleague published it, never who asked."""

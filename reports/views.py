@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
-from common.public_cache import shared_with_visitors
+from common.public_cache import public_page
 from reports import actions, confirmation, question_actions
 from reports.forms import FeedbackForm, ReportForm, SupportForm
 from reports.models import (
@@ -49,7 +49,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("reports")
 def report_list(request: HttpRequest) -> HttpResponse:
     """Open and recently closed reports, newest first, on a map and in a list; nothing
     about who reported them."""

@@ -303,7 +303,7 @@ def release_responses(*, survey: Survey, at_close: bool = False) -> int:
             # Answers that came in while the survey closed: the results are recomputed.
             results.forget(locked)
             _compute_results_after_commit([locked.pk])
-            bump_after_commit()
+            bump_after_commit("surveys")
     _vacuum_released_rows()
     return len(sealed)
 
@@ -360,7 +360,7 @@ def close_due_surveys() -> int:
     for survey in Survey.objects.filter(pk__in=due):
         release_responses(survey=survey, at_close=True)
     _compute_results_after_commit(due)
-    bump_after_commit()  # surveys listed as open on public pages are now closed
+    bump_after_commit("surveys")  # surveys listed as open on public pages are now closed
     return closed
 
 

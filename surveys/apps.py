@@ -37,6 +37,9 @@ class SurveysConfig(AppConfig):
                 "surveys.invitation",
                 "surveys.sendrun",
             ),
+            # Surveys, their results and indicators: the surveys' pages and the
+            # programmes that quote them (and the city-wide pages).
+            tags=("surveys",),
         )
         search.register_fields("surveys.Survey", ["title"], ["intro"])
         search.register(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from common.abuse import rate_limited
 from common.csv import spreadsheet_safe_writer
-from common.public_cache import cached_while_unchanged, shared_with_visitors
+from common.public_cache import cached_while_unchanged, public_page
 from surveys import actions, answering
 from surveys.forms import PanelForm
 from surveys.indicators import indicator_table, yearly_counts
@@ -80,7 +80,7 @@ def _remember(request: HttpRequest, survey: Survey, value: str) -> None:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("surveys")
 def survey_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -248,7 +248,7 @@ def _published_or_preview(request: HttpRequest, slug: str) -> Survey:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("surveys")
 def survey_results_view(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _published_or_preview(request, slug)
     # Read only when the page's cached rendering is out of date (the results are large).
@@ -261,7 +261,7 @@ def survey_results_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("surveys")
 def survey_results_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The published figures per question (not individual answers)."""
     survey = _published_or_preview(request, slug)
@@ -366,7 +366,7 @@ def panel_leave_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("surveys", "participation")
 def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -376,7 +376,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@shared_with_visitors
+@public_page("surveys", "participation")
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(
         Indicator.objects.prefetch_related(

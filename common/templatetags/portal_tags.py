@@ -1,11 +1,10 @@
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django import template
-from django.template.base import Parser, Token
+from django.core.cache.utils import make_template_fragment_key
+from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
-from django.templatetags.cache import CacheNode
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -70,37 +69,35 @@ PLACEHOLDERS = {
     "csrf_token": public_cache.CSRF_PLACEHOLDER,
     "csp_nonce": public_cache.NONCE_PLACEHOLDER,
 }
-# Resolved by Django's CacheNode from what PublicCacheNode.render pushes.
-_KEY_PARTS = ("generation", "host", "path", "language")
 
 
-class PublicCacheNode(CacheNode):
-    """Django's ``{% cache %}`` node (its cache, its key from
-    ``make_template_fragment_key``, its get and set) for a part that is the same for
-    everyone. What it adds is what ``{% cache %}`` cannot say: the lifetime and the
-    public content's generation read when the part is rendered, a fragment rendered with
-    placeholders for the response's own CSRF token and script nonce that are swapped
-    back on every response, and no caching without a request, with caching switched off
-    or with the cache unreachable."""
+class PublicCacheNode(Node):
+    """A part that is the same for everyone, cached in the tags of the page it is part
+    of (``common.public_cache.cached_fragment``), keyed like Django's ``{% cache %}``
+    (``make_template_fragment_key``) by its name, the host, the address, the language
+    and what the template adds. Rendered with placeholders for the response's own CSRF
+    token and script nonce, which are swapped back on every response; rendered plainly
+    without a request, with caching switched off or with the cache unreachable."""
+
+    def __init__(self, nodelist: NodeList, fragment_name: str, vary_on: list[FilterExpression]):
+        self.nodelist = nodelist
+        self.fragment_name = fragment_name
+        self.vary_on = vary_on
 
     def render(self, context: Context) -> str:
         request = context.get("request")
         if request is None or not public_cache.seconds():
             return self.nodelist.render(context)
-        try:
-            generation = public_cache.generation_for(request)
-        except public_cache.CACHE_ERRORS:
-            return self.nodelist.render(context)
-        # What Django's node resolves: the timeout and the values the key varies on.
-        pushed: dict[str, Any] = {
-            "publiccache": {
-                "seconds": public_cache.seconds(),
-                "generation": generation,
-                "host": request.get_host(),
-                "path": request.get_full_path(),
-                "language": translation.get_language(),
-            }
-        }
+        key = make_template_fragment_key(
+            self.fragment_name,
+            [
+                request.get_host(),
+                request.get_full_path(),
+                translation.get_language(),
+                *(variable.resolve(context) for variable in self.vary_on),
+            ],
+        )
+        pushed: dict[str, object] = {}
         own: dict[str, object] = {}  # placeholder -> this response's value
         for name, placeholder in PLACEHOLDERS.items():
             value = context.get(name)
@@ -108,10 +105,9 @@ class PublicCacheNode(CacheNode):
                 pushed[name] = placeholder
                 own[placeholder] = value
         with context.push(**pushed):
-            try:
-                html = super().render(context)
-            except public_cache.CACHE_ERRORS:
-                html = self.nodelist.render(context)
+            html = public_cache.cached_fragment(
+                key, lambda: self.nodelist.render(context), request.build_absolute_uri()
+            )
         for placeholder, value in own.items():
             if placeholder in html:
                 html = html.replace(placeholder, str(value))
@@ -122,24 +118,16 @@ class PublicCacheNode(CacheNode):
 
 @register.tag
 def publiccache(parser: Parser, token: Token) -> PublicCacheNode:
-    """``{% publiccache name [vary_on ...] %}…{% endpubliccache %}``: Django's
-    ``{% cache publiccache.seconds name publiccache.generation publiccache.host
-    publiccache.path publiccache.language [vary_on ...] %}`` for a part of a page that is
-    the same for everyone who asks for this address in this language, signed in or not,
-    rendered once while public content is unchanged (``common.public_cache``): a change
-    moves the generation on, and with it the key. Only for parts that hold nothing
-    personal. A form that posts or a script may be inside: the token and the nonce are
-    cached as placeholders, and every response gets its own."""
+    """``{% publiccache name [vary_on ...] %}…{% endpubliccache %}``: a part of a page that
+    is the same for everyone who asks for this address in this language, signed in or
+    not, rendered once while what the page shows is unchanged (the tags its view names,
+    ``common.public_cache.public_page``). Only for parts that hold nothing personal. A
+    form that posts or a script may be inside: the token and the nonce are cached as
+    placeholders, and every response gets its own."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% publiccache %} needs a name.")
     nodelist = parser.parse(("endpubliccache",))
     parser.delete_first_token()
-    return PublicCacheNode(
-        nodelist,
-        parser.compile_filter("publiccache.seconds"),
-        bits[1],  # as with {% cache %}, the fragment's name is not a variable
-        [parser.compile_filter(f"publiccache.{part}") for part in _KEY_PARTS]
-        + [parser.compile_filter(bit) for bit in bits[2:]],
-        None,  # Django's choice: the "template_fragments" cache if there is one, else default
-    )
+    # As with {% cache %}, the fragment's name is not a variable.
+    return PublicCacheNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
