@@ -195,7 +195,9 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-_ADDRESS = re.compile(r"\S*[@/_]\S*")  # addresses, links, file paths and codes
+# Addresses, links, file paths and codes, and masked secrets (a password hash's salt
+# "uw*****" is not the Dutch "uw").
+_ADDRESS = re.compile(r"\S*[@/_*]\S*")
 
 
 def foreign_words(text: str, language: str) -> set[str]:
