@@ -82,7 +82,9 @@ PORTAL_MAP_TILE_URL = env_str(
     "PORTAL_MAP_TILE_URL",
     "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
 )
-PORTAL_MAP_ATTRIBUTION = env_str("PORTAL_MAP_ATTRIBUTION", "Kaartgegevens © Kadaster (PDOK)")
+# The credit under every map; empty: "Map data © Kadaster (PDOK)" in the reader's language
+# (common.context_processors). Set it with other tiles.
+PORTAL_MAP_ATTRIBUTION = env_str("PORTAL_MAP_ATTRIBUTION", "")
 # Where maps open: "latitude,longitude", the middle of the municipality.
 try:
     PORTAL_MAP_CENTER = [float(p) for p in env_list("PORTAL_MAP_CENTER", "52.1561,5.3878")]

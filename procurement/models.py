@@ -222,13 +222,13 @@ class Supplier(models.Model):
     is_local = models.BooleanField(_("local"), default=False, editable=False)
     social_enterprise = models.BooleanField(_("social enterprise"), default=False)
     service_area = models.CharField(
-        _("where do you work?"), max_length=16, choices=Area.choices, default=Area.REGION
+        _("area of work"), max_length=16, choices=Area.choices, default=Area.REGION
     )
     wants_invitations = models.BooleanField(
-        _("I want to be invited for private tenders"), default=True
+        _("wants invitations for private tenders"), default=True
     )
     cpv_codes = models.ManyToManyField(
-        CpvCode, verbose_name=_("what we deliver (CPV)"), blank=True, related_name="suppliers"
+        CpvCode, verbose_name=_("CPV codes delivered"), blank=True, related_name="suppliers"
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING

@@ -344,3 +344,32 @@ def test_team_invitation_names_the_inviter_links_to_sign_up_and_speaks_the_invit
         assert "next=%2F" in body.split(signup, 1)[1].split()[0]
     else:
         assert signup not in body
+
+
+def test_the_back_office_names_supplier_fields_for_the_officer_the_profile_for_the_company(
+    client,
+):
+    """Walk finding 11: the back office's supplier form spoke as the supplier ("Waar werk
+    je?", "Wat we leveren (CPV)") and its list header was English."""
+    from accounts.models import Role
+    from accounts.tests.factories import StaffFactory, sign_in_staff
+
+    mine = SupplierMemberFactory()
+    client.force_login(mine.user)
+    profile = client.get(reverse("procurement:profile")).content.decode()
+    assert "Waar werk je?" in profile
+    assert "Ik wil uitgenodigd worden voor onderhandse aanbestedingen" in profile
+    client.logout()
+    officer = StaffFactory()
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    sign_in_staff(client, officer)
+    change = client.get(
+        reverse("admin:procurement_supplier_change", args=[mine.supplier.pk])
+    ).content.decode()
+    changelist = client.get(reverse("admin:procurement_supplier_changelist")).content.decode()
+    for page in (change, changelist):
+        for spoken_as_the_supplier in ("Waar werk je", "Ik wil", "Wat we leveren", "I want"):
+            assert spoken_as_the_supplier not in page
+    assert "Werkgebied" in change, change[change.index("service_area") - 300 :][:600]
+    assert "CPV-codes van wat de leverancier levert" in change
+    assert "Wil uitnodigingen voor onderhandse aanbestedingen" in changelist

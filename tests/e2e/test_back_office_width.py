@@ -68,7 +68,9 @@ MEASURE = r"""() => {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent;
-      for (const match of text.matchAll(/\S+/g)) {
+      // A date (with its time) is one piece; a word may break at its hyphen
+      // ("e-mail-|adressen", "2024-|2025"), never inside.
+      for (const match of text.matchAll(/\d{1,2}-\d{1,2}-\d{4}(?: \d{1,2}:\d{2})?|[^\s-]+/g)) {
         if (match[0].length > 20) continue;  // a long word may break when it must
         const range = document.createRange();
         range.setStart(node, match.index);
