@@ -96,6 +96,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
 
     def send_mail(self, template_prefix: str, email: str, context_: dict[str, Any]) -> None:
         request = context.request
-        ctx: dict[str, Any] = {"request": request, "email": email, "current_site": portal_site()}
+        ctx: dict[str, Any] = {
+            "request": request,
+            "email": email,
+            "current_site": portal_site(),
+            # Our own templates (templates/account/email) end with the portal's address.
+            "portal_url": settings.PORTAL_BASE_URL,
+        }
         ctx.update({key: _rebased(value, request) for key, value in context_.items()})
         send_later(self.render_mail(template_prefix, email, ctx))

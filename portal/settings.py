@@ -445,7 +445,10 @@ if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
         "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
     }
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Participatieportaal <noreply@example.nl>")
+# The sender a resident sees names the municipality: "Gemeente Eemdal <noreply@…>".
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", f"{PORTAL_MUNICIPALITY_NAME} <noreply@example.nl>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background work (Celery) ----------------------------------------------

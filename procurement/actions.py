@@ -301,7 +301,7 @@ def award_contract(*, contract: Contract, by: User | None) -> Contract:
             tender=tender,
             by=by,
             kind=TenderChange.Kind.CHANGED,
-            details={"fields": ["status"]},
+            details={"fields": ["status"], "status": Tender.Status.AWARDED},
         )
     return contract
 

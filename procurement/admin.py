@@ -455,6 +455,8 @@ class TenderAdmin(admin.ModelAdmin):
         elif changed:
             kind = TenderChange.Kind.CHANGED
             details = {"fields": [name for name in changed if name in form.fields]}
+            if "status" in details["fields"]:
+                details["status"] = form.instance.status
         else:
             return
         newly_public = form.instance.is_public and (
@@ -718,9 +720,9 @@ class ContractForm(forms.ModelForm):
 
 
 def euro(amount) -> str:
-    """An amount in whole euros with the reader's thousands separator, the sign kept on
-    the same line: "€ 240.000" in Dutch, "€ 240,000" in English (as the public pages)."""
-    return "€\u00a0" + intcomma(amount)
+    """An amount in whole euros with the reader's thousands separator: "€ 240.000" in
+    Dutch, "€ 240,000" in English (as the public pages)."""
+    return "€ " + intcomma(amount)
 
 
 @admin.register(Contract)

@@ -812,9 +812,16 @@ class TenderChange(models.Model):
             label = Tender.Status(status).label if status in Tender.Status.values else status
             return gettext("created (status: %(status)s)") % {"status": label}
         if self.kind == self.Kind.CHANGED:
-            return gettext("changed: %(fields)s") % {
-                "fields": ", ".join(_field_label(name) for name in self.details.get("fields", []))
-            }
+            fields = ", ".join(_field_label(name) for name in self.details.get("fields", []))
+            status = self.details.get("status", "")
+            if status:
+                # The new status said, not only that it changed ("status: awarded").
+                label = Tender.Status(status).label if status in Tender.Status.values else status
+                return gettext("changed: %(fields)s (new status: %(status)s)") % {
+                    "fields": fields,
+                    "status": label,
+                }
+            return gettext("changed: %(fields)s") % {"fields": fields}
         return self.summary
 
 

@@ -40,3 +40,38 @@ def test_a_credit_set_in_the_environment_is_kept(settings):
     with translation.override("nl"):
         attribution = portal(RequestFactory().get("/"))["map_config"]["attribution"]
     assert attribution == "© OpenStreetMap contributors"
+
+
+def test_the_confirmation_email_names_the_municipality_and_the_portal_in_je(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Walk finding 13: the body said "gebruiker Anna uit De Weiden van 127.0.0.1:8000 …
+    zijn of haar account", ended with a bare host, the subject was "Please Confirm Your
+    Email Address" and the flash "Bevestigings e-mail verzonden"."""
+    from django.contrib.messages import get_messages
+
+    from accounts.tests.factories import PASSWORD
+
+    settings.PORTAL_BASE_URL = "https://portaal.eemdal.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "nieuw@example.test",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "display_name": "Anna uit De Weiden",
+            },
+            HTTP_ACCEPT_LANGUAGE="nl",
+            follow=True,
+        )
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert "Bevestigingsmail verstuurd naar nieuw@example.test." in said, said
+    mail = mailoutbox[-1]
+    assert mail.subject == f"[{settings.PORTAL_MUNICIPALITY_NAME}] Bevestig je e-mailadres"
+    assert settings.PORTAL_MUNICIPALITY_NAME in mail.from_email
+    assert "participatieportaal van Gemeente Eemdal" in mail.body
+    assert "https://portaal.eemdal.example/" in mail.body
+    assert mail.body.rstrip().endswith("https://portaal.eemdal.example")
+    for wrong in ("zijn of haar", "127.0.0.1", "Anna uit De Weiden"):
+        assert wrong not in mail.body
