@@ -68,6 +68,19 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         elsewhere is told plainly to sign in, on the sign-in page."""
         request = context.request
         if not request.user.is_authenticated:
+            # One message, not two that say the same: allauth's "you have confirmed …"
+            # gives way to ours, which also says what to do next.
+            storage = messages.get_messages(request)
+            queued = getattr(storage, "_queued_messages", None)
+            if queued is not None:
+                queued[:] = [
+                    message
+                    for message in queued
+                    if not (
+                        message.level == messages.SUCCESS
+                        and email_address.email in str(message.message)
+                    )
+                ]
             messages.info(
                 request,
                 gettext(

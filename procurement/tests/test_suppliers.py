@@ -373,3 +373,16 @@ def test_the_back_office_names_supplier_fields_for_the_officer_the_profile_for_t
     assert "Werkgebied" in change, change[change.index("service_area") - 300 :][:600]
     assert "CPV-codes van wat de leverancier levert" in change
     assert "Wil uitnodigingen voor onderhandse aanbestedingen" in changelist
+
+
+def test_the_cpv_fields_are_not_called_optional_when_one_of_them_is_needed(client):
+    """Walk finding 10: "Werkvelden (CPV-afdelingen, niet verplicht)" above the hint
+    "Kies hier minstens één werkveld, of hieronder een precieze code"."""
+    mine = SupplierMemberFactory()
+    client.force_login(mine.user)
+    page = client.get(reverse("procurement:profile")).content.decode()
+    assert "Kies hier minstens één werkveld" in page
+    label = page[page.index('for="id_divisions"') :][:200]
+    assert "niet verplicht" not in label, label
+    # Another optional field still says so.
+    assert "niet verplicht" in page
