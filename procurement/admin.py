@@ -3,6 +3,7 @@ calendar, and build fair invitation lists for private procedures."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -101,6 +102,17 @@ class CertificateInline(admin.TabularInline):
     extra = 0
 
 
+class AutocompleteWithoutClearAll(AutocompleteSelectMultiple):
+    """Django's autocomplete for many codes without select2's "clear all" cross: each chosen
+    code has its own cross, and the extra one sat inside the list of codes (a <span> in a
+    <ul>, which axe reports) on top of the first code."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
 @admin.register(Supplier)
 class SupplierAdmin(AuditedAdmin):
     list_display = ["name", "kvk_number", "status", "size", "is_local", "wants_invitations", "city"]
@@ -127,6 +139,11 @@ class SupplierAdmin(AuditedAdmin):
     exclude = ["feed_token"]
     change_list_template = "admin/procurement/supplier/change_list.html"
     search_per_page = 50
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "cpv_codes":
+            kwargs["widget"] = AutocompleteWithoutClearAll(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_urls(self):
         search = self.admin_site.admin_view(self.search_view)

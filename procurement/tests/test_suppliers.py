@@ -386,3 +386,20 @@ def test_the_cpv_fields_are_not_called_optional_when_one_of_them_is_needed(clien
     assert "niet verplicht" not in label, label
     # Another optional field still says so.
     assert "niet verplicht" in page
+
+
+def test_the_back_office_cpv_autocomplete_has_no_clear_all_cross_inside_its_list(client):
+    """Walk finding 10: select2's "clear all" cross sat in the list of chosen codes (a <span>
+    in a <ul>: axe's `list` rule) on top of the first code."""
+    from accounts.models import Role
+    from accounts.tests.factories import StaffFactory, sign_in_staff
+
+    officer = StaffFactory()
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    sign_in_staff(client, officer)
+    supplier = SupplierFactory()
+    page = client.get(
+        reverse("admin:procurement_supplier_change", args=[supplier.pk])
+    ).content.decode()
+    select = page[page.index('name="cpv_codes"') - 600 :][:1200]
+    assert 'data-allow-clear="false"' in select, select
