@@ -68,6 +68,19 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         elsewhere is told plainly to sign in, on the sign-in page."""
         request = context.request
         if not request.user.is_authenticated:
+            # One message, not two that say the same: allauth's "you have confirmed …"
+            # gives way to ours, which also says what to do next.
+            storage = messages.get_messages(request)
+            queued = getattr(storage, "_queued_messages", None)
+            if queued is not None:
+                queued[:] = [
+                    message
+                    for message in queued
+                    if not (
+                        message.level == messages.SUCCESS
+                        and email_address.email in str(message.message)
+                    )
+                ]
             messages.info(
                 request,
                 gettext(
@@ -96,6 +109,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
 
     def send_mail(self, template_prefix: str, email: str, context_: dict[str, Any]) -> None:
         request = context.request
-        ctx: dict[str, Any] = {"request": request, "email": email, "current_site": portal_site()}
+        ctx: dict[str, Any] = {
+            "request": request,
+            "email": email,
+            "current_site": portal_site(),
+            # Our own templates (templates/account/email) end with the portal's address.
+            "portal_url": settings.PORTAL_BASE_URL,
+        }
         ctx.update({key: _rebased(value, request) for key, value in context_.items()})
         send_later(self.render_mail(template_prefix, email, ctx))

@@ -148,6 +148,11 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+def _unbroken(text: str) -> str:
+    """A date on one line: a narrow column breaks it at neither its hyphens nor its space."""
+    return format_html('<span class="portal-admin-nowrap">{}</span>', text)
+
+
 def short_date(
     field: str, description: "StrOrPromise", *, with_time: bool = False
 ) -> Callable[[Any, models.Model], str]:
@@ -164,10 +169,10 @@ def short_date(
         if isinstance(value, datetime):
             value = timezone.localtime(value)
             if with_time:
-                return formats.date_format(value, "SHORT_DATETIME_FORMAT")
-            return formats.date_format(value.date(), "SHORT_DATE_FORMAT")
+                return _unbroken(formats.date_format(value, "SHORT_DATETIME_FORMAT"))
+            return _unbroken(formats.date_format(value.date(), "SHORT_DATE_FORMAT"))
         assert isinstance(value, date)
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return _unbroken(formats.date_format(value, "SHORT_DATE_FORMAT"))
 
     return column
 

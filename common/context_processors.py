@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from common import public_cache
 
@@ -11,7 +12,8 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         "map_config": {
             "tiles": settings.PORTAL_MAP_TILE_URL,
-            "attribution": settings.PORTAL_MAP_ATTRIBUTION,
+            # The PDOK credit in the reader's language unless the tiles are someone else's.
+            "attribution": settings.PORTAL_MAP_ATTRIBUTION or gettext("Map data © Kadaster (PDOK)"),
             "lat": settings.PORTAL_MAP_CENTER[0],
             "lng": settings.PORTAL_MAP_CENTER[1],
         },

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +113,9 @@ class TaskTeamAdmin(AreaScopedAdmin):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("role in the team"), choices=TeamMembership.Role.choices)
+    role = forms.ChoiceField(
+        label=capfirst(_("role in the team")), choices=TeamMembership.Role.choices
+    )
 
 
 @admin.register(TeamMembership)
@@ -179,7 +182,7 @@ class TeamMembershipAdmin(AreaScopedAdmin):
 
 class MessageForm(forms.Form):
     message = forms.CharField(
-        label=_("message to the council member"),
+        label=capfirst(_("message to the council member")),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
     )
@@ -187,7 +190,7 @@ class MessageForm(forms.Form):
 
 class PollForm(forms.Form):
     kind = forms.TypedChoiceField(
-        label=_("kind of question"),
+        label=capfirst(_("kind of question")),
         choices=[("", "---------")]
         + [(kind.value, kind.label) for kind in actions.POLL_QUESTION_KINDS],
         help_text=_(

@@ -12,6 +12,10 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 OVERRIDDEN = [
     gettext_noop("Filter by %(field_name)s"),
+    gettext_noop("Confirmation email sent to %(email)s."),
+    gettext_noop(
+        "Your account is protected by two-factor authentication. Please enter an authenticator code:"
+    ),
     gettext_noop("Search %(name)s"),
     gettext_noop("Pagination %(name)s entries"),
     gettext_noop("Pagination %(name)s"),

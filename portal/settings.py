@@ -82,7 +82,9 @@ PORTAL_MAP_TILE_URL = env_str(
     "PORTAL_MAP_TILE_URL",
     "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
 )
-PORTAL_MAP_ATTRIBUTION = env_str("PORTAL_MAP_ATTRIBUTION", "Kaartgegevens © Kadaster (PDOK)")
+# The credit under every map; empty: "Map data © Kadaster (PDOK)" in the reader's language
+# (common.context_processors). Set it with other tiles.
+PORTAL_MAP_ATTRIBUTION = env_str("PORTAL_MAP_ATTRIBUTION", "")
 # Where maps open: "latitude,longitude", the middle of the municipality.
 try:
     PORTAL_MAP_CENTER = [float(p) for p in env_list("PORTAL_MAP_CENTER", "52.1561,5.3878")]
@@ -498,7 +500,10 @@ if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
         "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
     }
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Participatieportaal <noreply@example.nl>")
+# The sender a resident sees names the municipality: "Gemeente Eemdal <noreply@…>".
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", f"{PORTAL_MUNICIPALITY_NAME} <noreply@example.nl>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background work (Celery) ----------------------------------------------

@@ -233,11 +233,13 @@ def _status_message(supplier: Supplier, status: str) -> str:
 
 @dataclass(frozen=True)
 class SupplierStatusChange:
-    """How many suppliers changed status, and how many of those had no one in their
-    team to tell (a supplier registered by the municipality itself)."""
+    """How many suppliers changed status, how many of those had no one in their team to
+    tell (a supplier registered by the municipality itself), and how many were left alone
+    because they already had the status."""
 
     changed: int
     without_team: int = 0
+    skipped: int = 0
 
 
 @transaction.atomic
@@ -247,13 +249,13 @@ def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> Suppli
     again)."""
     if status not in {Supplier.Status.VERIFIED, Supplier.Status.SUSPENDED}:
         raise ValueError(status)
-    changing = list(
-        Supplier.objects.filter(pk__in=suppliers.values("pk"))
-        .exclude(status=status)
-        .select_for_update()
+    chosen = list(
+        Supplier.objects.filter(pk__in=suppliers.values("pk")).select_for_update().order_by("pk")
     )
+    changing = [supplier for supplier in chosen if supplier.status != status]
+    skipped = len(chosen) - len(changing)
     if not changing:
-        return SupplierStatusChange(0)
+        return SupplierStatusChange(0, skipped=skipped)
     now = timezone.now()
     fields: dict[str, object] = {"status": status}
     if status == Supplier.Status.VERIFIED:
@@ -271,7 +273,7 @@ def set_supplier_status(*, suppliers: QuerySet[Supplier], status: str) -> Suppli
             url="/inkoop/leverancier/",
             subject=supplier,
         )
-    return SupplierStatusChange(len(changing), without_team)
+    return SupplierStatusChange(len(changing), without_team, skipped)
 
 
 # --- Contracts --------------------------------------------------------------------------
@@ -299,7 +301,7 @@ def award_contract(*, contract: Contract, by: User | None) -> Contract:
             tender=tender,
             by=by,
             kind=TenderChange.Kind.CHANGED,
-            details={"fields": ["status"]},
+            details={"fields": ["status"], "status": Tender.Status.AWARDED},
         )
     return contract
 

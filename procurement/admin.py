@@ -3,6 +3,8 @@ calendar, and build fair invitation lists for private procedures."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -12,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +102,17 @@ class CertificateInline(admin.TabularInline):
     extra = 0
 
 
+class AutocompleteWithoutClearAll(AutocompleteSelectMultiple):
+    """Django's autocomplete for many codes without select2's "clear all" cross: each chosen
+    code has its own cross, and the extra one sat inside the list of codes (a <span> in a
+    <ul>, which axe reports) on top of the first code."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
 @admin.register(Supplier)
 class SupplierAdmin(AuditedAdmin):
     list_display = ["name", "kvk_number", "status", "size", "is_local", "wants_invitations", "city"]
@@ -125,6 +139,11 @@ class SupplierAdmin(AuditedAdmin):
     exclude = ["feed_token"]
     change_list_template = "admin/procurement/supplier/change_list.html"
     search_per_page = 50
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "cpv_codes":
+            kwargs["widget"] = AutocompleteWithoutClearAll(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_urls(self):
         search = self.admin_site.admin_view(self.search_view)
@@ -177,56 +196,65 @@ class SupplierAdmin(AuditedAdmin):
     def verify(self, request, queryset) -> None:
         """Verify the chosen suppliers; their teams are told."""
         change = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.VERIFIED)
-        if change.without_team:
-            done = ngettext(
+        self._report_status_change(
+            request,
+            change,
+            done=ngettext(
                 "%(count)d supplier verified.", "%(count)d suppliers verified.", change.changed
-            )
-            self._tell_about_teams(request, change, done % {"count": change.changed})
-            return
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d supplier verified; its team is told.",
-                "%(count)d suppliers verified; their teams are told.",
-                change.changed,
-            )
-            % {"count": change.changed},
-        )
-
-    def _tell_about_teams(self, request, change: SupplierStatusChange, done: str) -> None:
-        """The officer hears when a supplier has no one to tell, instead of "told"."""
-        self.message_user(
-            request,
-            done
-            + " "
-            + ngettext(
-                "%(count)d of them has no one in its team yet, so no one was told.",
-                "%(count)d of them have no one in their team yet, so no one was told.",
-                change.without_team,
-            )
-            % {"count": change.without_team},
-            messages.WARNING,
+            ),
+            skipped=ngettext(
+                "%(count)d supplier was already verified and was left alone.",
+                "%(count)d suppliers were already verified and were left alone.",
+                change.skipped,
+            ),
         )
 
     @admin.action(description=_("Suspend"), permissions=["change"])
     def suspend(self, request, queryset) -> None:
         """Suspend the chosen suppliers; their teams are told."""
         change = actions.set_supplier_status(suppliers=queryset, status=Supplier.Status.SUSPENDED)
-        if change.without_team:
-            done = ngettext(
-                "%(count)d supplier suspended.", "%(count)d suppliers suspended.", change.changed
-            )
-            self._tell_about_teams(request, change, done % {"count": change.changed})
-            return
-        self.message_user(
+        self._report_status_change(
             request,
-            ngettext(
-                "%(count)d supplier suspended; its team is told.",
-                "%(count)d suppliers suspended; their teams are told.",
-                change.changed,
-            )
-            % {"count": change.changed},
+            change,
+            done=ngettext(
+                "%(count)d supplier suspended.", "%(count)d suppliers suspended.", change.changed
+            ),
+            skipped=ngettext(
+                "%(count)d supplier was already suspended and was left alone.",
+                "%(count)d suppliers were already suspended and were left alone.",
+                change.skipped,
+            ),
         )
+
+    def _report_status_change(
+        self, request, change: SupplierStatusChange, *, done: str, skipped: str
+    ) -> None:
+        """What was done, whose teams were told, and what was skipped and why: the officer
+        hears "told" only when someone was, and a warning when a team had no one."""
+        parts = [done % {"count": change.changed}]
+        if change.without_team:
+            parts.append(
+                ngettext(
+                    "%(count)d of them has no one in its team yet, so no one was told.",
+                    "%(count)d of them have no one in their team yet, so no one was told.",
+                    change.without_team,
+                )
+                % {"count": change.without_team}
+            )
+        told = change.changed - change.without_team
+        if told:
+            parts.append(
+                ngettext(
+                    "The team of %(count)d supplier is told.",
+                    "The teams of %(count)d suppliers are told.",
+                    told,
+                )
+                % {"count": told}
+            )
+        if change.skipped:
+            parts.append(skipped % {"count": change.skipped})
+        level = messages.WARNING if change.without_team or not change.changed else messages.SUCCESS
+        self.message_user(request, " ".join(parts), level)
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -444,6 +472,8 @@ class TenderAdmin(admin.ModelAdmin):
         elif changed:
             kind = TenderChange.Kind.CHANGED
             details = {"fields": [name for name in changed if name in form.fields]}
+            if "status" in details["fields"]:
+                details["status"] = form.instance.status
         else:
             return
         newly_public = form.instance.is_public and (
@@ -706,6 +736,12 @@ class ContractForm(forms.ModelForm):
         return value
 
 
+def euro(amount) -> str:
+    """An amount in whole euros with the reader's thousands separator: "€ 240.000" in
+    Dutch, "€ 240,000" in English (as the public pages)."""
+    return "€ " + intcomma(amount)
+
+
 @admin.register(Contract)
 class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The contract register: award a tender by adding its contract(s), one per
@@ -715,10 +751,10 @@ class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "tender",
         "party_name",
-        "value",
+        "value_in_euro",
         "end_date",
         "status",
-        "social_return_obligation",
+        "social_return_in_euro",
     ]
     list_filter = ["status", "department", "end_date"]
     search_fields = ["tender__title", "supplier__name", "invited_name"]
@@ -733,6 +769,15 @@ class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).in_departments_of(request.user)
+
+    @admin.display(description=_("contract value (€, excl. VAT)"), ordering="value")
+    def value_in_euro(self, obj: Contract) -> str:
+        """The amount as the public register writes it: "€ 240.000"."""
+        return euro(obj.value)
+
+    @admin.display(description=_("social return obliged (€)"), ordering="social_return_obligation")
+    def social_return_in_euro(self, obj: Contract) -> str:
+        return euro(obj.social_return_obligation)
 
     def get_urls(self):
         spending = self.admin_site.admin_view(self.spending_view)
@@ -877,7 +922,7 @@ class ReviewForm(forms.ModelForm):
     """The coordinator's decision: accept, or ask for more and say what."""
 
     decision = forms.ChoiceField(
-        label=_("decision"),
+        label=capfirst(_("decision")),
         choices=[
             ("", _("(no decision yet)")),
             ("accept", _("Accept")),

@@ -2,6 +2,7 @@
 calendar with planned, published, awarded and cancelled entries, and contracts with MVI
 criteria, social return reported and reviewed, and options to extend."""
 
+import re
 from datetime import time, timedelta
 from decimal import Decimal
 
@@ -126,7 +127,7 @@ TENDERS = [
         "meervoudig",
         60_000,
         90_000,
-        -60,
+        -330,  # published eleven months ago; its contract started eight months ago
         ["37535200"],
         "awarded",
         "Beheer openbare ruimte",
@@ -234,6 +235,44 @@ CONTRACTS = [
 ]
 
 
+def _earlier_round(tender: Tender, start, officer) -> Tender:
+    """The tender of the same work in an earlier round, published four months before the
+    contract started (a believable calendar: awarded ones in the past, their contracts
+    after their publication)."""
+    title = re.sub(r"\s\d{4}-\d{4}$", "", tender.title) + " (vorige ronde)"
+    earlier = Tender.objects.filter(title=title).first()
+    if earlier is not None:
+        return earlier
+    publication = start - timedelta(days=120)
+    earlier = Tender.objects.create(
+        title=title,
+        description=tender.description,
+        department=tender.department,
+        category=tender.category,
+        procedure=tender.procedure,
+        value_low=tender.value_low,
+        value_high=tender.value_high,
+        expected_publication=publication,
+        submission_deadline=timezone.make_aware(
+            timezone.datetime.combine(publication + timedelta(days=35), time(12))
+        ),
+        contract_start=start,
+        mvi_criteria=tender.mvi_criteria,
+        contact_name=tender.contact_name,
+        contact_email=tender.contact_email,
+        status=Tender.Status.PUBLISHED,
+    )
+    earlier.cpv_codes.set(tender.cpv_codes.all())
+    actions.record_tender_change(
+        tender=earlier,
+        by=officer,
+        kind=TenderChange.Kind.CREATED,
+        details={"status": Tender.Status.PUBLISHED},
+        newly_public=True,
+    )
+    return earlier
+
+
 def _seed_contracts(officer, member) -> None:
     """Award some demo tenders with MVI criteria and 5% social return, with an option to
     extend, reported activities (accepted, waiting and asked for more) so the contract
@@ -250,11 +289,15 @@ def _seed_contracts(officer, member) -> None:
         supplier = Supplier.objects.filter(kvk_number=kvk).first()
         if tender is None or supplier is None:
             continue
+        start = today - timedelta(days=30 * months_run)
+        if tender.expected_publication >= start - timedelta(days=60):
+            # A contract running now came from an earlier round; the calendar's tender
+            # still to come stays planned or published.
+            tender = _earlier_round(tender, start, officer)
         Tender.objects.filter(pk=tender.pk).update(social_return_percent=5)
         tender.refresh_from_db()
         for criterion in MviCriterion.objects.filter(code__in=codes):
             TenderCriterion.objects.get_or_create(tender=tender, criterion=criterion)
-        start = today - timedelta(days=30 * months_run)
         contract = actions.award_contract(
             contract=Contract(
                 tender=tender,

@@ -3,6 +3,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.abuse import SpamGuardedForm
@@ -68,9 +69,19 @@ class SupplierForm(SpamGuardedForm, forms.ModelForm):
             "service_area",
             "wants_invitations",
         ]
+        # The company's own words on its profile; the back office names these fields
+        # for the officer (the model's names).
+        labels = {
+            "service_area": capfirst(_("where do you work?")),
+            "wants_invitations": capfirst(_("I want to be invited for private tenders")),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Neither is required alone, one of the two is ("choose at least one field of work
+        # here, or a precise code below"): no "optional" beside them (templates/forms).
+        for name in ("divisions", "cpv_codes"):
+            self.fields[name].one_of_several = True  # type: ignore[attr-defined]
         if self.instance.pk:
             chosen = list(self.instance.cpv_codes.all())
             self.initial["divisions"] = [c.pk for c in chosen if len(c.prefix) == 2]

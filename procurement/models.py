@@ -222,13 +222,13 @@ class Supplier(models.Model):
     is_local = models.BooleanField(_("local"), default=False, editable=False)
     social_enterprise = models.BooleanField(_("social enterprise"), default=False)
     service_area = models.CharField(
-        _("where do you work?"), max_length=16, choices=Area.choices, default=Area.REGION
+        _("area of work"), max_length=16, choices=Area.choices, default=Area.REGION
     )
     wants_invitations = models.BooleanField(
-        _("I want to be invited for private tenders"), default=True
+        _("wants invitations for private tenders"), default=True
     )
     cpv_codes = models.ManyToManyField(
-        CpvCode, verbose_name=_("what we deliver (CPV)"), blank=True, related_name="suppliers"
+        CpvCode, verbose_name=_("CPV codes delivered"), blank=True, related_name="suppliers"
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
@@ -812,9 +812,16 @@ class TenderChange(models.Model):
             label = Tender.Status(status).label if status in Tender.Status.values else status
             return gettext("created (status: %(status)s)") % {"status": label}
         if self.kind == self.Kind.CHANGED:
-            return gettext("changed: %(fields)s") % {
-                "fields": ", ".join(_field_label(name) for name in self.details.get("fields", []))
-            }
+            fields = ", ".join(_field_label(name) for name in self.details.get("fields", []))
+            status = self.details.get("status", "")
+            if status:
+                # The new status said, not only that it changed ("status: awarded").
+                label = Tender.Status(status).label if status in Tender.Status.values else status
+                return gettext("changed: %(fields)s (new status: %(status)s)") % {
+                    "fields": fields,
+                    "status": label,
+                }
+            return gettext("changed: %(fields)s") % {"fields": fields}
         return self.summary
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,7 @@ class QuestionAdminForm(forms.ModelForm):
     says otherwise: an open text question is optional, the others are required."""
 
     required = forms.ChoiceField(
-        label=_("required"),
+        label=capfirst(_("required")),
         choices=[
             ("", _("As usual for the kind (open text optional, others required)")),
             ("yes", _("Required")),
@@ -238,13 +239,17 @@ class SurveyAdmin(admin.ModelAdmin):
                 ngettext(
                     "Only %(count)d completed response: this survey's minimum for publishing "
                     "is %(minimum)d. Below it the results are only published with a public "
-                    "reason.",
+                    "reason: write it in “%(field)s” below.",
                     "Only %(count)d completed responses: this survey's minimum for publishing "
                     "is %(minimum)d. Below it the results are only published with a public "
-                    "reason.",
+                    "reason: write it in “%(field)s” below.",
                     completed,
                 )
-                % {"count": completed, "minimum": obj.publish_minimum},
+                % {
+                    "count": completed,
+                    "minimum": obj.publish_minimum,
+                    "field": capfirst(Survey._meta.get_field("small_sample_reason").verbose_name),
+                },
             )
         return format_html(
             "{}<p>{} {}</p><ul>{}</ul><p>{}</p>"
@@ -304,8 +309,8 @@ class SurveyAdmin(admin.ModelAdmin):
     def _invited(self, request, survey, count, asked, before) -> None:
         """How many were invited, and why not more when fewer than asked (or none)."""
         text = ngettext(
-            "%(survey)s: %(count)d member invited.",
-            "%(survey)s: %(count)d members invited.",
+            "Survey “%(survey)s”: %(count)d panel member invited.",
+            "Survey “%(survey)s”: %(count)d panel members invited.",
             count,
         ) % {"survey": survey, "count": count}
         why = actions.explain_sample(invited=count, asked=asked, before=before)
@@ -321,8 +326,8 @@ class SurveyAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     ngettext(
-                        "%(survey)s: %(count)d address invited.",
-                        "%(survey)s: %(count)d addresses invited.",
+                        "Survey “%(survey)s”: %(count)d address invited.",
+                        "Survey “%(survey)s”: %(count)d addresses invited.",
                         count,
                     )
                     % {"survey": survey, "count": count},
@@ -369,9 +374,15 @@ class SurveyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close"), permissions=["change"])
     def close(self, request, queryset) -> None:
+        count = 0
         for survey in queryset:
             actions.close_survey(survey=survey)
-        self.message_user(request, gettext("The surveys are closed."))
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d survey closed.", "%(count)d surveys closed.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Publish the results"), permissions=["change"])
     def publish(self, request, queryset):

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_plain_text
@@ -387,7 +388,13 @@ class PanelMember(models.Model):
         verbose_name_plural = _("panel members")
 
     def __str__(self) -> str:
-        return f"{self.user_id} ({self.neighbourhood_id}, {self.age_band})"
+        """What a researcher reads in the heading and the history: the member's number,
+        neighbourhood and age band in words, no person (not the account's number)."""
+        return gettext("Panel member %(number)s · %(neighbourhood)s · %(age)s") % {
+            "number": self.pk,
+            "neighbourhood": self.neighbourhood,
+            "age": self.get_age_band_display(),
+        }
 
     LEAVE_SALT = "surveys.panel.leave"
 

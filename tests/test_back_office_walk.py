@@ -71,12 +71,40 @@ def test_verifying_a_supplier_without_a_team_does_not_claim_the_team_was_told(cl
         follow=True,
     )
     said = [str(message) for message in get_messages(response.wsgi_request)]
-    assert (
+    assert said[-1:] == [
         "2 leveranciers geverifieerd. Bij 1 daarvan zit nog niemand in het team, "
-        "dus niemand is op de hoogte gebracht."
-    ) in said
-    assert not [
-        message for message in said if "op de hoogte gebracht." in message and "Bij" not in message
+        "dus niemand is op de hoogte gebracht. "
+        "Het team van 1 leverancier is op de hoogte gebracht."
+    ]
+
+
+def test_verifying_suppliers_already_verified_says_nothing_was_done_and_why(client):
+    """Walk finding 5: "0 leveranciers geverifieerd; hun teams zijn op de hoogte gebracht."
+    when every chosen supplier was verified already."""
+    officer = StaffFactory()
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    sign_in_staff(client, officer)
+    done = SupplierFactory(status="verified")
+    SupplierMemberFactory(supplier=done)
+    pending = SupplierFactory(status="pending")
+    SupplierMemberFactory(supplier=pending)
+    changelist = reverse("admin:procurement_supplier_changelist")
+    response = client.post(
+        changelist, {"action": "verify", ACTION_CHECKBOX_NAME: [str(done.pk)]}, follow=True
+    )
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said[-1:] == [
+        "0 leveranciers geverifieerd. 1 leverancier was al geverifieerd en is overgeslagen."
+    ]
+    response = client.post(
+        changelist,
+        {"action": "verify", ACTION_CHECKBOX_NAME: [str(done.pk), str(pending.pk)]},
+        follow=True,
+    )
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said[-1:] == [
+        "1 leverancier geverifieerd. Het team van 1 leverancier is op de hoogte gebracht. "
+        "1 leverancier was al geverifieerd en is overgeslagen."
     ]
 
 

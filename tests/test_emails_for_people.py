@@ -187,9 +187,13 @@ def test_confirming_elsewhere_says_plainly_to_sign_in(client):
     assert response.wsgi_request.path == reverse("account_login")
     said = [str(message) for message in get_messages(response.wsgi_request)]
     page = response.content.decode()
-    assert "Log in met dit adres en je wachtwoord" in page or any(
-        "Log in met dit adres" in text for text in said
+    assert "Meld je aan met dit adres en je wachtwoord" in page or any(
+        "Meld je aan met dit adres" in text for text in said
     )
+    # Walk finding 13: one message, not allauth's "Je hebt het e-mailadres … bevestigd"
+    # beside ours; and "Meld je aan", as the button says, not "Log in".
+    assert "Je hebt het e-mailadres" not in page
+    assert "Log in" not in page
 
 
 def _links(text: str) -> list[str]:

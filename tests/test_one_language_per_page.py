@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.adapters import portal_site
 from tests.test_authorisation_matrix import (
     PORTAL,
     _admin_requests,
@@ -401,6 +402,11 @@ def _email_contexts(world) -> dict[str, dict]:
             or TenderInvitation(tender=world.objects["tender"], supplier=world.objects["supplier"]),
             "link": "https://example.test/",
         },
+        # Our own versions of allauth's emails (templates/account/email).
+        "account/email/email_confirmation_message": {"activate_url": "https://example.test/"},
+        "account/email/email_confirmation_subject": {},
+        "account/email/password_reset_key_message": {"password_reset_url": "https://example.test/"},
+        "account/email/password_reset_key_subject": {},
     }
 
 
@@ -433,6 +439,24 @@ def test_every_email_speaks_one_language():
                     words = foreign_words(text, language)
                     if words:
                         found.append(f"{language} {name}.{suffix}: {sorted(words)}")
+    for language in ("en", "nl"):
+        with translation.override(language):
+            for path in (Path(settings.BASE_DIR) / "templates" / "account" / "email").glob("*.txt"):
+                name = f"account/email/{path.stem}"
+                if path.stem == "base_message":
+                    continue
+                assert name in contexts, name
+                body = render_to_string(
+                    f"{name}.txt",
+                    {
+                        **contexts[name],
+                        "current_site": portal_site(),
+                        "portal_url": settings.PORTAL_BASE_URL,
+                    },
+                )
+                words = foreign_words(body, language)
+                if words:
+                    found.append(f"{language} {name}.txt: {sorted(words)}")
     assert not found, "\n".join(found)
 
 

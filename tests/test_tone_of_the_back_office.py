@@ -25,7 +25,9 @@ from tests.test_one_language_per_page import visible_text
 
 pytestmark = pytest.mark.django_db
 
-U_FORM = re.compile(r"\b(u|uw|uzelf|a\.u\.b)(?=\W|$)", re.IGNORECASE)
+# "alstublieft" is the u-form's "please" (allauth's 2FA page said "Voer alstublieft een
+# authenticatiecode in"): the je-tone leaves it out.
+U_FORM = re.compile(r"\b(u|uw|uzelf|a\.u\.b|alstublieft)(?=\W|$)", re.IGNORECASE)
 
 LIBRARY_CATALOGUES = [
     Path(django.__file__).parent / "conf",
@@ -59,6 +61,7 @@ def test_the_check_finds_the_u_form():
         "uw",
         "a.u.b",
     ]
+    assert u_words("Voer alstublieft een authenticatiecode in:") == ["alstublieft"]
     assert u_words("Je wachtwoord is gewijzigd; u25 en Uitloggen en nu") == []
 
 

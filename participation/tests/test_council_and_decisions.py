@@ -156,6 +156,11 @@ def test_the_researcher_chooses_the_kind_of_question_of_the_poll(client):
     step = client.post(url, chosen)
     assert step.status_code == 200
     assert 'name="kind"' in step.content.decode()
+    # Walk finding 15: a capitalised label, and the way back through the breadcrumb.
+    page = step.content.decode()
+    assert '<label for="id_kind">Soort vraag:</label>' in page
+    assert 'href="/beheer/participation/">Participatie</a>' in page
+    assert 'href="/beheer/participation/councilquestion/">Raadsvragen</a>' in page
     missing = client.post(url, {**chosen, "apply": "1", "kind": ""})
     assert missing.status_code == 200
     assert "errorlist" in missing.content.decode()

@@ -231,6 +231,15 @@ def test_officer_awards_to_a_local_sme_with_social_return(client):
     assert supplier.name in page
 
 
+def test_the_admin_contract_list_writes_amounts_as_the_public_pages(client):
+    """Walk finding 17: the list showed "240000"."""
+    _officer(client)
+    ContractFactory(value=240_000)
+    content = client.get(reverse("admin:procurement_contract_changelist")).content.decode()
+    assert "€ 240.000" in content
+    assert ">240000<" not in content
+
+
 def test_an_unregistered_winner_is_invited_and_found_when_it_registers(
     client, django_capture_on_commit_callbacks
 ):

@@ -259,6 +259,19 @@ def test_figures_page_shows_the_figures_in_dutch(client):
     assert f"{total.value:,}".replace(",", ".") in body
 
 
+def test_the_tables_of_the_percentage_charts_are_headed_percentage_not_number(client):
+    """Walk finding 8: a share (67,6) stood under a column headed "Aantal"."""
+    import re
+
+    _world()
+    body = client.get(reverse("procurement:figures")).content.decode()
+    for chart in ("spending-chart", "mvi-chart"):
+        table = body[body.index(f'id="{chart}-caption"') :]
+        table = table[table.index("<thead") : table.index("</thead>")]
+        headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+        assert headers[-1] == "Percentage", (chart, headers)
+
+
 def test_figures_page_filters_by_department_and_year(client):
     _world()
     year = timezone.localdate().year - 2  # Projecten's contracts start two years back

@@ -344,3 +344,62 @@ def test_team_invitation_names_the_inviter_links_to_sign_up_and_speaks_the_invit
         assert "next=%2F" in body.split(signup, 1)[1].split()[0]
     else:
         assert signup not in body
+
+
+def test_the_back_office_names_supplier_fields_for_the_officer_the_profile_for_the_company(
+    client,
+):
+    """Walk finding 11: the back office's supplier form spoke as the supplier ("Waar werk
+    je?", "Wat we leveren (CPV)") and its list header was English."""
+    from accounts.models import Role
+    from accounts.tests.factories import StaffFactory, sign_in_staff
+
+    mine = SupplierMemberFactory()
+    client.force_login(mine.user)
+    profile = client.get(reverse("procurement:profile")).content.decode()
+    assert "Waar werk je?" in profile
+    assert "Ik wil uitgenodigd worden voor onderhandse aanbestedingen" in profile
+    client.logout()
+    officer = StaffFactory()
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    sign_in_staff(client, officer)
+    change = client.get(
+        reverse("admin:procurement_supplier_change", args=[mine.supplier.pk])
+    ).content.decode()
+    changelist = client.get(reverse("admin:procurement_supplier_changelist")).content.decode()
+    for page in (change, changelist):
+        for spoken_as_the_supplier in ("Waar werk je", "Ik wil", "Wat we leveren", "I want"):
+            assert spoken_as_the_supplier not in page
+    assert "Werkgebied" in change, change[change.index("service_area") - 300 :][:600]
+    assert "CPV-codes van wat de leverancier levert" in change
+    assert "Wil uitnodigingen voor onderhandse aanbestedingen" in changelist
+
+
+def test_the_cpv_fields_are_not_called_optional_when_one_of_them_is_needed(client):
+    """Walk finding 10: "Werkvelden (CPV-afdelingen, niet verplicht)" above the hint
+    "Kies hier minstens één werkveld, of hieronder een precieze code"."""
+    mine = SupplierMemberFactory()
+    client.force_login(mine.user)
+    page = client.get(reverse("procurement:profile")).content.decode()
+    assert "Kies hier minstens één werkveld" in page
+    label = page[page.index('for="id_divisions"') :][:200]
+    assert "niet verplicht" not in label, label
+    # Another optional field still says so.
+    assert "niet verplicht" in page
+
+
+def test_the_back_office_cpv_autocomplete_has_no_clear_all_cross_inside_its_list(client):
+    """Walk finding 10: select2's "clear all" cross sat in the list of chosen codes (a <span>
+    in a <ul>: axe's `list` rule) on top of the first code."""
+    from accounts.models import Role
+    from accounts.tests.factories import StaffFactory, sign_in_staff
+
+    officer = StaffFactory()
+    officer.groups.add(Role.PROCUREMENT_OFFICER.group())
+    sign_in_staff(client, officer)
+    supplier = SupplierFactory()
+    page = client.get(
+        reverse("admin:procurement_supplier_change", args=[supplier.pk])
+    ).content.decode()
+    select = page[page.index('name="cpv_codes"') - 600 :][:1200]
+    assert 'data-allow-clear="false"' in select, select

@@ -491,3 +491,54 @@ def test_a_bad_quarter_leaves_the_calendar_whole_and_says_why(client, quarter):
     assert "Groenonderhoud Eemdal" in page
     assert "De kalender toont nu alle kwartalen." in page
     assert 'id="id_quarter_error"' in page
+
+
+@pytest.mark.parametrize("status", ["awarded", "cancelled"])
+def test_an_awarded_or_cancelled_tender_offers_no_interest(client, status):
+    """Walk finding 9: "Meld je aan als leverancier om interesse te tonen" and an
+    "Interesse?" box on a tender that was already awarded or cancelled."""
+    tender = TenderFactory(status=status)
+    url = reverse("procurement:tender", args=[tender.pk])
+    page = client.get(url).content.decode()
+    assert "Interesse?" not in page
+    assert "interesse te tonen" not in page
+    member = SupplierMemberFactory()
+    client.force_login(member.user)
+    page = client.get(url).content.decode()
+    assert "Interesse?" not in page
+    open_tender = TenderFactory(status="published")
+    page = client.get(reverse("procurement:tender", args=[open_tender.pk])).content.decode()
+    assert "Interesse?" in page
+
+
+def test_the_change_log_says_the_new_status():
+    """Walk finding 9: "gewijzigd: status" without the status it became."""
+    from django.utils import translation
+
+    from procurement.models import TenderChange
+
+    tender = TenderFactory(status="published")
+    change = TenderChange(
+        tender=tender,
+        kind=TenderChange.Kind.CHANGED,
+        details={"fields": ["status"], "status": "awarded"},
+    )
+    with translation.override("nl"):
+        assert change.description() == "gewijzigd: status (nieuwe status: Gegund)"
+
+
+def test_the_demo_calendar_is_believable():
+    """Walk finding 9: every calendar tender was awarded or cancelled, and a tender to be
+    published in 2027 had a contract from 2025."""
+    from django.core.management import call_command
+
+    from procurement.models import Contract
+
+    call_command("seed_demo", "--allow-production", "--quiet-logins")
+    today = timezone.localdate()
+    to_come = Tender.objects.filter(status__in=["planned", "published"])
+    assert to_come.filter(expected_publication__gt=today).exists()
+    for contract in Contract.objects.select_related("tender"):
+        assert contract.tender.expected_publication < contract.start_date, contract.tender
+    for tender in Tender.objects.filter(status="awarded"):
+        assert tender.expected_publication <= today, tender

@@ -200,3 +200,60 @@ def test_area_manager_and_resident_cannot_reach_surveys(client, resident):
     assert client.get(CHANGELIST).status_code == 403
     client.force_login(resident)
     assert client.get(CHANGELIST).status_code in {302, 403}
+
+
+def _said(response) -> list[str]:
+    from django.contrib.messages import get_messages
+
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_closing_says_how_many_surveys_were_closed(client, researcher):
+    """Walk finding 14: "De enquêtes zijn gesloten." for one survey, without a count."""
+    survey = SurveyFactory()
+    response = client.post(
+        CHANGELIST,
+        {"action": "close", ACTION_CHECKBOX_NAME: [str(survey.pk)]},
+        follow=True,
+    )
+    assert "1 enquête gesloten." in _said(response)
+
+
+def test_inviting_the_panel_names_the_survey_and_the_panel_members(client, researcher):
+    """Walk finding 14: "…in je wijk?: 6 panelleden uitgenodigd" read badly."""
+    PanelMemberFactory.create_batch(2)
+    survey = SurveyFactory(audience=Survey.Audience.SAMPLE, title="Hoe veilig voel je je?")
+    QuestionFactory(survey=survey)
+    response = client.post(
+        CHANGELIST,
+        {"action": "invite_panel", ACTION_CHECKBOX_NAME: [str(survey.pk)]},
+        follow=True,
+    )
+    assert any(
+        said.startswith("Enquête „Hoe veilig voel je je?”: 2 panelleden uitgenodigd.")
+        for said in _said(response)
+    ), _said(response)
+
+
+def test_the_warning_below_the_minimum_points_to_the_reason_field(client, researcher):
+    survey = SurveyFactory(minimum_responses=5)
+    content = client.get(f"{CHANGELIST}{survey.pk}/change/").content.decode()
+    assert "schrijf die hieronder bij „Waarom de resultaten met minder antwoorden" in content
+
+
+def test_a_panel_member_is_named_by_number_neighbourhood_and_age_band_in_words(client, researcher):
+    """Walk finding 16: the page was headed "6 (6, 25-44)" (the account's number) and an
+    under-25 showed "u25"."""
+    member = PanelMemberFactory(age_band="u25")
+    content = client.get(f"/beheer/surveys/panelmember/{member.pk}/change/").content.decode()
+    name = f"Panellid {member.pk} · {member.neighbourhood} · Jonger dan 25"
+    assert name in content
+    assert "u25" not in content
+    assert f"({member.user_id}," not in content
+
+
+def test_the_question_form_capitalises_its_labels(client, researcher):
+    """Walk finding 15: "verplicht:" among capitalised labels on the question's page."""
+    content = client.get("/beheer/surveys/question/add/").content.decode()
+    assert ">Verplicht:</label>" in content
+    assert ">verplicht:</label>" not in content
