@@ -362,15 +362,7 @@ def cached_while_unchanged[T](
 
 def _part_of_its_own(key: str, render: Callable[[], str]) -> str:
     """A part rendered outside a public page: cached on its own, depending on any change."""
-    try:
-        stamp, found = _lookup(_tags(None), [key])
-    except CACHE_ERRORS:
-        return render()
-    html = _fresh(found.get(key), stamp)
-    if html is None:
-        html = render()
-        _store(key, stamp, html)
-    return cast(str, html)
+    return cached_while_unchanged(key, render)
 
 
 def cached_fragment(key: str, render: Callable[[], str], address: str) -> str:
