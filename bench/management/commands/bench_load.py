@@ -177,6 +177,14 @@ class Command(BaseCommand):
             ("neighbourhood monitor", f"/wijken/{neighbourhood.slug}/monitor/", "visitor"),
             ("survey results (50k answers)", survey.get_results_url(), "visitor"),
             ("tender calendar", "/inkoop/", "visitor"),
+            ("procurement figures", "/inkoop/cijfers/", "visitor"),
+            ("public-space reports: map and list", "/openbare-ruimte/", "visitor"),
+            ("public-space reports: list, page 50", "/openbare-ruimte/?page=50", "visitor"),
+            (
+                "public-space reports: you said, we did",
+                "/openbare-ruimte/jij-zei-wij-deden/",
+                "visitor",
+            ),
             (
                 "supplier search (officer, CPV 45, small)",
                 "/beheer/procurement/supplier/zoeken/?cpv=45&size=small",
