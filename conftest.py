@@ -13,6 +13,8 @@ from django.db import connection
 from portal.celery import app as celery_app
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Parallel test processes share that Redis database: each keeps to its own keys.
+REDIS_KEY_PREFIX = "portal-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 # Reference data seeded once per test database (by migrate's post_migrate) that no test
 # changes: a transactional test's flush leaves these tables as they are, instead of
@@ -92,18 +94,27 @@ def _redis_cache(location: str) -> dict:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": location,
-            "KEY_PREFIX": "portal-test",
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
+
+
+def _clear_own_keys() -> None:
+    """Empty this test process's keys only: the cache's clear() is a FLUSHDB, which
+    would also empty what a parallel test in another process just cached."""
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(f"{REDIS_KEY_PREFIX}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
 def redis_cache(settings):
     """The shared cache on the machine's Redis (TEST_REDIS_URL), as production has it."""
     settings.CACHES = _redis_cache(REDIS)
-    cache.clear()
+    _clear_own_keys()
     yield
-    cache.clear()
+    _clear_own_keys()
 
 
 @pytest.fixture

@@ -62,10 +62,12 @@ def reads_from_replica[V: Callable[..., HttpResponse]](view: V) -> V:
             with replica_reads():
                 return view(request, *args, **kwargs)
         except OperationalError:
-            if connections[REPLICA].is_usable():
-                raise
+            # The replica is gone, or (a hot standby) cancelled a read that conflicted
+            # with replaying the primary's changes (SQLSTATE 40001) on a connection that
+            # still works: either way the page is read from the primary.
             logger.warning("The replica did not answer; the page is read from the primary.")
-            connections[REPLICA].close()
+            if not connections[REPLICA].is_usable():
+                connections[REPLICA].close()
             return view(request, *args, **kwargs)
 
     return cast(V, wrapper)

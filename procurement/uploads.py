@@ -61,8 +61,18 @@ class PdfFilesField(forms.FileField):
         return checked
 
 
+class StoredFileInput(forms.ClearableFileInput):
+    """A file already stored is named, not linked: its address in the file store (a
+    signed address in an object store) is not for handing out; the portal's checking
+    views serve it."""
+
+    template_name = "forms/widgets/stored_file_input.html"
+
+
 class PdfDocumentField(forms.FileField):
     """A single PDF on a model's FileField, checked before it is stored."""
+
+    widget = StoredFileInput
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -48,14 +48,21 @@ def own_departments(user: Any) -> list[int] | None:
 
 class ColleagueFilter(admin.RelatedFieldListFilter):
     """Who handles the report: the colleagues of the departments (of the viewer's own
-    departments, for a colleague bound to some), or nobody yet. Offered from the
-    departments' members, not by reading every report for who is assigned."""
+    departments, for a colleague bound to some) and the administrators, or nobody yet.
+    Offered from the departments' members, not by reading every report for who is
+    assigned."""
 
     def field_choices(self, field, request, model_admin):
-        colleagues = field.related_model.objects.filter(report_departments__isnull=False)
         departments = own_departments(request.user)
-        if departments is not None:
-            colleagues = colleagues.filter(report_departments__in=departments)
+        members = (
+            Q(report_departments__isnull=False)
+            if departments is None
+            else Q(report_departments__in=departments)
+        )
+        # Administrators may take a report too (assign to me) without being a member.
+        colleagues = field.related_model.objects.filter(
+            members | Q(is_superuser=True, is_staff=True)
+        )
         return [
             (user.pk, user.public_name)
             for user in colleagues.distinct().order_by("display_name", "email")

@@ -376,8 +376,7 @@ class SurveyAdmin(admin.ModelAdmin):
     def close(self, request, queryset) -> None:
         count = 0
         for survey in queryset:
-            actions.close_survey(survey=survey)
-            count += 1
+            count += actions.close_survey(survey=survey)  # those already closed stay out
         self.message_user(
             request,
             ngettext("%(count)d survey closed.", "%(count)d surveys closed.", count)

@@ -87,7 +87,11 @@ def gunicorn(
         yield base, server
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
         if output is not None:
             sink.close()
 

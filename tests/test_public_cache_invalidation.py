@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory, sign_in_staff
 from common import public_cache
+from conftest import REDIS_KEY_PREFIX
 from initiatives import actions as initiative_actions
 from initiatives.models import Status
 from initiatives.tests.factories import CommentFactory, InitiativeFactory
@@ -50,7 +51,8 @@ def signed_in(person) -> Client:
 def tags_now() -> dict:
     """Every tag generation in the cache (a write that renews nothing leaves them)."""
     client = public_cache.cache._cache.get_client()
-    keys = [key.decode() for key in client.keys("*" + public_cache.TAG_KEY + "*")]
+    pattern = f"{REDIS_KEY_PREFIX}:*{public_cache.TAG_KEY}*"
+    keys = [key.decode() for key in client.keys(pattern)]
     return {key: client.get(key) for key in keys}
 
 
@@ -272,3 +274,31 @@ def test_round_trips_to_redis_per_page(two_initiatives, count_cache_calls):
     # with signed-in readers, so looked up); the store of all of them.
     assert [name for name, _args in list_miss] == ["get_many"] * 4 + ["set_many"]
     assert len(list_hit) == 1
+
+
+def test_a_write_while_a_signed_in_page_is_built_never_stamps_its_old_part_as_new(
+    two_initiatives, monkeypatch
+):
+    """A resident's page reads the row, then another request changes it and renews the
+    tags, then the page renders its cached part from the row it read: that part must not
+    be kept as if it were rendered after the change."""
+    from initiatives import views as initiative_views
+    from initiatives.models import Initiative
+
+    ours, _other = two_initiatives
+    reader = signed_in(UserFactory())
+    original = initiative_views.get_initiative_page
+    raced = []
+
+    def read_then_someone_writes(request, pk):
+        initiative = original(request, pk)
+        if not raced:
+            raced.append(pk)
+            Initiative.objects.filter(pk=pk).update(summary="Nu met een moestuin erbij")
+        return initiative
+
+    monkeypatch.setattr(initiative_views, "get_initiative_page", read_then_someone_writes)
+    first = reader.get(ours.get_absolute_url())
+    assert "Nu met een moestuin erbij" not in first.text  # rendered from the row it read
+    again = reader.get(ours.get_absolute_url())
+    assert "Nu met een moestuin erbij" in again.text

@@ -219,6 +219,16 @@ def test_closing_says_how_many_surveys_were_closed(client, researcher):
     assert "1 enquête gesloten." in _said(response)
 
 
+def test_closing_does_not_count_a_survey_that_was_already_closed(client, researcher):
+    open_one, closed_one = SurveyFactory(), SurveyFactory(closed_at=timezone.now())
+    response = client.post(
+        CHANGELIST,
+        {"action": "close", ACTION_CHECKBOX_NAME: [str(open_one.pk), str(closed_one.pk)]},
+        follow=True,
+    )
+    assert "1 enquête gesloten." in _said(response)
+
+
 def test_inviting_the_panel_names_the_survey_and_the_panel_members(client, researcher):
     """Walk finding 14: "…in je wijk?: 6 panelleden uitgenodigd" read badly."""
     PanelMemberFactory.create_batch(2)
