@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -447,7 +447,9 @@ class ReportAdmin(AreaScopedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description=_("number"), ordering="pk")
+    @admin.display(
+        description=pgettext_lazy("a queue's column: the record's number", "number"), ordering="pk"
+    )
     def number(self, obj: Report) -> str:
         return f"#{obj.pk}"
 

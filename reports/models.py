@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common import workdays
@@ -450,9 +450,18 @@ class Report(models.Model):
         return workdays.working_days_between(start, end)
 
     def lead_time_text(self) -> str:
+        """The lead time as a resident reads it: so far while open, in total once closed."""
         days = self.lead_time_days()
         if days is None:
             return ""
+        if self.closed_at is None:
+            if days == 0:
+                return gettext("In since today")
+            return ngettext("%(days)d working day so far", "%(days)d working days so far", days) % {
+                "days": days
+            }
+        if days == 0:
+            return gettext("Closed on the working day it came in")
         return ngettext("%(days)d working day", "%(days)d working days", days) % {"days": days}
 
     def reporter_address(self) -> str:

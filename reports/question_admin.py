@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -215,7 +215,9 @@ class QuestionAdmin(AuditedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description=_("number"), ordering="pk")
+    @admin.display(
+        description=pgettext_lazy("a queue's column: the record's number", "number"), ordering="pk"
+    )
     def number(self, obj: Question) -> str:
         return f"?{obj.pk}"
 

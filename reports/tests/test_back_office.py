@@ -270,3 +270,15 @@ def test_opening_and_changing_a_question_is_audited(client, db):
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.CHANGED, actor=colleague, target_id=str(question.pk)
     ).exists()
+
+
+def test_the_queue_heads_its_number_column_as_a_number_and_offers_the_colleagues(
+    client, manager, area
+):
+    """Walk findings: the column said "getal"; the assignee filter lists the department's
+    colleagues (without reading every report for who is assigned)."""
+    ReportFactory(neighbourhood=area)
+    page = client.get(QUEUE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert ">Getal<" not in page and ">getal<" not in page
+    assert "Nr." in page or "nr." in page
+    assert "Ruud" in page  # the filter offers the colleague, though nothing is assigned

@@ -371,3 +371,17 @@ def test_the_confirmation_link_lives_only_in_the_session(client):
     assert token not in landing["Location"]
     page = client.get(landing["Location"]).content.decode()
     assert token not in page
+
+
+def test_a_new_report_says_it_came_in_today_and_that_nobody_else_saw_it_yet(client):
+    """Walk finding: "Doorlooptijd 0 werkdagen" and "Ook gezien door 0 personen"."""
+    from django.conf import settings
+
+    from reports.tests.factories import ReportFactory
+
+    report = ReportFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert not re.search(r"\b0 (werkdagen|personen)", page)
+    assert "Vandaag binnengekomen" in page
+    assert "Nog niemand anders" in page
