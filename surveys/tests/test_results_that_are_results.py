@@ -63,7 +63,7 @@ def test_an_empty_sample_says_the_members_reached_the_yearly_cap(client, researc
     assert response.status_code == 302
     assert not survey.invitations.exists()
     page = client.get(CHANGELIST).content.decode()
-    assert "0 members invited." in page
+    assert "0 panel members invited." in page
     assert "The panel has 3 members (residents who joined with consent)." in page
     assert "3 have reached this year&#x27;s cap of 4 invitations." in page
     assert "0 could be invited." in page
@@ -88,7 +88,7 @@ def test_a_small_sample_says_who_was_left_out_and_a_full_one_says_nothing(
     other = SurveyFactory(audience=Survey.Audience.SAMPLE)
     act(client, "draw_sample", other, apply="1", size="1")
     page = client.get(CHANGELIST).content.decode()
-    assert "1 member invited." in page
+    assert "1 panel member invited." in page
     assert "could be invited" not in page
 
 
@@ -96,7 +96,7 @@ def test_inviting_the_whole_panel_of_nobody_says_why(client, researcher):
     survey = SurveyFactory()
     act(client, "invite_panel", survey)
     page = client.get(CHANGELIST).content.decode()
-    assert "0 members invited. The panel has no members yet" in page
+    assert "0 panel members invited. The panel has no members yet" in page
 
 
 def test_results_below_the_minimum_are_not_published_without_a_reason():
