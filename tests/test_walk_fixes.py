@@ -72,6 +72,6 @@ def test_the_confirmation_email_names_the_municipality_and_the_portal_in_je(
     assert settings.PORTAL_MUNICIPALITY_NAME in mail.from_email
     assert "participatieportaal van Gemeente Eemdal" in mail.body
     assert "https://portaal.eemdal.example/" in mail.body
-    assert mail.body.rstrip().endswith("https://portaal.eemdal.example")
+    assert mail.body.rstrip().endswith("https://portaal.eemdal.example/")
     for wrong in ("zijn of haar", "127.0.0.1", "Anna uit De Weiden"):
         assert wrong not in mail.body
