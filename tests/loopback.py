@@ -86,14 +86,19 @@ def gunicorn(
         assert wait_until(lambda: _answers(f"{base}/health/"), seconds=30)
         yield base, server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop(server, seconds=30)
         if output is not None:
             sink.close()
+
+
+def stop(process: subprocess.Popen, *, seconds: float = 10) -> None:
+    """Ask a server of the test's own to stop; kill it if it has not within ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 # --- A PostgreSQL cluster of the test's own ------------------------------------------

@@ -41,6 +41,7 @@ from tests.loopback import (
     s3_client,
     s3_env,
     s3_server,
+    stop,
     throwaway_database,
 )
 from tests.test_email_faults import Sink, Worker
@@ -126,12 +127,7 @@ def nginx(port: int, nodes: list[str]) -> Iterator[str]:
         ).read_text()
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         shutil.rmtree(directory, ignore_errors=True)
 
 
