@@ -493,5 +493,6 @@ def reopen_by_reporter(*, feedback: Feedback) -> StatusChange:
             ),
             url=reverse("admin:reports_report_change", args=[number]),
             subject=report,
+            skip=report.reporter,  # a colleague who reported it knows they reopened it
         )
     return change

@@ -455,3 +455,23 @@ def test_an_unanswered_link_stops_working_once_the_report_is_reopened_or_asked_a
     assert not Feedback.objects.exists()
     assert answer(client, second, solved="yes", grade="8").status_code == 303
     assert Feedback.objects.filter(report=report).count() == 1
+
+
+def test_a_colleague_who_reported_and_reopens_is_not_told_of_it(
+    client, colleague, roads, django_capture_on_commit_callbacks
+):
+    """A civil servant of the department who reported a broken light themselves and
+    reopens it hears nothing of their own reopening; the other colleagues do."""
+    other = StaffFactory(display_name="Sanne")
+    roads.members.add(other)
+    report = in_area(reporter=colleague)
+    client.force_login(colleague)
+    link = close(report, other, django_capture_on_commit_callbacks)
+    client.get(link)
+    assert answer(client).status_code == 303
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(REOPEN).status_code == 303
+    told = set(
+        Notification.objects.filter(kind=actions.REOPENED_KIND).values_list("recipient", flat=True)
+    )
+    assert told == {other.pk}
