@@ -314,18 +314,6 @@ class Selection:
             q &= Q(**{f"{prefix}neighbourhood": self.neighbourhood})
         return q
 
-    def cache_key(self) -> str:
-        return ":".join(
-            str(part)
-            for part in (
-                self.start,
-                self.end,
-                getattr(self.category, "pk", ""),
-                getattr(self.department, "pk", ""),
-                getattr(self.neighbourhood, "pk", ""),
-            )
-        )
-
 
 @dataclass
 class ReportFigures:

@@ -3,6 +3,8 @@ in handling reports because of residents' feedback, each with the figures of its
 category and department before and after the change. Nothing personal; small groups
 hidden (``reports.figures``)."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -28,7 +30,7 @@ def shown() -> list[Improvement]:
     )
 
 
-def stored_selection(improvements: list[Improvement]) -> dict[str, list[list[object]]]:
+def stored_selection(improvements: list[Improvement]) -> dict[str, list[list[Any]]]:
     """The improvements as stored figures name them: what the figures depend on."""
     return {
         "improvements": [
@@ -38,14 +40,14 @@ def stored_selection(improvements: list[Improvement]) -> dict[str, list[list[obj
     }
 
 
-def compute_selection(selection: dict[str, list[list[object]]]) -> list[figures.BeforeAfter]:
+def compute_selection(selection: dict[str, list[list[Any]]]) -> list[figures.BeforeAfter]:
     """The figures before and after each improvement the page shows: the improvements of
     ``selection`` as they are now, up to today."""
-    pks = [int(str(row[0])) for row in selection["improvements"]]
+    pks = [row[0] for row in selection["improvements"]]
     return figures.before_and_after(list(Improvement.objects.filter(pk__in=pks)))
 
 
-def default_selections() -> list[dict[str, list[list[object]]]]:
+def default_selections() -> list[dict[str, list[list[Any]]]]:
     return [stored_selection(shown())]
 
 
