@@ -7,14 +7,18 @@ lists), so that it can travel to a worker through the broker."""
 import datetime
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 Params = dict[str, Any]
 CACHE_ERRORS = (RedisError, OSError)
@@ -97,6 +101,16 @@ def refresh_defaults() -> int:
     for kind in registered():
         for selection in kind.defaults():
             for language, _label in settings.LANGUAGES:
-                refresh(kind.name, selection, language)
+                try:
+                    refresh(kind.name, selection, language)
+                except SoftTimeLimitExceeded:
+                    raise
+                except Exception:
+                    # One page's failure leaves the others fresh; its stored figures
+                    # stay served, and the error is logged for the maintainers.
+                    logger.exception(
+                        "Figures %s %s (%s) not refreshed", kind.name, selection, language
+                    )
+                    continue
                 count += 1
     return count

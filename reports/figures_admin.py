@@ -65,7 +65,7 @@ class FiguresForm(forms.Form):
         scope, as ids."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return stored_selection(
-            months=data.get("months") or 12,
+            months=data.get("months") or DEFAULT_MONTHS,
             category=getattr(data.get("category"), "pk", None),
             department=getattr(data.get("department"), "pk", None),
             neighbourhood=getattr(data.get("neighbourhood"), "pk", None),

@@ -195,3 +195,16 @@ def test_a_selection_never_stored_is_computed_once_then_served(client, stored):
     with never_compute():
         _again, served = visit(client, url + params)
     assert not [sql for sql in served if any(t in sql for t in FIGURE_TABLES)]
+
+
+def test_one_page_failing_leaves_the_others_refreshed(stored, caplog):
+    def broken(selection):
+        raise ValueError("a page's figures cannot be computed")
+
+    failing = figures.FiguresKind("broken", broken)
+    with mock.patch.dict(figures._KINDS, {"broken": failing}):
+        done = figures.refresh_defaults()
+    working = sum(len(kind.defaults()) for kind in figures.registered())
+    assert done == working * len(django_settings.LANGUAGES)
+    assert isinstance(cache.get(figures.cache_key("dashboard", {}, "en")), Stored)
+    assert "Figures broken" in caplog.text
