@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Role
 from accounts.tests.factories import StaffFactory, sign_in_staff
 from common import figures, periodic, tasks
 from common.figures import Stored
@@ -208,3 +209,28 @@ def test_one_page_failing_leaves_the_others_refreshed(stored, caplog):
     assert done == working * len(django_settings.LANGUAGES)
     assert isinstance(cache.get(figures.cache_key("dashboard", {}, "en")), Stored)
     assert "Figures broken" in caplog.text
+
+
+def test_a_neighbourhood_newer_than_the_stored_monitor_is_computed_once(client, city):
+    periodic.refresh_default_figures()
+    newer = NeighbourhoodFactory(name="Nieuwland")
+    url = reverse("neighbourhoods:monitor", args=[newer.slug])
+    response, computing = visit(client, url)
+    assert response.context["neighbourhood"] == newer
+    assert [sql for sql in computing if '"initiatives_initiative"' in sql]
+    with never_compute():
+        _again, served = visit(client, url)
+    assert not [sql for sql in served if any(t in sql for t in FIGURE_TABLES)]
+    assert client.get(reverse("neighbourhoods:monitor", args=["bestaat-niet"])).status_code == 404
+
+
+def test_an_area_managers_figures_page_is_ready_too(client, stored):
+    manager = StaffFactory()
+    manager.groups.add(Role.AREA_MANAGER.group())
+    NeighbourhoodFactory(name="Mijnwijk", area_manager=manager)
+    periodic.refresh_default_figures()
+    sign_in_staff(client, manager)
+    with never_compute():
+        response, queries = visit(client, REPORT_FIGURES)
+    assert not [sql for sql in queries if '"reports_report"' in sql]
+    assert response.context["figures"].total.handled == 0
