@@ -1,30 +1,16 @@
 """What the figures pages (city dashboard, neighbourhood monitor) share: database
-aggregates for PostgreSQL with their Python twins for SQLite, and caching computed
-figures for a while."""
+aggregates for PostgreSQL with their Python twins for SQLite (the figures are stored
+ahead of the visitor by ``common.figures``)."""
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, FloatField, Func, IntegerField
 from django.db.models.expressions import Combinable
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
-from django.utils.translation import get_language
-
-
-def cached_figures[T](key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (per
-    language). The figures scan many records; a few minutes' delay is right for a
-    report, and the pages say as of when."""
-    seconds = settings.PORTAL_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    figures = cache.get_or_set(f"{key}:{get_language()}", compute, timeout=seconds)
-    return cast(T, figures)  # stored by this function, from compute()
 
 
 class Percentile(Aggregate):

@@ -40,8 +40,8 @@ class NeighbourhoodsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from common import attention, public_cache, search
-        from neighbourhoods import actions
+        from common import attention, figures, public_cache, search
+        from neighbourhoods import actions, monitor
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.models import (
             AgendaItem,
@@ -102,6 +102,7 @@ class NeighbourhoodsConfig(AppConfig):
                 lambda rows: rows.filter(status=AgendaStatus.PROPOSED).count(),
             )
         )
+        figures.register_figures(figures.FiguresKind(monitor.FIGURES, monitor.this_years_figures))
         post_migrate.connect(_create_defaults, sender=self)
         register_kind(
             actions.NEWS,

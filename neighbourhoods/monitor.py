@@ -21,9 +21,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from common.aggregates import cached_figures
+from common import figures as stored
+from common import stored_figures
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
@@ -122,12 +124,31 @@ def register_provider(provider: Provider) -> None:
         _PROVIDERS.append(provider)
 
 
-def cached_city_figures(year: int) -> tuple[list[Figures], Figures, datetime.datetime]:
-    """The monitor's figures as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago,
-    like the city dashboard: they scan every initiative, and a few minutes' delay is
-    fine for a monitor."""
+FIGURES = "monitor"
 
-    return cached_figures(f"monitor:{year}", lambda: (*city_figures(year), timezone.now()))
+
+def cached_city_figures() -> tuple[list[Figures], Figures, int, datetime.datetime]:
+    """This year's monitor figures as stored (``common.stored_figures``), like the city
+    dashboard's: they scan every initiative, so the beat schedule computes them ahead of
+    the visitor, and the page says as of when (and of which year)."""
+    kept = stored_figures.figures(FIGURES)
+    rows, city, year = kept.value
+    return rows, city, year, kept.computed_at
+
+
+def fresh_city_figures() -> tuple[list[Figures], Figures, int, datetime.datetime]:
+    """The monitor's figures computed now and stored: for a neighbourhood newer than
+    the stored figures."""
+    kept = stored.refresh(FIGURES, {}, get_language())
+    rows, city, year = kept.value
+    return rows, city, year, kept.computed_at
+
+
+def this_years_figures(_selection: dict[str, int]) -> tuple[list[Figures], Figures, int]:
+    """``city_figures`` of this year, with the year (the stored selection is always
+    "this year", so that on New Year's Day the page is still served at once)."""
+    year = timezone.localdate().year
+    return (*city_figures(year), year)
 
 
 def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:

@@ -278,9 +278,12 @@ def programme_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse
 @shared_with_visitors
 @reads_from_replica
 def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
-    year = timezone.localdate().year
-    rows, city, computed_at = monitor.cached_city_figures(year)
+    rows, city, year, computed_at = monitor.cached_city_figures()
     figures = next((row for row in rows if row.neighbourhood.slug == slug), None)
+    if figures is None and Neighbourhood.objects.filter(slug=slug).exists():
+        # A neighbourhood newer than the stored figures: compute them now, once.
+        rows, city, year, computed_at = monitor.fresh_city_figures()
+        figures = next((row for row in rows if row.neighbourhood.slug == slug), None)
     if figures is None:
         raise Http404
     return render(
@@ -302,8 +305,7 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
 @shared_with_visitors
 @reads_from_replica
 def monitor_csv(request: HttpRequest) -> HttpResponse:
-    year = timezone.localdate().year
-    rows, city, _computed_at = monitor.cached_city_figures(year)
+    rows, city, year, _computed_at = monitor.cached_city_figures()
     response = HttpResponse(monitor.as_csv(rows, city, year), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="wijkmonitor-{year}.csv"'
     return response

@@ -13,12 +13,14 @@ class OverviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from common import public_cache, search
+        from common import figures, public_cache, search
+        from overview import dashboard
         from overview.search import find_pages
 
         post_migrate.connect(_create_pages, sender=self)
         search.register(search.Kind("pages", _("Pages"), find_pages), position=90)
         public_cache.register_public_app(self.label)
+        figures.register_figures(figures.FiguresKind(dashboard.FIGURES, dashboard.build_selection))
 
 
 def _create_pages(apps=global_apps, **kwargs) -> None:

@@ -6,6 +6,7 @@ and is shown as a chart, as a table and in one CSV.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import statistics
@@ -23,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from common.aggregates import LocalDaysBetween, Percentile, cached_figures, local_days_between
+from common import stored_figures
+from common.aggregates import LocalDaysBetween, Percentile, local_days_between
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
 from initiatives.models import Initiative, Status
@@ -46,6 +48,17 @@ class Period:
     def last_twelve_months(cls, today: datetime.date | None = None) -> Period:
         today = today or timezone.localdate()
         return cls(today.replace(year=today.year - 1) + datetime.timedelta(days=1), today)
+
+    def selection(self) -> dict[str, str]:
+        """The period as stored figures name it (``common.figures``)."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    @classmethod
+    def from_selection(cls, selection: dict[str, str]) -> Period:
+        return cls(
+            datetime.date.fromisoformat(selection["start"]),
+            datetime.date.fromisoformat(selection["end"]),
+        )
 
     def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
         """The period as aware datetimes [start, end + 1 day)."""
@@ -187,11 +200,26 @@ def answer_times(period: Period) -> AnswerTimes:
     )
 
 
+FIGURES = "dashboard"
+
+
 def build_cached(period: Period) -> Dashboard:
-    """The dashboard as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (the page
-    says when). Its grouped counts scan a year of records; a report a few minutes old is
-    right for steering, and it keeps the page fast for everyone who opens it."""
-    return cached_figures(f"dashboard:{period.start}:{period.end}", lambda: build(period))
+    """The dashboard as stored (``common.stored_figures``): the beat schedule computes the
+    default period ahead of time, and the page says as of when. Its grouped counts scan a
+    year of records; a report a few minutes old is right for steering, and it keeps the
+    page fast for everyone who opens it. The default period is stored as "the last twelve
+    months" (not its dates), so that after midnight the page is still served at once."""
+    default = period == Period.last_twelve_months()
+    stored = stored_figures.figures(FIGURES, {} if default else period.selection())
+    return dataclasses.replace(stored.value, computed_at=stored.computed_at)
+
+
+def build_selection(selection: dict[str, str]) -> Dashboard:
+    """``build`` for a stored selection: a period (``Period.selection``), or none for
+    the default period."""
+    if not selection:
+        return build(Period.last_twelve_months())
+    return build(Period.from_selection(selection))
 
 
 def build(period: Period) -> Dashboard:

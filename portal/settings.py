@@ -582,6 +582,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.periodic.summarise_moderation_queue",
         "schedule": crontab(hour=7, minute=15),
     },
+    # The figures pages' default selections, in every language, before anyone asks
+    # (common.figures); a run at city scale takes well under a minute.
+    "refresh-default-figures": {
+        "task": "common.periodic.refresh_default_figures",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
 }
 
 # --- Security headers -------------------------------------------------------

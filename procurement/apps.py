@@ -234,9 +234,10 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_migrate
 
-        from common import attention, public_cache, search
+        from common import attention, figures, public_cache, search
         from notifications.kinds import register_kind
         from procurement import actions
+        from procurement import figures as procurement_figures
         from procurement.models import Supplier, SupplierMember
         from procurement.search import find_tenders
 
@@ -263,6 +264,13 @@ class ProcurementConfig(AppConfig):
                 "procurement_supplier",
                 {"status__exact": Supplier.Status.PENDING},
                 lambda rows: rows.filter(status=Supplier.Status.PENDING).count(),
+            )
+        )
+        figures.register_figures(
+            figures.FiguresKind(
+                procurement_figures.FIGURES,
+                procurement_figures.build_selection,
+                procurement_figures.default_selections,
             )
         )
         post_migrate.connect(_create_defaults, sender=self)

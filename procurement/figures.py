@@ -14,8 +14,8 @@ with a company not yet registered counts as neither local nor SME (we do not kno
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import hashlib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,7 +26,7 @@ from django.db.models.functions import ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.aggregates import cached_figures
+from common import stored_figures
 from common.charts import bar_chart
 from common.csv import spreadsheet_safe_writer
 from procurement.models import (
@@ -55,10 +55,9 @@ class Filter:
     department: str = ""
     year: int | None = None
 
-    @property
-    def key(self) -> str:
-        text = f"{self.department}|{self.year or ''}"
-        return hashlib.sha256(text.encode()).hexdigest()[:24]
+    def stored(self) -> dict[str, Any]:
+        """The filter as stored figures name it (``common.figures``)."""
+        return {"department": self.department, "year": self.year}
 
 
 def share(part: float, total: float) -> float | None:
@@ -428,10 +427,24 @@ def build(selection: Filter, today: datetime.date | None = None) -> ProcurementF
     )
 
 
+FIGURES = "procurement"
+
+
 def build_cached(selection: Filter) -> ProcurementFigures:
-    """The figures as computed at most ``PORTAL_DASHBOARD_CACHE_SECONDS`` ago (the page
-    says as of when), per filter and language."""
-    return cached_figures(f"procurement-figures:{selection.key}", lambda: build(selection))
+    """The figures as stored (``common.stored_figures``; the page says as of when), per
+    filter and language; the beat schedule computes the unfiltered page ahead of time."""
+    kept = stored_figures.figures(FIGURES, selection.stored())
+    return dataclasses.replace(kept.value, computed_at=kept.computed_at)
+
+
+def build_selection(selection: dict[str, Any]) -> ProcurementFigures:
+    """``build`` for a stored selection (``Filter.stored``)."""
+    return build(Filter(selection["department"], selection["year"]))
+
+
+def default_selections() -> list[dict[str, Any]]:
+    """What the page shows by default: every department, every year."""
+    return [Filter().stored()]
 
 
 # --- the city dashboard's headline figures --------------------------------------------------

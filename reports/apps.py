@@ -42,11 +42,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from common import attention, public_cache, search
+        from common import attention, figures, public_cache, search
         from neighbourhoods import monitor
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
-        from reports import actions, question_actions
+        from reports import actions, figures_admin, improvements, question_actions
         from reports import monitor as report_monitor
         from reports.models import QuestionQuerySet, Report, ReportQuerySet
         from reports.search import find_questions
@@ -65,6 +65,20 @@ class ReportsConfig(AppConfig):
             )
         )
         monitor.register_provider(report_monitor.neighbourhood_indicators)
+        figures.register_figures(
+            figures.FiguresKind(
+                figures_admin.FIGURES,
+                figures_admin.compute_selection,
+                figures_admin.default_selections,
+            )
+        )
+        figures.register_figures(
+            figures.FiguresKind(
+                improvements.FIGURES,
+                improvements.compute_selection,
+                improvements.default_selections,
+            )
+        )
         attention.register_queue(
             attention.QueueDefinition(
                 _("Public-space reports past their term"),

@@ -209,6 +209,31 @@ def _answers(stats: Stats, row: dict[str, Any] | None, minimum: int) -> None:
         stats.mean_grade, stats.grade_low, stats.grade_high = (_round(v) for v in interval)
 
 
+def group_stats(
+    key: str,
+    label: str,
+    lead_times: list[int],
+    on_time: int,
+    answers: dict[str, Any] | None,
+    minimum: int,
+) -> Stats:
+    """One group's figures from its lead times, how many were on time and its answers'
+    aggregates (``answer_aggregates``); too small a group's hidden."""
+    stats = Stats(key=key, label=label)
+    _lead_times(stats, lead_times, on_time, minimum)
+    _answers(stats, answers, minimum)
+    return stats
+
+
+def summed_answers(rows: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
+    """The answers' aggregates of several groups together (for their total)."""
+    total: dict[str, Any] = {"n": 0, "yes": 0, "part": 0, "total": 0, "squares": 0}
+    for row in rows:
+        for name in total:
+            total[name] += (row or {}).get(name) or 0
+    return total
+
+
 def _hide_times(stats: Stats) -> None:
     stats.times_hidden = True
     stats.on_time = 0
@@ -288,18 +313,6 @@ class Selection:
         if self.neighbourhood is not None:
             q &= Q(**{f"{prefix}neighbourhood": self.neighbourhood})
         return q
-
-    def cache_key(self) -> str:
-        return ":".join(
-            str(part)
-            for part in (
-                self.start,
-                self.end,
-                getattr(self.category, "pk", ""),
-                getattr(self.department, "pk", ""),
-                getattr(self.neighbourhood, "pk", ""),
-            )
-        )
 
 
 @dataclass
@@ -678,11 +691,23 @@ def before_and_after(
             row["part"] += solved == Answer.PARTLY
             row["total"] += grade
             row["squares"] += grade * grade
-        stats = {}
-        for side, (lead_times, _unused, answers_row) in sides.items():
-            stats[side] = Stats(key=side, label=side)
-            _lead_times(stats[side], lead_times, counts[side], minimum)
-            _answers(stats[side], answers_row, minimum)
+        stats = {
+            side: group_stats(side, side, lead_times, counts[side], answers_row, minimum)
+            for side, (lead_times, _unused, answers_row) in sides.items()
+        }
+        # Before and after are the two parts of the whole window, whose figures show
+        # elsewhere (the back office's figures of the same category, department and
+        # months): one side hidden takes the other with it, so that neither can be
+        # worked out from the whole minus the other (secondary suppression).
+        window = group_stats(
+            "window",
+            "window",
+            sides["before"][0] + sides["after"][0],
+            counts["before"] + counts["after"],
+            summed_answers(row for _times, _unused, row in sides.values()),
+            minimum,
+        )
+        protect_hidden([stats["before"], stats["after"]], window)
         result.append(
             BeforeAfter(improvement, start, end, stats["before"], stats["after"], complete)
         )

@@ -3,6 +3,7 @@ charts and tables, and the same figures as CSV. A colleague sees the figures of 
 reports the queue shows them (their department's, an area manager's neighbourhoods'),
 with filters offering only what is theirs."""
 
+import dataclasses
 from typing import Any, cast
 
 from django import forms
@@ -14,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.aggregates import cached_figures
+from accounts.models import Role, User
+from common import stored_figures
 from neighbourhoods import areas
 from neighbourhoods.models import Neighbourhood
 from reports import figures
@@ -55,14 +57,100 @@ class FiguresForm(forms.Form):
             neighbourhoods = areas.within(neighbourhoods, own_areas)
         fields["neighbourhood"].queryset = neighbourhoods
 
-    def selection(self) -> figures.Selection:
+    def stored_selection(
+        self, *, departments: list[int] | None, areas: list[int] | None
+    ) -> dict[str, Any]:
+        """The chosen figures as stored figures name them (``common.figures``): the
+        period in months up to the day they are computed, the filters and the viewer's
+        scope, as ids."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return figures.Selection.last_months(
-            data.get("months") or 12,
-            category=data.get("category"),
-            department=data.get("department"),
-            neighbourhood=data.get("neighbourhood"),
+        return stored_selection(
+            months=data.get("months") or DEFAULT_MONTHS,
+            category=getattr(data.get("category"), "pk", None),
+            department=getattr(data.get("department"), "pk", None),
+            neighbourhood=getattr(data.get("neighbourhood"), "pk", None),
+            departments=departments,
+            areas=areas,
         )
+
+
+FIGURES = "report-figures"
+DEFAULT_MONTHS = 12
+
+
+def stored_selection(
+    *,
+    months: int = DEFAULT_MONTHS,
+    category: int | None = None,
+    department: int | None = None,
+    neighbourhood: int | None = None,
+    departments: list[int] | None,
+    areas: list[int] | None,
+) -> dict[str, Any]:
+    return {
+        "months": months,
+        "category": category,
+        "department": department,
+        "neighbourhood": neighbourhood,
+        "departments": departments,
+        "areas": areas,
+    }
+
+
+def scoped_reports(departments: list[int] | None, own_areas: list[int] | None) -> QuerySet[Report]:
+    """The reports the queue shows a colleague of ``departments`` (None: every
+    department) working in ``own_areas`` (None: everywhere); as ``ReportAdmin``."""
+    reports: QuerySet[Report] = Report.objects.confirmed()
+    if departments is not None:
+        reports = reports.filter(department__in=departments)
+    if own_areas is not None:
+        reports = areas.touching(reports, own_areas)
+    return reports
+
+
+def compute_selection(selection: dict[str, Any]) -> figures.ReportFigures:
+    """The figures of a stored selection (``stored_selection``), the period up to today."""
+    chosen = figures.Selection.last_months(
+        selection["months"],
+        category=Category.objects.filter(pk=selection["category"]).first()
+        if selection["category"] is not None
+        else None,
+        department=Department.objects.filter(pk=selection["department"]).first()
+        if selection["department"] is not None
+        else None,
+        neighbourhood=Neighbourhood.objects.filter(pk=selection["neighbourhood"]).first()
+        if selection["neighbourhood"] is not None
+        else None,
+    )
+    visible = scoped_reports(selection["departments"], selection["areas"])
+    return figures.compute(visible, chosen)
+
+
+def default_selections() -> list[dict[str, Any]]:
+    """The page as it opens for each scope there is: everyone's reports, and each
+    combination of departments and areas a colleague works in (one query)."""
+    scopes: set[tuple[tuple[int, ...] | None, tuple[int, ...] | None]] = {(None, None)}
+    colleagues = User.objects.filter(is_active=True, is_staff=True).prefetch_related(
+        "report_departments", "managed_neighbourhoods", "groups"
+    )
+    for colleague in colleagues:
+        own = tuple(sorted(department.pk for department in colleague.report_departments.all()))
+        area_manager = not colleague.is_superuser and any(
+            group.name == Role.AREA_MANAGER.value for group in colleague.groups.all()
+        )
+        where = (
+            tuple(sorted(area.pk for area in colleague.managed_neighbourhoods.all()))
+            if area_manager
+            else None
+        )
+        scopes.add((own or None, where))
+    return [
+        stored_selection(
+            departments=None if own is None else list(own),
+            areas=None if where is None else list(where),
+        )
+        for own, where in sorted(scopes, key=repr)
+    ]
 
 
 def figures_view(
@@ -77,14 +165,18 @@ def figures_view(
         departments=departments,
         user=request.user,
     )
-    selection = form.selection()
-    visible = model_admin.get_queryset(request)
-    # The viewer's scope is part of the key: colleagues of two departments never share.
     own_areas = areas.own_areas(request.user)
-    scope = ",".join(map(str, sorted(departments or []))) + "/"
-    scope += "all" if own_areas is None else ",".join(map(str, sorted(own_areas)))
-    key = f"report-figures:{selection.cache_key()}:{scope}"
-    computed = cached_figures(key, lambda: figures.compute(visible, selection))
+    # The viewer's scope is part of the selection: colleagues of two departments never
+    # share figures.
+    stored = stored_figures.figures(
+        FIGURES,
+        form.stored_selection(
+            departments=None if departments is None else sorted(departments),
+            areas=None if own_areas is None else sorted(own_areas),
+        ),
+    )
+    computed = dataclasses.replace(stored.value, computed_at=stored.computed_at)
+    selection = computed.selection
     if request.GET.get("format") == "csv" and not form.errors:
         response = HttpResponse(computed.csv(), content_type="text/csv; charset=utf-8")
         name = f"meldingen-cijfers-{selection.start:%Y-%m}-{selection.end:%Y-%m-%d}.csv"

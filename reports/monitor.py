@@ -35,7 +35,9 @@ def counts_by_neighbourhood() -> dict[int, dict[str, int]]:
 
 
 def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, list[Indicator]]:
-    """Two indicators per neighbourhood for ``year``: two queries for all of them."""
+    """Two indicators per neighbourhood for ``year``: two queries for all of them. Small
+    neighbourhoods are hidden, and where one would be hidden alone the next smallest too
+    (``figures.protect_hidden``)."""
     minimum = figures.min_group()
     zone = timezone.get_current_timezone()
     closed = Report.objects.filter(neighbourhood__isnull=False).annotate(
@@ -54,29 +56,44 @@ def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, 
         .annotate(**figures.answer_aggregates())
         .order_by()
     }
+    stats = {
+        neighbourhood.pk: figures.group_stats(
+            str(neighbourhood.pk),
+            neighbourhood.name,
+            times.get(neighbourhood.pk, []),
+            0,
+            grades.get(neighbourhood.pk),
+            minimum,
+        )
+        for neighbourhood in neighbourhoods
+    }
+    # The neighbourhoods are the parts of the city's figures of the year (which the
+    # back office's figures show): a single hidden neighbourhood takes the next smallest
+    # with it, so that no hidden one can be worked out by subtraction.
+    total = figures.group_stats(
+        "all",
+        "all",
+        [days for lead in times.values() for days in lead],
+        0,
+        figures.summed_answers(grades.values()),
+        minimum,
+    )
+    figures.protect_hidden(list(stats.values()), total)
     result: dict[int, list[Indicator]] = {}
     for neighbourhood in neighbourhoods:
-        lead = times.get(neighbourhood.pk, [])
-        median = figures.percentile(sorted(lead), 0.5) if len(lead) >= minimum else None
-        row: dict[str, Any] = grades.get(neighbourhood.pk, {})
-        n: int = row.get("n") or 0
-        interval = (
-            figures.mean_interval(n, float(row.get("total") or 0), float(row.get("squares") or 0))
-            if n >= minimum
-            else None
-        )
+        row = stats[neighbourhood.pk]
         result[neighbourhood.pk] = [
             Indicator(
                 _("Public-space reports: median lead time (working days)"),
-                None if median is None else round(median, 1),
-                len(lead),
+                None if row.times_hidden else row.median_days,
+                row.handled,
             ),
             Indicator(
                 _("Public-space reports: mean grade for the handling"),
-                None if interval is None else round(interval[0], 1),
-                n,
-                None if interval is None else round(interval[1], 1),
-                None if interval is None else round(interval[2], 1),
+                None if row.answers_hidden else row.mean_grade,
+                row.answers,
+                None if row.answers_hidden else row.grade_low,
+                None if row.answers_hidden else row.grade_high,
             ),
         ]
     return result

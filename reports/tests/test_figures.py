@@ -16,8 +16,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
+from neighbourhoods.models import Neighbourhood
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from reports import figures
+from reports import monitor as report_monitor
 from reports.models import (
     Answer,
     Category,
@@ -546,3 +548,98 @@ def test_editing_an_improvement_keeps_a_reason_no_longer_offered(client):
     linked.refresh_from_db()
     assert linked.title_nl == "Losse tegels sneller vast, ook in de wijken"
     assert set(linked.reasons.all()) == {old, current}
+
+
+# --- secondary suppression beyond the figures page ------------------------------------
+
+
+def test_one_hidden_side_of_an_improvement_takes_the_other_with_it(spring):
+    """Before and after are the two parts of the window the back office's figures show
+    whole: with one side too small, the other is hidden too (its counts still said)."""
+    changed_on = date(2026, 5, 1)
+    [compared] = figures.before_and_after(
+        [improvement(category=spring[0].category.parent, changed_on=changed_on)],
+        today=date(2026, 9, 1),
+    )
+    # Independently, from the rows: closings and answers (the day after closing) per side.
+    closings = {
+        "before": [by_hand(w, c) for w, c, _d in SPRING if c < changed_on],
+        "after": [by_hand(w, c) for w, c, _d in SPRING if c >= changed_on],
+    }
+    answered = {
+        "before": [
+            g
+            for (_w, c, _d), g in zip(SPRING, GRADES, strict=True)
+            if c + timedelta(days=1) < changed_on
+        ],
+        "after": [
+            g
+            for (_w, c, _d), g in zip(SPRING, GRADES, strict=True)
+            if c + timedelta(days=1) >= changed_on
+        ],
+    }
+    minimum = figures.min_group()
+    assert [len(closings["before"]), len(closings["after"])] == [3, 9]
+    assert len(answered["before"]) < minimum <= len(answered["after"])
+    for side in (compared.before, compared.after):
+        assert side.times_hidden, side.key
+        assert side.answers_hidden, side.key
+        assert (side.median_days, side.mean_grade, side.solved_share) == (None, None, None)
+    assert compared.before.handled == len(closings["before"])
+    assert compared.after.handled == len(closings["after"])
+    assert compared.after.answers == len(answered["after"])
+
+
+def test_the_monitor_hides_the_next_smallest_neighbourhood_beside_a_small_one(spring):
+    """The monitor's lead time and grade per neighbourhood: a neighbourhood too small
+    to show takes the next smallest with it, the others keep figures computed here from
+    the rows."""
+    made = {"Havenkwartier": list(zip(SPRING, GRADES, ANSWERS, strict=True))}
+    made["Middendorp"] = made["Havenkwartier"][:6]
+    made["Kleindorp"] = made["Havenkwartier"][6:9]
+    for name in ("Middendorp", "Kleindorp"):
+        area = NeighbourhoodFactory(name=name)
+        for (went_in, closed, due), grade, solved in made[name]:
+            answer(
+                closed_report(went_in, closed, due, neighbourhood=area),
+                solved,
+                grade,
+                closed + timedelta(days=1),
+            )
+    areas = list(Neighbourhood.objects.order_by("name"))
+    result = report_monitor.neighbourhood_indicators(areas, 2026)
+    shown = {area.name: result[area.pk] for area in areas}
+    sizes = {name: len(rows) for name, rows in made.items()}
+    minimum = figures.min_group()
+    primary = {name for name, size in sizes.items() if size < minimum}
+    assert primary == {"Kleindorp"}
+    secondary = min((size, name) for name, size in sizes.items() if name not in primary)[1]
+    assert secondary == "Middendorp"
+    for name in primary | {secondary}:
+        lead, grade = shown[name]
+        assert (lead.value, grade.value, grade.ci_low) == (None, None, None), name
+        assert (lead.n, grade.n) == (sizes[name], sizes[name])  # the counts still said
+    lead, grade = shown["Havenkwartier"]
+    assert lead.value == round(
+        statistics.median(by_hand(w, c) for (w, c, _d), _g, _s in made["Havenkwartier"]), 1
+    )
+    assert grade.value == round(statistics.mean(GRADES), 1)
+    # No single hidden neighbourhood beside the shown city total.
+    hidden = [name for name in sizes if shown[name][0].value is None]
+    assert len(hidden) != 1
+
+
+def test_the_monitor_hides_nothing_more_when_every_neighbourhood_is_large(spring):
+    other = NeighbourhoodFactory(name="Middendorp")
+    for (went_in, closed, due), grade, solved in list(zip(SPRING, GRADES, ANSWERS, strict=True))[
+        :6
+    ]:
+        answer(
+            closed_report(went_in, closed, due, neighbourhood=other),
+            solved,
+            grade,
+            closed + timedelta(days=1),
+        )
+    areas = list(Neighbourhood.objects.order_by("name"))
+    result = report_monitor.neighbourhood_indicators(areas, 2026)
+    assert all(indicator.value is not None for rows in result.values() for indicator in rows)
