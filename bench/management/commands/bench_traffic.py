@@ -243,7 +243,7 @@ class Command(BaseCommand):
             raise CommandError("--mix takes three whole numbers: 90/8/2") from None
         self.connections = options["connections"]
         build_city(self.stdout, initiatives=options["initiatives"])
-        self.rng = random.Random(options["seed"])  # noqa: S311 (a benchmark's draws)
+        self.rng = self._random("ranks")
         populations = self._populations()
         people = self._residents(options["residents"])
         directory = Path(tempfile.mkdtemp(prefix="bench-traffic-"))
@@ -265,6 +265,11 @@ class Command(BaseCommand):
             self._write(Path(options["write"]), table)
 
     # --- what is asked for ------------------------------------------------------------
+
+    def _random(self, part: str) -> random.Random:
+        """Draws of their own per part, from the fixed seed: a part draws the same
+        whichever others run (``--only``, ``--no-mixed``)."""
+        return random.Random(f"{self.options['seed']}-{part}")  # noqa: S311 (a benchmark's draws)
 
     def _populations(self) -> dict[str, Population]:
         """Every address of each key page, ranked for Zipf by a seeded shuffle (list pages
@@ -344,11 +349,11 @@ class Command(BaseCommand):
             self._spread_row(LABELS["baseline"], "one", 1, baseline, baseline),
         ]
         for kind in kinds:
-            population = populations[kind]
+            population, rng = populations[kind], self._random(kind)
             draws = [
                 ("hot (one URL)", population.urls[:1]),
-                (f"Zipf over {len(population.urls):,}", population.zipf(self.rng, count, exponent)),
-                (f"uniform over {len(population.urls):,}", population.uniform(self.rng, count)),
+                (f"Zipf over {len(population.urls):,}", population.zipf(rng, count, exponent)),
+                (f"uniform over {len(population.urls):,}", population.uniform(rng, count)),
             ]
             for how, urls in draws:
                 figures, distinct = self._measure(directory, kind, urls, duration, warm)
@@ -369,8 +374,10 @@ class Command(BaseCommand):
         path = directory / f"{kind}.txt"
         path.write_text("".join(Request(kind, path=url).line() + "\n" for url in urls))
         warmed = self._wrk(path, 0, warm)
-        run = self._wrk(path, warmed.requests + warmed.errors, duration)
-        seen = urls[warmed.requests : warmed.requests + run.requests] if len(urls) > 1 else urls
+        start = warmed.requests + warmed.errors
+        run = self._wrk(path, start, duration)
+        asked = start + run.requests + run.errors
+        seen = [urls[n % len(urls)] for n in range(start, asked)]
         figures = run.figures(kind)
         if figures is None:
             raise CommandError(f"no answers from {kind}: {run.errors} errors")
@@ -442,7 +449,7 @@ class Command(BaseCommand):
 
     def _writes(self, people: list[dict]) -> dict[str, Callable[[dict], Request]]:
         """Each kind of write, as a function of the resident who writes."""
-        rng = self.rng
+        rng = self.mixed_rng
         supportable = list(
             Initiative.objects.filter(title__startswith=MARK, status__in=OPEN_FOR_SUPPORT)
             .order_by("pk")
@@ -548,7 +555,7 @@ class Command(BaseCommand):
 
     def _sequence(self, populations, people, count) -> list[tuple[bool, Request]]:
         """``count`` requests in the stated mix; each read drawn with the Zipf skew."""
-        rng, exponent = self.rng, self.options["zipf"]
+        rng, exponent = self.mixed_rng, self.options["zipf"]
         writes = self._writes(people)
         who = rng.choices(list(self.mix), weights=list(self.mix.values()), k=count)
         pages = rng.choices(list(PAGE_MIX), weights=list(PAGE_MIX.values()), k=count)
@@ -577,6 +584,7 @@ class Command(BaseCommand):
         the writes, each after the other on the same server; both continue one warmed
         sequence, so neither replays the addresses the other just cached."""
         duration, warm = self.options["mixed_duration"], self.options["warm"]
+        self.mixed_rng = self._random("mixed")
         sequence = self._sequence(populations, people, max(30_000, 1500 * (warm + 2 * duration)))
         reads = [position for position, (write, _request) in enumerate(sequence) if not write]
         everything, read_only = directory / "mixed.txt", directory / "read-only.txt"
