@@ -13,8 +13,9 @@ Two parts, both on the city-scale dataset, each wrk run bounded in time:
 2. **One mixed run.** Visitors browsing the key pages (90% of requests), signed-in
    residents browsing them (8%) and residents writing (2%: supports, comments, agenda
    votes, survey pages, "ik heb dit ook gezien", language switches, sign-ins), at the
-   same time; the same requests without the writes run just before it, so each page's
-   figures under the writes stand next to its read-only figures of the same run.
+   same time; the same requests without the writes run in slices alternating with it,
+   so each page's figures under the writes stand next to its read-only figures of the
+   same run.
 
 The addresses are drawn in this command (from ids in the database, with a fixed seed)
 and written to files that ``bench/traffic.lua`` walks; that script times each response
@@ -25,6 +26,7 @@ address of their own (``X-Bench-Client``, which gunicorn is told to read as the 
 address), so rate limits count per person, as they do for a city's residents.
 """
 
+import bisect
 import itertools
 import math
 import os
@@ -214,6 +216,9 @@ class Command(BaseCommand):
         parser.add_argument("--warm", type=int, default=3, help="seconds of warm-up per run")
         parser.add_argument(
             "--mixed-duration", type=int, default=30, help="seconds of each mixed phase"
+        )
+        parser.add_argument(
+            "--rounds", type=int, default=3, help="alternating read-only and mixed slices"
         )
         parser.add_argument("--connections", type=int, default=4)
         parser.add_argument("--residents", type=int, default=40, help="signed-in residents")
@@ -580,9 +585,10 @@ class Command(BaseCommand):
         return sequence
 
     def _mixed(self, populations, people, directory: Path) -> list[str]:
-        """The read-only phase (the mix without its writes), then the same stream with
-        the writes, each after the other on the same server; both continue one warmed
-        sequence, so neither replays the addresses the other just cached."""
+        """The read-only phase (the mix without its writes) and the same stream with the
+        writes, on the same server, in ``--rounds`` alternating slices (a change in the
+        machine's load meets both alike); every slice continues one warmed sequence where
+        the one before stopped, so none replays the addresses another just cached."""
         duration, warm = self.options["mixed_duration"], self.options["warm"]
         self.mixed_rng = self._random("mixed")
         sequence = self._sequence(populations, people, max(30_000, 1500 * (warm + 2 * duration)))
@@ -590,18 +596,25 @@ class Command(BaseCommand):
         everything, read_only = directory / "mixed.txt", directory / "read-only.txt"
         everything.write_text("".join(request.line() + "\n" for _w, request in sequence))
         read_only.write_text("".join(sequence[p][1].line() + "\n" for p in reads))
+        rounds = self.options["rounds"]
+        seconds = max(1, round(duration / rounds))
         warmed = self._wrk(read_only, 0, warm)
-        start = warmed.requests + warmed.errors
-        quiet = self._wrk(read_only, start, duration)
-        busy = self._wrk(everything, reads[(start + quiet.requests) % len(reads)], duration)
-        return self._mixed_tables(quiet, busy, duration)
+        at = warmed.requests + warmed.errors  # where the next read-only slice starts
+        quiet, busy = [], []
+        for _round in range(rounds):
+            quiet.append(self._wrk(read_only, at, seconds))
+            position = reads[(at + quiet[-1].requests + quiet[-1].errors) % len(reads)]
+            busy.append(self._wrk(everything, position, seconds))
+            position += busy[-1].requests + busy[-1].errors
+            at = bisect.bisect_left(reads, position % len(sequence))
+        return self._mixed_tables(_merged(quiet), _merged(busy), seconds * rounds)
 
     def _mixed_tables(self, quiet: Run, busy: Run, duration: int) -> list[str]:
         rows = [
             f"Mixed: visitors {self.mix['visitor']}%, signed-in residents "
             f"{self.mix['resident']}%, writes {self.mix['write']}% of requests, at once; next "
-            "to the same pages read-only (the mix without its writes) just before, in the "
-            "same run:",
+            "to the same pages read-only (the mix without its writes) in slices alternating "
+            "with it, in the same run:",
             "",
             "| page | who | read-only p50 ms | p95 ms | requests/s | cache hits | "
             "with writes p50 ms | p95 ms | requests/s | cache hits | requests/s with writes "
@@ -651,7 +664,8 @@ class Command(BaseCommand):
         writes = len(every)
         rows.append(
             f"(wrk: {self.connections} connections, {self.options['warm']} s warm-up, then "
-            f"{duration} s read-only and {duration} s with writes: {quiet.requests:,} and "
+            f"{duration} s read-only and {duration} s with writes in "
+            f"{self.options['rounds']} alternating slices: {quiet.requests:,} and "
             f"{busy.requests:,} requests, {quiet.requests / quiet.seconds:.0f} and "
             f"{busy.requests / busy.seconds:.0f} requests/s, of which {writes:,} writes "
             f"({writes * 100 / (busy.requests or 1):.1f}%); {quiet.errors + busy.errors} "
@@ -712,7 +726,8 @@ class Command(BaseCommand):
             f"PostgreSQL, Redis and wrk on the same machine. Command: `make bench` (these "
             f"tables: `manage.py bench_traffic --initiatives {options['initiatives']} "
             f"--duration {options['duration']} --warm {options['warm']} --mixed-duration "
-            f"{options['mixed_duration']} --connections {self.connections} --residents "
+            f"{options['mixed_duration']} --rounds {options['rounds']} --connections "
+            f"{self.connections} --residents "
             f"{options['residents']} --zipf {options['zipf']:g} --seed {options['seed']}`)."
             f"\n\n{table}\n{END}"
         )
@@ -723,6 +738,19 @@ class Command(BaseCommand):
         _old, after = rest.split(END, 1)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(before + block + after)
+
+
+def _merged(runs: list[Run]) -> Run:
+    """Slices of one phase as one run."""
+    records: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for run in runs:
+        for label, kept in run.records.items():
+            records[label].extend(kept)
+    return Run(
+        seconds=sum(run.seconds for run in runs),
+        errors=sum(run.errors for run in runs),
+        records=dict(records),
+    )
 
 
 def _percent(share: float | None) -> str:
