@@ -82,3 +82,4 @@ bench: setup
 	$(BENCH_ENV) $(PY) manage.py bench_portal
 	$(BENCH_ENV) $(PY) manage.py bench_email
 	$(BENCH_ENV) $(PY) manage.py bench_surveys
+	$(BENCH_ENV) $(PY) manage.py bench_traffic --write docs/benchmarks.md

@@ -6,7 +6,8 @@
 5,000 agenda items, 3 years of programmes, 2,000 events, 50,000 suppliers with CPV
 interests, 2,000 tenders with 20,000 contracts (MVI criteria, 10,000 social-return
 activities), a panel of 20,000 members and 3 resident surveys with 50,000 responses
-of 20 questions in total. Big tables go in with COPY, the rest with bulk_create; each
+of 20 questions in total, and one open survey that residents answer while
+``bench_traffic`` runs. Big tables go in with COPY, the rest with bulk_create; each
 part is made once and recognised by its "[bench]" marker, so later runs only measure.
 Made-up data: nobody real, nothing emailed.
 """
@@ -54,6 +55,7 @@ from surveys.models import AgeBand, Question, Survey
 
 PREFIX = "bench"
 MARK = f"[{PREFIX}]"
+OPEN_SURVEY = f"{PREFIX}-open"
 WHAT = ["Speeltuin", "Bankjes", "Moestuin", "Buurtfeest", "Geveltuin", "Repair café",
         "Boomspiegels", "Jeu de boules-baan", "Buurtbieb", "Zwerfvuilactie", "Wadi",
         "Kunstwerk", "Hondenveldje", "Pannakooi", "Ontmoetingsplek"]  # fmt: skip
@@ -173,6 +175,7 @@ class CityDataset:
             self.residents_and_panel,
             self.supports_and_comments,
             self.surveys,
+            self.open_survey,
             self.public_space_reports,
             self.report_feedback,
         ]:
@@ -532,7 +535,7 @@ class CityDataset:
         return f"{supports:,} supports, {comments:,} comments"
 
     def surveys(self) -> str:
-        if Survey.objects.filter(slug__startswith=f"{PREFIX}-").exists():
+        if Survey.objects.filter(slug__startswith=f"{PREFIX}-peiling-").exists():
             return ""
         rng = _rng("surveys")
         now = timezone.now()
@@ -554,6 +557,23 @@ class CityDataset:
             add_responses(survey, responses, neighbourhoods, rng)
             total += responses
         return f"3 surveys, {total:,} responses x 20 questions"
+
+    def open_survey(self) -> str:
+        """An open survey anyone may answer, for the writes of ``bench_traffic`` (each page
+        answered is a draft saved, the way residents fill in a survey)."""
+        if Survey.objects.filter(slug=OPEN_SURVEY).exists():
+            return ""
+        now = timezone.now()
+        survey = Survey.objects.create(
+            title=f"{MARK} Open enquête",
+            slug=OPEN_SURVEY,
+            kind=Survey.Kind.RESIDENT,
+            audience=Survey.Audience.OPEN,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=3650),
+        )
+        add_questions(survey, 10)
+        return "1 open survey of 10 questions"
 
     def public_space_reports(self) -> str:
         if Report.objects.filter(description__startswith=MARK).exists():

@@ -51,6 +51,10 @@ part reads them all with the tags (one round trip) and what was rendered is stor
 end (one more); while a visitor's page is rendered they are not looked up (the page
 missed, and they are in its generations), only stored with it.
 
+With ``BENCHMARK_VIEWS`` (``make bench`` only) each public page says what the cache served
+in an ``X-Public-Cache`` header (``hit``, ``miss``, or ``personal; parts=4/5``: its parts
+and values served from the cache), so the benchmark can report hit rates per page.
+
 Without Redis (``make run``) nothing is cached: per-process caches cannot share the
 generations between processes. When the cache is unreachable pages are rendered as if
 nothing were cached, and writes still succeed.
@@ -101,6 +105,8 @@ MODEL_TAGS: dict[str, Callable[[Any], Iterable[str]]] = {}
 # cache (an email sent, a sign-in, a half-answered survey).
 QUIET_MODELS: set[str] = set()
 DROPPED_HEADERS = {"content-length", "set-cookie"}
+# The benchmark's report of what the cache served (``BENCHMARK_VIEWS`` only).
+CACHE_HEADER = "X-Public-Cache"
 CACHE_ERRORS = (RedisError, OSError)
 
 # A cached entry is stamped with the generations of the tags it was rendered in.
@@ -280,6 +286,11 @@ class _Reading:
     parts: dict[str, str] | None = None
     parts_key: str = ""
     parts_stamp: Stamp = ()
+    # What the benchmark's header reports (``BENCHMARK_VIEWS``): the visitor's page
+    # served from the cache or rendered, and how many parts and values came from it.
+    page_hit: bool | None = None
+    parts_cached: int = 0
+    parts_rendered: int = 0
 
 
 _reading: contextvars.ContextVar[_Reading | None] = contextvars.ContextVar(
@@ -354,9 +365,14 @@ def cached_while_unchanged[T](
     except CACHE_ERRORS:
         return compute()
     value = _fresh(found.get(key), stamp)
+    reading = _reading.get()
     if value is None:
         value = compute()
         _store(key, stamp, value)
+        if reading is not None:
+            reading.parts_rendered += 1
+    elif reading is not None:
+        reading.parts_cached += 1
     return cast(T, value)  # cached by this function from compute(), or computed just now
 
 
@@ -390,6 +406,9 @@ def cached_fragment(key: str, render: Callable[[], str], address: str) -> str:
     if html is None:
         html = reading.parts[key] = render()
         _store(reading.parts_key, reading.parts_stamp, reading.parts)
+        reading.parts_rendered += 1
+    else:
+        reading.parts_cached += 1
     return html
 
 
@@ -491,6 +510,7 @@ def _respond(
     except CACHE_ERRORS:
         return _rendered(view(request, *call_args, **kwargs))
     cached = _fresh(found.get(key), stamp)
+    reading.page_hit = cached is not None
     if cached is not None:
         return _from_cache(request, cached)
     # The context processor renders the token placeholder.
@@ -501,6 +521,19 @@ def _respond(
         headers = [(k, v) for k, v in response.items() if k.lower() not in DROPPED_HEADERS]
         _store(key, stamp, (response.content, headers))
     return _with_own_token(request, response)
+
+
+def _outcome(reading: _Reading) -> str:
+    """For the benchmark (``X-Public-Cache``, only with ``BENCHMARK_VIEWS``): ``hit`` or
+    ``miss`` for a visitor's page, or ``personal`` for a page rendered for one person;
+    with how many of the page's cached parts and values (``cached_while_unchanged``)
+    were served from the cache (``personal; parts=4/5``). ``off`` when nothing is
+    cached."""
+    if not seconds():
+        return "off"
+    kind = "personal" if reading.page_hit is None else ("hit" if reading.page_hit else "miss")
+    parts = reading.parts_cached + reading.parts_rendered
+    return f"{kind}; parts={reading.parts_cached}/{parts}" if parts else kind
 
 
 class _PublicPage:
@@ -517,7 +550,10 @@ class _PublicPage:
             reading = _Reading(tuple(sorted({EVERYTHING, *(t.format(**kwargs) for t in tags)})))
             token = _reading.set(reading)
             try:
-                return _respond(request, view, reading, args, kwargs)
+                response = _respond(request, view, reading, args, kwargs)
+                if settings.BENCHMARK_VIEWS:
+                    response[CACHE_HEADER] = _outcome(reading)
+                return response
             finally:
                 _flush(reading)
                 _reading.reset(token)

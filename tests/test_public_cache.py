@@ -372,3 +372,26 @@ def test_a_neighbourhood_page_caches_its_overview_but_not_who_follows_it(
     assert "Je volgt deze wijk." not in page
     InitiativeFactory(status=Status.SUBMITTED, title="Speeltuin", neighbourhood=neighbourhood)
     assert "Speeltuin" in stranger.get(url).text
+
+
+def test_the_benchmark_is_told_what_the_cache_served(
+    caching, settings, initiative, django_user_model
+):
+    """With BENCHMARK_VIEWS (make bench only) a page says whether it came from the cache;
+    otherwise nothing about the cache is told."""
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    assert public_cache.CACHE_HEADER not in Client().get(url).headers
+    settings.BENCHMARK_VIEWS = True
+    public_cache.bump()
+    assert Client().get(url)[public_cache.CACHE_HEADER].startswith("miss")
+    assert Client().get(url)[public_cache.CACHE_HEADER] == "hit"
+    resident = Client()
+    resident.force_login(django_user_model.objects.create_user("lezer@example.nl"))
+    first = resident.get(url)[public_cache.CACHE_HEADER]
+    again = resident.get(url)[public_cache.CACHE_HEADER]
+    cached, total = (int(n) for n in again.removeprefix("personal; parts=").split("/"))
+    assert first.startswith("personal")
+    assert total > 0
+    assert cached == total
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 0
+    assert Client().get(url)[public_cache.CACHE_HEADER] == "off"

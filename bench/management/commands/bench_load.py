@@ -154,7 +154,7 @@ class Command(BaseCommand):
             .first()
         )
         neighbourhood = Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").first()
-        survey = Survey.objects.filter(slug__startswith=f"{PREFIX}-").first()
+        survey = Survey.objects.filter(slug__startswith=f"{PREFIX}-peiling-").first()
         indicator = Indicator.objects.first()
         pages = [
             ("baseline (base layout, no queries)", "/_bench/baseline/", "visitor"),
@@ -248,7 +248,7 @@ class Command(BaseCommand):
             counts.append(len(captured))
         return " / ".join(str(count) for count in reversed(counts))
 
-    def _start_gunicorn(self, port: int) -> subprocess.Popen:
+    def _start_gunicorn(self, port: int, **extra: str) -> subprocess.Popen:
         env = {
             **os.environ,
             "BENCHMARK_VIEWS": "true",
@@ -256,6 +256,7 @@ class Command(BaseCommand):
             "DATABASE_CONN_MAX_AGE": "600",
             # Production runs with Redis: the cache shared by the workers.
             "REDIS_URL": BENCH_REDIS,
+            **extra,
         }
         redis.Redis.from_url(BENCH_REDIS).flushdb()
         server = subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
