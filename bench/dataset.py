@@ -157,6 +157,12 @@ REPORT_WHAT = ["Losse stoeptegel", "Kapotte lantaarnpaal", "Zwerfvuil", "Graffit
 OPEN_REPORT_STATUSES = [ReportStatus.RECEIVED, ReportStatus.IN_PROGRESS, ReportStatus.FORWARDED]
 
 
+# Supports and comments grow with the initiatives (5 and 2 per initiative: 500,000 and
+# 200,000 at 100,000 initiatives, 5,000,000 and 2,000,000 at a million).
+SUPPORTS_PER_INITIATIVE = 5
+COMMENTS_PER_INITIATIVE = 2
+
+
 class CityDataset:
     def __init__(self, out, *, initiatives: int = 100_000, reports: int = 100_000):
         self.out = out
@@ -509,7 +515,7 @@ class CityDataset:
         initiatives = list(
             Initiative.objects.filter(title__startswith=MARK).values_list("pk", flat=True)
         )
-        per_user = 500_000 // len(users)
+        per_user = min(len(initiatives), SUPPORTS_PER_INITIATIVE * self.size // len(users))
         pairs = (
             (user, initiative) for user in users for initiative in rng.sample(initiatives, per_user)
         )
@@ -529,7 +535,7 @@ class CityDataset:
             ["initiative_id", "author_id", "text", "created_at", "hidden_reason"],
             (
                 (rng.choice(initiatives), rng.choice(users), "Goed plan, ik help mee!", now, "")
-                for _n in range(200_000)
+                for _n in range(COMMENTS_PER_INITIATIVE * self.size)
             ),
         )
         return f"{supports:,} supports, {comments:,} comments"
