@@ -397,3 +397,14 @@ def test_the_report_form_says_optional_once_per_field(client, settings):
     assert "Foto's <span" in photos
     assert re.findall(r"niet verplicht", photos, flags=re.IGNORECASE) == ["niet verplicht"]
     assert "Tot 3 foto's (JPEG, PNG of WebP) van elk hooguit 5 MB." in photos
+
+
+@pytest.mark.parametrize("path", [CREATE, "/openbare-ruimte/vragen/stellen/"])
+def test_a_visitor_reads_one_whole_sentence_about_signing_in(client, settings, path):
+    """Not a sentence glued from pieces around the link ("Aanmelden dan hoef je …")."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    content = client.get(path).content.decode()
+    assert (
+        "Heb je een account? Dan hoef je je e-mailadres niet te bevestigen."
+        f' <a class="utrecht-link" href="/account/login/?next={path}">Aanmelden</a>'
+    ) in content
