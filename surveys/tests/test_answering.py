@@ -506,3 +506,16 @@ def test_a_multi_page_survey_says_where_one_continues(client):
     client.get(reverse("surveys:invitation", args=[token]))
     start = client.get(reverse("surveys:start", args=[panel.slug])).content.decode()
     assert "Je kunt stoppen en later verdergaan met dezelfde link." in start
+
+
+def test_the_open_link_speaks_of_no_invitation(client):
+    """Someone who came through the open link has no invitation to be unlinked from."""
+    survey = two_page_survey(audience=Survey.Audience.OPEN)
+    start = client.get(reverse("surveys:start", args=[survey.slug])).content.decode()
+    assert "We bewaren je antwoorden zonder enige koppeling aan jou. " in start
+    assert "uitnodiging" not in start
+    panel = two_page_survey()
+    _invitation, token = invited(panel)
+    client.get(reverse("surveys:invitation", args=[token]))
+    start = client.get(reverse("surveys:start", args=[panel.slug])).content.decode()
+    assert "zonder enige koppeling aan jou of je uitnodiging" in start
