@@ -323,3 +323,11 @@ def test_bulk_solve_explains_a_declined_report_must_be_reopened_first(client, ma
     ) in _messages(response)
     assert not any("gezet." in message for message in _messages(response))
     assert set(Report.objects.values_list("status", flat=True)) == {Status.DECLINED}
+
+
+def test_the_bulk_actions_are_named_after_the_statuses_they_set(client, manager, area):
+    ReportFactory(neighbourhood=area)
+    content = client.get(QUEUE).content.decode()
+    assert '<option value="mark_in_progress">Op “In uitvoering” zetten</option>' in content
+    assert '<option value="mark_solved">Op “Opgelost” zetten</option>' in content
+    assert "in behandeling" not in content

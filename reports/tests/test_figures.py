@@ -579,5 +579,7 @@ def test_the_filters_offer_all_as_their_empty_choice_and_the_breadcrumb_is_the_a
     assert _selected(content, "department") == "Alle afdelingen"
     assert _selected(content, "neighbourhood") == "Alle wijken"
     assert "Maak een keuze" not in content
+    # The closed reports are named by their statuses' own names.
+    assert "in de periode op “Opgelost” of “Niet opgepakt” zijn gezet" in content
     assert '<ol class="breadcrumbs">' in content
     assert '<li aria-current="page">Cijfers van meldingen openbare ruimte</li>' in content
