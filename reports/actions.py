@@ -4,6 +4,7 @@ notifications go out after the commit."""
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from reports import confirmation, tasks
 from reports.models import (
     CLOSED,
     OPEN,
+    STAFF_TRANSITIONS,
     Answer,
     Category,
     Feedback,
@@ -253,6 +255,30 @@ def change_status(*, report: Report, to: str, by: User, message: str = "") -> St
     if to in (Status.SOLVED, Status.DECLINED):
         ask_feedback(report)
     return change
+
+
+@dataclass
+class BulkMove:
+    """What a bulk status change did: how many reports moved, and the numbers of those
+    it skipped, by the status that kept them where they were."""
+
+    moved: int = 0
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+
+
+@transaction.atomic
+def move_reports(*, reports: Iterable[Report], to: str, by: User) -> BulkMove:
+    """Set several reports to one status at once; a report whose status does not allow
+    that step (already there, waiting for the reporter's confirmation, merged, or closed
+    in a way that must be reopened first) is skipped and said, not changed."""
+    result = BulkMove()
+    for report in sorted(reports, key=lambda report: report.pk):
+        if to in STAFF_TRANSITIONS.get(report.status, set()):
+            change_status(report=report, to=to, by=by)
+            result.moved += 1
+        else:
+            result.skipped.setdefault(report.status, []).append(report.pk)
+    return result
 
 
 @transaction.atomic

@@ -46,6 +46,50 @@ def own_departments(user: Any) -> list[int] | None:
     return user._report_departments or None
 
 
+def skipped_message(numbers: list[int], *, current: str, to: str) -> str:
+    """Why a bulk status change left these reports (all in status ``current``) alone."""
+    count = len(numbers)
+    values = {
+        "count": count,
+        "numbers": ", ".join(f"#{number}" for number in numbers[:10])
+        + (" …" if count > 10 else ""),
+        "current": Status(current).label,
+        "status": Status(to).label,
+    }
+    if current == to:
+        text = ngettext(
+            "%(count)d report skipped (%(numbers)s): it already has the status “%(status)s”.",
+            "%(count)d reports skipped (%(numbers)s): they already have the status “%(status)s”.",
+            count,
+        )
+    elif current == Status.MERGED:
+        text = ngettext(
+            "%(count)d report skipped (%(numbers)s): it was merged with another report;"
+            " change the report it was merged into.",
+            "%(count)d reports skipped (%(numbers)s): they were merged with another report;"
+            " change the reports they were merged into.",
+            count,
+        )
+    elif Status.IN_PROGRESS in STAFF_TRANSITIONS.get(current, set()):
+        values["between"] = Status.IN_PROGRESS.label
+        text = ngettext(
+            "%(count)d report skipped (%(numbers)s): a report with the status “%(current)s”"
+            " cannot be set to “%(status)s” directly; set it to “%(between)s” first.",
+            "%(count)d reports skipped (%(numbers)s): a report with the status “%(current)s”"
+            " cannot be set to “%(status)s” directly; set them to “%(between)s” first.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)d report skipped (%(numbers)s): a report with the status “%(current)s”"
+            " cannot be set to “%(status)s”.",
+            "%(count)d reports skipped (%(numbers)s): a report with the status “%(current)s”"
+            " cannot be set to “%(status)s”.",
+            count,
+        )
+    return text % values
+
+
 class ColleagueFilter(admin.RelatedFieldListFilter):
     """Who handles the report: the colleagues of the departments (of the viewer's own
     departments, for a colleague bound to some) and the administrators, or nobody yet.
@@ -543,37 +587,35 @@ class ReportAdmin(AreaScopedAdmin):
             title=gettext("Assign to a colleague"),
         )
 
-    def _move(self, request, queryset, to: str) -> int:
-        moved = 0
-        for report in queryset:
-            if to in STAFF_TRANSITIONS.get(report.status, set()):
-                actions.change_status(report=report, to=to, by=request.user)
-                moved += 1
-        return moved
+    def _move(self, request, queryset, to: str) -> None:
+        """Set the chosen reports to ``to`` and say how many moved, and which were
+        skipped and why, by the status's own name."""
+        result = actions.move_reports(reports=queryset, to=to, by=request.user)
+        status = Status(to).label
+        if result.moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d report set to “%(status)s”.",
+                    "%(count)d reports set to “%(status)s”.",
+                    result.moved,
+                )
+                % {"count": result.moved, "status": status},
+            )
+        for current, numbers in result.skipped.items():
+            self.message_user(
+                request,
+                skipped_message(numbers, current=current, to=to),
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Mark as in progress"), permissions=["change"])
     def mark_in_progress(self, request, queryset) -> None:
-        count = self._move(request, queryset, Status.IN_PROGRESS)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d report marked as in progress.",
-                "%(count)d reports marked as in progress.",
-                count,
-            )
-            % {"count": count},
-        )
+        self._move(request, queryset, Status.IN_PROGRESS)
 
     @admin.action(description=_("Mark as solved"), permissions=["change"])
     def mark_solved(self, request, queryset) -> None:
-        count = self._move(request, queryset, Status.SOLVED)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d report marked as solved.", "%(count)d reports marked as solved.", count
-            )
-            % {"count": count},
-        )
+        self._move(request, queryset, Status.SOLVED)
 
     @admin.action(description=_("Photos checked: show them on the portal"), permissions=["change"])
     def approve_photos(self, request, queryset) -> None:

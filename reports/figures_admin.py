@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -23,28 +23,46 @@ from reports import figures
 from reports.models import Category, Department, Report
 
 PERIODS = [(3, _("3 months")), (6, _("6 months")), (12, _("12 months")), (24, _("24 months"))]
+# The period shown when none is chosen; the select shows it too, so page and filter agree.
+DEFAULT_MONTHS = 12
 
 
 class FiguresForm(forms.Form):
     months = forms.TypedChoiceField(
-        label=_("Period"),
+        label=pgettext_lazy("figures", "Period"),
         choices=PERIODS,
         coerce=int,
         required=False,
+        initial=DEFAULT_MONTHS,
         help_text=_("Up to today, from the first day of the month."),
     )
     category = forms.ModelChoiceField(
-        label=_("Main category"), queryset=Category.objects.none(), required=False
+        label=_("Main category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("All main categories"),
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label=_("All neighbourhoods"),
     )
 
-    def __init__(self, *args: Any, departments: list[int] | None, user: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Any = None, *, departments: list[int] | None, user: Any, **kwargs: Any
+    ):
+        if data is not None and not data.get("months"):
+            # A filter without a period covers the default one: say so in the select.
+            data = data.copy()
+            data["months"] = str(DEFAULT_MONTHS)
+        super().__init__(data, **kwargs)
         fields = cast(dict[str, forms.ModelChoiceField], self.fields)
         fields["category"].queryset = Category.objects.main()
         own = Department.objects.all()
@@ -57,6 +75,11 @@ class FiguresForm(forms.Form):
             neighbourhoods = areas.within(neighbourhoods, own_areas)
         fields["neighbourhood"].queryset = neighbourhoods
 
+    def period_months(self) -> int:
+        """The number of months the figures cover: the chosen period, or the default."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("months") or DEFAULT_MONTHS
+
     def stored_selection(
         self, *, departments: list[int] | None, areas: list[int] | None
     ) -> dict[str, Any]:
@@ -65,7 +88,7 @@ class FiguresForm(forms.Form):
         scope, as ids."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return stored_selection(
-            months=data.get("months") or DEFAULT_MONTHS,
+            months=self.period_months(),
             category=getattr(data.get("category"), "pk", None),
             department=getattr(data.get("department"), "pk", None),
             neighbourhood=getattr(data.get("neighbourhood"), "pk", None),
@@ -190,6 +213,7 @@ def figures_view(
         "opts": Report._meta,
         "title": gettext("Figures of public-space reports"),
         "form": form,
+        "months": form.period_months(),
         "figures": computed,
         "total_rows": [computed.total],
         "csv_query": query.urlencode(),

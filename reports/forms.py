@@ -87,7 +87,7 @@ class ReportForm(SpamGuardedForm):
         max_files=MAX_PHOTOS,
         accept="image/jpeg,image/png,image/webp",
         label=_("Photos"),
-        help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB each. Optional."),
+        help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB each."),
     )
     email = forms.EmailField(
         label=_("Your email address"),

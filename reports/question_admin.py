@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from common import admin_tools
 from common.admin_tools import short_date
 from privacy.audit import AuditedAdmin
@@ -208,6 +208,18 @@ class QuestionAdmin(AuditedAdmin):
         departments = own_departments(request.user)
         # Questions have no area: a colleague sees those of their departments only.
         return queryset.filter(department__in=departments or [])
+
+    def changelist_view(self, request, extra_context=None):
+        # A colleague in no department sees an empty queue: say why, and who can change it.
+        user = request.user
+        without_department = not user.is_superuser and own_departments(user) is None
+        extra_context = {
+            **(extra_context or {}),
+            "without_department": without_department,
+            "is_area_manager": without_department
+            and user.groups.filter(name=Role.AREA_MANAGER).exists(),
+        }
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -130,6 +130,7 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "access": access,
             "resume_page": resume_page,
+            "page_count": len(survey.pages()),
             "release_minimum": settings.SURVEY_RELEASE_BATCH_MINIMUM,
         },
     )

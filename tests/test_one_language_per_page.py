@@ -407,6 +407,20 @@ def _email_contexts(world) -> dict[str, dict]:
         "account/email/email_confirmation_subject": {},
         "account/email/password_reset_key_message": {"password_reset_url": "https://example.test/"},
         "account/email/password_reset_key_subject": {},
+        "account/email/email_confirmation_signup_message": {
+            "activate_url": "https://example.test/"
+        },
+        "account/email/email_confirmation_signup_subject": {},
+        "account/email/unknown_account_message": {
+            "email": "iemand@example.test",
+            "signup_url": "https://example.test/",
+        },
+        "account/email/unknown_account_subject": {},
+        "account/email/account_already_exists_message": {
+            "email": "iemand@example.test",
+            "password_reset_url": "https://example.test/",
+        },
+        "account/email/account_already_exists_subject": {},
     }
 
 

@@ -86,3 +86,82 @@ def test_sign_up_takes_as_long_for_a_known_address_as_for_a_new_one(settings):
     slower, faster = sorted([statistics.median(new), statistics.median(known)], reverse=True)
     assert slower / faster < 1.5, (new, known)
     assert User.objects.filter(email__startswith="nieuw").count() == 7
+
+
+# Each allauth email the portal's settings can send, with the Dutch words it must speak.
+SENT = [
+    (
+        "/account/signup/",
+        {"email": "nieuw@example.nl"},
+        "Bevestig je e-mailadres om je aanmelding af te ronden",
+        "Bevestig je e-mailadres met deze link om je aanmelding af te ronden:",
+    ),
+    (
+        "/account/signup/",
+        {"email": "bestaand@example.nl"},
+        "Je hebt al een account",
+        "Er is al een account met dit e-mailadres, dus er is geen nieuw account gemaakt.",
+    ),
+    (
+        "/account/password/reset/",
+        {"email": "bestaand@example.nl"},
+        "Kies een nieuw wachtwoord",
+        "Kies een nieuw wachtwoord met deze link:",
+    ),
+    (
+        "/account/password/reset/",
+        {"email": "onbekend@example.nl"},
+        "Geen account met dit e-mailadres",
+        "voor het e-mailadres onbekend@example.nl. Er is geen account met dit e-mailadres.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "data", "subject", "sentence"), SENT)
+def test_every_account_email_is_the_portals_own_in_dutch(
+    client, settings, path, data, subject, sentence
+):
+    """Not allauth's wording ("Hallo van …", "u"): the municipality's, with "je", signed
+    with the portal's address."""
+    UserFactory(email="bestaand@example.nl")
+    client.post(path, {**data, "password1": PASSWORD, "password2": PASSWORD})
+    (message,) = mail.outbox
+    assert message.subject == f"[{settings.PORTAL_MUNICIPALITY_NAME}] {subject}"
+    body = " ".join(message.body.split())
+    assert sentence in body
+    assert f"participatieportaal van {settings.PORTAL_MUNICIPALITY_NAME}" in body
+    assert body.startswith("Hallo,")
+    assert f"Met vriendelijke groet, {settings.PORTAL_MUNICIPALITY_NAME}" in body
+    assert body.endswith(settings.PORTAL_BASE_URL + "/")
+    assert not re.search(r"\b(u|uw|Hallo van)\b", body)
+
+
+def test_the_portal_overrides_every_allauth_email_its_settings_can_send(settings):
+    """Which allauth emails can go out depends on the features switched on; each of those
+    has our own template. The features whose emails are not written (security
+    notifications, sign-in and password reset by code) must stay off."""
+    from pathlib import Path
+
+    from allauth.account import app_settings as account
+
+    assert not account.EMAIL_NOTIFICATIONS  # password changed, email changed, TOTP, …
+    assert not account.LOGIN_BY_CODE_ENABLED
+    assert not account.PASSWORD_RESET_BY_CODE_ENABLED
+    can_send = [
+        "account/email/email_confirmation",
+        "account/email/email_confirmation_signup",
+        "account/email/password_reset_key",
+    ]
+    if account.PREVENT_ENUMERATION:
+        can_send.append("account/email/account_already_exists")
+        if account.EMAIL_UNKNOWN_ACCOUNTS:
+            can_send.append("account/email/unknown_account")
+    ours = Path(settings.BASE_DIR) / "templates"
+    missing = [
+        f"{name}_{part}.txt"
+        for name in can_send
+        for part in ("subject", "message")
+        if not (ours / f"{name}_{part}.txt").exists()
+    ]
+    assert len(can_send) == 5
+    assert missing == []

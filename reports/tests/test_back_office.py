@@ -283,3 +283,51 @@ def test_the_queue_heads_its_number_column_as_a_number_and_offers_the_colleagues
     assert ">getal<" not in page
     assert "Nr." in page or "nr." in page
     assert "Ruud" in page  # the filter offers the colleague, though nothing is assigned
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_bulk_in_progress_names_the_status_and_says_what_it_skipped(client, manager, area):
+    """The message uses the status's own name ("In uitvoering"), and every report the
+    action left alone is counted, numbered and explained."""
+    received = [ReportFactory(neighbourhood=area) for _ in range(2)]
+    busy = ReportFactory(neighbourhood=area, status=Status.IN_PROGRESS)
+    target = ReportFactory(neighbourhood=area)
+    merged = ReportFactory(neighbourhood=area)
+    actions.merge(duplicate=merged, into=target, by=manager)
+    ids = [str(report.pk) for report in [*received, busy, merged]]
+    response = client.post(
+        QUEUE, {"action": "mark_in_progress", ACTION_CHECKBOX_NAME: ids}, follow=True
+    )
+    said = _messages(response)
+    assert "2 meldingen op “In uitvoering” gezet." in said
+    assert f"1 melding overgeslagen (#{busy.pk}): die heeft de status “In uitvoering” al." in said
+    assert (
+        f"1 melding overgeslagen (#{merged.pk}): die is samengevoegd met een andere melding;"
+        " wijzig de melding waarmee hij is samengevoegd." in said
+    )
+    assert not any("in behandeling" in message for message in said)
+    assert Report.objects.filter(status=Status.IN_PROGRESS).count() == 3
+
+
+def test_bulk_solve_explains_a_declined_report_must_be_reopened_first(client, manager, area):
+    declined = [ReportFactory(neighbourhood=area, status=Status.DECLINED) for _ in range(2)]
+    ids = [str(report.pk) for report in declined]
+    response = client.post(QUEUE, {"action": "mark_solved", ACTION_CHECKBOX_NAME: ids}, follow=True)
+    numbers = ", ".join(f"#{report.pk}" for report in sorted(declined, key=lambda r: r.pk))
+    assert (
+        f"2 meldingen overgeslagen ({numbers}): een melding met de status “Niet opgepakt”"
+        " kan niet direct op “Opgelost” worden gezet; zet ze eerst op “In uitvoering”."
+    ) in _messages(response)
+    assert not any("gezet." in message for message in _messages(response))
+    assert set(Report.objects.values_list("status", flat=True)) == {Status.DECLINED}
+
+
+def test_the_bulk_actions_are_named_after_the_statuses_they_set(client, manager, area):
+    ReportFactory(neighbourhood=area)
+    content = client.get(QUEUE).content.decode()
+    assert '<option value="mark_in_progress">Op “In uitvoering” zetten</option>' in content
+    assert '<option value="mark_solved">Op “Opgelost” zetten</option>' in content
+    assert "in behandeling" not in content

@@ -643,3 +643,40 @@ def test_the_monitor_hides_nothing_more_when_every_neighbourhood_is_large(spring
     areas = list(Neighbourhood.objects.order_by("name"))
     result = report_monitor.neighbourhood_indicators(areas, 2026)
     assert all(indicator.value is not None for rows in result.values() for indicator in rows)
+
+
+def _selected(content: str, name: str) -> str:
+    """The label of the option the select ``name`` shows as chosen."""
+    select = content[content.index(f'name="{name}"') :]
+    select = select[: select.index("</select>")]
+    chosen = select[select.index(" selected>") + len(" selected>") :]
+    return chosen[: chosen.index("</option>")]
+
+
+def test_the_stated_period_follows_the_chosen_one(client):
+    """The select and the sentence above the figures name the same period: the default
+    when none was chosen (also when only another filter was), the chosen one otherwise."""
+    colleague(client)
+    roads = Department.objects.get(slug="wegen")
+    for query, months in [({}, 12), ({"department": str(roads.pk)}, 12), ({"months": "3"}, 3)]:
+        response = client.get(FIGURES, query)
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert _selected(content, "months") == f"{months} maanden"
+        start = response.context["figures"].selection.start
+        assert f"Periode: de laatste {months} maanden, van {start.day} " in content
+    one = client.get(FIGURES, {"months": "24"}).content.decode()
+    assert "Periode: de laatste 24 maanden" in one
+
+
+def test_the_filters_offer_all_as_their_empty_choice_and_the_breadcrumb_is_the_admins(client):
+    colleague(client)
+    content = client.get(FIGURES).content.decode()
+    assert _selected(content, "category") == "Alle hoofdcategorieën"
+    assert _selected(content, "department") == "Alle afdelingen"
+    assert _selected(content, "neighbourhood") == "Alle wijken"
+    assert "Maak een keuze" not in content
+    # The closed reports are named by their statuses' own names.
+    assert "in de periode op “Opgelost” of “Niet opgepakt” zijn gezet" in content
+    assert '<ol class="breadcrumbs">' in content
+    assert '<li aria-current="page">Cijfers van meldingen openbare ruimte</li>' in content

@@ -739,3 +739,25 @@ def test_the_queue_costs_the_same_for_1_and_many(client, colleague):
     for number in range(25):
         QuestionFactory(assigned_to=colleague if number % 2 else None, is_public=bool(number % 3))
     assert _count(client, QUEUE) == one
+
+
+def test_an_area_manager_in_no_department_is_told_why_the_queue_is_empty(client, settings):
+    """Questions have no area: an area manager without a department sees an empty queue
+    and is told that questions come through a department, and whom to ask."""
+    QuestionFactory(text="Een vraag voor de afdeling afval")
+    manager = StaffFactory(display_name="Ruud")
+    manager.groups.add(Role.AREA_MANAGER.group())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    sign_in_staff(client, manager)
+    content = client.get(QUEUE).content.decode()
+    assert "Een vraag voor de afdeling afval" not in content
+    assert "Je bent lid van geen enkele afdeling, dus deze lijst is leeg." in content
+    assert "Vragen horen niet bij een wijk" in content
+    assert "Vraag de functioneel beheerder" in content
+
+
+def test_a_colleague_in_a_department_gets_no_note_about_departments(client, settings, waste):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    sign_in_staff(client, colleague_of(waste))
+    content = client.get(QUEUE).content.decode()
+    assert 'id="queue-scope"' not in content

@@ -1,6 +1,7 @@
 """The resident's side: reporting (signed in or with a confirmed email address), reports
 nearby, "I saw this too", bad input, and the public pages without personal data."""
 
+import html
 import io
 import re
 from decimal import Decimal
@@ -385,3 +386,25 @@ def test_a_new_report_says_it_came_in_today_and_that_nobody_else_saw_it_yet(clie
     assert not re.search(r"\b0 (werkdagen|personen)", page)
     assert "Vandaag binnengekomen" in page
     assert "Nog niemand anders" in page
+
+
+def test_the_report_form_says_optional_once_per_field(client, settings):
+    """The label already says "(niet verplicht)"; the help text does not repeat it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    content = html.unescape(client.get(CREATE).content.decode())
+    photos = content[content.index('for="id_photos"') :]
+    photos = photos[: photos.index("</div>", photos.index("utrecht-form-field-description"))]
+    assert "Foto's <span" in photos
+    assert re.findall(r"niet verplicht", photos, flags=re.IGNORECASE) == ["niet verplicht"]
+    assert "Tot 3 foto's (JPEG, PNG of WebP) van elk hooguit 5 MB." in photos
+
+
+@pytest.mark.parametrize("path", [CREATE, "/openbare-ruimte/vragen/stellen/"])
+def test_a_visitor_reads_one_whole_sentence_about_signing_in(client, settings, path):
+    """Not a sentence glued from pieces around the link ("Aanmelden dan hoef je …")."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    content = client.get(path).content.decode()
+    assert (
+        "Heb je een account? Dan hoef je je e-mailadres niet te bevestigen."
+        f' <a class="utrecht-link" href="/account/login/?next={path}">Aanmelden</a>'
+    ) in content

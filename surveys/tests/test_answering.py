@@ -474,3 +474,48 @@ def test_a_signed_in_invited_panel_member_opening_the_survey_address_is_taken_to
     assert client.get(page_url(survey, 1)).status_code == 200
     invitation.refresh_from_db()
     assert invitation.opened
+
+
+def test_a_one_page_survey_does_not_speak_of_pages(client):
+    """No "Pagina 1 van 1" and no "saved per page" where there is only one page."""
+    survey = SurveyFactory(audience=Survey.Audience.OPEN, one_page=True)
+    QuestionFactory(survey=survey)
+    start = client.get(reverse("surveys:start", args=[survey.slug])).content.decode()
+    page = client.get(page_url(survey, 1)).content.decode()
+    for content in (start, page):
+        assert "per pagina bewaard" not in content
+    assert "Pagina 1 van 1" not in page
+    assert "pagina 1 van 1" not in page
+
+
+def test_a_multi_page_survey_says_where_one_continues(client):
+    """Through the open link the answers wait in this browser; through an invitation,
+    behind the same link."""
+    survey = two_page_survey(audience=Survey.Audience.OPEN)
+    start = client.get(reverse("surveys:start", args=[survey.slug])).content.decode()
+    page = client.get(page_url(survey, 1)).content.decode()
+    said = (
+        "Je antwoorden worden per pagina bewaard."
+        " Je kunt stoppen en later verdergaan in deze browser."
+    )
+    assert said in start
+    assert said in page
+    assert "Pagina 1 van 2" in page
+    panel = two_page_survey()
+    _invitation, token = invited(panel)
+    client.get(reverse("surveys:invitation", args=[token]))
+    start = client.get(reverse("surveys:start", args=[panel.slug])).content.decode()
+    assert "Je kunt stoppen en later verdergaan met dezelfde link." in start
+
+
+def test_the_open_link_speaks_of_no_invitation(client):
+    """Someone who came through the open link has no invitation to be unlinked from."""
+    survey = two_page_survey(audience=Survey.Audience.OPEN)
+    start = client.get(reverse("surveys:start", args=[survey.slug])).content.decode()
+    assert "We bewaren je antwoorden zonder enige koppeling aan jou. " in start
+    assert "uitnodiging" not in start
+    panel = two_page_survey()
+    _invitation, token = invited(panel)
+    client.get(reverse("surveys:invitation", args=[token]))
+    start = client.get(reverse("surveys:start", args=[panel.slug])).content.decode()
+    assert "zonder enige koppeling aan jou of je uitnodiging" in start
