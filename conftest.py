@@ -14,7 +14,9 @@ from portal.celery import app as celery_app
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Parallel test processes share that Redis database: each keeps to its own keys.
-REDIS_KEY_PREFIX = "portal-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Keys of this test process only: two runs on one machine (a developer's and a fresh
+# clone's) share the Redis database, and their workers have the same names.
+REDIS_KEY_PREFIX = f"portal-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
 
 # Reference data seeded once per test database (by migrate's post_migrate) that no test
 # changes: a transactional test's flush leaves these tables as they are, instead of
