@@ -5,6 +5,7 @@ after a report closed (with reopening)."""
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
-from common.public_cache import public_page
+from common.public_cache import cached_while_unchanged, key_for, public_page
 from reports import actions, confirmation, question_actions
 from reports.forms import FeedbackForm, ReportForm, SupportForm
 from reports.models import (
@@ -53,22 +54,32 @@ def _see_other(url: str) -> HttpResponseRedirect:
 def report_list(request: HttpRequest) -> HttpResponse:
     """Open and recently closed reports, newest first, on a map and in a list; nothing
     about who reported them."""
-    reports = (
-        Report.objects.public().on_public_list().for_listing().order_by("-submitted_at", "-pk")
+
+    def render_results() -> str:
+        reports = (
+            Report.objects.public().on_public_list().for_listing().order_by("-submitted_at", "-pk")
+        )
+        page = CityScalePaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        points = [
+            {
+                "lat": float(report.latitude),
+                "lng": float(report.longitude),
+                "title": f"#{report.pk} {report.category.name}",
+                "status": report.get_status_display(),
+                "url": report.get_absolute_url(),
+            }
+            for report in page.object_list
+            if report.latitude is not None
+        ]
+        context = {"page": page, "map_points": points}
+        return render_to_string("reports/list.html#results", context, request=request)
+
+    # The list is the same for everyone who asks for the same page, signed in or not.
+    results = cached_while_unchanged(
+        key_for("report-results", request.LANGUAGE_CODE, request.get_full_path()),
+        render_results,
     )
-    page = CityScalePaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    points = [
-        {
-            "lat": float(report.latitude),
-            "lng": float(report.longitude),
-            "title": f"#{report.pk} {report.category.name}",
-            "status": report.get_status_display(),
-            "url": report.get_absolute_url(),
-        }
-        for report in page.object_list
-        if report.latitude is not None
-    ]
-    return render(request, "reports/list.html", {"page": page, "map_points": points})
+    return render(request, "reports/list.html", {"results": results})
 
 
 @require_safe

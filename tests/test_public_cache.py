@@ -15,6 +15,7 @@ from common import public_cache
 from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
 from notifications.tests.factories import NotificationFactory
+from reports.tests.factories import ReportFactory
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANY_TOKEN = re.compile(r'[A-Za-z0-9]{64}|nonce="[^"]+"')  # per response: token and nonce
@@ -395,3 +396,22 @@ def test_the_benchmark_is_told_what_the_cache_served(
     assert cached == total
     settings.PORTAL_VISITOR_CACHE_SECONDS = 0
     assert Client().get(url)[public_cache.CACHE_HEADER] == "off"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_public_space_list_is_read_once_for_everyone_signed_in_or_not(caching, resident):
+    """The reports on a page of the public-space list are the same for everyone: a
+    signed-in resident gets them from the cache (no report is read), and a new report
+    shows at once."""
+    ReportFactory(description="Losse stoeptegel")
+    url = reverse("reports:list")
+    Client().get(url)
+    signed_in = Client()
+    signed_in.force_login(resident)
+    with CaptureQueriesContext(connection) as captured:
+        page = signed_in.get(url).text
+    assert "1 melding" in page
+    assert not any("reports_report" in query["sql"] for query in captured.captured_queries)
+    second = ReportFactory(description="Kapotte lantaarnpaal")
+    assert f"Melding {second.pk}" in signed_in.get(url).text
+    assert "2 meldingen" in Client().get(url).text
