@@ -104,7 +104,7 @@ class AnalysisRunAdmin(admin.ModelAdmin):
             form = SummaryForm(initial=initial)
         topics = list(run.topics.all()) if run.status == AnalysisRun.Status.DONE else []
         shown = {topic.pk: list(topic.inputs.all()[:SHOWN_TEXTS]) for topic in topics}
-        texts = behind([(item.kind, item.object_pk) for items in shown.values() for item in items])
+        texts = behind([(item.kind, item.object_key) for items in shown.values() for item in items])
         names = dict(Neighbourhood.objects.values_list("pk", "name")) if topics else {}
         months = run.months()
         rows = []
@@ -118,9 +118,9 @@ class AnalysisRunAdmin(admin.ModelAdmin):
                         for key, count in topic.per_neighbourhood.items()
                     ],
                     "texts": [
-                        texts[(item.kind, item.object_pk)]
+                        texts[(item.kind, item.object_key)]
                         for item in shown[topic.pk]
-                        if (item.kind, item.object_pk) in texts
+                        if (item.kind, item.object_key) in texts
                     ],
                 }
             )

@@ -40,7 +40,7 @@ def compute(run: AnalysisRun) -> None:
                 per_neighbourhood=dict(sorted(areas.items(), key=lambda a: (-a[1], a[0]))),
             )
             inputs.extend(
-                TopicInput(topic=topic, kind=text.kind, object_pk=text.pk, weight=weight)
+                TopicInput(topic=topic, kind=text.kind, object_key=text.pk, weight=weight)
                 for text, weight in item.members
             )
         TopicInput.objects.bulk_create(inputs, batch_size=BATCH)

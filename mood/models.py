@@ -28,7 +28,7 @@ class AnalysisRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 
     start = models.DateField(_("from"))
@@ -119,7 +119,7 @@ class TopicInput(models.Model):
         Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="inputs"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    object_pk = models.CharField(_("key"), max_length=40)
+    object_key = models.CharField(_("key"), max_length=40)
     weight = models.FloatField(_("weight"))
 
     class Meta:
@@ -128,7 +128,7 @@ class TopicInput(models.Model):
         ordering = ["topic", "-weight", "kind", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.object_pk}"
+        return f"{self.get_kind_display()} {self.object_key}"
 
 
 class SummaryQuerySet(models.QuerySet["Summary"]):

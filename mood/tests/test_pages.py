@@ -87,7 +87,7 @@ def test_a_researcher_finds_the_topics_of_the_city(
     run = _run(client, django_capture_on_commit_callbacks)
     assert run.status == AnalysisRun.Status.DONE
     assert run.progress == 100
-    read = set(TopicInput.objects.filter(topic__run=run).values_list("kind", "object_pk"))
+    read = set(TopicInput.objects.filter(topic__run=run).values_list("kind", "object_key"))
     assert read == {
         (Kind.INITIATIVE, str(written["initiative"].pk)),
         (Kind.COMMENT, str(written["comment"].pk)),
@@ -120,7 +120,7 @@ def test_a_neighbourhood_reads_only_its_own_texts(client, city, django_capture_o
     north, _south, written = city
     signed_in_colleague(client, Role.RESEARCHER)
     run = _run(client, django_capture_on_commit_callbacks, neighbourhood=north.pk)
-    read = set(TopicInput.objects.filter(topic__run=run).values_list("kind", "object_pk"))
+    read = set(TopicInput.objects.filter(topic__run=run).values_list("kind", "object_key"))
     assert read == {
         (Kind.INITIATIVE, str(written["initiative"].pk)),
         (Kind.COMMENT, str(written["comment"].pk)),
@@ -173,7 +173,7 @@ def _done_run(neighbourhood=None):
     topic = Topic.objects.create(
         run=run, position=1, words=["speeltuin", "kinderen"], size=2, per_month={}
     )
-    TopicInput.objects.create(topic=topic, kind=Kind.COMMENT, object_pk="1", weight=0.5)
+    TopicInput.objects.create(topic=topic, kind=Kind.COMMENT, object_key="1", weight=0.5)
     return run
 
 
