@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from mood import actions
 from mood.forms import AnalysisForm, SummaryForm
-from mood.models import AnalysisRun, Summary
+from mood.models import AnalysisRun, Summary, TopicInput
 from mood.sources import behind
 from neighbourhoods.models import Neighbourhood
 
@@ -103,7 +103,9 @@ class AnalysisRunAdmin(admin.ModelAdmin):
                 }
             form = SummaryForm(initial=initial)
         topics = list(run.topics.all()) if run.status == AnalysisRun.Status.DONE else []
-        shown = {topic.pk: list(topic.inputs.all()[:SHOWN_TEXTS]) for topic in topics}
+        shown: dict[int, list[TopicInput]] = {topic.pk: [] for topic in topics}
+        for item in TopicInput.objects.heaviest(run, SHOWN_TEXTS) if topics else []:
+            shown[item.topic_id].append(item)
         texts = behind([(item.kind, item.object_key) for items in shown.values() for item in items])
         names = dict(Neighbourhood.objects.values_list("pk", "name")) if topics else {}
         months = run.months()

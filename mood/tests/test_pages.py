@@ -273,3 +273,34 @@ def test_the_public_page_shows_no_text_and_asks_the_same_queries_for_one_or_many
     # A draft and an unreviewed summary stay away.
     Summary.objects.create(run=_done_run(), **{**SUMMARY, "title_nl": "Concept"})
     assert "Concept" not in client.get(url).content.decode()
+
+
+def test_the_run_page_asks_the_same_queries_for_one_topic_or_many(client, db):
+    signed_in_colleague(client, Role.RESEARCHER)
+    comments = [CommentFactory(text=f"Speeltuin nummer {n}") for n in range(14)]
+
+    def run_with(topics):
+        run = _done_run()
+        Topic.objects.filter(run=run).delete()
+        for position in range(1, topics + 1):
+            topic = Topic.objects.create(
+                run=run, position=position, words=[f"woord{position}"], size=12
+            )
+            for n, comment in enumerate(comments[:12]):
+                TopicInput.objects.create(
+                    topic=topic, kind=Kind.COMMENT, object_key=str(comment.pk), weight=n
+                )
+        return reverse("admin:mood_analysisrun_change", args=[run.pk])
+
+    one, many = run_with(1), run_with(4)
+    client.get(one)
+    with CaptureQueriesContext(connection) as asked_one:
+        response = client.get(one)
+    with CaptureQueriesContext(connection) as asked_many:
+        page = client.get(many)
+    assert len(asked_one) == len(asked_many)
+    html = page.content.decode()
+    # The ten heaviest texts of each topic, heaviest first.
+    assert html.count("Speeltuin nummer 11") == 4
+    assert "Speeltuin nummer 1<" not in html
+    assert response.status_code == 200
