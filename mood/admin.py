@@ -88,6 +88,19 @@ class AnalysisRunAdmin(admin.ModelAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         run = self._run(request, object_id)
+        if getattr(request, "htmx", False):
+            if run.is_finished():
+                # The progress asked for is over: htmx loads the whole page with the topics.
+                response = HttpResponse(status=204)
+                response["HX-Refresh"] = "true"
+                response["Vary"] = "HX-Request"
+                return response
+            context = {"run": run}
+            response = TemplateResponse(
+                request, "admin/mood/analysisrun/run.html#progress", context
+            )
+            response["Vary"] = "HX-Request"
+            return response
         return self._run_page(request, run, None)
 
     def _run_page(
@@ -139,8 +152,6 @@ class AnalysisRunAdmin(admin.ModelAdmin):
             "shown_texts": SHOWN_TEXTS,
         }
         template = "admin/mood/analysisrun/run.html"
-        if getattr(request, "htmx", False) and not run.is_finished():
-            template += "#progress"
         response = TemplateResponse(request, template, context, status=400 if form.errors else 200)
         response["Vary"] = "HX-Request"
         return response
@@ -149,15 +160,17 @@ class AnalysisRunAdmin(admin.ModelAdmin):
         run = self._run(request, object_id)
         if not self.has_change_permission(request, run):
             raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:mood_analysisrun_change", args=[run.pk]))
         summary = Summary.objects.filter(run=run).first()
-        if request.method == "POST" and request.POST.get("action") == "withdraw":
+        if request.POST.get("action") == "withdraw":
             if summary is not None:
                 actions.withdraw_summary(summary=summary)
                 messages.success(request, gettext("The summary is no longer public."))
             return HttpResponseRedirect(reverse("admin:mood_analysisrun_change", args=[run.pk]))
         publishing = request.POST.get("action") == "publish"
-        form = SummaryForm(request.POST or None, publishing=publishing)
-        if request.method == "POST" and form.is_valid():
+        form = SummaryForm(request.POST, publishing=publishing)
+        if form.is_valid():
             if publishing and run.status != AnalysisRun.Status.DONE:
                 form.add_error(None, gettext("Only a finished analysis can be published."))
             else:
@@ -178,6 +191,4 @@ class AnalysisRunAdmin(admin.ModelAdmin):
                     else gettext("The summary is saved; it is not public."),
                 )
                 return HttpResponseRedirect(reverse("admin:mood_analysisrun_change", args=[run.pk]))
-        if not form.is_bound:
-            form = SummaryForm({}, publishing=publishing)
         return self._run_page(request, run, form)

@@ -140,6 +140,11 @@ def test_progress_is_shown_while_the_run_waits(client, db):
     assert 'value="40"' in html
     assert "every 3s" in html
     assert "<html" not in html
+    # Once it is over, htmx is told to load the whole page with the topics.
+    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.DONE, progress=100)
+    over = client.get(url, headers={"HX-Request": "true"})
+    assert over.status_code == 204
+    assert over["HX-Refresh"] == "true"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from accounts.models import Role
 from accounts.tests.factories import StaffFactory, give_totp
 from initiatives.models import Status
 from initiatives.tests.factories import CommentFactory, InitiativeFactory
-from mood.models import Summary
+from mood.models import AnalysisRun, Summary, Topic
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from reports.tests.factories import ReportFactory
 from tests.e2e.test_initiative_journey import sign_in_staff_in_browser
@@ -98,3 +98,24 @@ def test_a_researcher_publishes_a_reviewed_summary_of_the_year(
     assert "container, bel" not in public
     assert_accessible(visitor)
     visitor.close()
+
+
+def test_the_page_follows_a_run_in_the_background_and_shows_its_topics(
+    page: Page, live_server, assert_accessible
+):
+    researcher = StaffFactory(display_name="Pieter")
+    researcher.groups.add(Role.RESEARCHER.group())
+    give_totp(researcher)
+    today = timezone.localdate()
+    run = AnalysisRun.objects.create(
+        start=today - timedelta(days=30), end=today, status=AnalysisRun.Status.RUNNING, progress=40
+    )
+    sign_in_staff_in_browser(page, live_server, researcher)
+    page.goto(live_server.url + f"/beheer/mood/analysisrun/{run.pk}/change/")
+    expect(page.locator("progress")).to_have_attribute("value", "40")
+    assert_accessible(page)
+    AnalysisRun.objects.filter(pk=run.pk).update(progress=80)
+    expect(page.locator("progress")).to_have_attribute("value", "80")
+    Topic.objects.create(run=run, position=1, words=["speeltuin"], size=1, per_month={})
+    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.DONE, progress=100)
+    expect(page.locator("#topic-1")).to_be_visible()
