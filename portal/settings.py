@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "participation",
     # The pages that read every app.
     "overview",
+    "mood",
 ]
 
 MIDDLEWARE = [

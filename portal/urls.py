@@ -24,6 +24,7 @@ urlpatterns = [
     path("participatie/", include("participation.urls")),
     path("openbare-ruimte/", include("reports.urls")),
     path("open311/", include("reports.open311_urls")),
+    path("wat-leeft-er/", include("mood.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

@@ -334,6 +334,8 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "reports:questions": everyone,
     "reports:question_create": everyone,
     "reports:question": visible_to("resident_a"),
+    # "Wat leeft er in de stad": the published summaries of the mood of the city.
+    "mood:public": everyone,
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -386,6 +388,7 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "procurement.officerdepartment": "v",
     },
     "Researcher": {
+        "mood.analysisrun": "acv",
         "participation.councilquestion": "cv",
         "participation.decision": "acv",
         "participation.topic": "v",
@@ -572,8 +575,48 @@ def _build_world() -> World:
         ),
         "decision": decision,
         "page": PortalPage.objects.order_by("pk").first(),
+        "mood_run": _mood_run(neighbourhood, public, people[Role.RESEARCHER.value]),
     }
     return World(people=people, objects=objects)
+
+
+def _mood_run(neighbourhood, initiative, researcher):
+    """An analysis of the mood of the city, done, with a published summary: its page
+    shows a topic and the texts behind it."""
+    from mood.models import AnalysisRun, Kind, Summary, Topic, TopicInput
+
+    today = timezone.localdate()
+    run = AnalysisRun.objects.create(
+        start=today - timedelta(days=30),
+        end=today,
+        status=AnalysisRun.Status.DONE,
+        progress=100,
+        text_count=1,
+        started_by=researcher,
+    )
+    topic = Topic.objects.create(
+        run=run,
+        position=1,
+        words=["speeltuin", "kinderen"],
+        size=1,
+        per_month={month: 1 for month in run.months()},
+        per_neighbourhood={str(neighbourhood.pk): 1},
+    )
+    TopicInput.objects.create(
+        topic=topic, kind=Kind.INITIATIVE, object_key=str(initiative.pk), weight=1
+    )
+    Summary.objects.create(
+        run=run,
+        title_nl="Kinderen willen spelen",
+        title_en="Children want to play",
+        text_nl="Bewoners vragen om speeltuinen.",
+        text_en="Residents ask for playgrounds.",
+        written_by=researcher,
+        reviewed_by=researcher,
+        reviewed_at=timezone.now(),
+        published_at=timezone.now(),
+    )
+    return run
 
 
 def _contract_objects(supplier, member, officer) -> dict:
@@ -735,8 +778,10 @@ ADMIN_NEVER = {
     "reports.question": "ad",
 }
 # "search" is the officers' supplier search: whoever may view the model; "figures" the
-# figures of public-space reports: whoever may view the queue.
+# figures of public-space reports: whoever may view the queue; "summary" the summary of
+# an analysis of the mood of the city: whoever may change analyses.
 ADMIN_ACTIONS = {
+    "summary": "c",
     "figures": "vc",
     "changelist": "vc",
     "change": "vc",
@@ -851,6 +896,7 @@ ADMIN_APPS = [
     "procurement",
     "participation",
     "reports",
+    "mood",
 ]
 
 

@@ -32,6 +32,8 @@ from initiatives.models import (
     Support,
 )
 from initiatives.tests.factories import CommentFactory, InitiativeFactory, ThemeFactory
+from mood.models import AnalysisRun as MoodRun
+from mood.models import Summary as MoodSummary
 from neighbourhoods.models import (
     AgendaItem,
     AgendaItemChange,
@@ -267,6 +269,19 @@ def person(db, tmp_path):
     Department.objects.order_by("pk").first().members.add(user)
     # A question to the municipality, in their own words.
     MunicipalQuestionFactory(asker=user, text=f"Wanneer wordt de container geleegd? Groet, {NAME}")
+    # A researcher's analysis of the mood of the city and the summary they wrote.
+    run = MoodRun.objects.create(
+        start=timezone.localdate(), end=timezone.localdate(), started_by=user
+    )
+    MoodSummary.objects.create(
+        run=run,
+        title_nl="Groen",
+        title_en="Green",
+        text_nl="Meer groen.",
+        text_en="More green.",
+        written_by=user,
+        reviewed_by=user,
+    )
     return user
 
 

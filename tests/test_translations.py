@@ -25,6 +25,7 @@ SOURCES = [
     "procurement",
     "reports",
     "participation",
+    "mood",
     "templates",
 ]
 LANGUAGES = ["nl", "en"]
