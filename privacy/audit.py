@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -159,6 +160,12 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 why=action,
                 message=gettext("Your role does not allow this action."),
             )
+        # A work list is named for what is on it ("Meldingen openbare ruimte"), not
+        # Django's "Select … to change": colleagues open it to work through it.
+        extra_context = {
+            "title": capfirst(self.model._meta.verbose_name_plural),
+            **(extra_context or {}),
+        }
         response = super().changelist_view(request, extra_context)
         if self.audit_list and request.method == "GET" and response.status_code == 200:
             # The action ("opened a list of people") says it all: no summary to translate.

@@ -331,3 +331,12 @@ def test_the_bulk_actions_are_named_after_the_statuses_they_set(client, manager,
     assert '<option value="mark_in_progress">Op “In uitvoering” zetten</option>' in content
     assert '<option value="mark_solved">Op “Opgelost” zetten</option>' in content
     assert "in behandeling" not in content
+
+
+def test_the_queue_is_named_for_what_is_on_it(client, manager):
+    """The work list's heading and window title say what it holds, not Django's
+    "Selecteer … om te wijzigen"."""
+    page = client.get(QUEUE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "<h1>Meldingen openbare ruimte</h1>" in page
+    assert "<title>Meldingen openbare ruimte |" in page
+    assert "om te wijzigen" not in page
