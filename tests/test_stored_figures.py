@@ -29,6 +29,7 @@ from initiatives.models import Status
 from initiatives.tests.factories import InitiativeFactory
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from portal.celery import app as celery_app
+from reports import figures_admin
 from reports.models import Department
 from reports.models import Status as ReportStatus
 from reports.tests.factories import ReportFactory
@@ -406,3 +407,22 @@ def test_a_slow_computation_never_overwrites_fresher_figures(stored):
         served = figures.refresh("dashboard", {}, "nl")
     assert served.computed_at < fresher.computed_at
     assert cache.get(key) == fresher
+
+
+def test_report_figures_are_ready_for_whoever_may_open_them_each_scope_once(stored):
+    roads = Department.objects.get(slug="wegen")
+    waste = Department.objects.get(slug="afval")
+    trees = Department.objects.get(slug="groen")
+    view_report = Permission.objects.get(codename="view_report")
+    for _colleague in range(2):
+        colleague = StaffFactory()
+        colleague.user_permissions.add(view_report)
+        roads.members.add(colleague)
+    waste.members.add(StaffFactory())  # may not open the report queue
+    administrator = StaffFactory(is_superuser=True)
+    trees.members.add(administrator)  # sees everyone's reports
+    scopes = [
+        (selection["departments"], selection["areas"])
+        for selection in figures_admin.default_selections()
+    ]
+    assert sorted(scopes, key=repr) == sorted([(None, None), ([roads.pk], None)], key=repr)
