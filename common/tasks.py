@@ -9,4 +9,4 @@ from common import figures
 
 @shared_task  # type: ignore[untyped-decorator]  # celery ships no types
 def refresh_figures(name: str, selection: dict[str, Any], language: str) -> None:
-    figures.refresh(name, selection, language)
+    figures.refresh_if_default(name, selection, language)

@@ -7,8 +7,10 @@ import dataclasses
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_permission_codename
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -150,15 +152,26 @@ def compute_selection(selection: dict[str, Any]) -> figures.ReportFigures:
 
 
 def default_selections() -> list[dict[str, Any]]:
-    """The page as it opens for each scope there is: everyone's reports, and each
-    combination of departments and areas a colleague works in (one query)."""
+    """The page as it opens for each scope there is: everyone's reports (administrators
+    among others), and each combination of departments and areas of a colleague who may
+    open the page (who may view the report queue, as ``figures_view`` asks), each once."""
     scopes: set[tuple[tuple[int, ...] | None, tuple[int, ...] | None]] = {(None, None)}
-    colleagues = User.objects.filter(is_active=True, is_staff=True).prefetch_related(
-        "report_departments", "managed_neighbourhoods", "groups"
+    may_view = Permission.objects.filter(
+        content_type__app_label=Report._meta.app_label,
+        codename__in=[
+            get_permission_codename("view", Report._meta),
+            get_permission_codename("change", Report._meta),
+        ],
+    )
+    colleagues = (
+        User.objects.filter(is_active=True, is_staff=True, is_superuser=False)
+        .filter(Q(user_permissions__in=may_view) | Q(groups__permissions__in=may_view))
+        .distinct()
+        .prefetch_related("report_departments", "managed_neighbourhoods", "groups")
     )
     for colleague in colleagues:
         own = tuple(sorted(department.pk for department in colleague.report_departments.all()))
-        area_manager = not colleague.is_superuser and any(
+        area_manager = any(
             group.name == Role.AREA_MANAGER.value for group in colleague.groups.all()
         )
         where = (
