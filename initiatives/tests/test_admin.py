@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.tests.factories import StaffFactory, sign_in_staff
+from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
 from initiatives import actions
 from initiatives.models import Comment, Initiative, InternalNote, Status
 from initiatives.tests.factories import CommentFactory, InitiativeFactory
@@ -315,3 +315,23 @@ def test_area_manager_opening_another_areas_initiative_is_told_why_not_that_it_i
     # Something that really is not there keeps Django's message.
     missing = client.get(f"{QUEUE}987654/change/", follow=True).content.decode()
     assert "belongs to a neighbourhood" not in missing
+
+
+def test_the_assignee_filter_offers_the_staff_and_reads_no_initiative(client, broker):
+    """Whom to filter on comes from the staff (only they can be assigned), not from
+    reading every initiative for its assignee; a resident is never offered."""
+    colleague = StaffFactory(display_name="Joost")
+    UserFactory(display_name="Bewoner Bram")
+    InitiativeFactory(status=Status.SUBMITTED, assignee=colleague)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(QUEUE).content.decode()
+    assert "Joost" in page
+    assert "Eva" in page
+    assert "Bewoner Bram" not in page
+    distinct_assignees = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "DISTINCT" in q["sql"] and "assignee" in q["sql"]
+    ]
+    assert distinct_assignees == []
+    assert "?assignee__isnull=True" in page.replace("&amp;", "&") or "assignee__isnull" in page
