@@ -117,6 +117,26 @@ class ColleagueFilter(admin.RelatedFieldListFilter):
         self.empty_value_display = gettext("not assigned yet")
 
 
+class OwnDepartmentFilter(admin.RelatedFieldListFilter):
+    """The departments to filter on: a colleague's own (their list holds no others), or
+    every department with "none yet" for those whose work is not bound to one."""
+
+    def field_choices(self, field, request, model_admin):
+        departments = own_departments(request.user)
+        offered = field.related_model.objects.order_by("name")
+        if departments is not None:
+            offered = offered.filter(pk__in=departments)
+        return [(department.pk, str(department)) for department in offered]
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.bound = own_departments(request.user) is not None
+        super().__init__(field, request, params, model, model_admin, field_path)
+
+    @property
+    def include_empty_choice(self) -> bool:
+        return not self.bound and super().include_empty_choice
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "slug"]
@@ -376,7 +396,7 @@ class ReportAdmin(AreaScopedAdmin):
         TermFilter,
         ReopenedFilter,
         MainCategoryFilter,
-        "department",
+        ("department", OwnDepartmentFilter),
         "neighbourhood",
         ("assigned_to", ColleagueFilter),
         ("created_at", admin.DateFieldListFilter),

@@ -19,7 +19,7 @@ from common import admin_tools
 from common.admin_tools import short_date
 from privacy.audit import AuditedAdmin
 from reports import question_actions
-from reports.admin import FeedbackInline, TermFilter, own_departments
+from reports.admin import FeedbackInline, OwnDepartmentFilter, TermFilter, own_departments
 from reports.models import Question, QuestionStatus, Topic
 
 
@@ -149,7 +149,7 @@ class QuestionAdmin(AuditedAdmin):
         "topic",
         OwnerFilter,
         ("is_public", admin.BooleanFieldListFilter),
-        "department",
+        ("department", OwnDepartmentFilter),
     ]
     list_select_related = ["topic", "assigned_to"]
     search_fields = ["=id", "text", "public_text", "public_answer"]

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -340,3 +341,31 @@ def test_the_queue_is_named_for_what_is_on_it(client, manager):
     assert "<h1>Meldingen openbare ruimte</h1>" in page
     assert "<title>Meldingen openbare ruimte |" in page
     assert "om te wijzigen" not in page
+
+
+def test_the_department_filter_offers_only_the_colleagues_own(client, manager):
+    """A colleague filters on their own departments only (their queue holds no other;
+    with one department there is nothing to choose); an administrator is offered every
+    department and "none"."""
+    roads = Department.objects.get(slug="wegen")
+    green = Department.objects.exclude(pk=roads.pk).first()
+    others = Department.objects.exclude(pk__in=[roads.pk, green.pk])
+    assert others.exists()
+    for url in (QUEUE, "/beheer/reports/question/"):
+        page = client.get(url).content.decode().replace("&amp;", "&")
+        assert "department__id__exact=" not in page, url  # one department: no filter
+    green.members.add(manager)
+    for url in (QUEUE, "/beheer/reports/question/"):
+        page = client.get(url).content.decode().replace("&amp;", "&")
+        assert f"department__id__exact={roads.pk}" in page, url
+        assert f"department__id__exact={green.pk}" in page, url
+        for other in others:
+            assert f"department__id__exact={other.pk}&" not in page, (url, other)
+            assert f'department__id__exact={other.pk}"' not in page, (url, other)
+        assert "department__isnull=True" not in page, url
+    admin_client = Client()
+    sign_in_staff(admin_client, StaffFactory(is_superuser=True))
+    page = admin_client.get(QUEUE).content.decode().replace("&amp;", "&")
+    for department in Department.objects.all():
+        assert f"department__id__exact={department.pk}" in page
+    assert "department__isnull=True" in page
