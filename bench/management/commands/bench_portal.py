@@ -84,6 +84,7 @@ class Command(BaseCommand):
             ("reports: public map and list", "/openbare-ruimte/"),
             ("reports: public list, page 50", "/openbare-ruimte/?page=50"),
             ("reports: you said, we did, computed", "/openbare-ruimte/jij-zei-wij-deden/", "cold"),
+            ("initiatives: triage (staff)", "/beheer/initiatives/initiative/", "", "staff"),
             ("reports: queue (staff)", "/beheer/reports/report/", "", "staff"),
             ("reports: queue, overdue (staff)", overdue, "", "staff"),
             (
