@@ -17,6 +17,7 @@ from mood.forms import AnalysisForm, SummaryForm
 from mood.models import AnalysisRun, Summary, TopicInput
 from mood.sources import behind
 from neighbourhoods.models import Neighbourhood
+from privacy.audit import acting_staff, record_list
 
 # The texts shown under each topic, heaviest first.
 SHOWN_TEXTS = 10
@@ -120,6 +121,9 @@ class AnalysisRunAdmin(admin.ModelAdmin):
         for item in TopicInput.objects.heaviest(run, SHOWN_TEXTS) if topics else []:
             shown[item.topic_id].append(item)
         texts = behind([(item.kind, item.object_key) for items in shown.values() for item in items])
+        if texts:
+            # Residents' texts, even masked, are personal data: who read them is logged.
+            record_list(actor=acting_staff(request), model=TopicInput, summary=f"analysis {run.pk}")
         names = dict(Neighbourhood.objects.values_list("pk", "name")) if topics else {}
         months = run.months()
         rows = []

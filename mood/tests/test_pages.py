@@ -16,7 +16,8 @@ from initiatives.tests.factories import CommentFactory, InitiativeFactory
 from mood import actions
 from mood.models import AnalysisRun, Kind, Summary, Topic, TopicInput
 from neighbourhoods.tests.factories import AgendaItemFactory, NeighbourhoodFactory
-from reports.tests.factories import QuestionFactory, ReportFactory
+from privacy.models import AuditEntry
+from reports.tests.factories import AnsweredQuestionFactory, QuestionFactory, ReportFactory
 from surveys.models import Answer, Question, Response
 from surveys.tests.factories import QuestionFactory as SurveyQuestionFactory
 from surveys.tests.factories import SurveyFactory
@@ -26,11 +27,14 @@ pytestmark = pytest.mark.django_db
 ADD = reverse("admin:mood_analysisrun_add")
 
 
-def _answer(text, *, anonymous=True, closed=True, neighbourhood=None):
+def _answer(text, *, anonymous=True, closed=True, neighbourhood=None, respondent=None):
     survey = SurveyFactory(anonymous=anonymous, closed_at=timezone.now() if closed else None)
     question = SurveyQuestionFactory(survey=survey, kind=Question.Kind.TEXT)
     response = Response.objects.create(
-        survey=survey, neighbourhood=neighbourhood, submitted_on=timezone.localdate()
+        survey=survey,
+        neighbourhood=neighbourhood,
+        submitted_on=timezone.localdate(),
+        respondent=respondent,
     )
     return Answer.objects.create(response=response, question=question, value_text=text)
 
@@ -59,13 +63,21 @@ def city():
             neighbourhood=south, title="Afval", description="Afval naast de container"
         ),
         "report": ReportFactory(neighbourhood=south, description="Afval en vuilnis overal"),
-        "question": QuestionFactory(
-            text="Wanneer wordt de container geleegd? Ik woon op 3512 AB 4",
+        "question": AnsweredQuestionFactory(
+            text="Geheime vraag van Piet over de container",
+            public_text="Wanneer wordt de container geleegd? Bel 3512 AB 4",
+        ),
+        "private_question": QuestionFactory(text="Prive vraag speeltuin afval container"),
+        "withdrawn": InitiativeFactory(
+            neighbourhood=north,
+            status=Status.WITHDRAWN,
             submitted_at=timezone.now(),
+            title="Ingetrokken speeltuin",
         ),
         "answer": _answer("Meer speeltuinen voor kinderen", neighbourhood=north),
         "named_answer": _answer("Speeltuin met naam", anonymous=False),
         "running_answer": _answer("Speeltuin lopende peiling", closed=False),
+        "linked_answer": _answer("Speeltuin gekoppeld antwoord", respondent=UserFactory()),
     }
     return north, south, written
 
@@ -83,7 +95,7 @@ def test_a_researcher_finds_the_topics_of_the_city(
     client, city, django_capture_on_commit_callbacks
 ):
     _north, _south, written = city
-    signed_in_colleague(client, Role.RESEARCHER)
+    researcher = signed_in_colleague(client, Role.RESEARCHER)
     run = _run(client, django_capture_on_commit_callbacks)
     assert run.status == AnalysisRun.Status.DONE
     assert run.progress == 100
@@ -105,7 +117,12 @@ def test_a_researcher_finds_the_topics_of_the_city(
     html = page.content.decode()
     # Every topic shows its texts, masked, with a link to where they are handled.
     assert reverse("admin:initiatives_initiative_change", args=[written["initiative"].pk]) in html
-    assert reverse("admin:reports_question_change", args=[written["question"].pk]) in html
+    # Reports and questions link to their public page, not to a department's work list.
+    assert reverse("reports:question", args=[written["question"].pk]) in html
+    assert reverse("reports:detail", args=[written["report"].pk]) in html
+    # Of a question only what a colleague published is read, never what the asker wrote.
+    assert "Geheime vraag" not in html
+    assert "Prive vraag" not in html
     assert "[e-mailadres]" in html
     assert "piet@example.nl" not in html
     assert "[telefoonnummer]" in html
@@ -114,6 +131,10 @@ def test_a_researcher_finds_the_topics_of_the_city(
     assert "3512 AB" not in html
     assert "Teksten per maand" in html
     assert "Noord" in html
+    # Who read residents' texts is in the audit log.
+    entry = AuditEntry.objects.get(actor=researcher, action=AuditEntry.Action.LISTED)
+    assert entry.target_type.model == "topicinput"
+    assert entry.summary == f"analysis {run.pk}"
 
 
 def test_a_neighbourhood_reads_only_its_own_texts(client, city, django_capture_on_commit_callbacks):
