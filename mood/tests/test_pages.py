@@ -211,9 +211,11 @@ SUMMARY = {
 }
 
 
-def test_only_a_reviewed_summary_is_published(client, db):
+def test_only_a_reviewed_summary_is_published(client, db, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 2
     researcher = signed_in_colleague(client, Role.RESEARCHER)
     run = _done_run()
+    topic = run.topics.get()
     url = reverse("admin:mood_analysisrun_summary", args=[run.pk])
     refused = client.post(url, {**SUMMARY, "action": "publish"})
     assert refused.status_code == 400
@@ -225,7 +227,7 @@ def test_only_a_reviewed_summary_is_published(client, db):
     draft = Summary.objects.get()
     assert draft.published_at is None
     assert draft.reviewed_at is None
-    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on"})
+    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on", "topics": [topic.pk]})
     summary = Summary.objects.get()
     assert summary.published_at
     assert summary.reviewed_by == researcher
@@ -272,9 +274,12 @@ def test_who_is_not_a_researcher_can_neither_see_nor_publish(client, db, person)
     assert not AnalysisRun.objects.exclude(pk=run.pk).exists()
 
 
-def test_the_public_page_shows_no_text_and_asks_the_same_queries_for_one_or_many(client, db):
+def test_the_public_page_asks_the_same_queries_for_one_or_many(client, db, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 2
+
     def publish(title):
         run = _done_run(NeighbourhoodFactory())
+        run.topics.update(public=True)
         Summary.objects.create(
             run=run,
             **{**SUMMARY, "title_nl": title},
@@ -295,6 +300,7 @@ def test_the_public_page_shows_no_text_and_asks_the_same_queries_for_one_or_many
     html = response.content.decode()
     assert first.status_code == response.status_code == 200
     assert "Nummer 3" in html
+    assert html.count("speeltuin, kinderen") == 5
     assert "Wat leeft er in de stad" in html
     # A draft and an unreviewed summary stay away.
     Summary.objects.create(run=_done_run(), **{**SUMMARY, "title_nl": "Concept"})
@@ -330,3 +336,63 @@ def test_the_run_page_asks_the_same_queries_for_one_topic_or_many(client, db):
     assert html.count("Speeltuin nummer 11") == 4
     assert "Speeltuin nummer 1<" not in html
     assert response.status_code == 200
+
+
+LONELY = "Mijn buurman Jansen in de Kerkstraat maakt elke nacht herrie met zijn scooter"
+PLAYGROUND = [
+    "De speeltuin bij de school is kapot, de kinderen kunnen niet spelen",
+    "Graag een nieuwe speeltuin voor de kinderen in de wijk",
+    "De kinderen willen schommels in de speeltuin",
+]
+
+
+def test_only_chosen_topics_resting_on_enough_texts_are_published_never_a_text(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SURVEY_MIN_GROUP_SIZE = 3
+    initiative = InitiativeFactory(
+        status=Status.SUBMITTED, title="Speeltuin", description="Een speeltuin voor kinderen"
+    )
+    for text in [*PLAYGROUND, LONELY]:
+        CommentFactory(initiative=initiative, text=text)
+    signed_in_colleague(client, Role.RESEARCHER)
+    run = _run(client, django_capture_on_commit_callbacks, topic_count=2)
+    topics = list(Topic.objects.filter(run=run))
+    (big,) = [topic for topic in topics if "speeltuin" in topic.words]
+    (small,) = [topic for topic in topics if "herrie" in topic.words]
+    assert big.size >= 3
+    assert small.size == 1
+    page = client.get(reverse("admin:mood_analysisrun_change", args=[run.pk])).content.decode()
+    # The big topic is chosen until the researcher says otherwise; the small one cannot be.
+    assert f'value="{big.pk}" id="id_topics_0" checked' in page.replace('checked=""', "checked")
+    assert f'name="topics" value="{small.pk}"' not in page
+    assert "worden met de samenvatting gepubliceerd" in page
+
+    url = reverse("admin:mood_analysisrun_summary", args=[run.pk])
+    refused = client.post(
+        url, {**SUMMARY, "action": "publish", "reviewed": "on", "topics": [big.pk, small.pk]}
+    )
+    assert refused.status_code == 400
+    assert not Summary.objects.exists()
+    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on", "topics": [big.pk]})
+    assert Summary.objects.get().published_at
+    # A topic marked public some other way, or grown too small for a raised minimum,
+    # still stays off the page.
+    Topic.objects.filter(pk=small.pk).update(public=True)
+
+    public = client.get(reverse("mood:public")).content.decode()
+    assert ", ".join(big.words) in public
+    for word in small.words:
+        assert word not in public.lower()
+    for text in [*PLAYGROUND, LONELY, initiative.description]:
+        words = text.split()
+        assert text not in public
+        # Not even three words of it in a row.
+        for start in range(len(words) - 2):
+            assert " ".join(words[start : start + 3]) not in public
+
+    # A topic the researcher leaves out is not published either.
+    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on"})
+    public = client.get(reverse("mood:public")).content.decode()
+    assert ", ".join(big.words) not in public
+    assert "Kinderen willen spelen" in public
