@@ -206,7 +206,7 @@ class AnalysisRunAdmin(admin.ModelAdmin):
                     user=request.user,  # type: ignore[arg-type]  # staff, signed in
                     reviewed=form.cleaned_data["reviewed"],
                     publish=publishing,
-                    topics=form.cleaned_data["topics"],
+                    topics=form.cleaned_data.get("topics", ()),
                     **{
                         field: form.cleaned_data[field]
                         for field in ("title_nl", "title_en", "text_nl", "text_en")

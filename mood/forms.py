@@ -96,6 +96,10 @@ class SummaryForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.publishing = publishing
+        if run.status != AnalysisRun.Status.DONE:
+            # Nothing found yet to choose from.
+            del self.fields["topics"]
+            return
         minimum = public_minimum()
         field = self.fields["topics"]
         assert isinstance(field, TopicChoiceField)

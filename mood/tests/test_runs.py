@@ -47,6 +47,14 @@ def test_a_run_whose_computation_raises_fails_with_its_reason_and_runs_again(
     page = client.get(reverse("admin:mood_analysisrun_change", args=[run.pk])).content.decode()
     assert "De berekening stopte met een fout." in page
     assert "Dezelfde analyse opnieuw uitvoeren" in page
+    # No topics to choose for the public page, and a draft can still be saved.
+    assert 'name="topics"' not in page
+    assert "Onderwerpen waarvan de woorden" not in page
+    saved = client.post(
+        reverse("admin:mood_analysisrun_summary", args=[run.pk]),
+        {"title_nl": "T", "title_en": "T", "text_nl": "T", "text_en": "T", "action": "save"},
+    )
+    assert saved.status_code == 302
 
     # Once the fault is gone, the same analysis runs again as a new run.
     monkeypatch.undo()
