@@ -14,9 +14,10 @@ from django.utils.translation import gettext
 
 from mood import actions
 from mood.forms import AnalysisForm, SummaryForm
-from mood.models import AnalysisRun, Summary, TopicInput
+from mood.models import AnalysisRun, Summary, Topic, TopicInput
 from mood.sources import behind
 from neighbourhoods.models import Neighbourhood
+from privacy.audit import acting_staff, record_list
 
 # The texts shown under each topic, heaviest first.
 SHOWN_TEXTS = 10
@@ -33,11 +34,19 @@ class AnalysisRunAdmin(admin.ModelAdmin):
         def summary(request: HttpRequest, object_id: str) -> HttpResponse:
             return self.summary_view(request, object_id)
 
+        def again(request: HttpRequest, object_id: str) -> HttpResponse:
+            return self.again_view(request, object_id)
+
         return [
             path(
                 "<path:object_id>/samenvatting/",
                 self.admin_site.admin_view(summary),
                 name="mood_analysisrun_summary",
+            ),
+            path(
+                "<path:object_id>/opnieuw/",
+                self.admin_site.admin_view(again),
+                name="mood_analysisrun_again",
             ),
             *super().get_urls(),
         ]
@@ -108,18 +117,25 @@ class AnalysisRunAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         summary = Summary.objects.filter(run=run).first()
         if form is None:
-            initial = {}
+            initial: dict[str, Any] = {}
             if summary is not None:
                 initial = {
                     field: getattr(summary, field)
                     for field in ("title_nl", "title_en", "text_nl", "text_en")
                 }
-            form = SummaryForm(initial=initial)
+                initial["topics"] = list(run.topics.filter(public=True))
+            else:
+                # Until a researcher chooses: every topic big enough to be published.
+                initial["topics"] = list(Topic.objects.filter(run=run).big_enough())
+            form = SummaryForm(initial=initial, run=run)
         topics = list(run.topics.all()) if run.status == AnalysisRun.Status.DONE else []
         shown: dict[int, list[TopicInput]] = {topic.pk: [] for topic in topics}
         for item in TopicInput.objects.heaviest(run, SHOWN_TEXTS) if topics else []:
             shown[item.topic_id].append(item)
         texts = behind([(item.kind, item.object_key) for items in shown.values() for item in items])
+        if texts:
+            # Residents' texts, even masked, are personal data: who read them is logged.
+            record_list(actor=acting_staff(request), model=TopicInput, summary=f"analysis {run.pk}")
         names = dict(Neighbourhood.objects.values_list("pk", "name")) if topics else {}
         months = run.months()
         rows = []
@@ -149,12 +165,23 @@ class AnalysisRunAdmin(admin.ModelAdmin):
             "summary": summary,
             "form": form,
             "may_write": self.has_change_permission(request, run),
+            "may_run_again": run.is_finished() and self.has_add_permission(request),
             "shown_texts": SHOWN_TEXTS,
         }
         template = "admin/mood/analysisrun/run.html"
         response = TemplateResponse(request, template, context, status=400 if form.errors else 200)
         response["Vary"] = "HX-Request"
         return response
+
+    def again_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The same analysis once more (a new run), for instance after it failed."""
+        run = self._run(request, object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST" or not run.is_finished():
+            return HttpResponseRedirect(reverse("admin:mood_analysisrun_change", args=[run.pk]))
+        again = actions.run_again(run=run, user=request.user)  # type: ignore[arg-type]  # staff, signed in
+        return HttpResponseRedirect(reverse("admin:mood_analysisrun_change", args=[again.pk]))
 
     def summary_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         run = self._run(request, object_id)
@@ -169,7 +196,7 @@ class AnalysisRunAdmin(admin.ModelAdmin):
                 messages.success(request, gettext("The summary is no longer public."))
             return HttpResponseRedirect(reverse("admin:mood_analysisrun_change", args=[run.pk]))
         publishing = request.POST.get("action") == "publish"
-        form = SummaryForm(request.POST, publishing=publishing)
+        form = SummaryForm(request.POST, run=run, publishing=publishing)
         if form.is_valid():
             if publishing and run.status != AnalysisRun.Status.DONE:
                 form.add_error(None, gettext("Only a finished analysis can be published."))
@@ -179,6 +206,7 @@ class AnalysisRunAdmin(admin.ModelAdmin):
                     user=request.user,  # type: ignore[arg-type]  # staff, signed in
                     reviewed=form.cleaned_data["reviewed"],
                     publish=publishing,
+                    topics=form.cleaned_data.get("topics", ()),
                     **{
                         field: form.cleaned_data[field]
                         for field in ("title_nl", "title_en", "text_nl", "text_en")

@@ -2,14 +2,18 @@
 store them with their trend per month, neighbourhoods and the texts they rest on. The
 progress is written as it goes, for the staff page to show."""
 
+import logging
 from collections import Counter
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 
 from mood import sources
-from mood.models import AnalysisRun, Topic, TopicInput
+from mood.models import AnalysisRun, Failure, Topic, TopicInput
 from mood.topics import find_topics
+
+logger = logging.getLogger(__name__)
 
 BATCH = 5000
 
@@ -47,3 +51,18 @@ def compute(run: AnalysisRun) -> None:
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=AnalysisRun.Status.DONE, progress=100, finished_at=timezone.now()
         )
+
+
+def compute_or_fail(run: AnalysisRun) -> bool:
+    """Compute a run claimed by the caller; a run whose computation raises (or runs out
+    of time) ends failed, with the reason for the researcher, and never stays running."""
+    try:
+        compute(run)
+    except Exception as error:
+        logger.exception("Analysis run %s failed", run.pk)
+        failure = Failure.TIMEOUT if isinstance(error, SoftTimeLimitExceeded) else Failure.ERROR
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            status=AnalysisRun.Status.FAILED, failure=failure, finished_at=timezone.now()
+        )
+        return False
+    return True

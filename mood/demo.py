@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from mood import analysis
-from mood.models import AnalysisRun, Summary
+from mood.models import AnalysisRun, Summary, Topic
 
 
 def seed(demo) -> None:
@@ -22,11 +22,15 @@ def seed(demo) -> None:
         topic_count=8,
         started_by=researcher,
         status=AnalysisRun.Status.RUNNING,
+        running_since=timezone.now(),
     )
-    analysis.compute(run)
-    topics = list(run.topics.order_by("position")[:3])
+    if not analysis.compute_or_fail(run):
+        return
+    # Only topics resting on enough texts go public, and only they are named.
+    topics = list(Topic.objects.filter(run=run).big_enough().order_by("position")[:3])
     if not topics:
         return
+    Topic.objects.filter(run=run).big_enough().update(public=True)
     named = "; ".join(", ".join(topic.words[:3]) for topic in topics)
     now = timezone.now()
     Summary.objects.create(

@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.validators import validate_plain_text
+from mood.models import AnalysisRun, Topic, public_minimum
 from neighbourhoods.models import Neighbourhood
 
 MAX_TOPICS = 30
@@ -51,6 +53,15 @@ class AnalysisForm(forms.Form):
         return data
 
 
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return ngettext(
+            "Topic %(position)d: %(words)s (%(count)d text)",
+            "Topic %(position)d: %(words)s (%(count)d texts)",
+            obj.size,
+        ) % {"position": obj.position, "words": ", ".join(obj.words), "count": obj.size}
+
+
 class SummaryForm(forms.Form):
     title_nl = forms.CharField(label=_("Title (Dutch)"), max_length=160)
     title_en = forms.CharField(label=_("Title (English)"), max_length=160)
@@ -66,17 +77,45 @@ class SummaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         validators=[validate_plain_text],
     )
+    topics = TopicChoiceField(
+        label=_("Topics whose words are published"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     reviewed = forms.BooleanField(
         label=_(
-            "I have reviewed this summary: it matches the topics and names no person and "
-            "nothing personal."
+            "I have reviewed this summary and the chosen topics' words: they match what "
+            "residents wrote and name no person and nothing personal."
         ),
         required=False,
     )
 
-    def __init__(self, *args: Any, publishing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, run: AnalysisRun, publishing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.publishing = publishing
+        if run.status != AnalysisRun.Status.DONE:
+            # Nothing found yet to choose from.
+            del self.fields["topics"]
+            return
+        minimum = public_minimum()
+        field = self.fields["topics"]
+        assert isinstance(field, TopicChoiceField)
+        # Only topics resting on enough texts can be chosen.
+        field.queryset = Topic.objects.filter(run=run).big_enough().order_by("position")
+        field.help_text = ngettext(
+            "The words of the chosen topics are published on the page with the summary, "
+            "with how many texts each rests on. Only a topic resting on at least %(minimum)d "
+            "text can be chosen: the words of a smaller one could give away what one "
+            "resident wrote.",
+            "The words of the chosen topics are published on the page with the summary, "
+            "with how many texts each rests on. Only a topic resting on at least %(minimum)d "
+            "texts can be chosen: the words of a smaller one could give away what one "
+            "resident wrote.",
+            minimum,
+        ) % {"minimum": minimum}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

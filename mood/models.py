@@ -22,6 +22,16 @@ class Kind(models.TextChoices):
     QUESTION = "question", _("Question")
 
 
+class Failure(models.TextChoices):
+    """Why a run failed, as the researcher reads it on the run's page."""
+
+    ERROR = "error", _("The computation stopped with an error.")
+    TIMEOUT = (
+        "timeout",
+        _("The computation took longer than its time limit, or the computer doing it stopped."),
+    )
+
+
 class AnalysisRun(models.Model):
     """One reading of what residents wrote in a period and an area (a neighbourhood or
     the whole city): the topics found, computed in the background."""
@@ -59,7 +69,11 @@ class AnalysisRun(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("started"), default=timezone.now)
+    running_since = models.DateTimeField(_("computing since"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    failure = models.CharField(
+        _("why it failed"), max_length=8, choices=Failure.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("analysis of the mood of the city")
@@ -87,9 +101,28 @@ class AnalysisRun(models.Model):
         return found
 
 
+def public_minimum() -> int:
+    """The fewest texts a topic must rest on for its words to be published: the surveys'
+    smallest group shown (``SURVEY_MIN_GROUP_SIZE``). The words of a smaller topic could
+    give away what one resident wrote (a name, a street)."""
+    return int(settings.SURVEY_MIN_GROUP_SIZE)
+
+
+class TopicQuerySet(models.QuerySet["Topic"]):
+    def big_enough(self) -> "TopicQuerySet":
+        """Topics resting on enough texts for their words to be published."""
+        return self.filter(size__gte=public_minimum())
+
+    def on_public_page(self) -> "TopicQuerySet":
+        """The topics a researcher chose for the public page, if still big enough."""
+        return self.big_enough().filter(public=True)
+
+
 class Topic(models.Model):
     """A topic found in a run: its most telling words, how many texts belong to it, per
-    month and per neighbourhood (``"0"``: texts without one, such as questions)."""
+    month and per neighbourhood (``"0"``: texts without one, such as questions). Its
+    words and size are published with the run's summary only if the researcher chose
+    it and it rests on enough texts (:func:`public_minimum`)."""
 
     run = models.ForeignKey(
         AnalysisRun, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="topics"
@@ -99,6 +132,9 @@ class Topic(models.Model):
     size = models.PositiveIntegerField(_("texts"))
     per_month = models.JSONField(_("texts per month"), default=dict)
     per_neighbourhood = models.JSONField(_("texts per neighbourhood"), default=dict)
+    public = models.BooleanField(_("on the public page"), default=False)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")
@@ -152,13 +188,17 @@ class TopicInput(models.Model):
 
 class SummaryQuerySet(models.QuerySet["Summary"]):
     def published(self) -> "SummaryQuerySet":
-        """Published summaries, newest first, with their run's area and topics."""
+        """Published summaries, newest first, with their run's area and the topics
+        chosen for the public page (big enough)."""
         return (
             self.filter(published_at__isnull=False, reviewed_at__isnull=False)
             .select_related("run__neighbourhood")
             .prefetch_related(
                 Prefetch(
-                    "run__topics", queryset=Topic.objects.only("run", "position", "words", "size")
+                    "run__topics",
+                    queryset=Topic.objects.on_public_page().only(
+                        "run", "position", "words", "size"
+                    ),
                 )
             )
             .order_by("-published_at", "-pk")

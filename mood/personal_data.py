@@ -21,7 +21,9 @@ PERSONAL_DATA = [
             "status",
             "progress",
             "text_count",
+            "running_since",
             "finished_at",
+            "failure",
         ),
     ),
     PersonalData(

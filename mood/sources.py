@@ -5,9 +5,13 @@ a topic with a link to where they are handled in the back office.
 Open survey answers are read only from anonymous surveys that have closed, and only once
 their batch was released (``surveys.Response``): they cannot be linked to a person, and
 nothing is read while a survey still runs. Answers waiting in a sealed batch, and
-answers of surveys that know their respondents, are never read. Hidden comments,
-initiatives still in draft and reports or questions whose email was never confirmed are
-left out too."""
+answers of surveys that know their respondents, or of a response linked to a
+respondent, are never read (a survey's "anonymous" cannot change once it has responses).
+Hidden comments, initiatives still in draft or withdrawn, and reports whose email was
+never confirmed are left out too. Of the questions only those published on the portal are
+read, as a colleague published them (``public_text``: no name, nothing personal), never
+what the asker wrote; reports and questions link to their public page, which anyone may
+open, not to a department's work list."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import Comment, Initiative
+from initiatives.models import Status as InitiativeStatus
 from mood.masking import mask
 from mood.models import Kind
 from mood.topics import Text
@@ -47,10 +52,16 @@ def _admin(name: str, field: str = "pk") -> Callable[[dict[str, Any]], str]:
     return lambda row: reverse(f"admin:{name}_change", args=[row[field]])
 
 
+def _public(name: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: reverse(name, args=[row["pk"]])
+
+
 SOURCES = [
     Source(
         Kind.INITIATIVE,
-        lambda: Initiative.objects.filter(submitted_at__isnull=False),
+        lambda: Initiative.objects.filter(submitted_at__isnull=False).exclude(
+            status=InitiativeStatus.WITHDRAWN
+        ),
         "submitted_at",
         "neighbourhood_id",
         Concat("title", Value("\n"), "description", output_field=TextField()),
@@ -78,6 +89,7 @@ SOURCES = [
             question__kind=SurveyQuestion.Kind.TEXT,
             response__survey__anonymous=True,
             response__survey__closed_at__isnull=False,
+            response__respondent__isnull=True,
         ).exclude(value_text=""),
         "response__submitted_on",
         "response__neighbourhood_id",
@@ -86,19 +98,19 @@ SOURCES = [
     ),
     Source(
         Kind.REPORT,
-        lambda: Report.objects.filter(submitted_at__isnull=False),
+        lambda: Report.objects.public().filter(submitted_at__isnull=False),
         "submitted_at",
         "neighbourhood_id",
         F("description"),
-        _admin("reports_report"),
+        _public("reports:detail"),
     ),
     Source(
         Kind.QUESTION,
-        lambda: Question.objects.filter(submitted_at__isnull=False).exclude(text=""),
+        lambda: Question.objects.published().filter(submitted_at__isnull=False),
         "submitted_at",
         None,
-        F("text"),
-        _admin("reports_question"),
+        F("public_text"),
+        _public("reports:question"),
     ),
 ]
 BY_KIND = {source.kind: source for source in SOURCES}

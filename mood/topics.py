@@ -1,10 +1,12 @@
 """Topics in what residents wrote: TF-IDF over the masked texts with the Dutch stop
-words left out, then non-negative matrix factorisation (NMF) with a fixed seed. Each
-text belongs to the topic it weighs most in; a topic with one text is still a topic.
+words left out, then non-negative matrix factorisation (NMF), started from the texts'
+singular value decomposition with its zeros filled with small random values drawn from
+the run's seed (``init="nndsvdar"``: the seed is what makes it repeatable). Each text
+belongs to the topic it weighs most in; a topic with one text is still a topic.
 
 The texts are sorted by kind and key before anything is fitted, and the vocabulary is
-alphabetical, so the outcome depends only on which texts there are, not on the order
-they came in; with the same seed it is the same every time."""
+alphabetical, so the outcome depends only on which texts there are and the seed, not on
+the order they came in or the process computing it."""
 
 import re
 from collections.abc import Iterable
@@ -82,7 +84,7 @@ def find_topics(texts: Iterable[Text], *, topics: int, seed: int) -> list[FoundT
     matrix = vectoriser.fit_transform([text.text for text in readable])
     terms = vectoriser.get_feature_names_out()
     count = min(topics, matrix.shape[0], matrix.shape[1])
-    model = NMF(n_components=count, init="nndsvda", random_state=seed, max_iter=500, tol=1e-5)
+    model = NMF(n_components=count, init="nndsvdar", random_state=seed, max_iter=500, tol=1e-5)
     weights = model.fit_transform(matrix)
     members: list[list[tuple[Text, float]]] = [[] for _ in range(count)]
     for row, text in enumerate(readable):

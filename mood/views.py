@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from common.public_cache import public_page
-from mood.models import Summary
+from mood.models import Summary, public_minimum
 
 # The newest summaries shown.
 SHOWN = 12
@@ -21,4 +21,6 @@ def public(request: HttpRequest) -> HttpResponse:
         (summary, summary.title_for(language), summary.text_for(language))
         for summary in Summary.objects.published()[:SHOWN]
     ]
-    return render(request, "mood/public.html", {"summaries": summaries})
+    return render(
+        request, "mood/public.html", {"summaries": summaries, "minimum": public_minimum()}
+    )

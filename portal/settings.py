@@ -583,6 +583,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.periodic.summarise_moderation_queue",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Analyses of the mood of the city whose worker died or hit the hard time limit.
+    "fail-stuck-mood-runs": {
+        "task": "mood.periodic.fail_stuck_runs",
+        "schedule": crontab(minute="*/15"),
+    },
     # The figures pages' default selections, in every language, before anyone asks
     # (common.figures); a run at city scale takes well under a minute.
     "refresh-default-figures": {

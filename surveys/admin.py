@@ -154,6 +154,13 @@ class SurveyStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _has_responses(survey: Survey) -> bool:
+    return (
+        Response.objects.filter(survey=survey).exists()
+        or SealedResponse.objects.filter(survey=survey).exists()
+    )
+
+
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["title", "state", "opens", "closes", "responses", "kind", "audience"]
@@ -202,6 +209,13 @@ class SurveyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(response_total=Count("responses"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Once answers came in under a promise (anonymous or not), it cannot change.
+        if obj is not None and obj.pk and _has_responses(obj):
+            fields.append("anonymous")
+        return fields
 
     @admin.display(description=_("responses"), ordering="response_total")
     def responses(self, obj: Survey) -> int:

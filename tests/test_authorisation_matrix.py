@@ -779,9 +779,11 @@ ADMIN_NEVER = {
 }
 # "search" is the officers' supplier search: whoever may view the model; "figures" the
 # figures of public-space reports: whoever may view the queue; "summary" the summary of
-# an analysis of the mood of the city: whoever may change analyses.
+# an analysis of the mood of the city: whoever may change analyses; "again" the same
+# analysis run once more: whoever may start analyses.
 ADMIN_ACTIONS = {
     "summary": "c",
+    "again": "a",
     "figures": "vc",
     "changelist": "vc",
     "change": "vc",

@@ -16,7 +16,8 @@ from initiatives.tests.factories import CommentFactory, InitiativeFactory
 from mood import actions
 from mood.models import AnalysisRun, Kind, Summary, Topic, TopicInput
 from neighbourhoods.tests.factories import AgendaItemFactory, NeighbourhoodFactory
-from reports.tests.factories import QuestionFactory, ReportFactory
+from privacy.models import AuditEntry
+from reports.tests.factories import AnsweredQuestionFactory, QuestionFactory, ReportFactory
 from surveys.models import Answer, Question, Response
 from surveys.tests.factories import QuestionFactory as SurveyQuestionFactory
 from surveys.tests.factories import SurveyFactory
@@ -26,11 +27,14 @@ pytestmark = pytest.mark.django_db
 ADD = reverse("admin:mood_analysisrun_add")
 
 
-def _answer(text, *, anonymous=True, closed=True, neighbourhood=None):
+def _answer(text, *, anonymous=True, closed=True, neighbourhood=None, respondent=None):
     survey = SurveyFactory(anonymous=anonymous, closed_at=timezone.now() if closed else None)
     question = SurveyQuestionFactory(survey=survey, kind=Question.Kind.TEXT)
     response = Response.objects.create(
-        survey=survey, neighbourhood=neighbourhood, submitted_on=timezone.localdate()
+        survey=survey,
+        neighbourhood=neighbourhood,
+        submitted_on=timezone.localdate(),
+        respondent=respondent,
     )
     return Answer.objects.create(response=response, question=question, value_text=text)
 
@@ -59,13 +63,21 @@ def city():
             neighbourhood=south, title="Afval", description="Afval naast de container"
         ),
         "report": ReportFactory(neighbourhood=south, description="Afval en vuilnis overal"),
-        "question": QuestionFactory(
-            text="Wanneer wordt de container geleegd? Ik woon op 3512 AB 4",
+        "question": AnsweredQuestionFactory(
+            text="Geheime vraag van Piet over de container",
+            public_text="Wanneer wordt de container geleegd? Bel 3512 AB 4",
+        ),
+        "private_question": QuestionFactory(text="Prive vraag speeltuin afval container"),
+        "withdrawn": InitiativeFactory(
+            neighbourhood=north,
+            status=Status.WITHDRAWN,
             submitted_at=timezone.now(),
+            title="Ingetrokken speeltuin",
         ),
         "answer": _answer("Meer speeltuinen voor kinderen", neighbourhood=north),
         "named_answer": _answer("Speeltuin met naam", anonymous=False),
         "running_answer": _answer("Speeltuin lopende peiling", closed=False),
+        "linked_answer": _answer("Speeltuin gekoppeld antwoord", respondent=UserFactory()),
     }
     return north, south, written
 
@@ -83,7 +95,7 @@ def test_a_researcher_finds_the_topics_of_the_city(
     client, city, django_capture_on_commit_callbacks
 ):
     _north, _south, written = city
-    signed_in_colleague(client, Role.RESEARCHER)
+    researcher = signed_in_colleague(client, Role.RESEARCHER)
     run = _run(client, django_capture_on_commit_callbacks)
     assert run.status == AnalysisRun.Status.DONE
     assert run.progress == 100
@@ -105,7 +117,12 @@ def test_a_researcher_finds_the_topics_of_the_city(
     html = page.content.decode()
     # Every topic shows its texts, masked, with a link to where they are handled.
     assert reverse("admin:initiatives_initiative_change", args=[written["initiative"].pk]) in html
-    assert reverse("admin:reports_question_change", args=[written["question"].pk]) in html
+    # Reports and questions link to their public page, not to a department's work list.
+    assert reverse("reports:question", args=[written["question"].pk]) in html
+    assert reverse("reports:detail", args=[written["report"].pk]) in html
+    # Of a question only what a colleague published is read, never what the asker wrote.
+    assert "Geheime vraag" not in html
+    assert "Prive vraag" not in html
     assert "[e-mailadres]" in html
     assert "piet@example.nl" not in html
     assert "[telefoonnummer]" in html
@@ -114,6 +131,10 @@ def test_a_researcher_finds_the_topics_of_the_city(
     assert "3512 AB" not in html
     assert "Teksten per maand" in html
     assert "Noord" in html
+    # Who read residents' texts is in the audit log.
+    entry = AuditEntry.objects.get(actor=researcher, action=AuditEntry.Action.LISTED)
+    assert entry.target_type.model == "topicinput"
+    assert entry.summary == f"analysis {run.pk}"
 
 
 def test_a_neighbourhood_reads_only_its_own_texts(client, city, django_capture_on_commit_callbacks):
@@ -190,9 +211,11 @@ SUMMARY = {
 }
 
 
-def test_only_a_reviewed_summary_is_published(client, db):
+def test_only_a_reviewed_summary_is_published(client, db, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 2
     researcher = signed_in_colleague(client, Role.RESEARCHER)
     run = _done_run()
+    topic = run.topics.get()
     url = reverse("admin:mood_analysisrun_summary", args=[run.pk])
     refused = client.post(url, {**SUMMARY, "action": "publish"})
     assert refused.status_code == 400
@@ -204,7 +227,7 @@ def test_only_a_reviewed_summary_is_published(client, db):
     draft = Summary.objects.get()
     assert draft.published_at is None
     assert draft.reviewed_at is None
-    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on"})
+    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on", "topics": [topic.pk]})
     summary = Summary.objects.get()
     assert summary.published_at
     assert summary.reviewed_by == researcher
@@ -251,9 +274,12 @@ def test_who_is_not_a_researcher_can_neither_see_nor_publish(client, db, person)
     assert not AnalysisRun.objects.exclude(pk=run.pk).exists()
 
 
-def test_the_public_page_shows_no_text_and_asks_the_same_queries_for_one_or_many(client, db):
+def test_the_public_page_asks_the_same_queries_for_one_or_many(client, db, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 2
+
     def publish(title):
         run = _done_run(NeighbourhoodFactory())
+        run.topics.update(public=True)
         Summary.objects.create(
             run=run,
             **{**SUMMARY, "title_nl": title},
@@ -274,6 +300,7 @@ def test_the_public_page_shows_no_text_and_asks_the_same_queries_for_one_or_many
     html = response.content.decode()
     assert first.status_code == response.status_code == 200
     assert "Nummer 3" in html
+    assert html.count("speeltuin, kinderen") == 5
     assert "Wat leeft er in de stad" in html
     # A draft and an unreviewed summary stay away.
     Summary.objects.create(run=_done_run(), **{**SUMMARY, "title_nl": "Concept"})
@@ -309,3 +336,67 @@ def test_the_run_page_asks_the_same_queries_for_one_topic_or_many(client, db):
     assert html.count("Speeltuin nummer 11") == 4
     assert "Speeltuin nummer 1<" not in html
     assert response.status_code == 200
+
+
+LONELY = "Mijn buurman Jansen in de Kerkstraat maakt elke nacht herrie met zijn scooter"
+PLAYGROUND = [
+    "De speeltuin bij de school is kapot, de kinderen kunnen niet spelen",
+    "Graag een nieuwe speeltuin voor de kinderen in de wijk",
+    "De kinderen willen schommels in de speeltuin",
+]
+
+
+def test_only_chosen_topics_resting_on_enough_texts_are_published_never_a_text(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SURVEY_MIN_GROUP_SIZE = 3
+    initiative = InitiativeFactory(
+        status=Status.SUBMITTED, title="Speeltuin", description="Een speeltuin voor kinderen"
+    )
+    for text in [*PLAYGROUND, LONELY]:
+        CommentFactory(initiative=initiative, text=text)
+    signed_in_colleague(client, Role.RESEARCHER)
+    run = _run(client, django_capture_on_commit_callbacks, topic_count=2)
+    topics = list(Topic.objects.filter(run=run))
+    (big,) = [topic for topic in topics if "speeltuin" in topic.words]
+    (small,) = [topic for topic in topics if "herrie" in topic.words]
+    assert big.size >= 3
+    assert small.size == 1
+    page = client.get(reverse("admin:mood_analysisrun_change", args=[run.pk])).content.decode()
+    # The big topic is chosen until the researcher says otherwise; the small one cannot be.
+    assert f'value="{big.pk}" id="id_topics_0" checked' in page.replace('checked=""', "checked")
+    assert f'name="topics" value="{small.pk}"' not in page
+    assert "worden met de samenvatting gepubliceerd" in page
+
+    url = reverse("admin:mood_analysisrun_summary", args=[run.pk])
+    refused = client.post(
+        url, {**SUMMARY, "action": "publish", "reviewed": "on", "topics": [big.pk, small.pk]}
+    )
+    assert refused.status_code == 400
+    assert not Summary.objects.exists()
+    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on", "topics": [big.pk]})
+    assert Summary.objects.get().published_at
+    # A topic marked public some other way, or grown too small for a raised minimum,
+    # still stays off the page.
+    Topic.objects.filter(pk=small.pk).update(public=True)
+
+    public = client.get(reverse("mood:public")).content.decode()
+    assert ", ".join(big.words) in public
+    # The words of the topic resting on one resident's text: their neighbour's name and
+    # street among them.
+    own = [word for word in small.words if word not in big.words]
+    assert {"jansen", "kerkstraat"} <= set(own)
+    for word in own:
+        assert word not in public.lower()
+    for text in [*PLAYGROUND, LONELY, initiative.description]:
+        words = text.split()
+        assert text not in public
+        # Not even three words of it in a row.
+        for start in range(len(words) - 2):
+            assert " ".join(words[start : start + 3]) not in public
+
+    # A topic the researcher leaves out is not published either.
+    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on"})
+    public = client.get(reverse("mood:public")).content.decode()
+    assert ", ".join(big.words) not in public
+    assert "Kinderen willen spelen" in public

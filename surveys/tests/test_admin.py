@@ -6,7 +6,9 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.admin import site
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Role
@@ -14,6 +16,7 @@ from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_coll
 from neighbourhoods.models import Neighbourhood
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from privacy.models import AuditEntry
+from surveys.admin import SurveyAdmin
 from surveys.models import Answer, Question, Response, SealedResponse, Survey
 from surveys.tests.factories import PanelMemberFactory, QuestionFactory, SurveyFactory
 
@@ -267,3 +270,22 @@ def test_the_question_form_capitalises_its_labels(client, researcher):
     content = client.get("/beheer/surveys/question/add/").content.decode()
     assert ">Verplicht:</label>" in content
     assert ">verplicht:</label>" not in content
+
+
+@pytest.mark.parametrize("waiting", [Response, SealedResponse])
+def test_anonymous_cannot_change_once_a_survey_has_responses(client, researcher, waiting):
+    survey = SurveyFactory(anonymous=True)
+    url = f"{CHANGELIST}{survey.pk}/change/"
+    assert 'name="anonymous"' in client.get(url).content.decode()
+    if waiting is Response:
+        Response.objects.create(survey=survey, submitted_on=timezone.localdate())
+    else:
+        SealedResponse.objects.create(survey=survey)
+    page = client.get(url).content.decode()
+    assert page.count('name="anonymous"') == 0
+    assert (
+        SurveyAdmin(Survey, site)
+        .get_readonly_fields(RequestFactory().get(url), survey)
+        .count("anonymous")
+        == 1
+    )
