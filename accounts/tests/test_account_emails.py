@@ -93,7 +93,7 @@ SENT = [
     (
         "/account/signup/",
         {"email": "nieuw@example.nl"},
-        "Bevestig je e-mailadres om je aanmelding af te ronden",
+        "Bevestig je e-mailadres",
         "Bevestig je e-mailadres met deze link om je aanmelding af te ronden:",
     ),
     (
