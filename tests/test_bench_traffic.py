@@ -6,6 +6,7 @@ import random
 from collections import Counter
 
 from bench.management.commands.bench_traffic import Population, Run, _hit_rate
+from bench.markdown import write_between_markers
 
 
 def test_hit_rate_counts_visitors_pages_and_residents_parts():
@@ -39,3 +40,21 @@ def test_figures_per_page_from_the_scripts_records():
     assert figures.rps == 10.1
     assert figures.unexpected() == 1
     assert Run(seconds=1.0, errors=0, records={}).figures("page") is None
+
+
+def test_a_bench_rewrites_only_its_own_tables(tmp_path):
+    """Each bench command writes between its own markers; the prose around them and the
+    other commands' tables stay as they are."""
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# Benchmarks\n\nProse by people.\n")
+    write_between_markers(page, "bench_scale", "| a | 1 |")
+    write_between_markers(page, "bench_load", "| b | 2 |")
+    write_between_markers(page, "bench_scale", "| a | 3 |")
+    text = page.read_text()
+    assert text.startswith("# Benchmarks\n\nProse by people.\n")
+    assert "| a | 1 |" not in text
+    assert text.count("| a | 3 |") == 1
+    assert (
+        "<!-- bench_load: written by manage.py bench_load -->\n| b | 2 |\n<!-- /bench_load -->"
+        in text
+    )

@@ -34,12 +34,11 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from bench.dataset import MARK, PREFIX, build_city
+from bench.markdown import machine, write_between_markers
 from initiatives.models import Initiative
 from neighbourhoods.models import Neighbourhood
 from surveys.models import Indicator, Survey
 
-START = "<!-- bench_load: written by manage.py bench_load -->"
-END = "<!-- /bench_load -->"
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 WRK_REPORT = """
 done = function(summary, latency, requests)
@@ -353,18 +352,10 @@ class Command(BaseCommand):
 
     def _write(self, path: Path, table: str, initiatives: int, duration: int, connections: int):
         """Replace the load table between its markers; the rest of the file is prose."""
-        cpus = os.cpu_count()
-        model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        block = (
-            f"{START}\nMachine: {cpus} CPUs ({model.group(1) if model else 'unknown'}), "
-            f"PostgreSQL and wrk on the same machine. Command: `make bench` (this table: "
-            f"`manage.py bench_load --initiatives {initiatives} --duration {duration} "
-            f"--connections {connections}`).\n\n{table}\n{END}"
+        write_between_markers(
+            path,
+            "bench_load",
+            f"Machine: {machine()}, PostgreSQL and wrk on the same machine. Command: `make "
+            f"bench` (this table: `manage.py bench_load --initiatives {initiatives} --duration "
+            f"{duration} --connections {connections}`).\n\n{table}",
         )
-        text = path.read_text() if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-        if START not in text:
-            text += f"\n{START}\n{END}\n"
-        before, rest = text.split(START, 1)
-        _old, after = rest.split(END, 1)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(before + block + after)

@@ -32,6 +32,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.dataset import build_city
 from bench.management.commands.bench_traffic import Command as TrafficCommand
+from bench.markdown import machine, write_between_markers
 
 PAGES = ["initiative", "list", "search", "neighbourhood", "report", "tender"]
 LABELS = {
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         table = self._table(counts, results)
         self.stdout.write(table)
         if write:
-            self._write(Path(write), table)
+            write_between_markers(Path(write), "bench_scale", f"Machine: {machine()}.\n\n{table}")
 
     # --- the parent: one database and one child per size ------------------------------
 
@@ -131,18 +132,6 @@ class Command(BaseCommand):
         data = "; ".join(f"{size:,}: {results[size]['data']}" for size in sizes)
         lines += ["", f"(in-process, without the shared cache; data {data})"]
         return "\n".join(lines)
-
-    def _write(self, path: Path, table: str) -> None:
-        heading = "## How cost grows with the data (latest `bench_scale` run)"
-        text = path.read_text() if path.exists() else ""
-        section = f"{heading}\n\n{table}\n"
-        if heading in text:
-            before, _old, after = text.partition(heading)
-            rest = after.split("\n## ", 1)
-            text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-        path.write_text(text)
 
     # --- the child: build the size, draw the addresses, time them ---------------------
 

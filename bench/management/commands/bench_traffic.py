@@ -29,7 +29,6 @@ address), so rate limits count per person, as they do for a city's residents.
 import bisect
 import itertools
 import math
-import os
 import random
 import re
 import shutil
@@ -56,6 +55,7 @@ from accounts.models import User
 from bench.dataset import MARK, OPEN_SURVEY, PREFIX, build_city
 from bench.management.commands.bench_load import Command as LoadCommand
 from bench.management.commands.bench_load import _free_port
+from bench.markdown import machine, write_between_markers
 from initiatives.models import OPEN_FOR_SUPPORT, Initiative, Status
 from initiatives.views import PAGE_SIZE
 from neighbourhoods.models import OPEN_FOR_VOTES, AgendaItem, Neighbourhood
@@ -64,8 +64,6 @@ from reports.models import OPEN as OPEN_REPORTS
 from reports.models import Report
 from surveys.models import Question, Survey
 
-START = "<!-- bench_traffic: written by manage.py bench_traffic -->"
-END = "<!-- /bench_traffic -->"
 SCRIPT = Path(__file__).resolve().parents[2] / "traffic.lua"
 CLIENT_HEADER = "X-Bench-Client"
 FORM = "Content-Type: application/x-www-form-urlencoded"
@@ -718,26 +716,18 @@ class Command(BaseCommand):
 
     def _write(self, path: Path, table: str) -> None:
         """Replace this benchmark's tables between their markers; the rest is prose."""
-        cpus = os.cpu_count()
-        model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
         options = self.options
-        block = (
-            f"{START}\nMachine: {cpus} CPUs ({model.group(1) if model else 'unknown'}), "
-            f"PostgreSQL, Redis and wrk on the same machine. Command: `make bench` (these "
-            f"tables: `manage.py bench_traffic --initiatives {options['initiatives']} "
-            f"--duration {options['duration']} --warm {options['warm']} --mixed-duration "
-            f"{options['mixed_duration']} --rounds {options['rounds']} --connections "
-            f"{self.connections} --residents "
+        write_between_markers(
+            path,
+            "bench_traffic",
+            f"Machine: {machine()}, PostgreSQL, Redis and wrk on the same machine. Command: "
+            f"`make bench` (these tables: `manage.py bench_traffic --initiatives "
+            f"{options['initiatives']} --duration {options['duration']} --warm "
+            f"{options['warm']} --mixed-duration {options['mixed_duration']} --rounds "
+            f"{options['rounds']} --connections {self.connections} --residents "
             f"{options['residents']} --zipf {options['zipf']:g} --seed {options['seed']}`)."
-            f"\n\n{table}\n{END}"
+            f"\n\n{table}",
         )
-        text = path.read_text() if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-        if START not in text:
-            text += f"\n{START}\n{END}\n"
-        before, rest = text.split(START, 1)
-        _old, after = rest.split(END, 1)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(before + block + after)
 
 
 def _merged(runs: list[Run]) -> Run:
