@@ -488,11 +488,8 @@ class ReportAdmin(AreaScopedAdmin):
         ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).confirmed()
-        departments = own_departments(request.user)
-        if departments is not None:
-            queryset = queryset.filter(department__in=departments)
-        return queryset
+        # Scoped by area in AreaScopedAdmin, by department here (as the figures are).
+        return super().get_queryset(request).for_departments(own_departments(request.user))
 
     def outside_scope_message(self, request, obj):
         departments = own_departments(request.user)

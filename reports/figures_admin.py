@@ -125,9 +125,7 @@ def stored_selection(
 def scoped_reports(departments: list[int] | None, own_areas: list[int] | None) -> QuerySet[Report]:
     """The reports the queue shows a colleague of ``departments`` (None: every
     department) working in ``own_areas`` (None: everywhere); as ``ReportAdmin``."""
-    reports: QuerySet[Report] = Report.objects.confirmed()
-    if departments is not None:
-        reports = reports.filter(department__in=departments)
+    reports: QuerySet[Report] = Report.objects.for_departments(departments)
     if own_areas is not None:
         reports = areas.touching(reports, own_areas)
     return reports

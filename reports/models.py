@@ -222,6 +222,12 @@ class ReportQuerySet(models.QuerySet["Report"]):
     def confirmed(self) -> "ReportQuerySet":
         return self.exclude(status=Status.UNCONFIRMED)
 
+    def for_departments(self, departments: list[int] | None) -> "ReportQuerySet":
+        """The confirmed reports a colleague of ``departments`` handles (None: every
+        department): the queue's and its figures' one scope by department."""
+        reports = self.confirmed()
+        return reports if departments is None else reports.filter(department__in=departments)
+
     def open(self) -> "ReportQuerySet":
         return self.filter(status__in=OPEN)
 
