@@ -6,6 +6,8 @@
 
   function baseMap(element, zoom) {
     element.hidden = false;
+    var note = element.nextElementSibling;
+    if (note && note.hasAttribute("data-map-note")) { note.hidden = false; }
     var map = L.map(element, { scrollWheelZoom: false });
     map.setView([parseFloat(element.dataset.lat), parseFloat(element.dataset.lng)], zoom);
     if (element.dataset.tiles) {

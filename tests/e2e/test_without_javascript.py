@@ -45,3 +45,20 @@ def test_preferences_error_without_javascript(no_js_page, live_server, sign_in):
     page.get_by_role("button", name="Instellingen opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("opgeslagen")
     expect(page.get_by_label("E-mail voor: Mededelingen van de gemeente")).to_have_value("never")
+
+
+def test_the_note_about_the_map_shows_only_with_the_map(no_js_page, page, live_server):
+    """Without JavaScript there is no map, so no sentence about what the map shows."""
+    from reports.tests.factories import ReportFactory
+
+    ReportFactory()
+    note = "De kaart toont de meldingen op deze pagina"
+
+    no_js_page.goto(live_server.url + "/openbare-ruimte/")
+    first_report = no_js_page.get_by_role("heading", level=2, name="Melding", exact=False).first
+    expect(first_report).to_be_visible()
+    expect(no_js_page.get_by_text(note)).to_be_hidden()
+
+    page.goto(live_server.url + "/openbare-ruimte/")
+    expect(page.locator("[data-map=points]")).to_be_visible()
+    expect(page.get_by_text(note)).to_be_visible()
