@@ -39,6 +39,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["dataset"]
+        assert isinstance(field, DatasetChoice)
         field.queryset = Dataset.objects.of_member(user).select_related("partner")
         field.language = language
         self.lines: list[int] = []

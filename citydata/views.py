@@ -1,6 +1,8 @@
 """The inner city's pages: the public dashboard, the partners' own pages (their datasets
 and the CSV upload), the API's documentation and the approved datasets as open data."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.models import User
 from citydata import actions, dashboard
 from citydata.forms import UploadForm
 from citydata.models import Dataset, Observation, Partner
@@ -42,7 +45,8 @@ def api_docs(request: HttpRequest) -> HttpResponse:
 
 def _partners_of(request: HttpRequest) -> list[Partner]:
     """The partners the signed-in person is a member of; a 404 for everyone else."""
-    partners = list(Partner.objects.filter(members=request.user))
+    # Behind login_required: a signed-in person.
+    partners = list(Partner.objects.filter(members=cast(User, request.user)))
     if not partners:
         raise Http404
     return partners
