@@ -11,7 +11,7 @@ rate limit (per address and per token)."""
 import json
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -32,10 +32,13 @@ def _token_key(group: str, request: HttpRequest) -> str:
     return hash_token(bearer_token(request))
 
 
-def _error(status: int, message: str, **extra: Any) -> JsonResponse:
-    response = JsonResponse(
-        {"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
-    )
+def _error(status: int, message: str, **extra: Any) -> HttpResponse:
+    text = json.dumps({"error": message, **extra}, ensure_ascii=False)
+    # What a partner sent may come back in an error (a field's name, a value): never as
+    # markup, even to a browser that sniffs.
+    for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(character, escaped)
+    response = HttpResponse(text, status=status, content_type="application/json")
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="partners"'
     return response
@@ -43,7 +46,7 @@ def _error(status: int, message: str, **extra: Any) -> JsonResponse:
 
 @rate_limited("partner_token", key=_token_key)
 @rate_limited("partner_api")
-def _limited(request: HttpRequest, slug: str) -> JsonResponse:
+def _limited(request: HttpRequest, slug: str) -> HttpResponse:
     token = ApiToken.objects.for_token(bearer_token(request))
     if token is None:
         return _error(401, gettext("Send a valid API token: Authorization: Bearer <token>."))
@@ -73,7 +76,7 @@ def _limited(request: HttpRequest, slug: str) -> JsonResponse:
 
 @csrf_exempt  # a partner's system with a token, not a browser session
 @require_POST
-def observations(request: HttpRequest, slug: str) -> JsonResponse:
+def observations(request: HttpRequest, slug: str) -> HttpResponse:
     """Publish rows into a dataset of the token's partner."""
     try:
         return _limited(request, slug)

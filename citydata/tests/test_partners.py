@@ -5,16 +5,19 @@ import csv
 import hashlib
 import io
 import json
+import os
 import urllib.request
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, signed_in_colleague
@@ -202,6 +205,15 @@ def test_a_bad_row_refuses_every_row_with_its_index_and_field(world, row, field,
         for error in errors
     ), errors
     assert not Observation.objects.exists()
+
+
+def test_what_comes_back_in_an_error_is_never_markup(world):
+    row = {"period": _day(), "street": "<b>Hof</b>", "value": 1, "<script>": 1}
+    response = _post(Client(), world["dataset"], [row], world["plain"])
+    assert response.status_code == 400
+    assert b"<" not in response.content
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"<script>", "street"}
 
 
 def test_duplicate_rows_in_one_upload_are_refused(world):
@@ -441,7 +453,7 @@ def test_staff_add_a_token_and_see_it_once(world):
     assert plain not in change.content.decode()
 
 
-def test_the_dashboard_counts_the_portals_own_figures_in_the_inner_city(settings):
+def test_the_dashboard_counts_the_portals_own_figures_in_the_inner_city():
     inner = NeighbourhoodFactory(slug="binnenstad", name="Binnenstad")
     elsewhere = NeighbourhoodFactory()
     now = timezone.now()
@@ -499,3 +511,41 @@ def test_the_api_is_documented_on_a_page():
     page = Client().get(reverse("citydata:api_docs")).content.decode()
     assert "Authorization: Bearer" in page
     assert "/api/v1/partners/datasets/" in page
+
+
+# --- hostile rows ----------------------------------------------------------------------
+
+HOSTILE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=50),
+    st.sampled_from(["<script>alert(1)</script>", "1e309", "NaN", "2026-02-30", "Hof", "-1"]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+ROW = st.one_of(
+    st.fixed_dictionaries(
+        {}, optional={"period": HOSTILE, "street": HOSTILE, "value": HOSTILE, "x": HOSTILE}
+    ),
+    HOSTILE,
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=st.one_of(st.lists(ROW, max_size=5), HOSTILE))
+def test_hostile_rows_never_break_the_api_and_a_refusal_stores_nothing(world, body):
+    with transaction.atomic():
+        before = Observation.objects.count()
+        response = _post(Client(), world["dataset"], body, world["plain"])
+        assert response.status_code in (200, 400), response.content
+        if response.status_code == 400:
+            assert Observation.objects.count() == before
+            assert b"<script>" not in response.content
+        transaction.set_rollback(True)
