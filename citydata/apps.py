@@ -21,8 +21,10 @@ class CitydataConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from common import public_cache
+        from citydata import dashboard
+        from common import figures, public_cache
 
+        figures.register_figures(figures.FiguresKind(dashboard.FIGURES, dashboard.compute))
         post_migrate.connect(_create_defaults, sender=self)
         # Tokens and the partners' memberships show nowhere; datasets and their rows on
         # the dashboard and as open data (pages that depend on "any").

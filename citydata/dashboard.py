@@ -1,7 +1,11 @@
 """The inner-city dashboard's figures: per month of the past year, the approved partners'
 series (summed per month, per value of their first dimension) beside the portal's own
 in the inner-city neighbourhood (reports that went in, initiatives submitted, events).
-A fixed number of queries, whatever the number of datasets, rows or months."""
+A fixed number of queries, whatever the number of datasets, rows or months.
+
+Computed ahead of the visitor like the other figures pages (``common.figures``: the
+default "past twelve months" is kept fresh by the beat schedule); what is stored holds
+plain values only (no model instances)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,7 +18,7 @@ from django.db.models import Count, DateField, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from citydata.models import Dataset, Observation
 from common.charts import bar_chart
@@ -23,6 +27,7 @@ from neighbourhoods.models import Event, Neighbourhood
 from reports.models import Report
 
 MONTHS = 12
+FIGURES = "inner_city"
 
 
 def months_until(today: date, count: int = MONTHS) -> list[date]:
@@ -45,7 +50,7 @@ class Series:
     source: str
     licence: str
     unit: str = ""
-    dataset: Dataset | None = None
+    slug: str = ""  # a partner's dataset: its open data's address
     dimension_label: str = ""
     columns: list[str] = field(default_factory=list)
     breakdown: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)
@@ -110,7 +115,7 @@ def partner_series(months: list[date], language: str) -> list[Series]:
                 source=dataset.source,
                 licence=dataset.licence,
                 unit=dataset.unit,
-                dataset=dataset,
+                slug=dataset.slug,
                 dimension_label=(
                     first_dimension[f"label_{'en' if language == 'en' else 'nl'}"]
                     if first_dimension
@@ -124,6 +129,7 @@ def partner_series(months: list[date], language: str) -> list[Series]:
 
 
 def portal_series(months: list[date], neighbourhood: Neighbourhood | None) -> list[Series]:
+    """The portal's own series in the inner-city neighbourhood, per month."""
     if neighbourhood is None:
         return []
     start = timezone.make_aware(datetime.combine(months[0], time.min))
@@ -168,14 +174,25 @@ def portal_series(months: list[date], neighbourhood: Neighbourhood | None) -> li
     ]
 
 
-def figures(language: str) -> dict[str, Any]:
+@dataclass
+class InnerCity:
+    months: list[date]
+    neighbourhood_name: str
+    partners: list[Series]
+    portal: list[Series]
+
+
+def compute(selection: dict[str, Any]) -> InnerCity:
+    """The dashboard of the past twelve months, in the active language (the only
+    selection: the page has no filters)."""
+    language = "en" if (get_language() or "nl").startswith("en") else "nl"
     months = months_until(timezone.localdate())
     neighbourhood = Neighbourhood.objects.filter(
         slug=settings.PORTAL_INNER_CITY_NEIGHBOURHOOD
     ).first()
-    return {
-        "months": months,
-        "neighbourhood": neighbourhood,
-        "partners": partner_series(months, language),
-        "portal": portal_series(months, neighbourhood),
-    }
+    return InnerCity(
+        months=months,
+        neighbourhood_name=neighbourhood.name if neighbourhood else "",
+        partners=partner_series(months, language),
+        portal=portal_series(months, neighbourhood),
+    )

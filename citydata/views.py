@@ -16,6 +16,7 @@ from accounts.models import User
 from citydata import actions, dashboard
 from citydata.forms import UploadForm
 from citydata.models import Dataset, Observation, Partner
+from common import stored_figures
 from common.abuse import rate_limited
 from common.csv import spreadsheet_safe_writer
 from common.public_cache import shared_with_visitors
@@ -32,7 +33,12 @@ def _language() -> str:
 @reads_from_replica
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """The inner city over the past year: partners' series beside the portal's own."""
-    return render(request, "citydata/dashboard.html", dashboard.figures(_language()))
+    stored = stored_figures.figures(dashboard.FIGURES)
+    return render(
+        request,
+        "citydata/dashboard.html",
+        {"dashboard": stored.value, "computed_at": stored.computed_at},
+    )
 
 
 @require_safe

@@ -461,7 +461,7 @@ def test_the_dashboard_counts_the_portals_own_figures_in_the_inner_city():
     ReportFactory(neighbourhood=elsewhere, submitted_at=now)
     EventFactory(neighbourhood=inner, starts_at=now - timedelta(hours=4), ends_at=now)
     response = Client().get(reverse("citydata:dashboard"))
-    portal = response.context["portal"]
+    portal = response.context["dashboard"].portal
     reports, _initiatives, events = portal
     assert reports.chart["rows"][-1]["value"] == 3
     assert sum(row["value"] for row in reports.chart["rows"]) == 3
