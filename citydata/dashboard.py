@@ -50,6 +50,7 @@ class Series:
     source: str
     licence: str
     unit: str = ""
+    key: str = ""  # unique on the page (a partner's dataset: its slug)
     slug: str = ""  # a partner's dataset: its open data's address
     dimension_label: str = ""
     columns: list[str] = field(default_factory=list)
@@ -115,6 +116,7 @@ def partner_series(months: list[date], language: str) -> list[Series]:
                 source=dataset.source,
                 licence=dataset.licence,
                 unit=dataset.unit,
+                key=f"dataset-{dataset.slug}",
                 slug=dataset.slug,
                 dimension_label=(
                     first_dimension[f"label_{'en' if language == 'en' else 'nl'}"]
@@ -135,6 +137,7 @@ def portal_series(months: list[date], neighbourhood: Neighbourhood | None) -> li
     start = timezone.make_aware(datetime.combine(months[0], time.min))
     counted = [
         (
+            "reports",
             gettext("Public-space reports that went in"),
             _counts(
                 Report.objects.public().filter(
@@ -144,6 +147,7 @@ def portal_series(months: list[date], neighbourhood: Neighbourhood | None) -> li
             ),
         ),
         (
+            "initiatives",
             gettext("Initiatives submitted"),
             _counts(
                 Initiative.objects.public().filter(
@@ -153,6 +157,7 @@ def portal_series(months: list[date], neighbourhood: Neighbourhood | None) -> li
             ),
         ),
         (
+            "events",
             gettext("Events"),
             _counts(
                 Event.objects.filter(
@@ -169,8 +174,9 @@ def portal_series(months: list[date], neighbourhood: Neighbourhood | None) -> li
             chart=bar_chart([(_month_label(month), counts.get(month, 0)) for month in months]),
             source=source,
             licence="CC0 1.0",
+            key=f"portal-{key}",
         )
-        for title, counts in counted
+        for key, title, counts in counted
     ]
 
 
