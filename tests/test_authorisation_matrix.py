@@ -598,9 +598,8 @@ def _build_world() -> World:
 def _partner_dataset(member):
     """A partner of the inner-city dashboard with resident A as its member, a token and
     an approved dataset with one row."""
-    from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
-
     from citydata import actions as citydata_actions
+    from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
 
     partner = PartnerFactory(name="Binnenstadsondernemers", members=[member])
     make_token(partner)
