@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from citydata.models import Dataset
 from common.public_cache import shared_with_visitors
 from common.replica import reads_from_replica
 from initiatives.models import Initiative
@@ -353,5 +354,9 @@ def open_data_page(request: HttpRequest):
     return render(
         request,
         "overview/open_data.html",
-        {"endpoints": [(name, reverse(f"overview:{name}")) for name, _file in ENDPOINTS]},
+        {
+            "endpoints": [(name, reverse(f"overview:{name}")) for name, _file in ENDPOINTS],
+            # Partners' datasets approved for publication, each with its source and licence.
+            "datasets": Dataset.objects.approved().select_related("partner"),
+        },
     )

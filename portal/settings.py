@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "procurement",
     "reports",
     "participation",
+    # The inner city's data: partners' series beside the portal's own.
+    "citydata",
     # The pages that read every app.
     "overview",
     "mood",
@@ -290,6 +292,9 @@ PORTAL_RATE_LIMITS = {
     "public_space_question": "10/h",  # questions to the municipality (webcare)
     "open311_request": "120/h",  # reports sent by apps through Open311 (per address)
     "open311_client": "600/h",  # the same, per app (api_key), from whatever address
+    "partner_api": "120/h",  # partners' observations through the API (per address)
+    "partner_token": "600/h",  # the same, per partner's API token, from whatever address
+    "partner_upload": "30/h",  # partners' CSV uploads
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache
@@ -346,6 +351,9 @@ PORTAL_PERMISSION_CACHE_SECONDS = env_int(
 # Public-space reports: the "is it solved?" link in the email after a report closed works
 # this many days; an unhappy reporter (answer "no") may reopen the report within this many
 # days after it closed, when its category allows reopening.
+# The neighbourhood (slug) whose figures the inner-city dashboard (/binnenstad/) shows
+# beside the partners' series.
+PORTAL_INNER_CITY_NEIGHBOURHOOD = env_str("PORTAL_INNER_CITY_NEIGHBOURHOOD", "binnenstad")
 PORTAL_REPORT_FEEDBACK_DAYS = env_int("PORTAL_REPORT_FEEDBACK_DAYS", 14, minimum=1)
 PORTAL_REPORT_REOPEN_DAYS = env_int("PORTAL_REPORT_REOPEN_DAYS", 14, minimum=0)
 # The figures of reports (lead times, satisfaction) and "You said, we did" hide groups

@@ -25,6 +25,7 @@ urlpatterns = [
     path("openbare-ruimte/", include("reports.urls")),
     path("open311/", include("reports.open311_urls")),
     path("wat-leeft-er/", include("mood.urls")),
+    path("", include("citydata.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

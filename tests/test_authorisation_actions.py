@@ -83,6 +83,9 @@ ACTIONS: dict[str, set[str]] = {
             "export_answers_xlsx",
         )
     },
+    "citydata.dataset.approve_for_publication": {RESEARCHER, ADMINISTRATOR},
+    "citydata.dataset.withdraw_publication": {RESEARCHER, ADMINISTRATOR},
+    "citydata.apitoken.revoke": {RESEARCHER, ADMINISTRATOR},
     "procurement.supplier.verify": {PROCUREMENT, ADMINISTRATOR},
     "procurement.supplier.suspend": {PROCUREMENT, ADMINISTRATOR},
     "procurement.supplier.export_csv": {PROCUREMENT, ADMINISTRATOR},

@@ -336,6 +336,17 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "reports:question": visible_to("resident_a"),
     # "Wat leeft er in de stad": the published summaries of the mood of the city.
     "mood:public": everyone,
+    # The inner city's data: the dashboard, the API's documentation and the approved
+    # datasets as open data for anyone; the partners' pages only for a member of a
+    # partner (resident A, of Binnenstadsondernemers). The API authenticates by token,
+    # not session: without one it answers 401 to everyone.
+    "citydata:dashboard": everyone,
+    "citydata:api_docs": everyone,
+    "citydata:dataset_json": everyone,
+    "citydata:dataset_csv": everyone,
+    "citydata:api_observations": everyone,
+    "citydata:partner_home": only("resident_a"),
+    "citydata:upload": only("resident_a"),
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -388,6 +399,9 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "procurement.officerdepartment": "v",
     },
     "Researcher": {
+        "citydata.apitoken": "acv",
+        "citydata.dataset": "acv",
+        "citydata.partner": "acv",
         "mood.analysisrun": "acv",
         "participation.councilquestion": "cv",
         "participation.decision": "acv",
@@ -576,8 +590,25 @@ def _build_world() -> World:
         "decision": decision,
         "page": PortalPage.objects.order_by("pk").first(),
         "mood_run": _mood_run(neighbourhood, public, people[Role.RESEARCHER.value]),
+        "dataset": _partner_dataset(people["resident_a"]),
     }
     return World(people=people, objects=objects)
+
+
+def _partner_dataset(member):
+    """A partner of the inner-city dashboard with resident A as its member, a token and
+    an approved dataset with one row."""
+    from citydata import actions as citydata_actions
+    from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
+
+    partner = PartnerFactory(name="Binnenstadsondernemers", members=[member])
+    make_token(partner)
+    dataset = DatasetFactory(partner=partner, approved_at=timezone.now())
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    citydata_actions.publish_observations(
+        dataset=dataset, rows=[{"period": yesterday, "street": "Hof", "value": 120}]
+    )
+    return dataset
 
 
 def _mood_run(neighbourhood, initiative, researcher):
@@ -723,6 +754,9 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "open311:request": {"request_id": str(o["report"].pk), "fmt": "xml"},
         "reports:feedback_link": {"token": "not-a-real-token"},
         "reports:question": {"pk": o["report_question"].pk},
+        "citydata:dataset_json": {"slug": o["dataset"].slug},
+        "citydata:dataset_csv": {"slug": o["dataset"].slug},
+        "citydata:api_observations": {"slug": o["dataset"].slug},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
@@ -899,6 +933,7 @@ ADMIN_APPS = [
     "participation",
     "reports",
     "mood",
+    "citydata",
 ]
 
 

@@ -394,6 +394,12 @@ def _endpoints() -> list[Endpoint]:
             writes=["reports.Report", "reports.StatusChange"],
         ),
         Endpoint(
+            "inner city: a partner's CSV upload",
+            lambda w: reverse("citydata:upload"),
+            lambda w: ["dataset", "file"],
+            writes=["citydata.Observation"],
+        ),
+        Endpoint(
             "open data: survey results",
             lambda w: reverse("overview:api_survey_results", args=[w["closed"].slug]),
             lambda w: ["page", "question"],
@@ -411,6 +417,7 @@ def _world() -> dict:
     from django.utils import timezone
 
     from accounts.models import Role
+    from citydata.tests.factories import DatasetFactory, PartnerFactory
     from initiatives.models import Status
     from initiatives.tests.factories import CommentFactory, InitiativeFactory
     from neighbourhoods.tests.factories import AgendaItemFactory, EventFactory, NeighbourhoodFactory
@@ -432,6 +439,8 @@ def _world() -> dict:
     QuestionFactory(survey=survey, page=1, kind=Question.Kind.TEXT, required=False)
     single = QuestionFactory(survey=survey, page=1, kind=Question.Kind.SINGLE)
     ChoiceFactory(question=single, value="ja", label="Ja")
+    # The resident uploads the figures of a partner of the inner-city dashboard.
+    DatasetFactory(partner=PartnerFactory(members=[resident]))
     team = TaskTeamFactory()
     MembershipFactory(
         team=team,

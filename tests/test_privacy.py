@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory, give_totp
+from citydata.tests.factories import DatasetFactory, PartnerFactory
 from initiatives.models import (
     Attachment,
     CoInitiatorInvitation,
@@ -282,6 +283,9 @@ def person(db, tmp_path):
         written_by=user,
         reviewed_by=user,
     )
+    # A member of a partner of the inner-city dashboard, who also approved a dataset.
+    partner = PartnerFactory(name="Binnenstadsondernemers", members=[user])
+    DatasetFactory(partner=partner, approved_at=timezone.now(), approved_by=user)
     return user
 
 

@@ -46,6 +46,7 @@ FIGURE_TABLES = (
     '"neighbourhoods_programmeproject"',
     '"procurement_supplier"',
     '"procurement_kpicheckpoint"',
+    '"citydata_observation"',
 )
 
 
@@ -72,6 +73,7 @@ def public_pages(neighbourhood) -> list[str]:
         reverse("neighbourhoods:monitor", args=[neighbourhood.slug]),
         reverse("reports:improvements"),
         reverse("procurement:figures"),
+        reverse("citydata:dashboard"),
     ]
 
 
@@ -114,6 +116,7 @@ def test_the_periodic_task_fills_every_page_in_every_language(client, city):
         "report-figures",
         "report-improvements",
         "procurement",
+        "inner_city",
     }
     # Every default selection in Dutch and English (two scopes of the report figures:
     # everyone's and the roads department's).

@@ -1,0 +1,131 @@
+"""The back office of the inner city's data: partners and their members, the datasets
+agreed with them (approved for publication here), and their API tokens (shown once,
+revoked here). Every look and change is in the audit log."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from citydata import actions
+from citydata.models import ApiToken, Dataset, Partner
+from privacy.audit import AuditedAdmin
+
+
+@admin.register(Partner)
+class PartnerAdmin(AuditedAdmin):
+    """The organisations that share data; their members upload its series."""
+
+    list_display = ["name", "member_count", "created_at"]
+    search_fields = ["name"]
+    raw_id_fields = ["members"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, obj: Any) -> int:
+        return int(obj.member_total)
+
+
+@admin.register(Dataset)
+class DatasetAdmin(AuditedAdmin):
+    """The datasets agreed with partners; approve one to show it on the inner-city
+    dashboard and as open data."""
+
+    list_display = ["name_nl", "partner", "granularity", "is_published", "approved_at"]
+    list_filter = ["partner", "granularity", ("approved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name_nl", "name_en", "slug"]
+    list_select_related = ["partner"]
+    prepopulated_fields = {"slug": ["name_nl"]}
+    readonly_fields = ["approved_at", "approved_by", "created_at"]
+    actions = ["approve_for_publication", "withdraw_publication"]
+
+    @admin.display(description=_("published"), boolean=True)
+    def is_published(self, obj: Dataset) -> bool:
+        return obj.is_approved
+
+    @admin.action(description=_("Approve for publication"), permissions=["change"])
+    def approve_for_publication(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
+        approved = actions.approve_datasets(datasets=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d dataset approved for publication.",
+                "%(count)d datasets approved for publication.",
+                len(approved),
+            )
+            % {"count": len(approved)},
+        )
+
+    @admin.action(description=_("Withdraw from publication"), permissions=["change"])
+    def withdraw_publication(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
+        withdrawn = actions.withdraw_datasets(datasets=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d dataset withdrawn from publication.",
+                "%(count)d datasets withdrawn from publication.",
+                len(withdrawn),
+            )
+            % {"count": len(withdrawn)},
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdmin):
+    """A partner's API tokens. Adding one shows it once; afterwards only its first
+    characters are known. Revoke a token that leaked or is no longer used."""
+
+    list_display = ["name", "partner", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["partner", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["partner"]
+    search_fields = ["name", "prefix"]
+    fields = ["partner", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return ["partner", *self.readonly_fields]
+        return self.readonly_fields
+
+    def save_model(self, request: Any, obj: ApiToken, form: Any, change: bool) -> None:
+        if not change:
+            request._partner_token = obj.new_token()
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request: Any, obj: ApiToken, post_url_continue: Any = None) -> Any:
+        token = getattr(request, "_partner_token", None)
+        if token is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("The API token %(name)s") % {"name": obj.name},
+            "api_token": obj,
+            "token": token,
+            "opts": self.opts,
+            "changelist_url": reverse("admin:citydata_apitoken_changelist"),
+        }
+        response = TemplateResponse(request, "admin/citydata/apitoken/token.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Revoke"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> HttpResponse | None:
+        revoked = actions.revoke_tokens(tokens=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d token revoked; it no longer works.",
+                "%(count)d tokens revoked; they no longer work.",
+                len(revoked),
+            )
+            % {"count": len(revoked)},
+        )
+        return None

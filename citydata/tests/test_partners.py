@@ -1,0 +1,578 @@
+"""Partners' data for the inner city: the API with a real token, the CSV upload, who may
+write where, staff approval, the dashboard and open data."""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory, signed_in_colleague
+from citydata.models import ApiToken, Observation
+from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
+from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
+from privacy.models import AuditEntry
+from reports.tests.factories import ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, dataset, rows, token=None, **headers):
+    if token is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client.post(
+        reverse("citydata:api_observations", kwargs={"slug": dataset.slug}),
+        data=json.dumps(rows),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def _day(days_ago=1):
+    return (timezone.localdate() - timedelta(days=days_ago)).isoformat()
+
+
+@pytest.fixture
+def world():
+    member = UserFactory()
+    partner = PartnerFactory(members=[member])
+    dataset = DatasetFactory(partner=partner)
+    token, plain = make_token(partner)
+    other_member = UserFactory()
+    other = PartnerFactory(members=[other_member])
+    other_dataset = DatasetFactory(partner=other)
+    _other_token, other_plain = make_token(other)
+    return {
+        "member": member,
+        "partner": partner,
+        "dataset": dataset,
+        "token": token,
+        "plain": plain,
+        "other_member": other_member,
+        "other_dataset": other_dataset,
+        "other_plain": other_plain,
+    }
+
+
+# --- the API -------------------------------------------------------------------------
+
+
+def test_a_partner_publishes_a_series_and_publishing_again_replaces_it(world):
+    client = Client()
+    rows = [
+        {"period": _day(2), "street": "Langestraat", "value": 8412},
+        {"period": _day(2), "street": "Hof", "value": "4100"},
+        {"period": _day(1), "street": "Langestraat", "value": 7900.5},
+    ]
+    response = _post(client, world["dataset"], rows, world["plain"])
+    assert response.status_code == 200, response.content
+    assert response.json() == {"stored": 3, "dataset": world["dataset"].slug}
+    stored = {
+        (row.period.isoformat(), row.dimension_values["street"]): row.value
+        for row in Observation.objects.filter(dataset=world["dataset"])
+    }
+    assert stored == {
+        (_day(2), "Langestraat"): 8412,
+        (_day(2), "Hof"): 4100,
+        (_day(1), "Langestraat"): 7900.5,
+    }
+    response = _post(
+        client,
+        world["dataset"],
+        [{"period": _day(2), "street": "Hof", "value": 4200}],
+        world["plain"],
+    )
+    assert response.status_code == 200
+    assert Observation.objects.filter(dataset=world["dataset"]).count() == 3
+    assert (
+        Observation.objects.get(dataset=world["dataset"], period=_day(2), key__contains="Hof").value
+        == 4200
+    )
+    world["token"].refresh_from_db()
+    assert world["token"].last_used_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_works_against_a_live_server(world, live_server):
+    request = urllib.request.Request(  # noqa: S310  the test's own server
+        live_server.url
+        + reverse("citydata:api_observations", kwargs={"slug": world["dataset"].slug}),
+        data=json.dumps([{"period": _day(), "street": "Hof", "value": 12}]).encode(),
+        headers={"Authorization": f"Bearer {world['plain']}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:  # noqa: S310  the test's own server
+        assert answer.status == 200
+        assert json.loads(answer.read())["stored"] == 1
+
+
+def test_without_a_token_or_with_a_bad_one_the_api_answers_401(world):
+    client = Client()
+    rows = [{"period": _day(), "street": "Hof", "value": 1}]
+    assert _post(client, world["dataset"], rows).status_code == 401
+    assert _post(client, world["dataset"], rows, "not-a-token").status_code == 401
+    basic = _post(client, world["dataset"], rows, HTTP_AUTHORIZATION=f"Basic {world['plain']}")
+    assert basic.status_code == 401
+    # Never a token in the address: it is not read from there.
+    in_url = client.post(
+        reverse("citydata:api_observations", kwargs={"slug": world["dataset"].slug})
+        + f"?token={world['plain']}",
+        data=json.dumps(rows),
+        content_type="application/json",
+    )
+    assert in_url.status_code == 401
+    assert in_url["WWW-Authenticate"].startswith("Bearer")
+    assert not Observation.objects.exists()
+
+
+def test_a_revoked_token_answers_401(world):
+    world["token"].revoked_at = timezone.now()
+    world["token"].save()
+    response = _post(
+        Client(),
+        world["dataset"],
+        [{"period": _day(), "street": "Hof", "value": 1}],
+        world["plain"],
+    )
+    assert response.status_code == 401
+    assert not Observation.objects.exists()
+
+
+def test_a_token_of_another_partner_answers_403(world):
+    response = _post(
+        Client(),
+        world["dataset"],
+        [{"period": _day(), "street": "Hof", "value": 1}],
+        world["other_plain"],
+    )
+    assert response.status_code == 403
+    assert not Observation.objects.exists()
+
+
+def test_an_unknown_dataset_answers_404(world):
+    response = Client().post(
+        reverse("citydata:api_observations", kwargs={"slug": "bestaat-niet"}),
+        data="[]",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {world['plain']}",
+    )
+    assert response.status_code == 404
+
+
+def test_the_database_holds_no_plain_token(world):
+    token = ApiToken.objects.get(pk=world["token"].pk)
+    assert token.token_hash == hashlib.sha256(world["plain"].encode()).hexdigest()
+    assert token.prefix == world["plain"][:8]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM citydata_apitoken")
+        cells = [str(cell) for row in cursor.fetchall() for cell in row]
+    assert not any(world["plain"] in cell for cell in cells)
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        ({"period": _day(), "street": "Hof", "value": 1, "weather": "sun"}, "weather", "geen veld"),
+        ({"period": _day(), "value": 1}, "street", "ontbreekt"),
+        ({"period": _day(-3), "street": "Hof", "value": 1}, "period", "in de toekomst"),
+        ({"period": "3-2-2026", "street": "Hof", "value": 1}, "period", "JJJJ-MM-DD"),
+        ({"period": _day(), "street": "Kalverstraat", "value": 1}, "street", "Kalverstraat"),
+        ({"period": _day(), "street": "Hof", "value": "veel"}, "value", "Schrijf een getal"),
+        ({"period": _day(), "street": "Hof", "value": -5}, "value", "van 0 tot 100000"),
+        ({"period": _day(), "street": "Hof", "value": True}, "value", "Schrijf een getal"),
+    ],
+)
+def test_a_bad_row_refuses_every_row_with_its_index_and_field(world, row, field, message):
+    good = {"period": _day(), "street": "Langestraat", "value": 10}
+    response = _post(Client(), world["dataset"], [good, row], world["plain"])
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert any(
+        error["index"] == 1 and error["field"] == field and message in error["message"]
+        for error in errors
+    ), errors
+    assert not Observation.objects.exists()
+
+
+def test_what_comes_back_in_an_error_is_never_markup(world):
+    row = {"period": _day(), "street": "<b>Hof</b>", "value": 1, "<script>": 1}
+    response = _post(Client(), world["dataset"], [row], world["plain"])
+    assert response.status_code == 400
+    assert b"<" not in response.content
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"<script>", "street"}
+
+
+def test_duplicate_rows_in_one_upload_are_refused(world):
+    row = {"period": _day(), "street": "Hof", "value": 1}
+    response = _post(Client(), world["dataset"], [row, {**row, "value": 2}], world["plain"])
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "index": 1,
+            "field": "period",
+            "message": "Een eerdere rij heeft dezelfde periode en waarden.",
+        }
+    ]
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["geen json", "{}", "[]", "[1, 2]", '{"rows": []}'])
+def test_a_body_that_is_not_a_list_of_rows_is_refused(world, body):
+    response = Client().post(
+        reverse("citydata:api_observations", kwargs={"slug": world["dataset"].slug}),
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {world['plain']}",
+    )
+    assert response.status_code == 400
+    assert not Observation.objects.exists()
+
+
+def test_a_monthly_dataset_takes_months(world):
+    dataset = DatasetFactory(partner=world["partner"], granularity="month", dimensions=[])
+    month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    response = _post(
+        Client(), dataset, [{"period": month.strftime("%Y-%m"), "value": 31}], world["plain"]
+    )
+    assert response.status_code == 200, response.content
+    assert Observation.objects.get(dataset=dataset).period == month.replace(day=1)
+    response = _post(
+        Client(), dataset, [{"period": month.isoformat(), "value": 31}], world["plain"]
+    )
+    assert response.status_code == 400  # a month written as a day that is not the first
+
+
+# --- the CSV upload ------------------------------------------------------------------
+
+
+def _csv(*lines):
+    return SimpleUploadedFile("telling.csv", "\n".join(lines).encode(), content_type="text/csv")
+
+
+def test_a_partner_uploads_a_csv_into_its_own_dataset(world):
+    client = Client()
+    client.force_login(world["member"])
+    page = client.get(reverse("citydata:upload"))
+    assert page.status_code == 200
+    choices = [value for value, _label in page.context["form"].fields["dataset"].choices if value]
+    assert [choice.value for choice in choices] == [world["dataset"].pk]
+    response = client.post(
+        reverse("citydata:upload"),
+        {
+            "dataset": world["dataset"].pk,
+            "file": _csv(
+                "period,street,value",
+                f"{_day(2)},Langestraat,100",
+                f"{_day(1)},Hof,200",
+            ),
+        },
+    )
+    assert response.status_code == 302
+    assert Observation.objects.filter(dataset=world["dataset"]).count() == 2
+
+
+def test_a_bad_csv_is_refused_row_by_row_and_nothing_is_stored(world):
+    client = Client()
+    client.force_login(world["member"])
+    response = client.post(
+        reverse("citydata:upload"),
+        {
+            "dataset": world["dataset"].pk,
+            "file": _csv(
+                "period,street,value",
+                f"{_day(2)},Langestraat,100",
+                f"{_day(1)},Kalverstraat,200",
+                f"{_day(1)},Hof,veel",
+                f"{_day(-2)},Hof,3",
+                f"{_day(2)},Langestraat,100",
+            ),
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["file"]
+    assert errors == [
+        "Regel 3, street: “Kalverstraat” is geen van de waarden van deze dataset.",
+        "Regel 4, value: Schrijf een getal.",
+        "Regel 5, period: Deze datum ligt in de toekomst.",
+        "Regel 6, period: Een eerdere rij heeft dezelfde periode en waarden.",
+    ]
+    content = response.content.decode()
+    assert "Regel 3, street" in content
+    assert "Er is niets opgeslagen" in content
+    assert not Observation.objects.exists()
+
+
+def test_a_csv_with_a_wrong_header_is_refused(world):
+    client = Client()
+    client.force_login(world["member"])
+    response = client.post(
+        reverse("citydata:upload"),
+        {"dataset": world["dataset"].pk, "file": _csv("datum,straat,aantal", f"{_day()},Hof,1")},
+    )
+    assert response.status_code == 400
+    assert "period, street, value" in response.context["form"].errors["file"][0]
+    assert not Observation.objects.exists()
+
+
+def test_a_partner_cannot_upload_into_another_partners_dataset(world):
+    client = Client()
+    client.force_login(world["member"])
+    response = client.post(
+        reverse("citydata:upload"),
+        {
+            "dataset": world["other_dataset"].pk,
+            "file": _csv("period,street,value", f"{_day()},Hof,1"),
+        },
+    )
+    assert response.status_code == 400
+    assert "dataset" in response.context["form"].errors
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["citydata:upload", "citydata:partner_home"])
+def test_a_resident_who_is_no_partner_has_no_partner_pages(world, name):
+    client = Client()
+    assert client.get(reverse(name))["Location"].startswith(reverse("account_login"))
+    client.force_login(UserFactory())
+    assert client.get(reverse(name)).status_code == 404
+    assert client.post(reverse(name)).status_code in (404, 405)
+
+
+def test_a_partner_sees_only_its_own_datasets(world):
+    client = Client()
+    client.force_login(world["member"])
+    page = client.get(reverse("citydata:partner_home")).content.decode()
+    assert world["dataset"].name_nl in page
+    assert world["other_dataset"].name_nl not in page
+
+
+# --- approval and the public pages --------------------------------------------------
+
+
+def _approve(client, dataset):
+    return client.post(
+        reverse("admin:citydata_dataset_changelist"),
+        {"action": "approve_for_publication", "_selected_action": [dataset.pk]},
+    )
+
+
+def test_staff_approve_a_dataset_and_it_appears_on_the_dashboard_and_as_open_data(world):
+    _post(
+        Client(),
+        world["dataset"],
+        [{"period": _day(), "street": "Hof", "value": 4321}],
+        world["plain"],
+    )
+    visitor = Client()
+    assert (
+        world["dataset"].name_nl not in visitor.get(reverse("citydata:dashboard")).content.decode()
+    )
+    json_url = reverse("citydata:dataset_json", kwargs={"slug": world["dataset"].slug})
+    assert visitor.get(json_url).status_code == 404
+    staff = Client()
+    researcher = signed_in_colleague(staff, Role.RESEARCHER)
+    response = _approve(staff, world["dataset"])
+    assert response.status_code == 302
+    world["dataset"].refresh_from_db()
+    assert world["dataset"].approved_by == researcher
+    assert AuditEntry.objects.filter(
+        actor=researcher, summary="approve_for_publication", target_id=str(world["dataset"].pk)
+    ).exists()
+    page = visitor.get(reverse("citydata:dashboard")).content.decode()
+    assert world["dataset"].name_nl in page
+    assert "Bron: Binnenstadsondernemers. Licentie: CC BY 4.0." in page
+    assert "4.321" in page or "4321" in page
+    data = visitor.get(json_url).json()
+    assert data["source"] == "Binnenstadsondernemers"
+    assert data["licence"] == "CC BY 4.0"
+    assert data["observations"] == [{"period": _day(), "street": "Hof", "value": 4321.0}]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                visitor.get(
+                    reverse("citydata:dataset_csv", kwargs={"slug": world["dataset"].slug})
+                ).content.decode()
+            )
+        )
+    )
+    assert rows == [
+        ["period", "street", "value", "source", "licence"],
+        [_day(), "Hof", "4321.00", "Binnenstadsondernemers", "CC BY 4.0"],
+    ]
+    open_data = visitor.get(reverse("overview:open_data")).content.decode()
+    assert json_url in open_data
+    assert world["other_dataset"].slug not in open_data
+
+
+def test_staff_revoke_a_token_and_it_answers_401(world):
+    staff = Client()
+    signed_in_colleague(staff, Role.RESEARCHER)
+    response = staff.post(
+        reverse("admin:citydata_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [world["token"].pk]},
+    )
+    assert response.status_code == 302
+    world["token"].refresh_from_db()
+    assert world["token"].revoked_at is not None
+    response = _post(
+        Client(),
+        world["dataset"],
+        [{"period": _day(), "street": "Hof", "value": 1}],
+        world["plain"],
+    )
+    assert response.status_code == 401
+
+
+def test_staff_add_a_token_and_see_it_once(world):
+    staff = Client()
+    signed_in_colleague(staff, Role.RESEARCHER)
+    response = staff.post(
+        reverse("admin:citydata_apitoken_add"), {"partner": world["partner"].pk, "name": "Kassa"}
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    plain = response.context["token"]
+    token = ApiToken.objects.get(name="Kassa")
+    assert token.token_hash == hashlib.sha256(plain.encode()).hexdigest()
+    assert plain in response.content.decode()
+    change = staff.get(reverse("admin:citydata_apitoken_change", args=[token.pk]))
+    assert plain not in change.content.decode()
+
+
+def test_the_dashboard_counts_the_portals_own_figures_in_the_inner_city():
+    inner = NeighbourhoodFactory(slug="binnenstad", name="Binnenstad")
+    elsewhere = NeighbourhoodFactory()
+    now = timezone.now()
+    ReportFactory.create_batch(3, neighbourhood=inner, submitted_at=now)
+    ReportFactory(neighbourhood=elsewhere, submitted_at=now)
+    EventFactory(neighbourhood=inner, starts_at=now - timedelta(hours=4), ends_at=now)
+    response = Client().get(reverse("citydata:dashboard"))
+    portal = response.context["dashboard"].portal
+    reports, _initiatives, events = portal
+    assert reports.chart["rows"][-1]["value"] == 3
+    assert sum(row["value"] for row in reports.chart["rows"]) == 3
+    assert events.chart["rows"][-1]["value"] == 1
+    assert "Binnenstad" in response.content.decode()
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_datasets_and_rows(world):
+    NeighbourhoodFactory(slug="binnenstad", name="Binnenstad")
+    world["dataset"].approved_at = timezone.now()
+    world["dataset"].save()
+    _post(
+        Client(),
+        world["dataset"],
+        [{"period": _day(), "street": "Hof", "value": 1}],
+        world["plain"],
+    )
+    member = Client()
+    member.force_login(world["member"])
+    urls = [
+        reverse("citydata:dashboard"),
+        reverse("citydata:partner_home"),
+        reverse("citydata:upload"),
+        reverse("overview:open_data"),
+    ]
+    few = [_queries(member, url) for url in urls]
+    for _ in range(4):
+        dataset = DatasetFactory(partner=world["partner"], approved_at=timezone.now())
+        rows = [
+            {"period": _day(days), "street": street, "value": days}
+            for days in range(1, 60)
+            for street in ("Hof", "Langestraat")
+        ]
+        assert _post(Client(), dataset, rows, world["plain"]).status_code == 200
+    many = [_queries(member, url) for url in urls]
+    assert many == few
+
+
+def test_the_api_is_documented_on_a_page():
+    page = Client().get(reverse("citydata:api_docs")).content.decode()
+    assert "Authorization: Bearer" in page
+    assert "/api/v1/partners/datasets/" in page
+
+
+# --- hostile rows ----------------------------------------------------------------------
+
+HOSTILE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=50),
+    st.sampled_from(["<script>alert(1)</script>", "1e309", "NaN", "2026-02-30", "Hof", "-1"]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+ROW = st.one_of(
+    st.fixed_dictionaries(
+        {}, optional={"period": HOSTILE, "street": HOSTILE, "value": HOSTILE, "x": HOSTILE}
+    ),
+    HOSTILE,
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=st.one_of(st.lists(ROW, max_size=5), HOSTILE))
+def test_hostile_rows_never_break_the_api_and_a_refusal_stores_nothing(world, body):
+    with transaction.atomic():
+        before = Observation.objects.count()
+        response = _post(Client(), world["dataset"], body, world["plain"])
+        assert response.status_code in (200, 400), response.content
+        if response.status_code == 400:
+            assert Observation.objects.count() == before
+            assert b"<script>" not in response.content
+        transaction.set_rollback(True)
+
+
+def test_staff_withdraw_a_dataset_and_it_leaves_the_public_pages(world):
+    world["dataset"].approved_at = timezone.now()
+    world["dataset"].save()
+    json_url = reverse("citydata:dataset_json", kwargs={"slug": world["dataset"].slug})
+    assert Client().get(json_url).status_code == 200
+    staff = Client()
+    signed_in_colleague(staff, Role.RESEARCHER)
+    response = staff.post(
+        reverse("admin:citydata_dataset_changelist"),
+        {"action": "withdraw_publication", "_selected_action": [world["dataset"].pk]},
+    )
+    assert response.status_code == 302
+    world["dataset"].refresh_from_db()
+    assert world["dataset"].approved_at is None
+    assert Client().get(json_url).status_code == 404
+    page = Client().get(reverse("citydata:dashboard")).content.decode()
+    assert world["dataset"].name_nl not in page
+
+
+def test_someone_without_the_right_cannot_approve(world):
+    staff = Client()
+    signed_in_colleague(staff, Role.PROCUREMENT_OFFICER)
+    _approve(staff, world["dataset"])
+    world["dataset"].refresh_from_db()
+    assert world["dataset"].approved_at is None
