@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "procurement",
     "reports",
     "participation",
+    "community",
     # The pages that read every app.
     "overview",
     "mood",
@@ -290,6 +291,8 @@ PORTAL_RATE_LIMITS = {
     "public_space_question": "10/h",  # questions to the municipality (webcare)
     "open311_request": "120/h",  # reports sent by apps through Open311 (per address)
     "open311_client": "600/h",  # the same, per app (api_key), from whatever address
+    "community_message": "20/h",  # messages between residents (offers, calls, ambassadors)
+    "community_post": "20/h",  # offers, requests and joining networks
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache
@@ -356,6 +359,11 @@ PORTAL_REPORT_FIGURES_MIN_GROUP = env_int(
 
 # How long after the answer a visitor's email address stays with their question.
 PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 90, minimum=15)
+
+# How long residents' conversations (community: messages about offers, calls and
+# ambassadors) are kept after their last message; ended offers and requests go as long
+# after their end date (community.periodic.apply_retention, daily).
+PORTAL_CONVERSATION_RETENTION_DAYS = env_int("PORTAL_CONVERSATION_RETENTION_DAYS", 365, minimum=30)
 
 # Retention: accounts unused this many days are warned, and erased this many days later
 # unless they sign in (privacy.tasks.apply_retention, daily).
@@ -574,6 +582,10 @@ CELERY_BEAT_SCHEDULE = {
     "apply-question-retention": {
         "task": "reports.periodic.apply_question_retention",
         "schedule": crontab(hour=3, minute=40),
+    },
+    "apply-conversation-retention": {
+        "task": "community.periodic.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
     },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",
