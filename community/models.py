@@ -493,7 +493,7 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
-        permissions = [("moderate_message", "Can moderate residents' messages")]
+        permissions = [("moderate_message", _("Can moderate residents' messages"))]
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -619,10 +619,8 @@ def _community_objects(neighbourhood, initiative, a, council) -> dict:
 
     post = PostFactory(owner=a, neighbourhood=neighbourhood)
     conversation = Conversation.objects.create(post=post, starter=council, other=a)
-    message = Message.objects.create(
-        conversation=conversation, author=council, text="Mag ik je ladder lenen?"
-    )
-    MessageReport.objects.create(message=message, reporter=a, reason="Opdringerig")
+    message = Message.objects.create(conversation=conversation, author=council, text="Ladder?")
+    MessageReport.objects.create(message=message, reporter=a, reason="Spam")
     return {
         "community_post": post,
         "community_call": VolunteerCallFactory(initiative=initiative, created_by=a),

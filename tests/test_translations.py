@@ -25,6 +25,7 @@ SOURCES = [
     "procurement",
     "reports",
     "participation",
+    "community",
     "mood",
     "templates",
 ]

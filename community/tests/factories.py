@@ -17,6 +17,7 @@ def theme(slug: str = "energie") -> NetworkTheme:
 class NetworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Network
+        django_get_or_create = ("theme", "neighbourhood")
 
     theme = factory.LazyFunction(theme)
     neighbourhood = factory.SubFactory("neighbourhoods.tests.factories.NeighbourhoodFactory")
@@ -30,8 +31,8 @@ class AmbassadorFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory("accounts.tests.factories.UserFactory")
     role = Membership.Role.AMBASSADOR
     status = Membership.Status.APPROVED
-    public_name = factory.Sequence(lambda n: f"Ambassadeur {n}")
-    can_help_with = "Advies over isolatie."
+    public_name = factory.Sequence(lambda n: f"Sanne {n}")
+    can_help_with = "Isolatie, warmtecamera"
 
 
 class PostFactory(factory.django.DjangoModelFactory):
@@ -39,7 +40,7 @@ class PostFactory(factory.django.DjangoModelFactory):
         model = Post
 
     kind = Post.Kind.OFFER
-    what = factory.Sequence(lambda n: f"Ik leen mijn ladder uit {n}")
+    what = factory.Sequence(lambda n: f"Ladder {n}")
     neighbourhood = factory.SubFactory("neighbourhoods.tests.factories.NeighbourhoodFactory")
     theme = factory.LazyFunction(theme)
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
@@ -50,7 +51,7 @@ class VolunteerCallFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = VolunteerCall
 
-    title = "3 mensen voor de plantdag op 12 april"
+    title = factory.Sequence(lambda n: f"Plantdag {n}")
     wanted = 3
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
     initiative = factory.SubFactory(
