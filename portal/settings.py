@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "participation",
     # The inner city's data: partners' series beside the portal's own.
     "citydata",
+    "community",
     # The pages that read every app.
     "overview",
     "mood",
@@ -295,6 +296,8 @@ PORTAL_RATE_LIMITS = {
     "partner_api": "120/h",  # partners' observations through the API (per address)
     "partner_token": "600/h",  # the same, per partner's API token, from whatever address
     "partner_upload": "30/h",  # partners' CSV uploads
+    "community_message": "20/h",  # messages between residents (offers, calls, ambassadors)
+    "community_post": "20/h",  # offers, requests and joining networks
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache
@@ -364,6 +367,11 @@ PORTAL_REPORT_FIGURES_MIN_GROUP = env_int(
 
 # How long after the answer a visitor's email address stays with their question.
 PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 90, minimum=15)
+
+# How long residents' conversations (community: messages about offers, calls and
+# ambassadors) are kept after their last message; ended offers and requests go as long
+# after their end date (community.periodic.apply_retention, daily).
+PORTAL_CONVERSATION_RETENTION_DAYS = env_int("PORTAL_CONVERSATION_RETENTION_DAYS", 365, minimum=30)
 
 # Retention: accounts unused this many days are warned, and erased this many days later
 # unless they sign in (privacy.tasks.apply_retention, daily).
@@ -582,6 +590,10 @@ CELERY_BEAT_SCHEDULE = {
     "apply-question-retention": {
         "task": "reports.periodic.apply_question_retention",
         "schedule": crontab(hour=3, minute=40),
+    },
+    "apply-conversation-retention": {
+        "task": "community.periodic.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
     },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("enquetes/", include("surveys.urls")),
     path("inkoop/", include("procurement.urls")),
     path("participatie/", include("participation.urls")),
+    path("samen/", include("community.urls")),
     path("openbare-ruimte/", include("reports.urls")),
     path("open311/", include("reports.open311_urls")),
     path("wat-leeft-er/", include("mood.urls")),

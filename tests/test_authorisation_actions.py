@@ -99,6 +99,10 @@ ACTIONS: dict[str, set[str]] = {
         for action in ("accept", "ask_to_rephrase", "decline", "make_poll")
     },
     "participation.decision.publish": {AREA_MANAGER, RESEARCHER, ADMINISTRATOR},
+    "community.membership.approve": {AREA_MANAGER, ADMINISTRATOR},
+    "community.membership.decline": {AREA_MANAGER, ADMINISTRATOR},
+    "community.message.hide_messages": {BROKER, ADMINISTRATOR},
+    "community.message.dismiss_reports": {BROKER, ADMINISTRATOR},
     "procurement.contract.use_next_option": {PROCUREMENT, ADMINISTRATOR},
     **{
         f"reports.question.{action}": {AREA_MANAGER, ADMINISTRATOR}
@@ -244,6 +248,12 @@ LIMITED_BY_DESIGN = {"neighbourhoods.agendaitem.project"}
 def _two_areas(manager: User) -> dict:
     """A neighbourhood the area manager manages and one they do not, each with a record
     of every kind that a back-office form can choose."""
+    from community.tests.factories import (
+        AmbassadorFactory,
+        NetworkFactory,
+        PostFactory,
+        VolunteerCallFactory,
+    )
     from initiatives.models import Status
     from initiatives.tests.factories import CommentFactory, InitiativeFactory
     from neighbourhoods.tests.factories import (
@@ -273,6 +283,9 @@ def _two_areas(manager: User) -> dict:
         MembershipFactory(team=team)
         CommentFactory(initiative=initiative)
         EventFactory(neighbourhood=neighbourhood)
+        AmbassadorFactory(network=NetworkFactory(neighbourhood=neighbourhood))
+        PostFactory(neighbourhood=neighbourhood)
+        VolunteerCallFactory(initiative=initiative)
         made[name] = neighbourhood
         made[f"{name}_project"] = project
     return made

@@ -347,6 +347,25 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "citydata:api_observations": everyone,
     "citydata:partner_home": only("resident_a"),
     "citydata:upload": only("resident_a"),
+    # Residents together: A's offer, A's volunteer call for A's initiative, A as approved
+    # ambassador, and a conversation between the council member and A about the offer.
+    "community:index": everyone,
+    "community:post_create": signed_in,
+    "community:post": everyone,
+    "community:post_reply": signed_in,
+    "community:post_edit": owner,
+    "community:call": everyone,
+    "community:call_respond": signed_in,
+    "community:call_create": owner,
+    "community:networks": everyone,
+    "community:join": signed_in,
+    "community:ambassador": everyone,
+    "community:ambassador_contact": signed_in,
+    "community:conversations": signed_in,
+    "community:conversation": only("resident_a", "council_member"),
+    "community:conversation_share": only("resident_a", "council_member"),
+    "community:conversation_block": only("resident_a", "council_member"),
+    "community:message_report": only("resident_a", "council_member"),
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -374,8 +393,14 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "reports.report": "cv",
         "reports.question": "cv",
         "reports.topic": "v",
+        "community.membership": "cv",
+        "community.volunteercall": "acv",
+        "community.networktheme": "v",
     },
     "Initiative broker": {
+        "community.networktheme": "acv",
+        "community.post": "cv",
+        "community.message": "v",
         "initiatives.comment": "cv",
         "initiatives.initiative": "cv",
         "initiatives.marketpitch": "dv",
@@ -591,6 +616,7 @@ def _build_world() -> World:
         "page": PortalPage.objects.order_by("pk").first(),
         "mood_run": _mood_run(neighbourhood, public, people[Role.RESEARCHER.value]),
         "dataset": _partner_dataset(people["resident_a"]),
+        **_community_objects(neighbourhood, public, a, council),
     }
     return World(people=people, objects=objects)
 
@@ -609,6 +635,30 @@ def _partner_dataset(member):
         dataset=dataset, rows=[{"period": yesterday, "street": "Hof", "value": 120}]
     )
     return dataset
+def _community_objects(neighbourhood, initiative, a, council) -> dict:
+    """A's offer, A's call for volunteers, A as ambassador, and the council member's
+    message to A about the offer (reported by A, so the moderators' list has it)."""
+    from community.models import Conversation, Message, MessageReport
+    from community.tests.factories import (
+        AmbassadorFactory,
+        NetworkFactory,
+        PostFactory,
+        VolunteerCallFactory,
+    )
+
+    post = PostFactory(owner=a, neighbourhood=neighbourhood)
+    conversation = Conversation.objects.create(post=post, starter=council, other=a)
+    message = Message.objects.create(conversation=conversation, author=council, text="Ladder?")
+    MessageReport.objects.create(message=message, reporter=a, reason="Spam")
+    return {
+        "community_post": post,
+        "community_call": VolunteerCallFactory(initiative=initiative, created_by=a),
+        "community_ambassador": AmbassadorFactory(
+            user=a, network=NetworkFactory(neighbourhood=neighbourhood)
+        ),
+        "community_conversation": conversation,
+        "community_message": message,
+    }
 
 
 def _mood_run(neighbourhood, initiative, researcher):
@@ -757,6 +807,25 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "citydata:dataset_json": {"slug": o["dataset"].slug},
         "citydata:dataset_csv": {"slug": o["dataset"].slug},
         "citydata:api_observations": {"slug": o["dataset"].slug},
+        **{
+            f"community:{name}": {"pk": o["community_post"].pk}
+            for name in ("post", "post_reply", "post_edit")
+        },
+        **{
+            f"community:{name}": {"pk": o["community_call"].pk} for name in ("call", "call_respond")
+        },
+        "community:call_create": {"initiative": o["public"].pk},
+        "community:networks": {"slug": o["neighbourhood"].slug},
+        "community:join": {"slug": o["neighbourhood"].slug},
+        **{
+            f"community:{name}": {"pk": o["community_ambassador"].pk}
+            for name in ("ambassador", "ambassador_contact")
+        },
+        **{
+            f"community:{name}": {"pk": o["community_conversation"].pk}
+            for name in ("conversation", "conversation_share", "conversation_block")
+        },
+        "community:message_report": {"pk": o["community_message"].pk},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
@@ -810,6 +879,12 @@ ADMIN_NEVER = {
     "participation.councilquestion": "a",
     "reports.report": "ad",
     "reports.question": "ad",
+    # Ambassadors ask on the portal, offers are posted there, messages are written there;
+    # calls for volunteers are closed by their date, not deleted.
+    "community.membership": "ad",
+    "community.post": "ad",
+    "community.message": "ad",
+    "community.volunteercall": "d",
 }
 # "search" is the officers' supplier search: whoever may view the model; "figures" the
 # figures of public-space reports: whoever may view the queue; "summary" the summary of
@@ -931,6 +1006,7 @@ ADMIN_APPS = [
     "surveys",
     "procurement",
     "participation",
+    "community",
     "reports",
     "mood",
     "citydata",

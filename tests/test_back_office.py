@@ -146,6 +146,8 @@ def test_an_area_managers_attention_counts_are_the_rows_of_their_own_areas(clien
 
     from django.utils import timezone
 
+    from community.models import Membership
+    from community.tests.factories import AmbassadorFactory, NetworkFactory
     from initiatives import actions as initiative_actions
     from initiatives.tests.factories import CommentFactory
     from neighbourhoods.models import AgendaStatus
@@ -170,6 +172,10 @@ def test_an_area_managers_attention_counts_are_the_rows_of_their_own_areas(clien
             ReportFactory(
                 neighbourhood=neighbourhood, due_date=timezone.localdate() - timedelta(days=3)
             )
+            AmbassadorFactory(
+                network=NetworkFactory(neighbourhood=neighbourhood),
+                status=Membership.Status.WAITING,
+            )
     sign_in_staff(client, manager)
     assert _counts_and_lists(client) == {
         "Initiatieven over hun antwoordtermijn": (1, 1),
@@ -178,6 +184,7 @@ def test_an_area_managers_attention_counts_are_the_rows_of_their_own_areas(clien
         "Meldingen openbare ruimte over hun termijn": (1, 1),
         # Questions are scoped by department only: none of theirs (they are in none).
         "Vragen over hun termijn": (0, 0),
+        "Ambassadeurs die wachten op goedkeuring": (1, 1),
     }
 
 

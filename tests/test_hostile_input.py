@@ -378,6 +378,7 @@ def _endpoints() -> list[Endpoint]:
             ],
             "get",
         ),
+        *_community_endpoints(),
         Endpoint(
             "open311: send a request",
             lambda w: reverse("open311:requests", kwargs={"fmt": "xml"}),
@@ -403,6 +404,74 @@ def _endpoints() -> list[Endpoint]:
             "open data: survey results",
             lambda w: reverse("overview:api_survey_results", args=[w["closed"].slug]),
             lambda w: ["page", "question"],
+            "get",
+        ),
+    ]
+
+
+def _community_endpoints() -> list[Endpoint]:
+    from community.forms import CallForm, JoinForm, MessageForm, PostFilterForm, PostForm
+
+    message = [*MessageForm.base_fields]
+    writes = ["community.Conversation", "community.Message"]
+    return [
+        Endpoint(
+            "community: offer or request",
+            lambda w: reverse("community:post_create"),
+            _fields(PostForm),
+            writes=["community.Post"],
+        ),
+        Endpoint(
+            "community: change an offer",
+            lambda w: reverse("community:post_edit", args=[w["own_post"].pk]),
+            _fields(PostForm),
+        ),
+        Endpoint(
+            "community: reply to an offer",
+            lambda w: reverse("community:post_reply", args=[w["elses_post"].pk]),
+            lambda w: message,
+            writes=writes,
+        ),
+        Endpoint(
+            "community: ask for volunteers",
+            lambda w: reverse("community:call_create", args=[w["own_public"].pk]),
+            _fields(CallForm),
+            writes=["community.VolunteerCall"],
+        ),
+        Endpoint(
+            "community: volunteer",
+            lambda w: reverse("community:call_respond", args=[w["call"].pk]),
+            lambda w: message,
+            writes=["community.VolunteerResponse", *writes],
+        ),
+        Endpoint(
+            "community: join a network",
+            lambda w: reverse("community:join", args=[w["neighbourhood"].slug]),
+            _fields(JoinForm),
+            writes=["community.Network", "community.Membership"],
+        ),
+        Endpoint(
+            "community: write to an ambassador",
+            lambda w: reverse("community:ambassador_contact", args=[w["ambassador"].pk]),
+            lambda w: message,
+            writes=writes,
+        ),
+        Endpoint(
+            "community: answer in a conversation",
+            lambda w: reverse("community:conversation", args=[w["conversation"].pk]),
+            lambda w: message,
+            writes=["community.Message"],
+        ),
+        Endpoint(
+            "community: report a message",
+            lambda w: reverse("community:message_report", args=[w["message"].pk]),
+            lambda w: [f"report-{w['message'].pk}-reason"],
+            writes=["community.MessageReport"],
+        ),
+        Endpoint(
+            "community: offers and requests",
+            lambda w: reverse("community:index"),
+            lambda w: [*PostFilterForm.base_fields, "page"],
             "get",
         ),
     ]
@@ -448,7 +517,21 @@ def _world() -> dict:
         status=TeamMembership.Status.ACCEPTED,
         role=TeamMembership.Role.RESIDENT_LEAD,
     )
+    from community import actions as community_actions
+    from community.tests.factories import AmbassadorFactory, PostFactory, VolunteerCallFactory
+
+    own_public = InitiativeFactory(status=Status.SUBMITTED, initiator=resident)
+    elses_post = PostFactory(neighbourhood=neighbourhood)
+    conversation = community_actions.write_to(
+        about=PostFactory(owner=resident), author=council_member, text="Mag ik je ladder lenen?"
+    )
     return {
+        "own_post": PostFactory(owner=resident),
+        "elses_post": elses_post,
+        "call": VolunteerCallFactory(initiative=public),
+        "ambassador": AmbassadorFactory(),
+        "conversation": conversation,
+        "message": conversation.messages.get(),
         "people": {"resident": resident, "council_member": council_member, "anonymous": None},
         "needs_info": InitiativeFactory(status=Status.NEEDS_INFO, initiator=resident),
         "event": EventFactory(neighbourhood=neighbourhood),
@@ -456,7 +539,7 @@ def _world() -> dict:
         "unsubscribe": unsubscribe_token(resident, "announcement"),
         "neighbourhood": neighbourhood,
         "public": public,
-        "own_public": InitiativeFactory(status=Status.SUBMITTED, initiator=resident),
+        "own_public": own_public,
         "draft": InitiativeFactory(initiator=resident),
         "comment": CommentFactory(initiative=public),
         "item": AgendaItemFactory(neighbourhood=neighbourhood),

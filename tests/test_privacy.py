@@ -286,6 +286,26 @@ def person(db, tmp_path):
     # A member of a partner of the inner-city dashboard, who also approved a dataset.
     partner = PartnerFactory(name="Binnenstadsondernemers", members=[user])
     DatasetFactory(partner=partner, approved_at=timezone.now(), approved_by=user)
+    # Residents together: an ambassador's profile, an offer, a volunteer call and a
+    # response, a conversation with their message, a block and a report.
+    from community.models import Block, Conversation, Message, MessageReport, VolunteerResponse
+    from community.tests.factories import AmbassadorFactory, PostFactory, VolunteerCallFactory
+
+    ambassador = AmbassadorFactory(user=user, public_name="Zwaluw")
+    PostFactory(owner=user, description=f"Groet, {NAME}")
+    VolunteerCallFactory(initiative=initiative, created_by=user)
+    elses_call = VolunteerCallFactory(initiative=elses, created_by=other)
+    VolunteerResponse.objects.create(call=elses_call, user=user)
+    conversation = Conversation.objects.create(ambassador=ambassador, starter=other, other=user)
+    Message.objects.create(conversation=conversation, author=other, text="Kun je helpen?")
+    Message.objects.create(conversation=conversation, author=user, text=f"Ja! {NAME}")
+    Conversation.objects.create(call=elses_call, starter=user, other=other)
+    Block.objects.create(blocker=user, blocked=other)
+    MessageReport.objects.create(
+        message=Message.objects.create(conversation=conversation, author=other, text="Hé"),
+        reporter=user,
+        reason="Onaardig",
+    )
     return user
 
 

@@ -26,6 +26,7 @@ SOURCES = [
     "reports",
     "participation",
     "citydata",
+    "community",
     "mood",
     "templates",
 ]

@@ -1,0 +1,316 @@
+"""Writes of the community app: joining a network, approving ambassadors, offers and
+requests, volunteer calls and the messages between residents."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from community.models import (
+    Block,
+    Conversation,
+    Membership,
+    Message,
+    MessageReport,
+    Network,
+    NetworkTheme,
+    Post,
+    VolunteerCall,
+    VolunteerResponse,
+)
+from neighbourhoods.models import Neighbourhood
+from notifications.service import notify_each
+
+MESSAGES = "community_message"
+AMBASSADOR = "community_ambassador"
+STAFF = "community_staff"
+HIDDEN = "community_hidden"
+
+
+class CommunityError(Exception):
+    """A write refused for a reason the resident can read (and act on)."""
+
+
+@transaction.atomic
+def join_network(
+    *,
+    user: User,
+    neighbourhood: Neighbourhood,
+    theme: NetworkTheme,
+    as_ambassador: bool,
+    public_name: str = "",
+    can_help_with: str = "",
+) -> Membership:
+    """A resident joins the theme's network of a neighbourhood, as a member at once or
+    asking to be an ambassador, which the area manager of that neighbourhood approves."""
+    network, _created = Network.objects.get_or_create(theme=theme, neighbourhood=neighbourhood)
+    membership = Membership.objects.filter(network=network, user=user).first()
+    if membership is None:
+        membership = Membership(network=network, user=user)
+    elif membership.role == Membership.Role.AMBASSADOR and as_ambassador:
+        raise CommunityError(_("You already asked to be an ambassador in this network."))
+    if as_ambassador:
+        if not public_name.strip():
+            raise CommunityError(_("Give the name your profile shows."))
+        membership.role = Membership.Role.AMBASSADOR
+        membership.status = Membership.Status.WAITING
+        membership.public_name = public_name.strip()
+        membership.can_help_with = can_help_with.strip()
+        membership.decided_at = None
+    membership.save()
+    if as_ambassador:
+        notify_each(
+            [neighbourhood.area_manager],
+            kind=STAFF,
+            dedupe_key=f"community:ambassador:{membership.pk}:asked",
+            message=lambda: (
+                _("%(name)s asks to be the %(theme)s ambassador of %(neighbourhood)s.")
+                % {
+                    "name": membership.public_name,
+                    "theme": theme.name,
+                    "neighbourhood": neighbourhood.name,
+                }
+            ),
+            url=reverse("admin:community_membership_change", args=[membership.pk]),
+            subject=membership,
+        )
+    return membership
+
+
+@transaction.atomic
+def decide_ambassador(*, membership: Membership, by: User, approve: bool) -> None:
+    """Only the area manager of the network's neighbourhood approves an ambassador; a
+    declined request leaves the resident a member of the network."""
+    if not membership.may_be_decided_by(by):
+        raise PermissionDenied
+    if approve:
+        membership.status = Membership.Status.APPROVED
+    else:
+        membership.role = Membership.Role.MEMBER
+        membership.status = Membership.Status.APPROVED
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["role", "status", "decided_at"])
+    theme = membership.network.theme
+    notify_each(
+        [membership.user],
+        kind=AMBASSADOR,
+        dedupe_key=f"community:ambassador:{membership.pk}:{'approved' if approve else 'declined'}",
+        message=lambda: (
+            (
+                _("You are now the %(theme)s ambassador of %(neighbourhood)s.")
+                if approve
+                else _(
+                    "The area manager did not make you an ambassador now; "
+                    "you stay a member of the %(theme)s network of %(neighbourhood)s."
+                )
+            )
+            % {"theme": theme.name, "neighbourhood": membership.network.neighbourhood.name}
+        ),
+        url=membership.network.neighbourhood.get_absolute_url(),
+        subject=membership,
+    )
+
+
+def leave_network(*, membership: Membership) -> None:
+    membership.delete()
+
+
+def save_post(*, post: Post) -> Post:
+    """An offer or request is written by its owner; a new one cannot end in the past."""
+    if post.ends_on < timezone.localdate():
+        raise CommunityError(_("Choose a date from today on."))
+    post.save()
+    return post
+
+
+def create_call(
+    *,
+    by: User,
+    title: str,
+    wanted: int,
+    ends_on: date,
+    description: str = "",
+    asked_for: Model,
+    neighbourhood: Neighbourhood,
+) -> VolunteerCall:
+    """An initiative, agenda item or programme project asks for volunteers."""
+    if wanted < 1:
+        raise CommunityError(_("Ask for at least one volunteer."))
+    if ends_on < timezone.localdate():
+        raise CommunityError(_("Choose a date from today on."))
+    field: str = {
+        "initiative": "initiative",
+        "agendaitem": "agenda_item",
+        "programmeproject": "project",
+    }[asked_for._meta.model_name or ""]
+    return VolunteerCall.objects.create(
+        created_by=by,
+        title=title,
+        wanted=wanted,
+        ends_on=ends_on,
+        description=description,
+        neighbourhood=neighbourhood,
+        **{field: asked_for},
+    )
+
+
+def _refuse_if_blocked(author: User, partner: User | None) -> None:
+    if partner is None:
+        raise CommunityError(_("This person can no longer be reached through the portal."))
+    if Block.objects.filter(blocker=partner, blocked=author).exists():
+        raise CommunityError(
+            _("This person does not want to receive messages from you. Your message was not sent.")
+        )
+
+
+def _partner_of(about: Model) -> User | None:
+    if isinstance(about, Post):
+        return about.owner
+    if isinstance(about, VolunteerCall):
+        return about.created_by
+    if isinstance(about, Membership):
+        return about.user if about.is_ambassador else None
+    raise TypeError(about)
+
+
+@transaction.atomic
+def write_to(*, about: Post | VolunteerCall | Membership, author: User, text: str) -> Conversation:
+    """A resident writes about an offer or request, a volunteer call or an ambassador's
+    profile: the first message starts a conversation with its owner, later ones go on
+    in it."""
+    partner = _partner_of(about)
+    if partner is not None and partner.pk == author.pk:
+        raise CommunityError(_("This is your own; you cannot write to yourself."))
+    _refuse_if_blocked(author, partner)
+    assert partner is not None
+    field = {Post: "post", VolunteerCall: "call", Membership: "ambassador"}[type(about)]
+    lookup: dict[str, Any] = {"starter": author, "other": partner, field: about}
+    conversation, _created = Conversation.objects.get_or_create(**lookup)
+    write_message(conversation=conversation, author=author, text=text)
+    return conversation
+
+
+@transaction.atomic
+def respond_to_call(*, call: VolunteerCall, user: User, text: str) -> Conversation:
+    """A resident volunteers: they count towards the call at once, and their message goes
+    to whoever asked. A call closes when enough people responded or at its end date."""
+    call = VolunteerCall.objects.select_for_update().get(pk=call.pk)
+    if call.ends_on < timezone.localdate():
+        raise CommunityError(_("This call has closed."))
+    if call.responses.count() >= call.wanted:
+        raise CommunityError(_("Enough volunteers responded already; this call has closed."))
+    if call.created_by_id == user.pk:
+        raise CommunityError(_("This is your own; you cannot write to yourself."))
+    _refuse_if_blocked(user, call.created_by)
+    try:
+        with transaction.atomic():
+            VolunteerResponse.objects.create(call=call, user=user)
+    except IntegrityError:
+        raise CommunityError(_("You responded to this call already.")) from None
+    return write_to(about=call, author=user, text=text)
+
+
+@transaction.atomic
+def write_message(*, conversation: Conversation, author: User, text: str) -> Message:
+    """A message in a conversation; the other person hears of it by email (without the
+    author's address) unless they blocked the author."""
+    if not conversation.is_between(author):
+        raise PermissionDenied
+    partner = conversation.partner_of(author)
+    _refuse_if_blocked(author, partner)
+    message = Message.objects.create(conversation=conversation, author=author, text=text.strip())
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
+    name = author.public_name
+    title = conversation.subject_title
+    notify_each(
+        [partner],
+        kind=MESSAGES,
+        dedupe_key=f"community:message:{message.pk}",
+        message=lambda: (
+            _("%(name)s wrote to you about “%(title)s”. Read and answer on the portal.")
+            % {"name": name, "title": title}
+        ),
+        url=conversation.get_absolute_url(),
+        subject=conversation,
+    )
+    return message
+
+
+def share_email(*, conversation: Conversation, user: User, share: bool) -> None:
+    """One person's consent to show their email address in this conversation; it shows
+    only when both gave it."""
+    if not conversation.is_between(user):
+        raise PermissionDenied
+    field = "starter_shares_email" if user.pk == conversation.starter_id else "other_shares_email"
+    setattr(conversation, field, share)
+    conversation.save(update_fields=[field])
+
+
+def block(*, blocker: User, blocked: User) -> None:
+    if blocker.pk == blocked.pk:
+        raise CommunityError(_("You cannot block yourself."))
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+
+
+def unblock(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+def report_message(*, message: Message, reporter: User, reason: str) -> bool:
+    """Returns False when this person reported the message already. Only the person it
+    was written to reports it."""
+    if message.author_id == reporter.pk or not message.conversation.is_between(reporter):
+        raise CommunityError(_("You can only report messages written to you."))
+    try:
+        with transaction.atomic():
+            MessageReport.objects.create(message=message, reporter=reporter, reason=reason)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def hide_message(*, message: Message, reason: str) -> None:
+    """A moderator hides a reported message; its author reads the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise CommunityError(_("Give the reason the author will see."))
+    now = timezone.now()
+    Message.objects.filter(pk=message.pk).update(hidden_at=now, hidden_reason=reason)
+    message.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+    conversation = message.conversation
+    notify_each(
+        [message.author],
+        kind=HIDDEN,
+        dedupe_key=f"community:message:{message.pk}:hidden",
+        message=lambda: _("Your message was hidden. Reason: %(reason)s") % {"reason": reason},
+        url=conversation.get_absolute_url(),
+        subject=conversation,
+    )
+
+
+def dismiss_message_reports(*, message: Message) -> int:
+    return message.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+
+
+def apply_retention(*, today: date | None = None) -> tuple[int, int]:
+    """Retention (daily): conversations whose last message is older than
+    ``PORTAL_CONVERSATION_RETENTION_DAYS`` go with their messages, and so do offers and
+    requests that ended that long ago. Returns how many of each went."""
+    today = today or timezone.localdate()
+    days = timedelta(days=settings.PORTAL_CONVERSATION_RETENTION_DAYS)
+    cutoff = timezone.make_aware(datetime.combine(today - days, time.min))
+    _total, by_table = Conversation.objects.filter(updated_at__lt=cutoff).delete()
+    conversations = by_table.get(Conversation._meta.label, 0)
+    ended = Post.objects.filter(ends_on__lt=today - days)
+    ended_ids = list(ended.values_list("pk", flat=True))
+    Conversation.objects.filter(post__in=ended_ids).delete()
+    Post.objects.filter(pk__in=ended_ids).delete()
+    return conversations, len(ended_ids)

@@ -1,0 +1,179 @@
+from typing import cast
+
+from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.utils.translation import gettext_lazy as _
+
+# Area managers approve the ambassadors of their neighbourhoods and ask for volunteers for
+# agenda items and programme projects; initiative brokers moderate reported messages and
+# offers, and keep the network themes.
+_STAFF_PERMISSIONS = {
+    "Area manager": [
+        ("community", "view_membership"),
+        ("community", "change_membership"),
+        ("community", "view_volunteercall"),
+        ("community", "add_volunteercall"),
+        ("community", "change_volunteercall"),
+        ("community", "view_networktheme"),
+    ],
+    "Initiative broker": [
+        ("community", "view_networktheme"),
+        ("community", "add_networktheme"),
+        ("community", "change_networktheme"),
+        ("community", "view_post"),
+        ("community", "change_post"),
+        ("community", "view_message"),
+        ("community", "moderate_message"),
+    ],
+}
+
+# A fresh installation starts with these themes (only when there are none at all).
+DEFAULT_THEMES = [
+    ("energie", "Energie", "Energy"),
+    ("groen", "Groen", "Green"),
+    ("zorg", "Zorg", "Care"),
+    ("veiligheid", "Veiligheid", "Safety"),
+    ("speelplekken", "Speelplekken", "Playgrounds"),
+]
+
+
+def _neighbourhood_tag(slug: str | None) -> tuple[str, ...]:
+    return ("community", f"neighbourhood:{slug}") if slug else ("community", "everything")
+
+
+class CommunityConfig(AppConfig):
+    name = "community"
+    verbose_name = _("Residents together")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from common import attention, public_cache
+        from community import actions, views
+        from community.models import (
+            Membership,
+            MessageQuerySet,
+            Network,
+            Post,
+            VolunteerCall,
+            VolunteerResponse,
+        )
+        from neighbourhoods.areas import register_area_model
+        from neighbourhoods.models import Neighbourhood
+        from neighbourhoods.sections import register_section
+        from notifications.kinds import is_staff, register_kind
+        from notifications.models import EmailFrequency
+
+        def slug_of(neighbourhood_id: int | None) -> str | None:
+            if neighbourhood_id is None:
+                return None
+            return (
+                Neighbourhood.objects.filter(pk=neighbourhood_id)
+                .values_list("slug", flat=True)
+                .first()
+            )
+
+        # Networks, ambassadors, offers and calls show on this app's pages ("community")
+        # and on their neighbourhood's page; conversations show on no public page.
+        public_cache.register_public_app(
+            self.label,
+            quiet_models=(
+                "community.conversation",
+                "community.message",
+                "community.block",
+                "community.messagereport",
+            ),
+            tags=("community",),
+        )
+        public_cache.register_public_model(
+            "community.networktheme", lambda row: ("community", "everything")
+        )
+        public_cache.register_public_model(
+            "community.network", lambda row: _neighbourhood_tag(slug_of(row.neighbourhood_id))
+        )
+        public_cache.register_public_model(
+            "community.membership",
+            lambda row: _neighbourhood_tag(
+                slug_of(
+                    Network.objects.filter(pk=row.network_id)
+                    .values_list("neighbourhood_id", flat=True)
+                    .first()
+                )
+            ),
+        )
+        for label in ("community.post", "community.volunteercall"):
+            public_cache.register_public_model(
+                label, lambda row: _neighbourhood_tag(slug_of(row.neighbourhood_id))
+            )
+        public_cache.register_public_model(
+            "community.volunteerresponse",
+            lambda row: _neighbourhood_tag(
+                slug_of(
+                    VolunteerCall.objects.filter(pk=row.call_id)
+                    .values_list("neighbourhood_id", flat=True)
+                    .first()
+                )
+            ),
+        )
+        register_area_model(Network, "neighbourhood")
+        register_area_model(Membership, "network__neighbourhood")
+        register_area_model(Post, "neighbourhood")
+        register_area_model(VolunteerCall, "neighbourhood")
+        register_area_model(VolunteerResponse, "call__neighbourhood")
+        register_section("community", views.networks_of)
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Ambassadors waiting for approval"),
+                "community.change_membership",
+                "community_membership",
+                {"status__exact": Membership.Status.WAITING},
+                lambda rows: rows.filter(status=Membership.Status.WAITING).count(),
+            )
+        )
+        attention.register_queue(
+            attention.QueueDefinition(
+                _("Reported messages waiting for moderation"),
+                "community.moderate_message",
+                "community_message",
+                {"moderation": "waiting"},
+                lambda rows: cast(MessageQuerySet, rows).awaiting_moderation().count(),
+            )
+        )
+        register_kind(
+            actions.MESSAGES,
+            _("Messages from other residents"),
+            subject=_("A resident wrote to you"),
+        )
+        register_kind(
+            actions.AMBASSADOR,
+            _("Your request to be an ambassador"),
+            subject=_("About your request to be an ambassador"),
+        )
+        register_kind(
+            actions.HIDDEN,
+            _("Moderation of your messages"),
+            subject=_("Your message was hidden"),
+        )
+        register_kind(
+            actions.STAFF,
+            _("Ambassadors to approve (staff)"),
+            subject=_("An ambassador to approve"),
+            audience=is_staff,
+            default_email=EmailFrequency.DAILY,
+        )
+        post_migrate.connect(_create_defaults, sender=self)
+
+
+def _create_defaults(apps=global_apps, **kwargs) -> None:
+    """After migrate or flush: the first network themes and the staff roles' permissions."""
+    try:
+        theme_model = apps.get_model("community", "NetworkTheme")
+    except LookupError:
+        return
+    from common.permissions import grant_permissions
+
+    if not theme_model.objects.exists():
+        for slug, name_nl, name_en in DEFAULT_THEMES:
+            theme_model.objects.create(slug=slug, name_nl=name_nl, name_en=name_en)
+    grant_permissions(apps, _STAFF_PERMISSIONS)

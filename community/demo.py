@@ -1,0 +1,79 @@
+"""Demo residents together in Eemdal: an energy and a green network with an approved
+ambassador and one waiting for the area manager, offers and requests, and an initiative
+asking for volunteers with two who responded."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from community import actions
+from community.models import Membership, NetworkTheme, Post
+from initiatives.models import Initiative
+
+POSTS = [
+    (Post.Kind.OFFER, "Ik leen mijn warmtecamera uit", "energie", 0),
+    (Post.Kind.REQUEST, "Wie helpt mij met mijn moestuin?", "groen", 1),
+    (Post.Kind.OFFER, "Boodschappen doen voor wie slecht ter been is", "zorg", 2),
+    (Post.Kind.REQUEST, "Ladder nodig om de dakgoot schoon te maken", "veiligheid", 0),
+]
+
+
+def seed(demo) -> None:
+    residents = demo.residents
+    neighbourhoods = demo.extra.get("neighbourhoods", [])
+    if len(residents) < 4 or not neighbourhoods or Post.objects.exists():
+        return
+    themes = {theme.slug: theme for theme in NetworkTheme.objects.all()}
+    if not {"energie", "groen"} <= set(themes):
+        return
+    home = neighbourhoods[0]
+    today = timezone.localdate()
+    approved = actions.join_network(
+        user=residents[0],
+        neighbourhood=home,
+        theme=themes["energie"],
+        as_ambassador=True,
+        public_name="Sanne",
+        can_help_with="Advies over isolatie en zonnepanelen; ik leen een warmtecamera uit.",
+    )
+    Membership.objects.filter(pk=approved.pk).update(
+        status=Membership.Status.APPROVED, decided_at=timezone.now()
+    )
+    actions.join_network(
+        user=residents[1],
+        neighbourhood=home,
+        theme=themes["groen"],
+        as_ambassador=True,
+        public_name="Joris",
+        can_help_with="Moestuinieren en geveltuintjes aanleggen.",
+    )
+    for resident in residents[2:4]:
+        actions.join_network(
+            user=resident, neighbourhood=home, theme=themes["energie"], as_ambassador=False
+        )
+    for index, (kind, what, theme, owner) in enumerate(POSTS):
+        Post.objects.create(
+            kind=kind,
+            what=what,
+            description="Stuur me een bericht via het portaal.",
+            neighbourhood=neighbourhoods[index % len(neighbourhoods)],
+            theme=themes.get(theme, themes["energie"]),
+            ends_on=today + timedelta(days=30 + index * 7),
+            owner=residents[owner],
+        )
+    initiative = Initiative.objects.public().filter(neighbourhood__isnull=False).first()
+    if initiative is None or initiative.initiator is None:
+        return
+    assert initiative.neighbourhood is not None
+    call = actions.create_call(
+        by=initiative.initiator,
+        asked_for=initiative,
+        neighbourhood=initiative.neighbourhood,
+        title="3 mensen voor de plantdag",
+        description="We planten samen bomen en struiken. Handschoenen zijn er.",
+        wanted=3,
+        ends_on=today + timedelta(days=21),
+    )
+    volunteers = [r for r in residents if r.pk != initiative.initiator_id][:2]
+    for volunteer in volunteers:
+        actions.respond_to_call(call=call, user=volunteer, text="Ik doe mee! Hoe laat beginnen we?")
