@@ -635,6 +635,8 @@ def _partner_dataset(member):
         dataset=dataset, rows=[{"period": yesterday, "street": "Hof", "value": 120}]
     )
     return dataset
+
+
 def _community_objects(neighbourhood, initiative, a, council) -> dict:
     """A's offer, A's call for volunteers, A as ambassador, and the council member's
     message to A about the offer (reported by A, so the moderators' list has it)."""
