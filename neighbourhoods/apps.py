@@ -54,6 +54,7 @@ class NeighbourhoodsConfig(AppConfig):
             AgendaItem,
             AgendaItemChange,
             AgendaStatus,
+            Buurt,
             Event,
             EventRSVP,
             Neighbourhood,
@@ -83,7 +84,7 @@ class NeighbourhoodsConfig(AppConfig):
             "neighbourhoods.eventrsvp", lambda row: ("events", *_neighbourhood_tags(row.event))
         )
         register_area_model(Neighbourhood, "pk")
-        for model in (AgendaItem, Event, Programme):
+        for model in (AgendaItem, Buurt, Event, Programme):
             register_area_model(model, "neighbourhood")
         register_area_model(AgendaItemChange, "item__neighbourhood")
         register_area_model(EventRSVP, "event__neighbourhood")

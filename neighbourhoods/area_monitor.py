@@ -298,7 +298,7 @@ def shown_value(monitor: Monitor, row: Row) -> str:
         return gettext("suppressed")
     if row.value is None:
         return "-"
-    return number_format(row.value, monitor.decimals, use_l10n=True)
+    return number_format(row.value, monitor.decimals, use_l10n=True, force_grouping=True)
 
 
 def map_shapes(monitor: Monitor) -> list[dict]:

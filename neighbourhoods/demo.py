@@ -82,7 +82,7 @@ def streets_of(buurt: Buurt) -> list[str]:
 
 
 def seed_buurten(neighbourhoods: list[Neighbourhood]) -> None:
-    """Two or three buurten per wijk, and the fictional CBS figures of them all."""
+    """Two or three buurten per wijk, each a strip of the wijk's block."""
     for index, neighbourhood in enumerate(neighbourhoods):
         parts = BUURTEN[index % len(BUURTEN)]
         for number, (name, _streets) in enumerate(parts):
@@ -96,6 +96,10 @@ def seed_buurten(neighbourhoods: list[Neighbourhood]) -> None:
                     else None,
                 },
             )
+
+
+def seed_cbs_sample() -> None:
+    """The fictional CBS figures of Eemdal, its wijken and buurten (clearly labelled)."""
     if not CbsImport.objects.exists():
         parsed = cbs.parse(CBS_SAMPLE.read_bytes())
         actions.import_cbs_figures(
@@ -125,6 +129,7 @@ def seed(demo) -> None:
             resident.save(update_fields=["home_neighbourhood"])
     demo.extra["neighbourhoods"] = created
     seed_buurten(created)
+    seed_cbs_sample()
     seed_events(demo)
     seed_agendas(demo)
 
