@@ -41,6 +41,9 @@ LEVELS: list[tuple[str, Promise]] = [
 ]
 FIGURES = "area-monitor"
 PER_1000 = "_per_1000"
+# The portal's own open data is free to reuse (the open data page says so); figures that
+# rest on CBS's carry CBS's licence.
+OWN_LICENCE = "CC0 1.0"
 # A sequential palette (ColorBrewer "Purples", 5 classes); the legend and the table
 # give each class's range, so nothing depends on telling the colours apart.
 PALETTE = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"]
@@ -116,7 +119,8 @@ class Monitor:
     rows: list[Row]
     reference: Row
     classes: list[ColourClass] = field(default_factory=list)
-    source: str = ""  # the CBS import's source line, when the figure is CBS's or per 1,000
+    source: str = ""  # the CBS import's source line, when the figure is CBS's
+    population_source: str = ""  # the CBS import's, when a count per 1,000 residents uses it
     year: int | None = None
     decimals: int = 0
     min_group: int = 0
@@ -248,7 +252,7 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
             row.value = _per_1000(row.count, residents)
         monitor.decimals = 1
         if latest is not None and population:
-            monitor.source, monitor.year = latest.source, latest.year
+            monitor.population_source, monitor.year = latest.source, latest.year
     for row in [*monitor.rows, reference]:
         if row.hidden:
             row.value = None
@@ -315,6 +319,20 @@ def map_shapes(monitor: Monitor) -> list[dict]:
     ]
 
 
+def _source_line(monitor: Monitor) -> str:
+    if monitor.source:
+        return monitor.source
+    own = gettext("Municipality of the portal: own records, figures suppressed below %(n)s") % {
+        "n": monitor.min_group
+    }
+    if monitor.population_source:
+        return gettext("%(own)s; residents: %(source)s") % {
+            "own": own,
+            "source": monitor.population_source,
+        }
+    return own
+
+
 def as_csv(monitor: Monitor) -> str:
     """The table of the page: one line per area and the municipality; a hidden
     figure is empty with its reason in the column ``note``."""
@@ -332,7 +350,7 @@ def as_csv(monitor: Monitor) -> str:
                 monitor.figure,
                 "" if row.value is None else row.value,
                 "suppressed" if row.hidden else "",
-                monitor.source,
+                _source_line(monitor),
             ]
         )
     return output.getvalue()
@@ -345,10 +363,8 @@ def as_data(monitor: Monitor) -> dict:
         "figure": monitor.figure,
         "label": monitor.figure_label,
         "year": monitor.year,
-        "source": monitor.source
-        or gettext("Municipality of the portal: own records, figures suppressed below %(n)s")
-        % {"n": monitor.min_group},
-        "licence": "CC BY 4.0" if monitor.source else "CC0 1.0",
+        "source": _source_line(monitor),
+        "licence": "CC BY 4.0" if monitor.source or monitor.population_source else OWN_LICENCE,
         "min_group": monitor.min_group,
         "areas": [
             {

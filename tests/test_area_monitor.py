@@ -271,7 +271,8 @@ def test_per_1000_residents_uses_the_cbs_population(city):
     assert by_code["BU99990104"].value == Decimal("0.0")
     assert by_code["BU99990102"].value is None  # suppressed
     assert monitor.reference.value == Decimal("6.5")  # 13 * 1000 / 2000
-    assert "CBS" in monitor.source
+    assert monitor.source == ""  # the count is the portal's own
+    assert monitor.population_source == "CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0"
 
 
 def test_cbs_figure_per_buurt_and_wijk_classes_and_legend():
