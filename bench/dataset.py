@@ -139,7 +139,7 @@ def _report_rows(count: int, categories, neighbourhoods: list[int], rng: random.
             f"{MARK} {rng.choice(REPORT_WHAT)} bij {rng.choice(WHERE)} {number}",
             f"{52.14 + rng.uniform(0, 0.04):.6f}",
             f"{5.35 + rng.uniform(0, 0.06):.6f}",
-            f"{rng.choice(WHERE)} {rng.randint(1, 120)}",
+            *_address(rng),
             rng.choice(neighbourhoods),
             status,
             department,
@@ -153,6 +153,12 @@ def _report_rows(count: int, categories, neighbourhoods: list[int], rng: random.
             rng.choice([0, 0, 0, 1, 2]),
             False,
         )
+
+
+def _address(rng: random.Random) -> tuple[str, str]:
+    """An address and its street (the street as ``street_of`` reads it)."""
+    street = rng.choice(WHERE)
+    return f"{street} {rng.randint(1, 120)}", street
 
 
 REPORT_WHAT = ["Losse stoeptegel", "Kapotte lantaarnpaal", "Zwerfvuil", "Graffiti",
@@ -605,6 +611,7 @@ class CityDataset:
                 "latitude",
                 "longitude",
                 "address",
+                "street",
                 "neighbourhood_id",
                 "status",
                 "department_id",
@@ -638,8 +645,8 @@ class CityDataset:
 
     def buurten(self) -> str:
         """Four buurten per bench wijk with CBS figures (population, households), and each
-        bench report placed in one of its wijk's buurten and in the street of its address,
-        as a report sent through the form would be (one UPDATE)."""
+        bench report placed in one of its wijk's buurten (one UPDATE; the bench wijken
+        have no boundary, so the buurt is one of its wijk's in turn)."""
         if Buurt.objects.filter(cbs_code__startswith="BU98").exists():
             return ""
         wijken = list(Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").order_by("pk"))
@@ -667,8 +674,7 @@ class CityDataset:
             cursor.execute(
                 """
                 UPDATE reports_report AS r
-                   SET street = regexp_replace(r.address, '\\s+[0-9]+$', ''),
-                       buurt_id = (SELECT b.id FROM neighbourhoods_buurt AS b
+                   SET buurt_id = (SELECT b.id FROM neighbourhoods_buurt AS b
                                     WHERE b.neighbourhood_id = r.neighbourhood_id
                                     ORDER BY b.id OFFSET (r.id %% %s) LIMIT 1)
                  WHERE r.description LIKE %s

@@ -326,7 +326,9 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
     )
-    street = models.CharField(_("street"), max_length=100, blank=True, db_index=True)
+    street = models.CharField(
+        _("street"), max_length=100, blank=True, default="", db_default="", db_index=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UNCONFIRMED
     )
