@@ -35,7 +35,7 @@ from neighbourhoods.models import Buurt, CbsFigure, CbsImport, Neighbourhood
 
 WIJK, BUURT, STREET = "wijk", "buurt", "straat"
 LEVELS: list[tuple[str, Promise]] = [
-    (WIJK, _("District (wijk)")),
+    (WIJK, _("District")),
     (BUURT, _("Buurt")),
     (STREET, _("Street")),
 ]

@@ -47,7 +47,7 @@ class CbsImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "The CBS table “Kerncijfers wijken en buurten” for the municipality, as CSV "
+            "The CBS table “Key figures for districts and neighbourhoods” for the municipality, as CSV "
             "(UTF-8), with the columns code, name, level, parent_code and year and the "
             "figures. Importing a year again replaces it."
         ),
@@ -57,8 +57,8 @@ class CbsImportForm(forms.Form):
         max_length=300,
         required=False,
         help_text=_(
-            "Shown beside the figures, e.g. “CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0”. "
-            "Empty: that line with the file's year."
+            "Shown beside the figures: who published which table of which year, and its licence. "
+            "Empty: CBS's line for the table of the file's year."
         ),
     )
 

@@ -695,7 +695,7 @@ class Buurt(models.Model):
     name = models.CharField(_("name"), max_length=100)
     neighbourhood = models.ForeignKey(
         Neighbourhood,
-        verbose_name=_("district (wijk)"),
+        verbose_name=_("district"),
         on_delete=models.CASCADE,
         related_name="buurten",
     )

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('cbs_code', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^BU\\d{8}$', 'Enter a CBS buurt code such as BU03440101.')], verbose_name='CBS code')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('boundary', models.JSONField(blank=True, help_text='GeoJSON Polygon or MultiPolygon in WGS 84.', null=True, validators=[neighbourhoods.models.validate_boundary], verbose_name='boundary')),
-                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buurten', to='neighbourhoods.neighbourhood', verbose_name='district (wijk)')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buurten', to='neighbourhoods.neighbourhood', verbose_name='district')),
             ],
             options={
                 'verbose_name': 'buurt',

@@ -88,7 +88,7 @@ class Command(BaseCommand):
             ("monitor: reports per buurt, computed", "/wijken/monitor/", "cold"),
             ("monitor: reports per buurt, cached", "/wijken/monitor/"),
             (
-                "monitor: reports per 1,000 per buurt, computed",
+                "monitor: per 1,000 per buurt, computed",
                 "/wijken/monitor/?level=buurt&figure=reports_per_1000",
                 "cold",
             ),
