@@ -47,9 +47,9 @@ class CbsImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "The CBS table “Key figures for districts and neighbourhoods” for the municipality, as CSV "
-            "(UTF-8), with the columns code, name, level, parent_code and year and the "
-            "figures. Importing a year again replaces it."
+            "The CBS table “Key figures for districts and neighbourhoods” for the "
+            "municipality, as CSV (UTF-8), with the columns code, name, level, parent_code "
+            "and year and the figures. Importing a year again replaces it."
         ),
     )
     source = forms.CharField(
