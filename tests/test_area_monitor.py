@@ -356,6 +356,8 @@ def test_csv_and_open_data_hold_the_same_suppressed_figures(client, city):
 def test_query_count_is_the_same_for_one_buurt_and_many(client, settings):
     settings.SURVEY_MIN_GROUP_SIZE = 1
     url = reverse("neighbourhoods:area_monitor")
+    api = reverse("overview:api_area_figures")
+    import_text(HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\n")
 
     def queries(buurten: int) -> int:
         wijk = NeighbourhoodFactory()
@@ -368,8 +370,11 @@ def test_query_count_is_the_same_for_one_buurt_and_many(client, settings):
             )
             ReportFactory(neighbourhood=wijk, buurt=buurt, street=f"Straat {n}")
         with CaptureQueriesContext(connection) as captured:
-            for level in ("buurt", "straat"):
-                assert client.get(url, {"level": level, "figure": "reports"}).status_code == 200
+            for level in ("wijk", "buurt", "straat"):
+                for figure in ("reports", "reports_per_1000", "cbs_population"):
+                    query = {"level": level, "figure": figure}
+                    assert client.get(url, query).status_code == 200
+                    assert client.get(api, query).status_code == 200
         return len(captured)
 
     assert queries(1) == queries(6)
