@@ -106,3 +106,27 @@ def test_staff_import_the_cbs_sample_and_the_monitor_shows_it_per_buurt(
     expect(page.locator(".portal-map path.leaflet-interactive")).to_have_count(7)
     expect(page.locator(".portal-source")).to_contain_text(words["source"])
     assert_accessible(page)
+
+
+def test_without_javascript_the_table_and_legend_carry_the_figures(browser, live_server):
+    wijk = Neighbourhood.objects.create(
+        name="Binnenstad",
+        slug="binnenstad",
+        cbs_code="WK999901",
+        population=11_840,
+        boundary=demo._block(0),
+    )
+    demo.seed_buurten([wijk])
+    demo.seed_cbs_sample()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/wijken/monitor/")
+    page.get_by_label("Cijfer", exact=True).select_option("cbs_population")
+    page.get_by_role("button", name="Tonen").click()
+    expect(page.locator(".portal-map")).to_be_hidden()  # the map needs JavaScript
+    expect(page.locator(".portal-legend")).to_contain_text("Klasse 1:")
+    population = CbsFigure.objects.get(code="BU99990101", key="population").value
+    expect(page.locator("table.utrecht-table")).to_contain_text(
+        f"{int(population):,}".replace(",", ".")
+    )
+    context.close()
