@@ -24,9 +24,12 @@ from django.utils import timezone
 from accounts.models import User
 from common import workdays
 from initiatives.models import Initiative, Status, Support, Theme
+from neighbourhoods import actions as neighbourhood_actions
+from neighbourhoods import cbs
 from neighbourhoods.models import (
     AgendaItem,
     AgendaStatus,
+    Buurt,
     Event,
     Neighbourhood,
     Programme,
@@ -136,7 +139,7 @@ def _report_rows(count: int, categories, neighbourhoods: list[int], rng: random.
             f"{MARK} {rng.choice(REPORT_WHAT)} bij {rng.choice(WHERE)} {number}",
             f"{52.14 + rng.uniform(0, 0.04):.6f}",
             f"{5.35 + rng.uniform(0, 0.06):.6f}",
-            f"{rng.choice(WHERE)} {rng.randint(1, 120)}",
+            *_address(rng),
             rng.choice(neighbourhoods),
             status,
             department,
@@ -152,10 +155,18 @@ def _report_rows(count: int, categories, neighbourhoods: list[int], rng: random.
         )
 
 
+def _address(rng: random.Random) -> tuple[str, str]:
+    """An address and its street (the street as ``street_of`` reads it)."""
+    street = rng.choice(WHERE)
+    return f"{street} {rng.randint(1, 120)}", street
+
+
 REPORT_WHAT = ["Losse stoeptegel", "Kapotte lantaarnpaal", "Zwerfvuil", "Graffiti",
                "Takken", "Kapotte schommel", "Volle afvalbak", "Gat in de weg"]  # fmt: skip
 OPEN_REPORT_STATUSES = [ReportStatus.RECEIVED, ReportStatus.IN_PROGRESS, ReportStatus.FORWARDED]
 
+
+BUURTEN_PER_WIJK = 4
 
 # Supports and comments grow with the initiatives (5 and 2 per initiative: 500,000 and
 # 200,000 at 100,000 initiatives, 5,000,000 and 2,000,000 at a million).
@@ -184,6 +195,7 @@ class CityDataset:
             self.open_survey,
             self.public_space_reports,
             self.report_feedback,
+            self.buurten,
         ]:
             started = time.perf_counter()
             with transaction.atomic():
@@ -599,6 +611,7 @@ class CityDataset:
                 "latitude",
                 "longitude",
                 "address",
+                "street",
                 "neighbourhood_id",
                 "status",
                 "department_id",
@@ -629,6 +642,47 @@ class CityDataset:
             )
         )
         return f"{made:,} public-space reports and 3 improvements"
+
+    def buurten(self) -> str:
+        """Four buurten per bench wijk with CBS figures (population, households), and each
+        bench report placed in one of its wijk's buurten (one UPDATE; the bench wijken
+        have no boundary, so the buurt is one of its wijk's in turn)."""
+        if Buurt.objects.filter(cbs_code__startswith="BU98").exists():
+            return ""
+        wijken = list(Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").order_by("pk"))
+        Buurt.objects.bulk_create(
+            Buurt(
+                cbs_code=f"BU{wijk.cbs_code[2:]}{number + 1:02d}",
+                name=f"{wijk.name}, buurt {number + 1}",
+                neighbourhood=wijk,
+            )
+            for wijk in wijken
+            for number in range(BUURTEN_PER_WIJK)
+        )
+        rows = ["code,name,level,parent_code,year,population,households"]
+        for wijk in wijken:
+            rows.append(f"{wijk.cbs_code},{wijk.name},wijk,GM9800,2024,{wijk.population},")
+            for number in range(BUURTEN_PER_WIJK):
+                rows.append(
+                    f"BU{wijk.cbs_code[2:]}{number + 1:02d},{wijk.name} {number + 1},buurt,"
+                    f"{wijk.cbs_code},2024,{wijk.population // BUURTEN_PER_WIJK},"
+                    f"{wijk.population // (BUURTEN_PER_WIJK * 2)}"
+                )
+        parsed = cbs.parse("\n".join(rows).encode())
+        neighbourhood_actions.import_cbs_figures(parsed=parsed, source=f"{MARK} CBS-format")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE reports_report AS r
+                   SET buurt_id = (SELECT b.id FROM neighbourhoods_buurt AS b
+                                    WHERE b.neighbourhood_id = r.neighbourhood_id
+                                    ORDER BY b.id OFFSET (r.id %% %s) LIMIT 1)
+                 WHERE r.description LIKE %s
+                """,
+                [BUURTEN_PER_WIJK, f"{MARK}%"],
+            )
+            located = cursor.rowcount
+        return f"{len(wijken) * BUURTEN_PER_WIJK} buurten, {located:,} reports located in them"
 
     def report_feedback(self) -> str:
         """ "Is it solved?" asked for a fifth of the closed reports, and answered."""

@@ -48,10 +48,11 @@ class InitiativesConfig(AppConfig):
 
         from common import attention, public_cache, search
         from initiatives import actions
+        from initiatives import monitor as located_monitor
         from initiatives.models import Comment, Initiative, MarketPitch
         from initiatives.monitor import answer_day_medians, counts_by_neighbourhood, status_choices
         from initiatives.search import find_initiatives
-        from neighbourhoods import monitor
+        from neighbourhoods import area_monitor, monitor
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.sections import register_section
         from notifications.kinds import is_staff, register_kind
@@ -114,6 +115,15 @@ class InitiativesConfig(AppConfig):
             monitor.CountSource("initiatives", status_choices, counts_by_neighbourhood)
         )
         monitor.register_answer_days(answer_day_medians)
+        area_monitor.register_located_counts(
+            area_monitor.LocatedCount(
+                "initiatives",
+                located_monitor.located_label,
+                (area_monitor.WIJK,),
+                located_monitor.located_counts,
+                located_monitor.public_total,
+            )
+        )
         register_section(
             "initiatives",
             lambda neighbourhood: (

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from common.aggregates import LocalDaysBetween, Percentile, local_days_between
 from initiatives.models import Initiative, Status
@@ -54,3 +55,23 @@ def answer_day_medians() -> tuple[dict[int, float], float | None]:
         {area: statistics.median(values) for area, values in days_by_area.items()},
         statistics.median(every) if every else None,
     )
+
+
+def located_counts(level: str) -> dict[str, int]:
+    """Public initiatives per wijk (CBS code): an initiative names its neighbourhood,
+    not a point, so it is counted per wijk only."""
+    return dict(
+        Initiative.objects.public()
+        .filter(neighbourhood__isnull=False)
+        .values_list("neighbourhood__cbs_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def public_total() -> int:
+    return Initiative.objects.public().count()
+
+
+def located_label() -> str:
+    return gettext("Initiatives")

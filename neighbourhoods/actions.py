@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common import public_cache
+from neighbourhoods import cbs
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
@@ -20,6 +21,9 @@ from neighbourhoods.models import (
     AgendaItemChange,
     AgendaStatus,
     AgendaVote,
+    Buurt,
+    CbsFigure,
+    CbsImport,
     Event,
     EventRSVP,
     Neighbourhood,
@@ -308,3 +312,53 @@ def forget_votes(*, user: User) -> None:
         vote_count__gt=0,
     ).update(vote_count=F("vote_count") - 1)
     AgendaVote.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def import_cbs_figures(
+    *, parsed: cbs.Parsed, source: str, file_name: str = "", user: User | None = None
+) -> CbsImport:
+    """Store the figures of a checked CBS file (``cbs.parse`` found no errors) as the
+    import of its year, replacing an earlier import of that year, all or nothing. Buurten
+    of the portal's wijken that the file names are added (or renamed), without a
+    boundary; staff draw that in the back office."""
+    if parsed.errors or parsed.year is None:
+        raise ValueError("Only a file without errors can be imported.")
+    CbsImport.objects.filter(year=parsed.year).delete()
+    imported = CbsImport.objects.create(
+        year=parsed.year,
+        source=source.strip() or cbs.default_source(parsed.year),
+        file_name=file_name[:200],
+        imported_by=user,
+        rows=len(parsed.areas),
+        ignored_columns=", ".join(parsed.ignored_columns)[:500],
+    )
+    CbsFigure.objects.bulk_create(
+        CbsFigure(
+            cbs_import=imported,
+            code=area.code,
+            name=area.name,
+            level=area.level,
+            key=key,
+            value=value,
+        )
+        for area in parsed.areas
+        for key, value in area.figures.items()
+    )
+    wijken = {n.cbs_code: n for n in Neighbourhood.objects.filter(cbs_code__startswith="WK")}
+    buurten = {b.cbs_code: b for b in Buurt.objects.all()}
+    new, renamed = [], []
+    for area in parsed.areas:
+        if area.level != "buurt" or area.parent_code not in wijken:
+            continue
+        buurt = buurten.get(area.code)
+        if buurt is None:
+            new.append(
+                Buurt(cbs_code=area.code, name=area.name, neighbourhood=wijken[area.parent_code])
+            )
+        elif buurt.name != area.name:
+            buurt.name = area.name
+            renamed.append(buurt)
+    Buurt.objects.bulk_create(new)
+    Buurt.objects.bulk_update(renamed, ["name"])
+    return imported

@@ -2,25 +2,34 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
-from neighbourhoods import actions
+from neighbourhoods import actions, area_monitor
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
+from neighbourhoods.cbs import KNOWN_FIGURES
+from neighbourhoods.forms import CbsImportForm
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     AgendaItem,
     AgendaItemChange,
     AgendaStatus,
+    Buurt,
+    CbsFigure,
+    CbsImport,
     Event,
     EventRSVP,
     Neighbourhood,
     Programme,
     ProgrammeProject,
 )
-from privacy.audit import acting_staff, record_list
+from privacy.audit import AuditedAdmin, acting_staff, record_list
 
 
 @admin.register(Neighbourhood)
@@ -368,3 +377,100 @@ class EventAdmin(AreaScopedAdmin):
         ):
             record_list(actor=acting_staff(request), model=EventRSVP, summary=f"event {object_id}")
         return response
+
+
+@admin.register(Buurt)
+class BuurtAdmin(AreaScopedAdmin):
+    """The buurten of each wijk (CBS codes BU…); a CBS import adds those of the portal's
+    wijken, staff draw their boundary so that reports are located in them."""
+
+    list_display = ["name", "cbs_code", "neighbourhood", "has_boundary"]
+    list_select_related = ["neighbourhood"]
+    list_filter = ["neighbourhood"]
+    search_fields = ["name", "cbs_code"]
+
+    @admin.display(boolean=True, description=_("boundary"))
+    def has_boundary(self, obj: Buurt) -> bool:
+        return bool(obj.boundary)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "boundary" in form.changed_data or "neighbourhood" in form.changed_data:
+            area_monitor.locate_again(obj.neighbourhood)
+
+
+class CbsFigureInline(ReadOnlyInline):
+    model = CbsFigure
+    fields = ["code", "name", "level", "key", "value"]
+    ordering = ["code", "key"]
+    max_num = 0
+
+
+@admin.register(CbsImport)
+class CbsImportAdmin(AuditedAdmin):
+    """Imports of the CBS table "Kerncijfers wijken en buurten": one per year. Adding
+    one is uploading its CSV; a file with any error imports nothing."""
+
+    list_display = ["year", "source", "rows", "imported_at", "imported_by"]
+    list_select_related = ["imported_by"]
+    readonly_fields = [
+        "year",
+        "source",
+        "file_name",
+        "rows",
+        "ignored_columns",
+        "imported_at",
+        "imported_by",
+    ]
+    inlines = [CbsFigureInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CbsImportForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+        )
+        if request.method == "POST" and form.is_valid():
+            parsed = form.cleaned_data["parsed"]
+            imported = actions.import_cbs_figures(
+                parsed=parsed,
+                source=form.cleaned_data["source"],
+                file_name=form.cleaned_data["file"].name,
+                user=request.user,
+            )
+            self.log_addition(request, imported, [{"added": {}}])
+            self.message_user(
+                request,
+                ngettext(
+                    "Imported the CBS figures %(year)s of %(n)s area.",
+                    "Imported the CBS figures %(year)s of %(n)s areas.",
+                    imported.rows,
+                )
+                % {"year": imported.year, "n": imported.rows},
+                messages.SUCCESS,
+            )
+            if parsed.ignored_columns:
+                self.message_user(
+                    request,
+                    gettext("Columns not known to the portal, not imported: %(columns)s.")
+                    % {"columns": ", ".join(parsed.ignored_columns)},
+                    messages.WARNING,
+                )
+            return HttpResponseRedirect(reverse("admin:neighbourhoods_cbsimport_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import CBS figures"),
+            "form": form,
+            "known": [(key, known.label) for key, known in KNOWN_FIGURES.items()],
+        }
+        return TemplateResponse(
+            request,
+            "admin/neighbourhoods/cbsimport/upload.html",
+            context,
+            status=400 if form.errors else 200,
+        )

@@ -27,8 +27,15 @@ _STAFF_PERMISSIONS = {
         ("neighbourhoods", "add_programmeproject"),
         ("neighbourhoods", "change_programmeproject"),
         ("neighbourhoods", "delete_programmeproject"),
+        ("neighbourhoods", "view_buurt"),
+        ("neighbourhoods", "change_buurt"),
     ],
     "Initiative broker": _EVENTS,
+    "Researcher": [
+        ("neighbourhoods", "view_cbsimport"),
+        ("neighbourhoods", "add_cbsimport"),
+        ("neighbourhoods", "view_buurt"),
+    ],
 }
 
 
@@ -41,12 +48,13 @@ class NeighbourhoodsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, figures, public_cache, search
-        from neighbourhoods import actions, monitor
+        from neighbourhoods import actions, area_monitor, monitor
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.models import (
             AgendaItem,
             AgendaItemChange,
             AgendaStatus,
+            Buurt,
             Event,
             EventRSVP,
             Neighbourhood,
@@ -76,7 +84,7 @@ class NeighbourhoodsConfig(AppConfig):
             "neighbourhoods.eventrsvp", lambda row: ("events", *_neighbourhood_tags(row.event))
         )
         register_area_model(Neighbourhood, "pk")
-        for model in (AgendaItem, Event, Programme):
+        for model in (AgendaItem, Buurt, Event, Programme):
             register_area_model(model, "neighbourhood")
         register_area_model(AgendaItemChange, "item__neighbourhood")
         register_area_model(EventRSVP, "event__neighbourhood")
@@ -103,6 +111,7 @@ class NeighbourhoodsConfig(AppConfig):
             )
         )
         figures.register_figures(figures.FiguresKind(monitor.FIGURES, monitor.this_years_figures))
+        figures.register_figures(figures.FiguresKind(area_monitor.FIGURES, area_monitor.compute))
         post_migrate.connect(_create_defaults, sender=self)
         register_kind(
             actions.NEWS,

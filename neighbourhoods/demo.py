@@ -2,11 +2,20 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 
-from neighbourhoods import actions
-from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
+from neighbourhoods import actions, cbs
+from neighbourhoods.models import (
+    AgendaItem,
+    Buurt,
+    CbsImport,
+    Event,
+    Neighbourhood,
+    Programme,
+    ProgrammeProject,
+)
 
 # name, slug, population, postcode areas; boundaries are simple blocks on a 3 x 2 grid
 # near Amersfoort. PC4 area 3816 crosses the boundary of De Weiden and Molenbuurt.
@@ -26,6 +35,76 @@ def _block(index: int) -> dict:
     east, north = west + 0.02, south + 0.015
     ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
     return {"type": "Polygon", "coordinates": [[[round(x, 5), round(y, 5)] for x, y in ring]]}
+
+
+# The buurten of each wijk (west to east strips of its block), with their streets.
+BUURTEN = [
+    [("Centrum", ["Langestraat", "Markt"]), ("Stationskwartier", ["Stationsstraat", "Spoorlaan"])],
+    [
+        ("Oude Haven", ["Havenkade"]),
+        ("Kadekwartier", ["Kadestraat", "Touwslagerij"]),
+        ("Werfeiland", ["Werfweg"]),
+    ],
+    [("Weidehof", ["Weidelaan", "Koeienpad"]), ("Slootzicht", ["Slootkade"])],
+    [
+        ("Molenhoek", ["Molenweg"]),
+        ("Korenbuurt", ["Korenstraat", "Graanhof"]),
+        ("Maalderij", ["Maalderijplein"]),
+    ],
+    [("Bosrand-Noord", ["Boslaan", "Eikenlaan"]), ("Heidezoom", ["Heideweg"])],
+    [
+        ("Oostpark", ["Parkweg"]),
+        ("Nieuwe Akkers", ["Akkerstraat", "Zaaierspad"]),
+        ("Vlinderwijk", ["Vlinderlaan"]),
+    ],
+]
+CBS_SAMPLE = Path(__file__).parent / "data" / "cbs_kwb_eemdal_demo_2024.csv"
+CBS_SAMPLE_SOURCE = (
+    "Fictieve demodata van de fictieve gemeente Eemdal in het formaat van "
+    "CBS Kerncijfers wijken en buurten 2024 (geen CBS-cijfers)"
+)
+
+
+def _strip(block: dict, part: int, parts: int) -> dict:
+    """The ``part``-th of ``parts`` strips (west to east) of a block."""
+    ring = block["coordinates"][0]
+    (west, south), (east, north) = ring[0], ring[2]
+    width = (east - west) / parts
+    left, right = west + part * width, west + (part + 1) * width
+    strip = [[left, south], [right, south], [right, north], [left, north], [left, south]]
+    return {"type": "Polygon", "coordinates": [[[round(x, 5), round(y, 5)] for x, y in strip]]}
+
+
+def streets_of(buurt: Buurt) -> list[str]:
+    """The demo streets of a demo buurt (for the demo's reports' addresses)."""
+    wijk, number = int(buurt.cbs_code[6:8]) - 1, int(buurt.cbs_code[8:10]) - 1
+    return BUURTEN[wijk][number][1]
+
+
+def seed_buurten(neighbourhoods: list[Neighbourhood]) -> None:
+    """Two or three buurten per wijk, each a strip of the wijk's block."""
+    for index, neighbourhood in enumerate(neighbourhoods):
+        parts = BUURTEN[index % len(BUURTEN)]
+        for number, (name, _streets) in enumerate(parts):
+            Buurt.objects.get_or_create(
+                cbs_code=f"BU9999{index + 1:02d}{number + 1:02d}",
+                defaults={
+                    "name": name,
+                    "neighbourhood": neighbourhood,
+                    "boundary": _strip(neighbourhood.boundary, number, len(parts))
+                    if neighbourhood.boundary
+                    else None,
+                },
+            )
+
+
+def seed_cbs_sample() -> None:
+    """The fictional CBS figures of Eemdal, its wijken and buurten (clearly labelled)."""
+    if not CbsImport.objects.exists():
+        parsed = cbs.parse(CBS_SAMPLE.read_bytes())
+        actions.import_cbs_figures(
+            parsed=parsed, source=CBS_SAMPLE_SOURCE, file_name=CBS_SAMPLE.name
+        )
 
 
 def seed(demo) -> None:
@@ -49,6 +128,8 @@ def seed(demo) -> None:
             resident.home_neighbourhood = created[index % len(created)]
             resident.save(update_fields=["home_neighbourhood"])
     demo.extra["neighbourhoods"] = created
+    seed_buurten(created)
+    seed_cbs_sample()
     seed_events(demo)
     seed_agendas(demo)
 

@@ -1,5 +1,6 @@
 import itertools
 import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -89,6 +90,17 @@ def boundary_contains(boundary: dict | None, latitude: float, longitude: float) 
         if inside and not any(_ring_contains(h, longitude, latitude) for h in polygon[1:]):
             return True
     return False
+
+
+_STREET = re.compile(r"^(?P<street>.*?[^\d\s])\s+\d+[\s-]*[A-Za-z0-9]{0,4}$")
+
+
+def street_of(address: str) -> str:
+    """The street of a Dutch address ("Stationsstraat 12a, 3811 AB Eemdal" →
+    "Stationsstraat"): the words before the house number at its start. Without a house
+    number there is no telling a street from a place name, so nothing."""
+    match = _STREET.match((address or "").split(",")[0].strip())
+    return " ".join(match["street"].split())[:100] if match else ""
 
 
 class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
@@ -653,3 +665,109 @@ class ProgrammeProject(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class BuurtQuerySet(models.QuerySet["Buurt"]):
+    def containing(
+        self, latitude: float, longitude: float, neighbourhood: "Neighbourhood | None" = None
+    ) -> "Buurt | None":
+        """The buurt whose boundary holds the point (within ``neighbourhood`` when given;
+        the first by code where boundaries overlap), or ``None``."""
+        candidates = self.filter(boundary__isnull=False).order_by("cbs_code")
+        if neighbourhood is not None:
+            candidates = candidates.filter(neighbourhood=neighbourhood)
+        for buurt in candidates:
+            if boundary_contains(buurt.boundary, float(latitude), float(longitude)):
+                return buurt
+        return None
+
+
+class Buurt(models.Model):
+    """A buurt as CBS knows it (code BU…): the smallest area of the CBS hierarchy
+    gemeente → wijk → buurt. Every buurt lies in one wijk (``Neighbourhood``)."""
+
+    cbs_code = models.CharField(
+        _("CBS code"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^BU\d{8}$", _("Enter a CBS buurt code such as BU03440101."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        related_name="buurten",
+    )
+    boundary = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        validators=[validate_boundary],
+        help_text=_("GeoJSON Polygon or MultiPolygon in WGS 84."),
+    )
+
+    objects = BuurtQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("buurt")
+        verbose_name_plural = _("buurten")
+        ordering = ["cbs_code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cbs_code})"
+
+
+class CbsImport(models.Model):
+    """One import of the CBS table "Kerncijfers wijken en buurten" for one year: who
+    imported which file, and the source line shown beside its figures. Importing the
+    same year again replaces it."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rows = models.PositiveIntegerField(_("areas"), default=0)
+    ignored_columns = models.CharField(_("columns not imported"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("CBS import")
+        verbose_name_plural = _("CBS imports")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"CBS {self.year}"
+
+
+class CbsFigure(models.Model):
+    """One figure of one area (gemeente, wijk or buurt, by its CBS code) from a CBS
+    import, e.g. the population of BU03440101 in 2024."""
+
+    cbs_import = models.ForeignKey(
+        CbsImport, verbose_name=_("import"), on_delete=models.CASCADE, related_name="figures"
+    )
+    code = models.CharField(_("CBS code"), max_length=10)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10)
+    key = models.CharField(_("figure"), max_length=60)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("CBS figure")
+        verbose_name_plural = _("CBS figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cbs_import", "code", "key"], name="cbs_figure_once_per_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.key} {self.value}"

@@ -5,6 +5,7 @@ from neighbourhoods.models import (
     AgendaItem,
     AgendaItemChange,
     AgendaVote,
+    CbsImport,
     EventRSVP,
     Neighbourhood,
     NeighbourhoodFollow,
@@ -66,5 +67,13 @@ PERSONAL_DATA = [
             "postcodes",
             "area_manager",
         ),
+    ),
+    # A colleague's import of CBS figures: the work stays, who did it goes with them
+    # (the foreign key is set null).
+    PersonalData(
+        model="neighbourhoods.CbsImport",
+        rows=lambda user: CbsImport.objects.filter(imported_by=user),
+        exported=("year", "file_name", "imported_at"),
+        not_personal=("id", "imported_by", "source", "rows", "ignored_columns"),
     ),
 ]

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common import stored_figures
 from common.abuse import rate_limited
 from common.public_cache import public_page, shared_with_visitors
 from common.replica import reads_from_replica
-from neighbourhoods import actions, calendar, monitor
+from neighbourhoods import actions, area_monitor, calendar, monitor
 from neighbourhoods.forms import AgendaItemForm, PostcodeForm
 from neighbourhoods.models import (
     AgendaItem,
@@ -308,6 +309,48 @@ def monitor_csv(request: HttpRequest) -> HttpResponse:
     rows, city, year, _computed_at = monitor.cached_city_figures()
     response = HttpResponse(monitor.as_csv(rows, city, year), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="wijkmonitor-{year}.csv"'
+    return response
+
+
+def _area_monitor(request: HttpRequest) -> area_monitor.Monitor:
+    """The monitor per area for the level and figure asked (anything else: the default)."""
+    level, figure = request.GET.get("level", ""), request.GET.get("figure", "")
+    selection = {}
+    if level in dict(area_monitor.LEVELS) and len(figure) <= 60:
+        selection = {"level": level, "figure": figure}
+    return stored_figures.figures(area_monitor.FIGURES, selection).value
+
+
+@require_safe
+@shared_with_visitors
+@reads_from_replica
+def area_monitor_view(request: HttpRequest) -> HttpResponse:
+    """Any figure per wijk, buurt or street beside the municipality: a table, a map
+    coloured by class with a legend (the table works without JavaScript), and CSV."""
+    figures = _area_monitor(request)
+    return render(
+        request,
+        "neighbourhoods/area_monitor.html",
+        {
+            "monitor": figures,
+            "levels": area_monitor.LEVELS,
+            "map_shapes": area_monitor.map_shapes(figures),
+            "table": [(row, area_monitor.shown_value(figures, row)) for row in figures.rows],
+            "reference": area_monitor.shown_value(figures, figures.reference),
+            "csv_query": f"level={figures.level}&figure={figures.figure}",
+        },
+    )
+
+
+@require_safe
+@shared_with_visitors
+@reads_from_replica
+def area_monitor_csv(request: HttpRequest) -> HttpResponse:
+    figures = _area_monitor(request)
+    response = HttpResponse(area_monitor.as_csv(figures), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="monitor-{figures.level}-{figures.figure}.csv"'
+    )
     return response
 
 

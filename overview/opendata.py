@@ -13,15 +13,17 @@ from collections.abc import Callable
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from citydata.models import Dataset
+from common import stored_figures
 from common.public_cache import shared_with_visitors
 from common.replica import reads_from_replica
 from initiatives.models import Initiative
+from neighbourhoods import area_monitor
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
 from notifications.emails import absolute_url
 from surveys.indicators import indicator_rows_for_years
@@ -336,6 +338,53 @@ def initiatives_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def _area_monitor(request: HttpRequest) -> area_monitor.Monitor:
+    level, figure = request.GET.get("level", ""), request.GET.get("figure", "")
+    selection = {}
+    if level in dict(area_monitor.LEVELS) and len(figure) <= 60:
+        selection = {"level": level, "figure": figure}
+    return stored_figures.figures(area_monitor.FIGURES, selection).value
+
+
+@require_safe
+@shared_with_visitors
+@reads_from_replica
+def area_figures(request: HttpRequest) -> JsonResponse:
+    """The monitor's figure per wijk, buurt or street (``level``, ``figure`` as on the
+    page), with the municipality, the figures to choose from, source and licence."""
+    monitor = _area_monitor(request)
+    base = absolute_url(reverse("overview:api_area_figures"))
+    return _json(
+        {
+            **area_monitor.as_data(monitor),
+            "levels": [value for value, _label in area_monitor.LEVELS],
+            "figures": [
+                {
+                    "figure": value,
+                    "label": label,
+                    "url": f"{base}?level={monitor.level}&figure={value}",
+                }
+                for value, label in monitor.choices
+            ],
+            "csv": absolute_url(reverse("overview:api_area_figures_csv"))
+            + f"?level={monitor.level}&figure={monitor.figure}",
+        }
+    )
+
+
+@require_safe
+@shared_with_visitors
+@reads_from_replica
+def area_figures_csv(request: HttpRequest) -> HttpResponse:
+    monitor = _area_monitor(request)
+    response = HttpResponse(area_monitor.as_csv(monitor), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="area-figures-{monitor.level}-{monitor.figure}.csv"'
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 ENDPOINTS = [
     ("api_initiatives", "initiatives.json"),
     ("api_agenda_items", "agenda-items.json"),
@@ -345,6 +394,8 @@ ENDPOINTS = [
     ("api_indicators", "indicators.json"),
     ("api_neighbourhoods_geojson", "neighbourhoods.geojson"),
     ("api_initiatives_geojson", "initiatives.geojson"),
+    ("api_area_figures", "area-figures.json"),
+    ("api_area_figures_csv", "area-figures.csv"),
 ]
 
 

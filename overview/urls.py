@@ -31,5 +31,7 @@ urlpatterns = [
         opendata.initiatives_geojson,
         name="api_initiatives_geojson",
     ),
+    path("api/v1/area-figures.json", opendata.area_figures, name="api_area_figures"),
+    path("api/v1/area-figures.csv", opendata.area_figures_csv, name="api_area_figures_csv"),
     path("mijn/", views.my_page_view, name="my_page"),
 ]

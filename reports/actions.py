@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from common import workdays
 from common.uploads import ProcessedUpload
-from neighbourhoods.models import Neighbourhood
+from neighbourhoods.models import Buurt, Neighbourhood, street_of
 from notifications.service import notify_each
 from reports import confirmation, tasks
 from reports.models import (
@@ -86,6 +86,10 @@ def submit_report(
         longitude=longitude,
         address=address.strip(),
         neighbourhood=neighbourhood,
+        buurt=Buurt.objects.containing(latitude, longitude, neighbourhood)
+        if neighbourhood
+        else None,
+        street=street_of(address),
         reporter=reporter,
         reporter_email="" if reporter else email.strip().lower(),
         reporter_language=(reporter.language if reporter else language) or "nl",

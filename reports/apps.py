@@ -43,7 +43,7 @@ class ReportsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, figures, public_cache, search
-        from neighbourhoods import monitor
+        from neighbourhoods import area_monitor, monitor
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
         from reports import actions, figures_admin, improvements, question_actions
@@ -65,6 +65,16 @@ class ReportsConfig(AppConfig):
             )
         )
         monitor.register_provider(report_monitor.neighbourhood_indicators)
+        area_monitor.register_locator(report_monitor.locate_in_buurten)
+        area_monitor.register_located_counts(
+            area_monitor.LocatedCount(
+                "reports",
+                report_monitor.located_label,
+                (area_monitor.WIJK, area_monitor.BUURT, area_monitor.STREET),
+                report_monitor.located_counts,
+                report_monitor.public_total,
+            )
+        )
         figures.register_figures(
             figures.FiguresKind(
                 figures_admin.FIGURES,

@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from common import workdays
+from neighbourhoods.demo import streets_of
+from neighbourhoods.models import Buurt, street_of
 from reports import question_demo
 from reports.demo_feedback import seed_feedback
 from reports.models import (
@@ -80,13 +82,20 @@ def seed(demo) -> None:
                 status = Status.DECLINED
         else:
             status = rng.choice([Status.RECEIVED, Status.IN_PROGRESS, Status.IN_PROGRESS])
+        latitude, longitude = round(rng.uniform(south, north), 6), round(rng.uniform(west, east), 6)
+        buurt = Buurt.objects.containing(latitude, longitude, neighbourhood)
+        address = f"{neighbourhood.name}, Eemdal"
+        if buurt is not None and rng.random() < 0.8:  # most with a street and number
+            address = f"{rng.choice(streets_of(buurt))} {rng.randint(1, 120)}, Eemdal"
         report = Report(
             category=category,
             description=WHAT[category.slug],
-            latitude=round(rng.uniform(south, north), 6),
-            longitude=round(rng.uniform(west, east), 6),
-            address=f"{neighbourhood.name}, Eemdal",
+            latitude=latitude,
+            longitude=longitude,
+            address=address,
             neighbourhood=neighbourhood,
+            buurt=buurt,
+            street=street_of(address),
             status=status,
             department=category.department_for(neighbourhood),
             reporter=residents[number % len(residents)],

@@ -39,7 +39,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from common import workdays
+from common import suppression, workdays
 from common.charts import bar_chart
 from common.csv import spreadsheet_safe_writer
 from neighbourhoods.models import Neighbourhood
@@ -261,12 +261,14 @@ def protect_hidden(rows: list[Stats], total: Stats) -> None:
         ),
     )
     for size, hidden, hide, total_hidden in parts:
-        if total_hidden:
-            continue  # nothing to subtract from
-        small = [row for row in rows if hidden(row) and size(row) > 0]
-        shown = [row for row in rows if not hidden(row) and size(row) > 0]
-        if len(small) == 1 and shown:
-            hide(min(shown, key=lambda row: (size(row), row.label)))
+        suppression.protect_hidden(
+            rows,
+            size=size,
+            hidden=hidden,
+            hide=hide,
+            label=lambda row: row.label,
+            total_hidden=total_hidden,
+        )
 
 
 def _round(value: float | None) -> float | None:

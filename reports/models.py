@@ -316,6 +316,19 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
     )
+    # Where it is in the CBS hierarchy below the neighbourhood: the buurt holding its
+    # point and the street of its address (for the monitor per buurt and per street).
+    buurt = models.ForeignKey(
+        "neighbourhoods.Buurt",
+        verbose_name=_("buurt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    street = models.CharField(
+        _("street"), max_length=100, blank=True, default="", db_default="", db_index=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UNCONFIRMED
     )

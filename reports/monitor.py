@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neighbourhoods.models import Buurt, Neighbourhood, boundary_contains
 from neighbourhoods.monitor import Indicator
 from reports import figures
 from reports.models import Feedback, Report, Status
@@ -97,3 +98,42 @@ def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, 
             ),
         ]
     return result
+
+
+def located_counts(level: str) -> dict[str, int]:
+    """Public reports per wijk or buurt (CBS code; by their point) or per street (by
+    their address), for the monitor per area: one grouped query."""
+    column = {"wijk": "neighbourhood__cbs_code", "buurt": "buurt__cbs_code", "straat": "street"}[
+        level
+    ]
+    located = Report.objects.public().exclude(**{f"{column}__isnull": True})
+    if level == "straat":
+        located = located.exclude(street="")
+    return dict(located.values_list(column).annotate(n=Count("pk")).order_by())
+
+
+def public_total() -> int:
+    return Report.objects.public().count()
+
+
+def located_label() -> str:
+    return _("Public-space reports")
+
+
+def locate_in_buurten(neighbourhood: Neighbourhood) -> int:
+    """Place the reports with a point in ``neighbourhood`` in its buurten again (after
+    staff drew or changed a buurt's boundary); how many changed buurt."""
+    buurten = list(Buurt.objects.filter(neighbourhood=neighbourhood, boundary__isnull=False))
+    moved = []
+    for report in Report.objects.filter(
+        neighbourhood=neighbourhood, latitude__isnull=False, longitude__isnull=False
+    ).only("pk", "latitude", "longitude", "buurt_id"):
+        latitude, longitude = float(report.latitude or 0), float(report.longitude or 0)
+        buurt_id = next(
+            (b.pk for b in buurten if boundary_contains(b.boundary, latitude, longitude)), None
+        )
+        if buurt_id != report.buurt_id:
+            report.buurt_id = buurt_id
+            moved.append(report)
+    Report.objects.bulk_update(moved, ["buurt"], batch_size=1000)
+    return len(moved)

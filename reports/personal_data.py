@@ -38,6 +38,8 @@ PERSONAL_DATA = [
             "longitude",
             "address",
             "neighbourhood",
+            "buurt",
+            "street",
             "status",
             "reporter_email",
             "reporter_language",

@@ -195,6 +195,8 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "overview:api_indicators": everyone,
     "overview:api_neighbourhoods_geojson": everyone,
     "overview:api_initiatives_geojson": everyone,
+    "overview:api_area_figures": everyone,
+    "overview:api_area_figures_csv": everyone,
     "overview:my_page": signed_in,
     "privacy:my_data": signed_in,
     "privacy:my_data_download": signed_in,
@@ -217,6 +219,8 @@ PORTAL: dict[str, Callable[[str], str]] = {
     # A programme not yet published: nobody sees it on the portal (staff use the admin).
     "neighbourhoods:programme": visible_to(),
     "neighbourhoods:monitor": everyone,
+    "neighbourhoods:area_monitor": everyone,
+    "neighbourhoods:area_monitor_csv": everyone,
     # Initiatives: the public one is A's submitted initiative; edit, preview and submit
     # are on A's draft.
     "initiatives:list": everyone,
@@ -379,6 +383,7 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "initiatives.marketpitch": "v",
         "initiatives.theme": "v",
         "neighbourhoods.agendaitem": "acv",
+        "neighbourhoods.buurt": "cv",
         "neighbourhoods.event": "acv",
         "neighbourhoods.neighbourhood": "v",
         "neighbourhoods.programme": "acv",
@@ -428,6 +433,8 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "citydata.dataset": "acv",
         "citydata.partner": "acv",
         "mood.analysisrun": "acv",
+        "neighbourhoods.buurt": "v",
+        "neighbourhoods.cbsimport": "av",
         "participation.councilquestion": "cv",
         "participation.decision": "acv",
         "participation.topic": "v",
@@ -497,6 +504,11 @@ def _build_world() -> World:
     # The area manager manages A's neighbourhood: their cells are about their own area
     # (other areas: tests/test_authorisation_actions.py).
     neighbourhood = NeighbourhoodFactory(area_manager=people[Role.AREA_MANAGER.value])
+    # A buurt of it and an import of CBS figures (the back office's pages of both).
+    from neighbourhoods.models import Buurt, CbsImport
+
+    Buurt.objects.create(cbs_code="BU99999901", name="Buurt A", neighbourhood=neighbourhood)
+    CbsImport.objects.create(year=2024, source="CBS, Kerncijfers wijken en buurten 2024")
     public = InitiativeFactory(initiator=a, neighbourhood=neighbourhood, status=Status.SUBMITTED)
     draft = InitiativeFactory(initiator=a, neighbourhood=neighbourhood)
     attachment = Attachment.objects.create(
@@ -871,6 +883,7 @@ ADMIN_NEVER = {
     "privacy.auditentry": "ad",
     "privacy.erasurerequest": "acd",
     "neighbourhoods.agendaitem": "d",
+    "neighbourhoods.cbsimport": "c",  # an import is replaced by importing again
     "initiatives.initiative": "ad",
     "initiatives.comment": "ad",
     "initiatives.marketpitch": "a",

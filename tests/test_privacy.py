@@ -39,6 +39,7 @@ from neighbourhoods.models import (
     AgendaItem,
     AgendaItemChange,
     AgendaVote,
+    CbsImport,
     EventRSVP,
     NeighbourhoodFollow,
 )
@@ -190,6 +191,7 @@ def person(db, tmp_path):
     TenderInvitation.objects.create(
         tender=tender, supplier=supplier, reason="Lokaal", created_by=user
     )
+    CbsImport.objects.create(year=2024, source="CBS 2024", file_name="kwb.csv", imported_by=user)
     contract = ContractFactory(contract_manager=user)
     ContractFactory(
         supplier=None, invited_name="Nieuw B.V.", invited_kvk="12345678", invited_email=EMAIL

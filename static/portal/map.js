@@ -47,11 +47,14 @@
     var map = baseMap(element, 12);
     var group = L.featureGroup().addTo(map);
     shapes.forEach(function (shape) {
-      var layer = L.geoJSON(shape.boundary, {
-        style: { color: "#5a2d82", weight: 2, fillOpacity: 0.15 }
-      });
+      var style = { color: "#5a2d82", weight: 2, fillOpacity: 0.15 };
+      if (shape.colour !== undefined) {
+        /* A map coloured by a figure: each area in its class's colour, white without one. */
+        style = { color: "#333333", weight: 1, fillColor: shape.colour || "#ffffff", fillOpacity: 0.8 };
+      }
+      var layer = L.geoJSON(shape.boundary, { style: style });
       layer.bindTooltip(shape.name, { sticky: true });
-      if (shapes.length > 1) {
+      if (shapes.length > 1 && shape.url) {
         layer.on("click", function () { window.location.href = shape.url; });
       }
       layer.addTo(group);

@@ -1,6 +1,7 @@
 """Benchmark (not a test): response times of the home page, the portal-wide search, the
 city dashboard with 100,000 initiatives and the rest in proportion, the contract register
-and the procurement figures (20,000 contracts), and the pages of public-space reports
+and the procurement figures (20,000 contracts), the monitor per buurt and street, and the
+pages of public-space reports
 with 100,000 reports (the public map and list, "U zei, wij deden", and, signed in as an
 administrator with TOTP, the back office's queue and figures), on PostgreSQL.
 
@@ -84,6 +85,14 @@ class Command(BaseCommand):
             ("reports: public map and list", "/openbare-ruimte/"),
             ("reports: public list, page 50", "/openbare-ruimte/?page=50"),
             ("reports: you said, we did, computed", "/openbare-ruimte/jij-zei-wij-deden/", "cold"),
+            ("monitor: reports per buurt, computed", "/wijken/monitor/", "cold"),
+            ("monitor: reports per buurt, cached", "/wijken/monitor/"),
+            (
+                "monitor: per 1,000 per buurt, computed",
+                "/wijken/monitor/?level=buurt&figure=reports_per_1000",
+                "cold",
+            ),
+            ("monitor: reports per street, computed", "/wijken/monitor/?level=straat", "cold"),
             ("initiatives: triage (staff)", "/beheer/initiatives/initiative/", "", "staff"),
             ("reports: queue (staff)", "/beheer/reports/report/", "", "staff"),
             ("reports: queue, overdue (staff)", overdue, "", "staff"),

@@ -1,0 +1,385 @@
+"""The monitor per area (wijken-, buurten- en stratenmonitor): one figure for every
+wijk, buurt or street of the municipality, with the municipality as reference.
+
+Figures come from two places:
+
+- the CBS table "Kerncijfers wijken en buurten" staff imported (``CbsFigure``, newest
+  year), per wijk and buurt (CBS publishes nothing per street);
+- the portal's own records located in an area (``register_located_counts``, from an
+  app's ``AppConfig.ready()``, so this module imports no domain app): public-space
+  reports per wijk, buurt (their point) and street (their address), initiatives per
+  wijk; each also per 1,000 residents where the area's population is known.
+
+Counts of the portal's own records are suppressed like the surveys' groups: an area
+with fewer than ``SURVEY_MIN_GROUP_SIZE`` (but some) records shows no figure, and when
+exactly one area is hidden beside the municipality's total, the next smallest is hidden
+too (``common.suppression.protect_hidden``). A page costs the same few queries for one
+area or thousands.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common import suppression
+from common.csv import spreadsheet_safe_writer
+from neighbourhoods.cbs import KNOWN_FIGURES
+from neighbourhoods.models import Buurt, CbsFigure, CbsImport, Neighbourhood
+
+WIJK, BUURT, STREET = "wijk", "buurt", "straat"
+LEVELS: list[tuple[str, Promise]] = [
+    (WIJK, _("District")),
+    (BUURT, _("Buurt")),
+    (STREET, _("Street")),
+]
+FIGURES = "area-monitor"
+PER_1000 = "_per_1000"
+# The portal's own open data is free to reuse (the open data page says so); figures that
+# rest on CBS's carry CBS's licence.
+OWN_LICENCE = "CC0 1.0"
+# A sequential palette (ColorBrewer "Purples", 5 classes); the legend and the table
+# give each class's range, so nothing depends on telling the colours apart.
+PALETTE = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"]
+
+
+@dataclass(frozen=True)
+class LocatedCount:
+    """Records of an app counted per area: ``counts(level)`` gives, per area key (a
+    wijk's or buurt's CBS code, a street's name), the number of records located there;
+    ``total()`` those of the whole municipality (located or not)."""
+
+    key: str
+    label: Callable[[], str]
+    levels: tuple[str, ...]
+    counts: Callable[[str], dict[str, int]]
+    total: Callable[[], int]
+
+
+_COUNTS: dict[str, LocatedCount] = {}
+
+
+def register_located_counts(source: LocatedCount) -> None:
+    _COUNTS[source.key] = source
+
+
+Locator = Callable[[Neighbourhood], int]
+_LOCATORS: list[Locator] = []
+
+
+def register_locator(locate: Locator) -> None:
+    """An app whose records have a point places them in the buurten again when a
+    wijk's buurten change (``locate(wijk)`` returns how many moved)."""
+    if locate not in _LOCATORS:
+        _LOCATORS.append(locate)
+
+
+def locate_again(neighbourhood: Neighbourhood) -> int:
+    return sum(locate(neighbourhood) for locate in _LOCATORS)
+
+
+def min_group() -> int:
+    return int(settings.SURVEY_MIN_GROUP_SIZE)
+
+
+@dataclass
+class Row:
+    """One area's figure; ``value`` None when not known, ``hidden`` when suppressed."""
+
+    code: str
+    name: str
+    parent: str
+    value: Decimal | None
+    count: int = 0  # records behind a count figure (what suppression looks at)
+    hidden: bool = False
+    colour_class: int | None = None
+    boundary: dict | None = None
+
+
+@dataclass
+class ColourClass:
+    number: int
+    low: Decimal
+    high: Decimal
+    colour: str
+
+
+@dataclass
+class Monitor:
+    level: str
+    figure: str
+    figure_label: str
+    choices: list[tuple[str, str]]
+    rows: list[Row]
+    reference: Row
+    classes: list[ColourClass] = field(default_factory=list)
+    source: str = ""  # the CBS import's source line, when the figure is CBS's
+    population_source: str = ""  # the CBS import's, when a count per 1,000 residents uses it
+    year: int | None = None
+    decimals: int = 0
+    min_group: int = 0
+
+
+def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
+    """The figures the monitor can show at ``level``: the portal's own counts (and per
+    1,000 residents where population is known), then the CBS figures imported."""
+    choices: list[tuple[str, str]] = []
+    for source in _COUNTS.values():
+        if level in source.levels:
+            choices.append((source.key, str(source.label())))
+            if level != STREET:
+                choices.append(
+                    (
+                        source.key + PER_1000,
+                        gettext("%(figure)s per 1,000 residents") % {"figure": source.label()},
+                    )
+                )
+    if level != STREET:
+        choices.extend((f"cbs_{key}", str(KNOWN_FIGURES[key].label)) for key in cbs_keys)
+    return choices
+
+
+def _areas(level: str) -> list[Row]:
+    if level == WIJK:
+        return [
+            Row(n.cbs_code, n.name, "", None, boundary=n.boundary)
+            for n in Neighbourhood.objects.order_by("name")
+        ]
+    if level == BUURT:
+        return [
+            Row(b.cbs_code, b.name, b.neighbourhood.name, None, boundary=b.boundary)
+            for b in Buurt.objects.select_related("neighbourhood").order_by(
+                "neighbourhood__name", "name"
+            )
+        ]
+    return []
+
+
+def compute(selection: dict) -> Monitor:
+    """The monitor for ``{"level": …, "figure": …}``; an unknown level is a buurt, a
+    figure not available at the level the first that is."""
+    level = str(selection.get("level") or "")
+    if level not in dict(LEVELS):
+        level = BUURT
+    latest = CbsImport.objects.order_by("-year").first()
+    cbs_values: dict[str, dict[str, Decimal]] = {}
+    if latest is not None:
+        for code, key, value in CbsFigure.objects.filter(cbs_import=latest).values_list(
+            "code", "key", "value"
+        ):
+            cbs_values.setdefault(key, {})[code] = value
+    cbs_keys = [key for key in KNOWN_FIGURES if key in cbs_values]
+    choices = figure_choices(level, cbs_keys)
+    figure = selection.get("figure")
+    if figure not in dict(choices):
+        figure = choices[0][0] if choices else ""
+    rows = _areas(level)
+    municipality = (
+        next(
+            iter(
+                CbsFigure.objects.filter(cbs_import=latest, level="gemeente").values_list(
+                    "code", "name"
+                )
+            ),
+            ("", ""),
+        )
+        if latest
+        else ("", "")
+    )
+    reference = Row(municipality[0], gettext("Whole municipality"), "", None)
+    monitor = Monitor(
+        level,
+        figure,
+        dict(choices).get(figure, ""),
+        choices,
+        rows,
+        reference,
+        min_group=min_group(),
+    )
+    if figure.startswith("cbs_"):
+        key = figure.removeprefix("cbs_")
+        values = cbs_values.get(key, {})
+        for row in rows:
+            row.value = values.get(row.code)
+        reference.value = values.get(reference.code)
+        monitor.decimals = KNOWN_FIGURES[key].decimals
+        monitor.source, monitor.year = latest.source, latest.year  # type: ignore[union-attr]
+    elif figure:
+        _counts(monitor, figure, cbs_values.get("population", {}), latest)
+    _classify(monitor)
+    return monitor
+
+
+def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], latest) -> None:
+    per_1000 = figure.endswith(PER_1000)
+    source = _COUNTS[figure.removesuffix(PER_1000)]
+    counts = source.counts(monitor.level)
+    if monitor.level == STREET:
+        monitor.rows = [Row(street, street, "", None) for street in sorted(counts)]
+    for row in monitor.rows:
+        row.count = counts.get(row.code, 0)
+        row.value = Decimal(row.count)
+        row.hidden = 0 < row.count < monitor.min_group
+    reference = monitor.reference
+    reference.count = source.total()
+    reference.value = Decimal(reference.count)
+    reference.hidden = 0 < reference.count < monitor.min_group
+    suppression.protect_hidden(
+        monitor.rows,
+        size=lambda row: row.count,
+        hidden=lambda row: row.hidden,
+        hide=lambda row: setattr(row, "hidden", True),
+        label=lambda row: row.name,
+        total_hidden=reference.hidden,
+    )
+    if per_1000:
+        # Population from CBS where imported; a wijk's own population otherwise.
+        own = (
+            {n.cbs_code: n.population for n in Neighbourhood.objects.all()}
+            if monitor.level == WIJK
+            else {}
+        )
+        for row in [*monitor.rows, reference]:
+            residents = population.get(row.code) or own.get(row.code)
+            if row is reference and not residents:
+                residents = population.get(reference.code) or sum(own.values()) or None
+            row.value = _per_1000(row.count, residents)
+        monitor.decimals = 1
+        if latest is not None and population:
+            monitor.population_source, monitor.year = latest.source, latest.year
+    for row in [*monitor.rows, reference]:
+        if row.hidden:
+            row.value = None
+
+
+def _per_1000(count: int, residents) -> Decimal | None:
+    if not residents:
+        return None
+    return (Decimal(count) * 1000 / Decimal(residents)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def _classify(monitor: Monitor) -> None:
+    """Up to five classes of equal width over the areas' shown values."""
+    values = sorted(row.value for row in monitor.rows if row.value is not None)
+    if not values:
+        return
+    low, high = values[0], values[-1]
+    count = min(len(PALETTE), len(set(values)))
+    step = (high - low) / count if count else Decimal(0)
+    quantum = Decimal(1).scaleb(-monitor.decimals)
+    bounds = []
+    for number in range(count):
+        start = low + step * number
+        end = high if number == count - 1 else low + step * (number + 1)
+        bounds.append((start.quantize(quantum), end.quantize(quantum)))
+    palette = PALETTE if count == len(PALETTE) else PALETTE[len(PALETTE) - count :]
+    monitor.classes = [
+        ColourClass(number + 1, start, end, palette[number])
+        for number, (start, end) in enumerate(bounds)
+    ]
+    for row in monitor.rows:
+        if row.value is None:
+            continue
+        index = 0 if not step else min(count - 1, int((row.value - low) / step))
+        row.colour_class = index + 1
+
+
+def colour(monitor: Monitor, row: Row) -> str:
+    return monitor.classes[row.colour_class - 1].colour if row.colour_class else ""
+
+
+def shown_value(monitor: Monitor, row: Row) -> str:
+    """The figure as the page writes it: suppressed, not known, or the number."""
+    if row.hidden:
+        return gettext("suppressed")
+    if row.value is None:
+        return "-"
+    return number_format(row.value, monitor.decimals, use_l10n=True, force_grouping=True)
+
+
+def map_shapes(monitor: Monitor) -> list[dict]:
+    """The areas with a boundary, each in its class's colour and named with its figure
+    (the map's tooltips; the table says the same)."""
+    return [
+        {
+            "name": f"{row.name}: {shown_value(monitor, row)}",
+            "boundary": row.boundary,
+            "colour": colour(monitor, row),
+        }
+        for row in monitor.rows
+        if row.boundary
+    ]
+
+
+def _source_line(monitor: Monitor) -> str:
+    if monitor.source:
+        return monitor.source
+    own = gettext("Municipality of the portal: own records, figures suppressed below %(n)s") % {
+        "n": monitor.min_group
+    }
+    if monitor.population_source:
+        return gettext("%(own)s; residents: %(source)s") % {
+            "own": own,
+            "source": monitor.population_source,
+        }
+    return own
+
+
+def as_csv(monitor: Monitor) -> str:
+    """The table of the page: one line per area and the municipality; a hidden
+    figure is empty with its reason in the column ``note``."""
+    output = io.StringIO()
+    writer = spreadsheet_safe_writer(output)
+    writer.writerow(["level", "code", "name", "in", "figure", "value", "note", "source"])
+    for row in [*monitor.rows, monitor.reference]:
+        is_reference = row is monitor.reference
+        writer.writerow(
+            [
+                "gemeente" if is_reference else monitor.level,
+                row.code,
+                row.name,
+                row.parent,
+                monitor.figure,
+                "" if row.value is None else row.value,
+                "suppressed" if row.hidden else "",
+                _source_line(monitor),
+            ]
+        )
+    return output.getvalue()
+
+
+def as_data(monitor: Monitor) -> dict:
+    """The monitor as open data: every area's figure, with source and licence."""
+    return {
+        "level": monitor.level,
+        "figure": monitor.figure,
+        "label": monitor.figure_label,
+        "year": monitor.year,
+        "source": _source_line(monitor),
+        "licence": "CC BY 4.0" if monitor.source or monitor.population_source else OWN_LICENCE,
+        "min_group": monitor.min_group,
+        "areas": [
+            {
+                "level": monitor.level,
+                "code": row.code,
+                "name": row.name,
+                "in": row.parent,
+                "value": None if row.value is None else float(row.value),
+                "suppressed": row.hidden,
+            }
+            for row in monitor.rows
+        ],
+        "municipality": {
+            "code": monitor.reference.code,
+            "value": None if monitor.reference.value is None else float(monitor.reference.value),
+            "suppressed": monitor.reference.hidden,
+        },
+    }

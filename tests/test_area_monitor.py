@@ -1,0 +1,380 @@
+"""The monitor per wijk, buurt and street (issue 26, part 1 and 4): the CBS import, the
+portal's reports located in buurten and streets, suppression, the page, open data."""
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.tests.factories import signed_in_colleague
+from neighbourhoods import actions, area_monitor, cbs
+from neighbourhoods.models import (
+    Buurt,
+    CbsFigure,
+    CbsImport,
+    boundary_contains,
+    street_of,
+)
+from neighbourhoods.tests.factories import NeighbourhoodFactory
+from reports import actions as report_actions
+from reports import monitor as report_monitor
+from reports.models import Report, Status
+from reports.tests.factories import ReportFactory, loose_paving
+
+pytestmark = pytest.mark.django_db
+
+UTRECHT = (
+    Path(__file__).resolve().parent.parent / "neighbourhoods" / "data" / "cbs_kwb_utrecht_2024.csv"
+)
+HEADER = "code,name,level,parent_code,year,population,households,shoe_size\n"
+
+
+def square(west: float, south: float, size: float = 0.01) -> dict:
+    ring = [[west, south], [west + size, south], [west + size, south + size], [west, south + size]]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def import_text(text: str, source: str = "") -> CbsImport:
+    parsed = cbs.parse(text.encode())
+    assert not parsed.errors, parsed.errors
+    return actions.import_cbs_figures(parsed=parsed, source=source)
+
+
+# --- the CBS file ---------------------------------------------------------------------
+
+
+def test_the_real_utrecht_file_reads_whole():
+    parsed = cbs.parse(UTRECHT.read_bytes())
+    raw = list(csv.DictReader(UTRECHT.open(encoding="utf-8")))
+    assert parsed.errors == []
+    assert parsed.year == 2024
+    assert [area.code for area in parsed.areas] == [row["code"] for row in raw]
+    assert parsed.ignored_columns == []
+    for area, row in zip(parsed.areas, raw, strict=True):
+        assert area.figures["population"] == Decimal(row["population"])
+        assert area.figures["area_water_ha"] == Decimal(row["area_water_ha"])
+
+
+def test_import_stores_every_known_figure_with_its_source_and_replaces_the_year():
+    parsed = cbs.parse(UTRECHT.read_bytes())
+    first = actions.import_cbs_figures(parsed=parsed, source="")
+    assert first.source == "CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0"
+    assert CbsFigure.objects.filter(cbs_import=first).count() == len(parsed.areas) * 8
+    assert CbsFigure.objects.get(code="GM0344", key="population").value == 374238
+    again = actions.import_cbs_figures(parsed=cbs.parse(UTRECHT.read_bytes()), source="CBS 2024")
+    assert list(CbsImport.objects.values_list("pk", flat=True)) == [again.pk]
+    assert CbsFigure.objects.count() == len(parsed.areas) * 8
+
+
+def test_errors_name_their_line_and_unknown_columns_are_left_out():
+    parsed = cbs.parse(
+        (
+            HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,9\n"
+            "WK99,Kort,wijk,GM9999,2024,10,4,9\n"  # line 3: not a wijk code
+            "WK999901,Oost,wijk,GM9999,2023,1O,4,9\n"  # line 4: year and number
+            "BU99990101,Noord,buurt,WK999901,2024,.,,9\n"  # CBS's dot: not known
+        ).encode()
+    )
+    assert parsed.ignored_columns == ["shoe_size"]
+    assert [line for line, _message in parsed.errors] == [3, 4]
+    assert "WK99" in parsed.errors[0][1]
+    assert "2023" in parsed.errors[1][1]
+    assert "population" in parsed.errors[1][1]
+    assert parsed.areas[-1].figures == {}
+
+
+def test_a_file_without_the_columns_or_not_utf8_is_refused_on_line_one():
+    assert cbs.parse(b"gemeente;naam\nx;y\n").errors[0][0] == 1
+    assert (
+        cbs.parse("code,name,level,year\nGM0001,Ümlaut,gemeente,2024\n".encode("cp1252")).errors[0][
+            0
+        ]
+        == 1
+    )
+
+
+def test_staff_upload_in_the_back_office_all_or_nothing(client):
+    signed_in_colleague(client, Role.RESEARCHER)
+    url = reverse("admin:neighbourhoods_cbsimport_add")
+    assert client.get(url).status_code == 200
+    bad = HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,9\nBU1,Fout,buurt,,2024,-5,4,9\n"
+    response = client.post(url, {"file": SimpleUploadedFile("kwb.csv", bad.encode()), "source": ""})
+    assert response.status_code == 400
+    assert "Regel 3" in response.content.decode()
+    assert not CbsImport.objects.exists()
+    assert not CbsFigure.objects.exists()
+    response = client.post(
+        url, {"file": SimpleUploadedFile("kwb.csv", UTRECHT.read_bytes()), "source": ""}
+    )
+    assert response.status_code == 302
+    imported = CbsImport.objects.get()
+    assert (imported.year, imported.rows, imported.file_name) == (2024, 11, "kwb.csv")
+
+
+def test_an_import_adds_the_buurten_of_the_portals_wijken():
+    wijk = NeighbourhoodFactory(cbs_code="WK999901")
+    import_text(
+        HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\n"
+        "WK999901,Oost,wijk,GM9999,2024,60,20,\n"
+        "BU99990101,Noord,buurt,WK999901,2024,35,12,\n"
+        "BU99990201,Elders,buurt,WK999902,2024,25,8,\n"
+    )
+    assert list(Buurt.objects.values_list("cbs_code", "name", "neighbourhood")) == [
+        ("BU99990101", "Noord", wijk.pk)
+    ]
+
+
+# --- reports located in buurten and streets -------------------------------------------
+
+
+def test_street_of_an_address():
+    assert street_of("Stationsstraat 12a, 3811 AB Eemdal") == "Stationsstraat"
+    assert street_of("1e Dwarsstraat 4") == "1e Dwarsstraat"
+    assert street_of("Binnenstad, Eemdal") == ""
+    assert street_of("") == ""
+
+
+def test_a_report_is_placed_in_its_buurt_and_street(resident):
+    wijk = NeighbourhoodFactory(boundary=square(5.0, 52.0, 0.02))
+    west = Buurt.objects.create(
+        cbs_code="BU00010001", name="West", neighbourhood=wijk, boundary=square(5.0, 52.0)
+    )
+    report = report_actions.submit_report(
+        category=loose_paving(),
+        description="Losse tegel",
+        latitude=Decimal("52.005"),
+        longitude=Decimal("5.005"),
+        address="Kerkstraat 3, Eemdal",
+        reporter=resident,
+    )
+    assert (report.neighbourhood, report.buurt, report.street) == (wijk, west, "Kerkstraat")
+    east = Buurt.objects.create(cbs_code="BU00010002", name="Oost", neighbourhood=wijk)
+    ReportFactory(neighbourhood=wijk, latitude=Decimal("52.005"), longitude=Decimal("5.015"))
+    east.boundary = square(5.01, 52.0)
+    east.save()
+    assert report_monitor.locate_in_buurten(wijk) == 1
+    assert Report.objects.filter(buurt=east).count() == 1
+
+
+@pytest.fixture
+def city(settings):
+    """A wijk of four buurten with reports at random points: 7, 1, 3 and 0 in the
+    buurten, 2 outside any buurt; some with a street."""
+    settings.SURVEY_MIN_GROUP_SIZE = 3
+    wijk = NeighbourhoodFactory(cbs_code="WK999901", boundary=square(5.0, 52.0, 0.04))
+    buurten = [
+        Buurt.objects.create(
+            cbs_code=f"BU999901{n + 1:02d}",
+            name=f"Buurt {n + 1}",
+            neighbourhood=wijk,
+            boundary=square(5.0 + n * 0.01, 52.0),
+        )
+        for n in range(4)
+    ]
+    points = [(0, 7), (1, 1), (2, 3), (3, 0)]
+    streets = ["Kerkstraat", "Kerkstraat", "Molenweg", "Kerkstraat", "Dorpsplein"]
+    number = 0
+    for index, count in points:
+        for k in range(count):
+            number += 1
+            ReportFactory(
+                neighbourhood=wijk,
+                buurt=buurts_of_point(buurten, 5.002 + index * 0.01 + k * 0.001, 52.005),
+                latitude=Decimal("52.005"),
+                longitude=Decimal(str(round(5.002 + index * 0.01 + k * 0.001, 6))),
+                address=f"{streets[number % len(streets)]} {number}",
+                street=street_of(f"{streets[number % len(streets)]} {number}"),
+            )
+    ReportFactory(neighbourhood=None, latitude=None, longitude=None, address="Ergens", street="")
+    ReportFactory(neighbourhood=None, latitude=None, longitude=None, address="Ergens", street="")
+    ReportFactory(
+        neighbourhood=wijk, status=Status.UNCONFIRMED, reporter=None, reporter_email="a@example.org"
+    )  # not public: not counted
+    return wijk, buurten
+
+
+def buurts_of_point(buurten, longitude, latitude):
+    return next(b for b in buurten if boundary_contains(b.boundary, latitude, longitude))
+
+
+def expected_counts(level: str, key) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for report in Report.objects.exclude(status=Status.UNCONFIRMED):
+        area = key(report)
+        if area:
+            counts[area] = counts.get(area, 0) + 1
+    return counts
+
+
+def suppressed(counts: dict[str, int], areas: list[str], minimum: int) -> set[str]:
+    """Primary and secondary suppression worked out from the raw counts."""
+    hidden = {a for a in areas if 0 < counts.get(a, 0) < minimum}
+    shown = sorted((counts.get(a, 0), a) for a in areas if a not in hidden and counts.get(a, 0) > 0)
+    if len(hidden) == 1 and shown:
+        hidden.add(shown[0][1])
+    return hidden
+
+
+def test_reports_per_buurt_against_the_raw_rows_with_suppression(city):
+    _wijk, buurten = city
+    codes = [b.cbs_code for b in buurten]
+    raw = expected_counts(
+        "buurt",
+        lambda r: next(
+            (
+                b.cbs_code
+                for b in buurten
+                if r.latitude is not None
+                and boundary_contains(b.boundary, float(r.latitude), float(r.longitude))
+            ),
+            None,
+        ),
+    )
+    assert raw == {"BU99990101": 7, "BU99990102": 1, "BU99990103": 3}
+    hidden = suppressed(raw, codes, 3)
+    assert hidden == {"BU99990102", "BU99990103"}  # the one below 3, and the next smallest
+    monitor = area_monitor.compute({"level": "buurt", "figure": "reports"})
+    by_code = {row.code: row for row in monitor.rows}
+    for code in codes:
+        assert by_code[code].hidden == (code in hidden)
+        assert by_code[code].value == (None if code in hidden else Decimal(raw.get(code, 0)))
+    assert monitor.reference.value == 13  # every public report of the municipality
+
+
+def test_reports_per_street_against_the_raw_rows_with_suppression(city):
+    raw = expected_counts("straat", lambda r: street_of(r.address))
+    monitor = area_monitor.compute({"level": "straat", "figure": "reports"})
+    assert {row.code for row in monitor.rows} == set(raw)
+    hidden = suppressed(raw, list(raw), 3)
+    for row in monitor.rows:
+        assert row.hidden == (row.code in hidden)
+        assert row.value == (None if row.hidden else raw[row.code])
+    assert [value for value, _label in monitor.choices] == ["reports"]  # nothing per 1,000
+
+
+def test_per_1000_residents_uses_the_cbs_population(city):
+    import_text(
+        HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\n"
+        "BU99990101,Buurt 1,buurt,WK999901,2024,700,,\n"
+        "BU99990104,Buurt 4,buurt,WK999901,2024,90,,\n"
+    )
+    monitor = area_monitor.compute({"level": "buurt", "figure": "reports_per_1000"})
+    by_code = {row.code: row for row in monitor.rows}
+    assert by_code["BU99990101"].value == Decimal("10.0")  # 7 * 1000 / 700
+    assert by_code["BU99990104"].value == Decimal("0.0")
+    assert by_code["BU99990102"].value is None  # suppressed
+    assert monitor.reference.value == Decimal("6.5")  # 13 * 1000 / 2000
+    assert monitor.source == ""  # the count is the portal's own
+    assert monitor.population_source == "CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0"
+
+
+def test_cbs_figure_per_buurt_and_wijk_classes_and_legend():
+    wijk = NeighbourhoodFactory(cbs_code="WK999901")
+    import_text(
+        HEADER + "GM9999,Eemdal,gemeente,,2024,2000,800,\n"
+        "WK999901,Oost,wijk,GM9999,2024,1000,400,\n"
+        "BU99990101,Noord,buurt,WK999901,2024,100,40,\n"
+        "BU99990102,Zuid,buurt,WK999901,2024,900,360,\n"
+    )
+    monitor = area_monitor.compute({"level": "buurt", "figure": "cbs_households"})
+    assert [(row.name, row.value, row.colour_class) for row in monitor.rows] == [
+        ("Noord", 40, 1),
+        ("Zuid", 360, 2),
+    ]
+    assert [(c.low, c.high) for c in monitor.classes] == [(40, 200), (200, 360)]
+    assert monitor.reference.value == 800
+    wijken = area_monitor.compute({"level": "wijk", "figure": "cbs_population"})
+    assert [(row.name, row.value) for row in wijken.rows] == [(wijk.name, 1000)]
+
+
+# --- the page, CSV, open data ---------------------------------------------------------
+
+
+def test_the_page_shows_table_legend_map_and_source(client, city):
+    import_text(HEADER + "BU99990101,Buurt 1,buurt,WK999901,2024,700,,\n")
+    response = client.get(
+        reverse("neighbourhoods:area_monitor"), {"level": "buurt", "figure": "reports"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Legenda" in page
+    assert "Klasse 1:" in page
+    assert "niet getoond" in page  # suppressed cells said in words
+    assert "Hele gemeente" in page
+    assert 'id="map-shapes"' in page
+    response = client.get(
+        reverse("neighbourhoods:area_monitor"), {"level": "buurt", "figure": "cbs_population"}
+    )
+    assert "Bron: CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", [{"level": "xyz"}, {"level": "buurt", "figure": "x" * 500}, {"figure": "<b>"}]
+)
+def test_bad_choices_show_the_default(client, city, query):
+    assert client.get(reverse("neighbourhoods:area_monitor"), query).status_code == 200
+    assert client.get(reverse("overview:api_area_figures"), query).status_code == 200
+
+
+def test_csv_and_open_data_hold_the_same_suppressed_figures(client, city):
+    query = {"level": "buurt", "figure": "reports"}
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("neighbourhoods:area_monitor_csv"), query).content.decode()
+            )
+        )
+    )
+    assert [(r["code"], r["value"], r["note"]) for r in rows] == [
+        ("BU99990101", "7", ""),
+        ("BU99990102", "", "suppressed"),
+        ("BU99990103", "", "suppressed"),
+        ("BU99990104", "0", ""),
+        ("", "13", ""),
+    ]
+    data = client.get(reverse("overview:api_area_figures"), query).json()
+    assert data["licence"]
+    assert data["source"]
+    assert [(a["code"], a["value"], a["suppressed"]) for a in data["areas"]][:2] == [
+        ("BU99990101", 7.0, False),
+        ("BU99990102", None, True),
+    ]
+    assert client.get(reverse("overview:api_area_figures_csv"), query).status_code == 200
+    assert (
+        reverse("overview:api_area_figures")
+        in client.get(reverse("overview:open_data")).content.decode()
+    )
+
+
+def test_query_count_is_the_same_for_one_buurt_and_many(client, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 1
+    url = reverse("neighbourhoods:area_monitor")
+    api = reverse("overview:api_area_figures")
+    import_text(HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\n")
+
+    def queries(buurten: int) -> int:
+        wijk = NeighbourhoodFactory()
+        for n in range(buurten):
+            buurt = Buurt.objects.create(
+                cbs_code=f"BU{wijk.pk:06d}{n:02d}",
+                name=f"B{n}",
+                neighbourhood=wijk,
+                boundary=square(5 + n * 0.01, 52),
+            )
+            ReportFactory(neighbourhood=wijk, buurt=buurt, street=f"Straat {n}")
+        with CaptureQueriesContext(connection) as captured:
+            for level in ("wijk", "buurt", "straat"):
+                for figure in ("reports", "reports_per_1000", "cbs_population"):
+                    query = {"level": level, "figure": figure}
+                    assert client.get(url, query).status_code == 200
+                    assert client.get(api, query).status_code == 200
+        return len(captured)
+
+    assert queries(1) == queries(6)
