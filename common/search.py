@@ -140,9 +140,9 @@ class StoredDocument(Expression):
 
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, list[object]]:
+    ) -> tuple[str, tuple[str | int, ...]]:
         table = compiler.quote_name(compiler.query.get_initial_alias())
-        return f"{table}.{connection.ops.quote_name(DOCUMENT_COLUMN)}", []
+        return f"{table}.{connection.ops.quote_name(DOCUMENT_COLUMN)}", ()
 
 
 def _document_sql(
@@ -154,7 +154,7 @@ def _document_sql(
     compiler = query.get_compiler(connection=schema_editor.connection)
     expression = search_vector(*fields).resolve_expression(query, allow_joins=False)
     sql, params = compiler.compile(expression)
-    return sql % tuple(schema_editor.quote_value(param) for param in params)
+    return str(sql % tuple(schema_editor.quote_value(param) for param in params))
 
 
 def add_search_document(label: str, name: str, replaces: str) -> migrations.RunPython:
