@@ -235,20 +235,29 @@ def text_search[M: Model](
 def newest_matches[M: Model](queryset: QuerySet[M], text: str, count: int = PER_KIND) -> list[M]:
     """The ``count`` newest rows of ``queryset`` (highest key first) that match ``text``,
     for a table that grows with the city. They are looked for among the table's newest
-    ``NEWEST_WINDOW`` rows first, and only when those hold fewer than ``count`` among
-    the older rows as well: a common word (tens of thousands of matches in a million
-    initiatives) then costs what it costs in a small city, instead of fetching and sorting
-    every match; a rarer word has few matches to sort. Two or three queries."""
+    ``NEWEST_WINDOW`` rows first, then among the ten times as many before those, and only
+    when those hold fewer than ``count`` among all older rows: a common word (tens of
+    thousands of matches in a million initiatives) then costs what it costs in a small
+    city, instead of fetching and sorting every match, and a rarer word has few matches
+    left to sort. Two queries for a common word, at most five for a rare one."""
     keys = queryset.model._default_manager.order_by("-pk").values_list("pk", flat=True)
-    bound = next(iter(keys[NEWEST_WINDOW - 1 : NEWEST_WINDOW]), None)
     found = text_search(queryset, text)
-    if bound is None:  # a table smaller than the window: one look at all of it
-        return list(found.order_by(NEWEST)[:count])
-    # The bound is a constant, so PostgreSQL plans the window by its size.
-    newest = list(found.filter(pk__gte=bound).order_by("-pk")[:count])
-    if len(newest) == count:
-        return newest
-    return newest + list(found.filter(pk__lt=bound).order_by(NEWEST)[: count - len(newest)])
+    rows: list[M] = []
+    newer_than = None  # the key the window before started at
+    for size in (NEWEST_WINDOW, 10 * NEWEST_WINDOW):
+        bound = next(iter(keys[size - 1 : size]), None)
+        if bound is None:  # the table is smaller than this window
+            break
+        # The bounds are constants, so PostgreSQL plans a window by its size.
+        window = found.filter(pk__gte=bound)
+        if newer_than is not None:
+            window = window.filter(pk__lt=newer_than)
+        rows += window.order_by("-pk")[: count - len(rows)]
+        if len(rows) == count:
+            return rows
+        newer_than = bound
+    older = found if newer_than is None else found.filter(pk__lt=newer_than)
+    return rows + list(older.order_by(NEWEST)[: count - len(rows)])
 
 
 @dataclass(frozen=True)
