@@ -2,11 +2,12 @@
 search."""
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Func, IntegerField, Model, QuerySet, Value
+from django.http import Http404
 
 from common import public_cache
 
@@ -66,3 +67,141 @@ class CityScalePaginator(Paginator):  # type: ignore[type-arg]  # not subscripta
             # Paginator only takes its length and slices it, a page at a time.
             object_list = cast("_SupportsPagination[Any]", keyed)
         super().__init__(object_list, per_page, *args, **kwargs)
+
+
+# A list longer than this is not counted to its end: it shows "more than 10,000".
+COUNT_UP_TO = 10_000
+
+
+def bounded_count(queryset: QuerySet[Any], limit: int | None = None) -> int:
+    """How many rows ``queryset`` finds, counted up to ``limit + 1`` at most: a total
+    above ``limit`` costs what ``limit`` does (a million initiatives as a hundred
+    thousand), cached while public content is unchanged."""
+    limit = COUNT_UP_TO if limit is None else limit
+    return cached_count(queryset.order_by().values("pk")[: limit + 1])
+
+
+class _Row(Func):
+    """A row value, ``(a, b, c)``: compared as a whole by PostgreSQL and SQLite, so a
+    page after a key is a range of the list's index, not a walk from its start."""
+
+    template = "(%(expressions)s)"
+    output_field = IntegerField()  # what lookups dispatch on; the row is never selected
+
+
+class SeekPage:
+    """One page of a :class:`SeekPaginator`: its objects, its number, the total (exact up
+    to ``COUNT_UP_TO``) and the query strings of the pages before and after it."""
+
+    def __init__(
+        self,
+        object_list: list[Model],
+        *,
+        number: int,
+        count: int,
+        per_page: int,
+        previous_query: str | None,
+        next_query: str | None,
+    ) -> None:
+        self.object_list = object_list
+        self.number = number
+        self.count = min(count, COUNT_UP_TO)
+        self.count_exact = count <= COUNT_UP_TO
+        self.num_pages = max(1, -(-self.count // per_page))
+        self.previous_query = previous_query
+        self.next_query = next_query
+
+    def has_previous(self) -> bool:
+        return self.previous_query is not None
+
+    def has_next(self) -> bool:
+        return self.next_query is not None
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous() or self.has_next()
+
+
+class SeekPaginator:
+    """Paging by key ("seek") through a list ordered newest first on plain descending
+    fields (the initiatives' ``-submitted_at, -pk``): the next page is the rows after the
+    last one shown (``page=3&na=<its key>``), the previous one the rows before the first
+    (``page=2&voor=<key>``), each a range of the list's index, so page 40,000 of a
+    million costs what page 2 does. A bare ``page=<n>`` (an old link) still works by
+    offset. The total is counted up to ``COUNT_UP_TO``."""
+
+    AFTER, BEFORE = "na", "voor"
+
+    def __init__(self, queryset: QuerySet[Any], per_page: int) -> None:
+        self.queryset = queryset
+        self.per_page = per_page
+        ordering = list(queryset.query.order_by)
+        self.fields = [field[1:] for field in ordering if isinstance(field, str)]
+        self.seekable = bool(ordering) and all(
+            isinstance(field, str) and field.startswith("-") for field in ordering
+        )
+
+    def get_page(self, params: Mapping[str, str]) -> SeekPage:
+        number = _whole(params.get("page"), 1)
+        after = _whole(params.get(self.AFTER), 0) if self.seekable else 0
+        before = _whole(params.get(self.BEFORE), 0) if self.seekable else 0
+        keys = self.queryset.values_list("pk", flat=True)
+        cursor = self._key_of(after or before) if (after or before) else None
+        if cursor is not None and after:  # the rows after the last one of the page before
+            older = keys.alias(_seek=_Row(*self.fields)).filter(_seek__lt=cursor)
+            ids = list(older[: self.per_page + 1])
+            more_before, more_after = True, len(ids) > self.per_page
+        elif cursor is not None:  # the rows before the first one of the page after
+            newer = keys.alias(_seek=_Row(*self.fields)).filter(_seek__gt=cursor)
+            nearest = list(newer.reverse()[: self.per_page + 1])
+            more_before, more_after = len(nearest) > self.per_page, True
+            ids = nearest[: self.per_page][::-1]
+            number = max(number, 2) if more_before else 1
+        else:  # page=<n> alone, or a key that is gone: by offset
+            offset = (number - 1) * self.per_page
+            ids = list(keys[offset : offset + self.per_page + 1])
+            if not ids and number > 1:
+                raise Http404  # past the end of the list
+            more_before, more_after = number > 1, len(ids) > self.per_page
+        ids = ids[: self.per_page]
+        found = {row.pk: row for row in self.queryset.filter(pk__in=ids)} if ids else {}
+        rows = [found[pk] for pk in ids if pk in found]
+        return SeekPage(
+            rows,
+            number=number,
+            count=bounded_count(self.queryset),
+            per_page=self.per_page,
+            previous_query=(
+                self._link(number - 1, self.BEFORE, ids[0]) if more_before and ids else None
+            ),
+            next_query=self._link(number + 1, self.AFTER, ids[-1]) if more_after else None,
+        )
+
+    def _key_of(self, pk: int) -> _Row | None:
+        values = self.queryset.filter(pk=pk).values_list(*self.fields).first()
+        if values is None:
+            return None
+        model = self.queryset.model
+        return _Row(
+            *(
+                Value(
+                    value,
+                    output_field=model._meta.pk if name == "pk" else model._meta.get_field(name),
+                )
+                for name, value in zip(self.fields, values, strict=True)
+            )
+        )
+
+    def _link(self, number: int, direction: str, pk: int) -> str:
+        if number <= 1:
+            return "page=1"
+        if not self.seekable:
+            return f"page={number}"
+        return f"page={number}&{direction}={pk}"
+
+
+def _whole(value: str | None, default: int) -> int:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return default
+    return number if number >= 1 else default

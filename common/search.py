@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection, migrations
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Expression, F, Model, Q, QuerySet
 from django.db.models.expressions import CombinedExpression
+from django.db.models.sql import Query
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.backends.base.schema import BaseDatabaseSchemaEditor
     from django.db.migrations.state import StateApps
+    from django.db.models.sql.compiler import SQLCompiler
 
 MAX_WORDS = 10
 PER_KIND = 8
@@ -32,16 +35,32 @@ PER_KIND = 8
 # from the full-text index and sorts only those.
 NEWEST = F("pk").desc(nulls_last=True)
 
+# The newest rows a search of a growing table looks at first (``newest_matches``).
+NEWEST_WINDOW = 2_000
+# The column of the stored document (``add_search_document``).
+DOCUMENT_COLUMN = "search_document"
+
 # What is searched in each table: (title-like fields, other text fields), as each app
 # registers it.
 SEARCHED_FIELDS: dict[str, tuple[list[str], list[str]]] = {}
+# Tables whose document PostgreSQL keeps in a stored column (``add_search_document``).
+STORED_DOCUMENTS: set[str] = set()
 
 
-def register_fields(label: str, primary: list[str], secondary: list[str]) -> None:
+def register_fields(
+    label: str, primary: list[str], secondary: list[str], *, stored: bool = False
+) -> None:
     """Called from an app's ``AppConfig.ready()`` for each table it makes searchable.
     The query and the table's GIN index (``search_index``, added by the app's migration
-    with ``add_search_index``) are both built from this one entry."""
+    with ``add_search_index``) are both built from this one entry. ``stored``: the table
+    grows with the city (a million initiatives), so PostgreSQL keeps each row's document
+    in a column of its own, computed when the row is written, with the GIN index on that
+    column (``add_search_document``) instead of on the expression."""
     SEARCHED_FIELDS[label] = (primary, secondary)
+    if stored:
+        STORED_DOCUMENTS.add(label)
+    else:
+        STORED_DOCUMENTS.discard(label)
 
 
 def search_vector(primary: list[str], secondary: list[str]) -> SearchVector | CombinedExpression:
@@ -112,6 +131,69 @@ def replace_search_index(
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
+class StoredDocument(Expression):
+    """The stored document of the row (PostgreSQL, ``add_search_document``): a column the
+    database computes from the searched fields whenever the row is written, so a search
+    reads it instead of computing every matching row's document again."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[str | int, ...]]:
+        table = compiler.quote_name(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(DOCUMENT_COLUMN)}", ()
+
+
+def _document_sql(
+    model: type[Model], fields: tuple[list[str], list[str]], schema_editor: BaseDatabaseSchemaEditor
+) -> str:
+    """The SQL of ``search_vector`` on ``model``'s own columns (unqualified, parameters
+    quoted), as a generated column's expression wants it."""
+    query = Query(model, alias_cols=False)
+    compiler = query.get_compiler(connection=schema_editor.connection)
+    expression = search_vector(*fields).resolve_expression(query, allow_joins=False)
+    sql, params = compiler.compile(expression)
+    return str(sql % tuple(schema_editor.quote_value(param) for param in params))
+
+
+def add_search_document(label: str, name: str, replaces: str) -> migrations.RunPython:
+    """A migration operation for a table registered with ``stored=True``: on PostgreSQL
+    its weighted document becomes a stored generated column (``search_document``, kept
+    up to date by the database on every insert and update) with a GIN index ``name``,
+    replacing the expression index ``replaces``. Nothing on SQLite (which searches with
+    LIKE)."""
+    app_label, model_name = label.split(".")
+
+    def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        table, column = (
+            schema_editor.quote_name(n) for n in (model._meta.db_table, DOCUMENT_COLUMN)
+        )
+        schema_editor.remove_index(model, search_index(label, replaces))
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN {column} tsvector GENERATED ALWAYS AS "
+            f"({_document_sql(model, SEARCHED_FIELDS[label], schema_editor)}) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX {schema_editor.quote_name(name)} ON {table} USING gin ({column})"
+        )
+
+    def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        table, column = (
+            schema_editor.quote_name(n) for n in (model._meta.db_table, DOCUMENT_COLUMN)
+        )
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # and its index
+        schema_editor.add_index(model, search_index(label, replaces))
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
 def text_search[M: Model](
     queryset: QuerySet[M],
     text: str,
@@ -132,14 +214,50 @@ def text_search[M: Model](
     secondary = secondary or []
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config="dutch", search_type="websearch")
-        found = queryset.annotate(search=search_vector(primary, secondary)).filter(search=query)
-        return cast("QuerySet[M]", found)  # still rows of M; the stubs lose the model in annotate()
+        label = queryset.model._meta.label
+        registered = SEARCHED_FIELDS.get(label) == (primary, secondary)
+        document: Expression | CombinedExpression = (
+            StoredDocument()
+            if registered and label in STORED_DOCUMENTS
+            else search_vector(primary, secondary)
+        )
+        # alias(), not annotate(): the document is matched, never selected.
+        found = queryset.alias(search=document).filter(search=query)
+        return cast("QuerySet[M]", found)  # still rows of M; the stubs lose the model in alias()
     for word in text.split():
         condition = Q()
         for field in [*primary, *secondary]:
             condition |= Q(**{f"{field}__icontains": word})
         queryset = queryset.filter(condition)
     return queryset
+
+
+def newest_matches[M: Model](queryset: QuerySet[M], text: str, count: int = PER_KIND) -> list[M]:
+    """The ``count`` newest rows of ``queryset`` (highest key first) that match ``text``,
+    for a table that grows with the city. They are looked for among the table's newest
+    ``NEWEST_WINDOW`` rows first, then among the ten times as many before those, and only
+    when those hold fewer than ``count`` among all older rows: a common word (tens of
+    thousands of matches in a million initiatives) then costs what it costs in a small
+    city, instead of fetching and sorting every match, and a rarer word has few matches
+    left to sort. Two queries for a common word, at most five for a rare one."""
+    keys = queryset.model._default_manager.order_by("-pk").values_list("pk", flat=True)
+    found = text_search(queryset, text)
+    rows: list[M] = []
+    newer_than = None  # the key the window before started at
+    for size in (NEWEST_WINDOW, 10 * NEWEST_WINDOW):
+        bound = next(iter(keys[size - 1 : size]), None)
+        if bound is None:  # the table is smaller than this window
+            break
+        # The bounds are constants, so PostgreSQL plans a window by its size.
+        window = found.filter(pk__gte=bound)
+        if newer_than is not None:
+            window = window.filter(pk__lt=newer_than)
+        rows += window.order_by("-pk")[: count - len(rows)]
+        if len(rows) == count:
+            return rows
+        newer_than = bound
+    older = found if newer_than is None else found.filter(pk__lt=newer_than)
+    return rows + list(older.order_by(NEWEST)[: count - len(rows)])
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,10 @@ class InitiativesConfig(AppConfig):
         register_area_model(Comment, "initiative__neighbourhood")
         register_area_model(MarketPitch, "initiative__neighbourhood")
         search.register_fields(
-            "initiatives.Initiative", ["title"], ["summary", "description", "address"]
+            "initiatives.Initiative",
+            ["title"],
+            ["summary", "description", "address"],
+            stored=True,
         )
         search.register(search.Kind("initiatives", _("Initiatives"), find_initiatives), position=10)
         attention.register_queue(

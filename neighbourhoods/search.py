@@ -5,7 +5,8 @@ from neighbourhoods.models import AgendaItem, Event, ProgrammeProject
 
 
 def find_agenda_items(text: str) -> list[Hit]:
-    rows = text_search(AgendaItem.objects.select_related("neighbourhood"), text).order_by("-pk")[
+    # NEWEST, not "-pk": a word no agenda item has would walk all of them backwards.
+    rows = text_search(AgendaItem.objects.select_related("neighbourhood"), text).order_by(NEWEST)[
         :PER_KIND
     ]
     return [
@@ -32,7 +33,7 @@ def find_projects(text: str) -> list[Hit]:
 
 
 def find_events(text: str) -> list[Hit]:
-    rows = text_search(Event.objects.select_related("neighbourhood"), text).order_by("-pk")[
+    rows = text_search(Event.objects.select_related("neighbourhood"), text).order_by(NEWEST)[
         :PER_KIND
     ]
     return [

@@ -3,9 +3,11 @@
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from common.paging import CityScalePaginator, KeyedList
+from common.paging import CityScalePaginator, KeyedList, SeekPaginator
 from initiatives.models import Initiative, Status
 from initiatives.tests.factories import InitiativeFactory
 
@@ -72,3 +74,95 @@ def test_a_keyed_list_shows_its_rows_in_the_keys_order(initiatives):
     assert rows.count() == len(rows) == 21
     with pytest.raises(TypeError):
         rows[0]
+
+
+# --- paging by key (SeekPaginator): the public initiatives list ---------------------------
+
+
+def _walk(paginator, params):
+    """Every page from ``params`` on, following the next links."""
+    pages = []
+    while True:
+        page = paginator.get_page(params)
+        pages.append(page)
+        if not page.has_next():
+            return pages
+        params = dict(pair.split("=") for pair in page.next_query.split("&"))
+
+
+def test_pages_by_key_hold_what_paging_by_offset_gives(initiatives):
+    InitiativeFactory()  # a draft: never listed
+    plain = Paginator(_newest(), 5)
+    pages = _walk(SeekPaginator(_newest(), 5), {})
+    assert [page.number for page in pages] == [1, 2, 3, 4, 5]
+    for page in pages:
+        assert page.object_list == list(plain.page(page.number).object_list)
+        assert (page.count, page.count_exact, page.num_pages) == (22, True, 5)
+        assert page.has_previous() == (page.number > 1)
+    assert "na=" in pages[1].next_query
+
+
+def test_the_previous_link_gives_the_page_before_again(initiatives):
+    pages = _walk(SeekPaginator(_newest(), 5), {})
+    paginator = SeekPaginator(_newest(), 5)
+    for page, before in zip(pages[1:], pages, strict=False):
+        params = dict(pair.split("=") for pair in page.previous_query.split("&"))
+        again = paginator.get_page(params)
+        assert (again.number, again.object_list) == (before.number, before.object_list)
+    assert pages[1].previous_query == "page=1"
+
+
+def test_an_old_page_number_link_still_works_and_past_the_end_is_not_found(initiatives):
+    paginator = SeekPaginator(_newest(), 5)
+    assert paginator.get_page({"page": "3"}).object_list == list(
+        Paginator(_newest(), 5).page(3).object_list
+    )
+    assert paginator.get_page({"page": "x", "na": "nee"}).number == 1
+    with pytest.raises(Http404):
+        paginator.get_page({"page": "6"})
+
+
+def test_a_key_that_is_gone_falls_back_to_the_page_number(initiatives):
+    paginator = SeekPaginator(_newest(), 5)
+    second = paginator.get_page({"page": "2"})
+    Initiative.objects.filter(pk=initiatives[0].pk).delete()
+    page = paginator.get_page({"page": "2", "na": str(initiatives[0].pk)})
+    assert page.number == 2
+    assert page.object_list == list(Paginator(_newest(), 5).page(2).object_list)
+    assert second.number == 2
+
+
+def test_a_deep_page_by_key_costs_the_same_queries_as_the_second(initiatives):
+    pages = _walk(SeekPaginator(_newest(), 5), {})
+
+    def queries(query):
+        params = dict(pair.split("=") for pair in query.split("&"))
+        with CaptureQueriesContext(connection) as captured:
+            page = SeekPaginator(_newest(), 5).get_page(params)
+            [initiative.theme.name for initiative in page.object_list]
+        return len(captured)
+
+    assert queries(pages[0].next_query) == queries(pages[3].next_query)
+
+
+def test_a_list_longer_than_counted_says_more_than(initiatives, monkeypatch):
+    monkeypatch.setattr("common.paging.COUNT_UP_TO", 10)
+    page = SeekPaginator(_newest(), 5).get_page({})
+    assert (page.count, page.count_exact) == (10, False)
+    assert page.has_next()
+
+
+def test_the_list_page_links_by_key_and_says_more_than_when_long(client, initiatives, monkeypatch):
+    monkeypatch.setattr("initiatives.views.PAGE_SIZE", 5)
+    content = client.get(reverse("initiatives:list")).content.decode()
+    assert "22 initiatieven gevonden" in content
+    assert "Pagina 1 van 5" in content
+    newest = list(_newest().values_list("pk", flat=True))
+    assert f"page=2&amp;na={newest[4]}" in content
+    second = client.get(reverse("initiatives:list"), {"page": 2, "na": newest[4]})
+    assert "page=1" in second.content.decode()
+    assert f"page=3&amp;na={newest[9]}" in second.content.decode()
+    monkeypatch.setattr("common.paging.COUNT_UP_TO", 10)
+    content = client.get(reverse("initiatives:list"), {"sort": "newest"}).content.decode()
+    assert "Meer dan 10 initiatieven gevonden" in content
+    assert "Pagina 1<" in content

@@ -283,10 +283,9 @@ class Command(BaseCommand):
             return Population(urls)
 
         initiatives = list(Initiative.objects.public().order_by("pk").values_list("pk", flat=True))
-        pages = max(1, math.ceil(len(initiatives) / PAGE_SIZE))
         return {
             "initiative": shuffled([f"/initiatieven/{pk}/" for pk in initiatives]),
-            "list": Population([f"/initiatieven/?page={n}" for n in range(1, pages + 1)]),
+            "list": Population(self._list_pages()),
             "search": shuffled(self._searches(initiatives)),
             "neighbourhood": shuffled(
                 [
@@ -310,6 +309,15 @@ class Command(BaseCommand):
             ),
             "home": Population(["/"]),
         }
+
+    def _list_pages(self) -> list[str]:
+        """Every page of the initiatives list as its links reach it: the first, then each
+        after the last initiative of the page before (``SeekPaginator``'s next link)."""
+        newest = Initiative.objects.public().sorted_by("newest").values_list("pk", flat=True)
+        ends = list(newest)[PAGE_SIZE - 1 : -1 : PAGE_SIZE]  # the last has none after it
+        return ["/initiatieven/"] + [
+            f"/initiatieven/?page={number}&na={pk}" for number, pk in enumerate(ends, start=2)
+        ]
 
     def _searches(self, initiatives: list[int]) -> list[str]:
         """Two-word queries from words that occur in initiatives' titles (a sample of

@@ -1,0 +1,69 @@
+"""The portal search on a growing table (issue 27): the initiatives' stored document and
+looking among the newest first give what a search of every row gives."""
+
+import pytest
+from django.db import connection
+
+from common.search import NEWEST, PER_KIND, newest_matches, text_search
+from initiatives.models import Initiative, Status
+from initiatives.search import find_initiatives
+from initiatives.tests.factories import InitiativeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _everything(text):
+    return list(text_search(Initiative.objects.public(), text).order_by(NEWEST)[:PER_KIND])
+
+
+@pytest.mark.parametrize(
+    ("window", "text"),
+    [
+        (3, "speeltuin"),
+        (3, "bankje"),
+        (3, "nergens"),
+        (3, "speeltuin bankje"),
+        (1, "speeltuin"),  # both windows (1 and 10 rows) and the rest
+        (1, "bankje"),
+        (50, "speeltuin"),
+    ],
+)
+def test_the_newest_first_finds_what_a_search_of_every_row_finds(monkeypatch, window, text):
+    monkeypatch.setattr("common.search.NEWEST_WINDOW", window)
+    for number in range(14):
+        title = "Speeltuin aan het plein" if number % 2 else "Groen plein"
+        if number in (1, 4):
+            title += " met een bankje"  # only old ones: the window holds none
+        InitiativeFactory(title=f"{title} {number}", status=Status.SUBMITTED)
+    InitiativeFactory(title="Speeltuin in concept")  # a draft: never found
+    found = newest_matches(Initiative.objects.public(), text)
+    assert found == _everything(text)
+    assert all(row.status != Status.DRAFT for row in found)
+    assert [hit.title for hit in find_initiatives(text)] == [row.title for row in found]
+
+
+def test_a_common_word_is_found_in_the_window_alone(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("common.search.NEWEST_WINDOW", 10)
+    InitiativeFactory.create_batch(12, title="Speeltuin", status=Status.SUBMITTED)
+    with django_assert_num_queries(2):  # the window's edge, the window's matches
+        assert len(newest_matches(Initiative.objects.public(), "speeltuin")) == PER_KIND
+
+
+@pytest.mark.postgres
+def test_postgres_searches_the_stored_document_through_its_gin_index():
+    initiative = InitiativeFactory(title="Fietsenstalling", status=Status.SUBMITTED)
+    assert _everything("fietsenstallingen") == [initiative]  # Dutch stemming, as before
+    # The database keeps the document up to date on every write.
+    Initiative.objects.filter(pk=initiative.pk).update(title="Geveltuin")
+    assert _everything("fietsenstalling") == []
+    assert _everything("geveltuinen") == [initiative]
+    query = text_search(Initiative.objects.order_by(), "geveltuin").query
+    sql, params = query.sql_with_params()
+    assert '"search_document" @@' in sql  # the stored column, not the expression
+    with connection.cursor() as cursor:
+        # A test database is tiny: PostgreSQL would read the table rather than an index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "initiative_search_document" in plan
