@@ -86,10 +86,16 @@ def partner_series(months: list[date], language: str) -> list[Series]:
         .annotate(total=Sum("value"))
         .order_by()
     )
+    first_names = {
+        dataset.pk: dataset.dimensions[0]["name"] for dataset in datasets if dataset.dimensions
+    }
     for row in rows:
         totals[row["dataset_id"], row["month"]] += row["total"]
-        first = next(iter(sorted(row["dimension_values"].items())), ("", ""))
-        parts[row["dataset_id"], first[1], row["month"]] += row["total"]
+        first = first_names.get(row["dataset_id"])
+        if first is not None:
+            # The schema's first dimension, as the table's rows are (not the first by name).
+            value = row["dimension_values"].get(first, "")
+            parts[row["dataset_id"], value, row["month"]] += row["total"]
     series = []
     for dataset in datasets:
         labels = [_month_label(month) for month in months]

@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX_LENGTH = 8
+# The longest value of a dimension, and of a row's values together (``Observation.key``).
+DIMENSION_VALUE_LENGTH = 100
+KEY_LENGTH = 500
 
 
 def hash_token(token: str) -> str:
@@ -92,7 +95,10 @@ def _validate_dimensions(value: Any) -> None:
             or name in names
             or not isinstance(values, list)
             or not values
-            or not all(isinstance(item, str) and item.strip() for item in values)
+            or not all(
+                isinstance(item, str) and item.strip() and len(item) <= DIMENSION_VALUE_LENGTH
+                for item in values
+            )
             or len(set(values)) != len(values)
         ):
             raise ValidationError(message)
@@ -198,7 +204,7 @@ class Observation(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="observations")
     period = models.DateField(_("period"))
     dimension_values = models.JSONField(_("dimensions"), default=dict)
-    key = models.CharField(max_length=500, editable=False)
+    key = models.CharField(max_length=KEY_LENGTH, editable=False)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     updated_at = models.DateTimeField(_("published"), default=timezone.now)
 

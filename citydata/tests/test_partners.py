@@ -10,6 +10,8 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, signed_in_colleague
+from citydata import dashboard
 from citydata.models import ApiToken, Observation
 from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
 from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
@@ -306,7 +309,8 @@ def test_a_bad_csv_is_refused_row_by_row_and_nothing_is_stored(world):
     errors = response.context["form"].errors["file"]
     assert errors == [
         "Regel 3, street: “Kalverstraat” is geen van de waarden van deze dataset.",
-        "Regel 4, value: Schrijf een getal.",
+        "Regel 4, value: Schrijf een getal zoals 1250 of 12,5: cijfers, hoogstens twee "
+        "decimalen na een komma of punt, geen scheidingstekens voor duizendtallen.",
         "Regel 5, period: Deze datum ligt in de toekomst.",
         "Regel 6, period: Een eerdere rij heeft dezelfde periode en waarden.",
     ]
@@ -548,6 +552,11 @@ def test_hostile_rows_never_break_the_api_and_a_refusal_stores_nothing(world, bo
         if response.status_code == 400:
             assert Observation.objects.count() == before
             assert b"<script>" not in response.content
+        else:
+            # Every row stored, none left out in silence.
+            assert isinstance(body, list)
+            assert response.json()["stored"] == len(body)
+            assert Observation.objects.count() == before + len(body)
         transaction.set_rollback(True)
 
 
@@ -576,3 +585,176 @@ def test_someone_without_the_right_cannot_approve(world):
     _approve(staff, world["dataset"])
     world["dataset"].refresh_from_db()
     assert world["dataset"].approved_at is None
+
+
+# --- rows read strictly, never dropped in silence --------------------------------------
+
+
+@pytest.mark.parametrize("period", [0, False, [], {}, 20260203, 1.5, True])
+def test_a_period_that_is_no_text_is_refused_never_skipped(world, period):
+    good = {"period": _day(), "street": "Langestraat", "value": 10}
+    row = {"period": period, "street": "Hof", "value": 1}
+    response = _post(Client(), world["dataset"], [good, row], world["plain"])
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"index": 1, "field": "period", "message": "Schrijf de periode als datum, JJJJ-MM-DD."}
+    ]
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["12.500", "1,000", "1.000,5", "1_000", "1e3", "١٢", "12,", ",5", "0x10"]
+)
+def test_a_number_written_loosely_is_refused(world, value):
+    row = {"period": _day(), "street": "Hof", "value": value}
+    response = _post(Client(), world["dataset"], [row], world["plain"])
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert error["field"] == "value"
+    assert "geen scheidingstekens voor duizendtallen" in error["message"]
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [("12,5", "12.50"), (" 1250 ", "1250.00"), ("7.25", "7.25"), ("-0", "0.00")],
+)
+def test_a_number_with_a_decimal_comma_or_point_is_read(world, value, stored):
+    response = _post(
+        Client(),
+        world["dataset"],
+        [{"period": _day(), "street": "Hof", "value": value}],
+        world["plain"],
+    )
+    assert response.status_code == 200, response.content
+    assert f"{Observation.objects.get().value:.2f}" == stored
+
+
+@pytest.mark.parametrize("period", ["20260203", "2026-W05-2", "2026-2-3", "٢٠٢٦-٠٢-٠٣", "2026-02"])
+def test_a_day_written_otherwise_than_yyyy_mm_dd_is_refused(world, period):
+    row = {"period": period, "street": "Hof", "value": 1}
+    response = _post(Client(), world["dataset"], [row], world["plain"])
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"index": 0, "field": "period", "message": "Schrijf de periode als datum, JJJJ-MM-DD."}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("202601", "Schrijf de maand als JJJJ-MM."),
+        ("2026-1", "Schrijf de maand als JJJJ-MM."),
+        (0, "Schrijf de maand als JJJJ-MM."),
+        ("2026-01-01", "JJJJ-MM"),
+    ],
+)
+def test_a_month_written_otherwise_than_yyyy_mm_is_refused(world, period, message):
+    dataset = DatasetFactory(partner=world["partner"], granularity="month", dimensions=[])
+    response = _post(Client(), dataset, [{"period": period, "value": 3}], world["plain"])
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert error["field"] == "period"
+    assert message in error["message"]
+
+
+def test_a_dimension_value_too_long_is_refused_never_a_500(world):
+    long_street = "Lange" * 30  # 150 characters, in a schema that allows it all the same
+    dataset = DatasetFactory(
+        partner=world["partner"],
+        dimensions=[
+            {"name": name, "label_nl": name, "label_en": name, "values": [long_street * 4]}
+            for name in ("street", "side")
+        ],
+    )
+    row = {"period": _day(), "street": long_street * 4, "side": long_street * 4, "value": 1}
+    response = _post(Client(), dataset, [row], world["plain"])
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert {error["field"] for error in errors} == {"street", "side"}
+    assert all(error["message"] == "Schrijf hoogstens 100 tekens." for error in errors)
+    assert not Observation.objects.exists()
+
+
+def test_values_too_long_together_are_refused_never_a_500(world):
+    names = ("street", "side", "block", "kind", "owner")
+    value = "x" * 100
+    dataset = DatasetFactory(
+        partner=world["partner"],
+        dimensions=[{"name": n, "label_nl": n, "label_en": n, "values": [value]} for n in names],
+    )
+    row = {"period": _day(), **dict.fromkeys(names, value), "value": 1}
+    response = _post(Client(), dataset, [row], world["plain"])
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"index": 0, "field": "", "message": "De waarden van deze rij zijn samen te lang."}
+    ]
+    assert not Observation.objects.exists()
+
+
+def test_a_schema_with_values_too_long_is_refused():
+    dataset = DatasetFactory.build(
+        dimensions=[{"name": "street", "label_nl": "s", "label_en": "s", "values": ["x" * 101]}]
+    )
+    with pytest.raises(ValidationError):
+        dataset.full_clean(exclude=["partner"])
+
+
+# --- the dashboard -----------------------------------------------------------------------
+
+
+def test_the_breakdown_follows_the_schemas_first_dimension_not_the_alphabet(world):
+    dataset = DatasetFactory(
+        partner=world["partner"],
+        approved_at=timezone.now(),
+        dimensions=[
+            {"name": "zone", "label_nl": "zone", "label_en": "zone", "values": ["Noord", "Zuid"]},
+            {"name": "area", "label_nl": "gebied", "label_en": "area", "values": ["A", "B"]},
+        ],
+    )
+    day = timezone.localdate()
+    rows = [
+        {"period": day.isoformat(), "zone": "Noord", "area": "A", "value": 5},
+        {"period": day.isoformat(), "zone": "Noord", "area": "B", "value": 7},
+        {"period": day.isoformat(), "zone": "Zuid", "area": "B", "value": 11},
+    ]
+    assert _post(Client(), dataset, rows, world["plain"]).status_code == 200
+    months = dashboard.months_until(day)
+    [series] = dashboard.partner_series(months, "nl")
+    assert series.dimension_label == "zone"
+    assert [(label, values[-1]) for label, values in series.breakdown] == [
+        ("Noord", 12),
+        ("Zuid", 11),
+    ]
+
+
+@pytest.fixture
+def cached_pages(settings, redis_cache):
+    """The dashboard's figures stored and visitors' pages cached, as in production."""
+    settings.PORTAL_DASHBOARD_CACHE_SECONDS = 600
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 600
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_approving_and_withdrawing_shows_on_the_dashboard_at_once(
+    world, cached_pages, django_capture_on_commit_callbacks, language
+):
+    dataset = world["dataset"]
+    _post(Client(), dataset, [{"period": _day(), "street": "Hof", "value": 4321}], world["plain"])
+    visitor = Client()
+    visitor.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    name = dataset.name_for(language)
+    url = reverse("citydata:dashboard")
+    assert name not in visitor.get(url).content.decode()  # figures stored, page cached
+    staff = Client()
+    signed_in_colleague(staff, Role.RESEARCHER)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _approve(staff, dataset).status_code == 302
+    assert name in visitor.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            reverse("admin:citydata_dataset_changelist"),
+            {"action": "withdraw_publication", "_selected_action": [dataset.pk]},
+        )
+    assert response.status_code == 302
+    assert name not in visitor.get(url).content.decode()
