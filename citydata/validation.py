@@ -19,9 +19,11 @@ from citydata.models import (
     dimension_key,
 )
 
-# Within DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): a body that size holds fewer rows than
-# this, so the body's limit is the one a partner meets.
-MAX_ROWS = 50_000
+# Rows at once, through the API or a CSV file. A body of the API is at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, answered with 413 above it): this many rows of a
+# footfall series (some 65 bytes each) fit in it, so a partner meets the row limit
+# before the body's.
+MAX_ROWS = 20_000
 # The longest value of a dimension (a street's name, a kind of shop); together a row's
 # values must fit the stored key (``Observation.key``).
 MAX_DIMENSION_VALUE = DIMENSION_VALUE_LENGTH

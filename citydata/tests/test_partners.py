@@ -25,7 +25,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory, signed_in_colleague
 from citydata import dashboard
 from citydata.models import ApiToken, Observation
-from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
+from citydata.tests.factories import STREETS, DatasetFactory, PartnerFactory, make_token
 from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
 from privacy.models import AuditEntry
 from reports.tests.factories import ReportFactory
@@ -758,3 +758,99 @@ def test_approving_and_withdrawing_shows_on_the_dashboard_at_once(
         )
     assert response.status_code == 302
     assert name not in visitor.get(url).content.decode()
+
+
+# --- the API's limits ---------------------------------------------------------------------
+
+
+def test_a_body_over_the_limit_is_refused_as_json_413(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    rows = [{"period": _day(), "street": "Hof", "value": n} for n in range(40)]
+    response = _post(Client(), world["dataset"], rows, world["plain"])
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == (
+        "De body is groter dan 1000 bytes: stuur hoogstens 20000 rijen tegelijk."
+    )
+    assert not Observation.objects.exists()
+
+
+def test_a_body_nested_too_deep_is_refused_as_json_400(world):
+    response = Client().post(
+        reverse("citydata:api_observations", kwargs={"slug": world["dataset"].slug}),
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {world['plain']}",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "De body is te diep genest: stuur een lijst met rijen."
+
+
+# --- a schema once rows exist ---------------------------------------------------------------
+
+
+def _form_data(dataset, **changes):
+    data = {
+        "partner": dataset.partner_id,
+        "slug": dataset.slug,
+        "name_nl": dataset.name_nl,
+        "name_en": dataset.name_en,
+        "description_nl": "",
+        "description_en": "",
+        "granularity": dataset.granularity,
+        "dimensions": json.dumps(dataset.dimensions),
+        "measure_nl": dataset.measure_nl,
+        "measure_en": dataset.measure_en,
+        "unit": dataset.unit,
+        "minimum": "0",
+        "maximum": "100000",
+        "licence": dataset.licence,
+        "source": dataset.source,
+    }
+    return {**data, **changes}
+
+
+def test_once_a_dataset_holds_rows_its_owner_period_and_dimensions_stay(world):
+    dataset = world["dataset"]
+    staff = Client()
+    signed_in_colleague(staff, Role.RESEARCHER)
+    url = reverse("admin:citydata_dataset_change", args=[dataset.pk])
+    form = staff.get(url).content.decode()
+    assert 'name="granularity"' in form  # no rows yet: all of it may change
+    _post(Client(), dataset, [{"period": _day(), "street": "Hof", "value": 1}], world["plain"])
+    form = staff.get(url).content.decode()
+    assert 'name="granularity"' not in form
+    assert 'name="partner"' not in form
+    other = world["other_dataset"].partner_id
+    for dimensions in (
+        [{"name": "zone", "label_nl": "zone", "label_en": "zone", "values": ["Hof"]}],
+        [{"name": "street", "label_nl": "straat", "label_en": "street", "values": ["Hof"]}],
+        [],
+    ):
+        response = staff.post(
+            url,
+            _form_data(
+                dataset, dimensions=json.dumps(dimensions), granularity="month", partner=other
+            ),
+        )
+        assert response.status_code == 200
+        assert "Deze dataset bevat rijen" in response.content.decode()
+    dataset.refresh_from_db()
+    assert dataset.dimension_names() == ["street"]
+    # Labels may change and values be added; owner and period stay whatever is sent.
+    grown = [
+        {
+            "name": "street",
+            "label_nl": "winkelstraat",
+            "label_en": "shopping street",
+            "values": [*STREETS, "Vismarkt"],
+        }
+    ]
+    response = staff.post(
+        url, _form_data(dataset, dimensions=json.dumps(grown), granularity="month", partner=other)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    dataset.refresh_from_db()
+    assert dataset.dimensions == grown
+    assert dataset.granularity == "day"
+    assert dataset.partner == world["partner"]
