@@ -52,6 +52,7 @@ class DatasetForm(forms.ModelForm):
             "measure_nl",
             "measure_en",
             "unit",
+            "aggregation",
             "minimum",
             "maximum",
             "licence",

@@ -58,6 +58,16 @@ class Granularity(models.TextChoices):
     MONTH = "month", _("per month")
 
 
+class Aggregation(models.TextChoices):
+    """How the dashboard makes one number of a month from a series' periods: footfall
+    adds up; a stock (vacant shop units) does not, and takes its average or its last
+    count of the month."""
+
+    SUM = "sum", _("the total of the month")
+    AVERAGE = "average", _("the average of the month")
+    LAST = "last", _("the last value of the month")
+
+
 class DatasetQuerySet(models.QuerySet["Dataset"]):
     def approved(self) -> "DatasetQuerySet":
         """What anyone may see: the datasets staff approved for publication."""
@@ -134,6 +144,16 @@ class Dataset(models.Model):
     measure_nl = models.CharField(_("measure (Dutch)"), max_length=100)
     measure_en = models.CharField(_("measure (English)"), max_length=100)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+    aggregation = models.CharField(
+        _("per month on the dashboard"),
+        max_length=7,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+        help_text=_(
+            "Footfall adds up over a month; a count of what there is (vacant shop units) "
+            "does not: take its average or its last value."
+        ),
+    )
     minimum = models.DecimalField(_("lowest value"), max_digits=14, decimal_places=2, default=0)
     maximum = models.DecimalField(_("highest value"), max_digits=14, decimal_places=2)
     licence = models.CharField(_("licence"), max_length=100, default="CC BY 4.0")

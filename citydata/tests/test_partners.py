@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, signed_in_colleague
 from citydata import dashboard
-from citydata.models import ApiToken, Observation
+from citydata.models import ApiToken, Observation, dimension_key
 from citydata.tests.factories import STREETS, DatasetFactory, PartnerFactory, make_token
+from common.charts import bar_chart
 from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
 from privacy.models import AuditEntry
 from reports.tests.factories import ReportFactory
@@ -802,6 +803,7 @@ def _form_data(dataset, **changes):
         "measure_nl": dataset.measure_nl,
         "measure_en": dataset.measure_en,
         "unit": dataset.unit,
+        "aggregation": dataset.aggregation,
         "minimum": "0",
         "maximum": "100000",
         "licence": dataset.licence,
@@ -854,3 +856,41 @@ def test_once_a_dataset_holds_rows_its_owner_period_and_dimensions_stay(world):
     assert dataset.dimensions == grown
     assert dataset.granularity == "day"
     assert dataset.partner == world["partner"]
+
+
+def test_the_dashboard_says_the_day_and_the_time_of_its_figures(world):
+    page = Client().get(reverse("citydata:dashboard")).content.decode()
+    now = timezone.localtime()
+    assert f"Cijfers van {now:%-d} " in page
+    assert f" {now.year}, " in page
+
+
+def test_a_value_below_zero_draws_no_bar_backwards():
+    chart = bar_chart([("jan", -5), ("feb", 10), ("mrt", 0)])
+    assert [row["length"] for row in chart["rows"]] == [0, 320, 0]
+    assert [row["text"] for row in chart["rows"]] == ["-5", "10", "0"]
+    chart = bar_chart([("jan", -5), ("feb", -1)])
+    assert [row["length"] for row in chart["rows"]] == [0, 0]
+
+
+@pytest.mark.parametrize(("aggregation", "expected"), [("sum", 36), ("average", 12), ("last", 14)])
+def test_a_stock_is_shown_per_month_as_its_dataset_says(world, aggregation, expected):
+    dataset = DatasetFactory(
+        partner=world["partner"], approved_at=timezone.now(), aggregation=aggregation
+    )
+    today = timezone.localdate()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month
+    # Three counts of vacant units in the Hof last month, oldest first: 10, 12, 14
+    # (sent in another order: the last is the latest period, not the last sent).
+    for days, number in ((2, 14), (0, 10), (1, 12)):
+        day = month + timedelta(days=days)
+        Observation.objects.create(
+            dataset=dataset,
+            period=day,
+            dimension_values={"street": "Hof"},
+            key=dimension_key({"street": "Hof"}),
+            value=number,
+        )
+    [series] = dashboard.partner_series(dashboard.months_until(today), "nl")
+    assert series.chart["rows"][-2]["value"] == expected
+    assert series.breakdown[-1] == ("Hof", [None] * 10 + [expected, None])
