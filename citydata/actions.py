@@ -3,13 +3,16 @@ all), a dataset approved for publication, a token revoked."""
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from citydata import dashboard
 from citydata.models import ApiToken, Dataset, Observation
 from citydata.validation import RowError, validate_rows
-from common import public_cache
+from common import figures, public_cache
+from common.transactions import once_after_commit
 
 
 class RowsRefused(Exception):
@@ -49,6 +52,16 @@ def publish_observations(*, dataset: Dataset, rows: Any) -> int:
     return len(clean)
 
 
+def refresh_dashboard() -> None:
+    """The inner-city dashboard as the database holds it now, in every language: its
+    stored figures replaced at once (not when they next go stale), then the visitors'
+    cached pages renewed, so that no visitor is served the page of before."""
+    if settings.PORTAL_DASHBOARD_CACHE_SECONDS:  # otherwise computed for every visitor
+        for language, _label in settings.LANGUAGES:
+            figures.refresh(dashboard.FIGURES, {}, language)
+    public_cache.bump("citydata")
+
+
 def approve_datasets(*, datasets: QuerySet[Dataset], by: Any) -> list[Dataset]:
     """Approve the datasets not yet approved for publication; returns those approved."""
     with transaction.atomic():
@@ -57,6 +70,8 @@ def approve_datasets(*, datasets: QuerySet[Dataset], by: Any) -> list[Dataset]:
         for dataset in chosen:
             dataset.approved_at, dataset.approved_by = now, by
             dataset.save(update_fields=["approved_at", "approved_by"])
+        if chosen:
+            once_after_commit(refresh_dashboard)
     return chosen
 
 
@@ -67,6 +82,8 @@ def withdraw_datasets(*, datasets: QuerySet[Dataset]) -> list[Dataset]:
         for dataset in chosen:
             dataset.approved_at, dataset.approved_by = None, None
             dataset.save(update_fields=["approved_at", "approved_by"])
+        if chosen:
+            once_after_commit(refresh_dashboard)
     return chosen
 
 

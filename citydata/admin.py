@@ -4,6 +4,7 @@ revoked here). Every look and change is in the audit log."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,54 @@ class PartnerAdmin(AuditedAdmin):
         return int(obj.member_total)
 
 
+class DatasetForm(forms.ModelForm):
+    """A dataset's schema: once it holds rows, its dimensions stay as they are (their
+    labels may change, and values may be added); the rows are stored by them."""
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "partner",
+            "slug",
+            "name_nl",
+            "name_en",
+            "description_nl",
+            "description_en",
+            "granularity",
+            "dimensions",
+            "measure_nl",
+            "measure_en",
+            "unit",
+            "aggregation",
+            "minimum",
+            "maximum",
+            "licence",
+            "source",
+        ]
+
+    def clean_dimensions(self) -> Any:
+        dimensions = self.cleaned_data["dimensions"]
+        if self.instance.pk is None or not self.instance.observations.exists():
+            return dimensions
+        before = self.instance.dimensions
+        kept = isinstance(dimensions, list) and len(dimensions) == len(before)
+        kept = kept and all(
+            isinstance(new, dict)
+            and new.get("name") == old["name"]
+            and isinstance(new.get("values"), list)
+            and set(old["values"]) <= set(new["values"])
+            for old, new in zip(before, dimensions, strict=False)
+        )
+        if not kept:
+            raise forms.ValidationError(
+                gettext(
+                    "This dataset holds rows: keep its dimensions and their values as they "
+                    "are. You may change their labels and add values."
+                )
+            )
+        return dimensions
+
+
 @admin.register(Dataset)
 class DatasetAdmin(AuditedAdmin):
     """The datasets agreed with partners; approve one to show it on the inner-city
@@ -45,6 +94,14 @@ class DatasetAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["name_nl"]}
     readonly_fields = ["approved_at", "approved_by", "created_at"]
     actions = ["approve_for_publication", "withdraw_publication"]
+    form = DatasetForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Once a dataset holds rows, its owner and its period stay as they are: the rows
+        were published by that partner, per day or per month."""
+        if obj is not None and obj.observations.exists():
+            return ["partner", "granularity", *self.readonly_fields]
+        return self.readonly_fields
 
     @admin.display(description=_("published"), boolean=True)
     def is_published(self, obj: Dataset) -> bool:

@@ -4,13 +4,16 @@ the body. Every row is checked against the dataset's schema and all are stored, 
 a refusal lists each error with the row's index (from 0), the field and a message.
 
 Answers: 200 with how many rows were stored; 400 for rows that do not fit (or a body
-that is not JSON); 401 without a token, or with an unknown or revoked one; 403 for a
+that is not JSON, or nested too deep to read); 413 for a body over
+``DATA_UPLOAD_MAX_MEMORY_SIZE``; 401 without a token, or with an unknown or revoked one; 403 for a
 token of another partner than the dataset's; 404 for an unknown dataset; 429 over the
 rate limit (per address and per token)."""
 
 import json
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +22,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from citydata import actions
 from citydata.models import ApiToken, Dataset, hash_token
+from citydata.validation import MAX_ROWS
 from common.abuse import rate_limited
 
 
@@ -56,10 +60,27 @@ def _limited(request: HttpRequest, slug: str) -> HttpResponse:
     if dataset.partner_id != token.partner_id:
         return _error(403, gettext("This token may not publish into this dataset."))
     actions.note_use(token)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
-        rows = json.loads(request.body)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    try:
+        if limit is not None and length > limit:
+            raise RequestDataTooBig
+        body = request.body  # refuses a longer body sent without its length too
+    except RequestDataTooBig:
+        return _error(
+            413,
+            gettext("The body is larger than %(size)s bytes: send at most %(count)s rows at once.")
+            % {"size": limit, "count": MAX_ROWS},
+        )
+    try:
+        rows = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return _error(400, gettext("The body is not JSON: send a list of rows."))
+    except RecursionError:
+        return _error(400, gettext("The body is nested too deep: send a list of rows."))
     try:
         stored = actions.publish_observations(dataset=dataset, rows=rows)
     except actions.RowsRefused as refused:

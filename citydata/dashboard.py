@@ -1,5 +1,6 @@
 """The inner-city dashboard's figures: per month of the past year, the approved partners'
-series (summed per month, per value of their first dimension) beside the portal's own
+series (per month as each dataset says: summed, or a stock's average or last count; per
+value of their first dimension) beside the portal's own
 in the inner-city neighbourhood (reports that went in, initiatives submitted, events).
 A fixed number of queries, whatever the number of datasets, rows or months.
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
-from citydata.models import Dataset, Observation
+from citydata.models import Aggregation, Dataset, Observation
 from common.charts import bar_chart
 from initiatives.models import Initiative
 from neighbourhoods.models import Event, Neighbourhood
@@ -75,21 +76,55 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _month_of(period: date) -> date:
+    return period.replace(day=1)
+
+
 def partner_series(months: list[date], language: str) -> list[Series]:
     datasets = list(Dataset.objects.approved().select_related("partner"))
+    first_names = {
+        dataset.pk: dataset.dimensions[0]["name"] for dataset in datasets if dataset.dimensions
+    }
     totals: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
     parts: dict[tuple[int, str, date], Decimal] = defaultdict(Decimal)
-    rows = (
-        Observation.objects.filter(dataset__approved_at__isnull=False, period__gte=months[0])
+
+    def add(dataset_id: int, month: date, dimension_values: dict[str, str], number: Decimal):
+        totals[dataset_id, month] += number
+        first = first_names.get(dataset_id)
+        if first is not None:
+            # The schema's first dimension, as the table's rows are (not the first by name).
+            parts[dataset_id, dimension_values.get(first, ""), month] += number
+
+    approved = Observation.objects.filter(
+        dataset__approved_at__isnull=False, period__gte=months[0]
+    ).order_by()
+    # Series that add up: summed per month by the database.
+    summed = (
+        approved.filter(dataset__aggregation=Aggregation.SUM)
         .annotate(month=TruncMonth("period", output_field=DateField()))
         .values("dataset_id", "month", "dimension_values")
         .annotate(total=Sum("value"))
-        .order_by()
     )
-    for row in rows:
-        totals[row["dataset_id"], row["month"]] += row["total"]
-        first = next(iter(sorted(row["dimension_values"].items())), ("", ""))
-        parts[row["dataset_id"], first[1], row["month"]] += row["total"]
+    for row in summed:
+        add(row["dataset_id"], row["month"], row["dimension_values"], row["total"])
+    # Stocks (vacant shop units): per month and values, the average or the last count.
+    counted: dict[tuple[int, date, str], list[Decimal]] = defaultdict(list)
+    dimensions: dict[tuple[int, date, str], dict[str, str]] = {}
+    kinds = {dataset.pk: dataset.aggregation for dataset in datasets}
+    stocks = approved.exclude(dataset__aggregation=Aggregation.SUM).values_list(
+        "dataset_id", "period", "key", "dimension_values", "value"
+    )
+    for dataset_id, period, key, values, number in stocks.order_by("period"):
+        group = (dataset_id, _month_of(period), key)
+        counted[group].append(number)
+        dimensions[group] = values
+    for group, numbers in counted.items():
+        dataset_id, month, _key = group
+        if kinds.get(dataset_id) == Aggregation.LAST:
+            number = numbers[-1]
+        else:
+            number = sum(numbers, Decimal(0)) / len(numbers)
+        add(dataset_id, month, dimensions[group], number.quantize(Decimal("0.01")))
     series = []
     for dataset in datasets:
         labels = [_month_label(month) for month in months]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.demo import DemoLogin
 from citydata import actions
 from citydata.dashboard import months_until
-from citydata.models import ApiToken, Dataset, Granularity, Partner
+from citydata.models import Aggregation, ApiToken, Dataset, Granularity, Partner
 
 STREETS = {"Langestraat": 9_000, "Krommestraat": 5_500, "Hof": 4_200, "Utrechtsestraat": 3_100}
 # Saturday busiest, Sunday (shops open in the afternoon) quietest.
@@ -63,6 +63,7 @@ def seed(demo) -> None:
         dimensions=[],
         measure_nl="leegstaande panden",
         measure_en="vacant units",
+        aggregation=Aggregation.LAST,
         minimum=0,
         maximum=1_000,
         licence="CC BY 4.0",

@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX_LENGTH = 8
+# The longest value of a dimension, and of a row's values together (``Observation.key``).
+DIMENSION_VALUE_LENGTH = 100
+KEY_LENGTH = 500
 
 
 def hash_token(token: str) -> str:
@@ -53,6 +56,16 @@ class Partner(models.Model):
 class Granularity(models.TextChoices):
     DAY = "day", _("per day")
     MONTH = "month", _("per month")
+
+
+class Aggregation(models.TextChoices):
+    """How the dashboard makes one number of a month from a series' periods: footfall
+    adds up; a stock (vacant shop units) does not, and takes its average or its last
+    count of the month."""
+
+    SUM = "sum", _("the total of the month")
+    AVERAGE = "average", _("the average of the month")
+    LAST = "last", _("the last value of the month")
 
 
 class DatasetQuerySet(models.QuerySet["Dataset"]):
@@ -92,7 +105,10 @@ def _validate_dimensions(value: Any) -> None:
             or name in names
             or not isinstance(values, list)
             or not values
-            or not all(isinstance(item, str) and item.strip() for item in values)
+            or not all(
+                isinstance(item, str) and item.strip() and len(item) <= DIMENSION_VALUE_LENGTH
+                for item in values
+            )
             or len(set(values)) != len(values)
         ):
             raise ValidationError(message)
@@ -128,6 +144,16 @@ class Dataset(models.Model):
     measure_nl = models.CharField(_("measure (Dutch)"), max_length=100)
     measure_en = models.CharField(_("measure (English)"), max_length=100)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+    aggregation = models.CharField(
+        _("per month on the dashboard"),
+        max_length=7,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+        help_text=_(
+            "Footfall adds up over a month; a count of what there is (vacant shop units) "
+            "does not: take its average or its last value."
+        ),
+    )
     minimum = models.DecimalField(_("lowest value"), max_digits=14, decimal_places=2, default=0)
     maximum = models.DecimalField(_("highest value"), max_digits=14, decimal_places=2)
     licence = models.CharField(_("licence"), max_length=100, default="CC BY 4.0")
@@ -198,7 +224,7 @@ class Observation(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="observations")
     period = models.DateField(_("period"))
     dimension_values = models.JSONField(_("dimensions"), default=dict)
-    key = models.CharField(max_length=500, editable=False)
+    key = models.CharField(max_length=KEY_LENGTH, editable=False)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     updated_at = models.DateTimeField(_("published"), default=timezone.now)
 

@@ -28,6 +28,7 @@ PERSONAL_DATA = [
             "measure_nl",
             "measure_en",
             "unit",
+            "aggregation",
             "minimum",
             "maximum",
             "licence",

@@ -2,17 +2,37 @@
 before anything is stored (all or nothing). An error names the row, the field and what
 is wrong, in the reader's words."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from citydata.models import Dataset, Granularity, dimension_key
+from citydata.models import (
+    DIMENSION_VALUE_LENGTH,
+    KEY_LENGTH,
+    Dataset,
+    Granularity,
+    dimension_key,
+)
 
-MAX_ROWS = 50_000
+# Rows at once, through the API or a CSV file. A body of the API is at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, answered with 413 above it): this many rows of a
+# footfall series (some 65 bytes each) fit in it, so a partner meets the row limit
+# before the body's.
+MAX_ROWS = 20_000
+# The longest value of a dimension (a street's name, a kind of shop); together a row's
+# values must fit the stored key (``Observation.key``).
+MAX_DIMENSION_VALUE = DIMENSION_VALUE_LENGTH
+# Digits (ASCII only), with at most two decimals after a comma or a point; no thousands
+# separators ("12.500" could be twelve and a half or twelve thousand five hundred), no
+# exponent, no underscores.
+NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -32,36 +52,45 @@ class Row:
     value: Decimal
 
 
-def _period(text: Any, granularity: str) -> date | str:
-    """The period as a date, or the reason it is not one."""
-    if not isinstance(text, str):
-        return gettext("Write the period as a date, YYYY-MM-DD.")
-    text = text.strip()
-    try:
-        if granularity == Granularity.MONTH and len(text) == 7:
-            return date.fromisoformat(f"{text}-01")
-        parsed = date.fromisoformat(text)
-    except ValueError:
-        if granularity == Granularity.MONTH:
-            return gettext("Write the month as YYYY-MM.")
-        return gettext("Write the period as a date, YYYY-MM-DD.")
-    if granularity == Granularity.MONTH and parsed.day != 1:
-        return gettext("This dataset has one value per month: write the month as YYYY-MM.")
-    return parsed
-
-
-def _value(raw: Any) -> Decimal | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int | float):
-        raw = str(raw)
+def _period(raw: Any, granularity: str) -> date | str:
+    """The period as a date, or the reason it is not one: a day written YYYY-MM-DD, a
+    month YYYY-MM (text only: a number or a list is no period)."""
+    month = granularity == Granularity.MONTH
+    wrong = (
+        gettext("Write the month as YYYY-MM.")
+        if month
+        else gettext("Write the period as a date, YYYY-MM-DD.")
+    )
     if not isinstance(raw, str):
-        return None
+        return wrong
+    text = raw.strip()
+    if month and DAY.fullmatch(text):
+        return gettext("This dataset has one value per month: write the month as YYYY-MM.")
+    if not (MONTH if month else DAY).fullmatch(text):
+        return wrong
     try:
-        value = Decimal(raw.strip().replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+        return date.fromisoformat(f"{text}-01" if month else text)
+    except ValueError:
+        return wrong
+
+
+def _value(raw: Any) -> Decimal | str:
+    """The number, or the reason it is not one. JSON numbers as they are; text as digits
+    with a decimal comma or point."""
+    if isinstance(raw, bool):
+        return gettext("Write a number.")
+    if isinstance(raw, int | float):
+        value = Decimal(str(raw))
+        return value if value.is_finite() else gettext("Write a number.")
+    if not isinstance(raw, str):
+        return gettext("Write a number.")
+    text = raw.strip()
+    if not NUMBER.fullmatch(text):
+        return gettext(
+            "Write a number such as 1250 or 12,5: digits, at most two decimals after a comma "
+            "or point, no thousands separators."
+        )
+    return Decimal(text.replace(",", "."))
 
 
 def validate_rows(dataset: Dataset, rows: Any) -> tuple[list[Row], list[RowError]]:
@@ -91,7 +120,14 @@ def validate_rows(dataset: Dataset, rows: Any) -> tuple[list[Row], list[RowError
         for name in dataset.columns():
             if name not in row or row[name] in (None, ""):
                 errors.append(RowError(index, name, gettext("This field is missing.")))
-        period = _period(row.get("period"), dataset.granularity) if row.get("period") else None
+        # Anything sent as the period is read (0, false, [] too): only a missing one is
+        # left to the check above.
+        raw_period = row.get("period")
+        period = (
+            None
+            if raw_period is None or raw_period == ""
+            else _period(raw_period, dataset.granularity)
+        )
         if isinstance(period, str):
             errors.append(RowError(index, "period", period))
         elif period is not None and period > today:
@@ -102,7 +138,20 @@ def validate_rows(dataset: Dataset, rows: Any) -> tuple[list[Row], list[RowError
             if raw in (None, ""):
                 continue
             text = raw.strip() if isinstance(raw, str) else None
-            if text is None or text not in choices:
+            if text is not None and len(text) > MAX_DIMENSION_VALUE:
+                errors.append(
+                    RowError(
+                        index,
+                        name,
+                        ngettext(
+                            "Write at most %(count)s character.",
+                            "Write at most %(count)s characters.",
+                            MAX_DIMENSION_VALUE,
+                        )
+                        % {"count": MAX_DIMENSION_VALUE},
+                    )
+                )
+            elif text is None or text not in choices:
                 errors.append(
                     RowError(
                         index,
@@ -115,10 +164,10 @@ def validate_rows(dataset: Dataset, rows: Any) -> tuple[list[Row], list[RowError
                 values[name] = text
         value = None
         if row.get("value") not in (None, ""):
-            value = _value(row["value"])
-            if value is None:
-                errors.append(RowError(index, "value", gettext("Write a number.")))
-            elif not minimum <= value <= maximum:
+            read = _value(row["value"])
+            if isinstance(read, str):
+                errors.append(RowError(index, "value", read))
+            elif not minimum <= read <= maximum:
                 errors.append(
                     RowError(
                         index,
@@ -130,11 +179,27 @@ def validate_rows(dataset: Dataset, rows: Any) -> tuple[list[Row], list[RowError
                         },
                     )
                 )
-            elif value != value.quantize(Decimal("0.01")):
+            elif read != read.quantize(Decimal("0.01")):
                 errors.append(RowError(index, "value", gettext("Write at most two decimals.")))
-        if len(errors) > before or not isinstance(period, date) or value is None:
+            else:
+                value = read
+        if len(errors) > before:
+            continue
+        if not isinstance(period, date) or value is None:
+            # Never a row dropped in silence: the checks above name what is wrong with a
+            # row they leave without a period or a value; should one not, say so.
+            errors.append(RowError(index, "", gettext("This row could not be read.")))
             continue
         key = dimension_key(values)
+        if len(key) > KEY_LENGTH:
+            errors.append(
+                RowError(
+                    index,
+                    "",
+                    gettext("The values of this row are too long together."),
+                )
+            )
+            continue
         first = seen.setdefault((period, key), index)
         if first != index:
             errors.append(

@@ -14,10 +14,13 @@ ROW_HEIGHT = 28
 
 def bar_chart(rows: list[tuple[str, float]], *, suffix: str = "") -> dict[str, Any]:
     """``rows`` are (label, value) pairs in display order."""
-    largest = max((value for _label, value in rows), default=0) or 1
+    largest = max((value for _label, value in rows), default=0)
+    largest = largest if largest > 0 else 1
     drawn = []
     for index, (label, value) in enumerate(rows):
-        length = int(value * BAR_SPACE // largest)
+        # A value below zero (a series whose lowest value is negative) draws no bar; the
+        # number beside it, and the table, say what it is.
+        length = max(0, int(value * BAR_SPACE // largest))
         drawn.append(
             {
                 "label": label,

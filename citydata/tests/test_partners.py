@@ -10,6 +10,8 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
@@ -21,8 +23,10 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, signed_in_colleague
-from citydata.models import ApiToken, Observation
-from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
+from citydata import dashboard
+from citydata.models import ApiToken, Observation, dimension_key
+from citydata.tests.factories import STREETS, DatasetFactory, PartnerFactory, make_token
+from common.charts import bar_chart
 from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
 from privacy.models import AuditEntry
 from reports.tests.factories import ReportFactory
@@ -306,7 +310,8 @@ def test_a_bad_csv_is_refused_row_by_row_and_nothing_is_stored(world):
     errors = response.context["form"].errors["file"]
     assert errors == [
         "Regel 3, street: “Kalverstraat” is geen van de waarden van deze dataset.",
-        "Regel 4, value: Schrijf een getal.",
+        "Regel 4, value: Schrijf een getal zoals 1250 of 12,5: cijfers, hoogstens twee "
+        "decimalen na een komma of punt, geen scheidingstekens voor duizendtallen.",
         "Regel 5, period: Deze datum ligt in de toekomst.",
         "Regel 6, period: Een eerdere rij heeft dezelfde periode en waarden.",
     ]
@@ -548,6 +553,11 @@ def test_hostile_rows_never_break_the_api_and_a_refusal_stores_nothing(world, bo
         if response.status_code == 400:
             assert Observation.objects.count() == before
             assert b"<script>" not in response.content
+        else:
+            # Every row stored, none left out in silence.
+            assert isinstance(body, list)
+            assert response.json()["stored"] == len(body)
+            assert Observation.objects.count() == before + len(body)
         transaction.set_rollback(True)
 
 
@@ -576,3 +586,311 @@ def test_someone_without_the_right_cannot_approve(world):
     _approve(staff, world["dataset"])
     world["dataset"].refresh_from_db()
     assert world["dataset"].approved_at is None
+
+
+# --- rows read strictly, never dropped in silence --------------------------------------
+
+
+@pytest.mark.parametrize("period", [0, False, [], {}, 20260203, 1.5, True])
+def test_a_period_that_is_no_text_is_refused_never_skipped(world, period):
+    good = {"period": _day(), "street": "Langestraat", "value": 10}
+    row = {"period": period, "street": "Hof", "value": 1}
+    response = _post(Client(), world["dataset"], [good, row], world["plain"])
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"index": 1, "field": "period", "message": "Schrijf de periode als datum, JJJJ-MM-DD."}
+    ]
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["12.500", "1,000", "1.000,5", "1_000", "1e3", "١٢", "12,", ",5", "0x10"]
+)
+def test_a_number_written_loosely_is_refused(world, value):
+    row = {"period": _day(), "street": "Hof", "value": value}
+    response = _post(Client(), world["dataset"], [row], world["plain"])
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert error["field"] == "value"
+    assert "geen scheidingstekens voor duizendtallen" in error["message"]
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [("12,5", "12.50"), (" 1250 ", "1250.00"), ("7.25", "7.25"), ("-0", "0.00")],
+)
+def test_a_number_with_a_decimal_comma_or_point_is_read(world, value, stored):
+    response = _post(
+        Client(),
+        world["dataset"],
+        [{"period": _day(), "street": "Hof", "value": value}],
+        world["plain"],
+    )
+    assert response.status_code == 200, response.content
+    assert f"{Observation.objects.get().value:.2f}" == stored
+
+
+@pytest.mark.parametrize("period", ["20260203", "2026-W05-2", "2026-2-3", "٢٠٢٦-٠٢-٠٣", "2026-02"])
+def test_a_day_written_otherwise_than_yyyy_mm_dd_is_refused(world, period):
+    row = {"period": period, "street": "Hof", "value": 1}
+    response = _post(Client(), world["dataset"], [row], world["plain"])
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"index": 0, "field": "period", "message": "Schrijf de periode als datum, JJJJ-MM-DD."}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("202601", "Schrijf de maand als JJJJ-MM."),
+        ("2026-1", "Schrijf de maand als JJJJ-MM."),
+        (0, "Schrijf de maand als JJJJ-MM."),
+        ("2026-01-01", "JJJJ-MM"),
+    ],
+)
+def test_a_month_written_otherwise_than_yyyy_mm_is_refused(world, period, message):
+    dataset = DatasetFactory(partner=world["partner"], granularity="month", dimensions=[])
+    response = _post(Client(), dataset, [{"period": period, "value": 3}], world["plain"])
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert error["field"] == "period"
+    assert message in error["message"]
+
+
+def test_a_dimension_value_too_long_is_refused_never_a_500(world):
+    long_street = "Lange" * 30  # 150 characters, in a schema that allows it all the same
+    dataset = DatasetFactory(
+        partner=world["partner"],
+        dimensions=[
+            {"name": name, "label_nl": name, "label_en": name, "values": [long_street * 4]}
+            for name in ("street", "side")
+        ],
+    )
+    row = {"period": _day(), "street": long_street * 4, "side": long_street * 4, "value": 1}
+    response = _post(Client(), dataset, [row], world["plain"])
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert {error["field"] for error in errors} == {"street", "side"}
+    assert all(error["message"] == "Schrijf hoogstens 100 tekens." for error in errors)
+    assert not Observation.objects.exists()
+
+
+def test_values_too_long_together_are_refused_never_a_500(world):
+    names = ("street", "side", "block", "kind", "owner")
+    value = "x" * 100
+    dataset = DatasetFactory(
+        partner=world["partner"],
+        dimensions=[{"name": n, "label_nl": n, "label_en": n, "values": [value]} for n in names],
+    )
+    row = {"period": _day(), **dict.fromkeys(names, value), "value": 1}
+    response = _post(Client(), dataset, [row], world["plain"])
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"index": 0, "field": "", "message": "De waarden van deze rij zijn samen te lang."}
+    ]
+    assert not Observation.objects.exists()
+
+
+def test_a_schema_with_values_too_long_is_refused():
+    dataset = DatasetFactory.build(
+        dimensions=[{"name": "street", "label_nl": "s", "label_en": "s", "values": ["x" * 101]}]
+    )
+    with pytest.raises(ValidationError):
+        dataset.full_clean(exclude=["partner"])
+
+
+# --- the dashboard -----------------------------------------------------------------------
+
+
+def test_the_breakdown_follows_the_schemas_first_dimension_not_the_alphabet(world):
+    dataset = DatasetFactory(
+        partner=world["partner"],
+        approved_at=timezone.now(),
+        dimensions=[
+            {"name": "zone", "label_nl": "zone", "label_en": "zone", "values": ["Noord", "Zuid"]},
+            {"name": "area", "label_nl": "gebied", "label_en": "area", "values": ["A", "B"]},
+        ],
+    )
+    day = timezone.localdate()
+    rows = [
+        {"period": day.isoformat(), "zone": "Noord", "area": "A", "value": 5},
+        {"period": day.isoformat(), "zone": "Noord", "area": "B", "value": 7},
+        {"period": day.isoformat(), "zone": "Zuid", "area": "B", "value": 11},
+    ]
+    assert _post(Client(), dataset, rows, world["plain"]).status_code == 200
+    months = dashboard.months_until(day)
+    [series] = dashboard.partner_series(months, "nl")
+    assert series.dimension_label == "zone"
+    assert [(label, values[-1]) for label, values in series.breakdown] == [
+        ("Noord", 12),
+        ("Zuid", 11),
+    ]
+
+
+@pytest.fixture
+def cached_pages(settings, redis_cache):
+    """The dashboard's figures stored and visitors' pages cached, as in production."""
+    settings.PORTAL_DASHBOARD_CACHE_SECONDS = 600
+    settings.PORTAL_VISITOR_CACHE_SECONDS = 600
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_approving_and_withdrawing_shows_on_the_dashboard_at_once(
+    world, cached_pages, django_capture_on_commit_callbacks, language
+):
+    dataset = world["dataset"]
+    _post(Client(), dataset, [{"period": _day(), "street": "Hof", "value": 4321}], world["plain"])
+    visitor = Client()
+    visitor.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    name = dataset.name_for(language)
+    url = reverse("citydata:dashboard")
+    assert name not in visitor.get(url).content.decode()  # figures stored, page cached
+    staff = Client()
+    signed_in_colleague(staff, Role.RESEARCHER)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _approve(staff, dataset).status_code == 302
+    assert name in visitor.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            reverse("admin:citydata_dataset_changelist"),
+            {"action": "withdraw_publication", "_selected_action": [dataset.pk]},
+        )
+    assert response.status_code == 302
+    assert name not in visitor.get(url).content.decode()
+
+
+# --- the API's limits ---------------------------------------------------------------------
+
+
+def test_a_body_over_the_limit_is_refused_as_json_413(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    rows = [{"period": _day(), "street": "Hof", "value": n} for n in range(40)]
+    response = _post(Client(), world["dataset"], rows, world["plain"])
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == (
+        "De body is groter dan 1000 bytes: stuur hoogstens 20000 rijen tegelijk."
+    )
+    assert not Observation.objects.exists()
+
+
+def test_a_body_nested_too_deep_is_refused_as_json_400(world):
+    response = Client().post(
+        reverse("citydata:api_observations", kwargs={"slug": world["dataset"].slug}),
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {world['plain']}",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "De body is te diep genest: stuur een lijst met rijen."
+
+
+# --- a schema once rows exist ---------------------------------------------------------------
+
+
+def _form_data(dataset, **changes):
+    data = {
+        "partner": dataset.partner_id,
+        "slug": dataset.slug,
+        "name_nl": dataset.name_nl,
+        "name_en": dataset.name_en,
+        "description_nl": "",
+        "description_en": "",
+        "granularity": dataset.granularity,
+        "dimensions": json.dumps(dataset.dimensions),
+        "measure_nl": dataset.measure_nl,
+        "measure_en": dataset.measure_en,
+        "unit": dataset.unit,
+        "aggregation": dataset.aggregation,
+        "minimum": "0",
+        "maximum": "100000",
+        "licence": dataset.licence,
+        "source": dataset.source,
+    }
+    return {**data, **changes}
+
+
+def test_once_a_dataset_holds_rows_its_owner_period_and_dimensions_stay(world):
+    dataset = world["dataset"]
+    staff = Client()
+    signed_in_colleague(staff, Role.RESEARCHER)
+    url = reverse("admin:citydata_dataset_change", args=[dataset.pk])
+    form = staff.get(url).content.decode()
+    assert 'name="granularity"' in form  # no rows yet: all of it may change
+    _post(Client(), dataset, [{"period": _day(), "street": "Hof", "value": 1}], world["plain"])
+    form = staff.get(url).content.decode()
+    assert 'name="granularity"' not in form
+    assert 'name="partner"' not in form
+    other = world["other_dataset"].partner_id
+    for dimensions in (
+        [{"name": "zone", "label_nl": "zone", "label_en": "zone", "values": ["Hof"]}],
+        [{"name": "street", "label_nl": "straat", "label_en": "street", "values": ["Hof"]}],
+        [],
+    ):
+        response = staff.post(
+            url,
+            _form_data(
+                dataset, dimensions=json.dumps(dimensions), granularity="month", partner=other
+            ),
+        )
+        assert response.status_code == 200
+        assert "Deze dataset bevat rijen" in response.content.decode()
+    dataset.refresh_from_db()
+    assert dataset.dimension_names() == ["street"]
+    # Labels may change and values be added; owner and period stay whatever is sent.
+    grown = [
+        {
+            "name": "street",
+            "label_nl": "winkelstraat",
+            "label_en": "shopping street",
+            "values": [*STREETS, "Vismarkt"],
+        }
+    ]
+    response = staff.post(
+        url, _form_data(dataset, dimensions=json.dumps(grown), granularity="month", partner=other)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    dataset.refresh_from_db()
+    assert dataset.dimensions == grown
+    assert dataset.granularity == "day"
+    assert dataset.partner == world["partner"]
+
+
+def test_the_dashboard_says_the_day_and_the_time_of_its_figures(world):
+    page = Client().get(reverse("citydata:dashboard")).content.decode()
+    now = timezone.localtime()
+    assert f"Cijfers van {now:%-d} " in page
+    assert f" {now.year}, " in page
+
+
+def test_a_value_below_zero_draws_no_bar_backwards():
+    chart = bar_chart([("jan", -5), ("feb", 10), ("mrt", 0)])
+    assert [row["length"] for row in chart["rows"]] == [0, 320, 0]
+    assert [row["text"] for row in chart["rows"]] == ["-5", "10", "0"]
+    chart = bar_chart([("jan", -5), ("feb", -1)])
+    assert [row["length"] for row in chart["rows"]] == [0, 0]
+
+
+@pytest.mark.parametrize(("aggregation", "expected"), [("sum", 36), ("average", 12), ("last", 14)])
+def test_a_stock_is_shown_per_month_as_its_dataset_says(world, aggregation, expected):
+    dataset = DatasetFactory(
+        partner=world["partner"], approved_at=timezone.now(), aggregation=aggregation
+    )
+    today = timezone.localdate()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month
+    # Three counts of vacant units in the Hof last month, oldest first: 10, 12, 14
+    # (sent in another order: the last is the latest period, not the last sent).
+    for days, number in ((2, 14), (0, 10), (1, 12)):
+        day = month + timedelta(days=days)
+        Observation.objects.create(
+            dataset=dataset,
+            period=day,
+            dimension_values={"street": "Hof"},
+            key=dimension_key({"street": "Hof"}),
+            value=number,
+        )
+    [series] = dashboard.partner_series(dashboard.months_until(today), "nl")
+    assert series.chart["rows"][-2]["value"] == expected
+    assert series.breakdown[-1] == ("Hof", [None] * 10 + [expected, None])

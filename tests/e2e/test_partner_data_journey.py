@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, give_totp
+from citydata.dashboard import months_until
 from citydata.models import Observation
 from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
 from neighbourhoods.tests.factories import NeighbourhoodFactory
@@ -116,6 +117,19 @@ def test_a_partner_publishes_footfall_and_it_appears_once_approved(
     expect(main).to_contain_text(words["name"])
     expect(main).to_contain_text(words["source"])
     expect(page.locator(f"#breakdown-{dataset.slug}")).to_be_visible()
-    expect(page.locator("table").filter(has_text="Langestraat")).to_contain_text("8")
+    # The Langestraat's cell for yesterday's month: exactly its footfall in that month
+    # (both days, unless yesterday began a month), written as the reader writes numbers.
+    month = yesterday.replace(day=1)
+    total = sum(
+        8412 for days in (0, 1) if (yesterday - timedelta(days=days)).replace(day=1) == month
+    )
+    written = f"{total:,}".replace(",", "." if language == "nl" else ",")
+    column = months_until(timezone.localdate()).index(month)
+    street = (
+        page.locator(f"#breakdown-{dataset.slug}")
+        .locator("xpath=..")
+        .locator("tr", has=page.locator("th", has_text="Langestraat"))
+    )
+    expect(street.locator("td").nth(column)).to_have_text(written)
     assert page.locator("svg.portal-chart__svg").count() >= 4  # partner's and portal's
     assert_accessible(page)
