@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
@@ -38,6 +38,15 @@ class CommunityError(Exception):
     """A write refused for a reason the resident can read (and act on)."""
 
 
+def _check(record: Model, exclude: list[str] | None = None) -> None:
+    """The model's own checks (plain text, no contact details in public), whichever
+    form or script the write came from."""
+    try:
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise CommunityError(" ".join(error.messages)) from None
+
+
 @transaction.atomic
 def join_network(
     *,
@@ -64,10 +73,17 @@ def join_network(
         membership.public_name = public_name.strip()
         membership.can_help_with = can_help_with.strip()
         membership.decided_at = None
+    _check(membership, exclude=["network", "user"])
     membership.save()
     if as_ambassador:
+        # Without an area manager the administrators decide, so they hear of it.
+        deciders = (
+            [neighbourhood.area_manager]
+            if neighbourhood.area_manager is not None
+            else list(User.objects.filter(is_superuser=True, is_active=True))
+        )
         notify_each(
-            [neighbourhood.area_manager],
+            deciders,
             kind=STAFF,
             dedupe_key=f"community:ambassador:{membership.pk}:asked",
             message=lambda: (
@@ -192,7 +208,15 @@ def write_to(*, about: Post | VolunteerCall | Membership, author: User, text: st
     assert partner is not None
     field = {Post: "post", VolunteerCall: "call", Membership: "ambassador"}[type(about)]
     lookup: dict[str, Any] = {"starter": author, "other": partner, field: about}
-    conversation, _created = Conversation.objects.get_or_create(**lookup)
+    # The unique constraints make a second, simultaneous first message (a double click)
+    # fail to insert; it then goes on in the conversation the first one started.
+    conversation = Conversation.objects.filter(**lookup).first()
+    if conversation is None:
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(**lookup)
+        except IntegrityError:
+            conversation = Conversation.objects.get(**lookup)
     write_message(conversation=conversation, author=author, text=text)
     return conversation
 
@@ -225,7 +249,9 @@ def write_message(*, conversation: Conversation, author: User, text: str) -> Mes
         raise PermissionDenied
     partner = conversation.partner_of(author)
     _refuse_if_blocked(author, partner)
-    message = Message.objects.create(conversation=conversation, author=author, text=text.strip())
+    message = Message(conversation=conversation, author=author, text=text.strip())
+    _check(message, exclude=["conversation", "author"])
+    message.save()
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
     name = author.public_name
     title = conversation.subject_title

@@ -40,7 +40,7 @@ PAGE_SIZE = 20
 def index(request: HttpRequest) -> HttpResponse:
     form = PostFilterForm(request.GET or None)
     posts = Post.objects.current().for_listing()
-    calls = VolunteerCall.objects.current().for_listing()
+    calls = VolunteerCall.objects.open().for_listing()
     if form.is_valid():
         posts = form.filter(posts)
         if form.cleaned_data.get("neighbourhood"):
@@ -55,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "calls": [call for call in calls[:20] if call.is_open()],
+            "calls": calls[:20],
             "my_initiatives": Initiative.objects.public().of(request.user).only("pk", "title"),
         },
     )
@@ -242,9 +242,7 @@ def networks_of(neighbourhood: Neighbourhood) -> dict:
         "ambassadors": Membership.objects.ambassadors()
         .filter(network__neighbourhood=neighbourhood)
         .for_page(),
-        "calls": VolunteerCall.objects.current()
-        .filter(neighbourhood=neighbourhood)
-        .for_listing()[:5],
+        "calls": VolunteerCall.objects.open().filter(neighbourhood=neighbourhood).for_listing()[:5],
     }
 
 
@@ -297,7 +295,15 @@ def join(request: SignedInRequest, slug: str) -> HttpResponse:
     except actions.CommunityError as error:
         form.add_error(None, str(error))
         return _network_page(request, neighbourhood, form=form, status=400)
-    if ambassador:
+    if ambassador and neighbourhood.area_manager_id is None:
+        messages.success(
+            request,
+            _(
+                "Thank you! This neighbourhood has no area manager now; an administrator of "
+                "the municipality will look at your request to be ambassador."
+            ),
+        )
+    elif ambassador:
         messages.success(
             request, _("Thank you! The area manager will look at your request to be ambassador.")
         )
