@@ -23,6 +23,8 @@ from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
+CONTACT = "Haal het e-mailadres, telefoonnummer of adres weg"
+
 
 # --- 1. one conversation per two people and subject -----------------------------------------
 
@@ -42,9 +44,7 @@ def test_a_second_conversation_about_the_same_offer_cannot_be_stored(resident, o
         Conversation.objects.create(starter=other_resident, other=resident, ambassador=ambassador)
 
 
-def test_writing_twice_about_an_offer_goes_on_in_one_conversation(
-    client, resident, other_resident
-):
+def test_writing_twice_about_an_offer_goes_on_in_one_conversation(client, resident, other_resident):
     post = PostFactory(owner=resident)
     client.force_login(other_resident)
     url = reverse("community:post_reply", args=[post.pk])
@@ -98,9 +98,9 @@ def test_open_calls_are_found_behind_twenty_full_ones(client):
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [
-        ("public_name", "sanne@example.nl", "Haal het e-mailadres, telefoonnummer of adres weg"),
-        ("can_help_with", "Bel me: 06-12345678", "Haal het e-mailadres, telefoonnummer of adres weg"),
-        ("can_help_with", "Kerkstraat 12, 1234 AB", "Haal het e-mailadres, telefoonnummer of adres weg"),
+        ("public_name", "sanne@example.nl", CONTACT),
+        ("can_help_with", "Bel me: 06-12345678", CONTACT),
+        ("can_help_with", "Kerkstraat 12, 1234 AB", CONTACT),
         ("public_name", "<script>alert(1)</script>", "Haal de code uit deze tekst"),
         ("can_help_with", '<img src=x onerror="alert(1)">', "Haal de code uit deze tekst"),
     ],
