@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -26,6 +27,7 @@ from community.models import (
     VolunteerResponse,
 )
 from neighbourhoods.models import Neighbourhood
+from notifications.models import Notification
 from notifications.service import notify_each
 
 MESSAGES = "community_message"
@@ -45,6 +47,12 @@ def _check(record: Model, exclude: list[str] | None = None) -> None:
         record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise CommunityError(" ".join(error.messages)) from None
+
+
+def _moment(membership: Membership) -> str:
+    """When the ambassador request was made, for the keys against double notices."""
+    moment = membership.requested_at or membership.created_at
+    return moment.isoformat()
 
 
 @transaction.atomic
@@ -72,6 +80,7 @@ def join_network(
         membership.status = Membership.Status.WAITING
         membership.public_name = public_name.strip()
         membership.can_help_with = can_help_with.strip()
+        membership.requested_at = timezone.now()
         membership.decided_at = None
     _check(membership, exclude=["network", "user"])
     membership.save()
@@ -85,7 +94,7 @@ def join_network(
         notify_each(
             deciders,
             kind=STAFF,
-            dedupe_key=f"community:ambassador:{membership.pk}:asked",
+            dedupe_key=f"community:ambassador:{membership.pk}:asked:{_moment(membership)}",
             message=lambda: (
                 _("%(name)s asks to be the %(theme)s ambassador of %(neighbourhood)s.")
                 % {
@@ -106,6 +115,8 @@ def decide_ambassador(*, membership: Membership, by: User, approve: bool) -> Non
     declined request leaves the resident a member of the network."""
     if not membership.may_be_decided_by(by):
         raise PermissionDenied
+    # The moment of the request this decision answers: a later request is told anew.
+    asked = _moment(membership)
     if approve:
         membership.status = Membership.Status.APPROVED
     else:
@@ -117,7 +128,9 @@ def decide_ambassador(*, membership: Membership, by: User, approve: bool) -> Non
     notify_each(
         [membership.user],
         kind=AMBASSADOR,
-        dedupe_key=f"community:ambassador:{membership.pk}:{'approved' if approve else 'declined'}",
+        dedupe_key=(
+            f"community:ambassador:{membership.pk}:{asked}:{'approved' if approve else 'declined'}"
+        ),
         message=lambda: (
             (
                 _("You are now the %(theme)s ambassador of %(neighbourhood)s.")
@@ -254,14 +267,13 @@ def write_message(*, conversation: Conversation, author: User, text: str) -> Mes
     message.save()
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
     name = author.public_name
-    title = conversation.subject_title
     notify_each(
         [partner],
         kind=MESSAGES,
         dedupe_key=f"community:message:{message.pk}",
         message=lambda: (
             _("%(name)s wrote to you about “%(title)s”. Read and answer on the portal.")
-            % {"name": name, "title": title}
+            % {"name": name, "title": conversation.subject_title}
         ),
         url=conversation.get_absolute_url(),
         subject=conversation,
@@ -329,7 +341,9 @@ def dismiss_message_reports(*, message: Message) -> int:
 def apply_retention(*, today: date | None = None) -> tuple[int, int]:
     """Retention (daily): conversations whose last message is older than
     ``PORTAL_CONVERSATION_RETENTION_DAYS`` go with their messages, and so do offers and
-    requests that ended that long ago. Returns how many of each went."""
+    requests, and volunteer calls with their responses, that ended that long ago; so do
+    the notices about conversations that are gone. Returns how many conversations and
+    offers or requests went."""
     today = today or timezone.localdate()
     days = timedelta(days=settings.PORTAL_CONVERSATION_RETENTION_DAYS)
     cutoff = timezone.make_aware(datetime.combine(today - days, time.min))
@@ -339,4 +353,10 @@ def apply_retention(*, today: date | None = None) -> tuple[int, int]:
     ended_ids = list(ended.values_list("pk", flat=True))
     Conversation.objects.filter(post__in=ended_ids).delete()
     Post.objects.filter(pk__in=ended_ids).delete()
+    # Responses and conversations go with the call (the foreign keys cascade).
+    VolunteerCall.objects.filter(ends_on__lt=today - days).delete()
+    kind = ContentType.objects.get_for_model(Conversation)
+    Notification.objects.filter(subject_type=kind).exclude(
+        subject_id__in=Conversation.objects.values("pk")
+    ).delete()
     return conversations, len(ended_ids)

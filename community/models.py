@@ -117,6 +117,9 @@ class Membership(models.Model):
         help_text=_("For example: advice on insulation, lending a thermal camera."),
     )
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    requested_at = models.DateTimeField(
+        _("asked to be ambassador"), null=True, blank=True, editable=False
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()

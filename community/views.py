@@ -115,9 +115,13 @@ def post_create(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         post = form.save(commit=False)
         post.owner = request.user
-        actions.save_post(post=post)
-        messages.success(request, _("Your offer or request is on the portal."))
-        return redirect(post)
+        try:
+            actions.save_post(post=post)
+        except actions.CommunityError as error:
+            form.add_error("ends_on", str(error))
+        else:
+            messages.success(request, _("Your offer or request is on the portal."))
+            return redirect(post)
     return render(
         request,
         "community/post_form.html",
@@ -134,9 +138,13 @@ def post_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         raise Http404
     form = PostForm(request.POST or None, instance=post)
     if request.method == "POST" and form.is_valid():
-        actions.save_post(post=form.save(commit=False))
-        messages.success(request, _("Your changes are saved."))
-        return redirect(post)
+        try:
+            actions.save_post(post=form.save(commit=False))
+        except actions.CommunityError as error:
+            form.add_error("ends_on", str(error))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(post)
     return render(
         request,
         "community/post_form.html",
@@ -207,14 +215,19 @@ def call_create(request: SignedInRequest, initiative: int) -> HttpResponse:
     unsaved = VolunteerCall(initiative=found, neighbourhood=found.neighbourhood)
     form = CallForm(request.POST or None, instance=unsaved)
     if request.method == "POST" and form.is_valid():
-        call = actions.create_call(
-            by=request.user,
-            asked_for=found,
-            neighbourhood=found.neighbourhood,
-            **form.cleaned_data,
-        )
-        messages.success(request, _("Your call for volunteers is on the portal."))
-        return redirect(call)
+        try:
+            call = actions.create_call(
+                by=request.user,
+                asked_for=found,
+                neighbourhood=found.neighbourhood,
+                **form.cleaned_data,
+            )
+        except actions.CommunityError as error:
+            # The end date passed between the form's check and the write.
+            form.add_error("ends_on", str(error))
+        else:
+            messages.success(request, _("Your call for volunteers is on the portal."))
+            return redirect(call)
     return render(
         request,
         "community/call_form.html",
@@ -356,10 +369,11 @@ def ambassador_contact(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def conversations(request: SignedInRequest) -> HttpResponse:
-    mine = list(Conversation.objects.of(request.user).for_listing())
-    for found in mine:
+    mine = Conversation.objects.of(request.user).for_listing()
+    page = CityScalePaginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    for found in page.object_list:
         found.partner = found.partner_of(request.user)  # type: ignore[attr-defined]
-    return render(request, "community/conversations.html", {"conversations": mine})
+    return render(request, "community/conversations.html", {"page": page})
 
 
 def _conversation(pk: int, user) -> Conversation:

@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(merge_duplicate_conversations, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name='membership',
+            name='requested_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='asked to be ambassador'),
+        ),
         migrations.AlterField(
             model_name='membership',
             name='can_help_with',
