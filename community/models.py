@@ -225,7 +225,10 @@ class VolunteerCallQuerySet(models.QuerySet["VolunteerCall"]):
         """Calls that still take volunteers: not ended, not full, and with someone who
         asked (a call whose asker erased their account cannot be answered)."""
         return (
-            self.current().with_counts().filter(responded__lt=F("wanted"), created_by__isnull=False)
+            self.current()
+            .with_counts()
+            # A Q: the type checker does not see the count annotated by with_counts().
+            .filter(Q(responded__lt=F("wanted")), created_by__isnull=False)
         )
 
     def for_listing(self) -> "VolunteerCallQuerySet":
