@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.language import in_language
 from common.validators import validate_no_contact_details, validate_plain_text
@@ -325,6 +326,41 @@ class VolunteerCall(models.Model):
             )
         if self.ends_on and self.ends_on < timezone.localdate() and self._state.adding:
             raise ValidationError({"ends_on": _("Choose a date from today on.")})
+        if self.neighbourhood_id and self._asked_in() not in (None, self.neighbourhood_id):
+            raise ValidationError(
+                {
+                    "neighbourhood": _(
+                        "Choose the neighbourhood of the initiative, agenda item or project "
+                        "that asks for volunteers."
+                    )
+                }
+            )
+        if not self._state.adding and self.wanted is not None:
+            given = self.responses.count()
+            if self.wanted < given:
+                raise ValidationError(
+                    {
+                        "wanted": ngettext(
+                            "%(count)d volunteer responded already; ask for at least that many.",
+                            "%(count)d volunteers responded already; ask for at least that many.",
+                            given,
+                        )
+                        % {"count": given}
+                    }
+                )
+
+    def _asked_in(self) -> int | None:
+        """The neighbourhood of what asks for volunteers."""
+        if self.agenda_item_id:
+            assert self.agenda_item is not None
+            return self.agenda_item.neighbourhood_id
+        if self.project_id:
+            assert self.project is not None
+            return self.project.programme.neighbourhood_id
+        if self.initiative_id:
+            assert self.initiative is not None
+            return self.initiative.neighbourhood_id
+        return None
 
     @property
     def asked_for(self) -> models.Model | None:

@@ -473,3 +473,35 @@ def test_a_hidden_offer_is_not_found_by_other_residents(client, resident, other_
     assert reply.status_code == 404
     client.force_login(resident)
     assert client.get(post.get_absolute_url()).status_code == 200
+
+
+# --- 13. a call's own checks ---------------------------------------------------------------
+
+
+def test_a_call_is_in_the_neighbourhood_of_what_asks_and_wants_no_fewer_than_came():
+    from django.core.exceptions import ValidationError
+
+    from neighbourhoods.tests.factories import AgendaItemFactory
+
+    item = AgendaItemFactory()
+    call = VolunteerCall(
+        title="Plantdag",
+        wanted=2,
+        ends_on=timezone.localdate() + timedelta(days=7),
+        agenda_item=item,
+        neighbourhood=NeighbourhoodFactory(),
+    )
+    with pytest.raises(ValidationError) as refused:
+        call.full_clean()
+    assert "neighbourhood" in refused.value.message_dict
+    call.neighbourhood = item.neighbourhood
+    call.full_clean()
+    call.save()
+    for _n in range(2):
+        VolunteerResponse.objects.create(call=call, user=UserFactory())
+    call.wanted = 1
+    with pytest.raises(ValidationError) as refused:
+        call.full_clean()
+    assert refused.value.message_dict["wanted"] == [
+        "Er hebben zich al 2 vrijwilligers gemeld; vraag om minstens zoveel."
+    ]
