@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.contact_details import EMAIL_PATTERN, PHONE_PATTERN, POSTCODE_PATTERN
+
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     """Django's rule with a message our catalogues translate (Django's Dutch catalogue
@@ -35,6 +37,21 @@ def validate_plain_text(value: str) -> None:
                 "Write plain text."
             ),
             code="active_content",
+        )
+
+
+def validate_no_contact_details(value: str) -> None:
+    """A text shown in public (an ambassador's profile) holds no email address, phone
+    number or postcode with house number: residents reach each other through the portal."""
+    if value and any(
+        pattern.search(value) for pattern in (EMAIL_PATTERN, PHONE_PATTERN, POSTCODE_PATTERN)
+    ):
+        raise ValidationError(
+            _(
+                "Remove the email address, phone number or address: this text is public. "
+                "Residents write to you through the portal."
+            ),
+            code="contact_details",
         )
 
 

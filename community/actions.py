@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
@@ -26,6 +27,7 @@ from community.models import (
     VolunteerResponse,
 )
 from neighbourhoods.models import Neighbourhood
+from notifications.models import Notification
 from notifications.service import notify_each
 
 MESSAGES = "community_message"
@@ -36,6 +38,21 @@ HIDDEN = "community_hidden"
 
 class CommunityError(Exception):
     """A write refused for a reason the resident can read (and act on)."""
+
+
+def _check(record: Model, exclude: list[str] | None = None) -> None:
+    """The model's own checks (plain text, no contact details in public), whichever
+    form or script the write came from."""
+    try:
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise CommunityError(" ".join(error.messages)) from None
+
+
+def _moment(membership: Membership) -> str:
+    """When the ambassador request was made, for the keys against double notices."""
+    moment = membership.requested_at or membership.created_at
+    return moment.isoformat()
 
 
 @transaction.atomic
@@ -63,13 +80,21 @@ def join_network(
         membership.status = Membership.Status.WAITING
         membership.public_name = public_name.strip()
         membership.can_help_with = can_help_with.strip()
+        membership.requested_at = timezone.now()
         membership.decided_at = None
+    _check(membership, exclude=["network", "user"])
     membership.save()
     if as_ambassador:
+        # Without an area manager the administrators decide, so they hear of it.
+        deciders = (
+            [neighbourhood.area_manager]
+            if neighbourhood.area_manager is not None
+            else list(User.objects.filter(is_superuser=True, is_active=True))
+        )
         notify_each(
-            [neighbourhood.area_manager],
+            deciders,
             kind=STAFF,
-            dedupe_key=f"community:ambassador:{membership.pk}:asked",
+            dedupe_key=f"community:ambassador:{membership.pk}:asked:{_moment(membership)}",
             message=lambda: (
                 _("%(name)s asks to be the %(theme)s ambassador of %(neighbourhood)s.")
                 % {
@@ -90,6 +115,8 @@ def decide_ambassador(*, membership: Membership, by: User, approve: bool) -> Non
     declined request leaves the resident a member of the network."""
     if not membership.may_be_decided_by(by):
         raise PermissionDenied
+    # The moment of the request this decision answers: a later request is told anew.
+    asked = _moment(membership)
     if approve:
         membership.status = Membership.Status.APPROVED
     else:
@@ -101,7 +128,9 @@ def decide_ambassador(*, membership: Membership, by: User, approve: bool) -> Non
     notify_each(
         [membership.user],
         kind=AMBASSADOR,
-        dedupe_key=f"community:ambassador:{membership.pk}:{'approved' if approve else 'declined'}",
+        dedupe_key=(
+            f"community:ambassador:{membership.pk}:{asked}:{'approved' if approve else 'declined'}"
+        ),
         message=lambda: (
             (
                 _("You are now the %(theme)s ambassador of %(neighbourhood)s.")
@@ -192,7 +221,15 @@ def write_to(*, about: Post | VolunteerCall | Membership, author: User, text: st
     assert partner is not None
     field = {Post: "post", VolunteerCall: "call", Membership: "ambassador"}[type(about)]
     lookup: dict[str, Any] = {"starter": author, "other": partner, field: about}
-    conversation, _created = Conversation.objects.get_or_create(**lookup)
+    # The unique constraints make a second, simultaneous first message (a double click)
+    # fail to insert; it then goes on in the conversation the first one started.
+    conversation = Conversation.objects.filter(**lookup).first()
+    if conversation is None:
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(**lookup)
+        except IntegrityError:
+            conversation = Conversation.objects.get(**lookup)
     write_message(conversation=conversation, author=author, text=text)
     return conversation
 
@@ -225,17 +262,18 @@ def write_message(*, conversation: Conversation, author: User, text: str) -> Mes
         raise PermissionDenied
     partner = conversation.partner_of(author)
     _refuse_if_blocked(author, partner)
-    message = Message.objects.create(conversation=conversation, author=author, text=text.strip())
+    message = Message(conversation=conversation, author=author, text=text.strip())
+    _check(message, exclude=["conversation", "author"])
+    message.save()
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
     name = author.public_name
-    title = conversation.subject_title
     notify_each(
         [partner],
         kind=MESSAGES,
         dedupe_key=f"community:message:{message.pk}",
         message=lambda: (
             _("%(name)s wrote to you about “%(title)s”. Read and answer on the portal.")
-            % {"name": name, "title": title}
+            % {"name": name, "title": conversation.subject_title}
         ),
         url=conversation.get_absolute_url(),
         subject=conversation,
@@ -303,7 +341,9 @@ def dismiss_message_reports(*, message: Message) -> int:
 def apply_retention(*, today: date | None = None) -> tuple[int, int]:
     """Retention (daily): conversations whose last message is older than
     ``PORTAL_CONVERSATION_RETENTION_DAYS`` go with their messages, and so do offers and
-    requests that ended that long ago. Returns how many of each went."""
+    requests, and volunteer calls with their responses, that ended that long ago; so do
+    the notices about conversations that are gone. Returns how many conversations and
+    offers or requests went."""
     today = today or timezone.localdate()
     days = timedelta(days=settings.PORTAL_CONVERSATION_RETENTION_DAYS)
     cutoff = timezone.make_aware(datetime.combine(today - days, time.min))
@@ -313,4 +353,10 @@ def apply_retention(*, today: date | None = None) -> tuple[int, int]:
     ended_ids = list(ended.values_list("pk", flat=True))
     Conversation.objects.filter(post__in=ended_ids).delete()
     Post.objects.filter(pk__in=ended_ids).delete()
+    # Responses and conversations go with the call (the foreign keys cascade).
+    VolunteerCall.objects.filter(ends_on__lt=today - days).delete()
+    kind = ContentType.objects.get_for_model(Conversation)
+    Notification.objects.filter(subject_type=kind).exclude(
+        subject_id__in=Conversation.objects.values("pk")
+    ).delete()
     return conversations, len(ended_ids)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.abuse import SpamGuardedForm
+from common.validators import validate_no_contact_details, validate_plain_text
 from community.models import Membership, MessageReport, NetworkTheme, Post, VolunteerCall
 from neighbourhoods.models import Neighbourhood
 
@@ -38,12 +39,14 @@ class JoinForm(SpamGuardedForm, forms.Form):
         label=_("Name shown (ambassadors)"),
         max_length=60,
         required=False,
+        validators=[validate_plain_text, validate_no_contact_details],
         help_text=_("Your first name or a name you choose. Never your address or email."),
     )
     can_help_with = forms.CharField(
         label=_("What you can help with (ambassadors)"),
         max_length=500,
         required=False,
+        validators=[validate_plain_text, validate_no_contact_details],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -99,6 +102,7 @@ class MessageForm(SpamGuardedForm, forms.Form):
     text = forms.CharField(
         label=_("Your message"),
         max_length=2000,
+        validators=[validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The other person does not see your email address."),
     )

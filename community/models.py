@@ -9,13 +9,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.language import in_language
-from common.validators import validate_plain_text
+from common.validators import validate_no_contact_details, validate_plain_text
 
 
 class NetworkTheme(models.Model):
@@ -106,17 +107,20 @@ class Membership(models.Model):
         _("name shown"),
         max_length=60,
         blank=True,
-        validators=[validate_plain_text],
+        validators=[validate_plain_text, validate_no_contact_details],
         help_text=_("Your first name or a name you choose; shown with your profile."),
     )
     can_help_with = models.TextField(
         _("what you can help with"),
         max_length=500,
         blank=True,
-        validators=[validate_plain_text],
+        validators=[validate_plain_text, validate_no_contact_details],
         help_text=_("For example: advice on insulation, lending a thermal camera."),
     )
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    requested_at = models.DateTimeField(
+        _("asked to be ambassador"), null=True, blank=True, editable=False
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -143,8 +147,12 @@ class Membership(models.Model):
         return self.role == self.Role.AMBASSADOR and self.status == self.Status.APPROVED
 
     def may_be_decided_by(self, user) -> bool:
-        """Only the area manager of the network's neighbourhood approves an ambassador."""
-        return user.is_authenticated and self.network.neighbourhood.area_manager_id == user.pk
+        """The area manager of the network's neighbourhood approves an ambassador; an
+        administrator (who acts city-wide) may too, so a request in a neighbourhood
+        without an area manager is not left waiting."""
+        if not user.is_authenticated:
+            return False
+        return user.is_superuser or self.network.neighbourhood.area_manager_id == user.pk
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -207,10 +215,22 @@ class Post(models.Model):
 
 class VolunteerCallQuerySet(models.QuerySet["VolunteerCall"]):
     def with_counts(self) -> "VolunteerCallQuerySet":
+        if "responded" in self.query.annotations:
+            return self
         return self.annotate(responded=Count("responses", distinct=True))
 
     def current(self) -> "VolunteerCallQuerySet":
         return self.filter(ends_on__gte=timezone.localdate())
+
+    def open(self) -> "VolunteerCallQuerySet":
+        """Calls that still take volunteers: not ended, not full, and with someone who
+        asked (a call whose asker erased their account cannot be answered)."""
+        return (
+            self.current()
+            .with_counts()
+            # A Q: the type checker does not see the count annotated by with_counts().
+            .filter(Q(responded__lt=F("wanted")), created_by__isnull=False)
+        )
 
     def for_listing(self) -> "VolunteerCallQuerySet":
         return (
@@ -306,6 +326,41 @@ class VolunteerCall(models.Model):
             )
         if self.ends_on and self.ends_on < timezone.localdate() and self._state.adding:
             raise ValidationError({"ends_on": _("Choose a date from today on.")})
+        if self.neighbourhood_id and self._asked_in() not in (None, self.neighbourhood_id):
+            raise ValidationError(
+                {
+                    "neighbourhood": _(
+                        "Choose the neighbourhood of the initiative, agenda item or project "
+                        "that asks for volunteers."
+                    )
+                }
+            )
+        if not self._state.adding and self.wanted is not None:
+            given = self.responses.count()
+            if self.wanted < given:
+                raise ValidationError(
+                    {
+                        "wanted": ngettext(
+                            "%(count)d volunteer responded already; ask for at least that many.",
+                            "%(count)d volunteers responded already; ask for at least that many.",
+                            given,
+                        )
+                        % {"count": given}
+                    }
+                )
+
+    def _asked_in(self) -> int | None:
+        """The neighbourhood of what asks for volunteers."""
+        if self.agenda_item_id:
+            assert self.agenda_item is not None
+            return self.agenda_item.neighbourhood_id
+        if self.project_id:
+            assert self.project is not None
+            return self.project.programme.neighbourhood_id
+        if self.initiative_id:
+            assert self.initiative is not None
+            return self.initiative.neighbourhood_id
+        return None
 
     @property
     def asked_for(self) -> models.Model | None:
@@ -317,7 +372,11 @@ class VolunteerCall(models.Model):
         return counted if counted is not None else self.responses.count()
 
     def is_open(self) -> bool:
-        return self.ends_on >= timezone.localdate() and self.response_count < self.wanted
+        return (
+            self.ends_on >= timezone.localdate()
+            and self.response_count < self.wanted
+            and self.created_by_id is not None
+        )
 
 
 class VolunteerResponse(models.Model):
@@ -419,6 +478,22 @@ class Conversation(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(starter=models.F("other")), name="conversation_between_two"
+            ),
+            # One conversation per two people and subject: a double click cannot start two.
+            models.UniqueConstraint(
+                fields=["starter", "other", "post"],
+                condition=Q(post__isnull=False),
+                name="one_conversation_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["starter", "other", "call"],
+                condition=Q(call__isnull=False),
+                name="one_conversation_per_call",
+            ),
+            models.UniqueConstraint(
+                fields=["starter", "other", "ambassador"],
+                condition=Q(ambassador__isnull=False),
+                name="one_conversation_per_ambassador",
             ),
         ]
 

@@ -1,9 +1,13 @@
 """Personal data in the community app (see ``privacy.registry``). Erasing a person
 deletes their memberships, offers and requests, responses, blocks and reports, and every
 conversation they took part in with its messages (the foreign keys cascade); their
-volunteer calls stay for the initiative, without them."""
+volunteer calls stay for the initiative, without them, and close: nobody receives the
+volunteers' messages any more."""
+
+from datetime import timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from community.models import (
     Block,
@@ -17,6 +21,14 @@ from community.models import (
 )
 from privacy.registry import PersonalData
 
+
+def _close_calls_of(user) -> None:
+    """Open calls of a person whose account goes end yesterday (the foreign key then
+    sets the asker to nobody)."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    VolunteerCall.objects.filter(created_by=user, ends_on__gt=yesterday).update(ends_on=yesterday)
+
+
 PERSONAL_DATA = [
     PersonalData(
         model="community.Membership",
@@ -28,6 +40,7 @@ PERSONAL_DATA = [
             "public_name",
             "can_help_with",
             "created_at",
+            "requested_at",
             "decided_at",
         ),
         not_personal=("id", "user"),
@@ -52,6 +65,7 @@ PERSONAL_DATA = [
         rows=lambda user: VolunteerCall.objects.filter(created_by=user),
         exported=("title", "description", "wanted", "ends_on", "created_at"),
         not_personal=("id", "created_by", "neighbourhood", "initiative", "agenda_item", "project"),
+        erase=lambda user: _close_calls_of(user),
     ),
     PersonalData(
         model="community.VolunteerResponse",

@@ -40,7 +40,7 @@ PAGE_SIZE = 20
 def index(request: HttpRequest) -> HttpResponse:
     form = PostFilterForm(request.GET or None)
     posts = Post.objects.current().for_listing()
-    calls = VolunteerCall.objects.current().for_listing()
+    calls = VolunteerCall.objects.open().for_listing()
     if form.is_valid():
         posts = form.filter(posts)
         if form.cleaned_data.get("neighbourhood"):
@@ -55,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "calls": [call for call in calls[:20] if call.is_open()],
+            "calls": calls[:20],
             "my_initiatives": Initiative.objects.public().of(request.user).only("pk", "title"),
         },
     )
@@ -115,9 +115,13 @@ def post_create(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         post = form.save(commit=False)
         post.owner = request.user
-        actions.save_post(post=post)
-        messages.success(request, _("Your offer or request is on the portal."))
-        return redirect(post)
+        try:
+            actions.save_post(post=post)
+        except actions.CommunityError as error:
+            form.add_error("ends_on", str(error))
+        else:
+            messages.success(request, _("Your offer or request is on the portal."))
+            return redirect(post)
     return render(
         request,
         "community/post_form.html",
@@ -134,9 +138,13 @@ def post_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         raise Http404
     form = PostForm(request.POST or None, instance=post)
     if request.method == "POST" and form.is_valid():
-        actions.save_post(post=form.save(commit=False))
-        messages.success(request, _("Your changes are saved."))
-        return redirect(post)
+        try:
+            actions.save_post(post=form.save(commit=False))
+        except actions.CommunityError as error:
+            form.add_error("ends_on", str(error))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(post)
     return render(
         request,
         "community/post_form.html",
@@ -207,14 +215,19 @@ def call_create(request: SignedInRequest, initiative: int) -> HttpResponse:
     unsaved = VolunteerCall(initiative=found, neighbourhood=found.neighbourhood)
     form = CallForm(request.POST or None, instance=unsaved)
     if request.method == "POST" and form.is_valid():
-        call = actions.create_call(
-            by=request.user,
-            asked_for=found,
-            neighbourhood=found.neighbourhood,
-            **form.cleaned_data,
-        )
-        messages.success(request, _("Your call for volunteers is on the portal."))
-        return redirect(call)
+        try:
+            call = actions.create_call(
+                by=request.user,
+                asked_for=found,
+                neighbourhood=found.neighbourhood,
+                **form.cleaned_data,
+            )
+        except actions.CommunityError as error:
+            # The end date passed between the form's check and the write.
+            form.add_error("ends_on", str(error))
+        else:
+            messages.success(request, _("Your call for volunteers is on the portal."))
+            return redirect(call)
     return render(
         request,
         "community/call_form.html",
@@ -242,9 +255,7 @@ def networks_of(neighbourhood: Neighbourhood) -> dict:
         "ambassadors": Membership.objects.ambassadors()
         .filter(network__neighbourhood=neighbourhood)
         .for_page(),
-        "calls": VolunteerCall.objects.current()
-        .filter(neighbourhood=neighbourhood)
-        .for_listing()[:5],
+        "calls": VolunteerCall.objects.open().filter(neighbourhood=neighbourhood).for_listing()[:5],
     }
 
 
@@ -297,7 +308,15 @@ def join(request: SignedInRequest, slug: str) -> HttpResponse:
     except actions.CommunityError as error:
         form.add_error(None, str(error))
         return _network_page(request, neighbourhood, form=form, status=400)
-    if ambassador:
+    if ambassador and neighbourhood.area_manager_id is None:
+        messages.success(
+            request,
+            _(
+                "Thank you! This neighbourhood has no area manager now; an administrator of "
+                "the municipality will look at your request to be ambassador."
+            ),
+        )
+    elif ambassador:
         messages.success(
             request, _("Thank you! The area manager will look at your request to be ambassador.")
         )
@@ -350,10 +369,11 @@ def ambassador_contact(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def conversations(request: SignedInRequest) -> HttpResponse:
-    mine = list(Conversation.objects.of(request.user).for_listing())
-    for found in mine:
+    mine = Conversation.objects.of(request.user).for_listing()
+    page = CityScalePaginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    for found in page.object_list:
         found.partner = found.partner_of(request.user)  # type: ignore[attr-defined]
-    return render(request, "community/conversations.html", {"conversations": mine})
+    return render(request, "community/conversations.html", {"page": page})
 
 
 def _conversation(pk: int, user) -> Conversation:
