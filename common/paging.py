@@ -136,8 +136,11 @@ class SeekPaginator:
         self.per_page = per_page
         ordering = list(queryset.query.order_by)
         self.fields = [field[1:] for field in ordering if isinstance(field, str)]
-        self.seekable = bool(ordering) and all(
-            isinstance(field, str) and field.startswith("-") for field in ordering
+        # Only a total order can be sought: one ending on the id, so no two rows share a key.
+        self.seekable = (
+            bool(ordering)
+            and all(isinstance(field, str) and field.startswith("-") for field in ordering)
+            and ordering[-1] in ("-pk", f"-{queryset.model._meta.pk.attname}")
         )
 
     def get_page(self, params: Mapping[str, str]) -> SeekPage:
@@ -146,9 +149,12 @@ class SeekPaginator:
         before = _whole(params.get(self.BEFORE), 0) if self.seekable else 0
         keys = self.queryset.values_list("pk", flat=True)
         cursor = self._key_of(after or before) if (after or before) else None
+        ids: list[int] = []
         if cursor is not None and after:  # the rows after the last one of the page before
             older = keys.alias(_seek=_Row(*self.fields)).filter(_seek__lt=cursor)
             ids = list(older[: self.per_page + 1])
+            if not ids:
+                raise Http404  # the last row of the list: no page after it
             more_before, more_after = True, len(ids) > self.per_page
         elif cursor is not None:  # the rows before the first one of the page after
             newer = keys.alias(_seek=_Row(*self.fields)).filter(_seek__gt=cursor)
@@ -156,7 +162,11 @@ class SeekPaginator:
             more_before, more_after = len(nearest) > self.per_page, True
             ids = nearest[: self.per_page][::-1]
             number = max(number, 2) if more_before else 1
-        else:  # page=<n> alone, or a key that is gone: by offset
+        if cursor is None or not ids:  # page=<n> alone, a key that is gone, or none before it
+            if cursor is not None:
+                number = 1  # "voor" the first row of the list: the list's start
+            if number > COUNT_UP_TO // self.per_page + 1:
+                raise Http404  # further than the list is counted (and an offset can reach)
             offset = (number - 1) * self.per_page
             ids = list(keys[offset : offset + self.per_page + 1])
             if not ids and number > 1:
@@ -173,7 +183,9 @@ class SeekPaginator:
             previous_query=(
                 self._link(number - 1, self.BEFORE, ids[0]) if more_before and ids else None
             ),
-            next_query=self._link(number + 1, self.AFTER, ids[-1]) if more_after else None,
+            next_query=(
+                self._link(number + 1, self.AFTER, ids[-1]) if more_after and ids else None
+            ),
         )
 
     def _key_of(self, pk: int) -> _Row | None:

@@ -157,12 +157,18 @@ def _document_sql(
     return str(sql % tuple(schema_editor.quote_value(param) for param in params))
 
 
-def add_search_document(label: str, name: str, replaces: str) -> migrations.RunPython:
+def add_search_document(
+    label: str,
+    name: str,
+    replaces: str,
+    fields: tuple[list[str], list[str]] | None = None,
+) -> migrations.RunPython:
     """A migration operation for a table registered with ``stored=True``: on PostgreSQL
     its weighted document becomes a stored generated column (``search_document``, kept
     up to date by the database on every insert and update) with a GIN index ``name``,
     replacing the expression index ``replaces``. Nothing on SQLite (which searches with
-    LIKE)."""
+    LIKE). A migration passes the searched ``fields`` (primary, secondary) as they are
+    when it is written, so a later change to the registered fields leaves it as it was."""
     app_label, model_name = label.split(".")
 
     def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -172,10 +178,10 @@ def add_search_document(label: str, name: str, replaces: str) -> migrations.RunP
         table, column = (
             schema_editor.quote_name(n) for n in (model._meta.db_table, DOCUMENT_COLUMN)
         )
-        schema_editor.remove_index(model, search_index(label, replaces))
+        schema_editor.remove_index(model, search_index(label, replaces, fields))
         schema_editor.execute(
             f"ALTER TABLE {table} ADD COLUMN {column} tsvector GENERATED ALWAYS AS "
-            f"({_document_sql(model, SEARCHED_FIELDS[label], schema_editor)}) STORED"
+            f"({_document_sql(model, fields or SEARCHED_FIELDS[label], schema_editor)}) STORED"
         )
         schema_editor.execute(
             f"CREATE INDEX {schema_editor.quote_name(name)} ON {table} USING gin ({column})"
@@ -189,7 +195,7 @@ def add_search_document(label: str, name: str, replaces: str) -> migrations.RunP
             schema_editor.quote_name(n) for n in (model._meta.db_table, DOCUMENT_COLUMN)
         )
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # and its index
-        schema_editor.add_index(model, search_index(label, replaces))
+        schema_editor.add_index(model, search_index(label, replaces, fields))
 
     return migrations.RunPython(forwards, backwards, elidable=False)
 

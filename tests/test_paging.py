@@ -166,3 +166,100 @@ def test_the_list_page_links_by_key_and_says_more_than_when_long(client, initiat
     content = client.get(reverse("initiatives:list"), {"sort": "newest"}).content.decode()
     assert "Meer dan 10 initiatieven gevonden" in content
     assert "Pagina 1<" in content
+
+
+# --- review findings (paging-fixes) --------------------------------------------------------
+
+
+def _params(query):
+    return dict(pair.split("=") for pair in query.split("&"))
+
+
+def test_before_the_first_row_of_the_list_gives_its_start(initiatives):
+    paginator = SeekPaginator(_newest(), 5)
+    first = paginator.get_page({})
+    page = paginator.get_page({"page": "2", "voor": str(first.object_list[0].pk)})
+    assert (page.number, page.object_list) == (1, first.object_list)
+    assert not page.has_previous()
+    assert _params(page.next_query) == _params(first.next_query)
+
+
+def test_a_page_number_beyond_what_is_counted_is_not_found(initiatives):
+    paginator = SeekPaginator(_newest(), 5)
+    for huge in ("999999999999999999999999999999", "2001", str(2**63)):
+        with pytest.raises(Http404):
+            paginator.get_page({"page": huge})
+    page = paginator.get_page({"page": "2", "na": "999999999999999999999999999999"})
+    assert page.number == 2  # no such key: by the page number
+
+
+def test_after_the_last_row_of_the_list_is_not_found(initiatives):
+    paginator = SeekPaginator(_newest(), 5)
+    last = _walk(paginator, {})[-1]
+    with pytest.raises(Http404):
+        paginator.get_page({"page": "6", "na": str(last.object_list[-1].pk)})
+
+
+def test_an_order_that_is_not_total_is_paged_by_offset(initiatives):
+    by_day = Initiative.objects.public().for_listing().order_by("-submitted_at")
+    paginator = SeekPaginator(by_day, 5)
+    assert not paginator.seekable
+    page = paginator.get_page({"page": "2", "na": str(initiatives[0].pk)})
+    assert page.number == 2
+    assert page.next_query == "page=3"
+    assert page.previous_query == "page=1"
+    assert SeekPaginator(_newest(), 5).seekable
+
+
+def _both_ways(queryset, per_page=5):
+    """Every page following the next links, then back following the previous links."""
+    paginator = SeekPaginator(queryset, per_page)
+    pages = _walk(paginator, {})
+    back = [pages[-1]]
+    while back[-1].has_previous():
+        back.append(paginator.get_page(_params(back[-1].previous_query)))
+    return pages, back[::-1]
+
+
+def test_rows_with_the_same_sort_key_are_each_listed_once_both_ways(initiatives):
+    Initiative.objects.update(submitted_at=initiatives[0].submitted_at)  # all tied
+    pages, back = _both_ways(_newest())
+    listed = [row.pk for page in pages for row in page.object_list]
+    assert listed == list(_newest().values_list("pk", flat=True))
+    assert len(set(listed)) == 22
+    assert [page.object_list for page in back] == [page.object_list for page in pages]
+
+
+def test_most_supported_is_sought_both_ways(initiatives):
+    for number, initiative in enumerate(initiatives):
+        Initiative.objects.filter(pk=initiative.pk).update(supporter_count=number % 4)
+    supported = Initiative.objects.public().for_listing().sorted_by("supported")
+    assert SeekPaginator(supported, 5).seekable
+    pages, back = _both_ways(supported)
+    plain = Paginator(supported, 5)
+    assert [page.number for page in pages] == [1, 2, 3, 4, 5]
+    for page in pages:
+        assert page.object_list == list(plain.page(page.number).object_list)
+    assert "na=" in pages[1].next_query
+    assert "voor=" in pages[2].previous_query
+    assert [page.object_list for page in back] == [page.object_list for page in pages]
+
+
+def test_the_links_keep_the_search_sort_and_filters_also_in_the_partial(
+    client, initiatives, monkeypatch
+):
+    monkeypatch.setattr("initiatives.views.PAGE_SIZE", 5)
+    theme = initiatives[0].theme
+    Initiative.objects.update(theme=theme, title="Meer groen in de straat")
+    asked = {"q": "groen", "sort": "supported", "theme": theme.slug}
+    supported = Initiative.objects.public().for_listing().sorted_by("supported")
+    keys = list(supported.values_list("pk", flat=True))
+    kept = f"q=groen&amp;sort=supported&amp;theme={theme.slug}&amp;"
+    for headers in ({}, {"HX-Request": "true"}):
+        second = client.get(
+            reverse("initiatives:list"), {**asked, "page": 2, "na": keys[4]}, headers=headers
+        )
+        content = second.content.decode()
+        assert f'href="?{kept}page=3&amp;na={keys[9]}"' in content
+        assert f'href="?{kept}page=1"' in content
+    assert "<html" not in content  # the partial: the results alone

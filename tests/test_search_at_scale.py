@@ -4,6 +4,7 @@ looking among the newest first give what a search of every row gives."""
 import pytest
 from django.db import connection
 
+from common import search
 from common.search import NEWEST, PER_KIND, newest_matches, text_search
 from initiatives.models import Initiative, Status
 from initiatives.search import find_initiatives
@@ -67,3 +68,33 @@ def test_postgres_searches_the_stored_document_through_its_gin_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "initiative_search_document" in plan
+
+
+def test_the_stored_document_migration_keeps_the_fields_it_was_written_with(monkeypatch):
+    """Migration 0011 builds the generated column from its own field list, not from the
+    fields registered today: a later change to them must not rewrite its history."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    monkeypatch.setitem(
+        search.SEARCHED_FIELDS, "initiatives.Initiative", (["title"], ["renamed_later"])
+    )
+    migration = importlib.import_module("initiatives.migrations.0011_stored_search_document")
+    [operation] = migration.Migration.operations
+    executed: list[str] = []
+    editor = SimpleNamespace(
+        connection=SimpleNamespace(vendor="postgresql"),
+        quote_name=connection.ops.quote_name,
+        remove_index=lambda model, index: executed.append(repr(index.expressions)),
+        add_index=lambda model, index: executed.append(repr(index.expressions)),
+        execute=executed.append,
+    )
+    monkeypatch.setattr(search, "_document_sql", lambda model, fields, schema_editor: repr(fields))
+    operation.code(apps, editor)
+    operation.reverse_code(apps, editor)
+    frozen = repr((["title"], ["summary", "description", "address"]))
+    assert frozen in executed[1]  # the generated column
+    assert "renamed_later" not in " ".join(executed)
+    assert all("description" in step for step in (executed[0], executed[-1]))

@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
 
     operations = [
         add_search_document(
-            "initiatives.Initiative", "initiative_search_document", replaces="initiative_search_idx"
+            "initiatives.Initiative",
+            "initiative_search_document",
+            replaces="initiative_search_idx",
+            # The searched fields as they were: this migration's history stays fixed.
+            fields=(["title"], ["summary", "description", "address"]),
         )
     ]
