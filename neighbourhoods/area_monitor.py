@@ -11,9 +11,9 @@ Figures come from two places:
   wijk; each also per 1,000 residents where the area's population is known.
 
 Counts of the portal's own records are suppressed like the surveys' groups: an area
-with fewer than ``SURVEY_MIN_GROUP_SIZE`` (but some) records shows no figure, and when
-exactly one area is hidden beside the municipality's total, the next smallest is hidden
-too (``common.suppression.protect_hidden``). A page costs the same few queries for one
+with fewer than ``SURVEY_MIN_GROUP_SIZE`` (but some) records shows no figure, and while
+the hidden areas could be worked out from the municipality's total (or, for buurten, their
+wijk's), the next smallest is hidden too (``common.suppression.protect_hidden``). A page costs the same few queries for one
 area or thousands.
 """
 
@@ -230,14 +230,7 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
     reference.count = source.total()
     reference.value = Decimal(reference.count)
     reference.hidden = 0 < reference.count < monitor.min_group
-    suppression.protect_hidden(
-        monitor.rows,
-        size=lambda row: row.count,
-        hidden=lambda row: row.hidden,
-        hide=lambda row: setattr(row, "hidden", True),
-        label=lambda row: row.name,
-        total_hidden=reference.hidden,
-    )
+    _protect(monitor)
     if per_1000:
         # Population from CBS where imported; a wijk's own population otherwise.
         own = (
@@ -256,6 +249,34 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
     for row in [*monitor.rows, reference]:
         if row.hidden:
             row.value = None
+
+
+def _protect(monitor: Monitor) -> None:
+    """Secondary suppression in every breakdown the monitor publishes a total of: the
+    areas against the municipality's total and, at buurt level, each wijk's buurten
+    against the wijk's own count (the wijk monitor shows it); passes repeat until none
+    hides anything more, since a cell hidden for one total changes the other."""
+    groups: list[tuple[list[Row], bool]] = [(monitor.rows, monitor.reference.hidden)]
+    if monitor.level == BUURT:
+        by_wijk: dict[str, list[Row]] = {}
+        for row in monitor.rows:
+            by_wijk.setdefault(row.parent, []).append(row)
+        # A wijk's count is treated as known even when the wijk monitor hides it: it
+        # may be worked out there from the municipality's total.
+        groups.extend((rows, False) for rows in by_wijk.values())
+    changed = True
+    while changed:
+        changed = False
+        for rows, total_hidden in groups:
+            changed |= suppression.protect_hidden(
+                rows,
+                size=lambda row: row.count,
+                hidden=lambda row: row.hidden,
+                hide=lambda row: setattr(row, "hidden", True),
+                label=lambda row: row.name,
+                total_hidden=total_hidden,
+                minimum=monitor.min_group,
+            )
 
 
 def _per_1000(count: int, residents) -> Decimal | None:

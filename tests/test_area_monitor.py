@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import signed_in_colleague
+from common import suppression
 from neighbourhoods import actions, area_monitor, cbs
 from neighbourhoods.models import (
     Buurt,
@@ -216,10 +217,21 @@ def expected_counts(level: str, key) -> dict[str, int]:
 def suppressed(counts: dict[str, int], areas: list[str], minimum: int) -> set[str]:
     """Primary and secondary suppression worked out from the raw counts."""
     hidden = {a for a in areas if 0 < counts.get(a, 0) < minimum}
-    shown = sorted((counts.get(a, 0), a) for a in areas if a not in hidden and counts.get(a, 0) > 0)
-    if len(hidden) == 1 and shown:
+    while True:
+        shown = sorted(
+            (counts.get(a, 0), a) for a in areas if a not in hidden and counts.get(a, 0) > 0
+        )
+        sizes = [counts[a] for a in hidden]
+        # One hidden, together a small group, or each 1 or each minimum - 1: given away.
+        given_away = (
+            len(sizes) == 1
+            or sum(sizes) < minimum
+            or sum(sizes) == len(sizes)
+            or (max(sizes, default=0) < minimum and sum(sizes) == len(sizes) * (minimum - 1))
+        )
+        if not hidden or not shown or not given_away:
+            return hidden
         hidden.add(shown[0][1])
-    return hidden
 
 
 def test_reports_per_buurt_against_the_raw_rows_with_suppression(city):
@@ -250,6 +262,9 @@ def test_reports_per_buurt_against_the_raw_rows_with_suppression(city):
 
 def test_reports_per_street_against_the_raw_rows_with_suppression(city):
     raw = expected_counts("straat", lambda r: street_of(r.address))
+    # Molenweg 2 and Dorpsplein 2 hidden: 4 = 2 × (3 − 1) gives both, so Kerkstraat too.
+    assert raw == {"Kerkstraat": 7, "Molenweg": 2, "Dorpsplein": 2}
+    assert suppressed(raw, list(raw), 3) == set(raw)
     monitor = area_monitor.compute({"level": "straat", "figure": "reports"})
     assert {row.code for row in monitor.rows} == set(raw)
     hidden = suppressed(raw, list(raw), 3)
@@ -378,3 +393,60 @@ def test_query_count_is_the_same_for_one_buurt_and_many(client, settings):
         return len(captured)
 
     assert queries(1) == queries(6)
+
+
+# --- suppression within each wijk and beyond one hidden cell (review fixes) -----------
+
+
+def test_a_hidden_buurt_cannot_be_worked_out_from_its_wijks_total(settings):
+    """Oost: A=3 (hidden), B=40, C=30; West: D=20, E=60. Against the municipality's
+    total (153) hiding A takes the smallest shown buurt, D in West, with it; Oost's own
+    count (73, shown by the wijk monitor) minus B and C would still give A, so C is
+    hidden too, and in West D alone beside West's count (80) takes E with it."""
+    settings.SURVEY_MIN_GROUP_SIZE = 5
+    oost = NeighbourhoodFactory(name="Oost", cbs_code="WK999901")
+    west = NeighbourhoodFactory(name="West", cbs_code="WK999902")
+    sizes = {
+        "BU99990101": (oost, "A", 3),
+        "BU99990102": (oost, "B", 40),
+        "BU99990103": (oost, "C", 30),
+        "BU99990201": (west, "D", 20),
+        "BU99990202": (west, "E", 60),
+    }
+    for code, (wijk, name, count) in sizes.items():
+        buurt = Buurt.objects.create(cbs_code=code, name=name, neighbourhood=wijk)
+        ReportFactory.create_batch(count, neighbourhood=wijk, buurt=buurt)
+    monitor = area_monitor.compute({"level": "buurt", "figure": "reports"})
+    assert monitor.reference.value == 153
+    shown = {row.name: row.value for row in monitor.rows}
+    assert shown == {"A": None, "B": Decimal(40), "C": None, "D": None, "E": None}
+    wijken = area_monitor.compute({"level": "wijk", "figure": "reports"})
+    assert {row.name: row.value for row in wijken.rows} == {"Oost": 73, "West": 80}
+
+
+def _cells(sizes: dict[str, int], minimum: int) -> set[str]:
+    rows = [
+        {"label": label, "size": size, "hidden": 0 < size < minimum}
+        for label, size in sizes.items()
+    ]
+    suppression.protect_hidden(
+        rows,
+        size=lambda row: row["size"],
+        hidden=lambda row: row["hidden"],
+        hide=lambda row: row.update(hidden=True),
+        label=lambda row: row["label"],
+        minimum=minimum,
+    )
+    return {row["label"] for row in rows if row["hidden"]}
+
+
+def test_two_hidden_cells_whose_sum_gives_them_away_take_more_with_them():
+    # 1 + 1 = 2 < 5: the total minus the shown gives 2, so both are 1; the smallest
+    # shown (7) is hidden too; 1 + 1 + 7 = 9 gives none of them away.
+    assert _cells({"a": 1, "b": 1, "c": 7, "d": 9}, 5) == {"a", "b", "c"}
+    # 4 + 4 = 8 = 2 × (5 − 1): each must be 4; hidden with the next smallest.
+    assert _cells({"a": 4, "b": 4, "c": 12, "d": 9}, 5) == {"a", "b", "d"}
+    # 3 + 3 = 6: 2 + 4, 3 + 3 or 4 + 2 — nothing more is hidden.
+    assert _cells({"a": 3, "b": 3, "c": 12, "d": 9}, 5) == {"a", "b"}
+    # One hidden cell takes the smallest shown with it, as before.
+    assert _cells({"a": 2, "c": 12, "d": 9}, 5) == {"a", "d"}
