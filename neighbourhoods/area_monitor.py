@@ -13,8 +13,8 @@ Figures come from two places:
 Counts of the portal's own records are suppressed like the surveys' groups: an area
 with fewer than ``SURVEY_MIN_GROUP_SIZE`` (but some) records shows no figure, and while
 the hidden areas could be worked out from the municipality's total (or, for buurten, their
-wijk's), the next smallest is hidden too (``common.suppression.protect_hidden``). A page costs the same few queries for one
-area or thousands.
+wijk's), the next smallest is hidden too (``common.suppression.protect_hidden``). A page
+costs the same few queries for one area or thousands.
 """
 
 import io
