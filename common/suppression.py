@@ -25,7 +25,7 @@ def protect_hidden[Row](
     a hidden group away, the smallest group shown (by size, then label) is hidden as well:
     when one group is hidden; when the hidden groups together are fewer than ``minimum``
     (a small group after all); or when every hidden group is small and their sum allows
-    only one way to split it (each 1, or each ``minimum`` − 1). Returns whether it hid
+    only one way to split it (each 1, or each ``minimum`` - 1). Returns whether it hid
     anything."""
     if total_hidden:
         return False  # nothing to subtract from

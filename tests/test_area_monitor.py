@@ -262,7 +262,7 @@ def test_reports_per_buurt_against_the_raw_rows_with_suppression(city):
 
 def test_reports_per_street_against_the_raw_rows_with_suppression(city):
     raw = expected_counts("straat", lambda r: street_of(r.address))
-    # Molenweg 2 and Dorpsplein 2 hidden: 4 = 2 × (3 − 1) gives both, so Kerkstraat too.
+    # Molenweg 2 and Dorpsplein 2 hidden: 4 = 2 x (3 - 1) gives both, so Kerkstraat too.
     assert raw == {"Kerkstraat": 7, "Molenweg": 2, "Dorpsplein": 2}
     assert suppressed(raw, list(raw), 3) == set(raw)
     monitor = area_monitor.compute({"level": "straat", "figure": "reports"})
@@ -444,7 +444,7 @@ def test_two_hidden_cells_whose_sum_gives_them_away_take_more_with_them():
     # 1 + 1 = 2 < 5: the total minus the shown gives 2, so both are 1; the smallest
     # shown (7) is hidden too; 1 + 1 + 7 = 9 gives none of them away.
     assert _cells({"a": 1, "b": 1, "c": 7, "d": 9}, 5) == {"a", "b", "c"}
-    # 4 + 4 = 8 = 2 × (5 − 1): each must be 4; hidden with the next smallest.
+    # 4 + 4 = 8 = 2 x (5 - 1): each must be 4; hidden with the next smallest.
     assert _cells({"a": 4, "b": 4, "c": 12, "d": 9}, 5) == {"a", "b", "d"}
     # 3 + 3 = 6: 2 + 4, 3 + 3 or 4 + 2 — nothing more is hidden.
     assert _cells({"a": 3, "b": 3, "c": 12, "d": 9}, 5) == {"a", "b"}
