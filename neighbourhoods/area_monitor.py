@@ -180,19 +180,7 @@ def compute(selection: dict) -> Monitor:
     if figure not in dict(choices):
         figure = choices[0][0] if choices else ""
     rows = _areas(level)
-    municipality = (
-        next(
-            iter(
-                CbsFigure.objects.filter(cbs_import=latest, level="gemeente").values_list(
-                    "code", "name"
-                )
-            ),
-            ("", ""),
-        )
-        if latest
-        else ("", "")
-    )
-    reference = Row(municipality[0], gettext("Whole municipality"), "", None)
+    reference = Row(_municipality(latest), gettext("Whole municipality"), "", None)
     monitor = Monitor(
         level,
         figure,
@@ -214,6 +202,25 @@ def compute(selection: dict) -> Monitor:
         _counts(monitor, figure, cbs_values.get("population", {}), latest)
     _classify(monitor)
     return monitor
+
+
+def _municipality(latest: CbsImport | None) -> str:
+    """The CBS code of the import's municipality, only when it is the portal's own (one
+    of the portal's wijken lies in it, or the portal has no wijk with a CBS code): a
+    foreign municipality is never the reference."""
+    if latest is None:
+        return ""
+    codes = set(
+        CbsFigure.objects.filter(cbs_import=latest, level="gemeente").values_list("code", flat=True)
+    )
+    wijken = {
+        code[2:6]
+        for code in Neighbourhood.objects.filter(cbs_code__startswith="WK").values_list(
+            "cbs_code", flat=True
+        )
+    }
+    own = sorted(code for code in codes if not wijken or code[2:] in wijken)
+    return own[0] if len(own) == 1 else ""
 
 
 def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], latest) -> None:

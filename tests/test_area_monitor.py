@@ -313,7 +313,10 @@ def test_cbs_figure_per_buurt_and_wijk_classes_and_legend():
 
 
 def test_the_page_shows_table_legend_map_and_source(client, city):
-    import_text(HEADER + "BU99990101,Buurt 1,buurt,WK999901,2024,700,,\n")
+    import_text(
+        HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\n"
+        "BU99990101,Buurt 1,buurt,WK999901,2024,700,,\n"
+    )
     response = client.get(
         reverse("neighbourhoods:area_monitor"), {"level": "buurt", "figure": "reports"}
     )
@@ -450,3 +453,84 @@ def test_two_hidden_cells_whose_sum_gives_them_away_take_more_with_them():
     assert _cells({"a": 3, "b": 3, "c": 12, "d": 9}, 5) == {"a", "b"}
     # One hidden cell takes the smallest shown with it, as before.
     assert _cells({"a": 2, "c": 12, "d": 9}, 5) == {"a", "d"}
+
+
+# --- one municipality per file, and only the portal's own (review fixes) ---------------
+
+
+def test_a_file_holds_exactly_one_municipality_and_only_its_areas():
+    none = cbs.parse((HEADER + "WK999901,Oost,wijk,GM9999,2024,60,20,\n").encode())
+    assert [line for line, _message in none.errors] == [1]
+    assert "gemeente" in none.errors[0][1]
+    two = cbs.parse(
+        (
+            HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\nGM0344,Utrecht,gemeente,,2024,100,40,\n"
+        ).encode()
+    )
+    assert [line for line, _message in two.errors] == [3]
+    wrong = cbs.parse(
+        (
+            HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\n"
+            "WK999901,Oost,wijk,GM0344,2024,60,20,\n"  # line 3: parent not its code's
+            "BU99990101,Noord,buurt,WK999902,2024,35,12,\n"  # line 4: likewise
+            "WK034401,West,wijk,GM0344,2024,60,20,\n"  # line 5: another municipality's
+            "BU99990102,Zuid,buurt,,2024,35,12,\n"  # parent left empty: its code's
+        ).encode()
+    )
+    assert [line for line, _message in wrong.errors] == [3, 4, 5]
+    assert "GM0344" in wrong.errors[0][1] and "GM9999" in wrong.errors[0][1]
+    assert "WK999902" in wrong.errors[1][1] and "WK999901" in wrong.errors[1][1]
+    assert "WK034401" in wrong.errors[2][1]
+    right = cbs.parse(
+        (
+            HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\nBU99990102,Zuid,buurt,,2024,35,12,\n"
+        ).encode()
+    )
+    assert right.errors == []
+    assert right.areas[-1].parent_code == "WK999901"
+
+
+def test_the_utrecht_file_is_refused_in_a_portal_whose_wijken_are_elsewhere(client):
+    NeighbourhoodFactory(cbs_code="WK999901")
+    parsed = cbs.parse(UTRECHT.read_bytes())
+    assert parsed.errors == []
+    with pytest.raises(ValueError):
+        actions.import_cbs_figures(parsed=parsed, source="")
+    signed_in_colleague(client, Role.RESEARCHER)
+    response = client.post(
+        reverse("admin:neighbourhoods_cbsimport_add"),
+        {"file": SimpleUploadedFile("kwb.csv", UTRECHT.read_bytes()), "source": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Utrecht (GM0344)" in page
+    assert "WK0344" in page
+    assert not CbsImport.objects.exists()
+    assert not CbsFigure.objects.exists()
+
+
+def test_a_foreign_municipality_is_never_the_reference():
+    """Figures stored before the check (or a wijk added since): the monitor leaves the
+    reference empty rather than compare with another municipality."""
+    NeighbourhoodFactory(cbs_code="WK999901")
+    imported = CbsImport.objects.create(year=2024, source="CBS", rows=1)
+    CbsFigure.objects.create(
+        cbs_import=imported,
+        code="GM0344",
+        name="Utrecht",
+        level="gemeente",
+        key="population",
+        value=374238,
+    )
+    monitor = area_monitor.compute({"level": "wijk", "figure": "cbs_population"})
+    assert (monitor.reference.code, monitor.reference.value) == ("", None)
+    CbsFigure.objects.create(
+        cbs_import=imported,
+        code="GM9999",
+        name="Eemdal",
+        level="gemeente",
+        key="population",
+        value=2000,
+    )
+    monitor = area_monitor.compute({"level": "wijk", "figure": "cbs_population"})
+    assert (monitor.reference.code, monitor.reference.value) == ("GM9999", 2000)
