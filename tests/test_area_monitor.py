@@ -3,6 +3,7 @@ portal's reports located in buurten and streets, suppression, the page, open dat
 
 import csv
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.factories import signed_in_colleague
+from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
 from common import suppression
 from neighbourhoods import actions, area_monitor, cbs
 from neighbourhoods.models import (
@@ -549,3 +550,29 @@ def test_a_foreign_municipality_is_never_the_reference():
     )
     monitor = area_monitor.compute({"level": "wijk", "figure": "cbs_population"})
     assert (monitor.reference.code, monitor.reference.value) == ("GM9999", 2000)
+
+
+def test_moving_a_buurt_to_another_wijk_takes_no_reports_of_the_old_wijk_with_it(client):
+    oost = NeighbourhoodFactory(name="Oost", boundary=square(5.0, 52.0, 0.02))
+    west = NeighbourhoodFactory(name="West", boundary=square(4.0, 52.0, 0.02))
+    buurt = Buurt.objects.create(
+        cbs_code="BU00010001", name="Noord", neighbourhood=oost, boundary=square(5.0, 52.0)
+    )
+    report = ReportFactory(
+        neighbourhood=oost, buurt=buurt, latitude=Decimal("52.005"), longitude=Decimal("5.005")
+    )
+    sign_in_staff(client, StaffFactory(is_superuser=True))
+    response = client.post(
+        reverse("admin:neighbourhoods_buurt_change", args=[buurt.pk]),
+        {
+            "cbs_code": "BU00010001",
+            "name": "Noord",
+            "neighbourhood": west.pk,
+            "boundary": json.dumps(square(5.0, 52.0)),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    buurt.refresh_from_db()
+    assert buurt.neighbourhood == west
+    report.refresh_from_db()
+    assert (report.neighbourhood, report.buurt) == (oost, None)
