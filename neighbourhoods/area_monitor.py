@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import suppression
 from common.csv import spreadsheet_safe_writer
-from neighbourhoods.cbs import KNOWN_FIGURES
+from neighbourhoods.cbs import KNOWN_FIGURES, LICENCE
 from neighbourhoods.models import Buurt, CbsFigure, CbsImport, Neighbourhood
 
 WIJK, BUURT, STREET = "wijk", "buurt", "straat"
@@ -124,6 +124,12 @@ class Monitor:
     year: int | None = None
     decimals: int = 0
     min_group: int = 0
+
+    @property
+    def licence(self) -> str:
+        """CBS's licence for figures that rest on CBS's (whatever the source line staff
+        wrote says), the portal's own otherwise."""
+        return LICENCE if self.source or self.population_source else OWN_LICENCE
 
 
 def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
@@ -363,10 +369,11 @@ def _source_line(monitor: Monitor) -> str:
 
 def as_csv(monitor: Monitor) -> str:
     """The table of the page: one line per area and the municipality; a hidden
-    figure is empty with its reason in the column ``note``."""
+    figure is empty with its reason in the column ``note``; every line names the
+    figures' source and licence."""
     output = io.StringIO()
     writer = spreadsheet_safe_writer(output)
-    writer.writerow(["level", "code", "name", "in", "figure", "value", "note", "source"])
+    writer.writerow(["level", "code", "name", "in", "figure", "value", "note", "source", "licence"])
     for row in [*monitor.rows, monitor.reference]:
         is_reference = row is monitor.reference
         writer.writerow(
@@ -379,6 +386,7 @@ def as_csv(monitor: Monitor) -> str:
                 "" if row.value is None else row.value,
                 "suppressed" if row.hidden else "",
                 _source_line(monitor),
+                monitor.licence,
             ]
         )
     return output.getvalue()
@@ -392,7 +400,7 @@ def as_data(monitor: Monitor) -> dict:
         "label": monitor.figure_label,
         "year": monitor.year,
         "source": _source_line(monitor),
-        "licence": "CC BY 4.0" if monitor.source or monitor.population_source else OWN_LICENCE,
+        "licence": monitor.licence,
         "min_group": monitor.min_group,
         "areas": [
             {

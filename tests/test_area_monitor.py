@@ -576,3 +576,35 @@ def test_moving_a_buurt_to_another_wijk_takes_no_reports_of_the_old_wijk_with_it
     assert buurt.neighbourhood == west
     report.refresh_from_db()
     assert (report.neighbourhood, report.buurt) == (oost, None)
+
+
+def test_the_licence_is_said_beside_a_source_line_that_leaves_it_out(client):
+    wijk = NeighbourhoodFactory(cbs_code="WK999901")
+    import_text(
+        HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\nWK999901,Oost,wijk,GM9999,2024,700,,\n",
+        source="CBS Kerncijfers 2024",
+    )
+    query = {"level": "wijk", "figure": "cbs_population"}
+    page = client.get(reverse("neighbourhoods:area_monitor"), query).content.decode()
+    assert "Bron: CBS Kerncijfers 2024" in page
+    assert "Licentie van de CBS-cijfers: CC BY 4.0" in page
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("neighbourhoods:area_monitor_csv"), query).content.decode()
+            )
+        )
+    )
+    assert [(r["code"], r["value"], r["licence"]) for r in rows] == [
+        (wijk.cbs_code, "700.00", "CC BY 4.0"),
+        ("GM9999", "2000.00", "CC BY 4.0"),
+    ]
+    own = {"level": "wijk", "figure": "reports"}
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("neighbourhoods:area_monitor_csv"), own).content.decode()
+            )
+        )
+    )
+    assert {r["licence"] for r in rows} == {"CC0 1.0"}
