@@ -132,6 +132,18 @@ class Monitor:
         return LICENCE if self.source or self.population_source else OWN_LICENCE
 
 
+def selection_of(level: str, figure: str) -> dict:
+    """The stored selection for a level and figure asked in a URL: only a level and a
+    figure the monitor knows (at any level) make one, so a made-up figure never becomes
+    a stored-figures key of its own; anything else is the default."""
+    if level not in dict(LEVELS):
+        return {}
+    known = {f"cbs_{key}" for key in KNOWN_FIGURES}
+    for source in _COUNTS.values():
+        known |= {source.key, source.key + PER_1000}
+    return {"level": level, "figure": figure} if figure in known else {"level": level}
+
+
 def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
     """The figures the monitor can show at ``level``: the portal's own counts (and per
     1,000 residents where population is known), then the CBS figures imported."""

@@ -608,3 +608,23 @@ def test_the_licence_is_said_beside_a_source_line_that_leaves_it_out(client):
         )
     )
     assert {r["licence"] for r in rows} == {"CC0 1.0"}
+
+
+def test_only_a_known_figure_makes_a_stored_selection(client, city, monkeypatch):
+    asked = []
+    real = area_monitor.selection_of
+    monkeypatch.setattr(
+        area_monitor, "selection_of", lambda *args: asked.append(real(*args)) or asked[-1]
+    )
+    for figure in ("reports", "reports_per_1000", "cbs_population", "made-up", "reports_x"):
+        client.get(reverse("neighbourhoods:area_monitor"), {"level": "buurt", "figure": figure})
+        client.get(reverse("overview:api_area_figures"), {"level": "wijk", "figure": figure})
+    assert asked[::2] == [
+        {"level": "buurt", "figure": "reports"},
+        {"level": "buurt", "figure": "reports_per_1000"},
+        {"level": "buurt", "figure": "cbs_population"},
+        {"level": "buurt"},
+        {"level": "buurt"},
+    ]
+    assert asked[-1] == {"level": "wijk"}
+    assert real("nowhere", "reports") == {}
