@@ -659,7 +659,10 @@ class CityDataset:
             for wijk in wijken
             for number in range(BUURTEN_PER_WIJK)
         )
-        rows = ["code,name,level,parent_code,year,population,households"]
+        rows = [
+            "code,name,level,parent_code,year,population,households",
+            f"GM9800,Benchgemeente,gemeente,,2024,{sum(w.population for w in wijken)},",
+        ]
         for wijk in wijken:
             rows.append(f"{wijk.cbs_code},{wijk.name},wijk,GM9800,2024,{wijk.population},")
             for number in range(BUURTEN_PER_WIJK):

@@ -1,8 +1,8 @@
 """Small groups kept out of published figures (statistical disclosure control), one rule
 for every breakdown: a group smaller than the smallest group shown is hidden (primary
-suppression), and when exactly one group of a breakdown is hidden beside a total that is
-shown, the smallest group shown is hidden too (secondary suppression), so that no hidden
-group can be worked out by subtracting the others from the total."""
+suppression), and while the groups hidden in a breakdown could be worked out by
+subtracting the others from a total that is shown, the smallest group shown is hidden
+too (secondary suppression)."""
 
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -18,13 +18,34 @@ def protect_hidden[Row](
     hide: Callable[[Row], None],
     label: Callable[[Row], str],
     total_hidden: bool = False,
-) -> None:
-    """Secondary suppression in one breakdown whose parts add up to a total: when
-    exactly one group of some size is hidden while the total is shown, the smallest
-    group shown (by size, then label) is hidden as well."""
+    minimum: int | None = None,
+) -> bool:
+    """Secondary suppression in one breakdown whose parts add up to a total shown: the
+    total minus the groups shown gives the hidden groups' sum. While that sum would give
+    a hidden group away, the smallest group shown (by size, then label) is hidden as well:
+    when one group is hidden; when the hidden groups together are fewer than ``minimum``
+    (a small group after all); or when every hidden group is small and their sum allows
+    only one way to split it (each 1, or each ``minimum`` - 1). Returns whether it hid
+    anything."""
     if total_hidden:
-        return  # nothing to subtract from
-    small = [row for row in rows if hidden(row) and size(row) > 0]
-    shown = [row for row in rows if not hidden(row) and size(row) > 0]
-    if len(small) == 1 and shown:
+        return False  # nothing to subtract from
+    changed = False
+    while True:
+        small = [row for row in rows if hidden(row) and size(row) > 0]
+        shown = [row for row in rows if not hidden(row) and size(row) > 0]
+        if not small or not shown or not _decodable([size(row) for row in small], minimum):
+            return changed
         hide(min(shown, key=lambda row: (size(row), label(row))))
+        changed = True
+
+
+def _decodable(sizes: list[int], minimum: int | None) -> bool:
+    """Whether the hidden groups' sum (known from the total) gives one of them away."""
+    if len(sizes) == 1:
+        return True
+    if minimum is None:
+        return False
+    together = sum(sizes)
+    if together < minimum or together == len(sizes):
+        return True
+    return all(size < minimum for size in sizes) and together == len(sizes) * (minimum - 1)

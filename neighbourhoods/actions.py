@@ -315,6 +315,24 @@ def forget_votes(*, user: User) -> None:
 
 
 @transaction.atomic
+def foreign_municipality(parsed: cbs.Parsed) -> str:
+    """Why the file cannot be imported into this portal, or "": a file of a
+    municipality none of the portal's wijken (with a CBS code) belongs to would give
+    the monitor another municipality's figures as reference. A portal without such
+    wijken yet takes any one municipality's file."""
+    gemeente = cbs.municipality(parsed)
+    if gemeente is None:
+        return ""
+    coded = Neighbourhood.objects.filter(cbs_code__startswith="WK")
+    if not coded.exists() or coded.filter(cbs_code__startswith="WK" + gemeente.code[2:]).exists():
+        return ""
+    return _(
+        "The file holds the figures of %(name)s (%(code)s), but none of the portal's "
+        "wijken is in that municipality (their CBS codes would begin with WK%(digits)s). "
+        "Choose the file of your own municipality."
+    ) % {"name": gemeente.name, "code": gemeente.code, "digits": gemeente.code[2:]}
+
+
 def import_cbs_figures(
     *, parsed: cbs.Parsed, source: str, file_name: str = "", user: User | None = None
 ) -> CbsImport:
@@ -324,6 +342,8 @@ def import_cbs_figures(
     boundary; staff draw that in the back office."""
     if parsed.errors or parsed.year is None:
         raise ValueError("Only a file without errors can be imported.")
+    if foreign_municipality(parsed):
+        raise ValueError("Only a file of the portal's own municipality can be imported.")
     CbsImport.objects.filter(year=parsed.year).delete()
     imported = CbsImport.objects.create(
         year=parsed.year,

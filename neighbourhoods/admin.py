@@ -394,9 +394,17 @@ class BuurtAdmin(AreaScopedAdmin):
         return bool(obj.boundary)
 
     def save_model(self, request, obj, form, change) -> None:
+        before = (
+            Buurt.objects.filter(pk=obj.pk).values_list("neighbourhood_id", flat=True).first()
+            if change
+            else None
+        )
         super().save_model(request, obj, form, change)
         if "boundary" in form.changed_data or "neighbourhood" in form.changed_data:
             area_monitor.locate_again(obj.neighbourhood)
+        if before is not None and before != obj.neighbourhood_id:
+            # The reports the buurt held in its old wijk are placed again there.
+            area_monitor.locate_again(Neighbourhood.objects.get(pk=before))
 
 
 class CbsFigureInline(ReadOnlyInline):

@@ -11,10 +11,10 @@ Figures come from two places:
   wijk; each also per 1,000 residents where the area's population is known.
 
 Counts of the portal's own records are suppressed like the surveys' groups: an area
-with fewer than ``SURVEY_MIN_GROUP_SIZE`` (but some) records shows no figure, and when
-exactly one area is hidden beside the municipality's total, the next smallest is hidden
-too (``common.suppression.protect_hidden``). A page costs the same few queries for one
-area or thousands.
+with fewer than ``SURVEY_MIN_GROUP_SIZE`` (but some) records shows no figure, and while
+the hidden areas could be worked out from the municipality's total (or, for buurten, their
+wijk's), the next smallest is hidden too (``common.suppression.protect_hidden``). A page
+costs the same few queries for one area or thousands.
 """
 
 import io
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import suppression
 from common.csv import spreadsheet_safe_writer
-from neighbourhoods.cbs import KNOWN_FIGURES
+from neighbourhoods.cbs import KNOWN_FIGURES, LICENCE
 from neighbourhoods.models import Buurt, CbsFigure, CbsImport, Neighbourhood
 
 WIJK, BUURT, STREET = "wijk", "buurt", "straat"
@@ -125,6 +125,24 @@ class Monitor:
     decimals: int = 0
     min_group: int = 0
 
+    @property
+    def licence(self) -> str:
+        """CBS's licence for figures that rest on CBS's (whatever the source line staff
+        wrote says), the portal's own otherwise."""
+        return LICENCE if self.source or self.population_source else OWN_LICENCE
+
+
+def selection_of(level: str, figure: str) -> dict:
+    """The stored selection for a level and figure asked in a URL: only a level and a
+    figure the monitor knows (at any level) make one, so a made-up figure never becomes
+    a stored-figures key of its own; anything else is the default."""
+    if level not in dict(LEVELS):
+        return {}
+    known = {f"cbs_{key}" for key in KNOWN_FIGURES}
+    for source in _COUNTS.values():
+        known |= {source.key, source.key + PER_1000}
+    return {"level": level, "figure": figure} if figure in known else {"level": level}
+
 
 def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
     """The figures the monitor can show at ``level``: the portal's own counts (and per
@@ -180,19 +198,7 @@ def compute(selection: dict) -> Monitor:
     if figure not in dict(choices):
         figure = choices[0][0] if choices else ""
     rows = _areas(level)
-    municipality = (
-        next(
-            iter(
-                CbsFigure.objects.filter(cbs_import=latest, level="gemeente").values_list(
-                    "code", "name"
-                )
-            ),
-            ("", ""),
-        )
-        if latest
-        else ("", "")
-    )
-    reference = Row(municipality[0], gettext("Whole municipality"), "", None)
+    reference = Row(_municipality(latest), gettext("Whole municipality"), "", None)
     monitor = Monitor(
         level,
         figure,
@@ -216,6 +222,25 @@ def compute(selection: dict) -> Monitor:
     return monitor
 
 
+def _municipality(latest: CbsImport | None) -> str:
+    """The CBS code of the import's municipality, only when it is the portal's own (one
+    of the portal's wijken lies in it, or the portal has no wijk with a CBS code): a
+    foreign municipality is never the reference."""
+    if latest is None:
+        return ""
+    codes = set(
+        CbsFigure.objects.filter(cbs_import=latest, level="gemeente").values_list("code", flat=True)
+    )
+    wijken = {
+        code[2:6]
+        for code in Neighbourhood.objects.filter(cbs_code__startswith="WK").values_list(
+            "cbs_code", flat=True
+        )
+    }
+    own = sorted(code for code in codes if not wijken or code[2:] in wijken)
+    return own[0] if len(own) == 1 else ""
+
+
 def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], latest) -> None:
     per_1000 = figure.endswith(PER_1000)
     source = _COUNTS[figure.removesuffix(PER_1000)]
@@ -230,14 +255,7 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
     reference.count = source.total()
     reference.value = Decimal(reference.count)
     reference.hidden = 0 < reference.count < monitor.min_group
-    suppression.protect_hidden(
-        monitor.rows,
-        size=lambda row: row.count,
-        hidden=lambda row: row.hidden,
-        hide=lambda row: setattr(row, "hidden", True),
-        label=lambda row: row.name,
-        total_hidden=reference.hidden,
-    )
+    _protect(monitor)
     if per_1000:
         # Population from CBS where imported; a wijk's own population otherwise.
         own = (
@@ -256,6 +274,34 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
     for row in [*monitor.rows, reference]:
         if row.hidden:
             row.value = None
+
+
+def _protect(monitor: Monitor) -> None:
+    """Secondary suppression in every breakdown the monitor publishes a total of: the
+    areas against the municipality's total and, at buurt level, each wijk's buurten
+    against the wijk's own count (the wijk monitor shows it); passes repeat until none
+    hides anything more, since a cell hidden for one total changes the other."""
+    groups: list[tuple[list[Row], bool]] = [(monitor.rows, monitor.reference.hidden)]
+    if monitor.level == BUURT:
+        by_wijk: dict[str, list[Row]] = {}
+        for row in monitor.rows:
+            by_wijk.setdefault(row.parent, []).append(row)
+        # A wijk's count is treated as known even when the wijk monitor hides it: it
+        # may be worked out there from the municipality's total.
+        groups.extend((rows, False) for rows in by_wijk.values())
+    changed = True
+    while changed:
+        changed = False
+        for rows, total_hidden in groups:
+            changed |= suppression.protect_hidden(
+                rows,
+                size=lambda row: row.count,
+                hidden=lambda row: row.hidden,
+                hide=lambda row: setattr(row, "hidden", True),
+                label=lambda row: row.name,
+                total_hidden=total_hidden,
+                minimum=monitor.min_group,
+            )
 
 
 def _per_1000(count: int, residents) -> Decimal | None:
@@ -335,10 +381,11 @@ def _source_line(monitor: Monitor) -> str:
 
 def as_csv(monitor: Monitor) -> str:
     """The table of the page: one line per area and the municipality; a hidden
-    figure is empty with its reason in the column ``note``."""
+    figure is empty with its reason in the column ``note``; every line names the
+    figures' source and licence."""
     output = io.StringIO()
     writer = spreadsheet_safe_writer(output)
-    writer.writerow(["level", "code", "name", "in", "figure", "value", "note", "source"])
+    writer.writerow(["level", "code", "name", "in", "figure", "value", "note", "source", "licence"])
     for row in [*monitor.rows, monitor.reference]:
         is_reference = row is monitor.reference
         writer.writerow(
@@ -351,6 +398,7 @@ def as_csv(monitor: Monitor) -> str:
                 "" if row.value is None else row.value,
                 "suppressed" if row.hidden else "",
                 _source_line(monitor),
+                monitor.licence,
             ]
         )
     return output.getvalue()
@@ -364,7 +412,7 @@ def as_data(monitor: Monitor) -> dict:
         "label": monitor.figure_label,
         "year": monitor.year,
         "source": _source_line(monitor),
-        "licence": "CC BY 4.0" if monitor.source or monitor.population_source else OWN_LICENCE,
+        "licence": monitor.licence,
         "min_group": monitor.min_group,
         "areas": [
             {

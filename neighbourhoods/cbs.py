@@ -3,7 +3,9 @@ neighbourhoods) as staff import it from its CSV: one row per area (gemeente, wij
 buurt) with its code, name, level, parent, year and figures.
 
 The file is read whole and checked row by row before anything is stored: every problem
-is reported with its line number, and a file with any problem imports nothing. Columns
+is reported with its line number, and a file with any problem imports nothing. A file
+holds one municipality: one gemeente row, every wijk's and buurt's code within it and
+its parent the one its code says. Columns
 this module knows are imported with their labels (``KNOWN_FIGURES``); other columns are
 named back to the person importing and left out.
 """
@@ -169,13 +171,59 @@ def parse(content: bytes) -> Parsed:
                     gettext("%(column)s “%(value)s” is not a number of zero or more")
                     % {"column": key, "value": values[key][:20]}
                 )
+        parent = values.get("parent_code", "").upper()
+        if not problems and level != "gemeente":
+            # A wijk's code is WK + its gemeente's 4 digits + 2, a buurt's BU + its
+            # wijk's 6 digits + 2: the parent a row names must be the one its code says.
+            owner = ("GM" + code[2:6]) if level == "wijk" else ("WK" + code[2:8])
+            if parent and parent != owner:
+                problems.append(
+                    gettext("parent %(parent)s does not match code %(code)s (expected %(owner)s)")
+                    % {"parent": parent[:20], "code": code, "owner": owner}
+                )
+            parent = owner
         if problems:
             parsed.errors.append((line, "; ".join(problems)))
             continue
         seen[code] = line
-        parsed.areas.append(
-            Area(line, code, values["name"], level, values.get("parent_code", "").upper(), figures)
-        )
+        parsed.areas.append(Area(line, code, values["name"], level, parent, figures))
     if not parsed.areas and not parsed.errors:
         parsed.errors.append((1, gettext("The file has no rows of areas.")))
+    _check_municipality(parsed)
     return parsed
+
+
+def _check_municipality(parsed: Parsed) -> None:
+    """A file holds one municipality: exactly one gemeente row, and every wijk and buurt
+    in it (their codes begin with its digits)."""
+    gemeenten = [area for area in parsed.areas if area.level == "gemeente"]
+    if not gemeenten and parsed.errors:
+        return  # the gemeente row may be among the rows with errors
+    if len(gemeenten) != 1:
+        parsed.errors.append(
+            (
+                gemeenten[1].line if gemeenten else 1,
+                gettext(
+                    "The file must hold exactly one row of level gemeente (it has %(n)s): "
+                    "the municipality the figures are compared with."
+                )
+                % {"n": len(gemeenten)},
+            )
+        )
+        return
+    digits = gemeenten[0].code[2:]
+    for area in parsed.areas:
+        if area.level != "gemeente" and area.code[2:6] != digits:
+            parsed.errors.append(
+                (
+                    area.line,
+                    gettext("code %(code)s is not of the file's municipality %(gemeente)s")
+                    % {"code": area.code, "gemeente": gemeenten[0].code},
+                )
+            )
+    parsed.errors.sort(key=lambda error: error[0])
+
+
+def municipality(parsed: Parsed) -> Area | None:
+    """The file's one gemeente row (``parse`` checked there is exactly one)."""
+    return next((area for area in parsed.areas if area.level == "gemeente"), None)

@@ -5,7 +5,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode
 
 from common.abuse import SpamGuardedForm
-from neighbourhoods import cbs
+from neighbourhoods import actions, cbs
 from neighbourhoods.models import AgendaItem
 
 
@@ -89,5 +89,7 @@ class CbsImportForm(forms.Form):
                 )
                 % {"n": len(parsed.errors) - self.SHOWN_ERRORS},
             )
+        if not parsed.errors and (foreign := actions.foreign_municipality(parsed)):
+            self.add_error("file", foreign)
         cleaned["parsed"] = parsed
         return cleaned

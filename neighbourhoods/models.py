@@ -92,15 +92,44 @@ def boundary_contains(boundary: dict | None, latitude: float, longitude: float) 
     return False
 
 
-_STREET = re.compile(r"^(?P<street>.*?[^\d\s])\s+\d+[\s-]*[A-Za-z0-9]{0,4}$")
+# A postcode (1234 AB) after the house number, and whatever follows it (the place).
+_POSTCODE_TAIL = re.compile(r"^(?P<rest>.*\d\S*)\s+\d{4}\s?[A-Za-z]{2}\b.*$")
+# Words written in lower case inside a Dutch street name.
+_PARTICLES = {"de", "den", "der", "het", "van", "in", "op", "aan", "bij", "te", "ten", "ter", "'t"}
 
 
 def street_of(address: str) -> str:
     """The street of a Dutch address ("Stationsstraat 12a, 3811 AB Eemdal" →
-    "Stationsstraat"): the words before the house number at its start. Without a house
-    number there is no telling a street from a place name, so nothing."""
-    match = _STREET.match((address or "").split(",")[0].strip())
-    return " ".join(match["street"].split())[:100] if match else ""
+    "Stationsstraat"): the words before the house number, its addition, postcode and
+    place left off. A number followed by another ("Plein 1944 12") is part of the name.
+    The name is written one way whatever case it was typed in ("kerkstraat 3" →
+    "Kerkstraat"), so one street counts as one. Without a house number there is no
+    telling a street from a place name, so nothing."""
+    text = " ".join((address or "").split(",")[0].split())
+    if tail := _POSTCODE_TAIL.match(text):
+        text = tail["rest"]
+    words = text.split(" ")
+    for index in range(1, len(words)):
+        word = words[index]
+        if not word[:1].isdigit():
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word.isdigit() and following[:1].isdigit():
+            continue  # "Plein 1944 12": the year is the street's
+        street = words[:index]
+        if any(character.isalpha() for character in "".join(street)):
+            return " ".join(_readable(word, first=n == 0) for n, word in enumerate(street))[:100]
+        return ""
+    return ""
+
+
+def _readable(word: str, *, first: bool) -> str:
+    lower = word.lower()
+    if lower[:1].isdigit() or (not first and lower in _PARTICLES):
+        return lower
+    if lower.startswith("ij"):
+        return "IJ" + lower[2:]
+    return lower[:1].upper() + lower[1:]
 
 
 class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):

@@ -315,9 +315,7 @@ def monitor_csv(request: HttpRequest) -> HttpResponse:
 def _area_monitor(request: HttpRequest) -> area_monitor.Monitor:
     """The monitor per area for the level and figure asked (anything else: the default)."""
     level, figure = request.GET.get("level", ""), request.GET.get("figure", "")
-    selection = {}
-    if level in dict(area_monitor.LEVELS) and len(figure) <= 60:
-        selection = {"level": level, "figure": figure}
+    selection = area_monitor.selection_of(level, figure)
     return stored_figures.figures(area_monitor.FIGURES, selection).value
 
 

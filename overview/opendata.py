@@ -340,9 +340,7 @@ def initiatives_geojson(request: HttpRequest) -> JsonResponse:
 
 def _area_monitor(request: HttpRequest) -> area_monitor.Monitor:
     level, figure = request.GET.get("level", ""), request.GET.get("figure", "")
-    selection = {}
-    if level in dict(area_monitor.LEVELS) and len(figure) <= 60:
-        selection = {"level": level, "figure": figure}
+    selection = area_monitor.selection_of(level, figure)
     return stored_figures.figures(area_monitor.FIGURES, selection).value
 
 

@@ -247,10 +247,9 @@ def _hide_answers(stats: Stats) -> None:
 
 
 def protect_hidden(rows: list[Stats], total: Stats) -> None:
-    """Secondary suppression in one breakdown: when exactly one group with reports (or
-    answers) is hidden while the total is shown, the total minus the groups shown
-    would give its figures; the smallest group shown is hidden as well, so that only
-    the two together can be worked out, never either one."""
+    """Secondary suppression in one breakdown: while the total minus the groups shown
+    would give a hidden group's figures (``common.suppression.protect_hidden``), the
+    smallest group shown is hidden as well."""
     parts = (
         (lambda row: row.handled, lambda row: row.times_hidden, _hide_times, total.times_hidden),
         (
@@ -268,6 +267,7 @@ def protect_hidden(rows: list[Stats], total: Stats) -> None:
             hide=hide,
             label=lambda row: row.label,
             total_hidden=total_hidden,
+            minimum=min_group(),
         )
 
 

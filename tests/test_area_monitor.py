@@ -3,6 +3,7 @@ portal's reports located in buurten and streets, suppression, the page, open dat
 
 import csv
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.factories import signed_in_colleague
+from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
+from common import suppression
 from neighbourhoods import actions, area_monitor, cbs
 from neighbourhoods.models import (
     Buurt,
@@ -141,6 +143,19 @@ def test_street_of_an_address():
     assert street_of("") == ""
 
 
+def test_street_of_an_address_with_additions_numbered_names_and_any_case():
+    assert street_of("Kerkstraat 12a 2") == "Kerkstraat"
+    assert street_of("Kerkstraat 12 huis 2") == "Kerkstraat"
+    assert street_of("Plein 1944 12") == "Plein 1944"
+    assert street_of("Kerkstraat 12 3811 AB Eemdal") == "Kerkstraat"
+    assert street_of("Kerkstraat 12 3811AB") == "Kerkstraat"
+    assert street_of("kerkstraat 12") == "Kerkstraat"
+    assert street_of("KERKSTRAAT  12") == "Kerkstraat"
+    assert street_of("burgemeester van der werfstraat 3") == "Burgemeester van der Werfstraat"
+    assert street_of("ijsselkade 4") == "IJsselkade"
+    assert street_of("Kerkstraat") == ""
+
+
 def test_a_report_is_placed_in_its_buurt_and_street(resident):
     wijk = NeighbourhoodFactory(boundary=square(5.0, 52.0, 0.02))
     west = Buurt.objects.create(
@@ -216,10 +231,21 @@ def expected_counts(level: str, key) -> dict[str, int]:
 def suppressed(counts: dict[str, int], areas: list[str], minimum: int) -> set[str]:
     """Primary and secondary suppression worked out from the raw counts."""
     hidden = {a for a in areas if 0 < counts.get(a, 0) < minimum}
-    shown = sorted((counts.get(a, 0), a) for a in areas if a not in hidden and counts.get(a, 0) > 0)
-    if len(hidden) == 1 and shown:
+    while True:
+        shown = sorted(
+            (counts.get(a, 0), a) for a in areas if a not in hidden and counts.get(a, 0) > 0
+        )
+        sizes = [counts[a] for a in hidden]
+        # One hidden, together a small group, or each 1 or each minimum - 1: given away.
+        given_away = (
+            len(sizes) == 1
+            or sum(sizes) < minimum
+            or sum(sizes) == len(sizes)
+            or (max(sizes, default=0) < minimum and sum(sizes) == len(sizes) * (minimum - 1))
+        )
+        if not hidden or not shown or not given_away:
+            return hidden
         hidden.add(shown[0][1])
-    return hidden
 
 
 def test_reports_per_buurt_against_the_raw_rows_with_suppression(city):
@@ -250,6 +276,9 @@ def test_reports_per_buurt_against_the_raw_rows_with_suppression(city):
 
 def test_reports_per_street_against_the_raw_rows_with_suppression(city):
     raw = expected_counts("straat", lambda r: street_of(r.address))
+    # Molenweg 2 and Dorpsplein 2 hidden: 4 = 2 x (3 - 1) gives both, so Kerkstraat too.
+    assert raw == {"Kerkstraat": 7, "Molenweg": 2, "Dorpsplein": 2}
+    assert suppressed(raw, list(raw), 3) == set(raw)
     monitor = area_monitor.compute({"level": "straat", "figure": "reports"})
     assert {row.code for row in monitor.rows} == set(raw)
     hidden = suppressed(raw, list(raw), 3)
@@ -298,7 +327,10 @@ def test_cbs_figure_per_buurt_and_wijk_classes_and_legend():
 
 
 def test_the_page_shows_table_legend_map_and_source(client, city):
-    import_text(HEADER + "BU99990101,Buurt 1,buurt,WK999901,2024,700,,\n")
+    import_text(
+        HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\n"
+        "BU99990101,Buurt 1,buurt,WK999901,2024,700,,\n"
+    )
     response = client.get(
         reverse("neighbourhoods:area_monitor"), {"level": "buurt", "figure": "reports"}
     )
@@ -378,3 +410,221 @@ def test_query_count_is_the_same_for_one_buurt_and_many(client, settings):
         return len(captured)
 
     assert queries(1) == queries(6)
+
+
+# --- suppression within each wijk and beyond one hidden cell (review fixes) -----------
+
+
+def test_a_hidden_buurt_cannot_be_worked_out_from_its_wijks_total(settings):
+    """Oost: A=3 (hidden), B=40, C=30; West: D=20, E=60. Against the municipality's
+    total (153) hiding A takes the smallest shown buurt, D in West, with it; Oost's own
+    count (73, shown by the wijk monitor) minus B and C would still give A, so C is
+    hidden too, and in West D alone beside West's count (80) takes E with it."""
+    settings.SURVEY_MIN_GROUP_SIZE = 5
+    oost = NeighbourhoodFactory(name="Oost", cbs_code="WK999901")
+    west = NeighbourhoodFactory(name="West", cbs_code="WK999902")
+    sizes = {
+        "BU99990101": (oost, "A", 3),
+        "BU99990102": (oost, "B", 40),
+        "BU99990103": (oost, "C", 30),
+        "BU99990201": (west, "D", 20),
+        "BU99990202": (west, "E", 60),
+    }
+    for code, (wijk, name, count) in sizes.items():
+        buurt = Buurt.objects.create(cbs_code=code, name=name, neighbourhood=wijk)
+        ReportFactory.create_batch(count, neighbourhood=wijk, buurt=buurt)
+    monitor = area_monitor.compute({"level": "buurt", "figure": "reports"})
+    assert monitor.reference.value == 153
+    shown = {row.name: row.value for row in monitor.rows}
+    assert shown == {"A": None, "B": Decimal(40), "C": None, "D": None, "E": None}
+    wijken = area_monitor.compute({"level": "wijk", "figure": "reports"})
+    assert {row.name: row.value for row in wijken.rows} == {"Oost": 73, "West": 80}
+
+
+def _cells(sizes: dict[str, int], minimum: int) -> set[str]:
+    rows = [
+        {"label": label, "size": size, "hidden": 0 < size < minimum}
+        for label, size in sizes.items()
+    ]
+    suppression.protect_hidden(
+        rows,
+        size=lambda row: row["size"],
+        hidden=lambda row: row["hidden"],
+        hide=lambda row: row.update(hidden=True),
+        label=lambda row: row["label"],
+        minimum=minimum,
+    )
+    return {row["label"] for row in rows if row["hidden"]}
+
+
+def test_two_hidden_cells_whose_sum_gives_them_away_take_more_with_them():
+    # 1 + 1 = 2 < 5: the total minus the shown gives 2, so both are 1; the smallest
+    # shown (7) is hidden too; 1 + 1 + 7 = 9 gives none of them away.
+    assert _cells({"a": 1, "b": 1, "c": 7, "d": 9}, 5) == {"a", "b", "c"}
+    # 4 + 4 = 8 = 2 x (5 - 1): each must be 4; hidden with the next smallest.
+    assert _cells({"a": 4, "b": 4, "c": 12, "d": 9}, 5) == {"a", "b", "d"}
+    # 3 + 3 = 6: 2 + 4, 3 + 3 or 4 + 2 — nothing more is hidden.
+    assert _cells({"a": 3, "b": 3, "c": 12, "d": 9}, 5) == {"a", "b"}
+    # One hidden cell takes the smallest shown with it, as before.
+    assert _cells({"a": 2, "c": 12, "d": 9}, 5) == {"a", "d"}
+
+
+# --- one municipality per file, and only the portal's own (review fixes) ---------------
+
+
+def test_a_file_holds_exactly_one_municipality_and_only_its_areas():
+    none = cbs.parse((HEADER + "WK999901,Oost,wijk,GM9999,2024,60,20,\n").encode())
+    assert [line for line, _message in none.errors] == [1]
+    assert "gemeente" in none.errors[0][1]
+    two = cbs.parse(
+        (
+            HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\nGM0344,Utrecht,gemeente,,2024,100,40,\n"
+        ).encode()
+    )
+    assert [line for line, _message in two.errors] == [3]
+    wrong = cbs.parse(
+        (
+            HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\n"
+            "WK999901,Oost,wijk,GM0344,2024,60,20,\n"  # line 3: parent not its code's
+            "BU99990101,Noord,buurt,WK999902,2024,35,12,\n"  # line 4: likewise
+            "WK034401,West,wijk,GM0344,2024,60,20,\n"  # line 5: another municipality's
+            "BU99990102,Zuid,buurt,,2024,35,12,\n"  # parent left empty: its code's
+        ).encode()
+    )
+    assert [line for line, _message in wrong.errors] == [3, 4, 5]
+    assert "GM0344" in wrong.errors[0][1]
+    assert "GM9999" in wrong.errors[0][1]
+    assert "WK999902" in wrong.errors[1][1]
+    assert "WK999901" in wrong.errors[1][1]
+    assert "WK034401" in wrong.errors[2][1]
+    right = cbs.parse(
+        (
+            HEADER + "GM9999,Eemdal,gemeente,,2024,100,40,\nBU99990102,Zuid,buurt,,2024,35,12,\n"
+        ).encode()
+    )
+    assert right.errors == []
+    assert right.areas[-1].parent_code == "WK999901"
+
+
+def test_the_utrecht_file_is_refused_in_a_portal_whose_wijken_are_elsewhere(client):
+    NeighbourhoodFactory(cbs_code="WK999901")
+    parsed = cbs.parse(UTRECHT.read_bytes())
+    assert parsed.errors == []
+    with pytest.raises(ValueError, match="own municipality"):
+        actions.import_cbs_figures(parsed=parsed, source="")
+    signed_in_colleague(client, Role.RESEARCHER)
+    response = client.post(
+        reverse("admin:neighbourhoods_cbsimport_add"),
+        {"file": SimpleUploadedFile("kwb.csv", UTRECHT.read_bytes()), "source": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Utrecht (GM0344)" in page
+    assert "WK0344" in page
+    assert not CbsImport.objects.exists()
+    assert not CbsFigure.objects.exists()
+
+
+def test_a_foreign_municipality_is_never_the_reference():
+    """Figures stored before the check (or a wijk added since): the monitor leaves the
+    reference empty rather than compare with another municipality."""
+    NeighbourhoodFactory(cbs_code="WK999901")
+    imported = CbsImport.objects.create(year=2024, source="CBS", rows=1)
+    CbsFigure.objects.create(
+        cbs_import=imported,
+        code="GM0344",
+        name="Utrecht",
+        level="gemeente",
+        key="population",
+        value=374238,
+    )
+    monitor = area_monitor.compute({"level": "wijk", "figure": "cbs_population"})
+    assert (monitor.reference.code, monitor.reference.value) == ("", None)
+    CbsFigure.objects.create(
+        cbs_import=imported,
+        code="GM9999",
+        name="Eemdal",
+        level="gemeente",
+        key="population",
+        value=2000,
+    )
+    monitor = area_monitor.compute({"level": "wijk", "figure": "cbs_population"})
+    assert (monitor.reference.code, monitor.reference.value) == ("GM9999", 2000)
+
+
+def test_moving_a_buurt_to_another_wijk_takes_no_reports_of_the_old_wijk_with_it(client):
+    oost = NeighbourhoodFactory(name="Oost", boundary=square(5.0, 52.0, 0.02))
+    west = NeighbourhoodFactory(name="West", boundary=square(4.0, 52.0, 0.02))
+    buurt = Buurt.objects.create(
+        cbs_code="BU00010001", name="Noord", neighbourhood=oost, boundary=square(5.0, 52.0)
+    )
+    report = ReportFactory(
+        neighbourhood=oost, buurt=buurt, latitude=Decimal("52.005"), longitude=Decimal("5.005")
+    )
+    sign_in_staff(client, StaffFactory(is_superuser=True))
+    response = client.post(
+        reverse("admin:neighbourhoods_buurt_change", args=[buurt.pk]),
+        {
+            "cbs_code": "BU00010001",
+            "name": "Noord",
+            "neighbourhood": west.pk,
+            "boundary": json.dumps(square(5.0, 52.0)),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    buurt.refresh_from_db()
+    assert buurt.neighbourhood == west
+    report.refresh_from_db()
+    assert (report.neighbourhood, report.buurt) == (oost, None)
+
+
+def test_the_licence_is_said_beside_a_source_line_that_leaves_it_out(client):
+    wijk = NeighbourhoodFactory(cbs_code="WK999901")
+    import_text(
+        HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\nWK999901,Oost,wijk,GM9999,2024,700,,\n",
+        source="CBS Kerncijfers 2024",
+    )
+    query = {"level": "wijk", "figure": "cbs_population"}
+    page = client.get(reverse("neighbourhoods:area_monitor"), query).content.decode()
+    assert "Bron: CBS Kerncijfers 2024" in page
+    assert "Licentie van de CBS-cijfers: CC BY 4.0" in page
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("neighbourhoods:area_monitor_csv"), query).content.decode()
+            )
+        )
+    )
+    assert [(r["code"], r["value"], r["licence"]) for r in rows] == [
+        (wijk.cbs_code, "700.00", "CC BY 4.0"),
+        ("GM9999", "2000.00", "CC BY 4.0"),
+    ]
+    own = {"level": "wijk", "figure": "reports"}
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("neighbourhoods:area_monitor_csv"), own).content.decode()
+            )
+        )
+    )
+    assert {r["licence"] for r in rows} == {"CC0 1.0"}
+
+
+def test_only_a_known_figure_makes_a_stored_selection(client, city, monkeypatch):
+    asked = []
+    real = area_monitor.selection_of
+    monkeypatch.setattr(
+        area_monitor, "selection_of", lambda *args: asked.append(real(*args)) or asked[-1]
+    )
+    for figure in ("reports", "reports_per_1000", "cbs_population", "made-up", "reports_x"):
+        client.get(reverse("neighbourhoods:area_monitor"), {"level": "buurt", "figure": figure})
+        client.get(reverse("overview:api_area_figures"), {"level": "wijk", "figure": figure})
+    assert asked[::2] == [
+        {"level": "buurt", "figure": "reports"},
+        {"level": "buurt", "figure": "reports_per_1000"},
+        {"level": "buurt", "figure": "cbs_population"},
+        {"level": "buurt"},
+        {"level": "buurt"},
+    ]
+    assert asked[-1] == {"level": "wijk"}
+    assert real("nowhere", "reports") == {}
