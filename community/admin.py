@@ -58,10 +58,20 @@ class MembershipAdmin(AreaScopedAdmin):
         if done:
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d ambassador request decided.",
-                    "%(count)d ambassador requests decided.",
-                    done,
+                (
+                    ngettext(
+                        "%(count)d ambassador approved: their profile is on the "
+                        "neighbourhood page now.",
+                        "%(count)d ambassadors approved: their profiles are on the "
+                        "neighbourhood page now.",
+                        done,
+                    )
+                    if approve
+                    else ngettext(
+                        "%(count)d ambassador request declined: they stay a member.",
+                        "%(count)d ambassador requests declined: they stay members.",
+                        done,
+                    )
                 )
                 % {"count": done},
             )

@@ -36,19 +36,25 @@ class JoinForm(SpamGuardedForm, forms.Form):
         initial=Membership.Role.MEMBER,
     )
     public_name = forms.CharField(
-        label=_("Name shown (ambassadors)"),
+        label=_("Name shown (required for ambassadors)"),
         max_length=60,
         required=False,
         validators=[validate_plain_text, validate_no_contact_details],
         help_text=_("Your first name or a name you choose. Never your address or email."),
     )
     can_help_with = forms.CharField(
-        label=_("What you can help with (ambassadors)"),
+        label=_("What you can help with (required for ambassadors)"),
         max_length=500,
         required=False,
         validators=[validate_plain_text, validate_no_contact_details],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("public_name", "can_help_with"):
+            # Required for an ambassador only: the label says so, so no "(optional)" either.
+            self.fields[name].required_in_some_cases = True  # type: ignore[attr-defined]
 
     def clean(self):
         cleaned = super().clean()
@@ -73,6 +79,11 @@ class PostForm(SpamGuardedForm, forms.ModelForm):
             "what": _("For example: I lend my ladder, or: who helps me with my garden?"),
             "description": _("Never write your address or phone number here."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Two radio buttons, neither chosen beforehand: no "choose one" as a third answer.
+        self.fields["kind"].choices = Post.Kind.choices  # type: ignore[attr-defined]
 
     def clean_ends_on(self):
         return _from_today(self.cleaned_data.get("ends_on"))

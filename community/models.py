@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from common.language import in_language
 from common.validators import validate_no_contact_details, validate_plain_text
@@ -82,7 +82,7 @@ class Membership(models.Model):
     area manager of the neighbourhood approved it."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", _("member")
+        MEMBER = "member", pgettext_lazy("member of a neighbourhood network", "member")
         AMBASSADOR = "ambassador", _("ambassador")
 
     class Status(models.TextChoices):

@@ -2,6 +2,7 @@
 neighbourhood, offers and requests, volunteer calls that fill up, and conversations that
 never show an email address unless both people agree."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -139,6 +140,23 @@ def test_an_ambassador_needs_a_name_and_what_they_help_with(client):
     page = response.content.decode()
     assert "Geef de naam die je profiel laat zien." in page
     assert not Membership.objects.exists()
+
+
+def test_the_ambassador_fields_say_they_are_required_for_ambassadors(client):
+    """Not "(niet verplicht)": leaving them empty as an ambassador is refused."""
+    neighbourhood = NeighbourhoodFactory()
+    client.force_login(UserFactory())
+    page = client.get(reverse("community:networks", args=[neighbourhood.slug])).content.decode()
+    assert "Naam die je laat zien (verplicht voor ambassadeurs)" in page
+    assert "Waarmee je kunt helpen (verplicht voor ambassadeurs)" in page
+    assert "niet verplicht" not in page
+
+
+def test_offer_or_request_is_two_answers_without_a_placeholder(client, resident):
+    client.force_login(resident)
+    page = client.get(reverse("community:post_create")).content.decode()
+    kinds = re.findall(r'<input type="radio" name="kind" value="([^"]*)"', page)
+    assert kinds == ["offer", "request"]
 
 
 def test_joining_as_a_member_counts_on_the_network_page(client):
@@ -459,3 +477,12 @@ def test_retention_removes_old_conversations_and_ended_offers(conversation, sett
     assert not Message.objects.filter(conversation_id=conversation.pk).exists()
     assert not Post.objects.filter(pk=ended.pk).exists()
     assert Conversation.objects.filter(pk=recent.pk).exists()
+
+
+def test_a_network_member_is_a_lid_not_a_panel_member():
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert str(Membership.Role.MEMBER.label) == "lid"
+    with translation.override("en"):
+        assert str(Membership.Role.MEMBER.label) == "member"
