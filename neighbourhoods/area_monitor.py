@@ -313,7 +313,8 @@ def _per_1000(count: int, residents) -> Decimal | None:
 
 
 def _classify(monitor: Monitor) -> None:
-    """Up to five classes of equal width over the areas' shown values."""
+    """Up to five classes of equal width over the areas' shown values: each from its
+    lower bound to below the next class's, the last up to and including the highest."""
     values = sorted(row.value for row in monitor.rows if row.value is not None)
     if not values:
         return
@@ -331,11 +332,15 @@ def _classify(monitor: Monitor) -> None:
         ColourClass(number + 1, start, end, palette[number])
         for number, (start, end) in enumerate(bounds)
     ]
+    # A value belongs to the last class whose (rounded, as shown) lower bound it reaches:
+    # each class runs from its lower bound to below the next one's, the last includes its
+    # upper bound, so the legend and the colours never disagree on a value at an edge.
     for row in monitor.rows:
         if row.value is None:
             continue
-        index = 0 if not step else min(count - 1, int((row.value - low) / step))
-        row.colour_class = index + 1
+        row.colour_class = max(
+            number for number, (start, _end) in enumerate(bounds, start=1) if row.value >= start
+        )
 
 
 def colour(monitor: Monitor, row: Row) -> str:

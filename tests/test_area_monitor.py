@@ -6,6 +6,7 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -337,7 +338,8 @@ def test_the_page_shows_table_legend_map_and_source(client, city):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Legenda" in page
-    assert "Klasse 1:" in page
+    assert "Klasse 1: vanaf " in page
+    assert " tot en met " in page  # only the last class includes its upper bound
     assert "niet getoond" in page  # suppressed cells said in words
     assert "Hele gemeente" in page
     assert 'id="map-shapes"' in page
@@ -628,3 +630,20 @@ def test_only_a_known_figure_makes_a_stored_selection(client, city, monkeypatch)
     ]
     assert asked[-1] == {"level": "wijk"}
     assert real("nowhere", "reports") == {}
+
+
+def test_a_value_on_a_class_edge_is_in_the_class_the_legend_names():
+    """Legend "from 14 to below 18" and "from 18 …": 14 and 18 each open their class."""
+    rows = [SimpleNamespace(value=Decimal(v), colour_class=None) for v in (10, 14, 18, 22, 26, 30)]
+    monitor = area_monitor.Monitor(
+        level="buurt", figure="x", figure_label="x", choices=[], rows=rows, reference=None
+    )
+    area_monitor._classify(monitor)
+    assert [(c.low, c.high) for c in monitor.classes] == [
+        (10, 14),
+        (14, 18),
+        (18, 22),
+        (22, 26),
+        (26, 30),
+    ]
+    assert [row.colour_class for row in rows] == [1, 2, 3, 4, 5, 5]
