@@ -338,10 +338,21 @@ def initiatives_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def _area_monitor(request: HttpRequest) -> area_monitor.Monitor:
+def _area_monitor(request: HttpRequest) -> tuple[area_monitor.Monitor, JsonResponse | None]:
+    """The monitor a data user asked for, or a 400 naming what can be asked: an API
+    never answers with another level or figure than the one in its address."""
     level, figure = request.GET.get("level", ""), request.GET.get("figure", "")
+    levels = [value for value, _label in area_monitor.LEVELS]
     selection = area_monitor.selection_of(level, figure)
-    return stored_figures.figures(area_monitor.FIGURES, selection).value
+    monitor = stored_figures.figures(area_monitor.FIGURES, selection).value
+    if level and level not in levels:
+        return monitor, _json({"error": "unknown level", "levels": levels}, status=400)
+    if figure and figure != monitor.figure:
+        choices = [value for value, _label in monitor.choices]
+        return monitor, _json(
+            {"error": "unknown figure at this level", "figures": choices}, status=400
+        )
+    return monitor, None
 
 
 @require_safe
@@ -350,7 +361,9 @@ def _area_monitor(request: HttpRequest) -> area_monitor.Monitor:
 def area_figures(request: HttpRequest) -> JsonResponse:
     """The monitor's figure per wijk, buurt or street (``level``, ``figure`` as on the
     page), with the municipality, the figures to choose from, source and licence."""
-    monitor = _area_monitor(request)
+    monitor, refused = _area_monitor(request)
+    if refused:
+        return refused
     base = absolute_url(reverse("overview:api_area_figures"))
     return _json(
         {
@@ -374,7 +387,9 @@ def area_figures(request: HttpRequest) -> JsonResponse:
 @shared_with_visitors
 @reads_from_replica
 def area_figures_csv(request: HttpRequest) -> HttpResponse:
-    monitor = _area_monitor(request)
+    monitor, refused = _area_monitor(request)
+    if refused:
+        return refused
     response = HttpResponse(area_monitor.as_csv(monitor), content_type="text/csv")
     response["Content-Disposition"] = (
         f'attachment; filename="area-figures-{monitor.level}-{monitor.figure}.csv"'

@@ -352,9 +352,9 @@ def test_the_page_shows_table_legend_map_and_source(client, city):
 @pytest.mark.parametrize(
     "query", [{"level": "xyz"}, {"level": "buurt", "figure": "x" * 500}, {"figure": "<b>"}]
 )
-def test_bad_choices_show_the_default(client, city, query):
+def test_bad_choices_show_the_default_page_and_a_400_from_the_api(client, city, query):
     assert client.get(reverse("neighbourhoods:area_monitor"), query).status_code == 200
-    assert client.get(reverse("overview:api_area_figures"), query).status_code == 200
+    assert client.get(reverse("overview:api_area_figures"), query).status_code == 400
 
 
 def test_csv_and_open_data_hold_the_same_suppressed_figures(client, city):
@@ -408,7 +408,10 @@ def test_query_count_is_the_same_for_one_buurt_and_many(client, settings):
                 for figure in ("reports", "reports_per_1000", "cbs_population"):
                     query = {"level": level, "figure": figure}
                     assert client.get(url, query).status_code == 200
-                    assert client.get(api, query).status_code == 200
+                    # Streets have no residents' figures: the API says so rather than
+                    # answering with another figure.
+                    expected = 400 if level == "straat" and figure != "reports" else 200
+                    assert client.get(api, query).status_code == expected
         return len(captured)
 
     assert queries(1) == queries(6)
@@ -647,3 +650,18 @@ def test_a_value_on_a_class_edge_is_in_the_class_the_legend_names():
         (26, 30),
     ]
     assert [row.colour_class for row in rows] == [1, 2, 3, 4, 5, 5]
+
+
+@pytest.mark.parametrize("name", ["overview:api_area_figures", "overview:api_area_figures_csv"])
+def test_the_open_data_refuses_a_level_or_figure_it_does_not_have(client, name):
+    """A data user gets what they asked for or a clear 400, never another figure."""
+    url = reverse(name)
+    unknown_level = client.get(url, {"level": "foo"})
+    assert unknown_level.status_code == 400
+    assert unknown_level.json()["error"] == "unknown level"
+    assert "buurt" in unknown_level.json()["levels"]
+    not_at_street = client.get(url, {"level": "straat", "figure": "cbs_population"})
+    assert not_at_street.status_code == 400
+    assert "reports" in not_at_street.json()["figures"]
+    assert client.get(url, {"level": "buurt", "figure": "reports"}).status_code == 200
+    assert client.get(url).status_code == 200
