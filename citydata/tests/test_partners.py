@@ -937,3 +937,17 @@ def test_a_stock_is_shown_per_month_as_its_dataset_says(world, aggregation, expe
     [series] = dashboard.partner_series(dashboard.months_until(today), "nl")
     assert series.chart["rows"][-2]["value"] == expected
     assert series.breakdown[-1] == ("Hof", [None] * 10 + [expected, None])
+
+
+def test_a_month_without_data_is_no_data_in_the_chart_and_its_table(world):
+    dataset = world["dataset"]
+    _post(Client(), dataset, [{"period": _day(), "street": "Hof", "value": 5}], world["plain"])
+    dataset.approved_at = timezone.now()
+    dataset.save()
+    months = dashboard.months_until(timezone.localdate())
+    (series,) = dashboard.partner_series(months, "nl")
+    rows = series.chart["rows"]
+    month = dashboard._month_of(timezone.localdate() - timedelta(days=1))
+    assert [row["value"] for row in rows].count(None) == len(months) - 1
+    assert rows[months.index(month)]["value"] == 5
+    assert rows[months.index(month) - 1]["text"] == "geen gegevens"
