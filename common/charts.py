@@ -1,7 +1,7 @@
 """Bar charts drawn on the server as SVG (no JavaScript), always shown together with a
 table of the same numbers (``templates/common/bar_chart.html``)."""
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from django.utils.formats import number_format
@@ -13,12 +13,12 @@ BAR_SPACE = 320
 ROW_HEIGHT = 28
 
 
-def bar_chart(rows: list[tuple[str, float | None]], *, suffix: str = "") -> dict[str, Any]:
+def bar_chart(rows: Sequence[tuple[str, float | None]], *, suffix: str = "") -> dict[str, Any]:
     """``rows`` are (label, value) pairs in display order; a value of None is a row
     without data (no bar, and "no data" rather than 0)."""
     largest = max((value for _label, value in rows if value is not None), default=0)
     largest = largest if largest > 0 else 1
-    drawn = []
+    drawn: list[dict[str, Any]] = []
     for index, (label, value) in enumerate(rows):
         # A value below zero (a series whose lowest value is negative) draws no bar; the
         # number beside it, and the table, say what it is.
