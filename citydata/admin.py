@@ -82,13 +82,43 @@ class DatasetForm(forms.ModelForm):
         return dimensions
 
 
+class _DateSetFilter(admin.SimpleListFilter):
+    """Yes or no: whether a moment (approved, revoked) has been recorded."""
+
+    field = ""
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
+        return queryset
+
+
+class ApprovedFilter(_DateSetFilter):
+    """Whether the municipality approved the dataset for publication."""
+
+    title = _("approved")
+    parameter_name = "approved"
+    field = "approved_at"
+
+
+class RevokedFilter(_DateSetFilter):
+    """Whether the token was revoked."""
+
+    title = _("revoked")
+    parameter_name = "revoked"
+    field = "revoked_at"
+
+
 @admin.register(Dataset)
 class DatasetAdmin(AuditedAdmin):
     """The datasets agreed with partners; approve one to show it on the inner-city
     dashboard and as open data."""
 
     list_display = ["name_nl", "partner", "granularity", "is_published", "approved_at"]
-    list_filter = ["partner", "granularity", ("approved_at", admin.EmptyFieldListFilter)]
+    list_filter = ["partner", "granularity", ApprovedFilter]
     search_fields = ["name_nl", "name_en", "slug"]
     list_select_related = ["partner"]
     prepopulated_fields = {"slug": ["name_nl"]}
@@ -140,7 +170,7 @@ class ApiTokenAdmin(AuditedAdmin):
     characters are known. Revoke a token that leaked or is no longer used."""
 
     list_display = ["name", "partner", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["partner", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = ["partner", RevokedFilter]
     list_select_related = ["partner"]
     search_fields = ["name", "prefix"]
     fields = ["partner", "name", "prefix", "created_at", "last_used_at", "revoked_at"]

@@ -72,7 +72,9 @@ def _limited(request: HttpRequest, slug: str) -> HttpResponse:
     except RequestDataTooBig:
         return _error(
             413,
-            gettext("The body is larger than %(size)s bytes: send at most %(count)s rows at once.")
+            gettext(
+                "The request is larger than %(size)s bytes: send at most %(count)s rows at once."
+            )
             % {"size": limit, "count": MAX_ROWS},
         )
     try:
@@ -80,7 +82,7 @@ def _limited(request: HttpRequest, slug: str) -> HttpResponse:
     except (ValueError, UnicodeDecodeError):
         return _error(400, gettext("The body is not JSON: send a list of rows."))
     except RecursionError:
-        return _error(400, gettext("The body is nested too deep: send a list of rows."))
+        return _error(400, gettext("The request is nested too deep: send a list of rows."))
     try:
         stored = actions.publish_observations(dataset=dataset, rows=rows)
     except actions.RowsRefused as refused:

@@ -130,7 +130,11 @@ def partner_series(months: list[date], language: str) -> list[Series]:
         labels = [_month_label(month) for month in months]
         chart = bar_chart(
             [
-                (label, _number(totals.get((dataset.pk, month), Decimal(0))))
+                # A month without data is "no data", not 0 (nobody counted, not nobody came).
+                (
+                    label,
+                    None if (total := totals.get((dataset.pk, month))) is None else _number(total),
+                )
                 for label, month in zip(labels, months, strict=True)
             ]
         )

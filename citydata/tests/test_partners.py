@@ -518,6 +518,46 @@ def test_the_api_is_documented_on_a_page():
     assert "/api/v1/partners/datasets/" in page
 
 
+def test_the_api_page_is_dutch_throughout():
+    page = Client(headers={"accept-language": "nl"}).get(reverse("citydata:api_docs"))
+    text = page.content.decode()
+    assert "Het verzoek is te groot: stuur de rijen in kleinere delen." in text
+    main = text[text.index("<main") : text.index("</main>")]
+    assert " body " not in main
+
+
+def test_the_upload_page_names_the_period_column_periode(world):
+    client = Client(headers={"accept-language": "nl"})
+    client.force_login(world["member"])
+    page = client.get(reverse("citydata:upload")).content.decode()
+    assert '<th class="utrecht-table__header-cell" scope="col">Periode</th>' in page
+    assert "Looptijd" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter", "field"),
+    [
+        ("admin:citydata_dataset_changelist", "approved", "approved_at"),
+        ("admin:citydata_apitoken_changelist", "revoked", "revoked_at"),
+    ],
+)
+def test_the_back_office_filters_approved_and_revoked_by_yes_or_no(world, url, parameter, field):
+    model = world["dataset"] if field == "approved_at" else world["token"]
+    setattr(model, field, timezone.now())
+    model.save()
+    staff = Client(headers={"accept-language": "nl"})
+    signed_in_colleague(staff, Role.RESEARCHER)
+    listing = staff.get(reverse(url)).content.decode()
+    assert "Leeg" not in listing
+    assert f"?{parameter}=yes" in listing
+    assert f"?{parameter}=no" in listing
+    yes = staff.get(reverse(url), {parameter: "yes"}).context["cl"].result_list
+    no = staff.get(reverse(url), {parameter: "no"}).context["cl"].result_list
+    assert [row.pk for row in yes] == [model.pk]
+    assert model.pk not in [row.pk for row in no]
+    assert len(no) >= 1
+
+
 # --- hostile rows ----------------------------------------------------------------------
 
 HOSTILE = st.one_of(
@@ -771,7 +811,7 @@ def test_a_body_over_the_limit_is_refused_as_json_413(world, settings):
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"] == (
-        "De body is groter dan 1000 bytes: stuur hoogstens 20000 rijen tegelijk."
+        "Het verzoek is groter dan 1000 bytes: stuur hoogstens 20000 rijen tegelijk."
     )
     assert not Observation.objects.exists()
 
@@ -784,7 +824,10 @@ def test_a_body_nested_too_deep_is_refused_as_json_400(world):
         HTTP_AUTHORIZATION=f"Bearer {world['plain']}",
     )
     assert response.status_code == 400
-    assert response.json()["error"] == "De body is te diep genest: stuur een lijst met rijen."
+    assert (
+        response.json()["error"]
+        == "De inhoud van het verzoek is te diep genest: stuur een lijst met rijen."
+    )
 
 
 # --- a schema once rows exist ---------------------------------------------------------------
@@ -894,3 +937,17 @@ def test_a_stock_is_shown_per_month_as_its_dataset_says(world, aggregation, expe
     [series] = dashboard.partner_series(dashboard.months_until(today), "nl")
     assert series.chart["rows"][-2]["value"] == expected
     assert series.breakdown[-1] == ("Hof", [None] * 10 + [expected, None])
+
+
+def test_a_month_without_data_is_no_data_in_the_chart_and_its_table(world):
+    dataset = world["dataset"]
+    _post(Client(), dataset, [{"period": _day(), "street": "Hof", "value": 5}], world["plain"])
+    dataset.approved_at = timezone.now()
+    dataset.save()
+    months = dashboard.months_until(timezone.localdate())
+    (series,) = dashboard.partner_series(months, "nl")
+    rows = series.chart["rows"]
+    month = dashboard._month_of(timezone.localdate() - timedelta(days=1))
+    assert [row["value"] for row in rows].count(None) == len(months) - 1
+    assert rows[months.index(month)]["value"] == 5
+    assert rows[months.index(month) - 1]["text"] == "geen gegevens"

@@ -15,8 +15,9 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, UserFactory, give_totp
+from citydata.actions import approve_datasets, publish_observations, refresh_dashboard
 from citydata.dashboard import months_until
-from citydata.models import Observation
+from citydata.models import Dataset, Observation
 from citydata.tests.factories import DatasetFactory, PartnerFactory, make_token
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 from tests.e2e.test_initiative_journey import sign_in_staff_in_browser
@@ -133,3 +134,34 @@ def test_a_partner_publishes_footfall_and_it_appears_once_approved(
     expect(street.locator("td").nth(column)).to_have_text(written)
     assert page.locator("svg.portal-chart__svg").count() >= 4  # partner's and portal's
     assert_accessible(page)
+
+
+NARROW_PAGES = [
+    "/binnenstad/",
+    "/open-data/",
+    "/partners/api/",
+    "/partners/",
+    "/partners/uploaden/",
+]
+
+
+def test_the_inner_city_pages_fit_a_narrow_screen(page: Page, live_server, sign_in):
+    """At 375 px a wide table or code block scrolls in its own box; the page does not."""
+    NeighbourhoodFactory(name="Binnenstad", slug="binnenstad")
+    member = UserFactory(display_name="Kees", language="nl")
+    partner = PartnerFactory(name="Binnenstadsondernemers", members=[member])
+    dataset = DatasetFactory(partner=partner, slug="passanten-binnenstad", name_nl="Passanten")
+    rows = [
+        {"period": month.isoformat(), "street": street, "value": 55306}
+        for month in months_until(timezone.localdate())
+        for street in ("Langestraat", "Hof")
+    ]
+    publish_observations(dataset=dataset, rows=rows)
+    approve_datasets(datasets=Dataset.objects.filter(pk=dataset.pk), by=None)
+    refresh_dashboard()
+    sign_in(page, member)
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in NARROW_PAGES:
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width} px wide"
