@@ -59,6 +59,13 @@ class DatasetForm(forms.ModelForm):
             "source",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The field's default is callable (list), so Django would add a hidden copy of the
+        # initial value carrying the help text's aria-describedby: invalid HTML. Whether
+        # the schema changed is read from the instance instead.
+        self.fields["dimensions"].show_hidden_initial = False
+
     def clean_dimensions(self) -> Any:
         dimensions = self.cleaned_data["dimensions"]
         if self.instance.pk is None or not self.instance.observations.exists():

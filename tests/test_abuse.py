@@ -177,8 +177,11 @@ def test_every_rate_limit_in_the_settings_guards_a_view(settings):
             "procurement",
             "surveys",
             "reports",
+            "citydata",
+            "community",
         )
-        for name in ("views.py", "open311.py", "questions.py")  # reports: API, questions
+        # reports: the Open311 API and questions; citydata: the partners' API
+        for name in ("views.py", "open311.py", "questions.py", "api.py")
         for path in Path(settings.BASE_DIR, app).glob(name)
     )
     for action in settings.PORTAL_RATE_LIMITS:
