@@ -154,11 +154,19 @@ def first_page_with_missing_answer(survey: Survey, answers: dict) -> int | None:
 
 def draft_for(survey: Survey, key: str) -> ResponseDraft:
     key_hash = Invitation.hash_token(key)
-    try:
-        with transaction.atomic():
-            draft, _created = ResponseDraft.objects.get_or_create(survey=survey, key_hash=key_hash)
-    except IntegrityError:  # the same resident in two tabs at once
-        draft = ResponseDraft.objects.get(key_hash=key_hash)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                draft, _created = ResponseDraft.objects.get_or_create(
+                    survey=survey, key_hash=key_hash
+                )
+            return draft
+        except IntegrityError:  # the same resident in two tabs at once
+            found = ResponseDraft.objects.filter(key_hash=key_hash).first()
+            if found is not None:
+                return found
+            # The other tab's answers went in and its draft is gone: start again.
+    draft, _created = ResponseDraft.objects.get_or_create(survey=survey, key_hash=key_hash)
     return draft
 
 
