@@ -130,3 +130,21 @@ def test_without_javascript_the_table_and_legend_carry_the_figures(browser, live
         f"{int(population):,}".replace(",", ".")
     )
     context.close()
+
+
+def test_the_monitor_fits_a_narrow_screen(page, live_server):
+    """At 375 px the table scrolls in its own labelled box; the page does not."""
+    wijk = Neighbourhood.objects.create(
+        name="Binnenstad",
+        slug="binnenstad",
+        cbs_code="WK999901",
+        population=11_840,
+        boundary=demo._block(0),
+    )
+    demo.seed_buurten([wijk])
+    demo.seed_cbs_sample()
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/wijken/monitor/?level=buurt&figure=cbs_population")
+    expect(page.get_by_role("region", name="per gebied", exact=False)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the monitor is {width} px wide"
