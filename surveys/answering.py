@@ -154,7 +154,8 @@ def first_page_with_missing_answer(survey: Survey, answers: dict) -> int | None:
 
 def draft_for(survey: Survey, key: str) -> ResponseDraft:
     key_hash = Invitation.hash_token(key)
-    for _attempt in range(3):
+    failures = 0
+    while True:
         try:
             with transaction.atomic():
                 draft, _created = ResponseDraft.objects.get_or_create(
@@ -166,8 +167,9 @@ def draft_for(survey: Survey, key: str) -> ResponseDraft:
             if found is not None:
                 return found
             # The other tab's answers went in and its draft is gone: start again.
-    draft, _created = ResponseDraft.objects.get_or_create(survey=survey, key_hash=key_hash)
-    return draft
+            failures += 1
+            if failures == 3:
+                raise
 
 
 def new_session_key() -> str:
