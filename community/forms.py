@@ -54,7 +54,7 @@ class JoinForm(SpamGuardedForm, forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("public_name", "can_help_with"):
             # Required for an ambassador only: the label says so, so no "(optional)" either.
-            self.fields[name].required_in_some_cases = True  # type: ignore[attr-defined]
+            self.fields[name].conditionally_required = True  # type: ignore[attr-defined]
 
     def clean(self):
         cleaned = super().clean()

@@ -81,7 +81,7 @@ class SupplierForm(SpamGuardedForm, forms.ModelForm):
         # Neither is required alone, one of the two is ("choose at least one field of work
         # here, or a precise code below"): no "optional" beside them (templates/forms).
         for name in ("divisions", "cpv_codes"):
-            self.fields[name].one_of_several = True  # type: ignore[attr-defined]
+            self.fields[name].conditionally_required = True  # type: ignore[attr-defined]
         if self.instance.pk:
             chosen = list(self.instance.cpv_codes.all())
             self.initial["divisions"] = [c.pk for c in chosen if len(c.prefix) == 2]
