@@ -190,15 +190,6 @@ def create_call(
     )
 
 
-def _refuse_if_blocked(author: User, partner: User | None) -> None:
-    if partner is None:
-        raise CommunityError(_("This person can no longer be reached through the portal."))
-    if Block.objects.filter(blocker=partner, blocked=author).exists():
-        raise CommunityError(
-            _("This person does not want to receive messages from you. Your message was not sent.")
-        )
-
-
 def _partner_of(about: Model) -> User | None:
     if isinstance(about, Post):
         return about.owner
@@ -215,10 +206,10 @@ def write_to(*, about: Post | VolunteerCall | Membership, author: User, text: st
     profile: the first message starts a conversation with its owner, later ones go on
     in it."""
     partner = _partner_of(about)
-    if partner is not None and partner.pk == author.pk:
+    if partner is None:
+        raise CommunityError(_("This person can no longer be reached through the portal."))
+    if partner.pk == author.pk:
         raise CommunityError(_("This is your own; you cannot write to yourself."))
-    _refuse_if_blocked(author, partner)
-    assert partner is not None
     field = {Post: "post", VolunteerCall: "call", Membership: "ambassador"}[type(about)]
     lookup: dict[str, Any] = {"starter": author, "other": partner, field: about}
     # The unique constraints make a second, simultaneous first message (a double click)
@@ -237,15 +228,13 @@ def write_to(*, about: Post | VolunteerCall | Membership, author: User, text: st
 @transaction.atomic
 def respond_to_call(*, call: VolunteerCall, user: User, text: str) -> Conversation:
     """A resident volunteers: they count towards the call at once, and their message goes
-    to whoever asked. A call closes when enough people responded or at its end date."""
+    to whoever asked (``write_to`` refuses one's own call and a blocked person, and all of
+    it is undone). A call closes when enough people responded or at its end date."""
     call = VolunteerCall.objects.select_for_update().get(pk=call.pk)
     if call.ends_on < timezone.localdate():
         raise CommunityError(_("This call has closed."))
     if call.responses.count() >= call.wanted:
         raise CommunityError(_("Enough volunteers responded already; this call has closed."))
-    if call.created_by_id == user.pk:
-        raise CommunityError(_("This is your own; you cannot write to yourself."))
-    _refuse_if_blocked(user, call.created_by)
     try:
         with transaction.atomic():
             VolunteerResponse.objects.create(call=call, user=user)
@@ -257,11 +246,15 @@ def respond_to_call(*, call: VolunteerCall, user: User, text: str) -> Conversati
 @transaction.atomic
 def write_message(*, conversation: Conversation, author: User, text: str) -> Message:
     """A message in a conversation; the other person hears of it by email (without the
-    author's address) unless they blocked the author."""
+    author's address); a message to someone who blocked the author is refused (in a
+    new conversation, the conversation goes with it: the callers are atomic)."""
     if not conversation.is_between(author):
         raise PermissionDenied
     partner = conversation.partner_of(author)
-    _refuse_if_blocked(author, partner)
+    if Block.objects.filter(blocker=partner, blocked=author).exists():
+        raise CommunityError(
+            _("This person does not want to receive messages from you. Your message was not sent.")
+        )
     message = Message(conversation=conversation, author=author, text=text.strip())
     _check(message, exclude=["conversation", "author"])
     message.save()
