@@ -26,6 +26,7 @@ from community.models import (
     VolunteerCall,
     VolunteerResponse,
 )
+from initiatives.models import Initiative
 from neighbourhoods.models import Neighbourhood
 from notifications.models import Notification
 from notifications.service import notify_each
@@ -162,32 +163,30 @@ def save_post(*, post: Post) -> Post:
 def create_call(
     *,
     by: User,
+    initiative: Initiative,
     title: str,
     wanted: int,
     ends_on: date,
     description: str = "",
-    asked_for: Model,
-    neighbourhood: Neighbourhood,
 ) -> VolunteerCall:
-    """An initiative, agenda item or programme project asks for volunteers."""
-    if wanted < 1:
-        raise CommunityError(_("Ask for at least one volunteer."))
+    """The initiators of an initiative ask for volunteers in its neighbourhood (agenda
+    items and programme projects ask in the back office, ``VolunteerCallAdmin``). The
+    model checks the call; the end date is checked again here, as the day may have
+    turned since the form was checked."""
     if ends_on < timezone.localdate():
         raise CommunityError(_("Choose a date from today on."))
-    field: str = {
-        "initiative": "initiative",
-        "agendaitem": "agenda_item",
-        "programmeproject": "project",
-    }[asked_for._meta.model_name or ""]
-    return VolunteerCall.objects.create(
+    call = VolunteerCall(
         created_by=by,
+        initiative=initiative,
+        neighbourhood=initiative.neighbourhood,
         title=title,
         wanted=wanted,
         ends_on=ends_on,
         description=description,
-        neighbourhood=neighbourhood,
-        **{field: asked_for},
     )
+    _check(call)
+    call.save()
+    return call
 
 
 def _partner_of(about: Model) -> User | None:

@@ -216,12 +216,7 @@ def call_create(request: SignedInRequest, initiative: int) -> HttpResponse:
     form = CallForm(request.POST or None, instance=unsaved)
     if request.method == "POST" and form.is_valid():
         try:
-            call = actions.create_call(
-                by=request.user,
-                asked_for=found,
-                neighbourhood=found.neighbourhood,
-                **form.cleaned_data,
-            )
+            call = actions.create_call(by=request.user, initiative=found, **form.cleaned_data)
         except actions.CommunityError as error:
             # The end date passed between the form's check and the write.
             form.add_error("ends_on", str(error))
