@@ -4,6 +4,7 @@ requests, volunteer calls, and the conversations between residents."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -364,8 +365,10 @@ def ambassador_contact(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def conversations(request: SignedInRequest) -> HttpResponse:
+    # One person's list: Django's own paging (CityScalePaginator caches its count for
+    # every visitor under public tags).
     mine = Conversation.objects.of(request.user).for_listing()
-    page = CityScalePaginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     for found in page.object_list:
         found.partner = found.partner_of(request.user)  # type: ignore[attr-defined]
     return render(request, "community/conversations.html", {"page": page})
