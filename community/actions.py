@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -28,7 +27,6 @@ from community.models import (
 )
 from initiatives.models import Initiative
 from neighbourhoods.models import Neighbourhood
-from notifications.models import Notification
 from notifications.service import notify_each
 
 MESSAGES = "community_message"
@@ -332,23 +330,16 @@ def dismiss_message_reports(*, message: Message) -> int:
 
 def apply_retention(*, today: date | None = None) -> tuple[int, int]:
     """Retention (daily): conversations whose last message is older than
-    ``PORTAL_CONVERSATION_RETENTION_DAYS`` go with their messages, and so do offers and
-    requests, and volunteer calls with their responses, that ended that long ago; so do
-    the notices about conversations that are gone. Returns how many conversations and
-    offers or requests went."""
+    ``PORTAL_CONVERSATION_RETENTION_DAYS`` go with their messages and notices, and so do
+    offers and requests, and volunteer calls with their responses, that ended that long
+    ago (their conversations go with them: the foreign keys cascade). Returns how many
+    conversations (by age) and offers or requests went."""
     today = today or timezone.localdate()
     days = timedelta(days=settings.PORTAL_CONVERSATION_RETENTION_DAYS)
     cutoff = timezone.make_aware(datetime.combine(today - days, time.min))
     _total, by_table = Conversation.objects.filter(updated_at__lt=cutoff).delete()
     conversations = by_table.get(Conversation._meta.label, 0)
-    ended = Post.objects.filter(ends_on__lt=today - days)
-    ended_ids = list(ended.values_list("pk", flat=True))
-    Conversation.objects.filter(post__in=ended_ids).delete()
-    Post.objects.filter(pk__in=ended_ids).delete()
-    # Responses and conversations go with the call (the foreign keys cascade).
+    _total, by_table = Post.objects.filter(ends_on__lt=today - days).delete()
+    posts = by_table.get(Post._meta.label, 0)
     VolunteerCall.objects.filter(ends_on__lt=today - days).delete()
-    kind = ContentType.objects.get_for_model(Conversation)
-    Notification.objects.filter(subject_type=kind).exclude(
-        subject_id__in=Conversation.objects.values("pk")
-    ).delete()
-    return conversations, len(ended_ids)
+    return conversations, posts
