@@ -146,10 +146,6 @@ def decide_ambassador(*, membership: Membership, by: User, approve: bool) -> Non
     )
 
 
-def leave_network(*, membership: Membership) -> None:
-    membership.delete()
-
-
 def save_post(*, post: Post) -> Post:
     """An offer or request is written by its owner; a new one cannot end in the past."""
     if post.ends_on < timezone.localdate():
@@ -312,7 +308,7 @@ def hide_message(*, message: Message, reason: str) -> None:
         raise CommunityError(_("Give the reason the author will see."))
     now = timezone.now()
     Message.objects.filter(pk=message.pk).update(hidden_at=now, hidden_reason=reason)
-    message.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+    message.reports.open().update(resolved_at=now)
     conversation = message.conversation
     notify_each(
         [message.author],
@@ -325,7 +321,7 @@ def hide_message(*, message: Message, reason: str) -> None:
 
 
 def dismiss_message_reports(*, message: Message) -> int:
-    return message.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    return message.reports.open().update(resolved_at=timezone.now())
 
 
 def apply_retention(*, today: date | None = None) -> tuple[int, int]:

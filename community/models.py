@@ -612,6 +612,7 @@ class Block(models.Model):
 
 class MessageReportQuerySet(models.QuerySet["MessageReport"]):
     def open(self) -> "MessageReportQuerySet":
+        """Reports no moderator has handled yet."""
         return self.filter(resolved_at__isnull=True)
 
 

@@ -23,7 +23,6 @@ from community.models import (
     Membership,
     Message,
     Network,
-    NetworkTheme,
     Post,
     VolunteerCall,
 )
@@ -268,7 +267,6 @@ def _network_page(request, neighbourhood: Neighbourhood, *, form=None, status=20
         "community/networks.html",
         {
             **networks_of(neighbourhood),
-            "themes": NetworkTheme.objects.all(),
             "mine": mine,
             "form": form or JoinForm(),
         },
