@@ -148,6 +148,77 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class ReportInline(ReadOnlyInline):
+    """The reports on a reported text (a comment, a message) beside it: when, why and
+    whether a moderator handled them. Subclasses name the report ``model``."""
+
+    fields = ("created_at", "reason", "resolved_at")
+    readonly_fields = fields
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    """A moderation queue's filter: texts with a report nobody handled yet (the model's
+    ``awaiting_moderation()``), or hidden ones."""
+
+    title = _("moderation")
+    parameter_name = "moderation"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("waiting", _("Reported, waiting")), ("hidden", _("Hidden"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "waiting":
+            return queryset.awaiting_moderation()
+        if self.value() == "hidden":
+            return queryset.filter(hidden_at__isnull=False)
+        return queryset
+
+
+class HideForm(forms.Form):
+    """Why a moderator hides a text; its author reads this."""
+
+    reason = forms.CharField(
+        label=_("Reason the author will see"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def hide_with_reason(
+    model_admin: "admin.ModelAdmin[Any]",
+    request: HttpRequest,
+    queryset: models.QuerySet[Any],
+    *,
+    action: str,
+    hide: Callable[[Any, str], object],
+    done: str,
+    title: str | Promise,
+) -> TemplateResponse | None:
+    """The "hide with a reason…" bulk action of a moderation queue: its in-between page
+    asks the reason (``HideForm``), then ``hide(row, reason)`` for each chosen row not
+    hidden yet, and the message ``done``."""
+    form = HideForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        for row in queryset.filter(hidden_at__isnull=True):
+            hide(row, form.cleaned_data["reason"])
+        model_admin.message_user(request, done)
+        return None
+    return action_form(model_admin, request, queryset, form, action=action, title=title)
+
+
+def dismiss_reports(
+    model_admin: "admin.ModelAdmin[Any]",
+    request: HttpRequest,
+    queryset: models.QuerySet[Any],
+    dismiss: Callable[[Any], object],
+) -> None:
+    """The "keep: dismiss the reports" bulk action of a moderation queue: the chosen
+    rows stay as they are and their reports count as handled (``dismiss(row)``)."""
+    for row in queryset:
+        dismiss(row)
+    model_admin.message_user(request, gettext("The reports are dismissed."))
+
+
 def _unbroken(text: str) -> str:
     """A date on one line: a narrow column breaks it at neither its hyphens nor its space."""
     return format_html('<span class="portal-admin-nowrap">{}</span>', text)

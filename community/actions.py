@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -26,8 +25,8 @@ from community.models import (
     VolunteerCall,
     VolunteerResponse,
 )
+from initiatives.models import Initiative
 from neighbourhoods.models import Neighbourhood
-from notifications.models import Notification
 from notifications.service import notify_each
 
 MESSAGES = "community_message"
@@ -147,10 +146,6 @@ def decide_ambassador(*, membership: Membership, by: User, approve: bool) -> Non
     )
 
 
-def leave_network(*, membership: Membership) -> None:
-    membership.delete()
-
-
 def save_post(*, post: Post) -> Post:
     """An offer or request is written by its owner; a new one cannot end in the past."""
     if post.ends_on < timezone.localdate():
@@ -162,41 +157,30 @@ def save_post(*, post: Post) -> Post:
 def create_call(
     *,
     by: User,
+    initiative: Initiative,
     title: str,
     wanted: int,
     ends_on: date,
     description: str = "",
-    asked_for: Model,
-    neighbourhood: Neighbourhood,
 ) -> VolunteerCall:
-    """An initiative, agenda item or programme project asks for volunteers."""
-    if wanted < 1:
-        raise CommunityError(_("Ask for at least one volunteer."))
+    """The initiators of an initiative ask for volunteers in its neighbourhood (agenda
+    items and programme projects ask in the back office, ``VolunteerCallAdmin``). The
+    model checks the call; the end date is checked again here, as the day may have
+    turned since the form was checked."""
     if ends_on < timezone.localdate():
         raise CommunityError(_("Choose a date from today on."))
-    field: str = {
-        "initiative": "initiative",
-        "agendaitem": "agenda_item",
-        "programmeproject": "project",
-    }[asked_for._meta.model_name or ""]
-    return VolunteerCall.objects.create(
+    call = VolunteerCall(
         created_by=by,
+        initiative=initiative,
+        neighbourhood=initiative.neighbourhood,
         title=title,
         wanted=wanted,
         ends_on=ends_on,
         description=description,
-        neighbourhood=neighbourhood,
-        **{field: asked_for},
     )
-
-
-def _refuse_if_blocked(author: User, partner: User | None) -> None:
-    if partner is None:
-        raise CommunityError(_("This person can no longer be reached through the portal."))
-    if Block.objects.filter(blocker=partner, blocked=author).exists():
-        raise CommunityError(
-            _("This person does not want to receive messages from you. Your message was not sent.")
-        )
+    _check(call)
+    call.save()
+    return call
 
 
 def _partner_of(about: Model) -> User | None:
@@ -215,10 +199,10 @@ def write_to(*, about: Post | VolunteerCall | Membership, author: User, text: st
     profile: the first message starts a conversation with its owner, later ones go on
     in it."""
     partner = _partner_of(about)
-    if partner is not None and partner.pk == author.pk:
+    if partner is None:
+        raise CommunityError(_("This person can no longer be reached through the portal."))
+    if partner.pk == author.pk:
         raise CommunityError(_("This is your own; you cannot write to yourself."))
-    _refuse_if_blocked(author, partner)
-    assert partner is not None
     field = {Post: "post", VolunteerCall: "call", Membership: "ambassador"}[type(about)]
     lookup: dict[str, Any] = {"starter": author, "other": partner, field: about}
     # The unique constraints make a second, simultaneous first message (a double click)
@@ -237,15 +221,13 @@ def write_to(*, about: Post | VolunteerCall | Membership, author: User, text: st
 @transaction.atomic
 def respond_to_call(*, call: VolunteerCall, user: User, text: str) -> Conversation:
     """A resident volunteers: they count towards the call at once, and their message goes
-    to whoever asked. A call closes when enough people responded or at its end date."""
+    to whoever asked (``write_to`` refuses one's own call and a blocked person, and all of
+    it is undone). A call closes when enough people responded or at its end date."""
     call = VolunteerCall.objects.select_for_update().get(pk=call.pk)
     if call.ends_on < timezone.localdate():
         raise CommunityError(_("This call has closed."))
     if call.responses.count() >= call.wanted:
         raise CommunityError(_("Enough volunteers responded already; this call has closed."))
-    if call.created_by_id == user.pk:
-        raise CommunityError(_("This is your own; you cannot write to yourself."))
-    _refuse_if_blocked(user, call.created_by)
     try:
         with transaction.atomic():
             VolunteerResponse.objects.create(call=call, user=user)
@@ -257,11 +239,15 @@ def respond_to_call(*, call: VolunteerCall, user: User, text: str) -> Conversati
 @transaction.atomic
 def write_message(*, conversation: Conversation, author: User, text: str) -> Message:
     """A message in a conversation; the other person hears of it by email (without the
-    author's address) unless they blocked the author."""
+    author's address); a message to someone who blocked the author is refused (in a
+    new conversation, the conversation goes with it: the callers are atomic)."""
     if not conversation.is_between(author):
         raise PermissionDenied
     partner = conversation.partner_of(author)
-    _refuse_if_blocked(author, partner)
+    if Block.objects.filter(blocker=partner, blocked=author).exists():
+        raise CommunityError(
+            _("This person does not want to receive messages from you. Your message was not sent.")
+        )
     message = Message(conversation=conversation, author=author, text=text.strip())
     _check(message, exclude=["conversation", "author"])
     message.save()
@@ -322,7 +308,7 @@ def hide_message(*, message: Message, reason: str) -> None:
         raise CommunityError(_("Give the reason the author will see."))
     now = timezone.now()
     Message.objects.filter(pk=message.pk).update(hidden_at=now, hidden_reason=reason)
-    message.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+    message.reports.open().update(resolved_at=now)
     conversation = message.conversation
     notify_each(
         [message.author],
@@ -335,28 +321,21 @@ def hide_message(*, message: Message, reason: str) -> None:
 
 
 def dismiss_message_reports(*, message: Message) -> int:
-    return message.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    return message.reports.open().update(resolved_at=timezone.now())
 
 
 def apply_retention(*, today: date | None = None) -> tuple[int, int]:
     """Retention (daily): conversations whose last message is older than
-    ``PORTAL_CONVERSATION_RETENTION_DAYS`` go with their messages, and so do offers and
-    requests, and volunteer calls with their responses, that ended that long ago; so do
-    the notices about conversations that are gone. Returns how many conversations and
-    offers or requests went."""
+    ``PORTAL_CONVERSATION_RETENTION_DAYS`` go with their messages and notices, and so do
+    offers and requests, and volunteer calls with their responses, that ended that long
+    ago (their conversations go with them: the foreign keys cascade). Returns how many
+    conversations (by age) and offers or requests went."""
     today = today or timezone.localdate()
     days = timedelta(days=settings.PORTAL_CONVERSATION_RETENTION_DAYS)
     cutoff = timezone.make_aware(datetime.combine(today - days, time.min))
     _total, by_table = Conversation.objects.filter(updated_at__lt=cutoff).delete()
     conversations = by_table.get(Conversation._meta.label, 0)
-    ended = Post.objects.filter(ends_on__lt=today - days)
-    ended_ids = list(ended.values_list("pk", flat=True))
-    Conversation.objects.filter(post__in=ended_ids).delete()
-    Post.objects.filter(pk__in=ended_ids).delete()
-    # Responses and conversations go with the call (the foreign keys cascade).
+    _total, by_table = Post.objects.filter(ends_on__lt=today - days).delete()
+    posts = by_table.get(Post._meta.label, 0)
     VolunteerCall.objects.filter(ends_on__lt=today - days).delete()
-    kind = ContentType.objects.get_for_model(Conversation)
-    Notification.objects.filter(subject_type=kind).exclude(
-        subject_id__in=Conversation.objects.values("pk")
-    ).delete()
-    return conversations, len(ended_ids)
+    return conversations, posts

@@ -1,10 +1,10 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from common.admin_tools import ReadOnlyInline, action_form, short_date
+from common import admin_tools
+from common.admin_tools import short_date
 from community import actions
 from community.models import Membership, Message, MessageReport, NetworkTheme, Post, VolunteerCall
 from neighbourhoods.area_admin import AreaScopedAdmin
@@ -143,33 +143,8 @@ class VolunteerCallAdmin(AreaScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class HideForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason the author will see"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ModerationFilter(admin.SimpleListFilter):
-    title = _("moderation")
-    parameter_name = "moderation"
-
-    def lookups(self, request, model_admin):
-        return [("waiting", _("Reported, waiting")), ("hidden", _("Hidden"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "waiting":
-            return queryset.awaiting_moderation()
-        if self.value() == "hidden":
-            return queryset.filter(hidden_at__isnull=False)
-        return queryset
-
-
-class MessageReportInline(ReadOnlyInline):
+class MessageReportInline(admin_tools.ReportInline):
     model = MessageReport
-    fields = ("created_at", "reason", "resolved_at")
-    readonly_fields = fields
 
 
 @admin.register(Message)
@@ -180,7 +155,7 @@ class MessageAdmin(AuditedAdmin):
     list_display = ["excerpt", "written", "hidden"]
     written = short_date("created_at", _("written"))
     hidden = short_date("hidden_at", _("hidden"))
-    list_filter = [ModerationFilter]
+    list_filter = [admin_tools.ModerationFilter]
     fields = ("text", "created_at", "hidden_at", "hidden_reason")
     readonly_fields = fields
     inlines = [MessageReportInline]
@@ -204,18 +179,21 @@ class MessageAdmin(AuditedAdmin):
 
     @admin.action(description=_("Hide with a reason…"), permissions=["moderate"])
     def hide_messages(self, request, queryset):
-        form = HideForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            for message in queryset.filter(hidden_at__isnull=True).select_related("conversation"):
-                actions.hide_message(message=message, reason=form.cleaned_data["reason"])
-            self.message_user(request, gettext("The messages are hidden."))
-            return None
-        return action_form(
-            self, request, queryset, form, action="hide_messages", title=gettext("Hide messages")
+        return admin_tools.hide_with_reason(
+            self,
+            request,
+            queryset.select_related("conversation"),
+            action="hide_messages",
+            hide=lambda message, reason: actions.hide_message(message=message, reason=reason),
+            done=gettext("The messages are hidden."),
+            title=gettext("Hide messages"),
         )
 
     @admin.action(description=_("Keep: dismiss the reports"), permissions=["moderate"])
     def dismiss_reports(self, request, queryset) -> None:
-        for message in queryset:
-            actions.dismiss_message_reports(message=message)
-        self.message_user(request, gettext("The reports are dismissed."))
+        admin_tools.dismiss_reports(
+            self,
+            request,
+            queryset,
+            lambda message: actions.dismiss_message_reports(message=message),
+        )

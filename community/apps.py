@@ -37,7 +37,9 @@ DEFAULT_THEMES = [
 ]
 
 
-def _neighbourhood_tag(slug: str | None) -> tuple[str, ...]:
+def _tags(slug: str | None) -> tuple[str, ...]:
+    """This app's pages and those of the neighbourhood ``slug`` (everything when it is
+    not known)."""
     return ("community", f"neighbourhood:{slug}") if slug else ("community", "everything")
 
 
@@ -59,20 +61,15 @@ class CommunityConfig(AppConfig):
             VolunteerCall,
             VolunteerResponse,
         )
+        from neighbourhoods.apps import neighbourhood_tags
         from neighbourhoods.areas import register_area_model
-        from neighbourhoods.models import Neighbourhood
         from neighbourhoods.sections import register_section
         from notifications.kinds import is_staff, register_kind
         from notifications.models import EmailFrequency
 
-        def slug_of(neighbourhood_id: int | None) -> str | None:
-            if neighbourhood_id is None:
-                return None
-            return (
-                Neighbourhood.objects.filter(pk=neighbourhood_id)
-                .values_list("slug", flat=True)
-                .first()
-            )
+        def with_neighbourhood(row) -> tuple[str, ...]:
+            """A row with a ``neighbourhood`` of its own (a network, offer or call)."""
+            return ("community", *(neighbourhood_tags(row) or ("everything",)))
 
         # Networks, ambassadors, offers and calls show on this app's pages ("community")
         # and on their neighbourhood's page; conversations show on no public page.
@@ -89,31 +86,24 @@ class CommunityConfig(AppConfig):
         public_cache.register_public_model(
             "community.networktheme", lambda row: ("community", "everything")
         )
-        public_cache.register_public_model(
-            "community.network", lambda row: _neighbourhood_tag(slug_of(row.neighbourhood_id))
-        )
+        for label in ("community.network", "community.post", "community.volunteercall"):
+            public_cache.register_public_model(label, with_neighbourhood)
+        # A membership and a response reach their neighbourhood in one query (the row
+        # itself may be gone: a delete).
         public_cache.register_public_model(
             "community.membership",
-            lambda row: _neighbourhood_tag(
-                slug_of(
-                    Network.objects.filter(pk=row.network_id)
-                    .values_list("neighbourhood_id", flat=True)
-                    .first()
-                )
+            lambda row: _tags(
+                Network.objects.filter(pk=row.network_id)
+                .values_list("neighbourhood__slug", flat=True)
+                .first()
             ),
         )
-        for label in ("community.post", "community.volunteercall"):
-            public_cache.register_public_model(
-                label, lambda row: _neighbourhood_tag(slug_of(row.neighbourhood_id))
-            )
         public_cache.register_public_model(
             "community.volunteerresponse",
-            lambda row: _neighbourhood_tag(
-                slug_of(
-                    VolunteerCall.objects.filter(pk=row.call_id)
-                    .values_list("neighbourhood_id", flat=True)
-                    .first()
-                )
+            lambda row: _tags(
+                VolunteerCall.objects.filter(pk=row.call_id)
+                .values_list("neighbourhood__slug", flat=True)
+                .first()
             ),
         )
         register_area_model(Network, "neighbourhood")

@@ -64,11 +64,9 @@ def seed(demo) -> None:
     initiative = Initiative.objects.public().filter(neighbourhood__isnull=False).first()
     if initiative is None or initiative.initiator is None:
         return
-    assert initiative.neighbourhood is not None
     call = actions.create_call(
         by=initiative.initiator,
-        asked_for=initiative,
-        neighbourhood=initiative.neighbourhood,
+        initiative=initiative,
         title="3 mensen voor de plantdag",
         description="We planten samen bomen en struiken. Handschoenen zijn er.",
         wanted=3,

@@ -6,6 +6,7 @@ unless both people agree."""
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -460,6 +461,13 @@ class Conversation(models.Model):
     other_shares_email = models.BooleanField(_("the other shares their email"), default=False)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("last message"), default=timezone.now)
+    # The notices about this conversation go with it, however it goes (retention, its
+    # subject or a person erased).
+    notifications = GenericRelation(
+        "notifications.Notification",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+    )
 
     objects = ConversationQuerySet.as_manager()
 
@@ -604,6 +612,7 @@ class Block(models.Model):
 
 class MessageReportQuerySet(models.QuerySet["MessageReport"]):
     def open(self) -> "MessageReportQuerySet":
+        """Reports no moderator has handled yet."""
         return self.filter(resolved_at__isnull=True)
 
 

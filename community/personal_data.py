@@ -6,7 +6,6 @@ volunteers' messages any more."""
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from community.models import (
@@ -75,7 +74,7 @@ PERSONAL_DATA = [
     ),
     PersonalData(
         model="community.Conversation",
-        rows=lambda user: Conversation.objects.filter(Q(starter=user) | Q(other=user)),
+        rows=lambda user: Conversation.objects.of(user),
         exported=(
             "post",
             "call",

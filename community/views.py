@@ -1,9 +1,12 @@
 """The residents' pages: networks and ambassadors of a neighbourhood, offers and
 requests, volunteer calls, and the conversations between residents."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +25,6 @@ from community.models import (
     Membership,
     Message,
     Network,
-    NetworkTheme,
     Post,
     VolunteerCall,
 )
@@ -30,6 +32,28 @@ from initiatives.models import Initiative
 from neighbourhoods.models import Neighbourhood
 
 PAGE_SIZE = 20
+
+
+def _send(
+    request: SignedInRequest,
+    form: MessageForm,
+    *,
+    send: Callable[[str], Conversation],
+    sent: str,
+    page: Callable[[MessageForm], HttpResponse],
+) -> HttpResponse:
+    """A resident's message from ``form``: ``send(text)`` writes it (an action that
+    returns the conversation to go to), then ``sent`` is said there. An invalid form or
+    a refusal (``CommunityError``) shows ``page(form)`` again with the error, as a 400."""
+    if form.is_valid():
+        try:
+            conversation = send(form.cleaned_data["text"])
+        except actions.CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, sent)
+            return redirect(conversation)
+    return page(form)
 
 
 # --- offers and requests ----------------------------------------------------------------
@@ -92,17 +116,13 @@ def post_reply(request: SignedInRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if not post.is_open():
         form.add_error(None, _("This offer or request has ended."))
-    if not form.is_valid():
-        return _post_page(request, post, form=form, status=400)
-    try:
-        conversation = actions.write_to(
-            about=post, author=request.user, text=form.cleaned_data["text"]
-        )
-    except actions.CommunityError as error:
-        form.add_error(None, str(error))
-        return _post_page(request, post, form=form, status=400)
-    messages.success(request, _("Your message is sent. Answers appear here."))
-    return redirect(conversation)
+    return _send(
+        request,
+        form,
+        send=lambda text: actions.write_to(about=post, author=request.user, text=text),
+        sent=_("Your message is sent. Answers appear here."),
+        page=lambda form: _post_page(request, post, form=form, status=400),
+    )
 
 
 @login_required
@@ -187,18 +207,14 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limited("community_message")
 def call_respond(request: SignedInRequest, pk: int) -> HttpResponse:
     call = _call(pk)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _call_page(request, call, form=form, status=400)
-    try:
-        conversation = actions.respond_to_call(
-            call=call, user=request.user, text=form.cleaned_data["text"]
-        )
-    except actions.CommunityError as error:
-        form.add_error(None, str(error))
-        return _call_page(request, _call(pk), form=form, status=400)
-    messages.success(request, _("Thank you! You count as a volunteer; your message is sent."))
-    return redirect(conversation)
+    return _send(
+        request,
+        MessageForm(request.POST),
+        send=lambda text: actions.respond_to_call(call=call, user=request.user, text=text),
+        sent=_("Thank you! You count as a volunteer; your message is sent."),
+        # Read again: others may have filled the call meanwhile.
+        page=lambda form: _call_page(request, _call(pk), form=form, status=400),
+    )
 
 
 @login_required
@@ -216,12 +232,7 @@ def call_create(request: SignedInRequest, initiative: int) -> HttpResponse:
     form = CallForm(request.POST or None, instance=unsaved)
     if request.method == "POST" and form.is_valid():
         try:
-            call = actions.create_call(
-                by=request.user,
-                asked_for=found,
-                neighbourhood=found.neighbourhood,
-                **form.cleaned_data,
-            )
+            call = actions.create_call(by=request.user, initiative=found, **form.cleaned_data)
         except actions.CommunityError as error:
             # The end date passed between the form's check and the write.
             form.add_error("ends_on", str(error))
@@ -272,7 +283,6 @@ def _network_page(request, neighbourhood: Neighbourhood, *, form=None, status=20
         "community/networks.html",
         {
             **networks_of(neighbourhood),
-            "themes": NetworkTheme.objects.all(),
             "mine": mine,
             "form": form or JoinForm(),
         },
@@ -349,18 +359,13 @@ def ambassador(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limited("community_message")
 def ambassador_contact(request: SignedInRequest, pk: int) -> HttpResponse:
     membership = _ambassador(pk)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _ambassador_page(request, membership, form=form, status=400)
-    try:
-        conversation = actions.write_to(
-            about=membership, author=request.user, text=form.cleaned_data["text"]
-        )
-    except actions.CommunityError as error:
-        form.add_error(None, str(error))
-        return _ambassador_page(request, membership, form=form, status=400)
-    messages.success(request, _("Your message is sent. Answers appear here."))
-    return redirect(conversation)
+    return _send(
+        request,
+        MessageForm(request.POST),
+        send=lambda text: actions.write_to(about=membership, author=request.user, text=text),
+        sent=_("Your message is sent. Answers appear here."),
+        page=lambda form: _ambassador_page(request, membership, form=form, status=400),
+    )
 
 
 # --- conversations ------------------------------------------------------------------------
@@ -369,8 +374,10 @@ def ambassador_contact(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def conversations(request: SignedInRequest) -> HttpResponse:
+    # One person's list: Django's own paging (CityScalePaginator caches its count for
+    # every visitor under public tags).
     mine = Conversation.objects.of(request.user).for_listing()
-    page = CityScalePaginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     for found in page.object_list:
         found.partner = found.partner_of(request.user)  # type: ignore[attr-defined]
     return render(request, "community/conversations.html", {"page": page})
@@ -428,18 +435,17 @@ def conversation(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @rate_limited("community_message")
 def _answer(request: SignedInRequest, found: Conversation) -> HttpResponse:
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _conversation_page(request, found, form=form, status=400)
-    try:
-        actions.write_message(
-            conversation=found, author=request.user, text=form.cleaned_data["text"]
-        )
-    except actions.CommunityError as error:
-        form.add_error(None, str(error))
-        return _conversation_page(request, found, form=form, status=400)
-    messages.success(request, _("Your message is sent."))
-    return redirect(found)
+    def send(text: str) -> Conversation:
+        actions.write_message(conversation=found, author=request.user, text=text)
+        return found
+
+    return _send(
+        request,
+        MessageForm(request.POST),
+        send=send,
+        sent=_("Your message is sent."),
+        page=lambda form: _conversation_page(request, found, form=form, status=400),
+    )
 
 
 @login_required

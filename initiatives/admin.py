@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common import admin_tools, public_cache, workdays
-from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
+from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, short_date
 from initiatives import actions
 from initiatives.models import (
     DECISIONS,
@@ -349,33 +349,8 @@ class InitiativeAdmin(AreaScopedAdmin):
         self.message_user(request, message)
 
 
-class ModerationFilter(admin.SimpleListFilter):
-    title = _("moderation")
-    parameter_name = "moderation"
-
-    def lookups(self, request, model_admin):
-        return [("waiting", _("Reported, waiting")), ("hidden", _("Hidden"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "waiting":
-            return queryset.awaiting_moderation()
-        if self.value() == "hidden":
-            return queryset.filter(hidden_at__isnull=False)
-        return queryset
-
-
-class CommentReportInline(ReadOnlyInline):
+class CommentReportInline(admin_tools.ReportInline):
     model = CommentReport
-    fields = ["created_at", "reason", "resolved_at"]
-    readonly_fields = fields
-
-
-class HideForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason the author will see"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 @admin.register(Comment)
@@ -383,7 +358,7 @@ class CommentAdmin(AreaScopedAdmin):
     """The moderation queue: filter on “Reported, waiting”, then hide or dismiss."""
 
     list_display = ["excerpt", "open_reports", "initiative", "author", "created", "hidden"]
-    list_filter = [ModerationFilter]
+    list_filter = [admin_tools.ModerationFilter]
     list_select_related = ["initiative", "author"]
     search_fields = ["text"]
     fields = ["initiative", "author", "parent", "text", "created_at", "hidden_at", "hidden_reason"]
@@ -422,23 +397,23 @@ class CommentAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("Hide with a reason…"), permissions=["moderate"])
     def hide_comments(self, request, queryset):
-        form = HideForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            for comment in queryset.filter(hidden_at__isnull=True).select_related("initiative"):
-                actions.hide_comment(
-                    comment=comment, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            self.message_user(request, gettext("The comments are hidden."))
-            return None
-        return action_form(
-            self, request, queryset, form, action="hide_comments", title=gettext("Hide comments")
+        return admin_tools.hide_with_reason(
+            self,
+            request,
+            queryset.select_related("initiative"),
+            action="hide_comments",
+            hide=lambda comment, reason: actions.hide_comment(
+                comment=comment, by=request.user, reason=reason
+            ),
+            done=gettext("The comments are hidden."),
+            title=gettext("Hide comments"),
         )
 
     @admin.action(description=_("Keep: dismiss the reports"), permissions=["moderate"])
     def dismiss_reports(self, request, queryset) -> None:
-        for comment in queryset:
-            actions.dismiss_reports(comment=comment)
-        self.message_user(request, gettext("The reports are dismissed."))
+        admin_tools.dismiss_reports(
+            self, request, queryset, lambda comment: actions.dismiss_reports(comment=comment)
+        )
 
 
 @admin.register(Theme)

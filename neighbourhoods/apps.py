@@ -76,12 +76,12 @@ class NeighbourhoodsConfig(AppConfig):
             "neighbourhoods.agendaitem",
             "neighbourhoods.agendavote",
         ):
-            public_cache.register_public_model(on_agenda, _neighbourhood_tags)
+            public_cache.register_public_model(on_agenda, neighbourhood_tags)
         public_cache.register_public_model(
-            "neighbourhoods.agendaitemchange", lambda row: _neighbourhood_tags(row.item)
+            "neighbourhoods.agendaitemchange", lambda row: neighbourhood_tags(row.item)
         )
         public_cache.register_public_model(
-            "neighbourhoods.eventrsvp", lambda row: ("events", *_neighbourhood_tags(row.event))
+            "neighbourhoods.eventrsvp", lambda row: ("events", *neighbourhood_tags(row.event))
         )
         register_area_model(Neighbourhood, "pk")
         for model in (AgendaItem, Buurt, Event, Programme):
@@ -141,9 +141,10 @@ def _create_defaults(apps=global_apps, **kwargs) -> None:
     grant_permissions(apps, _STAFF_PERMISSIONS)
 
 
-def _neighbourhood_tags(row: Any) -> tuple[str, ...]:
+def neighbourhood_tags(row: Any) -> tuple[str, ...]:
     """The tag of the pages of ``row``'s neighbourhood (their addresses name its slug):
-    from the neighbourhood the row was made with, else read."""
+    from the neighbourhood the row was made with, else read. Other apps' tags of rows
+    with a ``neighbourhood`` use it too (from their ``AppConfig.ready()``)."""
     from neighbourhoods.models import Neighbourhood
 
     if type(row)._meta.get_field("neighbourhood").is_cached(row):
