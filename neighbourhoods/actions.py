@@ -314,7 +314,6 @@ def forget_votes(*, user: User) -> None:
     AgendaVote.objects.filter(user=user).delete()
 
 
-@transaction.atomic
 def foreign_municipality(parsed: cbs.Parsed) -> str:
     """Why the file cannot be imported into this portal, or "": a file of a
     municipality none of the portal's wijken (with a CBS code) belongs to would give
@@ -333,6 +332,7 @@ def foreign_municipality(parsed: cbs.Parsed) -> str:
     ) % {"name": gemeente.name, "code": gemeente.code, "digits": gemeente.code[2:]}
 
 
+@transaction.atomic
 def import_cbs_figures(
     *, parsed: cbs.Parsed, source: str, file_name: str = "", user: User | None = None
 ) -> CbsImport:
