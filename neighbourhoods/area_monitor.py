@@ -25,10 +25,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common import suppression
+from common import stored_figures, suppression
 from common.csv import spreadsheet_safe_writer
 from neighbourhoods.cbs import KNOWN_FIGURES, LICENCE
 from neighbourhoods.models import Buurt, CbsFigure, CbsImport, Neighbourhood
@@ -142,6 +143,17 @@ def selection_of(level: str, figure: str) -> dict:
     for source in _COUNTS.values():
         known |= {source.key, source.key + PER_1000}
     return {"level": level, "figure": figure} if figure in known else {"level": level}
+
+
+def stored(level: str, figure: str) -> Monitor:
+    """The stored monitor for a level and figure asked in a URL (anything unknown: the
+    default selection)."""
+    return stored_figures.figures(FIGURES, selection_of(level, figure)).value
+
+
+def query(level: str, figure: str) -> str:
+    """The query string that asks for a level and figure (the page, its CSV, the API)."""
+    return urlencode({"level": level, "figure": figure})
 
 
 def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
