@@ -53,14 +53,14 @@ PALETTE = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"]
 @dataclass(frozen=True)
 class LocatedCount:
     """Records of an app counted per area: ``counts(level)`` gives, per area key (a
-    wijk's or buurt's CBS code, a street's name), the number of records located there;
-    ``total()`` those of the whole municipality (located or not)."""
+    wijk's or buurt's CBS code, a street's name), the number of records located there,
+    and those not placed at that level under None or "", so that the counts add up to
+    the whole municipality's."""
 
     key: str
     label: Callable[[], str]
     levels: tuple[str, ...]
-    counts: Callable[[str], dict[str, int]]
-    total: Callable[[], int]
+    counts: Callable[[str], dict[str | None, int]]
 
 
 _COUNTS: dict[str, LocatedCount] = {}
@@ -258,13 +258,13 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
     source = _COUNTS[figure.removesuffix(PER_1000)]
     counts = source.counts(monitor.level)
     if monitor.level == STREET:
-        monitor.rows = [Row(street, street, "", None) for street in sorted(counts)]
+        monitor.rows = [Row(street, street, "", None) for street in sorted(filter(None, counts))]
     for row in monitor.rows:
         row.count = counts.get(row.code, 0)
         row.value = Decimal(row.count)
         row.hidden = 0 < row.count < monitor.min_group
     reference = monitor.reference
-    reference.count = source.total()
+    reference.count = sum(counts.values())
     reference.value = Decimal(reference.count)
     reference.hidden = 0 < reference.count < monitor.min_group
     _protect(monitor)

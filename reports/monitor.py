@@ -100,20 +100,15 @@ def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, 
     return result
 
 
-def located_counts(level: str) -> dict[str, int]:
+def located_counts(level: str) -> dict[str | None, int]:
     """Public reports per wijk or buurt (CBS code; by their point) or per street (by
-    their address), for the monitor per area: one grouped query."""
+    their address), for the monitor per area: one grouped query. Reports not placed at
+    the level are counted under None (no wijk or buurt) or "" (no street), so the counts
+    add up to every public report."""
     column = {"wijk": "neighbourhood__cbs_code", "buurt": "buurt__cbs_code", "straat": "street"}[
         level
     ]
-    located = Report.objects.public().exclude(**{f"{column}__isnull": True})
-    if level == "straat":
-        located = located.exclude(street="")
-    return dict(located.values_list(column).annotate(n=Count("pk")).order_by())
-
-
-def public_total() -> int:
-    return Report.objects.public().count()
+    return dict(Report.objects.public().values_list(column).annotate(n=Count("pk")).order_by())
 
 
 def located_label() -> str:
