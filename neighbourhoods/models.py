@@ -1,6 +1,8 @@
 import itertools
 import json
 import re
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -132,14 +134,28 @@ def _readable(word: str, *, first: bool) -> str:
     return lower[:1].upper() + lower[1:]
 
 
+class _Bounded(Protocol):
+    boundary: Any
+
+
+def first_containing[A: _Bounded](
+    areas: Iterable[A], latitude: float, longitude: float
+) -> A | None:
+    """The first of ``areas`` (in their order) whose boundary holds the point, or
+    ``None`` outside every boundary: where boundaries overlap, the order decides."""
+    latitude, longitude = float(latitude), float(longitude)
+    return next(
+        (area for area in areas if boundary_contains(area.boundary, latitude, longitude)), None
+    )
+
+
 class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
     def containing(self, latitude: float, longitude: float) -> "Neighbourhood | None":
         """The neighbourhood whose boundary holds the point (the first by name where
         boundaries overlap), or ``None`` outside every boundary."""
-        for neighbourhood in self.filter(boundary__isnull=False).order_by("name"):
-            if boundary_contains(neighbourhood.boundary, float(latitude), float(longitude)):
-                return neighbourhood
-        return None
+        return first_containing(
+            self.filter(boundary__isnull=False).order_by("name"), latitude, longitude
+        )
 
     def with_postcode(self, postcode: str) -> list["Neighbourhood"]:
         """The neighbourhoods a Dutch postcode (1234 AB or 1234) falls in; one PC4 area
@@ -697,18 +713,12 @@ class ProgrammeProject(models.Model):
 
 
 class BuurtQuerySet(models.QuerySet["Buurt"]):
-    def containing(
-        self, latitude: float, longitude: float, neighbourhood: "Neighbourhood | None" = None
-    ) -> "Buurt | None":
-        """The buurt whose boundary holds the point (within ``neighbourhood`` when given;
-        the first by code where boundaries overlap), or ``None``."""
-        candidates = self.filter(boundary__isnull=False).order_by("cbs_code")
-        if neighbourhood is not None:
-            candidates = candidates.filter(neighbourhood=neighbourhood)
-        for buurt in candidates:
-            if boundary_contains(buurt.boundary, float(latitude), float(longitude)):
-                return buurt
-        return None
+    def containing(self, latitude: float, longitude: float) -> "Buurt | None":
+        """The buurt whose boundary holds the point (the first by code where boundaries
+        overlap), or ``None``; filter by wijk first to look within one."""
+        return first_containing(
+            self.filter(boundary__isnull=False).order_by("cbs_code"), latitude, longitude
+        )
 
 
 class Buurt(models.Model):

@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import Buurt, Neighbourhood, boundary_contains
+from neighbourhoods.models import Buurt, Neighbourhood, first_containing
 from neighbourhoods.monitor import Indicator
 from reports import figures
 from reports.models import Feedback, Report, Status
@@ -124,9 +124,8 @@ def locate_in_buurten(neighbourhood: Neighbourhood) -> int:
         neighbourhood=neighbourhood, latitude__isnull=False, longitude__isnull=False
     ).only("pk", "latitude", "longitude", "buurt_id"):
         latitude, longitude = float(report.latitude or 0), float(report.longitude or 0)
-        buurt_id = next(
-            (b.pk for b in buurten if boundary_contains(b.boundary, latitude, longitude)), None
-        )
+        buurt = first_containing(buurten, latitude, longitude)
+        buurt_id = buurt.pk if buurt else None
         if buurt_id != report.buurt_id:
             report.buurt_id = buurt_id
             moved.append(report)
