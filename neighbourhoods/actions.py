@@ -322,8 +322,8 @@ def foreign_municipality(parsed: cbs.Parsed) -> str:
     gemeente = cbs.municipality(parsed)
     if gemeente is None:
         return ""
-    coded = Neighbourhood.objects.filter(cbs_code__startswith="WK")
-    if not coded.exists() or coded.filter(cbs_code__startswith="WK" + gemeente.code[2:]).exists():
+    digits = Neighbourhood.objects.municipality_digits()
+    if not digits or gemeente.code[2:] in digits:
         return ""
     return _(
         "The file holds the figures of %(name)s (%(code)s), but none of the portal's "

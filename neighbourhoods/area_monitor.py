@@ -101,6 +101,7 @@ class Row:
     hidden: bool = False
     colour_class: int | None = None
     boundary: dict | None = None
+    population: int | None = None  # a wijk's own (the fallback for per 1,000 residents)
 
 
 @dataclass
@@ -178,7 +179,7 @@ def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
 def _areas(level: str) -> list[Row]:
     if level == WIJK:
         return [
-            Row(n.cbs_code, n.name, "", None, boundary=n.boundary)
+            Row(n.cbs_code, n.name, "", None, boundary=n.boundary, population=n.population)
             for n in Neighbourhood.objects.order_by("name")
         ]
     if level == BUURT:
@@ -198,13 +199,12 @@ def compute(selection: dict) -> Monitor:
     if level not in dict(LEVELS):
         level = BUURT
     latest = CbsImport.objects.order_by("-year").first()
-    cbs_values: dict[str, dict[str, Decimal]] = {}
-    if latest is not None:
-        for code, key, value in CbsFigure.objects.filter(cbs_import=latest).values_list(
-            "code", "key", "value"
-        ):
-            cbs_values.setdefault(key, {})[code] = value
-    cbs_keys = [key for key in KNOWN_FIGURES if key in cbs_values]
+    imported = set(
+        CbsFigure.objects.filter(cbs_import=latest).values_list("key", flat=True).distinct()
+        if latest is not None
+        else ()
+    )
+    cbs_keys = [key for key in KNOWN_FIGURES if key in imported]
     choices = figure_choices(level, cbs_keys)
     figure = selection.get("figure")
     if figure not in dict(choices):
@@ -222,16 +222,24 @@ def compute(selection: dict) -> Monitor:
     )
     if figure.startswith("cbs_"):
         key = figure.removeprefix("cbs_")
-        values = cbs_values.get(key, {})
+        values = _cbs_values(latest, key)
         for row in rows:
             row.value = values.get(row.code)
         reference.value = values.get(reference.code)
         monitor.decimals = KNOWN_FIGURES[key].decimals
         monitor.source, monitor.year = latest.source, latest.year  # type: ignore[union-attr]
     elif figure:
-        _counts(monitor, figure, cbs_values.get("population", {}), latest)
+        population = _cbs_values(latest, "population") if figure.endswith(PER_1000) else {}
+        _counts(monitor, figure, population, latest)
     _classify(monitor)
     return monitor
+
+
+def _cbs_values(latest: CbsImport | None, key: str) -> dict[str, Decimal]:
+    """One figure of the import per area (CBS code)."""
+    if latest is None:
+        return {}
+    return dict(CbsFigure.objects.filter(cbs_import=latest, key=key).values_list("code", "value"))
 
 
 def _municipality(latest: CbsImport | None) -> str:
@@ -243,13 +251,8 @@ def _municipality(latest: CbsImport | None) -> str:
     codes = set(
         CbsFigure.objects.filter(cbs_import=latest, level="gemeente").values_list("code", flat=True)
     )
-    wijken = {
-        code[2:6]
-        for code in Neighbourhood.objects.filter(cbs_code__startswith="WK").values_list(
-            "cbs_code", flat=True
-        )
-    }
-    own = sorted(code for code in codes if not wijken or code[2:] in wijken)
+    digits = Neighbourhood.objects.municipality_digits()
+    own = sorted(code for code in codes if not digits or code[2:] in digits)
     return own[0] if len(own) == 1 else ""
 
 
@@ -270,11 +273,7 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
     _protect(monitor)
     if per_1000:
         # Population from CBS where imported; a wijk's own population otherwise.
-        own = (
-            {n.cbs_code: n.population for n in Neighbourhood.objects.all()}
-            if monitor.level == WIJK
-            else {}
-        )
+        own = {row.code: row.population for row in monitor.rows if row.population is not None}
         for row in [*monitor.rows, reference]:
             residents = population.get(row.code) or own.get(row.code)
             if row is reference and not residents:

@@ -173,6 +173,14 @@ class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
     def for_listing(self) -> "NeighbourhoodQuerySet":
         return self.select_related("area_manager").order_by("name")
 
+    def municipality_digits(self) -> set[str]:
+        """The four digits of the portal's own municipality (GM0344 → "0344") as its
+        wijken with a CBS code (WK034401) name it; empty while no wijk has one."""
+        return {
+            code[2:6]
+            for code in self.filter(cbs_code__startswith="WK").values_list("cbs_code", flat=True)
+        }
+
 
 class Neighbourhood(models.Model):
     """A neighbourhood or district (wijk) as the municipality and CBS know it. Agenda
