@@ -102,6 +102,7 @@ class Row:
     colour_class: int | None = None
     boundary: dict | None = None
     population: int | None = None  # a wijk's own (the fallback for per 1,000 residents)
+    shown: str = ""  # the figure as the page writes it, in the language computed in
 
 
 @dataclass
@@ -232,6 +233,8 @@ def compute(selection: dict) -> Monitor:
         population = _cbs_values(latest, "population") if figure.endswith(PER_1000) else {}
         _counts(monitor, figure, population, latest)
     _classify(monitor)
+    for row in [*monitor.rows, monitor.reference]:
+        row.shown = _shown(monitor, row)
     return monitor
 
 
@@ -358,7 +361,7 @@ def colour(monitor: Monitor, row: Row) -> str:
     return monitor.classes[row.colour_class - 1].colour if row.colour_class else ""
 
 
-def shown_value(monitor: Monitor, row: Row) -> str:
+def _shown(monitor: Monitor, row: Row) -> str:
     """The figure as the page writes it: suppressed, not known, or the number."""
     if row.hidden:
         return gettext("suppressed")
@@ -372,7 +375,7 @@ def map_shapes(monitor: Monitor) -> list[dict]:
     (the map's tooltips; the table says the same)."""
     return [
         {
-            "name": f"{row.name}: {shown_value(monitor, row)}",
+            "name": f"{row.name}: {row.shown}",
             "boundary": row.boundary,
             "colour": colour(monitor, row),
         }

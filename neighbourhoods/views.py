@@ -330,8 +330,6 @@ def area_monitor_view(request: HttpRequest) -> HttpResponse:
             "monitor": figures,
             "levels": area_monitor.LEVELS,
             "map_shapes": area_monitor.map_shapes(figures),
-            "table": [(row, area_monitor.shown_value(figures, row)) for row in figures.rows],
-            "reference": area_monitor.shown_value(figures, figures.reference),
             "csv_query": area_monitor.query(figures.level, figures.figure),
         },
     )
