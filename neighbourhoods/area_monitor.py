@@ -141,9 +141,11 @@ def selection_of(level: str, figure: str) -> dict:
     a stored-figures key of its own; anything else is the default."""
     if level not in dict(LEVELS):
         return {}
-    known = {f"cbs_{key}" for key in KNOWN_FIGURES}
-    for source in _COUNTS.values():
-        known |= {source.key, source.key + PER_1000}
+    known = {
+        value
+        for at_level in dict(LEVELS)
+        for value, _label in figure_choices(at_level, list(KNOWN_FIGURES))
+    }
     return {"level": level, "figure": figure} if figure in known else {"level": level}
 
 

@@ -363,6 +363,15 @@ def test_the_page_shows_table_legend_map_and_source(client, city):
     assert "Bron: CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0" in response.content.decode()
 
 
+def test_the_suppression_rule_is_said_for_counts_only_not_beside_a_cbs_figure(client, city):
+    import_text(HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\n")
+    rule = "Een gebied met minder dan 3 registraties toont geen cijfer"
+    url = reverse("neighbourhoods:area_monitor")
+    for figure, said in [("reports", True), ("reports_per_1000", True), ("cbs_population", False)]:
+        page = client.get(url, {"level": "wijk", "figure": figure}).content.decode()
+        assert (rule in page) is said, figure
+
+
 @pytest.mark.parametrize(
     "query", [{"level": "xyz"}, {"level": "buurt", "figure": "x" * 500}, {"figure": "<b>"}]
 )
