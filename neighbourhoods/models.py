@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.validators import validate_plain_text
+from neighbourhoods import cbs
 
 CBS_CODE_VALIDATOR = RegexValidator(
     r"^(WK|BU)\d{6}(\d{2})?$",
@@ -737,7 +738,11 @@ class Buurt(models.Model):
         _("CBS code"),
         max_length=10,
         unique=True,
-        validators=[RegexValidator(r"^BU\d{8}$", _("Enter a CBS buurt code such as BU03440101."))],
+        validators=[
+            RegexValidator(
+                rf"^{cbs.LEVELS['buurt']}$", _("Enter a CBS buurt code such as BU03440101.")
+            )
+        ],
     )
     name = models.CharField(_("name"), max_length=100)
     neighbourhood = models.ForeignKey(
