@@ -34,6 +34,7 @@ from neighbourhoods.models import (
     Neighbourhood,
     Programme,
     ProgrammeProject,
+    street_of,
 )
 from procurement.models import (
     Contract,
@@ -156,9 +157,9 @@ def _report_rows(count: int, categories, neighbourhoods: list[int], rng: random.
 
 
 def _address(rng: random.Random) -> tuple[str, str]:
-    """An address and its street (the street as ``street_of`` reads it)."""
-    street = rng.choice(WHERE)
-    return f"{street} {rng.randint(1, 120)}", street
+    """An address and its street (as ``street_of`` reads it)."""
+    address = f"{rng.choice(WHERE)} {rng.randint(1, 120)}"
+    return address, street_of(address)
 
 
 REPORT_WHAT = ["Losse stoeptegel", "Kapotte lantaarnpaal", "Zwerfvuil", "Graffiti",
@@ -650,15 +651,6 @@ class CityDataset:
         if Buurt.objects.filter(cbs_code__startswith="BU98").exists():
             return ""
         wijken = list(Neighbourhood.objects.filter(slug__startswith=f"{PREFIX}-").order_by("pk"))
-        Buurt.objects.bulk_create(
-            Buurt(
-                cbs_code=f"BU{wijk.cbs_code[2:]}{number + 1:02d}",
-                name=f"{wijk.name}, buurt {number + 1}",
-                neighbourhood=wijk,
-            )
-            for wijk in wijken
-            for number in range(BUURTEN_PER_WIJK)
-        )
         rows = [
             "code,name,level,parent_code,year,population,households",
             f"GM9800,Benchgemeente,gemeente,,2024,{sum(w.population for w in wijken)},",
@@ -671,6 +663,7 @@ class CityDataset:
                     f"{wijk.cbs_code},2024,{wijk.population // BUURTEN_PER_WIJK},"
                     f"{wijk.population // (BUURTEN_PER_WIJK * 2)}"
                 )
+        # The import adds the buurten of the portal's wijken that the file names.
         parsed = cbs.parse("\n".join(rows).encode())
         neighbourhood_actions.import_cbs_figures(parsed=parsed, source=f"{MARK} CBS-format")
         with connection.cursor() as cursor:

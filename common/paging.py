@@ -25,6 +25,13 @@ def cached_count(queryset: QuerySet[Any]) -> int:
     return public_cache.cached_while_unchanged(key, queryset.count)
 
 
+def _in_order[M: Model](fetch: Callable[[list[Any]], Iterable[M]], ids: list[Any]) -> list[M]:
+    """The objects with ``ids``, fetched in one go, in the order of ``ids`` (an id whose
+    object is gone meanwhile left out); nothing is fetched for no ids."""
+    found = {row.pk: row for row in fetch(ids)} if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
 class KeyedList:
     """A long ordered list that is counted and sliced on a narrow query of its keys
     (rows whose first value is an object's id, in the list's order), and only the
@@ -43,9 +50,7 @@ class KeyedList:
     def __getitem__(self, window: slice) -> list[Model]:
         if not isinstance(window, slice):
             raise TypeError("A KeyedList is read a page (a slice) at a time.")
-        ids = [key[0] for key in self.keys[window]]
-        found = {row.pk: row for row in self.fetch(ids)} if ids else {}
-        return [found[pk] for pk in ids if pk in found]
+        return _in_order(self.fetch, [key[0] for key in self.keys[window]])
 
 
 class CityScalePaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
@@ -173,8 +178,7 @@ class SeekPaginator:
                 raise Http404  # past the end of the list
             more_before, more_after = number > 1, len(ids) > self.per_page
         ids = ids[: self.per_page]
-        found = {row.pk: row for row in self.queryset.filter(pk__in=ids)} if ids else {}
-        rows = [found[pk] for pk in ids if pk in found]
+        rows = _in_order(lambda wanted: self.queryset.filter(pk__in=wanted), ids)
         return SeekPage(
             rows,
             number=number,

@@ -5,9 +5,6 @@ subtracting the others from a total that is shown, the smallest group shown is h
 too (secondary suppression)."""
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
-
-Row = TypeVar("Row")
 
 
 def protect_hidden[Row](

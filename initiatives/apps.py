@@ -124,7 +124,6 @@ class InitiativesConfig(AppConfig):
                 located_monitor.located_label,
                 (area_monitor.WIJK,),
                 located_monitor.located_counts,
-                located_monitor.public_total,
             )
         )
         register_section(

@@ -18,15 +18,21 @@ def status_choices() -> list[tuple[str, str]]:
     return [choice for choice in Status.choices if choice[0] != Status.DRAFT]
 
 
-def counts_by_neighbourhood() -> dict[int, dict[str, int]]:
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
+def _public_counts() -> list[tuple[int | None, str | None, str, int]]:
+    """Public initiatives per neighbourhood (id and CBS code) and status: one grouped
+    query, read by the neighbourhood monitor and the monitor per area."""
+    return list(
         Initiative.objects.public()
-        .values("neighbourhood_id", "status")
+        .values_list("neighbourhood_id", "neighbourhood__cbs_code", "status")
         .annotate(count=Count("pk"))
         .order_by()
-    ):
-        counts[row["neighbourhood_id"]][row["status"]] = row["count"]
+    )
+
+
+def counts_by_neighbourhood() -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for neighbourhood_id, _code, status, count in _public_counts():
+        counts[neighbourhood_id][status] = count
     return counts
 
 
@@ -57,20 +63,13 @@ def answer_day_medians() -> tuple[dict[int, float], float | None]:
     )
 
 
-def located_counts(level: str) -> dict[str, int]:
+def located_counts(level: str) -> dict[str | None, int]:
     """Public initiatives per wijk (CBS code): an initiative names its neighbourhood,
-    not a point, so it is counted per wijk only."""
-    return dict(
-        Initiative.objects.public()
-        .filter(neighbourhood__isnull=False)
-        .values_list("neighbourhood__cbs_code")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-
-def public_total() -> int:
-    return Initiative.objects.public().count()
+    not a point, so it is counted per wijk only; those without one under None."""
+    counts: dict[str | None, int] = defaultdict(int)
+    for _id, code, _status, count in _public_counts():
+        counts[code] += count
+    return dict(counts)
 
 
 def located_label() -> str:

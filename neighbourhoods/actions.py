@@ -314,7 +314,6 @@ def forget_votes(*, user: User) -> None:
     AgendaVote.objects.filter(user=user).delete()
 
 
-@transaction.atomic
 def foreign_municipality(parsed: cbs.Parsed) -> str:
     """Why the file cannot be imported into this portal, or "": a file of a
     municipality none of the portal's wijken (with a CBS code) belongs to would give
@@ -323,8 +322,8 @@ def foreign_municipality(parsed: cbs.Parsed) -> str:
     gemeente = cbs.municipality(parsed)
     if gemeente is None:
         return ""
-    coded = Neighbourhood.objects.filter(cbs_code__startswith="WK")
-    if not coded.exists() or coded.filter(cbs_code__startswith="WK" + gemeente.code[2:]).exists():
+    digits = Neighbourhood.objects.municipality_digits()
+    if not digits or gemeente.code[2:] in digits:
         return ""
     return _(
         "The file holds the figures of %(name)s (%(code)s), but none of the portal's "
@@ -333,6 +332,7 @@ def foreign_municipality(parsed: cbs.Parsed) -> str:
     ) % {"name": gemeente.name, "code": gemeente.code, "digits": gemeente.code[2:]}
 
 
+@transaction.atomic
 def import_cbs_figures(
     *, parsed: cbs.Parsed, source: str, file_name: str = "", user: User | None = None
 ) -> CbsImport:

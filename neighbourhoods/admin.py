@@ -394,11 +394,9 @@ class BuurtAdmin(AreaScopedAdmin):
         return bool(obj.boundary)
 
     def save_model(self, request, obj, form, change) -> None:
-        before = (
-            Buurt.objects.filter(pk=obj.pk).values_list("neighbourhood_id", flat=True).first()
-            if change
-            else None
-        )
+        # The wijk the buurt was in, as the form was filled (a ModelForm's initial holds
+        # the instance's foreign key): no second query for it.
+        before = form.initial.get("neighbourhood") if change else None
         super().save_model(request, obj, form, change)
         if "boundary" in form.changed_data or "neighbourhood" in form.changed_data:
             area_monitor.locate_again(obj.neighbourhood)

@@ -25,10 +25,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common import suppression
+from common import stored_figures, suppression
 from common.csv import spreadsheet_safe_writer
 from neighbourhoods.cbs import KNOWN_FIGURES, LICENCE
 from neighbourhoods.models import Buurt, CbsFigure, CbsImport, Neighbourhood
@@ -52,14 +53,14 @@ PALETTE = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"]
 @dataclass(frozen=True)
 class LocatedCount:
     """Records of an app counted per area: ``counts(level)`` gives, per area key (a
-    wijk's or buurt's CBS code, a street's name), the number of records located there;
-    ``total()`` those of the whole municipality (located or not)."""
+    wijk's or buurt's CBS code, a street's name), the number of records located there,
+    and those not placed at that level under None or "", so that the counts add up to
+    the whole municipality's."""
 
     key: str
     label: Callable[[], str]
     levels: tuple[str, ...]
-    counts: Callable[[str], dict[str, int]]
-    total: Callable[[], int]
+    counts: Callable[[str], dict[str | None, int]]
 
 
 _COUNTS: dict[str, LocatedCount] = {}
@@ -100,6 +101,8 @@ class Row:
     hidden: bool = False
     colour_class: int | None = None
     boundary: dict | None = None
+    population: int | None = None  # a wijk's own (the fallback for per 1,000 residents)
+    shown: str = ""  # the figure as the page writes it, in the language computed in
 
 
 @dataclass
@@ -138,10 +141,23 @@ def selection_of(level: str, figure: str) -> dict:
     a stored-figures key of its own; anything else is the default."""
     if level not in dict(LEVELS):
         return {}
-    known = {f"cbs_{key}" for key in KNOWN_FIGURES}
-    for source in _COUNTS.values():
-        known |= {source.key, source.key + PER_1000}
+    known = {
+        value
+        for at_level in dict(LEVELS)
+        for value, _label in figure_choices(at_level, list(KNOWN_FIGURES))
+    }
     return {"level": level, "figure": figure} if figure in known else {"level": level}
+
+
+def stored(level: str, figure: str) -> Monitor:
+    """The stored monitor for a level and figure asked in a URL (anything unknown: the
+    default selection)."""
+    return stored_figures.figures(FIGURES, selection_of(level, figure)).value
+
+
+def query(level: str, figure: str) -> str:
+    """The query string that asks for a level and figure (the page, its CSV, the API)."""
+    return urlencode({"level": level, "figure": figure})
 
 
 def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
@@ -166,7 +182,7 @@ def figure_choices(level: str, cbs_keys: list[str]) -> list[tuple[str, str]]:
 def _areas(level: str) -> list[Row]:
     if level == WIJK:
         return [
-            Row(n.cbs_code, n.name, "", None, boundary=n.boundary)
+            Row(n.cbs_code, n.name, "", None, boundary=n.boundary, population=n.population)
             for n in Neighbourhood.objects.order_by("name")
         ]
     if level == BUURT:
@@ -186,13 +202,12 @@ def compute(selection: dict) -> Monitor:
     if level not in dict(LEVELS):
         level = BUURT
     latest = CbsImport.objects.order_by("-year").first()
-    cbs_values: dict[str, dict[str, Decimal]] = {}
-    if latest is not None:
-        for code, key, value in CbsFigure.objects.filter(cbs_import=latest).values_list(
-            "code", "key", "value"
-        ):
-            cbs_values.setdefault(key, {})[code] = value
-    cbs_keys = [key for key in KNOWN_FIGURES if key in cbs_values]
+    imported = set(
+        CbsFigure.objects.filter(cbs_import=latest).values_list("key", flat=True).distinct()
+        if latest is not None
+        else ()
+    )
+    cbs_keys = [key for key in KNOWN_FIGURES if key in imported]
     choices = figure_choices(level, cbs_keys)
     figure = selection.get("figure")
     if figure not in dict(choices):
@@ -210,16 +225,26 @@ def compute(selection: dict) -> Monitor:
     )
     if figure.startswith("cbs_"):
         key = figure.removeprefix("cbs_")
-        values = cbs_values.get(key, {})
+        values = _cbs_values(latest, key)
         for row in rows:
             row.value = values.get(row.code)
         reference.value = values.get(reference.code)
         monitor.decimals = KNOWN_FIGURES[key].decimals
         monitor.source, monitor.year = latest.source, latest.year  # type: ignore[union-attr]
     elif figure:
-        _counts(monitor, figure, cbs_values.get("population", {}), latest)
+        population = _cbs_values(latest, "population") if figure.endswith(PER_1000) else {}
+        _counts(monitor, figure, population, latest)
     _classify(monitor)
+    for row in [*monitor.rows, monitor.reference]:
+        row.shown = _shown(monitor, row)
     return monitor
+
+
+def _cbs_values(latest: CbsImport | None, key: str) -> dict[str, Decimal]:
+    """One figure of the import per area (CBS code)."""
+    if latest is None:
+        return {}
+    return dict(CbsFigure.objects.filter(cbs_import=latest, key=key).values_list("code", "value"))
 
 
 def _municipality(latest: CbsImport | None) -> str:
@@ -231,13 +256,8 @@ def _municipality(latest: CbsImport | None) -> str:
     codes = set(
         CbsFigure.objects.filter(cbs_import=latest, level="gemeente").values_list("code", flat=True)
     )
-    wijken = {
-        code[2:6]
-        for code in Neighbourhood.objects.filter(cbs_code__startswith="WK").values_list(
-            "cbs_code", flat=True
-        )
-    }
-    own = sorted(code for code in codes if not wijken or code[2:] in wijken)
+    digits = Neighbourhood.objects.municipality_digits()
+    own = sorted(code for code in codes if not digits or code[2:] in digits)
     return own[0] if len(own) == 1 else ""
 
 
@@ -246,23 +266,19 @@ def _counts(monitor: Monitor, figure: str, population: dict[str, Decimal], lates
     source = _COUNTS[figure.removesuffix(PER_1000)]
     counts = source.counts(monitor.level)
     if monitor.level == STREET:
-        monitor.rows = [Row(street, street, "", None) for street in sorted(counts)]
+        monitor.rows = [Row(street, street, "", None) for street in sorted(filter(None, counts))]
     for row in monitor.rows:
         row.count = counts.get(row.code, 0)
         row.value = Decimal(row.count)
         row.hidden = 0 < row.count < monitor.min_group
     reference = monitor.reference
-    reference.count = source.total()
+    reference.count = sum(counts.values())
     reference.value = Decimal(reference.count)
     reference.hidden = 0 < reference.count < monitor.min_group
     _protect(monitor)
     if per_1000:
         # Population from CBS where imported; a wijk's own population otherwise.
-        own = (
-            {n.cbs_code: n.population for n in Neighbourhood.objects.all()}
-            if monitor.level == WIJK
-            else {}
-        )
+        own = {row.code: row.population for row in monitor.rows if row.population is not None}
         for row in [*monitor.rows, reference]:
             residents = population.get(row.code) or own.get(row.code)
             if row is reference and not residents:
@@ -347,7 +363,7 @@ def colour(monitor: Monitor, row: Row) -> str:
     return monitor.classes[row.colour_class - 1].colour if row.colour_class else ""
 
 
-def shown_value(monitor: Monitor, row: Row) -> str:
+def _shown(monitor: Monitor, row: Row) -> str:
     """The figure as the page writes it: suppressed, not known, or the number."""
     if row.hidden:
         return gettext("suppressed")
@@ -361,7 +377,7 @@ def map_shapes(monitor: Monitor) -> list[dict]:
     (the map's tooltips; the table says the same)."""
     return [
         {
-            "name": f"{row.name}: {shown_value(monitor, row)}",
+            "name": f"{row.name}: {row.shown}",
             "boundary": row.boundary,
             "colour": colour(monitor, row),
         }

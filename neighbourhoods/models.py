@@ -1,6 +1,8 @@
 import itertools
 import json
 import re
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.validators import validate_plain_text
+from neighbourhoods import cbs
 
 CBS_CODE_VALIDATOR = RegexValidator(
     r"^(WK|BU)\d{6}(\d{2})?$",
@@ -132,14 +135,28 @@ def _readable(word: str, *, first: bool) -> str:
     return lower[:1].upper() + lower[1:]
 
 
+class _Bounded(Protocol):
+    boundary: Any
+
+
+def first_containing[A: _Bounded](
+    areas: Iterable[A], latitude: float, longitude: float
+) -> A | None:
+    """The first of ``areas`` (in their order) whose boundary holds the point, or
+    ``None`` outside every boundary: where boundaries overlap, the order decides."""
+    latitude, longitude = float(latitude), float(longitude)
+    return next(
+        (area for area in areas if boundary_contains(area.boundary, latitude, longitude)), None
+    )
+
+
 class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
     def containing(self, latitude: float, longitude: float) -> "Neighbourhood | None":
         """The neighbourhood whose boundary holds the point (the first by name where
         boundaries overlap), or ``None`` outside every boundary."""
-        for neighbourhood in self.filter(boundary__isnull=False).order_by("name"):
-            if boundary_contains(neighbourhood.boundary, float(latitude), float(longitude)):
-                return neighbourhood
-        return None
+        return first_containing(
+            self.filter(boundary__isnull=False).order_by("name"), latitude, longitude
+        )
 
     def with_postcode(self, postcode: str) -> list["Neighbourhood"]:
         """The neighbourhoods a Dutch postcode (1234 AB or 1234) falls in; one PC4 area
@@ -156,6 +173,14 @@ class NeighbourhoodQuerySet(models.QuerySet["Neighbourhood"]):
 
     def for_listing(self) -> "NeighbourhoodQuerySet":
         return self.select_related("area_manager").order_by("name")
+
+    def municipality_digits(self) -> set[str]:
+        """The four digits of the portal's own municipality (GM0344 → "0344") as its
+        wijken with a CBS code (WK034401) name it; empty while no wijk has one."""
+        return {
+            code[2:6]
+            for code in self.filter(cbs_code__startswith="WK").values_list("cbs_code", flat=True)
+        }
 
 
 class Neighbourhood(models.Model):
@@ -697,18 +722,12 @@ class ProgrammeProject(models.Model):
 
 
 class BuurtQuerySet(models.QuerySet["Buurt"]):
-    def containing(
-        self, latitude: float, longitude: float, neighbourhood: "Neighbourhood | None" = None
-    ) -> "Buurt | None":
-        """The buurt whose boundary holds the point (within ``neighbourhood`` when given;
-        the first by code where boundaries overlap), or ``None``."""
-        candidates = self.filter(boundary__isnull=False).order_by("cbs_code")
-        if neighbourhood is not None:
-            candidates = candidates.filter(neighbourhood=neighbourhood)
-        for buurt in candidates:
-            if boundary_contains(buurt.boundary, float(latitude), float(longitude)):
-                return buurt
-        return None
+    def containing(self, latitude: float, longitude: float) -> "Buurt | None":
+        """The buurt whose boundary holds the point (the first by code where boundaries
+        overlap), or ``None``; filter by wijk first to look within one."""
+        return first_containing(
+            self.filter(boundary__isnull=False).order_by("cbs_code"), latitude, longitude
+        )
 
 
 class Buurt(models.Model):
@@ -719,7 +738,11 @@ class Buurt(models.Model):
         _("CBS code"),
         max_length=10,
         unique=True,
-        validators=[RegexValidator(r"^BU\d{8}$", _("Enter a CBS buurt code such as BU03440101."))],
+        validators=[
+            RegexValidator(
+                rf"^{cbs.LEVELS['buurt']}$", _("Enter a CBS buurt code such as BU03440101.")
+            )
+        ],
     )
     name = models.CharField(_("name"), max_length=100)
     neighbourhood = models.ForeignKey(

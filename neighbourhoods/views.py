@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from common import stored_figures
 from common.abuse import rate_limited
 from common.public_cache import public_page, shared_with_visitors
 from common.replica import reads_from_replica
@@ -314,9 +313,7 @@ def monitor_csv(request: HttpRequest) -> HttpResponse:
 
 def _area_monitor(request: HttpRequest) -> area_monitor.Monitor:
     """The monitor per area for the level and figure asked (anything else: the default)."""
-    level, figure = request.GET.get("level", ""), request.GET.get("figure", "")
-    selection = area_monitor.selection_of(level, figure)
-    return stored_figures.figures(area_monitor.FIGURES, selection).value
+    return area_monitor.stored(request.GET.get("level", ""), request.GET.get("figure", ""))
 
 
 @require_safe
@@ -333,9 +330,7 @@ def area_monitor_view(request: HttpRequest) -> HttpResponse:
             "monitor": figures,
             "levels": area_monitor.LEVELS,
             "map_shapes": area_monitor.map_shapes(figures),
-            "table": [(row, area_monitor.shown_value(figures, row)) for row in figures.rows],
-            "reference": area_monitor.shown_value(figures, figures.reference),
-            "csv_query": f"level={figures.level}&figure={figures.figure}",
+            "csv_query": area_monitor.query(figures.level, figures.figure),
         },
     )
 

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from citydata.models import Dataset
-from common import stored_figures
 from common.public_cache import shared_with_visitors
 from common.replica import reads_from_replica
 from initiatives.models import Initiative
@@ -343,8 +342,7 @@ def _area_monitor(request: HttpRequest) -> tuple[area_monitor.Monitor, JsonRespo
     never answers with another level or figure than the one in its address."""
     level, figure = request.GET.get("level", ""), request.GET.get("figure", "")
     levels = [value for value, _label in area_monitor.LEVELS]
-    selection = area_monitor.selection_of(level, figure)
-    monitor = stored_figures.figures(area_monitor.FIGURES, selection).value
+    monitor = area_monitor.stored(level, figure)
     if level and level not in levels:
         return monitor, _json({"error": "unknown level", "levels": levels}, status=400)
     if figure and figure != monitor.figure:
@@ -373,12 +371,13 @@ def area_figures(request: HttpRequest) -> JsonResponse:
                 {
                     "figure": value,
                     "label": label,
-                    "url": f"{base}?level={monitor.level}&figure={value}",
+                    "url": f"{base}?{area_monitor.query(monitor.level, value)}",
                 }
                 for value, label in monitor.choices
             ],
             "csv": absolute_url(reverse("overview:api_area_figures_csv"))
-            + f"?level={monitor.level}&figure={monitor.figure}",
+            + "?"
+            + area_monitor.query(monitor.level, monitor.figure),
         }
     )
 

@@ -86,7 +86,7 @@ def submit_report(
         longitude=longitude,
         address=address.strip(),
         neighbourhood=neighbourhood,
-        buurt=Buurt.objects.containing(latitude, longitude, neighbourhood)
+        buurt=Buurt.objects.filter(neighbourhood=neighbourhood).containing(latitude, longitude)
         if neighbourhood
         else None,
         street=street_of(address),

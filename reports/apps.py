@@ -72,7 +72,6 @@ class ReportsConfig(AppConfig):
                 report_monitor.located_label,
                 (area_monitor.WIJK, area_monitor.BUURT, area_monitor.STREET),
                 report_monitor.located_counts,
-                report_monitor.public_total,
             )
         )
         figures.register_figures(

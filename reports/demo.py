@@ -83,7 +83,7 @@ def seed(demo) -> None:
         else:
             status = rng.choice([Status.RECEIVED, Status.IN_PROGRESS, Status.IN_PROGRESS])
         latitude, longitude = round(rng.uniform(south, north), 6), round(rng.uniform(west, east), 6)
-        buurt = Buurt.objects.containing(latitude, longitude, neighbourhood)
+        buurt = Buurt.objects.filter(neighbourhood=neighbourhood).containing(latitude, longitude)
         address = f"{neighbourhood.name}, Eemdal"
         if buurt is not None and rng.random() < 0.8:  # most with a street and number
             address = f"{rng.choice(streets_of(buurt))} {rng.randint(1, 120)}, Eemdal"

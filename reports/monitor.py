@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import Buurt, Neighbourhood, boundary_contains
+from neighbourhoods.models import Buurt, Neighbourhood, first_containing
 from neighbourhoods.monitor import Indicator
 from reports import figures
 from reports.models import Feedback, Report, Status
@@ -100,20 +100,15 @@ def neighbourhood_indicators(neighbourhoods: list[Any], year: int) -> dict[int, 
     return result
 
 
-def located_counts(level: str) -> dict[str, int]:
+def located_counts(level: str) -> dict[str | None, int]:
     """Public reports per wijk or buurt (CBS code; by their point) or per street (by
-    their address), for the monitor per area: one grouped query."""
+    their address), for the monitor per area: one grouped query. Reports not placed at
+    the level are counted under None (no wijk or buurt) or "" (no street), so the counts
+    add up to every public report."""
     column = {"wijk": "neighbourhood__cbs_code", "buurt": "buurt__cbs_code", "straat": "street"}[
         level
     ]
-    located = Report.objects.public().exclude(**{f"{column}__isnull": True})
-    if level == "straat":
-        located = located.exclude(street="")
-    return dict(located.values_list(column).annotate(n=Count("pk")).order_by())
-
-
-def public_total() -> int:
-    return Report.objects.public().count()
+    return dict(Report.objects.public().values_list(column).annotate(n=Count("pk")).order_by())
 
 
 def located_label() -> str:
@@ -129,9 +124,8 @@ def locate_in_buurten(neighbourhood: Neighbourhood) -> int:
         neighbourhood=neighbourhood, latitude__isnull=False, longitude__isnull=False
     ).only("pk", "latitude", "longitude", "buurt_id"):
         latitude, longitude = float(report.latitude or 0), float(report.longitude or 0)
-        buurt_id = next(
-            (b.pk for b in buurten if boundary_contains(b.boundary, latitude, longitude)), None
-        )
+        buurt = first_containing(buurten, latitude, longitude)
+        buurt_id = buurt.pk if buurt else None
         if buurt_id != report.buurt_id:
             report.buurt_id = buurt_id
             moved.append(report)

@@ -121,6 +121,20 @@ def test_staff_upload_in_the_back_office_all_or_nothing(client):
     assert (imported.year, imported.rows, imported.file_name) == (2024, 11, "kwb.csv")
 
 
+def test_an_import_failing_halfway_leaves_the_previous_import_of_the_year_whole(monkeypatch):
+    first = actions.import_cbs_figures(parsed=cbs.parse(UTRECHT.read_bytes()), source="CBS 2024")
+    figures = CbsFigure.objects.count()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(CbsFigure.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        actions.import_cbs_figures(parsed=cbs.parse(UTRECHT.read_bytes()), source="CBS again")
+    assert list(CbsImport.objects.values_list("pk", "source")) == [(first.pk, "CBS 2024")]
+    assert CbsFigure.objects.filter(cbs_import=first).count() == figures
+
+
 def test_an_import_adds_the_buurten_of_the_portals_wijken():
     wijk = NeighbourhoodFactory(cbs_code="WK999901")
     import_text(
@@ -347,6 +361,15 @@ def test_the_page_shows_table_legend_map_and_source(client, city):
         reverse("neighbourhoods:area_monitor"), {"level": "buurt", "figure": "cbs_population"}
     )
     assert "Bron: CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0" in response.content.decode()
+
+
+def test_the_suppression_rule_is_said_for_counts_only_not_beside_a_cbs_figure(client, city):
+    import_text(HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\n")
+    rule = "Een gebied met minder dan 3 registraties toont geen cijfer"
+    url = reverse("neighbourhoods:area_monitor")
+    for figure, said in [("reports", True), ("reports_per_1000", True), ("cbs_population", False)]:
+        page = client.get(url, {"level": "wijk", "figure": figure}).content.decode()
+        assert (rule in page) is said, figure
 
 
 @pytest.mark.parametrize(
