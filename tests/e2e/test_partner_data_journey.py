@@ -165,3 +165,11 @@ def test_the_inner_city_pages_fit_a_narrow_screen(page: Page, live_server, sign_
         page.goto(live_server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} is {width} px wide"
+    # On a wide screen the content keeps its measure (72rem, centred), as on every page:
+    # what lets a table scroll on a phone must not stretch the text over a wide window.
+    page.set_viewport_size({"width": 1600, "height": 900})
+    for path in NARROW_PAGES:
+        page.goto(live_server.url + path)
+        box = page.locator(".portal-main__content").bounding_box()
+        assert box is not None and box["width"] <= 72 * 16, f"{path}: {box}"
+        assert abs(box["x"] - (1600 - box["x"] - box["width"])) <= 2, f"{path} not centred"
