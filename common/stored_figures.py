@@ -111,3 +111,15 @@ def _enqueue_once(name: str, selection: Params, language: str) -> None:
         logger.warning("Refresh of figures %s not enqueued: %s", name, type(error).__name__)
         with contextlib.suppress(*CACHE_ERRORS):
             cache.delete(lock)
+
+
+def compute_defaults_soon(name: str) -> None:
+    """The figures ``name`` changed in a way that makes new default selections (new
+    data they rest on, such as an import): each is computed in the background in every
+    language, so that the next visitor finds them stored instead of computing them."""
+    for selection in store.get_kind(name).defaults():
+        for language, _label in settings.LANGUAGES:
+            try:
+                tasks.refresh_figures.delay(name, selection, language)
+            except Exception as error:  # no broker: the first visitor computes them
+                logger.warning("Figures %s not enqueued: %s", name, type(error).__name__)

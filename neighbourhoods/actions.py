@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common import public_cache
-from neighbourhoods import cbs
+from common import public_cache, stored_figures
+from common.transactions import once_after_commit
+from neighbourhoods import area_monitor, cbs
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
@@ -381,4 +382,7 @@ def import_cbs_figures(
             renamed.append(buurt)
     Buurt.objects.bulk_create(new)
     Buurt.objects.bulk_update(renamed, ["name"])
+    # The monitor's stored selections name the imports, so the new figures show at once;
+    # its default pages are computed ahead of the next visitor.
+    once_after_commit(stored_figures.compute_defaults_soon, area_monitor.FIGURES)
     return imported

@@ -111,7 +111,11 @@ class NeighbourhoodsConfig(AppConfig):
             )
         )
         figures.register_figures(figures.FiguresKind(monitor.FIGURES, monitor.this_years_figures))
-        figures.register_figures(figures.FiguresKind(area_monitor.FIGURES, area_monitor.compute))
+        figures.register_figures(
+            figures.FiguresKind(
+                area_monitor.FIGURES, area_monitor.compute, area_monitor.default_selections
+            )
+        )
         post_migrate.connect(_create_defaults, sender=self)
         register_kind(
             actions.NEWS,

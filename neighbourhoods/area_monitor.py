@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
@@ -149,10 +150,24 @@ def selection_of(level: str, figure: str) -> dict:
     return {"level": level, "figure": figure} if figure in known else {"level": level}
 
 
+def imports_generation() -> list[int]:
+    """Which CBS imports there are (how many, the newest's key): part of every stored
+    selection, so that an import (or one deleted) is shown at once at every level and
+    figure, not when the stored figures go stale."""
+    found = CbsImport.objects.aggregate(count=Count("pk"), newest=Max("pk"))
+    return [found["count"], found["newest"] or 0]
+
+
+def default_selections() -> list[dict]:
+    """The selection the page shows by default, kept fresh by the beat schedule."""
+    return [{"cbs": imports_generation()}]
+
+
 def stored(level: str, figure: str) -> Monitor:
     """The stored monitor for a level and figure asked in a URL (anything unknown: the
     default selection)."""
-    return stored_figures.figures(FIGURES, selection_of(level, figure)).value
+    selection = {**selection_of(level, figure), "cbs": imports_generation()}
+    return stored_figures.figures(FIGURES, selection).value
 
 
 def query(level: str, figure: str) -> str:

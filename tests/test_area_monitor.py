@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, sign_in_staff, signed_in_colleague
-from common import suppression
+from common import figures, suppression
 from neighbourhoods import actions, area_monitor, cbs
 from neighbourhoods.models import (
     Buurt,
@@ -688,3 +688,29 @@ def test_the_open_data_refuses_a_level_or_figure_it_does_not_have(client, name):
     assert "reports" in not_at_street.json()["figures"]
     assert client.get(url, {"level": "buurt", "figure": "reports"}).status_code == 200
     assert client.get(url).status_code == 200
+
+
+def test_a_new_import_shows_at_once_at_every_level_and_figure(
+    client, settings, redis_cache, django_capture_on_commit_callbacks
+):
+    """Stored figures name the imports they rest on: a figure asked for just before an
+    import is not served from before it, and the default page is computed ahead of the
+    next visitor."""
+    settings.PORTAL_DASHBOARD_CACHE_SECONDS = 600
+    NeighbourhoodFactory(cbs_code="WK999901")
+    query = {"level": "wijk", "figure": "cbs_population"}
+
+    def population(value: int) -> str:
+        return f"GM9999,Eemdal,gemeente,,2024,2000,,\nWK999901,Oost,wijk,GM9999,2024,{value},,\n"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_text(HEADER + population(700))
+    assert "700" in client.get(reverse("neighbourhoods:area_monitor"), query).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_text(HEADER + population(913))
+    page = client.get(reverse("neighbourhoods:area_monitor"), query).content.decode()
+    assert "913" in page
+    assert ">700<" not in page
+    (default,) = area_monitor.default_selections()
+    for language in ("nl", "en"):
+        assert figures.read(area_monitor.FIGURES, default, language) is not None, language
