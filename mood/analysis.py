@@ -25,9 +25,18 @@ def _progress(run: AnalysisRun, percent: int, **fields: object) -> None:
 def compute(run: AnalysisRun) -> None:
     """Compute a run claimed by the caller (status running). Stores everything in one
     transaction at the end, so the page shows all topics or none."""
-    texts = list(sources.collect(run.start, run.end, run.neighbourhood))
-    _progress(run, 20, text_count=len(texts))
-    found = find_topics(texts, topics=run.topic_count, seed=run.seed)
+    texts = list(
+        sources.collect(
+            run.start,
+            run.end,
+            run.neighbourhood,
+            read=lambda share: _progress(run, 5 + round(25 * share)),
+        )
+    )
+    _progress(run, 30, text_count=len(texts))
+    found = find_topics(
+        texts, topics=run.topic_count, seed=run.seed, vectorised=lambda: _progress(run, 50)
+    )
     _progress(run, 80)
     with transaction.atomic():
         run.topics.all().delete()
@@ -44,8 +53,10 @@ def compute(run: AnalysisRun) -> None:
                 per_neighbourhood=dict(sorted(areas.items(), key=lambda a: (-a[1], a[0]))),
             )
             inputs.extend(
-                TopicInput(topic=topic, kind=text.kind, object_key=text.pk, weight=weight)
-                for text, weight in item.members
+                TopicInput(
+                    topic=topic, kind=text.kind, object_key=text.pk, weight=weight, rank=place
+                )
+                for place, (text, weight) in enumerate(item.members, start=1)
             )
         TopicInput.objects.bulk_create(inputs, batch_size=BATCH)
         AnalysisRun.objects.filter(pk=run.pk).update(

@@ -120,12 +120,20 @@ def _day(value: date | datetime) -> date:
     return timezone.localdate(value) if isinstance(value, datetime) else value
 
 
-def collect(start: date, end: date, neighbourhood: Neighbourhood | None) -> Iterator[Text]:
+def collect(
+    start: date,
+    end: date,
+    neighbourhood: Neighbourhood | None,
+    read: Callable[[float], None] | None = None,
+) -> Iterator[Text]:
     """Every text written from ``start`` up to and including ``end``, in
-    ``neighbourhood`` (None: the whole city, texts without a neighbourhood included)."""
+    ``neighbourhood`` (None: the whole city, texts without a neighbourhood included).
+    ``read`` hears the share of the sources read so far as each source is done."""
     first = timezone.make_aware(datetime.combine(start, time.min))
     after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
-    for source in SOURCES:
+    for number, source in enumerate(SOURCES, start=1):
+        if read is not None and number > 1:
+            read((number - 1) / len(SOURCES))
         if neighbourhood is not None and source.neighbourhood is None:
             continue
         dated = source.moment.endswith("_on")

@@ -9,7 +9,7 @@ alphabetical, so the outcome depends only on which texts there are and the seed,
 the order they came in or the process computing it."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -73,9 +73,16 @@ class FoundTopic:
         return len(self.members)
 
 
-def find_topics(texts: Iterable[Text], *, topics: int, seed: int) -> list[FoundTopic]:
+def find_topics(
+    texts: Iterable[Text],
+    *,
+    topics: int,
+    seed: int,
+    vectorised: Callable[[], None] | None = None,
+) -> list[FoundTopic]:
     """At most ``topics`` topics in ``texts``, largest first. Texts with no word left
-    after masking and stop words belong to none."""
+    after masking and stop words belong to none. ``vectorised`` is called once the
+    texts are read into words, before the topics are fitted."""
     ordered = sorted(set(texts), key=Text.sort_key)
     readable = [text for text in ordered if words_of(text.text)]
     if not readable or topics < 1:
@@ -83,6 +90,8 @@ def find_topics(texts: Iterable[Text], *, topics: int, seed: int) -> list[FoundT
     vectoriser = TfidfVectorizer(analyzer=words_of, sublinear_tf=True)
     matrix = vectoriser.fit_transform([text.text for text in readable])
     terms = vectoriser.get_feature_names_out()
+    if vectorised is not None:
+        vectorised()
     count = min(topics, matrix.shape[0], matrix.shape[1])
     model = NMF(n_components=count, init="nndsvdar", random_state=seed, max_iter=500, tol=1e-5)
     weights = model.fit_transform(matrix)

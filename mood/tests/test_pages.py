@@ -320,7 +320,11 @@ def test_the_run_page_asks_the_same_queries_for_one_topic_or_many(client, db):
             )
             for n, comment in enumerate(comments[:12]):
                 TopicInput.objects.create(
-                    topic=topic, kind=Kind.COMMENT, object_key=str(comment.pk), weight=n
+                    topic=topic,
+                    kind=Kind.COMMENT,
+                    object_key=str(comment.pk),
+                    weight=n,
+                    rank=12 - n,  # heaviest first, as the analysis stores them
                 )
         return reverse("admin:mood_analysisrun_change", args=[run.pk])
 

@@ -137,3 +137,54 @@ def test_only_who_may_start_analyses_runs_one_again(client):
     response = client.post(reverse("admin:mood_analysisrun_again", args=[run.pk]))
     assert response.status_code in (302, 403)
     assert AnalysisRun.objects.count() == 1
+
+
+def test_the_progress_moves_as_the_sources_are_read_and_the_topics_fitted(monkeypatch):
+    """A big run takes minutes: the page's progress moves per source read, once the
+    texts are read into words, and before the topics are stored."""
+    for title in ["Speeltuin aan de kade", "Bankjes in het park", "Speeltuin bij school"]:
+        InitiativeFactory(status=Status.SUBMITTED, title=title, description=title)
+    today = timezone.localdate()
+    run = AnalysisRun.objects.create(
+        start=today - timedelta(days=9), end=today, topic_count=2, status="running"
+    )
+    seen = []
+    stored = analysis._progress
+
+    def recording(run, percent, **fields):
+        stored(run, percent, **fields)
+        seen.append(AnalysisRun.objects.get(pk=run.pk).progress)
+
+    monkeypatch.setattr(analysis, "_progress", recording)
+    analysis.compute(run)
+    assert seen == sorted(seen)
+    assert seen[-3:] == [30, 50, 80]
+    assert len([percent for percent in seen if 5 < percent < 30]) >= 3
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.text_count) == (AnalysisRun.Status.DONE, 100, 3)
+
+
+def test_runs_analysed_before_the_place_was_stored_get_it_heaviest_first():
+    """Migration 0004 numbers the texts of runs analysed before it, as the page ranked
+    them (heaviest first, then by kind and key)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from mood.models import Topic, TopicInput
+
+    today = timezone.localdate()
+    run = AnalysisRun.objects.create(start=today, end=today, status="done")
+    topic = Topic.objects.create(run=run, position=1, words=["speeltuin"], size=3)
+    light, heavy, tied = (
+        TopicInput.objects.create(topic=topic, kind=kind, object_key=key, weight=weight)
+        for kind, key, weight in [
+            ("comment", "1", 0.2),
+            ("initiative", "2", 0.9),
+            ("comment", "3", 0.9),
+        ]
+    )
+    import_module("mood.migrations.0004_input_place").place_stored_inputs(apps, None)
+    places = dict(TopicInput.objects.values_list("pk", "rank"))
+    assert [places[tied.pk], places[heavy.pk], places[light.pk]] == [1, 2, 3]
+    assert list(TopicInput.objects.heaviest(run, 2)) == [tied, heavy]
