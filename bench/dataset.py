@@ -164,6 +164,27 @@ def _address(rng: random.Random) -> tuple[str, str]:
 
 REPORT_WHAT = ["Losse stoeptegel", "Kapotte lantaarnpaal", "Zwerfvuil", "Graffiti",
                "Takken", "Kapotte schommel", "Volle afvalbak", "Gat in de weg"]  # fmt: skip
+# Comments are made of an opening, a subject and a wish, so that the mood of the city
+# (``bench_mood``) reads texts that differ as residents' do, not one sentence 200,000 times.
+COMMENT_OPENING = ["Goed plan!", "Mooi idee.", "Ik twijfel nog.", "Eindelijk!", "Graag!",
+                   "Liever niet zo.", "Prima, maar", "Top,"]  # fmt: skip
+COMMENT_SUBJECT = ["de verkeersveiligheid bij de school", "het parkeren in de straat",
+                   "het groen en de bomen", "de speelplek voor kinderen", "het zwerfvuil",
+                   "de verlichting 's avonds", "overlast van hangjongeren", "de fietsenstalling",
+                   "het bankje voor ouderen", "de hondenpoep op het gras",
+                   "de kosten voor de buurt", "het onderhoud daarna"]  # fmt: skip
+COMMENT_WISH = ["ik help mee", "denk aan de buren", "vraag de gemeente om geld",
+                "houd het veilig", "begin snel", "betrek de school", "maak het duurzaam",
+                "zorg voor toezicht"]  # fmt: skip
+
+
+def _comment(rng: random.Random) -> str:
+    return (
+        f"{rng.choice(COMMENT_OPENING)} Over {rng.choice(COMMENT_SUBJECT)} bij de "
+        f"{rng.choice(WHERE)}: {rng.choice(COMMENT_WISH)}."
+    )
+
+
 OPEN_REPORT_STATUSES = [ReportStatus.RECEIVED, ReportStatus.IN_PROGRESS, ReportStatus.FORWARDED]
 
 
@@ -547,7 +568,13 @@ class CityDataset:
             "initiatives_comment",
             ["initiative_id", "author_id", "text", "created_at", "hidden_reason"],
             (
-                (rng.choice(initiatives), rng.choice(users), "Goed plan, ik help mee!", now, "")
+                (
+                    rng.choice(initiatives),
+                    rng.choice(users),
+                    _comment(rng),
+                    now - timedelta(days=rng.uniform(0, 365)),
+                    "",
+                )
                 for _n in range(COMMENTS_PER_INITIATIVE * self.size)
             ),
         )

@@ -13,11 +13,7 @@ percentile of ``--repeat`` requests after a warm-up, with the queries per reques
 
 import statistics
 import time
-from importlib import import_module
 
-from allauth.mfa.models import Authenticator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -25,8 +21,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import User
-from bench.dataset import PREFIX, build_city
+from bench.clients import staff_client
+from bench.dataset import build_city
 from initiatives.models import Initiative
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
 from procurement import figures
@@ -105,7 +101,7 @@ class Command(BaseCommand):
             ("reports: figures, 12 months, cached", "/beheer/reports/report/cijfers/", "", "staff"),
         ]
         visitor = Client(HTTP_HOST="localhost")
-        staff = Client(HTTP_HOST="localhost", HTTP_COOKIE=self._staff_cookie())
+        staff = staff_client()
         self.stdout.write(f"{'page':38} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
         for label, url, *options in pages:
             cold = bool(options and options[0])
@@ -148,28 +144,6 @@ class Command(BaseCommand):
                 f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
                 f"{_percentile(timings, 0.95):>8.1f}  ({len(result.divisions)} divisions)"
             )
-
-    def _staff_cookie(self) -> str:
-        """A session of an administrator who signed in with password and TOTP, as the back
-        office wants (made directly: nobody types a code in a benchmark)."""
-        user, _created = User.objects.get_or_create(
-            email=f"beheerder@{PREFIX}.invalid",
-            defaults={"is_staff": True, "is_superuser": True, "display_name": "Beheerder"},
-        )
-        Authenticator.objects.get_or_create(
-            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
-        )
-        session = import_module(settings.SESSION_ENGINE).SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session["account_authentication_methods_user"] = str(user.pk)
-        session["account_authentication_methods"] = [
-            {"method": "password", "at": time.time(), "email": user.email},
-            {"method": "mfa", "at": time.time(), "type": "totp"},
-        ]
-        session.create()
-        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
     def _supplier_search(self, repeat: int) -> None:
         """The officers' supplier search itself, as its page computes it when nothing is
