@@ -9,6 +9,7 @@ at once and the whole city weekly. Each item is told at once on the portal (kind
 (``Delivery.emailed_at`` empty) for the area's overview. One-click unsubscribe in either
 email stops that area's emails (``SavedArea.emails``) and nothing else."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -50,7 +51,7 @@ def save_area(*, area: SavedArea) -> SavedArea:
                 )
                 % {"count": MAX_AREAS}
             )
-        if area.is_circle:
+        if area.latitude is not None and area.longitude is not None:
             area.neighbourhood = Neighbourhood.objects.containing(
                 float(area.latitude), float(area.longitude)
             )
@@ -70,7 +71,7 @@ def stop_emails(user: User, area_id: int) -> bool:
     return SavedArea.objects.filter(user=user, pk=area_id).update(emails=False) > 0
 
 
-def _message(area: SavedArea, item: sources.Item):
+def _message(area: SavedArea, item: sources.Item) -> Callable[[], str]:
     name, title, kind = area.name, item.title, Kind(item.kind)
 
     def render() -> str:
@@ -129,7 +130,7 @@ def deliver(*, kind: str, item_id: int) -> int:
     return len(new)
 
 
-def _overview_message(area: SavedArea, titles: list[str], count: int):
+def _overview_message(area: SavedArea, titles: list[str], count: int) -> Callable[[], str]:
     name = area.name
 
     def render() -> str:

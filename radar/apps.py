@@ -25,7 +25,9 @@ class RadarConfig(AppConfig):
                 if not raw and source.is_public(instance):
                     once_after_commit(tasks.enqueue, source.kind, instance.pk)
 
-            post_save.connect(saved, sender=source.model, weak=False, dispatch_uid=f"radar:{source.kind}")
+            post_save.connect(
+                saved, sender=source.model, weak=False, dispatch_uid=f"radar:{source.kind}"
+            )
 
         for source in sources.SOURCES.values():
             connect(source)

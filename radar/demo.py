@@ -53,7 +53,9 @@ def seed(demo) -> None:
     for area in areas:
         actions.save_area(area=area)
     SavedArea.objects.update(created_at=long_ago)
-    for pk in Initiative.objects.public().order_by("-submitted_at").values_list("pk", flat=True)[:5]:
+    for pk in (
+        Initiative.objects.public().order_by("-submitted_at").values_list("pk", flat=True)[:5]
+    ):
         actions.deliver(kind=Kind.INITIATIVES, item_id=pk)
     for pk in Post.objects.order_by("-created_at").values_list("pk", flat=True)[:3]:
         actions.deliver(kind=Kind.POSTS, item_id=pk)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,12 +19,10 @@ WIJK = "wijk"
 CIRCLE = "circle"
 
 
-def kinds_for(user) -> list[tuple[str, str]]:
+def kinds_for(user) -> list[tuple[str, Any]]:
     """The kinds of news this person may ask for: tenders only for a supplier's team."""
     supplier = SupplierMember.manages_a_supplier(user)
-    return [
-        (value, label) for value, label in Kind.choices if value != Kind.TENDERS or supplier
-    ]
+    return [(value, label) for value, label in Kind.choices if value != Kind.TENDERS or supplier]
 
 
 class SavedAreaForm(forms.Form):
@@ -105,7 +105,7 @@ class SavedAreaForm(forms.Form):
                 "frequency": instance.frequency,
             }
         super().__init__(*args, **kwargs)
-        self.fields["kinds"].choices = kinds_for(user)
+        self.fields["kinds"].choices = kinds_for(user)  # type: ignore[attr-defined]
         for name in ("neighbourhood", "radius", "latitude", "longitude"):
             # Required for one of the two shapes only: the label says which.
             self.fields[name].conditionally_required = True  # type: ignore[attr-defined]
@@ -114,7 +114,11 @@ class SavedAreaForm(forms.Form):
         cleaned = super().clean()
         shape = cleaned.get("shape")
         required = _("Fill this in for a circle.")
-        if shape == WIJK and not cleaned.get("neighbourhood") and "neighbourhood" not in self.errors:
+        if (
+            shape == WIJK
+            and not cleaned.get("neighbourhood")
+            and "neighbourhood" not in self.errors
+        ):
             self.add_error("neighbourhood", _("Choose a neighbourhood."))
         if shape == CIRCLE:
             if not cleaned.get("radius") and "radius" not in self.errors:

@@ -52,7 +52,11 @@ def _box(latitude: float, longitude: float) -> Q:
 def in_area(item: Item, area: SavedArea) -> bool:
     """Whether the item falls in the area by place (the rule above)."""
     if item.has_point and area.is_circle:
-        assert item.latitude is not None and item.longitude is not None
+        assert item.latitude is not None
+        assert item.longitude is not None
+        assert area.latitude is not None
+        assert area.longitude is not None
+        assert area.radius is not None
         return (
             distance_metres(
                 float(area.latitude), float(area.longitude), item.latitude, item.longitude
@@ -69,7 +73,8 @@ def in_area(item: Item, area: SavedArea) -> bool:
 def _candidates(item: Item) -> Iterable[SavedArea]:
     areas = SavedArea.objects.select_related("user").order_by("pk")
     if item.has_point:
-        assert item.latitude is not None and item.longitude is not None
+        assert item.latitude is not None
+        assert item.longitude is not None
         where = _box(item.latitude, item.longitude)
         if item.neighbourhood_id is not None:
             where |= Q(radius__isnull=True, neighbourhood_id=item.neighbourhood_id)

@@ -134,7 +134,8 @@ class SavedArea(models.Model):
                 name="radar_area_shape",
             ),
             models.CheckConstraint(
-                condition=Q(radius__isnull=True) | Q(radius__gte=min(RADII), radius__lte=MAX_RADIUS),
+                condition=Q(radius__isnull=True)
+                | Q(radius__gte=min(RADII), radius__lte=MAX_RADIUS),
                 name="radar_radius_range",
             ),
         ]

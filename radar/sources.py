@@ -55,6 +55,11 @@ class Source:
     for_suppliers: bool = False
 
 
+def _people(*ids: int | None) -> frozenset[int]:
+    """The ids of the people who made an item (an erased account leaves None)."""
+    return frozenset(pk for pk in ids if pk is not None)
+
+
 def _point(row: Any) -> dict[str, float | None]:
     if row.latitude is None or row.longitude is None:
         return {}
@@ -69,7 +74,7 @@ def _initiative(row: Initiative) -> Item:
         row.title,
         row.get_absolute_url(),
         neighbourhood_id=row.neighbourhood_id,
-        authors=frozenset({row.initiator_id, *co} - {None}),
+        authors=_people(row.initiator_id, *co),
         public_since=row.submitted_at,
         **_point(row),
     )
@@ -82,13 +87,19 @@ def _agenda_item(row: AgendaItem) -> Item:
         row.title,
         row.get_absolute_url(),
         neighbourhood_id=row.neighbourhood_id,
-        authors=frozenset({row.proposed_by_id} - {None}),
+        authors=_people(row.proposed_by_id),
         public_since=row.created_at,
     )
 
 
 def _event(row: Event) -> Item:
-    return Item(Kind.EVENTS, row.pk, row.title, row.get_absolute_url(), neighbourhood_id=row.neighbourhood_id)
+    return Item(
+        Kind.EVENTS,
+        row.pk,
+        row.title,
+        row.get_absolute_url(),
+        neighbourhood_id=row.neighbourhood_id,
+    )
 
 
 def _post(row: Post) -> Item:
@@ -110,7 +121,7 @@ def _call(row: VolunteerCall) -> Item:
         row.title,
         row.get_absolute_url(),
         neighbourhood_id=row.neighbourhood_id,
-        authors=frozenset({row.created_by_id} - {None}),
+        authors=_people(row.created_by_id),
         public_since=row.created_at,
     )
 
@@ -123,7 +134,7 @@ def _report(row: Report) -> Item:
         row.category.name,
         row.get_absolute_url(),
         neighbourhood_id=row.neighbourhood_id,
-        authors=frozenset({row.reporter_id} - {None}),
+        authors=_people(row.reporter_id),
         public_since=row.created_at,
         **_point(row),
     )
@@ -184,7 +195,7 @@ SOURCES: dict[str, Source] = {
 def public_item(kind: str, pk: int) -> Item | None:
     """The item as the radar reads it, or None when it is gone or not public (any more)."""
     source = SOURCES[kind]
-    manager = source.model._default_manager
+    manager: Any = source.model._default_manager
     if source.model is ProgrammeProject:
         row = manager.select_related("programme").filter(pk=pk).first()
         if row is not None and not row.programme.is_published:

@@ -28,5 +28,7 @@ def enqueue(kind: str, item_id: int) -> None:
     try:
         deliver_item.delay(kind, item_id)
     except Exception:  # the broker is down
-        logger.warning("Task queue unreachable; radar item %s %s delivered in-process", kind, item_id)
+        logger.warning(
+            "Task queue unreachable; radar item %s %s delivered in-process", kind, item_id
+        )
         actions.deliver(kind=kind, item_id=item_id)
