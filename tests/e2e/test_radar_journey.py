@@ -16,8 +16,18 @@ from radar.models import SavedArea
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORDS = {
-    "nl": {"save": "Gebied bewaren", "saved": "Je gebied is bewaard", "heading": "Mijn buurtradar"},
-    "en": {"save": "Save area", "saved": "Your area is saved", "heading": "My buurtradar"},
+    "nl": {
+        "save": "Gebied bewaren",
+        "saved": "Je gebied is bewaard",
+        "heading": "Mijn buurtradar",
+        "link": "Mijn buurtradar: nieuws bij mij in de buurt",
+    },
+    "en": {
+        "save": "Save area",
+        "saved": "Your area is saved",
+        "heading": "My buurtradar",
+        "link": "My buurtradar: news near me",
+    },
 }
 
 
@@ -30,11 +40,13 @@ def test_a_resident_saves_500_metres_and_hears_of_the_initiative_inside_it_only(
     page = browser.new_context(java_script_enabled=javascript).new_page()
     page.set_default_timeout(10_000)
     sign_in(page, resident)
-    page.goto(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/buurtradar/")
+    # From my page to the buurtradar.
+    page.goto(f"{live_server.url}/mijn/")
+    page.get_by_role("link", name=words["link"]).click()
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.get_by_role("heading", level=1)).to_have_text(words["heading"])
-    assert_accessible(page)
+    if javascript:  # axe runs in the page's JavaScript; the markup is the same without
+        assert_accessible(page)
     page.goto(f"{live_server.url}/buurtradar/nieuw/")
     page.locator("#id_name").fill("Thuis")
     page.locator("#id_shape_1").check()  # a circle around a point
@@ -49,10 +61,12 @@ def test_a_resident_saves_500_metres_and_hears_of_the_initiative_inside_it_only(
         page.locator("#id_longitude").fill("5.387800")
     page.locator("#id_kinds_0").check()  # initiatives
     page.locator("#id_frequency_0").check()  # immediately
-    assert_accessible(page)
+    if javascript:  # axe runs in the page's JavaScript; the markup is the same without
+        assert_accessible(page)
     page.get_by_role("button", name=words["save"]).click()
     expect(page.locator(".portal-messages")).to_contain_text(words["saved"])
-    assert_accessible(page)
+    if javascript:  # axe runs in the page's JavaScript; the markup is the same without
+        assert_accessible(page)
     area = SavedArea.objects.get(user=resident)
     assert area.radius == 500
 
@@ -73,5 +87,6 @@ def test_a_resident_saves_500_metres_and_hears_of_the_initiative_inside_it_only(
     page.goto(f"{live_server.url}/berichten/")
     expect(page.locator("main")).to_contain_text("Bankjes bij de speeltuin")
     expect(page.locator("main")).not_to_contain_text("Moestuin aan de rand van de stad")
-    assert_accessible(page)
+    if javascript:  # axe runs in the page's JavaScript; the markup is the same without
+        assert_accessible(page)
     page.context.close()
