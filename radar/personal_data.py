@@ -4,7 +4,16 @@ account (the foreign key cascades), and is kept as long as the person keeps it. 
 each area was told goes with the area."""
 
 from privacy.registry import PersonalData
-from radar.models import Delivery, SavedArea
+from radar.models import Delivery, Kind, SavedArea
+
+
+def _kind(value: str) -> str:
+    """A kind of news as the person reads it (a kind no longer known: its key)."""
+    return str(Kind(value).label) if value in Kind.values else value
+
+
+def _kinds(values: list[str]) -> str:
+    return ", ".join(_kind(value) for value in values or [])
 
 PERSONAL_DATA = [
     PersonalData(
@@ -23,11 +32,13 @@ PERSONAL_DATA = [
             "updated_at",
         ),
         not_personal=("id", "user"),
+        labels={"kinds": _kinds},
     ),
     PersonalData(
         model="radar.Delivery",
         rows=lambda user: Delivery.objects.filter(area__user=user),
         exported=("area", "source", "item_id", "title", "url", "created_at", "emailed_at"),
         not_personal=("id",),
+        labels={"source": _kind},
     ),
 ]
