@@ -15,6 +15,7 @@ def _kind(value: str) -> str:
 def _kinds(values: list[str]) -> str:
     return ", ".join(_kind(value) for value in values or [])
 
+
 PERSONAL_DATA = [
     PersonalData(
         model="radar.SavedArea",
