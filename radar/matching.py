@@ -71,7 +71,13 @@ def in_area(item: Item, area: SavedArea) -> bool:
 
 
 def _candidates(item: Item) -> Iterable[SavedArea]:
-    areas = SavedArea.objects.select_related("user").order_by("pk")
+    # The kinds are a JSON list of keys; its text holds the key in quotes, which no
+    # other key's does (a LIKE, the same on SQLite and PostgreSQL).
+    areas = (
+        SavedArea.objects.select_related("user")
+        .filter(kinds__icontains=f'"{item.kind}"')
+        .order_by("pk")
+    )
     if item.has_point:
         assert item.latitude is not None
         assert item.longitude is not None
