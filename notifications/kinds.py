@@ -13,7 +13,7 @@ from django.core import signing
 from django.utils.functional import Promise
 
 from accounts.models import User
-from notifications.models import EmailFrequency, NotificationPreference
+from notifications.models import EmailFrequency, Notification, NotificationPreference
 
 DIGEST = "digest"
 _UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"  # unchanged: links already sent keep working
@@ -25,7 +25,13 @@ class NotificationKind:
     subject of its emails (never the message itself, which may be long), and whether it
     is emailed at once, in the daily digest or not at all by default. ``audience`` says
     who can ever receive it (staff, council members, a supplier's team); ``None`` is
-    everyone with an account. Only those are offered the kind in their settings."""
+    everyone with an account. Only those are offered the kind in their settings.
+
+    ``unsubscribe_subject`` is for kinds about one of the person's own subscriptions (a
+    saved area of the wijkradar): the unsubscribe link of such an email names the
+    notification's subject too, and following it calls this with the person and the
+    subject's id instead of turning the whole kind off, so only that subscription stops
+    emailing. It returns whether the subject was the person's (else nothing happens)."""
 
     key: str
     label: str | Promise
@@ -33,6 +39,7 @@ class NotificationKind:
     default_in_app: bool = True
     subject: str | Promise = ""
     audience: Callable[[User], bool] | None = None
+    unsubscribe_subject: Callable[[User, int], bool] | None = None
 
     def reaches(self, user: User) -> bool:
         return self.audience is None or self.audience(user)
@@ -49,10 +56,14 @@ def register_kind(
     default_in_app: bool = True,
     subject: str | Promise = "",
     audience: Callable[[User], bool] | None = None,
+    unsubscribe_subject: Callable[[User, int], bool] | None = None,
 ) -> NotificationKind:
     """``subject`` is the short subject of this kind's emails (translated when sent);
-    without one the kind's label is the subject. ``audience`` (see NotificationKind)."""
-    kind = NotificationKind(key, label, default_email, default_in_app, subject or label, audience)
+    without one the kind's label is the subject. ``audience`` and
+    ``unsubscribe_subject`` (see NotificationKind)."""
+    kind = NotificationKind(
+        key, label, default_email, default_in_app, subject or label, audience, unsubscribe_subject
+    )
     existing = _KINDS.get(key)
     if existing is not None and existing != kind:
         raise ValueError(f"Notification kind {key!r} is registered twice, differently.")
@@ -116,12 +127,26 @@ def preferences_of(user: User) -> dict[str, Preference]:
     return result
 
 
-def unsubscribe_token(user: User, kind: str) -> str:
-    """A signed token that turns off email for one kind (or the digest) for one person."""
-    return signing.dumps({"u": user.pk, "k": kind}, salt=_UNSUBSCRIBE_SALT, compress=True)
+def unsubscribe_token(user: User, kind: str, subject_id: int | None = None) -> str:
+    """A signed token that turns off email for one kind (or the digest) for one person;
+    with ``subject_id``, of a kind with ``unsubscribe_subject``, for that subject only."""
+    data: dict[str, object] = {"u": user.pk, "k": kind}
+    if subject_id is not None:
+        data["s"] = subject_id
+    return signing.dumps(data, salt=_UNSUBSCRIBE_SALT, compress=True)
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+def unsubscribe_token_for(notification: Notification) -> str:
+    """The unsubscribe token of a notification's email: for its subject when its kind
+    stops per subject (``unsubscribe_subject``), else for its kind."""
+    registered = _KINDS.get(notification.kind)
+    if registered is not None and registered.unsubscribe_subject and notification.subject_id:
+        return unsubscribe_token(notification.recipient, notification.kind, notification.subject_id)
+    return unsubscribe_token(notification.recipient, notification.kind)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str, int | None] | None:
+    """The person, the kind and (for a kind that stops per subject) the subject's id."""
     try:
         data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
     except signing.BadSignature:
@@ -131,11 +156,22 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     kind = data.get("k")
     if kind != DIGEST and kind not in _KINDS:
         return None
-    return data["u"], kind
+    subject_id = data.get("s")
+    if subject_id is not None and (
+        not isinstance(subject_id, int) or kind == DIGEST or not _KINDS[kind].unsubscribe_subject
+    ):
+        return None
+    return data["u"], kind, subject_id
 
 
-def unsubscribe(user: User, kind: str) -> None:
-    """Stop emails of one kind; for the digest token, stop every kind sent by digest."""
+def unsubscribe(user: User, kind: str, subject_id: int | None = None) -> None:
+    """Stop emails of one kind; for the digest token, stop every kind sent by digest;
+    with ``subject_id``, let the kind stop emailing about that subject only."""
+    if subject_id is not None:
+        handler = get_kind(kind).unsubscribe_subject
+        if handler is not None:
+            handler(user, subject_id)
+        return
     if kind == DIGEST:
         for key, preference in preferences_of(user).items():
             if preference.email == EmailFrequency.DAILY:

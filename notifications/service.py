@@ -71,9 +71,14 @@ def notify(
     dedupe_key: str,
     url: str = "",
     subject: models.Model | None = None,
+    email: bool = True,
 ) -> Notification | None:
     """Tell ``recipient`` something once. Returns the new notification, or ``None`` when
     it was told already (same dedupe key) or wants neither email nor in-app notice.
+
+    ``email=False`` keeps this one notification out of email whatever the person's
+    preference for the kind: the caller's own, finer setting says so (a saved area of
+    the wijkradar whose mails were stopped, or that is emailed in its own digest).
 
     ``message`` is called once in each language of the portal (see ``render_messages``);
     a plain string is refused. An immediate email is sent by a task after the surrounding
@@ -81,9 +86,12 @@ def notify(
     _refuse_finished_text(message)
     if not recipient.is_active:
         return None
+    preference = preference_for(recipient, kind)
+    if not email:
+        preference = Preference(EmailFrequency.NEVER, preference.in_app)
     notification = _unsaved(
         recipient,
-        preference_for(recipient, kind),
+        preference,
         kind,
         render_messages(message),
         dedupe_key,

@@ -67,9 +67,7 @@ def send_pending_emails(self: Task) -> int:
                 template="notification",
                 context={"notification": notification},
                 personal={"link": open_link(notification)},
-                unsubscribe_token=kinds.unsubscribe_token(
-                    notification.recipient, notification.kind
-                ),
+                unsubscribe_token=kinds.unsubscribe_token_for(notification),
                 # The same texts in every language: build_email adds the recipient's.
                 shared=(shared, (notification.kind, tuple(sorted(notification.messages.items())))),
             )

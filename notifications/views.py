@@ -120,12 +120,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     parsed = kinds.read_unsubscribe_token(token)
     if parsed is None:
         raise Http404
-    user_id, kind = parsed
+    user_id, kind, subject_id = parsed
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise Http404
     label = _("the daily digest") if kind == kinds.DIGEST else kinds.get_kind(kind).label
     if request.method == "POST":
-        kinds.unsubscribe(user, kind)
+        kinds.unsubscribe(user, kind, subject_id)
         return render(request, "notifications/unsubscribed.html", {"label": label})
     return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})

@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     # The inner city's data: partners' series beside the portal's own.
     "citydata",
     "community",
+    # Near me: saved areas and what is new in them (reads the domain apps).
+    "radar",
     # The pages that read every app.
     "overview",
     "mood",
@@ -594,6 +596,15 @@ CELERY_BEAT_SCHEDULE = {
     "apply-conversation-retention": {
         "task": "community.periodic.apply_retention",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # The wijkradar's overviews of saved areas emailed once a day or once a week.
+    "send-radar-daily-overviews": {
+        "task": "radar.periodic.send_daily_overviews",
+        "schedule": crontab(hour=7, minute=20),
+    },
+    "send-radar-weekly-overviews": {
+        "task": "radar.periodic.send_weekly_overviews",
+        "schedule": crontab(hour=7, minute=25, day_of_week="mon"),
     },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",

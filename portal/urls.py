@@ -23,6 +23,7 @@ urlpatterns = [
     path("inkoop/", include("procurement.urls")),
     path("participatie/", include("participation.urls")),
     path("samen/", include("community.urls")),
+    path("buurtradar/", include("radar.urls")),
     path("openbare-ruimte/", include("reports.urls")),
     path("open311/", include("reports.open311_urls")),
     path("wat-leeft-er/", include("mood.urls")),

@@ -351,6 +351,11 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "citydata:api_observations": everyone,
     "citydata:partner_home": only("resident_a"),
     "citydata:upload": only("resident_a"),
+    # Near me: anyone signed in has their own buurtradar; A's saved area only for A.
+    "radar:list": signed_in,
+    "radar:create": signed_in,
+    "radar:edit": owner,
+    "radar:delete": owner,
     # Residents together: A's offer, A's volunteer call for A's initiative, A as approved
     # ambassador, and a conversation between the council member and A about the offer.
     "community:index": everyone,
@@ -629,6 +634,7 @@ def _build_world() -> World:
         "mood_run": _mood_run(neighbourhood, public, people[Role.RESEARCHER.value]),
         "dataset": _partner_dataset(people["resident_a"]),
         **_community_objects(neighbourhood, public, a, council),
+        "radar_area": _radar_area(a, neighbourhood),
     }
     return World(people=people, objects=objects)
 
@@ -647,6 +653,15 @@ def _partner_dataset(member):
         dataset=dataset, rows=[{"period": yesterday, "street": "Hof", "value": 120}]
     )
     return dataset
+
+
+def _radar_area(a, neighbourhood):
+    """A's saved area of the buurtradar (their neighbourhood)."""
+    from radar.models import SavedArea
+
+    return SavedArea.objects.create(
+        user=a, name="Thuis", neighbourhood=neighbourhood, kinds=["initiatives"]
+    )
 
 
 def _community_objects(neighbourhood, initiative, a, council) -> dict:
@@ -829,6 +844,8 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
             f"community:{name}": {"pk": o["community_call"].pk} for name in ("call", "call_respond")
         },
         "community:call_create": {"initiative": o["public"].pk},
+        "radar:edit": {"pk": o["radar_area"].pk},
+        "radar:delete": {"pk": o["radar_area"].pk},
         "community:networks": {"slug": o["neighbourhood"].slug},
         "community:join": {"slug": o["neighbourhood"].slug},
         **{

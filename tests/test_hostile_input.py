@@ -379,6 +379,7 @@ def _endpoints() -> list[Endpoint]:
             "get",
         ),
         *_community_endpoints(),
+        *_radar_endpoints(),
         Endpoint(
             "open311: send a request",
             lambda w: reverse("open311:requests", kwargs={"fmt": "xml"}),
@@ -405,6 +406,24 @@ def _endpoints() -> list[Endpoint]:
             lambda w: reverse("overview:api_survey_results", args=[w["closed"].slug]),
             lambda w: ["page", "question"],
             "get",
+        ),
+    ]
+
+
+def _radar_endpoints() -> list[Endpoint]:
+    from radar.forms import SavedAreaForm
+
+    return [
+        Endpoint(
+            "buurtradar: save an area",
+            lambda w: reverse("radar:create"),
+            _fields(SavedAreaForm),
+            writes=["radar.SavedArea"],
+        ),
+        Endpoint(
+            "buurtradar: change an area",
+            lambda w: reverse("radar:edit", args=[w["own_area"].pk]),
+            _fields(SavedAreaForm),
         ),
     ]
 
@@ -519,6 +538,7 @@ def _world() -> dict:
     )
     from community import actions as community_actions
     from community.tests.factories import AmbassadorFactory, PostFactory, VolunteerCallFactory
+    from radar.models import SavedArea
 
     own_public = InitiativeFactory(status=Status.SUBMITTED, initiator=resident)
     elses_post = PostFactory(neighbourhood=neighbourhood)
@@ -527,6 +547,9 @@ def _world() -> dict:
     )
     return {
         "own_post": PostFactory(owner=resident),
+        "own_area": SavedArea.objects.create(
+            user=resident, name="Thuis", neighbourhood=neighbourhood, kinds=["initiatives"]
+        ),
         "elses_post": elses_post,
         "call": VolunteerCallFactory(initiative=public),
         "ambassador": AmbassadorFactory(),

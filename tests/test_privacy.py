@@ -308,6 +308,24 @@ def person(db, tmp_path):
         reporter=user,
         reason="Onaardig",
     )
+    # Near me: a saved circle around their street and an item it was told.
+    from radar.models import Delivery, SavedArea
+
+    area = SavedArea.objects.create(
+        user=user,
+        name="Thuis",
+        latitude="52.156100",
+        longitude="5.387800",
+        radius=500,
+        kinds=["initiatives"],
+    )
+    Delivery.objects.create(
+        area=area,
+        source="initiatives",
+        item_id=elses.pk,
+        title=elses.title,
+        url=elses.get_absolute_url(),
+    )
     return user
 
 

@@ -105,6 +105,42 @@ def test_unsubscribe_link_asks_first_then_stops_that_kind(client, resident):
     assert kinds.preference_for(resident, "announcement").email == EmailFrequency.NEVER
 
 
+STOPPED: list[tuple[int, int]] = []
+
+
+def _stop_subject(user, pk) -> bool:
+    STOPPED.append((user.pk, pk))
+    return True
+
+
+def test_a_kind_that_stops_per_subject_stops_only_that_subject(client, resident):
+    """The link of a kind registered with ``unsubscribe_subject`` (a saved area of the
+    buurtradar) hands the subject to the kind; the kind's preference stays as it was."""
+    STOPPED.clear()
+    kinds.register_kind("test_per_subject", "Per subject", unsubscribe_subject=_stop_subject)
+    token = kinds.unsubscribe_token(resident, "test_per_subject", 7)
+    assert client.post(reverse("notifications:unsubscribe", args=[token])).status_code == 200
+    assert [(resident.pk, 7)] == STOPPED
+    assert kinds.preference_for(resident, "test_per_subject").email == EmailFrequency.IMMEDIATELY
+    # A subject in the link of a kind that does not stop per subject is not honoured.
+    forged = kinds.unsubscribe_token(resident, "announcement", 7)
+    assert client.post(reverse("notifications:unsubscribe", args=[forged])).status_code == 404
+    assert kinds.preference_for(resident, "announcement").email == EmailFrequency.DAILY
+
+
+def test_notify_without_email_keeps_the_portal_notice_only(resident):
+    notification = service.notify(
+        recipient=resident,
+        kind="announcement",
+        message=lambda: "Alleen op het portaal",
+        dedupe_key="portal-only",
+        email=False,
+    )
+    assert notification is not None
+    assert notification.in_app
+    assert notification.email_state == EmailState.NOT_EMAILED
+
+
 def test_tampered_unsubscribe_token_is_404(client, resident):
     token = kinds.unsubscribe_token(resident, "announcement")
     assert client.post(reverse("notifications:unsubscribe", args=[token + "x"])).status_code == 404

@@ -171,5 +171,6 @@ def test_the_inner_city_pages_fit_a_narrow_screen(page: Page, live_server, sign_
     for path in NARROW_PAGES:
         page.goto(live_server.url + path)
         box = page.locator(".portal-main__content").bounding_box()
-        assert box is not None and box["width"] <= 72 * 16, f"{path}: {box}"
+        assert box is not None, path
+        assert box["width"] <= 72 * 16, f"{path}: {box}"
         assert abs(box["x"] - (1600 - box["x"] - box["width"])) <= 2, f"{path} not centred"
