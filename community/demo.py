@@ -1,13 +1,15 @@
 """Demo residents together in Eemdal: an energy and a green network with an approved
-ambassador and one waiting for the area manager, offers and requests, and an initiative
-asking for volunteers with two who responded."""
+ambassador and one waiting for the area manager, offers and requests, an initiative
+asking for volunteers with two who responded, and coach requests: one coached by the
+energy ambassador, one waiting for the area manager to choose a coach."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from community import actions
-from community.models import Membership, NetworkTheme, Post
+from accounts.models import Role
+from community.models import CoachRequest, Membership, NetworkTheme, Post
 from initiatives.models import Initiative
 
 POSTS = [
@@ -75,3 +77,37 @@ def seed(demo) -> None:
     volunteers = [r for r in residents if r.pk != initiative.initiator_id][:2]
     for volunteer in volunteers:
         actions.respond_to_call(call=call, user=volunteer, text="Ik doe mee! Hoe laat beginnen we?")
+    _seed_coaches(demo, home, approved)
+
+
+def _seed_coaches(demo, home, ambassador: Membership) -> None:
+    """An initiative in the ambassador's neighbourhood coached by them (asked, assigned
+    by the area manager, accepted), and another initiative whose request waits."""
+    chooser = home.area_manager or demo.superuser or demo.staff.get(Role.INITIATIVE_BROKER)
+    initiatives = list(
+        Initiative.objects.public()
+        .filter(initiator__isnull=False, neighbourhood=home)
+        .exclude(initiator=ambassador.user)
+        .order_by("pk")[:2]
+    )
+    if chooser is None or not initiatives:
+        return
+    first = initiatives[0]
+    assert first.initiator is not None
+    coaching = actions.ask_for_coach(
+        initiative=first,
+        by=first.initiator,
+        wish=CoachRequest.Wish.AMBASSADOR,
+        question="Hoe krijgen we de buren mee, en waar vragen we subsidie aan?",
+    )
+    actions.assign_coach(coaching=coaching, by=chooser, ambassador=ambassador)
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=True)
+    if len(initiatives) > 1:
+        second = initiatives[1]
+        assert second.initiator is not None
+        actions.ask_for_coach(
+            initiative=second,
+            by=second.initiator,
+            wish=CoachRequest.Wish.EITHER,
+            question="We willen een buurtfeest organiseren maar weten niet waar te beginnen.",
+        )
