@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from community import actions
-from accounts.models import Role
 from community.models import CoachRequest, Membership, NetworkTheme, Post
 from initiatives.models import Initiative
 
@@ -77,33 +76,63 @@ def seed(demo) -> None:
     volunteers = [r for r in residents if r.pk != initiative.initiator_id][:2]
     for volunteer in volunteers:
         actions.respond_to_call(call=call, user=volunteer, text="Ik doe mee! Hoe laat beginnen we?")
-    _seed_coaches(demo, home, approved)
+    _seed_coaches(demo, themes)
 
 
-def _seed_coaches(demo, home, ambassador: Membership) -> None:
-    """An initiative in the ambassador's neighbourhood coached by them (asked, assigned
-    by the area manager, accepted), and another initiative whose request waits."""
-    chooser = home.area_manager or demo.superuser or demo.staff.get(Role.INITIATIVE_BROKER)
+def _seed_coaches(demo, themes) -> None:
+    """An initiative coached by an ambassador of its neighbourhood (asked, assigned by
+    the area manager, accepted), and another initiative whose request waits for the
+    area manager to choose a coach."""
     initiatives = list(
         Initiative.objects.public()
-        .filter(initiator__isnull=False, neighbourhood=home)
-        .exclude(initiator=ambassador.user)
-        .order_by("pk")[:2]
+        .filter(initiator__isnull=False, neighbourhood__area_manager__isnull=False)
+        .select_related("neighbourhood__area_manager", "initiator")
+        .order_by("pk")
     )
-    if chooser is None or not initiatives:
+    if not initiatives:
         return
     first = initiatives[0]
     assert first.initiator is not None
+    assert first.neighbourhood is not None
+    neighbourhood = first.neighbourhood
+    manager = neighbourhood.area_manager
+    assert manager is not None
+    ambassador = (
+        Membership.objects.ambassadors()
+        .filter(network__neighbourhood=neighbourhood)
+        .exclude(user=first.initiator)
+        .first()
+    )
+    if ambassador is None:
+        busy = set(
+            Membership.objects.filter(network__neighbourhood=neighbourhood).values_list(
+                "user_id", flat=True
+            )
+        )
+        helper = next(
+            (r for r in demo.residents if r.pk != first.initiator_id and r.pk not in busy), None
+        )
+        if helper is None:
+            return
+        ambassador = actions.join_network(
+            user=helper,
+            neighbourhood=neighbourhood,
+            theme=themes.get("zorg", themes["groen"]),
+            as_ambassador=True,
+            public_name="Mo",
+            can_help_with="Ik heb zelf een buurttuin opgezet en help je graag op weg.",
+        )
+        actions.decide_ambassador(membership=ambassador, by=manager, approve=True)
     coaching = actions.ask_for_coach(
         initiative=first,
         by=first.initiator,
         wish=CoachRequest.Wish.AMBASSADOR,
         question="Hoe krijgen we de buren mee, en waar vragen we subsidie aan?",
     )
-    actions.assign_coach(coaching=coaching, by=chooser, ambassador=ambassador)
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
     actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=True)
-    if len(initiatives) > 1:
-        second = initiatives[1]
+    second = next((i for i in initiatives[1:] if i.neighbourhood_id != neighbourhood.pk), None)
+    if second is not None:
         assert second.initiator is not None
         actions.ask_for_coach(
             initiative=second,
