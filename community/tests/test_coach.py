@@ -81,7 +81,7 @@ def test_an_initiator_asks_and_the_area_manager_hears_of_it(client, setting):
     assert coaching.asked_by == initiative.initiator
     assert Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).exists()
     page = client.get(initiative.get_absolute_url()).content.decode()
-    assert "You asked for a coach" in page or "Je hebt om een coach gevraagd" in page
+    assert "De gebiedsmanager zoekt er een." in page
 
 
 def test_another_resident_cannot_ask_for_someone_elses_initiative(client, setting):
