@@ -263,7 +263,6 @@ class CoachRequestAdmin(AreaScopedAdmin):
     list_display = ["initiative", "wish", "status", "coach", "asked"]
     asked = short_date("asked_at", _("asked"))
     list_filter = ["status", "wish"]
-    list_select_related = ["initiative", "ambassador", "broker"]
     readonly_fields = ["initiative", "wish", "question", "asked_at", "status", "answered_at"]
     fields = [*readonly_fields, "ambassador", "broker", "broker_name"]
 
@@ -274,7 +273,13 @@ class CoachRequestAdmin(AreaScopedAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("initiative__neighbourhood")
+        # Named in full: the list's own select_related is applied only to a queryset
+        # without one.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("initiative__neighbourhood", "ambassador", "broker")
+        )
 
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)

@@ -391,3 +391,41 @@ def test_erasing_the_coach_leaves_the_request_waiting_without_their_name(setting
     erase_person(user=initiative.initiator)
     coaching.refresh_from_db()
     assert coaching.asked_by is None
+
+
+def test_the_coach_requests_list_costs_the_same_for_one_and_many(client, setting):
+    manager, neighbourhood, initiative, ambassador = setting
+    broker = staff_with(Role.INITIATIVE_BROKER)
+    actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="either", question="Hulp"
+    )
+    as_staff(client, manager)
+    listing = reverse("admin:community_coachrequest_changelist")
+    one = count_queries(client, listing)
+    for index in range(4):
+        other = InitiativeFactory(neighbourhood=neighbourhood, status="submitted")
+        coaching = actions.ask_for_coach(
+            initiative=other, by=other.initiator, wish="either", question="Hulp"
+        )
+        if index % 2:
+            actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+        else:
+            actions.assign_coach(coaching=coaching, by=manager, broker=broker, broker_name="Eva")
+    page = client.get(listing).content.decode()
+    assert "Sanne" in page
+    assert "Eva" in page
+    assert count_queries(client, listing) == one
+
+
+def test_the_ambassadors_page_of_a_request_costs_a_fixed_number_of_queries(client, setting):
+    manager, _neighbourhood, initiative, ambassador = setting
+    coaching = actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="ambassador", question="Hulp"
+    )
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    client.force_login(ambassador.user)
+    url = reverse("community:coaching", args=[coaching.pk])
+    before = count_queries(client, url)
+    coaching.question = "Hulp\nmet veel regels\nen nog meer"
+    coaching.save()
+    assert count_queries(client, url) == before
