@@ -112,7 +112,7 @@ def test_the_monitor_shows_the_figures_as_a_chart_with_its_table(client):
         "Aanbod en vragen met antwoord": 1,
         "Vrijwilligers gevonden": 6,
     }
-    assert 'id="chart-community-caption"' in page
+    assert 'id="source-community"' in page
     assert "De cijfers van: Bewoners samen" in page, "the chart's table"
     # Oost has one ambassador: hidden, and the next smallest (Binnenstad's 4) with it.
     response = client.get(reverse("neighbourhoods:monitor", args=["oost"]))
