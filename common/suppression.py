@@ -46,3 +46,24 @@ def _decodable(sizes: list[int], minimum: int | None) -> bool:
     if together < minimum or together == len(sizes):
         return True
     return all(size < minimum for size in sizes) and together == len(sizes) * (minimum - 1)
+
+
+def suppress_counts[Key](
+    counts: dict[Key, int], *, minimum: int, total_hidden: bool = False
+) -> dict[Key, int | None]:
+    """Counts of people per group (a neighbourhood) published beside their total: a
+    count from 1 to ``minimum`` - 1 is hidden (None), and then the rule above
+    (``protect_hidden``) hides the next smallest while a hidden one could be worked out
+    by subtraction. Zero is shown: it gives nobody away."""
+    hidden = {key for key, count in counts.items() if 0 < count < minimum}
+    labels = {key: str(key) for key in counts}
+    protect_hidden(
+        list(counts),
+        size=lambda key: counts[key],
+        hidden=lambda key: key in hidden,
+        hide=hidden.add,
+        label=lambda key: labels[key],
+        total_hidden=total_hidden,
+        minimum=minimum,
+    )
+    return {key: None if key in hidden else count for key, count in counts.items()}

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from community.models import (
     Block,
+    CoachRequest,
     Conversation,
     Membership,
     Message,
@@ -33,6 +34,8 @@ MESSAGES = "community_message"
 AMBASSADOR = "community_ambassador"
 STAFF = "community_staff"
 HIDDEN = "community_hidden"
+COACH_ASKED = "community_coach_asked"
+COACH = "community_coach"
 
 
 class CommunityError(Exception):
@@ -46,6 +49,13 @@ def _check(record: Model, exclude: list[str] | None = None) -> None:
         record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise CommunityError(" ".join(error.messages)) from None
+
+
+def _deciders(neighbourhood: Neighbourhood | None) -> list[User]:
+    """The area manager of a neighbourhood; without one, the administrators."""
+    if neighbourhood is not None and neighbourhood.area_manager is not None:
+        return [neighbourhood.area_manager]
+    return list(User.objects.filter(is_superuser=True, is_active=True))
 
 
 def _moment(membership: Membership) -> str:
@@ -339,3 +349,158 @@ def apply_retention(*, today: date | None = None) -> tuple[int, int]:
     posts = by_table.get(Post._meta.label, 0)
     VolunteerCall.objects.filter(ends_on__lt=today - days).delete()
     return conversations, posts
+
+
+# --- coaches for initiators ------------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_for_coach(*, initiative: Initiative, by: User, wish: str, question: str) -> CoachRequest:
+    """An initiator of a public initiative asks for a coach (an ambassador of the
+    neighbourhood or an initiative broker); the area manager of its neighbourhood hears
+    of it and assigns one in the back office. One request per initiative: asking again
+    while one is open changes its wish and question."""
+    if not initiative.is_public or not Initiative.objects.of(by).filter(pk=initiative.pk).exists():
+        raise PermissionDenied
+    found = CoachRequest.objects.select_for_update().filter(initiative=initiative).first()
+    if found is not None and found.is_coached:
+        raise CommunityError(_("Your initiative has a coach already."))
+    coaching = found or CoachRequest(initiative=initiative)
+    coaching.wish = wish
+    coaching.question = question.strip()
+    coaching.asked_by = by
+    coaching.asked_at = timezone.now()
+    _check(coaching, exclude=["initiative", "asked_by", "ambassador", "broker"])
+    coaching.save()
+    notify_each(
+        _deciders(initiative.neighbourhood),
+        kind=COACH_ASKED,
+        dedupe_key=f"community:coach:{coaching.pk}:asked:{coaching.asked_at.isoformat()}",
+        message=lambda: (
+            _("The initiators of “%(title)s” ask for a coach.") % {"title": initiative.title}
+        ),
+        url=reverse("admin:community_coachrequest_change", args=[coaching.pk]),
+        subject=coaching,
+    )
+    return coaching
+
+
+@transaction.atomic
+def assign_coach(
+    *,
+    coaching: CoachRequest,
+    by: User,
+    ambassador: Membership | None = None,
+    broker: User | None = None,
+    broker_name: str = "",
+) -> None:
+    """The area manager of the initiative's neighbourhood (or the triage) assigns a
+    coach: an approved ambassador of that neighbourhood, who then accepts or declines,
+    or an initiative broker, who coaches at once. The initiators and the coach hear of it."""
+    if not coaching.may_be_assigned_by(by):
+        raise PermissionDenied
+    if (ambassador is None) == (broker is None):
+        raise CommunityError(_("Choose one coach: an ambassador or an initiative broker."))
+    initiative = coaching.initiative
+    if ambassador is not None and (
+        not ambassador.is_ambassador
+        or ambassador.network.neighbourhood_id != initiative.neighbourhood_id
+    ):
+        raise CommunityError(_("Choose an ambassador of the initiative's neighbourhood."))
+    if broker is not None and not (
+        broker.is_active and broker.groups.filter(name=Role.INITIATIVE_BROKER).exists()
+    ):
+        raise CommunityError(_("Choose a colleague who is an initiative broker."))
+    coaching.ambassador = ambassador
+    coaching.broker = broker
+    coaching.broker_name = broker_name.strip() if broker is not None else ""
+    coaching.status = (
+        CoachRequest.Status.ACCEPTED if broker is not None else CoachRequest.Status.ASSIGNED
+    )
+    coaching.assigned_at = timezone.now()
+    coaching.answered_at = None
+    _check(coaching, exclude=["initiative", "asked_by", "ambassador", "broker"])
+    coaching.save()
+    coach = ambassador.user if ambassador is not None else broker
+    moment = coaching.assigned_at.isoformat()
+    name = coaching.coach_name
+    notify_each(
+        initiative.initiators(),
+        kind=COACH,
+        dedupe_key=f"community:coach:{coaching.pk}:assigned:{moment}",
+        message=lambda: (
+            (
+                _("%(name)s, ambassador, is asked to coach “%(title)s”; you hear when they accept.")
+                if ambassador is not None
+                else _("%(name)s, initiative broker of the municipality, coaches “%(title)s”.")
+            )
+            % {"name": name, "title": initiative.title}
+        ),
+        url=initiative.get_absolute_url(),
+        subject=coaching,
+        skip=coach,
+    )
+    notify_each(
+        [coach],
+        kind=COACH,
+        dedupe_key=f"community:coach:{coaching.pk}:coach:{moment}",
+        message=lambda: (
+            (
+                _(
+                    "You are asked to coach the initiative “%(title)s”. "
+                    "Accept or decline on the portal."
+                )
+                if ambassador is not None
+                else _("You coach the initiative “%(title)s” as initiative broker.")
+            )
+            % {"title": initiative.title}
+        ),
+        url=(
+            reverse("community:coaching", args=[coaching.pk])
+            if ambassador is not None
+            else initiative.get_absolute_url()
+        ),
+        subject=coaching,
+    )
+
+
+@transaction.atomic
+def answer_coaching(*, coaching: CoachRequest, user: User, accept: bool) -> None:
+    """The ambassador asked to coach accepts (and is shown on the initiative) or
+    declines (the area manager then chooses someone else)."""
+    coaching = CoachRequest.objects.select_for_update().for_page().get(pk=coaching.pk)
+    if coaching.ambassador is None or coaching.ambassador.user_id != user.pk:
+        raise PermissionDenied
+    if coaching.status != CoachRequest.Status.ASSIGNED:
+        raise CommunityError(_("You answered this request already."))
+    coaching.status = CoachRequest.Status.ACCEPTED if accept else CoachRequest.Status.DECLINED
+    coaching.answered_at = timezone.now()
+    coaching.save(update_fields=["status", "answered_at"])
+    initiative = coaching.initiative
+    name = coaching.coach_name
+    key = f"community:coach:{coaching.pk}:{coaching.status}:{coaching.assigned_at}"
+    if accept:
+        notify_each(
+            initiative.initiators(),
+            kind=COACH,
+            dedupe_key=key,
+            message=lambda: (
+                _("%(name)s, ambassador, coaches “%(title)s”. Write to them on the portal.")
+                % {"name": name, "title": initiative.title}
+            ),
+            url=initiative.get_absolute_url(),
+            subject=coaching,
+            skip=user,
+        )
+    else:
+        notify_each(
+            _deciders(initiative.neighbourhood),
+            kind=COACH_ASKED,
+            dedupe_key=key,
+            message=lambda: (
+                _("%(name)s declined to coach “%(title)s”; choose another coach.")
+                % {"name": name, "title": initiative.title}
+            ),
+            url=reverse("admin:community_coachrequest_change", args=[coaching.pk]),
+            subject=coaching,
+        )

@@ -1,12 +1,23 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role, User
 from common import admin_tools
 from common.admin_tools import short_date
 from community import actions
-from community.models import Membership, Message, MessageReport, NetworkTheme, Post, VolunteerCall
+from community.models import (
+    CoachRequest,
+    Membership,
+    Message,
+    MessageReport,
+    NetworkTheme,
+    Post,
+    VolunteerCall,
+)
 from neighbourhoods.area_admin import AreaScopedAdmin
 from privacy.audit import AuditedAdmin
 
@@ -197,3 +208,95 @@ class MessageAdmin(AuditedAdmin):
             queryset,
             lambda message: actions.dismiss_message_reports(message=message),
         )
+
+
+class CoachAssignForm(forms.ModelForm):
+    """The coach of one request: an approved ambassador of the initiative's
+    neighbourhood (those of its theme first) or an initiative broker."""
+
+    class Meta:
+        model = CoachRequest
+        fields = ["ambassador", "broker", "broker_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        initiative = self.instance.initiative
+        theme_slug = initiative.theme.slug if initiative.theme_id else ""
+        ambassadors = self.fields["ambassador"]
+        ambassadors.queryset = (  # type: ignore[attr-defined]
+            Membership.objects.ambassadors()
+            .filter(network__neighbourhood_id=initiative.neighbourhood_id)
+            .for_page()
+            .annotate(
+                same_theme=Case(
+                    When(network__theme__slug=theme_slug, then=Value(0)), default=Value(1)
+                )
+            )
+            .order_by("same_theme", "public_name")
+        )
+        ambassadors.label_from_instance = lambda membership: (  # type: ignore[attr-defined]
+            f"{membership.public_name} ({membership.network.theme})"
+        )
+        brokers = self.fields["broker"]
+        brokers.queryset = User.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, is_staff=True, groups__name=Role.INITIATIVE_BROKER
+        ).order_by("display_name", "pk")
+        brokers.label_from_instance = lambda user: user.public_name  # type: ignore[attr-defined]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and (cleaned.get("ambassador") is None) == (
+            cleaned.get("broker") is None
+        ):
+            raise forms.ValidationError(
+                _("Choose one coach: an ambassador or an initiative broker.")
+            )
+        return cleaned
+
+
+@admin.register(CoachRequest)
+class CoachRequestAdmin(AreaScopedAdmin):
+    """Initiators' requests for a coach; the area manager of the initiative's
+    neighbourhood (or the triage) assigns an ambassador or an initiative broker."""
+
+    form = CoachAssignForm
+    list_display = ["initiative", "wish", "status", "coach", "asked"]
+    asked = short_date("asked_at", _("asked"))
+    list_filter = ["status", "wish"]
+    readonly_fields = ["initiative", "wish", "question", "asked_at", "status", "answered_at"]
+    fields = [*readonly_fields, "ambassador", "broker", "broker_name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        # Named in full: the list's own select_related is applied only to a queryset
+        # without one.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("initiative__neighbourhood", "ambassador", "broker")
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_assigned_by(request.user))
+
+    @admin.display(description=_("Coach"))
+    def coach(self, obj: CoachRequest) -> str:
+        return obj.coach_name or self.get_empty_value_display()
+
+    def save_model(self, request, obj, form, change) -> None:
+        try:
+            actions.assign_coach(
+                coaching=obj,
+                by=request.user,
+                ambassador=form.cleaned_data.get("ambassador"),
+                broker=form.cleaned_data.get("broker"),
+                broker_name=form.cleaned_data.get("broker_name") or "",
+            )
+        except actions.CommunityError as error:
+            self.message_user(request, str(error), messages.ERROR)

@@ -15,8 +15,12 @@ _STAFF_PERMISSIONS = {
         ("community", "add_volunteercall"),
         ("community", "change_volunteercall"),
         ("community", "view_networktheme"),
+        ("community", "view_coachrequest"),
+        ("community", "change_coachrequest"),
     ],
     "Initiative broker": [
+        ("community", "view_coachrequest"),
+        ("community", "change_coachrequest"),
         ("community", "view_networktheme"),
         ("community", "add_networktheme"),
         ("community", "change_networktheme"),
@@ -52,8 +56,9 @@ class CommunityConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, public_cache
-        from community import actions, views
+        from community import actions, figures, triage, views
         from community.models import (
+            CoachRequest,
             Membership,
             MessageQuerySet,
             Network,
@@ -61,6 +66,8 @@ class CommunityConfig(AppConfig):
             VolunteerCall,
             VolunteerResponse,
         )
+        from initiatives import extensions
+        from neighbourhoods import monitor
         from neighbourhoods.apps import neighbourhood_tags
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.sections import register_section
@@ -106,12 +113,35 @@ class CommunityConfig(AppConfig):
                 .first()
             ),
         )
+        # A coach shows on the initiative's page.
+        public_cache.register_public_model(
+            "community.coachrequest",
+            lambda row: ("community", f"initiative:{row.initiative_id}"),
+        )
+        register_area_model(CoachRequest, "initiative__neighbourhood")
         register_area_model(Network, "neighbourhood")
         register_area_model(Membership, "network__neighbourhood")
         register_area_model(Post, "neighbourhood")
         register_area_model(VolunteerCall, "neighbourhood")
         register_area_model(VolunteerResponse, "call__neighbourhood")
         register_section("community", views.networks_of)
+        # The coach on the initiative's page and in the triage list (initiatives'
+        # extension points: initiatives never import this app).
+        extensions.register_panel("coach", views.coach_panel)
+        extensions.register_triage_column(triage.coach, triage.prepare)
+        extensions.register_triage_filter(triage.CoachFilter)
+        # Networks, ambassadors, offers and requests answered and volunteers found on
+        # each neighbourhood's monitor (ambassadors and volunteers are people: small
+        # counts hidden).
+        monitor.register_counts(
+            monitor.CountSource(
+                "community",
+                figures.figure_choices,
+                figures.held_today,
+                title=figures.title,
+                people=figures.PEOPLE,
+            )
+        )
         attention.register_queue(
             attention.QueueDefinition(
                 _("Ambassadors waiting for approval"),
@@ -151,6 +181,17 @@ class CommunityConfig(AppConfig):
             subject=_("An ambassador to approve"),
             audience=is_staff,
             default_email=EmailFrequency.DAILY,
+        )
+        register_kind(
+            actions.COACH_ASKED,
+            _("Coaches asked for initiatives (staff)"),
+            subject=_("An initiative asks for a coach"),
+            audience=is_staff,
+        )
+        register_kind(
+            actions.COACH,
+            _("Coaching of initiatives"),
+            subject=_("About the coach of an initiative"),
         )
         post_migrate.connect(_create_defaults, sender=self)
 

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from common.abuse import SpamGuardedForm
 from common.validators import validate_no_contact_details, validate_plain_text
-from community.models import Membership, MessageReport, NetworkTheme, Post, VolunteerCall
+from community.models import (
+    CoachRequest,
+    Membership,
+    MessageReport,
+    NetworkTheme,
+    Post,
+    VolunteerCall,
+)
 from neighbourhoods.models import Neighbourhood
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -163,3 +170,32 @@ class PostFilterForm(forms.Form):
         if data.get("kind"):
             posts = posts.filter(kind=data["kind"])
         return posts
+
+
+class CoachRequestForm(SpamGuardedForm, forms.ModelForm):
+    """An initiator asks for a coach for their initiative."""
+
+    class Meta:
+        model = CoachRequest
+        fields = ["wish", "question"]
+        widgets = {"wish": forms.RadioSelect, "question": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wish"].choices = CoachRequest.Wish.choices  # type: ignore[attr-defined]
+
+    def clean_question(self) -> str:
+        question = self.cleaned_data["question"].strip()
+        if not question:
+            raise forms.ValidationError(_("Say briefly what you would like help with."))
+        return question
+
+
+class CoachAnswerForm(forms.Form):
+    """The ambassador asked to coach accepts or declines."""
+
+    answer = forms.ChoiceField(
+        label=_("Will you coach this initiative?"),
+        choices=[("accept", _("Yes, I will coach it")), ("decline", _("No, not now"))],
+        widget=forms.RadioSelect,
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from accounts.models import Role
 from common.language import in_language
 from common.validators import validate_no_contact_details, validate_plain_text
 
@@ -646,3 +647,132 @@ class MessageReport(models.Model):
 
     def __str__(self) -> str:
         return self.reason[:60]
+
+
+class CoachRequestQuerySet(models.QuerySet["CoachRequest"]):
+    def without_coach(self) -> "CoachRequestQuerySet":
+        """Requests nobody coaches yet: none assigned, or the ambassador declined."""
+        return self.filter(
+            Q(ambassador__isnull=True, broker__isnull=True) | Q(status=CoachRequest.Status.DECLINED)
+        )
+
+    def for_page(self) -> "CoachRequestQuerySet":
+        return self.select_related("ambassador__network__theme", "broker")
+
+
+class CoachRequest(models.Model):
+    """An initiative's initiators ask for a coach: an ambassador of the neighbourhood or
+    an initiative broker of the municipality (initiatiefmakelaar). The area manager (or
+    the triage) assigns one in the back office; an ambassador accepts or declines."""
+
+    class Wish(models.TextChoices):
+        EITHER = "either", _("Whoever fits best")
+        AMBASSADOR = "ambassador", _("An ambassador from the neighbourhood")
+        BROKER = "broker", _("An initiative broker of the municipality")
+
+    class Status(models.TextChoices):
+        ASKED = "asked", _("asked, no coach yet")
+        ASSIGNED = "assigned", _("coach assigned, waiting for their answer")
+        ACCEPTED = "accepted", _("coaching")
+        DECLINED = "declined", _("the ambassador declined")
+
+    initiative = models.OneToOneField(
+        "initiatives.Initiative",
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="coach_request",
+    )
+    wish = models.CharField(
+        _("who would you like as coach?"), max_length=12, choices=Wish.choices, default=Wish.EITHER
+    )
+    question = models.TextField(
+        _("what would you like help with?"),
+        max_length=1000,
+        validators=[validate_plain_text, validate_no_contact_details],
+        help_text=_("For example: finding volunteers, or applying for a subsidy."),
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ASKED
+    )
+    ambassador = models.ForeignKey(
+        Membership,
+        verbose_name=_("ambassador as coach"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coachings",
+    )
+    broker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("initiative broker as coach"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coachings",
+    )
+    broker_name = models.CharField(
+        _("name shown for the initiative broker"),
+        max_length=80,
+        blank=True,
+        validators=[validate_plain_text, validate_no_contact_details],
+        help_text=_("Shown on the initiative's page, for example: Fatima, initiatiefmakelaar."),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered by the ambassador"), null=True, blank=True)
+
+    objects = CoachRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coach request")
+        verbose_name_plural = _("coach requests")
+        ordering = ["-asked_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ambassador__isnull=True) | Q(broker__isnull=True),
+                name="coach_is_one_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.initiative)
+
+    @property
+    def coach_name(self) -> str:
+        """The coach as the public sees them: the ambassador's profile name, or the name
+        staff chose for the initiative broker (never an email address)."""
+        if self.ambassador_id:
+            assert self.ambassador is not None
+            return self.ambassador.public_name
+        if self.broker_id:
+            assert self.broker is not None
+            return self.broker_name or self.broker.public_name
+        return ""
+
+    @property
+    def is_coached(self) -> bool:
+        """A coach the public sees: an initiative broker once assigned, an ambassador
+        once they accepted."""
+        if self.broker_id:
+            return self.status in (self.Status.ASSIGNED, self.Status.ACCEPTED)
+        return bool(self.ambassador_id) and self.status == self.Status.ACCEPTED
+
+    def may_be_assigned_by(self, user) -> bool:
+        """The area manager of the initiative's neighbourhood, the initiative brokers
+        (the triage, city-wide) and administrators assign a coach."""
+        if not user.is_authenticated or not user.is_staff:
+            return False
+        if user.is_superuser:
+            return True
+        neighbourhood = self.initiative.neighbourhood
+        if neighbourhood is not None and neighbourhood.area_manager_id == user.pk:
+            return True
+        return user.groups.filter(name=Role.INITIATIVE_BROKER).exists()

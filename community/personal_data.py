@@ -6,10 +6,12 @@ volunteers' messages any more."""
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from community.models import (
     Block,
+    CoachRequest,
     Conversation,
     Membership,
     Message,
@@ -19,6 +21,14 @@ from community.models import (
     VolunteerResponse,
 )
 from privacy.registry import PersonalData
+
+
+def _forget_coach(user) -> None:
+    """A coach whose account goes leaves the request waiting for a new coach (the
+    foreign keys then forget them), without the name shown for them."""
+    CoachRequest.objects.filter(Q(broker=user) | Q(ambassador__user=user)).update(
+        status=CoachRequest.Status.ASKED, broker_name="", answered_at=None
+    )
 
 
 def _close_calls_of(user) -> None:
@@ -104,5 +114,23 @@ PERSONAL_DATA = [
         rows=lambda user: MessageReport.objects.filter(reporter=user),
         exported=("message", "reason", "created_at", "resolved_at"),
         not_personal=("id", "reporter"),
+    ),
+    # A coach request is the initiative's: it stays when the initiator who asked goes
+    # (the foreign key forgets them), and so does an ambassador's or broker's coaching
+    # (the coach is forgotten; the request waits for a new coach again).
+    PersonalData(
+        model="community.CoachRequest",
+        rows=lambda user: CoachRequest.objects.filter(asked_by=user),
+        exported=("initiative", "wish", "question", "asked_at", "status"),
+        not_personal=(
+            "id",
+            "asked_by",
+            "ambassador",
+            "broker",
+            "broker_name",
+            "assigned_at",
+            "answered_at",
+        ),
+        erase=_forget_coach,
     ),
 ]

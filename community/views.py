@@ -18,9 +18,19 @@ from common.abuse import rate_limited
 from common.paging import CityScalePaginator
 from common.public_cache import public_page
 from community import actions
-from community.forms import CallForm, JoinForm, MessageForm, PostFilterForm, PostForm, ReportForm
+from community.forms import (
+    CallForm,
+    CoachAnswerForm,
+    CoachRequestForm,
+    JoinForm,
+    MessageForm,
+    PostFilterForm,
+    PostForm,
+    ReportForm,
+)
 from community.models import (
     Block,
+    CoachRequest,
     Conversation,
     Membership,
     Message,
@@ -501,3 +511,103 @@ def message_report(request: SignedInRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, _("You reported this message already."))
     return redirect(message.conversation)
+
+
+# --- coaches for initiators -------------------------------------------------------------------
+
+
+def coach_panel(request: HttpRequest, initiative: Initiative) -> dict | None:
+    """What an initiative's page shows of its coach (``initiatives.extensions``): the
+    coach by name for everyone once they coach it; for its initiators also where the
+    request stands, how to reach the coach, or a link to ask for one. One query."""
+    if not initiative.is_public:
+        return None
+    runs = bool(getattr(initiative, "viewer_runs", False))
+    coaching = CoachRequest.objects.for_page().filter(initiative=initiative).first()
+    if coaching is None and not runs:
+        return None
+    if coaching is not None and not coaching.is_coached and not runs:
+        return None
+    return {
+        "template": "community/_coach_panel.html",
+        "coaching": coaching,
+        "runs": runs,
+        "initiative": initiative,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("community_post")
+def coach_ask(request: SignedInRequest, initiative: int) -> HttpResponse:
+    """An initiator of a public initiative asks for a coach."""
+    found = get_object_or_404(
+        Initiative.objects.public().of(request.user).select_related("neighbourhood"),
+        pk=initiative,
+    )
+    existing = CoachRequest.objects.filter(initiative=found).first()
+    if existing is not None and existing.is_coached:
+        messages.info(request, _("Your initiative has a coach already."))
+        return redirect(found)
+    form = CoachRequestForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.ask_for_coach(
+                initiative=found,
+                by=request.user,
+                wish=form.cleaned_data["wish"],
+                question=form.cleaned_data["question"],
+            )
+        except actions.CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Thank you! The municipality looks for a coach for your initiative."),
+            )
+            return redirect(found)
+    return render(
+        request,
+        "community/coach_form.html",
+        {"form": form, "initiative": found},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _coaching_for_ambassador(pk: int, user) -> CoachRequest:
+    """Only the ambassador asked to coach opens the request; for anyone else it does
+    not exist."""
+    coaching = get_object_or_404(
+        CoachRequest.objects.for_page().select_related("initiative__neighbourhood"), pk=pk
+    )
+    if coaching.ambassador is None or coaching.ambassador.user_id != user.pk:
+        raise Http404
+    return coaching
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coaching(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The ambassador asked to coach reads the initiators' question and answers."""
+    found = _coaching_for_ambassador(pk, request.user)
+    form = CoachAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["answer"] == "accept"
+        try:
+            actions.answer_coaching(coaching=found, user=request.user, accept=accept)
+        except actions.CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            if accept:
+                messages.success(
+                    request, _("Thank you! You are shown as the coach of this initiative.")
+                )
+                return redirect(found.initiative)
+            messages.success(request, _("Thank you for letting us know."))
+            return redirect("community:coaching", pk=found.pk)
+    return render(
+        request,
+        "community/coaching.html",
+        {"coaching": found, "form": form},
+        status=400 if form.is_bound else 200,
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from common import admin_tools, public_cache, workdays
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, short_date
-from initiatives import actions
+from initiatives import actions, extensions
 from initiatives.models import (
     DECISIONS,
     STAFF_TRANSITIONS,
@@ -212,7 +212,19 @@ class InitiativeAdmin(AreaScopedAdmin):
 
     def get_queryset(self, request):
         # Drafts are the resident's own until submitted.
-        return super().get_queryset(request).public().prefetch_related("support_kinds")
+        queryset = super().get_queryset(request).public().prefetch_related("support_kinds")
+        # The list's own select_related is applied only to a queryset without one, so
+        # it is named here with what the other apps' columns add to it.
+        queryset = queryset.select_related(*self.list_select_related)
+        return extensions.prepare_triage(queryset)
+
+    def get_list_display(self, request):
+        # Columns other apps add (``initiatives.extensions``), before who has it.
+        columns = list(super().get_list_display(request))
+        return [*columns[:-1], *extensions.TRIAGE_COLUMNS, *columns[-1:]]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), *extensions.TRIAGE_FILTERS]
 
     def has_add_permission(self, request) -> bool:
         return False

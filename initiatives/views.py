@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from common.abuse import rate_limited
 from common.paging import SeekPaginator
 from common.public_cache import cached_while_unchanged, key_for, public_page
-from initiatives import actions
+from initiatives import actions, extensions
 from initiatives.forms import (
     AnswerForm,
     CommentForm,
@@ -154,6 +154,8 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
         "comment_form": extra.pop("comment_form", None) or CommentForm(),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
         "map_points": _map_points([initiative]),
+        # What other apps show beside it (the coach: ``initiatives.extensions``).
+        "panels": extensions.panels_for(request, initiative),
         **extra,
     }
 

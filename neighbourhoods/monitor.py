@@ -8,6 +8,10 @@ imports them:
 - ``register_counts``: records counted per neighbourhood and status (the initiatives
   app counts its public initiatives), shown as a row, a bar chart and CSV columns;
 - ``register_answer_days``: the median days from a request to the municipality's answer;
+  A source with a ``title`` is also a chart of its own on a neighbourhood's page
+  (``source_charts``; the community app's networks, ambassadors, offers and requests
+  answered and volunteers found), and its ``people`` statuses are hidden per
+  neighbourhood under ``SURVEY_MIN_GROUP_SIZE``;
 - ``register_provider``: scores with their uncertainty (``Indicator``), per neighbourhood
   (the surveys app adds its indicator scores this way).
 """
@@ -19,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,6 +33,7 @@ from common import figures as stored
 from common import stored_figures
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
+from common.suppression import suppress_counts
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
 
 
@@ -51,6 +57,12 @@ class CountSource:
     key: str
     choices: Callable[[], list[tuple[str, str]]]
     counts: Callable[[], dict[int, dict[str, int]]]
+    # With a title, a neighbourhood's monitor page shows the counts as a chart of their
+    # own (with its table) under that title.
+    title: Callable[[], str] | None = None
+    # The statuses that count people: a neighbourhood's count under
+    # ``SURVEY_MIN_GROUP_SIZE`` is hidden (``common.suppression.suppress_counts``).
+    people: frozenset[str] = frozenset()
 
 
 _COUNTS: dict[str, CountSource] = {}
@@ -203,7 +215,28 @@ def city_figures(year: int | None = None) -> tuple[list[Figures], Figures]:
         budget_planned=sum((row.budget_planned for row in rows), Decimal(0)),
         budget_spent=sum((row.budget_spent for row in rows), Decimal(0)),
     )
+    _hide_small_groups(rows, city)
     return rows, city
+
+
+def _hide_small_groups(rows: list[Figures], city: Figures) -> None:
+    """Counts of people under ``SURVEY_MIN_GROUP_SIZE`` shown as None, per status, in
+    the neighbourhoods and the city (the city's total is known when it is shown: the
+    rule of ``common.suppression``)."""
+    minimum = int(settings.SURVEY_MIN_GROUP_SIZE)
+    for key, source in _COUNTS.items():
+        for status in source.people:
+            total = city.counts.get(key, {}).get(status, 0)
+            total_hidden = 0 < total < minimum
+            shown = suppress_counts(
+                {index: row.counts[key].get(status, 0) for index, row in enumerate(rows)},
+                minimum=minimum,
+                total_hidden=total_hidden,
+            )
+            for index, row in enumerate(rows):
+                row.counts[key] = {**row.counts[key], status: shown[index]}  # type: ignore[dict-item]
+            if total_hidden:
+                city.counts[key] = {**city.counts[key], status: None}  # type: ignore[dict-item]
 
 
 def _sum_counts(dicts) -> dict[str, int]:
@@ -227,6 +260,23 @@ def count_bars(figures: Figures, key: str) -> dict | None:
     """The bar chart of one registered count, or None when no app registered it."""
     source = _COUNTS.get(key)
     return bars(figures.counts.get(key, {}), source.choices()) if source else None
+
+
+def source_charts(figures: Figures) -> list[dict]:
+    """The charts (each with its table) of the registered counts that have a title, in
+    the order they were registered; ``hidden`` when a count of people is too small to show."""
+    return [
+        {
+            "key": key,
+            "title": source.title(),
+            "chart": bars(figures.counts.get(key, {}), source.choices()),
+            "hidden": any(
+                figures.counts.get(key, {}).get(status, 0) is None for status in source.people
+            ),
+        }
+        for key, source in _COUNTS.items()
+        if source.title is not None
+    ]
 
 
 def as_csv(rows: list[Figures], city: Figures, year: int) -> str:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
@@ -297,6 +298,8 @@ def monitor_view(request: HttpRequest, slug: str) -> HttpResponse:
             "computed_at": computed_at,
             "initiative_bars": monitor.count_bars(figures, "initiatives"),
             "agenda_bars": monitor.agenda_bars(figures),
+            "source_charts": monitor.source_charts(figures),
+            "min_group": settings.SURVEY_MIN_GROUP_SIZE,
         },
     )
 

@@ -12,6 +12,7 @@ import io
 import statistics
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
@@ -28,8 +29,10 @@ from common import stored_figures
 from common.aggregates import LocalDaysBetween, Percentile, local_days_between
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
+from common.suppression import suppress_counts
+from community import figures as community_figures
 from initiatives.models import Initiative, Status
-from neighbourhoods.models import AgendaItem, AgendaStatus, ProgrammeProject
+from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
 from procurement import figures as procurement_figures
 from procurement.models import Supplier, Tender
 from reports import figures as report_figures
@@ -80,7 +83,8 @@ class Figure:
 
     key: str
     title: str
-    rows: list[tuple[str, float]]
+    # A value None is not shown (too few people to show, or no data).
+    rows: list[tuple[str, float | None]]
     label_heading: str
     suffix: str = ""
     note: str = ""
@@ -317,6 +321,7 @@ def build(period: Period) -> Dashboard:
             % {"local": share(supplier_counts["local"]), "sme": share(supplier_counts["sme"])},
         ),
         *procurement_headline_figures(period),
+        *residents_together_figures(period),
         Figure(
             "tenders_by_quarter",
             _("Tenders on the calendar, by expected quarter"),
@@ -369,3 +374,45 @@ def procurement_headline_figures(period: Period) -> list[Figure]:
             money=True,
         ),
     ]
+
+
+def residents_together_figures(period: Period) -> list[Figure]:
+    """Residents together per neighbourhood (``community.figures``: what counts as an
+    active network, an answered offer and a volunteer found): networks and ambassadors
+    at the end of the period, offers, requests and responses in it. Ambassadors and
+    volunteers are people: a neighbourhood's count under ``SURVEY_MIN_GROUP_SIZE`` is
+    not shown (``common.suppression``). Five queries."""
+    start, end = period.moments()
+    counts = community_figures.counts_by_neighbourhood(start, end)
+    names = dict(
+        Neighbourhood.objects.filter(pk__in=list(counts)).order_by().values_list("pk", "name")
+    )
+    order = sorted(counts, key=lambda pk: names.get(pk, ""))
+    minimum = int(settings.SURVEY_MIN_GROUP_SIZE)
+    figures = []
+    for key, label in community_figures.figure_choices():
+        values = {pk: counts[pk].get(key, 0) for pk in order}
+        shown: dict[int, int | None] = (
+            dict(suppress_counts(values, minimum=minimum))
+            if key in community_figures.PEOPLE
+            else dict(values)
+        )
+        figures.append(
+            Figure(
+                f"community_{key}",
+                _("%(figure)s, by neighbourhood") % {"figure": label},
+                [(names.get(pk, ""), shown[pk]) for pk in order],
+                _("Neighbourhood"),
+                note=(
+                    ngettext(
+                        "Counts of fewer than %(n)s person are not shown.",
+                        "Counts of fewer than %(n)s people are not shown.",
+                        minimum,
+                    )
+                    % {"n": minimum}
+                    if key in community_figures.PEOPLE
+                    else ""
+                ),
+            )
+        )
+    return figures

@@ -375,6 +375,9 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "community:conversation_share": only("resident_a", "council_member"),
     "community:conversation_block": only("resident_a", "council_member"),
     "community:message_report": only("resident_a", "council_member"),
+    # A asks a coach for their initiative; A, as the ambassador asked, answers.
+    "community:coach_ask": owner,
+    "community:coaching": only("resident_a"),
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -406,11 +409,13 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "community.membership": "cv",
         "community.volunteercall": "acv",
         "community.networktheme": "v",
+        "community.coachrequest": "cv",
     },
     "Initiative broker": {
         "community.networktheme": "acv",
         "community.post": "cv",
         "community.message": "v",
+        "community.coachrequest": "cv",
         "initiatives.comment": "cv",
         "initiatives.initiative": "cv",
         "initiatives.marketpitch": "dv",
@@ -665,9 +670,10 @@ def _radar_area(a, neighbourhood):
 
 
 def _community_objects(neighbourhood, initiative, a, council) -> dict:
-    """A's offer, A's call for volunteers, A as ambassador, and the council member's
-    message to A about the offer (reported by A, so the moderators' list has it)."""
-    from community.models import Conversation, Message, MessageReport
+    """A's offer, A's call for volunteers, A as ambassador, the council member's message
+    to A about the offer (reported by A, so the moderators' list has it), and A's request
+    for a coach, which A's ambassador profile was asked to answer."""
+    from community.models import CoachRequest, Conversation, Message, MessageReport
     from community.tests.factories import (
         AmbassadorFactory,
         NetworkFactory,
@@ -679,14 +685,22 @@ def _community_objects(neighbourhood, initiative, a, council) -> dict:
     conversation = Conversation.objects.create(post=post, starter=council, other=a)
     message = Message.objects.create(conversation=conversation, author=council, text="Ladder?")
     MessageReport.objects.create(message=message, reporter=a, reason="Spam")
+    ambassador = AmbassadorFactory(user=a, network=NetworkFactory(neighbourhood=neighbourhood))
+    # A asked a coach for their initiative, and A's ambassador profile was asked to coach.
+    coaching = CoachRequest.objects.create(
+        initiative=initiative,
+        asked_by=a,
+        question="Subsidie?",
+        ambassador=ambassador,
+        status=CoachRequest.Status.ASSIGNED,
+    )
     return {
         "community_post": post,
         "community_call": VolunteerCallFactory(initiative=initiative, created_by=a),
-        "community_ambassador": AmbassadorFactory(
-            user=a, network=NetworkFactory(neighbourhood=neighbourhood)
-        ),
+        "community_ambassador": ambassador,
         "community_conversation": conversation,
         "community_message": message,
+        "community_coaching": coaching,
     }
 
 
@@ -857,6 +871,8 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
             for name in ("conversation", "conversation_share", "conversation_block")
         },
         "community:message_report": {"pk": o["community_message"].pk},
+        "community:coach_ask": {"initiative": o["public"].pk},
+        "community:coaching": {"pk": o["community_coaching"].pk},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
@@ -917,6 +933,8 @@ ADMIN_NEVER = {
     "community.post": "ad",
     "community.message": "ad",
     "community.volunteercall": "d",
+    # Coaches are asked on the portal; a request stays with its initiative.
+    "community.coachrequest": "ad",
 }
 # "search" is the officers' supplier search: whoever may view the model; "figures" the
 # figures of public-space reports: whoever may view the queue; "summary" the summary of

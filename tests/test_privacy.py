@@ -289,7 +289,7 @@ def person(db, tmp_path):
     partner = PartnerFactory(name="Binnenstadsondernemers", members=[user])
     DatasetFactory(partner=partner, approved_at=timezone.now(), approved_by=user)
     # Residents together: an ambassador's profile, an offer, a volunteer call and a
-    # response, a conversation with their message, a block and a report.
+    # response, a conversation with their message, a block, a coach request and a report.
     from community.models import Block, Conversation, Message, MessageReport, VolunteerResponse
     from community.tests.factories import AmbassadorFactory, PostFactory, VolunteerCallFactory
 
@@ -303,6 +303,10 @@ def person(db, tmp_path):
     Message.objects.create(conversation=conversation, author=user, text=f"Ja! {NAME}")
     Conversation.objects.create(call=elses_call, starter=user, other=other)
     Block.objects.create(blocker=user, blocked=other)
+    # They asked for a coach for their initiative.
+    from community.models import CoachRequest
+
+    CoachRequest.objects.create(initiative=initiative, asked_by=user, question="Subsidie?")
     MessageReport.objects.create(
         message=Message.objects.create(conversation=conversation, author=other, text="Hé"),
         reporter=user,

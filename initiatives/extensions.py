@@ -1,0 +1,56 @@
+"""What apps above this one add to an initiative's page and to the back office's triage
+list, registered from their ``AppConfig.ready()`` so this app never imports them (the
+community app adds the initiative's coach this way).
+
+- ``register_panel(name, provider)``: ``provider(request, initiative)`` gives a dict
+  with a ``template`` (rendered in the page's side column with the dict as ``panel``)
+  or None for nothing. A provider costs a fixed number of queries.
+- ``register_triage_column(column, prepare=None)``: a column of the triage list (a
+  callable taking the initiative, decorated with ``admin.display``); ``prepare(queryset)``
+  adds what it reads to the list's one query (``select_related``, an annotation).
+- ``register_triage_filter(list_filter)``: a filter of the triage list (a
+  ``SimpleListFilter`` class).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+Panel = Callable[[HttpRequest, Any], dict[str, Any] | None]
+
+_PANELS: dict[str, Panel] = {}
+TRIAGE_COLUMNS: list[Callable[[Any], Any]] = []
+TRIAGE_PREPARE: list[Callable[[QuerySet[Any]], QuerySet[Any]]] = []
+TRIAGE_FILTERS: list[Any] = []
+
+
+def register_panel(name: str, provider: Panel) -> None:
+    _PANELS[name] = provider
+
+
+def panels_for(request: HttpRequest, initiative: Any) -> list[dict[str, Any]]:
+    found = (provider(request, initiative) for provider in _PANELS.values())
+    return [panel for panel in found if panel is not None]
+
+
+def register_triage_column(
+    column: Callable[[Any], Any],
+    prepare: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None,
+) -> None:
+    if column not in TRIAGE_COLUMNS:
+        TRIAGE_COLUMNS.append(column)
+        if prepare is not None:
+            TRIAGE_PREPARE.append(prepare)
+
+
+def register_triage_filter(list_filter: Any) -> None:
+    if list_filter not in TRIAGE_FILTERS:
+        TRIAGE_FILTERS.append(list_filter)
+
+
+def prepare_triage(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    for prepare in TRIAGE_PREPARE:
+        queryset = prepare(queryset)
+    return queryset
