@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common import public_cache
-from neighbourhoods import cbs
+from neighbourhoods import cbs, verification
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
@@ -84,14 +84,18 @@ class VoteResult(enum.Enum):
     ALREADY = "already"
     NO_VOTES_LEFT = "no_votes_left"
     CLOSED = "closed"
+    NOT_VERIFIED = "not_verified"  # the level set for "agenda_vote" is not met
 
 
 def vote_for_item(*, item: AgendaItem, user: User, today: date | None = None) -> VoteResult:
     """Give the item one of the resident's priority votes for this year. Each vote takes
     the lowest free numbered slot of the budget; the database refuses a taken slot or a
-    second vote on the item, so concurrent requests cannot exceed the budget."""
+    second vote on the item, so concurrent requests cannot exceed the budget. Only a
+    person who has shown what the municipality asks for agenda votes may vote."""
     if not item.is_open_for_votes:
         return VoteResult.CLOSED
+    if not verification.may(user, "agenda_vote", item.neighbourhood):
+        return VoteResult.NOT_VERIFIED
     year = (today or timezone.localdate()).year
     neighbourhood = item.neighbourhood
     for _attempt in range(neighbourhood.vote_budget + 1):
@@ -248,6 +252,7 @@ class RSVPResult(enum.Enum):
     ALREADY = "already"
     FULL = "full"
     CLOSED = "closed"
+    NOT_VERIFIED = "not_verified"  # the level set for "agenda_vote" is not met
 
 
 @transaction.atomic

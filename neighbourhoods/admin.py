@@ -11,12 +11,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
-from neighbourhoods import actions, area_monitor
+from neighbourhoods import actions, area_monitor, verification
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 from neighbourhoods.cbs import KNOWN_FIGURES
 from neighbourhoods.forms import CbsImportForm
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
+    ActionLevel,
     AgendaItem,
     AgendaItemChange,
     AgendaStatus,
@@ -480,3 +481,31 @@ class CbsImportAdmin(AuditedAdmin):
             context,
             status=400 if form.errors else 200,
         )
+
+
+class ActionLevelForm(forms.ModelForm):
+    """The actions to choose from are the ones the apps registered."""
+
+    class Meta:
+        model = ActionLevel
+        fields = ["action", "level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"] = forms.ChoiceField(
+            label=_("action"),
+            choices=[(action.key, action.label) for action in verification.actions()],
+        )
+
+
+@admin.register(ActionLevel)
+class ActionLevelAdmin(admin.ModelAdmin):
+    """What the municipality asks per action (a confirmed email address, living in the
+    neighbourhood, an invitation); an action without a row keeps its default."""
+
+    form = ActionLevelForm
+    list_display = ["action_label", "level"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj: ActionLevel) -> str:
+        return verification.label_of(obj.action)

@@ -48,7 +48,7 @@ class NeighbourhoodsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, figures, public_cache, search
-        from neighbourhoods import actions, area_monitor, monitor
+        from neighbourhoods import actions, area_monitor, monitor, verification
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.models import (
             AgendaItem,
@@ -57,6 +57,7 @@ class NeighbourhoodsConfig(AppConfig):
             Buurt,
             Event,
             EventRSVP,
+            Level,
             Neighbourhood,
             Programme,
             ProgrammeProject,
@@ -113,6 +114,9 @@ class NeighbourhoodsConfig(AppConfig):
         figures.register_figures(figures.FiguresKind(monitor.FIGURES, monitor.this_years_figures))
         figures.register_figures(figures.FiguresKind(area_monitor.FIGURES, area_monitor.compute))
         post_migrate.connect(_create_defaults, sender=self)
+        verification.register_action(
+            "agenda_vote", _("Priority votes on a neighbourhood's agenda"), Level.EMAIL
+        )
         register_kind(
             actions.NEWS,
             _("News from neighbourhoods you follow"),

@@ -823,3 +823,69 @@ class CbsFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.key} {self.value}"
+
+
+class Level(models.TextChoices):
+    """What a person must have shown before an action (see ``neighbourhoods.verification``)."""
+
+    EMAIL = "email", _("a confirmed email address")
+    RESIDENT = "resident", _("living in the neighbourhood")
+    INVITED = "invited", _("an invitation (the resident panel)")
+
+
+class ActionLevel(models.Model):
+    """What the municipality asks for one action, e.g. "living in the neighbourhood" for
+    agenda votes. Without a row the action's default (registered by its app) holds."""
+
+    action = models.CharField(_("action"), max_length=40, unique=True)
+    level = models.CharField(_("required"), max_length=16, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("verification level")
+        verbose_name_plural = _("verification levels")
+        ordering = ["action"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_level_display()}"
+
+
+class ResidenceQuerySet(models.QuerySet["Residence"]):
+    def of(self, neighbourhood: Neighbourhood | None) -> "ResidenceQuerySet":
+        """Residences shown in ``neighbourhood``; for None (the whole city) all of them."""
+        if neighbourhood is None:
+            return self.all()
+        return self.filter(neighbourhood=neighbourhood)
+
+
+class Residence(models.Model):
+    """That a person has shown they live in a neighbourhood (with a letter code sent to
+    their address, or through DigiD): only which neighbourhood, how and when. No
+    address, never a citizen service number (BSN)."""
+
+    class Method(models.TextChoices):
+        LETTER_CODE = "letter_code", _("letter code")
+        DIGID = "digid", _("DigiD")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="residence",
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="residences",
+    )
+    method = models.CharField(_("shown with"), max_length=16, choices=Method.choices)
+    verified_at = models.DateTimeField(_("shown on"), default=timezone.now)
+
+    objects = ResidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("residence")
+        verbose_name_plural = _("residences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.neighbourhood_id}"

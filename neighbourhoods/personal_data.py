@@ -9,6 +9,7 @@ from neighbourhoods.models import (
     EventRSVP,
     Neighbourhood,
     NeighbourhoodFollow,
+    Residence,
 )
 from privacy.registry import PersonalData
 
@@ -75,5 +76,13 @@ PERSONAL_DATA = [
         rows=lambda user: CbsImport.objects.filter(imported_by=user),
         exported=("year", "file_name", "imported_at"),
         not_personal=("id", "imported_by", "source", "rows", "ignored_columns"),
+    ),
+    # That the person showed they live in a neighbourhood: which one, how and when
+    # (no address, no BSN). Goes with the account (cascade).
+    PersonalData(
+        model="neighbourhoods.Residence",
+        rows=lambda user: Residence.objects.filter(user=user),
+        exported=("neighbourhood", "method", "verified_at"),
+        not_personal=("id", "user"),
     ),
 ]

@@ -42,6 +42,7 @@ from neighbourhoods.models import (
     CbsImport,
     EventRSVP,
     NeighbourhoodFollow,
+    Residence,
 )
 from neighbourhoods.tests.factories import (
     AgendaItemFactory,
@@ -168,6 +169,7 @@ def person(db, tmp_path):
     MarketPitch.objects.create(event=event, initiative=initiative, signed_up_by=user)
     EventRSVP.objects.create(event=event, user=user)
     NeighbourhoodFollow.objects.create(neighbourhood=neighbourhood, user=user)
+    Residence.objects.create(user=user, neighbourhood=neighbourhood, method="letter_code")
     item = AgendaItemFactory(neighbourhood=neighbourhood, proposed_by=user, vote_count=1)
     AgendaVote.objects.create(
         item=item, user=user, neighbourhood=neighbourhood, year=timezone.localdate().year, slot=1

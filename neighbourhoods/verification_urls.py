@@ -1,0 +1,11 @@
+"""The page where a resident shows where they live (mounted at ``/mijn/woonplaats/``)."""
+
+from django.urls import path
+
+from neighbourhoods import verification_views
+
+app_name = "verification"
+
+urlpatterns = [
+    path("", verification_views.start, name="start"),
+]
