@@ -889,3 +889,94 @@ class Residence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.neighbourhood_id}"
+
+
+class AddressList(models.Model):
+    """A list of the addresses entitled to take part, imported by staff from the
+    municipality's own register: postcode, house number and addition, neighbourhood;
+    no names. Each address gets one letter code. The codes are shown once, when staff
+    issue them for the mail merge (CSV or a page to print); the portal keeps only a
+    hash of each, so issuing again voids the letters not yet used."""
+
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    addresses = models.PositiveIntegerField(_("addresses"), default=0)
+    issued_at = models.DateTimeField(_("codes issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("codes issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("address list for letter codes")
+        verbose_name_plural = _("address lists for letter codes")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"#{self.pk}"
+
+
+class LetterCodeQuerySet(models.QuerySet["LetterCode"]):
+    def unused(self) -> "LetterCodeQuerySet":
+        return self.filter(used=False).exclude(code_hash="")
+
+
+class LetterCode(models.Model):
+    """The code in the letter to one address: whoever lives there enters it once to show
+    they live in its neighbourhood. Only the code's hash is kept, and which account used
+    it is not, nor when (that could tie the two together): the account gets a
+    ``Residence``, the code only the mark that it was used."""
+
+    address_list = models.ForeignKey(
+        AddressList, verbose_name=_("address list"), on_delete=models.CASCADE, related_name="codes"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="letter_codes",
+    )
+    postcode = models.CharField(_("postcode"), max_length=6)
+    house_number = models.PositiveIntegerField(_("house number"))
+    addition = models.CharField(_("addition"), max_length=10, blank=True)
+    # Empty until issued, and again when a newer letter replaced it.
+    code_hash = models.CharField(_("code (hash)"), max_length=64, blank=True)
+    used = models.BooleanField(_("used"), default=False)
+
+    objects = LetterCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter code")
+        verbose_name_plural = _("letter codes")
+        ordering = ["postcode", "house_number", "addition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address_list", "postcode", "house_number", "addition"],
+                name="letter_code_once_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["code_hash"],
+                condition=~models.Q(code_hash=""),
+                name="letter_code_hash_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        number = f"{self.house_number}{'-' + self.addition if self.addition else ''}"
+        return f"{self.postcode[:4]} {self.postcode[4:]} {number}"

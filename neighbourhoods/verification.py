@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -108,6 +109,11 @@ class Refusal:
 def verification_url() -> str:
     """The page where a person shows where they live (letter code, DigiD)."""
     return reverse("verification:start")
+
+
+def digid_configured() -> bool:
+    """Whether the portal is connected to a DigiD broker (OpenID Connect)."""
+    return bool(settings.PORTAL_DIGID_OIDC_ISSUER)
 
 
 def _email_confirmed(user: User) -> bool:

@@ -8,4 +8,6 @@ app_name = "verification"
 
 urlpatterns = [
     path("", verification_views.start, name="start"),
+    path("digid/", verification_views.digid_start, name="digid_start"),
+    path("digid/terug/", verification_views.digid_callback, name="digid_callback"),
 ]

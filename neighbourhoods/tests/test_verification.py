@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
 from neighbourhoods import actions, verification
@@ -15,6 +16,14 @@ from neighbourhoods.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """The pages in English (the language switch's cookie), the messages too."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def test_agenda_votes_are_registered_with_email_as_their_default():
