@@ -168,7 +168,7 @@ def test_issuing_again_voids_the_letters_sent_before(client, manager, area):
     assert "portal/letters.css" in page
     assert page.count('class="letter"') == 2
     resident = UserFactory()
-    with pytest.raises(actions.LetterCodeError, match="do not know"):
+    with translation.override("en"), pytest.raises(actions.LetterCodeError, match="do not know"):
         actions.redeem_letter_code(user=resident, code=first[0])
 
 
