@@ -52,6 +52,15 @@ class BrokerRedirect(OIDCAuthenticationRequestView):
         return self.get(request)
 
 
+def content_security_policy() -> dict[str, Any]:
+    """The portal's policy with the broker's origin allowed as a form's destination
+    (the "Log in with DigiD" button posts here and is redirected there)."""
+    scheme, _sep, rest = settings.OIDC_OP_AUTHORIZATION_ENDPOINT.partition("://")
+    policy = dict(settings.SECURE_CSP)
+    policy["form-action"] = [*policy.get("form-action", []), f"{scheme}://{rest.split('/')[0]}"]
+    return policy
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the portal keeps of the broker's answer: entitled (lives in one of the

@@ -53,7 +53,7 @@ def start(request: HttpRequest) -> HttpResponse:
     levels = [
         (action, verification.required_level(action.key)) for action in verification.actions()
     ]
-    return render(
+    response = render(
         request,
         "neighbourhoods/verification.html",
         {
@@ -65,6 +65,10 @@ def start(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+    if verification.digid_configured():
+        # The DigiD button's form ends at the broker: the one origin besides our own.
+        response._csp_config = digid.content_security_policy()  # type: ignore[attr-defined]
+    return response
 
 
 def _digid_available() -> None:

@@ -50,9 +50,13 @@ def go_to_broker(client, next_url: str = "") -> str:
     return response.url
 
 
-def test_the_button_shows_only_when_a_broker_is_configured(client, settings):
+def test_the_button_shows_only_when_a_broker_is_configured(client, settings, broker):
     client.force_login(UserFactory())
-    assert "Log in with DigiD" in client.get(reverse("verification:start")).content.decode()
+    page = client.get(reverse("verification:start"))
+    assert "Log in with DigiD" in page.content.decode()
+    # Its form may end at the broker; no other page's forms may.
+    assert f"form-action 'self' {broker.issuer}" in page["Content-Security-Policy"]
+    assert broker.issuer not in client.get("/wijken/")["Content-Security-Policy"]
     settings.PORTAL_DIGID_OIDC_ISSUER = ""
     assert "Log in with DigiD" not in client.get(reverse("verification:start")).content.decode()
     assert client.post(reverse("verification:digid_start")).status_code == 404

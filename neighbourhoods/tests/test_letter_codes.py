@@ -5,10 +5,10 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
