@@ -101,7 +101,7 @@ class AddressListForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "One address per line with the columns postcode, house_number, addition and "
+            "One address per line with the columns postcode, house number, addition and "
             "neighbourhood (the district's CBS code or name); no names. UTF-8, separated "
             "by commas or semicolons."
         ),

@@ -2,7 +2,8 @@
 municipality's own register, and the codes sent to them.
 
 The CSV has the columns ``postcode``, ``house_number``, ``addition`` (may be empty) and
-``neighbourhood`` (the wijk's CBS code, e.g. WK034401, or its name); no names. The file
+``neighbourhood`` (the wijk's CBS code, e.g. WK034401, or its name), or in Dutch
+``huisnummer``, ``toevoeging`` and ``wijk``; no names. The file
 is checked whole before anything is stored: every problem with its line number, and a
 file with any problem imports nothing. Semicolons (as Dutch spreadsheets save) and
 commas both work.
@@ -28,6 +29,8 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 MAX_ROWS = 100_000
 REQUIRED_COLUMNS = ("postcode", "house_number", "neighbourhood")
+# The columns as a Dutch register names them.
+DUTCH_COLUMNS = {"huisnummer": "house_number", "toevoeging": "addition", "wijk": "neighbourhood"}
 POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 ADDITION = re.compile(r"^[A-Z0-9]{1,10}$")
 
@@ -79,7 +82,8 @@ def parse(content: bytes, neighbourhoods: Iterable[Neighbourhood]) -> Parsed:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    header = [(name or "").strip().lower().replace(" ", "_") for name in reader.fieldnames or []]
+    header = [DUTCH_COLUMNS.get(name, name) for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         parsed.errors.append(

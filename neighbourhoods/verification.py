@@ -36,6 +36,7 @@ __all__ = [
     "register_action",
     "register_invitation",
     "required_level",
+    "required_levels",
     "verification_url",
 ]
 
@@ -89,6 +90,12 @@ def required_level(action: str) -> Level:
         raise KeyError(f"No verification level registered for {action!r}.") from None
     chosen = ActionLevel.objects.filter(action=action).values_list("level", flat=True).first()
     return Level(chosen) if chosen else default
+
+
+def required_levels() -> list[tuple[Action, Level]]:
+    """Every registered action with the level it asks now, in one query."""
+    chosen = dict(ActionLevel.objects.values_list("action", "level"))
+    return [(action, Level(chosen.get(action.key, action.default))) for action in actions()]
 
 
 @dataclass(frozen=True)

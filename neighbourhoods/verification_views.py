@@ -50,9 +50,7 @@ def start(request: HttpRequest) -> HttpResponse:
             )
             return redirect(next_url or "verification:start")
     residence = Residence.objects.select_related("neighbourhood").filter(user=user).first()
-    levels = [
-        (action, verification.required_level(action.key)) for action in verification.actions()
-    ]
+    levels = verification.required_levels()
     response = render(
         request,
         "neighbourhoods/verification.html",

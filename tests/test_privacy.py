@@ -36,6 +36,7 @@ from initiatives.tests.factories import CommentFactory, InitiativeFactory, Theme
 from mood.models import AnalysisRun as MoodRun
 from mood.models import Summary as MoodSummary
 from neighbourhoods.models import (
+    AddressList,
     AgendaItem,
     AgendaItemChange,
     AgendaVote,
@@ -170,6 +171,7 @@ def person(db, tmp_path):
     EventRSVP.objects.create(event=event, user=user)
     NeighbourhoodFollow.objects.create(neighbourhood=neighbourhood, user=user)
     Residence.objects.create(user=user, neighbourhood=neighbourhood, method="letter_code")
+    AddressList.objects.create(file_name="adressen.csv", imported_by=user, issued_by=user)
     item = AgendaItemFactory(neighbourhood=neighbourhood, proposed_by=user, vote_count=1)
     AgendaVote.objects.create(
         item=item, user=user, neighbourhood=neighbourhood, year=timezone.localdate().year, slot=1

@@ -72,8 +72,7 @@ def manager(client, area):
 
 def test_parse_reads_semicolons_commas_names_and_codes(area):
     parsed = letter_codes.parse(
-        b"postcode;house_number;addition;neighbourhood\n"
-        b"9712 cp;1;;WK001401\n9712CP;1;a;oosterpoort\n",
+        b"postcode;huisnummer;toevoeging;wijk\n9712 cp;1;;WK001401\n9712CP;1;a;oosterpoort\n",
         [area],
     )
     assert parsed.errors == []

@@ -3,6 +3,8 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -131,3 +133,20 @@ def test_action_level_admin_offers_the_registered_actions(client):
         {"action": "agenda_vote", "level": "resident"},
     )
     assert verification.required_level("agenda_vote") == Level.RESIDENT
+
+
+def test_verification_page_queries_do_not_grow_with_the_actions(client, monkeypatch):
+    client.force_login(ResidenceFactory().user)
+    url = reverse("verification:start")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    more = dict(verification._ACTIONS)
+    for number in range(5):
+        more[f"extra_{number}"] = verification.Action(f"extra_{number}", "Extra", Level.RESIDENT)
+    monkeypatch.setattr(verification, "_ACTIONS", more)
+    ActionLevel.objects.create(action="extra_1", level=Level.EMAIL)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.content.decode().count("Extra") == 5
+    assert len(many) == len(one)
