@@ -56,8 +56,9 @@ def content_security_policy() -> dict[str, Any]:
     """The portal's policy with the broker's origin allowed as a form's destination
     (the "Log in with DigiD" button posts here and is redirected there)."""
     scheme, _sep, rest = settings.OIDC_OP_AUTHORIZATION_ENDPOINT.partition("://")
-    policy = dict(settings.SECURE_CSP)
-    policy["form-action"] = [*policy.get("form-action", []), f"{scheme}://{rest.split('/')[0]}"]
+    policy: dict[str, Any] = dict(settings.SECURE_CSP)
+    allowed: list[str] = list(policy.get("form-action", []))
+    policy["form-action"] = [*allowed, f"{scheme}://{rest.split('/')[0]}"]
     return policy
 
 
