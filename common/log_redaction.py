@@ -2,13 +2,14 @@
 survey invitation and the "leave the panel" link (handed to the session at the first
 request), an initiative's team invitation and attachment, a supplier's team invitation
 and personal calendar feed (calendar apps cannot send a header), one-click unsubscribe,
-email confirmation and password reset. The first request's address is still written by
-gunicorn's access log and, for an error status, by Django's request log. Both go
-through ``redact``: gunicorn through ``gunicorn.conf.py``'s logger, Django's loggers
-through the ``RedactSecrets`` filter on the console handler (``LOGGING`` in settings).
-Which page it was stays readable; only the secret segment becomes ``[redacted]``. The
-same goes for an address signed by the object store (uploads on S3): its signature,
-access key and token."""
+email confirmation and password reset; an OpenID Connect broker's answer (DigiD) carries
+its authorisation code and state in the query. The first request's address is still
+written by gunicorn's access log and, for an error status, by Django's request log.
+Both go through ``redact``: gunicorn through ``gunicorn.conf.py``'s logger, Django's
+loggers through the ``RedactSecrets`` filter on the console handler (``LOGGING`` in
+settings). Which page it was stays readable; only the secret segment becomes
+``[redacted]``. The same goes for an address signed by the object store (uploads on S3):
+its signature, access key and token."""
 
 import logging
 import re
@@ -25,12 +26,18 @@ SIGNED_QUERY = re.compile(
     r"[^&#\s\"']+",
     re.IGNORECASE,
 )
+# An OpenID Connect broker's answer (DigiD, neighbourhoods.digid) comes back with the
+# authorisation code and state in the query; a token never should, but is redacted too.
+OIDC_QUERY = re.compile(
+    r"((?<=[?&])(?:code|state|session_state|id_token|access_token)=)[^&#\s\"']+"
+)
 REDACTED = "[redacted]"
 
 
 def redact(text: str) -> str:
     """The text with every secret path segment and object-store signature replaced."""
-    return SIGNED_QUERY.sub(rf"\1{REDACTED}", SECRET_PATH.sub(rf"\1{REDACTED}", text))
+    text = SECRET_PATH.sub(rf"\1{REDACTED}", text)
+    return OIDC_QUERY.sub(rf"\1{REDACTED}", SIGNED_QUERY.sub(rf"\1{REDACTED}", text))
 
 
 class RedactSecrets(logging.Filter):
@@ -43,6 +50,9 @@ class RedactSecrets(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, ()
         request = getattr(record, "request", None)
-        if request is not None and SECRET_PATH.search(getattr(request, "path", "")):
-            record.request = None  # Django's error reports would print its path
+        if request is not None and (
+            SECRET_PATH.search(getattr(request, "path", ""))
+            or OIDC_QUERY.search("?" + getattr(request, "META", {}).get("QUERY_STRING", ""))
+        ):
+            record.request = None  # Django's error reports would print its path and query
         return True

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common import public_cache, stored_figures
 from common.transactions import once_after_commit
-from neighbourhoods import area_monitor, cbs
+from neighbourhoods import area_monitor, cbs, letter_codes, verification
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
+    AddressList,
     AgendaItem,
     AgendaItemChange,
     AgendaStatus,
@@ -27,10 +28,12 @@ from neighbourhoods.models import (
     CbsImport,
     Event,
     EventRSVP,
+    LetterCode,
     Neighbourhood,
     NeighbourhoodFollow,
     Programme,
     ProgrammeProject,
+    Residence,
 )
 from notifications.service import notify_each
 
@@ -85,14 +88,18 @@ class VoteResult(enum.Enum):
     ALREADY = "already"
     NO_VOTES_LEFT = "no_votes_left"
     CLOSED = "closed"
+    NOT_VERIFIED = "not_verified"  # the level set for "agenda_vote" is not met
 
 
 def vote_for_item(*, item: AgendaItem, user: User, today: date | None = None) -> VoteResult:
     """Give the item one of the resident's priority votes for this year. Each vote takes
     the lowest free numbered slot of the budget; the database refuses a taken slot or a
-    second vote on the item, so concurrent requests cannot exceed the budget."""
+    second vote on the item, so concurrent requests cannot exceed the budget. Only a
+    person who has shown what the municipality asks for agenda votes may vote."""
     if not item.is_open_for_votes:
         return VoteResult.CLOSED
+    if not verification.may(user, "agenda_vote", item.neighbourhood):
+        return VoteResult.NOT_VERIFIED
     year = (today or timezone.localdate()).year
     neighbourhood = item.neighbourhood
     for _attempt in range(neighbourhood.vote_budget + 1):
@@ -249,6 +256,7 @@ class RSVPResult(enum.Enum):
     ALREADY = "already"
     FULL = "full"
     CLOSED = "closed"
+    NOT_VERIFIED = "not_verified"  # the level set for "agenda_vote" is not met
 
 
 @transaction.atomic
@@ -386,3 +394,100 @@ def import_cbs_figures(
     # its default pages are computed ahead of the next visitor.
     once_after_commit(stored_figures.compute_defaults_soon, area_monitor.FIGURES)
     return imported
+
+
+# --- Showing that you live here (see neighbourhoods.verification) --------------------
+
+
+class LetterCodeError(Exception):
+    """A letter code that cannot be used: the message says why, to the resident."""
+
+
+@transaction.atomic
+def record_residence(*, user: User, neighbourhood: Neighbourhood, method: str) -> Residence:
+    """The person has shown that they live in ``neighbourhood``: one residence per
+    person, a newer one (after a move) replaces the older."""
+    residence, _created = Residence.objects.update_or_create(
+        user=user,
+        defaults={"neighbourhood": neighbourhood, "method": method, "verified_at": timezone.now()},
+    )
+    return residence
+
+
+@transaction.atomic
+def import_addresses(
+    *, parsed: letter_codes.Parsed, file_name: str = "", user: User | None = None
+) -> AddressList:
+    """Staff import the addresses entitled to take part (checked whole by
+    ``letter_codes.parse``): the list and one row per address, codes not yet issued."""
+    if parsed.errors or not parsed.addresses:
+        raise ValueError("Only a file without errors is imported.")
+    address_list = AddressList.objects.create(
+        file_name=file_name[:200], imported_by=user, addresses=len(parsed.addresses)
+    )
+    LetterCode.objects.bulk_create(
+        LetterCode(
+            address_list=address_list,
+            neighbourhood=address.neighbourhood,
+            postcode=address.postcode,
+            house_number=address.house_number,
+            addition=address.addition,
+        )
+        for address in parsed.addresses
+    )
+    return address_list
+
+
+@transaction.atomic
+def issue_letter_codes(
+    *, address_list: AddressList, by: User | None, again: bool = False
+) -> list[tuple[LetterCode, str]]:
+    """One new code for every address of the list whose code was not used yet, for the
+    mail merge: the codes exist only in what this returns (the portal keeps their hash).
+    Issued once; ``again`` issues new codes, and the letters already sent stop working.
+    A code issued for the same address on an older list stops working too."""
+    address_list = AddressList.objects.select_for_update().get(pk=address_list.pk)
+    if address_list.issued_at is not None and not again:
+        raise LetterCodeError(_("The codes of this list were issued already."))
+    rows = list(address_list.codes.filter(used=False).select_related("neighbourhood"))
+    addresses = {(row.postcode, row.house_number, row.addition) for row in rows}
+    older = [
+        row.pk
+        for row in LetterCode.objects.unused()
+        .exclude(address_list=address_list)
+        .filter(postcode__in={postcode for postcode, _n, _a in addresses})
+        .only("pk", "postcode", "house_number", "addition")
+        if (row.postcode, row.house_number, row.addition) in addresses
+    ]
+    LetterCode.objects.filter(pk__in=older).update(code_hash="")
+    issued = []
+    for row in rows:
+        code = letter_codes.new_code()
+        row.code_hash = letter_codes.code_hash(code)
+        issued.append((row, code))
+    LetterCode.objects.bulk_update(rows, ["code_hash"], batch_size=1000)
+    address_list.issued_at = timezone.now()
+    address_list.issued_by = by
+    address_list.save(update_fields=["issued_at", "issued_by"])
+    return issued
+
+
+def redeem_letter_code(*, user: User, code: str) -> Residence:
+    """A resident enters the code from the letter: their account is shown to live in
+    the code's neighbourhood. A code works for one account only, also when two
+    requests come at once (the database marks it used only if it was not)."""
+    digest = letter_codes.code_hash(code)
+    with transaction.atomic():
+        claimed = LetterCode.objects.unused().filter(code_hash=digest).update(used=True)
+        if not claimed:
+            if LetterCode.objects.filter(code_hash=digest, used=True).exists():
+                raise LetterCodeError(
+                    _("This code has been used already. Each letter's code works once.")
+                )
+            raise LetterCodeError(
+                _("We do not know this code. Check the letter and type it again.")
+            )
+        neighbourhood = Neighbourhood.objects.get(letter_codes__code_hash=digest)
+        return record_residence(
+            user=user, neighbourhood=neighbourhood, method=Residence.Method.LETTER_CODE
+        )

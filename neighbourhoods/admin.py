@@ -1,22 +1,28 @@
 """The area managers' back office: agenda triage, the yearly programme, events."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_tools import ReadOnlyInline, WorkflowAdminForm, action_form, short_date
-from neighbourhoods import actions, area_monitor
+from common.csv import spreadsheet_safe_writer
+from neighbourhoods import actions, area_monitor, areas, verification
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 from neighbourhoods.cbs import KNOWN_FIGURES
-from neighbourhoods.forms import CbsImportForm
+from neighbourhoods.forms import AddressListForm, CbsImportForm, IssueCodesForm
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
+    ActionLevel,
+    AddressList,
     AgendaItem,
     AgendaItemChange,
     AgendaStatus,
@@ -29,7 +35,8 @@ from neighbourhoods.models import (
     Programme,
     ProgrammeProject,
 )
-from privacy.audit import AuditedAdmin, acting_staff, record_list
+from privacy.audit import AuditedAdmin, acting_staff, record, record_list
+from privacy.models import AuditEntry
 
 
 @admin.register(Neighbourhood)
@@ -480,3 +487,214 @@ class CbsImportAdmin(AuditedAdmin):
             context,
             status=400 if form.errors else 200,
         )
+
+
+class ActionLevelForm(forms.ModelForm):
+    """The actions to choose from are the ones the apps registered."""
+
+    class Meta:
+        model = ActionLevel
+        fields = ["action", "level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"] = forms.ChoiceField(
+            label=_("action"),
+            choices=[(action.key, action.label) for action in verification.actions()],
+        )
+
+
+@admin.register(ActionLevel)
+class ActionLevelAdmin(admin.ModelAdmin):
+    """What the municipality asks per action (a confirmed email address, living in the
+    neighbourhood, an invitation); an action without a row keeps its default."""
+
+    form = ActionLevelForm
+    list_display = ["action_label", "level"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj: ActionLevel) -> str:
+        return verification.label_of(obj.action)
+
+
+@admin.register(AddressList)
+class AddressListAdmin(AreaScopedAdmin):
+    """Letter codes: staff import the addresses entitled to take part (a CSV from the
+    municipality's register, checked whole: a file with any error imports nothing), then
+    issue one code per address once, as a CSV for a mail merge or letters to print.
+    Issuing is in the audit log; the portal keeps only the codes' hashes."""
+
+    list_display = ["__str__", "addresses", "imported_at", "imported_by", "issued_at", "used"]
+    list_select_related = ["imported_by"]
+    readonly_fields = [
+        "file_name",
+        "addresses",
+        "imported_at",
+        "imported_by",
+        "issued_at",
+        "issued_by",
+    ]
+    change_form_template = "admin/neighbourhoods/addresslist/change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(used_codes=Count("codes", filter=models.Q(codes__used=True)))
+        )
+
+    @admin.display(description=_("codes used"))
+    def used(self, obj: AddressList) -> int:
+        return obj.used_codes
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # nothing to edit: issuing is its own page
+
+    def has_issue_permission(self, request, obj: AddressList | None) -> bool:
+        return request.user.has_perm("neighbourhoods.change_addresslist") and self._may_touch(
+            request, obj
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/codes/",
+                self.admin_site.admin_view(self.issue_view),
+                name="neighbourhoods_addresslist_issue",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _allowed_neighbourhoods(self, request):
+        own = areas.own_areas(request.user)
+        queryset = Neighbourhood.objects.all()
+        return list(queryset if own is None else queryset.filter(pk__in=own))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        counts = []
+        if obj is not None:
+            counts = list(
+                obj.codes.values("neighbourhood__name")
+                .annotate(total=Count("pk"), used=Count("pk", filter=models.Q(used=True)))
+                .order_by("neighbourhood__name")
+            )
+        extra = {
+            **(extra_context or {}),
+            "counts": counts,
+            "may_issue": self.has_issue_permission(request, obj),
+        }
+        return super().change_view(request, object_id, form_url, extra)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = AddressListForm(
+            request.POST if posted else None,
+            request.FILES if posted else None,
+            neighbourhoods=self._allowed_neighbourhoods(request),
+        )
+        if posted and form.is_valid():
+            imported = actions.import_addresses(
+                parsed=form.cleaned_data["parsed"],
+                file_name=form.cleaned_data["file"].name,
+                user=request.user,
+            )
+            self.log_addition(request, imported, [{"added": {}}])
+            self.message_user(
+                request,
+                ngettext(
+                    "Imported %(n)s address. Issue its code for the letter now.",
+                    "Imported %(n)s addresses. Issue their codes for the letters now.",
+                    imported.addresses,
+                )
+                % {"n": imported.addresses},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:neighbourhoods_addresslist_issue", args=[imported.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import addresses for letter codes"),
+            "form": form,
+        }
+        return TemplateResponse(
+            request,
+            "admin/neighbourhoods/addresslist/upload.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+
+    def issue_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_issue_permission(request, obj):
+            raise PermissionDenied
+        form = IssueCodesForm(request.POST if request.method == "POST" else None)
+        refused = ""
+        if request.method == "POST" and form.is_valid():
+            output = form.cleaned_data["output"]
+            try:
+                issued = actions.issue_letter_codes(
+                    address_list=obj, by=request.user, again=form.cleaned_data["again"]
+                )
+            except actions.LetterCodeError as error:
+                refused = str(error)
+            else:
+                record(
+                    actor=acting_staff(request),
+                    action=AuditEntry.Action.EXPORTED,
+                    target=obj,
+                    summary=f"letter codes issued ({output}): {len(issued)}",
+                )
+                return self._issued_response(request, obj, issued, output)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": gettext("Issue the letter codes"),
+            "form": form,
+            "refused": refused,
+        }
+        return TemplateResponse(
+            request,
+            "admin/neighbourhoods/addresslist/issue.html",
+            context,
+            status=400 if form.errors or refused else 200,
+        )
+
+    def _issued_response(self, request, obj, issued, output):
+        url = request.build_absolute_uri(verification.verification_url())
+        if output == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="letter-codes-{obj.pk}.csv"'
+            response["Cache-Control"] = "no-store"
+            writer = spreadsheet_safe_writer(response)
+            writer.writerow(
+                ["postcode", "house_number", "addition", "neighbourhood", "code", "url"]
+            )
+            for row, code in issued:
+                writer.writerow(
+                    [
+                        row.postcode,
+                        row.house_number,
+                        row.addition,
+                        row.neighbourhood.name,
+                        code,
+                        url,
+                    ]
+                )
+            return response
+        with translation.override(settings.LANGUAGE_CODE):
+            response = TemplateResponse(
+                request,
+                "neighbourhoods/letters.html",
+                {"letters": issued, "url": url, "address_list": obj},
+            )
+            response.render()
+        response["Cache-Control"] = "no-store"
+        return response

@@ -29,6 +29,11 @@ _STAFF_PERMISSIONS = {
         ("neighbourhoods", "delete_programmeproject"),
         ("neighbourhoods", "view_buurt"),
         ("neighbourhoods", "change_buurt"),
+        # Letter codes for the addresses of their neighbourhoods.
+        ("neighbourhoods", "view_addresslist"),
+        ("neighbourhoods", "add_addresslist"),
+        ("neighbourhoods", "change_addresslist"),
+        ("neighbourhoods", "delete_addresslist"),
     ],
     "Initiative broker": _EVENTS,
     "Researcher": [
@@ -48,15 +53,17 @@ class NeighbourhoodsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, figures, public_cache, search
-        from neighbourhoods import actions, area_monitor, monitor
+        from neighbourhoods import actions, area_monitor, monitor, verification
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.models import (
+            AddressList,
             AgendaItem,
             AgendaItemChange,
             AgendaStatus,
             Buurt,
             Event,
             EventRSVP,
+            Level,
             Neighbourhood,
             Programme,
             ProgrammeProject,
@@ -87,6 +94,7 @@ class NeighbourhoodsConfig(AppConfig):
         for model in (AgendaItem, Buurt, Event, Programme):
             register_area_model(model, "neighbourhood")
         register_area_model(AgendaItemChange, "item__neighbourhood")
+        register_area_model(AddressList, "codes__neighbourhood")
         register_area_model(EventRSVP, "event__neighbourhood")
         register_area_model(ProgrammeProject, "programme__neighbourhood")
         search.register_fields(
@@ -117,6 +125,9 @@ class NeighbourhoodsConfig(AppConfig):
             )
         )
         post_migrate.connect(_create_defaults, sender=self)
+        verification.register_action(
+            "agenda_vote", _("Priority votes on a neighbourhood's agenda"), Level.EMAIL
+        )
         register_kind(
             actions.NEWS,
             _("News from neighbourhoods you follow"),

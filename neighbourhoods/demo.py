@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from neighbourhoods import actions, cbs
+from neighbourhoods import actions, cbs, letter_codes
 from neighbourhoods.models import (
+    AddressList,
     AgendaItem,
     Buurt,
     CbsImport,
@@ -15,6 +16,7 @@ from neighbourhoods.models import (
     Neighbourhood,
     Programme,
     ProgrammeProject,
+    Residence,
 )
 
 # name, slug, population, postcode areas; boundaries are simple blocks on a 3 x 2 grid
@@ -132,6 +134,7 @@ def seed(demo) -> None:
     seed_cbs_sample()
     seed_events(demo)
     seed_agendas(demo)
+    seed_verification(demo)
 
 
 def seed_events(demo) -> None:
@@ -253,3 +256,33 @@ def seed_agendas(demo) -> None:
     for event in demo.extra.get("events", []):
         for resident in residents[:4]:
             actions.rsvp_event(event=event, user=resident)
+
+
+def seed_verification(demo) -> None:
+    """An address list of Havenkwartier (40 addresses, no names) whose letter codes were
+    issued; most demo residents have shown where they live, alternately with a letter
+    code and through DigiD; the last resident has not, to try the verification page."""
+    neighbourhoods = demo.extra["neighbourhoods"]
+    if not AddressList.objects.exists():
+        haven = neighbourhoods[1]
+        rows = ["postcode,house_number,addition,neighbourhood"] + [
+            f"3813{'AB' if number <= 20 else 'AC'},{number},{'A' if number % 7 == 0 else ''},"
+            f"{haven.cbs_code}"
+            for number in range(1, 41)
+        ]
+        parsed = letter_codes.parse("\n".join(rows).encode(), neighbourhoods)
+        address_list = actions.import_addresses(
+            parsed=parsed, file_name="havenkwartier-adressen.csv", user=haven.area_manager
+        )
+        issued = actions.issue_letter_codes(address_list=address_list, by=haven.area_manager)
+        codes = [code for _row, code in issued]
+        for resident in [r for r in demo.residents if r.home_neighbourhood_id == haven.pk][:2]:
+            if not Residence.objects.filter(user=resident).exists():
+                actions.redeem_letter_code(user=resident, code=codes.pop())
+    for index, resident in enumerate(demo.residents[2:-1]):
+        if resident.home_neighbourhood_id and not Residence.objects.filter(user=resident).exists():
+            actions.record_residence(
+                user=resident,
+                neighbourhood=resident.home_neighbourhood,
+                method=Residence.Method.DIGID if index % 2 else Residence.Method.LETTER_CODE,
+            )

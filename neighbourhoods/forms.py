@@ -5,7 +5,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode
 
 from common.abuse import SpamGuardedForm
-from neighbourhoods import actions, cbs
+from neighbourhoods import actions, cbs, letter_codes
 from neighbourhoods.models import AgendaItem
 
 
@@ -93,3 +93,85 @@ class CbsImportForm(forms.Form):
             self.add_error("file", foreign)
         cleaned["parsed"] = parsed
         return cleaned
+
+
+class AddressListForm(forms.Form):
+    """The addresses entitled to take part, from the municipality's register (CSV)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One address per line with the columns postcode, house number, addition and "
+            "neighbourhood (the district's CBS code or name); no names. UTF-8, separated "
+            "by commas or semicolons."
+        ),
+    )
+
+    MAX_BYTES = 10 * 1024 * 1024
+    SHOWN_ERRORS = 50
+
+    def __init__(self, *args, neighbourhoods, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.neighbourhoods = neighbourhoods
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        if upload.size > self.MAX_BYTES:
+            self.add_error("file", _("The file is larger than 10 MB."))
+            return cleaned
+        parsed = letter_codes.parse(upload.read(), self.neighbourhoods)
+        for line, message in parsed.errors[: self.SHOWN_ERRORS]:
+            self.add_error(
+                "file", _("Line %(line)s: %(message)s") % {"line": line, "message": message}
+            )
+        if len(parsed.errors) > self.SHOWN_ERRORS:
+            self.add_error(
+                "file",
+                ngettext(
+                    "… and %(n)s more line with errors.",
+                    "… and %(n)s more lines with errors.",
+                    len(parsed.errors) - self.SHOWN_ERRORS,
+                )
+                % {"n": len(parsed.errors) - self.SHOWN_ERRORS},
+            )
+        cleaned["parsed"] = parsed
+        return cleaned
+
+
+class IssueCodesForm(forms.Form):
+    """Issuing the codes of an address list: shown once, as a file or a page to print."""
+
+    FORMATS = [
+        ("csv", _("CSV file for a mail merge")),
+        ("print", _("Letters to print")),
+    ]
+    output = forms.ChoiceField(
+        label=_("Issue the codes as"), choices=FORMATS, widget=forms.RadioSelect, initial="csv"
+    )
+    again = forms.BooleanField(
+        label=_("Issue new codes: the letters sent before stop working"), required=False
+    )
+
+
+class LetterCodeForm(forms.Form):
+    """The code from the municipality's letter, typed by the resident."""
+
+    code = forms.CharField(
+        label=_("Code from the letter"),
+        max_length=20,
+        help_text=_("Twelve letters and digits, for example ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        value = self.cleaned_data["code"]
+        if not letter_codes.looks_like_a_code(value):
+            raise forms.ValidationError(
+                _("A code has twelve letters and digits, like ABCD-EFGH-JKMN."), code="invalid"
+            )
+        return value

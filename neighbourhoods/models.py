@@ -823,3 +823,160 @@ class CbsFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.key} {self.value}"
+
+
+class Level(models.TextChoices):
+    """What a person must have shown before an action (see ``neighbourhoods.verification``)."""
+
+    EMAIL = "email", _("a confirmed email address")
+    RESIDENT = "resident", _("living in the neighbourhood")
+    INVITED = "invited", _("an invitation (the resident panel)")
+
+
+class ActionLevel(models.Model):
+    """What the municipality asks for one action, e.g. "living in the neighbourhood" for
+    agenda votes. Without a row the action's default (registered by its app) holds."""
+
+    action = models.CharField(_("action"), max_length=40, unique=True)
+    level = models.CharField(_("required"), max_length=16, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("verification level")
+        verbose_name_plural = _("verification levels")
+        ordering = ["action"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_level_display()}"
+
+
+class ResidenceQuerySet(models.QuerySet["Residence"]):
+    def of(self, neighbourhood: Neighbourhood | None) -> "ResidenceQuerySet":
+        """Residences shown in ``neighbourhood``; for None (the whole city) all of them."""
+        if neighbourhood is None:
+            return self.all()
+        return self.filter(neighbourhood=neighbourhood)
+
+
+class Residence(models.Model):
+    """That a person has shown they live in a neighbourhood (with a letter code sent to
+    their address, or through DigiD): only which neighbourhood, how and when. No
+    address, never a citizen service number (BSN)."""
+
+    class Method(models.TextChoices):
+        LETTER_CODE = "letter_code", _("letter code")
+        DIGID = "digid", _("DigiD")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="residence",
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="residences",
+    )
+    method = models.CharField(_("shown with"), max_length=16, choices=Method.choices)
+    verified_at = models.DateTimeField(_("shown on"), default=timezone.now)
+
+    objects = ResidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("residence")
+        verbose_name_plural = _("residences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.neighbourhood_id}"
+
+
+class AddressList(models.Model):
+    """A list of the addresses entitled to take part, imported by staff from the
+    municipality's own register: postcode, house number and addition, neighbourhood;
+    no names. Each address gets one letter code. The codes are shown once, when staff
+    issue them for the mail merge (CSV or a page to print); the portal keeps only a
+    hash of each, so issuing again voids the letters not yet used."""
+
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    addresses = models.PositiveIntegerField(_("addresses"), default=0)
+    issued_at = models.DateTimeField(_("codes issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("codes issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("address list for letter codes")
+        verbose_name_plural = _("address lists for letter codes")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"#{self.pk}"
+
+
+class LetterCodeQuerySet(models.QuerySet["LetterCode"]):
+    def unused(self) -> "LetterCodeQuerySet":
+        return self.filter(used=False).exclude(code_hash="")
+
+
+class LetterCode(models.Model):
+    """The code in the letter to one address: whoever lives there enters it once to show
+    they live in its neighbourhood. Only the code's hash is kept, and which account used
+    it is not, nor when (that could tie the two together): the account gets a
+    ``Residence``, the code only the mark that it was used."""
+
+    address_list = models.ForeignKey(
+        AddressList, verbose_name=_("address list"), on_delete=models.CASCADE, related_name="codes"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="letter_codes",
+    )
+    postcode = models.CharField(_("postcode"), max_length=6)
+    house_number = models.PositiveIntegerField(_("house number"))
+    addition = models.CharField(_("addition"), max_length=10, blank=True)
+    # Empty until issued, and again when a newer letter replaced it.
+    code_hash = models.CharField(_("code (hash)"), max_length=64, blank=True)
+    used = models.BooleanField(_("used"), default=False)
+
+    objects = LetterCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter code")
+        verbose_name_plural = _("letter codes")
+        ordering = ["postcode", "house_number", "addition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address_list", "postcode", "house_number", "addition"],
+                name="letter_code_once_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["code_hash"],
+                condition=~models.Q(code_hash=""),
+                name="letter_code_hash_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        number = f"{self.house_number}{'-' + self.addition if self.addition else ''}"
+        return f"{self.postcode[:4]} {self.postcode[4:]} {number}"

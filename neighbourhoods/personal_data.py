@@ -1,7 +1,10 @@
 """Personal data in the neighbourhoods app (see ``privacy.registry``)."""
 
+from django.db import models
+
 from neighbourhoods.actions import forget_votes
 from neighbourhoods.models import (
+    AddressList,
     AgendaItem,
     AgendaItemChange,
     AgendaVote,
@@ -9,6 +12,7 @@ from neighbourhoods.models import (
     EventRSVP,
     Neighbourhood,
     NeighbourhoodFollow,
+    Residence,
 )
 from privacy.registry import PersonalData
 
@@ -75,5 +79,24 @@ PERSONAL_DATA = [
         rows=lambda user: CbsImport.objects.filter(imported_by=user),
         exported=("year", "file_name", "imported_at"),
         not_personal=("id", "imported_by", "source", "rows", "ignored_columns"),
+    ),
+    # A colleague's import of addresses for letter codes and the issuing of their codes:
+    # the work stays, who did it goes with them (set null). The addresses carry no name
+    # and no link to an account.
+    PersonalData(
+        model="neighbourhoods.AddressList",
+        rows=lambda user: AddressList.objects.filter(
+            models.Q(imported_by=user) | models.Q(issued_by=user)
+        ),
+        exported=("file_name", "imported_at", "issued_at"),
+        not_personal=("id", "imported_by", "issued_by", "addresses"),
+    ),
+    # That the person showed they live in a neighbourhood: which one, how and when
+    # (no address, no BSN). Goes with the account (cascade).
+    PersonalData(
+        model="neighbourhoods.Residence",
+        rows=lambda user: Residence.objects.filter(user=user),
+        exported=("neighbourhood", "method", "verified_at"),
+        not_personal=("id", "user"),
     ),
 ]

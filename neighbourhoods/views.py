@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from common.abuse import rate_limited
 from common.public_cache import public_page, shared_with_visitors
 from common.replica import reads_from_replica
-from neighbourhoods import actions, area_monitor, calendar, monitor
+from neighbourhoods import actions, area_monitor, calendar, monitor, verification
 from neighbourhoods.forms import AgendaItemForm, PostcodeForm
 from neighbourhoods.models import (
     AgendaItem,
@@ -35,6 +37,10 @@ VOTE_MESSAGES = {
         gettext_lazy("You have used all your votes for this neighbourhood this year."),
     ),
     actions.VoteResult.CLOSED: (messages.ERROR, gettext_lazy("This item no longer takes votes.")),
+    actions.VoteResult.NOT_VERIFIED: (
+        messages.ERROR,
+        gettext_lazy("Only residents who have shown they live here can vote."),
+    ),
 }
 
 
@@ -236,6 +242,10 @@ def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request, _("Your vote is taken back; you can give it to another item.")
             )
     else:
+        refused = verification.refusal(request.user, "agenda_vote", item.neighbourhood)
+        if refused is not None:
+            messages.error(request, refused.message)
+            return redirect(f"{refused.url}?{urlencode({'next': item.get_absolute_url()})}")
         level, text = VOTE_MESSAGES[actions.vote_for_item(item=item, user=request.user)]
         messages.add_message(request, level, text)
     target = request.POST.get("next")

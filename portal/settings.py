@@ -228,6 +228,30 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- DigiD through an OpenID Connect broker (neighbourhoods.digid) -----------
+# Not a way to sign in: a signed-in resident shows where they live. The broker (for
+# example Keycloak in front of DigiD) releases a claim with the CBS code of the wijk of
+# the person's registered address, or their postcode; the portal keeps only the derived
+# neighbourhood and the date (``Residence``), never the BSN or a token. Empty issuer:
+# no DigiD button. mozilla-django-oidc's settings (OIDC_*) are set from these.
+PORTAL_DIGID_OIDC_ISSUER = env_str("PORTAL_DIGID_OIDC_ISSUER")
+OIDC_RP_CLIENT_ID = env_str("PORTAL_DIGID_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("PORTAL_DIGID_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("PORTAL_DIGID_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("PORTAL_DIGID_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("PORTAL_DIGID_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("PORTAL_DIGID_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("PORTAL_DIGID_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("PORTAL_DIGID_OIDC_SCOPES", "openid")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "verification:digid_callback"
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+# The claims the broker releases: the wijk's CBS code (WK…) or else the postcode.
+PORTAL_DIGID_NEIGHBOURHOOD_CLAIM = env_str("PORTAL_DIGID_NEIGHBOURHOOD_CLAIM", "wijkcode")
+PORTAL_DIGID_POSTCODE_CLAIM = env_str("PORTAL_DIGID_POSTCODE_CLAIM", "postcode")
+
 # --- Accounts (django-allauth) ---------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -284,6 +308,8 @@ PORTAL_RATE_LIMITS = {
     "report": "10/h",
     "agenda_propose": "10/h",
     "agenda_vote": "30/m",
+    "letter_code": "10/h",  # entering the code from the letter (a wrong one counts too)
+    "digid": "10/h",  # going to the DigiD broker to show residence
     "survey_answer": "60/m",  # each page of a survey counts
     "panel_join": "10/h",
     "supplier_register": "10/h",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("overview.urls")),
     path("wijken/", include("neighbourhoods.urls")),
+    path("mijn/woonplaats/", include("neighbourhoods.verification_urls")),
     path("initiatieven/", include("initiatives.urls")),
     path("enquetes/", include("surveys.urls")),
     path("inkoop/", include("procurement.urls")),

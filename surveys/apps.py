@@ -22,11 +22,11 @@ class SurveysConfig(AppConfig):
 
         from common import attention, public_cache, search
         from common.signals import taking_part_ended
-        from neighbourhoods import monitor
+        from neighbourhoods import monitor, verification
         from notifications.kinds import register_kind
         from surveys.evaluations import on_taking_part_ended
         from surveys.indicators import neighbourhood_scores
-        from surveys.models import EVALUATION_NOTIFICATIONS
+        from surveys.models import EVALUATION_NOTIFICATIONS, PanelMember
         from surveys.search import find_survey_results
 
         public_cache.register_public_app(
@@ -40,6 +40,12 @@ class SurveysConfig(AppConfig):
             # Surveys, their results and indicators: the surveys' pages and the
             # programmes that quote them (and the city-wide pages).
             tags=("surveys",),
+        )
+        # Panel members are the people invited to the panel (verification level "invited").
+        verification.register_invitation(
+            lambda user, neighbourhood: PanelMember.objects.filter(
+                user=user, user__is_active=True
+            ).exists()
         )
         search.register_fields("surveys.Survey", ["title"], ["intro"])
         search.register(

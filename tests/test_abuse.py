@@ -180,8 +180,9 @@ def test_every_rate_limit_in_the_settings_guards_a_view(settings):
             "citydata",
             "community",
         )
-        # reports: the Open311 API and questions; citydata: the partners' API
-        for name in ("views.py", "open311.py", "questions.py", "api.py")
+        # reports: the Open311 API and questions; citydata: the partners' API;
+        # neighbourhoods: showing where you live
+        for name in ("views.py", "open311.py", "questions.py", "api.py", "verification_views.py")
         for path in Path(settings.BASE_DIR, app).glob(name)
     )
     for action in settings.PORTAL_RATE_LIMITS:

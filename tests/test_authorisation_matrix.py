@@ -221,6 +221,11 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "neighbourhoods:monitor": everyone,
     "neighbourhoods:area_monitor": everyone,
     "neighbourhoods:area_monitor_csv": everyone,
+    # Showing where you live: the page (letter code) for everyone signed in; DigiD is not
+    # configured here, so its two addresses are a 404 for them.
+    "verification:start": signed_in,
+    "verification:digid_start": nobody,
+    "verification:digid_callback": nobody,
     # Initiatives: the public one is A's submitted initiative; edit, preview and submit
     # are on A's draft.
     "initiatives:list": everyone,
@@ -390,6 +395,7 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "initiatives.initiative": "cv",
         "initiatives.marketpitch": "v",
         "initiatives.theme": "v",
+        "neighbourhoods.addresslist": "acdv",
         "neighbourhoods.agendaitem": "acv",
         "neighbourhoods.buurt": "cv",
         "neighbourhoods.event": "acv",
@@ -519,6 +525,17 @@ def _build_world() -> World:
 
     Buurt.objects.create(cbs_code="BU99999901", name="Buurt A", neighbourhood=neighbourhood)
     CbsImport.objects.create(year=2024, source="CBS, Kerncijfers wijken en buurten 2024")
+    # What the municipality asks for agenda votes; an address list for letter codes in A's
+    # neighbourhood, its codes not yet issued.
+    from neighbourhoods.models import ActionLevel, AddressList, LetterCode
+
+    ActionLevel.objects.create(action="agenda_vote", level="email")
+    LetterCode.objects.create(
+        address_list=AddressList.objects.create(file_name="adressen.csv", addresses=1),
+        neighbourhood=neighbourhood,
+        postcode="9712CP",
+        house_number=1,
+    )
     public = InitiativeFactory(initiator=a, neighbourhood=neighbourhood, status=Status.SUBMITTED)
     draft = InitiativeFactory(initiator=a, neighbourhood=neighbourhood)
     attachment = Attachment.objects.create(
@@ -954,6 +971,8 @@ ADMIN_ACTIONS = {
     # contracts.
     "spending": "vc",
     "spendingcsv": "vc",
+    # Issuing an address list's letter codes: whoever may change address lists.
+    "issue": "c",
 }
 ADMIN_MODEL_URL = re.compile(r"^admin:(?P<app>\w+?)_(?P<model>\w+)_(?P<action>\w+)$")
 

@@ -36,12 +36,14 @@ from initiatives.tests.factories import CommentFactory, InitiativeFactory, Theme
 from mood.models import AnalysisRun as MoodRun
 from mood.models import Summary as MoodSummary
 from neighbourhoods.models import (
+    AddressList,
     AgendaItem,
     AgendaItemChange,
     AgendaVote,
     CbsImport,
     EventRSVP,
     NeighbourhoodFollow,
+    Residence,
 )
 from neighbourhoods.tests.factories import (
     AgendaItemFactory,
@@ -168,6 +170,8 @@ def person(db, tmp_path):
     MarketPitch.objects.create(event=event, initiative=initiative, signed_up_by=user)
     EventRSVP.objects.create(event=event, user=user)
     NeighbourhoodFollow.objects.create(neighbourhood=neighbourhood, user=user)
+    Residence.objects.create(user=user, neighbourhood=neighbourhood, method="letter_code")
+    AddressList.objects.create(file_name="adressen.csv", imported_by=user, issued_by=user)
     item = AgendaItemFactory(neighbourhood=neighbourhood, proposed_by=user, vote_count=1)
     AgendaVote.objects.create(
         item=item, user=user, neighbourhood=neighbourhood, year=timezone.localdate().year, slot=1

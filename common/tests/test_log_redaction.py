@@ -59,3 +59,17 @@ def test_an_object_stores_signed_address_loses_its_signature_key_and_token():
     assert "X-Amz-Signature=[redacted]" in redacted
     assert "/portal/uploads/reports/foto.jpg?" in redacted  # which file stays readable
     assert "X-Amz-Expires=60" in redacted
+
+
+def test_an_openid_connect_brokers_code_and_state_are_redacted():
+    """Back from the DigiD broker, the address carries the authorisation code and state."""
+    code, state = "SplxlOBeZQQYbYS6WxSbIA", "af0ifjsldkj"
+    line = (
+        f'"GET /mijn/woonplaats/digid/terug/?code={code}&state={state}&iss=x HTTP/1.1" 302 '
+        '"GET /open311/v2/requests.json?service_code=stoep&status=open HTTP/1.1"'
+    )
+    redacted = redact(line)
+    assert code not in redacted
+    assert state not in redacted
+    assert "/mijn/woonplaats/digid/terug/?code=[redacted]&state=[redacted]&iss=x" in redacted
+    assert "service_code=stoep&status=open" in redacted

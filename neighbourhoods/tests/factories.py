@@ -1,7 +1,14 @@
 import factory
 from django.utils import timezone
 
-from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
+from neighbourhoods.models import (
+    AgendaItem,
+    Event,
+    Neighbourhood,
+    Programme,
+    ProgrammeProject,
+    Residence,
+)
 
 
 class NeighbourhoodFactory(factory.django.DjangoModelFactory):
@@ -51,3 +58,14 @@ class ProgrammeProjectFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     title = factory.Sequence(lambda n: f"Project {n}")
     budget = 20_000
+
+
+class ResidenceFactory(factory.django.DjangoModelFactory):
+    """A resident who has shown (with a letter code) that they live in a neighbourhood."""
+
+    class Meta:
+        model = Residence
+
+    user = factory.SubFactory("accounts.tests.factories.UserFactory")
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    method = Residence.Method.LETTER_CODE
