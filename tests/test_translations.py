@@ -28,6 +28,7 @@ SOURCES = [
     "citydata",
     "community",
     "mood",
+    "radar",
     "templates",
 ]
 LANGUAGES = ["nl", "en"]
