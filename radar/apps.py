@@ -17,6 +17,7 @@ class RadarConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from common.transactions import once_after_commit
+        from neighbourhoods.models import Programme
         from neighbourhoods.signals import programme_published
         from notifications.kinds import register_kind
         from radar import actions, sources, tasks
@@ -48,6 +49,32 @@ class RadarConfig(AppConfig):
                 once_after_commit(tasks.enqueue, Kind.PROJECTS, pk)
 
         programme_published.connect(published, weak=False, dispatch_uid="radar:programme")
+
+        def programme_saving(sender, instance, raw=False, **kwargs) -> None:
+            # Published by a save (the admin) rather than by publish_programme: the
+            # same news, once; an edit of a published programme is none.
+            instance._radar_published = (
+                not raw
+                and instance.published_at is not None
+                and (
+                    instance._state.adding
+                    or not Programme.objects.filter(
+                        pk=instance.pk, published_at__isnull=False
+                    ).exists()
+                )
+            )
+
+        def programme_saved(sender, instance, **kwargs) -> None:
+            if getattr(instance, "_radar_published", False):
+                instance._radar_published = False
+                published(sender, instance)
+
+        pre_save.connect(
+            programme_saving, sender=Programme, weak=False, dispatch_uid="radar:programme"
+        )
+        post_save.connect(
+            programme_saved, sender=Programme, weak=False, dispatch_uid="radar:programme"
+        )
 
         register_kind(
             actions.RADAR,

@@ -123,6 +123,23 @@ def test_publishing_a_programme_tells_its_projects_once_and_editing_it_does_not(
     assert len(told(resident)) == 1
 
 
+def test_a_programme_published_by_a_save_tells_its_projects_once(
+    django_capture_on_commit_callbacks,
+):
+    home = NeighbourhoodFactory()
+    resident = UserFactory()
+    wijk(resident, home, kinds=[Kind.PROJECTS])
+    programme = ProgrammeFactory(neighbourhood=home)
+    with django_capture_on_commit_callbacks(execute=True):
+        ProgrammeProjectFactory(programme=programme, title="Speelplek")
+    assert told(resident) == []
+    saved(django_capture_on_commit_callbacks, programme, published_at=timezone.now())
+    assert len(told(resident)) == 1
+    Delivery.objects.all().delete()
+    saved(django_capture_on_commit_callbacks, programme, budget=300_000)
+    assert len(told(resident)) == 1
+
+
 # 3. Overviews leave out items no longer public.
 
 
