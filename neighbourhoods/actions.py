@@ -35,6 +35,7 @@ from neighbourhoods.models import (
     ProgrammeProject,
     Residence,
 )
+from neighbourhoods.signals import programme_published
 from notifications.service import notify_each
 
 # Notification kinds (registered in NeighbourhoodsConfig.ready).
@@ -200,6 +201,7 @@ def publish_programme(*, programme: Programme, by: User) -> bool:
     )
     if not updated:
         return False
+    programme_published.send(sender=Programme, programme=programme)
     notify_each(
         NeighbourhoodFollow.objects.followers(programme.neighbourhood),
         kind=NEWS,

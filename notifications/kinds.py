@@ -31,7 +31,9 @@ class NotificationKind:
     saved area of the wijkradar): the unsubscribe link of such an email names the
     notification's subject too, and following it calls this with the person and the
     subject's id instead of turning the whole kind off, so only that subscription stops
-    emailing. It returns whether the subject was the person's (else nothing happens)."""
+    emailing. It returns whether the subject was the person's (else nothing happens).
+    ``describe_subject`` names that subject on the unsubscribe pages ("your area
+    “Home”"), or returns None when it is not the person's."""
 
     key: str
     label: str | Promise
@@ -40,6 +42,7 @@ class NotificationKind:
     subject: str | Promise = ""
     audience: Callable[[User], bool] | None = None
     unsubscribe_subject: Callable[[User, int], bool] | None = None
+    describe_subject: Callable[[User, int], str | None] | None = None
 
     def reaches(self, user: User) -> bool:
         return self.audience is None or self.audience(user)
@@ -57,12 +60,20 @@ def register_kind(
     subject: str | Promise = "",
     audience: Callable[[User], bool] | None = None,
     unsubscribe_subject: Callable[[User, int], bool] | None = None,
+    describe_subject: Callable[[User, int], str | None] | None = None,
 ) -> NotificationKind:
     """``subject`` is the short subject of this kind's emails (translated when sent);
     without one the kind's label is the subject. ``audience`` and
-    ``unsubscribe_subject`` (see NotificationKind)."""
+    ``unsubscribe_subject`` and ``describe_subject`` (see NotificationKind)."""
     kind = NotificationKind(
-        key, label, default_email, default_in_app, subject or label, audience, unsubscribe_subject
+        key,
+        label,
+        default_email,
+        default_in_app,
+        subject or label,
+        audience,
+        unsubscribe_subject,
+        describe_subject,
     )
     existing = _KINDS.get(key)
     if existing is not None and existing != kind:
@@ -164,21 +175,31 @@ def read_unsubscribe_token(token: str) -> tuple[int, str, int | None] | None:
     return data["u"], kind, subject_id
 
 
-def unsubscribe(user: User, kind: str, subject_id: int | None = None) -> None:
+def subject_label(user: User, kind: str, subject_id: int) -> str | None:
+    """What the unsubscribe pages name for one subject of a kind that stops per subject
+    (the kind's ``describe_subject``, else its label); None when it is not the
+    person's."""
+    registered = get_kind(kind)
+    if registered.describe_subject is None:
+        return str(registered.label)
+    return registered.describe_subject(user, subject_id)
+
+
+def unsubscribe(user: User, kind: str, subject_id: int | None = None) -> bool:
     """Stop emails of one kind; for the digest token, stop every kind sent by digest;
-    with ``subject_id``, let the kind stop emailing about that subject only."""
+    with ``subject_id``, let the kind stop emailing about that subject only. Returns
+    False when that subject was not the person's (nothing happened)."""
     if subject_id is not None:
         handler = get_kind(kind).unsubscribe_subject
-        if handler is not None:
-            handler(user, subject_id)
-        return
+        return handler is not None and handler(user, subject_id)
     if kind == DIGEST:
         for key, preference in preferences_of(user).items():
             if preference.email == EmailFrequency.DAILY:
                 NotificationPreference.objects.update_or_create(
                     user=user, kind=key, defaults={"email": EmailFrequency.NEVER}
                 )
-        return
+        return True
     NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"email": EmailFrequency.NEVER}
     )
+    return True

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -124,8 +125,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise Http404
-    label = _("the daily digest") if kind == kinds.DIGEST else kinds.get_kind(kind).label
+    label: str | Promise | None
+    if kind == kinds.DIGEST:
+        label = _("the daily digest")
+    elif subject_id is not None:
+        # One subscription (a saved area): named, and only the person's own.
+        label = kinds.subject_label(user, kind, subject_id)
+        if label is None:
+            raise Http404
+    else:
+        label = kinds.get_kind(kind).label
     if request.method == "POST":
-        kinds.unsubscribe(user, kind, subject_id)
+        if not kinds.unsubscribe(user, kind, subject_id):
+            raise Http404
         return render(request, "notifications/unsubscribed.html", {"label": label})
     return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})

@@ -401,6 +401,10 @@ PORTAL_QUESTION_RETENTION_DAYS = env_int("PORTAL_QUESTION_RETENTION_DAYS", 90, m
 # after their end date (community.periodic.apply_retention, daily).
 PORTAL_CONVERSATION_RETENTION_DAYS = env_int("PORTAL_CONVERSATION_RETENTION_DAYS", 365, minimum=30)
 
+# How long the buurtradar keeps what it told a saved area (emailed or settled rows of
+# radar.Delivery; radar.periodic.prune_deliveries, daily).
+RADAR_DELIVERY_RETENTION_DAYS = env_int("RADAR_DELIVERY_RETENTION_DAYS", 90, minimum=7)
+
 # Retention: accounts unused this many days are warned, and erased this many days later
 # unless they sign in (privacy.tasks.apply_retention, daily).
 PORTAL_RETENTION_INACTIVE_DAYS = env_int("PORTAL_RETENTION_INACTIVE_DAYS", 730)
@@ -631,6 +635,15 @@ CELERY_BEAT_SCHEDULE = {
     "send-radar-weekly-overviews": {
         "task": "radar.periodic.send_weekly_overviews",
         "schedule": crontab(hour=7, minute=25, day_of_week="mon"),
+    },
+    # Items found while the task queue was unreachable, told when it is back.
+    "deliver-missed-radar-items": {
+        "task": "radar.periodic.deliver_missed",
+        "schedule": crontab(minute="*/5"),
+    },
+    "prune-radar-deliveries": {
+        "task": "radar.periodic.prune_deliveries",
+        "schedule": crontab(hour=3, minute=50),
     },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",

@@ -12,6 +12,7 @@ email stops that area's emails (``SavedArea.emails``) and nothing else."""
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +20,9 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from neighbourhoods.models import Neighbourhood
-from notifications.service import notify
+from notifications.service import Notice, notify, notify_batch
 from radar import matching, sources
-from radar.models import MAX_AREAS, Delivery, Frequency, Kind, SavedArea
+from radar.models import MAX_AREAS, Delivery, Frequency, Kind, MissedItem, SavedArea
 
 RADAR = "radar"
 RADAR_DIGEST = "radar_digest"
@@ -56,6 +57,10 @@ def save_area(*, area: SavedArea) -> SavedArea:
                 float(area.latitude), float(area.longitude)
             )
         area.save()
+        if area.frequency == Frequency.IMMEDIATELY:
+            # Items waiting for a daily or weekly overview are settled: they are on the
+            # portal already, and no overview of this area will come any more.
+            area.deliveries.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
     return area
 
 
@@ -69,6 +74,14 @@ def stop_emails(user: User, area_id: int) -> bool:
     """The unsubscribe link of an area's email: that area emails no more (the portal
     still shows its news). Whether the area was the person's."""
     return SavedArea.objects.filter(user=user, pk=area_id).update(emails=False) > 0
+
+
+def describe_area(user: User, area_id: int) -> str | None:
+    """The area as the unsubscribe page names it, or None when it is not the person's."""
+    name = SavedArea.objects.filter(user=user, pk=area_id).values_list("name", flat=True).first()
+    if name is None:
+        return None
+    return gettext("your area “%(area)s”") % {"area": name}
 
 
 def _message(area: SavedArea, item: sources.Item) -> Callable[[], str]:
@@ -87,18 +100,27 @@ def _message(area: SavedArea, item: sources.Item) -> Callable[[], str]:
 def deliver(*, kind: str, item_id: int) -> int:
     """Tell every saved area the item falls in about it, once per area however often it
     is saved (the ``Delivery`` pair is unique, and the kernel's dedupe key holds too).
-    Returns how many areas were told now."""
+    The areas are told a chunk at a time (``matching.CHUNK``), a fixed number of
+    queries each. A person whose areas overlap gets one email about the item (the
+    portal shows it for each area). Returns how many areas were told now."""
     item = sources.public_item(kind, item_id)
     if item is None:
         return 0
-    areas = matching.areas_for(item)
+    emailed: set[int] = set()
+    told_now = 0
+    for chunk in matching.areas_for(item):
+        told_now += _deliver_chunk(item, chunk, emailed)
+    return told_now
+
+
+def _deliver_chunk(item: sources.Item, areas: list[SavedArea], emailed: set[int]) -> int:
     if not areas:
         return 0
     now = timezone.now()
     with transaction.atomic():
         told = set(
             Delivery.objects.filter(
-                source=kind, item_id=item_id, area__in=[area.pk for area in areas]
+                source=item.kind, item_id=item.pk, area__in=[area.pk for area in areas]
             ).values_list("area_id", flat=True)
         )
         new = [area for area in areas if area.pk not in told]
@@ -106,8 +128,8 @@ def deliver(*, kind: str, item_id: int) -> int:
             [
                 Delivery(
                     area=area,
-                    source=kind,
-                    item_id=item_id,
+                    source=item.kind,
+                    item_id=item.pk,
                     title=item.title[:200],
                     url=item.url,
                     created_at=now,
@@ -117,16 +139,24 @@ def deliver(*, kind: str, item_id: int) -> int:
             ],
             ignore_conflicts=True,
         )
+        notices = []
         for area in new:
-            notify(
-                recipient=area.user,
-                kind=RADAR,
-                message=_message(area, item),
-                dedupe_key=f"radar:{area.pk}:{kind}:{item_id}",
-                url=item.url,
-                subject=area,
-                email=area.emails and area.frequency == Frequency.IMMEDIATELY,
+            email = area.emails and area.frequency == Frequency.IMMEDIATELY
+            if email and area.user_id in emailed:
+                email = False  # overlapping areas: one email about one item
+            if email:
+                emailed.add(area.user_id)
+            notices.append(
+                Notice(
+                    recipient=area.user,
+                    message=_message(area, item),
+                    dedupe_key=f"radar:{area.pk}:{item.kind}:{item.pk}",
+                    url=item.url,
+                    subject=area,
+                    email=email,
+                )
             )
+        notify_batch(notices, kind=RADAR)
     return len(new)
 
 
@@ -142,6 +172,20 @@ def _overview_message(area: SavedArea, titles: list[str], count: int) -> Callabl
         return f"{text} {'; '.join(titles)}"
 
     return render
+
+
+def still_public(rows: list[Delivery]) -> list[Delivery]:
+    """The waiting items that are still public: one query per kind of news."""
+    by_kind: dict[str, list[int]] = {}
+    for row in rows:
+        by_kind.setdefault(row.source, []).append(row.item_id)
+    public = {
+        (kind, pk)
+        for kind, pks in by_kind.items()
+        if kind in sources.SOURCES
+        for pk in sources.SOURCES[kind].public_pks(pks)
+    }
+    return [row for row in rows if (row.source, row.item_id) in public]
 
 
 def send_overviews(*, frequency: str, now: datetime | None = None) -> int:
@@ -171,15 +215,48 @@ def send_overviews(*, frequency: str, now: datetime | None = None) -> int:
             ):
                 continue
             Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(emailed_at=now)
-            if not area.emails:
+            # An item no longer public (a hidden post, a withdrawn initiative, a
+            # cancelled event) is settled without being told.
+            rows = still_public(rows)
+            if not area.emails or not rows:
                 continue
             notify(
                 recipient=area.user,
                 kind=RADAR_DIGEST,
                 message=_overview_message(area, [row.title for row in rows], len(rows)),
                 dedupe_key=f"radar-digest:{area.pk}:{rows[-1].pk}",
-                url=reverse("radar:list"),
+                # Each item is linked among the person's messages on the portal.
+                url=reverse("notifications:list"),
                 subject=area,
             )
             sent += 1
     return sent
+
+
+def remember_missed(*, kind: str, item_id: int) -> None:
+    """An item to tell later: the task queue was unreachable (``deliver_missed``)."""
+    MissedItem.objects.get_or_create(source=kind, item_id=item_id)
+
+
+def deliver_missed() -> int:
+    """Tell the areas about the items written down while the task queue was
+    unreachable, each removed once told; safe to run twice. Returns how many items."""
+    done = 0
+    for missed in MissedItem.objects.order_by("pk").iterator():
+        deliver(kind=missed.source, item_id=missed.item_id)
+        MissedItem.objects.filter(pk=missed.pk).delete()
+        done += 1
+    return done
+
+
+def prune_deliveries(*, now: datetime | None = None) -> int:
+    """Remove what areas were told longer ago than ``RADAR_DELIVERY_RETENTION_DAYS``
+    (only rows emailed or settled; waiting ones stay for their overview). An item is
+    news only when it becomes public, so an old row is no longer needed to keep it
+    from being told twice. Returns how many rows went."""
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.RADAR_DELIVERY_RETENTION_DAYS)
+    deleted, _per_model = Delivery.objects.filter(
+        emailed_at__isnull=False, created_at__lt=before
+    ).delete()
+    return deleted

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_plain_text
@@ -51,7 +52,8 @@ class SavedAreaForm(forms.Form):
     )
     radius = forms.TypedChoiceField(
         label=_("Distance (for a circle)"),
-        choices=[(radius, _("%(metres)s metres") % {"metres": radius}) for radius in RADII],
+        # Translated when shown, in the visitor's language (not once at import).
+        choices=[(radius, format_lazy(_("{metres} metres"), metres=radius)) for radius in RADII],
         coerce=int,
         required=False,
         widget=forms.RadioSelect,
@@ -113,7 +115,10 @@ class SavedAreaForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         shape = cleaned.get("shape")
-        required = _("Fill this in for a circle.")
+        required = {
+            "latitude": _("Fill in the latitude of the centre for a circle."),
+            "longitude": _("Fill in the longitude of the centre for a circle."),
+        }
         if (
             shape == WIJK
             and not cleaned.get("neighbourhood")
@@ -125,7 +130,7 @@ class SavedAreaForm(forms.Form):
                 self.add_error("radius", _("Choose a distance."))
             for name in ("latitude", "longitude"):
                 if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, required)
+                    self.add_error(name, required[name])
         return cleaned
 
     def area(self) -> SavedArea:

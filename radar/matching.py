@@ -13,25 +13,20 @@ the circles to a box around the point (plain comparisons, the same on SQLite and
 PostgreSQL); the distance is measured exactly here."""
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from django.db.models import Q
 
+from common.geo import EARTH_RADIUS_METRES, METRES_PER_DEGREE_LATITUDE, distance_metres
 from procurement.models import SupplierMember
 from radar.models import MAX_RADIUS, SavedArea
 from radar.sources import SOURCES, Item
 
-EARTH_RADIUS_METRES = 6_371_008.8
-METRES_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_METRES / 180
+__all__ = ["CHUNK", "EARTH_RADIUS_METRES", "areas_for", "distance_metres", "in_area"]
 
-
-def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """The great-circle distance between two points (haversine)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(a)))
+# Saved areas are read and told this many at a time (100,000 areas: a hundred chunks,
+# each a fixed number of queries and never a longer IN list than this).
+CHUNK = 1000
 
 
 def _box(latitude: float, longitude: float) -> Q:
@@ -70,7 +65,7 @@ def in_area(item: Item, area: SavedArea) -> bool:
     return not item.has_point
 
 
-def _candidates(item: Item) -> Iterable[SavedArea]:
+def _candidates(item: Item):
     # The kinds are a JSON list of keys; its text holds the key in quotes, which no
     # other key's does (a LIKE, the same on SQLite and PostgreSQL).
     areas = (
@@ -90,22 +85,33 @@ def _candidates(item: Item) -> Iterable[SavedArea]:
     return areas.all()
 
 
-def areas_for(item: Item) -> list[SavedArea]:
-    """The saved areas to tell about ``item``: two queries, whatever their number."""
-    matches = [
-        area
-        for area in _candidates(item)
-        if item.kind in area.kinds
-        and area.user_id not in item.authors
-        and area.user.is_active
-        and (item.public_since is None or item.public_since >= area.created_at)
-        and in_area(item, area)
-    ]
-    if SOURCES[item.kind].for_suppliers and matches:
-        suppliers = set(
-            SupplierMember.objects.filter(user__in=[area.user_id for area in matches]).values_list(
-                "user_id", flat=True
-            )
+def areas_for(item: Item) -> Iterator[list[SavedArea]]:
+    """The saved areas to tell about ``item``, in chunks of at most ``CHUNK``: a fixed
+    number of queries per chunk, whatever the number of areas."""
+    chunk: list[SavedArea] = []
+    for area in _candidates(item).iterator(chunk_size=CHUNK):
+        if (
+            item.kind in area.kinds
+            and area.user_id not in item.authors
+            and area.user.is_active
+            and (item.public_since is None or item.public_since >= area.created_at)
+            and in_area(item, area)
+        ):
+            chunk.append(area)
+        if len(chunk) >= CHUNK:
+            yield _for_suppliers(item, chunk)
+            chunk = []
+    if chunk:
+        yield _for_suppliers(item, chunk)
+
+
+def _for_suppliers(item: Item, chunk: list[SavedArea]) -> list[SavedArea]:
+    """Tenders only for people on a supplier's team (one query per chunk)."""
+    if not SOURCES[item.kind].for_suppliers:
+        return chunk
+    suppliers = set(
+        SupplierMember.objects.filter(user__in={area.user_id for area in chunk}).values_list(
+            "user_id", flat=True
         )
-        matches = [area for area in matches if area.user_id in suppliers]
-    return matches
+    )
+    return [area for area in chunk if area.user_id in suppliers]

@@ -189,3 +189,24 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MissedItem(models.Model):
+    """An item that became news while the task queue was unreachable: the beat job
+    ``radar.periodic.deliver_missed`` tells its areas later and removes the row. Holds
+    no personal data (a kind of news and the item's id)."""
+
+    source = models.CharField(_("kind"), max_length=24)
+    item_id = models.PositiveBigIntegerField(_("item"))
+    created_at = models.DateTimeField(_("found"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("item still to tell")
+        verbose_name_plural = _("items still to tell")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "item_id"], name="radar_missed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.item_id}"

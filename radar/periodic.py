@@ -15,3 +15,13 @@ def send_daily_overviews() -> int:
 @shared_task
 def send_weekly_overviews() -> int:
     return actions.send_overviews(frequency=Frequency.WEEKLY)
+
+
+@shared_task
+def deliver_missed() -> int:
+    return actions.deliver_missed()
+
+
+@shared_task
+def prune_deliveries() -> int:
+    return actions.prune_deliveries()

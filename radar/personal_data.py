@@ -1,7 +1,8 @@
 """Personal data in the wijkradar (see ``privacy.registry``). A saved area says where a
 person lives or works, so it is personal data: it is in their export, goes with their
 account (the foreign key cascades), and is kept as long as the person keeps it. What
-each area was told goes with the area."""
+each area was told goes with the area, and once emailed or settled after
+``RADAR_DELIVERY_RETENTION_DAYS`` (``radar.periodic.prune_deliveries``)."""
 
 from privacy.registry import PersonalData
 from radar.models import Delivery, Kind, SavedArea

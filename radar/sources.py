@@ -3,6 +3,12 @@ model, when one of its rows is public (only then is it news), and what the radar
 of it: a title, a link, its place (a point and/or a neighbourhood), who made it (they
 are never told about their own item) and since when it is public.
 
+An item is news once: when its row is created public or becomes public (the signals in
+``radar.apps`` compare a row with its state before the save), never on a later edit.
+An item that is over (an event that ended, a tender awarded or cancelled) is no news.
+Events, tenders and programme projects keep no moment of going public, so their
+``public_since`` is empty and the transition itself is what makes them new.
+
 Only what the public pages show is read: a public-space report is told by its category
 and neighbourhood, never by its description, photos or reporter."""
 
@@ -12,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from community.models import Post, VolunteerCall
@@ -46,13 +53,21 @@ class Item:
 @dataclass(frozen=True)
 class Source:
     """One kind of news: its model, a cheap test whether a row is public (no queries:
-    the signal asks it on every save) and how to read a public row as an ``Item``."""
+    the signal asks it on every save), the same test as a filter (``public()``, read
+    when the row is told and again when an overview is sent) and how to read a public
+    row as an ``Item``."""
 
     kind: str
     model: type[models.Model]
     is_public: Callable[[Any], bool]
+    public: Callable[[], Q]
     describe: Callable[[Any], Item]
     for_suppliers: bool = False
+
+    def public_pks(self, pks: list[int]) -> set[int]:
+        """Which of these rows are public now (one query)."""
+        manager: Any = self.model._default_manager
+        return set(manager.filter(self.public(), pk__in=pks).values_list("pk", flat=True))
 
 
 def _people(*ids: int | None) -> frozenset[int]:
@@ -99,6 +114,7 @@ def _event(row: Event) -> Item:
         row.title,
         row.get_absolute_url(),
         neighbourhood_id=row.neighbourhood_id,
+        public_since=None,  # no moment kept: the transition to public is the news
     )
 
 
@@ -114,6 +130,16 @@ def _post(row: Post) -> Item:
     )
 
 
+def _initiators(initiative_id: int | None) -> list[int | None]:
+    if initiative_id is None:
+        return []
+    initiative = (
+        Initiative.objects.filter(pk=initiative_id).values_list("initiator_id", flat=True).first()
+    )
+    co = Initiative.co_initiators.through.objects.filter(initiative_id=initiative_id)
+    return [initiative, *co.values_list("user_id", flat=True)]
+
+
 def _call(row: VolunteerCall) -> Item:
     return Item(
         Kind.CALLS,
@@ -121,7 +147,9 @@ def _call(row: VolunteerCall) -> Item:
         row.title,
         row.get_absolute_url(),
         neighbourhood_id=row.neighbourhood_id,
-        authors=_people(row.created_by_id),
+        # Whoever asks for the help: the call's maker and, for an initiative's call,
+        # its initiators.
+        authors=_people(row.created_by_id, *_initiators(row.initiative_id)),
         public_since=row.created_at,
     )
 
@@ -135,7 +163,8 @@ def _report(row: Report) -> Item:
         row.get_absolute_url(),
         neighbourhood_id=row.neighbourhood_id,
         authors=_people(row.reporter_id),
-        public_since=row.created_at,
+        # When it went in (after the email confirmation), not when it was typed.
+        public_since=row.submitted_at or row.email_confirmed_at or row.created_at,
         **_point(row),
     )
 
@@ -154,6 +183,9 @@ def _tender(row: Tender) -> Item:
     return Item(Kind.TENDERS, row.pk, row.title, row.get_absolute_url())
 
 
+OPEN_TENDER = (Tender.Status.PLANNED, Tender.Status.PUBLISHED)
+
+
 SOURCES: dict[str, Source] = {
     source.kind: source
     for source in [
@@ -161,33 +193,65 @@ SOURCES: dict[str, Source] = {
             Kind.INITIATIVES,
             Initiative,
             lambda row: row.status not in (InitiativeStatus.DRAFT, InitiativeStatus.WITHDRAWN),
+            lambda: ~Q(status__in=[InitiativeStatus.DRAFT, InitiativeStatus.WITHDRAWN]),
             _initiative,
         ),
         Source(
-            Kind.AGENDA, AgendaItem, lambda row: row.status != AgendaStatus.DECLINED, _agenda_item
+            Kind.AGENDA,
+            AgendaItem,
+            lambda row: row.status != AgendaStatus.DECLINED,
+            lambda: ~Q(status=AgendaStatus.DECLINED),
+            _agenda_item,
         ),
-        Source(Kind.EVENTS, Event, lambda row: not row.cancelled, _event),
+        Source(
+            Kind.EVENTS,
+            Event,
+            # An event that ended is over: no news.
+            lambda row: not row.cancelled and row.ends_at >= timezone.now(),
+            lambda: Q(cancelled=False, ends_at__gte=timezone.now()),
+            _event,
+        ),
         Source(
             Kind.POSTS,
             Post,
-            lambda row: row.hidden_at is None and row.ends_on >= timezone.localdate(),
+            Post.is_open,
+            lambda: Q(hidden_at__isnull=True, ends_on__gte=timezone.localdate()),
             _post,
         ),
         Source(
             Kind.CALLS,
             VolunteerCall,
             lambda row: row.created_by_id is not None and row.ends_on >= timezone.localdate(),
+            lambda: Q(created_by__isnull=False, ends_on__gte=timezone.localdate()),
             _call,
         ),
-        Source(Kind.REPORTS, Report, lambda row: row.status != ReportStatus.UNCONFIRMED, _report),
+        Source(
+            Kind.REPORTS,
+            Report,
+            lambda row: row.status != ReportStatus.UNCONFIRMED,
+            lambda: ~Q(status=ReportStatus.UNCONFIRMED),
+            _report,
+        ),
         Source(
             Kind.PROJECTS,
             ProgrammeProject,
-            # Its programme's publication is read when the item is described.
+            # Its programme's publication is read by the filter (a query).
             lambda row: row.status != ProgrammeProject.Status.CANCELLED,
+            lambda: (
+                ~Q(status=ProgrammeProject.Status.CANCELLED)
+                & Q(programme__published_at__isnull=False)
+            ),
             _project,
         ),
-        Source(Kind.TENDERS, Tender, lambda row: row.is_public, _tender, for_suppliers=True),
+        Source(
+            Kind.TENDERS,
+            Tender,
+            # Awarded or cancelled is over; a draft is not public.
+            lambda row: row.status in OPEN_TENDER,
+            lambda: Q(status__in=OPEN_TENDER),
+            _tender,
+            for_suppliers=True,
+        ),
     ]
 }
 
@@ -195,20 +259,27 @@ SOURCES: dict[str, Source] = {
 def public_item(kind: str, pk: int) -> Item | None:
     """The item as the radar reads it, or None when it is gone or not public (any more)."""
     source = SOURCES[kind]
-    manager: Any = source.model._default_manager
+    rows: Any = source.model._default_manager.filter(source.public(), pk=pk)
     if source.model is ProgrammeProject:
-        row = manager.select_related("programme").filter(pk=pk).first()
-        if row is not None and not row.programme.is_published:
-            return None
+        rows = rows.select_related("programme")
     elif source.model is Report:
-        row = manager.select_related("category").filter(pk=pk).first()
-    else:
-        row = manager.filter(pk=pk).first()
-    if row is None or not source.is_public(row):
+        rows = rows.select_related("category")
+    row = rows.first()
+    if row is None:
         return None
     return source.describe(row)
 
 
+def was_public(source: Source, pk: int) -> bool:
+    """Whether the stored row (before a save) is public: one query."""
+    manager: Any = source.model._default_manager
+    return manager.filter(source.public(), pk=pk).exists()
+
+
 def projects_of(programme: Programme) -> list[int]:
-    """A programme just published makes its projects news."""
-    return list(programme.projects.values_list("pk", flat=True))
+    """A programme just published makes its projects news (not the cancelled ones)."""
+    return list(
+        programme.projects.exclude(status=ProgrammeProject.Status.CANCELLED).values_list(
+            "pk", flat=True
+        )
+    )

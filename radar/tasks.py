@@ -23,12 +23,15 @@ def deliver_item(kind: str, item_id: int) -> int:
 
 
 def enqueue(kind: str, item_id: int) -> None:
-    """After the item's transaction committed: hand it to a worker, or, when the task
-    queue is unreachable, tell the areas right here, so nothing new is lost."""
+    """After the item's transaction committed: hand it to a worker. When the task queue
+    is unreachable the item is written down for the beat job ``deliver_missed`` (the
+    resident's save has succeeded and must never fail on this)."""
     try:
         deliver_item.delay(kind, item_id)
     except Exception:  # the broker is down
-        logger.warning(
-            "Task queue unreachable; radar item %s %s delivered in-process", kind, item_id
-        )
-        actions.deliver(kind=kind, item_id=item_id)
+        try:
+            actions.remember_missed(kind=kind, item_id=item_id)
+        except Exception:
+            logger.exception("Radar item could not be queued nor written down (kind %s)", kind)
+        else:
+            logger.warning("Task queue unreachable; radar item kept for the catch-up job")

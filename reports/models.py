@@ -23,6 +23,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common import workdays
+from common.geo import distance_metres
 
 # How far around a new report the resident is shown the same kind of report, and how
 # far back in time.
@@ -447,13 +448,10 @@ class Report(models.Model):
         return ""
 
     def distance_to(self, latitude: float, longitude: float) -> float:
-        """Metres to a point (equirectangular: exact enough within a city)."""
+        """Metres to a point (haversine, ``common.geo``)."""
         if self.latitude is None or self.longitude is None:
             return float("inf")
-        mean = math.radians((float(self.latitude) + latitude) / 2)
-        dx = math.radians(longitude - float(self.longitude)) * math.cos(mean)
-        dy = math.radians(latitude - float(self.latitude))
-        return 6_371_000 * math.hypot(dx, dy)
+        return distance_metres(float(self.latitude), float(self.longitude), latitude, longitude)
 
     def working_days_left(self, today: date | None = None) -> int | None:
         if self.due_date is None or not self.is_open:

@@ -358,3 +358,35 @@ def test_preferences_empty_post_names_the_missing_field(client, resident):
     assert 'id="id_announcement__email_error"' in html
     assert "utrecht-select--invalid" in html
     assert not NotificationPreference.objects.filter(user=resident).exists()
+
+
+def test_notify_batch_gives_each_their_own_message_by_their_preference_in_few_queries(
+    django_assert_max_num_queries,
+):
+    """``notify_batch``: a message, dedupe key and email choice per person; the
+    preferences read at once and the notifications inserted together."""
+    people = UserFactory.create_batch(5)
+    _prefer(people[0], EmailFrequency.NEVER, in_app=False)  # wants nothing: skipped
+    _prefer(people[1], EmailFrequency.DAILY)
+    for person in people[2:]:
+        _prefer(person, EmailFrequency.IMMEDIATELY)
+    notices = [
+        service.Notice(
+            recipient=person,
+            message=(lambda number=number: f"Bericht {number}"),
+            dedupe_key=f"batch:{number}",
+            email=number != 2,
+        )
+        for number, person in enumerate(people)
+    ]
+    with django_assert_max_num_queries(6):
+        assert service.notify_batch(notices, kind="announcement") == 4
+    rows = {n.recipient_id: n for n in Notification.objects.filter(kind="announcement")}
+    assert people[0].pk not in rows
+    assert rows[people[1].pk].email_state == EmailState.IN_DIGEST
+    assert rows[people[2].pk].email_state == EmailState.NOT_EMAILED  # email=False
+    assert rows[people[3].pk].email_state == EmailState.PENDING
+    assert rows[people[4].pk].message.startswith("Bericht 4")
+    # Told already (the same dedupe keys): nothing new.
+    service.notify_batch(notices, kind="announcement")
+    assert Notification.objects.filter(kind="announcement").count() == 4

@@ -238,7 +238,8 @@ def test_an_item_saved_again_is_not_told_twice_but_once_per_saved_area(
     assert actions.deliver(kind=Kind.INITIATIVES, item_id=initiative.pk) == 0
     assert sorted(n.subject_id for n in told(resident)) == sorted([home.pk, work.pk])
     assert Delivery.objects.filter(item_id=initiative.pk).count() == 2
-    assert len([m for m in mail.outbox if resident.email in m.to]) == 2
+    # Overlapping areas: one email about one item (the portal shows it for each area).
+    assert len([m for m in mail.outbox if resident.email in m.to]) == 1
 
 
 @pytest.mark.parametrize(
@@ -317,8 +318,8 @@ def test_a_stopped_daily_area_marks_its_items_done_without_an_email(
     assert not Delivery.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_a_new_item_is_told_even_when_the_task_queue_is_unreachable(
-    monkeypatch, django_capture_on_commit_callbacks
+def test_a_new_item_is_told_by_the_catch_up_job_when_the_task_queue_is_unreachable(
+    monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
     resident = UserFactory()
     circle(resident)
@@ -327,8 +328,37 @@ def test_a_new_item_is_told_even_when_the_task_queue_is_unreachable(
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(tasks.deliver_item, "delay", unreachable)
-    submitted(django_capture_on_commit_callbacks, latitude=CENTRE[0], longitude=CENTRE[1])
-    assert len(told(resident)) == 1
+    initiative = submitted(
+        django_capture_on_commit_callbacks, latitude=CENTRE[0], longitude=CENTRE[1]
+    )
+    assert told(resident) == []
+    assert actions.deliver_missed() == 1
+    assert [n.url for n in told(resident)] == [initiative.get_absolute_url()]
+    assert actions.deliver_missed() == 0
+    assert resident.email not in caplog.text
+
+
+def test_a_save_succeeds_even_when_queue_and_catch_up_record_both_fail(
+    monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """The fallback must never turn a resident's successful save into a 500."""
+    resident = UserFactory()
+    circle(resident)
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(tasks.deliver_item, "delay", unreachable)
+    monkeypatch.setattr(actions, "remember_missed", broken)
+    initiative = submitted(
+        django_capture_on_commit_callbacks, latitude=CENTRE[0], longitude=CENTRE[1]
+    )
+    assert initiative.pk is not None
+    assert "could not be queued" in caplog.text
+    assert resident.email not in caplog.text
 
 
 # --- tenders: only for suppliers -------------------------------------------------------------
@@ -427,7 +457,8 @@ def test_the_owner_changes_and_removes_their_area(client):
             "greater than or equal to 50.5",
         ),
         ({"longitude": "9.5"}, "longitude", "less than or equal to 7.5"),
-        ({"latitude": ""}, "latitude", "Fill this in for a circle."),
+        ({"latitude": ""}, "latitude", "Fill in the latitude of the centre for a circle."),
+        ({"longitude": ""}, "longitude", "Fill in the longitude of the centre for a circle."),
         ({"kinds": None}, "kinds", "Choose at least one kind of news."),
         ({"kinds": ["nonsense"]}, "kinds", "nonsense is not one of the available choices"),
         ({"shape": "wijk", "neighbourhood": ""}, "neighbourhood", "Choose a neighbourhood."),
@@ -483,25 +514,33 @@ def test_my_buurtradar_costs_the_same_queries_for_one_area_and_many(
     assert count() == one
 
 
-def test_telling_an_item_costs_the_same_queries_for_one_area_and_many(
-    django_capture_on_commit_callbacks,
+def test_telling_an_item_costs_a_fixed_number_of_queries_per_chunk_of_areas(
+    monkeypatch, django_capture_on_commit_callbacks
 ):
+    """100,000 saved areas are told a chunk at a time: the queries grow with the
+    chunks, never with the areas in a chunk (and no IN list is longer than a chunk)."""
     initiative = submitted(
         django_capture_on_commit_callbacks, latitude=CENTRE[0], longitude=CENTRE[1]
     )
 
-    def cost(areas: int) -> int:
+    def cost(areas: int, chunk: int) -> int:
+        monkeypatch.setattr(matching, "CHUNK", chunk)
         Delivery.objects.all().delete()
+        Notification.objects.all().delete()
+        SavedArea.objects.all().delete()
         for _number in range(areas):
             circle(UserFactory())
         # Saved before the initiative went in (only what is new to an area is told).
         SavedArea.objects.update(created_at=initiative.submitted_at - timedelta(days=1))
         with CaptureQueriesContext(connection) as queries:
             told_now = actions.deliver(kind=Kind.INITIATIVES, item_id=initiative.pk)
-        assert told_now == SavedArea.objects.count()
+        assert told_now == areas
+        assert Notification.objects.filter(kind=actions.RADAR).count() == areas
         return len(queries)
 
-    # A fixed number of queries, plus a fixed number per saved area told.
-    cost(1)  # warms the caches (content types)
-    three, five, seven = cost(2), cost(2), cost(2)  # 3, then 5, then 7 saved areas
-    assert seven - five == five - three
+    cost(1, 3)  # warms the caches (content types)
+    # One chunk: the same queries for one area as for three.
+    assert cost(1, 3) == cost(3, 3)
+    # Each further chunk costs the same fixed number.
+    one, two, three = cost(3, 3), cost(6, 3), cost(9, 3)
+    assert three - two == two - one
