@@ -24,6 +24,7 @@ urlpatterns = [
     path("inkoop/", include("procurement.urls")),
     path("participatie/", include("participation.urls")),
     path("samen/", include("community.urls")),
+    path("buurtbudget/", include("budgets.urls")),
     path("openbare-ruimte/", include("reports.urls")),
     path("open311/", include("reports.open311_urls")),
     path("wat-leeft-er/", include("mood.urls")),

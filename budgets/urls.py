@@ -1,0 +1,16 @@
+from django.urls import path
+
+from budgets import views
+
+app_name = "budgets"
+
+urlpatterns = [
+    path("", views.round_list, name="list"),
+    path("<int:pk>/", views.round_detail, name="round"),
+    path("<int:pk>/plan-indienen/", views.plan_submit, name="plan_submit"),
+    path("<int:pk>/stemmen/", views.ballot, name="ballot"),
+    path("<int:pk>/uitslag/", views.results, name="results"),
+    path("<int:pk>/uitslag.csv", views.results_csv, name="results_csv"),
+    path("open-data/buurtbudget.json", views.open_data_json, name="open_data_json"),
+    path("open-data/buurtbudget.csv", views.open_data_csv, name="open_data_csv"),
+]
