@@ -430,7 +430,7 @@ class Outcome(models.Model):
         COMPLETION = "completion", _("added with the remaining budget")
         FITS = "fits", _("fit in the remaining budget")
         TOO_EXPENSIVE = "too_expensive", _("did not fit in the remaining budget")
-        SUPPORT_TOO_SPREAD = "support_spread", _("its voters' shares could not pay for it")
+        SUPPORT_SPREAD = "support_spread", _("its voters' shares could not pay for it")
         NO_VOTES = "no_votes", _("no votes")
 
     plan = models.OneToOneField(

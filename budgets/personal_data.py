@@ -31,7 +31,7 @@ PERSONAL_DATA = [
     PersonalData(
         model="budgets.Ballot",
         rows=lambda user: Ballot.objects.filter(voter=user),
-        exported=("round", "created_at", "updated_at"),
+        exported=("round", "plans", "created_at", "updated_at"),
         not_personal=(
             "id",
             "voter",
