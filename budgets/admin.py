@@ -2,7 +2,7 @@
 check of plans (a public reason, an adjusted cost with its reason), and paper ballots
 typed in by one colleague and confirmed by another."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from budgets import actions, ballots
 from budgets.models import Ballot, Plan, Round, Theme
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
@@ -64,7 +65,7 @@ class PlanReviewForm(forms.ModelForm):
         fields = ["feasibility", "feasibility_reason", "cost", "cost_reason", "theme"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form's is its cleaned_data
         if (
             cleaned.get("feasibility") != Plan.Feasibility.PENDING
             and not (cleaned.get("feasibility_reason") or "").strip()
@@ -183,7 +184,7 @@ class PaperBallotForm(forms.ModelForm):
         fields = ["round", "paper_reference"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form's is its cleaned_data
         round = cleaned.get("round")
         text = cleaned.get("plan_numbers") or ""
         numbers = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
@@ -239,7 +240,7 @@ class PaperBallotAdmin(AreaScopedAdmin):
     ) -> None:
         ballot = actions.enter_paper_ballot(
             round=form.cleaned_data["round"],
-            by=request.user,
+            by=cast(User, request.user),
             plans=form.cleaned_data["plans"],
             reference=form.cleaned_data.get("paper_reference", ""),
         )
@@ -254,7 +255,7 @@ class PaperBallotAdmin(AreaScopedAdmin):
         done = refused = 0
         for ballot in queryset.filter(confirmed_by__isnull=True):
             try:
-                actions.confirm_paper_ballot(ballot=ballot, by=request.user)
+                actions.confirm_paper_ballot(ballot=ballot, by=cast(User, request.user))
                 done += 1
             except actions.FourEyesError:
                 refused += 1

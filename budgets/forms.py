@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,7 +27,7 @@ class PlanForm(SpamGuardedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.round = round
         themes = Theme.objects.filter(round=round)
-        self.fields["theme"].queryset = themes
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = themes
         self.fields["cost"].widget.attrs.update({"inputmode": "decimal", "step": "1"})
         if not themes.exists():
             del self.fields["theme"]
@@ -106,7 +106,7 @@ class BallotForm(forms.Form):
         return [self.by_pk.get(plan.pk, plan) for plan in self.cleaned_data.get("plans", [])]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form's is its cleaned_data
         if self.errors:
             return cleaned
         if self.ranking:

@@ -11,6 +11,4 @@ urlpatterns = [
     path("<int:pk>/stemmen/", views.ballot, name="ballot"),
     path("<int:pk>/uitslag/", views.results, name="results"),
     path("<int:pk>/uitslag.csv", views.results_csv, name="results_csv"),
-    path("open-data/buurtbudget.json", views.open_data_json, name="open_data_json"),
-    path("open-data/buurtbudget.csv", views.open_data_csv, name="open_data_csv"),
 ]

@@ -3,6 +3,7 @@ submitting a plan, the ballot, the results with the reasons and the open data.""
 
 import io
 from decimal import Decimal
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.models import User
 from budgets import access, actions
 from budgets.forms import BallotForm, PlanForm
 from budgets.models import Ballot, Outcome, Plan, Round, explain
@@ -77,7 +79,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, round, _("This round does not take plans now."), "")
     form = PlanForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
-        actions.submit_plan(round=round, by=request.user, **form.cleaned_data)
+        actions.submit_plan(round=round, by=cast(User, request.user), **form.cleaned_data)
         messages.success(
             request,
             _("Your plan is in. The municipality checks whether it can be done and tells why."),
@@ -92,13 +94,14 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limited("budget_ballot")
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(pk)
-    refused = access.refusal(request.user, access.VOTE, round)
+    person = cast(User, request.user)  # signed in (login_required)
+    refused = access.refusal(person, access.VOTE, round)
     if refused is not None:
         return _refused(request, round, refused.message, refused.url)
     plans = list(Plan.objects.filter(round=round).on_ballot().public())
     # The resident's ballot and its choices in one query (a row without a plan: none).
     rows = list(
-        Ballot.objects.filter(round=round, voter=request.user).values_list(
+        Ballot.objects.filter(round=round, voter=person).values_list(
             "pk", "choices__plan", "choices__rank"
         )
     )
@@ -108,7 +111,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     form = BallotForm(data, round=round, plans=plans, chosen=chosen)
     recount = request.method == "POST" and bool(request.POST.get("recount"))
     if request.method == "POST" and not recount and form.is_valid():
-        actions.cast_ballot(round=round, voter=request.user, plans=form.chosen_plans())
+        actions.cast_ballot(round=round, voter=person, plans=form.chosen_plans())
         messages.success(
             request,
             _("Your ballot is saved. You can change it until voting closes.")

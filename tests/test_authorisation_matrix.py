@@ -370,6 +370,17 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "community:conversation_share": only("resident_a", "council_member"),
     "community:conversation_block": only("resident_a", "council_member"),
     "community:message_report": only("resident_a", "council_member"),
+    # The neighbourhood budget: A lives in the round's neighbourhood (a Residence), so
+    # only A may vote there; a plan needs a confirmed email address (everyone here has
+    # one); the results of a closed round and the open data are public.
+    "budgets:list": everyone,
+    "budgets:round": everyone,
+    "budgets:plan_submit": signed_in,
+    "budgets:ballot": owner,
+    "budgets:results": everyone,
+    "budgets:results_csv": everyone,
+    "budgets_opendata:json": everyone,
+    "budgets_opendata:csv": everyone,
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -401,6 +412,9 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "community.membership": "cv",
         "community.volunteercall": "acv",
         "community.networktheme": "v",
+        "budgets.round": "acv",
+        "budgets.plan": "cv",
+        "budgets.ballot": "acdv",
     },
     "Initiative broker": {
         "community.networktheme": "acv",
@@ -629,6 +643,7 @@ def _build_world() -> World:
         "mood_run": _mood_run(neighbourhood, public, people[Role.RESEARCHER.value]),
         "dataset": _partner_dataset(people["resident_a"]),
         **_community_objects(neighbourhood, public, a, council),
+        **_budget_rounds(neighbourhood, a, people),
     }
     return World(people=people, objects=objects)
 
@@ -672,6 +687,34 @@ def _community_objects(neighbourhood, initiative, a, council) -> dict:
         ),
         "community_conversation": conversation,
         "community_message": message,
+    }
+
+
+def _budget_rounds(neighbourhood, a, people) -> dict:
+    """Rounds of the neighbourhood budget in A's neighbourhood: one voting (A lives
+    there), one taking plans, one closed; a paper ballot typed in by the area manager."""
+    from budgets.models import Ballot
+    from budgets.tests.factories import PlanFactory, RoundFactory, close
+    from neighbourhoods.tests.factories import ResidenceFactory
+
+    ResidenceFactory(user=a, neighbourhood=neighbourhood)
+    voting = RoundFactory(neighbourhood=neighbourhood)
+    PlanFactory(round=voting)
+    Ballot.objects.create(round=voting, paper=True, entered_by=people[Role.AREA_MANAGER.value])
+    now = timezone.now()
+    taking_plans = RoundFactory(
+        neighbourhood=neighbourhood,
+        submission_opens=now - timedelta(days=1),
+        submission_closes=now + timedelta(days=5),
+        voting_opens=now + timedelta(days=6),
+        voting_closes=now + timedelta(days=9),
+    )
+    closed = close(RoundFactory(neighbourhood=neighbourhood))
+    PlanFactory(round=closed)
+    return {
+        "budget_round": voting,
+        "budget_round_taking_plans": taking_plans,
+        "budget_round_closed": closed,
     }
 
 
@@ -840,6 +883,11 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
             for name in ("conversation", "conversation_share", "conversation_block")
         },
         "community:message_report": {"pk": o["community_message"].pk},
+        "budgets:round": {"pk": o["budget_round"].pk},
+        "budgets:ballot": {"pk": o["budget_round"].pk},
+        "budgets:plan_submit": {"pk": o["budget_round_taking_plans"].pk},
+        "budgets:results": {"pk": o["budget_round_closed"].pk},
+        "budgets:results_csv": {"pk": o["budget_round_closed"].pk},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
@@ -900,6 +948,9 @@ ADMIN_NEVER = {
     "community.post": "ad",
     "community.message": "ad",
     "community.volunteercall": "d",
+    # Rounds hold ballots; plans come from residents and are checked, never removed.
+    "budgets.round": "d",
+    "budgets.plan": "ad",
 }
 # "search" is the officers' supplier search: whoever may view the model; "figures" the
 # figures of public-space reports: whoever may view the queue; "summary" the summary of
@@ -1025,6 +1076,7 @@ ADMIN_APPS = [
     "reports",
     "mood",
     "citydata",
+    "budgets",
 ]
 
 

@@ -96,12 +96,12 @@ def test_the_tally_as_csv_and_open_data_name_no_voter(client, counted_round):
     csv = client.get(reverse("budgets:results_csv", args=[round.pk])).content.decode()
     assert "Bankjes" in csv
     assert "Zwembad" in csv
-    data = client.get(reverse("budgets:open_data_json"))
+    data = client.get(reverse("budgets_opendata:json"))
     rounds = json.loads(data.content)["rounds"]
     plans = {p["title"]: p for p in rounds[0]["plans"]}
     assert plans["Bomen"]["votes"] == 4
     assert plans["Zwembad"]["won"] is False
-    opendata_csv = client.get(reverse("budgets:open_data_csv")).content.decode()
+    opendata_csv = client.get(reverse("budgets_opendata:csv")).content.decode()
     for text in (csv, data.content.decode(), opendata_csv):
         for email in voters:
             assert email not in text
@@ -130,10 +130,10 @@ def test_results_and_round_pages_cost_the_same_queries_for_few_or_many_plans(cli
     one = _queries(client, reverse("budgets:list"))
     RoundFactory.create_batch(4)
     assert _queries(client, reverse("budgets:list")) == one
-    one = _queries(client, reverse("budgets:open_data_json"))
+    one = _queries(client, reverse("budgets_opendata:json"))
     PlanFactory.create_batch(3, round=small)
     RoundFactory.create_batch(2)
-    assert _queries(client, reverse("budgets:open_data_json")) == one
+    assert _queries(client, reverse("budgets_opendata:json")) == one
 
 
 def test_equal_shares_results_say_so(client):
