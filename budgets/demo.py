@@ -1,6 +1,7 @@
 """Demo neighbourhood budget in Eemdal: a counted round in De Weiden (Equal Shares) with
 its plans, feasibility checks, residents' and paper ballots and results; and a round in
-the Binnenstad open for voting (budget ballot, a limit for the theme green)."""
+the Binnenstad open for voting (budget ballot, a limit for the theme green), in which
+two demo residents who live there may vote."""
 
 import random
 from datetime import timedelta
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from budgets import actions
 from budgets.models import Ballot, Choice, Plan, Round, Theme
+from neighbourhoods.models import Residence
 
 COUNTED_PLANS = [
     (
@@ -138,6 +140,13 @@ def seed(demo) -> None:
             feasibility=Plan.Feasibility.FEASIBLE,
             feasibility_reason="Uitvoerbaar; de gemeente heeft de kosten nagerekend.",
             reviewed_at=now - timedelta(days=5),
+        )
+    # Two demo residents showed with a letter code that they live in the Binnenstad (when
+    # they had not shown where they live yet), so they can vote; one has voted.
+    for resident in demo.residents[1:3]:
+        Residence.objects.get_or_create(
+            user=resident,
+            defaults={"neighbourhood": binnenstad, "method": Residence.Method.LETTER_CODE},
         )
     first = Ballot.objects.create(round=open_round, voter=demo.residents[1])
     Choice.objects.bulk_create(
