@@ -10,9 +10,11 @@ list of plan ids it chose, in order of preference on a ranking ballot.
 - **Method of Equal Shares** (``equal_shares``): pabutools' ``method_of_equal_shares``
   with cost satisfaction (every voter gets an equal share of the budget; a plan wins
   when its voters can pay for it together), then the budget its voters could not spend
-  completed greedily by votes (pabutools' ``completion_by_rule_combination`` with
-  ``greedy_utilitarian_welfare``), as the cities that use it do. Ranking ballots count
-  as approval of every plan they rank.
+  completed by our own rule, written out here so that it can be checked: the plans Equal
+  Shares did not choose, most votes first, on a tie the cheaper, then the lower id; a
+  plan with at least one vote wins when it fits in what is left; a plan without votes
+  never wins. (pabutools' ``greedy_utilitarian_welfare`` would go by votes per euro and
+  add plans nobody voted for.) Ranking ballots count as approval of every plan they rank.
 """
 
 from collections.abc import Iterable, Sequence
@@ -21,16 +23,11 @@ from dataclasses import dataclass
 from pabutools.election import (
     ApprovalBallot,
     ApprovalProfile,
-    Cardinality_Sat,
     Cost_Sat,
     Instance,
     Project,
 )
-from pabutools.rules import (
-    completion_by_rule_combination,
-    greedy_utilitarian_welfare,
-    method_of_equal_shares,
-)
+from pabutools.rules import method_of_equal_shares
 
 GREEDY = "greedy"
 EQUAL_SHARES = "equal_shares"
@@ -100,52 +97,47 @@ def _election(costs: dict[int, int], ballots: Sequence[Sequence[int]], budget: i
 
 def pabutools_equal_shares(
     costs: dict[int, int], ballots: Sequence[Sequence[int]], budget: int
-) -> tuple[list[int], list[int]]:
-    """pabutools' Method of Equal Shares, then its greedy completion: the plan ids chosen
-    by Equal Shares itself, and all winners, each in the order chosen."""
+) -> list[int]:
+    """pabutools' Method of Equal Shares (no completion): the plan ids it chose, in the
+    order chosen."""
     projects, instance, profile = _election(costs, ballots, budget)
     by_name = {project.name: plan for plan, project in projects.items()}
     mes = method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
-    completed = completion_by_rule_combination(
-        instance,
-        profile,
-        [method_of_equal_shares, greedy_utilitarian_welfare],
-        [{"sat_class": Cost_Sat}, {"sat_class": Cardinality_Sat}],
-    )
-    return [by_name[p.name] for p in mes], [by_name[p.name] for p in completed]
+    return [by_name[p.name] for p in mes]
 
 
 def equal_shares(
     costs: dict[int, int], ballots: Sequence[Sequence[int]], budget: int
 ) -> list[Verdict]:
-    """Equal Shares with greedy completion (see the module), with each plan's reason."""
+    """Equal Shares, then the completion by votes (see the module), with each plan's
+    reason and the budget left when it was considered."""
     counts = tally(costs, ballots)
-    by_mes, winners = pabutools_equal_shares(costs, ballots, budget)
-    mes = set(by_mes)
+    by_mes = pabutools_equal_shares(costs, ballots, budget)
     remaining = budget
     verdicts = []
     position = 0
-    for plan in winners:
+    for plan in by_mes:
         position += 1
         votes, points = counts[plan]
-        reason = "equal_shares" if plan in mes else "completion"
-        verdicts.append(Verdict(plan, votes, points, True, position, reason, remaining))
+        verdicts.append(Verdict(plan, votes, points, True, position, "equal_shares", remaining))
         remaining -= costs[plan]
-    chosen = set(winners)
-    losers = sorted(
+    chosen = set(by_mes)
+    rest = sorted(
         (plan for plan in costs if plan not in chosen),
         key=lambda plan: (-counts[plan][0], costs[plan], plan),
     )
-    for plan in losers:
+    for plan in rest:
         position += 1
         votes, points = counts[plan]
+        before = remaining
         if votes == 0:
-            reason = "no_votes"
-        elif costs[plan] > remaining:
-            reason = "too_expensive"
+            won, reason = False, "no_votes"
+        elif costs[plan] <= remaining:
+            won, reason = True, "completion"
+            remaining -= costs[plan]
         else:
-            reason = "support_spread"
-        verdicts.append(Verdict(plan, votes, points, False, position, reason, remaining))
+            won, reason = False, "too_expensive"
+        verdicts.append(Verdict(plan, votes, points, won, position, reason, before))
     return verdicts
 
 

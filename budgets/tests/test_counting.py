@@ -10,34 +10,39 @@ from hypothesis.extra.django import TestCase
 from pabutools.election import (
     ApprovalBallot,
     ApprovalProfile,
-    Cardinality_Sat,
     Cost_Sat,
     Instance,
     Project,
 )
-from pabutools.rules import (
-    completion_by_rule_combination,
-    greedy_utilitarian_welfare,
-    method_of_equal_shares,
-)
+from pabutools.rules import method_of_equal_shares
 
 from budgets import actions, counting
 from budgets.models import Outcome, Round
 from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close
 
 
-def pabutools_directly(costs: dict[int, int], ballots: list[list[int]], budget: int) -> set[int]:
-    """The test's own call of pabutools, written apart from ``budgets.counting``."""
+def pabutools_directly(
+    costs: dict[int, int], ballots: list[list[int]], budget: int
+) -> tuple[set[int], set[int]]:
+    """The test's own call of pabutools' Method of Equal Shares, written apart from
+    ``budgets.counting``, then the documented completion: the other plans by most votes,
+    cheaper, lower id; a plan with votes wins when it fits in what is left. Gives Equal
+    Shares' own choice and all winners."""
     projects = {plan: Project(f"{plan:012d}", cost) for plan, cost in costs.items()}
     instance = Instance(projects.values(), budget_limit=budget)
     profile = ApprovalProfile([ApprovalBallot(projects[p] for p in b) for b in ballots])
-    chosen = completion_by_rule_combination(
-        instance,
-        profile,
-        [method_of_equal_shares, greedy_utilitarian_welfare],
-        [{"sat_class": Cost_Sat}, {"sat_class": Cardinality_Sat}],
-    )
-    return {int(project.name) for project in chosen}
+    mes = {
+        int(project.name)
+        for project in method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
+    }
+    chosen = set(mes)
+    votes = {plan: sum(plan in b for b in ballots) for plan in costs}
+    left = budget - sum(costs[plan] for plan in chosen)
+    for plan in sorted(set(costs) - chosen, key=lambda p: (-votes[p], costs[p], p)):
+        if votes[plan] and costs[plan] <= left:
+            chosen.add(plan)
+            left -= costs[plan]
+    return mes, chosen
 
 
 elections = st.integers(min_value=2, max_value=6).flatmap(
@@ -76,13 +81,19 @@ class TestEqualSharesAgreesWithPabutools(TestCase):
         assert actions.compute_results(round=round)
 
         exported = actions.exported_ballots(round)
-        expected = pabutools_directly(
+        by_mes, expected = pabutools_directly(
             {plan.pk: int(plan.cost * 100) for plan in plans}, exported, budget * 100
         )
         won = set(
             Outcome.objects.filter(plan__round=round, won=True).values_list("plan", flat=True)
         )
         assert won == expected
+        assert by_mes == set(
+            Outcome.objects.filter(
+                plan__round=round, reason=Outcome.Reason.EQUAL_SHARES
+            ).values_list("plan", flat=True)
+        )
+        assert not Outcome.objects.filter(plan__round=round, won=True, votes=0).exists()
         assert sorted(map(sorted, exported)) == sorted(
             sorted(plans[i].pk for i in picks) for picks in chosen
         )
@@ -151,4 +162,39 @@ def test_equal_shares_prefers_broad_support_over_a_large_bloc():
     assert {p for p, v in shares.items() if v.won} == {2, 3}
     assert sorted(shares[p].reason for p in (2, 3)) == ["completion", "equal_shares"]
     assert shares[1].reason == "too_expensive"
-    assert shares[1].remaining == 200
+    # Considered in the completion (most votes first) with €600 left, before the other.
+    assert shares[1].remaining == 600
+
+
+def test_equal_shares_completion_never_adds_a_plan_without_votes():
+    # Nobody voted for plan 2: it must not win, even though it fits in what is left.
+    verdicts = {v.plan: v for v in counting.equal_shares({1: 300, 2: 100}, [[1]], 1000)}
+    assert verdicts[1].won
+    assert not verdicts[2].won
+    assert verdicts[2].reason == "no_votes"
+
+
+def test_equal_shares_with_no_ballots_has_no_winners():
+    verdicts = counting.equal_shares({1: 300, 2: 100}, [], 1000)
+    assert not any(v.won for v in verdicts)
+    assert {v.reason for v in verdicts} == {"no_votes"}
+
+
+def test_equal_shares_completion_goes_by_votes_not_by_votes_per_euro():
+    # The reviewer's case: 20 voters pay plan D (€500) from their equal shares; €500 is
+    # left. A has 9 votes and costs €500, C 8 votes and €440: by votes per euro C would
+    # come first and A no longer fit; by votes A comes first and wins.
+    a, c, d = 1, 3, 4
+    costs = {a: 50000, c: 44000, d: 50000}
+    ballots = [[a]] * 9 + [[c]] * 8 + [[d]] * 20
+    budget = 100000
+    assert counting.pabutools_equal_shares(costs, ballots, budget) == [d]
+    verdicts = {v.plan: v for v in counting.equal_shares(costs, ballots, budget)}
+    assert verdicts[d].reason == "equal_shares"
+    assert verdicts[a].won
+    assert verdicts[a].reason == "completion"
+    assert verdicts[a].remaining == 50000
+    assert not verdicts[c].won
+    assert verdicts[c].reason == "too_expensive"
+    assert verdicts[c].remaining == 0
+    assert verdicts[a].position < verdicts[c].position
