@@ -159,7 +159,7 @@ def compute_results(*, round: Round) -> bool:
     final; the ballots stay, anonymous, for a recount), and put the winners in the
     neighbourhood's programme. Does nothing when it was done before; True when it counted."""
     locked = Round.objects.select_for_update().get(pk=round.pk)
-    if locked.results_computed_at is not None or not locked.is_closed:
+    if locked.results_computed_at is not None or not locked.is_countable:
         return False
     plans = list(Plan.objects.filter(round=locked).on_ballot())
     costs = {plan.pk: _cents(plan.cost) for plan in plans}

@@ -48,7 +48,15 @@ class RoundAdmin(AreaScopedAdmin):
         ),
         (
             _("Periods"),
-            {"fields": ["submission_opens", "submission_closes", "voting_opens", "voting_closes"]},
+            {
+                "fields": [
+                    "submission_opens",
+                    "submission_closes",
+                    "voting_opens",
+                    "voting_closes",
+                    "paper_deadline",
+                ]
+            },
         ),
         (_("Ballot"), {"fields": ["ballot_form", "min_plans", "max_plans", "winner_rule"]}),
         (_("Results"), {"fields": ["results_computed_at", "ballots_counted"]}),

@@ -28,7 +28,10 @@ class RoundQuerySet(models.QuerySet["Round"]):
         return self.filter(submission_opens__lte=timezone.now())
 
     def due_for_results(self) -> "RoundQuerySet":
-        return self.filter(voting_closes__lte=timezone.now(), results_computed_at__isnull=True)
+        """Closed, past the paper deadline (if any) and not counted yet."""
+        return self.filter(
+            voting_closes__lte=timezone.now(), results_computed_at__isnull=True
+        ).exclude(paper_deadline__gt=timezone.now())
 
 
 class Round(models.Model):
@@ -75,6 +78,16 @@ class Round(models.Model):
     submission_closes = models.DateTimeField(_("plans may be submitted until"))
     voting_opens = models.DateTimeField(_("voting opens"))
     voting_closes = models.DateTimeField(_("voting closes"))
+    paper_deadline = models.DateTimeField(
+        _("paper ballots entered and confirmed until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The results are counted after this moment, so that paper ballots that arrived "
+            "in time can still be typed in and confirmed. Leave empty when there are no "
+            "paper ballots: then they are counted when voting closes."
+        ),
+    )
     ballot_form = models.CharField(
         _("ballot"), max_length=10, choices=BallotForm.choices, default=BallotForm.BUDGET
     )
@@ -109,6 +122,11 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(max_plans__isnull=True) | Q(max_plans__gte=F("min_plans")),
                 name="budget_round_min_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(paper_deadline__isnull=True)
+                | Q(paper_deadline__gte=F("voting_closes")),
+                name="budget_round_paper_after_voting",
             ),
         ]
 
@@ -146,6 +164,10 @@ class Round(models.Model):
             raise ValidationError({"voting_closes": _("The end must come after the start.")})
         if self.max_plans is not None and self.max_plans < self.min_plans:
             raise ValidationError({"max_plans": _("The maximum cannot be less than the minimum.")})
+        if self.paper_deadline is not None and self.paper_deadline < self.voting_closes:
+            raise ValidationError(
+                {"paper_deadline": _("The paper deadline cannot come before voting closes.")}
+            )
 
     def phase(self, now=None) -> str:
         now = now or timezone.now()
@@ -174,6 +196,12 @@ class Round(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.phase() == self.Phase.CLOSED
+
+    @property
+    def is_countable(self) -> bool:
+        """Voting has closed and the paper deadline (if any) has passed."""
+        now = timezone.now()
+        return self.is_closed and (self.paper_deadline is None or self.paper_deadline <= now)
 
     @property
     def has_results(self) -> bool:

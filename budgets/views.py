@@ -141,10 +141,13 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results(round: Round) -> list[Outcome]:
-    """The stored outcomes; computed here by the first visitor after voting closed when
-    the beat did not get to it first."""
+    """The stored outcomes; computed here by the first visitor after voting closed (and
+    the paper deadline passed) when the beat did not get to it first. Empty while the
+    paper ballots are still being counted."""
     if not round.is_closed:
         raise Http404
+    if not round.is_countable:
+        return []
     if not round.has_results:
         actions.compute_results(round=round)
     return list(

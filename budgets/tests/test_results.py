@@ -171,3 +171,33 @@ def test_erasing_a_voter_removes_an_open_ballot_and_keeps_counted_ones(counted_r
     registry.erase_person(user=person)
     assert not Ballot.objects.filter(round=open_round).exists()
     assert Ballot.objects.filter(round=round).count() == 4
+
+
+def test_paper_ballots_are_not_thrown_away_before_the_paper_deadline(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tests.factories import StaffFactory
+
+    round = close(RoundFactory(ballot_form=Round.BallotForm.APPROVAL))
+    Round.objects.filter(pk=round.pk).update(paper_deadline=timezone.now() + timedelta(days=2))
+    round.refresh_from_db()
+    plan = PlanFactory(round=round)
+    ballot(round, [plan], voter=voter(round))
+    typist, checker = StaffFactory(), StaffFactory()
+    paper = actions.enter_paper_ballot(round=round, by=typist, plans=[plan], reference="P-7")
+
+    # Neither the beat nor the first visitor counts before the deadline.
+    assert actions.compute_due_results() == 0
+    assert not actions.compute_results(round=round)
+    response = client.get(reverse("budgets:results", args=[round.pk]))
+    assert response.status_code == 200
+    assert "worden geteld" in response.content.decode()
+    assert not Outcome.objects.filter(plan=plan).exists()
+    assert Ballot.objects.filter(pk=paper.pk).exists()
+
+    actions.confirm_paper_ballot(ballot=paper, by=checker)
+    Round.objects.filter(pk=round.pk).update(paper_deadline=timezone.now())
+    assert actions.compute_due_results() == 1
+    assert Outcome.objects.get(plan=plan).votes == 2
