@@ -7,13 +7,14 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from budgets import actions, ballots
-from budgets.models import Ballot, Plan, Round, Theme
+from budgets.models import Ballot, Choice, Plan, Round, Theme
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 
 
@@ -191,9 +192,24 @@ class PaperBallotForm(forms.ModelForm):
         model = Ballot
         fields = ["round", "paper_reference"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "paper_reference" in self.fields:
+            self.fields["paper_reference"].required = True
+
     def clean(self) -> dict[str, Any]:
         cleaned = cast(dict[str, Any], super().clean())  # Form's is its cleaned_data
         round = cleaned.get("round")
+        reference = (cleaned.get("paper_reference") or "").strip()
+        if (
+            round is not None
+            and reference
+            and Ballot.objects.filter(round=round, paper=True, paper_reference=reference).exists()
+        ):
+            self.add_error(
+                "paper_reference",
+                gettext("A paper ballot with this number was already typed in for this round."),
+            )
         text = cleaned.get("plan_numbers") or ""
         numbers = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
         if not all(n.isdigit() and len(n) < 12 for n in numbers):
@@ -225,13 +241,32 @@ class PaperBallotAdmin(AreaScopedAdmin):
     Residents' own ballots are not shown here."""
 
     form = PaperBallotForm
-    list_display = ["pk", "round", "paper_reference", "entered_by", "confirmed_by", "created_at"]
+    list_display = [
+        "pk",
+        "round",
+        "paper_reference",
+        "chosen_plans",
+        "entered_by",
+        "confirmed_by",
+        "created_at",
+    ]
     list_select_related = ["round", "entered_by", "confirmed_by"]
     list_filter = ["round"]
     actions = ["confirm"]
 
     def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).filter(paper=True)
+        choices = Choice.objects.select_related("plan").order_by("rank", "plan_id")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(paper=True)
+            .prefetch_related(Prefetch("choices", choices))
+        )
+
+    @admin.display(description=_("chosen plans (in order)"))
+    def chosen_plans(self, obj: Ballot) -> str:
+        """What was typed in, to compare with the paper before confirming."""
+        return "; ".join(f"{c.plan_id}. {c.plan.title}" for c in obj.choices.all())
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
@@ -258,8 +293,20 @@ class PaperBallotAdmin(AreaScopedAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         return None
 
-    @admin.action(description=_("Confirm the selected paper ballots"), permissions=["change"])
+    @admin.action(
+        description=_("Confirm the selected paper ballot (one at a time)"), permissions=["change"]
+    )
     def confirm(self, request: HttpRequest, queryset) -> None:
+        # Four eyes means looking: one ballot at a time, compared with the paper.
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                gettext(
+                    "Confirm one paper ballot at a time, after comparing its plans with the paper."
+                ),
+                messages.ERROR,
+            )
+            return
         done = refused = 0
         for ballot in queryset.filter(confirmed_by__isnull=True):
             try:

@@ -419,6 +419,12 @@ class Ballot(models.Model):
                 condition=Q(paper=True) | Q(entered_by__isnull=True, confirmed_by__isnull=True),
                 name="budget_only_paper_is_entered",
             ),
+            # A paper ballot is found again by its number: one number once per round.
+            models.UniqueConstraint(
+                fields=["round", "paper_reference"],
+                condition=Q(paper=True) & ~Q(paper_reference=""),
+                name="budget_paper_reference_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, sign_in_staff
-from budgets.models import Ballot, Plan
+from budgets.models import Ballot, Plan, Round
 from budgets.tests.factories import PlanFactory, RoundFactory
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 
@@ -150,3 +150,46 @@ def test_the_database_refuses_a_paper_ballot_confirmed_by_whoever_typed_it(db):
     colleague = StaffFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.create(round=round, paper=True, entered_by=colleague, confirmed_by=colleague)
+
+
+def test_paper_ballots_show_their_plans_need_a_unique_number_and_are_confirmed_one_by_one(
+    client,
+):
+    round = RoundFactory(total=Decimal(5_000), ballot_form=Round.BallotForm.RANKING)
+    first = PlanFactory(round=round, title="Bankjes", cost=Decimal(1_000))
+    second = PlanFactory(round=round, title="Speeltuin", cost=Decimal(1_000))
+    _manager(client, round.neighbourhood)
+    add = reverse("admin:budgets_ballot_add")
+    response = client.post(add, {"round": round.pk, "paper_reference": "", "plan_numbers": "1"})
+    assert response.status_code == 200
+    assert not Ballot.objects.exists()
+    assert _paper(client, round, f"{second.pk}, {first.pk}").status_code == 302
+    response = _paper(client, round, f"{first.pk}")
+    assert response.status_code == 200
+    assert "al een papieren stembiljet met dit nummer ingevoerd" in response.content.decode()
+    assert Ballot.objects.count() == 1
+    client.post(add, {"round": round.pk, "paper_reference": "P-2", "plan_numbers": first.pk})
+
+    changelist = reverse("admin:budgets_ballot_changelist")
+    page = client.get(changelist).content.decode()
+    assert f"{second.pk}. Speeltuin; {first.pk}. Bankjes" in page
+
+    client.logout()
+    colleague = StaffFactory()
+    colleague.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="budgets", codename__in=["view_ballot", "change_ballot"]
+        )
+    )
+    sign_in_staff(client, colleague)
+    both = list(Ballot.objects.values_list("pk", flat=True))
+    response = client.post(changelist, {"action": "confirm", "_selected_action": both}, follow=True)
+    assert "één papieren stembiljet tegelijk" in response.content.decode()
+    assert not Ballot.objects.counted().exists()
+
+
+def test_the_database_refuses_a_paper_number_twice_in_a_round(db):
+    round = RoundFactory()
+    Ballot.objects.create(round=round, paper=True, paper_reference="P-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ballot.objects.create(round=round, paper=True, paper_reference="P-1")
