@@ -5,17 +5,34 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
-from budgets import ballots, counting
+from budgets import access, ballots, counting
 from budgets.models import Ballot, Choice, Outcome, Plan, Round, Theme
 from neighbourhoods.models import Programme, ProgrammeProject
 
 
 class FourEyesError(Exception):
     """The colleague who typed in a paper ballot tried to confirm it."""
+
+
+class NotEntitledError(PermissionDenied):
+    """The person has not shown what the municipality asks for this action (the
+    verification level); ``message`` says what is missing."""
+
+    def __init__(self, message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _entitled(user: User, action: str, round: Round) -> None:
+    refused = access.refusal(user, action, round)
+    if refused is not None:
+        raise NotEntitledError(refused.message)
 
 
 @transaction.atomic
@@ -30,7 +47,11 @@ def submit_plan(
     initiative_id: int | None = None,
     agenda_item_id: int | None = None,
 ) -> Plan:
-    """A resident submits a plan with a cost estimate; it waits for staff to check it."""
+    """A resident submits a plan with a cost estimate; it waits for staff to check it.
+    Only someone at the round's verification level for plans, while it takes plans."""
+    _entitled(by, access.PLAN, round)
+    if not round.takes_plans:
+        raise ValidationError(gettext("This round does not take plans now."))
     return Plan.objects.create(
         round=round,
         submitted_by=by,
@@ -54,7 +75,12 @@ def review_plan(
     cost_reason: str = "",
 ) -> Plan:
     """Staff say whether a plan can be carried out, with a public reason, and may set its
-    cost (with the reason why). A feasible plan is on the ballot."""
+    cost (with the reason why). A feasible plan is on the ballot. Once voting has
+    started the plans on the ballot stay as they are."""
+    if plan.round.phase() in (Round.Phase.VOTING, Round.Phase.CLOSED):
+        raise ValidationError(
+            gettext("Voting has started: the plans on the ballot stay as they are.")
+        )
     plan.feasibility = feasibility
     plan.feasibility_reason = reason
     if plan.estimated_cost is None:
@@ -79,7 +105,12 @@ def _choices(ballot: Ballot, plans: Sequence[Plan], ranked: bool) -> None:
 def cast_ballot(*, round: Round, voter: User, plans: Sequence[Plan]) -> Ballot:
     """A resident casts their ballot, or changes it (one per resident per round; the
     database holds to that even under parallel requests). The choice is checked again
-    here, so nothing is saved that breaks the round's rules."""
+    here, so nothing is saved that breaks the round's rules. The round's row is locked
+    and read again first, so a ballot cannot slip in while the results are computed."""
+    _entitled(voter, access.VOTE, round)
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.results_computed_at is not None:
+        raise ValidationError({"plans": gettext("This round does not take votes now.")})
     ballots.check(round, plans)
     ballot = Ballot.objects.select_for_update().filter(round=round, voter=voter).first()
     if ballot is None:
@@ -161,6 +192,8 @@ def compute_results(*, round: Round) -> bool:
     locked = Round.objects.select_for_update().get(pk=round.pk)
     if locked.results_computed_at is not None or not locked.is_countable:
         return False
+    # No ballot may change while it is counted (cast_ballot also locks the round's row).
+    list(Ballot.objects.select_for_update().filter(round=locked).values_list("pk", flat=True))
     plans = list(Plan.objects.filter(round=locked).on_ballot())
     costs = {plan.pk: _cents(plan.cost) for plan in plans}
     cast = exported_ballots(locked)

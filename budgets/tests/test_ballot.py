@@ -179,3 +179,20 @@ def test_the_ballot_page_costs_the_same_queries_for_one_plan_or_many(client, rou
     with CaptureQueriesContext(connection) as many:
         assert client.get(_url(round)).status_code == 200
     assert len(many) == len(one)
+
+
+def test_a_ballot_cannot_slip_in_after_the_count_from_a_stale_round(round, plans):
+    from django.utils import timezone
+
+    person = voter(round)
+    # The round was read while voting was open; meanwhile it closed and was counted.
+    Round.objects.filter(pk=round.pk).update(results_computed_at=timezone.now())
+    with pytest.raises(ValidationError):
+        actions.cast_ballot(round=round, voter=person, plans=[plans[0]])
+    assert not Ballot.objects.exists()
+
+
+def test_cast_ballot_itself_checks_the_verification_level(round, plans):
+    with pytest.raises(actions.NotEntitledError):
+        actions.cast_ballot(round=round, voter=UserFactory(), plans=[plans[0]])
+    assert not Ballot.objects.exists()

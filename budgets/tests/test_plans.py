@@ -115,3 +115,23 @@ def test_the_round_page_shows_the_checks_reasons(client):
     assert "Er is ruimte voor vier bomen." in page
     assert "Plannen die niet uitvoerbaar zijn" in page
     assert "Veel duurder dan het budget." in page
+
+
+def test_submit_plan_itself_checks_the_level_and_review_plan_the_phase(db):
+    from django.core.exceptions import ValidationError
+
+    from budgets import actions
+    from budgets.tests.factories import close
+
+    round = RoundFactory()
+    unconfirmed = UserFactory()
+    unconfirmed.emailaddress_set.update(verified=False)
+    with pytest.raises(actions.NotEntitledError):
+        actions.submit_plan(
+            round=round, by=unconfirmed, title="Bankjes", description="x", cost=Decimal(10)
+        )
+    plan = PlanFactory(round=close(round))
+    with pytest.raises(ValidationError):
+        actions.review_plan(plan=plan, feasibility=Plan.Feasibility.NOT_FEASIBLE, reason="te duur")
+    plan.refresh_from_db()
+    assert plan.feasibility != Plan.Feasibility.NOT_FEASIBLE
