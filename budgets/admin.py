@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +19,25 @@ from budgets.models import Ballot, Choice, Plan, Round, Theme
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 
 
+def _voting_has_opened(round: Any) -> bool:
+    return round is not None and round.voting_opens <= timezone.now()
+
+
 class ThemeInline(AreaScopedInline):
+    """A round's themes with their limits; fixed, like the round's rules, once voting
+    has opened."""
+
     model = Theme
     extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _voting_has_opened(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _voting_has_opened(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _voting_has_opened(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Round)
@@ -66,6 +83,18 @@ class RoundAdmin(AreaScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Ballots were cast in it: a round stays.
         return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        """From the moment voting opens the rules of the round stay as they are: only
+        the description can still be improved."""
+        if _voting_has_opened(obj):
+            return [
+                name
+                for _title, options in self.fieldsets
+                for name in options["fields"]
+                if name not in ("description_nl", "description_en")
+            ]
+        return list(self.readonly_fields)
 
 
 class PlanReviewForm(forms.ModelForm):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.tests.factories import StaffFactory, sign_in_staff
 from budgets.models import Ballot, Plan, Round
-from budgets.tests.factories import PlanFactory, RoundFactory
+from budgets.tests.factories import PlanFactory, RoundFactory, ThemeFactory
 from neighbourhoods.tests.factories import NeighbourhoodFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,15 @@ def test_the_database_refuses_a_paper_number_twice_in_a_round(db):
     Ballot.objects.create(round=round, paper=True, paper_reference="P-1")
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.create(round=round, paper=True, paper_reference="P-1")
+
+
+def test_from_voting_on_only_the_round_description_can_be_changed(client):
+    round = RoundFactory(total=Decimal(5_000))  # voting is open
+    ThemeFactory(round=round)
+    _manager(client, round.neighbourhood)
+    page = client.get(reverse("admin:budgets_round_change", args=[round.pk])).content.decode()
+    assert 'name="description_nl"' in page
+    assert 'name="total"' not in page
+    assert 'name="winner_rule"' not in page
+    assert 'name="voting_closes_0"' not in page
+    assert 'name="themes-0-name_nl"' not in page
