@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -24,7 +25,7 @@ class NotEntitledError(PermissionDenied):
     """The person has not shown what the municipality asks for this action (the
     verification level); ``message`` says what is missing."""
 
-    def __init__(self, message) -> None:
+    def __init__(self, message: str | Promise) -> None:
         super().__init__(message)
         self.message = message
 
@@ -153,7 +154,9 @@ def open_for_paper(round: Round) -> Round:
 @transaction.atomic
 def confirm_paper_ballot(*, ballot: Ballot, by: User) -> Ballot:
     """A second colleague confirms a paper ballot; whoever typed it in cannot."""
-    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    ballot = (
+        Ballot.objects.select_for_update(of=("self",)).select_related("round").get(pk=ballot.pk)
+    )
     if not ballot.paper or ballot.confirmed_by_id is not None:
         return ballot
     if ballot.entered_by_id == by.pk:

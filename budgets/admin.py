@@ -89,7 +89,7 @@ class RoundAdmin(AreaScopedAdmin):
         the description can still be improved."""
         if _voting_has_opened(obj):
             return [
-                name
+                str(name)
                 for _title, options in self.fieldsets
                 for name in options["fields"]
                 if name not in ("description_nl", "description_en")

@@ -28,6 +28,7 @@ SOURCES = [
     "citydata",
     "community",
     "mood",
+    "budgets",
     "templates",
 ]
 LANGUAGES = ["nl", "en"]
