@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "surveys",
     "procurement",
     "reports",
+    "budgets",
     "participation",
     # The inner city's data: partners' series beside the portal's own.
     "citydata",
@@ -326,6 +327,8 @@ PORTAL_RATE_LIMITS = {
     "partner_upload": "30/h",  # partners' CSV uploads
     "community_message": "20/h",  # messages between residents (offers, calls, ambassadors)
     "community_post": "20/h",  # offers, requests and joining networks
+    "budget_plan": "10/h",  # plans for the neighbourhood budget
+    "budget_ballot": "60/h",  # casting, changing and recounting a ballot (buurtbudget)
 }
 # django_ratelimit is not an installed app: its cache checks predate Django's own
 # RedisCache (atomic INCRBY) and call the embedded portal's one-process memory cache
@@ -644,6 +647,11 @@ CELERY_BEAT_SCHEDULE = {
     "prune-radar-deliveries": {
         "task": "radar.periodic.prune_deliveries",
         "schedule": crontab(hour=3, minute=50),
+    },
+    # The neighbourhood budget's results, counted once voting has closed.
+    "budget-results": {
+        "task": "budgets.periodic.compute_due_results",
+        "schedule": crontab(minute="*/5"),
     },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",

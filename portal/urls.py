@@ -25,6 +25,8 @@ urlpatterns = [
     path("participatie/", include("participation.urls")),
     path("samen/", include("community.urls")),
     path("buurtradar/", include("radar.urls")),
+    path("buurtbudget/", include("budgets.urls")),
+    path("", include("budgets.opendata_urls")),
     path("openbare-ruimte/", include("reports.urls")),
     path("open311/", include("reports.open311_urls")),
     path("wat-leeft-er/", include("mood.urls")),

@@ -383,6 +383,17 @@ PORTAL: dict[str, Callable[[str], str]] = {
     # A asks a coach for their initiative; A, as the ambassador asked, answers.
     "community:coach_ask": owner,
     "community:coaching": only("resident_a"),
+    # The neighbourhood budget: A lives in the round's neighbourhood (a Residence), so
+    # only A may vote there; a plan needs a confirmed email address (everyone here has
+    # one); the results of a closed round and the open data are public.
+    "budgets:list": everyone,
+    "budgets:round": everyone,
+    "budgets:plan_submit": signed_in,
+    "budgets:ballot": owner,
+    "budgets:results": everyone,
+    "budgets:results_csv": everyone,
+    "budgets_opendata:json": everyone,
+    "budgets_opendata:csv": everyone,
 }
 
 # What each staff role may do per model in the admin: v(iew), a(dd), c(hange), d(elete).
@@ -416,6 +427,9 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "community.volunteercall": "acv",
         "community.networktheme": "v",
         "community.coachrequest": "cv",
+        "budgets.round": "acv",
+        "budgets.plan": "cv",
+        "budgets.ballot": "acdv",
     },
     "Initiative broker": {
         "community.networktheme": "acv",
@@ -657,6 +671,7 @@ def _build_world() -> World:
         "dataset": _partner_dataset(people["resident_a"]),
         **_community_objects(neighbourhood, public, a, council),
         "radar_area": _radar_area(a, neighbourhood),
+        **_budget_rounds(neighbourhood, a, people),
     }
     return World(people=people, objects=objects)
 
@@ -718,6 +733,34 @@ def _community_objects(neighbourhood, initiative, a, council) -> dict:
         "community_conversation": conversation,
         "community_message": message,
         "community_coaching": coaching,
+    }
+
+
+def _budget_rounds(neighbourhood, a, people) -> dict:
+    """Rounds of the neighbourhood budget in A's neighbourhood: one voting (A lives
+    there), one taking plans, one closed; a paper ballot typed in by the area manager."""
+    from budgets.models import Ballot
+    from budgets.tests.factories import PlanFactory, RoundFactory, close
+    from neighbourhoods.tests.factories import ResidenceFactory
+
+    ResidenceFactory(user=a, neighbourhood=neighbourhood)
+    voting = RoundFactory(neighbourhood=neighbourhood)
+    PlanFactory(round=voting)
+    Ballot.objects.create(round=voting, paper=True, entered_by=people[Role.AREA_MANAGER.value])
+    now = timezone.now()
+    taking_plans = RoundFactory(
+        neighbourhood=neighbourhood,
+        submission_opens=now - timedelta(days=1),
+        submission_closes=now + timedelta(days=5),
+        voting_opens=now + timedelta(days=6),
+        voting_closes=now + timedelta(days=9),
+    )
+    closed = close(RoundFactory(neighbourhood=neighbourhood))
+    PlanFactory(round=closed)
+    return {
+        "budget_round": voting,
+        "budget_round_taking_plans": taking_plans,
+        "budget_round_closed": closed,
     }
 
 
@@ -890,6 +933,11 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "community:message_report": {"pk": o["community_message"].pk},
         "community:coach_ask": {"initiative": o["public"].pk},
         "community:coaching": {"pk": o["community_coaching"].pk},
+        "budgets:round": {"pk": o["budget_round"].pk},
+        "budgets:ballot": {"pk": o["budget_round"].pk},
+        "budgets:plan_submit": {"pk": o["budget_round_taking_plans"].pk},
+        "budgets:results": {"pk": o["budget_round_closed"].pk},
+        "budgets:results_csv": {"pk": o["budget_round_closed"].pk},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }
@@ -952,6 +1000,9 @@ ADMIN_NEVER = {
     "community.volunteercall": "d",
     # Coaches are asked on the portal; a request stays with its initiative.
     "community.coachrequest": "ad",
+    # Rounds hold ballots; plans come from residents and are checked, never removed.
+    "budgets.round": "d",
+    "budgets.plan": "ad",
 }
 # "search" is the officers' supplier search: whoever may view the model; "figures" the
 # figures of public-space reports: whoever may view the queue; "summary" the summary of
@@ -1079,6 +1130,7 @@ ADMIN_APPS = [
     "reports",
     "mood",
     "citydata",
+    "budgets",
 ]
 
 

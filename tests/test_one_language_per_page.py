@@ -218,7 +218,7 @@ def neutralise_what_people_wrote() -> None:
     a marker with the row's id: whatever language is left was written by the portal."""
     ours = {"accounts", "notifications", "privacy", "overview", "neighbourhoods"}
     ours |= {"initiatives", "surveys", "procurement", "participation", "reports", "mood"}
-    ours |= {"citydata"}
+    ours |= {"citydata", "budgets"}
     for model in apps.get_models():
         if model._meta.app_label not in ours or model._meta.proxy:
             continue

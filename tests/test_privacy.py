@@ -334,6 +334,12 @@ def person(db, tmp_path):
         title=elses.title,
         url=elses.get_absolute_url(),
     )
+    # The neighbourhood budget: a plan (a public contribution, like an agenda item) and
+    # a ballot in a round still open.
+    from budgets.tests.factories import PlanFactory, ballot
+
+    plan = PlanFactory(submitted_by=user, title="Bankjes aan de Slootkade")
+    ballot(plan.round, [plan], voter=user)
     return user
 
 

@@ -29,6 +29,7 @@ SOURCES = [
     "community",
     "mood",
     "radar",
+    "budgets",
     "templates",
 ]
 LANGUAGES = ["nl", "en"]

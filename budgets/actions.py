@@ -1,0 +1,268 @@
+"""What changes a neighbourhood budget round: plans submitted and checked, ballots cast,
+changed and typed in from paper, and the results computed once voting has closed."""
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
+from accounts.models import User
+from budgets import access, ballots, counting
+from budgets.models import Ballot, Choice, Outcome, Plan, Round, Theme
+from neighbourhoods.models import Programme, ProgrammeProject
+
+
+class FourEyesError(Exception):
+    """The colleague who typed in a paper ballot tried to confirm it."""
+
+
+class NotEntitledError(PermissionDenied):
+    """The person has not shown what the municipality asks for this action (the
+    verification level); ``message`` says what is missing."""
+
+    def __init__(self, message: str | Promise) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _entitled(user: User, action: str, round: Round) -> None:
+    refused = access.refusal(user, action, round)
+    if refused is not None:
+        raise NotEntitledError(refused.message)
+
+
+@transaction.atomic
+def submit_plan(
+    *,
+    round: Round,
+    by: User,
+    title: str,
+    description: str,
+    cost: Decimal,
+    theme: Theme | None = None,
+    initiative_id: int | None = None,
+    agenda_item_id: int | None = None,
+) -> Plan:
+    """A resident submits a plan with a cost estimate; it waits for staff to check it.
+    Only someone at the round's verification level for plans, while it takes plans."""
+    _entitled(by, access.PLAN, round)
+    if not round.takes_plans:
+        raise ValidationError(gettext("This round does not take plans now."))
+    return Plan.objects.create(
+        round=round,
+        submitted_by=by,
+        title=title,
+        description=description,
+        cost=cost,
+        estimated_cost=cost,
+        theme=theme,
+        initiative_id=initiative_id,
+        agenda_item_id=agenda_item_id,
+    )
+
+
+@transaction.atomic
+def review_plan(
+    *,
+    plan: Plan,
+    feasibility: str,
+    reason: str,
+    cost: Decimal | None = None,
+    cost_reason: str = "",
+) -> Plan:
+    """Staff say whether a plan can be carried out, with a public reason, and may set its
+    cost (with the reason why). A feasible plan is on the ballot. Once voting has
+    started the plans on the ballot stay as they are."""
+    if plan.round.phase() in (Round.Phase.VOTING, Round.Phase.CLOSED):
+        raise ValidationError(
+            gettext("Voting has started: the plans on the ballot stay as they are.")
+        )
+    plan.feasibility = feasibility
+    plan.feasibility_reason = reason
+    if plan.estimated_cost is None:
+        plan.estimated_cost = plan.cost
+    if cost is not None and cost != plan.cost:
+        plan.cost = cost
+        plan.cost_reason = cost_reason
+    plan.reviewed_at = timezone.now()
+    plan.save()
+    return plan
+
+
+def _choices(ballot: Ballot, plans: Sequence[Plan], ranked: bool) -> None:
+    Choice.objects.filter(ballot=ballot).delete()
+    Choice.objects.bulk_create(
+        Choice(ballot=ballot, plan=plan, rank=place if ranked else None)
+        for place, plan in enumerate(plans, start=1)
+    )
+
+
+@transaction.atomic
+def cast_ballot(*, round: Round, voter: User, plans: Sequence[Plan]) -> Ballot:
+    """A resident casts their ballot, or changes it (one per resident per round; the
+    database holds to that even under parallel requests). The choice is checked again
+    here, so nothing is saved that breaks the round's rules. The round's row is locked
+    and read again first, so a ballot cannot slip in while the results are computed."""
+    _entitled(voter, access.VOTE, round)
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.results_computed_at is not None:
+        raise ValidationError({"plans": gettext("This round does not take votes now.")})
+    ballots.check(round, plans)
+    ballot = Ballot.objects.select_for_update().filter(round=round, voter=voter).first()
+    if ballot is None:
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(round=round, voter=voter)
+        except IntegrityError:
+            # A parallel request created it first: change that one.
+            ballot = Ballot.objects.select_for_update().get(round=round, voter=voter)
+    else:
+        ballot.save(update_fields=["updated_at"])
+    _choices(ballot, plans, round.ballot_form == Round.BallotForm.RANKING)
+    return ballot
+
+
+@transaction.atomic
+def enter_paper_ballot(
+    *, round: Round, by: User, plans: Sequence[Plan], reference: str = ""
+) -> Ballot:
+    """A colleague types in a paper ballot; it counts once a second colleague confirms
+    it."""
+    ballots.check(open_for_paper(round), plans)
+    ballot = Ballot.objects.create(
+        round=round, paper=True, paper_reference=reference, entered_by=by
+    )
+    _choices(ballot, plans, round.ballot_form == Round.BallotForm.RANKING)
+    return ballot
+
+
+def open_for_paper(round: Round) -> Round:
+    """Paper ballots that arrived in time may be typed in until the results are
+    computed: they are checked as if voting were open."""
+    if round.is_closed and not round.has_results:
+        copy = Round.objects.get(pk=round.pk)
+        copy.voting_closes = timezone.now() + timedelta(minutes=1)
+        return copy
+    return round
+
+
+@transaction.atomic
+def confirm_paper_ballot(*, ballot: Ballot, by: User) -> Ballot:
+    """A second colleague confirms a paper ballot; whoever typed it in cannot."""
+    ballot = (
+        Ballot.objects.select_for_update(of=("self",)).select_related("round").get(pk=ballot.pk)
+    )
+    if not ballot.paper or ballot.confirmed_by_id is not None:
+        return ballot
+    if ballot.entered_by_id == by.pk:
+        raise FourEyesError
+    if ballot.round.has_results:
+        return ballot
+    ballot.confirmed_by = by
+    ballot.save(update_fields=["confirmed_by", "updated_at"])
+    return ballot
+
+
+def _cents(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def exported_ballots(round: Round) -> list[list[int]]:
+    """The counted ballots as plan ids (in order of preference on a ranking ballot),
+    ballot by ballot in the order they were cast, without anything about who cast them."""
+    rows = (
+        Choice.objects.filter(ballot__in=Ballot.objects.filter(round=round).counted())
+        .order_by("ballot_id", "rank", "plan_id")
+        .values_list("ballot_id", "plan_id")
+    )
+    result: dict[int, list[int]] = {}
+    for ballot_id, plan_id in rows:
+        result.setdefault(ballot_id, []).append(plan_id)
+    return list(result.values())
+
+
+@transaction.atomic
+def compute_results(*, round: Round) -> bool:
+    """Once voting has closed: count the ballots by the round's winner rule, store every
+    plan's outcome and its reason, cut the ballots loose from the voters (the results are
+    final; the ballots stay, anonymous, for a recount), and put the winners in the
+    neighbourhood's programme. Does nothing when it was done before; True when it counted."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    if locked.results_computed_at is not None or not locked.is_countable:
+        return False
+    # No ballot may change while it is counted (cast_ballot also locks the round's row).
+    list(Ballot.objects.select_for_update().filter(round=locked).values_list("pk", flat=True))
+    plans = list(Plan.objects.filter(round=locked).on_ballot())
+    costs = {plan.pk: _cents(plan.cost) for plan in plans}
+    cast = exported_ballots(locked)
+    verdicts = counting.count(
+        locked.winner_rule,
+        costs,
+        cast,
+        _cents(locked.total),
+        by_points=locked.ballot_form == Round.BallotForm.RANKING,
+    )
+    Outcome.objects.bulk_create(
+        Outcome(
+            plan_id=verdict.plan,
+            votes=verdict.votes,
+            points=verdict.points,
+            won=verdict.won,
+            position=verdict.position,
+            reason=verdict.reason,
+            remaining=Decimal(verdict.remaining) / 100,
+        )
+        for verdict in verdicts
+    )
+    Ballot.objects.filter(round=locked).update(voter=None)
+    Ballot.objects.filter(round=locked, paper=True, confirmed_by__isnull=True).delete()
+    locked.results_computed_at = timezone.now()
+    locked.ballots_counted = len(cast)
+    locked.save(update_fields=["results_computed_at", "ballots_counted"])
+    _into_programme(locked, [v.plan for v in verdicts if v.won])
+    round.results_computed_at = locked.results_computed_at
+    round.ballots_counted = locked.ballots_counted
+    return True
+
+
+def _into_programme(round: Round, winners: list[int]) -> None:
+    """The winners become projects in the neighbourhood's programme of the year voting
+    closed (created, with the round's amount as its budget, when there is none yet)."""
+    if round.neighbourhood_id is None or not winners:
+        return
+    year = timezone.localtime(round.voting_closes).year
+    programme, _created = Programme.objects.get_or_create(
+        neighbourhood_id=round.neighbourhood_id, year=year, defaults={"budget": round.total}
+    )
+    for plan in Plan.objects.filter(pk__in=winners).order_by("pk"):
+        project = ProgrammeProject.objects.create(
+            programme=programme,
+            title=plan.title[:120],
+            description=plan.description,
+            budget=plan.cost,
+        )
+        if plan.agenda_item_id:
+            project.agenda_items.add(plan.agenda_item_id)
+        if plan.initiative_id:
+            project.initiatives.add(plan.initiative_id)
+        plan.project = project
+        plan.save(update_fields=["project"])
+
+
+def compute_due_results(*, today: date | None = None) -> int:
+    """The beat's work: every round whose voting closed and is not counted yet."""
+    done = 0
+    for round in Round.objects.due_for_results():
+        done += compute_results(round=round)
+    return done
+
+
+def forget_ballots(*, user: User) -> None:
+    """Before an account is erased: their ballots in rounds not yet counted go (the
+    choices with them); ballots of counted rounds were cut loose already."""
+    Ballot.objects.filter(voter=user).delete()

@@ -1,0 +1,72 @@
+"""The rules of a ballot, checked on the server whatever the browser sent: the plans are
+on this round's ballot, their number is within the round's minimum and maximum, a budget
+ballot stays within the amount, each theme within its limits, and a ranking gives every
+chosen plan its own place."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from budgets.models import Plan, Round
+from budgets.money import euros
+
+
+def check(round: Round, plans: Sequence[Plan], *, field: str = "plans") -> None:
+    """Raise a ValidationError on ``field`` saying what is wrong with choosing
+    ``plans`` (in order of preference on a ranking ballot) in ``round``."""
+    errors = []
+    if not round.is_voting_open:
+        raise ValidationError({field: _("This round does not take votes now.")})
+    if any(plan.round_id != round.pk or not plan.on_ballot for plan in plans):
+        raise ValidationError({field: _("Choose only plans on this round's ballot.")})
+    if len({plan.pk for plan in plans}) != len(plans):
+        errors.append(_("Choose each plan once."))
+    count = len(plans)
+    if count < round.min_plans:
+        errors.append(
+            ngettext("Choose at least %(n)s plan.", "Choose at least %(n)s plans.", round.min_plans)
+            % {"n": round.min_plans}
+        )
+    if round.max_plans is not None and count > round.max_plans:
+        errors.append(
+            ngettext("Choose at most %(n)s plan.", "Choose at most %(n)s plans.", round.max_plans)
+            % {"n": round.max_plans}
+        )
+    total = sum((plan.cost for plan in plans), Decimal(0))
+    if round.ballot_form == Round.BallotForm.BUDGET and total > round.total:
+        errors.append(
+            _(
+                "Your choice costs %(chosen)s, more than the budget of %(budget)s. "
+                "Leave out plans until it fits."
+            )
+            % {"chosen": euros(total), "budget": euros(round.total)}
+        )
+    per_theme: dict[int, list[Plan]] = defaultdict(list)
+    for plan in plans:
+        if plan.theme_id is not None:
+            per_theme[plan.theme_id].append(plan)
+    for chosen in per_theme.values():
+        theme = chosen[0].theme
+        if theme is None:
+            continue
+        if theme.max_plans is not None and len(chosen) > theme.max_plans:
+            errors.append(
+                ngettext(
+                    "Choose at most %(n)s plan of the theme %(theme)s.",
+                    "Choose at most %(n)s plans of the theme %(theme)s.",
+                    theme.max_plans,
+                )
+                % {"n": theme.max_plans, "theme": theme.name}
+            )
+        spent = sum((plan.cost for plan in chosen), Decimal(0))
+        if theme.max_amount is not None and spent > theme.max_amount:
+            errors.append(
+                _("The plans of the theme %(theme)s may cost at most %(limit)s together.")
+                % {"theme": theme.name, "limit": euros(theme.max_amount)}
+            )
+    if errors:
+        raise ValidationError({field: errors})

@@ -1,0 +1,203 @@
+"""Results: counted once at close (at the first visit or by the beat) and then read,
+with the reason for every plan, the tally as a table, CSV and open data, the ballots cut
+loose from the voters, and the winners in the neighbourhood's programme."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from budgets import actions
+from budgets.models import Ballot, Outcome, Round
+from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
+from neighbourhoods.models import ProgrammeProject
+from privacy import registry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def counted_round():
+    round = RoundFactory(
+        total=Decimal(12_300 + 4_000),
+        ballot_form=Round.BallotForm.APPROVAL,
+        winner_rule=Round.WinnerRule.GREEDY,
+    )
+    big = PlanFactory(round=round, title="Bankjes", cost=Decimal(4_000))
+    small = PlanFactory(round=round, title="Bomen", cost=Decimal(12_300))
+    lost = PlanFactory(round=round, title="Zwembad", cost=Decimal(9_000))
+    for _n in range(3):
+        ballot(round, [big, small], voter=voter(round))
+    ballot(round, [small, lost], voter=voter(round))
+    return close(round), big, small, lost
+
+
+def test_the_results_page_counts_once_and_says_why(client, counted_round):
+    round = counted_round[0]
+    assert not round.has_results
+    body = client.get(reverse("budgets:results", args=[round.pk])).content.decode()
+    round.refresh_from_db()
+    assert round.has_results
+    assert round.ballots_counted == 4
+    assert "Had 4 stemmen en paste in het resterende budget van €\xa016.300." in body
+    assert "Had 3 stemmen en paste in het resterende budget van €\xa04.000." in body
+    assert (
+        "Had 1 stem, maar de kosten van €\xa09.000 pasten niet in het resterende budget van €\xa00."
+        in body
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("budgets:results", args=[round.pk]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert "Had 4 votes and fit in the remaining budget of" in english.content.decode()
+    # Counted once: a second visit reads what was stored.
+    stored = list(Outcome.objects.values_list("pk", flat=True))
+    assert not actions.compute_results(round=round)
+    client.get(reverse("budgets:results", args=[round.pk]))
+    assert list(Outcome.objects.values_list("pk", flat=True)) == stored
+
+
+def test_counting_cuts_the_ballots_loose_and_fills_the_programme(counted_round):
+    round, big = counted_round[:2]
+    assert actions.compute_results(round=round)
+    assert not Ballot.objects.filter(voter__isnull=False).exists()
+    assert Ballot.objects.filter(round=round).count() == 4
+    projects = ProgrammeProject.objects.filter(programme__neighbourhood=round.neighbourhood)
+    assert sorted(projects.values_list("title", "budget")) == [
+        ("Bankjes", Decimal(4_000)),
+        ("Bomen", Decimal(12_300)),
+    ]
+    big.refresh_from_db()
+    assert big.project.title == "Bankjes"
+
+
+def test_the_beat_counts_rounds_that_closed(counted_round):
+    round, *_plans = counted_round
+    still_open = RoundFactory()
+    assert actions.compute_due_results() == 1
+    round.refresh_from_db()
+    still_open.refresh_from_db()
+    assert round.has_results
+    assert not still_open.has_results
+
+
+def test_no_results_before_the_round_closes(client):
+    round = RoundFactory()
+    assert client.get(reverse("budgets:results", args=[round.pk])).status_code == 404
+    assert not Outcome.objects.exists()
+
+
+def test_the_tally_as_csv_and_open_data_name_no_voter(client, counted_round):
+    round = counted_round[0]
+    voters = list(Ballot.objects.values_list("voter__email", flat=True))
+    csv = client.get(reverse("budgets:results_csv", args=[round.pk])).content.decode()
+    assert "Bankjes" in csv
+    assert "Zwembad" in csv
+    data = client.get(reverse("budgets_opendata:json"))
+    rounds = json.loads(data.content)["rounds"]
+    plans = {p["title"]: p for p in rounds[0]["plans"]}
+    assert plans["Bomen"]["votes"] == 4
+    assert plans["Zwembad"]["won"] is False
+    opendata_csv = client.get(reverse("budgets_opendata:csv")).content.decode()
+    for text in (csv, data.content.decode(), opendata_csv):
+        for email in voters:
+            assert email not in text
+    assert rounds[0]["ballots_counted"] == 4
+
+
+def _queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_results_and_round_pages_cost_the_same_queries_for_few_or_many_plans(client):
+    small = close(RoundFactory())
+    PlanFactory(round=small)
+    big = RoundFactory()
+    for _n in range(8):
+        plan = PlanFactory(round=big, cost=Decimal(500))
+        ballot(big, [plan], voter=voter(big))
+    close(big)
+    for name in ("budgets:results", "budgets:round"):
+        assert _queries(client, reverse(name, args=[small.pk])) == _queries(
+            client, reverse(name, args=[big.pk])
+        )
+    one = _queries(client, reverse("budgets:list"))
+    RoundFactory.create_batch(4)
+    assert _queries(client, reverse("budgets:list")) == one
+    one = _queries(client, reverse("budgets_opendata:json"))
+    PlanFactory.create_batch(3, round=small)
+    RoundFactory.create_batch(2)
+    assert _queries(client, reverse("budgets_opendata:json")) == one
+
+
+def test_equal_shares_results_say_so(client):
+    round = RoundFactory(
+        total=Decimal(1_000),
+        ballot_form=Round.BallotForm.APPROVAL,
+        winner_rule=Round.WinnerRule.EQUAL_SHARES,
+    )
+    wide = PlanFactory(round=round, title="Veel stemmers", cost=Decimal(900))
+    two = PlanFactory(round=round, title="Speelplek", cost=Decimal(400))
+    three = PlanFactory(round=round, title="Moestuin", cost=Decimal(400))
+    for _n in range(6):
+        ballot(round, [wide], voter=voter(round))
+    for _n in range(4):
+        ballot(round, [two, three], voter=voter(round))
+    close(round)
+    body = client.get(reverse("budgets:results", args=[round.pk])).content.decode()
+    assert "De stemmers konden de kosten van €\xa0400 samen betalen uit hun gelijke delen" in body
+    assert (
+        "Na de telling met Gelijke Delen paste het in het resterende budget van €\xa0600." in body
+    )
+    assert "Had 6 stemmen, maar de kosten van €\xa0900 pasten niet" in body
+
+
+def test_erasing_a_voter_removes_an_open_ballot_and_keeps_counted_ones(counted_round):
+    round = counted_round[0]
+    open_round = RoundFactory(neighbourhood=round.neighbourhood)
+    plan = PlanFactory(round=open_round)
+    person = Ballot.objects.filter(round=round).first().voter
+    ballot(open_round, [plan], voter=person)
+    actions.compute_results(round=round)
+    export = registry.export_personal_data(person)
+    tables = {section["table"]: section["rows"] for section in export["sections"]}
+    assert len(tables["budgets.Ballot"]) == 1  # the counted one is no longer theirs
+    registry.erase_person(user=person)
+    assert not Ballot.objects.filter(round=open_round).exists()
+    assert Ballot.objects.filter(round=round).count() == 4
+
+
+def test_paper_ballots_are_not_thrown_away_before_the_paper_deadline(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tests.factories import StaffFactory
+
+    round = close(RoundFactory(ballot_form=Round.BallotForm.APPROVAL))
+    Round.objects.filter(pk=round.pk).update(paper_deadline=timezone.now() + timedelta(days=2))
+    round.refresh_from_db()
+    plan = PlanFactory(round=round)
+    ballot(round, [plan], voter=voter(round))
+    typist, checker = StaffFactory(), StaffFactory()
+    paper = actions.enter_paper_ballot(round=round, by=typist, plans=[plan], reference="P-7")
+
+    # Neither the beat nor the first visitor counts before the deadline.
+    assert actions.compute_due_results() == 0
+    assert not actions.compute_results(round=round)
+    response = client.get(reverse("budgets:results", args=[round.pk]))
+    assert response.status_code == 200
+    assert "worden geteld" in response.content.decode()
+    assert not Outcome.objects.filter(plan=plan).exists()
+    assert Ballot.objects.filter(pk=paper.pk).exists()
+
+    actions.confirm_paper_ballot(ballot=paper, by=checker)
+    Round.objects.filter(pk=round.pk).update(paper_deadline=timezone.now())
+    assert actions.compute_due_results() == 1
+    assert Outcome.objects.get(plan=plan).votes == 2

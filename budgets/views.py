@@ -1,0 +1,294 @@
+"""The neighbourhood budget's pages (/buurtbudget/): the rounds, a round with its plans,
+submitting a plan, the ballot, the results with the reasons and the open data."""
+
+import io
+from decimal import Decimal
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.models import User
+from budgets import access, actions
+from budgets.forms import BallotForm, PlanForm
+from budgets.models import Ballot, Outcome, Plan, Round, explain
+from common.abuse import rate_limited
+from common.csv import SafeCsvWriter
+from common.public_cache import public_page
+
+
+def _round(pk: int) -> Round:
+    """A round residents may see (404 for one not yet open, or no such round)."""
+    return get_object_or_404(Round.objects.public().for_listing(), pk=pk)
+
+
+@require_safe
+@public_page("budgets")
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = (
+        Round.objects.public()
+        .for_listing()
+        .annotate(plan_count=Count("plans", filter=Q(plans__feasibility=Plan.Feasibility.FEASIBLE)))
+    )
+    return render(request, "budgets/list.html", {"rounds": rounds})
+
+
+@require_safe
+@public_page("budgets")
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(pk)
+    plans = list(Plan.objects.filter(round=round).public())
+    return render(
+        request,
+        "budgets/round.html",
+        {
+            "round": round,
+            "on_ballot": [plan for plan in plans if plan.on_ballot],
+            "checking": [plan for plan in plans if plan.feasibility == Plan.Feasibility.PENDING],
+            "not_feasible": [
+                plan for plan in plans if plan.feasibility == Plan.Feasibility.NOT_FEASIBLE
+            ],
+        },
+    )
+
+
+def _refused(request: HttpRequest, round: Round, message, url: str) -> HttpResponse:
+    """Why the person cannot take part (yet), and where to show what is missing."""
+    return render(
+        request,
+        "budgets/refused.html",
+        {"round": round, "message": message, "url": url},
+        status=403,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("budget_plan")
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(pk)
+    refused = access.refusal(request.user, access.PLAN, round)
+    if refused is not None:
+        return _refused(request, round, refused.message, refused.url)
+    if not round.takes_plans:
+        return _refused(request, round, _("This round does not take plans now."), "")
+    form = PlanForm(request.POST or None, round=round)
+    if request.method == "POST" and form.is_valid():
+        actions.submit_plan(round=round, by=cast(User, request.user), **form.cleaned_data)
+        messages.success(
+            request,
+            _("Your plan is in. The municipality checks whether it can be done and tells why."),
+        )
+        return redirect(round)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "budgets/plan_form.html", {"round": round, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("budget_ballot")
+def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(pk)
+    person = cast(User, request.user)  # signed in (login_required)
+    refused = access.refusal(person, access.VOTE, round)
+    if refused is not None:
+        return _refused(request, round, refused.message, refused.url)
+    plans = list(Plan.objects.filter(round=round).on_ballot().public())
+    # The resident's ballot and its choices in one query (a row without a plan: none).
+    rows = list(
+        Ballot.objects.filter(round=round, voter=person).values_list(
+            "pk", "choices__plan", "choices__rank"
+        )
+    )
+    mine = rows[0][0] if rows else None
+    chosen = [(plan_id, rank) for _pk, plan_id, rank in rows if plan_id is not None]
+    data = request.POST if request.method == "POST" else None
+    form = BallotForm(data, round=round, plans=plans, chosen=chosen)
+    recount = request.method == "POST" and bool(request.POST.get("recount"))
+    if request.method == "POST" and not recount and form.is_valid():
+        actions.cast_ballot(round=round, voter=person, plans=form.chosen_plans())
+        messages.success(
+            request,
+            _("Your ballot is saved. You can change it until voting closes.")
+            if mine is None
+            else _("Your ballot is changed. You can change it until voting closes."),
+        )
+        return redirect("budgets:ballot", pk=round.pk)
+    chosen_ids = {plan_id for plan_id, _rank in chosen}
+    total = sum((plan.cost for plan in plans if plan.pk in chosen_ids), Decimal(0))
+    if form.is_bound and not form.ranking:
+        picked = set(request.POST.getlist("plans"))
+        total = sum((plan.cost for plan in plans if str(plan.pk) in picked), Decimal(0))
+    status = 400 if request.method == "POST" and not recount else 200
+    return render(
+        request,
+        "budgets/ballot.html",
+        {
+            "round": round,
+            "form": form,
+            "has_ballot": mine is not None,
+            "total": total,
+            "left": round.total - total,
+            "over": total > round.total,
+        },
+        status=status,
+    )
+
+
+def _results(round: Round) -> list[Outcome]:
+    """The stored outcomes; computed here by the first visitor after voting closed (and
+    the paper deadline passed) when the beat did not get to it first. Empty while the
+    paper ballots are still being counted."""
+    if not round.is_closed:
+        raise Http404
+    if not round.is_countable:
+        return []
+    if not round.has_results:
+        actions.compute_results(round=round)
+    return list(
+        Outcome.objects.filter(plan__round=round)
+        .select_related("plan", "plan__theme")
+        .order_by("position")
+    )
+
+
+@require_safe
+@public_page("budgets")
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(pk)
+    outcomes = _results(round)
+    by_points = round.ballot_form == Round.BallotForm.RANKING
+    rows = [(outcome, explain(outcome, by_points=by_points)) for outcome in outcomes]
+    spent = sum((o.plan.cost for o in outcomes if o.won), Decimal(0))
+    return render(
+        request,
+        "budgets/results.html",
+        {
+            "round": round,
+            "rows": rows,
+            "winners": [row for row in rows if row[0].won],
+            "spent": spent,
+            "left": round.total - spent,
+            "by_points": by_points,
+        },
+    )
+
+
+def _tally_rows(round: Round, outcomes: list[Outcome]) -> list[list[object]]:
+    by_points = round.ballot_form == Round.BallotForm.RANKING
+    return [
+        [
+            o.position,
+            o.plan_id,
+            o.plan.title,
+            o.plan.cost,
+            o.votes,
+            o.points,
+            _("yes") if o.won else _("no"),
+            o.remaining,
+            explain(o, by_points=by_points),
+        ]
+        for o in outcomes
+    ]
+
+
+@require_safe
+@public_page("budgets")
+def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(pk)
+    outcomes = _results(round)
+    buffer = io.StringIO()
+    writer = SafeCsvWriter(buffer)
+    writer.writerow(
+        [
+            _("place"),
+            _("plan number"),
+            _("plan"),
+            _("cost in euros"),
+            _("votes"),
+            _("points"),
+            _("won"),
+            _("budget left when it was considered"),
+            _("why"),
+        ]
+    )
+    writer.writerows(_tally_rows(round, outcomes))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="buurtbudget-{round.pk}-uitslag.csv"'
+    return response
+
+
+def _open_rounds() -> list[Round]:
+    plans = (
+        Plan.objects.exclude(feasibility=Plan.Feasibility.PENDING)
+        .select_related("theme", "outcome")
+        .order_by("pk")
+    )
+    return list(Round.objects.public().for_listing().prefetch_related(Prefetch("plans", plans)))
+
+
+def _plan_data(plan: Plan) -> dict[str, object]:
+    outcome = getattr(plan, "outcome", None)  # none before the count
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "cost": str(plan.cost),
+        "theme": plan.theme.name_nl if plan.theme else None,
+        "feasibility": plan.feasibility,
+        "feasibility_reason": plan.feasibility_reason,
+        "votes": outcome.votes if outcome else None,
+        "points": outcome.points if outcome else None,
+        "won": outcome.won if outcome else None,
+        "reason": outcome.reason if outcome else None,
+    }
+
+
+@require_safe
+@public_page("budgets")
+def open_data_json(request: HttpRequest) -> HttpResponse:
+    """Rounds, their checked plans and, once counted, the anonymous tally and winners."""
+    data = [
+        {
+            "id": round.pk,
+            "title": round.title_nl,
+            "neighbourhood": round.neighbourhood.name if round.neighbourhood else None,
+            "total": str(round.total),
+            "ballot_form": round.ballot_form,
+            "winner_rule": round.winner_rule,
+            "voting_opens": round.voting_opens.isoformat(),
+            "voting_closes": round.voting_closes.isoformat(),
+            "ballots_counted": round.ballots_counted if round.has_results else None,
+            "plans": [_plan_data(plan) for plan in round.plans.all()],
+        }
+        for round in _open_rounds()
+    ]
+    return JsonResponse({"rounds": data}, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+@public_page("budgets")
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = SafeCsvWriter(buffer)
+    columns = ["id", "title", "cost", "theme", "feasibility", "votes", "points", "won", "reason"]
+    writer.writerow(["round", "round_title", "neighbourhood", "total", *columns])
+    for round in _open_rounds():
+        for plan in round.plans.all():
+            data = _plan_data(plan)
+            writer.writerow(
+                [
+                    round.pk,
+                    round.title_nl,
+                    round.neighbourhood.name if round.neighbourhood else "",
+                    round.total,
+                    *("" if data[c] is None else data[c] for c in columns),
+                ]
+            )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="buurtbudget.csv"'
+    return response

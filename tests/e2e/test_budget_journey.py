@@ -1,0 +1,126 @@
+"""The neighbourhood budget end to end in Chromium, in Dutch and English and once
+without JavaScript: a verified resident votes within the budget (the running total
+shows what is left); a choice over the budget is refused with a clear message and
+nothing is saved; the round closes and the Equal Shares outcome and its explanation
+appear."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from budgets.models import Ballot, Round
+from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORDS = {
+    "nl": {
+        "heading": "Je stembiljet",
+        "cast": "Mijn stem uitbrengen",
+        "recount": "Totaal uitrekenen",
+        "saved": "Je stembiljet is opgeslagen",
+        "left": "1.000",
+        "over": "Je keuze kost €\xa012.000, meer dan het budget van €\xa010.000.",
+        "change": "Mijn stembiljet wijzigen",
+        "shares": "De stemmers konden de kosten van €\xa04.000 samen betalen",
+        "completion": "Na de telling met Gelijke Delen paste het",
+        "results": "Resultaten",
+    },
+    "en": {
+        "heading": "Your ballot",
+        "cast": "Cast my ballot",
+        "recount": "Work out the total",
+        "saved": "Your ballot is saved",
+        "left": "1,000",
+        "over": "Your choice costs €\xa012,000, more than the budget of €\xa010,000.",
+        "change": "Change my ballot",
+        "shares": "Its voters could pay its cost of €\xa04,000 together",
+        "completion": "After the Equal Shares count it fit",
+        "results": "Results",
+    },
+}
+
+
+@pytest.fixture
+def no_js_page(browser: Browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def _round():
+    round = RoundFactory(
+        title_nl="Buurtbudget Weidehof",
+        title_en="Neighbourhood budget Weidehof",
+        total=Decimal(10_000),
+        ballot_form=Round.BallotForm.BUDGET,
+        winner_rule=Round.WinnerRule.EQUAL_SHARES,
+    )
+    plans = [
+        PlanFactory(round=round, title="Bankjes langs de sloot", cost=Decimal(4_000)),
+        PlanFactory(round=round, title="Moestuin", cost=Decimal(5_000)),
+        PlanFactory(round=round, title="Speeltuin", cost=Decimal(3_000)),
+    ]
+    return round, plans
+
+
+def _journey(page: Page, live_server, sign_in, check, language: str, javascript: bool):
+    words = WORDS[language]
+    round, (benches, garden, playground) = _round()
+    resident = voter(round, user__language=language)
+    sign_in(page, resident)
+    url = f"{live_server.url}/buurtbudget/{round.pk}/stemmen/"
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["heading"])
+    check(page)
+
+    # Within the budget: two plans, 9,000 of 10,000 (keyboard: space ticks a box).
+    page.get_by_label("Bankjes langs de sloot").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Moestuin").check()
+    if javascript:
+        expect(page.locator("#ballot-left")).to_contain_text(words["left"])
+    else:
+        page.get_by_role("button", name=words["recount"]).click()
+        expect(page.locator("#ballot-left")).to_contain_text(words["left"])
+        assert not Ballot.objects.exists()
+    page.get_by_role("button", name=words["cast"]).click()
+    expect(page.get_by_text(words["saved"])).to_be_visible()
+    mine = Ballot.objects.get(voter=resident)
+    assert set(mine.choices.values_list("plan", flat=True)) == {benches.pk, garden.pk}
+
+    # Over the budget: refused beside the field, the ballot as it was.
+    page.get_by_label("Speeltuin").check()
+    if javascript:
+        expect(page.locator("#ballot-over")).to_be_visible()
+    page.get_by_role("button", name=words["change"]).click()
+    expect(page.get_by_text(words["over"]).first).to_be_visible()
+    check(page)
+    assert set(mine.choices.values_list("plan", flat=True)) == {benches.pk, garden.pk}
+
+    # The round closes: the others voted too, and the Equal Shares count explains itself.
+    for _n in range(3):
+        ballot(round, [benches], voter=voter(round))
+    for _n in range(2):
+        ballot(round, [playground, garden], voter=voter(round))
+    close(round)
+    page.goto(f"{live_server.url}/buurtbudget/{round.pk}/")
+    page.locator("main a[href$='/uitslag/']").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(words["results"])
+    expect(page.get_by_text(words["shares"]).first).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("Speeltuin")
+    check(page)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_resident_votes_within_the_budget_and_sees_why_plans_won(
+    page: Page, live_server, sign_in, assert_accessible, language
+):
+    _journey(page, live_server, sign_in, assert_accessible, language, javascript=True)
+
+
+def test_the_ballot_works_without_javascript(no_js_page, live_server, sign_in):
+    _journey(no_js_page, live_server, sign_in, lambda page: None, "nl", javascript=False)
