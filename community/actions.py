@@ -385,6 +385,34 @@ def ask_for_coach(*, initiative: Initiative, by: User, wish: str, question: str)
     return coaching
 
 
+def coach_problems(
+    *,
+    coaching: CoachRequest,
+    ambassador: Membership | None,
+    broker: User | None,
+    broker_name: str,
+) -> dict[str | None, str]:
+    """Why a coach cannot be assigned, per field of the back office's form (None: the
+    form as a whole); empty when it can. One place for the action and the form."""
+    if (ambassador is None) == (broker is None):
+        return {None: _("Choose one coach: an ambassador or an initiative broker.")}
+    if ambassador is not None and (
+        not ambassador.is_ambassador
+        or ambassador.network.neighbourhood_id != coaching.initiative.neighbourhood_id
+    ):
+        return {"ambassador": _("Choose an ambassador of the initiative's neighbourhood.")}
+    if broker is not None:
+        if not (broker.is_active and broker.groups.filter(name=Role.INITIATIVE_BROKER).exists()):
+            return {"broker": _("Choose a colleague who is an initiative broker.")}
+        if not broker_name.strip():
+            return {
+                "broker_name": _(
+                    "Give the name shown on the initiative's page for the initiative broker."
+                )
+            }
+    return {}
+
+
 @transaction.atomic
 def assign_coach(
     *,
@@ -399,18 +427,12 @@ def assign_coach(
     or an initiative broker, who coaches at once. The initiators and the coach hear of it."""
     if not coaching.may_be_assigned_by(by):
         raise PermissionDenied
-    if (ambassador is None) == (broker is None):
-        raise CommunityError(_("Choose one coach: an ambassador or an initiative broker."))
+    problems = coach_problems(
+        coaching=coaching, ambassador=ambassador, broker=broker, broker_name=broker_name
+    )
+    if problems:
+        raise CommunityError(" ".join(problems.values()))
     initiative = coaching.initiative
-    if ambassador is not None and (
-        not ambassador.is_ambassador
-        or ambassador.network.neighbourhood_id != initiative.neighbourhood_id
-    ):
-        raise CommunityError(_("Choose an ambassador of the initiative's neighbourhood."))
-    if broker is not None and not (
-        broker.is_active and broker.groups.filter(name=Role.INITIATIVE_BROKER).exists()
-    ):
-        raise CommunityError(_("Choose a colleague who is an initiative broker."))
     coaching.ambassador = ambassador
     coaching.broker = broker
     coaching.broker_name = broker_name.strip() if broker is not None else ""
