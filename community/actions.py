@@ -490,7 +490,11 @@ def assign_coach(
 def answer_coaching(*, coaching: CoachRequest, user: User, accept: bool) -> None:
     """The ambassador asked to coach accepts (and is shown on the initiative) or
     declines (the area manager then chooses someone else)."""
-    coaching = CoachRequest.objects.select_for_update().for_page().get(pk=coaching.pk)
+    # Only the request's own row is locked: PostgreSQL refuses FOR UPDATE through the
+    # nullable outer joins of for_page().
+    coaching = (
+        CoachRequest.objects.select_for_update(of=("self",)).for_page().get(pk=coaching.pk)
+    )
     if coaching.ambassador is None or coaching.ambassador.user_id != user.pk:
         raise PermissionDenied
     if coaching.status != CoachRequest.Status.ASSIGNED:

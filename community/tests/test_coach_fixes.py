@@ -84,3 +84,13 @@ def test_the_action_refuses_a_broker_without_a_shown_name(setting):  # noqa: F81
     )
     assert "El Amrani" not in CoachRequest.objects.get().coach_name
     assert CoachRequest.objects.get().coach_name
+
+
+@pytest.mark.postgres
+def test_the_ambassador_accepts_on_postgresql(setting):  # noqa: F811
+    """PostgreSQL refuses FOR UPDATE through the nullable outer joins of the page's query."""
+    manager, _neighbourhood, initiative, ambassador = setting
+    coaching = asked(initiative)
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=True)
+    assert CoachRequest.objects.get().status == CoachRequest.Status.ACCEPTED
