@@ -492,9 +492,7 @@ def answer_coaching(*, coaching: CoachRequest, user: User, accept: bool) -> None
     declines (the area manager then chooses someone else)."""
     # Only the request's own row is locked: PostgreSQL refuses FOR UPDATE through the
     # nullable outer joins of for_page().
-    coaching = (
-        CoachRequest.objects.select_for_update(of=("self",)).for_page().get(pk=coaching.pk)
-    )
+    coaching = CoachRequest.objects.select_for_update(of=("self",)).for_page().get(pk=coaching.pk)
     if coaching.ambassador is None or coaching.ambassador.user_id != user.pk:
         raise PermissionDenied
     if coaching.status != CoachRequest.Status.ASSIGNED:
