@@ -21,7 +21,9 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.suppression import suppress_counts
 from community.models import Membership, Message, Network, Post, VolunteerResponse
+from neighbourhoods.area_monitor import min_group
 
 ACTIVE_NETWORKS = "active_networks"
 AMBASSADORS = "ambassadors"
@@ -98,3 +100,12 @@ def counts_by_neighbourhood(
 def held_today() -> dict[int, dict[str, int]]:
     """For the neighbourhood monitor ("figures of today")."""
     return counts_by_neighbourhood()
+
+
+def shown(key: str, values: dict[int, int], slugs: dict[int, str]) -> dict[int, int | None]:
+    """One figure per neighbourhood id as published: the counts of people under
+    ``SURVEY_MIN_GROUP_SIZE`` hidden, ties broken by the neighbourhood's slug as on the
+    neighbourhood monitor, so both hide the same neighbourhoods."""
+    if key not in PEOPLE:
+        return dict(values)
+    return suppress_counts(values, minimum=min_group(), labels=slugs)
