@@ -6,10 +6,12 @@ neighbourhoods and records.
 - an *active network* is a network with at least one approved member (a member, or an
   ambassador the area manager approved); counted at the end of the period;
 - *ambassadors* are the residents with an approved ambassador profile in the
-  neighbourhood (each once, whatever the number of themes), at the end of the period;
+  neighbourhood (each once, whatever the number of themes), approved (``decided_at``)
+  before the end of the period;
 - an *offer or request answered* is one posted in the period (not hidden by a
   moderator) to which another resident wrote at least one message;
-- *volunteers found* are the responses to volunteer calls given in the period.
+- *volunteers found* are the residents who responded to a volunteer call in the period
+  (each once per neighbourhood, however many calls they answered).
 
 Ambassadors and volunteers are people: a neighbourhood's count under
 ``SURVEY_MIN_GROUP_SIZE`` is hidden (``common.suppression``)."""
@@ -71,7 +73,7 @@ def counts_by_neighbourhood(
         counts[neighbourhood_id][ACTIVE_NETWORKS] = n
     for neighbourhood_id, n in (
         Membership.objects.ambassadors()
-        .filter(**before_end)
+        .filter(**({} if end is None else {"decided_at__lt": end}))
         .values_list("network__neighbourhood_id")
         .annotate(n=Count("user", distinct=True))
         .order_by()
@@ -90,7 +92,7 @@ def counts_by_neighbourhood(
     for neighbourhood_id, n in (
         VolunteerResponse.objects.filter(**in_period)
         .values_list("call__neighbourhood_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("user", distinct=True))
         .order_by()
     ):
         counts[neighbourhood_id][VOLUNTEERS] = n

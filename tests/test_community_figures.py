@@ -4,6 +4,7 @@ monitor and the city dashboard, each chart with its table; counts of people unde
 SURVEY_MIN_GROUP_SIZE hidden; a fixed number of queries."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -221,3 +222,25 @@ def test_the_monitor_and_the_dashboard_hide_the_same_neighbourhoods():
     }
     on_dashboard = {name for name, count in found["community_ambassadors"].rows if count is None}
     assert on_monitor == on_dashboard == {"Midden", "Oost"}
+
+
+def test_volunteers_found_counts_each_person_once():
+    here = NeighbourhoodFactory()
+    resident = UserFactory()
+    for _index in range(2):
+        call = VolunteerCallFactory(
+            initiative=InitiativeFactory(neighbourhood=here, status="submitted"), wanted=3
+        )
+        actions.respond_to_call(call=call, user=resident, text="Ik doe mee")
+    assert figures.counts_by_neighbourhood()[here.pk][figures.VOLUNTEERS] == 1
+
+
+def test_ambassadors_count_from_their_approval():
+    """An ambassador asked before the period ended but approved after it is not counted."""
+    here = NeighbourhoodFactory()
+    ambassador = AmbassadorFactory(network=NetworkFactory(neighbourhood=here))
+    asked = ambassador.created_at - datetime.timedelta(days=30)
+    Membership.objects.filter(pk=ambassador.pk).update(created_at=asked)
+    end = asked + datetime.timedelta(days=1)
+    assert figures.AMBASSADORS not in figures.counts_by_neighbourhood(None, end).get(here.pk, {})
+    assert figures.counts_by_neighbourhood()[here.pk][figures.AMBASSADORS] == 1
