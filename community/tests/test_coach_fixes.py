@@ -94,3 +94,34 @@ def test_the_ambassador_accepts_on_postgresql(setting):  # noqa: F811
     actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
     actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=True)
     assert CoachRequest.objects.get().status == CoachRequest.Status.ACCEPTED
+
+
+def test_asking_again_is_refused_while_a_coach_is_asked_and_anew_after_a_decline(setting):  # noqa: F811
+    manager, _neighbourhood, initiative, ambassador = setting
+    coaching = asked(initiative)
+    told = Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count()
+    asked(initiative)  # only the question changes: nobody is told again
+    assert Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count() == told
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    with pytest.raises(actions.CommunityError):
+        asked(initiative)
+    assert CoachRequest.objects.get().status == CoachRequest.Status.ASSIGNED
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=False)
+    told = Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count()
+    asked(initiative)
+    again = CoachRequest.objects.get()
+    assert again.status == CoachRequest.Status.ASKED
+    assert again.ambassador is None
+    assert Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count() == (
+        told + 1
+    )
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "rejected"])
+def test_a_withdrawn_or_rejected_initiative_cannot_ask(setting, status):  # noqa: F811
+    _manager, _neighbourhood, initiative, _ambassador = setting
+    initiative.status = status
+    initiative.save(update_fields=["status"])
+    with pytest.raises(actions.CommunityError):
+        asked(initiative)
+    assert not CoachRequest.objects.exists()
