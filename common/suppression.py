@@ -49,14 +49,20 @@ def _decodable(sizes: list[int], minimum: int | None) -> bool:
 
 
 def suppress_counts[Key](
-    counts: dict[Key, int], *, minimum: int, total_hidden: bool = False
+    counts: dict[Key, int],
+    *,
+    minimum: int,
+    labels: dict[Key, str],
+    total_hidden: bool = False,
 ) -> dict[Key, int | None]:
     """Counts of people per group (a neighbourhood) published beside their total: a
     count from 1 to ``minimum`` - 1 is hidden (None), and then the rule above
     (``protect_hidden``) hides the next smallest while a hidden one could be worked out
-    by subtraction. Zero is shown: it gives nobody away."""
+    by subtraction. Zero is shown: it gives nobody away. ``labels`` break ties between
+    equal counts: a stable name of each group (a neighbourhood's slug), never a row
+    number or key, so every page showing the same counts hides the same groups (two
+    pages hiding different ones would give both away together)."""
     hidden = {key for key, count in counts.items() if 0 < count < minimum}
-    labels = {key: str(key) for key in counts}
     protect_hidden(
         list(counts),
         size=lambda key: counts[key],

@@ -27,6 +27,7 @@ from community.models import (
     VolunteerResponse,
 )
 from initiatives.models import Initiative
+from initiatives.models import Status as InitiativeStatus
 from neighbourhoods.models import Neighbourhood
 from notifications.service import notify_each
 
@@ -95,13 +96,8 @@ def join_network(
     membership.save()
     if as_ambassador:
         # Without an area manager the administrators decide, so they hear of it.
-        deciders = (
-            [neighbourhood.area_manager]
-            if neighbourhood.area_manager is not None
-            else list(User.objects.filter(is_superuser=True, is_active=True))
-        )
         notify_each(
-            deciders,
+            _deciders(neighbourhood),
             kind=STAFF,
             dedupe_key=f"community:ambassador:{membership.pk}:asked:{_moment(membership)}",
             message=lambda: (
@@ -359,19 +355,36 @@ def ask_for_coach(*, initiative: Initiative, by: User, wish: str, question: str)
     """An initiator of a public initiative asks for a coach (an ambassador of the
     neighbourhood or an initiative broker); the area manager of its neighbourhood hears
     of it and assigns one in the back office. One request per initiative: asking again
-    while one is open changes its wish and question."""
+    before a coach is assigned changes its wish and question (nobody is told again);
+    after the ambassador declined it asks anew; while a coach is assigned or coaching
+    it is refused. Not for a withdrawn or rejected initiative."""
     if not initiative.is_public or not Initiative.objects.of(by).filter(pk=initiative.pk).exists():
         raise PermissionDenied
+    if initiative.status in (InitiativeStatus.WITHDRAWN, InitiativeStatus.REJECTED):
+        raise CommunityError(_("A withdrawn or rejected initiative cannot ask for a coach."))
     found = CoachRequest.objects.select_for_update().filter(initiative=initiative).first()
-    if found is not None and found.is_coached:
+    if found is not None and found.status == CoachRequest.Status.ACCEPTED:
         raise CommunityError(_("Your initiative has a coach already."))
+    if found is not None and found.status == CoachRequest.Status.ASSIGNED:
+        raise CommunityError(_("A coach has been asked already; you hear when they answer."))
     coaching = found or CoachRequest(initiative=initiative)
+    # The area manager hears of a first ask and of asking again after a decline, not of
+    # every change to the wish or question.
+    tell = found is None or found.status == CoachRequest.Status.DECLINED
+    if found is not None and found.status == CoachRequest.Status.DECLINED:
+        coaching.status = CoachRequest.Status.ASKED
+        coaching.ambassador = None
+        coaching.assigned_at = None
+        coaching.answered_at = None
     coaching.wish = wish
     coaching.question = question.strip()
     coaching.asked_by = by
-    coaching.asked_at = timezone.now()
+    if tell:
+        coaching.asked_at = timezone.now()
     _check(coaching, exclude=["initiative", "asked_by", "ambassador", "broker"])
     coaching.save()
+    if not tell:
+        return coaching
     notify_each(
         _deciders(initiative.neighbourhood),
         kind=COACH_ASKED,
@@ -383,6 +396,34 @@ def ask_for_coach(*, initiative: Initiative, by: User, wish: str, question: str)
         subject=coaching,
     )
     return coaching
+
+
+def coach_problems(
+    *,
+    coaching: CoachRequest,
+    ambassador: Membership | None,
+    broker: User | None,
+    broker_name: str,
+) -> dict[str | None, str]:
+    """Why a coach cannot be assigned, per field of the back office's form (None: the
+    form as a whole); empty when it can. One place for the action and the form."""
+    if (ambassador is None) == (broker is None):
+        return {None: _("Choose one coach: an ambassador or an initiative broker.")}
+    if ambassador is not None and (
+        not ambassador.is_ambassador
+        or ambassador.network.neighbourhood_id != coaching.initiative.neighbourhood_id
+    ):
+        return {"ambassador": _("Choose an ambassador of the initiative's neighbourhood.")}
+    if broker is not None:
+        if not (broker.is_active and broker.groups.filter(name=Role.INITIATIVE_BROKER).exists()):
+            return {"broker": _("Choose a colleague who is an initiative broker.")}
+        if not broker_name.strip():
+            return {
+                "broker_name": _(
+                    "Give the name shown on the initiative's page for the initiative broker."
+                )
+            }
+    return {}
 
 
 @transaction.atomic
@@ -399,18 +440,12 @@ def assign_coach(
     or an initiative broker, who coaches at once. The initiators and the coach hear of it."""
     if not coaching.may_be_assigned_by(by):
         raise PermissionDenied
-    if (ambassador is None) == (broker is None):
-        raise CommunityError(_("Choose one coach: an ambassador or an initiative broker."))
+    problems = coach_problems(
+        coaching=coaching, ambassador=ambassador, broker=broker, broker_name=broker_name
+    )
+    if problems:
+        raise CommunityError(" ".join(problems.values()))
     initiative = coaching.initiative
-    if ambassador is not None and (
-        not ambassador.is_ambassador
-        or ambassador.network.neighbourhood_id != initiative.neighbourhood_id
-    ):
-        raise CommunityError(_("Choose an ambassador of the initiative's neighbourhood."))
-    if broker is not None and not (
-        broker.is_active and broker.groups.filter(name=Role.INITIATIVE_BROKER).exists()
-    ):
-        raise CommunityError(_("Choose a colleague who is an initiative broker."))
     coaching.ambassador = ambassador
     coaching.broker = broker
     coaching.broker_name = broker_name.strip() if broker is not None else ""
@@ -468,7 +503,9 @@ def assign_coach(
 def answer_coaching(*, coaching: CoachRequest, user: User, accept: bool) -> None:
     """The ambassador asked to coach accepts (and is shown on the initiative) or
     declines (the area manager then chooses someone else)."""
-    coaching = CoachRequest.objects.select_for_update().for_page().get(pk=coaching.pk)
+    # Only the request's own row is locked: PostgreSQL refuses FOR UPDATE through the
+    # nullable outer joins of for_page().
+    coaching = CoachRequest.objects.select_for_update(of=("self",)).for_page().get(pk=coaching.pk)
     if coaching.ambassador is None or coaching.ambassador.user_id != user.pk:
         raise PermissionDenied
     if coaching.status != CoachRequest.Status.ASSIGNED:

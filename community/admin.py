@@ -245,13 +245,28 @@ class CoachAssignForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and (cleaned.get("ambassador") is None) == (
-            cleaned.get("broker") is None
-        ):
-            raise forms.ValidationError(
-                _("Choose one coach: an ambassador or an initiative broker.")
+        if not self.errors and self.coach_changed():
+            problems = actions.coach_problems(
+                coaching=self.instance,
+                ambassador=cleaned.get("ambassador"),
+                broker=cleaned.get("broker"),
+                broker_name=cleaned.get("broker_name") or "",
+            )
+            for field, problem in problems.items():
+                self.add_error(field, problem)
+        elif not self.errors and self.instance.broker_id and not cleaned.get("broker_name"):
+            self.add_error(
+                "broker_name",
+                _("Give the name shown on the initiative's page for the initiative broker."),
             )
         return cleaned
+
+    def coach_changed(self) -> bool:
+        """Another coach chosen (or none yet): only then is the coach assigned again
+        (and told); a Save without changes leaves an accepted coach as they are."""
+        return self.instance.status == CoachRequest.Status.ASKED or bool(
+            {"ambassador", "broker"} & set(self.changed_data)
+        )
 
 
 @admin.register(CoachRequest)
@@ -290,13 +305,20 @@ class CoachRequestAdmin(AreaScopedAdmin):
         return obj.coach_name or self.get_empty_value_display()
 
     def save_model(self, request, obj, form, change) -> None:
-        try:
-            actions.assign_coach(
-                coaching=obj,
-                by=request.user,
-                ambassador=form.cleaned_data.get("ambassador"),
-                broker=form.cleaned_data.get("broker"),
-                broker_name=form.cleaned_data.get("broker_name") or "",
-            )
-        except actions.CommunityError as error:
-            self.message_user(request, str(error), messages.ERROR)
+        # The form's clean checked the coach (errors beside the field), so a refusal
+        # here is a concurrent change: refused, never "changed successfully".
+        if form.coach_changed():
+            try:
+                actions.assign_coach(
+                    coaching=obj,
+                    by=request.user,
+                    ambassador=form.cleaned_data.get("ambassador"),
+                    broker=form.cleaned_data.get("broker"),
+                    broker_name=form.cleaned_data.get("broker_name") or "",
+                )
+            except actions.CommunityError as error:
+                raise PermissionDenied(str(error)) from error
+        elif "broker_name" in form.changed_data and obj.broker_id:
+            # Only the name shown for the initiative broker: nobody is assigned again.
+            obj.broker_name = form.cleaned_data["broker_name"].strip()
+            obj.save(update_fields=["broker_name"])

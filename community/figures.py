@@ -6,10 +6,12 @@ neighbourhoods and records.
 - an *active network* is a network with at least one approved member (a member, or an
   ambassador the area manager approved); counted at the end of the period;
 - *ambassadors* are the residents with an approved ambassador profile in the
-  neighbourhood (each once, whatever the number of themes), at the end of the period;
+  neighbourhood (each once, whatever the number of themes), approved (``decided_at``)
+  before the end of the period;
 - an *offer or request answered* is one posted in the period (not hidden by a
   moderator) to which another resident wrote at least one message;
-- *volunteers found* are the responses to volunteer calls given in the period.
+- *volunteers found* are the residents who responded to a volunteer call in the period
+  (each once per neighbourhood, however many calls they answered).
 
 Ambassadors and volunteers are people: a neighbourhood's count under
 ``SURVEY_MIN_GROUP_SIZE`` is hidden (``common.suppression``)."""
@@ -21,7 +23,9 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.suppression import suppress_counts
 from community.models import Membership, Message, Network, Post, VolunteerResponse
+from neighbourhoods.area_monitor import min_group
 
 ACTIVE_NETWORKS = "active_networks"
 AMBASSADORS = "ambassadors"
@@ -69,7 +73,7 @@ def counts_by_neighbourhood(
         counts[neighbourhood_id][ACTIVE_NETWORKS] = n
     for neighbourhood_id, n in (
         Membership.objects.ambassadors()
-        .filter(**before_end)
+        .filter(**({} if end is None else {"decided_at__lt": end}))
         .values_list("network__neighbourhood_id")
         .annotate(n=Count("user", distinct=True))
         .order_by()
@@ -88,7 +92,7 @@ def counts_by_neighbourhood(
     for neighbourhood_id, n in (
         VolunteerResponse.objects.filter(**in_period)
         .values_list("call__neighbourhood_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("user", distinct=True))
         .order_by()
     ):
         counts[neighbourhood_id][VOLUNTEERS] = n
@@ -98,3 +102,12 @@ def counts_by_neighbourhood(
 def held_today() -> dict[int, dict[str, int]]:
     """For the neighbourhood monitor ("figures of today")."""
     return counts_by_neighbourhood()
+
+
+def shown(key: str, values: dict[int, int], slugs: dict[int, str]) -> dict[int, int | None]:
+    """One figure per neighbourhood id as published: the counts of people under
+    ``SURVEY_MIN_GROUP_SIZE`` hidden, ties broken by the neighbourhood's slug as on the
+    neighbourhood monitor, so both hide the same neighbourhoods."""
+    if key not in PEOPLE:
+        return dict(values)
+    return suppress_counts(values, minimum=min_group(), labels=slugs)

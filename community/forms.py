@@ -180,10 +180,6 @@ class CoachRequestForm(SpamGuardedForm, forms.ModelForm):
         fields = ["wish", "question"]
         widgets = {"wish": forms.RadioSelect, "question": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["wish"].choices = CoachRequest.Wish.choices  # type: ignore[attr-defined]
-
     def clean_question(self) -> str:
         question = self.cleaned_data["question"].strip()
         if not question:

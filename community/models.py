@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts.models import Role
 from common.language import in_language
@@ -754,7 +754,8 @@ class CoachRequest(models.Model):
             return self.ambassador.public_name
         if self.broker_id:
             assert self.broker is not None
-            return self.broker_name or self.broker.public_name
+            # Never the broker's own name: a neutral one when staff chose none.
+            return self.broker_name or gettext("an initiative broker")
         return ""
 
     @property

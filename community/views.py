@@ -522,7 +522,7 @@ def coach_panel(request: HttpRequest, initiative: Initiative) -> dict | None:
     request stands, how to reach the coach, or a link to ask for one. One query."""
     if not initiative.is_public:
         return None
-    runs = bool(getattr(initiative, "viewer_runs", False))
+    runs: bool = initiative.viewer_runs  # type: ignore[attr-defined]  # an annotation (extensions)
     coaching = CoachRequest.objects.for_page().filter(initiative=initiative).first()
     if coaching is None and not runs:
         return None

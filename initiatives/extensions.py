@@ -4,7 +4,11 @@ community app adds the initiative's coach this way).
 
 - ``register_panel(name, provider)``: ``provider(request, initiative)`` gives a dict
   with a ``template`` (rendered in the page's side column with the dict as ``panel``)
-  or None for nothing. A provider costs a fixed number of queries.
+  or None for nothing. A provider costs a fixed number of queries. The initiative comes
+  from ``Initiative.objects.for_detail(viewer)``: it carries the annotation
+  ``viewer_runs`` (whether the person viewing is one of its initiators), read with the
+  row, so a provider asks no query for it; a provider never receives an initiative
+  without that annotation.
 - ``register_triage_column(column, prepare=None)``: a column of the triage list (a
   callable taking the initiative, decorated with ``admin.display``); ``prepare(queryset)``
   adds what it reads to the list's one query (``select_related``, an annotation).

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -34,6 +33,7 @@ from common import stored_figures
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
 from common.suppression import suppress_counts
+from neighbourhoods.area_monitor import min_group
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
 
 
@@ -223,7 +223,7 @@ def _hide_small_groups(rows: list[Figures], city: Figures) -> None:
     """Counts of people under ``SURVEY_MIN_GROUP_SIZE`` shown as None, per status, in
     the neighbourhoods and the city (the city's total is known when it is shown: the
     rule of ``common.suppression``)."""
-    minimum = int(settings.SURVEY_MIN_GROUP_SIZE)
+    minimum = min_group()
     for key, source in _COUNTS.items():
         for status in source.people:
             total = city.counts.get(key, {}).get(status, 0)
@@ -231,6 +231,7 @@ def _hide_small_groups(rows: list[Figures], city: Figures) -> None:
             shown = suppress_counts(
                 {index: row.counts[key].get(status, 0) for index, row in enumerate(rows)},
                 minimum=minimum,
+                labels={index: row.neighbourhood.slug for index, row in enumerate(rows)},
                 total_hidden=total_hidden,
             )
             for index, row in enumerate(rows):

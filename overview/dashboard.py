@@ -12,7 +12,6 @@ import io
 import statistics
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
@@ -29,9 +28,9 @@ from common import stored_figures
 from common.aggregates import LocalDaysBetween, Percentile, local_days_between
 from common.charts import bar_chart, labelled_counts
 from common.csv import spreadsheet_safe_writer
-from common.suppression import suppress_counts
 from community import figures as community_figures
 from initiatives.models import Initiative, Status
+from neighbourhoods.area_monitor import min_group
 from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
 from procurement import figures as procurement_figures
 from procurement.models import Supplier, Tender
@@ -384,19 +383,18 @@ def residents_together_figures(period: Period) -> list[Figure]:
     not shown (``common.suppression``). Five queries."""
     start, end = period.moments()
     counts = community_figures.counts_by_neighbourhood(start, end)
-    names = dict(
-        Neighbourhood.objects.filter(pk__in=list(counts)).order_by().values_list("pk", "name")
-    )
+    names, slugs = {}, {}
+    for pk, name, slug in (
+        Neighbourhood.objects.filter(pk__in=list(counts))
+        .order_by()
+        .values_list("pk", "name", "slug")
+    ):
+        names[pk], slugs[pk] = name, slug
     order = sorted(counts, key=lambda pk: names.get(pk, ""))
-    minimum = int(settings.SURVEY_MIN_GROUP_SIZE)
+    minimum = min_group()
     figures = []
     for key, label in community_figures.figure_choices():
-        values = {pk: counts[pk].get(key, 0) for pk in order}
-        shown: dict[int, int | None] = (
-            dict(suppress_counts(values, minimum=minimum))
-            if key in community_figures.PEOPLE
-            else dict(values)
-        )
+        shown = community_figures.shown(key, {pk: counts[pk].get(key, 0) for pk in order}, slugs)
         figures.append(
             Figure(
                 f"community_{key}",

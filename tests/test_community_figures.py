@@ -4,6 +4,7 @@ monitor and the city dashboard, each chart with its table; counts of people unde
 SURVEY_MIN_GROUP_SIZE hidden; a fixed number of queries."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -23,9 +24,12 @@ from community.tests.factories import (
     theme,
 )
 from initiatives.tests.factories import InitiativeFactory
+from neighbourhoods import monitor
 from neighbourhoods.tests.factories import NeighbourhoodFactory
+from overview import dashboard
 
 pytestmark = pytest.mark.django_db
+LABELS = {"a": "a", "b": "b", "c": "c"}
 
 
 @pytest.fixture(autouse=True)
@@ -89,10 +93,21 @@ def test_an_ambassador_in_two_themes_counts_once():
 
 
 def test_small_counts_of_people_are_hidden_and_the_next_smallest_too():
-    assert suppress_counts({"a": 0, "b": 5, "c": 7}, minimum=3) == {"a": 0, "b": 5, "c": 7}
+    assert suppress_counts({"a": 0, "b": 5, "c": 7}, minimum=3, labels=LABELS) == {
+        "a": 0,
+        "b": 5,
+        "c": 7,
+    }
     # One hidden beside a shown total: the next smallest goes too.
-    assert suppress_counts({"a": 2, "b": 5, "c": 7}, minimum=3) == {"a": None, "b": None, "c": 7}
-    assert suppress_counts({"a": 2, "b": 5}, minimum=3, total_hidden=True) == {"a": None, "b": 5}
+    assert suppress_counts({"a": 2, "b": 5, "c": 7}, minimum=3, labels=LABELS) == {
+        "a": None,
+        "b": None,
+        "c": 7,
+    }
+    assert suppress_counts({"a": 2, "b": 5}, minimum=3, labels=LABELS, total_hidden=True) == {
+        "a": None,
+        "b": 5,
+    }
 
 
 def test_the_monitor_shows_the_figures_as_a_chart_with_its_table(client):
@@ -185,3 +200,47 @@ def test_the_dashboard_costs_the_same_for_one_and_many(client):
     for _index in range(3):
         make_community(NeighbourhoodFactory(), ambassadors=4, volunteers=4)
     assert count_queries(client, reverse("overview:dashboard")) == one
+
+
+def test_the_monitor_and_the_dashboard_hide_the_same_neighbourhoods():
+    """Equal counts: the tie is broken by the neighbourhood's slug on both pages (row
+    numbers on one and keys on the other hid different ones, giving both away)."""
+    zuid = NeighbourhoodFactory(name="Zuid", slug="zuid")
+    oost = NeighbourhoodFactory(name="Oost", slug="oost")
+    midden = NeighbourhoodFactory(name="Midden", slug="midden")
+    for neighbourhood, ambassadors in ((zuid, 4), (oost, 4), (midden, 2)):
+        make_community(neighbourhood, ambassadors=ambassadors, volunteers=0)
+    rows, _city = monitor.city_figures()
+    on_monitor = {
+        row.neighbourhood.name
+        for row in rows
+        if row.counts["community"][figures.AMBASSADORS] is None
+    }
+    found = {
+        figure.key: figure
+        for figure in dashboard.residents_together_figures(dashboard.Period.last_twelve_months())
+    }
+    on_dashboard = {name for name, count in found["community_ambassadors"].rows if count is None}
+    assert on_monitor == on_dashboard == {"Midden", "Oost"}
+
+
+def test_volunteers_found_counts_each_person_once():
+    here = NeighbourhoodFactory()
+    resident = UserFactory()
+    for _index in range(2):
+        call = VolunteerCallFactory(
+            initiative=InitiativeFactory(neighbourhood=here, status="submitted"), wanted=3
+        )
+        actions.respond_to_call(call=call, user=resident, text="Ik doe mee")
+    assert figures.counts_by_neighbourhood()[here.pk][figures.VOLUNTEERS] == 1
+
+
+def test_ambassadors_count_from_their_approval():
+    """An ambassador asked before the period ended but approved after it is not counted."""
+    here = NeighbourhoodFactory()
+    ambassador = AmbassadorFactory(network=NetworkFactory(neighbourhood=here))
+    asked = ambassador.created_at - datetime.timedelta(days=30)
+    Membership.objects.filter(pk=ambassador.pk).update(created_at=asked)
+    end = asked + datetime.timedelta(days=1)
+    assert figures.AMBASSADORS not in figures.counts_by_neighbourhood(None, end).get(here.pk, {})
+    assert figures.counts_by_neighbourhood()[here.pk][figures.AMBASSADORS] == 1

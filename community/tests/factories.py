@@ -33,6 +33,11 @@ class AmbassadorFactory(factory.django.DjangoModelFactory):
     status = Membership.Status.APPROVED
     public_name = factory.Sequence(lambda n: f"Sanne {n}")
     can_help_with = "Isolatie, warmtecamera"
+    decided_at = factory.LazyAttribute(
+        lambda membership: (
+            timezone.now() if membership.status == Membership.Status.APPROVED else None
+        )
+    )
 
 
 class PostFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,127 @@
+"""Review fixes of the coaches for initiators (issue 25, part 5): the back office's Save,
+the broker's shown name, asking again, who hears of what."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from community import actions
+from community.models import CoachRequest
+from community.tests.test_coach import as_staff, setting, staff_with  # noqa: F401
+from notifications.models import Notification
+from privacy.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def asked(initiative) -> CoachRequest:
+    return actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="either", question="Hulp"
+    )
+
+
+def test_an_unchanged_save_keeps_an_accepted_coach_and_tells_nobody(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, ambassador = setting
+    coaching = asked(initiative)
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=True)
+    notices = Notification.objects.count()
+    as_staff(client, manager)
+    url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
+    response = client.post(url, {"ambassador": ambassador.pk, "broker": "", "broker_name": ""})
+    assert response.status_code == 302
+    coaching.refresh_from_db()
+    assert coaching.status == CoachRequest.Status.ACCEPTED
+    assert Notification.objects.count() == notices
+
+
+def test_a_refused_coach_shows_beside_the_field_and_is_not_audited(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    broker = staff_with(Role.INITIATIVE_BROKER, display_name="Fatima El Amrani")
+    coaching = asked(initiative)
+    as_staff(client, manager)
+    url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
+    response = client.post(url, {"ambassador": "", "broker": broker.pk, "broker_name": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["broker_name"]
+    coaching.refresh_from_db()
+    assert coaching.broker is None
+    assert coaching.status == CoachRequest.Status.ASKED
+    assert not AuditEntry.objects.filter(
+        action=AuditEntry.Action.CHANGED, target_id=str(coaching.pk)
+    ).exists()
+    assert not Notification.objects.filter(recipient=broker).exists()
+
+
+def test_a_name_only_change_saves_the_name_only(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    broker = staff_with(Role.INITIATIVE_BROKER, display_name="Fatima El Amrani")
+    coaching = asked(initiative)
+    actions.assign_coach(coaching=coaching, by=manager, broker=broker, broker_name="Fatima")
+    assigned_at = CoachRequest.objects.get().assigned_at
+    notices = Notification.objects.count()
+    as_staff(client, manager)
+    url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
+    response = client.post(
+        url, {"ambassador": "", "broker": broker.pk, "broker_name": "Fatima, makelaar"}
+    )
+    assert response.status_code == 302
+    coaching.refresh_from_db()
+    assert coaching.broker_name == "Fatima, makelaar"
+    assert coaching.assigned_at == assigned_at
+    assert Notification.objects.count() == notices
+
+
+def test_the_action_refuses_a_broker_without_a_shown_name(setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    broker = staff_with(Role.INITIATIVE_BROKER, display_name="Fatima El Amrani")
+    coaching = asked(initiative)
+    with pytest.raises(actions.CommunityError):
+        actions.assign_coach(coaching=coaching, by=manager, broker=broker, broker_name=" ")
+    # Data from before the rule shows a neutral name, never the broker's own.
+    CoachRequest.objects.filter(pk=coaching.pk).update(
+        broker=broker, status=CoachRequest.Status.ACCEPTED
+    )
+    assert "El Amrani" not in CoachRequest.objects.get().coach_name
+    assert CoachRequest.objects.get().coach_name
+
+
+@pytest.mark.postgres
+def test_the_ambassador_accepts_on_postgresql(setting):  # noqa: F811
+    """PostgreSQL refuses FOR UPDATE through the nullable outer joins of the page's query."""
+    manager, _neighbourhood, initiative, ambassador = setting
+    coaching = asked(initiative)
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=True)
+    assert CoachRequest.objects.get().status == CoachRequest.Status.ACCEPTED
+
+
+def test_asking_again_is_refused_while_a_coach_is_asked_and_anew_after_a_decline(setting):  # noqa: F811
+    manager, _neighbourhood, initiative, ambassador = setting
+    coaching = asked(initiative)
+    told = Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count()
+    asked(initiative)  # only the question changes: nobody is told again
+    assert Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count() == told
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    with pytest.raises(actions.CommunityError):
+        asked(initiative)
+    assert CoachRequest.objects.get().status == CoachRequest.Status.ASSIGNED
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=False)
+    told = Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count()
+    asked(initiative)
+    again = CoachRequest.objects.get()
+    assert again.status == CoachRequest.Status.ASKED
+    assert again.ambassador is None
+    assert Notification.objects.filter(recipient=manager, kind=actions.COACH_ASKED).count() == (
+        told + 1
+    )
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "rejected"])
+def test_a_withdrawn_or_rejected_initiative_cannot_ask(setting, status):  # noqa: F811
+    _manager, _neighbourhood, initiative, _ambassador = setting
+    initiative.status = status
+    initiative.save(update_fields=["status"])
+    with pytest.raises(actions.CommunityError):
+        asked(initiative)
+    assert not CoachRequest.objects.exists()
