@@ -404,12 +404,24 @@ class LetterCodeError(Exception):
 
 
 @transaction.atomic
-def record_residence(*, user: User, neighbourhood: Neighbourhood, method: str) -> Residence:
+@transaction.atomic
+def record_residence(
+    *, user: User, neighbourhood: Neighbourhood, method: str, digid_subject: str | None = None
+) -> Residence:
     """The person has shown that they live in ``neighbourhood``: one residence per
-    person, a newer one (after a move) replaces the older."""
+    account, a newer one (after a move) replaces the older. With DigiD also one account
+    per person: when the same person (``digid_subject``, a keyed pseudonym) shows it for
+    a second account, the residence moves there and the earlier account loses it."""
+    if digid_subject:
+        Residence.objects.filter(digid_subject=digid_subject).exclude(user=user).delete()
     residence, _created = Residence.objects.update_or_create(
         user=user,
-        defaults={"neighbourhood": neighbourhood, "method": method, "verified_at": timezone.now()},
+        defaults={
+            "neighbourhood": neighbourhood,
+            "method": method,
+            "verified_at": timezone.now(),
+            "digid_subject": digid_subject or None,
+        },
     )
     return residence
 

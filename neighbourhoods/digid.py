@@ -12,6 +12,8 @@ derived here: entitled or not, the neighbourhood, the date (a ``Residence``). Th
 claims and tokens live in local variables of one request; none is stored or logged.
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,16 @@ class Outcome:
 
     entitled: bool
     neighbourhood: Neighbourhood | None
+    subject: str | None = None
+
+
+def pseudonym(issuer: str, subject: str) -> str:
+    """The person at the broker as a keyed hash (HMAC-SHA256 of issuer and subject with
+    ``PORTAL_VERIFICATION_KEY``): the same person gives the same pseudonym, which cannot
+    be turned back into the subject or the BSN without the key."""
+    message = f"digid|{issuer}|{subject}".encode()
+    key = settings.PORTAL_VERIFICATION_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def derive(claims: dict[str, Any]) -> Outcome:
@@ -119,4 +131,9 @@ def outcome_of_callback(
     except (requests.RequestException, jwt.InvalidTokenError, SuspiciousOperation, ValueError):
         # The exception's text may quote the broker's answer: it is not passed on.
         raise BrokerError("the broker's answer could not be used") from None
-    return derive(claims)
+    outcome = derive(claims)
+    return Outcome(
+        entitled=outcome.entitled,
+        neighbourhood=outcome.neighbourhood,
+        subject=pseudonym(str(payload["iss"]), str(payload["sub"])),
+    )

@@ -124,7 +124,10 @@ def digid_callback(request: HttpRequest) -> HttpResponse:
         )
         return redirect("verification:start")
     actions.record_residence(
-        user=user, neighbourhood=outcome.neighbourhood, method=Residence.Method.DIGID
+        user=user,
+        neighbourhood=outcome.neighbourhood,
+        method=Residence.Method.DIGID,
+        digid_subject=outcome.subject,
     )
     messages.success(
         request,

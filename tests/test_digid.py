@@ -160,3 +160,28 @@ def test_a_visitor_is_asked_to_sign_in_first(client):
     assert response.status_code == 302
     assert "/account/login/" in response.url
     assert "/account/login/" in client.get(reverse("verification:digid_callback")).url
+
+
+def test_one_person_shows_residence_for_one_account_only(client, area):
+    """The same BSN for a second account moves the residence: the first account loses it."""
+    from django.test import Client
+
+    first, second = UserFactory(), UserFactory()
+    client.force_login(first)
+    client.get(sign_in_at_broker(go_to_broker(client), "999990019"))
+    assert Residence.objects.get(user=first).neighbourhood == area
+
+    other = Client()
+    other.force_login(second)
+    other.get(sign_in_at_broker(go_to_broker(other), "999990019"))
+    assert list(Residence.objects.values_list("user", flat=True)) == [second.pk]
+    # A pseudonym, not the BSN or the broker's subject.
+    subject = Residence.objects.get().digid_subject
+    assert subject and len(subject) == 64
+    assert "999990019" not in subject
+
+    # Someone else keeps their own residence.
+    third = Client()
+    third.force_login(UserFactory())
+    third.get(sign_in_at_broker(go_to_broker(third), "999990020"))
+    assert Residence.objects.count() == 2
