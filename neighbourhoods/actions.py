@@ -457,17 +457,21 @@ def issue_letter_codes(
     """One new code for every address of the list whose code was not used yet, for the
     mail merge: the codes exist only in what this returns (the portal keeps their hash).
     Issued once; ``again`` issues new codes, and the letters already sent stop working.
-    A code issued for the same address on an older list stops working too."""
+    A code issued for the same address on an older list stops working too; one on a
+    newer list keeps working (issuing an older list again never voids newer letters)."""
     address_list = AddressList.objects.select_for_update().get(pk=address_list.pk)
     if address_list.issued_at is not None and not again:
         raise LetterCodeError(_("The codes of this list were issued already."))
-    rows = list(address_list.codes.filter(used=False).select_related("neighbourhood"))
+    rows = list(
+        address_list.codes.filter(used=False).select_related("neighbourhood").select_for_update()
+    )
     addresses = {(row.postcode, row.house_number, row.addition) for row in rows}
     older = [
         row.pk
         for row in LetterCode.objects.unused()
-        .exclude(address_list=address_list)
+        .filter(address_list__pk__lt=address_list.pk)
         .filter(postcode__in={postcode for postcode, _n, _a in addresses})
+        .select_for_update()
         .only("pk", "postcode", "house_number", "addition")
         if (row.postcode, row.house_number, row.addition) in addresses
     ]
