@@ -256,7 +256,6 @@ class RSVPResult(enum.Enum):
     ALREADY = "already"
     FULL = "full"
     CLOSED = "closed"
-    NOT_VERIFIED = "not_verified"  # the level set for "agenda_vote" is not met
 
 
 @transaction.atomic
