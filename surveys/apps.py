@@ -26,7 +26,7 @@ class SurveysConfig(AppConfig):
         from notifications.kinds import register_kind
         from surveys.evaluations import on_taking_part_ended
         from surveys.indicators import neighbourhood_scores
-        from surveys.models import EVALUATION_NOTIFICATIONS, Invitation, PanelMember
+        from surveys.models import EVALUATION_NOTIFICATIONS, Invitation
         from surveys.search import find_survey_results
 
         public_cache.register_public_app(

@@ -177,7 +177,8 @@ def test_one_person_shows_residence_for_one_account_only(client, area):
     assert list(Residence.objects.values_list("user", flat=True)) == [second.pk]
     # A pseudonym, not the BSN or the broker's subject.
     subject = Residence.objects.get().digid_subject
-    assert subject and len(subject) == 64
+    assert subject
+    assert len(subject) == 64
     assert "999990019" not in subject
 
     # Someone else keeps their own residence.
@@ -262,4 +263,3 @@ def test_claims_that_do_not_fit_are_refused(settings, changes, userinfo):
     assert digid.check_claims(id_token_claims(), {"sub": "digid-1"})["sub"] == "digid-1"
     with pytest.raises(digid.BrokerError):
         digid.check_claims(id_token_claims(**changes), userinfo)
-

@@ -27,14 +27,14 @@ def test_the_verification_key_must_be_set_long_and_its_own(settings):
 
 
 def test_digid_off_or_whole_passes(settings):
-    for name in checks.ENDPOINTS + checks.DIGID_SETTINGS:
+    for name in (*checks.ENDPOINTS, *checks.DIGID_SETTINGS):
         setattr(settings, name, "")
     assert checks.check_digid_configuration(None) == []
     whole(settings)
     assert checks.check_digid_configuration(None) == []
 
 
-@pytest.mark.parametrize("name", checks.DIGID_SETTINGS + ("PORTAL_DIGID_OIDC_ISSUER",))
+@pytest.mark.parametrize("name", [*checks.DIGID_SETTINGS, "PORTAL_DIGID_OIDC_ISSUER"])
 def test_a_partial_digid_configuration_fails(settings, name):
     whole(settings)
     setattr(settings, name, "")
