@@ -258,7 +258,6 @@ class RSVPResult(enum.Enum):
     ALREADY = "already"
     FULL = "full"
     CLOSED = "closed"
-    NOT_VERIFIED = "not_verified"  # the level set for "agenda_vote" is not met
 
 
 @transaction.atomic
@@ -406,12 +405,24 @@ class LetterCodeError(Exception):
 
 
 @transaction.atomic
-def record_residence(*, user: User, neighbourhood: Neighbourhood, method: str) -> Residence:
+@transaction.atomic
+def record_residence(
+    *, user: User, neighbourhood: Neighbourhood, method: str, digid_subject: str | None = None
+) -> Residence:
     """The person has shown that they live in ``neighbourhood``: one residence per
-    person, a newer one (after a move) replaces the older."""
+    account, a newer one (after a move) replaces the older. With DigiD also one account
+    per person: when the same person (``digid_subject``, a keyed pseudonym) shows it for
+    a second account, the residence moves there and the earlier account loses it."""
+    if digid_subject:
+        Residence.objects.filter(digid_subject=digid_subject).exclude(user=user).delete()
     residence, _created = Residence.objects.update_or_create(
         user=user,
-        defaults={"neighbourhood": neighbourhood, "method": method, "verified_at": timezone.now()},
+        defaults={
+            "neighbourhood": neighbourhood,
+            "method": method,
+            "verified_at": timezone.now(),
+            "digid_subject": digid_subject or None,
+        },
     )
     return residence
 
@@ -447,17 +458,21 @@ def issue_letter_codes(
     """One new code for every address of the list whose code was not used yet, for the
     mail merge: the codes exist only in what this returns (the portal keeps their hash).
     Issued once; ``again`` issues new codes, and the letters already sent stop working.
-    A code issued for the same address on an older list stops working too."""
+    A code issued for the same address on an older list stops working too; one on a
+    newer list keeps working (issuing an older list again never voids newer letters)."""
     address_list = AddressList.objects.select_for_update().get(pk=address_list.pk)
     if address_list.issued_at is not None and not again:
         raise LetterCodeError(_("The codes of this list were issued already."))
-    rows = list(address_list.codes.filter(used=False).select_related("neighbourhood"))
+    rows = list(
+        address_list.codes.filter(used=False).select_related("neighbourhood").select_for_update()
+    )
     addresses = {(row.postcode, row.house_number, row.addition) for row in rows}
     older = [
         row.pk
         for row in LetterCode.objects.unused()
-        .exclude(address_list=address_list)
+        .filter(address_list__pk__lt=address_list.pk)
         .filter(postcode__in={postcode for postcode, _n, _a in addresses})
+        .select_for_update()
         .only("pk", "postcode", "house_number", "addition")
         if (row.postcode, row.house_number, row.addition) in addresses
     ]

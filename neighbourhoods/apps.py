@@ -53,7 +53,13 @@ class NeighbourhoodsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, figures, public_cache, search
-        from neighbourhoods import actions, area_monitor, monitor, verification
+        from neighbourhoods import (  # noqa: F401 (checks registers the deploy checks)
+            actions,
+            area_monitor,
+            checks,
+            monitor,
+            verification,
+        )
         from neighbourhoods.areas import register_area_model
         from neighbourhoods.models import (
             AddressList,

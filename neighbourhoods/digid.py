@@ -12,6 +12,8 @@ derived here: entitled or not, the neighbourhood, the date (a ``Residence``). Th
 claims and tokens live in local variables of one request; none is stored or logged.
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,16 @@ class Outcome:
 
     entitled: bool
     neighbourhood: Neighbourhood | None
+    subject: str | None = None
+
+
+def pseudonym(issuer: str, subject: str) -> str:
+    """The person at the broker as a keyed hash (HMAC-SHA256 of issuer and subject with
+    ``PORTAL_VERIFICATION_KEY``): the same person gives the same pseudonym, which cannot
+    be turned back into the subject or the BSN without the key."""
+    message = f"digid|{issuer}|{subject}".encode()
+    key = settings.PORTAL_VERIFICATION_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def derive(claims: dict[str, Any]) -> Outcome:
@@ -88,6 +100,33 @@ def _audience(payload: dict[str, Any]) -> list[str]:
     return [audience] if isinstance(audience, str) else list(audience or [])
 
 
+def check_claims(payload: Any, userinfo: Any | None) -> dict[str, Any]:
+    """The id_token's claims as OpenID Connect Core (3.1.3.7, 5.3.2) asks: from the
+    configured issuer, for this client (``azp`` this client when there are several
+    audiences, or whenever it is given), with ``sub``, ``iat`` and ``exp``; userinfo only
+    about the same ``sub``. Returns the claims of both together."""
+    if not isinstance(payload, dict):
+        raise BrokerError("no claims")
+    if any(payload.get(claim) in (None, "") for claim in ("sub", "iat", "exp")):
+        raise BrokerError("a required claim is missing")
+    if payload.get("iss") != settings.PORTAL_DIGID_OIDC_ISSUER:
+        raise BrokerError("another issuer")
+    audience = _audience(payload)
+    if settings.OIDC_RP_CLIENT_ID not in audience:
+        raise BrokerError("another audience")
+    if (len(audience) > 1 or "azp" in payload) and payload.get("azp") != (
+        settings.OIDC_RP_CLIENT_ID
+    ):
+        raise BrokerError("another authorised party")
+    claims = dict(payload)
+    if userinfo is not None:
+        if not isinstance(userinfo, dict) or userinfo.get("sub") != payload["sub"]:
+            raise BrokerError("userinfo about someone else")
+        claims.update(userinfo)
+        claims["sub"], claims["iss"] = payload["sub"], payload["iss"]
+    return claims
+
+
 def outcome_of_callback(
     request: HttpRequest, *, code: str, nonce: str | None, code_verifier: str | None
 ) -> Outcome:
@@ -105,18 +144,30 @@ def outcome_of_callback(
         token_request["code_verifier"] = code_verifier
     try:
         tokens = client.get_token(token_request)
+        if not isinstance(tokens, dict):
+            raise BrokerError("no tokens")
         id_token, access_token = tokens.get("id_token"), tokens.get("access_token")
         if not id_token:
             raise BrokerError("no id_token")
         payload = client.verify_token(id_token, nonce=nonce)
-        if payload.get("iss") != settings.PORTAL_DIGID_OIDC_ISSUER:
-            raise BrokerError("another issuer")
-        if settings.OIDC_RP_CLIENT_ID not in _audience(payload):
-            raise BrokerError("another audience")
-        claims = dict(payload)
+        userinfo = None
         if access_token and settings.OIDC_OP_USER_ENDPOINT:
-            claims.update(client.get_userinfo(access_token, id_token, payload))
-    except (requests.RequestException, jwt.InvalidTokenError, SuspiciousOperation, ValueError):
+            userinfo = client.get_userinfo(access_token, id_token, payload)
+        claims = check_claims(payload, userinfo)
+    except (
+        requests.RequestException,
+        jwt.PyJWTError,
+        SuspiciousOperation,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ):
         # The exception's text may quote the broker's answer: it is not passed on.
         raise BrokerError("the broker's answer could not be used") from None
-    return derive(claims)
+    outcome = derive(claims)
+    return Outcome(
+        entitled=outcome.entitled,
+        neighbourhood=outcome.neighbourhood,
+        subject=pseudonym(str(claims["iss"]), str(claims["sub"])),
+    )

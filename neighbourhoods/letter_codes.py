@@ -9,18 +9,24 @@ file with any problem imports nothing. Semicolons (as Dutch spreadsheets save) a
 commas both work.
 
 A code is 12 letters and digits from an alphabet without look-alikes (no 0/O, 1/I/L),
-printed in groups of four: about 59 bits, drawn by ``secrets``. Only its SHA-256 hash
-is stored; what a resident types is normalised first (case, spaces, dashes).
+printed in groups of four: 31 ** 12, about 59 bits, drawn by ``secrets``. Only its keyed
+hash is stored (HMAC-SHA256 with ``PORTAL_VERIFICATION_KEY``, a key kept out of the
+database), so a copy of the database alone cannot be searched for the codes; what a
+resident types is normalised first (case, spaces, dashes). Codes issued before the keyed
+hash (plain SHA-256) or under another key no longer match: issue the list again (no
+migration can recompute them, as the codes themselves are not kept).
 """
 
 import csv
 import hashlib
+import hmac
 import io
 import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext
 
 from neighbourhoods.models import Neighbourhood
@@ -52,7 +58,10 @@ def looks_like_a_code(code: str) -> bool:
 
 
 def code_hash(code: str) -> str:
-    return hashlib.sha256(normalise(code).encode()).hexdigest()
+    """The keyed hash stored for a code (HMAC-SHA256 with ``PORTAL_VERIFICATION_KEY``)."""
+    message = f"letter-code|{normalise(code)}".encode()
+    key = settings.PORTAL_VERIFICATION_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -880,6 +880,12 @@ class Residence(models.Model):
     )
     method = models.CharField(_("shown with"), max_length=16, choices=Method.choices)
     verified_at = models.DateTimeField(_("shown on"), default=timezone.now)
+    # With DigiD: a keyed pseudonym of the person at the broker (HMAC of issuer and
+    # subject with PORTAL_VERIFICATION_KEY), never the BSN. Unique: one person shows
+    # residence for one account; a second account takes the residence over.
+    digid_subject = models.CharField(
+        _("DigiD pseudonym"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     objects = ResidenceQuerySet.as_manager()
 

@@ -97,6 +97,8 @@ PERSONAL_DATA = [
         model="neighbourhoods.Residence",
         rows=lambda user: Residence.objects.filter(user=user),
         exported=("neighbourhood", "method", "verified_at"),
-        not_personal=("id", "user"),
+        # digid_subject: a keyed pseudonym that means nothing outside the portal (not
+        # exported); it only keeps one person to one residence and goes with the row.
+        not_personal=("id", "user", "digid_subject"),
     ),
 ]

@@ -2,14 +2,15 @@
 something, as the municipality sets it.
 
 The levels (``Level``): a confirmed email address; living in the neighbourhood (a
-``Residence``, shown with a letter code or through DigiD); an invitation (the resident
-panel). Each app registers its actions with a default level from its
+``Residence``, shown with a letter code or through DigiD); an invitation (a survey
+invitation actually sent to the person, for the neighbourhood; joining the panel alone
+is not one). Each app registers its actions with a default level from its
 ``AppConfig.ready()`` (``register_action``); staff change the level per action in the
 back office (``ActionLevel``). Apps ask ``may`` before the action, and ``refusal`` for
 what to tell the person and where they can show what is missing.
 
 Where invitations come from is registered too (``register_invitation``), so this app
-never imports the apps above it: the surveys app says who is in the panel.
+never imports the apps above it: the surveys app says who was sent an invitation.
 """
 
 from collections.abc import Callable

@@ -1,6 +1,7 @@
 """A resident shows that they live in a neighbourhood: "Bewijs dat je hier woont", with
 the code from the municipality's letter (here) or through DigiD (``digid_views``)."""
 
+import time
 from typing import cast
 
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from common.abuse import rate_limited
@@ -69,6 +70,10 @@ def start(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# How long a trip to the broker may take (seconds) before its state no longer counts.
+STATE_LIFETIME = 15 * 60
+
+
 def _digid_available() -> None:
     if not verification.digid_configured():
         raise Http404
@@ -85,7 +90,7 @@ def digid_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_safe
+@require_GET  # not HEAD too: a HEAD request must not use up the state
 def digid_callback(request: HttpRequest) -> HttpResponse:
     """Back from the broker: the state must be one this session started (then it is used
     up), the code is exchanged once, and only the derived neighbourhood is kept."""
@@ -94,7 +99,18 @@ def digid_callback(request: HttpRequest) -> HttpResponse:
     states = request.session.get("oidc_states") or {}
     state = request.GET.get("state", "")
     started = states.pop(state, None) if isinstance(states, dict) else None
+    # Only states of the last quarter of an hour; older ones are dropped, used or not.
+    now = time.time()
+    if isinstance(states, dict):
+        states = {
+            key: value
+            for key, value in states.items()
+            if isinstance(value, dict) and now - value.get("added_on", 0) < STATE_LIFETIME
+        }
+    if not isinstance(started, dict) or now - started.get("added_on", 0) >= STATE_LIFETIME:
+        started = None
     request.session["oidc_states"] = states
+    request.session.pop("oidc_login_next", None)  # mozilla-django-oidc's, never read here
     next_url = request.session.pop(DIGID_NEXT, "") or ""
     code = request.GET.get("code", "")
     if started is None or not code or request.GET.get("error"):
@@ -124,7 +140,10 @@ def digid_callback(request: HttpRequest) -> HttpResponse:
         )
         return redirect("verification:start")
     actions.record_residence(
-        user=user, neighbourhood=outcome.neighbourhood, method=Residence.Method.DIGID
+        user=user,
+        neighbourhood=outcome.neighbourhood,
+        method=Residence.Method.DIGID,
+        digid_subject=outcome.subject,
     )
     messages.success(
         request,

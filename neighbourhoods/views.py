@@ -37,10 +37,6 @@ VOTE_MESSAGES = {
         gettext_lazy("You have used all your votes for this neighbourhood this year."),
     ),
     actions.VoteResult.CLOSED: (messages.ERROR, gettext_lazy("This item no longer takes votes.")),
-    actions.VoteResult.NOT_VERIFIED: (
-        messages.ERROR,
-        gettext_lazy("Only residents who have shown they live here can vote."),
-    ),
 }
 
 
@@ -246,8 +242,16 @@ def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if refused is not None:
             messages.error(request, refused.message)
             return redirect(f"{refused.url}?{urlencode({'next': item.get_absolute_url()})}")
-        level, text = VOTE_MESSAGES[actions.vote_for_item(item=item, user=request.user)]
-        messages.add_message(request, level, text)
+        result = actions.vote_for_item(item=item, user=request.user)
+        if result is actions.VoteResult.NOT_VERIFIED:
+            # The level changed since the check above: say what this level asks.
+            refused = verification.refusal(request.user, "agenda_vote", item.neighbourhood)
+            if refused is not None:
+                messages.error(request, refused.message)
+                return redirect(f"{refused.url}?{urlencode({'next': item.get_absolute_url()})}")
+        else:
+            level, text = VOTE_MESSAGES[result]
+            messages.add_message(request, level, text)
     target = request.POST.get("next")
     if target == "agenda":
         return redirect("neighbourhoods:agenda", slug)

@@ -252,6 +252,12 @@ OIDC_STORE_ID_TOKEN = False
 # The claims the broker releases: the wijk's CBS code (WK…) or else the postcode.
 PORTAL_DIGID_NEIGHBOURHOOD_CLAIM = env_str("PORTAL_DIGID_NEIGHBOURHOOD_CLAIM", "wijkcode")
 PORTAL_DIGID_POSTCODE_CLAIM = env_str("PORTAL_DIGID_POSTCODE_CLAIM", "postcode")
+# The key of the keyed hashes (HMAC-SHA256) of verification: the DigiD pseudonym (one
+# person, one residence) and the letter codes. Kept out of the database; changing it
+# voids issued letter codes and lets a person show residence once more.
+PORTAL_VERIFICATION_KEY = env_str("PORTAL_VERIFICATION_KEY")
+if DEBUG and not PORTAL_VERIFICATION_KEY:
+    PORTAL_VERIFICATION_KEY = "development-only-verification-key-do-not-use-in-production"
 
 # --- Accounts (django-allauth) ---------------------------------------------
 

@@ -26,7 +26,7 @@ class SurveysConfig(AppConfig):
         from notifications.kinds import register_kind
         from surveys.evaluations import on_taking_part_ended
         from surveys.indicators import neighbourhood_scores
-        from surveys.models import EVALUATION_NOTIFICATIONS, PanelMember
+        from surveys.models import EVALUATION_NOTIFICATIONS, Invitation
         from surveys.search import find_survey_results
 
         public_cache.register_public_app(
@@ -41,10 +41,15 @@ class SurveysConfig(AppConfig):
             # programmes that quote them (and the city-wide pages).
             tags=("surveys",),
         )
-        # Panel members are the people invited to the panel (verification level "invited").
+        # Joining the panel is open to anyone, so it is no invitation: only a survey
+        # invitation actually sent to the person (as a panel member), for the
+        # neighbourhood asked about, counts (verification level "invited").
         verification.register_invitation(
-            lambda user, neighbourhood: PanelMember.objects.filter(
-                user=user, user__is_active=True
+            lambda user, neighbourhood: Invitation.objects.filter(
+                member__user=user,
+                member__user__is_active=True,
+                sent_at__isnull=False,
+                **({"neighbourhood": neighbourhood} if neighbourhood is not None else {}),
             ).exists()
         )
         search.register_fields("surveys.Survey", ["title"], ["intro"])

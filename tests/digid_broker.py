@@ -41,8 +41,11 @@ class Broker:
 
 
 @contextlib.contextmanager
-def running_broker(redirect_uris: list[str], residents: dict[str, dict]) -> Iterator[Broker]:
-    """Start the broker; ``residents`` maps a BSN to the claims the BRP gives it."""
+def running_broker(
+    redirect_uris: list[str], residents: dict[str, dict], *, fresh_keys: bool = False
+) -> Iterator[Broker]:
+    """Start the broker; ``residents`` maps a BSN to the claims the BRP gives it;
+    ``fresh_keys`` signs with a key of its own (another broker's)."""
     port = free_port()
     env = {
         "PORT": str(port),
@@ -50,6 +53,7 @@ def running_broker(redirect_uris: list[str], residents: dict[str, dict]) -> Iter
         "CLIENT_ID": CLIENT_ID,
         "CLIENT_SECRET": CLIENT_SECRET,
         "RESIDENTS": json.dumps(residents),
+        "FRESH_KEYS": "1" if fresh_keys else "",
         "NODE_PATH": str(SCRIPT.parent.parent / "node_modules"),
     }
     node = shutil.which("node") or "node"

@@ -5,7 +5,10 @@
 // the postcode. Started by tests/digid_broker.py, which reads its first line.
 //
 //   PORT, REDIRECT_URI, CLIENT_ID, CLIENT_SECRET  the provider and its client
+//   FRESH_KEYS  "1": sign with a key of its own (another broker's key, for the tests of a
+//               forged signature) instead of oidc-provider's development key
 //   RESIDENTS  JSON: {"<bsn>": {"wijkcode": "WK001401"}, "<bsn>": {"postcode": "9712CP"}}
+import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT);
@@ -48,6 +51,11 @@ const configuration = {
   features: { devInteractions: { enabled: true } },
   routes: { authorization: '/auth', token: '/token', userinfo: '/userinfo', jwks: '/jwks' },
 };
+
+if (process.env.FRESH_KEYS === '1') {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  configuration.jwks = { keys: [{ ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' }] };
+}
 
 const provider = new Provider(issuer, configuration);
 provider.listen(port, '127.0.0.1', () => {

@@ -5,6 +5,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("PORTAL_VERIFICATION_KEY", "test-only-verification-key-0123456789-abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("SECURE_HTTPS", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")

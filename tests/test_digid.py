@@ -160,3 +160,106 @@ def test_a_visitor_is_asked_to_sign_in_first(client):
     assert response.status_code == 302
     assert "/account/login/" in response.url
     assert "/account/login/" in client.get(reverse("verification:digid_callback")).url
+
+
+def test_one_person_shows_residence_for_one_account_only(client, area):
+    """The same BSN for a second account moves the residence: the first account loses it."""
+    from django.test import Client
+
+    first, second = UserFactory(), UserFactory()
+    client.force_login(first)
+    client.get(sign_in_at_broker(go_to_broker(client), "999990019"))
+    assert Residence.objects.get(user=first).neighbourhood == area
+
+    other = Client()
+    other.force_login(second)
+    other.get(sign_in_at_broker(go_to_broker(other), "999990019"))
+    assert list(Residence.objects.values_list("user", flat=True)) == [second.pk]
+    # A pseudonym, not the BSN or the broker's subject.
+    subject = Residence.objects.get().digid_subject
+    assert subject
+    assert len(subject) == 64
+    assert "999990019" not in subject
+
+    # Someone else keeps their own residence.
+    third = Client()
+    third.force_login(UserFactory())
+    third.get(sign_in_at_broker(go_to_broker(third), "999990020"))
+    assert Residence.objects.count() == 2
+
+
+def test_a_state_older_than_a_quarter_of_an_hour_is_refused(client, area):
+    client.force_login(UserFactory())
+    back = sign_in_at_broker(go_to_broker(client), "999990019")
+    session = client.session
+    for started in session["oidc_states"].values():
+        started["added_on"] -= 16 * 60
+    session["oidc_login_next"] = "/elsewhere/"
+    session.save()
+    response = client.get(back, follow=True)
+    assert "did not work" in response.content.decode()
+    assert not Residence.objects.exists()
+    assert "oidc_login_next" not in client.session
+
+
+def test_a_head_request_does_not_use_up_the_state(client, area):
+    client.force_login(UserFactory())
+    back = sign_in_at_broker(go_to_broker(client), "999990019")
+    assert client.head(back).status_code == 405
+    client.get(back)
+    assert Residence.objects.exists()
+
+
+def test_a_wrong_nonce_is_refused(client, area):
+    client.force_login(UserFactory())
+    back = sign_in_at_broker(go_to_broker(client), "999990019")
+    session = client.session
+    for started in session["oidc_states"].values():
+        started["nonce"] = "another-nonce"
+    session.save()
+    assert client.get(back).url == reverse("verification:start")
+    assert not Residence.objects.exists()
+
+
+def test_a_token_signed_with_another_key_is_refused(client, area, settings):
+    client.force_login(UserFactory())
+    back = sign_in_at_broker(go_to_broker(client), "999990019")
+    with running_broker([CALLBACK], RESIDENTS, fresh_keys=True) as other:
+        settings.OIDC_OP_JWKS_ENDPOINT = f"{other.issuer}/jwks"
+        assert client.get(back).url == reverse("verification:start")
+    assert not Residence.objects.exists()
+
+
+def id_token_claims(**changes):
+    claims = {
+        "iss": "https://broker.example.nl",
+        "sub": "digid-1",
+        "aud": "participatieportaal",
+        "iat": 1,
+        "exp": 2,
+    }
+    claims.update(changes)
+    return {key: value for key, value in claims.items() if value is not None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "userinfo"),
+    [
+        ({"aud": "another-client"}, None),
+        ({"aud": ["participatieportaal", "another-client"]}, None),  # several, no azp
+        ({"aud": ["participatieportaal", "x"], "azp": "x"}, None),
+        ({"exp": None}, None),
+        ({"iat": None}, None),
+        ({"sub": None}, None),
+        ({}, {"sub": "digid-2", "wijkcode": "WK001401"}),  # userinfo about someone else
+        ({}, ["not", "a", "dict"]),
+    ],
+)
+def test_claims_that_do_not_fit_are_refused(settings, changes, userinfo):
+    from neighbourhoods import digid
+
+    settings.PORTAL_DIGID_OIDC_ISSUER = "https://broker.example.nl"
+    settings.OIDC_RP_CLIENT_ID = "participatieportaal"
+    assert digid.check_claims(id_token_claims(), {"sub": "digid-1"})["sub"] == "digid-1"
+    with pytest.raises(digid.BrokerError):
+        digid.check_claims(id_token_claims(**changes), userinfo)

@@ -179,6 +179,27 @@ def test_a_newer_list_voids_an_older_unused_code_for_the_same_address(area):
     assert actions.redeem_letter_code(user=UserFactory(), code=new).neighbourhood == area
 
 
+def test_the_stored_hash_is_keyed_with_the_verification_key(settings):
+    """A plain SHA-256 of a 59-bit code could be searched from a copy of the database
+    alone; the stored hash needs the key, which is not in the database."""
+    import hashlib
+
+    code = letter_codes.new_code()
+    stored = letter_codes.code_hash(code)
+    assert stored != hashlib.sha256(letter_codes.normalise(code).encode()).hexdigest()
+    assert letter_codes.code_hash(code.lower().replace("-", " ")) == stored
+    settings.PORTAL_VERIFICATION_KEY = "another-key-0123456789-abcdefghijklmnop"
+    assert letter_codes.code_hash(code) != stored
+
+
+def test_issuing_an_older_list_again_leaves_a_newer_lists_codes_working(area):
+    older = imported_list(area, count=1)
+    actions.issue_letter_codes(address_list=older, by=None)
+    newer_code = issued_codes(area, count=1)[0]
+    actions.issue_letter_codes(address_list=older, by=None, again=True)
+    assert actions.redeem_letter_code(user=UserFactory(), code=newer_code).neighbourhood == area
+
+
 def test_another_areas_manager_cannot_issue_or_open_the_list(client, area):
     address_list = imported_list(area)
     other = NeighbourhoodFactory()
