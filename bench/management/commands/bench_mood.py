@@ -17,25 +17,19 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from bench.clients import administrator, staff_client
 from bench.dataset import build_city
 from bench.markdown import machine, write_between_markers
+from bench.timing import percentile, time_page
 from mood import actions
 from mood.models import AnalysisRun, Topic
 from mood.tasks import analyse
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):
@@ -90,16 +84,16 @@ class Command(BaseCommand):
             f"{max(t.size for t in found):,} texts; computed in {computed:.1f} s.",
             "",
             f"While it computed, the staff page's progress was asked {len(polls)} times: "
-            f"p50 {statistics.median(polls):.1f} ms, p95 {_percentile(polls, 0.95):.1f} ms.",
+            f"p50 {statistics.median(polls):.1f} ms, p95 {percentile(polls, 0.95):.1f} ms.",
             "",
             "| page | queries | p50 ms | p95 ms |",
             "| --- | ---: | ---: | ---: |",
         ]
         for label, client, url, cold in rows:
-            queries, timings = self._time(client, url, cold, repeat)
+            queries, timings = time_page(client, url, repeat=repeat, cold=cold)
             table.append(
                 f"| {label} | {queries} | {statistics.median(timings):.1f} | "
-                f"{_percentile(timings, 0.95):.1f} |"
+                f"{percentile(timings, 0.95):.1f} |"
             )
         text = "\n".join(table)
         self.stdout.write(text)
@@ -138,18 +132,3 @@ class Command(BaseCommand):
             time.sleep(0.5)
         worker.join()
         return polls, time.perf_counter() - begin
-
-    def _time(self, client: Client, url: str, cold: bool, repeat: int) -> tuple[int, list[float]]:
-        for _warm in range(3):
-            client.get(url)
-        timings = []
-        for _run in range(repeat):
-            if cold:
-                cache.clear()
-            with CaptureQueriesContext(connection) as queries:
-                begin = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - begin) * 1000)
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-        return len(queries), timings

@@ -14,7 +14,6 @@ percentile of ``--repeat`` requests after a warm-up, with the queries per reques
 import statistics
 import time
 
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -23,17 +22,13 @@ from django.utils import timezone
 
 from bench.clients import staff_client
 from bench.dataset import build_city
+from bench.timing import percentile, time_page
 from initiatives.models import Initiative
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, ProgrammeProject
 from procurement import figures
 from procurement.forms import SupplierSearchForm
 from procurement.models import Contract, Supplier, Tender
 from reports.models import Report
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):
@@ -106,21 +101,10 @@ class Command(BaseCommand):
         for label, url, *options in pages:
             cold = bool(options and options[0])
             client = staff if options[1:] == ["staff"] else visitor
-            for _warm in range(3):
-                client.get(url)
-            timings = []
-            for _run in range(repeat):
-                if cold:
-                    cache.clear()
-                with CaptureQueriesContext(connection) as queries:
-                    begin = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - begin) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
+            queries, timings = time_page(client, url, repeat=repeat, cold=cold)
             self.stdout.write(
-                f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
-                f"{_percentile(timings, 0.95):>8.1f}"
+                f"{label:38} {queries:>7} {statistics.median(timings):>8.1f} "
+                f"{percentile(timings, 0.95):>8.1f}"
             )
         self._supplier_search(repeat)
         self._category_management(repeat)
@@ -141,8 +125,8 @@ class Command(BaseCommand):
                 if run >= 3:
                     timings.append(elapsed)
             self.stdout.write(
-                f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
-                f"{_percentile(timings, 0.95):>8.1f}  ({len(result.divisions)} divisions)"
+                f"{label:38} {queries:>7} {statistics.median(timings):>8.1f} "
+                f"{percentile(timings, 0.95):>8.1f}  ({len(result.divisions)} divisions)"
             )
 
     def _supplier_search(self, repeat: int) -> None:
@@ -171,6 +155,6 @@ class Command(BaseCommand):
                 if run >= 3:
                     timings.append(elapsed)
             self.stdout.write(
-                f"{label:38} {len(queries):>7} {statistics.median(timings):>8.1f} "
-                f"{_percentile(timings, 0.95):>8.1f}  ({total:,} found, {len(first)} shown)"
+                f"{label:38} {queries:>7} {statistics.median(timings):>8.1f} "
+                f"{percentile(timings, 0.95):>8.1f}  ({total:,} found, {len(first)} shown)"
             )

@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from bench.dataset import build_city
 from bench.management.commands.bench_traffic import Command as TrafficCommand
 from bench.markdown import machine, write_between_markers
+from bench.timing import percentile
 
 PAGES = ["initiative", "list", "search", "neighbourhood", "report", "tender"]
 LABELS = {
@@ -43,10 +44,6 @@ LABELS = {
     "report": "a public-space report's page",
     "tender": "a tender's page",
 }
-
-
-def _percentile(ordered: list[float], fraction: float) -> float:
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 class Command(BaseCommand):
@@ -164,7 +161,7 @@ class Command(BaseCommand):
                 results[page] = {
                     "queries": max(queries),
                     "p50": statistics.median(timings),
-                    "p95": _percentile(timings, 0.95),
+                    "p95": percentile(timings, 0.95),
                 }
                 self.stdout.write(
                     f"  {LABELS[page]:34} {max(queries):>3} queries "

@@ -28,7 +28,6 @@ address), so rate limits count per person, as they do for a city's residents.
 
 import bisect
 import itertools
-import math
 import random
 import re
 import shutil
@@ -56,6 +55,7 @@ from bench.dataset import MARK, OPEN_SURVEY, PREFIX, build_city
 from bench.management.commands.bench_load import Command as LoadCommand
 from bench.management.commands.bench_load import _free_port
 from bench.markdown import machine, write_between_markers
+from bench.timing import percentile
 from initiatives.models import OPEN_FOR_SUPPORT, Initiative, Status
 from initiatives.views import PAGE_SIZE
 from neighbourhoods.models import OPEN_FOR_VOTES, AgendaItem, Neighbourhood
@@ -171,16 +171,12 @@ class Run:
             statuses[status] += 1
         return Figures(
             count=len(kept),
-            p50_ms=_percentile(micros, 0.50) / 1000,
-            p95_ms=_percentile(micros, 0.95) / 1000,
+            p50_ms=percentile(micros, 0.50) / 1000,
+            p95_ms=percentile(micros, 0.95) / 1000,
             rps=len(kept) / self.seconds,
             hits=_hit_rate(record[2] for record in kept),
             statuses=dict(statuses),
         )
-
-
-def _percentile(ordered: list[int], fraction: float) -> float:
-    return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def _hit_rate(headers: Iterable[str]) -> float | None:
