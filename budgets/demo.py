@@ -141,10 +141,11 @@ def seed(demo) -> None:
             feasibility_reason="Uitvoerbaar; de gemeente heeft de kosten nagerekend.",
             reviewed_at=now - timedelta(days=5),
         )
-    # Two demo residents showed with a letter code that they live in the Binnenstad (when
-    # they had not shown where they live yet), so they can vote; one has voted.
+    # Two demo residents showed with a letter code that they live in the Binnenstad (a
+    # residence shown elsewhere before is replaced, as after a move), so they can vote;
+    # one has voted.
     for resident in demo.residents[1:3]:
-        Residence.objects.get_or_create(
+        Residence.objects.update_or_create(
             user=resident,
             defaults={"neighbourhood": binnenstad, "method": Residence.Method.LETTER_CODE},
         )

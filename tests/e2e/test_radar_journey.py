@@ -25,8 +25,8 @@ WORDS = {
     "en": {
         "save": "Save area",
         "saved": "Your area is saved",
-        "heading": "My buurtradar",
-        "link": "My buurtradar: news near me",
+        "heading": "My neighbourhood radar",
+        "link": "My neighbourhood radar: news near me",
     },
 }
 
