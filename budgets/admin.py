@@ -270,15 +270,7 @@ class PaperBallotAdmin(AreaScopedAdmin):
     Residents' own ballots are not shown here."""
 
     form = PaperBallotForm
-    list_display = [
-        "pk",
-        "round",
-        "paper_reference",
-        "chosen_plans",
-        "entered_by",
-        "confirmed_by",
-        "created_at",
-    ]
+    list_display = ["paper_reference", "round", "chosen_plans", "entered_by", "confirmed_by"]
     list_select_related = ["round", "entered_by", "confirmed_by"]
     list_filter = ["round"]
     actions = ["confirm"]

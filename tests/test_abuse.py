@@ -179,6 +179,8 @@ def test_every_rate_limit_in_the_settings_guards_a_view(settings):
             "reports",
             "citydata",
             "community",
+            "budgets",
+            "radar",
         )
         # reports: the Open311 API and questions; citydata: the partners' API;
         # neighbourhoods: showing where you live

@@ -103,6 +103,7 @@ ACTIONS: dict[str, set[str]] = {
     "community.membership.decline": {AREA_MANAGER, ADMINISTRATOR},
     "community.message.hide_messages": {BROKER, ADMINISTRATOR},
     "community.message.dismiss_reports": {BROKER, ADMINISTRATOR},
+    "budgets.ballot.confirm": {AREA_MANAGER, ADMINISTRATOR},
     "procurement.contract.use_next_option": {PROCUREMENT, ADMINISTRATOR},
     **{
         f"reports.question.{action}": {AREA_MANAGER, ADMINISTRATOR}
@@ -122,9 +123,14 @@ ACTIONS: dict[str, set[str]] = {
 }
 
 
+# Models whose records may be deleted one by one, never in bulk: a paper ballot is
+# deleted on its own page, and only before a second colleague confirmed it.
+BULK_DELETE_NEVER = {"budgets.ballot"}
+
+
 def may_delete(model: str, person: str) -> bool:
     """``delete_selected`` is offered to who may delete the model (the URL matrix)."""
-    if person not in STAFF:
+    if person not in STAFF or model in BULK_DELETE_NEVER:
         return False
     may = "vacd" if person == ADMINISTRATOR else BACK_OFFICE.get(person, {}).get(model, "")
     return "d" in may and "d" not in ADMIN_NEVER.get(model, "")
@@ -248,6 +254,7 @@ LIMITED_BY_DESIGN = {"neighbourhoods.agendaitem.project"}
 def _two_areas(manager: User) -> dict:
     """A neighbourhood the area manager manages and one they do not, each with a record
     of every kind that a back-office form can choose."""
+    from budgets.tests.factories import PlanFactory, RoundFactory, ThemeFactory
     from community.tests.factories import (
         AmbassadorFactory,
         NetworkFactory,
@@ -286,6 +293,8 @@ def _two_areas(manager: User) -> dict:
         AmbassadorFactory(network=NetworkFactory(neighbourhood=neighbourhood))
         PostFactory(neighbourhood=neighbourhood)
         VolunteerCallFactory(initiative=initiative)
+        budget_round = RoundFactory(neighbourhood=neighbourhood)
+        PlanFactory(round=budget_round, theme=ThemeFactory(round=budget_round))
         made[name] = neighbourhood
         made[f"{name}_project"] = project
     return made
@@ -325,6 +334,11 @@ def _forged(form_class, instance, name: str, field, value) -> forms.BaseForm:
     return form_class(data=data, **kwargs)
 
 
+# Choices narrower than an area, for everyone: a plan's theme is one of its own round's
+# themes (the plan admin offers no other round's).
+NARROWER_THAN_AREA = {"budgets.plan.theme"}
+
+
 @pytest.mark.parametrize("person", sorted(STAFF))
 def test_every_area_choice_answers_each_colleague_as_the_policy_says(person):
     if person == ADMINISTRATOR:
@@ -350,6 +364,8 @@ def test_every_area_choice_answers_each_colleague_as_the_policy_says(person):
             for where, form_class, instance in _forms_of(model_admin, request, obj):
                 for name, field in _area_choice_fields(form_class, instance):
                     key = f"{model._meta.label_lower}.{name}"
+                    if key in NARROWER_THAN_AREA:
+                        continue
                     everything = field.queryset.model._default_manager.all()
                     theirs = areas.within(everything, other).order_by("pk").first()
                     ours = areas.within(everything, mine).order_by("pk").first()
