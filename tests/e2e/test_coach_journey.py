@@ -81,6 +81,7 @@ def test_an_initiator_gets_an_ambassador_as_coach_and_writes_to_them(
     page.goto(live_server.url + initiative.get_absolute_url())
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.locator("#coach").get_by_role("link", name=words["ask"]).click()
+    expect(page.get_by_label(words["ambassador"])).to_be_visible()
     assert_accessible(page)
     page.get_by_label(words["ambassador"]).check()
     page.get_by_role("button", name=words["ask"]).click()

@@ -120,6 +120,7 @@ def test_an_initiative_finds_volunteers_without_exposing_them(
     sign_in(page, initiator)
     page.goto(f"{live_server.url}/samen/")
     page.get_by_role("link", name=words["ask"]).click()
+    expect(page.locator("#id_title")).to_be_visible()
     check(page)
     page.locator("#id_title").fill("3 mensen voor de plantdag op 12 april")
     page.locator("#id_wanted").fill("0")

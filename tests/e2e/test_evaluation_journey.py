@@ -48,10 +48,11 @@ def test_a_supporter_says_how_taking_part_went(
     assert page.locator("html").get_attribute("lang") == language
     assert_accessible(page)
     page.get_by_role("link", name={"nl": "Beginnen", "en": "Start"}[language]).click()
-    assert_accessible(page)
     send = page.get_by_role(
         "button", name={"nl": "Mijn antwoorden versturen", "en": "Submit my answers"}[language]
     )
+    expect(send).to_be_visible()
+    assert_accessible(page)
     send.click()
     expect(page.locator(".portal-error-summary")).to_be_visible()
     assert_accessible(page)
