@@ -278,7 +278,16 @@ class CoachRequestAdmin(AreaScopedAdmin):
     list_display = ["initiative", "wish", "status", "coach", "asked"]
     asked = short_date("asked_at", _("asked"))
     list_filter = ["status", "wish"]
-    readonly_fields = ["initiative", "wish", "question", "asked_at", "status", "answered_at"]
+    readonly_fields = [
+        "initiative",
+        "wish",
+        "question",
+        "asked_at",
+        "status",
+        "answered_at",
+        "assigned_by",
+        "initiators_contact",
+    ]
     fields = [*readonly_fields, "ambassador", "broker", "broker_name"]
 
     def has_add_permission(self, request) -> bool:
@@ -293,7 +302,7 @@ class CoachRequestAdmin(AreaScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("initiative__neighbourhood", "ambassador", "broker")
+            .select_related("initiative__neighbourhood", "ambassador", "broker", "assigned_by")
         )
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -303,6 +312,14 @@ class CoachRequestAdmin(AreaScopedAdmin):
     @admin.display(description=_("Coach"))
     def coach(self, obj: CoachRequest) -> str:
         return obj.coach_name or self.get_empty_value_display()
+
+    @admin.display(description=_("Initiators' email addresses"))
+    def initiators_contact(self, obj: CoachRequest) -> str:
+        """How the initiative broker who coaches gets in touch with the initiators (this
+        page is in the audit log); an ambassador is written to through the portal."""
+        if not obj.broker_id:
+            return gettext("Only shown when an initiative broker coaches.")
+        return ", ".join(person.email for person in obj.initiative.initiators() if person)
 
     def save_model(self, request, obj, form, change) -> None:
         # The form's clean checked the coach (errors beside the field), so a refusal
