@@ -269,19 +269,28 @@ class CoachAssignForm(forms.ModelForm):
         )
 
 
+class WishFilter(admin.ChoicesFieldListFilter):
+    """The filter on the coach wished for, titled for staff (the field asks the resident)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = gettext("coach wished for")
+
+
 @admin.register(CoachRequest)
 class CoachRequestAdmin(AreaScopedAdmin):
     """Initiators' requests for a coach; the area manager of the initiative's
     neighbourhood (or the triage) assigns an ambassador or an initiative broker."""
 
     form = CoachAssignForm
-    list_display = ["initiative", "wish", "status", "coach", "asked"]
+    list_display = ["initiative", "coach_wished", "status", "coach", "asked"]
     asked = short_date("asked_at", _("asked"))
-    list_filter = ["status", "wish"]
+    list_filter = ["status", ("wish", WishFilter)]
+    # The resident's questions as staff read them (the model's labels ask the resident).
     readonly_fields = [
         "initiative",
-        "wish",
-        "question",
+        "coach_wished",
+        "help_asked",
         "asked_at",
         "status",
         "answered_at",
@@ -308,6 +317,14 @@ class CoachRequestAdmin(AreaScopedAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.may_be_assigned_by(request.user))
+
+    @admin.display(description=_("coach wished for"), ordering="wish")
+    def coach_wished(self, obj: CoachRequest) -> str:
+        return obj.get_wish_display()
+
+    @admin.display(description=_("help asked for"))
+    def help_asked(self, obj: CoachRequest) -> str:
+        return obj.question
 
     @admin.display(description=_("Coach"))
     def coach(self, obj: CoachRequest) -> str:

@@ -2,6 +2,7 @@
 the broker's shown name, asking again, who hears of what."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
@@ -206,3 +207,18 @@ def test_the_broker_who_coaches_reaches_the_initiators_by_email(client, setting)
     sign_in_staff(client, broker)
     assert "ineke@example.nl" in client.get(url).content.decode()
     assert AuditEntry.objects.filter(actor=broker, action="viewed").exists()
+
+
+def test_the_back_office_words_the_request_for_staff(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    coaching = asked(initiative)
+    sign_in_staff(client, manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (
+        reverse("admin:community_coachrequest_change", args=[coaching.pk]),
+        reverse("admin:community_coachrequest_changelist"),
+    ):
+        page = client.get(url).content.decode()
+        assert "?:" not in page
+        assert "would you like" not in page
+        assert "oach wished for" in page
