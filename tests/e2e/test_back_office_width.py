@@ -64,9 +64,12 @@ MEASURE = r"""() => {
   // Words split over two lines inside a cell ("Ontvan|gen", "#16|0"): a short word
   // (a number, a status, a date, a name) is one piece on one line.
   const broken = [];
-  // Long free text (a title) wraps between words too (static/portal/admin.css).
+  // Long free text may break inside a word (static/portal/admin.css names its columns).
+  const freeText = ['title', 'text', 'title_and_area', 'question_short', 'summary',
+                    'description', 'tender', 'survey', 'party_name', 'contract'];
   const cells = document.querySelectorAll('#result_list tbody td, #result_list tbody th');
   for (const cell of cells) {
+    if (freeText.some(name => cell.classList.contains('field-' + name))) continue;
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent;
