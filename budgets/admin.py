@@ -287,10 +287,10 @@ class PaperBallotAdmin(AreaScopedAdmin):
         """What was typed in, to compare with the paper before confirming."""
         return "; ".join(f"{c.plan_id}. {c.plan.title}" for c in obj.choices.all())
 
-    def get_actions(self, request: HttpRequest):
+    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         # Never in bulk: a paper ballot is deleted on its own page, and only before a
         # second colleague confirmed it.
-        found = super().get_actions(request)
+        found = super().get_actions(request, *args, **kwargs)
         found.pop("delete_selected", None)
         return found
 

@@ -195,7 +195,9 @@ def coordinate_fields(
     JavaScript."""
     widget = forms.HiddenInput if hidden else None
 
-    def field(label, help_text, bounds) -> forms.DecimalField:
+    def field(
+        label: "StrOrPromise", help_text: "StrOrPromise", bounds: tuple[Any, Any]
+    ) -> forms.DecimalField:
         return forms.DecimalField(
             label=label or None,
             help_text=help_text,
