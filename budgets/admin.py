@@ -176,19 +176,16 @@ class PlanAdmin(AreaScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "theme" and field is not None:
-            plan_id = (
-                request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        themes = form.base_fields.get("theme")
+        if themes is not None:
+            # A plan's theme is one of its own round's (the area's limits applied already).
+            queryset = themes.queryset  # type: ignore[attr-defined]
+            themes.queryset = (  # type: ignore[attr-defined]
+                queryset.filter(round_id=obj.round_id) if obj is not None else queryset.none()
             )
-            round_id = Plan.objects.filter(pk=plan_id).values("round_id")[:1] if plan_id else None
-            field.queryset = (
-                field.queryset.filter(round_id__in=round_id)
-                if round_id is not None
-                else field.queryset.none()
-            )
-        return field
+        return form
 
     def save_model(
         self, request: HttpRequest, obj: Plan, form: forms.ModelForm, change: bool
@@ -212,8 +209,9 @@ class PaperBallotForm(forms.ModelForm):
     plan_numbers = forms.CharField(
         label=_("plan numbers"),
         help_text=_(
-            "The numbers of the plans ticked on the paper, separated by commas; on a ranking "
-            "ballot in order of preference (first choice first)."
+            "The plan numbers of the plans ticked on the paper (printed with each plan on the "
+            "round's page and on the paper ballot), separated by commas; on a ranking ballot "
+            "in order of preference (first choice first)."
         ),
     )
 
@@ -288,6 +286,13 @@ class PaperBallotAdmin(AreaScopedAdmin):
     def chosen_plans(self, obj: Ballot) -> str:
         """What was typed in, to compare with the paper before confirming."""
         return "; ".join(f"{c.plan_id}. {c.plan.title}" for c in obj.choices.all())
+
+    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # Never in bulk: a paper ballot is deleted on its own page, and only before a
+        # second colleague confirmed it.
+        found = super().get_actions(request, *args, **kwargs)
+        found.pop("delete_selected", None)
+        return found
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

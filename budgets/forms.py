@@ -53,9 +53,18 @@ class PlanCheckbox(forms.CheckboxSelectMultiple):
         return option
 
 
+def plan_label(plan: Plan) -> str:
+    """A plan on the ballot: its title, cost and theme (the theme's limits are beside
+    the ballot's rules)."""
+    if plan.theme_id is None:
+        return f"{plan.title} ({euros(plan.cost)})"
+    assert plan.theme is not None
+    return f"{plan.title} ({euros(plan.cost)}; {_('theme')}: {plan.theme.name})"
+
+
 class PlanChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Plan) -> str:  # type: ignore[override]
-        return f"{obj.title} ({euros(obj.cost)})"
+        return plan_label(obj)
 
 
 class BallotForm(forms.Form):
@@ -73,7 +82,7 @@ class BallotForm(forms.Form):
             ranks = dict(chosen)
             for plan in plans:
                 self.fields[f"rank_{plan.pk}"] = forms.TypedChoiceField(
-                    label=f"{plan.title} ({euros(plan.cost)})",
+                    label=plan_label(plan),
                     choices=places,
                     coerce=int,
                     empty_value=None,
@@ -83,7 +92,7 @@ class BallotForm(forms.Form):
         else:
             field = PlanChoiceField(
                 label=_("Plans"),
-                queryset=Plan.objects.filter(pk__in=by_pk),
+                queryset=Plan.objects.filter(pk__in=by_pk).select_related("theme"),
                 widget=PlanCheckbox,
                 required=False,
                 initial=[pk for pk, _rank in chosen],

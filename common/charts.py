@@ -57,10 +57,11 @@ def bar_chart(rows: Sequence[tuple[str, float | None]], *, suffix: str = "") -> 
 
 
 def _number(value: float) -> str:
-    """A value as the reader writes it: a decimal comma in Dutch for a fraction."""
+    """A value as the reader writes it: thousands grouped (12.345 in Dutch, 12,345 in
+    English) and a decimal comma in Dutch for a fraction."""
     if isinstance(value, float):
-        return number_format(value, decimal_pos=1)
-    return str(value)
+        return number_format(value, decimal_pos=1, force_grouping=True)
+    return number_format(value, force_grouping=True)
 
 
 def labelled_counts(

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_noop
 
 from common import public_cache
+from common.geo import LATITUDE_RANGE, LONGITUDE_RANGE
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -178,3 +179,37 @@ class EmptyRenderedOnce(forms.Form):
     # Django binds these to its own render() when the class is made.
     __str__ = render
     __html__ = render
+
+
+def coordinate_fields(
+    *,
+    hidden: bool = False,
+    latitude_label: "StrOrPromise" = "",
+    longitude_label: "StrOrPromise" = "",
+    latitude_help: "StrOrPromise" = "",
+    longitude_help: "StrOrPromise" = "",
+) -> tuple[forms.DecimalField, forms.DecimalField]:
+    """A point's latitude and longitude in degrees, six decimals (about 10 cm), within
+    the Netherlands (``common.geo``); neither required (the form checks both or none).
+    Hidden when the map fills them in; visible with labels for typing them without
+    JavaScript."""
+    widget = forms.HiddenInput if hidden else None
+
+    def field(
+        label: "StrOrPromise", help_text: "StrOrPromise", bounds: tuple[Any, Any]
+    ) -> forms.DecimalField:
+        return forms.DecimalField(
+            label=label or None,
+            help_text=help_text,
+            max_digits=8,
+            decimal_places=6,
+            required=False,
+            min_value=bounds[0],
+            max_value=bounds[1],
+            widget=widget,
+        )
+
+    return (
+        field(latitude_label, latitude_help, LATITUDE_RANGE),
+        field(longitude_label, longitude_help, LONGITUDE_RANGE),
+    )

@@ -1,6 +1,12 @@
-"""Distances on the earth, one formula for the whole portal."""
+"""Places and distances on the earth, one box and one formula for the whole portal."""
 
 import math
+from decimal import Decimal
+
+# The Netherlands with a margin, in degrees: a point outside this box is a slip of the
+# map or of the keyboard, never a place in the municipality.
+LATITUDE_RANGE = (Decimal("50.5"), Decimal("53.8"))
+LONGITUDE_RANGE = (Decimal("3.0"), Decimal("7.5"))
 
 EARTH_RADIUS_METRES = 6_371_008.8
 METRES_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_METRES / 180

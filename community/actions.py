@@ -426,6 +426,23 @@ def coach_problems(
     return {}
 
 
+def _stored_coach(coaching: CoachRequest) -> User | None:
+    """The coach as stored before a change (the back office's form has already put the
+    new choice on the instance): the ambassador asked or coaching, or the initiative
+    broker; None when nobody was, or the ambassador declined (they know already)."""
+    stored = (
+        CoachRequest.objects.select_for_update(of=("self",))
+        .filter(pk=coaching.pk)
+        .exclude(status=CoachRequest.Status.DECLINED)
+        .values("ambassador__user", "broker")
+        .first()
+    )
+    if stored is None:
+        return None
+    person = stored["ambassador__user"] or stored["broker"]
+    return User.objects.filter(pk=person).first() if person else None
+
+
 @transaction.atomic
 def assign_coach(
     *,
@@ -446,8 +463,10 @@ def assign_coach(
     if problems:
         raise CommunityError(" ".join(problems.values()))
     initiative = coaching.initiative
+    replaced = _stored_coach(coaching)
     coaching.ambassador = ambassador
     coaching.broker = broker
+    coaching.assigned_by = by
     coaching.broker_name = broker_name.strip() if broker is not None else ""
     coaching.status = (
         CoachRequest.Status.ACCEPTED if broker is not None else CoachRequest.Status.ASSIGNED
@@ -459,6 +478,18 @@ def assign_coach(
     coach = ambassador.user if ambassador is not None else broker
     moment = coaching.assigned_at.isoformat()
     name = coaching.coach_name
+    if replaced is not None and replaced != coach:
+        notify_each(
+            [replaced],
+            kind=COACH,
+            dedupe_key=f"community:coach:{coaching.pk}:replaced:{moment}",
+            message=lambda: (
+                _("Another coach was chosen for “%(title)s”; you no longer coach it.")
+                % {"title": initiative.title}
+            ),
+            url=initiative.get_absolute_url(),
+            subject=coaching,
+        )
     notify_each(
         initiative.initiators(),
         kind=COACH,
@@ -490,10 +521,12 @@ def assign_coach(
             )
             % {"title": initiative.title}
         ),
+        # The initiative broker finds the initiators' email addresses on the request's
+        # page in the back office (audited), to get in touch about their question.
         url=(
             reverse("community:coaching", args=[coaching.pk])
             if ambassador is not None
-            else initiative.get_absolute_url()
+            else reverse("admin:community_coachrequest_change", args=[coaching.pk])
         ),
         subject=coaching,
     )
@@ -530,8 +563,19 @@ def answer_coaching(*, coaching: CoachRequest, user: User, accept: bool) -> None
             skip=user,
         )
     else:
+        # The area manager, and the initiative broker who chose this ambassador (the
+        # triage) when that was someone else.
+        told = _deciders(initiative.neighbourhood)
+        chooser = coaching.assigned_by
+        if (
+            chooser is not None
+            and chooser not in told
+            and chooser.is_active
+            and chooser.groups.filter(name=Role.INITIATIVE_BROKER).exists()
+        ):
+            told.append(chooser)
         notify_each(
-            _deciders(initiative.neighbourhood),
+            told,
             kind=COACH_ASKED,
             dedupe_key=key,
             message=lambda: (

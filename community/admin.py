@@ -269,16 +269,34 @@ class CoachAssignForm(forms.ModelForm):
         )
 
 
+class WishFilter(admin.ChoicesFieldListFilter):
+    """The filter on the coach wished for, titled for staff (the field asks the resident)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = gettext("coach wished for")
+
+
 @admin.register(CoachRequest)
 class CoachRequestAdmin(AreaScopedAdmin):
     """Initiators' requests for a coach; the area manager of the initiative's
     neighbourhood (or the triage) assigns an ambassador or an initiative broker."""
 
     form = CoachAssignForm
-    list_display = ["initiative", "wish", "status", "coach", "asked"]
+    list_display = ["initiative", "coach_wished", "status", "coach", "asked"]
     asked = short_date("asked_at", _("asked"))
-    list_filter = ["status", "wish"]
-    readonly_fields = ["initiative", "wish", "question", "asked_at", "status", "answered_at"]
+    list_filter = ["status", ("wish", WishFilter)]
+    # The resident's questions as staff read them (the model's labels ask the resident).
+    readonly_fields = [
+        "initiative",
+        "coach_wished",
+        "help_asked",
+        "asked_at",
+        "status",
+        "answered_at",
+        "assigned_by",
+        "initiators_contact",
+    ]
     fields = [*readonly_fields, "ambassador", "broker", "broker_name"]
 
     def has_add_permission(self, request) -> bool:
@@ -293,16 +311,32 @@ class CoachRequestAdmin(AreaScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("initiative__neighbourhood", "ambassador", "broker")
+            .select_related("initiative__neighbourhood", "ambassador", "broker", "assigned_by")
         )
 
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.may_be_assigned_by(request.user))
 
+    @admin.display(description=_("coach wished for"), ordering="wish")
+    def coach_wished(self, obj: CoachRequest) -> str:
+        return obj.get_wish_display()
+
+    @admin.display(description=_("help asked for"))
+    def help_asked(self, obj: CoachRequest) -> str:
+        return obj.question
+
     @admin.display(description=_("Coach"))
     def coach(self, obj: CoachRequest) -> str:
         return obj.coach_name or self.get_empty_value_display()
+
+    @admin.display(description=_("Initiators' email addresses"))
+    def initiators_contact(self, obj: CoachRequest) -> str:
+        """How the initiative broker who coaches gets in touch with the initiators (this
+        page is in the audit log); an ambassador is written to through the portal."""
+        if not obj.broker_id:
+            return gettext("Only shown when an initiative broker coaches.")
+        return ", ".join(person.email for person in obj.initiative.initiators() if person)
 
     def save_model(self, request, obj, form, change) -> None:
         # The form's clean checked the coach (errors beside the field), so a refusal

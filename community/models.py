@@ -726,6 +726,15 @@ class CoachRequest(models.Model):
         validators=[validate_plain_text, validate_no_contact_details],
         help_text=_("Shown on the initiative's page, for example: Fatima, initiatiefmakelaar."),
     )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The colleague who chose the coach; told when an ambassador declines."),
+    )
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered by the ambassador"), null=True, blank=True)
 

@@ -117,7 +117,8 @@ PERSONAL_DATA = [
     ),
     # A coach request is the initiative's: it stays when the initiator who asked goes
     # (the foreign key forgets them), and so does an ambassador's or broker's coaching
-    # (the coach is forgotten; the request waits for a new coach again).
+    # (the coach is forgotten; the request waits for a new coach again), and a colleague
+    # who assigned a coach is forgotten by the foreign key.
     PersonalData(
         model="community.CoachRequest",
         rows=lambda user: CoachRequest.objects.filter(asked_by=user),
@@ -128,6 +129,7 @@ PERSONAL_DATA = [
             "ambassador",
             "broker",
             "broker_name",
+            "assigned_by",
             "assigned_at",
             "answered_at",
         ),

@@ -9,6 +9,7 @@ from common.forms import (
     BoundedModelMultipleChoiceField,
     CachedFilterForm,
     EmptyRenderedOnce,
+    coordinate_fields,
     filter_choice,
 )
 from common.uploads import UploadsField, process_document, process_image
@@ -62,6 +63,8 @@ class InitiativeForm(SpamGuardedForm, forms.ModelForm):
         label=_("Documents"),
         help_text=_("Up to 2 PDF documents of at most 10 MB each, such as a budget."),
     )
+    # Filled by the map; the model checks the same box (both or neither, see clean).
+    latitude, longitude = coordinate_fields(hidden=True)
     # A new initiative's form carries its own number (see Initiative.form_token).
     form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     co_initiator_emails = forms.CharField(
@@ -88,8 +91,6 @@ class InitiativeForm(SpamGuardedForm, forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 8}),
-            "latitude": forms.HiddenInput,
-            "longitude": forms.HiddenInput,
             "amount_requested": forms.NumberInput(attrs={"min": 0, "step": 1}),
         }
 

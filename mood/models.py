@@ -9,6 +9,8 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mood.stopwords import without_stop_words
+
 
 class Kind(models.TextChoices):
     """What a resident wrote, by where they wrote it."""
@@ -145,6 +147,12 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return ", ".join(self.words[:3])
+
+    @property
+    def shown_words(self) -> list[str]:
+        """Its words on the public page, without stop and filler words (the stored
+        words stay as they were found)."""
+        return without_stop_words(self.words)
 
 
 class TopicInputQuerySet(models.QuerySet["TopicInput"]):

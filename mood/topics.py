@@ -12,27 +12,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mood.masking import MASKS, mask
+from mood.stopwords import stop_words
 
 WORDS_PER_TOPIC = 8
 # Words of three letters or more, without digits.
 _WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-@cache
-def stop_words() -> frozenset[str]:
-    """The Dutch stop words (``mood/data/stopwords_nl.txt``, MIT)."""
-    path = Path(__file__).parent / "data" / "stopwords_nl.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
-    )
 
 
 def words_of(text: str) -> list[str]:

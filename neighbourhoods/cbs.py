@@ -10,8 +10,6 @@ this module knows are imported with their labels (``KNOWN_FIGURES``); other colu
 named back to the person importing and left out.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from common.csv import CsvProblem, read_table
 
 LICENCE = "CC BY 4.0"
 MAX_ROWS = 20_000
@@ -95,23 +95,11 @@ def parse(content: bytes) -> Parsed:
     """Read a "Kerncijfers wijken en buurten" CSV; every error with its line number."""
     parsed = Parsed()
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        parsed.errors.append((1, gettext("The file is not UTF-8 text. Save it as CSV UTF-8.")))
+        table = read_table(content, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS)
+    except CsvProblem as problem:
+        parsed.errors.append((problem.line, problem.message))
         return parsed
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        parsed.errors.append(
-            (
-                1,
-                gettext("The first line must name the columns; missing: %(columns)s.")
-                % {"columns": ", ".join(missing)},
-            )
-        )
-        return parsed
-    reader.fieldnames = header
+    header = table.header
     known = [name for name in header if name in KNOWN_FIGURES]
     parsed.ignored_columns = [
         name
@@ -119,17 +107,11 @@ def parse(content: bytes) -> Parsed:
         if name not in KNOWN_FIGURES and name not in (*REQUIRED_COLUMNS, "parent_code")
     ]
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if len(parsed.areas) + len(parsed.errors) >= MAX_ROWS:
-            parsed.errors.append((line, gettext("The file has too many rows.")))
-            break
-        if None in row:
-            parsed.errors.append(
-                (line, gettext("This row has more values than the header has columns."))
-            )
+    for row in table.rows:
+        line, values = row.line, row.values
+        if row.problem:
+            parsed.errors.append((line, row.problem))
             continue
-        values = {key: (value or "").strip() for key, value in row.items()}
         problems = []
         level, code = values["level"].lower(), values["code"].upper()
         if level not in LEVELS:

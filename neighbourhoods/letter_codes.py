@@ -17,10 +17,8 @@ hash (plain SHA-256) or under another key no longer match: issue the list again 
 migration can recompute them, as the codes themselves are not kept).
 """
 
-import csv
 import hashlib
 import hmac
-import io
 import re
 import secrets
 from collections.abc import Iterable
@@ -29,6 +27,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext
 
+from common.csv import CsvProblem, read_table
 from neighbourhoods.models import Neighbourhood
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -79,47 +78,37 @@ class Parsed:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _column(name: str) -> str:
+    """A column as the importer knows it: lower case, underscores, Dutch names in English."""
+    name = name.strip().lower().replace(" ", "_")
+    return DUTCH_COLUMNS.get(name, name)
+
+
 def parse(content: bytes, neighbourhoods: Iterable[Neighbourhood]) -> Parsed:
     """Read an address list; ``neighbourhoods`` are the ones the rows may name (an area
     manager's own). Every error with its line number."""
     parsed = Parsed()
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        parsed.errors.append((1, gettext("The file is not UTF-8 text. Save it as CSV UTF-8.")))
-        return parsed
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [(name or "").strip().lower().replace(" ", "_") for name in reader.fieldnames or []]
-    header = [DUTCH_COLUMNS.get(name, name) for name in header]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        parsed.errors.append(
-            (
-                1,
-                gettext("The first line must name the columns; missing: %(columns)s.")
-                % {"columns": ", ".join(missing)},
-            )
+        table = read_table(
+            content,
+            required=REQUIRED_COLUMNS,
+            max_rows=MAX_ROWS,
+            column=_column,
+            delimiters=",;",
         )
+    except CsvProblem as problem:
+        parsed.errors.append((problem.line, problem.message))
         return parsed
-    reader.fieldnames = header
     allowed: dict[str, Neighbourhood] = {}
     for neighbourhood in neighbourhoods:
         allowed[neighbourhood.cbs_code.upper()] = neighbourhood
         allowed[neighbourhood.name.upper()] = neighbourhood
     seen: dict[tuple[str, int, str], int] = {}
-    for row in reader:
-        line = reader.line_num
-        if len(parsed.addresses) + len(parsed.errors) >= MAX_ROWS:
-            parsed.errors.append((line, gettext("The file has too many rows.")))
-            break
-        if None in row:
-            parsed.errors.append(
-                (line, gettext("This row has more values than the header has columns."))
-            )
+    for row in table.rows:
+        line, values = row.line, row.values
+        if row.problem:
+            parsed.errors.append((line, row.problem))
             continue
-        values = {key: (value or "").strip() for key, value in row.items()}
         problems = []
         postcode = values["postcode"].replace(" ", "").upper()
         if not POSTCODE.fullmatch(postcode):

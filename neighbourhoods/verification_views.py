@@ -46,7 +46,7 @@ def start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Thank you: you have shown that you live in %(neighbourhood)s.")
+                _("Thank you: you have shown that you live in the %(neighbourhood)s neighbourhood.")
                 % {"neighbourhood": shown.neighbourhood.name},
             )
             return redirect(next_url or "verification:start")
@@ -147,7 +147,7 @@ def digid_callback(request: HttpRequest) -> HttpResponse:
     )
     messages.success(
         request,
-        _("Thank you: you have shown that you live in %(neighbourhood)s.")
+        _("Thank you: you have shown that you live in the %(neighbourhood)s neighbourhood.")
         % {"neighbourhood": outcome.neighbourhood.name},
     )
     return redirect(next_url or "verification:start")

@@ -380,21 +380,22 @@ def residents_together_figures(period: Period) -> list[Figure]:
     active network, an answered offer and a volunteer found): networks and ambassadors
     at the end of the period, offers, requests and responses in it. Ambassadors and
     volunteers are people: a neighbourhood's count under ``SURVEY_MIN_GROUP_SIZE`` is
-    not shown (``common.suppression``). Five queries."""
+    not shown (``common.suppression``). Every neighbourhood is listed, 0 where nothing
+    happened (as on the neighbourhood monitor, so both hide the same ones). Five queries."""
     start, end = period.moments()
     counts = community_figures.counts_by_neighbourhood(start, end)
     names, slugs = {}, {}
-    for pk, name, slug in (
-        Neighbourhood.objects.filter(pk__in=list(counts))
-        .order_by()
-        .values_list("pk", "name", "slug")
+    for pk, name, slug in Neighbourhood.objects.order_by("name", "pk").values_list(
+        "pk", "name", "slug"
     ):
         names[pk], slugs[pk] = name, slug
-    order = sorted(counts, key=lambda pk: names.get(pk, ""))
+    order = list(names)
     minimum = min_group()
     figures = []
     for key, label in community_figures.figure_choices():
-        shown = community_figures.shown(key, {pk: counts[pk].get(key, 0) for pk in order}, slugs)
+        shown = community_figures.shown(
+            key, {pk: counts.get(pk, {}).get(key, 0) for pk in order}, slugs
+        )
         figures.append(
             Figure(
                 f"community_{key}",

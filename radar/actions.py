@@ -102,7 +102,9 @@ def deliver(*, kind: str, item_id: int) -> int:
     is saved (the ``Delivery`` pair is unique, and the kernel's dedupe key holds too).
     The areas are told a chunk at a time (``matching.CHUNK``), a fixed number of
     queries each. A person whose areas overlap gets one email about the item (the
-    portal shows it for each area). Returns how many areas were told now."""
+    portal shows it for each area): emailed at once for one area, it is settled in
+    their daily or weekly areas instead of waiting for the overview. Returns how many
+    areas were told now."""
     item = sources.public_item(kind, item_id)
     if item is None:
         return 0
@@ -124,6 +126,17 @@ def _deliver_chunk(item: sources.Item, areas: list[SavedArea], emailed: set[int]
             ).values_list("area_id", flat=True)
         )
         new = [area for area in areas if area.pk not in told]
+        # Overlapping areas of one person: one email about one item. Whoever has it
+        # emailed at once now does not get it again in a daily or weekly overview.
+        email_now: set[int] = set()
+        for area in new:
+            if (
+                area.emails
+                and area.frequency == Frequency.IMMEDIATELY
+                and area.user_id not in emailed
+            ):
+                email_now.add(area.pk)
+                emailed.add(area.user_id)
         Delivery.objects.bulk_create(
             [
                 Delivery(
@@ -133,30 +146,39 @@ def _deliver_chunk(item: sources.Item, areas: list[SavedArea], emailed: set[int]
                     title=item.title[:200],
                     url=item.url,
                     created_at=now,
-                    emailed_at=now if area.frequency == Frequency.IMMEDIATELY else None,
+                    emailed_at=(
+                        now
+                        if area.frequency == Frequency.IMMEDIATELY or area.user_id in emailed
+                        else None
+                    ),
                 )
                 for area in new
             ],
             ignore_conflicts=True,
         )
-        notices = []
-        for area in new:
-            email = area.emails and area.frequency == Frequency.IMMEDIATELY
-            if email and area.user_id in emailed:
-                email = False  # overlapping areas: one email about one item
-            if email:
-                emailed.add(area.user_id)
-            notices.append(
+        # The same person's areas of an earlier chunk that wait for an overview.
+        settled = {area.user_id for area in new if area.pk in email_now}
+        if settled:
+            Delivery.objects.filter(
+                source=item.kind,
+                item_id=item.pk,
+                emailed_at__isnull=True,
+                area__user__in=settled,
+            ).update(emailed_at=now)
+        notify_batch(
+            [
                 Notice(
                     recipient=area.user,
                     message=_message(area, item),
                     dedupe_key=f"radar:{area.pk}:{item.kind}:{item.pk}",
                     url=item.url,
                     subject=area,
-                    email=email,
+                    email=area.pk in email_now,
                 )
-            )
-        notify_batch(notices, kind=RADAR)
+                for area in new
+            ],
+            kind=RADAR,
+        )
     return len(new)
 
 

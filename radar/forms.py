@@ -4,17 +4,11 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import coordinate_fields
 from common.validators import validate_plain_text
 from neighbourhoods.models import Neighbourhood
 from procurement.models import SupplierMember
-from radar.models import (
-    LATITUDE_RANGE,
-    LONGITUDE_RANGE,
-    RADII,
-    Frequency,
-    Kind,
-    SavedArea,
-)
+from radar.models import RADII, Frequency, Kind, SavedArea
 
 WIJK = "wijk"
 CIRCLE = "circle"
@@ -58,25 +52,13 @@ class SavedAreaForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    latitude = forms.DecimalField(
-        label=_("Latitude of the centre (for a circle)"),
-        max_digits=8,
-        decimal_places=6,
-        required=False,
-        min_value=LATITUDE_RANGE[0],
-        max_value=LATITUDE_RANGE[1],
-        help_text=_(
+    latitude, longitude = coordinate_fields(
+        latitude_label=_("Latitude of the centre (for a circle)"),
+        longitude_label=_("Longitude of the centre (for a circle)"),
+        latitude_help=_(
             "Click on the map to choose the centre, or type it in degrees, for example 52.156100."
         ),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude of the centre (for a circle)"),
-        max_digits=8,
-        decimal_places=6,
-        required=False,
-        min_value=LONGITUDE_RANGE[0],
-        max_value=LONGITUDE_RANGE[1],
-        help_text=_("In degrees, for example 5.387800."),
+        longitude_help=_("In degrees, for example 5.387800."),
     )
     kinds = forms.MultipleChoiceField(
         label=_("What do you want to hear about?"),

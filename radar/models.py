@@ -1,7 +1,5 @@
 """The wijkradar (buurtradar): a resident's saved areas and what was told about them."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,10 +7,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.geo import LATITUDE_RANGE, LONGITUDE_RANGE
+
 # The Netherlands, generously (as initiatives and reports check a point): a centre
 # outside this box is a typo.
-LATITUDE_RANGE = (Decimal("50.5"), Decimal("53.8"))
-LONGITUDE_RANGE = (Decimal("3.0"), Decimal("7.5"))
 RADII = (250, 500, 1000, 2000)
 MAX_RADIUS = max(RADII)
 MAX_AREAS = 10

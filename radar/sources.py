@@ -64,10 +64,14 @@ class Source:
     describe: Callable[[Any], Item]
     for_suppliers: bool = False
 
+    def public_rows(self, **lookups: Any) -> Any:
+        """The rows public now, narrowed by ``lookups`` (a queryset)."""
+        manager: Any = self.model._default_manager
+        return manager.filter(self.public(), **lookups)
+
     def public_pks(self, pks: list[int]) -> set[int]:
         """Which of these rows are public now (one query)."""
-        manager: Any = self.model._default_manager
-        return set(manager.filter(self.public(), pk__in=pks).values_list("pk", flat=True))
+        return set(self.public_rows(pk__in=pks).values_list("pk", flat=True))
 
 
 def _people(*ids: int | None) -> frozenset[int]:
@@ -81,14 +85,24 @@ def _point(row: Any) -> dict[str, float | None]:
     return {"latitude": float(row.latitude), "longitude": float(row.longitude)}
 
 
+def _item(kind: str, row: Any, **fields: Any) -> Item:
+    """A row as an item: its title, page and neighbourhood unless ``fields`` say
+    otherwise (authors, since when public, another title, link or place)."""
+    values = {
+        "title": getattr(row, "title", ""),
+        "neighbourhood_id": getattr(row, "neighbourhood_id", None),
+        **fields,
+    }
+    if "url" not in values:
+        values["url"] = row.get_absolute_url()
+    return Item(kind, row.pk, **values)
+
+
 def _initiative(row: Initiative) -> Item:
     co = set(row.co_initiators.values_list("pk", flat=True))
-    return Item(
+    return _item(
         Kind.INITIATIVES,
-        row.pk,
-        row.title,
-        row.get_absolute_url(),
-        neighbourhood_id=row.neighbourhood_id,
+        row,
         authors=_people(row.initiator_id, *co),
         public_since=row.submitted_at,
         **_point(row),
@@ -96,37 +110,17 @@ def _initiative(row: Initiative) -> Item:
 
 
 def _agenda_item(row: AgendaItem) -> Item:
-    return Item(
-        Kind.AGENDA,
-        row.pk,
-        row.title,
-        row.get_absolute_url(),
-        neighbourhood_id=row.neighbourhood_id,
-        authors=_people(row.proposed_by_id),
-        public_since=row.created_at,
-    )
+    return _item(Kind.AGENDA, row, authors=_people(row.proposed_by_id), public_since=row.created_at)
 
 
 def _event(row: Event) -> Item:
-    return Item(
-        Kind.EVENTS,
-        row.pk,
-        row.title,
-        row.get_absolute_url(),
-        neighbourhood_id=row.neighbourhood_id,
-        public_since=None,  # no moment kept: the transition to public is the news
-    )
+    # No moment kept: the transition to public is the news.
+    return _item(Kind.EVENTS, row)
 
 
 def _post(row: Post) -> Item:
-    return Item(
-        Kind.POSTS,
-        row.pk,
-        row.what,
-        row.get_absolute_url(),
-        neighbourhood_id=row.neighbourhood_id,
-        authors=frozenset({row.owner_id}),
-        public_since=row.created_at,
+    return _item(
+        Kind.POSTS, row, title=row.what, authors=_people(row.owner_id), public_since=row.created_at
     )
 
 
@@ -141,12 +135,9 @@ def _initiators(initiative_id: int | None) -> list[int | None]:
 
 
 def _call(row: VolunteerCall) -> Item:
-    return Item(
+    return _item(
         Kind.CALLS,
-        row.pk,
-        row.title,
-        row.get_absolute_url(),
-        neighbourhood_id=row.neighbourhood_id,
+        row,
         # Whoever asks for the help: the call's maker and, for an initiative's call,
         # its initiators.
         authors=_people(row.created_by_id, *_initiators(row.initiative_id)),
@@ -156,12 +147,10 @@ def _call(row: VolunteerCall) -> Item:
 
 def _report(row: Report) -> Item:
     # The category's name and the place: what the public list shows, nothing personal.
-    return Item(
+    return _item(
         Kind.REPORTS,
-        row.pk,
-        row.category.name,
-        row.get_absolute_url(),
-        neighbourhood_id=row.neighbourhood_id,
+        row,
+        title=row.category.name,
         authors=_people(row.reporter_id),
         # When it went in (after the email confirmation), not when it was typed.
         public_since=row.submitted_at or row.email_confirmed_at or row.created_at,
@@ -170,17 +159,16 @@ def _report(row: Report) -> Item:
 
 
 def _project(row: ProgrammeProject) -> Item:
-    return Item(
+    return _item(
         Kind.PROJECTS,
-        row.pk,
-        row.title,
-        row.programme.get_absolute_url(),
+        row,
+        url=row.programme.get_absolute_url(),
         neighbourhood_id=row.programme.neighbourhood_id,
     )
 
 
 def _tender(row: Tender) -> Item:
-    return Item(Kind.TENDERS, row.pk, row.title, row.get_absolute_url())
+    return _item(Kind.TENDERS, row)
 
 
 OPEN_TENDER = (Tender.Status.PLANNED, Tender.Status.PUBLISHED)
@@ -259,7 +247,7 @@ SOURCES: dict[str, Source] = {
 def public_item(kind: str, pk: int) -> Item | None:
     """The item as the radar reads it, or None when it is gone or not public (any more)."""
     source = SOURCES[kind]
-    rows: Any = source.model._default_manager.filter(source.public(), pk=pk)
+    rows = source.public_rows(pk=pk)
     if source.model is ProgrammeProject:
         rows = rows.select_related("programme")
     elif source.model is Report:
@@ -272,8 +260,7 @@ def public_item(kind: str, pk: int) -> Item | None:
 
 def was_public(source: Source, pk: int) -> bool:
     """Whether the stored row (before a save) is public: one query."""
-    manager: Any = source.model._default_manager
-    return manager.filter(source.public(), pk=pk).exists()
+    return source.public_rows(pk=pk).exists()
 
 
 def projects_of(programme: Programme) -> list[int]:

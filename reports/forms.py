@@ -1,12 +1,12 @@
 """The resident's forms: a report, and "I saw this too"."""
 
-from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.abuse import SpamGuardedForm
+from common.forms import coordinate_fields
 from common.uploads import UploadsField, process_image
 from common.validators import validate_plain_text
 from reports.models import (
@@ -18,10 +18,6 @@ from reports.models import (
     FeedbackReason,
     FeedbackSubject,
 )
-
-# The municipality's surroundings: a point outside this box is a slip of the map.
-LATITUDE_RANGE = (Decimal("50.7"), Decimal("53.6"))
-LONGITUDE_RANGE = (Decimal("3.3"), Decimal("7.3"))
 
 
 class CategoryField(forms.ChoiceField):
@@ -58,22 +54,7 @@ class ReportForm(SpamGuardedForm):
             "Molenweg”. Not needed when you mark the place on the map."
         ),
     )
-    latitude = forms.DecimalField(
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=LATITUDE_RANGE[0],
-        max_value=LATITUDE_RANGE[1],
-        widget=forms.HiddenInput,
-    )
-    longitude = forms.DecimalField(
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=LONGITUDE_RANGE[0],
-        max_value=LONGITUDE_RANGE[1],
-        widget=forms.HiddenInput,
-    )
+    latitude, longitude = coordinate_fields(hidden=True)
     description = forms.CharField(
         label=_("Description"),
         max_length=DESCRIPTION_MAX,

@@ -44,10 +44,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.exceptions import Ratelimited
 
 from common.abuse import rate_limited
+from common.geo import LATITUDE_RANGE, LONGITUDE_RANGE
 from common.validators import validate_plain_text
 from notifications.emails import absolute_url
 from reports import actions
-from reports.forms import LATITUDE_RANGE, LONGITUDE_RANGE
 from reports.models import CLOSED, DESCRIPTION_MAX, OPEN, Category, Open311Client, Photo, Report
 
 WINDOW_DAYS = 90

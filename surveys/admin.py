@@ -509,7 +509,7 @@ class IndicatorYearInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit"]
+    list_display = ["name", "name_en", "unit"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [IndicatorYearInline]
 

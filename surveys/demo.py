@@ -50,9 +50,15 @@ INDICATORS = [
     (
         "waardering-betrekken",
         "Waardering wijze waarop gemeente burgers betrekt bij beleid",
+        "Rating of how the municipality involves residents in its policy",
         [6.0, 6.2, 6.4],
     ),
-    ("waardering-dienstverlening", "Waardering dienstverlening gemeente", [7.0, 7.1, 7.2]),
+    (
+        "waardering-dienstverlening",
+        "Waardering dienstverlening gemeente",
+        "Rating of the municipality's services",
+        [7.0, 7.1, 7.2],
+    ),
 ]
 RESPONSES_PER_YEAR = 520
 EVALUATION_RESPONSES = 64
@@ -156,9 +162,9 @@ def seed(demo) -> None:
     IndicatorYear.objects.filter(
         indicator__slug=evaluations.INDICATOR, year=this_year, target=None
     ).update(target=Decimal("6.5"))
-    for code, name, targets in INDICATORS:
+    for code, name, name_en, targets in INDICATORS:
         indicator, _created = Indicator.objects.get_or_create(
-            slug=code, defaults={"name": name, "unit": "rapportcijfer"}
+            slug=code, defaults={"name": name, "name_en": name_en, "unit": "rapportcijfer"}
         )
         for offset, year in enumerate(sorted(surveys)):
             IndicatorYear.objects.get_or_create(

@@ -169,20 +169,30 @@ def evaluation_survey(questionnaire: Questionnaire, year: int) -> Survey:
     return survey
 
 
+def _indicator_texts() -> dict[str, str]:
+    """The participants' indicator in Dutch and in English, whatever language the task
+    runs in."""
+    texts = {}
+    for language, suffix in (("nl", ""), ("en", "_en")):
+        with translation.override(language):
+            texts[f"name{suffix}"] = gettext(
+                "Appreciation of the way the municipality involves participants"
+            )
+            texts[f"description{suffix}"] = gettext(
+                "The mean grade participants give, after an initiative was decided or a "
+                "phase of a participation process closed, for the way the municipality "
+                "involved them."
+            )
+    with translation.override("nl"):
+        texts["unit"] = gettext("grade")
+    return texts
+
+
 def _measure_indicator(survey: Survey, year: int) -> None:
     """The year's realised value of the participants' indicator comes from this
     survey's appreciation item (unless someone set another source by hand)."""
     indicator, _created = Indicator.objects.get_or_create(
-        slug=INDICATOR,
-        defaults={
-            "name": gettext("Appreciation of the way the municipality involves participants"),
-            "description": gettext(
-                "The mean grade participants give, after an initiative was decided or a "
-                "phase of a participation process closed, for the way the municipality "
-                "involved them."
-            ),
-            "unit": gettext("grade"),
-        },
+        slug=INDICATOR, defaults=_indicator_texts()
     )
     row, _created = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
     if row.question_id is None and row.manual_value is None:

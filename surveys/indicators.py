@@ -77,7 +77,7 @@ def indicator_rows_for_years(years) -> list[dict]:
         estimate = estimates.get(row.pk)
         values = _year_row(row, estimate)
         values.update(
-            name=row.indicator.name,
+            name=row.indicator.shown_name,
             slug=row.indicator.slug,
             url=row.indicator.get_absolute_url(),
             ci_low=round(estimate.low, 2) if estimate else None,
@@ -123,7 +123,7 @@ def neighbourhood_scores(neighbourhoods, year: int) -> dict:
             estimate = mean_interval(aggregate) if aggregate and n >= minimum else None
             rows.append(
                 MonitorIndicator(
-                    label=row.indicator.name,
+                    label=row.indicator.shown_name,
                     value=estimate.mean if estimate else None,
                     n=n,
                     ci_low=estimate.low if estimate else None,

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_plain_text
@@ -609,9 +609,16 @@ class Indicator(models.Model):
     realised value per year (realisatie), computed from that year's survey question or
     entered by hand for figures from elsewhere."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to readers in English; without it they read the Dutch name."),
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True, max_length=2000)
+    description = models.TextField(_("description (Dutch)"), blank=True, max_length=2000)
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=2000)
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. 'grade'"))
 
     class Meta:
@@ -624,6 +631,16 @@ class Indicator(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:indicator", args=[self.slug])
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (Dutch when no English name was given)."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def shown_description(self) -> str:
+        english = get_language() == "en" and self.description_en
+        return self.description_en if english else self.description
 
 
 class IndicatorYear(models.Model):

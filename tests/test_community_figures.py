@@ -191,7 +191,16 @@ def test_the_dashboard_counts_only_the_period(client):
         reverse("overview:dashboard"), {"start": "2020-01-01", "end": "2020-12-31"}
     )
     found = {figure.key: figure for figure in response.context["dashboard"].figures}
-    assert found["community_volunteers_found"].rows == []
+    assert found["community_volunteers_found"].rows == [("Oost", 0)]
+
+
+def test_the_dashboard_lists_every_neighbourhood_also_without_residents_together(client):
+    make_community(NeighbourhoodFactory(name="Oost"), ambassadors=3, volunteers=3)
+    NeighbourhoodFactory(name="Binnenstad")
+    response = client.get(reverse("overview:dashboard"))
+    found = {figure.key: figure for figure in response.context["dashboard"].figures}
+    assert found["community_active_networks"].rows == [("Binnenstad", 0), ("Oost", 2)]
+    assert found["community_volunteers_found"].rows == [("Binnenstad", 0), ("Oost", 3)]
 
 
 def test_the_dashboard_costs_the_same_for_one_and_many(client):

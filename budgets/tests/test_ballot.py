@@ -4,6 +4,7 @@ with nothing saved; who may vote; the page costs the same queries for 1 plan or 
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -196,3 +197,23 @@ def test_cast_ballot_itself_checks_the_verification_level(round, plans):
     with pytest.raises(actions.NotEntitledError):
         actions.cast_ballot(round=round, voter=UserFactory(), plans=[plans[0]])
     assert not Ballot.objects.exists()
+
+
+def test_the_ballot_shows_each_themes_limits_and_the_plans_their_theme(client, round):
+    green = ThemeFactory(round=round, max_plans=2, max_amount=Decimal(5000))
+    ThemeFactory(round=round, name_nl="Spelen", name_en="Play")
+    PlanFactory(round=round, title="Geveltuinen", theme=green)
+    client.force_login(voter(round))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(_url(round)).content.decode()
+    assert "Green: at most 2 plans, together at most" in page
+    assert "Play: no limit of its own" in page
+    assert "Geveltuinen (" in page
+    assert "theme: Green" in page
+
+
+def test_the_round_page_prints_the_plan_number_paper_ballots_are_typed_in_by(client, round, plans):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(round.get_absolute_url()).content.decode()
+    for plan in plans:
+        assert f"Plan number: {plan.pk}" in page

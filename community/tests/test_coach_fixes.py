@@ -2,11 +2,14 @@
 the broker's shown name, asking again, who hears of what."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
+from accounts.tests.factories import sign_in_staff
 from community import actions
 from community.models import CoachRequest
+from community.tests.factories import AmbassadorFactory, NetworkFactory, theme
 from community.tests.test_coach import as_staff, setting, staff_with  # noqa: F401
 from notifications.models import Notification
 from privacy.models import AuditEntry
@@ -125,3 +128,97 @@ def test_a_withdrawn_or_rejected_initiative_cannot_ask(setting, status):  # noqa
     with pytest.raises(actions.CommunityError):
         asked(initiative)
     assert not CoachRequest.objects.exists()
+
+
+def test_a_replaced_coach_hears_that_another_coaches_now(client, setting):  # noqa: F811
+    manager, neighbourhood, initiative, ambassador = setting
+    other = AmbassadorFactory(
+        network=NetworkFactory(neighbourhood=neighbourhood, theme=theme("groen")),
+        public_name="Joost",
+    )
+    coaching = actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="ambassador", question="Hulp"
+    )
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    sign_in_staff(client, manager)
+    url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
+    response = client.post(url, {"ambassador": other.pk, "broker": "", "broker_name": ""})
+    assert response.status_code == 302
+    replaced = Notification.objects.filter(recipient=ambassador.user, kind=actions.COACH)
+    assert replaced.count() == 2, "asked, then told someone else coaches now"
+    assert "no longer coach" in replaced.order_by("pk").last().messages["en"]
+    assert not Notification.objects.filter(
+        recipient=other.user, messages__en__icontains="no longer"
+    ).exists()
+    # A declined ambassador knows already: assigning another after a decline tells them nothing.
+    client.logout()
+    actions.answer_coaching(coaching=coaching, user=other.user, accept=False)
+    coaching.refresh_from_db()
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    assert not Notification.objects.filter(
+        recipient=other.user, messages__en__icontains="no longer"
+    ).exists()
+
+
+def test_a_broker_who_assigned_hears_when_the_ambassador_declines(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, ambassador = setting
+    broker = staff_with(Role.INITIATIVE_BROKER)
+    coaching = actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="ambassador", question="Hulp"
+    )
+    actions.assign_coach(coaching=coaching, by=broker, ambassador=ambassador)
+    coaching.refresh_from_db()
+    assert coaching.assigned_by == broker
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=False)
+    declined = Notification.objects.filter(
+        kind=actions.COACH_ASKED, messages__en__icontains="declined"
+    )
+    assert set(declined.values_list("recipient", flat=True)) == {manager.pk, broker.pk}
+
+
+def test_the_area_manager_who_assigned_hears_of_a_decline_once(setting):  # noqa: F811
+    manager, _neighbourhood, initiative, ambassador = setting
+    coaching = actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="ambassador", question="Hulp"
+    )
+    actions.assign_coach(coaching=coaching, by=manager, ambassador=ambassador)
+    actions.answer_coaching(coaching=coaching, user=ambassador.user, accept=False)
+    declined = Notification.objects.filter(
+        kind=actions.COACH_ASKED, messages__en__icontains="declined"
+    )
+    assert list(declined.values_list("recipient", flat=True)) == [manager.pk]
+
+
+def test_the_broker_who_coaches_reaches_the_initiators_by_email(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    initiative.initiator.email = "ineke@example.nl"
+    initiative.initiator.save(update_fields=["email"])
+    broker = staff_with(Role.INITIATIVE_BROKER)
+    coaching = actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="broker", question="Subsidie?"
+    )
+    url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
+    sign_in_staff(client, manager)
+    assert "ineke@example.nl" not in client.get(url).content.decode(), "no broker coaches yet"
+    actions.assign_coach(coaching=coaching, by=manager, broker=broker, broker_name="Fatima")
+    told = Notification.objects.get(recipient=broker, kind=actions.COACH)
+    assert told.url == url
+    client.logout()
+    sign_in_staff(client, broker)
+    assert "ineke@example.nl" in client.get(url).content.decode()
+    assert AuditEntry.objects.filter(actor=broker, action="viewed").exists()
+
+
+def test_the_back_office_words_the_request_for_staff(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    coaching = asked(initiative)
+    sign_in_staff(client, manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (
+        reverse("admin:community_coachrequest_change", args=[coaching.pk]),
+        reverse("admin:community_coachrequest_changelist"),
+    ):
+        page = client.get(url).content.decode()
+        assert "?:" not in page
+        assert "would you like" not in page
+        assert "oach wished for" in page

@@ -404,3 +404,22 @@ def test_only_chosen_topics_resting_on_enough_texts_are_published_never_a_text(
     public = client.get(reverse("mood:public")).content.decode()
     assert ", ".join(big.words) not in public
     assert "Kinderen willen spelen" in public
+
+
+def test_the_public_page_leaves_filler_words_out_of_a_published_topic(client, db, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 2
+    researcher = signed_in_colleague(client, Role.RESEARCHER)
+    run = _done_run()
+    # A topic found before "graag" and "echt" were on the list of filler words.
+    Topic.objects.filter(run=run).update(words=["speeltuin", "graag", "kinderen", "echt"])
+    topic = run.topics.get()
+    url = reverse("admin:mood_analysisrun_summary", args=[run.pk])
+    client.post(url, {**SUMMARY, "action": "publish", "reviewed": "on", "topics": [topic.pk]})
+    assert Summary.objects.get().reviewed_by == researcher
+    client.logout()
+    public = client.get(reverse("mood:public")).content.decode()
+    assert "speeltuin, kinderen" in public
+    assert "graag" not in public
+    # What was found and published stays as it was stored.
+    topic.refresh_from_db()
+    assert topic.words == ["speeltuin", "graag", "kinderen", "echt"]

@@ -8,7 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from mood.topics import Text, find_topics, stop_words
+from mood.stopwords import stop_words
+from mood.topics import Text, find_topics
 
 WRITTEN = [
     "De bomen in het park moeten nodig gesnoeid worden",
@@ -101,3 +102,8 @@ def test_nothing_to_read_gives_no_topics():
     assert find_topics([], topics=5, seed=0) == []
     only_stop_words = [Text("comment", "1", date(2026, 1, 1), None, "het is een de")]
     assert find_topics(only_stop_words, topics=5, seed=0) == []
+
+
+def test_filler_words_are_stop_words_too():
+    assert {"graag", "echt", "gewoon"} <= stop_words()
+    assert "speeltuin" not in stop_words()

@@ -544,3 +544,48 @@ def test_telling_an_item_costs_a_fixed_number_of_queries_per_chunk_of_areas(
     # Each further chunk costs the same fixed number.
     one, two, three = cost(3, 3), cost(6, 3), cost(9, 3)
     assert three - two == two - one
+
+
+@pytest.mark.parametrize("immediate_first", [True, False])
+def test_an_item_emailed_at_once_is_not_in_the_overview_of_an_overlapping_area(
+    monkeypatch, django_capture_on_commit_callbacks, immediate_first
+):
+    """A person with a street told at once and the whole wijk weekly, overlapping: the
+    item is emailed once (at once), and the weekly overview does not repeat it; in
+    either order of the areas, also when they fall in different chunks."""
+    monkeypatch.setattr(matching, "CHUNK", 1)
+    resident = UserFactory()
+    neighbourhood = NeighbourhoodFactory(boundary=SQUARE)
+    areas = [
+        lambda: circle(resident, name="Straat"),
+        lambda: wijk(resident, neighbourhood, frequency=Frequency.WEEKLY),
+    ]
+    for save in areas if immediate_first else reversed(areas):
+        save()
+    submitted(
+        django_capture_on_commit_callbacks,
+        title="Speeltuin opknappen",
+        neighbourhood=neighbourhood,
+        latitude=CENTRE[0],
+        longitude=CENTRE[1],
+    )
+    assert len(told(resident)) == 2, "the portal shows it for each area"
+    assert len([m for m in mail.outbox if resident.email in m.to]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.send_overviews(frequency=Frequency.WEEKLY) == 0
+    assert len(mail.outbox) == 1
+    assert not Delivery.objects.filter(emailed_at__isnull=True).exists()
+    # Without the email at once (that area's emails stopped) the overview tells it.
+    Delivery.objects.all().delete()
+    Notification.objects.all().delete()
+    SavedArea.objects.filter(frequency=Frequency.IMMEDIATELY).update(emails=False)
+    submitted(
+        django_capture_on_commit_callbacks,
+        title="Geveltuinen",
+        neighbourhood=neighbourhood,
+        latitude=CENTRE[0],
+        longitude=CENTRE[1],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.send_overviews(frequency=Frequency.WEEKLY) == 1
+    assert "Geveltuinen" in mail.outbox[-1].body

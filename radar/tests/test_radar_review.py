@@ -265,9 +265,9 @@ def test_deliveries_older_than_the_retention_are_removed_but_waiting_ones_stay(
     settings, django_capture_on_commit_callbacks
 ):
     settings.RADAR_DELIVERY_RETENTION_DAYS = 30
-    resident = UserFactory()
-    emailed = circle(resident)
-    waiting = circle(resident, name="Werk", frequency=Frequency.WEEKLY)
+    emailed = circle(UserFactory())
+    # Another person's (one person's overlapping areas email an item once, at once).
+    waiting = circle(UserFactory(), name="Werk", frequency=Frequency.WEEKLY)
     submitted(django_capture_on_commit_callbacks, latitude=CENTRE[0], longitude=CENTRE[1])
     later = timezone.now() + timedelta(days=31)
     assert actions.prune_deliveries(now=timezone.now()) == 0

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -217,3 +218,25 @@ def test_removing_a_response_recomputes_the_cached_results(
     assert page.context["results"]["completed"] == 2
     assert "7,0" in page.text
     assert "8,0" not in page.text
+
+
+def test_an_indicator_is_named_in_the_readers_language(client):
+    indicator = Indicator.objects.create(
+        name="Waardering dienstverlening",
+        name_en="Rating of the services",
+        slug="dienstverlening",
+        description="Het gemiddelde cijfer.",
+        description_en="The mean grade.",
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(indicator.get_absolute_url()).content.decode()
+    assert "Rating of the services" in page
+    assert "The mean grade." in page
+    assert "Waardering dienstverlening" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    page = client.get(indicator.get_absolute_url()).content.decode()
+    assert "Waardering dienstverlening" in page
+    # Without an English name, English readers read the Dutch one.
+    Indicator.objects.filter(pk=indicator.pk).update(name_en="")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Waardering dienstverlening" in client.get(indicator.get_absolute_url()).content.decode()
