@@ -454,6 +454,27 @@ class Choice(models.Model):
         return f"{self.ballot_id}: {self.plan_id}"
 
 
+class CountedBallot(models.Model):
+    """A ballot as it was counted, kept for a recount: its round and the plans it chose
+    (plan ids, in order of preference on a ranking ballot), and nothing else: no person,
+    no moment, no paper number. At the count the round's ballots are moved here in a
+    random order and the ballots themselves deleted, so not even its number says when it
+    was cast (``budgets.anonymous``)."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="counted_ballots"
+    )
+    plans = models.JSONField(_("plans chosen (in order)"))
+
+    class Meta:
+        verbose_name = _("counted ballot")
+        verbose_name_plural = _("counted ballots")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.plans}"
+
+
 class Outcome(models.Model):
     """What happened to one plan when the round's results were computed: its votes,
     whether it won, and the reason in plain words (kept as a key and figures, so it reads

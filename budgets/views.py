@@ -148,8 +148,8 @@ def _results(round: Round) -> list[Outcome]:
         raise Http404
     if not round.is_countable:
         return []
-    if not round.has_results:
-        actions.compute_results(round=round)
+    if not round.has_results and actions.compute_results(round=round):
+        actions.vacuum_ballots()
     return list(
         Outcome.objects.filter(plan__round=round)
         .select_related("plan", "plan__theme")

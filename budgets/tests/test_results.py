@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets import actions
-from budgets.models import Ballot, Outcome, Round
+from budgets.models import Ballot, Choice, CountedBallot, Outcome, Round
 from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
 from neighbourhoods.models import ProgrammeProject
 from privacy import registry
@@ -60,11 +60,21 @@ def test_the_results_page_counts_once_and_says_why(client, counted_round):
     assert list(Outcome.objects.values_list("pk", flat=True)) == stored
 
 
-def test_counting_cuts_the_ballots_loose_and_fills_the_programme(counted_round):
-    round, big = counted_round[:2]
+def test_counting_moves_the_ballots_into_the_anonymous_table_and_fills_the_programme(
+    counted_round,
+):
+    round, big, small, lost = counted_round
+    before = actions.exported_ballots(round)
     assert actions.compute_results(round=round)
-    assert not Ballot.objects.filter(voter__isnull=False).exists()
-    assert Ballot.objects.filter(round=round).count() == 4
+    # Nothing of the ballots is left but the anonymous rows: no person, no moment.
+    assert not Ballot.objects.filter(round=round).exists()
+    assert not Choice.objects.filter(plan__round=round).exists()
+    assert CountedBallot.objects.filter(round=round).count() == 4
+    assert {f.name for f in CountedBallot._meta.concrete_fields} == {"id", "round", "plans"}
+    assert sorted(actions.exported_ballots(round)) == sorted(before)
+    assert sorted(map(sorted, actions.exported_ballots(round))) == sorted(
+        [sorted([big.pk, small.pk])] * 3 + [sorted([small.pk, lost.pk])]
+    )
     projects = ProgrammeProject.objects.filter(programme__neighbourhood=round.neighbourhood)
     assert sorted(projects.values_list("title", "budget")) == [
         ("Bankjes", Decimal(4_000)),
@@ -170,7 +180,7 @@ def test_erasing_a_voter_removes_an_open_ballot_and_keeps_counted_ones(counted_r
     assert len(tables["budgets.Ballot"]) == 1  # the counted one is no longer theirs
     registry.erase_person(user=person)
     assert not Ballot.objects.filter(round=open_round).exists()
-    assert Ballot.objects.filter(round=round).count() == 4
+    assert CountedBallot.objects.filter(round=round).count() == 4
 
 
 def test_paper_ballots_are_not_thrown_away_before_the_paper_deadline(client):
