@@ -11,9 +11,11 @@ table says anything about when it was cast.
 The move takes the models as arguments, so the data migration that treats rounds
 counted before it runs the same code with its historical models."""
 
+import json
 import secrets
 from collections.abc import Iterable
 
+from django.db import connections
 from django.db.models import Model, Q
 
 BATCH = 5_000
@@ -41,6 +43,25 @@ def counted_choices(ballot_model: type[Model], choice_model: type[Model], round_
     )
 
 
+def _insert(counted_model: type[Model], round_id: int, ballots: list[list[int]]) -> None:
+    """The rows in the order given: on PostgreSQL with COPY (100,000 ballots in well under
+    a second, where ``bulk_create`` takes seconds making model instances), elsewhere with
+    ``bulk_create``. Nothing listens to this quiet table's saves."""
+    connection = connections[counted_model._default_manager.db]
+    if connection.vendor != "postgresql":
+        counted_model._default_manager.bulk_create(
+            (counted_model(round_id=round_id, plans=plans) for plans in ballots), batch_size=BATCH
+        )
+        return
+    table = connection.ops.quote_name(counted_model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} (round_id, plans) FROM STDIN") as copy,
+    ):
+        for plans in ballots:
+            copy.write_row((round_id, json.dumps(plans)))
+
+
 def move_counted_ballots(
     *,
     round_id: int,
@@ -54,9 +75,7 @@ def move_counted_ballots(
     ballot of the round (unconfirmed paper ballots too) with its choices."""
     ballots = list(ballots)
     secrets.SystemRandom().shuffle(ballots)
-    counted_model._default_manager.bulk_create(
-        (counted_model(round_id=round_id, plans=plans) for plans in ballots), batch_size=BATCH
-    )
+    _insert(counted_model, round_id, ballots)
     # Straight DELETEs: nothing listens to these quiet tables (the public cache leaves
     # them out), and fetching 100,000 ballots to send signals nobody reads would make the
     # count slow.
