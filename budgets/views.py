@@ -243,7 +243,7 @@ def _open_rounds() -> list[Round]:
 
 def _plan_data(plan: Plan, round: Round) -> dict[str, object]:
     outcome = getattr(plan, "outcome", None)  # none before the count
-    figures = outcome is not None and round.tally_published
+    figures = round.tally_published
     return {
         "id": plan.pk,
         "title": plan.title,
@@ -251,8 +251,8 @@ def _plan_data(plan: Plan, round: Round) -> dict[str, object]:
         "theme": plan.theme.name_nl if plan.theme else None,
         "feasibility": plan.feasibility,
         "feasibility_reason": plan.feasibility_reason,
-        "votes": outcome.votes if figures else None,
-        "points": outcome.points if figures else None,
+        "votes": outcome.votes if outcome and figures else None,
+        "points": outcome.points if outcome and figures else None,
         "won": outcome.won if outcome else None,
         "reason": outcome.reason if outcome else None,
     }

@@ -16,6 +16,7 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -194,7 +195,7 @@ class Command(BaseCommand):
             Ballot.objects.filter(round=round).order_by("pk").values_list("pk", flat=True)
         )
 
-        def choices():
+        def choices() -> Iterator[tuple[int, int]]:
             for ballot_id in ballot_ids:
                 wanted = rng.randint(1, 6)
                 picked: list[int] = []
