@@ -85,3 +85,4 @@ bench: setup
 	$(BENCH_ENV) $(PY) manage.py bench_traffic --write docs/benchmarks.md
 	$(BENCH_ENV) $(PY) manage.py bench_scale --write docs/benchmarks.md
 	$(BENCH_ENV) $(PY) manage.py bench_mood --write docs/benchmarks.md
+	$(BENCH_ENV) $(PY) manage.py bench_budget --write docs/benchmarks.md

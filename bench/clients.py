@@ -28,15 +28,22 @@ def staff_client() -> Client:
     Authenticator.objects.get_or_create(
         user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
     )
+    return signed_in_client(user, totp=True)
+
+
+def signed_in_client(user: User, *, totp: bool = False) -> Client:
+    """A client with a session of ``user``, signed in with a password (and TOTP)."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session["account_authentication_methods_user"] = str(user.pk)
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "email": user.email},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
+    methods: list[dict[str, object]] = [
+        {"method": "password", "at": time.time(), "email": user.email}
     ]
+    if totp:
+        methods.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    session["account_authentication_methods"] = methods
     session.create()
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
     return Client(HTTP_HOST="localhost", HTTP_COOKIE=cookie)

@@ -12,8 +12,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from accounts.models import User
-from budgets import access, ballots, counting
-from budgets.models import Ballot, Choice, Outcome, Plan, Round, Theme
+from budgets import access, anonymous, ballots, counting
+from budgets.models import Ballot, Choice, CountedBallot, Outcome, Plan, Round, Theme
+from common.vacuum import vacuum
 from neighbourhoods.models import Programme, ProgrammeProject
 
 
@@ -174,24 +175,23 @@ def _cents(amount: Decimal) -> int:
 
 def exported_ballots(round: Round) -> list[list[int]]:
     """The counted ballots as plan ids (in order of preference on a ranking ballot),
-    ballot by ballot in the order they were cast, without anything about who cast them."""
-    rows = (
-        Choice.objects.filter(ballot__in=Ballot.objects.filter(round=round).counted())
-        .order_by("ballot_id", "rank", "plan_id")
-        .values_list("ballot_id", "plan_id")
-    )
-    result: dict[int, list[int]] = {}
-    for ballot_id, plan_id in rows:
-        result.setdefault(ballot_id, []).append(plan_id)
-    return list(result.values())
+    without anything about who cast them or when. Once the round is counted they are
+    the anonymous ``CountedBallot``s (in their random order); before, the ballots that
+    would count now."""
+    if round.has_results:
+        return list(
+            CountedBallot.objects.filter(round=round).order_by("pk").values_list("plans", flat=True)
+        )
+    return anonymous.grouped(anonymous.counted_choices(Ballot, Choice, round.pk))
 
 
 @transaction.atomic
 def compute_results(*, round: Round) -> bool:
     """Once voting has closed: count the ballots by the round's winner rule, store every
-    plan's outcome and its reason, cut the ballots loose from the voters (the results are
-    final; the ballots stay, anonymous, for a recount), and put the winners in the
-    neighbourhood's programme. Does nothing when it was done before; True when it counted."""
+    plan's outcome and its reason, move the ballots into the anonymous table (the results
+    are final; ``CountedBallot`` keeps the plans chosen for a recount, nothing about who
+    or when: ``budgets.anonymous``), and put the winners in the neighbourhood's
+    programme. Does nothing when it was done before; True when it counted."""
     locked = Round.objects.select_for_update().get(pk=round.pk)
     if locked.results_computed_at is not None or not locked.is_countable:
         return False
@@ -219,8 +219,15 @@ def compute_results(*, round: Round) -> bool:
         )
         for verdict in verdicts
     )
-    Ballot.objects.filter(round=locked).update(voter=None)
-    Ballot.objects.filter(round=locked, paper=True, confirmed_by__isnull=True).delete()
+    # The ballots go anonymous last: whatever still needs to know the voters comes
+    # before this line.
+    anonymous.move_counted_ballots(
+        round_id=locked.pk,
+        ballots=cast,
+        ballot_model=Ballot,
+        choice_model=Choice,
+        counted_model=CountedBallot,
+    )
     locked.results_computed_at = timezone.now()
     locked.ballots_counted = len(cast)
     locked.save(update_fields=["results_computed_at", "ballots_counted"])
@@ -259,10 +266,18 @@ def compute_due_results(*, today: date | None = None) -> int:
     done = 0
     for round in Round.objects.due_for_results():
         done += compute_results(round=round)
+    if done:
+        vacuum_ballots()
     return done
+
+
+def vacuum_ballots() -> None:
+    """After a count (outside its transaction): clear the deleted ballots' row versions,
+    with their moments and transaction ids, now rather than at autovacuum's next visit."""
+    vacuum(Ballot, Choice, what="moving counted ballots")
 
 
 def forget_ballots(*, user: User) -> None:
     """Before an account is erased: their ballots in rounds not yet counted go (the
-    choices with them); ballots of counted rounds were cut loose already."""
+    choices with them); ballots of counted rounds are anonymous already."""
     Ballot.objects.filter(voter=user).delete()

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from budgets import actions, ballots
-from budgets.models import Ballot, Choice, Plan, Round, Theme
+from budgets.models import Ballot, Choice, Outcome, Plan, Round, Theme
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 
 
@@ -49,7 +50,7 @@ class RoundAdmin(AreaScopedAdmin):
     list_filter = ["neighbourhood", "ballot_form", "winner_rule"]
     search_fields = ["title_nl", "title_en"]
     inlines = [ThemeInline]
-    readonly_fields = ["results_computed_at", "ballots_counted"]
+    readonly_fields = ["results_computed_at", "ballots_counted", "tally"]
     fieldsets = [
         (
             None,
@@ -77,8 +78,43 @@ class RoundAdmin(AreaScopedAdmin):
             },
         ),
         (_("Ballot"), {"fields": ["ballot_form", "min_plans", "max_plans", "winner_rule"]}),
-        (_("Results"), {"fields": ["results_computed_at", "ballots_counted"]}),
+        (_("Results"), {"fields": ["results_computed_at", "ballots_counted", "tally"]}),
     ]
+
+    @admin.display(description=_("count, with the votes"))
+    def tally(self, obj: Round) -> str:
+        """Every plan's votes and points, also for a round whose tally is not published
+        (fewer ballots than ``SURVEY_MIN_GROUP_SIZE``)."""
+        outcomes = (
+            Outcome.objects.filter(plan__round=obj).select_related("plan").order_by("position")
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    o.position,
+                    o.plan.title,
+                    o.votes,
+                    o.points,
+                    gettext("yes") if o.won else gettext("no"),
+                )
+                for o in outcomes
+            ),
+        )
+        if not rows:
+            return gettext("Not counted yet.")
+        return format_html(
+            "<table><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th>"
+            "<th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            gettext("Place"),
+            gettext("Plan"),
+            gettext("Votes"),
+            gettext("Points"),
+            gettext("Won"),
+            rows,
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Ballots were cast in it: a round stays.

@@ -207,6 +207,14 @@ class Round(models.Model):
     def has_results(self) -> bool:
         return self.results_computed_at is not None
 
+    @property
+    def tally_published(self) -> bool:
+        """Whether the votes (or points) per plan are published: only when at least
+        ``SURVEY_MIN_GROUP_SIZE`` ballots were counted. With fewer, the numbers could
+        show how a neighbour voted; the winners and the reasons are published without
+        them, and staff see them in the back office."""
+        return self.ballots_counted >= settings.SURVEY_MIN_GROUP_SIZE
+
 
 class Theme(models.Model):
     """A theme of a round's plans (green, play, safety), with an optional limit on how
@@ -454,6 +462,27 @@ class Choice(models.Model):
         return f"{self.ballot_id}: {self.plan_id}"
 
 
+class CountedBallot(models.Model):
+    """A ballot as it was counted, kept for a recount: its round and the plans it chose
+    (plan ids, in order of preference on a ranking ballot), and nothing else: no person,
+    no moment, no paper number. At the count the round's ballots are moved here in a
+    random order and the ballots themselves deleted, so not even its number says when it
+    was cast (``budgets.anonymous``)."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="counted_ballots"
+    )
+    plans = models.JSONField(_("plans chosen (in order)"))
+
+    class Meta:
+        verbose_name = _("counted ballot")
+        verbose_name_plural = _("counted ballots")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.plans}"
+
+
 class Outcome(models.Model):
     """What happened to one plan when the round's results were computed: its votes,
     whether it won, and the reason in plain words (kept as a key and figures, so it reads
@@ -494,14 +523,18 @@ def _score(outcome: "Outcome", by_points: bool) -> str:
     return ngettext("%(n)s vote", "%(n)s votes", outcome.votes) % {"n": outcome.votes}
 
 
-def explain(outcome: "Outcome", *, by_points: bool = False) -> str:
+def explain(outcome: "Outcome", *, by_points: bool = False, figures: bool = True) -> str:
     """Why a plan won or not, in plain words ("Had 412 votes and fit in the remaining
-    budget of € 12.300.")."""
+    budget of € 12.300."); without ``figures`` (a round with too few ballots to publish
+    its tally) the same reason without votes, points or what was left ("Fit in the
+    remaining budget.")."""
     values = {
         "score": _score(outcome, by_points),
         "cost": euros(outcome.plan.cost),
         "remaining": euros(outcome.remaining),
     }
+    if not figures:
+        return str(_WITHOUT_FIGURES[Outcome.Reason(outcome.reason)]) % values
     texts = {
         Outcome.Reason.EQUAL_SHARES: _(
             "Had %(score)s. Its voters could pay its cost of %(cost)s together from their "
@@ -523,3 +556,17 @@ def explain(outcome: "Outcome", *, by_points: bool = False) -> str:
         Outcome.Reason.NO_VOTES: _("Had no votes."),
     }
     return str(texts[Outcome.Reason(outcome.reason)]) % values
+
+
+_WITHOUT_FIGURES = {
+    Outcome.Reason.EQUAL_SHARES: _(
+        "Its voters could pay its cost of %(cost)s together from their equal shares of the budget."
+    ),
+    Outcome.Reason.COMPLETION: _("After the Equal Shares count it fit in the remaining budget."),
+    Outcome.Reason.FITS: _("It fit in the remaining budget."),
+    Outcome.Reason.TOO_EXPENSIVE: _("Its cost of %(cost)s did not fit in the remaining budget."),
+    Outcome.Reason.SUPPORT_SPREAD: _(
+        "Its voters' equal shares of the budget were not enough to pay its cost of %(cost)s."
+    ),
+    Outcome.Reason.NO_VOTES: _("Nobody chose it."),
+}

@@ -2,8 +2,9 @@
 
 A ballot is personal data while the round is open: it says what a resident chose. The
 person can export it, and erasing them deletes it. When the results are final the
-ballot is cut loose from the voter (``compute_results`` empties ``voter``): the tally
-and the anonymous ballots stay for a recount and cannot be tied to anyone. A plan stays
+ballots move into the anonymous ``CountedBallot`` (no person, no moment) and the ballots
+go (``compute_results``): the tally and the anonymous ballots stay for a recount and
+cannot be tied to anyone. A plan stays
 as a public contribution; who submitted it goes (set null)."""
 
 from budgets.actions import forget_ballots

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
@@ -148,8 +149,8 @@ def _results(round: Round) -> list[Outcome]:
         raise Http404
     if not round.is_countable:
         return []
-    if not round.has_results:
-        actions.compute_results(round=round)
+    if not round.has_results and actions.compute_results(round=round):
+        actions.vacuum_ballots()
     return list(
         Outcome.objects.filter(plan__round=round)
         .select_related("plan", "plan__theme")
@@ -163,7 +164,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(pk)
     outcomes = _results(round)
     by_points = round.ballot_form == Round.BallotForm.RANKING
-    rows = [(outcome, explain(outcome, by_points=by_points)) for outcome in outcomes]
+    figures = round.tally_published
+    rows = [
+        (outcome, explain(outcome, by_points=by_points, figures=figures)) for outcome in outcomes
+    ]
     spent = sum((o.plan.cost for o in outcomes if o.won), Decimal(0))
     return render(
         request,
@@ -175,23 +179,28 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "spent": spent,
             "left": round.total - spent,
             "by_points": by_points,
+            "tally_published": figures,
+            "min_group": settings.SURVEY_MIN_GROUP_SIZE,
         },
     )
 
 
 def _tally_rows(round: Round, outcomes: list[Outcome]) -> list[list[object]]:
+    """The count's rows; the votes, points and budget left empty when the round had too
+    few ballots to publish them (``Round.tally_published``)."""
     by_points = round.ballot_form == Round.BallotForm.RANKING
+    figures = round.tally_published
     return [
         [
             o.position,
             o.plan_id,
             o.plan.title,
             o.plan.cost,
-            o.votes,
-            o.points,
+            o.votes if figures else "",
+            o.points if figures else "",
             _("yes") if o.won else _("no"),
-            o.remaining,
-            explain(o, by_points=by_points),
+            o.remaining if figures else "",
+            explain(o, by_points=by_points, figures=figures),
         ]
         for o in outcomes
     ]
@@ -232,8 +241,9 @@ def _open_rounds() -> list[Round]:
     return list(Round.objects.public().for_listing().prefetch_related(Prefetch("plans", plans)))
 
 
-def _plan_data(plan: Plan) -> dict[str, object]:
+def _plan_data(plan: Plan, round: Round) -> dict[str, object]:
     outcome = getattr(plan, "outcome", None)  # none before the count
+    figures = round.tally_published
     return {
         "id": plan.pk,
         "title": plan.title,
@@ -241,8 +251,8 @@ def _plan_data(plan: Plan) -> dict[str, object]:
         "theme": plan.theme.name_nl if plan.theme else None,
         "feasibility": plan.feasibility,
         "feasibility_reason": plan.feasibility_reason,
-        "votes": outcome.votes if outcome else None,
-        "points": outcome.points if outcome else None,
+        "votes": outcome.votes if outcome and figures else None,
+        "points": outcome.points if outcome and figures else None,
         "won": outcome.won if outcome else None,
         "reason": outcome.reason if outcome else None,
     }
@@ -263,7 +273,9 @@ def open_data_json(request: HttpRequest) -> HttpResponse:
             "voting_opens": round.voting_opens.isoformat(),
             "voting_closes": round.voting_closes.isoformat(),
             "ballots_counted": round.ballots_counted if round.has_results else None,
-            "plans": [_plan_data(plan) for plan in round.plans.all()],
+            # Fewer than SURVEY_MIN_GROUP_SIZE ballots: no votes or points per plan.
+            "tally_published": round.has_results and round.tally_published,
+            "plans": [_plan_data(plan, round) for plan in round.plans.all()],
         }
         for round in _open_rounds()
     ]
@@ -279,7 +291,7 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(["round", "round_title", "neighbourhood", "total", *columns])
     for round in _open_rounds():
         for plan in round.plans.all():
-            data = _plan_data(plan)
+            data = _plan_data(plan, round)
             writer.writerow(
                 [
                     round.pk,

@@ -36,7 +36,7 @@ KEEP_SECONDS = 7 * 24 * 3600
 # module's ``Stored`` or a page's figures class: a field added, renamed or removed), so
 # that a deploy never reads what the previous release pickled. Whatever cannot be read
 # all the same counts as not stored (``read``).
-VERSION = 3
+VERSION = 4
 
 # How long one computation keeps others from computing the same figures: a stale
 # entry's refresh is enqueued once, the beat schedule runs once at a time, and figures

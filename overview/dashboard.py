@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     F,
     Q,
+    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncQuarter
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from budgets.models import Round
 from common import stored_figures
 from common.aggregates import LocalDaysBetween, Percentile, local_days_between
 from common.charts import bar_chart, labelled_counts
@@ -31,7 +33,14 @@ from common.csv import spreadsheet_safe_writer
 from community import figures as community_figures
 from initiatives.models import Initiative, Status
 from neighbourhoods.area_monitor import min_group
-from neighbourhoods.models import AgendaItem, AgendaStatus, Neighbourhood, ProgrammeProject
+from neighbourhoods.models import (
+    AgendaItem,
+    AgendaStatus,
+    CbsFigure,
+    CbsImport,
+    Neighbourhood,
+    ProgrammeProject,
+)
 from procurement import figures as procurement_figures
 from procurement.models import Supplier, Tender
 from reports import figures as report_figures
@@ -108,6 +117,38 @@ class AnswerTimes:
 
 
 @dataclass
+class TurnoutRow:
+    """One neighbourhood's (or the whole city's) budget rounds counted in the period:
+    its ballots against its residents in the newest CBS import (None: no CBS figure)."""
+
+    name: str
+    rounds: int
+    ballots: int
+    residents: int | None
+
+    @property
+    def turnout(self) -> float | None:
+        """Ballots per 100 residents per round (the mean over its rounds)."""
+        if not self.residents:
+            return None
+        return round(self.ballots * 100 / (self.residents * self.rounds), 1)
+
+
+@dataclass
+class BudgetTurnout:
+    """Neighbourhood budget rounds counted in the period and their turnout."""
+
+    rounds: int
+    ballots: int
+    cbs_year: int | None
+    rows: list[TurnoutRow]
+
+    @property
+    def chart(self) -> dict:
+        return bar_chart([(row.name, row.turnout) for row in self.rows], suffix="%")
+
+
+@dataclass
 class Dashboard:
     computed_at: datetime.datetime
     period: Period
@@ -116,6 +157,7 @@ class Dashboard:
     indicators: list[dict] = field(default_factory=list)
     # Public-space reports closed and answered in the period (reports.figures).
     reports: report_figures.Stats | None = None
+    budget_turnout: BudgetTurnout | None = None
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -147,6 +189,23 @@ class Dashboard:
             ]:
                 writer.writerow(
                     ["public_space_reports", label, "" if value is None else value, *period]
+                )
+        if self.budget_turnout is not None:
+            writer.writerow(
+                ["budget_rounds", "rounds_counted", self.budget_turnout.rounds, *period]
+            )
+            writer.writerow(
+                ["budget_rounds", "ballots_counted", self.budget_turnout.ballots, *period]
+            )
+            for turnout in self.budget_turnout.rows:
+                value = turnout.turnout
+                writer.writerow(
+                    [
+                        "budget_turnout_percent",
+                        turnout.name,
+                        "" if value is None else value,
+                        *period,
+                    ]
                 )
         for row in self.indicators:
             for label in ("target", "realised", "ci_low", "ci_high", "n"):
@@ -339,6 +398,51 @@ def build(period: Period) -> Dashboard:
             report_figures.Selection(period.start, period.end),
             breakdowns=False,
         ).total,
+        budget_turnout=budget_turnout(period),
+    )
+
+
+def budget_turnout(period: Period) -> BudgetTurnout:
+    """Neighbourhood budget rounds counted in the period, per neighbourhood (and the
+    whole city's rounds), with their ballots against the residents in the newest CBS
+    import: the wijk's figure, for a city-wide round the municipality's. Two queries."""
+    start, end = period.moments()
+    counted = list(
+        Round.objects.filter(results_computed_at__gte=start, results_computed_at__lt=end)
+        .values_list("neighbourhood__name", "neighbourhood__cbs_code")
+        .annotate(rounds=Count("pk"), ballots=Sum("ballots_counted"))
+        .order_by("neighbourhood__name")
+    )
+    newest = CbsImport.objects.order_by("-year").values("pk")[:1]
+    codes = [code for _name, code, _rounds, _ballots in counted if code]
+    residents: dict[str, int] = {}
+    city: int | None = None
+    year = None
+    for code, level, value, imported in (
+        CbsFigure.objects.filter(cbs_import__in=Subquery(newest), key="population")
+        .filter(Q(code__in=codes) | Q(level="gemeente"))
+        .order_by("code")
+        .values_list("code", "level", "value", "cbs_import__year")
+    ):
+        year = imported
+        if level == "gemeente":
+            city = city or int(value)
+        else:
+            residents[code] = int(value)
+    rows = [
+        TurnoutRow(
+            name=name or _("Whole city"),
+            rounds=rounds,
+            ballots=ballots or 0,
+            residents=residents.get(code) if code else city,
+        )
+        for name, code, rounds, ballots in counted
+    ]
+    return BudgetTurnout(
+        rounds=sum(row.rounds for row in rows),
+        ballots=sum(row.ballots for row in rows),
+        cbs_year=year,
+        rows=rows,
     )
 
 

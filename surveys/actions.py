@@ -1,7 +1,6 @@
 """What residents and researchers do with the panel and surveys. Sending happens in
 Celery tasks in batches (``surveys/tasks.py``); these functions decide who and what."""
 
-import logging
 import random
 import secrets
 from collections import defaultdict
@@ -10,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from common.public_cache import bump_after_commit
+from common.vacuum import vacuum
 from neighbourhoods.models import Neighbourhood
 from surveys import answering, results
 from surveys.models import (
@@ -31,8 +31,6 @@ from surveys.models import (
     Survey,
 )
 from surveys.tasks import precompute_results, send_invitation_batch, send_reminder_batch
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 
@@ -320,20 +318,8 @@ def release_due_responses() -> int:
 def _vacuum_released_rows() -> None:
     """On PostgreSQL, clear the dead row versions a release leaves behind (the sealed
     answers, the drafts and the invitations' previous versions, which carried the
-    submission's transaction id) now instead of at autovacuum's next visit. VACUUM cannot
-    run inside a transaction: then autovacuum does it later."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    tables = ", ".join(
-        connection.ops.quote_name(model._meta.db_table)
-        for model in (SealedResponse, ResponseDraft, Invitation)
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM {tables}")
-    except DatabaseError:
-        # The release is committed; autovacuum clears the rows later.
-        logger.warning("VACUUM after releasing survey answers failed", exc_info=True)
+    submission's transaction id) now instead of at autovacuum's next visit."""
+    vacuum(SealedResponse, ResponseDraft, Invitation, what="releasing survey answers")
 
 
 def close_survey(*, survey: Survey) -> bool:

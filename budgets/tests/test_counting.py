@@ -198,3 +198,33 @@ def test_equal_shares_completion_goes_by_votes_not_by_votes_per_euro():
     assert verdicts[c].reason == "too_expensive"
     assert verdicts[c].remaining == 0
     assert verdicts[a].position < verdicts[c].position
+
+
+# Many voters, few kinds of ballot: grouping identical ballots (the multiprofile) and the
+# quick cost satisfaction must give what pabutools gives one ballot per voter.
+crowds = st.integers(min_value=2, max_value=8).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(min_value=1, max_value=80), min_size=n, max_size=n),
+        st.lists(
+            st.tuples(
+                st.lists(
+                    st.integers(min_value=0, max_value=n - 1), min_size=1, max_size=n, unique=True
+                ),
+                st.integers(min_value=1, max_value=30),
+            ),
+            min_size=1,
+            max_size=8,
+        ),
+        st.integers(min_value=10, max_value=300),
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(crowds)
+def test_grouped_equal_shares_is_pabutools_one_ballot_per_voter(crowd):
+    costs_list, kinds, budget = crowd
+    costs = {index + 1: cost for index, cost in enumerate(costs_list)}
+    ballots = [[i + 1 for i in picks] for picks, times in kinds for _n in range(times)]
+    by_mes, _all = pabutools_directly(costs, ballots, budget)
+    assert set(counting.pabutools_equal_shares(costs, ballots, budget)) == by_mes

@@ -11,13 +11,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Role
+from accounts.tests.factories import StaffFactory, sign_in_staff
 from budgets import actions
-from budgets.models import Ballot, Outcome, Round
+from budgets.models import Ballot, Choice, CountedBallot, Outcome, Round
 from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
 from neighbourhoods.models import ProgrammeProject
 from privacy import registry
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def small_groups_published(settings):
+    """These rounds have a handful of ballots: publish their tally (the rule that hides
+    it below ``SURVEY_MIN_GROUP_SIZE`` is tested on its own below)."""
+    settings.SURVEY_MIN_GROUP_SIZE = 1
 
 
 @pytest.fixture
@@ -60,11 +69,21 @@ def test_the_results_page_counts_once_and_says_why(client, counted_round):
     assert list(Outcome.objects.values_list("pk", flat=True)) == stored
 
 
-def test_counting_cuts_the_ballots_loose_and_fills_the_programme(counted_round):
-    round, big = counted_round[:2]
+def test_counting_moves_the_ballots_into_the_anonymous_table_and_fills_the_programme(
+    counted_round,
+):
+    round, big, small, lost = counted_round
+    before = actions.exported_ballots(round)
     assert actions.compute_results(round=round)
-    assert not Ballot.objects.filter(voter__isnull=False).exists()
-    assert Ballot.objects.filter(round=round).count() == 4
+    # Nothing of the ballots is left but the anonymous rows: no person, no moment.
+    assert not Ballot.objects.filter(round=round).exists()
+    assert not Choice.objects.filter(plan__round=round).exists()
+    assert CountedBallot.objects.filter(round=round).count() == 4
+    assert {f.name for f in CountedBallot._meta.concrete_fields} == {"id", "round", "plans"}
+    assert sorted(actions.exported_ballots(round)) == sorted(before)
+    assert sorted(map(sorted, actions.exported_ballots(round))) == sorted(
+        [sorted([big.pk, small.pk])] * 3 + [sorted([small.pk, lost.pk])]
+    )
     projects = ProgrammeProject.objects.filter(programme__neighbourhood=round.neighbourhood)
     assert sorted(projects.values_list("title", "budget")) == [
         ("Bankjes", Decimal(4_000)),
@@ -170,7 +189,7 @@ def test_erasing_a_voter_removes_an_open_ballot_and_keeps_counted_ones(counted_r
     assert len(tables["budgets.Ballot"]) == 1  # the counted one is no longer theirs
     registry.erase_person(user=person)
     assert not Ballot.objects.filter(round=open_round).exists()
-    assert Ballot.objects.filter(round=round).count() == 4
+    assert CountedBallot.objects.filter(round=round).count() == 4
 
 
 def test_paper_ballots_are_not_thrown_away_before_the_paper_deadline(client):
@@ -201,3 +220,48 @@ def test_paper_ballots_are_not_thrown_away_before_the_paper_deadline(client):
     Round.objects.filter(pk=round.pk).update(paper_deadline=timezone.now())
     assert actions.compute_due_results() == 1
     assert Outcome.objects.get(plan=plan).votes == 2
+
+
+def test_a_small_round_publishes_winners_and_reasons_without_the_numbers(
+    client, counted_round, settings
+):
+    """Four ballots, fewer than SURVEY_MIN_GROUP_SIZE (5): no votes or points on the
+    results page, in the CSV or the open data; the winners and why still show; staff see
+    the numbers in the back office."""
+    settings.SURVEY_MIN_GROUP_SIZE = 5
+    round = counted_round[0]
+    body = client.get(reverse("budgets:results", args=[round.pk])).content.decode()
+    assert "Minder dan 5 stembiljetten geteld" in body
+    assert "Het paste in het resterende budget." in body
+    assert "De kosten van €\xa09.000 pasten niet in het resterende budget." in body
+    assert "Had " not in body
+    assert ">Stemmen<" not in body
+    csv = client.get(reverse("budgets:results_csv", args=[round.pk])).content.decode()
+    rows = [line.split(",") for line in csv.splitlines()[1:]]
+    assert {(row[4], row[5], row[7]) for row in rows} == {("", "", "")}
+    assert "Had " not in csv
+    data = json.loads(client.get(reverse("budgets_opendata:json")).content)["rounds"][0]
+    assert data["tally_published"] is False
+    assert {(p["votes"], p["points"]) for p in data["plans"]} == {(None, None)}
+    assert {p["title"] for p in data["plans"] if p["won"]} == {"Bankjes", "Bomen"}
+    opendata_csv = client.get(reverse("budgets_opendata:csv")).content.decode()
+    header, *lines = [line.split(",") for line in opendata_csv.splitlines()]
+    votes = header.index("votes")
+    assert {line[votes] for line in lines} == {""}
+    manager = StaffFactory()
+    manager.groups.add(Role.AREA_MANAGER.group())
+    round.neighbourhood.area_manager = manager
+    round.neighbourhood.save()
+    sign_in_staff(client, manager)
+    admin = client.get(reverse("admin:budgets_round_change", args=[round.pk]))
+    assert "<td>4</td>" in admin.content.decode()
+
+
+def test_a_round_at_the_minimum_publishes_its_tally(client, counted_round, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 4
+    round = counted_round[0]
+    body = client.get(reverse("budgets:results", args=[round.pk])).content.decode()
+    assert 'id="tally-hidden"' not in body
+    assert "Had 4 stemmen" in body
+    data = json.loads(client.get(reverse("budgets_opendata:json")).content)["rounds"][0]
+    assert data["tally_published"] is True

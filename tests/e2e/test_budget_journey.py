@@ -2,15 +2,20 @@
 without JavaScript: a verified resident votes within the budget (the running total
 shows what is left); a choice over the budget is refused with a clear message and
 nothing is saved; the round closes and the Equal Shares outcome and its explanation
-appear."""
+appear. The city dashboard shows the rounds counted and the turnout."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from budgets.models import Ballot, Round
 from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
+from neighbourhoods.models import CbsFigure, CbsImport
+from neighbourhoods.tests.factories import NeighbourhoodFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,3 +129,36 @@ def test_a_resident_votes_within_the_budget_and_sees_why_plans_won(
 
 def test_the_ballot_works_without_javascript(no_js_page, live_server, sign_in):
     _journey(no_js_page, live_server, sign_in, lambda page: None, "nl", javascript=False)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_dashboard_shows_rounds_and_turnout(
+    browser: Browser, live_server, assert_accessible, language
+):
+    """The city dashboard's budget part: the turnout chart with its table, the ballots
+    and residents with thousands separators, and "no figure" for a wijk without CBS
+    figure; no axe violations."""
+    west = NeighbourhoodFactory(name="Westwijk", cbs_code="WK034401")
+    east = NeighbourhoodFactory(name="Oostwijk", cbs_code="WK034402")
+    for neighbourhood, ballots in [(west, 1_250), (east, 40)]:
+        counted = RoundFactory(neighbourhood=neighbourhood)
+        Round.objects.filter(pk=counted.pk).update(
+            results_computed_at=timezone.now() - timedelta(days=3), ballots_counted=ballots
+        )
+    imported = CbsImport.objects.create(year=2024, source="CBS 2024")
+    CbsFigure.objects.create(
+        cbs_import=imported, code="WK034401", name="Westwijk", level="wijk",
+        key="population", value=Decimal(12_500),
+    )  # fmt: skip
+    page = browser.new_page(locale=language)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/cijfers/")
+    section = page.locator("section[aria-labelledby='budget-turnout-title']")
+    expect(section.locator("svg")).to_be_visible()
+    expect(section).to_contain_text("12.500" if language == "nl" else "12,500")
+    expect(section).to_contain_text("1.250" if language == "nl" else "1,250")
+    expect(section).to_contain_text("geen cijfer" if language == "nl" else "no figure")
+    assert_accessible(page)
+    page.close()

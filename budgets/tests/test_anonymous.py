@@ -1,0 +1,102 @@
+"""Anonymous counted ballots: at the count the ballots move into a table with only the
+round and the plans chosen, written in a random order, and the ballots go; rounds
+counted before the table existed get the same treatment from the data migration."""
+
+import importlib
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+
+from accounts.tests.factories import StaffFactory
+from budgets import actions, anonymous, counting
+from budgets.models import Ballot, Choice, CountedBallot, Outcome, Round
+from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
+
+pytestmark = pytest.mark.django_db
+
+
+class Reversing:
+    """Stands in for ``secrets.SystemRandom``: its shuffle reverses, so a test can see
+    that the order of casting does not survive the move."""
+
+    def shuffle(self, items: list) -> None:
+        items.reverse()
+
+
+def _round_with_paper(ranking: bool = False):
+    round = RoundFactory(
+        ballot_form=Round.BallotForm.RANKING if ranking else Round.BallotForm.APPROVAL,
+        total=Decimal(100_000),
+    )
+    plans = [PlanFactory(round=round, cost=Decimal(1_000)) for _n in range(4)]
+    return round, plans
+
+
+def test_the_counted_ballots_are_written_in_a_random_order(monkeypatch):
+    round, plans = _round_with_paper()
+    for plan in plans:
+        ballot(round, [plan], voter=voter(round))
+    monkeypatch.setattr(anonymous.secrets, "SystemRandom", Reversing)
+    assert actions.compute_results(round=close(round))
+    stored = list(CountedBallot.objects.filter(round=round).order_by("pk"))
+    # Cast first to last; stored last to first: the pks say nothing of the casting.
+    assert [row.plans for row in stored] == [[plan.pk] for plan in reversed(plans)]
+
+
+def test_the_count_keeps_the_order_of_preference_and_drops_everything_else():
+    round, (a, b, c, d) = _round_with_paper(ranking=True)
+    typist, checker = StaffFactory(), StaffFactory()
+    ballot(round, [c, a, b], voter=voter(round))
+    close(round)
+    confirmed = actions.enter_paper_ballot(round=round, by=typist, plans=[d, b], reference="P-1")
+    actions.confirm_paper_ballot(ballot=confirmed, by=checker)
+    actions.enter_paper_ballot(round=round, by=typist, plans=[a], reference="P-2")
+    assert actions.compute_results(round=round)
+    assert sorted(CountedBallot.objects.values_list("plans", flat=True)) == [
+        [c.pk, a.pk, b.pk],
+        [d.pk, b.pk],
+    ]
+    assert not Ballot.objects.exists()
+    assert not Choice.objects.exists()
+    assert Round.objects.get(pk=round.pk).ballots_counted == 2
+
+
+def test_a_recount_on_the_exported_ballots_gives_the_stored_outcome():
+    round, plans = _round_with_paper()
+    for picks in ([0, 1], [1], [1, 2], [3]):
+        ballot(round, [plans[i] for i in picks], voter=voter(round))
+    assert actions.compute_results(round=close(round))
+    round.refresh_from_db()
+    again = counting.count(
+        round.winner_rule,
+        {plan.pk: int(plan.cost * 100) for plan in plans},
+        actions.exported_ballots(round),
+        int(round.total * 100),
+    )
+    stored = {o.plan_id: (o.votes, o.won, o.reason) for o in Outcome.objects.all()}
+    assert {v.plan: (v.votes, v.won, v.reason) for v in again} == stored
+
+
+def test_the_migration_makes_rounds_counted_before_it_anonymous():
+    migration = importlib.import_module("budgets.migrations.0005_anonymise_counted_rounds")
+    counted, plans = _round_with_paper()
+    ballot(counted, [plans[0], plans[1]])  # as the old count left them: no voter
+    ballot(counted, [plans[2]])
+    Ballot.objects.create(
+        round=counted, paper=True, paper_reference="P-9", entered_by=StaffFactory()
+    )
+    Round.objects.filter(pk=counted.pk).update(results_computed_at=close(counted).voting_closes)
+    still_open, open_plans = _round_with_paper()
+    mine = ballot(still_open, [open_plans[0]], voter=voter(still_open))
+
+    migration.anonymise(apps, None)
+    migration.anonymise(apps, None)  # a second run changes nothing
+
+    assert sorted(CountedBallot.objects.filter(round=counted).values_list("plans", flat=True)) == [
+        [plans[0].pk, plans[1].pk],
+        [plans[2].pk],
+    ]
+    assert not Ballot.objects.filter(round=counted).exists()
+    assert list(Ballot.objects.all()) == [mine]
+    assert not CountedBallot.objects.filter(round=still_open).exists()
