@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -323,10 +324,12 @@ class PaperBallotAdmin(AreaScopedAdmin):
         """What was typed in, to compare with the paper before confirming."""
         return "; ".join(f"{c.plan_id}. {c.plan.title}" for c in obj.choices.all())
 
-    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
         # Never in bulk: a paper ballot is deleted on its own page, and only before a
         # second colleague confirmed it.
-        found = super().get_actions(request, *args, **kwargs)
+        found = super().get_actions(request, action_location)
         found.pop("delete_selected", None)
         return found
 
