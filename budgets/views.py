@@ -191,10 +191,13 @@ def _winners_projects() -> Prefetch:
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """How the round's winners are carried out: each winner's project with its progress,
     spending against budget, next milestone, latest update, status and whether it is on
-    time. Only once the round is counted."""
+    time. Once voting closed and the paper ballots are in (counted here by the first
+    visitor, like the results)."""
     round = _round(pk)
-    if not round.has_results:
+    if not round.is_closed or not round.is_countable:
         raise Http404
+    if not round.has_results:
+        actions.compute_results(round=round)
     winners = list(
         Plan.objects.filter(round=round, outcome__won=True)
         .select_related("outcome")
