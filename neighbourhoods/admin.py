@@ -292,7 +292,7 @@ class ProgrammeProjectInline(AreaScopedInline):
         "title",
         "description",
         ("budget", "spent", "status"),
-        ("planned_completion", "progress"),
+        "planned_completion",
         "agenda_items",
         "initiatives",
         "survey_finding",
