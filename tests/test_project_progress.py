@@ -379,3 +379,48 @@ def test_the_dashboard_counts_winners_delivered_on_time():
     overdue.save()
     figure = dashboard.budget_winners_on_time_figure(dashboard.Period.last_twelve_months())
     assert [value for _label, value in figure.rows] == [1, 2]
+
+
+def test_a_milestone_reached_and_the_project_done_are_told(
+    client, django_capture_on_commit_callbacks
+):
+    manager = area_manager()
+    project = _own_project(manager)
+    milestone = ProjectMilestone.objects.create(
+        project=project,
+        title_nl="Bomen geplant",
+        title_en="Trees planted",
+        planned_on=timezone.localdate(),
+    )
+    follower = UserFactory()
+    actions.follow_project(project=project, user=follower)
+    sign_in_staff(client, manager)
+    data = _change_data(
+        project,
+        status=ProgrammeProject.Status.DONE,
+        **{
+            "milestones-TOTAL_FORMS": "1",
+            "milestones-INITIAL_FORMS": "1",
+            "milestones-0-id": str(milestone.pk),
+            "milestones-0-project": str(project.pk),
+            "milestones-0-title_nl": "Bomen geplant",
+            "milestones-0-title_en": "Trees planted",
+            "milestones-0-planned_on": timezone.localdate().isoformat(),
+            "milestones-0-reached_on": timezone.localdate().isoformat(),
+            "updates-TOTAL_FORMS": "0",
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:neighbourhoods_programmeproject_change", args=[project.pk]), data
+        )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.completed_on == timezone.localdate()
+    told = sorted(
+        Notification.objects.filter(recipient=follower).values_list("messages__nl", flat=True)
+    )
+    assert told == [
+        f"Het project “{project.title}” heeft een mijlpaal bereikt: Bomen geplant.",
+        f"Het project “{project.title}” is klaar.",
+    ]
