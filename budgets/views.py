@@ -275,12 +275,14 @@ def _plan_data(plan: Plan) -> dict[str, object]:
         "won": outcome.won if outcome else None,
         "reason": outcome.reason if outcome else None,
         # A winner's progress, once it is a project of a published programme.
-        "project": progress_data(plan.project) if _public_project(plan) else None,
+        "project": _progress(plan.project),
     }
 
 
-def _public_project(plan: Plan) -> bool:
-    return plan.project is not None and plan.project.programme.is_published
+def _progress(project: ProgrammeProject | None) -> dict[str, object] | None:
+    if project is None or not project.programme.is_published:
+        return None
+    return progress_data(project)
 
 
 @require_safe
