@@ -109,6 +109,11 @@ def visible_to(*allowed: str) -> Callable[[str], str]:
     return rule
 
 
+def sign_in_then_hidden(person: str) -> str:
+    """Asks the visitor to sign in first; for everyone signed in the thing is a 404."""
+    return LOGIN if person == "anonymous" else DENIED
+
+
 def residents_only(person: str) -> str:
     """Staff accounts are managed in the back office, not by their holders."""
     if person == "anonymous":
@@ -218,9 +223,10 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "neighbourhoods:agenda_vote": signed_in,
     # A programme not yet published: nobody sees it on the portal (staff use the admin).
     "neighbourhoods:programme": visible_to(),
-    # Its project and an update's photo likewise; following it is for the signed-in.
+    # Its project, following it and an update's photo likewise (a published one is
+    # followed by anyone signed in: tests/test_project_progress.py).
     "neighbourhoods:project": visible_to(),
-    "neighbourhoods:project_follow": signed_in,
+    "neighbourhoods:project_follow": sign_in_then_hidden,
     "neighbourhoods:project_photo": visible_to(),
     "neighbourhoods:monitor": everyone,
     "neighbourhoods:area_monitor": everyone,
