@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -15,7 +15,7 @@ from accounts.models import User
 from budgets import access, anonymous, ballots, counting
 from budgets.models import Ballot, Choice, CountedBallot, Outcome, Plan, Round, Theme
 from common.vacuum import vacuum
-from neighbourhoods.models import Programme, ProgrammeProject
+from neighbourhoods.models import Programme, ProgrammeProject, ProjectFollower
 
 
 class FourEyesError(Exception):
@@ -219,6 +219,7 @@ def compute_results(*, round: Round) -> bool:
         )
         for verdict in verdicts
     )
+    _voters_follow_winners(locked, [v.plan for v in verdicts if v.won])
     # The ballots go anonymous last: whatever still needs to know the voters comes
     # before this line.
     anonymous.move_counted_ballots(
@@ -246,7 +247,7 @@ def _into_programme(round: Round, winners: list[int]) -> None:
     programme, _created = Programme.objects.get_or_create(
         neighbourhood_id=round.neighbourhood_id, year=year, defaults={"budget": round.total}
     )
-    for plan in Plan.objects.filter(pk__in=winners).order_by("pk"):
+    for plan in Plan.objects.filter(pk__in=winners, project__isnull=True).order_by("pk"):
         project = ProgrammeProject.objects.create(
             programme=programme,
             title=plan.title[:120],
@@ -259,6 +260,30 @@ def _into_programme(round: Round, winners: list[int]) -> None:
             project.initiatives.add(plan.initiative_id)
         plan.project = project
         plan.save(update_fields=["project"])
+
+
+def _voters_follow_winners(round: Round, winners: list[int]) -> None:
+    """Before the ballots are cut loose: everyone who voted in the round follows every
+    winning project, so they hear how the plans are carried out. All winners, never only
+    the plans someone chose: following must not tell what is on a ballot. The winners
+    become projects first (``_into_programme`` does nothing for them afterwards). One
+    INSERT … SELECT per winner, however many voted."""
+    _into_programme(round, winners)
+    projects = Plan.objects.filter(pk__in=winners, project__isnull=False).values_list(
+        "project_id", flat=True
+    )
+    quote = connection.ops.quote_name
+    follower, ballot = quote(ProjectFollower._meta.db_table), quote(Ballot._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for project_id in projects:
+            cursor.execute(
+                f"INSERT INTO {follower} (project_id, user_id, created_at) "  # noqa: S608 (table names from the models)
+                f"SELECT DISTINCT %s, voter_id, %s FROM {ballot} "
+                "WHERE round_id = %s AND voter_id IS NOT NULL "
+                "ON CONFLICT (project_id, user_id) DO NOTHING",
+                [project_id, now, round.pk],
+            )
 
 
 def compute_due_results(*, today: date | None = None) -> int:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/stemmen/", views.ballot, name="ballot"),
     path("<int:pk>/uitslag/", views.results, name="results"),
     path("<int:pk>/uitslag.csv", views.results_csv, name="results_csv"),
+    path("<int:pk>/voortgang/", views.progress, name="progress"),
 ]

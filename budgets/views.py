@@ -21,6 +21,8 @@ from budgets.models import Ballot, Outcome, Plan, Round, explain
 from common.abuse import rate_limited
 from common.csv import SafeCsvWriter
 from common.public_cache import public_page
+from neighbourhoods.models import ProgrammeProject
+from neighbourhoods.progress import progress_data
 
 
 def _round(pk: int) -> Round:
@@ -185,6 +187,32 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _winners_projects() -> Prefetch:
+    """The winning plan's project with what a progress list shows."""
+    return Prefetch("project", queryset=ProgrammeProject.objects.with_progress())
+
+
+@require_safe
+@public_page("budgets")
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """How the round's winners are carried out: each winner's project with its progress,
+    spending against budget, next milestone, latest update, status and whether it is on
+    time. Once voting closed and the paper ballots are in (counted here by the first
+    visitor, like the results)."""
+    round = _round(pk)
+    if not round.is_closed or not round.is_countable:
+        raise Http404
+    if not round.has_results:
+        actions.compute_results(round=round)
+    winners = list(
+        Plan.objects.filter(round=round, outcome__won=True)
+        .select_related("outcome")
+        .prefetch_related(_winners_projects())
+        .order_by("outcome__position")
+    )
+    return render(request, "budgets/progress.html", {"round": round, "winners": winners})
+
+
 def _tally_rows(round: Round, outcomes: list[Outcome]) -> list[list[object]]:
     """The count's rows; the votes, points and budget left empty when the round had too
     few ballots to publish them (``Round.tally_published``)."""
@@ -236,6 +264,7 @@ def _open_rounds() -> list[Round]:
     plans = (
         Plan.objects.exclude(feasibility=Plan.Feasibility.PENDING)
         .select_related("theme", "outcome")
+        .prefetch_related(_winners_projects())
         .order_by("pk")
     )
     return list(Round.objects.public().for_listing().prefetch_related(Prefetch("plans", plans)))
@@ -255,7 +284,15 @@ def _plan_data(plan: Plan, round: Round) -> dict[str, object]:
         "points": outcome.points if outcome and figures else None,
         "won": outcome.won if outcome else None,
         "reason": outcome.reason if outcome else None,
+        # A winner's progress, once it is a project of a published programme.
+        "project": _progress(plan.project),
     }
+
+
+def _progress(project: ProgrammeProject | None) -> dict[str, object] | None:
+    if project is None or not project.programme.is_published:
+        return None
+    return progress_data(project)
 
 
 @require_safe
@@ -288,10 +325,31 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = SafeCsvWriter(buffer)
     columns = ["id", "title", "cost", "theme", "feasibility", "votes", "points", "won", "reason"]
-    writer.writerow(["round", "round_title", "neighbourhood", "total", *columns])
+    progress_columns = [
+        "status",
+        "progress",
+        "budget",
+        "spent",
+        "planned_completion",
+        "completed_on",
+    ]
+    writer.writerow(
+        [
+            "round",
+            "round_title",
+            "neighbourhood",
+            "total",
+            *columns,
+            *(f"project_{c}" for c in progress_columns),
+            "project_milestones",
+            "project_milestones_reached",
+        ]
+    )
     for round in _open_rounds():
         for plan in round.plans.all():
             data = _plan_data(plan, round)
+            project = cast(dict[str, object], data["project"] or {})
+            milestones = cast(list[dict[str, object]], project.get("milestones", []))
             writer.writerow(
                 [
                     round.pk,
@@ -299,6 +357,9 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
                     round.neighbourhood.name if round.neighbourhood else "",
                     round.total,
                     *("" if data[c] is None else data[c] for c in columns),
+                    *("" if project.get(c) is None else project[c] for c in progress_columns),
+                    len(milestones) if project else "",
+                    sum(1 for m in milestones if m["reached_on"]) if project else "",
                 ]
             )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

@@ -6,6 +6,7 @@ import enum
 from datetime import date, timedelta
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common import public_cache, stored_figures
 from common.transactions import once_after_commit
+from common.uploads import ProcessedUpload
 from neighbourhoods import area_monitor, cbs, letter_codes, verification
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
@@ -33,15 +35,22 @@ from neighbourhoods.models import (
     NeighbourhoodFollow,
     Programme,
     ProgrammeProject,
+    ProjectFollower,
+    ProjectMilestone,
+    ProjectUpdate,
     Residence,
 )
 from neighbourhoods.signals import programme_published
-from notifications.service import notify_each
+from notifications.service import Message, Notice, notify_batch, notify_each
 
 # Notification kinds (registered in NeighbourhoodsConfig.ready).
 NEWS = "neighbourhood_news"
 AGENDA = "agenda_update"
 EVENT_REMINDER = "event_reminder"
+PROJECT_PROGRESS = "project_progress"
+
+# Followers of a project are told in chunks of this many (one notify_batch each).
+FOLLOWER_CHUNK = 1000
 
 
 class AgendaError(Exception):
@@ -508,3 +517,148 @@ def redeem_letter_code(*, user: User, code: str) -> Residence:
         return record_residence(
             user=user, neighbourhood=neighbourhood, method=Residence.Method.LETTER_CODE
         )
+
+
+def follow_project(*, project: ProgrammeProject, user: User) -> None:
+    ProjectFollower.objects.get_or_create(project=project, user=user)
+
+
+def unfollow_project(*, project: ProgrammeProject, user: User) -> bool:
+    """Returns whether the person followed the project."""
+    deleted, _rows = ProjectFollower.objects.filter(project=project, user=user).delete()
+    return bool(deleted)
+
+
+def stop_project_emails(user: User, project_id: int) -> bool:
+    """The unsubscribe link of a project's email: the person stops following that
+    project only (their other projects and kinds stay as they are)."""
+    deleted, _rows = ProjectFollower.objects.filter(project_id=project_id, user=user).delete()
+    return bool(deleted)
+
+
+def describe_followed_project(user: User, project_id: int) -> str | None:
+    """The project as the unsubscribe page names it, or None when the person does not
+    follow it."""
+    title = (
+        ProjectFollower.objects.filter(user=user, project_id=project_id)
+        .values_list("project__title", flat=True)
+        .first()
+    )
+    if title is None:
+        return None
+    return _("the project “%(project)s”") % {"project": title}
+
+
+def tell_project_followers(*, project_id: int, dedupe_key: str, message: Message) -> int:
+    """Tell everyone who follows the project, in chunks of ``FOLLOWER_CHUNK`` (a fixed
+    number of queries each). Only for a project of a published programme. Returns how
+    many notifications were made."""
+    project = (
+        ProgrammeProject.objects.public()
+        .select_related("programme__neighbourhood")
+        .filter(pk=project_id)
+        .first()
+    )
+    if project is None:
+        return 0
+    url = project.get_absolute_url()
+    told = 0
+    last = 0
+    while True:
+        chunk = list(
+            ProjectFollower.objects.filter(project=project, pk__gt=last)
+            .select_related("user")
+            .order_by("pk")[:FOLLOWER_CHUNK]
+        )
+        if not chunk:
+            return told
+        last = chunk[-1].pk
+        told += notify_batch(
+            (
+                Notice(
+                    recipient=follow.user,
+                    message=message,
+                    dedupe_key=dedupe_key,
+                    url=url,
+                    subject=project,
+                )
+                for follow in chunk
+            ),
+            kind=PROJECT_PROGRESS,
+        )
+
+
+def _after_commit(project: ProgrammeProject, dedupe_key: str, message: Message) -> None:
+    transaction.on_commit(
+        partial(
+            tell_project_followers, project_id=project.pk, dedupe_key=dedupe_key, message=message
+        )
+    )
+
+
+@transaction.atomic
+def publish_project_update(
+    *,
+    project: ProgrammeProject,
+    by: User | None,
+    text_nl: str,
+    text_en: str = "",
+    progress: int,
+    photo: ProcessedUpload | None = None,
+    photo_alt_nl: str = "",
+    photo_alt_en: str = "",
+) -> ProjectUpdate:
+    """Publish an update of a project: it sets the project's progress, and after the
+    commit everyone who follows the project hears of it."""
+    update = ProjectUpdate(
+        project=project,
+        author=by,
+        text_nl=text_nl,
+        text_en=text_en,
+        progress=progress,
+        photo_alt_nl=photo_alt_nl if photo else "",
+        photo_alt_en=photo_alt_en if photo else "",
+    )
+    update.full_clean(exclude=["photo"])
+    if photo is not None:
+        if not (photo_alt_nl.strip() and photo_alt_en.strip()):
+            raise ValidationError({"photo_alt_nl": _("Describe the photo in Dutch and English.")})
+        update.photo_token = photo.token
+        update.photo_content_type = photo.content_type
+        update.photo.save(f"{photo.token}.{photo.extension}", photo.content, save=False)
+    update.save()
+    ProgrammeProject.objects.filter(pk=project.pk).update(progress=progress)
+    project.progress = progress
+    title = project.title
+    _after_commit(
+        project,
+        f"project:{project.pk}:update:{update.pk}",
+        lambda: (
+            _("News on the project “%(project)s”: it is %(progress)s%% done.")
+            % {"project": title, "progress": progress}
+        ),
+    )
+    return update
+
+
+def tell_milestone_reached(*, milestone: ProjectMilestone) -> None:
+    """After the commit, followers hear that a milestone of the project was reached."""
+    project = milestone.project
+    _after_commit(
+        project,
+        f"project:{project.pk}:milestone:{milestone.pk}",
+        lambda: (
+            _("The project “%(project)s” reached a milestone: %(milestone)s.")
+            % {"project": project.title, "milestone": milestone.title}
+        ),
+    )
+
+
+def tell_project_done(*, project: ProgrammeProject) -> None:
+    """After the commit, followers hear that the project is done."""
+    title = project.title
+    _after_commit(
+        project,
+        f"project:{project.pk}:done",
+        lambda: _("The project “%(project)s” is done.") % {"project": title},
+    )

@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,12 @@ from common.csv import spreadsheet_safe_writer
 from neighbourhoods import actions, area_monitor, areas, verification
 from neighbourhoods.area_admin import AreaScopedAdmin, AreaScopedInline
 from neighbourhoods.cbs import KNOWN_FIGURES
-from neighbourhoods.forms import AddressListForm, CbsImportForm, IssueCodesForm
+from neighbourhoods.forms import (
+    AddressListForm,
+    CbsImportForm,
+    IssueCodesForm,
+    ProjectUpdateForm,
+)
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     ActionLevel,
@@ -34,6 +40,8 @@ from neighbourhoods.models import (
     Neighbourhood,
     Programme,
     ProgrammeProject,
+    ProjectMilestone,
+    ProjectUpdate,
 )
 from privacy.audit import AuditedAdmin, acting_staff, record, record_list
 from privacy.models import AuditEntry
@@ -284,11 +292,114 @@ class ProgrammeProjectInline(AreaScopedInline):
         "title",
         "description",
         ("budget", "spent", "status"),
+        "planned_completion",
         "agenda_items",
         "initiatives",
         "survey_finding",
     ]
     autocomplete_fields = ["agenda_items", "initiatives"]
+
+
+def tell_done(projects) -> None:
+    """Followers hear of each project whose status just became done."""
+    for project in projects:
+        if project.status == ProgrammeProject.Status.DONE:
+            actions.tell_project_done(project=project)
+
+
+class ProjectMilestoneInline(AreaScopedInline):
+    model = ProjectMilestone
+    extra = 1
+    fields = [("title_nl", "title_en"), ("planned_on", "reached_on")]
+
+
+class ProjectUpdateInline(AreaScopedInline):
+    """Updates are published when the project is saved with a new one, and not changed
+    afterwards (followers were told what they say); a mistaken one can be deleted."""
+
+    model = ProjectUpdate
+    form = ProjectUpdateForm
+    extra = 1
+    fields = [
+        "text_nl",
+        "text_en",
+        "progress",
+        "image",
+        ("photo_alt_nl", "photo_alt_en"),
+        "published_at",
+    ]
+    readonly_fields = ["published_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("Photo"))
+    def image(self, obj: ProjectUpdate) -> str:
+        if not obj.photo_token:
+            return gettext("No photo")
+        return format_html('<a href="{}">{}</a>', obj.photo_url(), gettext("Open the photo"))
+
+
+@admin.register(ProgrammeProject)
+class ProgrammeProjectAdmin(AreaScopedAdmin):
+    """A project of a neighbourhood programme with its milestones and updates. An area
+    manager sees and chooses only their own areas' programmes; publishing an update sets
+    the project's progress and tells its followers."""
+
+    list_display = ["title", "programme", "status", "progress", "planned_completion"]
+    list_filter = ["status", "programme__year", "programme__neighbourhood"]
+    list_select_related = ["programme__neighbourhood"]
+    search_fields = ["title"]
+    fields = [
+        "programme",
+        "title",
+        "description",
+        ("budget", "spent", "status"),
+        ("planned_completion", "progress", "completed_on"),
+        "agenda_items",
+        "initiatives",
+        "survey_finding",
+    ]
+    readonly_fields = ["completed_on"]
+    autocomplete_fields = ["agenda_items", "initiatives"]
+    inlines = [ProjectMilestoneInline, ProjectUpdateInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data:
+            tell_done([obj])
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is ProjectUpdate:
+            formset.save(commit=False)
+            for deleted in formset.deleted_objects:
+                deleted.delete()
+            for subform in formset.extra_forms:
+                if not subform.has_changed() or subform in formset.deleted_forms:
+                    continue
+                data = subform.cleaned_data
+                actions.publish_project_update(
+                    project=form.instance,
+                    by=request.user,
+                    text_nl=data["text_nl"],
+                    text_en=data.get("text_en", ""),
+                    progress=data["progress"],
+                    photo=data.get("image"),
+                    photo_alt_nl=data.get("photo_alt_nl", ""),
+                    photo_alt_en=data.get("photo_alt_en", ""),
+                )
+            return
+        super().save_formset(request, form, formset, change)
+        if formset.model is ProjectMilestone:
+            for subform in formset.forms:
+                milestone = subform.instance
+                if (
+                    "reached_on" in subform.changed_data
+                    and milestone.pk
+                    and milestone.reached_on is not None
+                    and subform not in formset.deleted_forms
+                ):
+                    actions.tell_milestone_reached(milestone=milestone)
 
 
 @admin.register(Programme)
@@ -318,6 +429,15 @@ class ProgrammeAdmin(AreaScopedAdmin):
         super().save_related(request, form, formsets, change)
         if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
             actions.tell_programme_changed(programme=form.instance)
+        for formset in formsets:
+            if formset.model is ProgrammeProject:
+                tell_done(
+                    [
+                        subform.instance
+                        for subform in formset.forms
+                        if "status" in subform.changed_data and subform.instance.pk
+                    ],
+                )
 
     @admin.action(description=_("Publish"), permissions=["change"])
     def publish(self, request, queryset) -> None:

@@ -27,6 +27,13 @@ _STAFF_PERMISSIONS = {
         ("neighbourhoods", "add_programmeproject"),
         ("neighbourhoods", "change_programmeproject"),
         ("neighbourhoods", "delete_programmeproject"),
+        ("neighbourhoods", "view_projectmilestone"),
+        ("neighbourhoods", "add_projectmilestone"),
+        ("neighbourhoods", "change_projectmilestone"),
+        ("neighbourhoods", "delete_projectmilestone"),
+        ("neighbourhoods", "view_projectupdate"),
+        ("neighbourhoods", "add_projectupdate"),
+        ("neighbourhoods", "delete_projectupdate"),
         ("neighbourhoods", "view_buurt"),
         ("neighbourhoods", "change_buurt"),
         # Letter codes for the addresses of their neighbourhoods.
@@ -73,13 +80,16 @@ class NeighbourhoodsConfig(AppConfig):
             Neighbourhood,
             Programme,
             ProgrammeProject,
+            ProjectMilestone,
+            ProjectUpdate,
         )
         from neighbourhoods.search import find_agenda_items, find_events, find_projects
         from notifications.kinds import register_kind
         from notifications.models import EmailFrequency
 
         public_cache.register_public_app(
-            self.label, quiet_models=("neighbourhoods.neighbourhoodfollow",)
+            self.label,
+            quiet_models=("neighbourhoods.neighbourhoodfollow", "neighbourhoods.projectfollower"),
         )
         # Agenda items and priority votes show on their neighbourhood's pages (and on the
         # city-wide pages, which every change renews); whether people come to an event on
@@ -103,6 +113,8 @@ class NeighbourhoodsConfig(AppConfig):
         register_area_model(AddressList, "codes__neighbourhood")
         register_area_model(EventRSVP, "event__neighbourhood")
         register_area_model(ProgrammeProject, "programme__neighbourhood")
+        for model in (ProjectMilestone, ProjectUpdate):
+            register_area_model(model, "project__programme__neighbourhood")
         search.register_fields(
             "neighbourhoods.AgendaItem", ["title"], ["description", "answer", "location"]
         )
@@ -144,6 +156,13 @@ class NeighbourhoodsConfig(AppConfig):
             actions.AGENDA,
             _("Answers on agenda items you proposed or voted for"),
             subject=_("An answer on an agenda item"),
+        )
+        register_kind(
+            actions.PROJECT_PROGRESS,
+            _("Progress of projects you follow"),
+            subject=_("News on a project you follow"),
+            unsubscribe_subject=actions.stop_project_emails,
+            describe_subject=actions.describe_followed_project,
         )
         register_kind(
             actions.EVENT_REMINDER,

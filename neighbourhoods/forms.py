@@ -5,8 +5,9 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode
 
 from common.abuse import SpamGuardedForm
+from common.uploads import process_image
 from neighbourhoods import actions, cbs, letter_codes
-from neighbourhoods.models import AgendaItem
+from neighbourhoods.models import AgendaItem, ProjectUpdate
 
 
 class AgendaItemForm(SpamGuardedForm, forms.ModelForm):
@@ -175,3 +176,36 @@ class LetterCodeForm(forms.Form):
                 _("A code has twelve letters and digits, like ABCD-EFGH-JKMN."), code="invalid"
             )
         return value
+
+
+class ProjectUpdateForm(forms.ModelForm):
+    """An update of a programme project as staff publish it in the back office: the
+    text, the progress it reports and perhaps a photo, which then needs a description
+    in both languages. The photo is re-encoded without EXIF (``common.uploads``)."""
+
+    image = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB. The location of the camera is removed."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = ProjectUpdate
+        fields = ["text_nl", "text_en", "progress", "image", "photo_alt_nl", "photo_alt_en"]
+        widgets = {
+            "text_nl": forms.Textarea(attrs={"rows": 4}),
+            "text_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        return process_image(upload) if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("image") is not None:
+            for name in ("photo_alt_nl", "photo_alt_en"):
+                if not (cleaned.get(name) or "").strip() and name not in self.errors:
+                    self.add_error(name, _("Describe the photo for people who cannot see it."))
+        return cleaned

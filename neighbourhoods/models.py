@@ -2,6 +2,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.language import in_language
 from common.validators import validate_plain_text
 from neighbourhoods import cbs
 
@@ -663,6 +665,19 @@ class Programme(models.Model):
         )
 
 
+class ProgrammeProjectQuerySet(models.QuerySet["ProgrammeProject"]):
+    def public(self) -> "ProgrammeProjectQuerySet":
+        """Projects of a published programme."""
+        return self.filter(programme__published_at__isnull=False)
+
+    def with_progress(self) -> "ProgrammeProjectQuerySet":
+        """With what a progress list shows: the programme and its neighbourhood, the
+        milestones in order and the updates newest first (a fixed number of queries)."""
+        return self.select_related("programme__neighbourhood").prefetch_related(
+            "milestones", "updates"
+        )
+
+
 class ProgrammeProject(models.Model):
     """A project in a neighbourhood programme, with its budget, spending, status and the
     agenda items, initiatives and survey findings it comes from."""
@@ -706,6 +721,22 @@ class ProgrammeProject(models.Model):
         blank=True,
         help_text=_("The survey result this project answers, e.g. 'Too few places to meet'."),
     )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("How far the project is, from 0 to 100%. Publishing an update sets it."),
+    )
+    planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
+    completed_on = models.DateField(
+        _("completed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the status becomes done."),
+    )
+
+    objects = ProgrammeProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme project")
@@ -715,10 +746,196 @@ class ProgrammeProject(models.Model):
             models.CheckConstraint(
                 condition=models.Q(budget__gte=0, spent__gte=0), name="project_amounts_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100),
+                name="project_progress_percentage",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="done") | models.Q(completed_on__isnull=True),
+                name="project_completed_only_when_done",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The day it was done is set when the status becomes done, and cleared when it
+        is no longer done."""
+        if self.status == self.Status.DONE:
+            if self.completed_on is None:
+                self.completed_on = timezone.localdate()
+        else:
+            self.completed_on = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "completed_on"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        programme = self.programme
+        return reverse(
+            "neighbourhoods:project",
+            args=[programme.neighbourhood.slug, programme.year, self.pk],
+        )
+
+    def timeliness(self, today: date | None = None) -> str:
+        """On time or late, in words: done by the planned day, done later, past the
+        planned day and not done, or not yet due. Empty without a planned day or when
+        cancelled."""
+        if self.planned_completion is None or self.status == self.Status.CANCELLED:
+            return ""
+        if self.completed_on is not None:
+            if self.completed_on <= self.planned_completion:
+                return str(_("Delivered on time"))
+            return str(_("Delivered late"))
+        if self.planned_completion < (today or timezone.localdate()):
+            return str(_("Late"))
+        return str(_("On schedule"))
+
+    def next_milestone(self) -> "ProjectMilestone | None":
+        """The first milestone not reached yet (from the prefetched milestones)."""
+        return next((m for m in self.milestones.all() if m.reached_on is None), None)
+
+    def latest_update(self) -> "ProjectUpdate | None":
+        """The newest update (from the prefetched updates, newest first)."""
+        return next(iter(self.updates.all()), None)
+
+
+class ProjectMilestone(models.Model):
+    """A step of a programme project with the day it is planned and the day it was
+    reached."""
+
+    project = models.ForeignKey(
+        ProgrammeProject,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    planned_on = models.DateField(_("planned on"))
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["planned_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return in_language(self.title_nl, self.title_en or self.title_nl)
+
+
+def project_photo_path(instance: "ProjectUpdate", filename: str) -> str:
+    return f"projects/{timezone.now():%Y/%m}/{filename}"
+
+
+class ProjectUpdate(models.Model):
+    """What the municipality tells about a programme project's progress: a text, the
+    progress it reports, and perhaps a photo (re-encoded without EXIF) with its
+    description for people who cannot see it."""
+
+    project = models.ForeignKey(
+        ProgrammeProject,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="updates",
+    )
+    text_nl = models.TextField(_("text (Dutch)"), max_length=3000, validators=[validate_plain_text])
+    text_en = models.TextField(
+        _("text (English)"),
+        max_length=3000,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("Without an English text, English readers see the Dutch one."),
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MaxValueValidator(100)]
+    )
+    photo = models.FileField(_("photo"), upload_to=project_photo_path, blank=True)
+    photo_token = models.CharField(_("photo token"), max_length=32, blank=True)
+    photo_content_type = models.CharField(_("photo content type"), max_length=40, blank=True)
+    photo_alt_nl = models.CharField(_("photo description (Dutch)"), max_length=300, blank=True)
+    photo_alt_en = models.CharField(_("photo description (English)"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("project update")
+        verbose_name_plural = _("project updates")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100),
+                name="project_update_progress_percentage",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(photo="")
+                | (~models.Q(photo_alt_nl="") & ~models.Q(photo_alt_en="")),
+                name="project_update_photo_described",
+            ),
+            models.UniqueConstraint(
+                fields=["photo_token"],
+                condition=~models.Q(photo_token=""),
+                name="project_update_photo_token_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} ({self.progress}%)"
+
+    @property
+    def text(self) -> str:
+        return in_language(self.text_nl, self.text_en or self.text_nl)
+
+    @property
+    def photo_alt(self) -> str:
+        return in_language(self.photo_alt_nl, self.photo_alt_en or self.photo_alt_nl)
+
+    def photo_url(self) -> str:
+        if not self.photo_token:
+            return ""
+        return reverse("neighbourhoods:project_photo", args=[self.photo_token])
+
+
+class ProjectFollower(models.Model):
+    """A resident who hears of a programme project's progress: updates, milestones
+    reached and the project done. Voters of a budget round follow its winners."""
+
+    project = models.ForeignKey(
+        ProgrammeProject,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="followers",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="project_follows",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project follower")
+        verbose_name_plural = _("project followers")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="project_follow_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.project_id}"
 
 
 class BuurtQuerySet(models.QuerySet["Buurt"]):

@@ -12,6 +12,8 @@ from neighbourhoods.models import (
     EventRSVP,
     Neighbourhood,
     NeighbourhoodFollow,
+    ProjectFollower,
+    ProjectUpdate,
     Residence,
 )
 from privacy.registry import PersonalData
@@ -56,6 +58,32 @@ PERSONAL_DATA = [
         rows=lambda user: NeighbourhoodFollow.objects.filter(user=user),
         exported=("neighbourhood", "created_at"),
         not_personal=("id", "user"),
+    ),
+    # Following a programme project (voters of a budget round follow its winners).
+    # Goes with the account (cascade).
+    PersonalData(
+        model="neighbourhoods.ProjectFollower",
+        rows=lambda user: ProjectFollower.objects.filter(user=user),
+        exported=("project", "created_at"),
+        not_personal=("id", "user"),
+    ),
+    # A colleague's update of a project: the public text stays, who wrote it goes with
+    # them (set null).
+    PersonalData(
+        model="neighbourhoods.ProjectUpdate",
+        rows=lambda user: ProjectUpdate.objects.filter(author=user),
+        exported=("project", "progress", "published_at"),
+        not_personal=(
+            "id",
+            "author",
+            "text_nl",
+            "text_en",
+            "photo",
+            "photo_token",
+            "photo_content_type",
+            "photo_alt_nl",
+            "photo_alt_en",
+        ),
     ),
     PersonalData(
         model="neighbourhoods.Neighbourhood",

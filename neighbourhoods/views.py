@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,8 @@ from neighbourhoods.models import (
     NeighbourhoodFollow,
     Programme,
     ProgrammeProject,
+    ProjectFollower,
+    ProjectUpdate,
 )
 from neighbourhoods.sections import sections_for
 
@@ -442,3 +444,88 @@ def find_neighbourhood(request: HttpRequest) -> HttpResponse:
         {"form": form, "matches": matches, "neighbourhoods": Neighbourhood.objects.all()},
         status=status,
     )
+
+
+def _public_project(slug: str, year: int, pk: int) -> ProgrammeProject:
+    """A project of a published programme (404 otherwise), with its milestones, updates,
+    where it came from and the public tenders that deliver it (through the relations:
+    this app does not know the apps behind them)."""
+    initiative_model = ProgrammeProject._meta.get_field("initiatives").related_model
+    tender_model = ProgrammeProject._meta.get_field("tenders").related_model
+    queryset = (
+        ProgrammeProject.objects.public()
+        .with_progress()
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("neighbourhood")),
+            Prefetch("initiatives", queryset=initiative_model.objects.public()),
+            Prefetch("tenders", queryset=tender_model.objects.public().order_by("pk")),
+            "budget_plans",
+        )
+    )
+    return get_object_or_404(
+        queryset, programme__neighbourhood__slug=slug, programme__year=year, pk=pk
+    )
+
+
+def _budget_table(project: ProgrammeProject) -> dict[str, object]:
+    left = project.budget - project.spent
+    share = round(project.spent * 100 / project.budget) if project.budget else 0
+    return {"left": left, "spent_share": share}
+
+
+@require_safe
+@public_page("neighbourhood:{slug}", "initiative-names", "procurement", "budgets")
+def project_detail(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    """A project of a published programme: its progress, budget against spending,
+    milestones, updates with photos, where it came from and the tenders that deliver
+    it; signed in, a resident follows or stops following it here."""
+    project = _public_project(slug, year, pk)
+    following = (
+        request.user.is_authenticated
+        and ProjectFollower.objects.filter(project=project, user=request.user).exists()
+    )
+    return render(
+        request,
+        "neighbourhoods/project.html",
+        {
+            "neighbourhood": project.programme.neighbourhood,
+            "programme": project.programme,
+            "project": project,
+            "following": following,
+            "timeliness": project.timeliness(),
+            **_budget_table(project),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_follow(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    project = _public_project(slug, year, pk)
+    if request.POST.get("unfollow"):
+        actions.unfollow_project(project=project, user=request.user)
+        messages.success(request, _("You no longer follow this project."))
+    else:
+        actions.follow_project(project=project, user=request.user)
+        messages.success(
+            request, _("You follow this project: you hear of its updates and milestones.")
+        )
+    return redirect(project)
+
+
+@require_safe
+def project_photo(request: HttpRequest, token: str) -> FileResponse:
+    """The photo of an update of a project in a published programme."""
+    update = get_object_or_404(
+        ProjectUpdate.objects.filter(project__programme__published_at__isnull=False),
+        photo_token=token,
+    )
+    try:
+        handle = update.photo.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=update.photo_content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from budgets.models import Round
+from budgets.models import Plan, Round
 from common import stored_figures
 from common.aggregates import LocalDaysBetween, Percentile, local_days_between
 from common.charts import bar_chart, labelled_counts
@@ -380,6 +380,7 @@ def build(period: Period) -> Dashboard:
         ),
         *procurement_headline_figures(period),
         *residents_together_figures(period),
+        budget_winners_on_time_figure(period),
         Figure(
             "tenders_by_quarter",
             _("Tenders on the calendar, by expected quarter"),
@@ -519,3 +520,48 @@ def residents_together_figures(period: Period) -> list[Figure]:
             )
         )
     return figures
+
+
+def budget_winners_on_time_figure(period: Period) -> Figure:
+    """The share of neighbourhood budget winners delivered on time: among the winners'
+    projects done in the period or past their planned completion in it without being
+    done, those done on or before their planned completion. One query."""
+    today = timezone.localdate()
+    winners = ProgrammeProject.objects.filter(
+        pk__in=Plan.objects.filter(outcome__won=True, project__isnull=False).values("project")
+    ).exclude(status=ProgrammeProject.Status.CANCELLED)
+    done = Q(
+        status=ProgrammeProject.Status.DONE,
+        completed_on__gte=period.start,
+        completed_on__lte=period.end,
+    )
+    overdue = ~Q(status=ProgrammeProject.Status.DONE) & Q(
+        planned_completion__gte=period.start,
+        planned_completion__lte=min(period.end, today - datetime.timedelta(days=1)),
+    )
+    counts = winners.filter(done | overdue).aggregate(
+        due=Count("pk"),
+        on_time=Count(
+            "pk",
+            filter=done
+            & Q(planned_completion__isnull=False, completed_on__lte=F("planned_completion")),
+        ),
+    )
+    due, on_time = counts["due"], counts["on_time"]
+    note = (
+        ngettext(
+            "%(on_time)s of %(count)s winner delivered on time (%(share)s%%).",
+            "%(on_time)s of %(count)s winners delivered on time (%(share)s%%).",
+            due,
+        )
+        % {"on_time": on_time, "count": due, "share": round(on_time * 100 / due)}
+        if due
+        else _("No winner was due in this period.")
+    )
+    return Figure(
+        "budget_winners_on_time",
+        _("Neighbourhood budget winners delivered on time"),
+        [(_("On time"), on_time), (_("Late or not done"), due - on_time)],
+        _("Delivery"),
+        note=note,
+    )

@@ -24,6 +24,7 @@ from common.replica import reads_from_replica
 from initiatives.models import Initiative
 from neighbourhoods import area_monitor
 from neighbourhoods.models import AgendaItem, Event, Neighbourhood, Programme, ProgrammeProject
+from neighbourhoods.progress import progress_data
 from notifications.emails import absolute_url
 from surveys.indicators import indicator_rows_for_years
 from surveys.models import IndicatorYear, Survey
@@ -132,6 +133,7 @@ def _programme(row: Programme) -> dict:
                 "budget": _value(project.budget),
                 "spent": _value(project.spent),
                 "survey_finding": project.survey_finding,
+                **progress_data(project),
                 "agenda_items": [item.pk for item in project.agenda_items.all()],
                 "initiatives": [initiative.pk for initiative in project.initiatives.all()],
             }
@@ -198,7 +200,7 @@ def programmes(request: HttpRequest) -> JsonResponse:
             Prefetch(
                 "projects",
                 queryset=ProgrammeProject.objects.prefetch_related(
-                    "agenda_items", "initiatives"
+                    "agenda_items", "initiatives", "milestones"
                 ).order_by("pk"),
             )
         )

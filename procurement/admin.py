@@ -24,6 +24,7 @@ from common.csv import spreadsheet_safe_writer
 from common.paging import CityScalePaginator
 from common.spreadsheet import spreadsheet_safe_xlsx
 from common.validators import validate_plain_text
+from neighbourhoods.area_admin import AreaChoicesMixin
 from privacy.audit import AuditedAdmin
 from procurement import actions, figures
 from procurement.actions import SupplierStatusChange
@@ -429,7 +430,10 @@ class ShortlistForm(forms.Form):
 
 
 @admin.register(Tender)
-class TenderAdmin(admin.ModelAdmin):
+class TenderAdmin(AreaChoicesMixin, admin.ModelAdmin):
+    """The tender calendar. The project a tender delivers is chosen among the projects
+    of the colleague's own areas when they manage areas (``AreaChoicesMixin``)."""
+
     list_display = [
         "title",
         "status",

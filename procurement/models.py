@@ -596,6 +596,15 @@ class Tender(models.Model):
     shortlist_reason = models.TextField(
         _("why fewer than 3 or more than 5 invited"), blank=True, max_length=1000
     )
+    project = models.ForeignKey(
+        "neighbourhoods.ProgrammeProject",
+        verbose_name=_("delivers this project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tenders",
+        help_text=_("The project of a neighbourhood programme this purchase carries out."),
+    )
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

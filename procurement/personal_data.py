@@ -99,6 +99,7 @@ PERSONAL_DATA = [
             "created_at",
             "updated_at",
             "cpv_codes",
+            "project",
         ),
     ),
     PersonalData(

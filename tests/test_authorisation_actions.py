@@ -409,6 +409,10 @@ def test_every_admin_of_a_record_in_a_neighbourhood_is_area_scoped():
         # The area a researcher's analysis reads; researchers work city-wide, and
         # area managers have no access to analyses at all.
         "mood.analysisrun": "area an analysis of the city's texts reads",
+        # A purchase of the whole city that may deliver a programme project; procurement
+        # officers work city-wide, and the project is chosen among an area manager's own
+        # (``AreaChoicesMixin``, asked by the choices test above).
+        "procurement.tender": "the programme project a tender delivers",
     }
     bound = {Neighbourhood, *areas.area_models()}
     missing = []

@@ -109,6 +109,11 @@ def visible_to(*allowed: str) -> Callable[[str], str]:
     return rule
 
 
+def sign_in_then_hidden(person: str) -> str:
+    """Asks the visitor to sign in first; for everyone signed in the thing is a 404."""
+    return LOGIN if person == "anonymous" else DENIED
+
+
 def residents_only(person: str) -> str:
     """Staff accounts are managed in the back office, not by their holders."""
     if person == "anonymous":
@@ -218,6 +223,11 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "neighbourhoods:agenda_vote": signed_in,
     # A programme not yet published: nobody sees it on the portal (staff use the admin).
     "neighbourhoods:programme": visible_to(),
+    # Its project, following it and an update's photo likewise (a published one is
+    # followed by anyone signed in: tests/test_project_progress.py).
+    "neighbourhoods:project": visible_to(),
+    "neighbourhoods:project_follow": sign_in_then_hidden,
+    "neighbourhoods:project_photo": visible_to(),
     "neighbourhoods:monitor": everyone,
     "neighbourhoods:area_monitor": everyone,
     "neighbourhoods:area_monitor_csv": everyone,
@@ -392,6 +402,7 @@ PORTAL: dict[str, Callable[[str], str]] = {
     "budgets:ballot": owner,
     "budgets:results": everyone,
     "budgets:results_csv": everyone,
+    "budgets:progress": everyone,
     "budgets_opendata:json": everyone,
     "budgets_opendata:csv": everyone,
 }
@@ -412,6 +423,7 @@ BACK_OFFICE: dict[str, dict[str, str]] = {
         "neighbourhoods.event": "acv",
         "neighbourhoods.neighbourhood": "v",
         "neighbourhoods.programme": "acv",
+        "neighbourhoods.programmeproject": "acdv",
         "participation.decision": "acv",
         "participation.process": "acv",
         "participation.taskteam": "acv",
@@ -489,11 +501,13 @@ def _build_world() -> World:
     from initiatives import actions as initiative_actions
     from initiatives.models import Attachment, Status
     from initiatives.tests.factories import CommentFactory, InitiativeFactory
+    from neighbourhoods.models import ProjectUpdate
     from neighbourhoods.tests.factories import (
         AgendaItemFactory,
         EventFactory,
         NeighbourhoodFactory,
         ProgrammeFactory,
+        ProgrammeProjectFactory,
     )
     from notifications.kinds import unsubscribe_token
     from overview.models import PortalPage
@@ -621,6 +635,9 @@ def _build_world() -> World:
         category=report.category.parent,
         department=Department.objects.get(slug="wegen"),
     )
+    # A programme not yet published, with a project and an update with a photo.
+    programme = ProgrammeFactory(neighbourhood=neighbourhood)
+    project = ProgrammeProjectFactory(programme=programme)
     objects = {
         "report": report,
         "report_question": report_question,
@@ -640,7 +657,18 @@ def _build_world() -> World:
         "invitation_token": invitation.token(),
         "item": AgendaItemFactory(neighbourhood=neighbourhood, proposed_by=a),
         "event": EventFactory(neighbourhood=neighbourhood),
-        "programme": ProgrammeFactory(neighbourhood=neighbourhood),
+        "programme": programme,
+        "project": project,
+        "project_update": ProjectUpdate.objects.create(
+            project=project,
+            text_nl="Het plein is open.",
+            progress=50,
+            photo_token="c" * 32,
+            photo_content_type="image/png",
+            photo_alt_nl="Het plein",
+            photo_alt_en="The square",
+            photo=ContentFile(b"\x89PNG\r\n\x1a\n", name="plein.png"),
+        ),
         "notification": NotificationFactory(recipient=a),
         "unsubscribe": unsubscribe_token(a, "announcement"),
         "survey": open_survey,
@@ -870,6 +898,17 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "neighbourhoods:event_rsvp": {"pk": o["event"].pk},
         "neighbourhoods:event_ics": {"pk": o["event"].pk},
         "neighbourhoods:programme": {"slug": o["neighbourhood"].slug, "year": o["programme"].year},
+        "neighbourhoods:project": {
+            "slug": o["neighbourhood"].slug,
+            "year": o["programme"].year,
+            "pk": o["project"].pk,
+        },
+        "neighbourhoods:project_follow": {
+            "slug": o["neighbourhood"].slug,
+            "year": o["programme"].year,
+            "pk": o["project"].pk,
+        },
+        "neighbourhoods:project_photo": {"token": o["project_update"].photo_token},
         "initiatives:edit": {"pk": o["draft"].pk},
         "initiatives:preview": {"pk": o["draft"].pk},
         "initiatives:submit": {"pk": o["draft"].pk},
@@ -938,6 +977,7 @@ def _kwargs_for(name: str, pattern: str, objects: dict) -> dict:
         "budgets:plan_submit": {"pk": o["budget_round_taking_plans"].pk},
         "budgets:results": {"pk": o["budget_round_closed"].pk},
         "budgets:results_csv": {"pk": o["budget_round_closed"].pk},
+        "budgets:progress": {"pk": o["budget_round_closed"].pk},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
     }

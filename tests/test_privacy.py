@@ -340,6 +340,13 @@ def person(db, tmp_path):
 
     plan = PlanFactory(submitted_by=user, title="Bankjes aan de Slootkade")
     ballot(plan.round, [plan], voter=user)
+    # A programme project they follow, and (as a colleague) an update they wrote.
+    from neighbourhoods.models import ProjectFollower, ProjectUpdate
+    from neighbourhoods.tests.factories import ProgrammeProjectFactory
+
+    project = ProgrammeProjectFactory()
+    ProjectFollower.objects.create(project=project, user=user)
+    ProjectUpdate.objects.create(project=project, author=user, text_nl="Klaar.", progress=100)
     return user
 
 
