@@ -18,6 +18,11 @@ from common.vacuum import vacuum
 from neighbourhoods.models import Programme, ProgrammeProject, ProjectFollower
 
 
+class CountedAlreadyError(Exception):
+    """The round was counted before this paper ballot was confirmed: it did not count,
+    and it is gone with the round's other ballots."""
+
+
 class FourEyesError(Exception):
     """The colleague who typed in a paper ballot tried to confirm it."""
 
@@ -133,7 +138,9 @@ def enter_paper_ballot(
     *, round: Round, by: User, plans: Sequence[Plan], reference: str = ""
 ) -> Ballot:
     """A colleague types in a paper ballot; it counts once a second colleague confirms
-    it."""
+    it. The round's row is locked and read again first (as in ``cast_ballot``), so a
+    paper ballot cannot slip in while the results are computed."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
     ballots.check(open_for_paper(round), plans)
     ballot = Ballot.objects.create(
         round=round, paper=True, paper_reference=reference, entered_by=by
@@ -154,16 +161,19 @@ def open_for_paper(round: Round) -> Round:
 
 @transaction.atomic
 def confirm_paper_ballot(*, ballot: Ballot, by: User) -> Ballot:
-    """A second colleague confirms a paper ballot; whoever typed it in cannot."""
-    ballot = (
-        Ballot.objects.select_for_update(of=("self",)).select_related("round").get(pk=ballot.pk)
-    )
-    if not ballot.paper or ballot.confirmed_by_id is not None:
-        return ballot
+    """A second colleague confirms a paper ballot; whoever typed it in cannot. The
+    round's row is locked first (as in ``cast_ballot``): a ballot is never confirmed
+    while it is counted; after the count there is nothing left to confirm
+    (``CountedAlreadyError``: the ballots went into the anonymous count)."""
+    round = Round.objects.select_for_update().get(pk=ballot.round_id)
+    if round.has_results:
+        raise CountedAlreadyError
+    locked = Ballot.objects.select_for_update().filter(pk=ballot.pk).first()
+    if locked is None or not locked.paper or locked.confirmed_by_id is not None:
+        return locked or ballot
+    ballot = locked
     if ballot.entered_by_id == by.pk:
         raise FourEyesError
-    if ballot.round.has_results:
-        return ballot
     ballot.confirmed_by = by
     ballot.save(update_fields=["confirmed_by", "updated_at"])
     return ballot
@@ -195,8 +205,9 @@ def compute_results(*, round: Round) -> bool:
     locked = Round.objects.select_for_update().get(pk=round.pk)
     if locked.results_computed_at is not None or not locked.is_countable:
         return False
-    # No ballot may change while it is counted (cast_ballot also locks the round's row).
-    list(Ballot.objects.select_for_update().filter(round=locked).values_list("pk", flat=True))
+    # No ballot may change while it is counted: cast_ballot, enter_paper_ballot and
+    # confirm_paper_ballot lock the round's row first too, so they wait for the count (and
+    # then find the round counted). No lock on each of the round's ballots is needed.
     plans = list(Plan.objects.filter(round=locked).on_ballot())
     costs = {plan.pk: _cents(plan.cost) for plan in plans}
     cast = exported_ballots(locked)

@@ -379,6 +379,15 @@ class PaperBallotAdmin(AreaScopedAdmin):
                 done += 1
             except actions.FourEyesError:
                 refused += 1
+            except actions.CountedAlreadyError:
+                self.message_user(
+                    request,
+                    gettext(
+                        "The round was counted before this paper ballot was confirmed: "
+                        "it did not count."
+                    ),
+                    messages.ERROR,
+                )
         if done:
             self.message_user(
                 request,

@@ -222,6 +222,30 @@ def test_paper_ballots_are_not_thrown_away_before_the_paper_deadline(client):
     assert Outcome.objects.get(plan=plan).votes == 2
 
 
+def test_a_paper_ballot_cannot_be_typed_in_or_confirmed_once_the_round_is_counted():
+    """Typing in and confirming lock the round's row as the count does: after the count a
+    paper ballot is refused with the round's message and nothing is saved, and confirming
+    one typed in before has nothing left to confirm (it went into the anonymous count)."""
+    from django.core.exceptions import ValidationError
+
+    round = close(RoundFactory(ballot_form=Round.BallotForm.APPROVAL))
+    plan = PlanFactory(round=round)
+    ballot(round, [plan], voter=voter(round))
+    typist, checker = StaffFactory(), StaffFactory()
+    unconfirmed = actions.enter_paper_ballot(round=round, by=typist, plans=[plan], reference="P-8")
+    stale = Round.objects.get(pk=round.pk)  # as a form read it before the count
+    assert actions.compute_results(round=round)
+
+    with pytest.raises(ValidationError):
+        actions.enter_paper_ballot(round=stale, by=typist, plans=[plan], reference="P-9")
+    assert not Ballot.objects.filter(round=round).exists()
+    with pytest.raises(actions.CountedAlreadyError):
+        actions.confirm_paper_ballot(ballot=unconfirmed, by=checker)
+    assert not Ballot.objects.filter(round=round).exists()
+    assert Outcome.objects.get(plan=plan).votes == 1
+    assert CountedBallot.objects.filter(round=round).count() == 1
+
+
 def test_a_small_round_publishes_winners_and_reasons_without_the_numbers(
     client, counted_round, settings
 ):
