@@ -437,6 +437,9 @@ class Ballot(models.Model):
         ]
 
     def __str__(self) -> str:
+        # A paper ballot by the number on the paper: how colleagues find it again.
+        if self.paper and self.paper_reference:
+            return self.paper_reference
         return f"{self.round_id}/{self.pk}"
 
 

@@ -115,12 +115,14 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     recount = request.method == "POST" and bool(request.POST.get("recount"))
     if request.method == "POST" and not recount and form.is_valid():
         actions.cast_ballot(round=round, voter=person, plans=form.chosen_plans())
-        messages.success(
-            request,
+        saved = (
             _("Your ballot is saved. You can change it until voting closes.")
             if mine is None
-            else _("Your ballot is changed. You can change it until voting closes."),
+            else _("Your ballot has been changed. You can change it until voting closes.")
         )
+        if round.neighbourhood_id:  # a city-wide round makes no projects to follow
+            saved = f"{saved} {_following_winners_text()}"
+        messages.success(request, saved)
         return redirect("budgets:ballot", pk=round.pk)
     chosen_ids = {plan_id for plan_id, _rank in chosen}
     total = sum((plan.cost for plan in plans if plan.pk in chosen_ids), Decimal(0))
@@ -135,9 +137,11 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round,
             "form": form,
             "has_ballot": mine is not None,
+            "following_winners": _following_winners_text() if round.neighbourhood_id else "",
             "total": total,
             "left": round.total - total,
             "over": total > round.total,
+            "over_by": total - round.total,
         },
         status=status,
     )
@@ -153,6 +157,15 @@ def _counted(round: Round) -> bool:
     if not round.has_results and actions.compute_results(round=round):
         actions.vacuum_ballots()
     return True
+
+
+def _following_winners_text() -> str:
+    """What voting brings with it in a neighbourhood's round (docs/security.md)."""
+    return _(
+        "After the count you follow all the winning plans, to hear how they are carried "
+        "out; you can stop following on a project's page, or turn these messages off in "
+        "your messages settings."
+    )
 
 
 def _results(round: Round) -> list[Outcome]:
