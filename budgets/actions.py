@@ -278,14 +278,17 @@ def _voters_follow_winners(round: Round, winners: list[int]) -> None:
     winning project, so they hear how the plans are carried out. All winners, never only
     the plans someone chose: following must not tell what is on a ballot. The winners
     become projects first (``_into_programme`` does nothing for them afterwards). One
-    INSERT … SELECT per winner, however many voted."""
+    INSERT … SELECT per winner, however many voted. The rows carry the day of the count
+    (midnight), not its moment: the moment would tell these follows apart from a
+    resident's own on that day no better than the day does, and says nothing more."""
     _into_programme(round, winners)
     projects = Plan.objects.filter(pk__in=winners, project__isnull=False).values_list(
         "project_id", flat=True
     )
     quote = connection.ops.quote_name
     follower, ballot = quote(ProjectFollower._meta.db_table), quote(Ballot._meta.db_table)
-    now = timezone.now()
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    since = connection.ops.adapt_datetimefield_value(today)
     with connection.cursor() as cursor:
         for project_id in projects:
             cursor.execute(
@@ -293,7 +296,7 @@ def _voters_follow_winners(round: Round, winners: list[int]) -> None:
                 f"SELECT DISTINCT %s, voter_id, %s FROM {ballot} "
                 "WHERE round_id = %s AND voter_id IS NOT NULL "
                 "ON CONFLICT (project_id, user_id) DO NOTHING",
-                [project_id, now, round.pk],
+                [project_id, since, round.pk],
             )
 
 

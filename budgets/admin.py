@@ -244,7 +244,7 @@ class PaperBallotForm(forms.ModelForm):
     preference on a ranking ballot)."""
 
     plan_numbers = forms.CharField(
-        label=_("plan numbers"),
+        label=_("Plan numbers"),
         help_text=_(
             "The plan numbers of the plans ticked on the paper (printed with each plan on the "
             "round's page and on the paper ballot), separated by commas; on a ranking ballot "
@@ -354,6 +354,7 @@ class PaperBallotAdmin(AreaScopedAdmin):
         )
         obj.pk = ballot.pk
         obj.round = ballot.round
+        obj.paper = True  # named by its paper number in the "added" message
 
     def save_related(self, request, form, formsets, change) -> None:
         return None

@@ -1,7 +1,8 @@
 """Demo neighbourhood budget in Eemdal: a counted round in De Weiden (Equal Shares) with
-its plans, feasibility checks, residents' and paper ballots and results; and a round in
-the Binnenstad open for voting (budget ballot, a limit for the theme green), in which
-two demo residents who live there may vote."""
+its plans, feasibility checks, ballots of the residents who live there and paper
+ballots, and results; and a round in the Binnenstad open for voting (budget ballot, a
+limit for the theme green), in which the demo residents who live in the Binnenstad
+(their home wijk) have shown it and may vote; a paper ballot is in already."""
 
 import random
 from datetime import timedelta
@@ -89,8 +90,9 @@ def seed(demo) -> None:
     # The residents' own ballots and a pile of paper ballots, typed in and confirmed.
     entered_by = managers[0] if managers else None
     confirmed_by = managers[1] if len(managers) > 1 else None
+    voters = [r for r in demo.residents if r.home_neighbourhood_id == weiden.pk]
     for index in range(60):
-        voter = demo.residents[index] if index < len(demo.residents) else None
+        voter = voters[index] if index < len(voters) else None
         paper = voter is None
         if paper and (entered_by is None or confirmed_by is None):
             break
@@ -141,15 +143,23 @@ def seed(demo) -> None:
             feasibility_reason="Uitvoerbaar; de gemeente heeft de kosten nagerekend.",
             reviewed_at=now - timedelta(days=5),
         )
-    # Two demo residents showed with a letter code that they live in the Binnenstad (a
-    # residence shown elsewhere before is replaced, as after a move), so they can vote;
-    # one has voted.
-    for resident in demo.residents[1:3]:
-        Residence.objects.update_or_create(
-            user=resident,
-            defaults={"neighbourhood": binnenstad, "method": Residence.Method.LETTER_CODE},
-        )
-    first = Ballot.objects.create(round=open_round, voter=demo.residents[1])
+    # The demo residents who live in the Binnenstad showed it with a letter code, so they
+    # can vote; the others keep the residence of their own home wijk.
+    for resident in demo.residents:
+        if resident.home_neighbourhood_id == binnenstad.pk:
+            Residence.objects.update_or_create(
+                user=resident,
+                defaults={"neighbourhood": binnenstad, "method": Residence.Method.LETTER_CODE},
+            )
+    if entered_by is None or confirmed_by is None:
+        return
+    first = Ballot.objects.create(
+        round=open_round,
+        paper=True,
+        paper_reference="B-001",
+        entered_by=entered_by,
+        confirmed_by=confirmed_by,
+    )
     Choice.objects.bulk_create(
         Choice(ballot=first, plan=plan) for plan in open_round.plans.order_by("pk")[:2]
     )

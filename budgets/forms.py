@@ -97,6 +97,8 @@ class BallotForm(forms.Form):
                 required=False,
                 initial=[pk for pk, _rank in chosen],
             )
+            # Not "optional": the rules above the form say how many plans to choose.
+            field.conditionally_required = True  # type: ignore[attr-defined]
             self.fields["plans"] = field
         self.by_pk = by_pk
 

@@ -368,8 +368,9 @@ class BallotQuerySet(models.QuerySet["Ballot"]):
 
 class Ballot(models.Model):
     """One resident's ballot in a round (changeable until the round closes), or a paper
-    ballot a colleague typed in and a second colleague confirmed. Once the results are
-    final the ballot is no longer tied to the voter."""
+    ballot a colleague typed in and a second colleague confirmed. At the count the
+    ballot is moved into the anonymous ``CountedBallot`` and deleted (with its choices),
+    so nothing ties a vote to the voter any more."""
 
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="ballots"
@@ -436,6 +437,9 @@ class Ballot(models.Model):
         ]
 
     def __str__(self) -> str:
+        # A paper ballot by the number on the paper: how colleagues find it again.
+        if self.paper and self.paper_reference:
+            return self.paper_reference
         return f"{self.round_id}/{self.pk}"
 
 
@@ -526,15 +530,18 @@ def _score(outcome: "Outcome", by_points: bool) -> str:
 def explain(outcome: "Outcome", *, by_points: bool = False, figures: bool = True) -> str:
     """Why a plan won or not, in plain words ("Had 412 votes and fit in the remaining
     budget of € 12.300."); without ``figures`` (a round with too few ballots to publish
-    its tally) the same reason without votes, points or what was left ("Fit in the
-    remaining budget.")."""
+    its tally) only whether it won, in the same words for every plan: any other reason
+    ("nobody chose it", "its voters' shares") would say something of how few people
+    voted."""
+    if not figures:
+        return str(
+            _("Won within the budget.") if outcome.won else _("Did not win within the budget.")
+        )
     values = {
         "score": _score(outcome, by_points),
         "cost": euros(outcome.plan.cost),
         "remaining": euros(outcome.remaining),
     }
-    if not figures:
-        return str(_WITHOUT_FIGURES[Outcome.Reason(outcome.reason)]) % values
     texts = {
         Outcome.Reason.EQUAL_SHARES: _(
             "Had %(score)s. Its voters could pay its cost of %(cost)s together from their "
@@ -556,17 +563,3 @@ def explain(outcome: "Outcome", *, by_points: bool = False, figures: bool = True
         Outcome.Reason.NO_VOTES: _("Had no votes."),
     }
     return str(texts[Outcome.Reason(outcome.reason)]) % values
-
-
-_WITHOUT_FIGURES = {
-    Outcome.Reason.EQUAL_SHARES: _(
-        "Its voters could pay its cost of %(cost)s together from their equal shares of the budget."
-    ),
-    Outcome.Reason.COMPLETION: _("After the Equal Shares count it fit in the remaining budget."),
-    Outcome.Reason.FITS: _("It fit in the remaining budget."),
-    Outcome.Reason.TOO_EXPENSIVE: _("Its cost of %(cost)s did not fit in the remaining budget."),
-    Outcome.Reason.SUPPORT_SPREAD: _(
-        "Its voters' equal shares of the budget were not enough to pay its cost of %(cost)s."
-    ),
-    Outcome.Reason.NO_VOTES: _("Nobody chose it."),
-}

@@ -115,12 +115,14 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     recount = request.method == "POST" and bool(request.POST.get("recount"))
     if request.method == "POST" and not recount and form.is_valid():
         actions.cast_ballot(round=round, voter=person, plans=form.chosen_plans())
-        messages.success(
-            request,
+        saved = (
             _("Your ballot is saved. You can change it until voting closes.")
             if mine is None
-            else _("Your ballot is changed. You can change it until voting closes."),
+            else _("Your ballot has been changed. You can change it until voting closes.")
         )
+        if round.neighbourhood_id:  # a city-wide round makes no projects to follow
+            saved = f"{saved} {_following_winners_text()}"
+        messages.success(request, saved)
         return redirect("budgets:ballot", pk=round.pk)
     chosen_ids = {plan_id for plan_id, _rank in chosen}
     total = sum((plan.cost for plan in plans if plan.pk in chosen_ids), Decimal(0))
@@ -135,28 +137,50 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round,
             "form": form,
             "has_ballot": mine is not None,
+            "following_winners": _following_winners_text() if round.neighbourhood_id else "",
             "total": total,
             "left": round.total - total,
             "over": total > round.total,
+            "over_by": total - round.total,
         },
         status=status,
     )
 
 
-def _results(round: Round) -> list[Outcome]:
-    """The stored outcomes; computed here by the first visitor after voting closed (and
-    the paper deadline passed) when the beat did not get to it first. Empty while the
-    paper ballots are still being counted."""
-    if not round.is_closed:
-        raise Http404
+def _counted(round: Round) -> bool:
+    """Whether the round is counted; the first visitor after voting closed (and the
+    paper deadline passed) counts it when the beat did not get to it first, and then
+    clears the deleted ballots' dead rows (``actions.vacuum_ballots``), as the beat
+    does. False while the paper ballots are still being counted."""
     if not round.is_countable:
-        return []
+        return False
     if not round.has_results and actions.compute_results(round=round):
         actions.vacuum_ballots()
+    return True
+
+
+def _following_winners_text() -> str:
+    """What voting brings with it in a neighbourhood's round (docs/security.md)."""
+    return _(
+        "After the count you follow all the winning plans, to hear how they are carried "
+        "out; you can stop following on a project's page, or turn these messages off in "
+        "your messages settings."
+    )
+
+
+def _results(round: Round) -> list[Outcome]:
+    """The stored outcomes, in the order of the count; in the order of the plan numbers
+    when the tally is not published (the order of the count would rank the plans by
+    their votes). Empty while the paper ballots are still being counted."""
+    if not round.is_closed:
+        raise Http404
+    if not _counted(round):
+        return []
+    order = "position" if round.tally_published else "plan_id"
     return list(
         Outcome.objects.filter(plan__round=round)
         .select_related("plan", "plan__theme")
-        .order_by("position")
+        .order_by(order)
     )
 
 
@@ -200,15 +224,13 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     time. Once voting closed and the paper ballots are in (counted here by the first
     visitor, like the results)."""
     round = _round(pk)
-    if not round.is_closed or not round.is_countable:
+    if round.neighbourhood is None or not _counted(round):
         raise Http404
-    if not round.has_results:
-        actions.compute_results(round=round)
     winners = list(
         Plan.objects.filter(round=round, outcome__won=True)
         .select_related("outcome")
         .prefetch_related(_winners_projects())
-        .order_by("outcome__position")
+        .order_by("outcome__position" if round.tally_published else "pk")
     )
     return render(request, "budgets/progress.html", {"round": round, "winners": winners})
 
@@ -220,7 +242,7 @@ def _tally_rows(round: Round, outcomes: list[Outcome]) -> list[list[object]]:
     figures = round.tally_published
     return [
         [
-            o.position,
+            o.position if figures else "",
             o.plan_id,
             o.plan.title,
             o.plan.cost,
@@ -283,7 +305,8 @@ def _plan_data(plan: Plan, round: Round) -> dict[str, object]:
         "votes": outcome.votes if outcome and figures else None,
         "points": outcome.points if outcome and figures else None,
         "won": outcome.won if outcome else None,
-        "reason": outcome.reason if outcome else None,
+        # Fewer ballots: only whether it won (a reason such as "no votes" says too much).
+        "reason": outcome.reason if outcome and figures else None,
         # A winner's progress, once it is a project of a published programme.
         "project": _progress(plan.project),
     }

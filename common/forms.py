@@ -47,26 +47,42 @@ _GROUPS = {"radioselect", "checkboxselectmultiple", "readonlypasswordhash"}
 _FORMSET_ROW = re.compile(r"-(\d+|__prefix__)$")
 
 
+def _widget_kind(widget: Widget) -> str:
+    """The kind of widget this is for the rendering: the nearest kind in its ancestry
+    that has its own classes (Django's ``widget_type`` is its class name, so a subclass
+    such as a checkbox list with the plan's cost would render like a text box)."""
+    for cls in type(widget).__mro__:
+        kind = re.sub(r"widget$|input$", "", cls.__name__.lower())
+        if kind in _WIDGET_CLASSES:
+            return kind
+    return re.sub(r"widget$|input$", "", type(widget).__name__.lower())
+
+
 class PortalBoundField(BoundField):
+    @property
+    def widget_kind(self) -> str:
+        return _widget_kind(self.field.widget)
+
     def build_widget_attrs(
         self, attrs: dict[str, str | bool], widget: Widget | None = None
     ) -> dict[str, str | bool]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        if self.widget_type == "readonlypasswordhash":
+        kind = self.widget_kind
+        if kind == "readonlypasswordhash":
             # The password "field" renders no control (a div): a div cannot be disabled.
             attrs.pop("disabled", None)
         if (
             _FORMSET_ROW.search(self.form.prefix or "")
             and not widget.is_hidden
-            and self.widget_type not in _GROUPS
+            and kind not in _GROUPS
             and self.label
             and not widget.attrs.get("aria-label")
         ):
             # A form of a formset (the back office's inline rows) may be shown as a
             # table row whose column heading is the only label: name the field itself.
             attrs.setdefault("aria-label", str(self.label))
-        css, invalid = _WIDGET_CLASSES.get(self.widget_type, _TEXTBOX)
+        css, invalid = _WIDGET_CLASSES.get(kind, _TEXTBOX)
         if css:
             if self.errors and invalid:
                 css = f"{css} {invalid}"
@@ -75,7 +91,7 @@ class PortalBoundField(BoundField):
 
     @property
     def is_checkbox(self) -> bool:
-        return self.widget_type == "checkbox"
+        return self.widget_kind == "checkbox"
 
 
 # The largest id the database can hold (64-bit); a bigger "id" from a form is no choice.

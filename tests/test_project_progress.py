@@ -140,6 +140,10 @@ def test_voters_follow_every_winner_at_close_not_only_their_choice():
             ProjectFollower.objects.filter(user=person).values_list("project", flat=True)
         )
         assert followed == winners
+    # The day of the count, not its moment; read back as an aware datetime on SQLite too.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    moments = set(ProjectFollower.objects.values_list("created_at", flat=True))
+    assert moments == {midnight}
     assert (
         ProgrammeProject.objects.filter(programme__neighbourhood=round.neighbourhood).count() == 2
     )

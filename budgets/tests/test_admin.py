@@ -116,7 +116,10 @@ def test_a_paper_ballot_counts_after_a_second_colleague_confirms_it(client):
     )
     assert not Ballot.objects.exists()
 
-    assert _paper(client, round, f"{first.pk}").status_code == 302
+    form = client.get(reverse("admin:budgets_ballot_add")).content.decode()
+    assert ">Plannummers:<" in form
+    added = client.get(_paper(client, round, f"{first.pk}").url).content.decode()
+    assert "“P-1”" in added  # the paper's number, not the ballot's id
     paper = Ballot.objects.get()
     assert paper.paper
     assert paper.entered_by == typist

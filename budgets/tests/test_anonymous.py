@@ -4,9 +4,12 @@ counted before the table existed get the same treatment from the data migration.
 
 import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import StaffFactory
 from budgets import actions, anonymous, counting
@@ -100,3 +103,18 @@ def test_the_migration_makes_rounds_counted_before_it_anonymous():
     assert not Ballot.objects.filter(round=counted).exists()
     assert list(Ballot.objects.all()) == [mine]
     assert not CountedBallot.objects.filter(round=still_open).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_after_anonymising_vacuums_the_ballots_on_postgresql():
+    """0005 deleted old rounds' ballots; 0006 clears their dead rows at once, outside a
+    transaction, and only on PostgreSQL (SQLite has no VACUUM of a table)."""
+    migration = importlib.import_module("budgets.migrations.0006_vacuum_after_anonymising")
+    assert migration.Migration.atomic is False
+    with CaptureQueriesContext(connection) as queries:
+        migration.vacuum_ballots(apps, SimpleNamespace(connection=connection))
+    vacuums = [q["sql"] for q in queries if q["sql"].startswith("VACUUM")]
+    if connection.vendor == "postgresql":
+        assert vacuums == ['VACUUM "budgets_ballot", "budgets_choice"']
+    else:
+        assert vacuums == []

@@ -55,6 +55,14 @@ def test_a_resident_votes_within_the_budget_and_changes_the_ballot(client, round
     page = client.get(_url(round)).content.decode()
     assert "Mijn stembiljet wijzigen" in page
     assert "€\xa07.000" in page  # what is left, counted by the server
+    assert "Je stembiljet is gewijzigd." in page
+    # In the "saved" message and on the page itself.
+    assert "gewijzigd. Je kunt het wijzigen tot het stemmen sluit. Na de telling volg je" in page
+    assert '<p class="utrecht-paragraph" id="ballot-following">Na de telling volg je' in page
+    # A list of checkboxes, not text boxes; no "(optional)" when at least one is required.
+    assert 'type="checkbox"' in page
+    assert "utrecht-textbox" not in page
+    assert "optioneel" not in page
 
 
 def _refused(client, round, data, message):
@@ -77,6 +85,8 @@ def test_over_the_budget_is_refused_beside_the_field_and_nothing_saved(client, r
         "Je keuze kost €\xa012.000, meer dan het budget van €\xa010.000.",
     )
     assert "€\xa012.000" in body  # the running total, recounted on the server
+    assert '<output id="ballot-over-by">€\xa02.000</output> boven het budget' in body
+    assert 'id="ballot-left-line" hidden' in body
 
 
 def test_too_many_and_too_few_plans_are_refused(client, round, plans):

@@ -203,7 +203,7 @@ def test_paper_ballots_are_not_thrown_away_before_the_paper_deadline(client):
     Round.objects.filter(pk=round.pk).update(paper_deadline=timezone.now() + timedelta(days=2))
     round.refresh_from_db()
     plan = PlanFactory(round=round)
-    ballot(round, [plan], voter=voter(round))
+    ballot(round, [plan])
     typist, checker = StaffFactory(), StaffFactory()
     paper = actions.enter_paper_ballot(round=round, by=typist, plans=[plan], reference="P-7")
 
@@ -230,7 +230,7 @@ def test_a_paper_ballot_cannot_be_typed_in_or_confirmed_once_the_round_is_counte
 
     round = close(RoundFactory(ballot_form=Round.BallotForm.APPROVAL))
     plan = PlanFactory(round=round)
-    ballot(round, [plan], voter=voter(round))
+    ballot(round, [plan])
     typist, checker = StaffFactory(), StaffFactory()
     unconfirmed = actions.enter_paper_ballot(round=round, by=typist, plans=[plan], reference="P-8")
     stale = Round.objects.get(pk=round.pk)  # as a form read it before the count
@@ -256,13 +256,13 @@ def test_a_small_round_publishes_winners_and_reasons_without_the_numbers(
     round = counted_round[0]
     body = client.get(reverse("budgets:results", args=[round.pk])).content.decode()
     assert "Minder dan 5 stembiljetten geteld" in body
-    assert "Het paste in het resterende budget." in body
-    assert "De kosten van €\xa09.000 pasten niet in het resterende budget." in body
+    assert "Gewonnen binnen het budget." in body
+    assert "Niet gewonnen binnen het budget." in body
     assert "Had " not in body
     assert ">Stemmen<" not in body
     csv = client.get(reverse("budgets:results_csv", args=[round.pk])).content.decode()
     rows = [line.split(",") for line in csv.splitlines()[1:]]
-    assert {(row[4], row[5], row[7]) for row in rows} == {("", "", "")}
+    assert {(row[0], row[4], row[5], row[7]) for row in rows} == {("", "", "", "")}
     assert "Had " not in csv
     data = json.loads(client.get(reverse("budgets_opendata:json")).content)["rounds"][0]
     assert data["tally_published"] is False
@@ -289,3 +289,76 @@ def test_a_round_at_the_minimum_publishes_its_tally(client, counted_round, setti
     assert "Had 4 stemmen" in body
     data = json.loads(client.get(reverse("budgets_opendata:json")).content)["rounds"][0]
     assert data["tally_published"] is True
+
+
+@pytest.mark.parametrize("ballots", [1, 2])
+def test_a_small_round_says_nothing_of_the_ranking_or_of_plans_nobody_chose(
+    client, settings, ballots
+):
+    """With 1 or 2 ballots a reason "nobody chose it" or a place in the count would tell
+    how the few voters voted: every plan that did not win has the same reason, winners
+    "won", the plans stand in the order of their numbers and no place is shown, and the
+    open data says only whether a plan won."""
+    settings.SURVEY_MIN_GROUP_SIZE = 5
+    round = RoundFactory(total=Decimal(10_000), ballot_form=Round.BallotForm.APPROVAL)
+    unchosen = PlanFactory(round=round, title="Aaa-nobody", cost=Decimal(1_000))
+    dear = PlanFactory(round=round, title="Bbb-dear", cost=Decimal(9_500))
+    cheap = PlanFactory(round=round, title="Ccc-cheap", cost=Decimal(500))
+    for n in range(ballots):
+        ballot(round, [dear, cheap] if n == 0 else [cheap], voter=voter(round))
+    close(round)
+    body = client.get(reverse("budgets:results", args=[round.pk])).content.decode()
+    assert ">Plaats<" not in body
+    assert "Niemand koos het" not in body
+    assert "paste" not in body
+    # Two winners (in the list of winners and in the table), one plan nobody chose.
+    assert body.count("Gewonnen binnen het budget.") == 4
+    assert body.count("Niet gewonnen binnen het budget.") == 1
+    table = body[body.index('id="tally"') :]
+    assert table.index("Aaa-nobody") < table.index("Bbb-dear") < table.index("Ccc-cheap")
+    csv = client.get(reverse("budgets:results_csv", args=[round.pk])).content.decode()
+    rows = [line.split(",") for line in csv.splitlines()[1:]]
+    assert [row[1] for row in rows] == [str(p.pk) for p in (unchosen, dear, cheap)]
+    assert {row[0] for row in rows} == {""}
+    data = json.loads(client.get(reverse("budgets_opendata:json")).content)["rounds"][0]
+    assert {(p["reason"], "position" in p) for p in data["plans"]} == {(None, False)}
+    assert {p["title"]: p["won"] for p in data["plans"]} == {
+        "Aaa-nobody": False,
+        "Bbb-dear": True,
+        "Ccc-cheap": True,
+    }
+    opendata_csv = client.get(reverse("budgets_opendata:csv")).content.decode()
+    header, *lines = [line.split(",") for line in opendata_csv.splitlines()]
+    assert {line[header.index("reason")] for line in lines} == {""}
+
+
+@pytest.mark.parametrize("page", ["budgets:results", "budgets:progress"])
+def test_the_first_visit_counts_and_clears_the_deleted_ballots(
+    client, counted_round, monkeypatch, page
+):
+    """The results and the progress page count a round the beat did not get to yet in
+    the same way: count, then clear the deleted ballots' dead rows."""
+    cleared = []
+    monkeypatch.setattr(actions, "vacuum_ballots", lambda: cleared.append(True))
+    round = counted_round[0]
+    assert client.get(reverse(page, args=[round.pk])).status_code == 200
+    assert cleared == [True]
+    assert not Ballot.objects.filter(round=round).exists()
+    client.get(reverse(page, args=[round.pk]))
+    assert cleared == [True]  # counted once
+
+
+def test_a_city_wide_round_has_no_progress_page(client):
+    """A round for the whole city makes no programme projects: no page that would speak
+    of followers and a programme, and no link to it."""
+    round = RoundFactory(neighbourhood=None, ballot_form=Round.BallotForm.APPROVAL)
+    plan = PlanFactory(round=round)
+    ballot(round, [plan])
+    close(round)
+    results = client.get(reverse("budgets:results", args=[round.pk])).content.decode()
+    assert Outcome.objects.get(plan=plan).won
+    assert client.get(reverse("budgets:progress", args=[round.pk])).status_code == 404
+    page = client.get(reverse("budgets:round", args=[round.pk])).content.decode()
+    progress = reverse("budgets:progress", args=[round.pk])
+    assert progress not in results
+    assert progress not in page

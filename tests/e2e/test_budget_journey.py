@@ -25,6 +25,7 @@ WORDS = {
         "cast": "Mijn stem uitbrengen",
         "recount": "Totaal uitrekenen",
         "saved": "Je stembiljet is opgeslagen",
+        "over_by": "€\xa02.000 boven het budget",
         "left": "1.000",
         "over": "Je keuze kost €\xa012.000, meer dan het budget van €\xa010.000.",
         "change": "Mijn stembiljet wijzigen",
@@ -37,6 +38,7 @@ WORDS = {
         "cast": "Cast my ballot",
         "recount": "Work out the total",
         "saved": "Your ballot is saved",
+        "over_by": "€\xa02,000 over the budget",
         "left": "1,000",
         "over": "Your choice costs €\xa012,000, more than the budget of €\xa010,000.",
         "change": "Change my ballot",
@@ -45,6 +47,13 @@ WORDS = {
         "results": "Results",
     },
 }
+
+
+@pytest.fixture(autouse=True)
+def tally_published(settings):
+    """Six ballots: publish the tally, so the Equal Shares reasons show (a round below
+    ``SURVEY_MIN_GROUP_SIZE`` says only who won; tested in budgets/tests)."""
+    settings.SURVEY_MIN_GROUP_SIZE = 1
 
 
 @pytest.fixture
@@ -101,8 +110,11 @@ def _journey(page: Page, live_server, sign_in, check, language: str, javascript:
     page.get_by_label("Speeltuin").check()
     if javascript:
         expect(page.locator("#ballot-over")).to_be_visible()
+        expect(page.locator("#ballot-over-line")).to_have_text(words["over_by"])
     page.get_by_role("button", name=words["change"]).click()
     expect(page.get_by_text(words["over"]).first).to_be_visible()
+    # The same words from the server after the submit as from the script before it.
+    expect(page.locator("#ballot-over-line")).to_have_text(words["over_by"])
     check(page)
     assert set(mine.choices.values_list("plan", flat=True)) == {benches.pk, garden.pk}
 
@@ -162,3 +174,23 @@ def test_the_dashboard_shows_rounds_and_turnout(
     expect(section).to_contain_text("geen cijfer" if language == "nl" else "no figure")
     assert_accessible(page)
     page.close()
+
+
+def test_the_ballot_fits_a_phone_with_real_checkboxes(browser: Browser, live_server, sign_in):
+    """At 375 px the ballot has no sideways scrolling and every plan is a checkbox of
+    checkbox size beside its whole label (not a text box above a cut-off label)."""
+    round, _plans = _round()
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    sign_in(page, voter(round))
+    page.goto(f"{live_server.url}/buurtbudget/{round.pk}/stemmen/")
+    box = page.get_by_label("Bankjes langs de sloot")
+    expect(box).to_have_attribute("type", "checkbox")
+    size = box.bounding_box()
+    assert size is not None
+    assert size["width"] <= 32
+    assert size["height"] <= 32
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    label = page.locator(f"label:has(#{box.get_attribute('id')})")
+    assert label.evaluate("el => el.scrollWidth <= el.clientWidth")
+    context.close()
