@@ -16,7 +16,7 @@ from accounts.models import User
 from common import public_cache, stored_figures
 from common.transactions import once_after_commit
 from common.uploads import ProcessedUpload
-from neighbourhoods import area_monitor, cbs, letter_codes, verification
+from neighbourhoods import area_monitor, cbs, letter_codes, tasks, verification
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
@@ -549,10 +549,57 @@ def describe_followed_project(user: User, project_id: int) -> str | None:
     return _("the project “%(project)s”") % {"project": title}
 
 
-def tell_project_followers(*, project_id: int, dedupe_key: str, message: Message) -> int:
-    """Tell everyone who follows the project, in chunks of ``FOLLOWER_CHUNK`` (a fixed
-    number of queries each). Only for a project of a published programme. Returns how
-    many notifications were made."""
+class ProjectEvent(enum.StrEnum):
+    """What happened to a project that its followers hear of."""
+
+    UPDATE = "update"
+    MILESTONE = "milestone"
+    DONE = "done"
+
+
+def _project_event_message(
+    project: ProgrammeProject, event: ProjectEvent, item_id: int | None
+) -> tuple[str, Message] | None:
+    """The dedupe key and the words of an event, or None when its update or milestone
+    is gone (deleted before the followers were told)."""
+    title = project.title
+    if event == ProjectEvent.DONE:
+        return (
+            f"project:{project.pk}:done",
+            lambda: _("The project “%(project)s” is done.") % {"project": title},
+        )
+    if event == ProjectEvent.UPDATE:
+        progress = (
+            ProjectUpdate.objects.filter(pk=item_id, project=project)
+            .values_list("progress", flat=True)
+            .first()
+        )
+        if progress is None:
+            return None
+        return (
+            f"project:{project.pk}:update:{item_id}",
+            lambda: (
+                _("News on the project “%(project)s”: it is %(progress)s%% done.")
+                % {"project": title, "progress": progress}
+            ),
+        )
+    milestone = ProjectMilestone.objects.filter(pk=item_id, project=project).first()
+    if milestone is None:
+        return None
+    return (
+        f"project:{project.pk}:milestone:{milestone.pk}",
+        lambda: (
+            _("The project “%(project)s” reached a milestone: %(milestone)s.")
+            % {"project": title, "milestone": milestone.title}
+        ),
+    )
+
+
+def tell_project_followers(*, project_id: int, event: str, item_id: int | None = None) -> int:
+    """Tell everyone who follows the project of the event (run by the task
+    ``neighbourhoods.tasks.tell_project_followers``), in chunks of ``FOLLOWER_CHUNK`` (a
+    fixed number of queries each); safe to run twice (the dedupe key). Only for a
+    project of a published programme. Returns how many notifications were made."""
     project = (
         ProgrammeProject.objects.public()
         .select_related("programme__neighbourhood")
@@ -561,6 +608,10 @@ def tell_project_followers(*, project_id: int, dedupe_key: str, message: Message
     )
     if project is None:
         return 0
+    told_of = _project_event_message(project, ProjectEvent(event), item_id)
+    if told_of is None:
+        return 0
+    dedupe_key, message = told_of
     url = project.get_absolute_url()
     told = 0
     last = 0
@@ -588,12 +639,10 @@ def tell_project_followers(*, project_id: int, dedupe_key: str, message: Message
         )
 
 
-def _after_commit(project: ProgrammeProject, dedupe_key: str, message: Message) -> None:
-    transaction.on_commit(
-        partial(
-            tell_project_followers, project_id=project.pk, dedupe_key=dedupe_key, message=message
-        )
-    )
+def _after_commit(project_id: int, event: ProjectEvent, item_id: int | None = None) -> None:
+    """Followers are told by a worker once the save has committed: the staff member's
+    save never waits for, nor fails on, the telling."""
+    tasks.tell_project_followers.delay_on_commit(project_id, event.value, item_id)
 
 
 @transaction.atomic
@@ -629,36 +678,15 @@ def publish_project_update(
     update.save()
     ProgrammeProject.objects.filter(pk=project.pk).update(progress=progress)
     project.progress = progress
-    title = project.title
-    _after_commit(
-        project,
-        f"project:{project.pk}:update:{update.pk}",
-        lambda: (
-            _("News on the project “%(project)s”: it is %(progress)s%% done.")
-            % {"project": title, "progress": progress}
-        ),
-    )
+    _after_commit(project.pk, ProjectEvent.UPDATE, update.pk)
     return update
 
 
 def tell_milestone_reached(*, milestone: ProjectMilestone) -> None:
     """After the commit, followers hear that a milestone of the project was reached."""
-    project = milestone.project
-    _after_commit(
-        project,
-        f"project:{project.pk}:milestone:{milestone.pk}",
-        lambda: (
-            _("The project “%(project)s” reached a milestone: %(milestone)s.")
-            % {"project": project.title, "milestone": milestone.title}
-        ),
-    )
+    _after_commit(milestone.project_id, ProjectEvent.MILESTONE, milestone.pk)
 
 
 def tell_project_done(*, project: ProgrammeProject) -> None:
     """After the commit, followers hear that the project is done."""
-    title = project.title
-    _after_commit(
-        project,
-        f"project:{project.pk}:done",
-        lambda: _("The project “%(project)s” is done.") % {"project": title},
-    )
+    _after_commit(project.pk, ProjectEvent.DONE)

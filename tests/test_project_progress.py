@@ -24,7 +24,7 @@ from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
 from budgets import actions as budget_actions
 from budgets.models import Round
 from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
-from neighbourhoods import actions
+from neighbourhoods import actions, tasks
 from neighbourhoods.models import (
     ProgrammeProject,
     ProjectFollower,
@@ -78,13 +78,38 @@ def test_an_update_sets_the_progress_and_tells_each_follower_once(
     assert list(told.values_list("recipient", flat=True)) == [follower.pk]
     assert "60" in told.get().messages["nl"]
     # Told once, even when the telling runs again.
-    actions.tell_project_followers(
-        project_id=project.pk,
-        dedupe_key=f"project:{project.pk}:update:{update.pk}",
-        message=lambda: "x",
-    )
+    tasks.tell_project_followers(project.pk, "update", update.pk)
     assert told.count() == 1
     assert not Notification.objects.filter(recipient=other).exists()
+
+
+def test_followers_are_told_by_a_task_after_the_commit_not_in_the_request(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    project = _project()
+    actions.follow_project(project=project, user=UserFactory())
+    queued = []
+    monkeypatch.setattr(tasks.tell_project_followers, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        update = actions.publish_project_update(
+            project=project, by=None, text_nl="Verder.", progress=20
+        )
+    assert queued == []
+    for callback in callbacks:
+        callback()
+    assert queued == [(project.pk, "update", update.pk)]
+    assert not Notification.objects.exists()
+
+
+def test_an_update_deleted_before_the_task_runs_is_not_told(django_capture_on_commit_callbacks):
+    project = _project()
+    actions.follow_project(project=project, user=UserFactory())
+    update = actions.publish_project_update(
+        project=project, by=None, text_nl="Verder.", progress=20
+    )
+    update.delete()
+    assert tasks.tell_project_followers(project.pk, "update", update.pk) == 0
+    assert not Notification.objects.exists()
 
 
 def test_someone_who_stops_following_hears_nothing(django_capture_on_commit_callbacks):
