@@ -406,6 +406,26 @@ def test_the_dashboard_counts_winners_delivered_on_time():
     assert [value for _label, value in figure.rows] == [1, 2]
 
 
+def test_a_winner_done_without_a_planned_date_or_unpublished_is_not_counted():
+    round = _counted_round_with(3)
+    today = timezone.localdate()
+    on_time, undated, hidden = ProgrammeProject.objects.filter(budget_plans__round=round).order_by(
+        "pk"
+    )
+    for project, planned in ((on_time, today + timedelta(days=3)), (undated, None)):
+        project.planned_completion = planned
+        project.status = ProgrammeProject.Status.DONE
+        project.save()
+    hidden.planned_completion = today - timedelta(days=2)
+    hidden.save()
+    figure = dashboard.budget_winners_on_time_figure(dashboard.Period.last_twelve_months())
+    assert [value for _label, value in figure.rows] == [1, 1]  # the overdue one is late
+    hidden.programme = ProgrammeFactory()  # not published
+    hidden.save()
+    figure = dashboard.budget_winners_on_time_figure(dashboard.Period.last_twelve_months())
+    assert [value for _label, value in figure.rows] == [1, 0]
+
+
 def test_a_milestone_reached_and_the_project_done_are_told(
     client, django_capture_on_commit_callbacks
 ):
