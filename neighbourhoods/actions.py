@@ -657,8 +657,9 @@ def publish_project_update(
     photo_alt_nl: str = "",
     photo_alt_en: str = "",
 ) -> ProjectUpdate:
-    """Publish an update of a project: it sets the project's progress, and after the
-    commit everyone who follows the project hears of it."""
+    """Publish an update of a project: it sets the project's progress (a planned
+    project with progress is in progress), and after the commit everyone who follows
+    the project hears of it."""
     update = ProjectUpdate(
         project=project,
         author=by,
@@ -678,6 +679,12 @@ def publish_project_update(
     update.save()
     ProgrammeProject.objects.filter(pk=project.pk).update(progress=progress)
     project.progress = progress
+    if progress > 0 and project.status == ProgrammeProject.Status.PLANNED:
+        # Work has started: a planned project is now in progress.
+        ProgrammeProject.objects.filter(pk=project.pk).update(
+            status=ProgrammeProject.Status.IN_PROGRESS
+        )
+        project.status = ProgrammeProject.Status.IN_PROGRESS
     _after_commit(project.pk, ProjectEvent.UPDATE, update.pk)
     return update
 

@@ -5,12 +5,14 @@ refuses bad input beside the field; the public pages and open data show the prog
 in a fixed number of queries."""
 
 import csv
+import importlib
 import io
 import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -143,6 +145,44 @@ def test_done_sets_and_clears_the_day_it_was_done():
     project.status = ProgrammeProject.Status.IN_PROGRESS
     project.save()
     assert project.completed_on is None
+
+
+def test_a_done_project_is_100_percent_done_also_the_ones_done_before():
+    project = _project()
+    project.status = ProgrammeProject.Status.DONE
+    project.save(update_fields=["status"])
+    project.refresh_from_db()
+    assert project.progress == 100
+    earlier = _project()
+    ProgrammeProject.objects.filter(pk=earlier.pk).update(status="done", progress=0)
+    migration = importlib.import_module(
+        "neighbourhoods.migrations.0012_done_projects_full_progress"
+    )
+    migration.done_is_full(django_apps, None)
+    earlier.refresh_from_db()
+    assert earlier.progress == 100
+    assert _project().progress == 0
+
+
+def test_an_update_with_progress_moves_a_planned_project_in_progress():
+    project = _project()
+    assert project.status == ProgrammeProject.Status.PLANNED
+    actions.publish_project_update(project=project, by=None, text_nl="Nog niet.", progress=0)
+    project.refresh_from_db()
+    assert project.status == ProgrammeProject.Status.PLANNED
+    actions.publish_project_update(project=project, by=None, text_nl="Begonnen.", progress=30)
+    project.refresh_from_db()
+    assert project.status == ProgrammeProject.Status.IN_PROGRESS
+
+
+def test_the_progress_page_says_all_milestones_reached_or_none_planned(client):
+    round = _counted_round_with(2)
+    reached, bare = ProgrammeProject.objects.filter(budget_plans__round=round).order_by("pk")
+    reached.milestones.update(reached_on=timezone.localdate())
+    bare.milestones.all().delete()
+    page = client.get(reverse("budgets:progress", args=[round.pk])).content.decode()
+    assert page.count("Alle mijlpalen gehaald") == 1
+    assert page.count("Geen gepland") == 1
 
 
 def test_voters_follow_every_winner_at_close_not_only_their_choice():
