@@ -525,8 +525,7 @@ def follow_project(*, project: ProgrammeProject, user: User) -> None:
 
 def unfollow_project(*, project: ProgrammeProject, user: User) -> bool:
     """Returns whether the person followed the project."""
-    deleted, _rows = ProjectFollower.objects.filter(project=project, user=user).delete()
-    return bool(deleted)
+    return stop_project_emails(user, project.pk)
 
 
 def stop_project_emails(user: User, project_id: int) -> bool:

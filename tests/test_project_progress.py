@@ -359,6 +359,17 @@ def test_anonymous_follow_goes_to_sign_in_and_a_resident_follows(client):
     assert not ProjectFollower.objects.filter(project=project, user=person).exists()
 
 
+def test_the_project_page_shows_money_as_euros_and_invites_to_follow(client):
+    project = _project()
+    project.budget, project.spent = Decimal(12_300), Decimal(300)
+    project.save()
+    client.force_login(UserFactory())
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "€\u00a012.300" in page
+    assert "€\u00a012.000" in page  # left
+    assert "Krijg bericht over updates, mijlpalen en als het project klaar is." in page
+
+
 def test_an_unpublished_programmes_project_is_not_shown(client):
     project = ProgrammeProjectFactory()
     assert client.get(project.get_absolute_url()).status_code == 404
