@@ -567,6 +567,8 @@ def _project_event_message(
             f"project:{project.pk}:done",
             lambda: _("The project “%(project)s” is done.") % {"project": title},
         )
+    if item_id is None:
+        return None
     if event == ProjectEvent.UPDATE:
         progress = (
             ProjectUpdate.objects.filter(pk=item_id, project=project)
