@@ -16,7 +16,7 @@ from accounts.models import User
 from common import public_cache, stored_figures
 from common.transactions import once_after_commit
 from common.uploads import ProcessedUpload
-from neighbourhoods import area_monitor, cbs, letter_codes, verification
+from neighbourhoods import area_monitor, cbs, letter_codes, tasks, verification
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     OPEN_FOR_VOTES,
@@ -41,16 +41,12 @@ from neighbourhoods.models import (
     Residence,
 )
 from neighbourhoods.signals import programme_published
-from notifications.service import Message, Notice, notify_batch, notify_each
+from notifications.service import notify_each
 
 # Notification kinds (registered in NeighbourhoodsConfig.ready).
 NEWS = "neighbourhood_news"
 AGENDA = "agenda_update"
 EVENT_REMINDER = "event_reminder"
-PROJECT_PROGRESS = "project_progress"
-
-# Followers of a project are told in chunks of this many (one notify_batch each).
-FOLLOWER_CHUNK = 1000
 
 
 class AgendaError(Exception):
@@ -525,8 +521,7 @@ def follow_project(*, project: ProgrammeProject, user: User) -> None:
 
 def unfollow_project(*, project: ProgrammeProject, user: User) -> bool:
     """Returns whether the person followed the project."""
-    deleted, _rows = ProjectFollower.objects.filter(project=project, user=user).delete()
-    return bool(deleted)
+    return stop_project_emails(user, project.pk)
 
 
 def stop_project_emails(user: User, project_id: int) -> bool:
@@ -549,51 +544,10 @@ def describe_followed_project(user: User, project_id: int) -> str | None:
     return _("the project “%(project)s”") % {"project": title}
 
 
-def tell_project_followers(*, project_id: int, dedupe_key: str, message: Message) -> int:
-    """Tell everyone who follows the project, in chunks of ``FOLLOWER_CHUNK`` (a fixed
-    number of queries each). Only for a project of a published programme. Returns how
-    many notifications were made."""
-    project = (
-        ProgrammeProject.objects.public()
-        .select_related("programme__neighbourhood")
-        .filter(pk=project_id)
-        .first()
-    )
-    if project is None:
-        return 0
-    url = project.get_absolute_url()
-    told = 0
-    last = 0
-    while True:
-        chunk = list(
-            ProjectFollower.objects.filter(project=project, pk__gt=last)
-            .select_related("user")
-            .order_by("pk")[:FOLLOWER_CHUNK]
-        )
-        if not chunk:
-            return told
-        last = chunk[-1].pk
-        told += notify_batch(
-            (
-                Notice(
-                    recipient=follow.user,
-                    message=message,
-                    dedupe_key=dedupe_key,
-                    url=url,
-                    subject=project,
-                )
-                for follow in chunk
-            ),
-            kind=PROJECT_PROGRESS,
-        )
-
-
-def _after_commit(project: ProgrammeProject, dedupe_key: str, message: Message) -> None:
-    transaction.on_commit(
-        partial(
-            tell_project_followers, project_id=project.pk, dedupe_key=dedupe_key, message=message
-        )
-    )
+def _after_commit(project_id: int, event: tasks.ProjectEvent, item_id: int | None = None) -> None:
+    """Followers are told by a worker once the save has committed: the staff member's
+    save never waits for, nor fails on, the telling."""
+    tasks.tell_project_followers.delay_on_commit(project_id, event.value, item_id)
 
 
 @transaction.atomic
@@ -608,8 +562,9 @@ def publish_project_update(
     photo_alt_nl: str = "",
     photo_alt_en: str = "",
 ) -> ProjectUpdate:
-    """Publish an update of a project: it sets the project's progress, and after the
-    commit everyone who follows the project hears of it."""
+    """Publish an update of a project: it sets the project's progress (a planned
+    project with progress is in progress), and after the commit everyone who follows
+    the project hears of it."""
     update = ProjectUpdate(
         project=project,
         author=by,
@@ -629,36 +584,21 @@ def publish_project_update(
     update.save()
     ProgrammeProject.objects.filter(pk=project.pk).update(progress=progress)
     project.progress = progress
-    title = project.title
-    _after_commit(
-        project,
-        f"project:{project.pk}:update:{update.pk}",
-        lambda: (
-            _("News on the project “%(project)s”: it is %(progress)s%% done.")
-            % {"project": title, "progress": progress}
-        ),
-    )
+    if progress > 0 and project.status == ProgrammeProject.Status.PLANNED:
+        # Work has started: a planned project is now in progress.
+        ProgrammeProject.objects.filter(pk=project.pk).update(
+            status=ProgrammeProject.Status.IN_PROGRESS
+        )
+        project.status = ProgrammeProject.Status.IN_PROGRESS
+    _after_commit(project.pk, tasks.ProjectEvent.UPDATE, update.pk)
     return update
 
 
 def tell_milestone_reached(*, milestone: ProjectMilestone) -> None:
     """After the commit, followers hear that a milestone of the project was reached."""
-    project = milestone.project
-    _after_commit(
-        project,
-        f"project:{project.pk}:milestone:{milestone.pk}",
-        lambda: (
-            _("The project “%(project)s” reached a milestone: %(milestone)s.")
-            % {"project": project.title, "milestone": milestone.title}
-        ),
-    )
+    _after_commit(milestone.project_id, tasks.ProjectEvent.MILESTONE, milestone.pk)
 
 
 def tell_project_done(*, project: ProgrammeProject) -> None:
     """After the commit, followers hear that the project is done."""
-    title = project.title
-    _after_commit(
-        project,
-        f"project:{project.pk}:done",
-        lambda: _("The project “%(project)s” is done.") % {"project": title},
-    )
+    _after_commit(project.pk, tasks.ProjectEvent.DONE)

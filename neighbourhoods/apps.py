@@ -65,6 +65,7 @@ class NeighbourhoodsConfig(AppConfig):
             area_monitor,
             checks,
             monitor,
+            tasks,
             verification,
         )
         from neighbourhoods.areas import register_area_model
@@ -158,7 +159,7 @@ class NeighbourhoodsConfig(AppConfig):
             subject=_("An answer on an agenda item"),
         )
         register_kind(
-            actions.PROJECT_PROGRESS,
+            tasks.PROJECT_PROGRESS,
             _("Progress of projects you follow"),
             subject=_("News on a project you follow"),
             unsubscribe_subject=actions.stop_project_emails,

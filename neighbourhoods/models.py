@@ -761,15 +761,16 @@ class ProgrammeProject(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """The day it was done is set when the status becomes done, and cleared when it
-        is no longer done."""
+        is no longer done; a done project is 100 % done."""
         if self.status == self.Status.DONE:
             if self.completed_on is None:
                 self.completed_on = timezone.localdate()
+            self.progress = 100
         else:
             self.completed_on = None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "completed_on"}
+            kwargs["update_fields"] = {*update_fields, "completed_on", "progress"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

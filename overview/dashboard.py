@@ -524,12 +524,19 @@ def residents_together_figures(period: Period) -> list[Figure]:
 
 def budget_winners_on_time_figure(period: Period) -> Figure:
     """The share of neighbourhood budget winners delivered on time: among the winners'
-    projects done in the period or past their planned completion in it without being
-    done, those done on or before their planned completion. One query."""
+    projects with a planned completion, done in the period or past their planned
+    completion in it without being done, those done on or before their planned
+    completion. A winner without a planned date is neither on time nor late; only
+    projects of published programmes count (this page is public). One query."""
     today = timezone.localdate()
-    winners = ProgrammeProject.objects.filter(
-        pk__in=Plan.objects.filter(outcome__won=True, project__isnull=False).values("project")
-    ).exclude(status=ProgrammeProject.Status.CANCELLED)
+    winners = (
+        ProgrammeProject.objects.public()
+        .filter(
+            pk__in=Plan.objects.filter(outcome__won=True, project__isnull=False).values("project"),
+            planned_completion__isnull=False,
+        )
+        .exclude(status=ProgrammeProject.Status.CANCELLED)
+    )
     done = Q(
         status=ProgrammeProject.Status.DONE,
         completed_on__gte=period.start,
@@ -543,8 +550,7 @@ def budget_winners_on_time_figure(period: Period) -> Figure:
         due=Count("pk"),
         on_time=Count(
             "pk",
-            filter=done
-            & Q(planned_completion__isnull=False, completed_on__lte=F("planned_completion")),
+            filter=done & Q(completed_on__lte=F("planned_completion")),
         ),
     )
     due, on_time = counts["due"], counts["on_time"]

@@ -601,7 +601,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
     "remind-event-attendees": {
-        "task": "neighbourhoods.tasks.remind_event_attendees",
+        "task": "neighbourhoods.periodic.remind_event_attendees",
         "schedule": crontab(hour=9, minute=0),
     },
     "send-survey-reminders": {

@@ -5,12 +5,14 @@ refuses bad input beside the field; the public pages and open data show the prog
 in a fixed number of queries."""
 
 import csv
+import importlib
 import io
 import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -24,7 +26,7 @@ from accounts.tests.factories import StaffFactory, UserFactory, sign_in_staff
 from budgets import actions as budget_actions
 from budgets.models import Round
 from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
-from neighbourhoods import actions
+from neighbourhoods import actions, tasks
 from neighbourhoods.models import (
     ProgrammeProject,
     ProjectFollower,
@@ -74,17 +76,42 @@ def test_an_update_sets_the_progress_and_tells_each_follower_once(
         )
     project.refresh_from_db()
     assert project.progress == 60
-    told = Notification.objects.filter(kind=actions.PROJECT_PROGRESS)
+    told = Notification.objects.filter(kind=tasks.PROJECT_PROGRESS)
     assert list(told.values_list("recipient", flat=True)) == [follower.pk]
     assert "60" in told.get().messages["nl"]
     # Told once, even when the telling runs again.
-    actions.tell_project_followers(
-        project_id=project.pk,
-        dedupe_key=f"project:{project.pk}:update:{update.pk}",
-        message=lambda: "x",
-    )
+    tasks.tell_project_followers(project.pk, "update", update.pk)
     assert told.count() == 1
     assert not Notification.objects.filter(recipient=other).exists()
+
+
+def test_followers_are_told_by_a_task_after_the_commit_not_in_the_request(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    project = _project()
+    actions.follow_project(project=project, user=UserFactory())
+    queued = []
+    monkeypatch.setattr(tasks.tell_project_followers, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        update = actions.publish_project_update(
+            project=project, by=None, text_nl="Verder.", progress=20
+        )
+    assert queued == []
+    for callback in callbacks:
+        callback()
+    assert queued == [(project.pk, "update", update.pk)]
+    assert not Notification.objects.exists()
+
+
+def test_an_update_deleted_before_the_task_runs_is_not_told(django_capture_on_commit_callbacks):
+    project = _project()
+    actions.follow_project(project=project, user=UserFactory())
+    update = actions.publish_project_update(
+        project=project, by=None, text_nl="Verder.", progress=20
+    )
+    update.delete()
+    assert tasks.tell_project_followers(project.pk, "update", update.pk) == 0
+    assert not Notification.objects.exists()
 
 
 def test_someone_who_stops_following_hears_nothing(django_capture_on_commit_callbacks):
@@ -102,12 +129,12 @@ def test_the_unsubscribe_link_stops_following_that_project_only():
     person = UserFactory()
     actions.follow_project(project=project, user=person)
     actions.follow_project(project=second, user=person)
-    assert f"“{project.title}”" in kinds.subject_label(person, actions.PROJECT_PROGRESS, project.pk)
-    assert kinds.unsubscribe(person, actions.PROJECT_PROGRESS, project.pk)
+    assert f"“{project.title}”" in kinds.subject_label(person, tasks.PROJECT_PROGRESS, project.pk)
+    assert kinds.unsubscribe(person, tasks.PROJECT_PROGRESS, project.pk)
     assert list(ProjectFollower.objects.filter(user=person).values_list("project", flat=True)) == [
         second.pk
     ]
-    assert not kinds.unsubscribe(UserFactory(), actions.PROJECT_PROGRESS, second.pk)
+    assert not kinds.unsubscribe(UserFactory(), tasks.PROJECT_PROGRESS, second.pk)
 
 
 def test_done_sets_and_clears_the_day_it_was_done():
@@ -118,6 +145,44 @@ def test_done_sets_and_clears_the_day_it_was_done():
     project.status = ProgrammeProject.Status.IN_PROGRESS
     project.save()
     assert project.completed_on is None
+
+
+def test_a_done_project_is_100_percent_done_also_the_ones_done_before():
+    project = _project()
+    project.status = ProgrammeProject.Status.DONE
+    project.save(update_fields=["status"])
+    project.refresh_from_db()
+    assert project.progress == 100
+    earlier = _project()
+    ProgrammeProject.objects.filter(pk=earlier.pk).update(status="done", progress=0)
+    migration = importlib.import_module(
+        "neighbourhoods.migrations.0012_done_projects_full_progress"
+    )
+    migration.done_is_full(django_apps, None)
+    earlier.refresh_from_db()
+    assert earlier.progress == 100
+    assert _project().progress == 0
+
+
+def test_an_update_with_progress_moves_a_planned_project_in_progress():
+    project = _project()
+    assert project.status == ProgrammeProject.Status.PLANNED
+    actions.publish_project_update(project=project, by=None, text_nl="Nog niet.", progress=0)
+    project.refresh_from_db()
+    assert project.status == ProgrammeProject.Status.PLANNED
+    actions.publish_project_update(project=project, by=None, text_nl="Begonnen.", progress=30)
+    project.refresh_from_db()
+    assert project.status == ProgrammeProject.Status.IN_PROGRESS
+
+
+def test_the_progress_page_says_all_milestones_reached_or_none_planned(client):
+    round = _counted_round_with(2)
+    reached, bare = ProgrammeProject.objects.filter(budget_plans__round=round).order_by("pk")
+    reached.milestones.update(reached_on=timezone.localdate())
+    bare.milestones.all().delete()
+    page = client.get(reverse("budgets:progress", args=[round.pk])).content.decode()
+    assert page.count("Alle mijlpalen gehaald") == 1
+    assert page.count("Geen gepland") == 1
 
 
 def test_voters_follow_every_winner_at_close_not_only_their_choice():
@@ -205,9 +270,7 @@ def test_staff_publish_an_update_with_a_photo_in_the_back_office(
     assert update.photo_token
     project.refresh_from_db()
     assert project.progress == 80
-    assert (
-        Notification.objects.filter(recipient=follower, kind=actions.PROJECT_PROGRESS).count() == 1
-    )
+    assert Notification.objects.filter(recipient=follower, kind=tasks.PROJECT_PROGRESS).count() == 1
     page = client.get(project.get_absolute_url()).content.decode()
     assert 'alt="Het nieuwe plein met bankjes"' in page
     assert client.get(update.photo_url()).status_code == 200
@@ -298,6 +361,17 @@ def test_anonymous_follow_goes_to_sign_in_and_a_resident_follows(client):
     assert not ProjectFollower.objects.filter(project=project, user=person).exists()
 
 
+def test_the_project_page_shows_money_as_euros_and_invites_to_follow(client):
+    project = _project()
+    project.budget, project.spent = Decimal(12_300), Decimal(300)
+    project.save()
+    client.force_login(UserFactory())
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "€\u00a012.300" in page
+    assert "€\u00a012.000" in page  # left
+    assert "Krijg bericht over updates, mijlpalen en als het project klaar is." in page
+
+
 def test_an_unpublished_programmes_project_is_not_shown(client):
     project = ProgrammeProjectFactory()
     assert client.get(project.get_absolute_url()).status_code == 404
@@ -383,6 +457,26 @@ def test_the_dashboard_counts_winners_delivered_on_time():
     overdue.save()
     figure = dashboard.budget_winners_on_time_figure(dashboard.Period.last_twelve_months())
     assert [value for _label, value in figure.rows] == [1, 2]
+
+
+def test_a_winner_done_without_a_planned_date_or_unpublished_is_not_counted():
+    round = _counted_round_with(3)
+    today = timezone.localdate()
+    on_time, undated, hidden = ProgrammeProject.objects.filter(budget_plans__round=round).order_by(
+        "pk"
+    )
+    for project, planned in ((on_time, today + timedelta(days=3)), (undated, None)):
+        project.planned_completion = planned
+        project.status = ProgrammeProject.Status.DONE
+        project.save()
+    hidden.planned_completion = today - timedelta(days=2)
+    hidden.save()
+    figure = dashboard.budget_winners_on_time_figure(dashboard.Period.last_twelve_months())
+    assert [value for _label, value in figure.rows] == [1, 1]  # the overdue one is late
+    hidden.programme = ProgrammeFactory()  # not published
+    hidden.save()
+    figure = dashboard.budget_winners_on_time_figure(dashboard.Period.last_twelve_months())
+    assert [value for _label, value in figure.rows] == [1, 0]
 
 
 def test_a_milestone_reached_and_the_project_done_are_told(
