@@ -17,9 +17,10 @@ from django.utils.translation import gettext
 from accounts.models import User
 from common import workdays
 from common.uploads import ProcessedUpload
-from neighbourhoods.models import Buurt, Neighbourhood, street_of
+from neighbourhoods.models import Buurt, street_of
+from neighbourhoods.verification import Refusal
 from notifications.service import notify_each
-from reports import confirmation, tasks
+from reports import access, confirmation, tasks
 from reports.models import (
     CLOSED,
     OPEN,
@@ -55,6 +56,15 @@ class ReportError(Exception):
     """A step that is not possible for this report (said to the colleague)."""
 
 
+class NotEntitledError(ReportError):
+    """The reporter has not shown what the municipality asks for reports
+    (``access.REPORT``); ``refusal`` says what is missing and where to show it."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal.message))
+        self.refusal = refusal
+
+
 @transaction.atomic
 def submit_report(
     *,
@@ -75,10 +85,14 @@ def submit_report(
     Sent by an app through Open311 (``client``), it goes in at once too: the app vouches
     for the reporter's email address (it is the app's own user, and the app answers for
     its key), so no confirmation link is sent. The address, if given, is kept as a
-    confirmed one: the reporter hears of changes by email like any other."""
-    neighbourhood = (
-        Neighbourhood.objects.containing(latitude, longitude) if latitude is not None else None
-    )
+    confirmed one: the reporter hears of changes by email like any other.
+
+    Only at the level the municipality set for reports (``access.REPORT``): a visitor's
+    confirmed address and an app's user meet the level ``email`` only."""
+    neighbourhood = access.neighbourhood_of(latitude, longitude)
+    refused = access.refusal(reporter, neighbourhood)
+    if refused is not None:
+        raise NotEntitledError(refused)
     report = Report.objects.create(
         category=category,
         description=description.strip(),
