@@ -7,7 +7,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -330,3 +330,32 @@ def test_one_code_verifies_one_account_under_concurrent_requests():
     assert sorted(statuses) == [302] + [400] * 7
     assert Residence.objects.count() == 1
     assert LetterCode.objects.get().used
+
+
+def test_a_used_code_forgets_its_address_and_stays_unusable(area):
+    codes = issued_codes(area, 2)
+    actions.redeem_letter_code(user=UserFactory(), code=codes[0])
+    used = LetterCode.objects.get(used=True)
+    assert (used.postcode, used.house_number, used.addition) == ("", None, "")
+    assert used.address == ""
+    assert used.neighbourhood == area
+    assert used.code_hash == letter_codes.code_hash(codes[0])
+    with pytest.raises(actions.LetterCodeError, match="used already"):
+        actions.redeem_letter_code(user=UserFactory(), code=codes[0])
+    # The unused code keeps its address, for a letter issued again.
+    assert LetterCode.objects.get(used=False).postcode
+    actions.redeem_letter_code(user=UserFactory(), code=codes[1])
+    # A list whose codes are all used holds no address at all.
+    assert not LetterCode.objects.exclude(postcode="").exists()
+    assert not LetterCode.objects.filter(house_number__isnull=False).exists()
+    # Issuing the list again issues nothing for used codes; the counts stay.
+    address_list = AddressList.objects.get()
+    assert actions.issue_letter_codes(address_list=address_list, by=None, again=True) == []
+    assert address_list.codes.filter(used=True).count() == 2
+
+
+def test_the_database_refuses_a_used_code_with_an_address(area):
+    issued_codes(area, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LetterCode.objects.update(used=True)
+    assert not LetterCode.objects.filter(used=True).exists()
