@@ -3,6 +3,7 @@ address once; a resident enters the code once and is shown to live in its neighb
 
 import csv
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, signed_in_colleague
@@ -157,6 +159,38 @@ def test_codes_are_issued_once_as_csv_and_only_their_hash_is_kept(client, manage
     assert "issued already" in again.content.decode()
 
 
+def test_codes_are_issued_once_as_pdf_letters_one_page_per_address(client, manager, area):
+    address_list = imported_list(area, count=3)
+    url = reverse("admin:neighbourhoods_addresslist_issue", args=[address_list.pk])
+    response = client.post(url, {"output": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"].endswith(f'letter-codes-{address_list.pk}.pdf"')
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 3
+    pages = [page.extract_text() for page in reader.pages]
+    codes = [re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", text)[0] for text in pages]
+    assert len(set(codes)) == 3
+    stored = set(LetterCode.objects.values_list("code_hash", flat=True))
+    assert stored == {letter_codes.code_hash(code) for code in codes}
+    for number, text in enumerate(pages, start=1):
+        # Dutch, whatever the colleague's language: address, neighbourhood, where, until.
+        assert f"9712 CP {number}" in text
+        assert "Aan de bewoners van" in text
+        assert "Oosterpoort" in text
+        assert "http://testserver/mijn/woonplaats/" in text
+        assert "nieuwe brief" in text
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORTED)
+    assert (entry.actor, entry.target_id) == (manager, str(address_list.pk))
+    assert "(pdf): 3" in entry.summary
+    # Once only, like the CSV: the codes are not shown again.
+    again = client.post(url, {"output": "pdf"})
+    assert again.status_code == 400
+    assert "issued already" in again.content.decode()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED).count() == 1
+
+
 def test_issuing_again_voids_the_letters_sent_before(client, manager, area):
     address_list = imported_list(area, count=2)
     first = [code for _row, code in actions.issue_letter_codes(address_list=address_list, by=None)]
@@ -208,7 +242,8 @@ def test_another_areas_manager_cannot_issue_or_open_the_list(client, area):
     other.area_manager = colleague
     other.save()
     url = reverse("admin:neighbourhoods_addresslist_issue", args=[address_list.pk])
-    assert client.post(url, {"output": "csv"}).status_code == 302
+    for output in ("csv", "pdf", "print"):
+        assert client.post(url, {"output": output}).status_code == 302
     change = client.get(reverse("admin:neighbourhoods_addresslist_change", args=[address_list.pk]))
     assert change.status_code == 302
     assert not AddressList.objects.filter(issued_at__isnull=False).exists()
