@@ -152,7 +152,9 @@ def _go_in(report: Report) -> None:
 @transaction.atomic
 def confirm(*, token: str) -> Report | None:
     """Follow a confirmation link: the report goes in, or the "me too" counts. The same
-    link twice does nothing more. ``None`` for a link that is forged or too old."""
+    link twice does nothing more. ``None`` for a link that is forged or too old. A
+    report whose level was raised above a confirmed email address since it was sent
+    stays out (``NotEntitledError``): the visitor signs in and reports again."""
     read = read_confirmation_token(token)
     if read is None:
         return None
@@ -165,6 +167,10 @@ def confirm(*, token: str) -> Report | None:
         if report is None:
             return None
         if report.status == Status.UNCONFIRMED:
+            # The municipality may have asked more than an email address since it was sent.
+            refused = access.refusal(None, report.neighbourhood)
+            if refused is not None:
+                raise NotEntitledError(refused)
             report.email_confirmed_at = now
             report.save(update_fields=["email_confirmed_at", "updated_at"])
             _go_in(report)

@@ -265,7 +265,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
                 % {"number": question.pk},
             )
             return _see_other(reverse("reports:questions"))
-        report = actions.confirm(token=token)
+        try:
+            report = actions.confirm(token=token)
+        except actions.NotEntitledError as error:
+            return _not_entitled(request, error.refusal)
         if report is None:
             return render(request, "reports/confirm.html", {"invalid": True}, status=400)
         if kind == confirmation.REPORT:

@@ -3,6 +3,7 @@ municipality asks more. A visitor's address confirmed by a link, and an app's us
 meet ``email`` only; above it a visitor signs in and shows it first."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -13,7 +14,14 @@ from reports import access, actions
 from reports.models import Photo, Report, Status
 from reports.tests.factories import loose_paving
 from reports.tests.test_open311 import BASE, app_key, post_data  # noqa: F401  (fixture)
-from reports.tests.test_resident import BLOCK, CREATE, english, form_data, make_image  # noqa: F401
+from reports.tests.test_resident import (
+    BLOCK,
+    CREATE,
+    english,  # noqa: F401  (an autouse fixture: messages in English)
+    form_data,
+    link_in,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +103,18 @@ def test_resident_level_accepts_someone_living_there(client, resident_level):
     assert report.reporter == neighbour
     assert report.neighbourhood == here
     assert report.status == Status.RECEIVED
+
+
+def test_a_visitors_report_sent_before_the_level_was_raised_stays_out(
+    client, django_capture_on_commit_callbacks
+):
+    NeighbourhoodFactory(boundary=BLOCK)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CREATE, form_data())
+    link = link_in(mail.outbox[0])
+    ActionLevel.objects.create(action=access.REPORT, level=Level.RESIDENT)
+    client.get(link)
+    response = client.post(reverse("reports:confirm"))
+    assert response.status_code == 302
+    assert response.url.startswith(verification.verification_url())
+    assert Report.objects.get().status == Status.UNCONFIRMED
