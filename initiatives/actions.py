@@ -17,6 +17,7 @@ from accounts.models import User
 from common import public_cache, workdays
 from common.signals import INITIATIVE_DECIDED, taking_part_ended
 from common.uploads import ProcessedUpload
+from initiatives import access
 from initiatives.models import (
     Attachment,
     CoInitiatorInvitation,
@@ -210,7 +211,9 @@ def withdraw_initiative(
 def support_initiative(*, initiative: Initiative, user: User) -> bool:
     """Add the resident's support; returns False when they supported it already. The
     unique constraint decides under concurrency; the counter moves in the same
-    transaction."""
+    transaction. Only someone at the level the municipality set for support
+    (``access.SUPPORT``) may."""
+    access.check(user, access.SUPPORT, initiative)
     if not initiative.is_open_for_support:
         raise WorkflowError(_("This initiative cannot be supported now."))
     if Initiative.objects.of(user).filter(pk=initiative.pk).exists():
@@ -254,7 +257,9 @@ def unfollow_initiative(*, initiative: Initiative, user: User) -> None:
 def post_comment(
     *, initiative: Initiative, author: User, text: str, parent: Comment | None = None
 ) -> Comment:
-    """A public comment, or a reply to a top-level comment (replies stay one level)."""
+    """A public comment, or a reply to a top-level comment (replies stay one level).
+    Only someone at the level the municipality set for comments (``access.COMMENT``)."""
+    access.check(author, access.COMMENT, initiative)
     if not initiative.is_open_for_comments:
         raise WorkflowError(_("This initiative is closed for comments."))
     if parent is not None:

@@ -47,7 +47,7 @@ class InitiativesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, public_cache, search
-        from initiatives import actions
+        from initiatives import access, actions
         from initiatives import monitor as located_monitor
         from initiatives.models import Comment, Initiative, MarketPitch
         from initiatives.monitor import answer_day_medians, counts_by_neighbourhood, status_choices
@@ -87,6 +87,7 @@ class InitiativesConfig(AppConfig):
             "initiatives.comment", lambda row: (f"initiative:{row.initiative_id}",)
         )
         register_area_model(Initiative, "neighbourhood")
+        access.register()
         register_area_model(Comment, "initiative__neighbourhood")
         register_area_model(MarketPitch, "initiative__neighbourhood")
         search.register_fields(

@@ -9,11 +9,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from common.abuse import rate_limited
 from common.paging import SeekPaginator
 from common.public_cache import cached_while_unchanged, key_for, public_page
-from initiatives import actions, extensions
+from initiatives import access, actions, extensions
 from initiatives.forms import (
     AnswerForm,
     CommentForm,
@@ -32,6 +33,7 @@ from initiatives.models import (
     Support,
     WorkflowError,
 )
+from neighbourhoods import verification
 from neighbourhoods.models import Event
 
 PAGE_SIZE = 20
@@ -337,6 +339,18 @@ def initiative_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _not_entitled(
+    request: HttpRequest, refused: verification.Refusal, initiative: Initiative
+) -> HttpResponse:
+    """What the person must show first (the verification level), said on the page where
+    they can show it; they come back to the initiative afterwards."""
+    messages.error(request, str(refused.message))
+    url = refused.url_back_to(initiative.get_absolute_url())
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
@@ -349,8 +363,13 @@ def initiative_support(request: HttpRequest, pk: int) -> HttpResponse:
         actions.withdraw_support(initiative=initiative, user=request.user)
         notice = _("Your support is taken back.")
     else:
+        refused = access.refusal(request.user, access.SUPPORT, initiative)
+        if refused is not None:
+            return _not_entitled(request, refused, initiative)
         try:
             added = actions.support_initiative(initiative=initiative, user=request.user)
+        except access.NotEntitledError as error:  # the level changed since the check
+            return _not_entitled(request, error.refusal, initiative)
         except WorkflowError as error:
             messages.error(request, str(error))
             return redirect(initiative)
@@ -392,6 +411,9 @@ def initiative_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limited("comment")
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative_page(request, pk)
+    refused = access.refusal(request.user, access.COMMENT, initiative)
+    if refused is not None:
+        return _not_entitled(request, refused, initiative)
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None
@@ -409,6 +431,8 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
                     text=form.cleaned_data["text"],
                     parent=parent,
                 )
+            except access.NotEntitledError as error:  # the level changed since the check
+                return _not_entitled(request, error.refusal, initiative)
             except WorkflowError as error:
                 messages.error(request, str(error))
                 return redirect(initiative)

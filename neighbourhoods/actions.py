@@ -497,10 +497,16 @@ def issue_letter_codes(
 def redeem_letter_code(*, user: User, code: str) -> Residence:
     """A resident enters the code from the letter: their account is shown to live in
     the code's neighbourhood. A code works for one account only, also when two
-    requests come at once (the database marks it used only if it was not)."""
+    requests come at once (the database marks it used only if it was not). The code
+    forgets its address in the same update: only its neighbourhood, the mark and the
+    hash stay."""
     digest = letter_codes.code_hash(code)
     with transaction.atomic():
-        claimed = LetterCode.objects.unused().filter(code_hash=digest).update(used=True)
+        claimed = (
+            LetterCode.objects.unused()
+            .filter(code_hash=digest)
+            .update(used=True, postcode="", house_number=None, addition="")
+        )
         if not claimed:
             if LetterCode.objects.filter(code_hash=digest, used=True).exists():
                 raise LetterCodeError(

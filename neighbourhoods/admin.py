@@ -25,6 +25,7 @@ from neighbourhoods.forms import (
     IssueCodesForm,
     ProjectUpdateForm,
 )
+from neighbourhoods.letters_pdf import letters_pdf
 from neighbourhoods.models import (
     AGENDA_TRANSITIONS,
     ActionLevel,
@@ -641,7 +642,8 @@ class ActionLevelAdmin(admin.ModelAdmin):
 class AddressListAdmin(AreaScopedAdmin):
     """Letter codes: staff import the addresses entitled to take part (a CSV from the
     municipality's register, checked whole: a file with any error imports nothing), then
-    issue one code per address once, as a CSV for a mail merge or letters to print.
+    issue one code per address once, as a CSV for a mail merge, a PDF with one letter per
+    address or a page of letters to print.
     Issuing is in the audit log; the portal keeps only the codes' hashes."""
 
     list_display = ["__str__", "addresses", "imported_at", "imported_by", "issued_at", "used"]
@@ -808,6 +810,13 @@ class AddressListAdmin(AreaScopedAdmin):
                         url,
                     ]
                 )
+            return response
+        if output == "pdf":
+            with translation.override(settings.LANGUAGE_CODE):
+                content = letters_pdf(issued, url=url, sender=settings.PORTAL_MUNICIPALITY_NAME)
+            response = HttpResponse(content, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="letter-codes-{obj.pk}.pdf"'
+            response["Cache-Control"] = "no-store"
             return response
         with translation.override(settings.LANGUAGE_CODE):
             response = TemplateResponse(

@@ -143,10 +143,12 @@ class AddressListForm(forms.Form):
 
 
 class IssueCodesForm(forms.Form):
-    """Issuing the codes of an address list: shown once, as a file or a page to print."""
+    """Issuing the codes of an address list: shown once, as a file (CSV or PDF) or a
+    page to print."""
 
     FORMATS = [
         ("csv", _("CSV file for a mail merge")),
+        ("pdf", _("PDF file with one letter per address")),
         ("print", _("Letters to print")),
     ]
     output = forms.ChoiceField(

@@ -1161,7 +1161,11 @@ class LetterCode(models.Model):
     """The code in the letter to one address: whoever lives there enters it once to show
     they live in its neighbourhood. Only the code's hash is kept, and which account used
     it is not, nor when (that could tie the two together): the account gets a
-    ``Residence``, the code only the mark that it was used."""
+    ``Residence``, the code only the mark that it was used. A used code forgets its
+    address too (postcode, house number and addition are emptied as it is used): what
+    is left is its neighbourhood, the mark and the hash, so it cannot be used again. An
+    unused code keeps its address while the list exists, so the letter can be issued
+    again (a lost letter) and a newer list's letter to the same address replaces it."""
 
     address_list = models.ForeignKey(
         AddressList, verbose_name=_("address list"), on_delete=models.CASCADE, related_name="codes"
@@ -1172,8 +1176,9 @@ class LetterCode(models.Model):
         on_delete=models.CASCADE,
         related_name="letter_codes",
     )
-    postcode = models.CharField(_("postcode"), max_length=6)
-    house_number = models.PositiveIntegerField(_("house number"))
+    # Empty (and the house number null) once the code was used.
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    house_number = models.PositiveIntegerField(_("house number"), null=True, blank=True)
     addition = models.CharField(_("addition"), max_length=10, blank=True)
     # Empty until issued, and again when a newer letter replaced it.
     code_hash = models.CharField(_("code (hash)"), max_length=64, blank=True)
@@ -1186,9 +1191,16 @@ class LetterCode(models.Model):
         verbose_name_plural = _("letter codes")
         ordering = ["postcode", "house_number", "addition"]
         constraints = [
+            # Used codes hold no address, so only the unused ones are unique per address.
             models.UniqueConstraint(
                 fields=["address_list", "postcode", "house_number", "addition"],
+                condition=models.Q(used=False),
                 name="letter_code_once_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(used=False)
+                | models.Q(postcode="", house_number__isnull=True, addition=""),
+                name="letter_code_used_forgets_address",
             ),
             models.UniqueConstraint(
                 fields=["code_hash"],
@@ -1198,9 +1210,12 @@ class LetterCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.address
+        return self.address or f"#{self.pk}"
 
     @property
     def address(self) -> str:
+        """The address as printed (empty once the code was used and forgot it)."""
+        if not self.postcode:
+            return ""
         number = f"{self.house_number}{'-' + self.addition if self.addition else ''}"
         return f"{self.postcode[:4]} {self.postcode[4:]} {number}"

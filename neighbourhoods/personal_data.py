@@ -109,8 +109,11 @@ PERSONAL_DATA = [
         not_personal=("id", "imported_by", "source", "rows", "ignored_columns"),
     ),
     # A colleague's import of addresses for letter codes and the issuing of their codes:
-    # the work stays, who did it goes with them (set null). The addresses carry no name
-    # and no link to an account.
+    # the work stays, who did it goes with them (set null). The addresses (LetterCode)
+    # carry no name and no link to an account, so they are no one's data here; still a
+    # used code forgets its address as it is used (only neighbourhood, mark and hash
+    # stay), and an unused one keeps it only so the letter can be issued again. A list
+    # whose codes are all used holds its counts per neighbourhood and no address.
     PersonalData(
         model="neighbourhoods.AddressList",
         rows=lambda user: AddressList.objects.filter(

@@ -15,6 +15,7 @@ never imports the apps above it: the surveys app says who was sent an invitation
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -112,6 +113,10 @@ class Refusal:
     EMAIL = "email"
     RESIDENCE = "residence"
     INVITATION = "invitation"
+
+    def url_back_to(self, next_url: str) -> str:
+        """Where to show what is missing, coming back to ``next_url`` afterwards."""
+        return f"{self.url}?{urlencode({'next': next_url})}"
 
 
 def verification_url() -> str:

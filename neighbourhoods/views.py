@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -243,14 +241,14 @@ def agenda_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         refused = verification.refusal(request.user, "agenda_vote", item.neighbourhood)
         if refused is not None:
             messages.error(request, refused.message)
-            return redirect(f"{refused.url}?{urlencode({'next': item.get_absolute_url()})}")
+            return redirect(refused.url_back_to(item.get_absolute_url()))
         result = actions.vote_for_item(item=item, user=request.user)
         if result is actions.VoteResult.NOT_VERIFIED:
             # The level changed since the check above: say what this level asks.
             refused = verification.refusal(request.user, "agenda_vote", item.neighbourhood)
             if refused is not None:
                 messages.error(request, refused.message)
-                return redirect(f"{refused.url}?{urlencode({'next': item.get_absolute_url()})}")
+                return redirect(refused.url_back_to(item.get_absolute_url()))
         else:
             level, text = VOTE_MESSAGES[result]
             messages.add_message(request, level, text)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext
 from accounts.models import User
 from common import workdays
 from common.uploads import ProcessedUpload
-from neighbourhoods.models import Buurt, Neighbourhood, street_of
+from neighbourhoods.models import Buurt, street_of
+from neighbourhoods.verification import Refusal
 from notifications.service import notify_each
-from reports import confirmation, tasks
+from reports import access, confirmation, tasks
 from reports.models import (
     CLOSED,
     OPEN,
@@ -55,6 +56,15 @@ class ReportError(Exception):
     """A step that is not possible for this report (said to the colleague)."""
 
 
+class NotEntitledError(ReportError):
+    """The reporter has not shown what the municipality asks for reports
+    (``access.REPORT``); ``refusal`` says what is missing and where to show it."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal.message))
+        self.refusal = refusal
+
+
 @transaction.atomic
 def submit_report(
     *,
@@ -75,10 +85,14 @@ def submit_report(
     Sent by an app through Open311 (``client``), it goes in at once too: the app vouches
     for the reporter's email address (it is the app's own user, and the app answers for
     its key), so no confirmation link is sent. The address, if given, is kept as a
-    confirmed one: the reporter hears of changes by email like any other."""
-    neighbourhood = (
-        Neighbourhood.objects.containing(latitude, longitude) if latitude is not None else None
-    )
+    confirmed one: the reporter hears of changes by email like any other.
+
+    Only at the level the municipality set for reports (``access.REPORT``): a visitor's
+    confirmed address and an app's user meet the level ``email`` only."""
+    neighbourhood = access.neighbourhood_of(latitude, longitude)
+    refused = access.refusal(reporter, neighbourhood)
+    if refused is not None:
+        raise NotEntitledError(refused)
     report = Report.objects.create(
         category=category,
         description=description.strip(),
@@ -138,7 +152,9 @@ def _go_in(report: Report) -> None:
 @transaction.atomic
 def confirm(*, token: str) -> Report | None:
     """Follow a confirmation link: the report goes in, or the "me too" counts. The same
-    link twice does nothing more. ``None`` for a link that is forged or too old."""
+    link twice does nothing more. ``None`` for a link that is forged or too old. A
+    report whose level was raised above a confirmed email address since it was sent
+    stays out (``NotEntitledError``): the visitor signs in and reports again."""
     read = read_confirmation_token(token)
     if read is None:
         return None
@@ -151,6 +167,10 @@ def confirm(*, token: str) -> Report | None:
         if report is None:
             return None
         if report.status == Status.UNCONFIRMED:
+            # The municipality may have asked more than an email address since it was sent.
+            refused = access.refusal(None, report.neighbourhood)
+            if refused is not None:
+                raise NotEntitledError(refused)
             report.email_confirmed_at = now
             report.save(update_fields=["email_confirmed_at", "updated_at"])
             _go_in(report)

@@ -46,7 +46,7 @@ class ReportsConfig(AppConfig):
         from neighbourhoods import area_monitor, monitor
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
-        from reports import actions, figures_admin, improvements, question_actions
+        from reports import access, actions, figures_admin, improvements, question_actions
         from reports import monitor as report_monitor
         from reports.models import QuestionQuerySet, Report, ReportQuerySet
         from reports.search import find_questions
@@ -59,6 +59,7 @@ class ReportsConfig(AppConfig):
             tags=("reports",),
         )
         register_area_model(Report, "neighbourhood")
+        access.register()
         monitor.register_counts(
             monitor.CountSource(
                 "reports", report_monitor.status_choices, report_monitor.counts_by_neighbourhood

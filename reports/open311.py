@@ -17,10 +17,11 @@ requests) and send new reports, in JSON or XML.
 
 Nothing personal goes out: never the reporter's name, email or phone; a photo's address
 only once a colleague checked the photos. Errors are the standard's list of ``code`` and
-``description`` with status 400, 403 (API key) or 404 (unknown category or report); a
-sender over its rate limit (per address, and per app's api_key) gets 429 in the same
-format. XML is written with
-``xml.etree``; nothing here parses XML (POST bodies are form-encoded).
+``description`` with status 400, 403 (API key, or a verification level for reports
+above a confirmed email address, which an app cannot show for its user) or 404 (unknown
+category or report); a sender over its rate limit (per address, and per app's api_key)
+gets 429 in the same format. XML is written with ``xml.etree``; nothing here parses XML
+(POST bodies are form-encoded).
 """
 
 import json
@@ -403,16 +404,20 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             return errors(fmt, 400, *form.problems())
         data = form.cleaned_data
         has_point = data["lat"] is not None
-        report = actions.submit_report(
-            category=category,
-            description=data["description"],
-            latitude=data["lat"] if has_point else None,
-            longitude=data["long"] if has_point else None,
-            address=data["address_string"],
-            email=data["email"],
-            language=_language(request),
-            client=client,
-        )
+        try:
+            report = actions.submit_report(
+                category=category,
+                description=data["description"],
+                latitude=data["lat"] if has_point else None,
+                longitude=data["long"] if has_point else None,
+                address=data["address_string"],
+                email=data["email"],
+                language=_language(request),
+                client=client,
+            )
+        except actions.NotEntitledError as refused:
+            # The municipality asks more than an address the app vouches for.
+            return errors(fmt, 403, str(refused))
         days = category.term_working_days
         notice = ngettext(
             "We handle it within %(days)d working day.",

@@ -16,7 +16,8 @@ from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import CityScalePaginator
 from common.public_cache import cached_while_unchanged, key_for, public_page
-from reports import actions, confirmation, question_actions
+from neighbourhoods.verification import Refusal
+from reports import access, actions, confirmation, question_actions
 from reports.forms import FeedbackForm, ReportForm, SupportForm
 from reports.models import (
     NEARBY_DAYS,
@@ -121,8 +122,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_create(request: HttpRequest) -> HttpResponse:
     """The report form, for a resident signed in or not. Before a report goes in, the
     same kind of report close by (in the past weeks) is shown once: the resident can
-    add themselves to it instead."""
+    add themselves to it instead. When the municipality asks more than a confirmed
+    email address, a visitor signs in and shows it first, and a resident is told what is
+    missing for the place they report."""
     signed_in = request.user.is_authenticated
+    if not signed_in and not access.visitors_may_report():
+        refused = access.refusal(None, None)
+        assert refused is not None
+        return _not_entitled(request, refused)
     form = ReportForm(request.POST or None, request.FILES or None, signed_in=signed_in)
     nearby: list[Report] = []
     if request.method == "POST" and form.is_valid():
@@ -131,18 +138,26 @@ def report_create(request: HttpRequest) -> HttpResponse:
             nearby = Report.objects.public().nearby(
                 category=data["category"], latitude=data["latitude"], longitude=data["longitude"]
             )
+        refused = access.refusal(
+            request.user, access.neighbourhood_of(data["latitude"], data["longitude"])
+        )
+        if refused is not None:
+            return _not_entitled(request, refused)
         if not nearby:
-            report = actions.submit_report(
-                category=data["category"],
-                description=data["description"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                address=data["address"],
-                photos=data["photos"] or [],
-                reporter=request.user if isinstance(request.user, User) else None,
-                email=data.get("email", ""),
-                language=get_language() or "nl",
-            )
+            try:
+                report = actions.submit_report(
+                    category=data["category"],
+                    description=data["description"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address=data["address"],
+                    photos=data["photos"] or [],
+                    reporter=request.user if isinstance(request.user, User) else None,
+                    email=data.get("email", ""),
+                    language=get_language() or "nl",
+                )
+            except actions.NotEntitledError as error:  # the level changed since the check
+                return _not_entitled(request, error.refusal)
             if signed_in:
                 messages.success(
                     request,
@@ -168,6 +183,13 @@ def report_create(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _not_entitled(request: HttpRequest, refused: Refusal) -> HttpResponse:
+    """What the person must show before they can report, said on the page where they
+    can show it (a visitor signs in first); back to the form afterwards."""
+    messages.error(request, str(refused.message))
+    return redirect(refused.url_back_to(reverse("reports:create")))
 
 
 @require_POST
@@ -243,7 +265,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
                 % {"number": question.pk},
             )
             return _see_other(reverse("reports:questions"))
-        report = actions.confirm(token=token)
+        try:
+            report = actions.confirm(token=token)
+        except actions.NotEntitledError as error:
+            return _not_entitled(request, error.refusal)
         if report is None:
             return render(request, "reports/confirm.html", {"invalid": True}, status=400)
         if kind == confirmation.REPORT:

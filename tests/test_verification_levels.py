@@ -39,3 +39,14 @@ def test_only_a_sent_invitation_for_the_neighbourhood_counts():
     member.is_active = False
     member.save()
     assert not verification.may(member, "agenda_vote", neighbourhood)
+
+
+def test_the_back_office_offers_the_levels_of_comments_support_and_reports():
+    from neighbourhoods.admin import ActionLevelForm
+
+    offered = dict(ActionLevelForm().fields["action"].choices)
+    assert {"comment", "support", "report", "agenda_vote", "budget_vote"} <= set(offered)
+    form = ActionLevelForm({"action": "report", "level": Level.RESIDENT})
+    assert form.is_valid(), form.errors
+    form.save()
+    assert verification.required_level("report") == Level.RESIDENT

@@ -3,14 +3,16 @@ address once; a resident enters the code once and is shown to live in its neighb
 
 import csv
 import io
+import re
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, signed_in_colleague
@@ -157,6 +159,38 @@ def test_codes_are_issued_once_as_csv_and_only_their_hash_is_kept(client, manage
     assert "issued already" in again.content.decode()
 
 
+def test_codes_are_issued_once_as_pdf_letters_one_page_per_address(client, manager, area):
+    address_list = imported_list(area, count=3)
+    url = reverse("admin:neighbourhoods_addresslist_issue", args=[address_list.pk])
+    response = client.post(url, {"output": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"].endswith(f'letter-codes-{address_list.pk}.pdf"')
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 3
+    pages = [page.extract_text() for page in reader.pages]
+    codes = [re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", text)[0] for text in pages]
+    assert len(set(codes)) == 3
+    stored = set(LetterCode.objects.values_list("code_hash", flat=True))
+    assert stored == {letter_codes.code_hash(code) for code in codes}
+    for number, text in enumerate(pages, start=1):
+        # Dutch, whatever the colleague's language: address, neighbourhood, where, until.
+        assert f"9712 CP {number}" in text
+        assert "Aan de bewoners van" in text
+        assert "Oosterpoort" in text
+        assert "http://testserver/mijn/woonplaats/" in text
+        assert "nieuwe brief" in text
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORTED)
+    assert (entry.actor, entry.target_id) == (manager, str(address_list.pk))
+    assert "(pdf): 3" in entry.summary
+    # Once only, like the CSV: the codes are not shown again.
+    again = client.post(url, {"output": "pdf"})
+    assert again.status_code == 400
+    assert "issued already" in again.content.decode()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED).count() == 1
+
+
 def test_issuing_again_voids_the_letters_sent_before(client, manager, area):
     address_list = imported_list(area, count=2)
     first = [code for _row, code in actions.issue_letter_codes(address_list=address_list, by=None)]
@@ -208,7 +242,8 @@ def test_another_areas_manager_cannot_issue_or_open_the_list(client, area):
     other.area_manager = colleague
     other.save()
     url = reverse("admin:neighbourhoods_addresslist_issue", args=[address_list.pk])
-    assert client.post(url, {"output": "csv"}).status_code == 302
+    for output in ("csv", "pdf", "print"):
+        assert client.post(url, {"output": output}).status_code == 302
     change = client.get(reverse("admin:neighbourhoods_addresslist_change", args=[address_list.pk]))
     assert change.status_code == 302
     assert not AddressList.objects.filter(issued_at__isnull=False).exists()
@@ -330,3 +365,32 @@ def test_one_code_verifies_one_account_under_concurrent_requests():
     assert sorted(statuses) == [302] + [400] * 7
     assert Residence.objects.count() == 1
     assert LetterCode.objects.get().used
+
+
+def test_a_used_code_forgets_its_address_and_stays_unusable(area):
+    codes = issued_codes(area, 2)
+    actions.redeem_letter_code(user=UserFactory(), code=codes[0])
+    used = LetterCode.objects.get(used=True)
+    assert (used.postcode, used.house_number, used.addition) == ("", None, "")
+    assert used.address == ""
+    assert used.neighbourhood == area
+    assert used.code_hash == letter_codes.code_hash(codes[0])
+    with pytest.raises(actions.LetterCodeError, match="used already"):
+        actions.redeem_letter_code(user=UserFactory(), code=codes[0])
+    # The unused code keeps its address, for a letter issued again.
+    assert LetterCode.objects.get(used=False).postcode
+    actions.redeem_letter_code(user=UserFactory(), code=codes[1])
+    # A list whose codes are all used holds no address at all.
+    assert not LetterCode.objects.exclude(postcode="").exists()
+    assert not LetterCode.objects.filter(house_number__isnull=False).exists()
+    # Issuing the list again issues nothing for used codes; the counts stay.
+    address_list = AddressList.objects.get()
+    assert actions.issue_letter_codes(address_list=address_list, by=None, again=True) == []
+    assert address_list.codes.filter(used=True).count() == 2
+
+
+def test_the_database_refuses_a_used_code_with_an_address(area):
+    issued_codes(area, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LetterCode.objects.update(used=True)
+    assert not LetterCode.objects.filter(used=True).exists()
