@@ -11,7 +11,7 @@ def forget_addresses_of_used_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("neighbourhoods", "0011_project_progress"),
+        ("neighbourhoods", "0012_done_projects_full_progress"),
     ]
 
     operations = [
