@@ -39,6 +39,7 @@ from django.utils import timezone
 from initiatives.models import Initiative
 from neighbourhoods.models import Neighbourhood
 from accounts.models import User
+from allauth.account.models import EmailAddress
 from procurement.models import CpvCode
 from surveys.models import Question, Survey
 from surveys.tests.factories import QuestionFactory, SurveyFactory
@@ -54,6 +55,8 @@ for number in range({USERS}):
     user = User.objects.create_user(
         f"belasting{{number}}@example.nl", display_name=f"Bewoner {{number}}"
     )
+    # Signed-up residents have confirmed their address (comments and support ask it).
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     client = Client()
     client.force_login(user)
     people.append({{"id": user.pk, "session": client.cookies["sessionid"].value}})
