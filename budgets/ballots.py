@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgets.models import Plan, Round
-from budgets.money import euros
+from common.money import euros
 
 
 def check(round: Round, plans: Sequence[Plan], *, field: str = "plans") -> None:

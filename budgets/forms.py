@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets import ballots
 from budgets.models import Plan, Round, Theme
-from budgets.money import euros
 from common.abuse import SpamGuardedForm
 from common.forms import BoundedModelMultipleChoiceField
+from common.money import euros
 
 
 class PlanForm(SpamGuardedForm, forms.ModelForm):

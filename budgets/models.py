@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from budgets.money import euros
+from common.money import euros
 from neighbourhoods.models import Neighbourhood
 
 

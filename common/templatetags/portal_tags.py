@@ -1,5 +1,6 @@
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django import template
 from django.core.cache.utils import make_template_fragment_key
@@ -9,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
-from common import public_cache
+from common import money, public_cache
 from common.log_redaction import SECRET_PATH
 
 register = template.Library()
@@ -131,3 +132,9 @@ def publiccache(parser: Parser, token: Token) -> PublicCacheNode:
     parser.delete_first_token()
     # As with {% cache %}, the fragment's name is not a variable.
     return PublicCacheNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+@register.filter
+def euros(amount: Decimal | int | None) -> str:
+    """An amount in euros as residents read it (€ 12.300)."""
+    return "" if amount is None else money.euros(amount)
