@@ -186,8 +186,8 @@ def _cents(amount: Decimal) -> int:
 def exported_ballots(round: Round) -> list[list[int]]:
     """The counted ballots as plan ids (in order of preference on a ranking ballot),
     without anything about who cast them or when. Once the round is counted they are
-    the anonymous ``CountedBallot``s (in their random order); before, the ballots that
-    would count now."""
+    the anonymous ``CountedBallot``s (in their random order: none in the moment between
+    the count and ``anonymise_ballots``); before, the ballots that would count now."""
     if round.has_results:
         return list(
             CountedBallot.objects.filter(round=round).order_by("pk").values_list("plans", flat=True)
@@ -195,13 +195,23 @@ def exported_ballots(round: Round) -> list[list[int]]:
     return anonymous.grouped(anonymous.counted_choices(Ballot, Choice, round.pk))
 
 
-@transaction.atomic
 def compute_results(*, round: Round) -> bool:
-    """Once voting has closed: count the ballots by the round's winner rule, store every
-    plan's outcome and its reason, move the ballots into the anonymous table (the results
-    are final; ``CountedBallot`` keeps the plans chosen for a recount, nothing about who
-    or when: ``budgets.anonymous``), and put the winners in the neighbourhood's
-    programme. Does nothing when it was done before; True when it counted."""
+    """Once voting has closed: ``count_round``, then ``anonymise_ballots``, each in a
+    transaction of its own, so the results are published without waiting for the
+    ballots' move. Does nothing when it was done before; True when it counted."""
+    counted = count_round(round=round)
+    if counted:
+        anonymise_ballots(round=round)
+    return counted
+
+
+@transaction.atomic
+def count_round(*, round: Round) -> bool:
+    """Count the ballots by the round's winner rule, store every plan's outcome and its
+    reason, let the voters follow the winners and put the winners in the
+    neighbourhood's programme. The results are final from here: no ballot can be cast,
+    changed, entered or confirmed any more (those actions lock the round's row and find
+    it counted), so ``anonymise_ballots`` moves exactly the ballots counted here."""
     locked = Round.objects.select_for_update().get(pk=round.pk)
     if locked.results_computed_at is not None or not locked.is_countable:
         return False
@@ -210,7 +220,7 @@ def compute_results(*, round: Round) -> bool:
     # then find the round counted). No lock on each of the round's ballots is needed.
     plans = list(Plan.objects.filter(round=locked).on_ballot())
     costs = {plan.pk: _cents(plan.cost) for plan in plans}
-    cast = exported_ballots(locked)
+    cast = anonymous.counted_groups(Ballot, Choice, locked.pk)
     verdicts = counting.count(
         locked.winner_rule,
         costs,
@@ -231,21 +241,33 @@ def compute_results(*, round: Round) -> bool:
         for verdict in verdicts
     )
     _voters_follow_winners(locked, [v.plan for v in verdicts if v.won])
-    # The ballots go anonymous last: whatever still needs to know the voters comes
-    # before this line.
-    anonymous.move_counted_ballots(
-        round_id=locked.pk,
-        ballots=cast,
-        ballot_model=Ballot,
-        choice_model=Choice,
-        counted_model=CountedBallot,
-    )
     locked.results_computed_at = timezone.now()
-    locked.ballots_counted = len(cast)
+    locked.ballots_counted = sum(cast.values())
     locked.save(update_fields=["results_computed_at", "ballots_counted"])
     _into_programme(locked, [v.plan for v in verdicts if v.won])
     round.results_computed_at = locked.results_computed_at
     round.ballots_counted = locked.ballots_counted
+    return True
+
+
+@transaction.atomic
+def anonymise_ballots(*, round: Round) -> bool:
+    """After the count: move the round's counted ballots into the anonymous table
+    (``CountedBallot`` keeps the plans chosen for a recount, nothing about who or when:
+    ``budgets.anonymous``) and delete its ballots. Safe to run again; the beat repeats it
+    for a counted round that still has ballots (``compute_due_results``). True when it
+    moved any."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    if locked.results_computed_at is None or not Ballot.objects.filter(round=locked).exists():
+        return False
+    if not CountedBallot.objects.filter(round=locked).exists():
+        anonymous.copy_counted(
+            round_id=locked.pk,
+            ballot_model=Ballot,
+            choice_model=Choice,
+            counted_model=CountedBallot,
+        )
+    anonymous.delete_cast(round_id=locked.pk, ballot_model=Ballot, choice_model=Choice)
     return True
 
 
@@ -301,11 +323,15 @@ def _voters_follow_winners(round: Round, winners: list[int]) -> None:
 
 
 def compute_due_results(*, today: date | None = None) -> int:
-    """The beat's work: every round whose voting closed and is not counted yet."""
+    """The beat's work: every round whose voting closed and is not counted yet; and the
+    ballots of any counted round that are not anonymous yet (a count whose second step
+    was interrupted)."""
     done = 0
     for round in Round.objects.due_for_results():
         done += compute_results(round=round)
-    if done:
+    left = Round.objects.filter(results_computed_at__isnull=False, ballots__isnull=False)
+    moved = sum(anonymise_ballots(round=round) for round in left.distinct())
+    if done or moved:
         vacuum_ballots()
     return done
 
@@ -318,5 +344,9 @@ def vacuum_ballots() -> None:
 
 def forget_ballots(*, user: User) -> None:
     """Before an account is erased: their ballots in rounds not yet counted go (the
-    choices with them); ballots of counted rounds are anonymous already."""
-    Ballot.objects.filter(voter=user).delete()
+    choices with them); ballots of counted rounds are anonymous already, or lose their
+    voter when the count's second step has not moved them yet (they were counted and
+    must stay for it)."""
+    mine = Ballot.objects.filter(voter=user)
+    mine.filter(round__results_computed_at__isnull=False).update(voter=None)
+    mine.delete()

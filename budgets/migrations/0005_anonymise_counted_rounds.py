@@ -18,7 +18,6 @@ def anonymise(apps, schema_editor):
             continue
         anonymous.move_counted_ballots(
             round_id=round_id,
-            ballots=anonymous.grouped(anonymous.counted_choices(Ballot, Choice, round_id)),
             ballot_model=Ballot,
             choice_model=Choice,
             counted_model=CountedBallot,

@@ -1,7 +1,9 @@
 """Benchmark (not a test): a neighbourhood budget round with 40 plans and 100,000
-ballots. Times the count at close (``compute_results``: reading the ballots, the winner
-rule, the outcomes, the move into the anonymous table) for the greedy rule and for Equal
-Shares, then the ballot page (a resident of the neighbourhood, signed in), the results
+ballots. Times the two steps of the close (``compute_results``) for the greedy rule and
+for Equal Shares: the count (``count_round``: reading the ballots, the winner rule, the
+outcomes, the voters following the winners; the results are published when it commits),
+then the move into the anonymous table (``anonymise_ballots``), and the two together;
+then the ballot page (a resident of the neighbourhood, signed in), the results
 page and the results CSV of the counted round.
 
 The round is built once, with bulk inserts (PostgreSQL COPY), in a neighbourhood of the
@@ -73,11 +75,12 @@ class Command(BaseCommand):
             (Round.WinnerRule.GREEDY, "most votes first"),
             (Round.WinnerRule.EQUAL_SHARES, "Equal Shares"),
         ]:
-            timings, queries = self._count(round, rule, counts)
-            table.append(
-                f"| count at close, {label} | {queries} | {statistics.median(timings):.0f} | "
-                f"{percentile(timings, 0.95):.0f} |"
-            )
+            steps = self._count(round, rule, counts)
+            for step, (timings, queries) in steps.items():
+                table.append(
+                    f"| {step}, {label} | {queries} | {statistics.median(timings):.0f} | "
+                    f"{percentile(timings, 0.95):.0f} |"
+                )
         ballot_page = reverse("budgets:ballot", args=[round.pk])
         queries, timings = time_page(resident, ballot_page, repeat=repeat, cold=False)
         table.append(self._row("ballot page (a resident)", queries, timings))
@@ -112,24 +115,37 @@ class Command(BaseCommand):
         Round.objects.filter(pk=round.pk).update(voting_closes=closes)
         round.refresh_from_db()
 
-    def _count(self, round: Round, rule: str, counts: int) -> tuple[list[float], int]:
-        """Count the round ``counts`` times by ``rule``, each in a transaction rolled back
-        afterwards; the milliseconds of each count and the queries of the last."""
-        timings = []
-        queries = 0
+    def _count(self, round: Round, rule: str, counts: int) -> dict[str, tuple[list[float], int]]:
+        """Close the round ``counts`` times by ``rule``, each in a transaction rolled back
+        afterwards: per step (the count, the anonymous move, both) the milliseconds of
+        each close and the queries of the last."""
+        steps: dict[str, tuple[list[float], int]] = {
+            "count at close": ([], 0),
+            "ballots made anonymous": ([], 0),
+            "both (the whole close)": ([], 0),
+        }
         for _run in range(counts):
             with transaction.atomic():
                 Round.objects.filter(pk=round.pk).update(winner_rule=rule)
                 self._close(round)
-                with CaptureQueriesContext(connection) as captured:
-                    begin = time.perf_counter()
-                    if not actions.compute_results(round=round):
-                        raise CommandError("The round was not counted.")
-                    timings.append((time.perf_counter() - begin) * 1000)
-                queries = len(captured)
+                spent = []
+                for step, action in [
+                    ("count at close", actions.count_round),
+                    ("ballots made anonymous", actions.anonymise_ballots),
+                ]:
+                    with CaptureQueriesContext(connection) as captured:
+                        begin = time.perf_counter()
+                        if not action(round=round):
+                            raise CommandError(f"{step}: nothing was done.")
+                        spent.append((time.perf_counter() - begin) * 1000)
+                    steps[step][0].append(spent[-1])
+                    steps[step] = (steps[step][0], len(captured))
+                steps["both (the whole close)"][0].append(sum(spent))
                 transaction.set_rollback(True)
+        both = steps["count at close"][1] + steps["ballots made anonymous"][1]
+        steps["both (the whole close)"] = (steps["both (the whole close)"][0], both)
         round.refresh_from_db()
-        return timings, queries
+        return steps
 
     def _resident(self, neighbourhood: Neighbourhood) -> Client:
         """A resident of the round's neighbourhood (a confirmed address, shown to live
