@@ -410,7 +410,6 @@ class LetterCodeError(Exception):
 
 
 @transaction.atomic
-@transaction.atomic
 def record_residence(
     *, user: User, neighbourhood: Neighbourhood, method: str, digid_subject: str | None = None
 ) -> Residence:
