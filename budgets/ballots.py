@@ -5,13 +5,14 @@ chosen plan its own place."""
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from budgets.models import Plan, Round
+from budgets.models import Plan, Round, Theme
 from common.money import euros
 
 
@@ -70,3 +71,61 @@ def check(round: Round, plans: Sequence[Plan], *, field: str = "plans") -> None:
             )
     if errors:
         raise ValidationError({field: errors})
+
+
+@dataclass(frozen=True)
+class ThemeStanding:
+    """How far a choice goes into one theme's limits."""
+
+    theme: Theme
+    plans: int
+    amount: Decimal
+
+    @property
+    def too_many(self) -> bool:
+        return self.theme.max_plans is not None and self.plans > self.theme.max_plans
+
+    @property
+    def too_much(self) -> bool:
+        return self.theme.max_amount is not None and self.amount > self.theme.max_amount
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a choice stands against the rules ``check`` applies, for the ballot page
+    to show before the submit (the script keeps it up to date while choosing)."""
+
+    round: Round
+    plans: int
+    amount: Decimal
+    themes: list[ThemeStanding]
+
+    @property
+    def too_few(self) -> bool:
+        return self.plans < self.round.min_plans
+
+    @property
+    def too_many(self) -> bool:
+        return self.round.max_plans is not None and self.plans > self.round.max_plans
+
+    @property
+    def over_budget(self) -> bool:
+        return self.amount > self.round.total
+
+
+def standing(round: Round, plans: Sequence[Plan], themes: Sequence[Theme]) -> Standing:
+    """The number and amount of ``plans`` chosen, in the round and per theme of
+    ``themes`` (the round's themes, so no query is made here)."""
+    return Standing(
+        round=round,
+        plans=len(plans),
+        amount=sum((plan.cost for plan in plans), Decimal(0)),
+        themes=[
+            ThemeStanding(
+                theme=theme,
+                plans=sum(1 for plan in plans if plan.theme_id == theme.pk),
+                amount=sum((plan.cost for plan in plans if plan.theme_id == theme.pk), Decimal(0)),
+            )
+            for theme in themes
+        ],
+    )

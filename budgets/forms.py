@@ -43,14 +43,23 @@ class PlanForm(SpamGuardedForm, forms.ModelForm):
 
 
 class PlanCheckbox(forms.CheckboxSelectMultiple):
-    """Each plan's checkbox carries its cost, for the running total in the browser."""
+    """Each plan's checkbox carries its cost and theme, for the running total and the
+    rules' warnings in the browser."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
         if instance is not None:
-            option["attrs"]["data-cost"] = f"{instance.cost:.2f}"
+            option["attrs"].update(plan_data(instance))
         return option
+
+
+def plan_data(plan: Plan) -> dict[str, str]:
+    """The ``data-`` attributes the ballot's script counts a chosen plan by."""
+    data = {"data-cost": f"{plan.cost:.2f}"}
+    if plan.theme_id is not None:
+        data["data-theme"] = str(plan.theme_id)
+    return data
 
 
 def plan_label(plan: Plan) -> str:
@@ -88,6 +97,7 @@ class BallotForm(forms.Form):
                     empty_value=None,
                     required=False,
                     initial=ranks.get(plan.pk),
+                    widget=forms.Select(attrs=plan_data(plan)),
                 )
         else:
             field = PlanChoiceField(

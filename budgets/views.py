@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
-from budgets import access, actions
+from budgets import access, actions, ballots
 from budgets.forms import BallotForm, PlanForm
 from budgets.models import Ballot, Outcome, Plan, Round, explain
 from common.abuse import rate_limited
@@ -124,11 +124,18 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             saved = f"{saved} {_following_winners_text()}"
         messages.success(request, saved)
         return redirect("budgets:ballot", pk=round.pk)
-    chosen_ids = {plan_id for plan_id, _rank in chosen}
-    total = sum((plan.cost for plan in plans if plan.pk in chosen_ids), Decimal(0))
-    if form.is_bound and not form.ranking:
-        picked = set(request.POST.getlist("plans"))
-        total = sum((plan.cost for plan in plans if str(plan.pk) in picked), Decimal(0))
+    # Where the choice stands against every rule, as the script shows it while choosing:
+    # the stored ballot, or what was just sent (recounted, or refused).
+    if not form.is_bound:
+        chosen_ids = {str(plan_id) for plan_id, _rank in chosen}
+    elif form.ranking:
+        chosen_ids = {str(plan.pk) for plan in plans if request.POST.get(f"rank_{plan.pk}")}
+    else:
+        chosen_ids = set(request.POST.getlist("plans"))
+    themes = list(round.themes.all())
+    picked = [plan for plan in plans if str(plan.pk) in chosen_ids]
+    standing = ballots.standing(round, picked, themes)
+    total = standing.amount
     status = 400 if request.method == "POST" and not recount else 200
     return render(
         request,
@@ -142,6 +149,8 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "left": round.total - total,
             "over": total > round.total,
             "over_by": total - round.total,
+            "standing": standing,
+            "themes": themes,
         },
         status=status,
     )
