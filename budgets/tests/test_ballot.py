@@ -127,6 +127,55 @@ def test_a_theme_limit_holds(client, round, plans):
     assert "Kies hooguit 1 plan van het thema Groen." in body
 
 
+def _shown(body: str, line: str) -> bool:
+    """Whether the ballot's status line with this id is rendered visible."""
+    tag = body.split(f'id="{line}"', 1)[1].split(">", 1)[0]
+    return " hidden" not in tag
+
+
+def test_the_status_lines_show_every_rule_as_the_server_counts_it(client, round, plans):
+    """Without JavaScript the page says the same as the script would: the number of plans
+    against the minimum and maximum, and each theme's limits, named in words."""
+    green = ThemeFactory(round=round, max_amount=Decimal(6_000), max_plans=1)
+    for plan in plans[:2]:
+        plan.theme = green
+        plan.save()
+    Round.objects.filter(pk=round.pk).update(min_plans=2, max_plans=2)
+    round.refresh_from_db()
+    client.force_login(voter(round))
+    body = client.get(_url(round)).content.decode()
+    assert '<output id="ballot-count">0</output> van hooguit 2 plannen gekozen' in body
+    assert f'data-theme="{green.pk}"' in body  # each checkbox names its theme
+    assert _shown(body, "ballot-too-few")
+    assert "Kies minstens 2 plannen om je stem uit te brengen." in body
+    for line in ("ballot-too-many", f"ballot-theme-{green.pk}-plans"):
+        assert not _shown(body, line)
+    assert not _shown(body, f"ballot-theme-{green.pk}-amount")
+
+    body = _refused(client, round, {"plans": [p.pk for p in plans]}, "Kies hooguit 2 plannen.")
+    assert '<output id="ballot-count">3</output> van hooguit 2 plannen gekozen' in body
+    assert not _shown(body, "ballot-too-few")
+    assert _shown(body, "ballot-too-many")
+    assert "Te veel plannen: laat plannen weg tot er hooguit 2 plannen gekozen zijn." in body
+    assert _shown(body, f"ballot-theme-{green.pk}-plans")
+    assert "Te veel plannen van het thema Groen: kies hooguit 1 plan van dit thema." in body
+    assert _shown(body, f"ballot-theme-{green.pk}-amount")
+    assert "kosten samen <output>€\xa09.000</output>, meer dan de grens van €\xa06.000." in body
+
+
+def test_a_ranking_ballot_counts_the_plans_given_a_place(client, plans):
+    round = plans[0].round
+    Round.objects.filter(pk=round.pk).update(ballot_form=Round.BallotForm.RANKING, max_plans=1)
+    round.refresh_from_db()
+    client.force_login(voter(round))
+    body = client.get(_url(round)).content.decode()
+    assert 'data-cost="4000.00"' in body  # on each plan's place
+    data = {f"rank_{plans[2].pk}": "1", f"rank_{plans[0].pk}": "2", f"rank_{plans[1].pk}": ""}
+    body = _refused(client, round, data, "Kies hooguit 1 plan.")
+    assert '<output id="ballot-count">2</output> van hooguit 1 plan gekozen' in body
+    assert _shown(body, "ballot-too-many")
+
+
 def test_recounting_without_javascript_saves_nothing(client, round, plans):
     client.force_login(voter(round))
     response = client.post(_url(round), {"plans": [plans[0].pk, plans[2].pk], "recount": "1"})
