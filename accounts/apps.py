@@ -28,12 +28,28 @@ class AccountsConfig(AppConfig):
         names.in_the_readers_language()
 
 
+# The session key of a language chosen with the switch before signing in.
+LANGUAGE_CHOSEN_SIGNED_OUT = "portal_language_chosen_signed_out"
+
+
 def _speak_the_accounts_language(request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """Signed in, the portal speaks the account's language (the one its emails are
     written in): from this response on, and remembered in the language cookie, which
-    common.middleware.PortalLanguageMiddleware sets from ``portal_language_chosen``."""
+    common.middleware.PortalLanguageMiddleware sets from ``portal_language_chosen``.
+
+    A language chosen with the switch in this session before signing in is newer than
+    the account's: it wins, and becomes the account's (as the switch does for someone
+    signed in), so the resident who switched to English and then signed in keeps English.
+    A language cookie alone (perhaps another person's, on a shared computer) does not."""
+    if request is None:
+        return
+    session = getattr(request, "session", None)
+    chosen = session.pop(LANGUAGE_CHOSEN_SIGNED_OUT, None) if session is not None else None
+    if chosen in dict(settings.LANGUAGES) and chosen != getattr(user, "language", ""):
+        type(user).objects.filter(pk=user.pk).update(language=chosen)
+        user.language = chosen
     language = getattr(user, "language", "")
-    if request is None or language not in dict(settings.LANGUAGES):
+    if language not in dict(settings.LANGUAGES):
         return
     translation.activate(language)
     request.LANGUAGE_CODE = language

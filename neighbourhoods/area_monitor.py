@@ -27,7 +27,7 @@ from django.db.models import Count, Max
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common import stored_figures, suppression
@@ -38,7 +38,8 @@ from neighbourhoods.models import Buurt, CbsFigure, CbsImport, Neighbourhood
 WIJK, BUURT, STREET = "wijk", "buurt", "straat"
 LEVELS: list[tuple[str, Promise]] = [
     (WIJK, _("District")),
-    (BUURT, _("Buurt")),
+    # CBS's English for a buurt; "Neighbourhood" alone is the portal's word for a wijk.
+    (BUURT, pgettext_lazy("CBS area level below a district", "Neighbourhood")),
     (STREET, _("Street")),
 ]
 FIGURES = "area-monitor"

@@ -353,6 +353,8 @@ MFA_TOTP_ISSUER = PORTAL_MUNICIPALITY_NAME
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day-first with a 24-hour clock (portal/formats/en), Dutch as Django has it.
+FORMAT_MODULE_PATH = ["portal.formats"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"

@@ -363,6 +363,18 @@ def test_the_page_shows_table_legend_map_and_source(client, city):
     assert "Bron: CBS, Kerncijfers wijken en buurten 2024, CC BY 4.0" in response.content.decode()
 
 
+def test_the_levels_are_named_in_the_visitors_language(client, city):
+    url = reverse("neighbourhoods:area_monitor")
+    dutch = client.get(url, {"level": "buurt"}).content.decode()
+    assert '<option value="buurt" selected>Buurt</option>' in dutch
+    assert '<option value="wijk">Wijk</option>' in dutch
+    client.cookies["portal_language"] = "en"
+    english = client.get(url, {"level": "buurt"}).content.decode()
+    assert '<option value="buurt" selected>Neighbourhood</option>' in english
+    assert '<option value="wijk">District</option>' in english
+    assert ">Buurt<" not in english
+
+
 def test_the_suppression_rule_is_said_for_counts_only_not_beside_a_cbs_figure(client, city):
     import_text(HEADER + "GM9999,Eemdal,gemeente,,2024,2000,,\n")
     rule = "Een gebied met minder dan 3 registraties toont geen cijfer"

@@ -142,6 +142,27 @@ def test_the_monitor_shows_the_figures_as_a_chart_with_its_table(client):
     assert west.context["city"].counts["community"][figures.AMBASSADORS] == 10
 
 
+def test_a_hidden_count_reads_no_data_once_with_its_reason_for_screen_readers(client, settings):
+    settings.SURVEY_MIN_GROUP_SIZE = 3
+    big = NeighbourhoodFactory(name="Binnenstad", slug="binnenstad")
+    small = NeighbourhoodFactory(name="Oost", slug="oost")
+    make_community(big, ambassadors=4, volunteers=6)
+    make_community(small, ambassadors=1, volunteers=5)
+    page = client.get(reverse("neighbourhoods:monitor", args=["binnenstad"])).content.decode()
+    section = page.split('id="source-community"', 1)[1].split("</section>", 1)[0]
+    table = section.split("<table", 1)[1].split("</table>", 1)[0]
+    row = table.split("Ambassadeurs</th>", 1)[1].split("</tr>", 1)[0]
+    # The table says what the chart says ("geen gegevens"), not a dash beside it, and
+    # why for whoever cannot see the sentence under the chart.
+    assert "\u2013" not in row  # the en dash
+    assert row.count("geen gegevens") == 1
+    assert (
+        '<span class="portal-visually-hidden"> (minder dan 3 personen, niet getoond zodat '
+        "niemand herkend kan worden)</span>" in row
+    )
+    assert 'class="portal-chart__value">geen gegevens</text>' in section
+
+
 def test_the_monitor_csv_has_the_figures_and_leaves_hidden_ones_empty(client):
     make_community(NeighbourhoodFactory(name="Oost"), ambassadors=1, volunteers=4)
     make_community(NeighbourhoodFactory(name="West"), ambassadors=5, volunteers=4)

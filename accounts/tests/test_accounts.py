@@ -179,3 +179,43 @@ def test_password_reset_is_rate_limited_per_address_and_account(client):
         "Te veel verzoeken"
         in client.post("/account/password/reset/", {"email": user.email}).content.decode()
     )
+
+
+def _sign_in(client, user):
+    return client.post(LOGIN, {"login": user.email, "password": PASSWORD}, follow=True)
+
+
+def test_a_language_chosen_before_signing_in_is_kept_and_becomes_the_accounts(client):
+    resident = UserFactory(language="nl")
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    assert '<html lang="en"' in client.get(LOGIN).content.decode()
+    response = _sign_in(client, resident)
+    assert response.context["user"] == resident
+    assert '<html lang="en"' in response.content.decode()
+    assert client.cookies["portal_language"].value == "en"
+    assert '<html lang="en"' in client.get(reverse("overview:my_page")).content.decode()
+    resident.refresh_from_db()
+    assert resident.language == "en", "emails follow the language chosen"
+
+
+def test_a_language_cookie_alone_gives_way_to_the_accounts_language(client):
+    # A cookie left by someone else on a shared computer is no choice of this person's.
+    resident = UserFactory(language="nl")
+    client.cookies["portal_language"] = "en"
+    response = _sign_in(client, resident)
+    assert '<html lang="nl"' in response.content.decode()
+    assert client.cookies["portal_language"].value == "nl"
+    resident.refresh_from_db()
+    assert resident.language == "nl"
+
+
+def test_the_choice_before_signing_in_counts_for_one_sign_in_only(client):
+    first = UserFactory(language="nl")
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    _sign_in(client, first)
+    client.post(reverse("account_logout"))
+    second = UserFactory(language="nl")
+    response = _sign_in(client, second)
+    assert '<html lang="nl"' in response.content.decode()
+    second.refresh_from_db()
+    assert second.language == "nl"

@@ -1,6 +1,8 @@
 """Review fixes of the coaches for initiators (issue 25, part 5): the back office's Save,
 the broker's shown name, asking again, who hears of what."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -222,3 +224,29 @@ def test_the_back_office_words_the_request_for_staff(client, setting):  # noqa: 
         assert "?:" not in page
         assert "would you like" not in page
         assert "oach wished for" in page
+
+
+def test_dates_of_the_coach_list_and_panel_are_written_as_each_language_writes_them(
+    client,
+    setting,  # noqa: F811
+):
+    manager, _neighbourhood, initiative, _ambassador = setting
+    coaching = asked(initiative)
+    CoachRequest.objects.filter(pk=coaching.pk).update(
+        asked_at=datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    )
+    sign_in_staff(client, manager)
+    listing = reverse("admin:community_coachrequest_changelist")
+    dutch = client.get(listing).content.decode()
+    assert '<span class="portal-admin-nowrap">5-12-2026</span>' in dutch
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(listing).content.decode()
+    # Day before month, as in Europe: not the American 12/05/2026.
+    assert '<span class="portal-admin-nowrap">05/12/2026</span>' in english
+    assert "12/05/2026" not in english
+    client.logout()
+    client.force_login(initiative.initiator)
+    for language, said in [("nl", "op 5 december 2026"), ("en", "on 5 December 2026")]:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(initiative.get_absolute_url()).content.decode()
+        assert said in page, language

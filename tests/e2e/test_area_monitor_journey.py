@@ -33,7 +33,7 @@ WORDS = {
         "line": "Line 3",
         "level": "Level",
         "figure": "Figure",
-        "buurt": "Buurt",
+        "buurt": "Neighbourhood",
         "households": "Households",
         "show": "Show",
         "legend": "Legend",
