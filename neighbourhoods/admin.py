@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
@@ -44,6 +44,7 @@ from neighbourhoods.models import (
     ProjectMilestone,
     ProjectUpdate,
 )
+from neighbourhoods.views import photo_response
 from privacy.audit import AuditedAdmin, acting_staff, record, record_list
 from privacy.models import AuditEntry
 
@@ -336,9 +337,12 @@ class ProjectUpdateInline(AreaScopedInline):
 
     @admin.display(description=_("Photo"))
     def image(self, obj: ProjectUpdate) -> str:
+        """The photo as the back office shows it: also before the programme is
+        published (the public address opens only then)."""
         if not obj.photo_token:
             return gettext("No photo")
-        return format_html('<a href="{}">{}</a>', obj.photo_url(), gettext("Open the photo"))
+        preview = reverse("admin:neighbourhoods_programmeproject_photo", args=[obj.photo_token])
+        return format_html('<a href="{}">{}</a>', preview, gettext("Open the photo"))
 
 
 @admin.register(ProgrammeProject)
@@ -364,6 +368,29 @@ class ProgrammeProjectAdmin(AreaScopedAdmin):
     readonly_fields = ["completed_on"]
     autocomplete_fields = ["agenda_items", "initiatives"]
     inlines = [ProjectMilestoneInline, ProjectUpdateInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "foto/<str:token>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="neighbourhoods_programmeproject_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, token: str) -> FileResponse:
+        """An update's photo for the staff who may edit its project (an area manager:
+        of their own areas), published or not; 404 for everyone else. Never kept by a
+        shared cache: before publication the public may not see it."""
+        update = (
+            ProjectUpdate.objects.filter(project__in=self.get_queryset(request), photo_token=token)
+            .select_related("project__programme")
+            .first()
+        )
+        if update is None or not self.has_change_permission(request, update.project):
+            raise Http404
+        return photo_response(update, cache_control="private, no-store")
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
