@@ -302,13 +302,6 @@ class ProgrammeProjectInline(AreaScopedInline):
     autocomplete_fields = ["agenda_items", "initiatives"]
 
 
-def tell_done(projects) -> None:
-    """Followers hear of each project whose status just became done."""
-    for project in projects:
-        if project.status == ProgrammeProject.Status.DONE:
-            actions.tell_project_done(project=project)
-
-
 class ProjectMilestoneInline(AreaScopedInline):
     model = ProjectMilestone
     extra = 1
@@ -395,7 +388,7 @@ class ProgrammeProjectAdmin(AreaScopedAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if "status" in form.changed_data:
-            tell_done([obj])
+            actions.tell_projects_done(projects=[obj])
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is ProjectUpdate:
@@ -459,8 +452,8 @@ class ProgrammeAdmin(AreaScopedAdmin):
             actions.tell_programme_changed(programme=form.instance)
         for formset in formsets:
             if formset.model is ProgrammeProject:
-                tell_done(
-                    [
+                actions.tell_projects_done(
+                    projects=[
                         subform.instance
                         for subform in formset.forms
                         if "status" in subform.changed_data and subform.instance.pk
