@@ -5,15 +5,24 @@ the file (EXIF with a home's GPS position, scripts in an SVG or a polyglot) is g
 Documents must be PDFs by their content, not by their name, without scripts or
 actions that run by themselves (``common.validators.inspect_pdf``), and are always
 served as downloads. Sizes are limited before anything is decoded.
+
+A stored file goes with its row once the row's deletion is committed
+(``delete_after_commit``; ``delete_files_with_rows`` for every deletion of a model's
+rows, also by cascade).
 """
 
 import io
 import secrets
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -174,3 +183,28 @@ class UploadsField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return results
+
+
+def delete_after_commit(file: FieldFile, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Remove ``file`` from storage (the local disk or the object store) once the
+    deletion of the row that names it is committed: a rollback keeps the row, so it
+    keeps its file too. Outside a transaction it goes at once."""
+    name, storage = file.name, file.storage
+    if name:
+        # robust: the row is gone for good by then; a file that cannot be removed is
+        # logged instead of turning the committed deletion into an error.
+        transaction.on_commit(partial(storage.delete, name), using=using, robust=True)
+
+
+def delete_files_with_rows(model: type[models.Model], *fields: str) -> None:
+    """Every deletion of a ``model`` row removes its stored ``fields`` after the commit
+    (``delete_after_commit``): one row, a queryset, or a cascade from the row it belongs
+    to. Called from the app's ``AppConfig.ready()``."""
+
+    def remove_files(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+        for field in fields:
+            delete_after_commit(getattr(instance, field), using=kwargs["using"])
+
+    post_delete.connect(
+        remove_files, sender=model, weak=False, dispatch_uid=f"uploads:{model._meta.label}"
+    )

@@ -330,13 +330,32 @@ class CoachRequestAdmin(AreaScopedAdmin):
     def coach(self, obj: CoachRequest) -> str:
         return obj.coach_name or self.get_empty_value_display()
 
+    def _contact(self, request, obj: CoachRequest | None) -> str:
+        """The initiators' email addresses for the initiative broker who coaches them
+        (their role needs them, to get in touch), their absence for every other
+        colleague who opens the request."""
+        if obj is not None and obj.broker_id and obj.broker_id == request.user.pk:
+            return "initiators_contact"
+        return "initiators_contact_withheld"
+
+    def get_readonly_fields(self, request, obj=None):
+        contact = self._contact(request, obj)
+        return [contact if name == "initiators_contact" else name for name in self.readonly_fields]
+
+    def get_fields(self, request, obj=None):
+        contact = self._contact(request, obj)
+        return [contact if name == "initiators_contact" else name for name in self.fields]
+
     @admin.display(description=_("Initiators' email addresses"))
     def initiators_contact(self, obj: CoachRequest) -> str:
         """How the initiative broker who coaches gets in touch with the initiators (this
-        page is in the audit log); an ambassador is written to through the portal."""
-        if not obj.broker_id:
-            return gettext("Only shown when an initiative broker coaches.")
+        page is in the audit log); an ambassador is written to through the portal. Only
+        ever on the page of that broker (``get_fields``)."""
         return ", ".join(person.email for person in obj.initiative.initiators() if person)
+
+    @admin.display(description=_("Initiators' email addresses"))
+    def initiators_contact_withheld(self, obj: CoachRequest) -> str:
+        return gettext("Only shown to the initiative broker who coaches.")
 
     def save_model(self, request, obj, form, change) -> None:
         # The form's clean checked the coach (errors beside the field), so a refusal

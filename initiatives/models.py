@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from common import workdays
 from common.language import in_language
 from common.search import text_search
+from common.uploads import delete_after_commit
 from common.validators import validate_plain_text
 
 DEFAULT_RESPONSE_DAYS = 10
@@ -849,12 +850,9 @@ class Attachment(models.Model):
     def remove(self) -> None:
         """Delete the row now and its stored file once the deletion is committed: a
         rollback keeps the row, so it must keep its file too."""
-        name, storage = self.file.name, self.file.storage
+        file = self.file
         self.delete()
-        if name:
-            # robust: the row is gone for good by then; a file that cannot be removed
-            # is logged instead of turning the resident's saved edit into an error.
-            transaction.on_commit(lambda: storage.delete(name), robust=True)
+        delete_after_commit(file)
 
 
 class CoInitiatorInvitation(models.Model):

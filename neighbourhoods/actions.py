@@ -3,6 +3,7 @@ votes, the programme, following, events. Each action tells the people concerned 
 the notifications kernel."""
 
 import enum
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import partial
 
@@ -607,3 +608,11 @@ def tell_milestone_reached(*, milestone: ProjectMilestone) -> None:
 def tell_project_done(*, project: ProgrammeProject) -> None:
     """After the commit, followers hear that the project is done."""
     _after_commit(project.pk, tasks.ProjectEvent.DONE)
+
+
+def tell_projects_done(*, projects: Iterable[ProgrammeProject]) -> None:
+    """Of projects whose status was just changed, the followers of each that is now
+    done hear of it after the commit; the others' followers hear nothing."""
+    for project in projects:
+        if project.status == ProgrammeProject.Status.DONE:
+            tell_project_done(project=project)

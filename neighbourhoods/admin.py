@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
@@ -44,6 +44,7 @@ from neighbourhoods.models import (
     ProjectMilestone,
     ProjectUpdate,
 )
+from neighbourhoods.views import photo_response
 from privacy.audit import AuditedAdmin, acting_staff, record, record_list
 from privacy.models import AuditEntry
 
@@ -301,13 +302,6 @@ class ProgrammeProjectInline(AreaScopedInline):
     autocomplete_fields = ["agenda_items", "initiatives"]
 
 
-def tell_done(projects) -> None:
-    """Followers hear of each project whose status just became done."""
-    for project in projects:
-        if project.status == ProgrammeProject.Status.DONE:
-            actions.tell_project_done(project=project)
-
-
 class ProjectMilestoneInline(AreaScopedInline):
     model = ProjectMilestone
     extra = 1
@@ -336,9 +330,12 @@ class ProjectUpdateInline(AreaScopedInline):
 
     @admin.display(description=_("Photo"))
     def image(self, obj: ProjectUpdate) -> str:
+        """The photo as the back office shows it: also before the programme is
+        published (the public address opens only then)."""
         if not obj.photo_token:
             return gettext("No photo")
-        return format_html('<a href="{}">{}</a>', obj.photo_url(), gettext("Open the photo"))
+        preview = reverse("admin:neighbourhoods_programmeproject_photo", args=[obj.photo_token])
+        return format_html('<a href="{}">{}</a>', preview, gettext("Open the photo"))
 
 
 @admin.register(ProgrammeProject)
@@ -365,10 +362,33 @@ class ProgrammeProjectAdmin(AreaScopedAdmin):
     autocomplete_fields = ["agenda_items", "initiatives"]
     inlines = [ProjectMilestoneInline, ProjectUpdateInline]
 
+    def get_urls(self):
+        return [
+            path(
+                "foto/<str:token>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="neighbourhoods_programmeproject_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, token: str) -> FileResponse:
+        """An update's photo for the staff who may edit its project (an area manager:
+        of their own areas), published or not; 404 for everyone else. Never kept by a
+        shared cache: before publication the public may not see it."""
+        update = (
+            ProjectUpdate.objects.filter(project__in=self.get_queryset(request), photo_token=token)
+            .select_related("project__programme")
+            .first()
+        )
+        if update is None or not self.has_change_permission(request, update.project):
+            raise Http404
+        return photo_response(update, cache_control="private, no-store")
+
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if "status" in form.changed_data:
-            tell_done([obj])
+            actions.tell_projects_done(projects=[obj])
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is ProjectUpdate:
@@ -432,8 +452,8 @@ class ProgrammeAdmin(AreaScopedAdmin):
             actions.tell_programme_changed(programme=form.instance)
         for formset in formsets:
             if formset.model is ProgrammeProject:
-                tell_done(
-                    [
+                actions.tell_projects_done(
+                    projects=[
                         subform.instance
                         for subform in formset.forms
                         if "status" in subform.changed_data and subform.instance.pk

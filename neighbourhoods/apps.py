@@ -60,6 +60,7 @@ class NeighbourhoodsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, figures, public_cache, search
+        from common.uploads import delete_files_with_rows
         from neighbourhoods import (  # noqa: F401 (checks registers the deploy checks)
             actions,
             area_monitor,
@@ -116,6 +117,9 @@ class NeighbourhoodsConfig(AppConfig):
         register_area_model(ProgrammeProject, "programme__neighbourhood")
         for model in (ProjectMilestone, ProjectUpdate):
             register_area_model(model, "project__programme__neighbourhood")
+        # An update's photo goes from storage with the update, also when its project or
+        # programme is deleted, once the deletion is committed.
+        delete_files_with_rows(ProjectUpdate, "photo")
         search.register_fields(
             "neighbourhoods.AgendaItem", ["title"], ["description", "answer", "location"]
         )

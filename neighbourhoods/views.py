@@ -513,11 +513,18 @@ def project_follow(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
 
 @require_safe
 def project_photo(request: HttpRequest, token: str) -> FileResponse:
-    """The photo of an update of a project in a published programme."""
+    """The photo of an update of a project in a published programme (before that, the
+    staff who may edit the project see it in the back office)."""
     update = get_object_or_404(
         ProjectUpdate.objects.filter(project__programme__published_at__isnull=False),
         photo_token=token,
     )
+    return photo_response(update, cache_control="public, max-age=3600")
+
+
+def photo_response(update: ProjectUpdate, *, cache_control: str) -> FileResponse:
+    """An update's photo as a file, never sniffed into anything else; 404 when it has
+    none or its file is gone."""
     try:
         handle = update.photo.open("rb")
     except (FileNotFoundError, ValueError):
@@ -525,5 +532,5 @@ def project_photo(request: HttpRequest, token: str) -> FileResponse:
     response = FileResponse(handle, content_type=update.photo_content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = cache_control
     return response

@@ -1064,6 +1064,9 @@ ADMIN_ACTIONS = {
     "spendingcsv": "vc",
     # Issuing an address list's letter codes: whoever may change address lists.
     "issue": "c",
+    # A project update's photo, also before the programme is published: whoever may
+    # change the project (an area manager: of their own areas).
+    "photo": "c",
 }
 ADMIN_MODEL_URL = re.compile(r"^admin:(?P<app>\w+?)_(?P<model>\w+)_(?P<action>\w+)$")
 
@@ -1137,6 +1140,9 @@ def _admin_requests(pattern: str, name: str, world: World):
         yield name, "get", reverse(name, args=[world.people["resident_a"].pk])
         return
     match = ADMIN_MODEL_URL.match(name)
+    if name == "admin:neighbourhoods_programmeproject_photo":
+        yield name, "get", reverse(name, args=[world.objects["project_update"].photo_token])
+        return
     if match and match["action"] in ADMIN_ACTIONS:
         app, model = match["app"], match["model"]
         if match["action"] in ("changelist", "add", "search", "spending", "spendingcsv", "figures"):

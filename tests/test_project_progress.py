@@ -522,3 +522,24 @@ def test_a_milestone_reached_and_the_project_done_are_told(
         f"Het project “{project.title}” heeft een mijlpaal bereikt: Bomen geplant.",
         f"Het project “{project.title}” is klaar.",
     ]
+
+
+def test_telling_projects_done_tells_only_the_followers_of_those_done_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    done, going = _project(), _project()
+    done.status = ProgrammeProject.Status.DONE
+    done.save()
+    going.status = ProgrammeProject.Status.IN_PROGRESS
+    going.save()
+    of_done, of_going = UserFactory(), UserFactory()
+    actions.follow_project(project=done, user=of_done)
+    actions.follow_project(project=going, user=of_going)
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        actions.tell_projects_done(projects=[done, going])
+        assert not Notification.objects.exists(), "not before the commit"
+    for callback in waiting:
+        callback()
+    assert list(Notification.objects.values_list("recipient", "messages__nl")) == [
+        (of_done.pk, f"Het project “{done.title}” is klaar.")
+    ]

@@ -13,6 +13,7 @@ from community import actions
 from community.models import CoachRequest
 from community.tests.factories import AmbassadorFactory, NetworkFactory, theme
 from community.tests.test_coach import as_staff, setting, staff_with  # noqa: F401
+from neighbourhoods.tests.factories import NeighbourhoodFactory
 from notifications.models import Notification
 from privacy.models import AuditEntry
 
@@ -250,3 +251,34 @@ def test_dates_of_the_coach_list_and_panel_are_written_as_each_language_writes_t
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         page = client.get(initiative.get_absolute_url()).content.decode()
         assert said in page, language
+
+
+def test_only_the_broker_who_coaches_sees_the_initiators_email_addresses(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    initiative.initiator.email = "ineke@example.nl"
+    initiative.initiator.save(update_fields=["email"])
+    broker = staff_with(Role.INITIATIVE_BROKER)
+    coaching = actions.ask_for_coach(
+        initiative=initiative, by=initiative.initiator, wish="broker", question="Subsidie?"
+    )
+    actions.assign_coach(coaching=coaching, by=manager, broker=broker, broker_name="Fatima")
+    url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
+    other_broker = staff_with(Role.INITIATIVE_BROKER)
+    other_manager = staff_with(Role.AREA_MANAGER)
+    NeighbourhoodFactory(area_manager=other_manager)
+    for colleague, opens in (
+        (manager, True),
+        (other_broker, True),
+        (other_manager, False),  # another area's request: out of reach
+        (staff_with(Role.RESEARCHER), False),
+    ):
+        as_staff(client, colleague)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(url, follow=True)
+        page = response.content.decode()
+        assert "ineke@example.nl" not in page, list(colleague.groups.all())
+        if opens:  # the request itself, without the addresses
+            assert response.status_code == 200
+            assert "Only shown to the initiative broker who coaches." in page
+    as_staff(client, broker)
+    assert "ineke@example.nl" in client.get(url).content.decode()
