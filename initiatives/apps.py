@@ -47,9 +47,10 @@ class InitiativesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, public_cache, search
+        from common.uploads import delete_files_with_rows
         from initiatives import access, actions
         from initiatives import monitor as located_monitor
-        from initiatives.models import Comment, Initiative, MarketPitch
+        from initiatives.models import Attachment, Comment, Initiative, MarketPitch
         from initiatives.monitor import answer_day_medians, counts_by_neighbourhood, status_choices
         from initiatives.search import find_initiatives
         from neighbourhoods import area_monitor, monitor
@@ -58,6 +59,10 @@ class InitiativesConfig(AppConfig):
         from notifications.kinds import is_staff, register_kind
         from notifications.models import EmailFrequency
         from privacy.registry import ErasureOption, register_erasure_option
+
+        # An attachment's file goes with its row (removed by hand, or with the whole
+        # initiative), once the deletion is committed.
+        delete_files_with_rows(Attachment, "file")
 
         public_cache.register_public_app(
             self.label,

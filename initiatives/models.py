@@ -17,7 +17,6 @@ from accounts.models import Role, User
 from common import workdays
 from common.language import in_language
 from common.search import text_search
-from common.uploads import delete_after_commit
 from common.validators import validate_plain_text
 
 DEFAULT_RESPONSE_DAYS = 10
@@ -848,11 +847,10 @@ class Attachment(models.Model):
         return self.kind == self.Kind.IMAGE
 
     def remove(self) -> None:
-        """Delete the row now and its stored file once the deletion is committed: a
-        rollback keeps the row, so it must keep its file too."""
-        file = self.file
+        """Delete the row now; its stored file goes once the deletion is committed
+        (``common.uploads.delete_files_with_rows``, registered in the app's config): a
+        rollback keeps the row, so it keeps its file too."""
         self.delete()
-        delete_after_commit(file)
 
 
 class CoInitiatorInvitation(models.Model):

@@ -235,11 +235,22 @@ class ProcurementConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_migrate
 
         from common import attention, figures, public_cache, search
+        from common.uploads import delete_files_with_rows
         from notifications.kinds import register_kind
         from procurement import actions
         from procurement import figures as procurement_figures
-        from procurement.models import Supplier, SupplierMember
+        from procurement.models import (
+            ContractDocument,
+            SocialReturnEvidence,
+            Supplier,
+            SupplierMember,
+        )
         from procurement.search import find_tenders
+
+        # A contract's documents and a supplier's evidence leave storage with their rows
+        # (also by cascade from the contract or supplier), once the deletion is committed.
+        delete_files_with_rows(ContractDocument, "file")
+        delete_files_with_rows(SocialReturnEvidence, "file")
 
         public_cache.register_public_app(
             self.label,

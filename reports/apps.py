@@ -43,12 +43,13 @@ class ReportsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common import attention, figures, public_cache, search
+        from common.uploads import delete_files_with_rows
         from neighbourhoods import area_monitor, monitor
         from neighbourhoods.areas import register_area_model
         from notifications.kinds import register_kind
         from reports import access, actions, figures_admin, improvements, question_actions
         from reports import monitor as report_monitor
-        from reports.models import QuestionQuerySet, Report, ReportQuerySet
+        from reports.models import Photo, QuestionQuerySet, Report, ReportQuerySet
         from reports.search import find_questions
 
         public_cache.register_public_app(
@@ -59,6 +60,9 @@ class ReportsConfig(AppConfig):
             tags=("reports",),
         )
         register_area_model(Report, "neighbourhood")
+        # A report's photos (perhaps with faces or number plates) leave storage with
+        # their rows, also when the report is erased, once the deletion is committed.
+        delete_files_with_rows(Photo, "file")
         access.register()
         monitor.register_counts(
             monitor.CountSource(

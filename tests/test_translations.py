@@ -40,7 +40,9 @@ def _unquote(block: str) -> str:
     return raw.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
 
 
-def parse_po(path: Path) -> dict[str, list[str]]:
+def parse_po(path: Path) -> dict[tuple[str | None, str], list[str]]:
+    """Each entry's translations, by (context or None, msgid): the same msgid may be
+    there with several contexts, each translated on its own."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         if block.lstrip().startswith("#~"):
@@ -52,8 +54,11 @@ def parse_po(path: Path) -> dict[str, list[str]]:
         if not key:
             continue
         assert "#, fuzzy" not in block, f"fuzzy entry in {path}: {key}"
+        context = re.search(r'^msgctxt ((?:"(?:[^"\\]|\\.)*"\n?)+)', block, re.M)
         strings = re.findall(r'^msgstr(?:\[\d\])? ((?:"(?:[^"\\]|\\.)*"\n?)+)', block, re.M)
-        entries[key] = [_unquote(text) for text in strings]
+        entries[(_unquote(context.group(1)) if context else None, key)] = [
+            _unquote(text) for text in strings
+        ]
     return entries
 
 
@@ -66,9 +71,10 @@ def test_catalogue_is_fully_translated_and_compiled(language):
     assert untranslated == []
     with (po.with_suffix(".mo")).open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    for key, strings in entries.items():
+    for (context, key), strings in entries.items():
         if len(strings) == 1:
-            assert compiled.gettext(key) == strings[0], f"stale .mo for {key!r}"
+            found = compiled.pgettext(context, key) if context else compiled.gettext(key)
+            assert found == strings[0], f"stale .mo for {key!r} ({context})"
 
 
 def test_catalogues_hold_every_string_in_the_code(tmp_path):
