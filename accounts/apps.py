@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 from django.apps import AppConfig
@@ -28,8 +29,23 @@ class AccountsConfig(AppConfig):
         names.in_the_readers_language()
 
 
-# The session key of a language chosen with the switch before signing in.
+# The session key of a language chosen with the switch before signing in, with the
+# moment it was chosen; a sign-in within LANGUAGE_CHOICE_SECONDS after it keeps it.
 LANGUAGE_CHOSEN_SIGNED_OUT = "portal_language_chosen_signed_out"
+LANGUAGE_CHOICE_SECONDS = 30 * 60
+
+
+def _language_chosen_just_before(session: Any) -> str | None:
+    """The language chosen with the switch in this session shortly before signing in
+    (and forgotten now): an old choice in a long-lived session may be someone else's,
+    on a shared computer, and must not change this account."""
+    chosen = session.pop(LANGUAGE_CHOSEN_SIGNED_OUT, None) if session is not None else None
+    if not (isinstance(chosen, list) and len(chosen) == 2):
+        return None
+    language, moment = chosen
+    if not isinstance(moment, int) or time.time() - moment > LANGUAGE_CHOICE_SECONDS:
+        return None
+    return language if language in dict(settings.LANGUAGES) else None
 
 
 def _speak_the_accounts_language(request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -40,12 +56,12 @@ def _speak_the_accounts_language(request: HttpRequest | None, user: Any, **kwarg
     A language chosen with the switch in this session before signing in is newer than
     the account's: it wins, and becomes the account's (as the switch does for someone
     signed in), so the resident who switched to English and then signed in keeps English.
-    A language cookie alone (perhaps another person's, on a shared computer) does not."""
+    A language cookie alone, or a choice made long before (perhaps another person's, on a
+    shared computer), does not."""
     if request is None:
         return
-    session = getattr(request, "session", None)
-    chosen = session.pop(LANGUAGE_CHOSEN_SIGNED_OUT, None) if session is not None else None
-    if chosen in dict(settings.LANGUAGES) and chosen != getattr(user, "language", ""):
+    chosen = _language_chosen_just_before(getattr(request, "session", None))
+    if chosen and chosen != getattr(user, "language", ""):
         type(user).objects.filter(pk=user.pk).update(language=chosen)
         user.language = chosen
     language = getattr(user, "language", "")

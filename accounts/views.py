@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
@@ -18,5 +20,6 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             User.objects.filter(pk=request.user.pk).update(language=language)
         else:
-            request.session[LANGUAGE_CHOSEN_SIGNED_OUT] = language
+            # With the moment: only a sign-in soon after counts it (accounts.apps).
+            request.session[LANGUAGE_CHOSEN_SIGNED_OUT] = [language, int(time.time())]
     return response

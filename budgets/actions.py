@@ -1,12 +1,13 @@
 """What changes a neighbourhood budget round: plans submitted and checked, ballots cast,
 changed and typed in from paper, and the results computed once voting has closed."""
 
+import logging
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -16,6 +17,8 @@ from budgets import access, anonymous, ballots, counting
 from budgets.models import Ballot, Choice, CountedBallot, Outcome, Plan, Round, Theme
 from common.vacuum import vacuum
 from neighbourhoods.models import Programme, ProgrammeProject, ProjectFollower
+
+logger = logging.getLogger(__name__)
 
 
 class CountedAlreadyError(Exception):
@@ -201,7 +204,12 @@ def compute_results(*, round: Round) -> bool:
     ballots' move. Does nothing when it was done before; True when it counted."""
     counted = count_round(round=round)
     if counted:
-        anonymise_ballots(round=round)
+        try:
+            anonymise_ballots(round=round)
+        except DatabaseError:
+            # The results stand (published by the count); the beat moves the ballots
+            # on its next run (every five minutes). Only the round's number is logged.
+            logger.exception("Budget round %s: ballots not moved yet, the beat retries.", round.pk)
     return counted
 
 
@@ -261,12 +269,22 @@ def anonymise_ballots(*, round: Round) -> bool:
     if locked.results_computed_at is None or not Ballot.objects.filter(round=locked).exists():
         return False
     if not CountedBallot.objects.filter(round=locked).exists():
-        anonymous.copy_counted(
+        written = anonymous.copy_counted(
             round_id=locked.pk,
             ballot_model=Ballot,
             choice_model=Choice,
             counted_model=CountedBallot,
         )
+        if written != locked.ballots_counted:
+            # Should not happen (nothing can change a counted round's ballots); if it
+            # does, the anonymous ballots would no longer recount to the results. Moved
+            # all the same (leaving them would keep them tied to their voters), and said.
+            logger.error(
+                "Budget round %s: %s ballots counted, %s made anonymous.",
+                locked.pk,
+                locked.ballots_counted,
+                written,
+            )
     anonymous.delete_cast(round_id=locked.pk, ballot_model=Ballot, choice_model=Choice)
     return True
 
@@ -347,6 +365,10 @@ def forget_ballots(*, user: User) -> None:
     choices with them); ballots of counted rounds are anonymous already, or lose their
     voter when the count's second step has not moved them yet (they were counted and
     must stay for it)."""
-    mine = Ballot.objects.filter(voter=user)
-    mine.filter(round__results_computed_at__isnull=False).update(voter=None)
-    mine.delete()
+    with transaction.atomic():
+        # The rounds first, as the count does: a count under way finishes before this
+        # decides which of the ballots were counted.
+        list(Round.objects.select_for_update().filter(ballots__voter=user).order_by("pk"))
+        mine = Ballot.objects.filter(voter=user)
+        mine.filter(round__results_computed_at__isnull=False).update(voter=None)
+        mine.delete()

@@ -61,9 +61,9 @@ def copy_counted(
     ballot_model: type[Model],
     choice_model: type[Model],
     counted_model: type[Model],
-) -> None:
+) -> int:
     """Write the round's counted ballots (``counted_choices``) as ``CountedBallot``s in a
-    random order. On PostgreSQL one statement does it inside the database (100,000
+    random order, and say how many. On PostgreSQL one statement does it inside the database (100,000
     ballots in a few tenths of a second, where reading them out and writing them back
     took over a second); elsewhere the ballots are read, shuffled and written here."""
     manager = counted_model._default_manager
@@ -74,7 +74,7 @@ def copy_counted(
         manager.bulk_create(
             (counted_model(round_id=round_id, plans=plans) for plans in ballots), batch_size=BATCH
         )
-        return
+        return len(ballots)
     chosen, params = _choices_sql(ballot_model, choice_model, round_id)
     table = connection.ops.quote_name(counted_model._meta.db_table)
     with connection.cursor() as cursor:
@@ -84,6 +84,7 @@ def copy_counted(
             f"FROM ({chosen}) AS chosen GROUP BY ballot_id ORDER BY gen_random_uuid()",
             (round_id, *params),
         )
+        return cursor.rowcount
 
 
 def counted_groups(

@@ -375,10 +375,13 @@ class Ballot(models.Model):
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="ballots"
     )
+    # SET_NULL: an account deleted without ``actions.forget_ballots`` (which removes
+    # the ballots of rounds not yet counted) leaves its ballot without a name rather
+    # than taking a counted ballot out from under the count's published results.
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("voter"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="budget_ballots",

@@ -5,6 +5,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.urls import reverse
 
+from accounts.apps import LANGUAGE_CHOICE_SECONDS, LANGUAGE_CHOSEN_SIGNED_OUT
 from accounts.models import Role, User
 from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory, totp_code
 
@@ -219,3 +220,18 @@ def test_the_choice_before_signing_in_counts_for_one_sign_in_only(client):
     assert '<html lang="nl"' in response.content.decode()
     second.refresh_from_db()
     assert second.language == "nl"
+
+
+def test_a_language_chosen_long_before_signing_in_does_not_change_the_account(client):
+    # A session lives for weeks: the switch someone used on a shared computer yesterday
+    # is no choice of the person who signs in today.
+    resident = UserFactory(language="nl")
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    session = client.session
+    language, moment = session[LANGUAGE_CHOSEN_SIGNED_OUT]
+    session[LANGUAGE_CHOSEN_SIGNED_OUT] = [language, moment - LANGUAGE_CHOICE_SECONDS - 1]
+    session.save()
+    response = _sign_in(client, resident)
+    assert '<html lang="nl"' in response.content.decode()
+    resident.refresh_from_db()
+    assert resident.language == "nl"

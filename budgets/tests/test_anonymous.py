@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import StaffFactory
-from budgets import actions, counting
+from budgets import actions, anonymous, counting
 from budgets.models import Ballot, Choice, CountedBallot, Outcome, Round
 from budgets.tests.factories import PlanFactory, RoundFactory, ballot, close, voter
 
@@ -124,6 +124,39 @@ def test_an_erased_account_between_the_steps_leaves_its_counted_ballot_without_a
         [plans[0].pk],
         [plans[1].pk],
     ]
+
+
+def test_an_account_deleted_between_the_steps_leaves_its_counted_ballot(django_user_model):
+    round, plans = _round_with_paper()
+    leaving = voter(round)
+    ballot(round, [plans[0]], voter=leaving)
+    ballot(round, [plans[1]], voter=voter(round))
+    assert actions.count_round(round=close(round))
+    django_user_model.objects.filter(pk=leaving.pk).delete()  # not through erasure
+    assert actions.anonymise_ballots(round=round)
+    assert CountedBallot.objects.filter(round=round).count() == 2
+    _assert_a_recount_gives_the_stored_outcome(round, plans)
+
+
+def test_when_the_move_fails_the_results_stand_and_the_beat_moves_the_ballots(monkeypatch, caplog):
+    round, plans = _round_with_paper()
+    for plan in plans:
+        ballot(round, [plan], voter=voter(round))
+    real_copy = anonymous.copy_counted
+
+    def failing_copy(**kwargs):
+        raise DatabaseError("the disk is full")
+
+    monkeypatch.setattr(anonymous, "copy_counted", failing_copy)
+    assert actions.compute_results(round=close(round))
+    assert Outcome.objects.filter(plan__round=round).count() == 4
+    assert Ballot.objects.filter(round=round).count() == 4
+    assert f"Budget round {round.pk}: ballots not moved yet" in caplog.text
+
+    monkeypatch.setattr(anonymous, "copy_counted", real_copy)
+    actions.compute_due_results()
+    assert not Ballot.objects.filter(round=round).exists()
+    _assert_a_recount_gives_the_stored_outcome(round, plans)
 
 
 def test_the_migration_makes_rounds_counted_before_it_anonymous():

@@ -19,6 +19,11 @@
   var tooFew = document.getElementById("ballot-too-few");
   var tooMany = document.getElementById("ballot-too-many");
   var themeLines = form.querySelectorAll("[data-theme-limit]");
+  // The status box (#ballot-status) is the one live region: the <output> figures inside
+  // it would otherwise each be announced again as live regions of their own.
+  document.querySelectorAll("#ballot-status output").forEach(function (figure) {
+    figure.setAttribute("aria-live", "off");
+  });
   function euros(amount) {
     var cents = Math.round(amount * 100) % 100 !== 0;
     return "\u20ac\u00a0" + new Intl.NumberFormat(lang, {
