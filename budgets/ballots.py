@@ -3,7 +3,6 @@ on this round's ballot, their number is within the round's minimum and maximum, 
 ballot stays within the amount, each theme within its limits, and a ranking gives every
 chosen plan its own place."""
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,48 +25,45 @@ def check(round: Round, plans: Sequence[Plan], *, field: str = "plans") -> None:
         raise ValidationError({field: _("Choose only plans on this round's ballot.")})
     if len({plan.pk for plan in plans}) != len(plans):
         errors.append(_("Choose each plan once."))
-    count = len(plans)
-    if count < round.min_plans:
+    # The themes of the chosen plans, in the order they first come on the ballot.
+    themes: dict[int, Theme] = {}
+    for plan in plans:
+        if plan.theme_id is not None and plan.theme_id not in themes and plan.theme:
+            themes[plan.theme_id] = plan.theme
+    where = standing(round, plans, list(themes.values()))
+    if where.too_few:
         errors.append(
             ngettext("Choose at least %(n)s plan.", "Choose at least %(n)s plans.", round.min_plans)
             % {"n": round.min_plans}
         )
-    if round.max_plans is not None and count > round.max_plans:
+    if where.too_many and (most := round.max_plans) is not None:
         errors.append(
-            ngettext("Choose at most %(n)s plan.", "Choose at most %(n)s plans.", round.max_plans)
-            % {"n": round.max_plans}
+            ngettext("Choose at most %(n)s plan.", "Choose at most %(n)s plans.", most)
+            % {"n": most}
         )
-    total = sum((plan.cost for plan in plans), Decimal(0))
-    if round.ballot_form == Round.BallotForm.BUDGET and total > round.total:
+    if round.ballot_form == Round.BallotForm.BUDGET and where.over_budget:
         errors.append(
             _(
                 "Your choice costs %(chosen)s, more than the budget of %(budget)s. "
                 "Leave out plans until it fits."
             )
-            % {"chosen": euros(total), "budget": euros(round.total)}
+            % {"chosen": euros(where.amount), "budget": euros(round.total)}
         )
-    per_theme: dict[int, list[Plan]] = defaultdict(list)
-    for plan in plans:
-        if plan.theme_id is not None:
-            per_theme[plan.theme_id].append(plan)
-    for chosen in per_theme.values():
-        theme = chosen[0].theme
-        if theme is None:
-            continue
-        if theme.max_plans is not None and len(chosen) > theme.max_plans:
+    for part in where.themes:
+        theme = part.theme
+        if part.too_many and (most := theme.max_plans) is not None:
             errors.append(
                 ngettext(
                     "Choose at most %(n)s plan of the theme %(theme)s.",
                     "Choose at most %(n)s plans of the theme %(theme)s.",
-                    theme.max_plans,
+                    most,
                 )
-                % {"n": theme.max_plans, "theme": theme.name}
+                % {"n": most, "theme": theme.name}
             )
-        spent = sum((plan.cost for plan in chosen), Decimal(0))
-        if theme.max_amount is not None and spent > theme.max_amount:
+        if part.too_much and (limit := theme.max_amount) is not None:
             errors.append(
                 _("The plans of the theme %(theme)s may cost at most %(limit)s together.")
-                % {"theme": theme.name, "limit": euros(theme.max_amount)}
+                % {"theme": theme.name, "limit": euros(limit)}
             )
     if errors:
         raise ValidationError({field: errors})
@@ -111,6 +107,14 @@ class Standing:
     @property
     def over_budget(self) -> bool:
         return self.amount > self.round.total
+
+    @property
+    def left(self) -> Decimal:
+        return self.round.total - self.amount
+
+    @property
+    def over_by(self) -> Decimal:
+        return self.amount - self.round.total
 
 
 def standing(round: Round, plans: Sequence[Plan], themes: Sequence[Theme]) -> Standing:

@@ -135,7 +135,6 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     themes = list(round.themes.all())
     picked = [plan for plan in plans if str(plan.pk) in chosen_ids]
     standing = ballots.standing(round, picked, themes)
-    total = standing.amount
     status = 400 if request.method == "POST" and not recount else 200
     return render(
         request,
@@ -145,10 +144,6 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "has_ballot": mine is not None,
             "following_winners": _following_winners_text() if round.neighbourhood_id else "",
-            "total": total,
-            "left": round.total - total,
-            "over": total > round.total,
-            "over_by": total - round.total,
             "standing": standing,
             "themes": themes,
         },
