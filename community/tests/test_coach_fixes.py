@@ -192,14 +192,19 @@ def test_the_area_manager_who_assigned_hears_of_a_decline_once(setting):  # noqa
     assert list(declined.values_list("recipient", flat=True)) == [manager.pk]
 
 
-def test_the_broker_who_coaches_reaches_the_initiators_by_email(client, setting):  # noqa: F811
-    manager, _neighbourhood, initiative, _ambassador = setting
+def _broker_wished_for(initiative):
+    """An initiator (ineke@example.nl) asks for an initiative broker; a broker."""
     initiative.initiator.email = "ineke@example.nl"
     initiative.initiator.save(update_fields=["email"])
-    broker = staff_with(Role.INITIATIVE_BROKER)
     coaching = actions.ask_for_coach(
         initiative=initiative, by=initiative.initiator, wish="broker", question="Subsidie?"
     )
+    return staff_with(Role.INITIATIVE_BROKER), coaching
+
+
+def test_the_broker_who_coaches_reaches_the_initiators_by_email(client, setting):  # noqa: F811
+    manager, _neighbourhood, initiative, _ambassador = setting
+    broker, coaching = _broker_wished_for(initiative)
     url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
     sign_in_staff(client, manager)
     assert "ineke@example.nl" not in client.get(url).content.decode(), "no broker coaches yet"
@@ -255,12 +260,7 @@ def test_dates_of_the_coach_list_and_panel_are_written_as_each_language_writes_t
 
 def test_only_the_broker_who_coaches_sees_the_initiators_email_addresses(client, setting):  # noqa: F811
     manager, _neighbourhood, initiative, _ambassador = setting
-    initiative.initiator.email = "ineke@example.nl"
-    initiative.initiator.save(update_fields=["email"])
-    broker = staff_with(Role.INITIATIVE_BROKER)
-    coaching = actions.ask_for_coach(
-        initiative=initiative, by=initiative.initiator, wish="broker", question="Subsidie?"
-    )
+    broker, coaching = _broker_wished_for(initiative)
     actions.assign_coach(coaching=coaching, by=manager, broker=broker, broker_name="Fatima")
     url = reverse("admin:community_coachrequest_change", args=[coaching.pk])
     other_broker = staff_with(Role.INITIATIVE_BROKER)

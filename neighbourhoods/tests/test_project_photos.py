@@ -135,12 +135,18 @@ def _preview_link(client, update: ProjectUpdate) -> str:
     return links[0]
 
 
-def test_the_area_manager_sees_the_photo_in_the_back_office_before_publication(client):
+def _update_in_managers_area():
+    """An area manager, and an update with a photo of a project in their wijk's
+    programme (not published)."""
     manager = area_manager()
     project = ProgrammeProjectFactory(
         programme=ProgrammeFactory(neighbourhood=NeighbourhoodFactory(area_manager=manager))
     )
-    update = update_with_photo(project)
+    return manager, update_with_photo(project)
+
+
+def test_the_area_manager_sees_the_photo_in_the_back_office_before_publication(client):
+    manager, update = _update_in_managers_area()
     sign_in_staff(client, manager)
     response = client.get(_preview_link(client, update))
     assert response.status_code == 200
@@ -155,11 +161,7 @@ def test_the_area_manager_sees_the_photo_in_the_back_office_before_publication(c
 
 
 def test_before_publication_the_photo_is_closed_to_the_public_and_other_areas(client):
-    manager = area_manager()
-    project = ProgrammeProjectFactory(
-        programme=ProgrammeFactory(neighbourhood=NeighbourhoodFactory(area_manager=manager))
-    )
-    update = update_with_photo(project)
+    manager, update = _update_in_managers_area()
     sign_in_staff(client, manager)
     preview = _preview_link(client, update)
     client.logout()
@@ -184,6 +186,6 @@ def test_before_publication_the_photo_is_closed_to_the_public_and_other_areas(cl
         assert client.get(update.photo_url()).status_code == 404
         client.logout()
     # Published, everyone sees it at the public address.
-    project.programme.published_at = timezone.now()
-    project.programme.save()
+    update.project.programme.published_at = timezone.now()
+    update.project.programme.save()
     assert client.get(update.photo_url()).status_code == 200

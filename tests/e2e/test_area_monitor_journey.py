@@ -108,15 +108,19 @@ def test_staff_import_the_cbs_sample_and_the_monitor_shows_it_per_buurt(
     assert_accessible(page)
 
 
-def test_without_javascript_the_table_and_legend_carry_the_figures(browser, live_server):
-    wijk = Neighbourhood.objects.create(
+def binnenstad() -> Neighbourhood:
+    """A wijk with a boundary of the demo's own, for the pages drawn per area."""
+    return Neighbourhood.objects.create(
         name="Binnenstad",
         slug="binnenstad",
         cbs_code="WK999901",
         population=11_840,
         boundary=demo._block(0),
     )
-    demo.seed_buurten([wijk])
+
+
+def test_without_javascript_the_table_and_legend_carry_the_figures(browser, live_server):
+    demo.seed_buurten([binnenstad()])
     demo.seed_cbs_sample()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -134,14 +138,7 @@ def test_without_javascript_the_table_and_legend_carry_the_figures(browser, live
 
 def test_the_monitor_fits_a_narrow_screen(page, live_server):
     """At 375 px the table scrolls in its own labelled box; the page does not."""
-    wijk = Neighbourhood.objects.create(
-        name="Binnenstad",
-        slug="binnenstad",
-        cbs_code="WK999901",
-        population=11_840,
-        boundary=demo._block(0),
-    )
-    demo.seed_buurten([wijk])
+    demo.seed_buurten([binnenstad()])
     demo.seed_cbs_sample()
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + "/wijken/monitor/?level=buurt&figure=cbs_population")

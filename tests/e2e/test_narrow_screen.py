@@ -12,9 +12,9 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from common.uploads import process_image
-from neighbourhoods import actions, demo
-from neighbourhoods.models import Neighbourhood
+from neighbourhoods import actions
 from neighbourhoods.tests.factories import ProgrammeFactory, ProgrammeProjectFactory
+from tests.e2e.test_area_monitor_journey import binnenstad
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,13 +42,7 @@ BROKEN_WORDS = r"""() => {
 
 
 def _project_with_a_photo():
-    wijk = Neighbourhood.objects.create(
-        name="Binnenstad",
-        slug="binnenstad",
-        cbs_code="WK999901",
-        population=11_840,
-        boundary=demo._block(0),
-    )
+    wijk = binnenstad()
     programme = ProgrammeFactory(neighbourhood=wijk, published_at=timezone.now())
     project = ProgrammeProjectFactory(programme=programme, title="Groen en ontmoeten")
     buffer = io.BytesIO()
