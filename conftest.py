@@ -94,7 +94,7 @@ def _isolated_state(request):
 def _redis_cache(location: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.redis_cache.PortalRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
         }

@@ -153,13 +153,20 @@ class CachedFilterForm(forms.Form):
             self.prefix,
             self.auto_id,
             self.is_bound,
-            sorted(self.data.lists() if hasattr(self.data, "lists") else self.data.items()),
+            self._asked_filters(),
             get_language(),
         )
         return public_cache.cached_while_unchanged(
             public_cache.key_for("filter-form", *asked),
             lambda: super(CachedFilterForm, self).render(),
         )
+
+    def _asked_filters(self) -> list[tuple[str, Any]]:
+        """What was asked of this form's own fields: a list's page number or anything else
+        in the address leaves the form as it is, so every page of a list shares it."""
+        own = {self.add_prefix(name) for name in self.fields}
+        data = self.data.lists() if hasattr(self.data, "lists") else self.data.items()
+        return sorted((key, value) for key, value in data if key in own)
 
     # Django binds these to its own render() when the class is made.
     __str__ = render
@@ -191,6 +198,13 @@ class EmptyRenderedOnce(forms.Form):
         if key not in self._empty_renderings:
             self._empty_renderings[key] = super().render()
         return self._empty_renderings[key]
+
+    def _asked_filters(self) -> list[tuple[str, Any]]:
+        """What was asked of this form's own fields: a list's page number or anything else
+        in the address leaves the form as it is, so every page of a list shares it."""
+        own = {self.add_prefix(name) for name in self.fields}
+        data = self.data.lists() if hasattr(self.data, "lists") else self.data.items()
+        return sorted((key, value) for key, value in data if key in own)
 
     # Django binds these to its own render() when the class is made.
     __str__ = render

@@ -201,7 +201,7 @@ class InitiativeFilterForm(CachedFilterForm):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     neighbourhood = forms.ModelChoiceField(
-        queryset=Neighbourhood.objects.order_by("name"),
+        queryset=Neighbourhood.objects.only("name", "slug").order_by("name"),
         required=False,
         to_field_name="slug",
         label=_("Neighbourhood"),

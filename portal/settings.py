@@ -219,7 +219,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.redis_cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
         }

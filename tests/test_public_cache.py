@@ -162,7 +162,7 @@ def test_an_unreachable_cache_renders_pages_and_accepts_writes(caching, initiati
     """Redis down: pages come from the database, and a save still succeeds."""
     unreachable = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.redis_cache.PortalRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

@@ -276,6 +276,26 @@ def test_round_trips_to_redis_per_page(two_initiatives, count_cache_calls):
     assert len(list_hit) == 1
 
 
+def test_every_page_of_a_list_shares_its_filter_form(two_initiatives):
+    """The filter form is rendered once for what was asked of its fields: another page
+    number (or anything else in the address) reads it from the cache without a query,
+    another filter renders it anew."""
+    from django.http import QueryDict
+
+    from initiatives.forms import InitiativeFilterForm
+
+    first = InitiativeFilterForm(QueryDict("pagina=2")).render()
+    with CaptureQueriesContext(connection) as queries:
+        again = InitiativeFilterForm(QueryDict("pagina=3&utm_source=nieuwsbrief")).render()
+    assert again == first
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        filtered = InitiativeFilterForm(QueryDict("pagina=3&status=submitted")).render()
+    assert len(queries) > 0
+    assert 'value="submitted" selected' in filtered
+    assert 'value="submitted" selected' not in first
+
+
 def test_a_write_while_a_signed_in_page_is_built_never_stamps_its_old_part_as_new(
     two_initiatives, monkeypatch
 ):

@@ -1,6 +1,7 @@
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.core.cache.utils import make_template_fragment_key
@@ -8,6 +9,7 @@ from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from common import money, public_cache
@@ -138,3 +140,38 @@ def publiccache(parser: Parser, token: Token) -> PublicCacheNode:
 def euros(amount: Decimal | int | None) -> str:
     """An amount in euros as residents read it (€ 12.300)."""
     return "" if amount is None else money.euros(amount)
+
+
+@register.simple_tag
+def select_options(widget: dict[str, Any]) -> str:
+    """A select's options (``django/forms/widgets/select.html``), written in Python: the
+    same markup as Django's ``select_option.html``, but a template rendered for each option
+    cost about 40 µs, and a list's filters have a hundred options (every neighbourhood and
+    theme). An option without text (an autocomplete's empty choice) gets one: HTML allows
+    no empty option without a label."""
+    parts: list[str] = []
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            label = option["label"]
+            if not str(label):
+                label = translation.gettext("- Select an option -")
+            value = conditional_escape(str(option["value"]))
+            attrs = _boolean_attrs(option["attrs"])
+            parts.append(f'<option value="{value}"{attrs}>{conditional_escape(label)}</option>')
+        if group_name:
+            parts.append("</optgroup>")
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+def _boolean_attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as Django's ``attrs.html`` writes them: ``True`` as a bare name
+    (``selected``), ``False`` left out, anything else as ``name="value"``, escaped."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )

@@ -14,7 +14,7 @@ def _redis_everywhere(settings, url: str) -> None:
     settings.REDIS_URL = url
     settings.CELERY_BROKER_URL = url
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        "default": {"BACKEND": "common.redis_cache.PortalRedisCache", "LOCATION": url}
     }
 
 
