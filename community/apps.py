@@ -127,7 +127,7 @@ class CommunityConfig(AppConfig):
         register_section("community", views.networks_of)
         # The coach on the initiative's page and in the triage list (initiatives'
         # extension points: initiatives never import this app).
-        extensions.register_panel("coach", views.coach_panel)
+        extensions.register_panel("coach", views.coach_panel, views.coach_panel_annotations)
         extensions.register_triage_column(triage.coach, triage.prepare)
         extensions.register_triage_filter(triage.CoachFilter)
         # Networks, ambassadors, offers and requests answered and volunteers found on

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -523,6 +523,8 @@ def coach_panel(request: HttpRequest, initiative: Initiative) -> dict | None:
     if not initiative.is_public:
         return None
     runs: bool = initiative.viewer_runs  # type: ignore[attr-defined]  # an annotation (extensions)
+    if not runs and not initiative.coach_shown:  # type: ignore[attr-defined]  # coach_panel_annotations
+        return None  # what nearly every visitor meets: no query at all
     coaching = CoachRequest.objects.for_page().filter(initiative=initiative).first()
     if coaching is None and not runs:
         return None
@@ -534,6 +536,13 @@ def coach_panel(request: HttpRequest, initiative: Initiative) -> dict | None:
         "runs": runs,
         "initiative": initiative,
     }
+
+
+def coach_panel_annotations() -> dict[str, Exists]:
+    """Read with the initiative's row (``initiatives.extensions``): whether it has a coach
+    the public sees, so the panel asks nothing for the initiatives that have none."""
+    coached = CoachRequest.objects.coached().filter(initiative=OuterRef("pk"))
+    return {"coach_shown": Exists(coached)}
 
 
 @login_required

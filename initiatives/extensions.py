@@ -8,7 +8,9 @@ community app adds the initiative's coach this way).
   from ``Initiative.objects.for_detail(viewer)``: it carries the annotation
   ``viewer_runs`` (whether the person viewing is one of its initiators), read with the
   row, so a provider asks no query for it; a provider never receives an initiative
-  without that annotation.
+  without that annotation. ``register_panel(name, provider, annotate)``: ``annotate``
+  (a dict of names to expressions, such as an ``Exists``) is read with the same row, so
+  a provider can tell from it that it has nothing to show without a query of its own.
 - ``register_triage_column(column, prepare=None)``: a column of the triage list (a
   callable taking the initiative, decorated with ``admin.display``); ``prepare(queryset)``
   adds what it reads to the list's one query (``select_related``, an annotation).
@@ -25,13 +27,25 @@ from django.http import HttpRequest
 Panel = Callable[[HttpRequest, Any], dict[str, Any] | None]
 
 _PANELS: dict[str, Panel] = {}
+_PANEL_ANNOTATIONS: dict[str, Callable[[], dict[str, Any]]] = {}
 TRIAGE_COLUMNS: list[Callable[[Any], Any]] = []
 TRIAGE_PREPARE: list[Callable[[QuerySet[Any]], QuerySet[Any]]] = []
 TRIAGE_FILTERS: list[Any] = []
 
 
-def register_panel(name: str, provider: Panel) -> None:
+def register_panel(
+    name: str, provider: Panel, annotate: Callable[[], dict[str, Any]] | None = None
+) -> None:
     _PANELS[name] = provider
+    if annotate is not None:
+        _PANEL_ANNOTATIONS[name] = annotate
+
+
+def annotate_for_panels(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The page's row with what the panels read from it (``register_panel``'s ``annotate``)."""
+    for annotate in _PANEL_ANNOTATIONS.values():
+        queryset = queryset.annotate(**annotate())
+    return queryset
 
 
 def panels_for(request: HttpRequest, initiative: Any) -> list[dict[str, Any]]:

@@ -49,7 +49,8 @@ def get_initiative_page(request: HttpRequest, pk: int) -> Initiative:
     """An initiative with what its page shows and its ties to the person asking
     (``Initiative.objects.for_detail``), 404 as :func:`get_initiative_for`: who may see
     it (public, or run by them) is read from those ties, not asked of the database twice."""
-    initiative = get_object_or_404(Initiative.objects.for_detail(request.user), pk=pk)
+    page = extensions.annotate_for_panels(Initiative.objects.for_detail(request.user))
+    initiative = get_object_or_404(page, pk=pk)
     if not initiative.is_public and not initiative.viewer_runs:
         raise Http404
     return initiative
