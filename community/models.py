@@ -659,16 +659,6 @@ class CoachRequestQuerySet(models.QuerySet["CoachRequest"]):
     def for_page(self) -> "CoachRequestQuerySet":
         return self.select_related("ambassador__network__theme", "broker")
 
-    def coached(self) -> "CoachRequestQuerySet":
-        """Requests with a coach the public sees (``CoachRequest.is_coached``)."""
-        return self.filter(
-            Q(
-                broker__isnull=False,
-                status__in=[CoachRequest.Status.ASSIGNED, CoachRequest.Status.ACCEPTED],
-            )
-            | Q(broker__isnull=True, ambassador__isnull=False, status=CoachRequest.Status.ACCEPTED)
-        )
-
 
 class CoachRequest(models.Model):
     """An initiative's initiators ask for a coach: an ambassador of the neighbourhood or

@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.requests import SignedInRequest
 from common.abuse import rate_limited
+from common.expressions import rows_point_here
 from common.paging import CityScalePaginator
 from common.public_cache import public_page
 from community import actions
@@ -523,7 +525,7 @@ def coach_panel(request: HttpRequest, initiative: Initiative) -> dict | None:
     if not initiative.is_public:
         return None
     runs: bool = initiative.viewer_runs  # type: ignore[attr-defined]  # an annotation (extensions)
-    if not runs and not initiative.coach_shown:  # type: ignore[attr-defined]  # coach_panel_annotations
+    if not runs and not initiative.coach_asked:  # type: ignore[attr-defined]  # coach_panel_annotations
         return None  # what nearly every visitor meets: no query at all
     coaching = CoachRequest.objects.for_page().filter(initiative=initiative).first()
     if coaching is None and not runs:
@@ -538,11 +540,10 @@ def coach_panel(request: HttpRequest, initiative: Initiative) -> dict | None:
     }
 
 
-def coach_panel_annotations() -> dict[str, Exists]:
-    """Read with the initiative's row (``initiatives.extensions``): whether it has a coach
-    the public sees, so the panel asks nothing for the initiatives that have none."""
-    coached = CoachRequest.objects.coached().filter(initiative=OuterRef("pk"))
-    return {"coach_shown": Exists(coached)}
+def coach_panel_annotations() -> dict[str, RawSQL]:
+    """Read with the initiative's row (``initiatives.extensions``): whether anyone asked
+    for a coach for it, so the panel asks nothing for the many initiatives nobody did."""
+    return {"coach_asked": rows_point_here(CoachRequest, "initiative")}
 
 
 @login_required

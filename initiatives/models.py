@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from common import workdays
+from common.expressions import rows_point_here
 from common.language import in_language
 from common.search import text_search
 from common.validators import validate_plain_text
@@ -191,7 +192,14 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         False for a visitor. Everything else the page shows (its neighbourhood, theme,
         initiators, contact person, kinds of support, attachments, timeline, comments) is
         in parts cached for everyone (``{% publiccache %}``) and read only when such a
-        part is rendered."""
+        part is rendered; whether it has co-initiators, attachments and market pitches
+        (``has_…``), usually not, is read with the row."""
+        # Usually none: read with the row, so the parts showing them ask no query then.
+        usually_none = {
+            "has_co_initiators": rows_point_here(Initiative.co_initiators.through, "initiative"),
+            "has_attachments": rows_point_here(Attachment, "initiative"),
+            "has_pitches": rows_point_here(MarketPitch, "initiative"),
+        }
         if not viewer.is_authenticated:
             no = Value(False)
             return self.annotate(
@@ -200,17 +208,17 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
                 viewer_supports=no,
                 viewer_follows=no,
                 viewer_commented=no,
+                **usually_none,
             )
         return self.annotate(
             viewer_runs=ExpressionWrapper(_run_by(viewer), output_field=models.BooleanField()),
             viewer_handles=ExpressionWrapper(
                 _handled_by(viewer), output_field=models.BooleanField()
             ),
-            viewer_supports=Exists(Support.objects.filter(initiative=OuterRef("pk"), user=viewer)),
-            viewer_follows=Exists(Follow.objects.filter(initiative=OuterRef("pk"), user=viewer)),
-            viewer_commented=Exists(
-                Comment.objects.filter(initiative=OuterRef("pk"), author=viewer)
-            ),
+            viewer_supports=rows_point_here(Support, "initiative", user=viewer),
+            viewer_follows=rows_point_here(Follow, "initiative", user=viewer),
+            viewer_commented=rows_point_here(Comment, "initiative", author=viewer),
+            **usually_none,
         )
 
     def search(self, text: str) -> "InitiativeQuerySet":

@@ -152,7 +152,11 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
         # Read only when the comments are rendered, not while their part is cached.
         "comments": SimpleLazyObject(initiative.comment_threads),
         # Read only when its part of the page is rendered, not while it is cached.
-        "pitches": initiative.pitches.select_related("event").order_by("event__starts_at"),
+        "pitches": (
+            initiative.pitches.select_related("event").order_by("event__starts_at")
+            if initiative.has_pitches
+            else ()
+        ),
         "market_form": MarketSignupForm(markets=markets) if markets is not None else None,
         "comment_form": extra.pop("comment_form", None) or CommentForm(),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
