@@ -265,6 +265,14 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.RolePermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Argon2id as OWASP advises (accounts.hashers); older hashes are rehashed at sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
