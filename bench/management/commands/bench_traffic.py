@@ -438,15 +438,16 @@ class Command(BaseCommand):
         signers = []
         encoded = None
         for number in range(10):
-            user, created = User.objects.get_or_create(
+            user, _created = User.objects.get_or_create(
                 email=f"aanmelder{number}@{PREFIX}.invalid",
                 defaults={"display_name": f"Aanmelder {number}"},
             )
-            if created or not user.has_usable_password():
-                if encoded is None:
-                    user.set_password(PASSWORD)
-                    encoded = user.password
-                User.objects.filter(pk=user.pk).update(password=encoded)
+            # Hashed as the portal hashes now (an earlier run's hash may be an older
+            # kind, rehashed at the first sign-in: not what a sign-in costs).
+            if encoded is None:
+                user.set_password(PASSWORD)
+                encoded = user.password
+            User.objects.filter(pk=user.pk).update(password=encoded)
             EmailAddress.objects.get_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
