@@ -265,13 +265,11 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.RolePermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Argon2id as OWASP advises (accounts.hashers); older hashes are rehashed at sign-in.
+# Argon2id as OWASP advises (accounts.hashers); PBKDF2 hashes are read and rehashed at
+# sign-in, and a failed check costs both kinds' work whatever the account.
 PASSWORD_HASHERS = [
     "accounts.hashers.PortalArgon2PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "accounts.hashers.PortalPBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
