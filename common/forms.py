@@ -199,13 +199,6 @@ class EmptyRenderedOnce(forms.Form):
             self._empty_renderings[key] = super().render()
         return self._empty_renderings[key]
 
-    def _asked_filters(self) -> list[tuple[str, Any]]:
-        """What was asked of this form's own fields: a list's page number or anything else
-        in the address leaves the form as it is, so every page of a list shares it."""
-        own = {self.add_prefix(name) for name in self.fields}
-        data = self.data.lists() if hasattr(self.data, "lists") else self.data.items()
-        return sorted((key, value) for key, value in data if key in own)
-
     # Django binds these to its own render() when the class is made.
     __str__ = render
     __html__ = render

@@ -3,9 +3,10 @@
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every cache
 operation, and building one fills its table of some 170 response callbacks: 42 µs here,
 more than half a round trip to Redis on the loopback (72 µs). A page served from the cache
-makes one to three operations, a page rendered several. The client holds no connection of its own (it
-borrows one from the pool for each command) and may be shared between threads, so one per
-pool is enough. docs/benchmarks.md ("Real traffic") has the figure.
+makes one to three operations, a page rendered several. The client holds no connection of
+its own (it borrows one from the pool for each command), so one per pool is enough; Django
+keeps a cache backend per thread, so threads do not even share it. docs/benchmarks.md
+("What a page costs when it is not cached") has the figure.
 """
 
 from typing import Any
