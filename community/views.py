@@ -521,7 +521,8 @@ def message_report(request: SignedInRequest, pk: int) -> HttpResponse:
 def coach_panel(request: HttpRequest, initiative: Initiative) -> dict | None:
     """What an initiative's page shows of its coach (``initiatives.extensions``): the
     coach by name for everyone once they coach it; for its initiators also where the
-    request stands, how to reach the coach, or a link to ask for one. One query."""
+    request stands, how to reach the coach, or a link to ask for one. One query, none
+    for a visitor when nobody asked for a coach (``coach_asked``, read with the row)."""
     if not initiative.is_public:
         return None
     runs: bool = initiative.viewer_runs  # type: ignore[attr-defined]  # an annotation (extensions)

@@ -9,8 +9,9 @@ community app adds the initiative's coach this way).
   ``viewer_runs`` (whether the person viewing is one of its initiators), read with the
   row, so a provider asks no query for it; a provider never receives an initiative
   without that annotation. ``register_panel(name, provider, annotate)``: ``annotate``
-  (a dict of names to expressions, such as an ``Exists``) is read with the same row, so
-  a provider can tell from it that it has nothing to show without a query of its own.
+  (a dict of names to expressions, such as ``common.expressions.rows_point_here``) is
+  read with the same row, so a provider can tell from it that it has nothing to show
+  without a query of its own.
 - ``register_triage_column(column, prepare=None)``: a column of the triage list (a
   callable taking the initiative, decorated with ``admin.display``); ``prepare(queryset)``
   adds what it reads to the list's one query (``select_related``, an annotation).

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.core.cache.utils import make_template_fragment_key
+from django.forms.utils import flatatt
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils import timezone, translation
@@ -158,20 +159,8 @@ def select_options(widget: dict[str, Any]) -> str:
             if not str(label):
                 label = translation.gettext("- Select an option -")
             value = conditional_escape(str(option["value"]))
-            attrs = _boolean_attrs(option["attrs"])
+            attrs = flatatt(option["attrs"]) if option["attrs"] else ""
             parts.append(f'<option value="{value}"{attrs}>{conditional_escape(label)}</option>')
         if group_name:
             parts.append("</optgroup>")
     return mark_safe("".join(parts))  # nosec B308 B703 (every value above is escaped)
-
-
-def _boolean_attrs(attrs: dict[str, Any]) -> str:
-    """Attributes as Django's ``attrs.html`` writes them: ``True`` as a bare name
-    (``selected``), ``False`` left out, anything else as ``name="value"``, escaped."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
