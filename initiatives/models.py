@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from common import workdays
 from common.expressions import rows_point_here
 from common.language import in_language
+from common.prepared import PreparedRead
 from common.search import text_search
 from common.validators import validate_plain_text
 
@@ -189,16 +190,23 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         ``viewer_handles`` (they handle it for the municipality), ``viewer_follows`` and
         ``viewer_commented`` (a comment is theirs: the comments show them the reason if it
         was hidden, and offer no "Report" on it, so that part is not the shared one), all
-        False for a visitor. Everything else the page shows (its neighbourhood, theme,
-        initiators, contact person, kinds of support, attachments, timeline, comments) is
-        in parts cached for everyone (``{% publiccache %}``) and read only when such a
-        part is rendered; whether it has co-initiators, attachments and market pitches
-        (``has_…``), usually not, is read with the row."""
+        False for a visitor. Everything else the page shows (initiators, contact person,
+        attachments, timeline, comments) is in parts cached for everyone
+        (``{% publiccache %}``) and read only when such a part is rendered; whether it has
+        co-initiators, attachments and market pitches (``has_…``), usually not, and the
+        codes of the kinds of support it asks for (``support_codes``, see
+        ``support_asked``) are read with the row."""
         # Usually none: read with the row, so the parts showing them ask no query then.
         usually_none = {
             "has_co_initiators": rows_point_here(Initiative.co_initiators.through, "initiative"),
             "has_attachments": rows_point_here(Attachment, "initiative"),
             "has_pitches": rows_point_here(MarketPitch, "initiative"),
+            "support_codes": Subquery(
+                Initiative.support_kinds.through.objects.filter(initiative=OuterRef("pk"))
+                .values("initiative")
+                .annotate(codes=StringAgg("supportkind__code", Value(",")))
+                .values("codes")
+            ),
         }
         if not viewer.is_authenticated:
             no = Value(False)
@@ -447,9 +455,18 @@ class Initiative(models.Model):
 
     # --- who may do what -----------------------------------------------------------
 
-    def timeline(self) -> models.QuerySet["StatusChange"]:
+    def timeline(self) -> list["StatusChange"]:
         """The public timeline: every status change, oldest first, with who made it."""
-        return self.status_changes.select_related("actor")
+        return _with_initiative(TIMELINE(self.pk), self)
+
+    def support_asked(self) -> list["SupportKind.Code"]:
+        """The kinds of support it asks for, in the order the form offers them: read
+        with its page's row (``support_codes``, ``for_detail``), or else read now."""
+        codes = getattr(self, "support_codes", False)
+        if codes is False:
+            codes = ",".join(kind.code for kind in self.support_kinds.all())
+        asked = set(codes.split(",")) if codes else set()
+        return [code for code in SupportKind.Code if code in asked]
 
     @property
     def is_public(self) -> bool:
@@ -501,7 +518,7 @@ class Initiative(models.Model):
     def comment_threads(self) -> list["Comment"]:
         """The comments as the page shows them: top-level comments oldest first, each
         with its replies in ``thread`` (replies stay one level deep), read in one query."""
-        comments = list(self.comments.select_related("author"))
+        comments = _with_initiative(COMMENTS(self.pk), self)
         replies: dict[int, list[Comment]] = {}
         for comment in comments:
             if comment.parent_id:
@@ -949,3 +966,20 @@ class MarketPitch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative} @ {self.event}"
+
+
+# What an initiative's page reads on every visit, its SQL built once per process.
+TIMELINE = PreparedRead(
+    StatusChange,
+    lambda pk: StatusChange.objects.filter(initiative=pk).select_related("actor"),
+)
+COMMENTS = PreparedRead(
+    Comment, lambda pk: Comment.objects.filter(initiative=pk).select_related("author")
+)
+
+
+def _with_initiative[R: StatusChange | Comment](rows: list[R], initiative: Initiative) -> list[R]:
+    """Rows of one initiative, each knowing it (as its related manager would give them)."""
+    for row in rows:
+        row.initiative = initiative
+    return rows

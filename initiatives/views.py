@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import SeekPaginator
+from common.prepared import PreparedRead
 from common.public_cache import cached_while_unchanged, key_for, public_page
 from initiatives import access, actions, extensions
 from initiatives.forms import (
@@ -29,6 +32,7 @@ from initiatives.models import (
     CoInitiatorInvitation,
     Comment,
     Initiative,
+    InitiativeQuerySet,
     Status,
     Support,
     WorkflowError,
@@ -45,15 +49,36 @@ def get_initiative_for(request: HttpRequest, pk: int) -> Initiative:
     return get_object_or_404(Initiative.objects.visible_to(request.user), pk=pk)
 
 
+def _page_row(viewer) -> InitiativeQuerySet:
+    """The row of an initiative's page with its ties to ``viewer``
+    (``Initiative.objects.for_detail``), what the panels read from it, and its
+    neighbourhood and theme."""
+    return (
+        extensions.annotate_for_panels(Initiative.objects.for_detail(viewer))
+        .select_related("neighbourhood", "theme")
+        .defer("neighbourhood__boundary")
+    )
+
+
+# Read on every visit: built once per process (common.prepared), for a visitor and for
+# a signed-in reader (whose key is the second value).
+VISITORS_PAGE_ROW = PreparedRead(Initiative, lambda pk: _page_row(AnonymousUser()).filter(pk=pk))
+READERS_PAGE_ROW = PreparedRead(
+    Initiative, lambda pk, reader: _page_row(User(pk=reader)).filter(pk=pk)
+)
+
+
 def get_initiative_page(request: HttpRequest, pk: int) -> Initiative:
     """An initiative with what its page shows and its ties to the person asking
     (``Initiative.objects.for_detail``), 404 as :func:`get_initiative_for`: who may see
     it (public, or run by them) is read from those ties, not asked of the database twice."""
-    page = extensions.annotate_for_panels(Initiative.objects.for_detail(request.user))
-    initiative = get_object_or_404(page, pk=pk)
-    if not initiative.is_public and not initiative.viewer_runs:
+    if request.user.is_authenticated:
+        rows = READERS_PAGE_ROW(pk, request.user.pk)
+    else:
+        rows = VISITORS_PAGE_ROW(pk)
+    if not rows or (not rows[0].is_public and not rows[0].viewer_runs):
         raise Http404
-    return initiative
+    return rows[0]
 
 
 def get_own_initiative(request: HttpRequest, pk: int) -> Initiative:
@@ -158,8 +183,10 @@ def _detail_context(request: HttpRequest, initiative: Initiative, **extra) -> di
             else ()
         ),
         "market_form": MarketSignupForm(markets=markets) if markets is not None else None,
-        "comment_form": extra.pop("comment_form", None) or CommentForm(),
-        "answer_form": extra.pop("answer_form", None) or AnswerForm(),
+        # Built only for who is shown them: a signed-in reader, the initiators.
+        "comment_form": extra.pop("comment_form", None)
+        or (CommentForm() if request.user.is_authenticated else None),
+        "answer_form": extra.pop("answer_form", None) or (AnswerForm() if runs else None),
         "map_points": _map_points([initiative]),
         # What other apps show beside it (the coach: ``initiatives.extensions``).
         "panels": extensions.panels_for(request, initiative),

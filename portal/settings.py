@@ -189,6 +189,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the embedded default: one writer at a time, so wait instead of failing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# PostgreSQL: parameters bound by the server, so psycopg can prepare a statement once a
+# connection has run it five times (its own cache of the last 100 per connection); from
+# then on PostgreSQL plans an initiative's page's queries once, not on every visit, and
+# spends a third of the time per page it did (docs/benchmarks.md, "Prepared
+# statements"). Off (PORTAL_DATABASE_PREPARED_STATEMENTS=false) behind a pooler that
+# hands one session's statements to another (PgBouncer in transaction mode).
+PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
+USE_PREPARED_STATEMENTS = env_bool("PORTAL_DATABASE_PREPARED_STATEMENTS", True)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and USE_PREPARED_STATEMENTS:
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **PREPARED_STATEMENTS,
+    }
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 # A PostgreSQL streaming replica (hot standby) of DATABASE_URL: the heavy read-only pages
 # (city dashboard, neighbourhood monitor, open data) read from it (common.replica);
@@ -205,6 +218,11 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured(
             f"PORTAL_DATABASE_REPLICA_URL is not a database address: {error}"
         ) from None
+    if USE_PREPARED_STATEMENTS:
+        DATABASES["replica"]["OPTIONS"] = {
+            **DATABASES["replica"].get("OPTIONS", {}),
+            **PREPARED_STATEMENTS,
+        }
     # Tests read "the replica" from their own test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]

@@ -1,0 +1,125 @@
+"""Reads a busy page makes on every visit, their SQL written by the ORM once per process.
+
+Turning a queryset into SQL is Python work, and on a page nobody asked for since it last
+changed it is most of the cost: an initiative's timeline took 0.89 ms through the ORM, of
+which PostgreSQL needed 0.2 (docs/benchmarks.md, "What a page costs when it is not
+cached"). A ``PreparedRead`` builds its queryset once per database with stand-ins for
+the values that vary (an initiative's key, the reader's), keeps the SQL and the ORM's
+plan for turning rows into model instances, and from then on sends the same SQL with the
+values in place of the stand-ins. What comes back is what the queryset would give: the
+model's instances, with the rows of ``select_related`` attached and annotations as
+attributes, converted as the ORM converts them.
+
+Only for querysets in which nothing varies but the stand-ins (not the clock, the language
+or anything else about the person asking) and that give model instances (no
+``values()``, no ``prefetch_related``). The values are keys: each must reach the SQL as a
+parameter, as a filter on a key does (the first build checks that each does), and a
+number no key can have matches nothing.
+"""
+
+import copy
+import inspect
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable
+from django.db.models.sql.compiler import SQLCompiler
+
+# Far below any key the database hands out; one per value, counting down from here.
+STAND_IN = -7_300_000_000_000_000_001
+# The values a key (a 64-bit integer) can have.
+KEYS_FROM, KEYS_TO = -(2**63), 2**63
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    compiler: SQLCompiler
+    sql: str
+    params: tuple[Any, ...]
+    # (position in params, which value) for every place a stand-in was put.
+    slots: tuple[tuple[int, int], ...]
+    fetch_mode: Any
+
+
+class _Bound:
+    """What ``ModelIterable`` asks of a queryset and its query, for one prepared read
+    with its values bound: the compiler it runs is the prepared one."""
+
+    _known_related_objects: dict[Any, Any] = {}
+
+    def __init__(self, model: type[Model], alias: str, prepared: _Prepared, compiler: Any):
+        self.model = model
+        self.db = alias
+        self.query = self
+        self._fetch_mode = prepared.fetch_mode
+        self._compiler = compiler
+
+    def get_compiler(self, using: str | None = None, **kwargs: Any) -> Any:
+        return self._compiler
+
+
+class PreparedRead[M: Model]:
+    """``PreparedRead(Initiative, lambda pk: Initiative.objects.filter(pk=pk)
+    .select_related("theme"))``; ``read(42)`` gives the list of rows that queryset gives
+    for 42, without building it again."""
+
+    def __init__(self, model: type[M], build: Callable[..., "QuerySet[M]"]):
+        self.model = model
+        self.build = build
+        self.arity = len(inspect.signature(build).parameters)
+        self._prepared: dict[tuple[str, str], _Prepared] = {}
+        self._converters: weakref.WeakKeyDictionary[Any, dict[int, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _prepare(self, alias: str) -> _Prepared:
+        stand_ins = [STAND_IN - n for n in range(self.arity)]
+        # Its private attributes (how it iterates, prefetches and fetches) are read below.
+        queryset: Any = self.build(*stand_ins).using(alias)
+        if queryset.model is not self.model or queryset._iterable_class is not ModelIterable:
+            raise ImproperlyConfigured(f"{self.build} must give {self.model.__name__} rows")
+        if queryset._prefetch_related_lookups:
+            raise ImproperlyConfigured(f"{self.build} prefetches: each read would build those")
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = tuple(
+            (position, stand_ins.index(param))
+            for position, param in enumerate(params)
+            if type(param) is int and param in stand_ins
+        )
+        if {which for _, which in slots} != set(range(self.arity)) or str(STAND_IN)[:10] in sql:
+            raise ImproperlyConfigured(
+                f"{self.build}: every value must reach the SQL as a parameter"
+            )
+        return _Prepared(compiler, sql, tuple(params), slots, queryset._fetch_mode)
+
+    def __call__(self, *values: Any) -> list[M]:
+        if len(values) != self.arity:
+            raise TypeError(f"{self.build} takes {self.arity} values, not {len(values)}")
+        if any(type(value) is int and not KEYS_FROM <= value < KEYS_TO for value in values):
+            return []  # no key is that large (as the ORM answers; SQLite would fail)
+        alias = router.db_for_read(self.model)
+        key = (alias, connections[alias].vendor)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepared[key] = self._prepare(alias)
+        params = list(prepared.params)
+        for position, which in prepared.slots:
+            params[position] = values[which]
+        # Each read its own copy: this thread's connection, these values, and the
+        # converters of its columns, found once per connection.
+        compiler = copy.copy(prepared.compiler)
+        compiler.connection = connection = connections[alias]
+        converters = self._converters.get(connection)
+        if converters is None:
+            columns = [select[0] for select in compiler.select[: compiler.col_count]]
+            converters = self._converters[connection] = compiler.get_converters(columns)
+        bound = tuple(params)
+        compiler.as_sql = lambda *args, **kwargs: (prepared.sql, bound)  # type: ignore[method-assign]
+        compiler.get_converters = lambda expressions: converters  # type: ignore[method-assign]
+        return list(ModelIterable(_Bound(self.model, alias, prepared, compiler)))  # type: ignore[arg-type]
