@@ -152,33 +152,37 @@ class SeekPaginator:
         number = _whole(params.get("page"), 1)
         after = _whole(params.get(self.AFTER), 0) if self.seekable else 0
         before = _whole(params.get(self.BEFORE), 0) if self.seekable else 0
-        keys = self.queryset.values_list("pk", flat=True)
         cursor = self._key_of(after or before) if (after or before) else None
-        ids: list[int] = []
+        # Sought by key, the page's rows are a range of the index: read whole, in one query.
+        rows: list[Model] = []
         if cursor is not None and after:  # the rows after the last one of the page before
-            older = keys.alias(_seek=_Row(*self.fields)).filter(_seek__lt=cursor)
-            ids = list(older[: self.per_page + 1])
-            if not ids:
+            older = self.queryset.alias(_seek=_Row(*self.fields)).filter(_seek__lt=cursor)
+            rows = list(older[: self.per_page + 1])
+            if not rows:
                 raise Http404  # the last row of the list: no page after it
-            more_before, more_after = True, len(ids) > self.per_page
+            more_before, more_after = True, len(rows) > self.per_page
+            rows = rows[: self.per_page]
         elif cursor is not None:  # the rows before the first one of the page after
-            newer = keys.alias(_seek=_Row(*self.fields)).filter(_seek__gt=cursor)
+            newer = self.queryset.alias(_seek=_Row(*self.fields)).filter(_seek__gt=cursor)
             nearest = list(newer.reverse()[: self.per_page + 1])
             more_before, more_after = len(nearest) > self.per_page, True
-            ids = nearest[: self.per_page][::-1]
+            rows = nearest[: self.per_page][::-1]
             number = max(number, 2) if more_before else 1
-        if cursor is None or not ids:  # page=<n> alone, a key that is gone, or none before it
+        if cursor is None or not rows:  # page=<n> alone, a key that is gone, or none before it
             if cursor is not None:
                 number = 1  # "voor" the first row of the list: the list's start
             if number > COUNT_UP_TO // self.per_page + 1:
                 raise Http404  # further than the list is counted (and an offset can reach)
+            # By offset: the keys of the slice on a narrow query, then those rows whole.
             offset = (number - 1) * self.per_page
+            keys = self.queryset.values_list("pk", flat=True)
             ids = list(keys[offset : offset + self.per_page + 1])
             if not ids and number > 1:
                 raise Http404  # past the end of the list
             more_before, more_after = number > 1, len(ids) > self.per_page
-        ids = ids[: self.per_page]
-        rows = _in_order(lambda wanted: self.queryset.filter(pk__in=wanted), ids)
+            ids = ids[: self.per_page]
+            rows = _in_order(lambda wanted: self.queryset.filter(pk__in=wanted), ids)
+        ids = [row.pk for row in rows]
         return SeekPage(
             rows,
             number=number,

@@ -45,7 +45,8 @@ a page is as old as its lifetime).
 Round trips to Redis per page: a visitor's page costs one when cached (the page and its
 tags' generations in one ``get_many``); when not, one more to store the page with its
 parts and values (one pipelined ``set_many``), plus one look-up per cached value the view
-reads (a list's results, count and filter form). A page's parts (``{% publiccache %}``)
+reads (a list's count and filter form). A page's parts (``{% publiccache %}``, a list's
+results through ``cached_fragment``)
 are kept together, one entry per address and language: for a signed-in reader the first
 part reads them all with the tags (one round trip) and what was rendered is stored at the
 end (one more); while a visitor's page is rendered they are not looked up (the page

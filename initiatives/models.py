@@ -165,6 +165,17 @@ def _handled_by(user) -> Q:
     return Q(assignee=user) | Q(neighbourhood__area_manager=user)
 
 
+def _support_codes() -> Subquery:
+    """The codes of the kinds of support an initiative asks for, comma-separated (NULL
+    for none): read with its row instead of a query of its own (``support_asked``)."""
+    return Subquery(
+        Initiative.support_kinds.through.objects.filter(initiative=OuterRef("pk"))
+        .values("initiative")
+        .annotate(codes=StringAgg("supportkind__code", Value(",")))
+        .values("codes")
+    )
+
+
 class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def public(self) -> "InitiativeQuerySet":
         return self.exclude(status=Status.DRAFT)
@@ -182,7 +193,11 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.filter(~Q(status=Status.DRAFT) | _run_by(user))
 
     def for_listing(self) -> "InitiativeQuerySet":
-        return self.select_related("neighbourhood", "theme").prefetch_related("support_kinds")
+        """Rows for a list: with their neighbourhood, theme and the kinds of support
+        they ask for (``support_asked``), in one query."""
+        return self.select_related("neighbourhood", "theme").annotate(
+            support_codes=_support_codes()
+        )
 
     def for_detail(self, viewer) -> "InitiativeQuerySet":
         """The row for its page, with what ties ``viewer`` to it in the same query:
@@ -201,12 +216,7 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
             "has_co_initiators": rows_point_here(Initiative.co_initiators.through, "initiative"),
             "has_attachments": rows_point_here(Attachment, "initiative"),
             "has_pitches": rows_point_here(MarketPitch, "initiative"),
-            "support_codes": Subquery(
-                Initiative.support_kinds.through.objects.filter(initiative=OuterRef("pk"))
-                .values("initiative")
-                .annotate(codes=StringAgg("supportkind__code", Value(",")))
-                .values("codes")
-            ),
+            "support_codes": _support_codes(),
         }
         if not viewer.is_authenticated:
             no = Value(False)
@@ -459,9 +469,17 @@ class Initiative(models.Model):
         """The public timeline: every status change, oldest first, with who made it."""
         return _with_initiative(TIMELINE(self.pk), self)
 
+    def get_status_display(self) -> str:
+        """The status in the reader's language: Django's own builds a table of all the
+        choices on every call, and a list page asks it twenty times."""
+        try:
+            return str(Status(self.status).label)
+        except ValueError:
+            return str(self.status)
+
     def support_asked(self) -> list["SupportKind.Code"]:
         """The kinds of support it asks for, in the order the form offers them: read
-        with its page's row (``support_codes``, ``for_detail``), or else read now."""
+        with its row (``support_codes``: ``for_listing``, ``for_detail``), or else now."""
         codes = getattr(self, "support_codes", False)
         if codes is False:
             codes = ",".join(kind.code for kind in self.support_kinds.all())

@@ -16,7 +16,7 @@ from accounts.models import User
 from common.abuse import rate_limited
 from common.paging import SeekPaginator
 from common.prepared import PreparedRead
-from common.public_cache import cached_while_unchanged, key_for, public_page
+from common.public_cache import cached_fragment, public_page
 from initiatives import access, actions, extensions
 from initiatives.forms import (
     AnswerForm,
@@ -129,11 +129,9 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         }
         return render_to_string("initiatives/list.html#results", context, request=request)
 
-    # The results are the same for everyone who asks the same, signed in or not.
-    results = cached_while_unchanged(
-        key_for("initiative-results", request.LANGUAGE_CODE, request.get_full_path()),
-        render_results,
-    )
+    # The results are the same for everyone who asks the same, signed in or not: a part
+    # of the page at this address (not looked up while a visitor's page is rendered).
+    results = cached_fragment("initiative-results", render_results, request.build_absolute_uri())
     if request.htmx:
         return HttpResponse(results)
     context = {"form": form, "view": view, "query": query.urlencode(), "results": results}

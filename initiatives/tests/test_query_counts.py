@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from initiatives import actions
-from initiatives.models import Status
+from initiatives.models import Initiative, Status, SupportKind
 from initiatives.tests.factories import CommentFactory, InitiativeFactory, ThemeFactory
 from neighbourhoods.tests.factories import EventFactory, NeighbourhoodFactory
 
@@ -111,3 +111,49 @@ def test_event_pages_query_counts_are_constant(client):
         )
     assert count_queries(client, reverse("neighbourhoods:events")) == few_list
     assert count_queries(client, event.get_absolute_url()) == few_detail
+
+
+def test_a_visitors_page_reads_neighbourhood_theme_and_support_with_the_row(client):
+    """The row of an initiative's page brings its neighbourhood, theme and the kinds of
+    support it asks for; the list's rows bring theirs (no prefetch: the list's filter form
+    reads the neighbourhoods and themes for its choices, nothing else does)."""
+    initiative = InitiativeFactory(status=Status.SUBMITTED, support=["permit", "money"])
+    pages = {
+        initiative.get_absolute_url(): (
+            "neighbourhoods_neighbourhood",
+            "initiatives_theme",
+            "initiatives_supportkind",
+            "initiatives_initiative_support_kinds",
+        ),
+        reverse("initiatives:list"): (
+            "initiatives_supportkind",
+            "initiatives_initiative_support_kinds",
+        ),
+    }
+    for url, not_their_own in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        # What each query reads first (a prefetch starts with the through table).
+        read_from = [query["sql"].split()[1].strip("(").split(".")[0] for query in queries]
+        for table in not_their_own:
+            assert f'"{table}"' not in read_from, (url, read_from)
+        # In the order the form offers them, in the reader's language.
+        assert "Geld, Vergunning" in response.content.decode() or "geld, vergunning" in (
+            response.content.decode()
+        )
+
+
+def test_status_and_support_labels_are_djangos():
+    initiative = InitiativeFactory(status=Status.IN_REVIEW, support=["materials", "advice"])
+    row = Initiative.objects.for_listing().get(pk=initiative.pk)
+    assert row.get_status_display() == str(Status.IN_REVIEW.label)
+    field = Initiative._meta.get_field("status")
+    assert row.get_status_display() == dict(field.flatchoices)[Status.IN_REVIEW]
+    assert [kind.label for kind in row.support_asked()] == [
+        SupportKind.Code.ADVICE.label,
+        SupportKind.Code.MATERIALS.label,
+    ]
+    plain = Initiative.objects.get(pk=initiative.pk)  # not annotated: read now
+    assert plain.support_asked() == row.support_asked()
+    assert InitiativeFactory(status=Status.SUBMITTED).support_asked() == []
