@@ -11,7 +11,8 @@ community app adds the initiative's coach this way).
   without that annotation. ``register_panel(name, provider, annotate)``: ``annotate``
   (a dict of names to expressions, such as ``common.expressions.rows_point_here``) is
   read with the same row, so a provider can tell from it that it has nothing to show
-  without a query of its own.
+  without a query of its own. That row's SQL is built once per process, so a panel
+  with annotations registered after a page was read is refused.
 - ``register_triage_column(column, prepare=None)``: a column of the triage list (a
   callable taking the initiative, decorated with ``admin.display``); ``prepare(queryset)``
   adds what it reads to the list's one query (``select_related``, an annotation).
@@ -32,11 +33,17 @@ _PANEL_ANNOTATIONS: dict[str, Callable[[], dict[str, Any]]] = {}
 TRIAGE_COLUMNS: list[Callable[[Any], Any]] = []
 TRIAGE_PREPARE: list[Callable[[QuerySet[Any]], QuerySet[Any]]] = []
 TRIAGE_FILTERS: list[Any] = []
+# Set once a page's row was built with the panels' annotations.
+_ANNOTATED: set[bool] = set()
 
 
 def register_panel(
     name: str, provider: Panel, annotate: Callable[[], dict[str, Any]] | None = None
 ) -> None:
+    if annotate is not None and _ANNOTATED:
+        # The page's row is built once per process (initiatives.views, common.prepared):
+        # an annotation added after that would never be read.
+        raise RuntimeError(f"Register the panel {name!r} from AppConfig.ready(), not later.")
     _PANELS[name] = provider
     if annotate is not None:
         _PANEL_ANNOTATIONS[name] = annotate
@@ -44,6 +51,7 @@ def register_panel(
 
 def annotate_for_panels(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """The page's row with what the panels read from it (``register_panel``'s ``annotate``)."""
+    _ANNOTATED.add(True)
     for annotate in _PANEL_ANNOTATIONS.values():
         queryset = queryset.annotate(**annotate())
     return queryset

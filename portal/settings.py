@@ -190,14 +190,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 # PostgreSQL: parameters bound by the server, so psycopg can prepare a statement once a
-# connection has run it five times (its own cache of the last 100 per connection); from
-# then on PostgreSQL plans an initiative's page's queries once, not on every visit, and
-# spends a third of the time per page it did (docs/benchmarks.md, "Prepared
-# statements"). Off (PORTAL_DATABASE_PREPARED_STATEMENTS=false) behind a pooler that
-# hands one session's statements to another (PgBouncer in transaction mode).
+# connection has run it five times (its own cache of the last 100 per connection). From
+# then on PostgreSQL may plan it once (a generic plan, taken only where it is estimated to
+# cost no more than planning for each set of values), and an initiative's page costs it a
+# third of the time it did (docs/benchmarks.md, "Prepared reads and statements"). Off
+# (PORTAL_DATABASE_PREPARED_STATEMENTS=false) behind a pooler that hands one session's
+# statements to another (PgBouncer in transaction mode without max_prepared_statements).
 PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
 USE_PREPARED_STATEMENTS = env_bool("PORTAL_DATABASE_PREPARED_STATEMENTS", True)
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and USE_PREPARED_STATEMENTS:
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")) and USE_PREPARED_STATEMENTS:
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
         **PREPARED_STATEMENTS,

@@ -91,9 +91,11 @@ def test_the_queryset_is_built_once():
 
     read = PreparedRead(Comment, comments)
     assert [comment.text for comment in read(first.initiative_id)] == ["Een"]
+    # Built on the first read only: twice, with two sets of stand-ins, to compare.
+    assert len(built) == 2
     assert [comment.text for comment in read(second.initiative_id)] == ["Twee"]
     assert read(second.initiative_id)[0].author.public_name == second.author.public_name
-    assert len(built) == 1
+    assert len(built) == 2
 
 
 def test_no_row_for_a_key_no_row_has():
@@ -159,3 +161,24 @@ def test_postgresql_prepares_what_a_connection_runs_often():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "initiatives_initiative"' in statement for statement in prepared)
+
+
+def test_it_refuses_a_queryset_whose_shape_depends_on_the_value():
+    def build(pk):
+        if pk % 2:
+            return Initiative.objects.filter(pk=pk)
+        return Initiative.objects.filter(pk=pk, status=Status.DRAFT)
+
+    with pytest.raises(ImproperlyConfigured):
+        PreparedRead(Initiative, build)(1)
+
+
+def test_a_panel_with_annotations_comes_before_the_first_page():
+    """The page's row is built once per process with the panels' annotations, so a panel
+    registered later with annotations would never be read: it is refused."""
+    from initiatives import extensions
+
+    extensions.annotate_for_panels(Initiative.objects.all())
+    with pytest.raises(RuntimeError):
+        extensions.register_panel("late", lambda request, initiative: None, lambda: {})
+    assert "late" not in extensions._PANELS
