@@ -51,11 +51,12 @@ def get_initiative_for(request: HttpRequest, pk: int) -> Initiative:
 
 def _page_row(viewer) -> InitiativeQuerySet:
     """The row of an initiative's page with its ties to ``viewer``
-    (``Initiative.objects.for_detail``), what the panels read from it, and its
-    neighbourhood and theme."""
+    (``Initiative.objects.for_detail``), what the panels read from it, its neighbourhood
+    and theme, its initiator and its contact person (the assignee, else the area
+    manager): built once (``PreparedRead``), the joins cost only their reading."""
     return (
         extensions.annotate_for_panels(Initiative.objects.for_detail(viewer))
-        .select_related("neighbourhood", "theme")
+        .select_related("neighbourhood__area_manager", "theme", "initiator", "assignee")
         .defer("neighbourhood__boundary")
     )
 
