@@ -120,7 +120,8 @@ class PreparedRead[M: Model]:
         if any(type(value) is int and not KEYS_FROM <= value < KEYS_TO for value in values):
             return []  # no key is that large (as the ORM answers; SQLite would fail)
         alias = router.db_for_read(self.model)
-        key = (alias, connections[alias].vendor)
+        connection = connections[alias]  # this thread's
+        key = (alias, connection.vendor)
         prepared = self._prepared.get(key)
         if prepared is None:
             prepared = self._prepared[key] = self._prepare(alias)
@@ -130,7 +131,7 @@ class PreparedRead[M: Model]:
         # Each read its own copy: this thread's connection, these values, and the
         # converters of its columns, found once per connection.
         compiler = copy.copy(prepared.compiler)
-        compiler.connection = connection = connections[alias]
+        compiler.connection = connection
         converters = self._converters.get(connection)
         if converters is None:
             columns = [select[0] for select in compiler.select[: compiler.col_count]]

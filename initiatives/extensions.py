@@ -33,14 +33,14 @@ _PANEL_ANNOTATIONS: dict[str, Callable[[], dict[str, Any]]] = {}
 TRIAGE_COLUMNS: list[Callable[[Any], Any]] = []
 TRIAGE_PREPARE: list[Callable[[QuerySet[Any]], QuerySet[Any]]] = []
 TRIAGE_FILTERS: list[Any] = []
-# Set once a page's row was built with the panels' annotations.
-_ANNOTATED: set[bool] = set()
+# Whether a page's row was built with the panels' annotations yet.
+_annotated = False
 
 
 def register_panel(
     name: str, provider: Panel, annotate: Callable[[], dict[str, Any]] | None = None
 ) -> None:
-    if annotate is not None and _ANNOTATED:
+    if annotate is not None and _annotated:
         # The page's row is built once per process (initiatives.views, common.prepared):
         # an annotation added after that would never be read.
         raise RuntimeError(f"Register the panel {name!r} from AppConfig.ready(), not later.")
@@ -51,7 +51,8 @@ def register_panel(
 
 def annotate_for_panels(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """The page's row with what the panels read from it (``register_panel``'s ``annotate``)."""
-    _ANNOTATED.add(True)
+    global _annotated  # set once, read by register_panel
+    _annotated = True
     for annotate in _PANEL_ANNOTATIONS.values():
         queryset = queryset.annotate(**annotate())
     return queryset

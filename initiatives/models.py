@@ -205,12 +205,13 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         ``viewer_handles`` (they handle it for the municipality), ``viewer_follows`` and
         ``viewer_commented`` (a comment is theirs: the comments show them the reason if it
         was hidden, and offer no "Report" on it, so that part is not the shared one), all
-        False for a visitor. Everything else the page shows (initiators, contact person,
-        attachments, timeline, comments) is in parts cached for everyone
-        (``{% publiccache %}``) and read only when such a part is rendered; whether it has
-        co-initiators, attachments and market pitches (``has_…``), usually not, and the
-        codes of the kinds of support it asks for (``support_codes``, see
-        ``support_asked``) are read with the row."""
+        False for a visitor. Whether it has co-initiators, attachments and market pitches
+        (``has_…``), usually not, and the codes of the kinds of support it asks for
+        (``support_codes``, see ``support_asked``) are read with the row; the page joins
+        its neighbourhood, theme, initiator and contact person (``initiatives.views``).
+        The lists it has (co-initiators, attachments, timeline, comments) are in parts
+        cached for everyone (``{% publiccache %}``) and read only when such a part is
+        rendered."""
         # Usually none: read with the row, so the parts showing them ask no query then.
         usually_none = {
             "has_co_initiators": rows_point_here(Initiative.co_initiators.through, "initiative"),
@@ -482,8 +483,9 @@ class Initiative(models.Model):
         with its row (``support_codes``: ``for_listing``, ``for_detail``), or else now."""
         codes = getattr(self, "support_codes", False)
         if codes is False:
-            codes = ",".join(kind.code for kind in self.support_kinds.all())
-        asked = set(codes.split(",")) if codes else set()
+            asked = {kind.code for kind in self.support_kinds.all()}
+        else:
+            asked = set(codes.split(",")) if codes else set()
         return [code for code in SupportKind.Code if code in asked]
 
     @property

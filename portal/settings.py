@@ -196,13 +196,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # third of the time it did (docs/benchmarks.md, "Prepared reads and statements"). Off
 # (PORTAL_DATABASE_PREPARED_STATEMENTS=false) behind a pooler that hands one session's
 # statements to another (PgBouncer in transaction mode without max_prepared_statements).
-PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
 USE_PREPARED_STATEMENTS = env_bool("PORTAL_DATABASE_PREPARED_STATEMENTS", True)
-if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")) and USE_PREPARED_STATEMENTS:
-    DATABASES["default"]["OPTIONS"] = {
-        **DATABASES["default"].get("OPTIONS", {}),
-        **PREPARED_STATEMENTS,
-    }
+
+
+def _prepare_statements(database: dj_database_url.DBConfig) -> None:
+    """Turn on server-side binding and psycopg's prepared statements for a PostgreSQL
+    database (unless PORTAL_DATABASE_PREPARED_STATEMENTS is false)."""
+    if USE_PREPARED_STATEMENTS and database["ENGINE"].endswith(("postgresql", "postgis")):
+        options = database.setdefault("OPTIONS", {})
+        options.update(server_side_binding=True, prepare_threshold=5)
+
+
+_prepare_statements(DATABASES["default"])
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 # A PostgreSQL streaming replica (hot standby) of DATABASE_URL: the heavy read-only pages
 # (city dashboard, neighbourhood monitor, open data) read from it (common.replica);
@@ -219,11 +224,7 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured(
             f"PORTAL_DATABASE_REPLICA_URL is not a database address: {error}"
         ) from None
-    if USE_PREPARED_STATEMENTS:
-        DATABASES["replica"]["OPTIONS"] = {
-            **DATABASES["replica"].get("OPTIONS", {}),
-            **PREPARED_STATEMENTS,
-        }
+    _prepare_statements(DATABASES["replica"])
     # Tests read "the replica" from their own test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
