@@ -3,6 +3,7 @@ looking among the newest first give what a search of every row gives."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from common import search
 from common.search import NEWEST, PER_KIND, newest_matches, text_search
@@ -46,8 +47,30 @@ def test_the_newest_first_finds_what_a_search_of_every_row_finds(monkeypatch, wi
 def test_a_common_word_is_found_in_the_window_alone(monkeypatch, django_assert_num_queries):
     monkeypatch.setattr("common.search.NEWEST_WINDOW", 10)
     InitiativeFactory.create_batch(12, title="Speeltuin", status=Status.SUBMITTED)
-    with django_assert_num_queries(2):  # the window's edge, the window's matches
+    with django_assert_num_queries(2):  # the newest and oldest keys, the window
         assert len(newest_matches(Initiative.objects.public(), "speeltuin")) == PER_KIND
+
+
+def test_an_empty_table_asks_once():
+    with CaptureQueriesContext(connection) as captured:
+        assert newest_matches(Initiative.objects.public(), "speeltuin") == []
+    assert len(captured) == 1
+
+
+@pytest.mark.postgres
+def test_postgres_reads_the_window_row_by_row_and_the_index_once(monkeypatch):
+    """The window matches the rows it reads by key (no index can serve a function call);
+    the older rows are found through the GIN index, in one query."""
+    monkeypatch.setattr("common.search.NEWEST_WINDOW", 3)
+    old = InitiativeFactory(title="Fietsenstalling bij de kerk", status=Status.SUBMITTED)
+    InitiativeFactory.create_batch(4, title="Groen plein", status=Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as captured:
+        assert newest_matches(Initiative.objects.public(), "fietsenstallingen kerk") == [old]
+    _keys, window, older = (query["sql"] for query in captured)
+    assert "ts_match_vq" in window
+    assert "@@" not in window
+    assert "@@" in older
+    assert "ts_match_vq" not in older
 
 
 @pytest.mark.postgres
