@@ -25,9 +25,10 @@ def _everything(text):
         (3, "bankje"),
         (3, "nergens"),
         (3, "speeltuin bankje"),
-        (1, "speeltuin"),  # both windows (1 and 10 rows) and the rest
+        (1, "speeltuin"),  # a window of one row, and the rest through the index
         (1, "bankje"),
         (50, "speeltuin"),
+        (14, "groen"),  # the oldest key is the window's edge: it belongs to the rest
     ],
 )
 def test_the_newest_first_finds_what_a_search_of_every_row_finds(monkeypatch, window, text):
@@ -68,6 +69,7 @@ def test_postgres_reads_the_window_row_by_row_and_the_index_once(monkeypatch):
         assert newest_matches(Initiative.objects.public(), "fietsenstallingen kerk") == [old]
     _keys, window, older = (query["sql"] for query in captured)
     assert "ts_match_vq" in window
+    assert "(SELECT websearch_to_tsquery(" in window  # parsed once, not for every row
     assert "@@" not in window
     assert "@@" in older
     assert "ts_match_vq" not in older
